@@ -1,0 +1,66 @@
+"""Purpose binding: opening a person, address or household asks for the reason, once per record per session.
+
+A view that shows an individual record is decorated with
+``@with_purpose("address", kwarg="pk")`` (below ``@requires``). Without a reason
+for that record in this session the user is sent to the reason form; with one,
+the view runs, the read is written to the access log with that reason, and the
+reason is available as ``request.zicht_reason``.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+
+from .rules import log_access
+
+SESSION_KEY = "zicht_purposes"
+
+REASONS = [
+    ("casusoverleg", "Voorbereiding casusoverleg"),
+    ("veiligheidsbeoordeling", "Veiligheidsbeoordeling / risicotaxatie"),
+    ("nieuwe_melding", "Verwerking nieuwe melding of signaal"),
+    ("koppeling", "Beoordeling koppeling van personen"),
+    ("hulpverlening", "Afstemming hulpverlening"),
+    ("verzoek_betrokkene", "Verzoek van betrokkene (inzage/correctie)"),
+]
+
+
+def purpose_key(record_type: str, record_id) -> str:
+    return f"{record_type}:{record_id}"
+
+
+def stored_reason(request, record_type: str, record_id) -> str | None:
+    return request.session.get(SESSION_KEY, {}).get(purpose_key(record_type, record_id))
+
+
+def store_reason(request, record_type: str, record_id, reason: str) -> None:
+    purposes = dict(request.session.get(SESSION_KEY, {}))
+    purposes[purpose_key(record_type, record_id)] = reason
+    request.session[SESSION_KEY] = purposes
+
+
+def with_purpose(record_type: str, kwarg: str = "pk", action: str = "view"):
+    """Require a stated reason for this record, then log the read with it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            record_id = kwargs.get(kwarg)
+            reason = stored_reason(request, record_type, record_id)
+            if reason is None:
+                query = urlencode({"type": record_type, "id": record_id, "next": request.get_full_path()})
+                return redirect(f"/account/reden/?{query}")
+            request.zicht_reason = reason
+            log_access(request, action=action, record_type=record_type, record_id=record_id, reason=reason)
+            return view(request, *args, **kwargs)
+
+        wrapper.zicht_purpose = record_type
+        for attr in ("zicht_roles", "zicht_personal_data"):
+            if hasattr(view, attr):
+                setattr(wrapper, attr, getattr(view, attr))
+        return wrapper
+
+    return decorator

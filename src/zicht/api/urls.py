@@ -1,0 +1,6 @@
+"""Routes of zicht.api."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "api"
+urlpatterns: list = []

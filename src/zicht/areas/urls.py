@@ -1,0 +1,6 @@
+"""Routes of zicht.areas."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "areas"
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+"""Routes of zicht.casework."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "casework"
+urlpatterns: list = []

@@ -1,0 +1,170 @@
+"""What partners reported: organisations, addresses, persons, reports and import batches.
+
+Direct identifiers (names, date of birth, free text) are encrypted at rest; the
+BSN is stored only as a keyed hash. Every record points to the import batch and
+source row it came from (provenance).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from zicht.core.fields import EncryptedTextField
+from zicht.geo.models import Buurt, Gemeente, Wijk
+
+from . import vocab
+
+
+class Organisation(models.Model):
+    code = models.SlugField(max_length=60, unique=True, help_text="Short stable key, used by import profiles")
+    naam = models.CharField(max_length=200)
+    type = models.CharField(max_length=30, choices=vocab.ORGANISATIE_TYPES)
+    gemeente = models.ForeignKey(Gemeente, null=True, blank=True, on_delete=models.SET_NULL)
+    wijk = models.ForeignKey(Wijk, null=True, blank=True, on_delete=models.SET_NULL)
+    vt_regio = models.CharField(max_length=120, blank=True)
+    meldcode_stoplicht = models.CharField(max_length=10, choices=vocab.MELDCODE_STOPLICHT, default="onbekend")
+    contact_naam = models.CharField(max_length=120, blank=True)
+    contact_telefoon = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["naam"]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Address(models.Model):
+    """A canonical address: PC6 + huisnummer + toevoeging is its key."""
+
+    key = models.CharField(max_length=40, unique=True, help_text="PC6|huisnummer|TOEVOEGING")
+    postcode = models.CharField(max_length=6, db_index=True)
+    huisnummer = models.PositiveIntegerField()
+    toevoeging = models.CharField(max_length=10, blank=True)
+    straat = models.CharField(max_length=120, blank=True)
+    woonplaats = models.CharField(max_length=80, blank=True)
+    buurt = models.ForeignKey(Buurt, null=True, blank=True, on_delete=models.SET_NULL, related_name="addresses")
+
+    class Meta:
+        ordering = ["postcode", "huisnummer", "toevoeging"]
+
+    def __str__(self) -> str:
+        pc = f"{self.postcode[:4]} {self.postcode[4:]}"
+        return f"{self.straat} {self.huisnummer}{self.toevoeging}, {pc} {self.woonplaats}".strip()
+
+
+class AddressRegisterEntry(models.Model):
+    """Reference table PC6 + huisnummer → buurt (a BAG / CBS 'buurt per postcode-huisnummer' extract)."""
+
+    postcode = models.CharField(max_length=6)
+    huisnummer = models.PositiveIntegerField()
+    toevoeging = models.CharField(max_length=10, blank=True)
+    straat = models.CharField(max_length=120)
+    woonplaats = models.CharField(max_length=80)
+    buurt = models.ForeignKey(Buurt, on_delete=models.CASCADE)
+    jaar = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["postcode", "huisnummer", "toevoeging"], name="adresregister_unique"),
+        ]
+
+
+class ImportBatch(models.Model):
+    """One file imported with one profile: what came in, what was rejected, by whom, when."""
+
+    STATUS = [
+        ("running", "Bezig"),
+        ("loaded", "Geladen"),
+        ("partial", "Deels geladen"),
+        ("rejected", "Afgewezen"),
+        ("failed", "Mislukt"),
+        ("duplicate", "Al eerder geladen"),
+    ]
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    profile = models.CharField(max_length=80)
+    profile_sha256 = models.CharField(max_length=64)
+    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="import_batches")
+    status = models.CharField(max_length=12, choices=STATUS, default="running")
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    reports_created = models.PositiveIntegerField(default=0)
+    reports_already_present = models.PositiveIntegerField(default=0)
+    persons_created = models.PositiveIntegerField(default=0)
+    addresses_created = models.PositiveIntegerField(default=0)
+    addresses_unmatched = models.PositiveIntegerField(default=0)
+    rejects = models.JSONField(default=list, blank=True, help_text="[{row, field, reason}] without personal values")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.profile}, {self.status})"
+
+
+class Person(models.Model):
+    """A person as one source reported them. Linkage groups these into linked persons."""
+
+    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="persons")
+    source_key = models.CharField(max_length=120, help_text="The source's own person key, or record id + party number")
+    bsn_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    voornamen = EncryptedTextField(blank=True)
+    tussenvoegsel = EncryptedTextField(blank=True)
+    achternaam = EncryptedTextField(blank=True)
+    geboortedatum = EncryptedTextField(blank=True, help_text="ISO date, encrypted")
+    geslacht = models.CharField(max_length=1, choices=vocab.GESLACHT, blank=True)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons")
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "source_key"], name="person_source_unique")]
+
+    def __str__(self) -> str:  # never a name: __str__ ends up in logs and admin breadcrumbs
+        return f"Persoon #{self.pk}"
+
+
+class Report(models.Model):
+    """An incident, melding, advies or signaal as a partner registered it."""
+
+    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
+    source_record_id = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=vocab.REPORT_KINDS, db_index=True)
+    datum = models.DateField(db_index=True)
+    aard = models.CharField(max_length=30, choices=vocab.AARD_GEWELD, default="onbekend")
+    vormen = models.JSONField(default=list, blank=True, help_text="Subset of GEWELDSVORMEN codes")
+    relatie = models.CharField(max_length=20, choices=vocab.RELATIES, default="onbekend")
+    kinderen_aanwezig = models.BooleanField(null=True)
+    letsel = models.BooleanField(null=True)
+    wapen = models.BooleanField(null=True)
+    huisverbod = models.BooleanField(null=True)
+    hoedanigheid_melder = models.CharField(max_length=20, choices=vocab.HOEDANIGHEID_MELDER, blank=True)
+    categorie = models.CharField(max_length=80, blank=True, help_text="Signal category (no content)")
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    buurt = models.ForeignKey(Buurt, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    toelichting = EncryptedTextField(blank=True, help_text="Free text: encrypted, never used in analytics")
+    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    source_rows = models.CharField(max_length=120, blank=True, help_text="Row numbers in the source file")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "source_record_id"], name="report_source_unique")]
+        indexes = [models.Index(fields=["buurt", "datum"]), models.Index(fields=["address", "datum"])]
+        ordering = ["-datum"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source_record_id}"
+
+
+class ReportParty(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties")
+    rol = models.CharField(max_length=12, choices=vocab.ROLLEN)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "person", "rol"], name="party_unique")]

@@ -1,0 +1,6 @@
+"""Routes of zicht.registry."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "registry"
+urlpatterns: list = []

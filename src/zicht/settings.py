@@ -1,0 +1,197 @@
+"""Django settings for Zicht, read from the environment (12-factor).
+
+Demo mode (``ZICHT_DEMO=1``, set by ``make demo`` and the test suite) supplies
+throw-away secrets; outside demo mode every secret must come from the
+environment and the process refuses to start without it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+import sys
+
+# The test suite always runs in demo mode (throw-away keys, synthetic data).
+DEMO = env_bool("ZICHT_DEMO") or "pytest" in sys.modules
+DEBUG = env_bool("ZICHT_DEBUG", False)
+
+DATA_DIR = Path(os.environ.get("ZICHT_DATA_DIR", REPO_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+SHARED_DATA_DIR = Path(
+    os.environ.get("ZICHT_SHARED_DATA", REPO_DIR.parent / "shared" / "data")
+).resolve()
+
+_DEMO_SECRETS = {
+    "ZICHT_SECRET_KEY": "demo-only-secret-key-never-use-in-production-0123456789abcdef",
+    # Fernet keys (urlsafe base64, 32 bytes). Comma separated: first encrypts, all decrypt.
+    "ZICHT_FIELD_KEYS": "ZGVtby1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDA=",
+    "ZICHT_BSN_HASH_KEY": "demo-only-bsn-pepper",
+}
+
+
+def secret(name: str) -> str:
+    value = os.environ.get(name)
+    if value:
+        return value
+    if DEMO:
+        return _DEMO_SECRETS[name]
+    raise ImproperlyConfigured(
+        f"{name} is not set. Set it in the environment, or set ZICHT_DEMO=1 for the demo."
+    )
+
+
+SECRET_KEY = secret("ZICHT_SECRET_KEY")
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in secret("ZICHT_FIELD_KEYS").split(",") if k.strip()]
+BSN_HASH_KEY = secret("ZICHT_BSN_HASH_KEY")
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ZICHT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZICHT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "zicht.core",
+    "zicht.access",
+    "zicht.geo",
+    "zicht.registry",
+    "zicht.linkage",
+    "zicht.casework",
+    "zicht.areas",
+    "zicht.prevention",
+    "zicht.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "zicht.core.middleware.LoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "zicht.urls"
+WSGI_APPLICATION = "zicht.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zicht.core.context_processors.zicht",
+            ],
+        },
+    }
+]
+
+_default_db = f"sqlite:///{DATA_DIR / 'zicht.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_db), conn_max_age=int(os.environ.get("ZICHT_CONN_MAX_AGE", "60"))
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update({"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"})
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_zicht.sqlite3")} if env_bool("ZICHT_TEST_SQLITE_FILE") else {}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+LOGIN_URL = "access:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "access:login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("ZICHT_SESSION_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_COOKIES = env_bool("ZICHT_SECURE_COOKIES", not DEMO)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zicht API",
+    "DESCRIPTION": "Signalen aanleveren en geaggregeerde, onthullingsbeveiligde cijfers lezen.",
+    "VERSION": "1.0.0",
+}
+
+# Disclosure control defaults (see zicht.areas.disclosure).
+DISCLOSURE_ROUNDING_BASE = int(os.environ.get("ZICHT_DISCLOSURE_ROUNDING", "5"))
+DISCLOSURE_THRESHOLD = int(os.environ.get("ZICHT_DISCLOSURE_THRESHOLD", "10"))
+
+DEMO_GEMEENTE = os.environ.get("ZICHT_DEMO_GEMEENTE", "GM0855")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_personal_data": {"()": "zicht.core.logging.PersonalDataFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_personal_data"]},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("ZICHT_LOG_LEVEL", "WARNING")},
+}
