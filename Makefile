@@ -1,0 +1,31 @@
+# Zicht: the two commands of the README, and their building blocks.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export ZICHT_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test test-postgres install bench clean
+
+## make demo: set up, load Tilburg (GM0855) with synthetic partner exports, serve http://127.0.0.1:8000
+demo: install
+	ZICHT_DEMO=1 $(BIN)/zicht demo
+	ZICHT_DEMO=1 $(BIN)/zicht runserver 127.0.0.1:8000 --noreload
+
+## make test: run every test (unit, integration, browser) on SQLite, or on DATABASE_URL when set
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-postgres: the same suite on a throw-away PostgreSQL cluster on loopback
+test-postgres: install
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) var

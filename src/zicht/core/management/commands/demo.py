@@ -1,0 +1,140 @@
+"""``zicht demo``: a complete Zicht for Tilburg (GM0855) on the embedded database.
+
+Runs exactly the path a real region would use — CBS geography, partner exports
+through their import profiles, linkage, colour code — with synthetic exports,
+and creates one account per role. Re-running it is safe: every step is idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from zicht.access import roles
+
+EXPORTS = [
+    ("politie-bvh", "politie_incidenten.csv"),
+    ("veilig-thuis", "veilig_thuis_meldingen.csv"),
+    ("wijkteam-signalen", "wijkteam_signalen.xlsx"),
+]
+
+# (username, role, organisation code or None)
+DEMO_ACCOUNTS = [
+    ("ketenregisseur", roles.KETENREGISSEUR, "veilig-thuis-midden-brabant"),
+    ("wijkteam", roles.PROFESSIONAL, "wijkteam-tilburg"),
+    ("school", roles.PROFESSIONAL, "demo-basisschool-korvel"),
+    ("beleid", roles.BELEIDSMEDEWERKER, None),
+    ("beheer", roles.FUNCTIONEEL_BEHEERDER, None),
+    ("privacy", roles.PRIVACY_OFFICER, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Set up the demo: Tilburg's geography, synthetic partner exports imported, linked and coloured, demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--gemeente", default=settings.DEMO_GEMEENTE)
+        parser.add_argument("--years", type=int, default=3)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--scale", type=float, default=1.0)
+
+    def step(self, text: str) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(f"» {text}"))
+
+    def handle(self, *args, **opts):
+        if not settings.DEMO:
+            raise CommandError("zicht demo only runs in demo mode (ZICHT_DEMO=1): it creates accounts and synthetic data.")
+        gemeente = opts["gemeente"]
+        out = Path(settings.DATA_DIR) / f"demo-exports-{gemeente}-seed{opts['seed']}"
+
+        self.step("Database aanmaken / bijwerken")
+        call_command("migrate", interactive=False, verbosity=0)
+
+        self.step("CBS-geografie en kerncijfers laden (heel Nederland, indeling 2017/2024)")
+        call_command("load_geo")
+
+        if not (out / "manifest.json").exists():
+            self.step(f"Synthetische exports van politie, Veilig Thuis en wijkteam maken voor {gemeente}")
+            call_command("synth", gemeente=gemeente, years=opts["years"], seed=opts["seed"], out=str(out), scale=opts["scale"])
+        else:
+            self.step(f"Synthetische exports al aanwezig in {out}")
+
+        self.step("Adresregister (postcode + huisnummer → buurt) laden")
+        call_command("load_addresses", str(out / "adresregister.csv"))
+
+        for profile, filename in EXPORTS:
+            self.step(f"Import {filename} met profiel {profile}")
+            call_command("import", str(out / filename), profile=profile)
+
+        self.step("Personen en huishoudens koppelen")
+        call_command("link")
+
+        self.step("Kleurcode berekenen")
+        call_command("recolour")
+
+        self.step("Preventie: interventiecatalogus en partners")
+        call_command("prevention_demo")
+
+        self.step("Demo-accounts")
+        accounts = self.ensure_accounts(gemeente)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Zicht-demo staat klaar op http://127.0.0.1:8000"))
+        self.stdout.write("Accounts (alleen voor deze demo):")
+        for username, role, password in accounts:
+            self.stdout.write(f"  {username:<16} {roles.label(role):<48} wachtwoord: {password}")
+        self.stdout.write("Accounts met toegang tot persoonsgegevens vragen een TOTP-code: `zicht totp GEBRUIKERSNAAM` toont die in de demo.")
+
+    @transaction.atomic
+    def ensure_accounts(self, gemeente_code: str):
+        from zicht.access.models import UserProfile
+        from zicht.geo.models import Gemeente
+        from zicht.registry.models import Organisation
+
+        store = Path(settings.DATA_DIR) / "demo-accounts.json"
+        known = json.loads(store.read_text()) if store.exists() else {}
+        gemeente = Gemeente.objects.filter(code=gemeente_code).first()
+        User = get_user_model()
+        result = []
+        for username, role, org_code in DEMO_ACCOUNTS:
+            organisation = None
+            if org_code:
+                organisation = Organisation.objects.filter(code=org_code).first()
+                if organisation is None:
+                    organisation = Organisation.objects.create(
+                        code=org_code,
+                        naam="Basisschool De Korvel (demo)" if "school" in org_code else org_code.replace("-", " ").title(),
+                        type="onderwijs" if "school" in org_code else "wijkteam",
+                        gemeente=gemeente,
+                        contact_naam="Intern begeleider (demo)",
+                        contact_telefoon="013-0000000",
+                    )
+            password = known.get(username) or secrets.token_urlsafe(12)
+            user, _ = User.objects.get_or_create(username=username)
+            user.set_password(password)
+            user.save()
+            UserProfile.objects.update_or_create(
+                user=user,
+                defaults={"role": role, "organisation": organisation, "gemeente": gemeente, "vt_regio": "Midden-Brabant"},
+            )
+            self.enrol_totp(user, role)
+            known[username] = password
+            result.append((username, role, password))
+        store.write_text(json.dumps(known, indent=2))
+        store.chmod(0o600)
+        return result
+
+    def enrol_totp(self, user, role) -> None:
+        """Accounts that see personal data get a TOTP device (codes via ``zicht totp`` in the demo)."""
+        try:
+            from zicht.access.otp import ensure_totp_device
+        except ImportError:
+            return
+        if role in roles.PERSONAL_DATA_ROLES:
+            ensure_totp_device(user)
