@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    # Login security (issue 6): TOTP second factor, lockout, CSP.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "zicht.core",
     "zicht.access",
     "zicht.geo",
@@ -90,9 +95,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "zicht.core.middleware.SecurityHeadersMiddleware",
     "zicht.core.middleware.LoginRequiredMiddleware",
+    "zicht.core.middleware.TwoFactorRequiredMiddleware",
+    # django-axes last: it turns lockouts raised by its backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zicht.urls"
@@ -144,6 +155,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -154,6 +166,12 @@ LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "access:login"
 
+# --- Login and session security (issue 6; see docs/security.md) -------------------------
+AUTHENTICATION_BACKENDS = [
+    # Lockout check first (django-axes); skips programmatic calls without a request.
+    "zicht.access.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("ZICHT_SESSION_SECONDS", str(30 * 60)))
@@ -162,9 +180,82 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_COOKIES = env_bool("ZICHT_SECURE_COOKIES", not DEMO)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = int(os.environ.get("ZICHT_HSTS_SECONDS", "0" if DEMO else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_SSL_REDIRECT = env_bool("ZICHT_SSL_REDIRECT", False)
+if env_bool("ZICHT_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): no inline or third-party scripts, nothing from a CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # style="" attributes (bar widths in tables) are allowed; <style> elements are not.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Two-factor authentication (django-otp TOTP) for every role that can see personal data.
+OTP_TOTP_ISSUER = os.environ.get("ZICHT_OTP_ISSUER", "Zicht" + (" demo" if DEMO else ""))
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Lockout after repeated failures (django-axes): per username + IP, so an attacker cannot lock
+# out a colleague from elsewhere by guessing; `zicht axes_reset_username NAME` lifts a lockout.
+AXES_FAILURE_LIMIT = int(os.environ.get("ZICHT_LOCKOUT_FAILURES", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = float(os.environ.get("ZICHT_LOCKOUT_HOURS", "0.5"))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "access/lockout.html"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+
+# Optional OpenID Connect single sign-on (mozilla-django-oidc), enabled by ZICHT_OIDC_* variables.
+OIDC_ENABLED = bool(os.environ.get("ZICHT_OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = os.environ["ZICHT_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = secret("ZICHT_OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["ZICHT_OIDC_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["ZICHT_OIDC_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["ZICHT_OIDC_USERINFO_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("ZICHT_OIDC_JWKS_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("ZICHT_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("ZICHT_OIDC_SCOPES", "openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_AUTHENTICATION_CALLBACK_URL = "access:oidc_callback"
+    AUTHENTICATION_BACKENDS.append("zicht.access.oidc.ZichtOIDCBackend")
+ZICHT_OIDC_ROLE_CLAIM = os.environ.get("ZICHT_OIDC_ROLE_CLAIM", "zicht_role")
+ZICHT_OIDC_ORGANISATION_CLAIM = os.environ.get("ZICHT_OIDC_ORGANISATION_CLAIM", "zicht_organisation")
+ZICHT_OIDC_REGION_CLAIM = os.environ.get("ZICHT_OIDC_REGION_CLAIM", "zicht_vt_regio")
+# The IdP's own MFA counts as the second factor only when its ID token says so (amr claim).
+ZICHT_OIDC_TRUST_MFA = env_bool("ZICHT_OIDC_TRUST_MFA", False)
+
+# Error reports never carry request bodies or local variables (personal data).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "zicht.core.logging.NoPersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "zicht.core.logging.NoPersonalDataExceptionReporter"
+
+# Retention terms (zicht retention; see zicht.access.retention). Years per record kind;
+# registry records per Veilig Thuis region, e.g. ZICHT_RETENTION_REGIONS='{"Midden-Brabant": 20}'.
+import json as _json
+
+RETENTION = {
+    "signaal_years": int(os.environ.get("ZICHT_RETENTION_SIGNAL_YEARS", "2")),
+    "registry_years": int(os.environ.get("ZICHT_RETENTION_REGISTRY_YEARS", "20")),
+    "registry_years_per_region": _json.loads(os.environ.get("ZICHT_RETENTION_REGIONS", "{}")),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -194,4 +285,9 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["no_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("ZICHT_LOG_LEVEL", "WARNING")},
+    # Django's own loggers would otherwise keep its default (unfiltered) console and mail handlers.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -49,8 +49,19 @@ def page(browser, live_server):
 
 
 def login(page, username: str, password: str) -> None:
+    """Log in through the real pages, including the two-factor step (the code is computed from
+    the account's TOTP device, which ``zicht.core.testing.make_user`` creates)."""
     page.goto("/account/login/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state("networkidle")
+    if "/account/2fa/" in page.url:
+        from django.contrib.auth import get_user_model
+
+        from zicht.core.testing import totp_code
+
+        user = get_user_model().objects.get(username=username)
+        page.get_by_label("Zescijferige code").fill(totp_code(user))
+        page.get_by_role("button", name="Controleren").click()
+        page.wait_for_load_state("networkidle")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .roles import ROLES
+from .roles import PERMISSIONS, ROLES
 
 
 class UserProfile(models.Model):
@@ -15,8 +15,18 @@ class UserProfile(models.Model):
     vt_regio = models.CharField(max_length=120, blank=True, help_text="Scope of a ketenregisseur")
     gemeente = models.ForeignKey("geo.Gemeente", null=True, blank=True, on_delete=models.PROTECT)
 
+    class Meta:
+        # The role permissions of zicht.access.roles.PERMISSIONS live on this model's content type.
+        permissions = sorted(PERMISSIONS.items())
+
     def __str__(self) -> str:
         return f"{self.user.username} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .groups import sync_user_groups
+
+        sync_user_groups(self.user, self.role)
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -32,7 +42,11 @@ class AccessLogEntry(models.Model):
 
     ACTIONS = [("view", "Inzien"), ("create", "Aanmaken"), ("change", "Wijzigen"), ("delete", "Verwijderen"), ("export", "Exporteren")]
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    # No database constraint and no cascade: deleting an account must never touch the log
+    # (the database refuses UPDATE on this table, see migration 0003); username is kept as text.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=30, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
@@ -56,3 +70,19 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Het toegangslogboek kan niet worden verwijderd")
+
+
+class RetentionRun(models.Model):
+    """One run of ``zicht retention``: what expired per rule, without any personal value."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    dry_run = models.BooleanField()
+    today = models.DateField(help_text="The reference date the terms were computed against")
+    summary = models.JSONField(default=list, help_text="[{rule, kind, action, count}]")
+    by = models.CharField(max_length=150, default="systeem")
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Bewaartermijnen {self.today} ({'proef' if self.dry_run else 'uitgevoerd'})"

@@ -1,4 +1,4 @@
-"""Login and logout."""
+"""Login, two-factor step, logout, purpose form, access log and optional OIDC entry points."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -6,8 +6,25 @@ from django.urls import path
 from . import views
 
 app_name = "access"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "access/login.html"
+    redirect_authenticated_user = True
+
+
+login_view = LoginView.as_view()
+login_view.zicht_public = True
+logout_view = auth_views.LogoutView.as_view()
+logout_view.zicht_public = True  # POST only; ends the session of whoever is signed in
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="access/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", login_view, name="login"),
+    path("2fa/", views.two_factor, name="two_factor"),
+    path("2fa/instellen/", views.two_factor_setup, name="two_factor_setup"),
     path("reden/", views.reason, name="reason"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", logout_view, name="logout"),
+    path("toegangslog/", views.accesslog, name="accesslog"),
+    path("oidc/authenticate/", views.oidc_authenticate, name="oidc_authenticate"),
+    path("oidc/callback/", views.oidc_callback, name="oidc_callback"),
 ]

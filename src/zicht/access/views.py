@@ -1,14 +1,37 @@
-"""Views of the access app: the reason (purpose) form."""
+"""Views of the access app: reason (purpose) form, two-factor pages, the access log, OIDC entry points."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+from urllib.parse import urlencode
+
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from zicht.core.middleware import two_factor_passed, two_factor_required
+
+from . import roles
+from .models import AccessLogEntry, RetentionRun
 from .purpose import REASONS, store_reason
 from .roles import PERSONAL_DATA_ROLES
-from .rules import requires
+from .rules import log_access, login_only, requires
+
+
+def _safe_next(request, default: str = "/") -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or default
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return default
+    return next_url
+
+
+# --- purpose binding -------------------------------------------------------------------------
 
 
 class ReasonForm(forms.Form):
@@ -18,11 +41,9 @@ class ReasonForm(forms.Form):
 
 @requires(*PERSONAL_DATA_ROLES)
 def reason(request):
-    record_type = request.GET.get("type", "")
-    record_id = request.GET.get("id", "")
-    next_url = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
+    record_type = request.GET.get("type", "")[:40]
+    record_id = request.GET.get("id", "")[:80]
+    next_url = _safe_next(request)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         text = dict(REASONS)[form.cleaned_data["reason"]]
@@ -31,3 +52,181 @@ def reason(request):
         store_reason(request, record_type, record_id, text)
         return redirect(next_url)
     return render(request, "access/reason.html", {"form": form, "record_type": record_type, "next": next_url})
+
+
+# --- two-factor authentication (TOTP) ---------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    otp_token = forms.RegexField(
+        label="Zescijferige code uit uw authenticator-app",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=8,
+        error_messages={"invalid": "Vul de zes cijfers uit de app in."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+def _verify(request, device, token: str) -> bool:
+    from django_otp import login as otp_login
+
+    if device.verify_token(token.strip()):
+        otp_login(request, device)
+        request.session.cycle_key()  # new session id after the privilege step
+        return True
+    return False
+
+
+@login_only
+def two_factor(request):
+    """After the password: enter the TOTP code, or enrol a device first if there is none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    next_url = _safe_next(request)
+    if not two_factor_required(request.user) or two_factor_passed(request):
+        return redirect(next_url)
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("/account/2fa/instellen/?" + urlencode({"next": next_url}))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _verify(request, device, form.cleaned_data["otp_token"]):
+            return redirect(next_url)
+        form.add_error("otp_token", "Deze code klopt niet of is al gebruikt. Wacht op de volgende code.")
+    return render(request, "access/two_factor.html", {"form": form, "next": next_url})
+
+
+@login_only
+def two_factor_setup(request):
+    """Enrol a TOTP device: QR code (SVG, rendered here, no external service) and confirmation."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    next_url = _safe_next(request)
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("/account/2fa/?" + urlencode({"next": next_url}))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator-app", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            from django_otp import login as otp_login
+
+            otp_login(request, device)
+            request.session.cycle_key()
+            messages.success(request, "Tweestapsverificatie is ingesteld.")
+            return redirect(next_url)
+        form.add_error("otp_token", "Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de volgende code.")
+    from .totp import qr_svg, secret_base32
+
+    return render(
+        request,
+        "access/two_factor_setup.html",
+        {"form": form, "next": next_url, "qr_svg": qr_svg(device.config_url), "secret": secret_base32(device)},
+    )
+
+
+# --- the access log (privacy officer) ---------------------------------------------------------
+
+
+class AccessLogFilter(forms.Form):
+    gebruiker = forms.CharField(label="Gebruiker", required=False, max_length=150)
+    record_type = forms.CharField(label="Soort dossier", required=False, max_length=40)
+    record_id = forms.CharField(label="Dossiernummer", required=False, max_length=80)
+    actie = forms.ChoiceField(label="Actie", required=False, choices=[("", "Alle")] + AccessLogEntry.ACTIONS)
+    van = forms.DateField(label="Van (datum)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tot = forms.DateField(label="Tot en met (datum)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("van") and data.get("tot") and data["van"] > data["tot"]:
+            raise forms.ValidationError("De begindatum ligt na de einddatum.")
+        return data
+
+
+def filter_log(qs, data: dict):
+    """Apply the privacy officer's search (user, record, action, date range) to the log."""
+    if data.get("gebruiker"):
+        qs = qs.filter(username__iexact=data["gebruiker"].strip())
+    if data.get("record_type"):
+        qs = qs.filter(record_type=data["record_type"].strip())
+    if data.get("record_id"):
+        qs = qs.filter(record_id=data["record_id"].strip())
+    if data.get("actie"):
+        qs = qs.filter(action=data["actie"])
+    tz = timezone.get_current_timezone()
+    if data.get("van"):
+        qs = qs.filter(at__gte=dt.datetime.combine(data["van"], dt.time.min, tzinfo=tz))
+    if data.get("tot"):
+        qs = qs.filter(at__lt=dt.datetime.combine(data["tot"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return qs
+
+
+EXPORT_COLUMNS = ["at", "username", "role", "organisation", "action", "record_type", "record_id", "reason", "path", "ip"]
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no formula injection
+
+
+@requires(roles.PRIVACY_OFFICER)
+def accesslog(request):
+    form = AccessLogFilter(request.GET or None)
+    qs = AccessLogEntry.objects.all()
+    if form.is_bound and form.is_valid():
+        qs = filter_log(qs, form.cleaned_data)
+    elif form.is_bound:
+        qs = qs.none()
+    if request.GET.get("export") == "csv" and (not form.is_bound or form.is_valid()):
+        count = qs.count()
+        criteria = ", ".join(f"{k}={v}" for k, v in (form.cleaned_data.items() if form.is_bound else []) if v)
+        log_access(request, action="export", record_type="accesslog", record_id=f"{count} regels", reason=f"Export toegangslog {criteria}"[:300])
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="toegangslog-{timezone.localdate():%Y%m%d}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(EXPORT_COLUMNS)
+        for entry in qs.iterator(chunk_size=2000):
+            writer.writerow([_csv_cell(timezone.localtime(entry.at).isoformat() if c == "at" else getattr(entry, c)) for c in EXPORT_COLUMNS])
+        return response
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "access/accesslog.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "runs": RetentionRun.objects.all()[:10],
+            "role_labels": dict(roles.ROLES),
+        },
+    )
+
+
+# --- OpenID Connect (optional single sign-on) -------------------------------------------------
+
+
+def oidc_authenticate(request):
+    if not settings.OIDC_ENABLED:
+        raise Http404("Single sign-on is niet ingeschakeld")
+    from mozilla_django_oidc.views import OIDCAuthenticationRequestView
+
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+def oidc_callback(request):
+    if not settings.OIDC_ENABLED:
+        raise Http404("Single sign-on is niet ingeschakeld")
+    from .oidc import ZichtOIDCCallbackView
+
+    return ZichtOIDCCallbackView.as_view()(request)
+
+
+oidc_authenticate.zicht_public = True
+oidc_callback.zicht_public = True

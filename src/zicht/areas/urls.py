@@ -1,6 +1,16 @@
-"""Routes of zicht.areas."""
+"""Routes of zicht.areas (gebiedscan / wijkanalyse)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "areas"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.gemeente, name="gemeente"),
+    path("kaart/", views.kaart, name="map"),
+    path("wijk/<str:code>/", views.wijk, name="wijk"),
+    path("factsheet/<str:code>/", views.factsheet, name="factsheet"),
+    path("factsheet/<str:code>.pdf", views.factsheet_pdf, name="factsheet_pdf"),
+    path("export/<str:code>.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("export/<str:code>.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+]

@@ -1,11 +1,23 @@
-"""Everything requires login, except the login page itself, static files and the OpenAPI contract."""
+"""Request guards that apply to every page.
+
+- ``LoginRequiredMiddleware``: everything requires login except the public paths below.
+- ``TwoFactorRequiredMiddleware``: an account whose role can see personal data reaches nothing
+  but the two-factor pages (and logout) until it has passed its TOTP code in this session.
+- ``SecurityHeadersMiddleware``: headers Django does not set itself (no caching of pages with
+  personal data, a restrictive Permissions-Policy).
+"""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect, JsonResponse
 
-PUBLIC_PREFIXES = ("/account/login", "/static/", "/api/schema", "/healthz")
+PUBLIC_PREFIXES = ("/account/login", "/account/oidc/", "/static/", "/api/schema", "/healthz")
+# Reachable after the password but before the second factor.
+TWO_FACTOR_PREFIXES = ("/account/2fa/", "/account/logout", "/static/")
 
 
 class LoginRequiredMiddleware:
@@ -16,8 +28,58 @@ class LoginRequiredMiddleware:
         path = request.path_info
         if not request.user.is_authenticated and not path.startswith(PUBLIC_PREFIXES):
             if path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse({"title": "Niet ingelogd", "status": 401}, status=401)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+def two_factor_required(user) -> bool:
+    """Whether this account must pass a second factor (roles with personal data, and staff)."""
+    from zicht.access.roles import TWO_FACTOR_ROLES
+    from zicht.access.rules import user_role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user_role(user) in TWO_FACTOR_ROLES or user.is_staff or user.is_superuser
+
+
+def two_factor_passed(request) -> bool:
+    """TOTP verified in this session, or (when trusted) MFA asserted by the OIDC provider."""
+    user = request.user
+    if getattr(user, "is_verified", None) and user.is_verified():
+        return True
+    return bool(request.session.get("zicht_mfa_by_idp"))
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            two_factor_required(request.user)
+            and not two_factor_passed(request)
+            and not path.startswith(PUBLIC_PREFIXES + TWO_FACTOR_PREFIXES)
+        ):
+            if path.startswith("/api/"):
+                return JsonResponse({"title": "Tweestapsverificatie vereist", "status": 403}, status=403)
+            return HttpResponseRedirect("/account/2fa/?" + urlencode({"next": request.get_full_path()}))
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            # Pages behind the login may show personal data: never keep them in a browser or proxy cache.
+            response.headers["Cache-Control"] = "no-store, private"
+            response.headers.setdefault("Pragma", "no-cache")
+        return response

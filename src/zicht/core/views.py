@@ -2,16 +2,54 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from zicht.access import roles
 from zicht.access.roles import ALL_ROLES
-from zicht.access.rules import requires
+from zicht.access.rules import requires, user_role
+from zicht.areas.disclosure import control_table, control_total
+from zicht.areas.policy import default_policy
+from zicht.geo.models import Gemeente
+from zicht.registry.models import ImportBatch
+
+from .overview import SOURCE_COLUMNS, registry_counts_by_wijk, unlocated_count
+
+ROLE_TASKS = {
+    roles.KETENREGISSEUR: "Importeer partnerexports, beoordeel koppelingen en bekijk adressen en huishoudens met hun kleurcode.",
+    roles.PROFESSIONAL: "Registreer een signaal en doorloop de Meldcode. U ziet alleen óf een andere organisatie betrokken is, nooit wat zij weet.",
+    roles.BELEIDSMEDEWERKER: "Bekijk de gebiedscan per wijk en buurt, de interventiecatalogus en uw preventieplannen. U ziet alleen geaggregeerde cijfers.",
+    roles.FUNCTIONEEL_BEHEERDER: "Beheer gebruikers, organisaties, importprofielen en de interventiecatalogus.",
+    roles.PRIVACY_OFFICER: "Lees het toegangslogboek: wie bekeek welk dossier, wanneer en waarom.",
+}
 
 
 @requires(*ALL_ROLES)
 def home(request):
-    return render(request, "core/home.html", {})
+    gemeente_code = request.GET.get("gemeente") or settings.DEMO_GEMEENTE
+    gemeente = Gemeente.objects.filter(code=gemeente_code).first()
+    policy = default_policy()
+    counts, wijken = registry_counts_by_wijk(gemeente_code)
+    col_keys = [key for key, _, _ in SOURCE_COLUMNS]
+    table = control_table(counts, row_keys=[code for code, _ in wijken], col_keys=col_keys, policy=policy) if wijken else None
+    names = dict(wijken)
+    rows = [(code, names[code], cells, total) for code, cells, total in table.rows()] if table else []
+    latest = ImportBatch.objects.select_related("source").order_by("-started_at")[:5]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "gemeente": gemeente,
+            "columns": [(key, label) for key, label, _ in SOURCE_COLUMNS],
+            "table": table,
+            "rows": rows,
+            "unlocated": control_total(unlocated_count(gemeente_code), policy),
+            "policy": policy,
+            "latest_batches": latest if user_role(request.user) in (roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER) else [],
+            "role_task": ROLE_TASKS.get(user_role(request.user), ""),
+        },
+    )
 
 
 def healthz(request):

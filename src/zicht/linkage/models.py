@@ -7,6 +7,7 @@ These tables are the contract other apps read (casework, signal stacking):
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -49,3 +50,113 @@ class HouseholdMember(models.Model):
     address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.SET_NULL)
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True)
+
+
+class LinkageModel(models.Model):
+    """A trained person-linkage model (Splink settings with m/u) and the thresholds it ran with.
+
+    The newest active model scores incremental links, so a new report is judged by the
+    same parameters as the last batch run.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    params = models.JSONField(help_text="zicht.linkage.engine.ModelParams.to_dict()")
+    link_threshold = models.FloatField()
+    review_threshold = models.FloatField()
+    records = models.PositiveIntegerField(default=0, help_text="Persons the model was trained on")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Koppelmodel #{self.pk} ({self.created_at:%Y-%m-%d})"
+
+
+class LinkageRun(models.Model):
+    KINDS = [("batch", "Volledige koppeling"), ("incremental", "Nieuwe personen")]
+    kind = models.CharField(max_length=12, choices=KINDS)
+    model = models.ForeignKey(LinkageModel, null=True, blank=True, on_delete=models.SET_NULL)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    persons = models.PositiveIntegerField(default=0)
+    pairs_compared = models.PositiveIntegerField(default=0)
+    links = models.PositiveIntegerField(default=0)
+    review_pairs = models.PositiveIntegerField(default=0)
+    linked_persons = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+
+class BlockingKey(models.Model):
+    """A keyed 64-bit digest of one blocking key of one person: the persisted incremental index.
+
+    Keyed with the BSN hash key, so the table reveals no names or dates.
+    """
+
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="blocking_keys")
+    rule = models.PositiveSmallIntegerField()
+    digest = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["rule", "digest"])]
+
+
+class ReviewPair(models.Model):
+    """Two registry persons whose match weight lies between the thresholds: the ketenregisseur decides."""
+
+    STATUS = [("open", "Te beoordelen"), ("accepted", "Zelfde persoon"), ("rejected", "Verschillende personen"), ("superseded", "Vervallen")]
+    person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    match_weight = models.FloatField()
+    prior_weight = models.FloatField(default=0)
+    contributions = models.JSONField(default=list, help_text="[{field, label, level, weight}] per comparison")
+    status = models.CharField(max_length=12, choices=STATUS, default="open", db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-match_weight"]
+        constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="reviewpair_unique")]
+
+    def __str__(self) -> str:
+        return f"Koppelpaar #{self.pk}"
+
+    @property
+    def probability(self) -> float:
+        return 1 - 1 / (1 + 2 ** self.match_weight)
+
+
+class LinkDecision(models.Model):
+    """A manual decision on two persons: same person (link), different persons (no_link) or a split.
+
+    Decisions are never deleted: undoing one sets ``revoked_at``; every re-link applies
+    the active ones, so they survive retraining and new imports.
+    """
+
+    KINDS = [("link", "Samenvoegen: zelfde persoon"), ("no_link", "Niet koppelen: verschillende personen")]
+    ORIGINS = [("review", "Beoordeling koppelpaar"), ("split", "Losmaken uit gekoppelde persoon")]
+    person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=KINDS)
+    origin = models.CharField(max_length=8, choices=ORIGINS, default="review")
+    review_pair = models.ForeignKey(ReviewPair, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"Besluit #{self.pk} ({self.get_kind_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -94,8 +94,17 @@ class ImportBatch(models.Model):
     reports_already_present = models.PositiveIntegerField(default=0)
     persons_created = models.PositiveIntegerField(default=0)
     addresses_created = models.PositiveIntegerField(default=0)
-    addresses_unmatched = models.PositiveIntegerField(default=0)
-    rejects = models.JSONField(default=list, blank=True, help_text="[{row, field, reason}] without personal values")
+    addresses_unmatched = models.PositiveIntegerField(default=0, help_text="New addresses without buurt")
+    addresses_incomplete = models.PositiveIntegerField(
+        default=0, help_text="Rows loaded without address: postcode or huisnummer missing"
+    )
+    rows_loaded = models.PositiveIntegerField(default=0)
+    accept_partial = models.BooleanField(default=False, help_text="Valid rows loaded even if others were rejected")
+    message = models.CharField(max_length=500, blank=True, help_text="Outcome in one sentence, without personal values")
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rejects = models.JSONField(
+        default=list, blank=True, help_text="[{row, field, reason}] without personal values (first 1000; rows_rejected counts all)"
+    )
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -116,10 +125,12 @@ class Person(models.Model):
     voornamen = EncryptedTextField(blank=True)
     tussenvoegsel = EncryptedTextField(blank=True)
     achternaam = EncryptedTextField(blank=True)
+    voorletters = EncryptedTextField(blank=True, help_text="'P.J.': from the source, or derived from voornamen")
     geboortedatum = EncryptedTextField(blank=True, help_text="ISO date, encrypted")
     geslacht = models.CharField(max_length=1, choices=vocab.GESLACHT, blank=True)
     address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons")
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    source_row = models.PositiveIntegerField(null=True, blank=True, help_text="Row in the source file (header = row 1)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -148,8 +159,10 @@ class Report(models.Model):
     address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     buurt = models.ForeignKey(Buurt, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     toelichting = EncryptedTextField(blank=True, help_text="Free text: encrypted, never used in analytics")
+    contact_medewerker = EncryptedTextField(blank=True, help_text="Who to call at the source about this signal")
+    contact_telefoon = EncryptedTextField(blank=True)
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
-    source_rows = models.CharField(max_length=120, blank=True, help_text="Row numbers in the source file")
+    source_rows = models.CharField(max_length=120, blank=True, help_text="Rows in the source file (header = row 1), e.g. '2-5'")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

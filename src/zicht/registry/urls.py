@@ -1,6 +1,13 @@
-"""Routes of zicht.registry."""
+"""Routes of zicht.registry (under /registry/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("imports/", views.imports, name="imports"),
+    path("imports/nieuw/", views.upload, name="upload"),
+    path("imports/<int:pk>/", views.batch_detail, name="batch"),
+    path("imports/<int:pk>/afwijzingen.csv", views.batch_rejects_csv, name="batch_rejects_csv"),
+]

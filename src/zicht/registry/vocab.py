@@ -85,10 +85,11 @@ HOEDANIGHEID_MELDER = [
     ("anders", "Andere organisatie"),
 ]
 
+# Seed 000 (GGD Zuid-Limburg): the meldcode traffic light maps organisations by the safety risk they work with.
 MELDCODE_STOPLICHT = [
-    ("groen", "Groen: meldcode ingevoerd en in gebruik"),
-    ("oranje", "Oranje: meldcode in ontwikkeling"),
-    ("rood", "Rood: geen meldcode"),
+    ("groen", "Groen: partner bij preventie, geen verhoogd veiligheidsrisico"),
+    ("oranje", "Oranje: partner bij enig veiligheidsrisico (er ging incidenteel iets mis)"),
+    ("rood", "Rood: specialistische organisatie huiselijk geweld (bijv. vrouwenopvang)"),
     ("onbekend", "Onbekend"),
 ]
 

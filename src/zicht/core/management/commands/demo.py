@@ -25,6 +25,10 @@ EXPORTS = [
     ("wijkteam-signalen", "wijkteam_signalen.xlsx"),
 ]
 
+# Tilburg belongs to Veilig Thuis Midden-Brabant; the shared data has no gemeente → VT-regio table,
+# so a region sets its own (here for the demo gemeente).
+DEMO_VT_REGIO = "Midden-Brabant"
+
 # (username, role, organisation code or None)
 DEMO_ACCOUNTS = [
     ("ketenregisseur", roles.KETENREGISSEUR, "veilig-thuis-midden-brabant"),
@@ -58,7 +62,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
 
         self.step("CBS-geografie en kerncijfers laden (heel Nederland, indeling 2017/2024)")
-        call_command("load_geo")
+        call_command("load-geo")
 
         if not (out / "manifest.json").exists():
             self.step(f"Synthetische exports van politie, Veilig Thuis en wijkteam maken voor {gemeente}")
@@ -67,7 +71,7 @@ class Command(BaseCommand):
             self.step(f"Synthetische exports al aanwezig in {out}")
 
         self.step("Adresregister (postcode + huisnummer → buurt) laden")
-        call_command("load_addresses", str(out / "adresregister.csv"))
+        call_command("load-addresses", str(out / "adresregister.csv"))
 
         for profile, filename in EXPORTS:
             self.step(f"Import {filename} met profiel {profile}")
@@ -80,7 +84,10 @@ class Command(BaseCommand):
         call_command("recolour")
 
         self.step("Preventie: interventiecatalogus en partners")
-        call_command("prevention_demo")
+        call_command("prevention-demo")
+
+        self.step(f"Veilig Thuis-regio {DEMO_VT_REGIO} instellen voor {gemeente} en de partners")
+        self.assign_region(gemeente)
 
         self.step("Demo-accounts")
         accounts = self.ensure_accounts(gemeente)
@@ -89,7 +96,18 @@ class Command(BaseCommand):
         self.stdout.write("Accounts (alleen voor deze demo):")
         for username, role, password in accounts:
             self.stdout.write(f"  {username:<16} {roles.label(role):<48} wachtwoord: {password}")
-        self.stdout.write("Accounts met toegang tot persoonsgegevens vragen een TOTP-code: `zicht totp GEBRUIKERSNAAM` toont die in de demo.")
+        self.stdout.write(
+            "Na het wachtwoord vragen alle accounts behalve 'beleid' een TOTP-code (tweestapsverificatie). "
+            "In de demo toont `ZICHT_DEMO=1 .venv/bin/zicht totp GEBRUIKERSNAAM` de geldige code."
+        )
+
+    @transaction.atomic
+    def assign_region(self, gemeente_code: str) -> None:
+        from zicht.geo.models import Gemeente
+        from zicht.registry.models import Organisation
+
+        Gemeente.objects.filter(code=gemeente_code).update(vt_regio=DEMO_VT_REGIO)
+        Organisation.objects.filter(vt_regio="").update(vt_regio=DEMO_VT_REGIO)
 
     @transaction.atomic
     def ensure_accounts(self, gemeente_code: str):
@@ -114,6 +132,7 @@ class Command(BaseCommand):
                         gemeente=gemeente,
                         contact_naam="Intern begeleider (demo)",
                         contact_telefoon="013-0000000",
+                        vt_regio=DEMO_VT_REGIO,
                     )
             password = known.get(username) or secrets.token_urlsafe(12)
             user, _ = User.objects.get_or_create(username=username)
@@ -121,7 +140,7 @@ class Command(BaseCommand):
             user.save()
             UserProfile.objects.update_or_create(
                 user=user,
-                defaults={"role": role, "organisation": organisation, "gemeente": gemeente, "vt_regio": "Midden-Brabant"},
+                defaults={"role": role, "organisation": organisation, "gemeente": gemeente, "vt_regio": DEMO_VT_REGIO},
             )
             self.enrol_totp(user, role)
             known[username] = password
@@ -136,5 +155,5 @@ class Command(BaseCommand):
             from zicht.access.otp import ensure_totp_device
         except ImportError:
             return
-        if role in roles.PERSONAL_DATA_ROLES:
+        if role in roles.TWO_FACTOR_ROLES:
             ensure_totp_device(user)

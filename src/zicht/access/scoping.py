@@ -1,0 +1,171 @@
+"""Scoping helpers for every app: narrow a queryset to what the signed-in user may see.
+
+Use them in every view and API endpoint that lists or opens individual records::
+
+    from zicht.access.scoping import visible_reports, get_visible_or_404
+    reports = visible_reports(request.user, Report.objects.filter(...))
+    address = get_visible_or_404(request.user, Address, pk)
+
+The rule itself (zicht.access.domain.scope) is pure and table-tested; these functions only
+translate it into query filters on the registry and linkage tables. See docs/security.md.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from .domain.scope import NONE, ORGANISATION, REGION, Scope, decide_scope
+from .rules import user_role
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, from their profile (role, organisation, region, gemeente)."""
+    role = user_role(user)
+    if role is None:
+        return Scope(NONE)
+    profile = user.zicht_profile
+    org = profile.organisation
+    region = (profile.vt_regio or (org.vt_regio if org else "") or "").strip()
+    codes = set()
+    if role == "ketenregisseur":
+        from zicht.geo.models import Gemeente
+
+        if region:
+            codes.update(Gemeente.objects.filter(vt_regio=region).values_list("code", flat=True))
+        if profile.gemeente_id:
+            codes.add(profile.gemeente_id)
+        if not region and org is not None and org.gemeente_id:
+            codes.add(org.gemeente_id)
+    return decide_scope(
+        role,
+        organisation_id=org.pk if org else None,
+        organisation_region=org.vt_regio if org else "",
+        profile_region=profile.vt_regio,
+        gemeente_codes=frozenset(codes),
+    )
+
+
+def _region_q(scope: Scope, buurt: str, source: str) -> Q:
+    """Records in the region: their buurt lies in a region gemeente; without buurt, their source is in it."""
+    in_area = Q(**{f"{buurt}__gemeente_id__in": scope.gemeente_codes})
+    source_in = Q(**{f"{source}__gemeente_id__in": scope.gemeente_codes})
+    if scope.region:
+        source_in |= Q(**{f"{source}__vt_regio": scope.region})
+    return in_area | (Q(**{f"{buurt}__isnull": True}) & source_in)
+
+
+def report_filter(scope: Scope, prefix: str = "") -> Q | None:
+    """Q on Report (or on a relation to it via ``prefix``, e.g. 'reports__'); None = nothing visible."""
+    if scope.kind == ORGANISATION:
+        return Q(**{f"{prefix}source_id": scope.organisation_id})
+    if scope.kind == REGION:
+        return _region_q(scope, f"{prefix}buurt", f"{prefix}source")
+    return None
+
+
+def visible_reports(user, qs=None):
+    from zicht.registry.models import Report
+
+    qs = Report.objects.all() if qs is None else qs
+    q = report_filter(scope_for(user))
+    return qs.none() if q is None else qs.filter(q)
+
+
+def visible_persons(user, qs=None):
+    """Persons the organisation registered (professional) or that appear in the region (ketenregisseur)."""
+    from zicht.registry.models import Person, ReportParty
+
+    qs = Person.objects.all() if qs is None else qs
+    scope = scope_for(user)
+    if scope.kind == ORGANISATION:
+        return qs.filter(source_id=scope.organisation_id)
+    if scope.kind == REGION:
+        parties = ReportParty.objects.filter(person=OuterRef("pk")).filter(report_filter(scope, "report__"))
+        own_area = Q(address__buurt__gemeente_id__in=scope.gemeente_codes)
+        return qs.filter(Exists(parties) | own_area)
+    return qs.none()
+
+
+def visible_addresses(user, qs=None):
+    """Addresses where the organisation reported something (professional) or in the region (ketenregisseur)."""
+    from zicht.registry.models import Address, Report
+
+    qs = Address.objects.all() if qs is None else qs
+    scope = scope_for(user)
+    q = report_filter(scope)
+    if q is None:
+        return qs.none()
+    reports = Report.objects.filter(address=OuterRef("pk")).filter(q)
+    if scope.kind == REGION:
+        return qs.filter(Exists(reports) | Q(buurt__gemeente_id__in=scope.gemeente_codes))
+    return qs.filter(Exists(reports))
+
+
+def visible_linked_persons(user, qs=None):
+    from zicht.linkage.models import LinkedPerson
+
+    qs = LinkedPerson.objects.all() if qs is None else qs
+    persons = visible_persons(user).values("pk")
+    return qs.filter(links__person__in=persons).distinct()
+
+
+def visible_households(user, qs=None):
+    from zicht.linkage.models import Household
+
+    qs = Household.objects.all() if qs is None else qs
+    members = visible_linked_persons(user).values("pk")
+    return qs.filter(members__linked_person__in=members).distinct()
+
+
+def visible_import_batches(user, qs=None):
+    """Import batches: all for the functioneel beheerder (no personal data), region for a ketenregisseur."""
+    from zicht.registry.models import ImportBatch
+
+    qs = ImportBatch.objects.all() if qs is None else qs
+    role = user_role(user)
+    if role == "functioneel_beheerder":
+        return qs
+    scope = scope_for(user)
+    if scope.kind == REGION:
+        q = Q(source__gemeente_id__in=scope.gemeente_codes)
+        if scope.region:
+            q |= Q(source__vt_regio=scope.region)
+        return qs.filter(q)
+    if scope.kind == ORGANISATION:
+        return qs.filter(source_id=scope.organisation_id)
+    return qs.none()
+
+
+_VISIBLE = {
+    "registry.report": visible_reports,
+    "registry.person": visible_persons,
+    "registry.address": visible_addresses,
+    "registry.importbatch": visible_import_batches,
+    "linkage.linkedperson": visible_linked_persons,
+    "linkage.household": visible_households,
+}
+
+
+def register_visibility(model_label: str, func) -> None:
+    """Other apps register how their own models are scoped (e.g. casework signals)."""
+    _VISIBLE[model_label.lower()] = func
+
+
+def visible(user, model, qs=None):
+    func = _VISIBLE.get(model._meta.label_lower)
+    if func is None:
+        raise LookupError(f"No scoping rule for {model._meta.label}; register one with register_visibility")
+    return func(user, qs if qs is not None else model.objects.all())
+
+
+def can_view(user, obj) -> bool:
+    return visible(user, type(obj), type(obj).objects.filter(pk=obj.pk)).exists()
+
+
+def get_visible_or_404(user, model, pk):
+    """The object if it exists and is in the user's scope; 404 otherwise (no hint that it exists)."""
+    try:
+        return visible(user, model, model.objects.filter(pk=pk)).get()
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Niet gevonden") from None

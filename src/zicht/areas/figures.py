@@ -1,0 +1,356 @@
+"""The figures of the gebiedscan pages, exports and factsheets, all through disclosure control.
+
+Linked tables: the same number must have the same fate everywhere, or one page undoes
+another page's suppression (a wijk total suppressed on the gemeente page but shown on the
+wijk page would give a small neighbour back by subtraction). So per gemeente and year one
+*canonical* set is controlled first — the wijk totals as a series, then wijk × dimension
+tables with those totals fixed — and every other table (buurten of a wijk, months of the
+year, the wijk page's breakdowns, the yearly trend) reuses or is controlled around these
+cells via the ``fixed_*`` arguments of ``control_table``. Each builder returns
+``FigureTable`` objects, so page, CSV/XLSX export and PDF show exactly the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from zicht.registry import vocab
+
+from .data import cube_for, population, wijken_of
+from .disclosure import ControlledSeries, ControlledTable, Policy, control_series, control_table, percentage
+from .disclosure import rate as _rate
+from .tables import FigureRow, FigureTable, cbs_cell, from_controlled_table, from_series
+
+BRON_LABELS = dict(vocab.ORGANISATIE_TYPES)
+AARD_LABELS = dict(vocab.AARD_GEWELD)
+RELATIE_LABELS = dict(vocab.RELATIES)
+KIND_LABELS = dict(vocab.REPORT_KINDS)
+KINDEREN_LABELS = {"ja": "Kinderen aanwezig", "nee": "Geen kinderen aanwezig", "onbekend": "Onbekend"}
+REPEAT_LABELS = {"eerste": "Eerste melding (12 mnd)", "herhaald": "Herhaalde melding"}
+MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+DIMENSIONS = {
+    "bron": ("Bron", BRON_LABELS, "Meldingen naar bron"),
+    "aard": ("Aard geweld", AARD_LABELS, "Meldingen naar aard van het geweld"),
+    "kind": ("Soort", KIND_LABELS, "Registraties naar soort"),
+    "relatie": ("Relatie", RELATIE_LABELS, "Meldingen naar relatie pleger–slachtoffer"),
+    "kinderen": ("Kinderen", KINDEREN_LABELS, "Meldingen met kinderen in het gezin"),
+    "repeat": ("Eerste of herhaald", REPEAT_LABELS, "Eerste en herhaalde meldingen"),
+}
+MIN_POPULATION = 100  # no rate per 1,000 for areas with fewer inwoners (business parks, outskirts)
+
+
+def rate(count, population):
+    return _rate(count, population, min_population=MIN_POPULATION)
+
+
+REPEAT_NOTE = "Herhaald: op hetzelfde adres was er in de 365 dagen ervoor al een melding (van welke bron ook)."
+
+
+def ordered(keys, vocabulary_labels: dict) -> list:
+    """Vocabulary order first, unknown codes after (sorted)."""
+    keys = set(keys)
+    known = [k for k in vocabulary_labels if k in keys]
+    return known + sorted(k for k in keys if k not in vocabulary_labels and k is not None)
+
+
+def month_label(month: str) -> str:
+    y, m = month.split("-")
+    return f"{MONTHS_NL[int(m) - 1]} {y}"
+
+
+@dataclass
+class Period:
+    year: int
+    start: date
+    end: date
+    label: str
+    years: list[int] = field(default_factory=list)
+    months: list[str] = field(default_factory=list)
+
+
+def period_for(cube, year: int | None) -> Period:
+    years = cube.years() or [date.today().year]
+    if year not in years:
+        year = years[-1]
+    months = [m for m in cube.months() if m.startswith(f"{year}-")] or [f"{year}-01"]
+    label = str(year)
+    if months[0] != f"{year}-01" or months[-1] != f"{year}-12":
+        label = f"{year} ({month_label(months[0])} t/m {month_label(months[-1])})"
+    return Period(year, date(year, 1, 1), date(year + 1, 1, 1), label, years, months)
+
+
+@dataclass
+class Canonical:
+    """The controlled figures of one gemeente and year that all other tables must respect."""
+
+    year: int
+    wijken: tuple[str, ...]
+    totals: ControlledSeries                 # wijk totals, with the gemeente total
+    by_dim: dict[str, ControlledTable]       # wijk × dimension, row totals fixed to ``totals``
+    columns: dict[str, list[str]]
+
+    def wijk_series(self, wijk: str, dim: str) -> ControlledSeries:
+        table = self.by_dim[dim]
+        cols = self.columns[dim]
+        return ControlledSeries(tuple(cols), {c: table.cell(wijk, c) for c in cols}, self.totals.cell(wijk),
+                                table.policy)
+
+
+def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Policy) -> Canonical:
+    key = ("canonical", gemeente_code, tuple(wijken), year, policy)
+    with cube.memo_lock:
+        if key in cube.memo:
+            return cube.memo[key]
+    span = {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)}
+    totals_raw = {k[0]: v for k, v in cube.counts(["wijk"], **span).items()}
+    totals = control_series(totals_raw, keys=wijken, policy=policy)
+    by_dim, columns = {}, {}
+    for dim, (_, labels, _) in DIMENSIONS.items():
+        cols = ["eerste", "herhaald"] if dim == "repeat" else (
+            list(labels) if dim == "kinderen" else ordered(cube.distinct(dim), labels))
+        cols = cols or list(labels)[:1]
+        counts = {k: v for k, v in cube.counts(["wijk", dim], **span).items() if k[0] in totals.cells and k[1] in cols}
+        by_dim[dim] = control_table(counts, row_keys=wijken, col_keys=cols, policy=policy,
+                                    fixed_row_totals=totals.cells, fixed_total=totals.total)
+        columns[dim] = cols
+    result = Canonical(year, tuple(wijken), totals, by_dim, columns)
+    with cube.memo_lock:
+        cube.memo[key] = result
+    return result
+
+
+@dataclass
+class AreaFigures:
+    code: str
+    naam: str
+    level: str
+    period: Period
+    headline: dict
+    tables: list[FigureTable]
+    trend: dict
+    years_trend: dict
+    map_cells: dict = field(default_factory=dict)
+    n_reports_in_db: int = 0
+
+    def table(self, table_id: str) -> FigureTable:
+        return next(t for t in self.tables if t.id == table_id)
+
+
+def _monthly(cube, where: dict, period: Period, fixed_cols: dict, fixed_total, policy: Policy, title: str):
+    """Months of the year × bron, its margins fixed to the canonical year figures."""
+    counts = cube.counts(["month", "bron"], where=where, start=period.start, end=period.end)
+    bronnen = list(fixed_cols)
+    counts = {k: v for k, v in counts.items() if k[1] in fixed_cols}
+    table = control_table(counts, row_keys=period.months, col_keys=bronnen, policy=policy,
+                          fixed_col_totals=fixed_cols, fixed_total=fixed_total)
+    fig = from_controlled_table("maanden", f"{title}, per maand en bron, {period.label}", "Maand", table,
+                                {m: month_label(m) for m in period.months}, BRON_LABELS,
+                                note="De jaartotalen zijn dezelfde als elders op de pagina; lege punten in de grafiek zijn onderdrukt.")
+    chart = {"x": [month_label(m) for m in period.months],
+             "series": [{"label": "Totaal", "cells": [table.row_total(m) for m in period.months]}]
+             + [{"label": BRON_LABELS.get(b, b), "cells": [table.cell(m, b) for m in period.months]} for b in bronnen]}
+    return chart, fig
+
+
+def _yearly(canons: list[Canonical], wijk: str | None, title: str):
+    """Years × bron from each year's canonical cells (nothing new is published)."""
+    bronnen = ordered({c for canon in canons for c in canon.columns["bron"]}, BRON_LABELS)
+    rows = []
+    for canon in canons:
+        table = canon.by_dim["bron"]
+        if wijk is None:
+            cells = [table.col_total(b) if b in table.col_keys else cbs_cell(None) for b in bronnen]
+            total = canon.totals.total
+        else:
+            cells = [table.cell(wijk, b) if b in table.col_keys else cbs_cell(None) for b in bronnen]
+            total = canon.totals.cell(wijk)
+        rows.append(FigureRow(str(canon.year), cells, total, code=str(canon.year)))
+    fig = FigureTable("jaren", f"{title}, per jaar en bron", "Jaar", [BRON_LABELS.get(b, b) for b in bronnen], rows,
+                      note="Het lopende jaar kan onvolledig zijn.")
+    chart = {"x": [str(c.year) for c in canons],
+             "series": [{"label": "Totaal", "cells": [r.total for r in rows]}]
+             + [{"label": BRON_LABELS.get(b, b), "cells": [r.cells[i] for r in rows]} for i, b in enumerate(bronnen)]}
+    return chart, fig
+
+
+def _series_table(series: ControlledSeries, dim: str, period: Period, table_id: str | None = None) -> FigureTable:
+    header, labels, title = DIMENSIONS[dim]
+    fig = from_series(table_id or dim, f"{title}, {period.label}", header, series, labels)
+    if dim == "repeat":
+        fig.note = REPEAT_NOTE
+    return fig
+
+
+def _pop(pops, code):
+    value = pops.get(code)
+    return (value[0], value[1]) if value else (None, None)
+
+
+def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda code: None) -> AreaFigures:
+    cube = cube_for(gemeente.code)
+    period = period_for(cube, year)
+    wijken = list(wijken_of(gemeente.code))
+    codes = [w.code for w in wijken]
+    names = {w.code: w.naam for w in wijken}
+    urls = {c: wijk_url(c) for c in codes}
+    pops = population(codes + [gemeente.code])
+    canon = canonical(cube, gemeente.code, codes, period.year, policy)
+    total = canon.totals.total
+    gm_pop, gm_year = _pop(pops, gemeente.code)
+
+    rate_rows = []
+    for c in codes:
+        count = canon.totals.cell(c)
+        pop, pop_year = _pop(pops, c)
+        rate_rows.append(FigureRow(names[c], [count, cbs_cell(pop, "aantal", f"CBS {pop_year or ''}".strip()), rate(count, pop)],
+                                   url=urls[c], code=c))
+    t_rate = FigureTable("per1000", f"Meldingen per 1.000 inwoners per wijk, {period.label}", "Wijk",
+                         ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"], rate_rows,
+                         FigureRow("Gemeente", [total, cbs_cell(gm_pop, "aantal", "CBS"), rate(total, gm_pop)]),
+                         note="Per 1.000 inwoners berekend uit het afgeronde aantal en het nieuwste CBS-inwonertal.")
+    tables = [t_rate]
+    for dim, (header, labels, title) in DIMENSIONS.items():
+        fig = from_controlled_table(dim, f"{title} per wijk, {period.label}", "Wijk", canon.by_dim[dim], names, labels, urls)
+        if dim == "repeat":
+            t = canon.by_dim["repeat"]
+            fig.columns.append("Aandeel herhaald")
+            for row in fig.rows:
+                row.cells = [*row.cells, t.share(row.code, "herhaald")]
+            fig.totals.cells = [*fig.totals.cells, percentage(t.col_total("herhaald"), t.total)]
+            fig.note = REPEAT_NOTE
+        tables.append(fig)
+    g_bron = canon.by_dim["bron"]
+    month_chart, t_month = _monthly(cube, {}, period, {b: g_bron.col_total(b) for b in canon.columns["bron"]}, total,
+                                    policy, "Meldingen")
+    canons = [canonical(cube, gemeente.code, codes, y, policy) for y in period.years]
+    year_chart, t_year = _yearly(canons, None, "Meldingen")
+    tables += [t_month, t_year]
+    colours, _ = colour_table(gemeente.code, codes, names, policy, urls)
+    if colours is not None:
+        tables.append(colours)
+    g_aard, g_rep = canon.by_dim["aard"], canon.by_dim["repeat"]
+    headline = {
+        "meldingen": total,
+        "per1000": rate(total, gm_pop),
+        "herhaald": percentage(g_rep.col_total("herhaald"), g_rep.total),
+        "inwoners": cbs_cell(gm_pop, "aantal", f"CBS {gm_year or ''}".strip()),
+        "aard": [(AARD_LABELS.get(a, a), g_aard.col_total(a), percentage(g_aard.col_total(a), g_aard.total))
+                 for a in canon.columns["aard"]],
+    }
+    map_cells = {row.code: row.cells[2] for row in rate_rows}
+    return AreaFigures(gemeente.code, gemeente.naam, "gemeente", period, headline, tables, month_chart, year_chart,
+                       map_cells, len(cube))
+
+
+def colour_table(gemeente_code: str, wijken: list[str], names: dict, policy: Policy, urls: dict | None = None):
+    """Addresses per wijk by current colour code (casework), controlled; None without casework.
+
+    Current state, not per period: the colour code is re-evaluated as reports come in.
+    Returns (FigureTable, ControlledTable) so the wijk page can reuse its row.
+    """
+    try:
+        from zicht.casework.domain.colour import COLOUR_LABELS, COLOURS
+        from zicht.casework.stats import addresses_by_colour
+    except ImportError:  # casework not installed in this build
+        return None, None
+    raw = addresses_by_colour("wijk")
+    wanted = set(wijken)
+    counts = {(w, c): n for w, by in raw.items() if w in wanted for c, n in by.items() if c in COLOURS}
+    totals = control_series({w: sum(raw.get(w, {}).values()) for w in wijken}, keys=wijken, policy=policy)
+    table = control_table(counts, row_keys=wijken, col_keys=list(COLOURS), policy=policy,
+                          fixed_row_totals=totals.cells, fixed_total=totals.total)
+    fig = from_controlled_table("kleuren", "Adressen naar huidige kleurcode per wijk", "Wijk", table, names, COLOUR_LABELS,
+                                urls, note="Huidige kleurcode van adressen met meldingen (casework-regels); telt adressen, "
+                                           "geen personen. De kleur staat als tekst in de kolomkop, niet alleen als kleur.")
+    return fig, table
+
+
+def buurt_colour_table(wijk_code: str, buurten: list[str], names: dict, gemeente_table, policy: Policy):
+    """Addresses per buurt by colour, with the wijk's row of the gemeente table as fixed margins."""
+    if gemeente_table is None:
+        return None
+    from zicht.casework.domain.colour import COLOUR_LABELS, COLOURS
+    from zicht.casework.stats import addresses_by_colour
+
+    raw = addresses_by_colour("buurt")
+    wanted = set(buurten)
+    counts = {(b, c): n for b, by in raw.items() if b in wanted for c, n in by.items() if c in COLOURS}
+    table = control_table(counts, row_keys=buurten, col_keys=list(COLOURS), policy=policy,
+                          fixed_col_totals={c: gemeente_table.cell(wijk_code, c) for c in COLOURS},
+                          fixed_total=gemeente_table.row_total(wijk_code))
+    return from_controlled_table("kleuren", "Adressen naar huidige kleurcode per buurt", "Buurt", table, names, COLOUR_LABELS,
+                                 note="Huidige kleurcode van adressen met meldingen; telt adressen, geen personen.")
+
+
+def wijk_rate_cells(gemeente_code: str, year: int | None, policy: Policy) -> tuple[dict, Period]:
+    """Reports per 1.000 inwoners per wijk from the canonical wijk totals (for maps)."""
+    cube = cube_for(gemeente_code)
+    period = period_for(cube, year)
+    codes = [w.code for w in wijken_of(gemeente_code)]
+    canon = canonical(cube, gemeente_code, codes, period.year, policy)
+    pops = population(codes)
+    return {c: rate(canon.totals.cell(c), _pop(pops, c)[0]) for c in codes}, period
+
+
+def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
+    cube = cube_for(wijk.gemeente_id)
+    period = period_for(cube, year)
+    gm_wijken = [w.code for w in wijken_of(wijk.gemeente_id)]
+    canon = canonical(cube, wijk.gemeente_id, gm_wijken, period.year, policy)
+    where = {"wijk": wijk.code}
+    buurten = list(wijk.buurten.order_by("code"))
+    codes = [b.code for b in buurten]
+    names = {b.code: b.naam for b in buurten}
+    pops = population(codes + [wijk.code, wijk.gemeente_id])
+    wijk_total = canon.totals.cell(wijk.code)
+    gm_total = canon.totals.total
+    wk_pop, wk_year = _pop(pops, wijk.code)
+    gm_pop, _ = _pop(pops, wijk.gemeente_id)
+    series = {dim: canon.wijk_series(wijk.code, dim) for dim in DIMENSIONS}
+
+    bron_cols = canon.columns["bron"]
+    by_bron = {k: v for k, v in cube.counts(["buurt", "bron"], where=where, start=period.start, end=period.end).items()
+               if k[1] in bron_cols and k[0] in names}
+    t_bron = control_table(by_bron, row_keys=codes, col_keys=bron_cols, policy=policy,
+                           fixed_col_totals=series["bron"].cells, fixed_total=wijk_total)
+    compare = FigureTable(
+        "vergelijking", f"Meldingen per 1.000 inwoners: wijk en gemeente, {period.label}", "Gebied",
+        ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
+        [FigureRow(wijk.naam, [wijk_total, cbs_cell(wk_pop, "aantal", "CBS"), rate(wijk_total, wk_pop)], code=wijk.code),
+         FigureRow(wijk.gemeente.naam, [gm_total, cbs_cell(gm_pop, "aantal", "CBS"), rate(gm_total, gm_pop)],
+                   code=wijk.gemeente_id)],
+    )
+    rate_rows = []
+    for c in codes:
+        count = t_bron.row_total(c)
+        pop, pop_year = _pop(pops, c)
+        rate_rows.append(FigureRow(names[c], [count, cbs_cell(pop, "aantal", f"CBS {pop_year or ''}".strip()), rate(count, pop)],
+                                   code=c))
+    t_buurt_rate = FigureTable("buurt_per1000", f"Meldingen per 1.000 inwoners per buurt, {period.label}", "Buurt",
+                               ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"], rate_rows,
+                               note="Buurtinwoners uit KWB 2017 (nieuwere buurtcijfers zitten niet in de lokale data).")
+    month_chart, t_month = _monthly(cube, where, period, series["bron"].cells, wijk_total, policy, f"Meldingen in {wijk.naam}")
+    canons = [canonical(cube, wijk.gemeente_id, gm_wijken, y, policy) for y in period.years]
+    year_chart, t_year = _yearly(canons, wijk.code, f"Meldingen in {wijk.naam}")
+    tables = [
+        compare,
+        from_controlled_table("buurt_bron", f"Meldingen per buurt en bron, {period.label}", "Buurt", t_bron, names, BRON_LABELS),
+        t_buurt_rate,
+        *(_series_table(series[dim], dim, period) for dim in DIMENSIONS),
+        t_month, t_year,
+    ]
+    _, gm_colours = colour_table(wijk.gemeente_id, gm_wijken, {}, policy)
+    colours = buurt_colour_table(wijk.code, codes, names, gm_colours, policy)
+    if colours is not None:
+        tables.append(colours)
+    headline = {
+        "meldingen": wijk_total,
+        "per1000": rate(wijk_total, wk_pop),
+        "gemeente_per1000": rate(gm_total, gm_pop),
+        "herhaald": series["repeat"].share("herhaald"),
+        "kinderen": series["kinderen"].share("ja"),
+        "inwoners": cbs_cell(wk_pop, "aantal", f"CBS {wk_year or ''}".strip()),
+        "aard": [(AARD_LABELS.get(k, k), c, series["aard"].share(k)) for k, c in series["aard"].items()],
+    }
+    return AreaFigures(wijk.code, wijk.naam, "wijk", period, headline, tables, month_chart, year_chart, {}, len(cube))

@@ -1,0 +1,96 @@
+"""``zicht aggregate --gemeente GM0855 --level wijk --by month,aard [--jaar 2024] [--json]``.
+
+Prints a disclosure-controlled table: rows are the areas of the level (combined with all
+but the last ``--by`` dimension), columns the last ``--by`` dimension, with row, column and
+grand totals. Every cell carries its display text ('15', '<10', '×'), status and reason.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zicht.areas.data import cube_for
+from zicht.areas.disclosure import control_table
+from zicht.areas.engine import DIMENSIONS
+from zicht.areas.policy import default_policy
+from zicht.geo.models import Buurt, Gemeente, Wijk
+
+LEVELS = ("gemeente", "wijk", "buurt")
+
+
+def _cell(cell) -> dict:
+    return {"value": cell.value, "display": cell.display, "status": cell.status, "reason": cell.reason}
+
+
+class Command(BaseCommand):
+    help = "Tel meldingen per gebied en dimensie, met onthullingsbeveiliging (afronding, onderdrukking, redenen)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--gemeente", required=True, help="GM-code, bijvoorbeeld GM0855")
+        parser.add_argument("--level", choices=LEVELS, default="wijk")
+        parser.add_argument("--by", default="", help="dimensies, komma-gescheiden: " + ", ".join(
+            d for d in DIMENSIONS if d not in LEVELS))
+        parser.add_argument("--jaar", type=int, help="alleen dit kalenderjaar")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options):
+        code = options["gemeente"].upper()
+        gemeente = Gemeente.objects.filter(code=code).first()
+        if gemeente is None:
+            raise CommandError(f"Gemeente {code} is niet geladen (zicht load-geo --gemeente {code})")
+        by = [d.strip() for d in options["by"].split(",") if d.strip()]
+        bad = [d for d in by if d not in DIMENSIONS or d in LEVELS]
+        if bad:
+            raise CommandError(f"Onbekende dimensie(s): {', '.join(bad)}")
+        level = options["level"]
+        if level == "wijk":
+            areas = list(Wijk.objects.filter(gemeente=gemeente).order_by("code").values_list("code", flat=True))
+        elif level == "buurt":
+            areas = list(Buurt.objects.filter(gemeente=gemeente).order_by("code").values_list("code", flat=True))
+        else:
+            areas = [code]
+        span = {}
+        if options.get("jaar"):
+            span = {"start": date(options["jaar"], 1, 1), "end": date(options["jaar"] + 1, 1, 1)}
+        cube = cube_for(code)
+        row_dims = [level] + by[:-1]
+        col_dim = by[-1] if by else None
+        raw = cube.counts(row_dims + ([col_dim] if col_dim else []), **span)
+        if level == "gemeente":
+            raw = {(code, *k[1:]): v for k, v in raw.items()}
+        extra_values = [sorted({k[i] for k in raw}) for i in range(1, len(row_dims))]
+        row_keys = [(a,) for a in areas]
+        for values in extra_values:
+            row_keys = [r + (v,) for r in row_keys for v in values]
+        if col_dim:
+            col_keys = sorted({k[-1] for k in raw if k[-1] is not None})
+            counts = {(k[:-1], k[-1]): v for k, v in raw.items() if k[:-1] in set(row_keys) and k[-1] is not None}
+        else:
+            col_keys = ["aantal"]
+            counts = {(k, "aantal"): v for k, v in raw.items() if k in set(row_keys)}
+        policy = default_policy()
+        table = control_table(counts, row_keys=row_keys, col_keys=col_keys or ["aantal"], policy=policy)
+        if options["json"]:
+            out = {
+                "gemeente": code, "level": level, "by": by, "jaar": options.get("jaar"),
+                "policy": {"threshold": policy.threshold, "rounding_base": policy.rounding_base},
+                "row_dimensions": row_dims, "columns": list(table.col_keys),
+                "rows": [{"key": dict(zip(row_dims, key)), "cells": {c: _cell(cell) for c, cell in zip(table.col_keys, cells)},
+                          "total": _cell(total)} for key, cells, total in table.rows()],
+                "column_totals": {c: _cell(table.col_total(c)) for c in table.col_keys},
+                "total": _cell(table.total),
+                "suppressed_cells": table.suppressed_count,
+            }
+            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=1))
+            return
+        header = [*row_dims, *map(str, table.col_keys), "totaal"]
+        self.stdout.write("\t".join(header))
+        for key, cells, total in table.rows():
+            self.stdout.write("\t".join([*map(str, key), *(c.display for c in cells), total.display]))
+        self.stdout.write("\t".join(["totaal"] + [""] * (len(row_dims) - 1) + [table.col_total(c).display for c in table.col_keys]
+                                    + [table.total.display]))
+        self.stdout.write(f"<{policy.threshold} = minder dan {policy.threshold} (primair onderdrukt); × = secundair onderdrukt; "
+                          f"overige aantallen afgerond op {policy.rounding_base}.")

@@ -1,0 +1,1 @@
+"""Casework domain rules without Django: colour code, worklists, signal stacking, Meldcode."""

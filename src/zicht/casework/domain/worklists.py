@@ -1,0 +1,97 @@
+"""Repeat and escalation worklists: which recent events need the ketenregisseur's attention, and why.
+
+Pure: the same facts as the colour code in, work items with their evidence out. Each item is
+keyed by (kind, first registration of the triggering event), so running it again after every
+import never duplicates an item the ketenregisseur already handled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .colour import RuleSet, counted, evaluate, group_events, rising, after_closed_help
+
+KINDS = [
+    ("recidive", "Recidive na hulp"),
+    ("escalatie", "Escalatie"),
+    ("stijgende_ernst", "Stijgende ernst"),
+    ("nieuw_op_kleur", "Nieuwe registratie op oranje/rood adres"),
+]
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str
+    trigger_report_id: int
+    trigger_date: date
+    text: str
+    evidence: dict
+
+
+def _settings(ruleset: RuleSet) -> dict:
+    w = ruleset.worklists
+    return {
+        "window_days": int(w.get("window_days", 90)),
+        "escalation_min_events": int(w.get("escalation_min_events", 3)),
+        "escalation_window_days": int(w.get("escalation_window_days", 365)),
+        "rising_min_previous": int(w.get("rising_min_previous", 1)),
+    }
+
+
+def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> list[WorkItem]:
+    """All work items for one address or household for events in the worklist window."""
+    cfg = _settings(ruleset)
+    events = group_events(counted(reports, ruleset, today), ruleset.same_event_days)
+    recent_from = today - timedelta(days=cfg["window_days"])
+    items: list[WorkItem] = []
+    for index, event in enumerate(events):
+        if event.datum < recent_from:
+            continue
+        trigger = event.reports[0]
+        ids = list(event.report_ids)
+        # 1. recidive: the event comes after a closed help trajectory
+        hit = after_closed_help([event], help_trajectories)
+        if hit:
+            help_ = hit[0][1]
+            items.append(
+                WorkItem(
+                    "recidive", trigger.id, event.datum,
+                    f"Nieuwe registratie op {event.datum:%d-%m-%Y}, na hulptraject afgesloten op {help_.end:%d-%m-%Y}",
+                    {"reports": ids, "hulptraject": help_.id, "hulp_einde": help_.end.isoformat()},
+                )
+            )
+        # 2. escalation: enough events in the window ending at this event
+        window_from = event.datum - timedelta(days=cfg["escalation_window_days"])
+        upto = [e for e in events[: index + 1] if e.datum >= window_from]
+        if len(upto) >= cfg["escalation_min_events"]:
+            items.append(
+                WorkItem(
+                    "escalatie", trigger.id, event.datum,
+                    f"{len(upto)} gebeurtenissen binnen {cfg['escalation_window_days']} dagen (drempel {cfg['escalation_min_events']})",
+                    {"reports": [i for e in upto for i in e.report_ids], "dates": [e.datum.isoformat() for e in upto]},
+                )
+            )
+        # 3. rising severity against the earlier events in the same window
+        found = rising(upto, ruleset, cfg["rising_min_previous"])
+        if found:
+            items.append(
+                WorkItem(
+                    "stijgende_ernst", trigger.id, event.datum,
+                    f"Ernst stijgt: score {found[0]} tegen eerder hoogstens {found[1]}",
+                    {"reports": [i for e in upto for i in e.report_ids], "score": found[0], "previous": found[1]},
+                )
+            )
+        # 4. a new event on an address that was already oranje or rood the day before
+        earlier = [r for e in events[:index] for r in e.reports]
+        if earlier:
+            before = evaluate(earlier, ruleset, event.datum - timedelta(days=1), help_trajectories)
+            if before.colour in ("oranje", "rood"):
+                items.append(
+                    WorkItem(
+                        "nieuw_op_kleur", trigger.id, event.datum,
+                        f"Nieuwe registratie op {event.datum:%d-%m-%Y}; kleur daarvoor was {before.colour}",
+                        {"reports": ids, "colour_before": before.colour, "reasons_before": [r.rule_id for r in before.reasons]},
+                    )
+                )
+    return items

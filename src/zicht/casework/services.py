@@ -1,0 +1,251 @@
+"""The glue between the registry/linkage tables and the pure casework rules.
+
+Facts are read in bulk (chunks of addresses or households, ``values()`` rows, no per-row
+queries) so ``zicht recolour`` over a million reports stays a batch job of minutes, and a
+single page can re-evaluate its own address in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from zicht.linkage.models import HouseholdMember, PersonLink
+from zicht.registry.models import Address, Report, ReportParty
+
+from .domain.colour import RANK, HelpFact, ReportFact, RuleSet, evaluate
+from .domain.worklists import work_items
+from .models import ColourResult, Hulptraject, WorklistItem, subject_key
+from .rulesets import current_ruleset
+
+REPORT_FIELDS = ("id", "datum", "source_id", "kind", "aard", "vormen", "kinderen_aanwezig", "letsel", "wapen", "huisverbod")
+CHUNK = 2000
+
+
+def _fact(row: dict, children: set[int]) -> ReportFact:
+    return ReportFact(
+        id=row["id"],
+        datum=row["datum"],
+        source=str(row["source_id"]),
+        kind=row["kind"],
+        aard=row["aard"],
+        vormen=tuple(row["vormen"] or ()),
+        kinderen=bool(row["kinderen_aanwezig"]) or row["id"] in children or row["aard"] == "kindermishandeling",
+        letsel=bool(row["letsel"]),
+        wapen=bool(row["wapen"]),
+        huisverbod=bool(row["huisverbod"]),
+    )
+
+
+def _children_reports(report_ids=None, address_ids=None) -> set[int]:
+    qs = ReportParty.objects.filter(rol="kind")
+    qs = qs.filter(report__address_id__in=address_ids) if address_ids is not None else qs.filter(report_id__in=report_ids)
+    return set(qs.values_list("report_id", flat=True))
+
+
+def _help(filter_q: Q) -> dict[str, list[HelpFact]]:
+    out: dict[str, list[HelpFact]] = defaultdict(list)
+    for h in Hulptraject.objects.filter(filter_q).values("id", "start", "einde", "address_id", "household_id"):
+        fact = HelpFact(h["id"], h["start"], h["einde"])
+        if h["address_id"]:
+            out[subject_key("address", h["address_id"])].append(fact)
+        if h["household_id"]:
+            out[subject_key("household", h["household_id"])].append(fact)
+    return out
+
+
+def address_facts(address_ids) -> tuple[dict[int, list[ReportFact]], dict[str, list[HelpFact]]]:
+    rows = list(Report.objects.filter(address_id__in=address_ids).values("address_id", *REPORT_FIELDS))
+    children = _children_reports(address_ids=address_ids)
+    facts: dict[int, list[ReportFact]] = defaultdict(list)
+    for row in rows:
+        facts[row["address_id"]].append(_fact(row, children))
+    return facts, _help(Q(address_id__in=address_ids))
+
+
+def household_report_ids(household_ids) -> dict[int, set[int]]:
+    """Reports with a party who is (linked to) a member of the household, wherever they lived."""
+    members = HouseholdMember.objects.filter(household_id__in=household_ids).values_list("household_id", "linked_person_id")
+    by_lp: dict[int, set[int]] = defaultdict(set)
+    for hh, lp in members:
+        by_lp[lp].add(hh)
+    persons = PersonLink.objects.filter(linked_person_id__in=list(by_lp)).values_list("person_id", "linked_person_id")
+    hh_of_person: dict[int, set[int]] = {p: by_lp[lp] for p, lp in persons}
+    out: dict[int, set[int]] = defaultdict(set)
+    for person_id, report_id in ReportParty.objects.filter(person_id__in=list(hh_of_person)).values_list("person_id", "report_id"):
+        for hh in hh_of_person[person_id]:
+            out[hh].add(report_id)
+    return out
+
+
+def household_facts(household_ids) -> tuple[dict[int, list[ReportFact]], dict[str, list[HelpFact]]]:
+    by_hh = household_report_ids(household_ids)
+    all_ids = {r for ids in by_hh.values() for r in ids}
+    rows = {r["id"]: r for r in Report.objects.filter(id__in=all_ids).values("address_id", *REPORT_FIELDS)}
+    children = _children_reports(report_ids=all_ids)
+    facts = {hh: [_fact(rows[r], children) for r in ids if r in rows] for hh, ids in by_hh.items()}
+    return facts, _help(Q(household_id__in=household_ids))
+
+
+def _areas(subject_type: str, ids) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """(buurt, wijk, gemeente) per subject; a household takes its most recent member address."""
+    if subject_type == "address":
+        rows = Address.objects.filter(id__in=ids).values_list("id", "buurt_id", "buurt__wijk_id", "buurt__gemeente_id")
+        return {pk: (b, w, g) for pk, b, w, g in rows}
+    out = {}
+    for hh, b, w, g in (
+        HouseholdMember.objects.filter(household_id__in=ids, address__isnull=False)
+        .order_by("household_id", "-since")
+        .values_list("household_id", "address__buurt_id", "address__buurt__wijk_id", "address__buurt__gemeente_id")
+    ):
+        out.setdefault(hh, (b, w, g))
+    return out
+
+
+def _aarden(facts: list[ReportFact], ruleset: RuleSet) -> str:
+    kinds = sorted({f.aard for f in facts if f.kind in ruleset.kinds and f.aard not in ruleset.exclude_aard})
+    return ("|" + "|".join(kinds) + "|") if kinds else ""
+
+
+def recolour(subject_type: str, ids, ruleset: RuleSet | None = None, today: date | None = None, worklists: bool = True) -> dict:
+    """Evaluate the given subjects; store a new current result where version, colour or reasons changed.
+
+    Unchanged subjects keep their row (its ``evaluated_at`` is refreshed), so the history shows
+    each change of colour or rule set, not every nightly run.
+    """
+    ruleset = ruleset or current_ruleset(today)
+    today = today or timezone.localdate()
+    now = timezone.now()
+    stats = {"evaluated": 0, "changed": 0, "unchanged": 0, "work_items": 0}
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        loader = address_facts if subject_type == "address" else household_facts
+        facts, help_by_key = loader(chunk)
+        areas = _areas(subject_type, chunk)
+        keys = {pk: subject_key(subject_type, pk) for pk in chunk}
+        current = {
+            r.subject_key: r
+            for r in ColourResult.objects.filter(subject_key__in=keys.values(), is_current=True).only(
+                "id", "subject_key", "colour", "ruleset_version", "rule_ids"
+            )
+        }
+        known_items = set(
+            WorklistItem.objects.filter(subject_key__in=keys.values()).values_list("kind", "subject_key", "trigger_report_id")
+        )
+        new_rows, superseded, unchanged, items = [], [], [], []
+        for pk in chunk:
+            key = keys[pk]
+            subject_facts = facts.get(pk, [])
+            help_ = help_by_key.get(key, [])
+            result = evaluate(subject_facts, ruleset, today, help_)
+            rule_ids = ",".join(r.rule_id for r in result.reasons)[:300]
+            old = current.get(key)
+            stats["evaluated"] += 1
+            if old and (old.ruleset_version, old.colour, old.rule_ids) == (ruleset.version, result.colour, rule_ids):
+                unchanged.append(old.id)
+            else:
+                if old:
+                    superseded.append(old.id)
+                buurt, wijk, gemeente = areas.get(pk, (None, None, None))
+                new_rows.append(
+                    ColourResult(
+                        subject_type=subject_type,
+                        subject_key=key,
+                        address_id=pk if subject_type == "address" else None,
+                        household_id=pk if subject_type == "household" else None,
+                        colour=result.colour,
+                        colour_rank=RANK[result.colour],
+                        ruleset_version=ruleset.version,
+                        ruleset_sha256=ruleset.sha256,
+                        reasons=[r.as_dict() for r in result.reasons],
+                        rule_ids=rule_ids,
+                        events=result.events,
+                        reports=result.reports,
+                        last_report_date=result.last_date,
+                        aarden=_aarden(subject_facts, ruleset),
+                        buurt_id=buurt,
+                        wijk_id=wijk,
+                        gemeente_id=gemeente,
+                        evaluated_at=now,
+                    )
+                )
+            if worklists and subject_facts:
+                _, wijk, gemeente = areas.get(pk, (None, None, None))
+                for item in work_items(subject_facts, ruleset, today, help_):
+                    if (item.kind, key, item.trigger_report_id) in known_items:
+                        continue
+                    items.append(
+                        WorklistItem(
+                            kind=item.kind,
+                            subject_type=subject_type,
+                            subject_key=key,
+                            address_id=pk if subject_type == "address" else None,
+                            household_id=pk if subject_type == "household" else None,
+                            trigger_report_id=item.trigger_report_id,
+                            trigger_date=item.trigger_date,
+                            text=item.text[:300],
+                            evidence=item.evidence,
+                            ruleset_version=ruleset.version,
+                            wijk_id=wijk,
+                            gemeente_id=gemeente,
+                        )
+                    )
+        with transaction.atomic():
+            if superseded:
+                ColourResult.objects.filter(id__in=superseded).update(is_current=False, superseded_at=now)
+            if unchanged:
+                ColourResult.objects.filter(id__in=unchanged).update(evaluated_at=now)
+            ColourResult.objects.bulk_create(new_rows, batch_size=1000)
+            if items:
+                WorklistItem.objects.bulk_create(items, batch_size=1000, ignore_conflicts=True)
+        stats["changed"] += len(new_rows)
+        stats["unchanged"] += len(unchanged)
+        stats["work_items"] += len(items)
+    return stats
+
+
+def recolour_all(ruleset: RuleSet | None = None, today: date | None = None) -> dict:
+    """Every address with a report or a result, and every household with members."""
+    from zicht.linkage.models import Household
+
+    address_ids = set(Report.objects.filter(address__isnull=False).values_list("address_id", flat=True).distinct())
+    address_ids |= set(ColourResult.objects.filter(subject_type="address", is_current=True).values_list("address_id", flat=True))
+    household_ids = list(Household.objects.values_list("id", flat=True))
+    return {
+        "address": recolour("address", sorted(address_ids), ruleset, today),
+        "household": recolour("household", household_ids, ruleset, today),
+    }
+
+
+def current_result(subject_type: str, pk: int) -> ColourResult | None:
+    """The current result, re-evaluated first when it is from an earlier day or older than a report."""
+    key = subject_key(subject_type, pk)
+    result = ColourResult.objects.filter(subject_key=key, is_current=True).first()
+    stale = result is None or timezone.localdate(result.evaluated_at) < timezone.localdate()
+    if not stale and subject_type == "address":
+        stale = Report.objects.filter(address_id=pk, created_at__gt=result.evaluated_at).exists()
+    if stale:
+        recolour(subject_type, [pk])
+        result = ColourResult.objects.filter(subject_key=key, is_current=True).first()
+    return result
+
+
+def recolour_batch(batch) -> dict:
+    """After an import (and its linking): recolour the batch's addresses and the households it touches."""
+    from zicht.linkage.models import HouseholdMember
+
+    address_ids = set(
+        Report.objects.filter(import_batch=batch, address__isnull=False).values_list("address_id", flat=True)
+    )
+    household_ids = set(
+        HouseholdMember.objects.filter(linked_person__links__person__import_batch=batch).values_list("household_id", flat=True)
+    )
+    return {
+        "address": recolour("address", sorted(address_ids)),
+        "household": recolour("household", sorted(household_ids)),
+    }

@@ -1,0 +1,704 @@
+"""Casework pages: addresses and households by colour, the address/household page, worklists,
+signals (verwijsindex), the coordinator inbox and the Meldcode.
+
+Access: address, household, list and worklist pages only for the ketenregisseur; signals and
+Meldcode cases only for professionals of the organisation that owns them (another
+organisation's signal is a 404, not a 403, so its existence leaks nothing). Every page that
+shows personal data writes to the access log.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zicht.access.purpose import REASONS, with_purpose
+from zicht.access.roles import FUNCTIONEEL_BEHEERDER, KETENREGISSEUR, PRIVACY_OFFICER, PROFESSIONAL
+from zicht.access.domain.scope import REGION
+from zicht.access.rules import log_access, requires, user_organisation
+from zicht.access.scoping import get_visible_or_404, scope_for, visible, visible_households, visible_linked_persons
+from zicht.geo.models import Wijk
+from zicht.linkage.models import Household, HouseholdMember, PersonLink
+from zicht.registry.models import Address, Report
+
+from . import forms as f
+from .domain import meldcode as mc
+from .domain.colour import COLOUR_LABELS, RANK
+from .domain.stacking import is_active, SignalFact
+from .domain.worklists import KINDS as WORK_KINDS
+from .models import ColourResult, Hulptraject, MeldcodeCase, Signal, SignalMatch, WorklistItem, subject_key
+from .rulesets import all_rulesets, current_ruleset, stacking_rules
+from .services import current_result, household_report_ids, recolour
+from .signals import counterpart_contacts, register_signal, withdraw_signal
+from .workflow import answer_case
+
+PAGE_SIZE = 50
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+def full_name(person) -> str:
+    return " ".join(p for p in (person.voornamen, person.tussenvoegsel, person.achternaam) if p) or f"Persoon #{person.pk}"
+
+
+def initials(person) -> str:
+    parts = [p[0].upper() + "." for p in (person.voornamen or "").split()[:2]]
+    tail = "".join(w[0] for w in f"{person.tussenvoegsel or ''} {person.achternaam or ''}".split())
+    return ("".join(parts) + " " + tail).strip() or f"#{person.pk}"
+
+
+def birth_date(person) -> date | None:
+    try:
+        return date.fromisoformat(person.geboortedatum) if person.geboortedatum else None
+    except ValueError:
+        return None
+
+
+def age(person, today: date) -> int | None:
+    born = birth_date(person)
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _page(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _own_org(request):
+    org = user_organisation(request.user)
+    if org is None:
+        raise PermissionDenied("Uw account is niet aan een organisatie gekoppeld.")
+    return org
+
+
+def _wijken(gemeenten: tuple[str, ...]):
+    """Wijken of the user's region that have a colour result (cached: a DISTINCT over all results)."""
+    codes = cache.get("casework:wijk_codes")
+    if codes is None:
+        codes = list(ColourResult.objects.filter(is_current=True, wijk__isnull=False).values_list("wijk_id", flat=True).distinct())
+        cache.set("casework:wijk_codes", codes, 300)
+    return list(Wijk.objects.filter(code__in=codes, gemeente_id__in=gemeenten).order_by("naam"))
+
+
+# --- colour list -----------------------------------------------------------------------------
+
+def _region_codes(user) -> tuple[str, ...]:
+    """The gemeenten a ketenregisseur may see (their Veilig Thuis region); empty = nothing."""
+    scope = scope_for(user)
+    return tuple(sorted(scope.gemeente_codes)) if scope.kind == REGION else ()
+
+
+def _filtered_results(data: dict, codes: tuple[str, ...]):
+    subject = data.get("subject") or "address"
+    qs = ColourResult.objects.filter(is_current=True, subject_type=subject, gemeente_id__in=codes)
+    if data.get("kleur"):
+        qs = qs.filter(colour_rank=RANK[data["kleur"]])  # the rank is in the list indexes, the name is not
+    if data.get("wijk"):
+        qs = qs.filter(wijk_id=data["wijk"])
+    if data.get("periode"):
+        qs = qs.filter(last_report_date__gte=timezone.localdate() - timedelta(days=round(int(data["periode"]) * 30.44)))
+    if data.get("aard"):
+        qs = qs.filter(aarden__contains=f"|{data['aard']}|")
+    return subject, qs
+
+
+def _colour_counts(data: dict, codes: tuple[str, ...]) -> dict:
+    """Counts per colour for the filter without the colour itself, cached briefly (a big GROUP BY)."""
+    base = {k: v for k, v in data.items() if k != "kleur" and v}
+    key = "casework:counts:" + ",".join(codes) + ":" + "&".join(f"{k}={v}" for k, v in sorted(base.items()))
+    counts = cache.get(key)
+    if counts is None:
+        _, qs = _filtered_results(base, codes)
+        counts = {row["colour"]: row["n"] for row in qs.values("colour").annotate(n=Count("id")).order_by()}
+        cache.set(key, counts, 60)
+    return counts
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def colour_list(request):
+    codes = _region_codes(request.user)
+    form = f.ColourFilterForm(request.GET or None, wijken=_wijken(codes))
+    data = form.cleaned_data if form.is_valid() else {}
+    subject, qs = _filtered_results(data, codes)
+    page = _page(request)
+    related = ["address", "buurt"] if subject == "address" else ["household", "buurt"]
+    rows = list(
+        qs.select_related(*related)
+        .only(
+            "id", "subject_type", "address__id", "address__straat", "address__huisnummer", "address__toevoeging",
+            "address__postcode", "address__woonplaats", "household_id", "buurt__naam", "colour", "reasons",
+            "events", "reports", "last_report_date", "ruleset_version",
+        )
+        .order_by("-colour_rank", "-last_report_date", "id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
+    )
+    has_next = len(rows) > PAGE_SIZE
+    address_url, household_url = reverse("casework:address", args=[0])[:-2], reverse("casework:household", args=[0])[:-2]
+    rows = [
+        {
+            "url": f"{address_url}{r.address_id}/" if r.address_id else f"{household_url}{r.household_id}/",
+            "label": str(r.address) if r.address_id else f"Huishouden #{r.household_id}",
+            "buurt": r.buurt.naam if r.buurt_id else "onbekend",
+            "colour": r.colour,
+            "reason": r.reasons[0]["text"] if r.reasons else "",
+            "events": r.events,
+            "last": r.last_report_date,
+        }
+        for r in rows[:PAGE_SIZE]
+    ]
+    counts = _colour_counts(data, codes)
+    log_access(request, action="view", record_type="colour_list", record_id=f"{subject}:p{page}", reason="Overzicht adressen en huishoudens per kleur")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "casework/colour_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "subject": subject,
+            "page": page,
+            "has_next": has_next,
+            "query": query.urlencode(),
+            "counts": [(c, COLOUR_LABELS[c], counts.get(c, 0)) for c in ("rood", "oranje", "geel", "groen")],
+            # plain selects: Django's widget templates cost more than the whole result table
+            "filters": [
+                {"name": name, "label": field.label, "choices": field.choices, "value": str(data.get(name) or "")}
+                for name, field in form.fields.items()
+            ],
+            "export_reasons": REASONS,
+        },
+    )
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def colour_export(request):
+    """CSV for the casusoverleg: colour, reasons, counts, persons (initials unless asked and logged)."""
+    export = f.ExportForm(request.GET)
+    if not export.is_valid():
+        messages.error(request, "Kies de reden van de export.")
+        return redirect(f"{reverse('casework:colour_list')}?{request.GET.urlencode()}")
+    filters = f.ColourFilterForm(request.GET, wijken=_wijken(_region_codes(request.user)))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    subject, qs = _filtered_results(data, _region_codes(request.user))
+    qs = qs.select_related("address", "buurt", "wijk").order_by("-colour_rank", "-last_report_date", "id")[:5000]
+    names = export.cleaned_data["namen"]
+    reason = dict(REASONS)[export.cleaned_data["reason"]]
+    log_access(request, action="export", record_type="colour_list", record_id=f"{subject}:{'namen' if names else 'initialen'}", reason=reason)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="zicht-{subject}-kleuren-{timezone.localdate():%Y%m%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["niveau", "id", "adres", "buurt", "wijk", "kleur", "regelset", "redenen", "gebeurtenissen", "registraties", "laatste registratie", "betrokkenen"])
+    results = list(qs)
+    persons = _persons_for_results(results)
+    for r in results:
+        label = str(r.address) if r.address_id else f"Huishouden #{r.household_id}"
+        people = persons.get(r.subject_key, [])
+        shown = ", ".join(f"{full_name(p) if names else initials(p)} ({rol})" for p, rol in people)
+        writer.writerow([
+            r.get_subject_type_display(), r.address_id or r.household_id, label, r.buurt.naam if r.buurt else "",
+            r.wijk.naam if r.wijk else "", r.get_colour_display(), r.ruleset_version,
+            " | ".join(x["text"] for x in r.reasons), r.events, r.reports,
+            r.last_report_date.isoformat() if r.last_report_date else "", shown,
+        ])
+    return response
+
+
+def _persons_for_results(results) -> dict[str, list]:
+    from zicht.registry.models import ReportParty
+
+    out: dict[str, list] = {}
+    address_ids = [r.address_id for r in results if r.address_id]
+    seen = set()
+    for party in ReportParty.objects.filter(report__address_id__in=address_ids).select_related("person", "report").order_by("report__datum"):
+        key = subject_key("address", party.report.address_id)
+        if (key, party.person_id) in seen:
+            continue
+        seen.add((key, party.person_id))
+        out.setdefault(key, []).append((party.person, party.get_rol_display().lower()))
+    hh_ids = [r.household_id for r in results if r.household_id]
+    for member in HouseholdMember.objects.filter(household_id__in=hh_ids).select_related("linked_person"):
+        link = PersonLink.objects.filter(linked_person_id=member.linked_person_id).select_related("person").first()
+        if link:
+            out.setdefault(subject_key("household", member.household_id), []).append((link.person, "lid"))
+    return out
+
+
+# --- address and household pages ----------------------------------------------------------------
+
+def _features_text(report) -> str:
+    parts = list(report.vormen or [])
+    parts += [label for flag, label in ((report.letsel, "letsel"), (report.wapen, "wapen"), (report.huisverbod, "huisverbod"), (report.kinderen_aanwezig, "kinderen aanwezig")) if flag]
+    return ", ".join(parts) or "—"
+
+
+def _timeline(reports, today: date, evidence_ids: set[int], with_address: bool = False):
+    """Timeline rows and persons as ready-made strings: the page renders them without lookups."""
+    rows, persons = [], {}
+    address_url = reverse("casework:address", args=[0])[:-2]
+    for report in reports:
+        roles = []
+        for party in report.parties.all():
+            person = party.person
+            entry = persons.get(person.pk)
+            if entry is None:
+                link = getattr(person, "link", None)
+                entry = persons[person.pk] = {
+                    "id": person.pk, "name": full_name(person), "age": age(person, today), "roles": set(),
+                    "linked": link.linked_person_id if link else None, "sources": set(),
+                }
+            entry["roles"].add(party.get_rol_display())
+            entry["sources"].add(report.source.naam)
+            roles.append(party.get_rol_display())
+        rows.append({
+            "id": report.pk,
+            "datum": report.datum,
+            "kind": report.get_kind_display(),
+            "source": report.source.naam,
+            "aard": report.get_aard_display(),
+            "features": _features_text(report),
+            "roles": ", ".join(roles),
+            "evidence": report.pk in evidence_ids,
+            "address": str(report.address) if with_address and report.address_id else "",
+            "address_url": f"{address_url}{report.address_id}/" if report.address_id else "",
+        })
+    people = sorted(persons.values(), key=lambda p: (p["age"] is None, -(p["age"] or 0)))
+    for person in people:
+        person["roles"] = ", ".join(sorted(person["roles"]))
+        person["sources"] = ", ".join(sorted(person["sources"]))
+    children = [p for p in people if (p["age"] is not None and p["age"] < 18) or "Kind (betrokken)" in p["roles"]]
+    return rows, people, children
+
+
+def _reasons_with_evidence(result, reports_by_id):
+    if not result:
+        return []
+    out = []
+    for reason in result.reasons:
+        evidence = [
+            {"id": i, "text": f"{reports_by_id[i].get_kind_display()} {reports_by_id[i].source.naam} {reports_by_id[i].datum:%d-%m-%Y}"}
+            for i in reason.get("reports", [])
+            if i in reports_by_id
+        ]
+        out.append({**reason, "evidence": evidence, "label": COLOUR_LABELS.get(reason["colour"], reason["colour"])})
+    return out
+
+
+def _signal_orgs(linked_ids) -> list[str]:
+    today = timezone.localdate()
+    return sorted(
+        set(
+            Signal.objects.filter(linked_person_id__in=linked_ids, withdrawn_on__isnull=True, expires_on__gt=today, datum__lte=today)
+            .values_list("organisation__naam", flat=True)
+        )
+    )
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+@with_purpose("address", kwarg="pk")
+def address_page(request, pk: int):
+    address = visible(request.user, Address, Address.objects.select_related("buurt__wijk").filter(pk=pk)).first()
+    if address is None:
+        raise Http404("Adres niet gevonden")
+    today = timezone.localdate()
+    result = current_result("address", address.pk)
+    reports = list(
+        Report.objects.filter(address=address).select_related("source").prefetch_related("parties__person__link").order_by("-datum", "-id")
+    )
+    evidence_ids = {i for r in (result.reasons if result else []) for i in r.get("reports", [])}
+    timeline, people, children = _timeline(reports, today, evidence_ids)
+    households = (
+        Household.objects.filter(members__address=address).distinct().prefetch_related("colour_results")
+    )
+    linked_ids = [p["linked"] for p in people if p["linked"]]
+    return render(
+        request,
+        "casework/subject.html",
+        {
+            "kind": "address",
+            "title": str(address),
+            "address": address,
+            "result": result,
+            "reasons": _reasons_with_evidence(result, {r.pk: r for r in reports}),
+            "history": ColourResult.objects.filter(subject_key=subject_key("address", pk)).order_by("-evaluated_at")[:20],
+            "timeline": timeline,
+            "people": people,
+            "children": children,
+            "help": Hulptraject.objects.filter(address=address).select_related("organisation"),
+            "work_items": WorklistItem.objects.filter(subject_key=subject_key("address", pk), status="open"),
+            "households": [(h, h.colour_results.filter(is_current=True).first()) for h in households],
+            "signal_orgs": _signal_orgs(linked_ids),
+            "reason_text": request.zicht_reason,
+            "help_url": f"{reverse('casework:help_new')}?adres={pk}",
+        },
+    )
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+@with_purpose("household", kwarg="pk")
+def household_page(request, pk: int):
+    household = get_visible_or_404(request.user, Household, pk)
+    today = timezone.localdate()
+    result = current_result("household", household.pk)
+    report_ids = household_report_ids([pk]).get(pk, set())
+    reports = list(
+        Report.objects.filter(id__in=report_ids).select_related("source", "address").prefetch_related("parties__person__link").order_by("-datum", "-id")
+    )
+    evidence_ids = {i for r in (result.reasons if result else []) for i in r.get("reports", [])}
+    timeline, people, children = _timeline(reports, today, evidence_ids, with_address=True)
+    members = list(household.members.select_related("address", "linked_person").order_by("-since"))
+    member_people = []
+    for member in members:
+        link = PersonLink.objects.filter(linked_person_id=member.linked_person_id).select_related("person").first()
+        member_people.append({"member": member, "name": full_name(link.person) if link else f"Gekoppelde persoon #{member.linked_person_id}",
+                              "age": age(link.person, today) if link else None})
+    return render(
+        request,
+        "casework/subject.html",
+        {
+            "kind": "household",
+            "title": f"Huishouden #{household.pk}",
+            "household": household,
+            "members": member_people,
+            "result": result,
+            "reasons": _reasons_with_evidence(result, {r.pk: r for r in reports}),
+            "history": ColourResult.objects.filter(subject_key=subject_key("household", pk)).order_by("-evaluated_at")[:20],
+            "timeline": timeline,
+            "people": people,
+            "children": children,
+            "help": Hulptraject.objects.filter(household=household).select_related("organisation"),
+            "work_items": WorklistItem.objects.filter(subject_key=subject_key("household", pk), status="open"),
+            "signal_orgs": _signal_orgs([m["member"].linked_person_id for m in member_people]),
+            "reason_text": request.zicht_reason,
+            "help_url": f"{reverse('casework:help_new')}?huishouden={pk}",
+        },
+    )
+
+
+# --- help trajectories ---------------------------------------------------------------------------
+
+def _help_subject(request, instance=None):
+    if instance is not None:
+        return ("address", instance.address_id) if instance.address_id else ("household", instance.household_id)
+    for param, kind in (("adres", "address"), ("huishouden", "household")):
+        value = request.GET.get(param) or request.POST.get(param)
+        if value and value.isdigit():
+            return kind, int(value)
+    raise Http404("Geen adres of huishouden opgegeven")
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def help_form(request, pk: int | None = None):
+    instance = get_object_or_404(Hulptraject, pk=pk) if pk else None  # its subject is scope-checked below
+    kind, subject_id = _help_subject(request, instance)
+    subject = get_visible_or_404(request.user, Address if kind == "address" else Household, subject_id)
+    form = f.HulptrajectForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        traject = form.save(commit=False)
+        if instance is None:
+            traject.created_by = request.user
+            setattr(traject, "address" if kind == "address" else "household", subject)
+        traject.save()
+        log_access(request, action="change" if instance else "create", record_type="hulptraject", record_id=traject.pk, reason="Hulptraject vastleggen")
+        recolour(kind, [subject_id])
+        messages.success(request, "Het hulptraject is opgeslagen; de kleur is opnieuw bepaald.")
+        target = "casework:address" if kind == "address" else "casework:household"
+        return redirect(target, pk=subject_id)
+    return render(request, "casework/help_form.html", {"form": form, "subject": subject, "kind": kind, "instance": instance})
+
+
+# --- worklists -----------------------------------------------------------------------------------
+
+@requires(KETENREGISSEUR, personal_data=True)
+def worklists(request):
+    kind = request.GET.get("soort") or "recidive"
+    if kind not in dict(WORK_KINDS):
+        raise Http404("Onbekende werklijst")
+    form = f.WorklistFilterForm(request.GET or None)
+    form.fields["wijk"].queryset = Wijk.objects.filter(code__in=[w.code for w in _wijken(_region_codes(request.user))])
+    status, wijk = "open", None
+    if form.is_valid():
+        status = form.cleaned_data["status"] or "open"
+        wijk = form.cleaned_data["wijk"]
+    codes = _region_codes(request.user)
+    qs = WorklistItem.objects.filter(kind=kind, status=status, gemeente_id__in=codes)
+    if wijk:
+        qs = qs.filter(wijk=wijk)
+    page = _page(request)
+    items = list(qs.select_related("address", "handled_by").order_by("-trigger_date", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    counts = dict(WorklistItem.objects.filter(status="open", gemeente_id__in=codes).values_list("kind").annotate(n=Count("id")).order_by())
+    log_access(request, action="view", record_type="worklist", record_id=f"{kind}:p{page}", reason="Werklijst")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "casework/worklists.html",
+        {
+            "kind": kind,
+            "kinds": [(k, label, counts.get(k, 0)) for k, label in WORK_KINDS],
+            "items": items[:PAGE_SIZE],
+            "has_next": len(items) > PAGE_SIZE,
+            "page": page,
+            "form": form,
+            "status": status,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+@require_POST
+def worklist_handle(request, pk: int):
+    item = get_object_or_404(WorklistItem, pk=pk, gemeente_id__in=_region_codes(request.user))
+    form = f.HandleForm(request.POST)
+    if form.is_valid():
+        item.status = "afgehandeld"
+        item.handled_by = request.user
+        item.handled_at = timezone.now()
+        item.handled_note = form.cleaned_data["note"]
+        item.save(update_fields=["status", "handled_by", "handled_at", "handled_note"])
+        log_access(request, action="change", record_type="worklist_item", record_id=item.pk, reason="Werklijst-item afgehandeld")
+        messages.success(request, "Het item is afgehandeld.")
+    return redirect(f"{reverse('casework:worklists')}?soort={item.kind}")
+
+
+# --- signals (verwijsindex) ------------------------------------------------------------------------
+
+def _status(signal: Signal, today: date) -> str:
+    if signal.withdrawn_on:
+        return "Ingetrokken"
+    fact = SignalFact(signal.id, signal.organisation_id, signal.datum, withdrawn_on=signal.withdrawn_on, expires_on=signal.expires_on)
+    return "Actief" if is_active(fact, today, stacking_rules()) else "Verlopen"
+
+
+@requires(PROFESSIONAL, KETENREGISSEUR, personal_data=True)
+def signal_list(request):
+    today = timezone.localdate()
+    if request.user.zicht_profile.role == KETENREGISSEUR:
+        active = Signal.objects.filter(withdrawn_on__isnull=True, expires_on__gt=today)
+        by_org = active.values("organisation__naam").annotate(n=Count("id")).order_by("organisation__naam")
+        matches = SignalMatch.objects.filter(ended_at__isnull=True).count()
+        return render(request, "casework/signal_overview.html", {"by_org": by_org, "matches": matches, "rules": stacking_rules()})
+    org = _own_org(request)
+    page = _page(request)
+    signals = list(
+        Signal.objects.filter(organisation=org).prefetch_related("matches").order_by("-datum", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
+    )
+    rows = [{"signal": s, "status": _status(s, today), "contacts": counterpart_contacts(s)} for s in signals[:PAGE_SIZE]]
+    log_access(request, action="view", record_type="signal_list", record_id=f"org:{org.pk}:p{page}", reason="Eigen signalen (verwijsindex)")
+    return render(request, "casework/signal_list.html", {"rows": rows, "organisation": org, "page": page, "has_next": len(signals) > PAGE_SIZE, "rules": stacking_rules()})
+
+
+@requires(PROFESSIONAL, personal_data=True)
+def signal_new(request):
+    org = _own_org(request)
+    initial = {
+        "datum": timezone.localdate(),
+        "contact_naam": request.user.get_full_name() or org.contact_naam,
+        "contact_telefoon": org.contact_telefoon,
+        "contact_email": request.user.email or org.contact_email,
+    }
+    form = f.SignalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        from .domain.stacking import may_register
+
+        ok, why = may_register(form.cleaned_data["geboortedatum"], form.cleaned_data["datum"], stacking_rules())
+        if not ok:
+            form.add_error("geboortedatum", why)
+        else:
+            signal = register_signal(user=request.user, organisation=org, data=form.cleaned_data)
+            log_access(request, action="create", record_type="signal", record_id=signal.pk, reason="Signaal registreren (verwijsindex)")
+            contacts = counterpart_contacts(signal)
+            if contacts:
+                messages.warning(request, f"Match: ook {', '.join(sorted({c['organisatie'] for c in contacts}))} is betrokken. Neem contact op en spreek af wie de regie neemt.")
+            else:
+                messages.success(request, "Het signaal is geregistreerd. U hoort het als een andere organisatie ook betrokken is.")
+            return redirect("casework:signal_detail", pk=signal.pk)
+    return render(request, "casework/signal_form.html", {"form": form, "organisation": org, "rules": stacking_rules()})
+
+
+def _own_signal(request, pk: int) -> Signal:
+    org = _own_org(request)
+    signal = Signal.objects.select_related("person__address", "organisation").filter(pk=pk, organisation=org).first()
+    if signal is None:
+        raise Http404("Signaal niet gevonden")
+    return signal
+
+
+@requires(PROFESSIONAL, personal_data=True)
+def signal_detail(request, pk: int):
+    signal = _own_signal(request, pk)
+    log_access(request, action="view", record_type="signal", record_id=signal.pk, reason="Eigen signaal (verwijsindex)")
+    today = timezone.localdate()
+    return render(
+        request,
+        "casework/signal_detail.html",
+        {
+            "signal": signal,
+            "name": full_name(signal.person),
+            "born": birth_date(signal.person),
+            "status": _status(signal, today),
+            "contacts": counterpart_contacts(signal),
+            "withdraw_form": f.WithdrawForm(),
+        },
+    )
+
+
+@requires(PROFESSIONAL, personal_data=True)
+@require_POST
+def signal_withdraw(request, pk: int):
+    signal = _own_signal(request, pk)
+    form = f.WithdrawForm(request.POST)
+    if form.is_valid() and not signal.withdrawn_on:
+        withdraw_signal(signal, user=request.user, reason=form.cleaned_data["reason"])
+        log_access(request, action="change", record_type="signal", record_id=signal.pk, reason="Signaal ingetrokken")
+        messages.success(request, "Het signaal is ingetrokken en telt niet meer mee voor matches.")
+    return redirect("casework:signal_detail", pk=signal.pk)
+
+
+def _visible_matches(user):
+    """Matches on persons or households in the region, or signalled by an organisation of the region."""
+    scope = scope_for(user)
+    if scope.kind != REGION:
+        return SignalMatch.objects.none()
+    orgs = Q(gemeente_id__in=scope.gemeente_codes)
+    if scope.region:
+        orgs |= Q(vt_regio=scope.region)
+    from zicht.registry.models import Organisation
+
+    return SignalMatch.objects.filter(
+        Q(linked_person__in=visible_linked_persons(user).values("pk"))
+        | Q(household__in=visible_households(user).values("pk"))
+        | Q(organisations__in=Organisation.objects.filter(orgs).values("pk"))
+    ).distinct()
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def inbox(request):
+    status = request.GET.get("status") or "open"
+    qs = _visible_matches(request.user).filter(ended_at__isnull=True)
+    qs = qs.exclude(status="regie_belegd") if status == "open" else qs.filter(status="regie_belegd")
+    matches = list(qs.prefetch_related("organisations", "signals__organisation").select_related("regie_organisation")[:200])
+    rows = []
+    for match in matches:
+        addresses = []
+        if match.linked_person_id:
+            addresses = list(Address.objects.filter(persons__link__linked_person_id=match.linked_person_id).distinct()[:5])
+        contacts = [
+            {"organisatie": s.organisation.naam, "contact_naam": s.contact_naam, "contact_telefoon": s.contact_telefoon}
+            for s in match.signals.all()
+        ]
+        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": f.InboxForm(initial={"status": match.status, "regie_organisation": match.regie_organisation_id}, organisations=match.organisations.all())})
+    log_access(request, action="view", record_type="signal_inbox", record_id=status, reason="Inbox signaalmatches")
+    return render(request, "casework/inbox.html", {"rows": rows, "status": status})
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+@require_POST
+def inbox_handle(request, pk: int):
+    match = get_object_or_404(_visible_matches(request.user), pk=pk)
+    form = f.InboxForm(request.POST, organisations=match.organisations.all())
+    if form.is_valid():
+        match.status = form.cleaned_data["status"]
+        match.regie_organisation = form.cleaned_data["regie_organisation"]
+        match.coordinator_note = form.cleaned_data["note"]
+        match.handled_by = request.user
+        match.handled_at = timezone.now()
+        match.save()
+        log_access(request, action="change", record_type="signal_match", record_id=match.pk, reason="Regie signaalmatch")
+        messages.success(request, "De match is bijgewerkt.")
+    return redirect("casework:inbox")
+
+
+# --- Meldcode --------------------------------------------------------------------------------------
+
+@requires(PROFESSIONAL, personal_data=True)
+def meldcode_list(request):
+    org = _own_org(request)
+    today = timezone.localdate()
+    cases = list(MeldcodeCase.objects.filter(organisation=org).select_related("professional").order_by("vervolgdatum", "-updated_at"))
+    open_cases = [c for c in cases if c.is_open]
+    per_professional: dict[str, list] = {}
+    for case in open_cases:
+        per_professional.setdefault(case.professional.get_full_name() or case.professional.get_username(), []).append(
+            {"case": case, "step": dict(mc.STATES)[case.state], "overdue": bool(case.vervolgdatum and case.vervolgdatum < today)}
+        )
+    log_access(request, action="view", record_type="meldcode_list", record_id=f"org:{org.pk}", reason="Overzicht open Meldcode-stappen")
+    return render(
+        request,
+        "casework/meldcode_list.html",
+        {"per_professional": sorted(per_professional.items()), "closed": [c for c in cases if not c.is_open][:20], "organisation": org, "today": today},
+    )
+
+
+@requires(PROFESSIONAL, personal_data=True)
+def meldcode_new(request):
+    org = _own_org(request)
+    signals = Signal.objects.filter(organisation=org, withdrawn_on__isnull=True)
+    form = f.MeldcodeNewForm(request.POST or None, signals=signals)
+    if request.method == "POST" and form.is_valid():
+        case = MeldcodeCase.objects.create(organisation=org, professional=request.user, referentie=form.cleaned_data["referentie"], signal=form.cleaned_data["signal"])
+        log_access(request, action="create", record_type="meldcode_case", record_id=case.pk, reason="Meldcode starten")
+        return redirect("casework:meldcode_case", pk=case.pk)
+    return render(request, "casework/meldcode_new.html", {"form": form})
+
+
+@requires(PROFESSIONAL, personal_data=True)
+def meldcode_case(request, pk: int):
+    org = _own_org(request)
+    case = MeldcodeCase.objects.filter(pk=pk, organisation=org).select_related("professional", "signal").first()
+    if case is None:
+        raise Http404("Casus niet gevonden")
+    form = f.MeldcodeAnswerForm(request.POST or None, state=case.state) if case.is_open else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            answer_case(case, answer=form.cleaned_data["answer"], user=request.user, toelichting=form.cleaned_data["toelichting"], vervolgdatum=form.cleaned_data["vervolgdatum"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            log_access(request, action="change", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-stap vastleggen")
+            messages.success(request, "Het antwoord is vastgelegd.")
+            return redirect("casework:meldcode_case", pk=case.pk)
+    log_access(request, action="view", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-casus")
+    answers = list(case.answers.select_related("answered_by"))
+    steps = []
+    for code, label in mc.STATES[:8]:
+        done = [a for a in answers if a.question == code]
+        steps.append({"code": code, "label": label, "question": mc.QUESTIONS[code], "answers": done, "current": mc.question_for(case.state) == code})
+    return render(
+        request,
+        "casework/meldcode_case.html",
+        {
+            "case": case,
+            "steps": steps,
+            "form": form,
+            "state_label": dict(mc.STATES)[case.state],
+            "question": mc.QUESTIONS.get(mc.question_for(case.state) or "", ""),
+            "outcomes": [a for a in answers if a.outcome],
+        },
+    )
+
+
+# --- rule sets ---------------------------------------------------------------------------------------
+
+@requires(KETENREGISSEUR, FUNCTIONEEL_BEHEERDER, PRIVACY_OFFICER)
+def rules(request):
+    current = current_ruleset()
+    versions = ColourResult.objects.values("ruleset_version").annotate(
+        total=Count("id"), current=Count("id", filter=Q(is_current=True))
+    ).order_by("ruleset_version")
+    return render(request, "casework/rules.html", {"current": current, "rulesets": all_rulesets(), "versions": versions, "stacking": stacking_rules()})

@@ -1,0 +1,59 @@
+"""The home page shows per wijk and per source what is in the registry, disclosure-controlled."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from zicht.access import roles
+from zicht.core.testing import TEST_PASSWORD, make_user
+
+from .factories import AddressFactory, BuurtFactory, ReportFactory, WijkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry():
+    korvel = WijkFactory(code="WK085517", naam="Korvel")
+    wandelbos = WijkFactory(code="WK085539", naam="Wandelbos Noord")
+    buurt_k = BuurtFactory(wijk=korvel, code="BU08551700")
+    buurt_w = BuurtFactory(wijk=wandelbos, code="BU08553900")
+    addr_k = AddressFactory(buurt=buurt_k)
+    addr_w = AddressFactory(buurt=buurt_w)
+    ReportFactory.create_batch(23, address=addr_k, kind="incident")
+    ReportFactory.create_batch(12, address=addr_k, kind="melding")
+    ReportFactory.create_batch(4, address=addr_w, kind="incident")
+    ReportFactory.create_batch(17, address=addr_w, kind="melding")
+    return korvel, wandelbos
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/account/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", sorted(roles.ALL_ROLES))
+def test_home_shows_controlled_table_for_every_role(client, registry, role):
+    user = make_user(role)
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Korvel" in html and "Wandelbos Noord" in html
+    # 23 → 25, 12 → 10, 17 → 15; 4 is under the threshold and shown as <10
+    figures = re.findall(r'data-dc="(\w+)"[^>]*>([^<]+)<', html)
+    published = [text for status, text in figures if status == "ok"]
+    assert "25" in published and "15" in published
+    assert any(status == "primary" and text == "&lt;10" for status, text in figures)
+    assert all(int(text.replace(".", "")) % 5 == 0 for text in published)
+    # raw counts never appear as figures
+    assert "23" not in published and "17" not in published and "4" not in published
+
+
+def test_home_without_geography_explains_what_to_do(client):
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER))
+    response = client.get("/")
+    assert "zicht load-geo" in response.content.decode()

@@ -1,0 +1,116 @@
+"""Households from who was reported together where (pure, no Django).
+
+Why this rule: partners report a household as the people in one incident at one address
+(victim, perpetrator, children). Two linked persons belong to one household when they
+appear in the same report at the same address, or were reported at the same address
+within ``window_days`` of each other in roles that point at living together (victim,
+perpetrator, child). Melders and other betrokkenen never join a household on their own.
+A household keeps its identity when members move: its members follow it; the old
+address ends (``until``) and the new one starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+HOUSEHOLD_ROLES = {"slachtoffer", "pleger", "kind"}
+
+
+@dataclass(frozen=True)
+class Observation:
+    linked_person: int
+    address: int | None
+    datum: date
+    report: int
+    rol: str
+
+
+@dataclass
+class Membership:
+    linked_person: int
+    address: int | None
+    since: date
+    until: date | None
+
+
+def group(observations: list[Observation], window_days: int = 365) -> list[set[int]]:
+    """Sets of linked persons that form one household (connected through co-reports)."""
+    parent: dict[int, int] = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    relevant = [o for o in observations if o.rol in HOUSEHOLD_ROLES]
+    for o in relevant:
+        find(o.linked_person)
+    by_report: dict[int, list[Observation]] = {}
+    for o in relevant:
+        by_report.setdefault(o.report, []).append(o)
+    for members in by_report.values():
+        for o in members[1:]:
+            if o.address == members[0].address:
+                union(members[0].linked_person, o.linked_person)
+    by_address: dict[int, list[Observation]] = {}
+    for o in relevant:
+        if o.address is not None:
+            by_address.setdefault(o.address, []).append(o)
+    for obs in by_address.values():
+        obs.sort(key=lambda o: o.datum)
+        for i, o in enumerate(obs):
+            for p in obs[i + 1 :]:
+                if (p.datum - o.datum).days > window_days:
+                    break
+                union(o.linked_person, p.linked_person)
+    groups: dict[int, set[int]] = {}
+    for person in parent:
+        groups.setdefault(find(person), set()).add(person)
+    return list(groups.values())
+
+
+def memberships(observations: list[Observation], members: set[int]) -> list[Membership]:
+    """Address history of each member: one row per address, ``until`` = first date seen elsewhere after it."""
+    out = []
+    for person in sorted(members):
+        obs = sorted((o for o in observations if o.linked_person == person and o.address is not None), key=lambda o: o.datum)
+        spans: list[Membership] = []
+        for o in obs:
+            if spans and spans[-1].address == o.address:
+                continue
+            if spans:
+                spans[-1].until = o.datum
+            # back at an earlier address: a new span (history shows the return)
+            spans.append(Membership(person, o.address, o.datum, None))
+        if not spans:
+            first = min((o.datum for o in observations if o.linked_person == person), default=None)
+            if first is not None:
+                spans.append(Membership(person, None, first, None))
+        out.extend(spans)
+    return out
+
+
+def match_existing(new_groups: list[set[int]], old_groups: dict[int, set[int]]) -> list[int | None]:
+    """For each new group the existing household id it continues (largest overlap, each id used once)."""
+    candidates = []
+    for i, g in enumerate(new_groups):
+        for hid, old in old_groups.items():
+            overlap = len(g & old)
+            if overlap:
+                candidates.append((-overlap, hid, i))
+    candidates.sort()
+    used, result = set(), [None] * len(new_groups)
+    for _, hid, i in candidates:
+        if hid in used or result[i] is not None:
+            continue
+        used.add(hid)
+        result[i] = hid
+    return result

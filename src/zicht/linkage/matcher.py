@@ -1,0 +1,171 @@
+"""Incremental matching of one new record against everything already linked (no Django).
+
+Why not a Splink run per record: starting DuckDB and planning a query costs more than the
+20 ms budget. The trained model is just a table of per-level weights, the blocking rules
+are equi-joins, so a sorted array of key digests per rule finds the same candidates the
+batch would compare, and the comparisons' Python twins score them. Same features, same
+candidates, same weights, same decision rule: the batch and the matcher agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import features as F
+from .comparisons import ALL_COMPARISONS, Comparison
+from .engine import ModelParams
+
+
+def rule_key(feat: dict, rule) -> tuple | None:
+    """The blocking key of a record under one rule, or None when a part is missing (SQL NULL never joins)."""
+    parts = tuple(feat.get(c) for c in rule)
+    if any(p is None or p == "" for p in parts):
+        return None
+    return parts
+
+
+class ArrayIndex:
+    """Per rule: sorted 64-bit key digests and the row each belongs to. ~16 bytes per row per rule."""
+
+    def __init__(self, feats: pd.DataFrame, clusters: np.ndarray, rules, digests: dict, orders: dict):
+        self.feats = feats.reset_index(drop=True)
+        self.clusters = np.asarray(clusters)
+        self.rules = [tuple(r) for r in rules]
+        self.digests = digests
+        self.orders = orders
+        self._cols = {}
+        for c in self.feats.columns:
+            arr = self.feats[c].to_numpy(dtype=object)
+            missing = pd.isna(arr)
+            if missing.any():
+                arr = arr.copy()
+                arr[missing] = None
+            self._cols[c] = arr
+        self._items = list(self._cols.items())
+
+    @classmethod
+    def build(cls, feats: pd.DataFrame, clusters, rules) -> ArrayIndex:
+        digests, orders = {}, {}
+        for rule in rules:
+            rule = tuple(rule)
+            cols = [feats[c].to_numpy(dtype=object) for c in rule]
+            valid = np.ones(len(feats), dtype=bool)
+            for arr in cols:
+                valid &= pd.notna(arr)
+            rows = np.nonzero(valid)[0]
+            text = pd.Series(cols[0][rows]).astype(str)
+            for arr in cols[1:]:
+                text = text + "\x1f" + pd.Series(arr[rows]).astype(str)
+            keys = F.key_digests(text.to_numpy(dtype=object))
+            order = np.argsort(keys, kind="stable")
+            digests[rule] = keys[order]
+            orders[rule] = rows[order]
+        return cls(feats, clusters, rules, digests, orders)
+
+    def candidates(self, feat: dict) -> np.ndarray:
+        found = []
+        for rule in self.rules:
+            key = rule_key(feat, rule)
+            if key is None:
+                continue
+            d = F.key_digest(key)
+            keys = self.digests[rule]
+            lo = np.searchsorted(keys, d, side="left")
+            hi = np.searchsorted(keys, d, side="right")
+            if hi > lo:
+                rows = self.orders[rule][lo:hi]
+                # digests can collide: keep rows whose key really is equal
+                found.extend(int(r) for r in rows if all(self._cols[c][r] == v for c, v in zip(rule, key)))
+        return np.unique(np.asarray(found, dtype=np.int64))
+
+    def record(self, row: int) -> dict:
+        return {c: arr[row] for c, arr in self._items}
+
+    def cluster_of(self, row: int):
+        return self.clusters[row]
+
+
+@dataclass
+class Scored:
+    other: object  # index row or id of the candidate
+    weight: float
+    contributions: dict = field(default_factory=dict)  # comparison → (label, weight)
+
+
+@dataclass
+class MatchResult:
+    links: list[Scored]  # at or above the link threshold (equal BSN always)
+    review: list[Scored]  # between the thresholds
+    compared: int
+
+
+class Matcher:
+    def __init__(self, params: ModelParams, index, *, link_threshold: float, review_threshold: float):
+        self.params = params
+        self.index = index
+        self.link_threshold = link_threshold
+        self.review_threshold = review_threshold
+        by_name = {c.name: c for c in ALL_COMPARISONS}
+        self.comparisons: list[Comparison] = []
+        for name in params.comparisons:
+            comp = by_name[name]
+            labels = params.labels[name]
+            # keep the levels the trained model has (same labels, same order)
+            levels = tuple(lv for lv in comp.levels if lv.label in labels.values())
+            self.comparisons.append(Comparison(comp.name, comp.label, comp.columns, levels))
+
+    def score(self, left: dict, right: dict) -> Scored:
+        total = self.params.prior_weight
+        parts = {}
+        for comp in self.comparisons:
+            g = comp.gamma(left, right)
+            w = self.params.weights[comp.name][g]
+            parts[comp.name] = (self.params.labels[comp.name][g], w)
+            total += w
+        return Scored(None, total, parts)
+
+    def match(self, record_features: dict) -> MatchResult:
+        rows = self.index.candidates(record_features)
+        links, review = [], []
+        for row in rows:
+            other = self.index.record(int(row))
+            if other.get("unique_id") == record_features.get("unique_id"):
+                continue
+            s = self.score(record_features, other)
+            s.other = int(row)
+            b1, b2 = record_features.get("bsn_hash"), other.get("bsn_hash")
+            if b1 and b2:
+                if b1 == b2:
+                    links.append(s)
+                continue  # different BSNs: never a link, never a review pair
+            if s.weight >= self.link_threshold:
+                links.append(s)
+            elif s.weight >= self.review_threshold:
+                review.append(s)
+        # strongest first, ties to the lowest row/id: the batch's clustering breaks ties the same way
+        links.sort(key=lambda s: (-s.weight, s.other))
+        review.sort(key=lambda s: (-s.weight, s.other))
+        return MatchResult(links, review, len(rows))
+
+
+def assign_cluster(result: MatchResult, cluster_of, bsn_of, own_bsn) -> tuple[object | None, list]:
+    """The cluster a new record joins: that of its strongest link whose cluster holds no other BSN.
+
+    Returns (cluster, other clusters it also links to) — the latter are merges the batch
+    would make too; the caller merges them when their BSNs allow.
+    """
+    chosen = None
+    others = []
+    for s in result.links:
+        c = cluster_of(s.other)
+        cluster_bsn = bsn_of(c)
+        if own_bsn and cluster_bsn and own_bsn not in cluster_bsn:
+            continue
+        if chosen is None:
+            chosen = c
+        elif c != chosen and c not in others:
+            others.append(c)
+    return chosen, others

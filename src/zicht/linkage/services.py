@@ -1,0 +1,473 @@
+"""Linkage over the registry: batch runs, incremental links, decisions and households.
+
+Names and dates are decrypted in bulk into memory only (pandas / in-memory DuckDB);
+nothing plaintext is written to disk or logged (record ids only).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from zicht.registry.models import Person, ReportParty
+
+from . import config
+from . import features as F
+from . import households as H
+from .engine import ModelParams, cluster_pairs, features_frame, link
+from .matcher import Matcher, rule_key
+from .models import (
+    BlockingKey,
+    Household,
+    HouseholdMember,
+    LinkDecision,
+    LinkedPerson,
+    LinkageModel,
+    LinkageRun,
+    PersonLink,
+    ReviewPair,
+)
+
+log = logging.getLogger(__name__)
+DEFAULT_MODEL = Path(__file__).with_name("default_model.json")
+
+
+# --------------------------------------------------------------------------- data
+
+
+def person_records(persons) -> list[dict]:
+    """Standard-schema records of registry persons, decrypted in memory only.
+
+    The encrypted fields decrypt as the queryset loads (``EncryptedTextField`` uses
+    ``zicht.core.crypto.cipher()``); nothing is written back or logged.
+    """
+    out = []
+    for p in persons:
+        addr = p.address
+        out.append(
+            {
+                "unique_id": p.pk,
+                "voornamen": p.voornamen,
+                "tussenvoegsel": p.tussenvoegsel,
+                "achternaam": p.achternaam,
+                "geboortedatum": p.geboortedatum,
+                "geslacht": p.geslacht,
+                "postcode": addr.postcode if addr else None,
+                "huisnummer": f"{addr.huisnummer}{addr.toevoeging}" if addr else None,
+                "straat": addr.straat if addr else None,
+                "woonplaats": addr.woonplaats if addr else None,
+                "bsn_hash": p.bsn_hash or None,
+            }
+        )
+    return out
+
+
+def _persons_qs():
+    return Person.objects.select_related("address").order_by("pk")
+
+
+def _secret() -> bytes:
+    return settings.BSN_HASH_KEY.encode()
+
+
+def active_decisions() -> dict[tuple[int, int], bool]:
+    out = {}
+    for d in LinkDecision.objects.filter(revoked_at__isnull=True).order_by("decided_at"):
+        out[(d.person_a_id, d.person_b_id)] = d.kind == "link"
+    return out
+
+
+# --------------------------------------------------------------------------- model
+
+
+def current_model() -> tuple[ModelParams, LinkageModel | None]:
+    m = LinkageModel.objects.filter(active=True).first()
+    if m is not None:
+        return ModelParams.from_dict(m.params), m
+    return ModelParams.from_dict(json.loads(DEFAULT_MODEL.read_text())), None
+
+
+def _contributions(params: ModelParams, row: pd.Series | dict) -> list[dict]:
+    out = []
+    for name in params.comparisons:
+        w = float(row[f"mw_{name}"])
+        level = next((g for g, v in params.weights[name].items() if abs(v - w) < 1e-6), None)
+        out.append({"field": name, "label": params.labels[name].get(level, ""), "level": level, "weight": round(w, 3)})
+    return out
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def run_batch(*, retrain: bool = False) -> LinkageRun:
+    """Link all registry persons: train when asked (or when no model exists), score, cluster, write."""
+    cfg = config.load()
+    t0 = time.perf_counter()
+    persons = list(_persons_qs())
+    run = LinkageRun.objects.create(kind="batch", persons=len(persons))
+    if not persons:
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+    feats = features_frame(pd.DataFrame(person_records(persons)))
+    params, model = current_model()
+    train = retrain or model is None
+    if train and len(persons) < cfg.get("min_training_records", 1000):
+        train = False  # too few persons to estimate: keep the current (or shipped) model
+    result = link(
+        feats,
+        link_threshold=cfg["link_threshold"],
+        review_threshold=cfg["review_threshold"],
+        params=None if train else params,
+        train_kwargs=cfg.get("training"),
+        decisions=active_decisions(),
+    )
+    if train:
+        LinkageModel.objects.filter(active=True).update(active=False)
+        model = LinkageModel.objects.create(
+            params=result.params.to_dict(),
+            link_threshold=cfg["link_threshold"],
+            review_threshold=cfg["review_threshold"],
+            records=len(persons),
+        )
+    params = result.params
+    with transaction.atomic():
+        n_links = _write_clusters(result.labels, result.pairs, cfg["link_threshold"])
+        n_review = _write_review_pairs(result.pairs, params, cfg["link_threshold"], result.labels)
+        _write_blocking_keys(feats, params.rules)
+        n_households = rebuild_households()
+    run.model = model
+    run.pairs_compared = result.pairs_compared
+    run.links = n_links
+    run.review_pairs = n_review
+    run.linked_persons = int(pd.Series(result.labels).nunique())
+    run.households = n_households
+    run.seconds = round(time.perf_counter() - t0, 2)
+    run.finished_at = timezone.now()
+    run.save()
+    log.info("linkage batch run %s: %s persons, %s linked persons", run.pk, len(persons), run.linked_persons)
+    return run
+
+
+def _best_weights(pairs: pd.DataFrame, labels: pd.Series) -> dict[int, float]:
+    """Per person the best match weight to another member of its cluster."""
+    if pairs.empty:
+        return {}
+    same = labels.reindex(pairs["unique_id_l"]).to_numpy() == labels.reindex(pairs["unique_id_r"]).to_numpy()
+    p = pairs[same]
+    both = pd.concat([p[["unique_id_l", "match_weight"]].set_axis(["id", "w"], axis=1), p[["unique_id_r", "match_weight"]].set_axis(["id", "w"], axis=1)])
+    return both.groupby("id")["w"].max().to_dict()
+
+
+def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: float) -> int:
+    """PersonLink per person; a cluster keeps the LinkedPerson most of its members already had."""
+    existing = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
+    best = _best_weights(pairs, labels)
+    decided = {pid for k in active_decisions() for pid in k}
+    bsn = dict(Person.objects.exclude(bsn_hash="").values_list("pk", "bsn_hash"))
+    groups: dict = {}
+    for pid, lab in labels.items():
+        groups.setdefault(lab, []).append(int(pid))
+    claimed: set[int] = set()
+    order = sorted(groups.values(), key=len, reverse=True)
+    link_rows = []
+    for members in order:
+        votes = Counter(existing[m] for m in members if m in existing)
+        lp_id = next((lp for lp, _ in votes.most_common() if lp not in claimed), None)
+        if lp_id is None:
+            lp_id = LinkedPerson.objects.create().pk
+        claimed.add(lp_id)
+        hashes = Counter(bsn[m] for m in members if m in bsn)
+        for m in members:
+            if len(members) == 1:
+                method, weight = "single", None
+            elif m in bsn and hashes[bsn[m]] > 1:
+                method, weight = "bsn", None
+            elif m in decided:
+                method, weight = "review", best.get(m)
+            else:
+                method, weight = "model", best.get(m)
+            link_rows.append((m, lp_id, method, weight))
+    by_person = {pl.person_id: pl for pl in PersonLink.objects.all()}
+    create, update = [], []
+    for m, lp_id, method, weight in link_rows:
+        pl = by_person.get(m)
+        if pl is None:
+            create.append(PersonLink(person_id=m, linked_person_id=lp_id, method=method, match_weight=weight))
+        elif (pl.linked_person_id, pl.method, pl.match_weight) != (lp_id, method, weight):
+            pl.linked_person_id, pl.method, pl.match_weight = lp_id, method, weight
+            update.append(pl)
+    PersonLink.objects.bulk_create(create, batch_size=2000)
+    PersonLink.objects.bulk_update(update, ["linked_person", "method", "match_weight", "updated_at"], batch_size=2000)
+    return sum(1 for _, _, method, _ in link_rows if method != "single")
+
+
+def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold: float, labels: pd.Series) -> int:
+    """Open review pairs = pairs between the thresholds not yet decided; decided pairs are kept as they are."""
+    if pairs.empty:
+        ReviewPair.objects.filter(status="open").update(status="superseded")
+        return 0
+    both_bsn = pairs["bsn_hash_l"].notna() & pairs["bsn_hash_r"].notna()
+    band = pairs[(pairs["match_weight"] < link_threshold) & ~both_bsn]
+    # pairs already in one cluster through other links need no review
+    same = labels.reindex(band["unique_id_l"]).to_numpy() == labels.reindex(band["unique_id_r"]).to_numpy()
+    band = band[~same]
+    existing = {(r.person_a_id, r.person_b_id): r for r in ReviewPair.objects.all()}
+    keep = set()
+    create, update = [], []
+    for row in band.to_dict("records"):
+        a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
+        keep.add((a, b))
+        contrib = _contributions(params, row)
+        rp = existing.get((a, b))
+        if rp is None:
+            create.append(ReviewPair(person_a_id=a, person_b_id=b, match_weight=row["match_weight"], prior_weight=params.prior_weight, contributions=contrib))
+        elif rp.status in ("open", "superseded"):
+            rp.status, rp.match_weight, rp.contributions, rp.prior_weight = "open", row["match_weight"], contrib, params.prior_weight
+            update.append(rp)
+    ReviewPair.objects.bulk_create(create, batch_size=2000)
+    ReviewPair.objects.bulk_update(update, ["status", "match_weight", "contributions", "prior_weight"], batch_size=2000)
+    stale = [rp.pk for k, rp in existing.items() if k not in keep and rp.status == "open"]
+    ReviewPair.objects.filter(pk__in=stale).update(status="superseded")
+    return len(keep)
+
+
+def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
+    BlockingKey.objects.all().delete()
+    secret = _secret()
+    rows = []
+    for rec in feats.to_dict("records"):
+        rec = {k: (None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v) for k, v in rec.items()}
+        rows.extend(_keys_for(int(rec["unique_id"]), rec, rules, secret))
+    BlockingKey.objects.bulk_create(rows, batch_size=5000)
+
+
+def _keys_for(person_id: int, feat: dict, rules, secret: bytes) -> list[BlockingKey]:
+    out = []
+    for i, rule in enumerate(rules):
+        key = rule_key(feat, rule)
+        if key is not None:
+            out.append(BlockingKey(person_id=person_id, rule=i, digest=F.key_digest(key, secret)))
+    return out
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+class _DbIndex:
+    """The persisted blocking index: candidates by (rule, digest), features decrypted per candidate."""
+
+    def __init__(self, rules, secret: bytes):
+        self.rules = [tuple(r) for r in rules]
+        self.secret = secret
+        self._feats: dict[int, dict] = {}
+
+    def candidates(self, feat: dict) -> np.ndarray:
+        from django.db.models import Q
+
+        q = Q()
+        for i, rule in enumerate(self.rules):
+            key = rule_key(feat, rule)
+            if key is not None:
+                q |= Q(rule=i, digest=F.key_digest(key, self.secret))
+        if not q:
+            return np.zeros(0, dtype=np.int64)
+        ids = sorted(set(BlockingKey.objects.filter(q).values_list("person_id", flat=True)))
+        persons = _persons_qs().filter(pk__in=ids)
+        for rec in person_records(persons):
+            self._feats[rec["unique_id"]] = F.record_features(rec)
+        return np.asarray(ids, dtype=np.int64)
+
+    def record(self, pid: int) -> dict:
+        return self._feats[pid]
+
+
+def link_person(person: Person) -> PersonLink:
+    """Link one new (or changed) person on arrival, with the model and thresholds of the last batch."""
+    cfg = config.load()
+    params, _ = current_model()
+    index = _DbIndex(params.rules, _secret())
+    feat = F.record_features(person_records([Person.objects.select_related("address").get(pk=person.pk)])[0])
+    matcher = Matcher(params, index, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
+    result = matcher.match(feat)
+    decisions = active_decisions()
+    rejected = {frozenset(k) for k, ok in decisions.items() if not ok}
+    links = [s for s in result.links if frozenset((person.pk, s.other)) not in rejected]
+    current = {pl.person_id: pl for pl in PersonLink.objects.filter(person_id__in=[s.other for s in links])}
+    with transaction.atomic():
+        target = None
+        merges = []
+        own_bsn = person.bsn_hash or None
+        for s in links:
+            pl = current.get(s.other)
+            if pl is None:
+                continue
+            lp_bsn = set(
+                Person.objects.filter(link__linked_person_id=pl.linked_person_id).exclude(bsn_hash="").values_list("bsn_hash", flat=True)
+            )
+            if own_bsn and lp_bsn and own_bsn not in lp_bsn:
+                continue
+            if target is None:
+                target, target_weight, target_bsn = pl.linked_person_id, s.weight, lp_bsn
+            elif pl.linked_person_id != target and len((target_bsn | lp_bsn) - {None}) <= 1:
+                merges.append(pl.linked_person_id)
+        if target is None:
+            lp = LinkedPerson.objects.create()
+            method, weight = "single", None
+        else:
+            lp = LinkedPerson.objects.get(pk=target)
+            best = links[0]
+            same_bsn = own_bsn and Person.objects.filter(link__linked_person=lp, bsn_hash=own_bsn).exists()
+            method, weight = ("bsn", None) if same_bsn else ("model", best.weight)
+            # the new record bridges clusters: the batch would join them too
+            for other in merges:
+                PersonLink.objects.filter(linked_person_id=other).update(linked_person=lp)
+        pl, _ = PersonLink.objects.update_or_create(person=person, defaults={"linked_person": lp, "method": method, "match_weight": weight})
+        BlockingKey.objects.filter(person=person).delete()
+        BlockingKey.objects.bulk_create(_keys_for(person.pk, feat, params.rules, _secret()))
+        for s in result.review:
+            a, b = sorted((person.pk, int(s.other)))
+            other_pl = PersonLink.objects.filter(person_id=s.other).first()
+            if other_pl and other_pl.linked_person_id == lp.pk:
+                continue
+            contrib = [{"field": k, "label": lab, "weight": round(w, 3)} for k, (lab, w) in s.contributions.items()]
+            ReviewPair.objects.update_or_create(
+                person_a_id=a, person_b_id=b,
+                defaults={"match_weight": s.weight, "contributions": contrib, "prior_weight": params.prior_weight, "status": "open"},
+            )
+    return pl
+
+
+def link_batch_persons(batch) -> int:
+    """Receiver work for registry.signals.batch_imported: link the batch's new persons.
+
+    A small batch (a partner's daily delta, one uploaded file of a few hundred rows) is
+    linked person by person against the index, in one transaction. A large batch (an
+    initial load) is linked by a batch run over the whole registry instead: the same
+    decisions, near-linear, and far faster than thousands of single look-ups.
+    """
+    cfg = config.load()
+    persons = Person.objects.filter(import_batch=batch)
+    n = persons.count()
+    if n == 0:
+        return 0
+    if n > int(cfg.get("incremental_max_batch", 500)):
+        run_batch()
+        return n
+    with transaction.atomic():
+        for person in persons.select_related("address").order_by("pk"):
+            link_person(person)
+        rebuild_households()
+    return n
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def recluster(person_ids: set[int]) -> None:
+    """Re-cluster the linked persons these registry persons belong to, with all active decisions.
+
+    Scores every pair inside the affected clusters that shares a blocking key (as the
+    batch would), so a decision takes effect at once without a full run.
+    """
+    cfg = config.load()
+    params, _ = current_model()
+    lps = set(PersonLink.objects.filter(person_id__in=person_ids).values_list("linked_person_id", flat=True))
+    members = set(PersonLink.objects.filter(linked_person_id__in=lps).values_list("person_id", flat=True)) | set(person_ids)
+    persons = list(_persons_qs().filter(pk__in=members))
+    recs = person_records(persons)
+    feats = features_frame(pd.DataFrame(recs))
+    rows = [F.record_features(r) for r in recs]
+    matcher = Matcher(params, None, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
+    pairs = []
+    keys = [{rule_key(f, r) for r in params.rules} - {None} for f in rows]
+    for i in range(len(rows)):
+        for j in range(i + 1, len(rows)):
+            if not (keys[i] & keys[j]) and not (rows[i]["bsn_hash"] and rows[i]["bsn_hash"] == rows[j]["bsn_hash"]):
+                continue
+            s = matcher.score(rows[i], rows[j])
+            pairs.append({"unique_id_l": rows[i]["unique_id"], "unique_id_r": rows[j]["unique_id"], "match_weight": s.weight,
+                          "bsn_hash_l": rows[i]["bsn_hash"], "bsn_hash_r": rows[j]["bsn_hash"]})
+    pairs_df = pd.DataFrame(pairs, columns=["unique_id_l", "unique_id_r", "match_weight", "bsn_hash_l", "bsn_hash_r"])
+    decisions = {k: v for k, v in active_decisions().items() if k[0] in members and k[1] in members}
+    labels = cluster_pairs(feats, pairs_df, cfg["link_threshold"], decisions)
+    with transaction.atomic():
+        _write_clusters(labels, pairs_df, cfg["link_threshold"])
+        rebuild_households()
+
+
+def decide(review_pair: ReviewPair, *, accept: bool, reason: str, user) -> LinkDecision:
+    """Record the ketenregisseur's decision on a review pair and apply it at once."""
+    a, b = review_pair.person_a, review_pair.person_b
+    if accept and a.bsn_hash and b.bsn_hash and a.bsn_hash != b.bsn_hash:
+        raise ValueError("Twee personen met verschillende geldige BSN worden nooit samengevoegd")
+    d = LinkDecision.objects.create(
+        person_a=a, person_b=b, kind="link" if accept else "no_link", review_pair=review_pair, reason=reason, decided_by=user
+    )
+    review_pair.status = "accepted" if accept else "rejected"
+    review_pair.save(update_fields=["status", "updated_at"])
+    recluster({a.pk, b.pk})
+    return d
+
+
+def split(person: Person, *, reason: str, user) -> list[LinkDecision]:
+    """Take one registry person out of its linked person: a no-link decision against every other member."""
+    pl = PersonLink.objects.get(person=person)
+    others = list(PersonLink.objects.filter(linked_person_id=pl.linked_person_id).exclude(person=person).values_list("person_id", flat=True))
+    out = [
+        LinkDecision.objects.create(person_a=person, person_b_id=o, kind="no_link", origin="split", reason=reason, decided_by=user)
+        for o in others
+    ]
+    recluster({person.pk, *others})
+    return out
+
+
+def revoke(decision: LinkDecision, *, reason: str, user) -> None:
+    """Undo a decision (kept, marked revoked) and re-cluster as the model alone would decide."""
+    decision.revoked_at = timezone.now()
+    decision.revoked_by = user
+    decision.revoke_reason = reason
+    decision.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    if decision.review_pair_id:
+        ReviewPair.objects.filter(pk=decision.review_pair_id).update(status="open")
+    recluster({decision.person_a_id, decision.person_b_id})
+
+
+# --------------------------------------------------------------------------- households
+
+
+def rebuild_households() -> int:
+    """Derive households from co-reports and addresses; existing households keep their id."""
+    lp_of = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
+    obs = []
+    for party in ReportParty.objects.select_related("report").only("person_id", "rol", "report__datum", "report__address_id", "report_id"):
+        lp = lp_of.get(party.person_id)
+        if lp is None:
+            continue
+        obs.append(H.Observation(lp, party.report.address_id, party.report.datum, party.report_id, party.rol))
+    groups = H.group(obs)  # a person reported alone is a household of one
+    old: dict[int, set[int]] = {}
+    for hid, lp in HouseholdMember.objects.values_list("household_id", "linked_person_id"):
+        old.setdefault(hid, set()).add(lp)
+    matched = H.match_existing(groups, old)
+    keep_ids = set()
+    HouseholdMember.objects.all().delete()
+    rows = []
+    for g, hid in zip(groups, matched):
+        if hid is None:
+            hid = Household.objects.create().pk
+        keep_ids.add(hid)
+        for m in H.memberships(obs, g):
+            rows.append(HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until))
+    HouseholdMember.objects.bulk_create(rows, batch_size=2000)
+    Household.objects.exclude(pk__in=keep_ids).delete()
+    return len(keep_ids)

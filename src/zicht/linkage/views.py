@@ -1,0 +1,170 @@
+"""Review of uncertain person links by the ketenregisseur: queue, pair, decision, history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from zicht.access.purpose import with_purpose
+from zicht.access.roles import KETENREGISSEUR
+from zicht.access.rules import log_access, requires
+from zicht.access.scoping import get_visible_or_404, visible
+from zicht.registry.models import Person
+
+from . import services
+from .models import LinkDecision, PersonLink, ReviewPair
+
+FIELD_ROWS = [
+    ("Voornamen", "voornamen"),
+    ("Tussenvoegsel", "tussenvoegsel"),
+    ("Achternaam", "achternaam"),
+    ("Geboortedatum", "geboortedatum"),
+    ("Geslacht", "geslacht"),
+]
+MAX_BAR = 15.0  # match weight that fills a bar completely
+
+
+def _name(p: Person) -> str:
+    return " ".join(x for x in (p.voornamen, p.tussenvoegsel, p.achternaam) if x) or "(naam onbekend)"
+
+
+def _reason(request) -> str:
+    return (request.POST.get("reden") or "").strip()
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def review_queue(request):
+    status = request.GET.get("status", "open")
+    if status not in dict(ReviewPair.STATUS):
+        status = "open"
+    qs = visible(request.user, ReviewPair, ReviewPair.objects.filter(status=status)).select_related("person_a__source", "person_b__source")
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    rows = [{"pair": rp, "name_a": _name(rp.person_a), "name_b": _name(rp.person_b)} for rp in page]
+    log_access(request, action="view", record_type="linkage_queue", record_id=f"{status}:{page.number}")
+    counts = {s: visible(request.user, ReviewPair, ReviewPair.objects.filter(status=s)).count() for s, _ in ReviewPair.STATUS}
+    return render(
+        request,
+        "linkage/review_queue.html",
+        {"rows": rows, "page": page, "status": status, "statuses": ReviewPair.STATUS, "counts": counts, "last_run": services.LinkageRun.objects.first()},
+    )
+
+
+def _side(person: Person) -> dict:
+    addr = person.address
+    pl = PersonLink.objects.filter(person=person).select_related("linked_person").first()
+    members = PersonLink.objects.filter(linked_person_id=pl.linked_person_id).count() if pl else 1
+    return {
+        "person": person,
+        "values": [(label, getattr(person, attr) or "") for label, attr in FIELD_ROWS],
+        "adres": str(addr) if addr else "",
+        "bron": person.source.naam,
+        "bsn": "aanwezig" if person.bsn_hash else "niet bekend",
+        "link": pl,
+        "members": members,
+    }
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+@with_purpose("linkage_pair", kwarg="pk")
+def pair_detail(request, pk: int):
+    rp = get_visible_or_404(request.user, ReviewPair, pk)
+    a, b = _side(rp.person_a), _side(rp.person_b)
+    rows = []
+    for label, _ in FIELD_ROWS:
+        va = next(v for lab, v in a["values"] if lab == label)
+        vb = next(v for lab, v in b["values"] if lab == label)
+        rows.append({"label": label, "a": va, "b": vb, "same": bool(va) and str(va).lower() == str(vb).lower()})
+    rows.append({"label": "Adres", "a": a["adres"], "b": b["adres"], "same": bool(a["adres"]) and a["adres"] == b["adres"]})
+    rows.append({"label": "BSN", "a": a["bsn"], "b": b["bsn"], "same": False})
+    rows.append({"label": "Bron", "a": a["bron"], "b": b["bron"], "same": False})
+    labels = {"voornaam": "Voornaam", "achternaam": "Achternaam", "geboortedatum": "Geboortedatum", "geslacht": "Geslacht", "adres": "Adres", "kenmerk": "Ander kenmerk"}
+    contributions = [
+        {
+            **c,
+            "name": labels.get(c["field"], c["field"]),
+            "pct": min(100.0, abs(c["weight"]) / MAX_BAR * 100),
+            "positive": c["weight"] >= 0,
+        }
+        for c in rp.contributions
+    ]
+    decisions = LinkDecision.objects.filter(person_a__in=[rp.person_a, rp.person_b], person_b__in=[rp.person_a, rp.person_b]).select_related("decided_by", "revoked_by")
+    different_bsn = bool(rp.person_a.bsn_hash and rp.person_b.bsn_hash and rp.person_a.bsn_hash != rp.person_b.bsn_hash)
+    return render(
+        request,
+        "linkage/pair_detail.html",
+        {
+            "rp": rp,
+            "a": a,
+            "b": b,
+            "rows": rows,
+            "contributions": contributions,
+            "prior": {"weight": rp.prior_weight, "pct": min(100.0, abs(rp.prior_weight) / MAX_BAR * 100)},
+            "decisions": decisions,
+            "different_bsn": different_bsn,
+            "reason": request.zicht_reason,
+        },
+    )
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def pair_decide(request, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    rp = get_visible_or_404(request.user, ReviewPair, pk)
+    choice = request.POST.get("besluit")
+    reason = _reason(request)
+    if choice not in ("accept", "reject") or not reason:
+        messages.error(request, "Kies een besluit en geef een reden op.")
+        return redirect("linkage:pair_detail", pk=pk)
+    try:
+        services.decide(rp, accept=choice == "accept", reason=reason, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("linkage:pair_detail", pk=pk)
+    log_access(request, action="change", record_type="linkage_pair", record_id=pk, reason=f"{choice}: {reason}")
+    messages.success(request, "Besluit vastgelegd: zelfde persoon." if choice == "accept" else "Besluit vastgelegd: verschillende personen.")
+    return redirect(reverse("linkage:review_queue"))
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def decision_history(request):
+    qs = visible(request.user, LinkDecision, LinkDecision.objects.all()).select_related("decided_by", "revoked_by")
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    log_access(request, action="view", record_type="linkage_decisions", record_id=page.number)
+    return render(request, "linkage/decisions.html", {"page": page})
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def decision_revoke(request, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    d = get_visible_or_404(request.user, LinkDecision, pk)
+    if d.revoked_at is not None:
+        messages.error(request, "Dit besluit is al teruggedraaid.")
+        return redirect("linkage:decisions")
+    reason = _reason(request)
+    if not reason:
+        messages.error(request, "Geef een reden op om een besluit terug te draaien.")
+        return redirect("linkage:decisions")
+    services.revoke(d, reason=reason, user=request.user)
+    log_access(request, action="change", record_type="linkage_decision", record_id=pk, reason=f"terugdraaien: {reason}")
+    messages.success(request, "Besluit teruggedraaid; de koppeling volgt weer het model.")
+    return redirect("linkage:decisions")
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def person_split(request, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    person = get_visible_or_404(request.user, Person, pk)
+    reason = _reason(request)
+    if not reason:
+        messages.error(request, "Geef een reden op om een persoon los te maken.")
+        return redirect(request.POST.get("next") or "linkage:review_queue")
+    made = services.split(person, reason=reason, user=request.user)
+    log_access(request, action="change", record_type="person_link", record_id=pk, reason=f"losmaken: {reason}")
+    messages.success(request, f"Persoon losgemaakt ({len(made)} besluiten vastgelegd).")
+    return redirect("linkage:decisions")

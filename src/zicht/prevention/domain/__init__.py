@@ -1,0 +1,1 @@
+"""Pure prevention rules (no Django): risk factors, catalogue rules, suggestions, gaps."""

@@ -1,0 +1,155 @@
+"""Export a plan snapshot as PDF (reportlab) and as an editable DOCX (python-docx).
+
+Both render the same document model, built from a snapshot, so a version exported today and in
+five years reads the same. The structure follows seed 000 §4.1 (stand van zaken … evaluatie en
+borging); tables sit in the sections they belong to.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from .domain import seed_tables as seeds
+from .domain.catalogue import prevention_type_label
+
+TABLE_AFTER = {"interventies": "lines", "uitvoering": "uitvoering", "organisatie": "budget", "evaluatie": "indicators"}
+
+
+def _euro(value) -> str:
+    if value in (None, ""):
+        return "–"
+    amount = Decimal(value)
+    text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ {text}"
+
+
+def document_model(snapshot: dict) -> dict:
+    """Title, meta lines and a list of sections, each with text and an optional table."""
+    gem, wijk = snapshot["gemeente"], snapshot.get("wijk")
+    area = f"{wijk['naam']} ({wijk['code']}), gemeente {gem['naam']}" if wijk else f"{gem['naam']} ({gem['code']})"
+    lines = snapshot["lines"]
+    tables = {
+        "lines": {
+            "caption": "Interventies",
+            "header": ["Interventie", "Preventietype", "Erkenning", "Doelgroep", "Waarom"],
+            "rows": [[l["naam"], ", ".join(prevention_type_label(t) for t in l["preventietypes"]) or "onbekend",
+                      l["erkenning"] or "eigen activiteit", l["doelgroep"], l["reden"]] for l in lines],
+        },
+        "uitvoering": {
+            "caption": "Uitvoering: eigenaar en partners",
+            "header": ["Interventie", "Eigenaar", "Partners", "Planning"],
+            "rows": [[l["naam"], l["eigenaar"] or "nog te bepalen", ", ".join(l["partners"]) or "–", l["planning"] or "–"]
+                     for l in lines],
+        },
+        "budget": {
+            "caption": "Begroting per regel",
+            "header": ["Interventie", "Budget", "Financieringsbron"],
+            "rows": [[l["naam"], _euro(l["budget"]), l["financieringsbron"] or "–"] for l in lines]
+            + [["Totaal", _euro(sum((Decimal(l["budget"]) for l in lines if l.get("budget")), Decimal("0"))), ""]],
+        },
+        "indicators": {
+            "caption": "Indicatoren met nulmeting en streefwaarde",
+            "header": ["Indicator", "Soort", "Nulmeting", "Streefwaarde", "Bron"],
+            "rows": [[i["naam"] + (f" ({i['eenheid']})" if i["eenheid"] else ""), i["soort"],
+                      f"{i['baseline'] or '–'}" + (f" ({i['baseline_jaar']})" if i["baseline_jaar"] else ""),
+                      f"{i['streefwaarde'] or '–'}" + (f" ({i['streefjaar']})" if i["streefjaar"] else ""),
+                      i["bron"] or "–"] for i in snapshot["indicators"]],
+        },
+    }
+    sections = []
+    for code, titel, vraag in seeds.PLAN_FORMAT:
+        table = tables.get(TABLE_AFTER.get(code, ""))
+        sections.append({
+            "code": code, "titel": titel, "vraag": vraag,
+            "tekst": snapshot["sections"].get(code, "").strip(),
+            "table": table if table and len(table["rows"]) > (1 if code == "organisatie" else 0) else None,
+        })
+    status = {"concept": "Concept", "vastgesteld": "Vastgesteld"}.get(snapshot["status"], snapshot["status"])
+    meta = [f"Gebied: {area}", f"Looptijd: {snapshot['periode'] or 'niet ingevuld'}", f"Status: {status}"]
+    return {"titel": snapshot["titel"], "meta": meta, "sections": sections}
+
+
+FOOTNOTE = ("Opbouw volgens Movisie (2014), Gemeentelijk preventiebeleid huiselijk geweld. Gebiedscijfers: CBS "
+            "kerncijfers wijken en buurten (CC BY 4.0). Dit plan bevat geen persoonsgegevens.")
+
+
+def render_pdf(snapshot: dict, version_label: str) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from xml.sax.saxutils import escape
+
+    doc_model = document_model(snapshot)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, title=doc_model["titel"], author="Zicht",
+                            leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm)
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    story = [Paragraph(escape(doc_model["titel"]), styles["Title"])]
+    for m in doc_model["meta"] + [f"Versie: {version_label}"]:
+        story.append(Paragraph(escape(m), styles["BodyText"]))
+    for s in doc_model["sections"]:
+        story.append(Paragraph(escape(s["titel"]), styles["Heading2"]))
+        if s["tekst"]:
+            for para in s["tekst"].split("\n"):
+                if para.strip():
+                    story.append(Paragraph(escape(para), styles["BodyText"]))
+        elif not s["table"]:
+            story.append(Paragraph("<i>Nog niet ingevuld.</i> " + escape(s["vraag"]), small))
+        if s["table"]:
+            t = s["table"]
+            data = [[Paragraph(f"<b>{escape(h)}</b>", small) for h in t["header"]]]
+            data += [[Paragraph(escape(str(c)).replace("\n", "<br/>"), small) for c in row] for row in t["rows"]]
+            width = (A4[0] - 4 * cm) / len(t["header"])
+            table = Table(data, colWidths=[width] * len(t["header"]), repeatRows=1)
+            table.setStyle(TableStyle([
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]))
+            story += [Spacer(1, 4), Paragraph(escape(t["caption"]), small), table]
+    story += [Spacer(1, 12), Paragraph(escape(FOOTNOTE), small)]
+    doc.build(story)
+    return buf.getvalue()
+
+
+def render_docx(snapshot: dict, version_label: str) -> bytes:
+    from docx import Document
+
+    doc_model = document_model(snapshot)
+    doc = Document()
+    doc.core_properties.title = doc_model["titel"]
+    doc.core_properties.author = "Zicht"
+    doc.add_heading(doc_model["titel"], level=0)
+    for m in doc_model["meta"] + [f"Versie: {version_label}"]:
+        doc.add_paragraph(m)
+    for s in doc_model["sections"]:
+        doc.add_heading(s["titel"], level=1)
+        if s["tekst"]:
+            for para in s["tekst"].split("\n"):
+                if para.strip():
+                    doc.add_paragraph(para)
+        elif not s["table"]:
+            p = doc.add_paragraph()
+            p.add_run("Nog niet ingevuld. ").italic = True
+            p.add_run(s["vraag"]).italic = True
+        if s["table"]:
+            t = s["table"]
+            doc.add_paragraph(t["caption"])
+            table = doc.add_table(rows=1, cols=len(t["header"]))
+            table.style = "Table Grid"
+            for cell, h in zip(table.rows[0].cells, t["header"]):
+                cell.text = h
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+            for row in t["rows"]:
+                cells = table.add_row().cells
+                for cell, value in zip(cells, row):
+                    cell.text = str(value)
+    doc.add_paragraph(FOOTNOTE)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

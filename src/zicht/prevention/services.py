@@ -1,0 +1,192 @@
+"""Loading and importing the catalogue, the organisation map and plan snapshots (Django side)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from .domain import bouwstenen as bs
+from .domain import catalogue as cat
+
+PACKAGE_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.csv"
+FIELDS = [c for c in cat.COLUMNS if c != "slug"]
+
+
+def read_csv_rows(fh) -> list[dict]:
+    text = fh.read()
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig")
+    text = text.lstrip("\ufeff")
+    sample = text[:2048]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+
+
+def upsert_interventions(model, rows: list[dict], herkomst: str) -> tuple[int, int]:
+    """Create or update by slug; idempotent. Returns (created, updated)."""
+    created = updated = 0
+    existing = {i.slug: i for i in model.objects.filter(slug__in=[r["slug"] for r in rows])}
+    for values in rows:
+        obj = existing.get(values["slug"])
+        fields = {k: values[k] for k in FIELDS if k in values}
+        if obj is None:
+            model.objects.create(slug=values["slug"], herkomst=herkomst, **fields)
+            created += 1
+        else:
+            changed = [k for k, v in fields.items() if getattr(obj, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(obj, k, fields[k])
+                obj.save(update_fields=changed + ["updated_at"])
+                updated += 1
+    return created, updated
+
+
+def load_package_catalogue(model=None) -> tuple[int, int]:
+    """Load the catalogue shipped in prevention/data (used by the data migration and `zicht catalogue --load`)."""
+    if model is None:
+        from .models import Intervention as model
+    with open(PACKAGE_CATALOGUE, encoding="utf-8") as fh:
+        clean, errors = cat.validate_rows(read_csv_rows(fh))
+    if errors:  # the shipped file is tested; this guards hand edits
+        raise ValueError("; ".join(str(e) for e in errors[:10]))
+    with transaction.atomic():
+        return upsert_interventions(model, clean, "pakket")
+
+
+def import_catalogue_csv(fh) -> tuple[int, int, list[cat.RowError]]:
+    """Import more interventions; nothing is written when any row is invalid (errors name row and field)."""
+    from .models import Intervention
+
+    clean, errors = cat.validate_rows(read_csv_rows(fh))
+    if errors:
+        return 0, 0, errors
+    with transaction.atomic():
+        created, updated = upsert_interventions(Intervention, clean, "import")
+    return created, updated, []
+
+
+def catalogue_entries(qs=None) -> list[dict]:
+    from .models import Intervention
+
+    qs = Intervention.objects.all() if qs is None else qs
+    return [i.as_entry() for i in qs]
+
+
+def entry_for_display(entry: dict, today: date) -> dict:
+    erk = cat.parse_erkenningsdatum(entry.get("erkenningsdatum", ""))
+    return {
+        **entry,
+        "erkenning_label": cat.label(cat.ERKENNINGSNIVEAUS, entry["erkenningsniveau"]),
+        "erkenning_datum_display": erk.display() if erk else "onbekend",
+        "erkenning_status": cat.erkenning_status(entry["erkenningsniveau"], erk, today),
+        "erkenning_outdated": cat.erkenning_outdated(erk, today),
+        "preventietype_labels": [cat.prevention_type_label(t) for t in entry["preventietypes"]] or ["onbekend"],
+        "setting_labels": [cat.label(cat.SETTINGS, s) for s in entry["setting"]] or ["onbekend"],
+        "bouwsteen_labels": [bs.label(b) for b in entry["bouwstenen"]],
+    }
+
+
+# --- organisation map and matrix -------------------------------------------------------------------
+
+def gemeente_matrix(gemeente) -> dict[str, set[str]]:
+    """The gemeente's matrix; partner types it never edited keep the seed-003 default."""
+    from .models import MatrixCell
+
+    matrix = {p: set(bouw) for p, bouw in bs.DEFAULT_MATRIX.items()}
+    for cell in MatrixCell.objects.filter(gemeente=gemeente):
+        matrix[cell.partnertype] = set(cell.bouwstenen)
+    return matrix
+
+
+def organisations_in(gemeente, wijk=None):
+    from zicht.registry.models import Organisation
+
+    qs = Organisation.objects.filter(gemeente=gemeente).select_related("wijk", "prevention_profile")
+    if wijk is not None:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(wijk=wijk) | Q(wijk__isnull=True))  # gemeente-wide partners work in every wijk
+    return qs.prefetch_related("prevention_profile__interventies")
+
+
+def contributions(orgs) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(organisation code → bouwstenen, organisation code → risk factors of its aanbod)."""
+    bouw, factors = {}, {}
+    for org in orgs:
+        profile = getattr(org, "prevention_profile", None)
+        if profile is None:
+            continue
+        bouw[org.code] = set(profile.bouwstenen)
+        factors[org.code] = {f for i in profile.interventies.all() for f in i.risicofactoren}
+    return bouw, factors
+
+
+# --- plan snapshots --------------------------------------------------------------------------------
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def plan_snapshot(plan) -> dict:
+    """Everything a version must show later, denormalised (names, not ids only)."""
+    sections = {s.code: s.tekst for s in plan.sections.all()}
+    return {
+        "titel": plan.titel,
+        "periode": plan.periode,
+        "status": plan.status,
+        "gemeente": {"code": plan.gemeente_id, "naam": plan.gemeente.naam},
+        "wijk": {"code": plan.wijk_id, "naam": plan.wijk.naam} if plan.wijk_id else None,
+        "sections": sections,
+        "lines": [
+            {
+                "naam": line.naam,
+                "intervention": line.intervention.slug if line.intervention_id else None,
+                "erkenning": (
+                    cat.label(cat.ERKENNINGSNIVEAUS, line.intervention.erkenningsniveau) if line.intervention_id else ""
+                ),
+                "preventietypes": list(line.intervention.preventietypes) if line.intervention_id else [],
+                "doelgroep": line.doelgroep,
+                "reden": line.reden,
+                "eigenaar": line.eigenaar.naam if line.eigenaar_id else "",
+                "partners": sorted(p.naam for p in line.partners.all()),
+                "budget": _money(line.budget),
+                "financieringsbron": line.financieringsbron,
+                "planning": line.planning,
+            }
+            for line in plan.lines.select_related("intervention", "eigenaar").prefetch_related("partners")
+        ],
+        "indicators": [
+            {
+                "naam": i.naam, "soort": i.soort, "eenheid": i.eenheid, "baseline": i.baseline,
+                "baseline_jaar": i.baseline_jaar, "streefwaarde": i.streefwaarde, "streefjaar": i.streefjaar,
+                "bron": i.bron,
+            }
+            for i in plan.indicators.all()
+        ],
+    }
+
+
+def save_version(plan, *, user, opmerking: str = ""):
+    from django.db.models import Max
+
+    from .models import PlanVersion
+
+    with transaction.atomic():
+        last = PlanVersion.objects.filter(plan=plan).aggregate(m=Max("nummer"))["m"] or 0
+        return PlanVersion.objects.create(
+            plan=plan, nummer=last + 1, snapshot=plan_snapshot(plan), opmerking=opmerking[:300],
+            created_by=user.get_username() if user else "",
+        )
+
+
+def total_budget(snapshot: dict) -> Decimal:
+    return sum((Decimal(l["budget"]) for l in snapshot["lines"] if l.get("budget")), Decimal("0"))

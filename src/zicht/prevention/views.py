@@ -1,0 +1,464 @@
+"""Prevention pages: seed tables, catalogue, organisation map, matrix with witte vlekken, plans.
+
+No page here shows individuals (``personal_data=False``). Reading is open to beleidsmedewerker,
+ketenregisseur and functioneel beheerder; the catalogue and the map are edited by the functioneel
+beheerder and the beleidsmedewerker; plans are written by the beleidsmedewerker.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from zicht.access import roles as r
+from zicht.access.rules import requires, user_role
+from zicht.geo.models import Gemeente, Wijk
+from zicht.registry.models import Organisation
+
+from . import export, services
+from .domain import bouwstenen as bs
+from .domain import catalogue as cat
+from .domain import gaps as gaps_mod
+from .domain import risk_factors as rf
+from .domain import seed_tables as seeds
+from .domain import suggestions as sug
+from .forms import (
+    CatalogueFilterForm, CatalogueImportForm, InterventionForm, OrganisationStoplichtForm, PartnerProfileForm,
+    PlanCreateForm, PlanIndicatorForm, PlanLineForm,
+)
+from .models import Intervention, MatrixCell, PartnerProfile, PlanIndicator, PlanIntervention, PlanSection, PlanVersion, PreventionPlan
+from .profile import risk_profile
+
+READ = (r.BELEIDSMEDEWERKER, r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER)
+EDIT_REFERENCE = (r.BELEIDSMEDEWERKER, r.FUNCTIONEEL_BEHEERDER)
+EDIT_PLAN = (r.BELEIDSMEDEWERKER,)
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _can(request, allowed) -> bool:
+    return user_role(request.user) in allowed
+
+
+def current_gemeente(request) -> Gemeente | None:
+    """The gemeente in view: ?gemeente=, else the user's own, else the demo gemeente."""
+    code = request.GET.get("gemeente") or request.POST.get("gemeente")
+    if not code:
+        profile = getattr(request.user, "zicht_profile", None)
+        code = profile.gemeente_id if profile and profile.gemeente_id else settings.DEMO_GEMEENTE
+    return Gemeente.objects.filter(code=code).first()
+
+
+# --- landing page with the seed tables ---------------------------------------------------------------
+
+@requires(*READ)
+def index(request):
+    factors_000 = [rf.RISK_FACTORS[c] for c in rf.SEED_000_ORDER]
+    factors_003 = [f for f in rf.RISK_FACTORS.values() if f.source == "003"]
+    return render(request, "prevention/index.html", {
+        "prevention_types": seeds.PREVENTION_TYPE_TABLE,
+        "factors_000": factors_000,
+        "factors_003": factors_003,
+        "tasks": seeds.GEMEENTE_TASKS,
+        "plan_format": seeds.PLAN_FORMAT,
+        "bouwstenen": bs.BOUWSTENEN,
+        "source_000": seeds.SOURCE_000,
+        "source_003": seeds.SOURCE_003,
+        "n_interventions": Intervention.objects.count(),
+    })
+
+
+# --- catalogue ---------------------------------------------------------------------------------------
+
+@requires(*READ)
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    query = form.query() if request.GET else cat.CatalogueQuery()
+    today = _today()
+    entries = [services.entry_for_display(e, today) for e in services.catalogue_entries()]
+    results = [e for e in entries if cat.matches(e, query, today)]
+    return render(request, "prevention/catalogue.html", {
+        "form": form, "results": results, "total": len(entries), "filtered": query.active(),
+        "can_edit": _can(request, EDIT_REFERENCE), "today": today,
+    })
+
+
+@requires(*READ)
+def intervention_detail(request, slug):
+    obj = get_object_or_404(Intervention, slug=slug)
+    entry = services.entry_for_display(obj.as_entry(), _today())
+    factor_labels = [rf.RISK_FACTORS[c].label for c in entry["risicofactoren"] if c in rf.RISK_FACTORS]
+    aanbieders = Organisation.objects.filter(prevention_profile__interventies=obj).order_by("naam")
+    return render(request, "prevention/intervention_detail.html", {
+        "i": obj, "e": entry, "factor_labels": factor_labels, "aanbieders": aanbieders,
+        "can_edit": _can(request, EDIT_REFERENCE), "bron_parts": [b.strip() for b in obj.bron.split(" ; ") if b.strip()],
+    })
+
+
+@requires(*EDIT_REFERENCE)
+def intervention_edit(request, slug=None):
+    obj = get_object_or_404(Intervention, slug=slug) if slug else None
+    form = InterventionForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        if obj is None:
+            base = cat.slugify(item.naam) or "interventie"
+            candidate, n = base, 2
+            while Intervention.objects.filter(slug=candidate).exists():
+                candidate, n = f"{base}-{n}", n + 1
+            item.slug, item.herkomst = candidate, "handmatig"
+        item.save()
+        messages.success(request, f"'{item.naam}' is opgeslagen.")
+        return redirect("prevention:intervention", slug=item.slug)
+    return render(request, "prevention/intervention_form.html", {"form": form, "obj": obj})
+
+
+@requires(*EDIT_REFERENCE)
+def catalogue_import(request):
+    form = CatalogueImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        created, updated, errors = services.import_catalogue_csv(form.cleaned_data["bestand"])
+        if not errors:
+            messages.success(request, f"Geïmporteerd: {created} nieuw, {updated} bijgewerkt.")
+            return redirect("prevention:catalogue")
+    return render(request, "prevention/catalogue_import.html", {"form": form, "errors": errors, "columns": cat.COLUMNS})
+
+
+# --- organisation map ----------------------------------------------------------------------------------
+
+def _wijk_from_request(request, gemeente):
+    code = request.GET.get("wijk")
+    if not code or gemeente is None:
+        return None
+    return Wijk.objects.filter(code=code, gemeente=gemeente).first()
+
+
+@requires(*READ)
+def organisations(request):
+    gemeente = current_gemeente(request)
+    wijk = _wijk_from_request(request, gemeente)
+    orgs = list(services.organisations_in(gemeente, wijk)) if gemeente else []
+    stoplicht = request.GET.get("stoplicht", "")
+    if stoplicht:
+        orgs = [o for o in orgs if o.meldcode_stoplicht == stoplicht]
+    counts = {k: sum(1 for o in orgs if o.meldcode_stoplicht == k) for k in seeds.STOPLICHT_MEANING}
+    return render(request, "prevention/organisations.html", {
+        "gemeente": gemeente, "wijk": wijk, "orgs": orgs, "stoplicht": stoplicht,
+        "wijken": Wijk.objects.filter(gemeente=gemeente) if gemeente else [],
+        "stoplicht_meaning": seeds.STOPLICHT_MEANING, "counts": counts,
+        "can_edit": _can(request, EDIT_REFERENCE),
+    })
+
+
+@requires(*EDIT_REFERENCE)
+def organisation_edit(request, code):
+    org = get_object_or_404(Organisation, code=code)
+    profile = getattr(org, "prevention_profile", None)
+    if profile is None:
+        profile = PartnerProfile(organisation=org, partnertype=bs.ORGANISATION_TYPE_TO_PARTNER.get(org.type, "informeel"))
+    org_form = OrganisationStoplichtForm(request.POST or None, instance=org, prefix="org")
+    form = PartnerProfileForm(request.POST or None, instance=profile, prefix="p")
+    if request.method == "POST" and org_form.is_valid() and form.is_valid():
+        with transaction.atomic():
+            org_form.save()
+            form.save()
+        messages.success(request, f"Partnerprofiel van {org.naam} is opgeslagen.")
+        return redirect(reverse("prevention:organisations") + f"?gemeente={org.gemeente_id or ''}")
+    return render(request, "prevention/organisation_form.html", {"org": org, "form": form, "org_form": org_form})
+
+
+# --- matrix and witte vlekken ----------------------------------------------------------------------------
+
+@requires(*READ)
+def matrix(request):
+    gemeente = current_gemeente(request)
+    wijk = _wijk_from_request(request, gemeente)
+    if gemeente is None:
+        return render(request, "prevention/matrix.html", {"gemeente": None})
+    gem_matrix = services.gemeente_matrix(gemeente)
+    edited = set(MatrixCell.objects.filter(gemeente=gemeente).values_list("partnertype", flat=True))
+    orgs = list(services.organisations_in(gemeente, wijk))
+    contributions, offered = services.contributions(orgs)
+    profile_rows, profile_source = risk_profile(wijk.code if wijk else gemeente.code)
+    elevated = list(sug.elevated_factors(profile_rows))
+    factors = elevated if elevated else list(rf.RISK_FACTORS)
+    gaps = gaps_mod.find_gaps(factors, contributions, offered, gem_matrix)
+    partner_rows = [
+        {"code": code, "label": label, "cells": [(b, b.code in gem_matrix.get(code, set())) for b in bs.BOUWSTENEN],
+         "edited": code in edited}
+        for code, label in bs.PARTNER_TYPES
+    ]
+    org_rows = [
+        {"org": o, "cells": [b.code in contributions.get(o.code, set()) for b in bs.BOUWSTENEN]}
+        for o in orgs if o.code in contributions
+    ]
+    coverage = [sum(1 for row in org_rows if row["cells"][i]) for i in range(len(bs.BOUWSTENEN))]
+    return render(request, "prevention/matrix.html", {
+        "gemeente": gemeente, "wijk": wijk, "wijken": Wijk.objects.filter(gemeente=gemeente),
+        "bouwstenen": bs.BOUWSTENEN, "partner_rows": partner_rows, "org_rows": org_rows, "coverage": coverage,
+        "gaps": gaps, "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
+        "factor_label": {f.code: f.label for f in rf.RISK_FACTORS.values()},
+        "factors_basis": "verhoogd in het gebied" if elevated else "alle risicofactoren (geen verhoogde gevonden of geen cijfers)",
+        "profile_source": profile_source, "can_edit": _can(request, EDIT_REFERENCE),
+    })
+
+
+@requires(*EDIT_REFERENCE)
+@require_POST
+def matrix_save(request):
+    gemeente = current_gemeente(request)
+    if gemeente is None:
+        raise Http404("Onbekende gemeente")
+    with transaction.atomic():
+        for code, _ in bs.PARTNER_TYPES:
+            chosen = [b for b in bs.BOUWSTEEN_CODES if request.POST.get(f"m-{code}-{b}")]
+            MatrixCell.objects.update_or_create(
+                gemeente=gemeente, partnertype=code,
+                defaults={"bouwstenen": chosen, "updated_by": request.user.get_username()},
+            )
+    messages.success(request, f"Matrix voor {gemeente.naam} is opgeslagen.")
+    return redirect(reverse("prevention:matrix") + f"?gemeente={gemeente.code}")
+
+
+@requires(*EDIT_REFERENCE)
+@require_POST
+def matrix_reset(request):
+    gemeente = current_gemeente(request)
+    if gemeente is None:
+        raise Http404("Onbekende gemeente")
+    MatrixCell.objects.filter(gemeente=gemeente).delete()
+    messages.success(request, "De matrix volgt weer de Tilburgse handreiking.")
+    return redirect(reverse("prevention:matrix") + f"?gemeente={gemeente.code}")
+
+
+# --- plans ----------------------------------------------------------------------------------------------
+
+@requires(*READ)
+def plans(request):
+    gemeente = current_gemeente(request)
+    form = PlanCreateForm(gemeente=gemeente)
+    qs = PreventionPlan.objects.select_related("gemeente", "wijk")
+    if gemeente:
+        qs = qs.filter(gemeente=gemeente)
+    return render(request, "prevention/plans.html", {
+        "plans": qs, "gemeente": gemeente, "form": form, "can_edit": _can(request, EDIT_PLAN),
+    })
+
+
+def _stand_van_zaken_text(plan, rows, source) -> str:
+    """A first draft of section 1 from the area profile; the author edits it."""
+    if not rows:
+        return ""
+    year = getattr(rows[0], "year", None)
+    lines = [f"Risicoprofiel {plan.area_name} (bron: CBS-kerncijfers{f' {year}' if year else ''}, via de gebiedscan):"]
+    for row in rows:
+        if row.elevated:
+            lines.append("- Verhoogd: " + sug.describe_signal(plan.area_name, row).split(": ", 1)[1]
+                         + f" ({rf.RISK_FACTORS[row.factor].label.lower()}).")
+    if len(lines) == 1:
+        lines.append("- Geen risicofactor verhoogd ten opzichte van de vergelijkingsregio.")
+    return "\n".join(lines)
+
+
+@requires(*EDIT_PLAN)
+@require_POST
+def plan_create(request):
+    gemeente = current_gemeente(request)
+    if gemeente is None:
+        raise Http404("Onbekende gemeente")
+    form = PlanCreateForm(request.POST, gemeente=gemeente)
+    if not form.is_valid():
+        messages.error(request, "Het plan kon niet worden aangemaakt: controleer titel en wijk.")
+        return redirect(reverse("prevention:plans") + f"?gemeente={gemeente.code}")
+    with transaction.atomic():
+        plan = form.save(commit=False)
+        plan.gemeente, plan.created_by = gemeente, request.user
+        plan.save()
+        rows, source = risk_profile(plan.area_code)
+        for code in seeds.PLAN_SECTION_CODES:
+            text = _stand_van_zaken_text(plan, rows, source) if code == "stand_van_zaken" else ""
+            PlanSection.objects.create(plan=plan, code=code, tekst=text)
+    messages.success(request, f"Plan '{plan.titel}' is aangemaakt.")
+    return redirect("prevention:plan", pk=plan.pk)
+
+
+def _plan_context(request, plan):
+    today = _today()
+    rows, source = risk_profile(plan.area_code)
+    entries = services.catalogue_entries()
+    in_plan = set(plan.lines.exclude(intervention=None).values_list("intervention__slug", flat=True))
+    suggestions = [s for s in sug.suggest(rows, entries, area_name=plan.area_name, today=today, limit=15)]
+    sections = {s.code: s for s in plan.sections.all()}
+    section_rows = [
+        {"code": code, "titel": titel, "vraag": vraag, "tekst": sections[code].tekst if code in sections else ""}
+        for code, titel, vraag in seeds.PLAN_FORMAT
+    ]
+    snapshot = services.plan_snapshot(plan)
+    orgs = services.organisations_in(plan.gemeente, plan.wijk)
+    contributions, offered = services.contributions(orgs)
+    elevated = list(sug.elevated_factors(rows))
+    gaps = gaps_mod.find_gaps(elevated, contributions, offered)
+    return {
+        "plan": plan, "profile_rows": rows, "profile_source": source,
+        "indicator_info": rf.INDICATORS, "factor_info": rf.RISK_FACTORS,
+        "suggestions": suggestions, "in_plan": in_plan,
+        "uncovered": [rf.RISK_FACTORS[c].label for c in sug.uncovered_factors(rows, entries)],
+        "sections": section_rows, "lines": plan.lines.select_related("intervention", "eigenaar").prefetch_related("partners"),
+        "indicators": plan.indicators.all(), "versions": plan.versions.all(),
+        "total_budget": services.total_budget(snapshot),
+        "line_form": PlanLineForm(gemeente=plan.gemeente, prefix="line"),
+        "indicator_form": PlanIndicatorForm(prefix="ind"),
+        "can_edit": _can(request, EDIT_PLAN),
+        "gaps": gaps, "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
+        "type_label": rf.PREVENTION_TYPE_LABELS, "framework_label": rf.POLICY_FRAMEWORKS,
+    }
+
+
+@requires(*READ)
+def plan_detail(request, pk):
+    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    return render(request, "prevention/plan_detail.html", _plan_context(request, plan))
+
+
+@requires(*EDIT_PLAN)
+@require_POST
+def plan_sections(request, pk):
+    plan = get_object_or_404(PreventionPlan, pk=pk)
+    with transaction.atomic():
+        for code in seeds.PLAN_SECTION_CODES:
+            if f"s-{code}" in request.POST:
+                PlanSection.objects.update_or_create(plan=plan, code=code, defaults={"tekst": request.POST[f"s-{code}"][:20000]})
+        plan.save(update_fields=["updated_at"])
+    messages.success(request, "De teksten van het plan zijn opgeslagen.")
+    return redirect(reverse("prevention:plan", args=[plan.pk]) + "#teksten")
+
+
+@requires(*EDIT_PLAN)
+@require_POST
+def plan_add_suggestion(request, pk):
+    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    slug = request.POST.get("slug", "")
+    intervention = get_object_or_404(Intervention, slug=slug)
+    rows, _ = risk_profile(plan.area_code)
+    match = next((s for s in sug.suggest(rows, services.catalogue_entries(), area_name=plan.area_name,
+                                         today=_today(), limit=0) if s.slug == slug), None)
+    reason = "\n".join(match.reasons) if match else request.POST.get("reden", "")[:2000]
+    if plan.lines.filter(intervention=intervention).exists():
+        messages.info(request, f"'{intervention.naam}' staat al in het plan.")
+    else:
+        PlanIntervention.objects.create(
+            plan=plan, intervention=intervention, naam=intervention.naam, doelgroep=intervention.doelgroep[:300],
+            reden=reason, volgorde=plan.lines.count() + 1,
+        )
+        plan.save(update_fields=["updated_at"])
+        messages.success(request, f"'{intervention.naam}' is aan het plan toegevoegd.")
+    return redirect(reverse("prevention:plan", args=[plan.pk]) + "#interventies")
+
+
+@requires(*EDIT_PLAN)
+def plan_line(request, pk, line_id=None):
+    plan = get_object_or_404(PreventionPlan, pk=pk)
+    line = get_object_or_404(PlanIntervention, pk=line_id, plan=plan) if line_id else None
+    form = PlanLineForm(request.POST or None, instance=line, gemeente=plan.gemeente, prefix="line")
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.plan = plan
+        if line is None:
+            item.volgorde = plan.lines.count() + 1
+        item.save()
+        form.save_m2m()
+        plan.save(update_fields=["updated_at"])
+        messages.success(request, f"Regel '{item.naam}' is opgeslagen.")
+        return redirect(reverse("prevention:plan", args=[plan.pk]) + "#interventies")
+    return render(request, "prevention/plan_line_form.html", {"plan": plan, "form": form, "line": line})
+
+
+@requires(*EDIT_PLAN)
+@require_POST
+def plan_line_delete(request, pk, line_id):
+    plan = get_object_or_404(PreventionPlan, pk=pk)
+    get_object_or_404(PlanIntervention, pk=line_id, plan=plan).delete()
+    messages.success(request, "De regel is uit het plan verwijderd (eerdere versies bewaren hem).")
+    return redirect(reverse("prevention:plan", args=[plan.pk]) + "#interventies")
+
+
+@requires(*EDIT_PLAN)
+@require_POST
+def plan_indicator(request, pk):
+    plan = get_object_or_404(PreventionPlan, pk=pk)
+    form = PlanIndicatorForm(request.POST, prefix="ind")
+    if form.is_valid():
+        item = form.save(commit=False)
+        item.plan = plan
+        item.save()
+        messages.success(request, f"Indicator '{item.naam}' is toegevoegd.")
+    else:
+        messages.error(request, "De indicator kon niet worden opgeslagen: " + "; ".join(
+            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
+    return redirect(reverse("prevention:plan", args=[plan.pk]) + "#evaluatie")
+
+
+@requires(*EDIT_PLAN)
+@require_POST
+def plan_indicator_delete(request, pk, indicator_id):
+    plan = get_object_or_404(PreventionPlan, pk=pk)
+    get_object_or_404(PlanIndicator, pk=indicator_id, plan=plan).delete()
+    messages.success(request, "De indicator is verwijderd.")
+    return redirect(reverse("prevention:plan", args=[plan.pk]) + "#evaluatie")
+
+
+@requires(*EDIT_PLAN)
+@require_POST
+def plan_save_version(request, pk):
+    plan = get_object_or_404(PreventionPlan, pk=pk)
+    status = request.POST.get("status")
+    if status in dict(PreventionPlan.STATUS):
+        plan.status = status
+        plan.save(update_fields=["status", "updated_at"])
+    version = services.save_version(plan, user=request.user, opmerking=request.POST.get("opmerking", ""))
+    messages.success(request, f"Versie {version.nummer} is vastgelegd.")
+    return redirect(reverse("prevention:plan", args=[plan.pk]) + "#versies")
+
+
+@requires(*READ)
+def plan_version(request, pk, nummer):
+    version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
+    return render(request, "prevention/plan_version.html", {
+        "plan": version.plan, "version": version, "doc": export.document_model(version.snapshot),
+    })
+
+
+def _export(snapshot: dict, fmt: str, filename: str, version_label: str) -> HttpResponse:
+    if fmt == "pdf":
+        data, ctype = export.render_pdf(snapshot, version_label), "application/pdf"
+    elif fmt == "docx":
+        data = export.render_docx(snapshot, version_label)
+        ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404("Onbekend formaat")
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@requires(*READ)
+def plan_export(request, pk, fmt):
+    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    return _export(services.plan_snapshot(plan), fmt, f"preventieplan-{cat.slugify(plan.titel)}", "werkversie")
+
+
+@requires(*READ)
+def plan_version_export(request, pk, nummer, fmt):
+    version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
+    return _export(version.snapshot, fmt, f"preventieplan-{cat.slugify(version.plan.titel)}-v{nummer}",
+                   f"versie {nummer} ({version.created_at:%d-%m-%Y})")

@@ -1,0 +1,65 @@
+"""Admin registration. List views never show decrypted personal data, and the forms leave
+encrypted fields out: names, dates of birth and free text are read in the casework pages,
+where every read is logged, not in the admin."""
+
+from django.contrib import admin
+
+from .models import Address, AddressRegisterEntry, ImportBatch, Organisation, Person, Report, ReportParty
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("code", "naam", "type", "gemeente", "meldcode_stoplicht")
+    list_filter = ("type", "meldcode_stoplicht")
+    search_fields = ("code", "naam")
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ("key", "buurt")
+    list_filter = (("buurt", admin.EmptyFieldListFilter),)
+    search_fields = ("key",)
+    raw_id_fields = ("buurt",)
+
+
+@admin.register(AddressRegisterEntry)
+class AddressRegisterEntryAdmin(admin.ModelAdmin):
+    list_display = ("postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurt", "jaar")
+    search_fields = ("postcode",)
+    raw_id_fields = ("buurt",)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("id", "file_name", "profile", "source", "status", "rows_total", "rows_rejected", "started_at")
+    list_filter = ("status", "source")
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("id", "source", "source_key", "geslacht", "import_batch", "created_at")
+    list_filter = ("source",)
+    exclude = ("voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum")
+    readonly_fields = ("bsn_hash", "import_batch", "source_row")
+    raw_id_fields = ("address",)
+
+
+class ReportPartyInline(admin.TabularInline):
+    model = ReportParty
+    raw_id_fields = ("person",)
+    extra = 0
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("source_record_id", "source", "kind", "datum", "aard", "buurt")
+    list_filter = ("kind", "source", "aard")
+    search_fields = ("source_record_id",)
+    exclude = ("toelichting", "contact_medewerker", "contact_telefoon")
+    readonly_fields = ("import_batch", "source_rows")
+    raw_id_fields = ("address", "buurt")
+    inlines = [ReportPartyInline]

@@ -1,0 +1,29 @@
+"""The upload form: a partner file and the import profile to read it with."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .domain.profile import available_profiles
+
+MAX_UPLOAD_BYTES = 500 * 2**20
+
+
+class ImportForm(forms.Form):
+    profile = forms.ChoiceField(label="Importprofiel", help_text="Welk partnerformaat dit bestand heeft.")
+    file = forms.FileField(label="Bestand (CSV of XLSX)")
+    accept_partial = forms.BooleanField(
+        label="Deels laden: laad de goedgekeurde records en sla afgekeurde over",
+        required=False,
+        help_text="Standaard is alles-of-niets: één afgekeurde rij en er wordt niets geladen.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].choices = [("", "— kies een profiel —")] + [(name, name) for name in sorted(available_profiles())]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Het bestand is groter dan 500 MB; importeer het met 'zicht import'.")
+        return upload

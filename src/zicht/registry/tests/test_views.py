@@ -1,0 +1,133 @@
+"""The imports pages: who may open them, the upload form running the same pipeline, no personal values shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from zicht.access import roles as r
+from zicht.access.models import AccessLogEntry
+from zicht.core.testing import make_user
+from zicht.registry import urls as registry_urls
+from zicht.registry.models import ImportBatch, Report
+
+from .conftest import politie_rows, write_politie
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(role):
+    user = make_user(role)
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def test_every_registry_view_declares_its_roles():
+    for pattern in registry_urls.urlpatterns:
+        assert pattern.callback.zicht_roles == frozenset({r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER}), pattern.name
+
+
+@pytest.mark.parametrize("role", [r.PROFESSIONAL, r.BELEIDSMEDEWERKER, r.PRIVACY_OFFICER])
+def test_other_roles_are_refused(role, register, politie_file):
+    from zicht.registry.pipeline import import_file
+
+    batch = import_file(politie_file, "politie-bvh")
+    client, _ = client_for(role)
+    for name, args in [("registry:imports", []), ("registry:upload", []), ("registry:batch", [batch.pk]),
+                       ("registry:batch_rejects_csv", [batch.pk])]:
+        assert client.get(reverse(name, args=args)).status_code == 403, name
+
+
+@pytest.mark.parametrize("role", [r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER])
+def test_upload_runs_the_pipeline_and_shows_the_outcome(role, register, politie_file):
+    client, user = client_for(role)
+    page = client.get(reverse("registry:upload"))
+    assert page.status_code == 200 and b"politie-bvh" in page.content
+    upload = SimpleUploadedFile("politie_incidenten.csv", politie_file.read_bytes(), content_type="text/csv")
+    response = client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload}, follow=True)
+    assert response.status_code == 200
+    batch = ImportBatch.objects.get()
+    assert batch.status == "loaded" and batch.imported_by == user and batch.file_name == "politie_incidenten.csv"
+    assert Report.objects.count() == 3
+    content = response.content.decode()
+    assert f"Import #{batch.pk}" in content and "Geladen" in content and "3 nieuwe records" in content
+    entry = AccessLogEntry.objects.get()
+    assert (entry.action, entry.record_type, entry.record_id, entry.username) == ("create", "import_batch", str(batch.pk), user.username)
+    listing = client.get(reverse("registry:imports")).content.decode()
+    assert "politie_incidenten.csv" in listing and "politie-bvh" in listing and user.username in listing
+
+
+def test_rejected_upload_shows_rejects_without_personal_values(register, tmp_path):
+    client, _ = client_for(r.KETENREGISSEUR)
+    rows = politie_rows()
+    rows[1] = rows[1].replace("853194130", "853194131").replace(";Jansen;", ";=cmd|calc;")
+    path = write_politie(tmp_path / "bad.csv", rows)
+    upload = SimpleUploadedFile("bad.csv", path.read_bytes(), content_type="text/csv")
+    response = client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload}, follow=True)
+    content = response.content.decode()
+    assert "Afgewezen" in content and "er is niets geladen" in content
+    assert "person.bsn" in content and "person.achternaam" in content and "11-proef" in content
+    assert "853194131" not in content and "cmd|calc" not in content
+    assert Report.objects.count() == 0
+    assert not AccessLogEntry.objects.exists()  # nothing was created
+    batch = ImportBatch.objects.get()
+    csv_text = client.get(reverse("registry:batch_rejects_csv", args=[batch.pk])).content.decode()
+    assert csv_text.splitlines()[0] == "file,row,field,reason"
+    assert "bad.csv,3,person.bsn,BSN voldoet niet aan de 11-proef" in csv_text
+
+
+def test_upload_form_errors(register):
+    client, _ = client_for(r.KETENREGISSEUR)
+    response = client.post(reverse("registry:upload"), {"profile": "politie-bvh"})
+    assert response.status_code == 400
+    upload = SimpleUploadedFile("x.csv", b"a;b\r\n", content_type="text/csv")
+    response = client.post(reverse("registry:upload"), {"profile": "bestaat-niet", "file": upload})
+    assert response.status_code == 400 and not ImportBatch.objects.exists()
+
+
+def test_same_upload_twice_is_reported_as_duplicate(register, politie_file):
+    client, _ = client_for(r.FUNCTIONEEL_BEHEERDER)
+    for _ in range(2):
+        upload = SimpleUploadedFile("politie_incidenten.csv", politie_file.read_bytes(), content_type="text/csv")
+        response = client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload}, follow=True)
+    assert "Al eerder geladen" in response.content.decode()
+    assert Report.objects.count() == 3
+
+
+def test_imports_list_filters_by_source(register, politie_file, vt_file):
+    from zicht.registry.pipeline import import_file
+
+    import_file(politie_file, "politie-bvh")
+    import_file(vt_file, "veilig-thuis")
+    client, _ = client_for(r.FUNCTIONEEL_BEHEERDER)
+    everything = client.get(reverse("registry:imports")).content.decode()
+    assert "politie_incidenten.csv" in everything and "veilig_thuis_meldingen.csv" in everything
+    only_vt = client.get(reverse("registry:imports") + "?bron=veilig-thuis").content.decode()
+    assert "veilig_thuis_meldingen.csv" in only_vt and "politie_incidenten.csv" not in only_vt
+    assert '<option value="politie">' in only_vt  # every source stays selectable
+
+
+def test_ketenregisseur_sees_batches_of_own_region_and_own_imports_only(register, politie_file, vt_file):
+    from zicht.geo.models import Gemeente
+    from zicht.registry.models import Organisation
+    from zicht.registry.pipeline import import_file
+
+    Gemeente.objects.filter(code="GM0855").update(vt_regio="Midden-Brabant")
+    other = Gemeente.objects.create(code="GM0796", naam="'s-Hertogenbosch", indeling_jaar=2024, vt_regio="Brabant-Noordoost")
+    own_batch = import_file(politie_file, "politie-bvh")
+    other_batch = import_file(vt_file, "veilig-thuis")
+    Organisation.objects.filter(code="politie").update(gemeente_id="GM0855", vt_regio="Midden-Brabant")
+    Organisation.objects.filter(code="veilig-thuis").update(gemeente=other, vt_regio="Brabant-Noordoost")
+    user = make_user(r.KETENREGISSEUR, username="keten-mb", vt_regio="Midden-Brabant")
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("registry:batch", args=[own_batch.pk])).status_code == 200
+    assert client.get(reverse("registry:batch", args=[other_batch.pk])).status_code == 404
+    assert client.get(reverse("registry:batch_rejects_csv", args=[other_batch.pk])).status_code == 404
+    listing = client.get(reverse("registry:imports")).content.decode()
+    assert "politie_incidenten.csv" in listing and "veilig_thuis_meldingen.csv" not in listing
+    beheerder, _ = client_for(r.FUNCTIONEEL_BEHEERDER)
+    assert beheerder.get(reverse("registry:batch", args=[other_batch.pk])).status_code == 200

@@ -1,0 +1,299 @@
+"""The authorization matrix, generated from the URL configuration.
+
+For every URL pattern × every role (and anonymous) × own / other organisation, the expected
+answer follows from what the view declares with ``@requires`` (``zicht_roles``):
+
+- a view without ``zicht_roles`` that is not explicitly public (``zicht_public``) fails the test;
+- anonymous → sent to the login page (401 for the API);
+- a role outside ``zicht_roles`` → 403 (a 405 for a method the view does not serve also leaks nothing);
+- a role inside ``zicht_roles`` → never 401/403 for its own records and never a server error;
+- a professional (own organisation) and a ketenregisseur (own Veilig Thuis region) opening a record of
+  another organisation in another region by id → 403 or 404, never the page;
+- a view that shows personal data (``zicht_personal_data`` / ``zicht_purpose``) writes an access-log
+  entry whenever it shows a page.
+
+Records are made generically: every model of a Zicht app that belongs to an organisation (directly,
+or through an address, report, person or household) gets one instance with id OTHER (organisation B,
+region B) and one with id OWN (organisation A, region A), so any ``<int:…>`` in a URL points at a real
+record of a known owner, whatever model the view reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from zicht.access import roles as r
+from zicht.access.models import AccessLogEntry
+from zicht.core.testing import make_organisation, make_user
+
+OWN, OTHER = 4243, 4242
+ANONYMOUS = "anonymous"
+# Paths Zicht does not own: the admin (staff only; tested separately below).
+SKIP_PREFIXES = ("beheer/",)
+
+
+def walk(patterns, prefix: str = "", namespace: str | None = None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield prefix + str(pattern.pattern), name, pattern.callback
+
+
+def declared(callback, attr: str, default=None):
+    """A view's declaration, on the function (``requires``) or on its class (CBV, DRF)."""
+    if hasattr(callback, attr):
+        return getattr(callback, attr)
+    for holder in ("view_class", "cls"):
+        klass = getattr(callback, holder, None)
+        if klass is not None and hasattr(klass, attr):
+            return getattr(klass, attr)
+    return default
+
+
+ROUTES = [(route, name, cb) for route, name, cb in walk(get_resolver().url_patterns) if not route.startswith(SKIP_PREFIXES)]
+SAMPLE_STR = {"fmt": "csv", "format": "json", "code": "GM0855", "gemeente": "GM0855"}
+
+
+def build_path(route: str, pk: int) -> str | None:
+    """Fill the converters of a route; None for regex routes this test cannot fill."""
+    if route.startswith("^") or "(?P" in route:
+        return None
+
+    def fill(match):
+        converter, name = match.group(1) or "str", match.group(2)
+        if converter == "int":
+            return str(pk)
+        if converter == "uuid":
+            return str(uuid.UUID(int=pk))
+        if converter == "path":
+            return "x"
+        return SAMPLE_STR.get(name, f"x{pk}")
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+
+
+# --- a world with two organisations in two regions ---------------------------------------------
+
+
+def _sample_value(field, pk: int):
+    if field.choices:
+        return field.choices[0][0]
+    if isinstance(field, models.EmailField):
+        return f"x{pk}@example.org"
+    if isinstance(field, models.SlugField):
+        return f"x{pk}"
+    if isinstance(field, (models.CharField, models.TextField)):
+        return f"x{pk}"[: field.max_length or 20]
+    if isinstance(field, models.BooleanField):
+        return False
+    if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
+        return 1
+    if isinstance(field, models.DateTimeField):
+        return timezone.now()
+    if isinstance(field, models.DateField):
+        return dt.date(2024, 1, 1)
+    if isinstance(field, models.UUIDField):
+        return uuid.uuid4()
+    if isinstance(field, models.JSONField):
+        return {}
+    raise LookupError(field)
+
+
+def build_world():
+    from zicht.geo.models import Buurt, Gemeente, Wijk
+    from zicht.linkage.models import Household, HouseholdMember, LinkedPerson, PersonLink
+    from zicht.registry.models import Address, Person, Report, ReportParty
+
+    world = {}
+    for pk, tag, gm, region in [(OWN, "a", "GM0855", "Midden-Brabant"), (OTHER, "b", "GM0796", "Brabant-Noordoost")]:
+        gemeente = Gemeente.objects.create(code=gm, naam=f"Gemeente {tag}", indeling_jaar=2024, vt_regio=region)
+        wijk = Wijk.objects.create(code=f"WK{gm[2:]}01", naam="Wijk", gemeente=gemeente, indeling_jaar=2024)
+        buurt = Buurt.objects.create(code=f"BU{gm[2:]}0101", naam="Buurt", wijk=wijk, gemeente=gemeente, indeling_jaar=2024)
+        org = make_organisation(f"org-{tag}", gemeente=gemeente, vt_regio=region, wijk=wijk)
+        professional = make_user(r.PROFESSIONAL, username=f"professional-{tag}", organisation=org)
+        keten = make_user(r.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, vt_regio=region)
+        address = Address.objects.create(pk=pk, key=f"50{pk}AB|1|", postcode=f"50{pk % 100:02d}AB", huisnummer=1, buurt=buurt)
+        report = Report.objects.create(pk=pk, source=org, source_record_id=f"R{pk}", kind="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt)
+        person = Person.objects.create(pk=pk, source=org, source_key=f"P{pk}", voornamen="Test", achternaam=f"Persoon{tag}", address=address)
+        ReportParty.objects.create(report=report, person=person, rol="slachtoffer")
+        linked = LinkedPerson.objects.create(pk=pk)
+        PersonLink.objects.create(person=person, linked_person=linked, method="single")
+        household = Household.objects.create(pk=pk)
+        HouseholdMember.objects.create(household=household, linked_person=linked, address=address)
+        world[pk] = {
+            "registry.organisation": org, "registry.address": address, "registry.report": report, "registry.person": person,
+            "linkage.linkedperson": linked, "linkage.household": household, "geo.buurt": buurt, "geo.wijk": wijk,
+            "geo.gemeente": gemeente, "user": professional, "professional": professional, "ketenregisseur": keten,
+        }
+    _generic_instances(world)
+    return world
+
+
+OWNED_THROUGH = {"registry.organisation", "registry.address", "registry.report", "registry.person", "linkage.household", "linkage.linkedperson"}
+
+
+def _generic_instances(world) -> None:
+    """One instance per organisation-owned model of a Zicht app, with the same ids OWN and OTHER."""
+    from django.contrib.auth import get_user_model
+
+    user_label = get_user_model()._meta.label_lower
+    candidates = [m for m in apps.get_models() if m.__module__.startswith("zicht.") and m._meta.label_lower not in world[OWN]]
+    for _round in range(3):
+        for model in list(candidates):
+            fks = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+            if not any(f.related_model._meta.label_lower in OWNED_THROUGH for f in fks):
+                candidates.remove(model)
+                continue
+            made = True
+            for pk in (OWN, OTHER):
+                values = {}
+                try:
+                    for field in model._meta.concrete_fields:
+                        if field.primary_key or field.has_default() or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                            continue
+                        if isinstance(field, models.ForeignKey):
+                            label = field.related_model._meta.label_lower
+                            target = world[pk]["user"] if label == user_label else world[pk].get(label)
+                            if target is None and not field.null:
+                                raise LookupError(label)
+                            values[field.name] = target
+                        elif not (field.null or field.blank):
+                            values[field.name] = _sample_value(field, pk)
+                    with transaction.atomic():
+                        obj = model(pk=pk, **values)
+                        obj.save()
+                    world[pk][model._meta.label_lower] = obj
+                except (LookupError, IntegrityError, ValueError, TypeError):
+                    made = False
+                    break
+            if made:
+                candidates.remove(model)
+
+
+def login(client: Client, role: str, world, owner: int = OWN):
+    if role == ANONYMOUS:
+        client.logout()
+        return
+    if role in (r.PROFESSIONAL, r.KETENREGISSEUR):
+        user = world[owner][role]
+    else:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=f"{role}-matrix").first() or make_user(role, username=f"{role}-matrix")
+    client.force_login(user)
+    # Purpose binding: state a reason for every record type, so the test reaches the view itself.
+    purposes = {}
+    for _route, _name, callback in ROUTES:
+        record_type = declared(callback, "zicht_purpose")
+        if record_type:
+            for pk in (OWN, OTHER):
+                purposes[f"{record_type}:{pk}"] = "Test autorisatiematrix"
+    session = client.session
+    session["zicht_purposes"] = purposes
+    session.save()
+
+
+# --- the tests -----------------------------------------------------------------------------------
+
+
+def test_every_view_declares_who_may_open_it():
+    missing = [
+        f"/{route} ({name})"
+        for route, name, callback in ROUTES
+        if declared(callback, "zicht_roles") is None and not declared(callback, "zicht_public", False)
+    ]
+    assert not missing, "Views without @requires (or zicht_public): " + ", ".join(missing)
+
+
+def test_declared_roles_are_known_roles():
+    for route, name, callback in ROUTES:
+        roles = declared(callback, "zicht_roles")
+        if roles is not None:
+            assert set(roles) <= r.ALL_ROLES, f"/{route}: unknown roles {set(roles) - r.ALL_ROLES}"
+
+
+def test_personal_data_views_are_only_for_roles_with_a_legal_basis():
+    for route, name, callback in ROUTES:
+        if declared(callback, "zicht_personal_data", False) or declared(callback, "zicht_purpose"):
+            roles = set(declared(callback, "zicht_roles") or ())
+            assert roles <= r.PERSONAL_DATA_ROLES, f"/{route} shows personal data to {sorted(roles - r.PERSONAL_DATA_ROLES)}"
+
+
+PROTECTED = [(route, name, cb) for route, name, cb in ROUTES if not declared(cb, "zicht_public", False)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,name,callback", PROTECTED, ids=[f"/{route}" for route, _, _ in PROTECTED])
+def test_matrix(route, name, callback):
+    roles = declared(callback, "zicht_roles")
+    assert roles is not None, f"/{route} declares no roles"
+    world = build_world()
+    path_own, path_other = build_path(route, OWN), build_path(route, OTHER)
+    if path_own is None:
+        pytest.skip("regex route")
+    personal = declared(callback, "zicht_personal_data", False) or declared(callback, "zicht_purpose")
+    has_id = "<int:" in route or "<uuid:" in route
+    client = Client(raise_request_exception=False)
+    problems = []
+    for role in [ANONYMOUS, *sorted(r.ALL_ROLES)]:
+        login(client, role, world)
+        before = AccessLogEntry.objects.count()
+        response = client.get(path_own)
+        status = response.status_code
+        if status >= 500:
+            problems.append(f"{role}: server error {status}")
+        elif role == ANONYMOUS:
+            if path_own.startswith("/api/"):
+                ok = status == 401
+            else:
+                ok = status == 302 and response.url.startswith("/account/login/")
+            if not ok:
+                problems.append(f"anonymous: {status}, expected the login page")
+        elif role not in roles:
+            if status not in (403, 405):
+                problems.append(f"{role}: {status}, expected 403")
+        else:
+            if status in (401, 403):
+                problems.append(f"{role}: {status} for its own records, expected access")
+            if personal and 200 <= status < 300 and AccessLogEntry.objects.count() == before:
+                problems.append(f"{role}: page with personal data shown without an access-log entry")
+            if has_id and role in (r.PROFESSIONAL, r.KETENREGISSEUR):
+                other = client.get(path_other)
+                if other.status_code not in (403, 404, 405) and not (other.status_code == 302 and "/account/" in other.url):
+                    problems.append(f"{role}: {other.status_code} for a record of another organisation/region, expected 403/404")
+    assert not problems, f"/{route} ({name}, roles {sorted(roles)}):\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.django_db
+def test_public_views_answer_without_login_and_without_errors():
+    client = Client(raise_request_exception=False)
+    for route, name, callback in ROUTES:
+        if declared(callback, "zicht_public", False):
+            path = build_path(route, OWN)
+            if path is None:
+                continue
+            assert client.get(path).status_code < 500, path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+def test_admin_is_for_staff_only(role):
+    user = make_user(role)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    response = client.get("/beheer/")
+    assert response.status_code == 302 and "/beheer/login/" in response.url
