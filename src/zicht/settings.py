@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # API tokens for partner systems (zicht api_token USERNAME; see docs/api.md).
+    "rest_framework.authtoken",
     "drf_spectacular",
     # Login security (issue 6): TOTP second factor, lockout, CSP.
     "django_otp",

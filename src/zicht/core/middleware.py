@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect, JsonResponse
 
-PUBLIC_PREFIXES = ("/account/login", "/account/oidc/", "/static/", "/api/schema", "/healthz")
+PUBLIC_PREFIXES = ("/account/login", "/account/oidc/", "/static/", "/api/schema", "/api/v1/openapi.json", "/healthz")
 # Reachable after the password but before the second factor.
 TWO_FACTOR_PREFIXES = ("/account/2fa/", "/account/logout", "/static/")
 
@@ -28,7 +28,12 @@ class LoginRequiredMiddleware:
         path = request.path_info
         if not request.user.is_authenticated and not path.startswith(PUBLIC_PREFIXES):
             if path.startswith("/api/"):
-                return JsonResponse({"title": "Niet ingelogd", "status": 401}, status=401)
+                if request.META.get("HTTP_AUTHORIZATION"):
+                    return self.get_response(request)  # API token: Django REST framework authenticates (docs/api.md)
+                return JsonResponse(
+                    {"type": "urn:zicht:probleem:niet-geauthenticeerd", "title": "Niet ingelogd", "status": 401},
+                    status=401, content_type="application/problem+json", headers={"WWW-Authenticate": "Token"},
+                )
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
 
