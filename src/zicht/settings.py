@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zicht.core.middleware.SessionIdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -177,7 +178,11 @@ AUTHENTICATION_BACKENDS = [
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("ZICHT_SESSION_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout without a database write per request: SessionIdleTimeoutMiddleware refreshes the
+# session's expiry at most once per SESSION_REFRESH_SECONDS; cached_db reads sessions from memory.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = int(os.environ.get("ZICHT_SESSION_REFRESH_SECONDS", "60"))
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_COOKIES = env_bool("ZICHT_SECURE_COOKIES", not DEMO)
 SESSION_COOKIE_SECURE = SECURE_COOKIES

@@ -179,13 +179,14 @@ class PeakMemory:
 
 def run_zicht(df: pd.DataFrame, link_type: str, threads=None) -> dict:
     from zicht.linkage import config
-    from zicht.linkage.engine import features_frame, link
+    from zicht.linkage.engine import features_frame, link, rss_mb
 
     cfg = config.load()
     cpu0 = psutil.Process().cpu_times()
     t0 = time.perf_counter()
     feats = features_frame(df)  # reads only the standard columns; truth stays out of the engine
     t_feat = time.perf_counter() - t0
+    rss_features = rss_mb()
     result = link(
         feats,
         link_type=link_type,
@@ -208,6 +209,7 @@ def run_zicht(df: pd.DataFrame, link_type: str, threads=None) -> dict:
         "seconds": round(seconds, 2),
         "cpu_seconds": round((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system), 2),
         "stage_seconds": {"features": round(t_feat, 2), **{k: round(v, 2) for k, v in result.timings.items()}},
+        "stage_rss_mb": {"features": rss_features, **result.memory},
         "_result": result,
         "_feats": feats,
     }

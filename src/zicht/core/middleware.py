@@ -20,6 +20,30 @@ PUBLIC_PREFIXES = ("/account/login", "/account/oidc/", "/static/", "/api/schema"
 TWO_FACTOR_PREFIXES = ("/account/2fa/", "/account/logout", "/static/")
 
 
+class SessionIdleTimeoutMiddleware:
+    """Idle timeout: a signed-in session expires SESSION_COOKIE_AGE after the last activity.
+
+    Refreshing the expiry at most once per SESSION_REFRESH_SECONDS (instead of saving the
+    session on every request) keeps a database write out of nearly every page view; the
+    timeout is then accurate to that many seconds.
+    """
+
+    KEY = "_zicht_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.KEY, 0)
+            if now - last >= settings.SESSION_REFRESH_SECONDS:
+                request.session[self.KEY] = now  # marks the session modified: saved with a fresh expiry
+        return self.get_response(request)
+
+
 class LoginRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -10,6 +10,9 @@ DuckDB runs in memory only: plaintext names never touch the disk.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import math
 from dataclasses import dataclass, field
@@ -27,6 +30,36 @@ log = logging.getLogger(__name__)
 # (e.g. "one part of a double surname equal" in data without double names). That is
 # expected here and would flood the command output; errors still show.
 logging.getLogger("splink").setLevel(logging.ERROR)
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the OS between stages.
+
+    Why: glibc keeps freed arenas mapped, so a stage's temporaries (pandas objects, Arrow
+    buffers) would otherwise stay in the process's resident memory and add up to the peak
+    of the next stage. Without glibc (musl, macOS) only the collection runs.
+    """
+    gc.collect()
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return
+    try:
+        libc = ctypes.CDLL(libc_name)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process in MB (for per-stage figures)."""
+    import psutil
+
+    return round(psutil.Process().memory_info().rss / 2**20, 1)
 
 
 # --------------------------------------------------------------------------- features
@@ -176,10 +209,14 @@ def params_from_linker(linker, rules) -> ModelParams:
 # which people rarely move within a town can push "same town, other postcode" far below
 # "elsewhere" (-20 against -4); flooring at the 'else' weight removes that artefact.
 FLOORED = ("adres", "geboortedatum")
-# Above this many records predict runs in 2×2 chunks. Measured on 1,000,000 records on a
-# shared 2-core machine, chunking cost time (the blocking join runs four times) without
-# lowering the peak, so it starts only beyond that size.
-CHUNK_FROM = 2_000_000
+# Predict scores the blocked pairs in chunks of about this many left-hand records (by a
+# hash of the id), so DuckDB holds one chunk's pairs at a time. Measured on 1,000,000
+# records: see docs/linkage.md (memory).
+CHUNK_RECORDS = 250_000
+# Above this many records the model is trained on a random sample of this size: EM and
+# u-sampling need far fewer records than a full registry, and the training tables of a
+# million records were the largest single block of memory.
+TRAIN_SAMPLE = 200_000
 
 
 def floor_at_else(linker, names) -> None:
@@ -218,6 +255,29 @@ def rule_sql(rule) -> str:
     return " AND ".join(f"l.{c} = r.{c}" for c in rule)
 
 
+def select_extra_rules(feats: pd.DataFrame, candidates, rules, pairs_per_record: float) -> tuple:
+    """The candidate rules (not already in ``rules``) with at most ``pairs_per_record`` × records pairs.
+
+    Why per data set: a key like "date of birth" is selective in a source with few
+    records per date and quadratic in a large registry; measuring keeps pairs near-linear.
+    Always measured on the whole registry, also when the model is trained on a sample:
+    block pairs grow with the square of the block size, so a sample would admit rules that
+    are quadratic at full size.
+    """
+    chosen = []
+    for rule in candidates:
+        if rule in rules:
+            continue
+        codes = _combined_codes(feats, list(rule))
+        missing = np.zeros(len(codes), dtype=bool)
+        for c in rule:
+            missing |= feats[c].isna().to_numpy()
+        codes = np.where(missing, -1, codes)
+        if block_pairs(codes) <= pairs_per_record * len(feats):
+            chosen.append(rule)
+    return tuple(chosen)
+
+
 @dataclass
 class LinkResult:
     pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, bsn_hash_l/r, mw_<comparison> (pairs ≥ review threshold)
@@ -225,6 +285,7 @@ class LinkResult:
     params: ModelParams
     pairs_compared: int
     timings: dict
+    memory: dict = field(default_factory=dict)  # stage → resident MB after it (and peak seen in predict)
 
 
 class Engine:
@@ -277,6 +338,10 @@ class Engine:
         else:
             self.tables = [self.db_api.register(to_arrow(feats[keep]), dataset_display_name="personen")]
         self.n = len(feats)
+        # categories for the compact pair frame (see predict)
+        self.id_index = pd.Index(feats["unique_id"].to_numpy(dtype=object))
+        bsn = feats["bsn_hash"].dropna().unique() if "bsn_hash" in feats.columns else []
+        self.bsn_index = pd.Index(np.asarray(bsn, dtype=object))
         self._feats = feats[[c for c in keep if any(c in r for r in self.extra_candidates)]] if self.extra_candidates else None
         self.linker = None
         if params is not None:
@@ -288,24 +353,10 @@ class Engine:
         return Linker(self.tables if len(self.tables) > 1 else self.tables[0], settings, log_level=None)
 
     def select_extra_rules(self, pairs_per_record: float) -> tuple:
-        """The wider blocking rules whose pairs stay within ``pairs_per_record`` × records on this data.
-
-        Why per data set: a key like "date of birth" is selective in a source with few
-        records per date and quadratic in a large registry; measuring keeps pairs near-linear.
-        """
-        chosen = []
-        for rule in self.extra_candidates:
-            if rule in self.rules:
-                continue
-            codes = _combined_codes(self._feats, list(rule))
-            missing = np.zeros(len(codes), dtype=bool)
-            for c in rule:
-                missing |= self._feats[c].isna().to_numpy()
-            codes = np.where(missing, -1, codes)
-            if block_pairs(codes) <= pairs_per_record * self.n:
-                chosen.append(rule)
+        """The wider blocking rules whose pairs stay within ``pairs_per_record`` × records on this data."""
+        chosen = select_extra_rules(self._feats, self.extra_candidates, self.rules, pairs_per_record)
         self._feats = None
-        return tuple(chosen)
+        return chosen
 
     def train(
         self,
@@ -314,9 +365,17 @@ class Engine:
         max_em_pairs: float = 2e6,
         seed: int = 1,
         extra_rule_pairs_per_record: float = 0.0,
+        extra_rules: tuple | None = None,
     ) -> ModelParams:
-        """Estimate the model on the data itself: prior from near-certain pairs, u by sampling, m by EM."""
-        if extra_rule_pairs_per_record > 0 and self.extra_candidates:
+        """Estimate the model on the data itself: prior from near-certain pairs, u by sampling, m by EM.
+
+        ``extra_rules``: wider blocking rules already chosen on the whole registry (when
+        this engine holds only a training sample); otherwise they are chosen here.
+        """
+        if extra_rules is not None:
+            self.rules = tuple(self.rules) + tuple(r for r in extra_rules if r not in self.rules)
+            self._feats = None
+        elif extra_rule_pairs_per_record > 0 and self.extra_candidates:
             self.rules = tuple(self.rules) + self.select_extra_rules(extra_rule_pairs_per_record)
         self.linker = self._linker(splink_settings(self.comparisons, self.rules, self.link_type))
         training = self.linker.training
@@ -338,25 +397,51 @@ class Engine:
         cols = [part.split(".")[1].split()[0] for part in sql.split(" AND ")]
         return all(c in self.present for c in cols)
 
-    def predict(self, min_weight: float) -> tuple[pd.DataFrame, int]:
+    def predict(self, min_weight: float, chunks: int | None = None) -> tuple[pd.DataFrame, int]:
         """Scored pairs at or above ``min_weight`` and the number of pairs compared.
 
-        Inputs beyond ``CHUNK_FROM`` records are scored in 2×2 chunks (Splink's own chunking).
+        Scored in chunks by a hash of the left record's id (each pair once, in the chunk
+        of its left id), each chunk reduced at once to the pairs at or above the review
+        threshold with compact columns: ids and BSN hashes as categoricals over the input's
+        ids (a small integer per pair instead of a Python string), weights as float64 (the
+        review screen matches them to levels at 1e-6). DuckDB then only ever holds one
+        chunk's blocked and scored pairs, and the pair frame is a fraction of its object size.
         """
         linker = self.linker
-        k = 1 if self.n < CHUNK_FROM or self.link_type == "link_only" else 2
-        cols = ", ".join(["unique_id_l", "unique_id_r", "match_weight", "bsn_hash_l", "bsn_hash_r", *[f"mw_{c.name}" for c in self.comparisons]])
-        frames, total = [], 0
+        # link-only runs (two files) are small and Splink's id hash there spans both files: one chunk
+        k = chunks or (1 if self.link_type == "link_only" else max(1, -(-self.n // CHUNK_RECORDS)))
+        names = ["match_weight", *[f"mw_{c.name}" for c in self.comparisons]]
+        cols = ", ".join(["unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names])
+        parts: dict[str, list] = {c: [] for c in ("unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names)}
+        total, self.predict_peak_mb = 0, rss_mb()
         for i in range(1, k + 1):
-            for j in range(1, k + 1):
-                chunk = ((i, k), (j, k)) if k > 1 else (None, None)
-                blocked = linker.inference.compute_blocked_pairs_for_predict_chunk(*chunk)
-                total += self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
-                scored = linker.inference.predict_chunk(*chunk, threshold_match_weight=min_weight, warning_mode="never")
-                frames.append(self.con.execute(f"SELECT {cols} FROM {scored.physical_name}").df())
-                scored.drop_table_from_database_and_remove_from_cache()
-                blocked.drop_table_from_database_and_remove_from_cache()
-        return pd.concat(frames, ignore_index=True), int(total)
+            chunk = (i, k) if k > 1 else None
+            blocked = linker.inference.compute_blocked_pairs_for_predict_chunk(chunk, None)
+            total += self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
+            scored = linker.inference.predict_chunk(chunk, None, threshold_match_weight=min_weight, warning_mode="never")
+            frame = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}").df()
+            scored.drop_table_from_database_and_remove_from_cache()
+            blocked.drop_table_from_database_and_remove_from_cache()
+            for c in ("unique_id_l", "unique_id_r"):
+                parts[c].append(self.id_index.get_indexer(frame[c].to_numpy(dtype=object)).astype(np.int32))
+            for c in ("bsn_hash_l", "bsn_hash_r"):
+                parts[c].append(self.bsn_index.get_indexer(frame[c].to_numpy(dtype=object)).astype(np.int32))
+            for c in names:
+                parts[c].append(frame[c].to_numpy(dtype=np.float64))
+            del frame
+            self.predict_peak_mb = max(self.predict_peak_mb, rss_mb())
+            release_memory()
+        joined = {c: np.concatenate(v) if v else np.zeros(0, dtype=np.int32 if c[:3] in ("uni", "bsn") else np.float64) for c, v in parts.items()}
+        parts.clear()
+        out = {
+            "unique_id_l": pd.Categorical.from_codes(joined.pop("unique_id_l"), categories=self.id_index),
+            "unique_id_r": pd.Categorical.from_codes(joined.pop("unique_id_r"), categories=self.id_index),
+            "match_weight": joined.pop("match_weight"),
+            "bsn_hash_l": pd.Categorical.from_codes(joined.pop("bsn_hash_l"), categories=self.bsn_index),
+            "bsn_hash_r": pd.Categorical.from_codes(joined.pop("bsn_hash_r"), categories=self.bsn_index),
+        }
+        out.update(joined)
+        return pd.DataFrame(out), int(total)
 
 
 def link(
@@ -378,22 +463,63 @@ def link(
     """
     import time
 
-    timings = {}
-    t0 = time.perf_counter()
-    engine = Engine(feats, link_type=link_type, threads=threads, params=params, memory_limit=memory_limit)
-    timings["register"] = time.perf_counter() - t0
+    timings, memory = {}, {"start": rss_mb()}
+    train_kwargs = dict(train_kwargs or {})
+    max_records = int(train_kwargs.pop("max_records", TRAIN_SAMPLE) or 0)
     t = time.perf_counter()
+    if params is None and max_records and len(feats) > max_records and link_type != "link_only":
+        params = _train_on_sample(feats, max_records, threads, memory_limit, train_kwargs)
+        release_memory()
+        memory["train"] = rss_mb()
+        timings["train"] = time.perf_counter() - t
+        t = time.perf_counter()
+    engine = Engine(feats, link_type=link_type, threads=threads, params=params, memory_limit=memory_limit)
+    release_memory()
+    memory["register"] = rss_mb()
+    timings["register"] = time.perf_counter() - t
     if params is None:
-        params = engine.train(**(train_kwargs or {}))
-    timings["train"] = time.perf_counter() - t
+        t = time.perf_counter()
+        params = engine.train(**train_kwargs)
+        release_memory()
+        memory["train"] = rss_mb()
+        timings["train"] = time.perf_counter() - t
+    timings.setdefault("train", 0.0)
     t = time.perf_counter()
     pairs, compared = engine.predict(review_threshold)
+    memory["predict_peak"] = engine.predict_peak_mb
+    engine.con.close()
+    del engine
+    release_memory()
+    memory["predict"] = rss_mb()
     timings["predict"] = time.perf_counter() - t
     t = time.perf_counter()
     labels = cluster_pairs(feats, pairs, link_threshold, decisions or {}, one_per_source=link_type == "link_only")
     timings["cluster"] = time.perf_counter() - t
-    engine.con.close()
-    return LinkResult(pairs, labels, params, compared, timings)
+    memory["cluster"] = rss_mb()
+    return LinkResult(pairs, labels, params, compared, timings, memory)
+
+
+def _train_on_sample(feats: pd.DataFrame, max_records: int, threads, memory_limit, train_kwargs: dict) -> ModelParams:
+    """Train on a random sample of ``max_records`` of a large registry (deduplication).
+
+    Why a sample: u-sampling and EM are capped at ``max_u_pairs``/``max_em_pairs`` anyway,
+    and the prior is a ratio of pairs that a random sample keeps; training on the whole
+    registry only costs memory (its training tables were the largest block at 1,000,000
+    records). The wider blocking rules are still chosen on the whole registry
+    (``select_extra_rules``). The model is then applied to every record, as a stored one is.
+    """
+    kwargs = dict(train_kwargs)
+    per_record = kwargs.pop("extra_rule_pairs_per_record", 0.0)
+    present = {c for c in F.FEATURE_COLUMNS if c in feats.columns and feats[c].notna().any()}
+    extra = ()
+    if per_record > 0:
+        extra = select_extra_rules(feats, present_rules(present, EXTRA_RULES), present_rules(present), per_record)
+    sample = feats.sample(n=max_records, random_state=int(kwargs.get("seed", 1)))
+    engine = Engine(sample, link_type="dedupe_only", threads=threads, memory_limit=memory_limit)
+    try:
+        return engine.train(**kwargs, extra_rules=extra)
+    finally:
+        engine.con.close()
 
 
 def link_decision(weight: float, bsn_l, bsn_r, link_threshold: float) -> bool:

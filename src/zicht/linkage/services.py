@@ -165,7 +165,7 @@ def _best_weights(pairs: pd.DataFrame, labels: pd.Series) -> dict[int, float]:
     same = labels.reindex(pairs["unique_id_l"]).to_numpy() == labels.reindex(pairs["unique_id_r"]).to_numpy()
     p = pairs[same]
     both = pd.concat([p[["unique_id_l", "match_weight"]].set_axis(["id", "w"], axis=1), p[["unique_id_r", "match_weight"]].set_axis(["id", "w"], axis=1)])
-    return both.groupby("id")["w"].max().to_dict()
+    return both.groupby("id", observed=True)["w"].max().to_dict()
 
 
 def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: float) -> int:

@@ -106,7 +106,8 @@ def test_lockout_after_five_failures():
 
 def test_session_and_cookie_settings():
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle timeout, not absolute
+    assert not settings.SESSION_SAVE_EVERY_REQUEST  # idle timeout via SessionIdleTimeoutMiddleware
+    assert "zicht.core.middleware.SessionIdleTimeoutMiddleware" in settings.MIDDLEWARE
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
     assert settings.SECURE_COOKIES == settings.SESSION_COOKIE_SECURE == settings.CSRF_COOKIE_SECURE
@@ -197,3 +198,20 @@ def test_staff_accounts_need_the_second_factor_too():
     client.force_login(admin)  # no TOTP device: nothing verified
     response = client.get("/beheer/")
     assert response.status_code == 302 and response.url.startswith("/account/2fa/")
+
+
+def test_idle_timeout_refreshes_expiry_on_activity(client, monkeypatch):
+    """Activity after the refresh interval moves the session's expiry; within it, nothing is written."""
+    import time
+
+    from zicht.core.middleware import SessionIdleTimeoutMiddleware
+
+    client.force_login(make_user(r.BELEIDSMEDEWERKER, username="idle-user"))
+    client.get("/")
+    first = client.session[SessionIdleTimeoutMiddleware.KEY]
+    client.get("/")
+    assert client.session[SessionIdleTimeoutMiddleware.KEY] == first  # within the interval: no refresh
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + settings.SESSION_REFRESH_SECONDS + 1)
+    client.get("/")
+    assert client.session[SessionIdleTimeoutMiddleware.KEY] > first
