@@ -9,22 +9,19 @@ and the data size. The cluster is stopped and removed afterwards unless ``--keep
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import random
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
+
+from zicht.bench._web import Cluster, copy_rows, env_for, frame_for, free_port, run_threads, run_wrk, run_zicht, wait_for_port
 
 VOORNAMEN = ["Sanne", "Mark", "Noah", "Emma", "Daan", "Julia", "Mohamed", "Fatima", "Lucas", "Sophie", "Bram", "Elif"]
 ACHTERNAMEN = [("", "Jansen"), ("de", "Vries"), ("van der", "Berg"), ("", "Bakker"), ("el", "Amrani"), ("", "Yilmaz"), ("van", "Dijk")]
@@ -45,90 +42,6 @@ def add_arguments(parser):
 
 # --- throw-away PostgreSQL -------------------------------------------------------------------
 
-class Cluster:
-    def __init__(self, port: int):
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-        if not bins:
-            raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
-        self.bin = bins[-1].parent
-        self.port = port
-        self.dir = Path(tempfile.mkdtemp(prefix="zicht-bench-pg-"))
-        self.dir.chmod(0o755)
-        self.run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.run_as:
-            shutil.chown(self.dir, "postgres", "postgres")
-        self.url = f"postgres://zicht:zicht@127.0.0.1:{port}/zicht"
-
-    def start(self):
-        data = self.dir / "data"
-        subprocess.run([*self.run_as, str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-                       check=True, stdout=subprocess.DEVNULL)
-        opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB -c max_connections=100"
-        subprocess.run([*self.run_as, str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "server.log"), "-w", "-o", opts, "start"],
-                       check=True, stdout=subprocess.DEVNULL)
-        psql = [str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-q", "-c"]
-        subprocess.run([*psql, "CREATE ROLE zicht LOGIN SUPERUSER PASSWORD 'zicht'"], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([*psql, "CREATE DATABASE zicht OWNER zicht"], check=True, stdout=subprocess.DEVNULL)
-
-    def stop(self):
-        subprocess.run([*self.run_as, str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def _env(url: str, data_dir: Path) -> dict:
-    env = dict(os.environ)
-    env.update({"DATABASE_URL": url, "ZICHT_DATA_DIR": str(data_dir), "ZICHT_CONN_MAX_AGE": "600", "DJANGO_SETTINGS_MODULE": "zicht.settings"})
-    env.setdefault("ZICHT_DEMO", "1")
-    return env
-
-
-def _zicht(env, *args, capture=False):
-    exe = Path(sys.executable).with_name("zicht")
-    return subprocess.run([str(exe), *args], env=env, check=True, text=True, capture_output=capture)
-
-
-# --- bulk load with COPY ---------------------------------------------------------------------
-
-def _copy(cur, table: str, columns: list[str], frame) -> None:
-    """COPY a pandas frame (text format, \\N for NULL); values contain no tabs or backslashes."""
-    buf = io.StringIO()
-    frame[columns].to_csv(buf, sep="\t", header=False, index=False, na_rep="\\N", quoting=csv.QUOTE_NONE, quotechar="\x01")
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        copy.write(buf.getvalue())
-
-
-def _defaults(model, given: set[str]) -> dict:
-    """Constant values for columns this loader does not set (fields other helpers may add)."""
-    from django.db.models import JSONField
-
-    out = {}
-    for field in model._meta.concrete_fields:
-        if field.column in given or field.primary_key:
-            continue
-        if field.null:
-            out[field.column] = None
-        elif isinstance(field, JSONField):
-            out[field.column] = json.dumps(field.get_default())
-        elif field.has_default():
-            value = field.get_default()
-            out[field.column] = value if not isinstance(value, bool) else ("t" if value else "f")
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            out[field.column] = datetime.now(timezone.utc).isoformat()
-        else:
-            out[field.column] = ""
-    return out
-
-
-def _frame(model, data: dict):
-    import pandas as pd
-
-    frame = pd.DataFrame(data)
-    for column, value in _defaults(model, set(data)).items():
-        frame[column] = value
-    return frame
-
-
 def load(url: str, n_reports: int, seed: int = 4) -> dict:
     import numpy as np
     import psycopg
@@ -142,36 +55,36 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
     n_addr = max(10, n_reports // 3)
     enc = cipher().encrypt
     with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=False) as conn, conn.cursor() as cur:
-        gm = _frame(Gemeente, {"code": ["GM0855"], "naam": ["Tilburg"], "indeling_jaar": [2024]})
-        _copy(cur, Gemeente._meta.db_table, list(gm.columns), gm)
-        wk = _frame(Wijk, {"code": [f"WK0855{i:02d}" for i in range(10)], "naam": [f"Wijk {i}" for i in range(10)], "gemeente_id": "GM0855", "indeling_jaar": 2024})
-        _copy(cur, Wijk._meta.db_table, list(wk.columns), wk)
-        bu = _frame(Buurt, {"code": [f"BU0855{i:04d}" for i in range(100)], "naam": [f"Buurt {i}" for i in range(100)],
+        gm = frame_for(Gemeente, {"code": ["GM0855"], "naam": ["Tilburg"], "indeling_jaar": [2024]})
+        copy_rows(cur, Gemeente._meta.db_table, list(gm.columns), gm)
+        wk = frame_for(Wijk, {"code": [f"WK0855{i:02d}" for i in range(10)], "naam": [f"Wijk {i}" for i in range(10)], "gemeente_id": "GM0855", "indeling_jaar": 2024})
+        copy_rows(cur, Wijk._meta.db_table, list(wk.columns), wk)
+        bu = frame_for(Buurt, {"code": [f"BU0855{i:04d}" for i in range(100)], "naam": [f"Buurt {i}" for i in range(100)],
                             "wijk_id": [f"WK0855{i // 10:02d}" for i in range(100)], "gemeente_id": "GM0855", "indeling_jaar": 2024})
-        _copy(cur, Buurt._meta.db_table, list(bu.columns), bu)
-        orgs = _frame(Organisation, {"id": [1, 2, 3], "code": ["politie", "vt", "wijkteam"], "naam": ["Politie", "Veilig Thuis", "Wijkteam"],
+        copy_rows(cur, Buurt._meta.db_table, list(bu.columns), bu)
+        orgs = frame_for(Organisation, {"id": [1, 2, 3], "code": ["politie", "vt", "wijkteam"], "naam": ["Politie", "Veilig Thuis", "Wijkteam"],
                                      "type": ["politie", "veilig_thuis", "wijkteam"]})
-        _copy(cur, Organisation._meta.db_table, list(orgs.columns), orgs)
+        copy_rows(cur, Organisation._meta.db_table, list(orgs.columns), orgs)
 
         idx = np.arange(n_addr)
         letters = [f"{chr(65 + a)}{chr(65 + b)}" for a in range(26) for b in range(26)]
         pcs = np.array([f"{5000 + i % 100}{letters[(i // 100) % 676]}" for i in range(n_addr)])
         nrs = idx // 67600 + 1
         buurt_of_addr = np.array([f"BU0855{i:04d}" for i in range(100)])[idx % 100]
-        addr = _frame(Address, {"id": idx + 1, "key": [f"{p}|{n}|" for p, n in zip(pcs, nrs)], "postcode": pcs, "huisnummer": nrs,
+        addr = frame_for(Address, {"id": idx + 1, "key": [f"{p}|{n}|" for p, n in zip(pcs, nrs)], "postcode": pcs, "huisnummer": nrs,
                                 "toevoeging": "", "straat": "Korvelseweg", "woonplaats": "Tilburg", "buurt_id": buurt_of_addr})
-        _copy(cur, Address._meta.db_table, list(addr.columns), addr)
+        copy_rows(cur, Address._meta.db_table, list(addr.columns), addr)
 
         # two persons per address; a small pool of encrypted names (decryption cost per row is what counts)
         pool = [(enc(v), enc(t), enc(a), enc(f"{1960 + k % 50}-0{1 + k % 9}-1{k % 10}")) for k, (v, (t, a)) in
                 enumerate((rng.choice(VOORNAMEN), ACHTERNAMEN[int(rng.integers(len(ACHTERNAMEN)))]) for _ in range(500))]
         n_pers = 2 * n_addr
         pick = rng.integers(0, len(pool), n_pers)
-        pers = _frame(Person, {"id": np.arange(n_pers) + 1, "source_id": 1, "source_key": [f"p{i}" for i in range(n_pers)], "bsn_hash": "",
+        pers = frame_for(Person, {"id": np.arange(n_pers) + 1, "source_id": 1, "source_key": [f"p{i}" for i in range(n_pers)], "bsn_hash": "",
                                "voornamen": [pool[k][0] for k in pick], "tussenvoegsel": [pool[k][1] for k in pick],
                                "achternaam": [pool[k][2] for k in pick], "geboortedatum": [pool[k][3] for k in pick], "geslacht": "x",
                                "address_id": np.repeat(idx + 1, 2)})
-        _copy(cur, Person._meta.db_table, list(pers.columns), pers)
+        copy_rows(cur, Person._meta.db_table, list(pers.columns), pers)
 
         # reports: 70 % spread over all addresses, 30 % on 5 % of them (repeat families)
         heavy = rng.random(n_reports) < 0.3
@@ -183,7 +96,7 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
         for start in range(0, n_reports, chunk):
             sl = slice(start, min(n_reports, start + chunk))
             m = sl.stop - sl.start
-            rep = _frame(Report, {
+            rep = frame_for(Report, {
                 "id": np.arange(sl.start, sl.stop) + 1, "source_id": source[sl], "source_record_id": [f"r{i}" for i in range(sl.start, sl.stop)],
                 "kind": kinds[sl], "datum": [(today - timedelta(days=int(d))).isoformat() for d in days[sl]],
                 "aard": rng.choice(AARDEN, m, p=AARDEN_P), "vormen": rng.choice(VORMEN, m, p=VORMEN_P), "relatie": "partner",
@@ -191,15 +104,15 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
                 "wapen": np.where(rng.random(m) < 0.02, "t", "f"), "huisverbod": np.where(rng.random(m) < 0.01, "t", "f"),
                 "address_id": address_of[sl], "buurt_id": buurt_of_addr[address_of[sl] - 1], "toelichting": "",
             })
-            _copy(cur, Report._meta.db_table, list(rep.columns), rep)
+            copy_rows(cur, Report._meta.db_table, list(rep.columns), rep)
             victim = 2 * (address_of[sl] - 1) + 1
             both = rng.random(m) < 0.5
-            parties = _frame(ReportParty, {
+            parties = frame_for(ReportParty, {
                 "report_id": np.concatenate([rep["id"].to_numpy(), rep["id"].to_numpy()[both]]),
                 "person_id": np.concatenate([victim, victim[both] + 1]),
                 "rol": ["slachtoffer"] * m + ["pleger"] * int(both.sum()),
             })
-            _copy(cur, ReportParty._meta.db_table, list(parties.columns), parties)
+            copy_rows(cur, ReportParty._meta.db_table, list(parties.columns), parties)
         for model in (Organisation, Address, Person, Report):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT max(id) FROM {model._meta.db_table}))")
         conn.commit()
@@ -236,80 +149,6 @@ print(json.dumps({"cookies": cookies, "ids": ids}))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(port: int, timeout: float = 30.0):
-    import urllib.request
-
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return
-        except Exception:
-            time.sleep(0.3)
-    raise RuntimeError("the web server did not start")
-
-
-WRK_SCRIPT = """
-local paths = {%s}
-local cookies = {%s}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1], {["Cookie"] = "sessionid=" .. cookies[(i %% #cookies) + 1]})
-end
-local non2xx = 0
-response = function(status, headers, body) if status ~= 200 then non2xx = non2xx + 1 end end
-done = function(summary, latency, requests)
-  io.write(string.format("ZICHT %%d %%d %%d %%d %%d %%d %%d\\n", latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    summary.requests, summary.duration, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout, non2xx))
-end
-"""
-
-
-def _wrk(port: int, paths: list[str], cookies: list[str], clients: int, duration: int, workdir: Path) -> dict:
-    script = workdir / "paths.lua"
-    script.write_text(WRK_SCRIPT % (", ".join(json.dumps(p) for p in paths), ", ".join(json.dumps(c) for c in cookies)))
-    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
-                         capture_output=True, text=True, check=True).stdout
-    line = next(l for l in out.splitlines() if l.startswith("ZICHT "))
-    p50, p95, p99, n, micros, errors, non2xx = (int(x) for x in line.split()[1:])
-    return {"p50_ms": round(p50 / 1000, 1), "p95_ms": round(p95 / 1000, 1), "p99_ms": round(p99 / 1000, 1),
-            "requests": n, "requests_per_s": round(n / (micros / 1e6), 1), "errors": errors + non2xx, "tool": "wrk"}
-
-
-def _threads(port: int, paths: list[str], cookies: list[str], clients: int, duration: int) -> dict:
-    import http.client
-
-    latencies, errors, stop = [], [0], time.time() + duration
-
-    def worker(offset):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        i = offset
-        while time.time() < stop:
-            started = time.perf_counter()
-            conn.request("GET", paths[i % len(paths)], headers={"Cookie": f"sessionid={cookies[offset % len(cookies)]}"})
-            resp = conn.getresponse()
-            resp.read()
-            latencies.append(time.perf_counter() - started)
-            errors[0] += resp.status != 200
-            i += clients
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    q = statistics.quantiles(latencies, n=100)
-    return {"p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
-            "requests": len(latencies), "requests_per_s": round(len(latencies) / duration, 1), "errors": errors[0], "tool": "python threads"}
-
-
 def run(options) -> dict:
     result = {"target": "p95 ≤ 150 ms", "database": "PostgreSQL (throw-away cluster, fsync off)"}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a terminated run still stops its cluster
@@ -318,24 +157,24 @@ def run(options) -> dict:
     server = None
     try:
         cluster.start()
-        env = _env(cluster.url, work)
-        _zicht(env, "migrate", "--noinput", capture=True)
+        env = env_for(cluster.url, work)
+        run_zicht(env, "migrate", "--noinput", capture=True)
         started = time.perf_counter()
         result["data"] = load(cluster.url, options["reports"])
         result["load_seconds"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
-        recolour = json.loads(_zicht(env, "recolour", "--json", capture=True).stdout)
+        recolour = json.loads(run_zicht(env, "recolour", "--json", capture=True).stdout)
         result["recolour_seconds"] = round(time.perf_counter() - started, 1)
         result["recolour"] = {k: recolour["address"][k] for k in ("evaluated", "changed", "work_items")}
         subprocess.run([str(cluster.bin / "psql"), cluster.url.replace("postgres://", "postgresql://"), "-q", "-c", "ANALYZE"], check=True, env=env)
         session = json.loads(subprocess.run([sys.executable, "-c", SESSION_SCRIPT, str(options["clients"])], env=env, check=True, text=True, capture_output=True).stdout.strip().splitlines()[-1])
-        port = _free_port()
+        port = free_port()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(
             [str(gunicorn), "zicht.wsgi:application", "-w", str(options["workers"]), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "256"],
             env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"), start_new_session=True,
         )
-        _wait(port)
+        wait_for_port(port)
         rng = random.Random(1)
         pages = {
             "address_page": [f"/casus/adres/{pk}/" for pk in session["ids"]],
@@ -351,11 +190,11 @@ def run(options) -> dict:
             rng.shuffle(paths)
             # warm-up, then the measured run
             if shutil.which("wrk"):
-                _wrk(port, paths, session["cookies"], options["clients"], 3, work)
-                result[name] = _wrk(port, paths, session["cookies"], options["clients"], options["duration"], work)
+                run_wrk(port, paths, session["cookies"], options["clients"], 3, work)
+                result[name] = run_wrk(port, paths, session["cookies"], options["clients"], options["duration"], work)
             else:
-                _threads(port, paths, session["cookies"], options["clients"], 3)
-                result[name] = _threads(port, paths, session["cookies"], options["clients"], options["duration"])
+                run_threads(port, paths, session["cookies"], options["clients"], 3)
+                result[name] = run_threads(port, paths, session["cookies"], options["clients"], options["duration"])
         result["clients"] = options["clients"]
         result["gunicorn_workers"] = options["workers"]
         result["duration_s_per_page"] = options["duration"]

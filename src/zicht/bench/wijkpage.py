@@ -25,7 +25,7 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-from zicht.bench.casework_web import Cluster, _copy, _env, _frame, _free_port, _threads, _wait, _wrk, _zicht
+from zicht.bench._web import Cluster, copy_rows, env_for, frame_for, free_port, run_threads, run_wrk, run_zicht, wait_for_port
 
 AARDEN = ["kindermishandeling", "ex_partnergeweld", "geweld_tegen_ouders", "ouderenmishandeling", "hg_overig"]
 AARDEN_P = [0.56, 0.31, 0.07, 0.02, 0.04]
@@ -72,16 +72,16 @@ def load(url: str, n_reports: int, seed: int = 5) -> dict:
         codes = np.array([r[0] for r in rows])
         weights = np.array([max(float(r[1]), 1.0) for r in rows])
         weights /= weights.sum()
-        orgs = _frame(Organisation, {"id": [1, 2, 3], "code": ["politie-b", "vt-b", "wijkteam-b"],
+        orgs = frame_for(Organisation, {"id": [1, 2, 3], "code": ["politie-b", "vt-b", "wijkteam-b"],
                                      "naam": ["Politie", "Veilig Thuis", "Wijkteam"], "type": ["politie", "veilig_thuis", "wijkteam"]})
-        _copy(cur, Organisation._meta.db_table, list(orgs.columns), orgs)
+        copy_rows(cur, Organisation._meta.db_table, list(orgs.columns), orgs)
         n_addr = max(10, n_reports // 3)
         buurt_of_addr = codes[rng.choice(len(codes), n_addr, p=weights)]
         idx = np.arange(n_addr)
-        addr = _frame(Address, {"id": idx + 1, "key": [f"B{i}" for i in idx], "postcode": [f"{5000 + i % 100}AB" for i in idx],
+        addr = frame_for(Address, {"id": idx + 1, "key": [f"B{i}" for i in idx], "postcode": [f"{5000 + i % 100}AB" for i in idx],
                                 "huisnummer": idx // 100 + 1, "toevoeging": "", "straat": "", "woonplaats": "Tilburg",
                                 "buurt_id": buurt_of_addr})
-        _copy(cur, Address._meta.db_table, list(addr.columns), addr)
+        copy_rows(cur, Address._meta.db_table, list(addr.columns), addr)
         today = date.today()
         chunk = 250_000
         for start in range(0, n_reports, chunk):
@@ -89,7 +89,7 @@ def load(url: str, n_reports: int, seed: int = 5) -> dict:
             heavy = rng.random(m) < 0.3  # repeat families: 30 % of reports on 5 % of addresses
             address = np.where(heavy, rng.integers(0, max(1, n_addr // 20), m), rng.integers(0, n_addr, m))
             source = rng.choice([1, 2, 3], m, p=[0.4, 0.5, 0.1])
-            rep = _frame(Report, {
+            rep = frame_for(Report, {
                 "id": np.arange(start, start + m) + 1, "source_id": source,
                 "source_record_id": [f"b{i}" for i in range(start, start + m)],
                 "kind": np.where(source == 1, "incident", np.where(source == 2, "melding", "signaal")),
@@ -99,7 +99,7 @@ def load(url: str, n_reports: int, seed: int = 5) -> dict:
                 "kinderen_aanwezig": np.where(rng.random(m) < 0.45, "t", "f"),
                 "address_id": address + 1, "buurt_id": buurt_of_addr[address], "toelichting": "",
             })
-            _copy(cur, Report._meta.db_table, list(rep.columns), rep)
+            copy_rows(cur, Report._meta.db_table, list(rep.columns), rep)
         for model in (Organisation, Address, Report):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT max(id) FROM {model._meta.db_table}))")
         conn.commit()
@@ -129,8 +129,8 @@ def _warm(port: int, paths: list[str], cookie: str, workers: int) -> float:
 
 def _measure(port, paths, cookies, clients, duration, work):
     if shutil.which("wrk"):
-        return _wrk(port, paths, cookies, clients, duration, work)
-    return _threads(port, paths, cookies, clients, duration)
+        return run_wrk(port, paths, cookies, clients, duration, work)
+    return run_threads(port, paths, cookies, clients, duration)
 
 
 def run(options) -> dict:
@@ -141,9 +141,9 @@ def run(options) -> dict:
     servers = []
     try:
         cluster.start()
-        env = _env(cluster.url, work)
-        _zicht(env, "migrate", "--noinput", capture=True)
-        _zicht(env, "load-geo", "--gemeente", "GM0855", capture=True)
+        env = env_for(cluster.url, work)
+        run_zicht(env, "migrate", "--noinput", capture=True)
+        run_zicht(env, "load-geo", "--gemeente", "GM0855", capture=True)
         started = time.perf_counter()
         result["data"] = load(cluster.url, options["reports"])
         result["load_seconds"] = round(time.perf_counter() - started, 1)
@@ -153,7 +153,7 @@ def run(options) -> dict:
         random.Random(1).shuffle(paths)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         for label, fragment_seconds in (("with_fragment_cache", "300"), ("without_fragment_cache", "0")):
-            port = _free_port()
+            port = free_port()
             server = subprocess.Popen(
                 [str(gunicorn), "zicht.wsgi:application", "-w", str(options["workers"]), "-b", f"127.0.0.1:{port}",
                  "--log-level", "warning", "--backlog", "256", "--timeout", "600"],
@@ -161,7 +161,7 @@ def run(options) -> dict:
                 stderr=open(work / f"gunicorn-{label}.log", "w"), start_new_session=True,
             )
             servers.append(server)
-            _wait(port, timeout=60)
+            wait_for_port(port, timeout=60)
             result[f"{label}_slowest_warmup_request_s"] = _warm(port, paths, session["cookies"][0], options["workers"])
             result[label] = _measure(port, paths, session["cookies"], options["clients"], options["duration"], work)
             os.killpg(server.pid, signal.SIGTERM)

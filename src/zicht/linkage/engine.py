@@ -209,10 +209,13 @@ def params_from_linker(linker, rules) -> ModelParams:
 # which people rarely move within a town can push "same town, other postcode" far below
 # "elsewhere" (-20 against -4); flooring at the 'else' weight removes that artefact.
 FLOORED = ("adres", "geboortedatum")
-# Predict scores the blocked pairs in chunks of about this many left-hand records (by a
-# hash of the id), so DuckDB holds one chunk's pairs at a time. Measured on 1,000,000
-# records: see docs/linkage.md (memory).
-CHUNK_RECORDS = 250_000
+# Predict scores the blocked pairs in slices of about this many left-hand records' pairs
+# (by a hash of the left id), so DuckDB builds the two-sided feature rows of one slice at a
+# time. Splink's own chunking (predict_chunk) was tried first: it reruns the whole blocking
+# join per chunk and took 2.5 times as long at 4 chunks. Figures: docs/linkage.md (memory).
+CHUNK_RECORDS = 125_000
+# Scored pairs are fetched from DuckDB in slices of this many vectors (2,048 rows each).
+FETCH_VECTORS = 64
 # Above this many records the model is trained on a random sample of this size: EM and
 # u-sampling need far fewer records than a full registry, and the training tables of a
 # million records were the largest single block of memory.
@@ -400,37 +403,52 @@ class Engine:
     def predict(self, min_weight: float, chunks: int | None = None) -> tuple[pd.DataFrame, int]:
         """Scored pairs at or above ``min_weight`` and the number of pairs compared.
 
-        Scored in chunks by a hash of the left record's id (each pair once, in the chunk
-        of its left id), each chunk reduced at once to the pairs at or above the review
-        threshold with compact columns: ids and BSN hashes as categoricals over the input's
-        ids (a small integer per pair instead of a Python string), weights as float64 (the
-        review screen matches them to levels at 1e-6). DuckDB then only ever holds one
-        chunk's blocked and scored pairs, and the pair frame is a fraction of its object size.
+        The blocked pairs are computed once and scored in ``chunks`` slices by a hash of
+        the left id (default: one per CHUNK_RECORDS records; each pair in exactly one
+        slice). Each slice is fetched in small batches and reduced at once to compact
+        columns: ids and BSN hashes as categoricals over the input's values (an int32 code
+        per pair instead of a Python string), weights as float64 (the review screen matches
+        them to levels at 1e-6). DuckDB thus holds one slice's scored pairs at a time, and
+        the pair frame is a fraction of its size as Python objects.
         """
         linker = self.linker
-        # link-only runs (two files) are small and Splink's id hash there spans both files: one chunk
-        k = chunks or (1 if self.link_type == "link_only" else max(1, -(-self.n // CHUNK_RECORDS)))
+        k = chunks or max(1, -(-self.n // CHUNK_RECORDS))
         names = ["match_weight", *[f"mw_{c.name}" for c in self.comparisons]]
         cols = ", ".join(["unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names])
         parts: dict[str, list] = {c: [] for c in ("unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names)}
-        total, self.predict_peak_mb = 0, rss_mb()
-        for i in range(1, k + 1):
-            chunk = (i, k) if k > 1 else None
-            blocked = linker.inference.compute_blocked_pairs_for_predict_chunk(chunk, None)
-            total += self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
-            scored = linker.inference.predict_chunk(chunk, None, threshold_match_weight=min_weight, warning_mode="never")
-            frame = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}").df()
-            scored.drop_table_from_database_and_remove_from_cache()
-            blocked.drop_table_from_database_and_remove_from_cache()
-            for c in ("unique_id_l", "unique_id_r"):
-                parts[c].append(self.id_index.get_indexer(frame[c].to_numpy(dtype=object)).astype(np.int32))
-            for c in ("bsn_hash_l", "bsn_hash_r"):
-                parts[c].append(self.bsn_index.get_indexer(frame[c].to_numpy(dtype=object)).astype(np.int32))
-            for c in names:
-                parts[c].append(frame[c].to_numpy(dtype=np.float64))
-            del frame
+        self.predict_peak_mb = rss_mb()
+        # the blocking join runs once; only the scoring (which joins both records' features
+        # to every pair) runs per slice of the blocked pairs
+        blocked = linker.inference.compute_blocked_pairs_for_predict()
+        total = self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
+        for i in range(k):
+            if k > 1:
+                name = f"zicht_blocked_slice_{i}"
+                self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {blocked.physical_name} WHERE hash(join_key_l) % {k} = {i}")
+                linker.table_management.register_blocked_pairs_for_predict(self.db_api.table_to_splink_dataframe(name, name))
+            scored = linker.inference.predict(threshold_match_weight=min_weight, warning_mode="never")
+            if k > 1:
+                self.con.execute(f"DROP TABLE {name}")
+            # fetched in slices of FETCH_VECTORS × 2048 rows, each made compact before the next
+            result = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}")
+            while True:
+                frame = result.fetch_df_chunk(FETCH_VECTORS)
+                if frame.empty:
+                    break
+                for c in ("unique_id_l", "unique_id_r"):
+                    codes = self.id_index.get_indexer(frame[c].to_numpy(dtype=object))
+                    if (codes < 0).any():
+                        raise RuntimeError("scored pair with an id that is not in the input")
+                    parts[c].append(codes.astype(np.int32))
+                for c in ("bsn_hash_l", "bsn_hash_r"):
+                    parts[c].append(self.bsn_index.get_indexer(frame[c].to_numpy(dtype=object)).astype(np.int32))
+                for c in names:
+                    parts[c].append(frame[c].to_numpy(dtype=np.float64))
+                del frame
             self.predict_peak_mb = max(self.predict_peak_mb, rss_mb())
+            scored.drop_table_from_database_and_remove_from_cache()
             release_memory()
+        blocked.drop_table_from_database_and_remove_from_cache()
         joined = {c: np.concatenate(v) if v else np.zeros(0, dtype=np.int32 if c[:3] in ("uni", "bsn") else np.float64) for c, v in parts.items()}
         parts.clear()
         out = {

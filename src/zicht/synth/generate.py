@@ -84,7 +84,6 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
     for evs in events.values():
         evs.sort(key=lambda e: (e.day, e.case.cid))
 
-    stats = Counter()
     noise_counts: Counter = Counter()
     write_rng = random.Random(rng.randrange(2**63))
     truth_rows: list[tuple] = []

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from zicht.access import roles
-from zicht.core.testing import TEST_PASSWORD, make_user
+from zicht.core.testing import make_user
 
 from .factories import AddressFactory, BuurtFactory, ReportFactory, WijkFactory
 

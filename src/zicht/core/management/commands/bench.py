@@ -22,7 +22,7 @@ def benchmarks() -> dict[str, object]:
             continue
         module = importlib.import_module(f"zicht.bench.{info.name}")
         if hasattr(module, "run"):
-            found[info.name.rstrip("_")] = module
+            found[info.name.rstrip("_").replace("_", "-")] = module
     return found
 
 

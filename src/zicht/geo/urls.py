@@ -1,6 +1,0 @@
-"""Routes of zicht.geo."""
-
-from django.urls import path  # noqa: F401
-
-app_name = "geo"
-urlpatterns: list = []
