@@ -237,7 +237,9 @@ def test_names_dob_and_free_text_encrypted_at_rest_and_bsn_only_hashed(register,
     for column, plain in [("voornamen", "Sanne"), ("achternaam", "Vries"), ("tussenvoegsel", "de"),
                           ("geboortedatum", "1990-05-02"), ("voorletters", "S.")]:
         stored = raw("registry_person", column, person.pk)
-        assert stored != plain and plain not in stored and stored.startswith("z1:")
+        assert stored != plain and stored.startswith("z1:")
+        # a short plaintext ('de', 'S.') can occur in base64 ciphertext by chance; longer ones cannot
+        assert len(plain) < 5 or plain not in stored
         assert cipher().decrypt(stored) == plain
     report = person.parties.get().report
     stored = raw("registry_report", "toelichting", report.pk)
