@@ -1,6 +1,6 @@
 """Person linkage quality and speed against two baselines, on the same data in the same run.
 
-``zicht bench linkage --dataset {febrl3,febrl4,fake1000,fake20000,synthetic} [--size N] [--json]``
+``zicht bench linkage --dataset {febrl3,febrl4,fake1000,fake20000,synthetic,exports} [--size N] [--json]``
 prints precision, recall and F1 (pairwise, over the clusters each method produces),
 pairs compared, seconds and peak memory for: Zicht's linkage, a generic Splink model
 (standard comparison library, single-field blocking, EM, threshold at match weight 0)
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import psutil
 
-DATASETS = ("febrl3", "febrl4", "fake1000", "fake20000", "synthetic")
+DATASETS = ("febrl3", "febrl4", "fake1000", "fake20000", "synthetic", "exports")
 BENCH_BSN_KEY = "zicht-bench-bsn-key"  # a fixed key: benchmark data are synthetic
 
 
@@ -30,6 +30,7 @@ def add_arguments(parser):
     parser.add_argument("--size", type=int, default=20000, help="records for --dataset synthetic")
     parser.add_argument("--noise", type=float, default=1.0, help="noise level for --dataset synthetic")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--exports", type=Path, help="for --dataset exports: a `zicht synth` output folder (default: generate Tilburg, 3 years)")
     parser.add_argument("--baselines", choices=("all", "splink", "recordlinkage", "none"), default="all")
     parser.add_argument("--incremental", type=int, default=0, help="also time N single-record links")
     parser.add_argument("--threads", type=int, default=None)
@@ -75,7 +76,7 @@ def _from_febrl(df: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
     return out.replace({"": None})
 
 
-def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0) -> tuple[pd.DataFrame, str]:
+def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exports: Path | None = None) -> tuple[pd.DataFrame, str]:
     """Records in the standard input schema with a ``truth`` column, and the link type."""
     if dataset == "febrl3":
         return _from_febrl(_febrl("febrl_dataset3.csv")), "dedupe_only"
@@ -122,7 +123,68 @@ def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0) -> 
             }
         )
         return out.replace({"": None}), "dedupe_only"
+    if dataset == "exports":
+        return _from_exports(exports, seed), "dedupe_only"
     raise ValueError(f"unknown dataset {dataset}")
+
+
+EXPORT_FILES = [  # (truth source, import profile, file names tried in order)
+    ("politie", "politie-bvh", ("politie_incidenten.csv",)),
+    ("veilig_thuis", "veilig-thuis", ("veilig_thuis_meldingen.csv",)),
+    ("wijkteam", "wijkteam-signalen", ("wijkteam_signalen.xlsx",)),
+    ("wijkteam", "wijkteam-signalen-csv", ("wijkteam_signalen.csv",)),
+]
+
+
+def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
+    """Person rows of the three partner exports, parsed by their import profiles exactly as the
+    import does (no database), with the generator's truth: the registry path's linkage quality."""
+    import csv
+    import datetime as dt
+    import tempfile
+
+    from zicht.core.crypto import bsn_hash
+    from zicht.registry.domain.bsn import is_valid_bsn
+    from zicht.registry.domain.profile import find_profile
+    from zicht.registry.domain.rows import RowChecker
+    from zicht.registry.readers import read_rows
+
+    if folder is None:
+        from django.core.management import call_command
+
+        folder = Path(tempfile.mkdtemp(prefix="zicht-bench-exports-"))
+        call_command("synth", gemeente="GM0855", years=3, seed=seed, out=str(folder), verbosity=0)
+    truth = {}
+    with open(folder / "truth.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            truth[(r["source"], int(r["row"]) + 1)] = r["person_id"]  # truth rows count data rows from 1
+    rows = []
+    for source, profile_name, names in EXPORT_FILES:
+        path = next((folder / n for n in names if (folder / n).exists()), None)
+        if path is None:
+            continue
+        profile = find_profile(profile_name)
+        header, cells_iter = read_rows(path, profile)
+        checker = RowChecker(profile, header, file_name=path.name, today=dt.date.today())
+        for number, cells in cells_iter:
+            row, _rejects = checker.check(cells, number)
+            if row is None or (source, number) not in truth:
+                continue
+            p, a = row.person, row.address
+            rows.append({
+                "unique_id": f"{source}:{number}",
+                "voornamen": p.voornamen or p.voorletters,
+                "tussenvoegsel": p.tussenvoegsel,
+                "achternaam": p.achternaam,
+                "geboortedatum": p.geboortedatum.isoformat() if p.geboortedatum else None,
+                "geslacht": p.geslacht,
+                "postcode": a.postcode if a else None,
+                "huisnummer": str(a.huisnummer) if a else None,
+                "woonplaats": a.woonplaats if a else None,
+                "bsn_hash": bsn_hash(p.bsn, key=BENCH_BSN_KEY) if p.bsn and is_valid_bsn(p.bsn) else None,
+                "truth": truth[(source, number)],
+            })
+    return pd.DataFrame(rows).replace({"": None})
 
 
 # --------------------------------------------------------------------------- metrics
@@ -360,7 +422,8 @@ def run(options) -> dict:
     from zicht.linkage import config
 
     dataset = options["dataset"]
-    df, link_type = load(dataset, size=options.get("size", 20000), seed=options.get("seed", 1), noise=options.get("noise", 1.0))
+    df, link_type = load(dataset, size=options.get("size", 20000), seed=options.get("seed", 1), noise=options.get("noise", 1.0),
+                         exports=options.get("exports"))
     gc.collect()
     out = {
         "dataset": dataset,
