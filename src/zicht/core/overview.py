@@ -34,6 +34,7 @@ def registry_counts_by_wijk(gemeente_code: str) -> tuple[dict[tuple[str, str], i
     return counts, wijken
 
 
-def unlocated_count(gemeente_code: str) -> int:
-    """Reports whose address could not be placed in a buurt (shown as a separate line)."""
+def unlocated_count() -> int:
+    """Reports whose address could not be placed in a buurt, registry-wide: without a buurt a
+    report cannot be placed in a gemeente either, so the home page shows them on a separate line."""
     return Report.objects.filter(buurt__isnull=True).count()

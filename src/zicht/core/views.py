@@ -44,7 +44,7 @@ def home(request):
             "columns": [(key, label) for key, label, _ in SOURCE_COLUMNS],
             "table": table,
             "rows": rows,
-            "unlocated": control_total(unlocated_count(gemeente_code), policy),
+            "unlocated": control_total(unlocated_count(), policy),
             "policy": policy,
             "latest_batches": latest if user_role(request.user) in (roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER) else [],
             "role_task": ROLE_TASKS.get(user_role(request.user), ""),
