@@ -101,28 +101,14 @@ def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exp
         return out.replace({"": None}), "dedupe_only"
     if dataset == "synthetic":
         from zicht.core.crypto import bsn_hash
+        from zicht.linkage.engine import input_frame
         from zicht.registry.domain.bsn import is_valid_bsn
         from zicht.synth.people import person_records
 
         df = person_records(size, seed=seed, noise=noise)
-        bsn = df["bsn"].fillna("")
-        valid = bsn.map(lambda b: bool(b) and is_valid_bsn(b))
-        out = pd.DataFrame(
-            {
-                "unique_id": df["record_id"].astype(str),
-                "voornamen": df["voornamen"],
-                "tussenvoegsel": df["tussenvoegsel"],
-                "achternaam": df["achternaam"],
-                "geboortedatum": df["geboortedatum"],
-                "geslacht": df["geslacht"],
-                "postcode": df["postcode"],
-                "huisnummer": df["huisnummer"],
-                "woonplaats": df["woonplaats"],
-                "bsn_hash": [bsn_hash(b, key=BENCH_BSN_KEY) if ok else None for b, ok in zip(bsn, valid)],
-                "truth": df["cluster_id"],
-            }
-        )
-        return out.replace({"": None}), "dedupe_only"
+        out = input_frame(df, "record_id", lambda b: bsn_hash(b, key=BENCH_BSN_KEY) if is_valid_bsn(b) else None)
+        out["truth"] = df["cluster_id"]
+        return out, "dedupe_only"
     if dataset == "exports":
         return _from_exports(exports, seed), "dedupe_only"
     raise ValueError(f"unknown dataset {dataset}")

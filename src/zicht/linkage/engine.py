@@ -106,6 +106,20 @@ def _mapped(frame: pd.DataFrame, cols: list[str], func) -> dict[str, pd.Categori
     return out
 
 
+PERSON_COLUMNS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "postcode", "huisnummer", "woonplaats")
+
+
+def input_frame(persons: pd.DataFrame, id_column: str, hash_bsn) -> pd.DataFrame:
+    """The linkage input from a person table with a ``bsn`` column (e.g. ``zicht.synth.people``):
+    ids as text, the person columns as they are, the BSN replaced by ``hash_bsn(bsn)`` (None when
+    absent), empty strings as missing."""
+    out = pd.DataFrame({"unique_id": persons[id_column].astype(str)})
+    for column in PERSON_COLUMNS:
+        out[column] = persons[column]
+    out["bsn_hash"] = [hash_bsn(b) if b else None for b in persons["bsn"].fillna("")]
+    return out.replace({"": None})
+
+
 def features_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Features for a whole frame in the standard input schema, each distinct value normalised once."""
     frame = df.copy(deep=False)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from zicht.linkage import config
-from zicht.linkage.engine import ModelParams, cluster_pairs, features_frame, link
+from zicht.linkage.engine import ModelParams, cluster_pairs, features_frame, input_frame, link
 from zicht.linkage.matcher import ArrayIndex, Matcher
 from zicht.linkage.services import DEFAULT_MODEL
 from zicht.synth.people import person_records
@@ -19,21 +19,8 @@ logging.getLogger("splink").setLevel(logging.ERROR)
 @pytest.fixture(scope="module")
 def data():
     df = person_records(1200, seed=5, noise=1.0)
-    std = pd.DataFrame(
-        {
-            "unique_id": df["record_id"].astype(str),
-            "voornamen": df["voornamen"],
-            "tussenvoegsel": df["tussenvoegsel"],
-            "achternaam": df["achternaam"],
-            "geboortedatum": df["geboortedatum"],
-            "geslacht": df["geslacht"],
-            "postcode": df["postcode"],
-            "huisnummer": df["huisnummer"],
-            "woonplaats": df["woonplaats"],
-            # a BSN hash stand-in: equal BSN, equal value (the test needs no key)
-            "bsn_hash": df["bsn"].where(df["bsn"] != "", None),
-        }
-    ).replace({"": None})
+    # a BSN hash stand-in: equal BSN, equal value (the test needs no key)
+    std = input_frame(df, "record_id", lambda b: b)
     return df, std, features_frame(std)
 
 
