@@ -2,8 +2,10 @@
 
 Flow: records in the standard schema → features (``features``) → Splink model
 with the comparisons and blocking rules of ``comparisons`` → parameters
-estimated on the data itself (u by random sampling, m by EM, no labels) →
-scored pairs with match weights → clusters that never join two BSNs.
+estimated on the data itself (u by random sampling, m by EM and from the
+equal-BSN pairs the registry holds; no external labels) → scored pairs with
+match weights → clusters that never join two BSNs, with the cluster check of
+``veto`` (conflicting records apart, ambiguous records unlinked).
 
 DuckDB runs in memory only: plaintext names never touch the disk.
 """
@@ -21,9 +23,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import clustering
+from . import clustering, labelled, veto
 from . import features as F
-from .comparisons import EXTRA_RULES, Comparison, block_pairs, present_comparisons, present_rules
+from .comparisons import CONDITIONS, EXTRA_RULES, Comparison, block_pairs, model_comparisons, present_comparisons, present_rules, rule_needs
 
 log = logging.getLogger(__name__)
 # Splink warns on every predict that levels never seen in training use its default m/u
@@ -143,6 +145,8 @@ def features_frame(df: pd.DataFrame) -> pd.DataFrame:
     gp, sp = result["given_ph"], result["sn_ph"]
     pair = pd.DataFrame({"g": gp, "s": sp})
     result["nameset"] = _mapped(pair, ["g", "s"], lambda g, s: {"nameset": F.nameset(g, s)})["nameset"]
+    pair["i"] = result["init1"]
+    result["word_ph"] = _mapped(pair, ["g", "s", "i"], lambda g, s, i: {"word_ph": F.word_key(g, s, i)})["word_ph"]
     bsn = frame["bsn_hash"].astype(object)
     result["bsn_hash"] = bsn.where(bsn.notna() & (bsn.astype(str) != ""), None).to_numpy()
     cols = ["unique_id"] + (["source_dataset"] if "source_dataset" in result.columns else []) + F.FEATURE_COLUMNS
@@ -269,7 +273,7 @@ def splink_settings(comps: tuple[Comparison, ...], rules, link_type: str = "dedu
 
 
 def rule_sql(rule) -> str:
-    return " AND ".join(f"l.{c} = r.{c}" for c in rule)
+    return " AND ".join(CONDITIONS[c][0] if c.startswith("?") else f"l.{c} = r.{c}" for c in rule)
 
 
 def select_extra_rules(feats: pd.DataFrame, candidates, rules, pairs_per_record: float) -> tuple:
@@ -332,9 +336,9 @@ class Engine:
             self.comparisons = tuple(by_name[n] for n in params.comparisons)
             self.rules = tuple(tuple(r) for r in params.rules)
         # only the columns the model reads go into DuckDB: less memory in every pair join
-        needed = {c for comp in self.comparisons for c in comp.columns} | {c for r in self.rules for c in r}
+        needed = {c for comp in self.comparisons for c in comp.columns} | {c for r in self.rules for c in rule_needs(r)}
         self.extra_candidates = present_rules(present, EXTRA_RULES) if params is None else ()
-        needed |= {c for r in self.extra_candidates for c in r}
+        needed |= {c for r in self.extra_candidates for c in rule_needs(r)}
         needed |= ({"sn_compact", "given1", "dob"} & present) | {"bsn_hash"}  # prior rule; bsn_hash is always retained
         keep = ["unique_id"] + (["source_dataset"] if "source_dataset" in feats.columns else []) + [c for c in F.FEATURE_COLUMNS if c in needed]
         self.con = duckdb.connect(":memory:")
@@ -360,6 +364,7 @@ class Engine:
         bsn = feats["bsn_hash"].dropna().unique() if "bsn_hash" in feats.columns else []
         self.bsn_index = pd.Index(np.asarray(bsn, dtype=object))
         self._feats = feats[[c for c in keep if any(c in r for r in self.extra_candidates)]] if self.extra_candidates else None
+        self._train_feats = feats if params is None else None  # for m from equal-BSN pairs
         self.linker = None
         if params is not None:
             self.linker = self._linker(params.splink_settings)
@@ -383,8 +388,10 @@ class Engine:
         seed: int = 1,
         extra_rule_pairs_per_record: float = 0.0,
         extra_rules: tuple | None = None,
+        bsn_m: bool = True,
     ) -> ModelParams:
-        """Estimate the model on the data itself: prior from near-certain pairs, u by sampling, m by EM.
+        """Estimate the model on the data itself: prior from near-certain pairs, u by sampling, m by EM,
+        then (``bsn_m``) m from the equal-BSN pairs where there are enough (``m_from_bsn_pairs``).
 
         ``extra_rules``: wider blocking rules already chosen on the whole registry (when
         this engine holds only a training sample); otherwise they are chosen here.
@@ -407,8 +414,40 @@ class Engine:
             training.estimate_parameters_using_expectation_maximisation(
                 rule_sql(rule), estimate_without_term_frequencies=True, max_pairs=max_em_pairs
             )
+        self.bsn_m_pairs = self.m_from_bsn_pairs(seed=seed) if bsn_m else 0
+        self._train_feats = None
         floor_at_else(self.linker, FLOORED)
         return params_from_linker(self.linker, self.rules)
+
+    def m_from_bsn_pairs(self, seed: int = 1) -> int:
+        """Replace EM's m by the level shares among equal-BSN pairs where there are enough (``labelled``).
+
+        Returns the number of BSN pairs used (0: too few, EM's m stays).
+        """
+        feats = self._train_feats
+        if feats is None or "bsn_hash" not in self.present:
+            return 0
+        left, right = labelled.bsn_pairs(feats["bsn_hash"].to_numpy(dtype=object), labelled.MAX_PAIRS, seed)
+        if len(left) < labelled.MIN_PAIRS:
+            return 0
+        rows = np.unique(np.concatenate([left, right]))
+        cols = sorted({c for comp in self.comparisons for c in comp.columns if c in feats.columns})
+        sample = feats.iloc[rows][cols].astype(object)
+        recs = sample.where(sample.notna(), None).to_dict("records")
+        where = {int(r): i for i, r in enumerate(rows)}
+        li = [where[int(a)] for a in left]
+        ri = [where[int(b)] for b in right]
+        by_name = {c.name: c for c in self.comparisons}
+        for comp in self.linker._settings_obj.comparisons:  # noqa: SLF001
+            ours = by_name[comp.output_column_name]
+            counts, n = labelled.level_counts(ours, recs, li, ri)
+            if n < labelled.MIN_PAIRS:
+                continue  # this field is rarely filled on both sides of a BSN pair: keep EM's estimate
+            levels = [lv for lv in comp.comparison_levels if not lv.is_null_level]
+            m = labelled.smoothed_m(counts, [lv.comparison_vector_value for lv in levels])
+            for lv in levels:
+                lv.m_probability = m[lv.comparison_vector_value]
+        return len(left)
 
     def _usable(self, sql: str) -> bool:
         cols = [part.split(".")[1].split()[0] for part in sql.split(" AND ")]
@@ -487,6 +526,8 @@ def link(
     train_kwargs: dict | None = None,
     decisions: dict | None = None,
     memory_limit: str | None = None,
+    veto_weight: float | None = None,
+    ambiguity_margin: float | None = None,
 ) -> LinkResult:
     """Batch linkage of a feature frame: train (unless ``params``), score, cluster with the BSN constraint.
 
@@ -525,7 +566,10 @@ def link(
     memory["predict"] = rss_mb()
     timings["predict"] = time.perf_counter() - t
     t = time.perf_counter()
-    labels = cluster_pairs(feats, pairs, link_threshold, decisions or {}, one_per_source=link_type == "link_only")
+    labels = cluster_pairs(
+        feats, pairs, link_threshold, decisions or {}, one_per_source=link_type == "link_only", params=params,
+        veto_weight=veto_weight, ambiguity_margin=ambiguity_margin,
+    )
     timings["cluster"] = time.perf_counter() - t
     memory["cluster"] = rss_mb()
     return LinkResult(pairs, labels, params, compared, timings, memory)
@@ -562,9 +606,23 @@ def link_decision(weight: float, bsn_l, bsn_r, link_threshold: float) -> bool:
 
 
 def cluster_pairs(
-    feats: pd.DataFrame, pairs: pd.DataFrame, link_threshold: float, decisions: dict, one_per_source: bool = False
+    feats: pd.DataFrame,
+    pairs: pd.DataFrame,
+    link_threshold: float,
+    decisions: dict,
+    one_per_source: bool = False,
+    params: ModelParams | None = None,
+    veto_weight: float | None = None,
+    ambiguity_margin: float | None = None,
 ) -> pd.Series:
     """Cluster labels per unique_id from the auto-links plus manual decisions.
+
+    With ``params`` and ``veto_weight``, two records of one cluster that disagree at a
+    level weighing at most ``veto_weight`` (``veto``) are kept apart: the weakest link
+    that would join them breaks. Equal BSNs and accepted decisions are never vetoed.
+    With ``ambiguity_margin`` as well, a record whose links reach two people kept apart
+    that way about equally well (``veto.ambiguous``) is linked to neither: its pairs go
+    to review instead of a coin toss.
 
     ``one_per_source`` (link-only runs): the files are each deduplicated, which is what
     linking *between* files presumes, so a cluster holds at most one record per file.
@@ -612,5 +670,56 @@ def cluster_pairs(
             right = np.concatenate([right, ar[ok]])
             lw = np.concatenate([lw, np.full(ok.sum(), np.inf)])
     source = feats["source_dataset"].to_numpy(dtype=object) if one_per_source else None
-    labels = clustering.cluster(len(ids), left, right, lw, feats["bsn_hash"].to_numpy(dtype=object), cannot, source=source)
+    bsn_arr = feats["bsn_hash"].to_numpy(dtype=object)
+    labels = clustering.cluster(len(ids), left, right, lw, bsn_arr, cannot, source=source)
+    if params is not None and veto_weight is not None:
+        levels = veto.veto_levels(params, veto_weight)
+        found = veto.conflicting_pairs(feats, labels, model_comparisons(params), levels)
+        if decisions:
+            accepted = {frozenset(k) for k, ok in decisions.items() if ok}
+            found = [(a, b) for a, b in found if frozenset((ids[a], ids[b])) not in accepted]
+        if found:
+            labels = _recluster(labels, np.unique(labels[[a for a, _ in found]]), left, right, lw, bsn_arr, cannot + found, source)
+        if ambiguity_margin is not None:
+            unsure = veto.ambiguous(labels, left, right, lw, ambiguity_margin, identified=pd.notna(bsn_arr) & (bsn_arr != ""))
+            if len(unsure):
+                drop = np.isfinite(lw) & (np.isin(left, unsure) | np.isin(right, unsure))
+                # the clusters the unsure records sit in and link into: their links may hold them together
+                touched = np.unique(np.concatenate([labels[left[drop]], labels[right[drop]]]))
+                labels = _recluster(labels, touched, left[~drop], right[~drop], lw[~drop], bsn_arr, cannot + found, source)
     return pd.Series(labels, index=ids)
+
+
+def _recluster(labels, affected, left, right, lw, bsn_arr, cannot, source) -> np.ndarray:
+    """Cluster again only the nodes of the ``affected`` clusters (by the same rule), keep the rest.
+
+    Why: the cluster check changes a few hundred clusters of a million-record registry;
+    clustering everything again cost seconds per pass. A cluster is closed under its links,
+    so the affected clusters' nodes and the links among them are a complete subproblem.
+    """
+    nodes = np.nonzero(np.isin(labels, affected))[0]
+    if len(nodes) == 0:
+        return labels
+    pos = np.full(len(labels), -1, dtype=np.int64)
+    pos[nodes] = np.arange(len(nodes))
+    keep = (pos[left] >= 0) & (pos[right] >= 0)
+    sub_cannot = [(int(pos[a]), int(pos[b])) for a, b in cannot if pos[a] >= 0 and pos[b] >= 0]
+    sub = clustering.cluster(
+        len(nodes), pos[left[keep]], pos[right[keep]], lw[keep], bsn_arr[nodes], sub_cannot,
+        source=None if source is None else source[nodes],
+    )
+    out = labels.copy()
+    out[nodes] = sub + int(labels.max()) + 1  # new labels, never equal to an untouched cluster's
+    return out
+
+
+def review_band(pairs: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """The pairs a ketenregisseur should decide: scored at or above the review threshold, not
+    both with a BSN, and not already in one cluster. That is the band below the link threshold
+    plus the links the cluster check did not follow (veto, ambiguity): both are cases where
+    the data alone does not settle it."""
+    if pairs.empty:
+        return pairs
+    both_bsn = pairs["bsn_hash_l"].notna().to_numpy() & pairs["bsn_hash_r"].notna().to_numpy()
+    same = labels.reindex(pairs["unique_id_l"]).to_numpy() == labels.reindex(pairs["unique_id_r"]).to_numpy()
+    return pairs[~both_bsn & ~same]

@@ -26,7 +26,7 @@ INPUT_COLUMNS = [
 
 FEATURE_COLUMNS = [
     "given1", "given_all", "given_ph", "init", "init1",
-    "given_pre", "sn_core", "sn_tv", "sn_compact", "sn_first", "sn_ph", "sn_pre", "nameset",
+    "given_pre", "sn_core", "sn_tv", "sn_compact", "sn_first", "sn_ph", "sn_pre", "nameset", "word_ph",
     "dob", "dob_y", "dob_m", "dob_d", "dob_yi", "dob_days", "dob_swap",
     "gender", "pc", "pc4", "hnr", "street", "city", "xid", "xid_pre", "xid_suf", "xid_local", "bsn_hash",
 ]
@@ -114,6 +114,19 @@ def nameset(given_ph: str | None, sn_ph: str | None) -> str | None:
     return "|".join(sorted((given_ph, sn_ph)))
 
 
+def word_key(given_ph: str | None, sn_ph: str | None, init1: str | None) -> str | None:
+    """The given name's key, or for a registration without any given name or initial its one name word.
+
+    Why: an advies that names a child only as "Beau" is parsed with "Beau" as the surname
+    (one word cannot be split); this key lets it meet "Beau Westersloot" at the same address.
+    """
+    if given_ph:
+        return given_ph
+    if init1 is None and sn_ph:
+        return sn_ph
+    return None
+
+
 def record_features(record: dict) -> dict:
     """All comparison features of one record in the standard input schema."""
     out = {"unique_id": record.get("unique_id")}
@@ -122,6 +135,7 @@ def record_features(record: dict) -> dict:
     out.update(given_features(record.get("voornamen")))
     out.update(surname_features(record.get("achternaam"), record.get("tussenvoegsel")))
     out["nameset"] = nameset(out["given_ph"], out["sn_ph"])
+    out["word_ph"] = word_key(out["given_ph"], out["sn_ph"], out["init1"])
     out.update(dob_features(record.get("geboortedatum")))
     out["gender"] = _none(n.normalise_gender(record.get("geslacht")))
     out.update(address_features(record.get("postcode"), record.get("huisnummer"), record.get("straat"), record.get("woonplaats")))

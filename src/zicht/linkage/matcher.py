@@ -15,16 +15,25 @@ import numpy as np
 import pandas as pd
 
 from . import features as F
-from .comparisons import ALL_COMPARISONS, Comparison
+from .comparisons import Comparison, model_comparisons, rule_columns, rule_holds
 from .engine import ModelParams
 
 
 def rule_key(feat: dict, rule) -> tuple | None:
     """The blocking key of a record under one rule, or None when a part is missing (SQL NULL never joins)."""
-    parts = tuple(feat.get(c) for c in rule)
+    parts = tuple(feat.get(c) for c in rule_columns(rule))
     if any(p is None or p == "" for p in parts):
         return None
     return parts
+
+
+def shares_block(left: dict, right: dict, rules) -> bool:
+    """Whether the batch compares these two records: equal key under some rule that also meets its conditions."""
+    for rule in rules:
+        key = rule_key(left, rule)
+        if key is not None and key == rule_key(right, rule) and rule_holds(rule, left, right):
+            return True
+    return False
 
 
 class ArrayIndex:
@@ -51,7 +60,7 @@ class ArrayIndex:
         digests, orders = {}, {}
         for rule in rules:
             rule = tuple(rule)
-            cols = [feats[c].to_numpy(dtype=object) for c in rule]
+            cols = [feats[c].to_numpy(dtype=object) for c in rule_columns(rule)]
             valid = np.ones(len(feats), dtype=bool)
             for arr in cols:
                 valid &= pd.notna(arr)
@@ -77,8 +86,12 @@ class ArrayIndex:
             hi = np.searchsorted(keys, d, side="right")
             if hi > lo:
                 rows = self.orders[rule][lo:hi]
-                # digests can collide: keep rows whose key really is equal
-                found.extend(int(r) for r in rows if all(self._cols[c][r] == v for c, v in zip(rule, key)))
+                # digests can collide: keep rows whose key really is equal (and that meet the rule's conditions)
+                cols = rule_columns(rule)
+                found.extend(
+                    int(r) for r in rows
+                    if all(self._cols[c][r] == v for c, v in zip(cols, key)) and (cols == rule or rule_holds(rule, feat, self.record(int(r))))
+                )
         return np.unique(np.asarray(found, dtype=np.int64))
 
     def record(self, row: int) -> dict:
@@ -108,14 +121,8 @@ class Matcher:
         self.index = index
         self.link_threshold = link_threshold
         self.review_threshold = review_threshold
-        by_name = {c.name: c for c in ALL_COMPARISONS}
-        self.comparisons: list[Comparison] = []
-        for name in params.comparisons:
-            comp = by_name[name]
-            labels = params.labels[name]
-            # keep the levels the trained model has (same labels, same order)
-            levels = tuple(lv for lv in comp.levels if lv.label in labels.values())
-            self.comparisons.append(Comparison(comp.name, comp.label, comp.columns, levels))
+        # the levels the trained model has (same labels, same order)
+        self.comparisons: list[Comparison] = list(model_comparisons(params))
 
     def score(self, left: dict, right: dict) -> Scored:
         total = self.params.prior_weight
@@ -151,21 +158,34 @@ class Matcher:
         return MatchResult(links, review, len(rows))
 
 
-def assign_cluster(result: MatchResult, cluster_of, bsn_of, own_bsn) -> tuple[object | None, list]:
-    """The cluster a new record joins: that of its strongest link whose cluster holds no other BSN.
+def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: float | None = None, anchored: bool = False):
+    """The cluster a new record joins, the clusters it merges into it, and whether it is ambiguous.
 
-    Returns (cluster, other clusters it also links to) — the latter are merges the batch
-    would make too; the caller merges them when their BSNs allow.
+    As the batch decides (strongest link first, conflicts kept apart, then ambiguity):
+    clusters reached by a link are taken by their best link weight, strongest first; one is
+    added to the group when the record ``fits`` it (no other BSN, no veto against a member)
+    and it is ``joinable`` with every cluster already in the group. The first is the
+    record's cluster, the rest are merges. With ``margin``, a record that also links to a
+    cluster left out of the group with a best weight within ``margin`` of its own is
+    ambiguous: it joins nothing (``(None, [], True)``) and its pairs go to review, unless
+    it is ``anchored`` (it carries a BSN).
     """
-    chosen = None
-    others = []
-    for s in result.links:
+    best: dict = {}
+    first: dict = {}
+    for s in links:
         c = cluster_of(s.other)
-        cluster_bsn = bsn_of(c)
-        if own_bsn and cluster_bsn and own_bsn not in cluster_bsn:
-            continue
-        if chosen is None:
-            chosen = c
-        elif c != chosen and c not in others:
-            others.append(c)
-    return chosen, others
+        if c not in best or s.weight > best[c]:
+            best[c] = s.weight
+        first[c] = min(first.get(c, s.other), s.other)
+    order = sorted(best, key=lambda c: (-best[c], first[c]))
+    group: list = []
+    for c in order:
+        if fits(c) and all(joinable(c, g) for g in group):
+            group.append(c)
+    if not group:
+        return None, [], False
+    if margin is not None and not anchored:
+        own = best[group[0]]
+        if any(best[c] >= own - margin for c in order if c not in group):
+            return None, [], True
+    return group[0], group[1:], False

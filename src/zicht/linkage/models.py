@@ -115,12 +115,18 @@ class ReviewPair(models.Model):
     prior_weight = models.FloatField(default=0)
     contributions = models.JSONField(default=list, help_text="[{field, label, level, weight}] per comparison")
     status = models.CharField(max_length=12, choices=STATUS, default="open", db_index=True)
+    priority = models.PositiveSmallIntegerField(
+        default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"
+    )
+    boundary_distance = models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-match_weight"]
+        # the queue's order (zicht.linkage.priority.sort_key), served by the index below
+        ordering = ["-priority", "boundary_distance", "id"]
         constraints = [models.UniqueConstraint(fields=["person_a", "person_b"], name="reviewpair_unique")]
+        indexes = [models.Index(fields=["status", "-priority", "boundary_distance", "id"], name="reviewpair_queue_idx")]
 
     def __str__(self) -> str:
         return f"Koppelpaar #{self.pk}"

@@ -116,6 +116,10 @@ def given_tokens(voornamen: str | None) -> list[str]:
             continue
         # "pj" written without dots is ambiguous; treat only 1-letter words as initials
         tokens.append(word)
+    # "van de Wouter", "de W.": a tussenvoegsel typed before the given names ("Molendam, van de,
+    # Wouter") belongs to the surname; one-letter words stay, they are initials ("V. de Jong")
+    while len(tokens) > 1 and len(tokens[0]) > 1 and tokens[0] in _TV_FIRST_WORDS:
+        tokens.pop(0)
     return tokens
 
 

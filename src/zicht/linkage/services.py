@@ -23,8 +23,10 @@ from zicht.registry.models import Person, ReportParty
 from . import config
 from . import features as F
 from . import households as H
-from .engine import ModelParams, cluster_pairs, features_frame, link
-from .matcher import Matcher, rule_key
+from . import priority, veto
+from .comparisons import model_comparisons
+from .engine import ModelParams, cluster_pairs, features_frame, link, review_band
+from .matcher import Matcher, choose_cluster, rule_key, shares_block
 from .models import (
     BlockingKey,
     Household,
@@ -130,6 +132,8 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
         params=None if train else params,
         train_kwargs=cfg.get("training"),
         decisions=active_decisions(),
+        veto_weight=cfg.get("veto_weight"),
+        ambiguity_margin=cfg.get("ambiguity_margin"),
     )
     if train:
         LinkageModel.objects.filter(active=True).update(active=False)
@@ -216,11 +220,9 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
     if pairs.empty:
         ReviewPair.objects.filter(status="open").update(status="superseded")
         return 0
-    both_bsn = pairs["bsn_hash_l"].notna() & pairs["bsn_hash_r"].notna()
-    band = pairs[(pairs["match_weight"] < link_threshold) & ~both_bsn]
-    # pairs already in one cluster through other links need no review
-    same = labels.reindex(band["unique_id_l"]).to_numpy() == labels.reindex(band["unique_id_r"]).to_numpy()
-    band = band[~same]
+    band = review_band(pairs, labels)
+    lp_of = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
+    hot = _hot_linked_persons()
     existing = {(r.person_a_id, r.person_b_id): r for r in ReviewPair.objects.all()}
     keep = set()
     create, update = [], []
@@ -228,17 +230,50 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
         a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
         keep.add((a, b))
         contrib = _contributions(params, row)
+        w = float(row["match_weight"])
+        order = {
+            "priority": priority.tier(w, link_threshold, lp_of.get(a) in hot, lp_of.get(b) in hot),
+            "boundary_distance": priority.boundary_distance(w, link_threshold),
+        }
         rp = existing.get((a, b))
         if rp is None:
-            create.append(ReviewPair(person_a_id=a, person_b_id=b, match_weight=row["match_weight"], prior_weight=params.prior_weight, contributions=contrib))
+            create.append(ReviewPair(person_a_id=a, person_b_id=b, match_weight=w, prior_weight=params.prior_weight, contributions=contrib, **order))
         elif rp.status in ("open", "superseded"):
-            rp.status, rp.match_weight, rp.contributions, rp.prior_weight = "open", row["match_weight"], contrib, params.prior_weight
+            rp.status, rp.match_weight, rp.contributions, rp.prior_weight = "open", w, contrib, params.prior_weight
+            rp.priority, rp.boundary_distance = order["priority"], order["boundary_distance"]
             update.append(rp)
     ReviewPair.objects.bulk_create(create, batch_size=2000)
-    ReviewPair.objects.bulk_update(update, ["status", "match_weight", "contributions", "prior_weight"], batch_size=2000)
+    ReviewPair.objects.bulk_update(update, ["status", "match_weight", "contributions", "prior_weight", "priority", "boundary_distance"], batch_size=2000)
     stale = [rp.pk for k, rp in existing.items() if k not in keep and rp.status == "open"]
     ReviewPair.objects.filter(pk__in=stale).update(status="superseded")
     return len(keep)
+
+
+def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
+    """Linked persons (of ``among``, or all) whose review decisions come first (``priority.URGENT``):
+    a member reported at an address whose current colour code is oranje or rood, a member of a
+    household coloured so, or an active verwijsindex signal. Empty while casework holds nothing."""
+    from django.apps import apps
+
+    try:
+        colour = apps.get_model("casework", "ColourResult")
+        signal = apps.get_model("casework", "Signal")
+    except LookupError:
+        return set()
+    current = colour.objects.filter(is_current=True, colour_rank__gte=2)
+    active = signal.objects.filter(withdrawn_on__isnull=True, expires_on__gte=timezone.localdate())
+    links = PersonLink.objects.all() if among is None else PersonLink.objects.filter(linked_person_id__in=among)
+    members = HouseholdMember.objects.all() if among is None else HouseholdMember.objects.filter(linked_person_id__in=among)
+    hot = set(
+        links.filter(person__address_id__in=current.filter(address__isnull=False).values("address_id"))
+        .values_list("linked_person_id", flat=True)
+    )
+    hot |= set(
+        members.filter(household_id__in=current.filter(household__isnull=False).values("household_id"))
+        .values_list("linked_person_id", flat=True)
+    )
+    hot |= set(links.filter(person_id__in=active.values("person_id")).values_list("linked_person_id", flat=True))
+    return hot
 
 
 def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
@@ -285,6 +320,8 @@ class _DbIndex:
         persons = _persons_qs().filter(pk__in=ids)
         for rec in person_records(persons):
             self._feats[rec["unique_id"]] = F.record_features(rec)
+        # digests can collide, and a conditional rule keeps only some of its block: the batch's pairs exactly
+        ids = [pid for pid in ids if pid in self._feats and shares_block(feat, self._feats[pid], self.rules)]
         return np.asarray(ids, dtype=np.int64)
 
     def record(self, pid: int) -> dict:
@@ -303,30 +340,38 @@ def link_person(person: Person) -> PersonLink:
     rejected = {frozenset(k) for k, ok in decisions.items() if not ok}
     links = [s for s in result.links if frozenset((person.pk, s.other)) not in rejected]
     current = {pl.person_id: pl for pl in PersonLink.objects.filter(person_id__in=[s.other for s in links])}
+    links = [s for s in links if s.other in current]
+    own_bsn = person.bsn_hash or None
+    clusters = {current[s.other].linked_person_id for s in links}
+    members = _cluster_members(clusters)
+    levels = veto.veto_levels(params, cfg["veto_weight"]) if cfg.get("veto_weight") is not None else {}
+    comps = model_comparisons(params)
+
+    def bsns(c):
+        return {m["bsn_hash"] for m in members[c] if m["bsn_hash"]}
+
+    def fits(c):
+        if own_bsn and bsns(c) and own_bsn not in bsns(c):
+            return False
+        return not any(veto.conflicts(feat, m, comps, levels) for m in members[c] if not _same_bsn(feat, m))
+
+    def joinable(c1, c2):
+        if len(bsns(c1) | bsns(c2)) > 1:
+            return False
+        return not any(veto.conflicts(a, b, comps, levels) for a in members[c1] for b in members[c2] if not _same_bsn(a, b))
+
+    anchored = bool(own_bsn)  # a registration with a BSN is who its BSN says: never ambiguous
+    target, merges, ambiguous = choose_cluster(
+        links, lambda pid: current[pid].linked_person_id, fits, joinable, cfg.get("ambiguity_margin"), anchored
+    )
     with transaction.atomic():
-        target = None
-        merges = []
-        own_bsn = person.bsn_hash or None
-        for s in links:
-            pl = current.get(s.other)
-            if pl is None:
-                continue
-            lp_bsn = set(
-                Person.objects.filter(link__linked_person_id=pl.linked_person_id).exclude(bsn_hash="").values_list("bsn_hash", flat=True)
-            )
-            if own_bsn and lp_bsn and own_bsn not in lp_bsn:
-                continue
-            if target is None:
-                target, target_weight, target_bsn = pl.linked_person_id, s.weight, lp_bsn
-            elif pl.linked_person_id != target and len((target_bsn | lp_bsn) - {None}) <= 1:
-                merges.append(pl.linked_person_id)
         if target is None:
             lp = LinkedPerson.objects.create()
             method, weight = "single", None
         else:
             lp = LinkedPerson.objects.get(pk=target)
-            best = links[0]
-            same_bsn = own_bsn and Person.objects.filter(link__linked_person=lp, bsn_hash=own_bsn).exists()
+            best = next(s for s in links if current[s.other].linked_person_id == target)
+            same_bsn = own_bsn and own_bsn in bsns(target)
             method, weight = ("bsn", None) if same_bsn else ("model", best.weight)
             # the new record bridges clusters: the batch would join them too
             for other in merges:
@@ -334,17 +379,42 @@ def link_person(person: Person) -> PersonLink:
         pl, _ = PersonLink.objects.update_or_create(person=person, defaults={"linked_person": lp, "method": method, "match_weight": weight})
         BlockingKey.objects.filter(person=person).delete()
         BlockingKey.objects.bulk_create(_keys_for(person.pk, feat, params.rules, _secret()))
-        for s in result.review:
+        # links the cluster check did not follow (ambiguity, veto) are for the ketenregisseur too
+        joined = {target, *merges} if target is not None else set()
+        unresolved = [s for s in links if current[s.other].linked_person_id not in joined]
+        for s in list(result.review) + unresolved:
             a, b = sorted((person.pk, int(s.other)))
             other_pl = PersonLink.objects.filter(person_id=s.other).first()
             if other_pl and other_pl.linked_person_id == lp.pk:
                 continue
             contrib = [{"field": k, "label": lab, "weight": round(w, 3)} for k, (lab, w) in s.contributions.items()]
+            sides = {lp.pk} | ({other_pl.linked_person_id} if other_pl else set())
+            urgent = bool(_hot_linked_persons(sides))
             ReviewPair.objects.update_or_create(
                 person_a_id=a, person_b_id=b,
-                defaults={"match_weight": s.weight, "contributions": contrib, "prior_weight": params.prior_weight, "status": "open"},
+                defaults={
+                    "match_weight": s.weight, "contributions": contrib, "prior_weight": params.prior_weight, "status": "open",
+                    "priority": priority.tier(s.weight, cfg["link_threshold"], urgent, False),
+                    "boundary_distance": priority.boundary_distance(s.weight, cfg["link_threshold"]),
+                },
             )
     return pl
+
+
+def _same_bsn(a: dict, b: dict) -> bool:
+    return bool(a.get("bsn_hash")) and a.get("bsn_hash") == b.get("bsn_hash")
+
+
+def _cluster_members(linked_person_ids) -> dict:
+    """Features of every member of these linked persons (decrypted here, for the cluster check)."""
+    out = {c: [] for c in linked_person_ids}
+    if not out:
+        return out
+    persons = _persons_qs().filter(link__linked_person_id__in=list(out)).select_related("link")
+    by_id = {p.pk: p.link.linked_person_id for p in persons}
+    for rec in person_records(persons):
+        out[by_id[rec["unique_id"]]].append(F.record_features(rec))
+    return out
 
 
 def link_batch_persons(batch) -> int:
@@ -389,17 +459,19 @@ def recluster(person_ids: set[int]) -> None:
     rows = [F.record_features(r) for r in recs]
     matcher = Matcher(params, None, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
     pairs = []
-    keys = [{rule_key(f, r) for r in params.rules} - {None} for f in rows]
     for i in range(len(rows)):
         for j in range(i + 1, len(rows)):
-            if not (keys[i] & keys[j]) and not (rows[i]["bsn_hash"] and rows[i]["bsn_hash"] == rows[j]["bsn_hash"]):
+            if not shares_block(rows[i], rows[j], params.rules) and not (rows[i]["bsn_hash"] and rows[i]["bsn_hash"] == rows[j]["bsn_hash"]):
                 continue
             s = matcher.score(rows[i], rows[j])
             pairs.append({"unique_id_l": rows[i]["unique_id"], "unique_id_r": rows[j]["unique_id"], "match_weight": s.weight,
                           "bsn_hash_l": rows[i]["bsn_hash"], "bsn_hash_r": rows[j]["bsn_hash"]})
     pairs_df = pd.DataFrame(pairs, columns=["unique_id_l", "unique_id_r", "match_weight", "bsn_hash_l", "bsn_hash_r"])
     decisions = {k: v for k, v in active_decisions().items() if k[0] in members and k[1] in members}
-    labels = cluster_pairs(feats, pairs_df, cfg["link_threshold"], decisions)
+    labels = cluster_pairs(
+        feats, pairs_df, cfg["link_threshold"], decisions, params=params,
+        veto_weight=cfg.get("veto_weight"), ambiguity_margin=cfg.get("ambiguity_margin"),
+    )
     with transaction.atomic():
         _write_clusters(labels, pairs_df, cfg["link_threshold"])
         rebuild_households()

@@ -14,7 +14,7 @@ from zicht.access.rules import log_access, requires
 from zicht.access.scoping import get_visible_or_404, visible
 from zicht.registry.models import Person
 
-from . import services
+from . import priority, services
 from .models import LinkDecision, PersonLink, ReviewPair
 
 FIELD_ROWS = [
@@ -42,7 +42,10 @@ def review_queue(request):
         status = "open"
     qs = visible(request.user, ReviewPair, ReviewPair.objects.filter(status=status)).select_related("person_a__source", "person_b__source")
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
-    rows = [{"pair": rp, "name_a": _name(rp.person_a), "name_b": _name(rp.person_b)} for rp in page]
+    rows = [
+        {"pair": rp, "name_a": _name(rp.person_a), "name_b": _name(rp.person_b), "priority": priority.LABELS.get(rp.priority, "")}
+        for rp in page
+    ]
     log_access(request, action="view", record_type="linkage_queue", record_id=f"{status}:{page.number}")
     counts = {s: visible(request.user, ReviewPair, ReviewPair.objects.filter(status=s)).count() for s, _ in ReviewPair.STATUS}
     return render(

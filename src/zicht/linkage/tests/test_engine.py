@@ -138,3 +138,63 @@ def test_large_registry_trains_on_a_sample(data):
     assert linked.sum() > 100
     assert same_truth[linked].mean() > 0.9  # links made with the sample-trained model are mostly true
     assert lab.nunique() < len(feats)
+
+
+def test_incremental_equals_batch_with_cluster_check(data, params, batch):
+    """As above, with the cluster check on both sides: veto between members, ambiguity margin.
+
+    The batch over (rest + x) keeps vetoed records apart and leaves ambiguous records alone;
+    ``choose_cluster`` must give x the same cluster-mates from the rest's clusters.
+    """
+    from zicht.linkage import veto
+    from zicht.linkage.comparisons import model_comparisons
+    from zicht.linkage.matcher import choose_cluster
+
+    _, _, feats = data
+    cfg = config.load()
+    kw = {"params": params, "veto_weight": cfg["veto_weight"], "ambiguity_margin": cfg["ambiguity_margin"]}
+    levels, comps = veto.veto_levels(params, cfg["veto_weight"]), model_comparisons(params)
+    assert levels, "the shipped model has veto levels (a wholly different birth date, another gender)"
+    rng = np.random.default_rng(4)
+    held_pos = sorted(rng.choice(len(feats), size=60, replace=False).tolist())
+    held_ids = set(feats.iloc[held_pos]["unique_id"])
+    rest = feats[~feats["unique_id"].isin(held_ids)].reset_index(drop=True)
+    pairs = batch.pairs
+    rest_pairs = pairs[~pairs["unique_id_l"].isin(held_ids) & ~pairs["unique_id_r"].isin(held_ids)]
+    rest_labels = cluster_pairs(rest, rest_pairs, cfg["link_threshold"], {}, **kw)
+    index = ArrayIndex.build(rest, rest_labels.reindex(rest["unique_id"]).to_numpy(), params.rules)
+    matcher = Matcher(params, index, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
+    recs = rest.astype(object).where(rest.notna(), None).to_dict("records")
+    members: dict = {}
+    for rec, lab in zip(recs, rest_labels.reindex(rest["unique_id"]).to_numpy()):
+        members.setdefault(lab, []).append(rec)
+    checked = 0
+    for pos in held_pos:
+        rec = feats.iloc[pos].astype(object).where(feats.iloc[pos].notna(), None).to_dict()
+        x = rec["unique_id"]
+        sub = pd.concat([rest, feats.iloc[[pos]]], ignore_index=True)
+        sub_pairs = pairs[pairs["unique_id_l"].isin(sub["unique_id"]) & pairs["unique_id_r"].isin(sub["unique_id"])]
+        labels = cluster_pairs(sub, sub_pairs, cfg["link_threshold"], {}, **kw)
+        batch_mates = set(labels.index[labels == labels[x]]) - {x}
+
+        def bsns(c):
+            return {m["bsn_hash"] for m in members[c] if m["bsn_hash"]}
+
+        def fits(c):
+            if rec["bsn_hash"] and bsns(c) and rec["bsn_hash"] not in bsns(c):
+                return False
+            return not any(veto.conflicts(rec, m, comps, levels) for m in members[c] if not (rec["bsn_hash"] and rec["bsn_hash"] == m["bsn_hash"]))
+
+        def joinable(a, b):
+            return len(bsns(a) | bsns(b)) <= 1 and not any(
+                veto.conflicts(p, q, comps, levels) for p in members[a] for q in members[b] if not (p["bsn_hash"] and p["bsn_hash"] == q["bsn_hash"])
+            )
+
+        result = matcher.match(rec)
+        target, merges, _ = choose_cluster(result.links, index.cluster_of, fits, joinable, cfg["ambiguity_margin"], bool(rec["bsn_hash"]))
+        incremental_mates = set()
+        for c in ([target, *merges] if target is not None else []):
+            incremental_mates |= set(rest_labels.index[rest_labels == c])
+        assert incremental_mates == batch_mates, x
+        checked += bool(batch_mates)
+    assert checked > 20

@@ -64,6 +64,10 @@ def test_phonetic_keeps_different_names_apart(a, b):
         ("P. J.", "", "pj"),
         ("Anne-Marie", "anne", "am"),
         ("Zoë", "zoe", "z"),
+        ("van de Wouter", "wouter", "w"),  # "Molendam, van de, Wouter": the prefix is the surname's
+        ("de W.", "", "w"),
+        ("V. J.", "", "vj"),  # a one-letter V is an initial, not "v(an)"
+        ("Van", "van", "v"),  # a lone word stays a given name
         ("", "", ""),
         (None, "", ""),
     ],

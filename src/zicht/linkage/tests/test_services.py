@@ -25,7 +25,7 @@ PEOPLE = [
     ("p4", "Anna", "", "Jansen", "1982-07-01", "V", "A", "", 1, "slachtoffer"),
     ("p5", "Anna", "", "Janssen", "1982-07-01", "V", "B", "", 4, "slachtoffer"),  # moved, spelling
     ("p6", "Sem", "de", "Vries", "2015-05-05", "M", "A", "", 1, "kind"),
-    ("p7", "Pieter", "de", "Vries", "1980-03-12", "M", "A", "123456782", 5, "pleger"),  # other valid BSN!
+    ("p7", "Pieter", "de", "Vries", "1980-03-12", "M", "B", "123456782", 5, "pleger"),  # other valid BSN, elsewhere!
     ("p8", "Mohamed", "el", "Amrani", "1975-01-20", "M", "C", "", 6, "pleger"),
     ("p9", "Mohammed", "", "El Amrani", "", "M", "B", "", 7, "pleger"),  # no date, other address: review band
 ]
@@ -181,3 +181,36 @@ def test_link_command(capsys):
     call_command("link")
     out = capsys.readouterr().out
     assert "Koppelrun" in out and "personen" in out
+
+
+FAMILY = [
+    ("m", "Nicole", "", "Hammeberg", "1984-12-29", "V", "A", "", 1, "slachtoffer"),
+    ("d", "Lisa", "", "Hammeberg", "2012-05-01", "V", "A", "", 1, "kind"),
+    # an advies naming "Hammeberg" only, at the address: mother or daughter?
+    ("advies", "", "", "Hammeberg", "", "V", "A", "", 2, "slachtoffer"),
+    ("elsewhere", "Kees", "", "Bakker", "1950-02-02", "M", "C", "", 3, "pleger"),
+]
+
+
+def test_ambiguous_registration_is_linked_to_nobody_and_reviewed_first_at_a_red_address():
+    from django.utils import timezone
+
+    from zicht.casework.models import ColourResult
+    from zicht.linkage import priority
+
+    ps = make_registry(FAMILY)
+    services.run_batch()
+    assert cluster_of(ps["m"]) != cluster_of(ps["d"])  # their dates of birth veto one person
+    assert cluster_of(ps["advies"]) not in (cluster_of(ps["m"]), cluster_of(ps["d"]))  # no coin toss
+    queue = {frozenset((rp.person_a_id, rp.person_b_id)): rp for rp in ReviewPair.objects.filter(status="open")}
+    for other in ("m", "d"):
+        rp = queue[frozenset((ps["advies"].pk, ps[other].pk))]
+        assert rp.match_weight >= 0 and rp.priority == priority.CLUSTER_CHECK
+    # the address turns red: the same pairs now come first
+    ColourResult.objects.create(
+        subject_type="address", subject_key=f"address:{ps['m'].address_id}", address=ps["m"].address, colour="rood", colour_rank=3,
+        ruleset_version="test", ruleset_sha256="0" * 64, evaluated_at=timezone.now(),
+    )
+    services.run_batch()
+    ranks = list(ReviewPair.objects.filter(status="open").values_list("priority", flat=True))
+    assert ranks and ranks[0] == priority.URGENT and sorted(ranks, reverse=True) == ranks

@@ -58,8 +58,15 @@ def split_name(text: str) -> PersonName:
         trailing: list[str] = []
         while given_words and _is_prefix(given_words[-1]):
             trailing.insert(0, given_words.pop())
+        # 'Vries, de, Pieter' / 'VRIES, DE, P.': prefixes before the given names belong to the surname too.
+        before: list[str] = []
+        while len(given_words) > 1 and _is_prefix(given_words[0]):
+            before.append(given_words.pop(0))
         leading, core = _leading_prefix(surname_words)
-        tussenvoegsel = " ".join(trailing or leading)
+        if trailing and not given_words and not leading and len(surname_words) > 1:
+            # 'Pieter Vries, de': given name and surname before the comma, only the prefix after it
+            return _with_given(surname_words[:-1], " ".join(trailing), surname_words[-1])
+        tussenvoegsel = " ".join(trailing or before or leading)
         achternaam = " ".join(core if core else surname_words)
         return _with_given(given_words, tussenvoegsel, achternaam)
 

@@ -107,6 +107,11 @@ def test_free_address_unparseable(text):
         ("Jansen, Pieter", PersonName("Pieter", "P.", "", "Jansen")),
         ("P. de Vries", PersonName("", "P.", "de", "Vries")),
         ("Vries, P. de", PersonName("", "P.", "de", "Vries")),
+        ("Vries, de, Pieter", PersonName("Pieter", "P.", "de", "Vries")),  # linkage: tussenvoegsel moved after
+        ("OOSTGRAAF, TER, J.", PersonName("", "J.", "ter", "OOSTGRAAF")),
+        ("Klaverhoek, van de, Quinten", PersonName("Quinten", "Q.", "van de", "Klaverhoek")),
+        ("Pieter Vries, de", PersonName("Pieter", "P.", "de", "Vries")),  # fields 'voornaam' + 'Vries, de' joined
+        ("Vries, de", PersonName("", "", "de", "Vries")),
         ("Pieter van der Berg", PersonName("Pieter", "P.", "van der", "Berg")),
         ("Mohamed el Amrani", PersonName("Mohamed", "M.", "el", "Amrani")),
         ("El Amrani, Mohamed", PersonName("Mohamed", "M.", "el", "Amrani")),

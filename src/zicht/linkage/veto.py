@@ -1,0 +1,119 @@
+"""Records that cannot be one person, whatever chain of links lies between them (no Django).
+
+Why: clusters are connected components of links, and a weakly identified registration
+(a Veilig Thuis advies with only "Hammeberg", gender and address) links equally well to a
+mother and to her daughter. Each link is plausible on its own; together they would merge
+two people whose dates of birth or genders plainly differ. A pair *conflicts* when, on a
+comparison both records fill in, the pair sits at a level whose trained weight is at or
+below the veto weight (default −10: a thousand times likelier between different people).
+Clustering then keeps conflicting records apart by breaking the weakest link that would
+join them (``clustering.cluster``'s cannot-link pairs), in the batch and on arrival alike.
+
+Which levels veto is learned, not listed: with m estimated from equal-BSN pairs a wholly
+different birth date or another gender falls far below −10; a source whose dates are
+often mistyped (FEBRL) trains milder weights there and keeps them as ordinary evidence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# the feature that holds a comparison's value: a component whose records all share it (or
+# lack it) cannot hold a conflict on that comparison, so only the others need pairwise checks
+KEY_COLUMN = {"voornaam": "given1", "achternaam": "sn_core", "geboortedatum": "dob", "geslacht": "gender", "adres": "pc", "kenmerk": "xid"}
+
+
+def veto_levels(params, veto_weight: float) -> dict[str, set[int]]:
+    """Per comparison the levels (gammas ≥ 0) whose weight is at or below ``veto_weight``."""
+    out = {}
+    for name in params.comparisons:
+        gammas = {g for g, w in params.weights[name].items() if g >= 0 and w <= veto_weight}
+        if gammas:
+            out[name] = gammas
+    return out
+
+
+def conflicts(rec_a: dict, rec_b: dict, comparisons, levels: dict[str, set[int]]) -> bool:
+    """True when the two records disagree at a veto level of any comparison."""
+    for comp in comparisons:
+        gammas = levels.get(comp.name)
+        if gammas and comp.gamma(rec_a, rec_b) in gammas:
+            return True
+    return False
+
+
+def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, levels: dict[str, set[int]], max_component: int = 400) -> list[tuple[int, int]]:
+    """Row-position pairs (i < j) inside one cluster that conflict.
+
+    Only clusters with two or more distinct values in a vetoing comparison's key column
+    are checked (most clusters hold one date of birth and one gender). Of a cluster larger
+    than ``max_component`` (a pathological chain) only the first ``max_component`` records
+    are checked, which bounds the work at a few tens of thousands of pair checks.
+    """
+    comps = [c for c in comparisons if c.name in levels and KEY_COLUMN.get(c.name) in feats.columns]
+    if not comps or len(feats) == 0:
+        return []
+    labels = np.asarray(labels)
+    suspect = np.zeros(len(feats), dtype=bool)
+    _, label_codes, sizes = np.unique(labels, return_inverse=True, return_counts=True)
+    for comp in comps:
+        col = feats[KEY_COLUMN[comp.name]]
+        codes = col.cat.codes.to_numpy() if isinstance(col.dtype, pd.CategoricalDtype) else pd.factorize(col, use_na_sentinel=True)[0]
+        has = codes >= 0
+        # clusters with two or more distinct values: distinct (cluster, value) pairs counted per cluster
+        key = np.unique(label_codes[has].astype(np.int64) * (int(codes.max()) + 1) + codes[has])
+        per_cluster = np.bincount(key // (int(codes.max()) + 1), minlength=len(sizes))
+        suspect |= per_cluster[label_codes] > 1
+    suspect &= sizes[label_codes] > 1
+    rows = np.nonzero(suspect)[0]
+    if len(rows) == 0:
+        return []
+    cols = sorted({c for comp in comps for c in comp.columns if c in feats.columns} | {"bsn_hash"})
+    sub = feats.iloc[rows][[c for c in cols if c in feats.columns]].astype(object)
+    recs = sub.where(sub.notna(), None).to_dict("records")
+    groups: dict = {}
+    for k, lab in enumerate(labels[rows]):
+        groups.setdefault(lab, []).append(k)
+    out = []
+    for members in groups.values():
+        if len(members) > max_component:
+            members = members[:max_component]
+        for x in range(len(members)):
+            a = recs[members[x]]
+            for y in range(x + 1, len(members)):
+                b = recs[members[y]]
+                if a.get("bsn_hash") and a.get("bsn_hash") == b.get("bsn_hash"):
+                    continue  # the same BSN is the same person, whatever else differs
+                if conflicts(a, b, comps, levels):
+                    out.append((int(rows[members[x]]), int(rows[members[y]])))
+    return out
+
+
+def ambiguous(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray, margin: float, identified=None) -> np.ndarray:
+    """Records whose model links reach another cluster nearly as strongly as their own.
+
+    After conflicts are kept apart, a record can still hold links into two clusters (the
+    mother's and the daughter's). When its best link into another cluster is within
+    ``margin`` of its best link into its own, the data cannot say which person it is, and
+    the earlier tie-break would be a coin toss; such records are returned for linking to
+    neither. A record with a BSN (``identified``, a boolean per node) is who its BSN says, and
+    links of infinite weight (equal BSN, accepted decisions) anchor a record: neither is
+    ever second-guessed.
+    """
+    labels = np.asarray(labels)
+    left, right, weight = np.asarray(left), np.asarray(right), np.asarray(weight, dtype=float)
+    if len(left) == 0:
+        return np.zeros(0, dtype=np.int64)
+    node = np.concatenate([left, right])
+    other = np.concatenate([right, left])
+    w = np.concatenate([weight, weight])
+    frame = pd.DataFrame({"node": node, "lab": labels[other], "own": labels[other] == labels[node], "w": w})
+    anchored = frame.loc[np.isinf(frame["w"]), "node"].unique()
+    if identified is not None:
+        anchored = np.union1d(anchored, np.nonzero(np.asarray(identified, dtype=bool))[0])
+    frame = frame[np.isfinite(frame["w"]) & ~frame["node"].isin(anchored)]
+    own = frame[frame["own"]].groupby("node")["w"].max()
+    away = frame[~frame["own"]].groupby("node")["w"].max()
+    both = pd.concat([own.rename("own"), away.rename("away")], axis=1, join="inner")
+    return both.index[both["away"] >= both["own"] - margin].to_numpy(dtype=np.int64)
