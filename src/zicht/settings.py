@@ -98,7 +98,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "zicht.core.middleware.SessionIdleTimeoutMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware with the verified device cached per worker (no query per request).
+    "zicht.core.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -173,7 +174,9 @@ LOGOUT_REDIRECT_URL = "access:login"
 AUTHENTICATION_BACKENDS = [
     # Lockout check first (django-axes); skips programmatic calls without a request.
     "zicht.access.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend; loads user + profile + organisation in one query and keeps it per worker
+    # (zicht.access.backends, ZICHT_USER_SNAPSHOT_SECONDS).
+    "zicht.access.backends.PasswordBackend",
 ]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -183,6 +186,29 @@ SESSION_COOKIE_AGE = int(os.environ.get("ZICHT_SESSION_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = int(os.environ.get("ZICHT_SESSION_REFRESH_SECONDS", "60"))
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# One cache shared by every worker process on the host (sessions, non-personal page fragments,
+# aggregate counts). It must be shared: with a per-process cache a logout or a stated purpose
+# in one worker would stay unknown to the others, and an import or recolour (often another
+# process) could not invalidate what the web workers hold. Several web hosts need a network
+# cache: set ZICHT_REDIS_URL (requires the redis package). Tests use a per-process cache.
+if os.environ.get("ZICHT_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["ZICHT_REDIS_URL"]}}
+elif "pytest" in sys.modules:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zicht-tests"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("ZICHT_CACHE_DIR", str(DATA_DIR / "cache")),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+# Seconds a web worker reuses a signed-in user + profile snapshot (zicht.access.backends); any
+# save of the account, profile, organisation or 2FA device ends it at once. 0 = a query per
+# request (the test suite: its rolled-back ids repeat between tests).
+USER_SNAPSHOT_SECONDS = int(os.environ.get("ZICHT_USER_SNAPSHOT_SECONDS", "0" if "pytest" in sys.modules else "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_COOKIES = env_bool("ZICHT_SECURE_COOKIES", not DEMO)
 SESSION_COOKIE_SECURE = SECURE_COOKIES

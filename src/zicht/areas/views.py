@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from zicht.access import roles
-from zicht.access.rules import requires
+from zicht.access.rules import requires, user_role
 from zicht.geo.cbs import INDICATORS
 from zicht.geo.models import Gemeente, Kerncijfer, Wijk
 
@@ -125,28 +125,34 @@ def _cbs_map_cells(gemeente: Gemeente, indicator: str) -> tuple[dict, int | None
     return {c: cbs_cell(v, unit, f"CBS {year}") for c, v in qs.filter(jaar=year).values_list("area_code", "value")}, year
 
 
-# Page bodies hold only controlled aggregates, so one cached copy serves every user; 0 disables.
+# Page bodies hold only controlled aggregates (no user data, no CSRF token), so one cached copy
+# serves every user of a role; 0 disables. The cache is the shared one (settings.CACHES): one
+# worker computes a page, the others reuse it.
 FRAGMENT_SECONDS = int(os.environ.get("ZICHT_AREAS_FRAGMENT_SECONDS", "300"))
 
 
-def _fragment(parts: tuple, build) -> str:
-    """A user-independent page body, cached per data version (no CSRF token or user data inside)."""
-    raw = repr((*parts, default_policy(), data_version()))
+def _fragment(request, parts: tuple, build):
+    """A user-independent page part, cached per role and data version.
+
+    The role is part of the key although both roles see the same aggregates today: a page that
+    ever shows a role more must never be served from another role's copy.
+    """
+    raw = repr((*parts, user_role(request.user), default_policy(), data_version()))
     key = f"areas:{parts[0]}:" + hashlib.sha256(raw.encode()).hexdigest()
-    html = cache.get(key) if FRAGMENT_SECONDS else None
-    if html is None:
-        html = build()
+    value = cache.get(key) if FRAGMENT_SECONDS else None
+    if value is None:
+        value = build()
         if FRAGMENT_SECONDS:
-            cache.set(key, html, FRAGMENT_SECONDS)
-    return mark_safe(html)
+            cache.set(key, value, FRAGMENT_SECONDS)
+    return value
 
 
 @requires(*AREA_ROLES)
 def gemeente(request):
     gm = _gemeente_for(request)
     year = _year(request)
-    body = _fragment(("gemeente", gm.code, year), lambda: render_to_string("areas/_gemeente_body.html", _gemeente_context(gm, year)))
-    return render(request, "areas/gemeente.html", {"gemeente": gm, "body": body})
+    body = _fragment(request, ("gemeente", gm.code, year), lambda: render_to_string("areas/_gemeente_body.html", _gemeente_context(gm, year)))
+    return render(request, "areas/gemeente.html", {"gemeente": gm, "body": mark_safe(body)})
 
 
 def _gemeente_context(gm, year):
@@ -188,11 +194,16 @@ def wijk(request, code: str):
     code = code.upper()
     if not re.fullmatch(r"WK\d{6}", code):
         raise Http404("Onbekende wijkcode")
-    wk = get_object_or_404(Wijk.objects.select_related("gemeente").defer("geometry", "gemeente__geometry"), code=code)
     year = _year(request)
     scope = "gemeente" if request.GET.get("vergelijk") == "gemeente" else "nl"
-    body = _fragment(("wijk", code, year, scope), lambda: render_to_string("areas/_wijk_body.html", _wijk_context(wk, year, scope)))
-    return render(request, "areas/wijk.html", {"wijk": wk, "body": body})
+
+    def build() -> dict:
+        wk = get_object_or_404(Wijk.objects.select_related("gemeente").defer("geometry", "gemeente__geometry"), code=code)
+        return {"naam": wk.naam, "body": render_to_string("areas/_wijk_body.html", _wijk_context(wk, year, scope))}
+
+    # The wijk's name travels with its body: a cached page needs no query of its own.
+    page = _fragment(request, ("wijk", code, year, scope), build)
+    return render(request, "areas/wijk.html", {"wijk": {"naam": page["naam"]}, "body": mark_safe(page["body"])})
 
 
 def _wijk_context(wk, year, scope):

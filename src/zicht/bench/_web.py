@@ -56,6 +56,32 @@ def env_for(url: str, data_dir: Path) -> dict:
     return env
 
 
+def default_workers() -> int:
+    """Two sync workers per core: one computes while the other waits on PostgreSQL (docs/benchmarks.md)."""
+    return 2 * (os.cpu_count() or 1)
+
+
+def gunicorn_command(port: int, workers: int, *extra: str) -> list[str]:
+    """The web server as we advise it for production (behind a TLS proxy): sync workers, no
+    request logging at this level, a backlog that absorbs a burst of 20+ connections."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    return [str(gunicorn), "zicht.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning", "--backlog", "256", *extra]
+
+
+def server_settings(env: dict, workers: int) -> dict:
+    """What the measured server ran with, so a figure can be compared with a production setup."""
+    return {
+        "gunicorn": f"{workers} sync workers",
+        "DEBUG": env.get("ZICHT_DEBUG", "0").strip().lower() in ("1", "true", "yes", "on"),
+        "CONN_MAX_AGE_s": int(env.get("ZICHT_CONN_MAX_AGE", "60")),
+        "cache": "redis" if env.get("ZICHT_REDIS_URL") else "file cache shared by the workers (ZICHT_DATA_DIR/cache)",
+        "sessions": "cached_db",
+        "user_snapshot_s": int(env.get("ZICHT_USER_SNAPSHOT_SECONDS", "60")),
+        "static": "whitenoise",
+    }
+
+
 def run_zicht(env, *args, capture=False):
     exe = Path(sys.executable).with_name("zicht")
     return subprocess.run([str(exe), *args], env=env, check=True, text=True, capture_output=capture)

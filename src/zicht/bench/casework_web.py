@@ -21,7 +21,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from zicht.bench._web import Cluster, copy_rows, env_for, frame_for, free_port, run_threads, run_wrk, run_zicht, wait_for_port
+from zicht.bench._web import (Cluster, copy_rows, default_workers, env_for, frame_for, free_port, gunicorn_command, run_threads, run_wrk,
+                              run_zicht, server_settings, wait_for_port)
 
 VOORNAMEN = ["Sanne", "Mark", "Noah", "Emma", "Daan", "Julia", "Mohamed", "Fatima", "Lucas", "Sophie", "Bram", "Elif"]
 ACHTERNAMEN = [("", "Jansen"), ("de", "Vries"), ("van der", "Berg"), ("", "Bakker"), ("el", "Amrani"), ("", "Yilmaz"), ("van", "Dijk")]
@@ -35,7 +36,7 @@ def add_arguments(parser):
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=20, help="concurrent connections")
     parser.add_argument("--duration", type=int, default=30, help="seconds per page")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn sync workers (default: 2 per core)")
     parser.add_argument("--port", type=int, default=54339, help="PostgreSQL port (the web server takes a free port)")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running and print its URL")
 
@@ -126,26 +127,34 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
 # --- session for the load generator ------------------------------------------------------------
 
 SESSION_SCRIPT = r"""
-import json, sys, django
+import html, importlib, json, re, sys, django
 django.setup()
+from django.conf import settings
 from django.test import Client
 from zicht.access import roles
-from zicht.access.purpose import store_reason
 from zicht.core.testing import make_user
 from zicht.casework.models import ColourResult
-from django.contrib.sessions.backends.db import SessionStore
 from zicht.geo.models import Gemeente
+SessionStore = importlib.import_module(settings.SESSION_ENGINE).SessionStore  # the engine the server reads (cache first)
 user = make_user(roles.KETENREGISSEUR, username="bench-regie", gemeente=Gemeente.objects.get(pk="GM0855"))
 ids = list(ColourResult.objects.filter(is_current=True, subject_type="address", colour__in=["rood", "oranje"]).order_by("?").values_list("address_id", flat=True)[:300])
 cookies = []
-for _ in range(int(sys.argv[1])):  # one session per connection: sessions are saved on every request
+for _ in range(int(sys.argv[1])):  # one session per connection, as 20 people would have
     client = Client()
     client.force_login(user)
     session = SessionStore(session_key=client.cookies["sessionid"].value)
     session["zicht_purposes"] = {**session.get("zicht_purposes", {}), **{f"address:{pk}": "Voorbereiding casusoverleg" for pk in ids}}
     session.save()
     cookies.append(client.cookies["sessionid"].value)
-print(json.dumps({"cookies": cookies, "ids": ids}))
+# Deeper pages of the colour list: follow the keyset "Volgende" links as a user would.
+pages, path = [], "/casus/?kleur=rood"
+for _ in range(6):
+    found = re.search(r'href="\?([^"]*)" rel="next"', client.get(path).content.decode())
+    if not found:
+        break
+    path = "/casus/?" + html.unescape(found.group(1))
+    pages.append(path)
+print(json.dumps({"cookies": cookies, "ids": ids, "rood_pages": pages}))
 """
 
 
@@ -169,9 +178,8 @@ def run(options) -> dict:
         subprocess.run([str(cluster.bin / "psql"), cluster.url.replace("postgres://", "postgresql://"), "-q", "-c", "ANALYZE"], check=True, env=env)
         session = json.loads(subprocess.run([sys.executable, "-c", SESSION_SCRIPT, str(options["clients"])], env=env, check=True, text=True, capture_output=True).stdout.strip().splitlines()[-1])
         port = free_port()
-        gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(
-            [str(gunicorn), "zicht.wsgi:application", "-w", str(options["workers"]), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "256"],
+            gunicorn_command(port, options["workers"]),
             env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"), start_new_session=True,
         )
         wait_for_port(port)
@@ -181,10 +189,9 @@ def run(options) -> dict:
             "colour_list": [
                 f"/casus/?{q}" for q in (
                     ["", "kleur=rood", "kleur=oranje", "periode=3", "aard=kindermishandeling", "kleur=rood&periode=12"]
-                    + [f"wijk=WK0855{w:02d}" for w in range(10)] + [f"kleur=rood&page={p}" for p in range(2, 8)]
-                    + [f"wijk=WK0855{w:02d}&kleur=geel" for w in range(10)]
+                    + [f"wijk=WK0855{w:02d}" for w in range(10)] + [f"wijk=WK0855{w:02d}&kleur=geel" for w in range(10)]
                 )
-            ],
+            ] + session["rood_pages"],  # pages 2–7 of the red list (keyset links)
         }
         for name, paths in pages.items():
             rng.shuffle(paths)
@@ -197,6 +204,7 @@ def run(options) -> dict:
                 result[name] = run_threads(port, paths, session["cookies"], options["clients"], options["duration"])
         result["clients"] = options["clients"]
         result["gunicorn_workers"] = options["workers"]
+        result["server"] = server_settings(env, options["workers"])
         result["duration_s_per_page"] = options["duration"]
         if options.get("keep"):
             result["database_url"] = cluster.url

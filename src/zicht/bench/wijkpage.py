@@ -1,6 +1,6 @@
 """Wijk page p50/p95 with N reports on PostgreSQL and 20 concurrent clients.
 
-``zicht bench wijkpage [--reports 1000000] [--clients 20] [--duration 30] [--workers 3]`` starts a
+``zicht bench wijkpage [--reports 1000000] [--clients 20] [--duration 30] [--workers 2×cores]`` starts a
 throw-away PostgreSQL cluster under /tmp (the helpers of ``zicht.bench.casework_web``), migrates,
 loads Tilburg's real geography (``zicht load-geo --gemeente GM0855``) and N synthetic reports
 with COPY (not timed), starts gunicorn on loopback, warms every worker (the first request per
@@ -25,7 +25,8 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-from zicht.bench._web import Cluster, copy_rows, env_for, frame_for, free_port, run_threads, run_wrk, run_zicht, wait_for_port
+from zicht.bench._web import (Cluster, copy_rows, default_workers, env_for, frame_for, free_port, gunicorn_command, run_threads, run_wrk,
+                              run_zicht, server_settings, wait_for_port)
 
 AARDEN = ["kindermishandeling", "ex_partnergeweld", "geweld_tegen_ouders", "ouderenmishandeling", "hg_overig"]
 AARDEN_P = [0.56, 0.31, 0.07, 0.02, 0.04]
@@ -51,7 +52,7 @@ def add_arguments(parser):
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=int, default=30, help="seconds per measured run")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn sync workers (default: 2 per core)")
     parser.add_argument("--port", type=int, default=54341, help="PostgreSQL port")
     parser.add_argument("--keep", action="store_true")
 
@@ -151,12 +152,10 @@ def run(options) -> dict:
                                             text=True, capture_output=True).stdout.strip().splitlines()[-1])
         paths = [f"/gebied/wijk/{code}/" for code in session["wijken"]]
         random.Random(1).shuffle(paths)
-        gunicorn = Path(sys.executable).with_name("gunicorn")
         for label, fragment_seconds in (("with_fragment_cache", "300"), ("without_fragment_cache", "0")):
             port = free_port()
             server = subprocess.Popen(
-                [str(gunicorn), "zicht.wsgi:application", "-w", str(options["workers"]), "-b", f"127.0.0.1:{port}",
-                 "--log-level", "warning", "--backlog", "256", "--timeout", "600"],
+                gunicorn_command(port, options["workers"], "--timeout", "600"),
                 env={**env, "ZICHT_AREAS_FRAGMENT_SECONDS": fragment_seconds}, stdout=subprocess.DEVNULL,
                 stderr=open(work / f"gunicorn-{label}.log", "w"), start_new_session=True,
             )
@@ -167,7 +166,7 @@ def run(options) -> dict:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
             servers.remove(server)
-        result.update(clients=options["clients"], gunicorn_workers=options["workers"], pages=len(paths),
+        result.update(clients=options["clients"], gunicorn_workers=options["workers"], server=server_settings(env, options["workers"]), pages=len(paths),
                       duration_s_per_run=options["duration"])
     finally:
         for server in servers:

@@ -55,8 +55,9 @@ class ColourResult(models.Model):
             models.UniqueConstraint(fields=["subject_key"], condition=Q(is_current=True), name="colour_one_current_per_subject"),
         ]
         indexes = [
-            models.Index(fields=["is_current", "subject_type", "colour_rank", "last_report_date"], name="colour_list_idx"),
-            models.Index(fields=["is_current", "subject_type", "wijk", "colour_rank", "last_report_date"], name="colour_wijk_idx"),
+            # (… colour_rank, last_report_date, id) backwards is the colour list's order: no sort, keyset pages.
+            models.Index(fields=["is_current", "subject_type", "colour_rank", "last_report_date", "id"], name="colour_list_idx"),
+            models.Index(fields=["is_current", "subject_type", "wijk", "colour_rank", "last_report_date", "id"], name="colour_wijk_idx"),
             models.Index(fields=["subject_key", "evaluated_at"], name="colour_history_idx"),
         ]
 

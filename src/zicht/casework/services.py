@@ -206,6 +206,11 @@ def recolour(subject_type: str, ids, ruleset: RuleSet | None = None, today: date
         stats["changed"] += len(new_rows)
         stats["unchanged"] += len(unchanged)
         stats["work_items"] += len(items)
+    if stats["changed"] or stats["work_items"]:
+        from .caching import invalidate
+
+        invalidate()  # cached counts per colour and wijk choices; again once the outer transaction commits
+        transaction.on_commit(invalidate)
     return stats
 
 

@@ -10,16 +10,21 @@ shows personal data writes to the access log.
 from __future__ import annotations
 
 import csv
+import html
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, F, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from zicht.access.purpose import REASONS, with_purpose
@@ -29,20 +34,25 @@ from zicht.access.rules import log_access, requires, user_organisation
 from zicht.access.scoping import get_visible_or_404, scope_for, visible, visible_households, visible_linked_persons
 from zicht.geo.models import Wijk
 from zicht.linkage.models import Household, HouseholdMember, PersonLink
-from zicht.registry.models import Address, Report
+from zicht.registry.models import Address, Report, ReportParty
 
-from . import forms as f
+from . import caching, forms as f
 from .domain import meldcode as mc
 from .domain.colour import COLOUR_LABELS, RANK
 from .domain.stacking import is_active, SignalFact
 from .domain.worklists import KINDS as WORK_KINDS
 from .models import ColourResult, Hulptraject, MeldcodeCase, Signal, SignalMatch, WorklistItem, subject_key
 from .rulesets import all_rulesets, current_ruleset, stacking_rules
-from .services import current_result, household_report_ids, recolour
+from .services import household_report_ids, recolour
 from .signals import counterpart_contacts, register_signal, withdraw_signal
 from .workflow import answer_case
 
 PAGE_SIZE = 50
+
+
+class WijkChoice(NamedTuple):
+    code: str
+    naam: str
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -65,10 +75,7 @@ def birth_date(person) -> date | None:
 
 
 def age(person, today: date) -> int | None:
-    born = birth_date(person)
-    if born is None:
-        return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age_from(person.geboortedatum, today)
 
 
 def _page(request) -> int:
@@ -86,12 +93,16 @@ def _own_org(request):
 
 
 def _wijken(gemeenten: tuple[str, ...]):
-    """Wijken of the user's region that have a colour result (cached: a DISTINCT over all results)."""
-    codes = cache.get("casework:wijk_codes")
-    if codes is None:
-        codes = list(ColourResult.objects.filter(is_current=True, wijk__isnull=False).values_list("wijk_id", flat=True).distinct())
-        cache.set("casework:wijk_codes", codes, 300)
-    return list(Wijk.objects.filter(code__in=codes, gemeente_id__in=gemeenten).order_by("naam"))
+    """Wijken of the user's region that have a colour result, as (code, naam) pairs.
+
+    A DISTINCT over all current results: cached in the shared cache per region and casework
+    version (not personal: area names only).
+    """
+    def build():
+        codes = ColourResult.objects.filter(is_current=True, wijk__isnull=False).values_list("wijk_id", flat=True).distinct()
+        return [WijkChoice(c, n) for c, n in Wijk.objects.filter(code__in=codes, gemeente_id__in=gemeenten).order_by("naam").values_list("code", "naam")]
+
+    return caching.get_or_build(("wijken", ",".join(gemeenten)), build)
 
 
 # --- colour list -----------------------------------------------------------------------------
@@ -117,15 +128,75 @@ def _filtered_results(data: dict, codes: tuple[str, ...]):
 
 
 def _colour_counts(data: dict, codes: tuple[str, ...]) -> dict:
-    """Counts per colour for the filter without the colour itself, cached briefly (a big GROUP BY)."""
+    """Counts per colour for the filter without the colour itself: a big GROUP BY, so cached
+    (shared, per region and filter) until the next recolour changes something."""
     base = {k: v for k, v in data.items() if k != "kleur" and v}
-    key = "casework:counts:" + ",".join(codes) + ":" + "&".join(f"{k}={v}" for k, v in sorted(base.items()))
-    counts = cache.get(key)
-    if counts is None:
+
+    def build():
         _, qs = _filtered_results(base, codes)
-        counts = {row["colour"]: row["n"] for row in qs.values("colour").annotate(n=Count("id")).order_by()}
-        cache.set(key, counts, 60)
-    return counts
+        return {row["colour"]: row["n"] for row in qs.values("colour").annotate(n=Count("id")).order_by()}
+
+    return caching.get_or_build(("counts", ",".join(codes), "&".join(f"{k}={v}" for k, v in sorted(base.items()))), build)
+
+
+# Keyset pagination: the list is ordered by (colour_rank, last_report_date with the undated
+# first, id), all descending, which is exactly a backward scan of colour_list_idx /
+# colour_wijk_idx: PostgreSQL reads 51 index entries and stops, with no sort. The "Volgende"
+# link carries the last row's key, so page 100 costs what page 1 costs (no OFFSET).
+LIST_ORDER = ("-colour_rank", F("last_report_date").desc(nulls_first=True), "-id")
+
+
+def parse_cursor(value: str | None) -> tuple[int, date | None, int] | None:
+    """'rank.yyyy-mm-dd.id' (date empty for an undated result); None when absent or malformed."""
+    try:
+        rank, day, pk = (value or "").split(".")
+        return int(rank), (date.fromisoformat(day) if day else None), int(pk)
+    except ValueError:
+        return None
+
+
+def cursor_of(rank: int, day: date | None, pk: int) -> str:
+    return f"{rank}.{day.isoformat() if day else ''}.{pk}"
+
+
+def _after(qs, cursor: tuple[int, date | None, int]):
+    """Rows after the cursor in LIST_ORDER."""
+    rank, day, pk = cursor
+    if day is not None:
+        # A row comparison is an index condition: the scan starts at the cursor. Undated rows
+        # sort before dated ones of their rank, and a NULL only matters once the ranks are equal,
+        # so they are correctly left out here.
+        table = connection.ops.quote_name(ColourResult._meta.db_table)
+        columns = ", ".join(f"{table}.{connection.ops.quote_name(c)}" for c in ("colour_rank", "last_report_date", "id"))
+        return qs.filter(RawSQL(f"({columns}) < (%s, %s, %s)", (rank, day, pk), output_field=BooleanField()))
+    # Within the undated rows of a rank (rare: a subject whose reports were all removed).
+    same_rank = Q(last_report_date__isnull=False) | Q(last_report_date__isnull=True, id__lt=pk)
+    return qs.filter(Q(colour_rank__lt=rank) | (Q(colour_rank=rank) & same_rank), colour_rank__lte=rank)
+
+
+def _e(value) -> str:
+    """HTML-escape a cell (quotes included); the stdlib escape, without Django's lazy-string checks."""
+    return html.escape(str(value))
+
+
+def _list_rows_html(rows: list[dict]) -> str:
+    """The list's 50 table rows, every value escaped (the template engine costs more per cell)."""
+    return mark_safe("".join(
+        f'<tr><td><a href="{_e(r["url"])}">{_e(r["label"])}</a></td><td>{_e(r["buurt"])}</td>'
+        f'<td><span class="badge badge--{_e(r["colour"])}">{_e(r["colour"].capitalize())}</span></td><td>{_e(r["reason"])}</td>'
+        f'<td class="num">{_e(r["events"])}</td><td>{_e(r["last"])}</td></tr>\n'
+        for r in rows
+    ))
+
+
+def _options_html(choices, value: str) -> str:
+    return mark_safe("".join(
+        f'<option value="{_e(v)}"{" selected" if str(v) == value else ""}>{_e(text)}</option>' for v, text in choices
+    ))
+
+
+LIST_COLUMNS = ("id", "address_id", "household_id", "buurt__naam", "colour", "colour_rank", "events", "last_report_date",
+                "address__straat", "address__huisnummer", "address__toevoeging", "address__postcode", "address__woonplaats")
 
 
 @requires(KETENREGISSEUR, personal_data=True)
@@ -134,35 +205,33 @@ def colour_list(request):
     form = f.ColourFilterForm(request.GET or None, wijken=_wijken(codes))
     data = form.cleaned_data if form.is_valid() else {}
     subject, qs = _filtered_results(data, codes)
-    page = _page(request)
-    related = ["address", "buurt"] if subject == "address" else ["household", "buurt"]
-    rows = list(
-        qs.select_related(*related)
-        .only(
-            "id", "subject_type", "address__id", "address__straat", "address__huisnummer", "address__toevoeging",
-            "address__postcode", "address__woonplaats", "household_id", "buurt__naam", "colour", "reasons",
-            "events", "reports", "last_report_date", "ruleset_version",
-        )
-        .order_by("-colour_rank", "-last_report_date", "id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
-    )
-    has_next = len(rows) > PAGE_SIZE
+    cursor = parse_cursor(request.GET.get("na"))
+    page = 1
+    if cursor:
+        qs, page = _after(qs, cursor), max(2, _page(request))  # the page number only labels the caption
+    found = list(qs.order_by(*LIST_ORDER).values(*LIST_COLUMNS, reason=KT("reasons__0__text"))[: PAGE_SIZE + 1])
+    has_next = len(found) > PAGE_SIZE
+    found = found[:PAGE_SIZE]
     address_url, household_url = reverse("casework:address", args=[0])[:-2], reverse("casework:household", args=[0])[:-2]
     rows = [
         {
-            "url": f"{address_url}{r.address_id}/" if r.address_id else f"{household_url}{r.household_id}/",
-            "label": str(r.address) if r.address_id else f"Huishouden #{r.household_id}",
-            "buurt": r.buurt.naam if r.buurt_id else "onbekend",
-            "colour": r.colour,
-            "reason": r.reasons[0]["text"] if r.reasons else "",
-            "events": r.events,
-            "last": r.last_report_date,
+            "url": f"{address_url}{r['address_id']}/" if r["address_id"] else f"{household_url}{r['household_id']}/",
+            "label": _address_label(r) if r["address_id"] else f"Huishouden #{r['household_id']}",
+            "buurt": r["buurt__naam"] or "onbekend",
+            "colour": r["colour"],
+            "reason": r["reason"] or "",
+            "events": r["events"],
+            "last": _date_text(r["last_report_date"]) or "—",
         }
-        for r in rows[:PAGE_SIZE]
+        for r in found
     ]
     counts = _colour_counts(data, codes)
-    log_access(request, action="view", record_type="colour_list", record_id=f"{subject}:p{page}", reason="Overzicht adressen en huishoudens per kleur")
+    log_access(request, action="view", record_type="colour_list", record_id=f"{subject}:p{page}:{request.GET.get('na', '')}"[:80],
+               reason="Overzicht adressen en huishoudens per kleur")
     query = request.GET.copy()
-    query.pop("page", None)
+    for param in ("page", "na"):
+        query.pop(param, None)
+    last = found[-1] if found else None
     return render(
         request,
         "casework/colour_list.html",
@@ -172,11 +241,14 @@ def colour_list(request):
             "subject": subject,
             "page": page,
             "has_next": has_next,
+            "next_cursor": cursor_of(last["colour_rank"], last["last_report_date"], last["id"]) if last else "",
             "query": query.urlencode(),
             "counts": [(c, COLOUR_LABELS[c], counts.get(c, 0)) for c in ("rood", "oranje", "geel", "groen")],
             # plain selects: Django's widget templates cost more than the whole result table
+            "rows_html": _list_rows_html(rows),
             "filters": [
-                {"name": name, "label": field.label, "choices": field.choices, "value": str(data.get(name) or "")}
+                {"name": name, "label": field.label, "value": str(data.get(name) or ""),
+                 "options": _options_html(field.choices, str(data.get(name) or ""))}
                 for name, field in form.fields.items()
             ],
             "export_reasons": REASONS,
@@ -239,42 +311,101 @@ def _persons_for_results(results) -> dict[str, list]:
 
 
 # --- address and household pages ----------------------------------------------------------------
+#
+# One page view reads the address (scope-checked), its colour history (the current result
+# among it), every report with its parties, persons and links in one joined query, and the
+# small lists (households, open work items, help, signals): about ten queries whatever the
+# number of reports. Rows are turned into ready-made strings here, so the template only
+# prints them.
 
-def _features_text(report) -> str:
-    parts = list(report.vormen or [])
-    parts += [label for flag, label in ((report.letsel, "letsel"), (report.wapen, "wapen"), (report.huisverbod, "huisverbod"), (report.kinderen_aanwezig, "kinderen aanwezig")) if flag]
+REPORT_COLUMNS = ("id", "datum", "kind", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
+                  "source__naam", "address_id")
+PARTY_COLUMNS = ("parties__id", "parties__rol", "parties__person_id", "parties__person__voornamen", "parties__person__tussenvoegsel",
+                 "parties__person__achternaam", "parties__person__geboortedatum", "parties__person__link__linked_person_id")
+ADDRESS_COLUMNS = ("address__straat", "address__huisnummer", "address__toevoeging", "address__postcode", "address__woonplaats")
+
+
+def _labels(model, field: str) -> dict:
+    return {k: str(v) for k, v in model._meta.get_field(field).flatchoices}
+
+
+def _date_text(value) -> str:
+    return value.strftime("%d-%m-%Y") if value else ""
+
+
+def _datetime_text(value) -> str:
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else ""
+
+
+def age_from(geboortedatum: str | None, today: date) -> int | None:
+    try:
+        born = date.fromisoformat(geboortedatum) if geboortedatum else None
+    except ValueError:
+        return None
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _report_rows(qs, with_address: bool = False) -> list[dict]:
+    """Reports with their parties (persons, links) from one LEFT-joined query, newest first."""
+    columns = REPORT_COLUMNS + PARTY_COLUMNS + (ADDRESS_COLUMNS if with_address else ())
+    reports: dict[int, dict] = {}
+    for row in qs.order_by("-datum", "-id", "parties__id").values(*columns):
+        report = reports.get(row["id"])
+        if report is None:
+            report = reports[row["id"]] = {**row, "parties": []}
+        if row["parties__id"] is not None:
+            report["parties"].append(row)
+    return list(reports.values())
+
+
+def _features_text(report: dict) -> str:
+    parts = list(report["vormen"] or [])
+    parts += [label for flag, label in (("letsel", "letsel"), ("wapen", "wapen"), ("huisverbod", "huisverbod"),
+                                        ("kinderen_aanwezig", "kinderen aanwezig")) if report[flag]]
     return ", ".join(parts) or "—"
 
 
-def _timeline(reports, today: date, evidence_ids: set[int], with_address: bool = False):
+def _address_label(row: dict) -> str:
+    """``str(Address)`` from ``address__*`` values without building a model (tested to match)."""
+    pc = row["address__postcode"] or ""
+    return (f"{row['address__straat'] or ''} {row['address__huisnummer'] or ''}{row['address__toevoeging'] or ''}, "
+            f"{pc[:4]} {pc[4:]} {row['address__woonplaats'] or ''}").strip()
+
+
+def _timeline(reports: list[dict], today: date, evidence_ids: set[int], with_address: bool = False):
     """Timeline rows and persons as ready-made strings: the page renders them without lookups."""
+    kinds, aarden, rollen = _labels(Report, "kind"), _labels(Report, "aard"), _labels(ReportParty, "rol")
     rows, persons = [], {}
     address_url = reverse("casework:address", args=[0])[:-2]
     for report in reports:
         roles = []
-        for party in report.parties.all():
-            person = party.person
-            entry = persons.get(person.pk)
+        for party in report["parties"]:
+            rol = rollen.get(party["parties__rol"], party["parties__rol"])
+            entry = persons.get(party["parties__person_id"])
             if entry is None:
-                link = getattr(person, "link", None)
-                entry = persons[person.pk] = {
-                    "id": person.pk, "name": full_name(person), "age": age(person, today), "roles": set(),
-                    "linked": link.linked_person_id if link else None, "sources": set(),
+                pid = party["parties__person_id"]
+                names = (party["parties__person__voornamen"], party["parties__person__tussenvoegsel"], party["parties__person__achternaam"])
+                entry = persons[pid] = {
+                    "id": pid, "name": " ".join(p for p in names if p) or f"Persoon #{pid}",
+                    "age": age_from(party["parties__person__geboortedatum"], today), "roles": set(),
+                    "linked": party["parties__person__link__linked_person_id"], "sources": set(),
                 }
-            entry["roles"].add(party.get_rol_display())
-            entry["sources"].add(report.source.naam)
-            roles.append(party.get_rol_display())
+            entry["roles"].add(rol)
+            entry["sources"].add(report["source__naam"])
+            roles.append(rol)
         rows.append({
-            "id": report.pk,
-            "datum": report.datum,
-            "kind": report.get_kind_display(),
-            "source": report.source.naam,
-            "aard": report.get_aard_display(),
+            "id": report["id"],
+            "datum": _date_text(report["datum"]),
+            "kind": kinds.get(report["kind"], report["kind"]),
+            "source": report["source__naam"],
+            "aard": aarden.get(report["aard"], report["aard"]),
             "features": _features_text(report),
             "roles": ", ".join(roles),
-            "evidence": report.pk in evidence_ids,
-            "address": str(report.address) if with_address and report.address_id else "",
-            "address_url": f"{address_url}{report.address_id}/" if report.address_id else "",
+            "evidence": report["id"] in evidence_ids,
+            "address": _address_label(report) if with_address and report["address_id"] else "",
+            "address_url": f"{address_url}{report['address_id']}/" if report["address_id"] else "",
         })
     people = sorted(persons.values(), key=lambda p: (p["age"] is None, -(p["age"] or 0)))
     for person in people:
@@ -284,21 +415,42 @@ def _timeline(reports, today: date, evidence_ids: set[int], with_address: bool =
     return rows, people, children
 
 
-def _reasons_with_evidence(result, reports_by_id):
+def _timeline_rows(timeline: list[dict], with_address: bool) -> str:
+    """The timeline's table rows, every value escaped: the page's longest loop, built here
+    because the template engine costs several times more per cell."""
+    rows = []
+    for r in timeline:
+        address = ""
+        if with_address:
+            link = f'<a href="{_e(r["address_url"])}">{_e(r["address"] or "adres")}</a>' if r["address_url"] else ""
+            address = f"<td>{link}</td>"
+        evidence = ' <span class="note">(telt mee voor de kleur)</span>' if r["evidence"] else ""
+        rows.append(
+            f'<tr id="melding-{_e(r["id"])}"><td>{_e(r["datum"])}{evidence}</td><td>{_e(r["kind"])}</td><td>{_e(r["source"])}</td>'
+            f'<td>{_e(r["aard"])}</td><td>{_e(r["features"])}</td><td>{_e(r["roles"])}</td>{address}</tr>\n'
+        )
+    return mark_safe("".join(rows))
+
+
+def _reasons_with_evidence(result, reports_by_id: dict[int, dict]):
     if not result:
         return []
+    kinds = _labels(Report, "kind")
     out = []
     for reason in result.reasons:
         evidence = [
-            {"id": i, "text": f"{reports_by_id[i].get_kind_display()} {reports_by_id[i].source.naam} {reports_by_id[i].datum:%d-%m-%Y}"}
+            {"id": i, "text": f"{kinds.get(reports_by_id[i]['kind'])} {reports_by_id[i]['source__naam']} {_date_text(reports_by_id[i]['datum'])}"}
             for i in reason.get("reports", [])
             if i in reports_by_id
         ]
-        out.append({**reason, "evidence": evidence, "label": COLOUR_LABELS.get(reason["colour"], reason["colour"])})
+        evidence_html = mark_safe(", ".join(f'<a href="#melding-{_e(r["id"])}">{_e(r["text"])}</a>' for r in evidence))
+        out.append({**reason, "evidence": evidence, "evidence_html": evidence_html, "label": COLOUR_LABELS.get(reason["colour"], reason["colour"])})
     return out
 
 
 def _signal_orgs(linked_ids) -> list[str]:
+    if not linked_ids:
+        return []
     today = timezone.localdate()
     return sorted(
         set(
@@ -308,44 +460,85 @@ def _signal_orgs(linked_ids) -> list[str]:
     )
 
 
+def _history(subject_type: str, pk: int) -> tuple[ColourResult | None, list[ColourResult]]:
+    """The last 20 results, newest first; the current one is among them (it is always re-evaluated last)."""
+    history = list(ColourResult.objects.filter(subject_key=subject_key(subject_type, pk)).order_by("-evaluated_at", "-id")[:20])
+    current = next((h for h in history if h.is_current), None)
+    if current is None and history:  # never expected; a history longer than 20 must not hide the current result
+        current = ColourResult.objects.filter(subject_key=subject_key(subject_type, pk), is_current=True).first()
+    return current, history
+
+
+def _colour_state(subject_type: str, pk: int, reports: list[dict]):
+    """Current result and history; re-evaluated first when from an earlier day or older than a report."""
+    result, history = _history(subject_type, pk)
+    stale = result is None or timezone.localdate(result.evaluated_at) < timezone.localdate()
+    if not stale:
+        stale = any(r["created_at"] and r["created_at"] > result.evaluated_at for r in reports)
+    if stale:
+        recolour(subject_type, [pk])
+        result, history = _history(subject_type, pk)
+    return result, [
+        {"evaluated": _datetime_text(h.evaluated_at), "colour": h.colour, "label": h.get_colour_display(), "version": h.ruleset_version,
+         "rule_ids": h.rule_ids, "superseded": _datetime_text(h.superseded_at) or "huidig"}
+        for h in history
+    ]
+
+
+def _work_items(subject_type: str, pk: int) -> list[dict]:
+    kinds = dict(WORK_KINDS)
+    return [{"kind": kinds.get(k, k), "text": t} for k, t in
+            WorklistItem.objects.filter(subject_key=subject_key(subject_type, pk), status="open").values_list("kind", "text")]
+
+
+# What the page shows of the address and its area (the buurt and wijk geometries stay in the database).
+ADDRESS_PAGE_FIELDS = ("id", "postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurt__code", "buurt__naam",
+                       "buurt__wijk__code", "buurt__wijk__naam")
+
+
+def _subject_context(kind: str, pk: int, reports: list[dict], request, with_address: bool = False) -> dict:
+    today = timezone.localdate()
+    result, history = _colour_state(kind, pk, reports)
+    evidence_ids = {i for r in (result.reasons if result else []) for i in r.get("reports", [])}
+    timeline, people, children = _timeline(reports, today, evidence_ids, with_address=with_address)
+    return {
+        "kind": kind,
+        "result": result,
+        "result_evaluated": _datetime_text(result.evaluated_at) if result else "",
+        "reasons": _reasons_with_evidence(result, {r["id"]: r for r in reports}),
+        "history": history,
+        "timeline": timeline,
+        "timeline_rows": _timeline_rows(timeline, with_address),
+        "people": people,
+        "children": children,
+        "help": Hulptraject.objects.filter(**{kind: pk}).select_related("organisation"),
+        "work_items": _work_items(kind, pk),
+        "reason_text": request.zicht_reason,
+    }
+
+
 @requires(KETENREGISSEUR, personal_data=True)
 @with_purpose("address", kwarg="pk")
 def address_page(request, pk: int):
-    address = visible(request.user, Address, Address.objects.select_related("buurt__wijk").filter(pk=pk)).first()
+    address = visible(request.user, Address, Address.objects.select_related("buurt__wijk").only(*ADDRESS_PAGE_FIELDS).filter(pk=pk)).first()
     if address is None:
         raise Http404("Adres niet gevonden")
-    today = timezone.localdate()
-    result = current_result("address", address.pk)
-    reports = list(
-        Report.objects.filter(address=address).select_related("source").prefetch_related("parties__person__link").order_by("-datum", "-id")
-    )
-    evidence_ids = {i for r in (result.reasons if result else []) for i in r.get("reports", [])}
-    timeline, people, children = _timeline(reports, today, evidence_ids)
+    reports = _report_rows(Report.objects.filter(address_id=pk))
+    context = _subject_context("address", pk, reports, request)
+    current = ColourResult.objects.filter(household=OuterRef("pk"), is_current=True)
     households = (
-        Household.objects.filter(members__address=address).distinct().prefetch_related("colour_results")
+        Household.objects.filter(members__address_id=pk).distinct().order_by("id")
+        .annotate(colour=Subquery(current.values("colour")[:1])).values_list("id", "colour")
     )
-    linked_ids = [p["linked"] for p in people if p["linked"]]
-    return render(
-        request,
-        "casework/subject.html",
-        {
-            "kind": "address",
-            "title": str(address),
-            "address": address,
-            "result": result,
-            "reasons": _reasons_with_evidence(result, {r.pk: r for r in reports}),
-            "history": ColourResult.objects.filter(subject_key=subject_key("address", pk)).order_by("-evaluated_at")[:20],
-            "timeline": timeline,
-            "people": people,
-            "children": children,
-            "help": Hulptraject.objects.filter(address=address).select_related("organisation"),
-            "work_items": WorklistItem.objects.filter(subject_key=subject_key("address", pk), status="open"),
-            "households": [(h, h.colour_results.filter(is_current=True).first()) for h in households],
-            "signal_orgs": _signal_orgs(linked_ids),
-            "reason_text": request.zicht_reason,
-            "help_url": f"{reverse('casework:help_new')}?adres={pk}",
-        },
-    )
+    linked_ids = [p["linked"] for p in context["people"] if p["linked"]]
+    context.update({
+        "title": str(address),
+        "address": address,
+        "households": [{"id": h, "colour": c, "label": COLOUR_LABELS.get(c, "")} for h, c in households],
+        "signal_orgs": _signal_orgs(linked_ids),
+        "help_url": f"{reverse('casework:help_new')}?adres={pk}",
+    })
+    return render(request, "casework/subject.html", context)
 
 
 @requires(KETENREGISSEUR, personal_data=True)
@@ -353,40 +546,27 @@ def address_page(request, pk: int):
 def household_page(request, pk: int):
     household = get_visible_or_404(request.user, Household, pk)
     today = timezone.localdate()
-    result = current_result("household", household.pk)
     report_ids = household_report_ids([pk]).get(pk, set())
-    reports = list(
-        Report.objects.filter(id__in=report_ids).select_related("source", "address").prefetch_related("parties__person__link").order_by("-datum", "-id")
-    )
-    evidence_ids = {i for r in (result.reasons if result else []) for i in r.get("reports", [])}
-    timeline, people, children = _timeline(reports, today, evidence_ids, with_address=True)
+    reports = _report_rows(Report.objects.filter(id__in=report_ids), with_address=True)
+    context = _subject_context("household", pk, reports, request, with_address=True)
     members = list(household.members.select_related("address", "linked_person").order_by("-since"))
+    persons = {
+        link.linked_person_id: link.person
+        for link in PersonLink.objects.filter(linked_person_id__in=[m.linked_person_id for m in members]).select_related("person").order_by("-id")
+    }
     member_people = []
     for member in members:
-        link = PersonLink.objects.filter(linked_person_id=member.linked_person_id).select_related("person").first()
-        member_people.append({"member": member, "name": full_name(link.person) if link else f"Gekoppelde persoon #{member.linked_person_id}",
-                              "age": age(link.person, today) if link else None})
-    return render(
-        request,
-        "casework/subject.html",
-        {
-            "kind": "household",
-            "title": f"Huishouden #{household.pk}",
-            "household": household,
-            "members": member_people,
-            "result": result,
-            "reasons": _reasons_with_evidence(result, {r.pk: r for r in reports}),
-            "history": ColourResult.objects.filter(subject_key=subject_key("household", pk)).order_by("-evaluated_at")[:20],
-            "timeline": timeline,
-            "people": people,
-            "children": children,
-            "help": Hulptraject.objects.filter(household=household).select_related("organisation"),
-            "work_items": WorklistItem.objects.filter(subject_key=subject_key("household", pk), status="open"),
-            "signal_orgs": _signal_orgs([m["member"].linked_person_id for m in member_people]),
-            "reason_text": request.zicht_reason,
-            "help_url": f"{reverse('casework:help_new')}?huishouden={pk}",
-        },
-    )
+        person = persons.get(member.linked_person_id)
+        member_people.append({"member": member, "name": full_name(person) if person else f"Gekoppelde persoon #{member.linked_person_id}",
+                              "age": age(person, today) if person else None})
+    context.update({
+        "title": f"Huishouden #{household.pk}",
+        "household": household,
+        "members": member_people,
+        "signal_orgs": _signal_orgs([m["member"].linked_person_id for m in member_people]),
+        "help_url": f"{reverse('casework:help_new')}?huishouden={pk}",
+    })
+    return render(request, "casework/subject.html", context)
 
 
 # --- help trajectories ---------------------------------------------------------------------------

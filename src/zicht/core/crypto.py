@@ -10,6 +10,7 @@ first key while older keys still decrypt.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -18,6 +19,7 @@ from functools import lru_cache
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 _PREFIX = "z1"
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 class DecryptionError(ValueError):
@@ -54,6 +56,31 @@ class FieldCipher:
         nonce = os.urandom(12)
         ct = self._aead[self._encrypt_id].encrypt(nonce, plaintext.encode("utf-8"), None)
         return f"{_PREFIX}:{self._encrypt_id}:{base64.urlsafe_b64encode(nonce + ct).decode()}"
+
+    def encrypt_many(self, values: list) -> list:
+        """``[encrypt(v) for v in values]`` at about half the cost, for bulk imports.
+
+        Same token format and the same guarantee (a fresh random 96-bit nonce per value), but
+        the nonces come from one ``os.urandom`` draw and the base64 step runs once over the
+        whole list instead of once per value. Empty values stay as they are, as in encrypt().
+        """
+        todo = [i for i, v in enumerate(values) if v]
+        if not todo:
+            return list(values)
+        nonces = os.urandom(12 * len(todo))
+        nonce_list = [nonces[k:k + 12] for k in range(0, len(nonces), 12)]
+        encrypt = self._aead[self._encrypt_id].encrypt
+        plain = [values[i].encode("utf-8") for i in todo]
+        blobs = list(map(bytes.__add__, nonce_list, map(encrypt, nonce_list, plain, [None] * len(todo))))
+        # b2a_base64 ends every value with a newline: encode all, translate to the urlsafe
+        # alphabet once, and split on the newlines again.
+        encoded = b"".join(map(binascii.b2a_base64, blobs)).translate(_URLSAFE).decode("ascii")
+        prefix = f"{_PREFIX}:{self._encrypt_id}:"
+        tokens = encoded.split("\n")
+        out = list(values)
+        for i, token in zip(todo, tokens):
+            out[i] = prefix + token
+        return out
 
     def decrypt(self, token: str | None) -> str | None:
         if token is None or token == "":
@@ -98,3 +125,69 @@ def bsn_hash(bsn: str, key: str | None = None) -> str:
         key = settings.BSN_HASH_KEY
     digits = "".join(ch for ch in bsn if ch.isdigit()).zfill(9)
     return hmac.new(key.encode(), digits.encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt_columns(keys: tuple[str, ...], columns: list[list]) -> list[list]:
+    """encrypt_many over several columns with the cipher for ``keys``; a process-pool job
+    (module level so it pickles; the keys travel with the job, never through the environment)."""
+    field_cipher = _cipher_for(tuple(keys))
+    return [field_cipher.encrypt_many(column) for column in columns]
+
+
+def bsn_hash_many(bsns: list[str], key: str) -> list[str]:
+    """bsn_hash for a column, each distinct BSN hashed once ('' stays '')."""
+    cache: dict[str, str] = {"": ""}
+    for value in set(bsns):
+        if value not in cache:
+            cache[value] = bsn_hash(value, key)
+    return list(map(cache.__getitem__, bsns))
+
+
+# -- bulk paths (the import pipeline's process pool; no Django here, workers never set it up) --
+_SEP = "\x1f"  # unit separator: packs a column into one string, pickled as a single memcpy
+
+
+def pack_column(values: list) -> str | list:
+    """One string for a column of text ('' for None); the list itself if a value holds the separator."""
+    plain = [v or "" for v in values]
+    text = _SEP.join(plain)
+    return text if text.count(_SEP) == max(len(plain) - 1, 0) else plain
+
+
+def unpack_column(packed: str | list, n: int) -> list:
+    if not isinstance(packed, str):
+        return packed
+    return packed.split(_SEP) if n else []
+
+
+def secure_columns(keys: tuple[str, ...], bsn_key: str, packed: list, sizes: list[int], bsns, n_bsn: int):
+    """Encrypt packed text columns and hash a packed BSN column; returns both packed, and the CPU
+    seconds spent (a pool job: the import benchmark reports the workers' share)."""
+    import time
+
+    started = time.process_time()
+    encrypted = encrypt_columns(keys, [unpack_column(p, n) for p, n in zip(packed, sizes)])
+    hashes = bsn_hash_many(unpack_column(bsns, n_bsn), bsn_key)
+    return [pack_column(c) for c in encrypted], pack_column(hashes), time.process_time() - started
+
+
+def exit_with_parent(pid: int) -> None:
+    """Pool-worker initializer: end this worker as soon as process ``pid`` is gone.
+
+    A killed import must leave no worker behind holding the encryption keys: workers block on
+    their job queue and would not notice on their own.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()

@@ -425,3 +425,16 @@ def compress_rows(rows: list[int], limit: int = 120) -> str:
         parts.append(f"{start}-{prev}" if prev != start else str(start))
     text = ",".join(parts)
     return text if len(text) <= limit else text[: limit - 1].rsplit(",", 1)[0] + ",…"
+
+
+def expand_rows(text: str) -> list[int]:
+    """'2-4,9' → [2, 3, 4, 9]: the inverse of compress_rows (a shortened tail '…' is dropped)."""
+    rows: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part or not part[0].isdigit():
+            continue
+        first, _, last = part.partition("-")
+        if first.isdigit() and (not last or last.isdigit()):
+            rows.extend(range(int(first), int(last or first) + 1))
+    return rows

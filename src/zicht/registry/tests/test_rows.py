@@ -206,3 +206,14 @@ def test_compress_rows(rows, expected):
 )
 def test_defuse_neutralises_spreadsheet_formulas(value, expected):
     assert defuse(value) == expected
+
+
+@pytest.mark.parametrize("rows", [[], [2], [2, 3, 4, 9], [5, 7, 8, 9, 12], list(range(2, 400, 2))])
+def test_expand_rows_inverts_compress_rows(rows):
+    from zicht.registry.domain.rows import compress_rows, expand_rows
+
+    text = compress_rows(rows)
+    if "…" in text:
+        assert expand_rows(text) == rows[: len(expand_rows(text))]
+    else:
+        assert expand_rows(text) == rows
