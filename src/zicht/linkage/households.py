@@ -77,11 +77,25 @@ def group(observations: list[Observation], window_days: int = 365) -> list[set[i
     return list(groups.values())
 
 
+def by_person(observations: list[Observation]) -> dict[int, list[Observation]]:
+    """Observations per linked person, so that each household reads only its own members' rows."""
+    out: dict[int, list[Observation]] = {}
+    for o in observations:
+        out.setdefault(o.linked_person, []).append(o)
+    return out
+
+
 def memberships(observations: list[Observation], members: set[int]) -> list[Membership]:
-    """Address history of each member: one row per address, ``until`` = first date seen elsewhere after it."""
+    """Address history of each member: one row per address, ``until`` = first date seen elsewhere after it.
+
+    ``observations`` may hold other persons' rows too; pass only the members' (``by_person``)
+    when calling this per household, or the work grows with households × observations.
+    """
     out = []
+    own = by_person(o for o in observations if o.linked_person in members)
     for person in sorted(members):
-        obs = sorted((o for o in observations if o.linked_person == person and o.address is not None), key=lambda o: o.datum)
+        mine = own.get(person, [])
+        obs = sorted((o for o in mine if o.address is not None), key=lambda o: o.datum)
         spans: list[Membership] = []
         for o in obs:
             if spans and spans[-1].address == o.address:
@@ -91,7 +105,7 @@ def memberships(observations: list[Observation], members: set[int]) -> list[Memb
             # back at an earlier address: a new span (history shows the return)
             spans.append(Membership(person, o.address, o.datum, None))
         if not spans:
-            first = min((o.datum for o in observations if o.linked_person == person), default=None)
+            first = min((o.datum for o in mine), default=None)
             if first is not None:
                 spans.append(Membership(person, None, first, None))
         out.extend(spans)
@@ -100,12 +114,17 @@ def memberships(observations: list[Observation], members: set[int]) -> list[Memb
 
 def match_existing(new_groups: list[set[int]], old_groups: dict[int, set[int]]) -> list[int | None]:
     """For each new group the existing household id it continues (largest overlap, each id used once)."""
+    household_of: dict[int, list[int]] = {}
+    for hid, old in old_groups.items():
+        for person in old:
+            household_of.setdefault(person, []).append(hid)
     candidates = []
     for i, g in enumerate(new_groups):
-        for hid, old in old_groups.items():
-            overlap = len(g & old)
-            if overlap:
-                candidates.append((-overlap, hid, i))
+        overlaps: dict[int, int] = {}
+        for person in g:
+            for hid in household_of.get(person, ()):
+                overlaps[hid] = overlaps.get(hid, 0) + 1
+        candidates.extend((-overlap, hid, i) for hid, overlap in overlaps.items())
     candidates.sort()
     used, result = set(), [None] * len(new_groups)
     for _, hid, i in candidates:

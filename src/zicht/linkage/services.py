@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
@@ -58,7 +58,8 @@ def person_records(persons) -> list[dict]:
         out.append(
             {
                 "unique_id": p.pk,
-                "voornamen": p.voornamen,
+                # a source that gives initials only (wijkteam 'P.J.') still gives the model a given-name initial
+                "voornamen": p.voornamen or p.voorletters,
                 "tussenvoegsel": p.tussenvoegsel,
                 "achternaam": p.achternaam,
                 "geboortedatum": p.geboortedatum,
@@ -122,7 +123,7 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
         return run
     feats = features_frame(pd.DataFrame(person_records(persons)))
     params, model = current_model()
-    train = retrain or model is None
+    train = retrain or model is None or _outgrown(model, len(persons), cfg)
     if train and len(persons) < cfg.get("min_training_records", 1000):
         train = False  # too few persons to estimate: keep the current (or shipped) model
     result = link(
@@ -160,6 +161,16 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     run.save()
     log.info("linkage batch run %s: %s persons, %s linked persons", run.pk, len(persons), run.linked_persons)
     return run
+
+
+def _outgrown(model: LinkageModel, persons: int, cfg: dict) -> bool:
+    """Whether the registry has outgrown the data the model was estimated on.
+
+    Why: the first import of a region is often one source (the politie's full names and
+    BSNs); a model estimated on it alone misjudges the next source's partial identities.
+    """
+    growth = float(cfg.get("retrain_growth", 1.5))
+    return growth > 0 and persons >= growth * max(model.records, 1)
 
 
 def _best_weights(pairs: pd.DataFrame, labels: pd.Series) -> dict[int, float]:
@@ -277,13 +288,32 @@ def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
 
 
 def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
+    """Replace the persisted index: every person's key under every rule, digested in one pass.
+
+    The digests are computed column-wise (one keyed hash call for all keys) and written with
+    plain executemany: at a region's size this table holds about 15 rows per person.
+    """
     BlockingKey.objects.all().delete()
     secret = _secret()
-    rows = []
+    person_ids, rule_ids, texts = [], [], []
     for rec in feats.to_dict("records"):
         rec = {k: (None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v) for k, v in rec.items()}
-        rows.extend(_keys_for(int(rec["unique_id"]), rec, rules, secret))
-    BlockingKey.objects.bulk_create(rows, batch_size=5000)
+        pid = int(rec["unique_id"])
+        for i, rule in enumerate(rules):
+            key = rule_key(rec, rule)
+            if key is not None:
+                person_ids.append(pid)
+                rule_ids.append(i)
+                texts.append(F.key_text(key))
+    if not texts:
+        return
+    digests = F.key_digests(texts, secret).tolist()
+    table = BlockingKey._meta.db_table
+    sql = f"INSERT INTO {table} (person_id, rule, digest) VALUES (%s, %s, %s)"
+    rows = list(zip(person_ids, rule_ids, digests))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 20_000):
+            cursor.executemany(sql, rows[start : start + 20_000])
 
 
 def _keys_for(person_id: int, feat: dict, rules, secret: bytes) -> list[BlockingKey]:
@@ -521,11 +551,13 @@ def rebuild_households() -> int:
     """Derive households from co-reports and addresses; existing households keep their id."""
     lp_of = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
     obs = []
-    for party in ReportParty.objects.select_related("report").only("person_id", "rol", "report__datum", "report__address_id", "report_id"):
-        lp = lp_of.get(party.person_id)
+    for person_id, rol, datum, address_id, report_id in ReportParty.objects.values_list(
+        "person_id", "rol", "report__datum", "report__address_id", "report_id"
+    ).iterator(chunk_size=20_000):
+        lp = lp_of.get(person_id)
         if lp is None:
             continue
-        obs.append(H.Observation(lp, party.report.address_id, party.report.datum, party.report_id, party.rol))
+        obs.append(H.Observation(lp, address_id, datum, report_id, rol))
     groups = H.group(obs)  # a person reported alone is a household of one
     old: dict[int, set[int]] = {}
     for hid, lp in HouseholdMember.objects.values_list("household_id", "linked_person_id"):
@@ -533,13 +565,26 @@ def rebuild_households() -> int:
     matched = H.match_existing(groups, old)
     keep_ids = set()
     HouseholdMember.objects.all().delete()
+    created = iter(_create_households(sum(1 for hid in matched if hid is None)))
+    per_person = H.by_person(obs)
     rows = []
     for g, hid in zip(groups, matched):
         if hid is None:
-            hid = Household.objects.create().pk
+            hid = next(created)
         keep_ids.add(hid)
-        for m in H.memberships(obs, g):
+        members_obs = [o for person in g for o in per_person.get(person, ())]
+        for m in H.memberships(members_obs, g):
             rows.append(HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until))
     HouseholdMember.objects.bulk_create(rows, batch_size=2000)
     Household.objects.exclude(pk__in=keep_ids).delete()
     return len(keep_ids)
+
+
+def _create_households(n: int) -> list[int]:
+    """Ids of ``n`` new households, created in bulk (ids come back on PostgreSQL and SQLite ≥ 3.35)."""
+    if n == 0:
+        return []
+    made = Household.objects.bulk_create([Household() for _ in range(n)], batch_size=2000)
+    if all(h.pk is not None for h in made):
+        return [h.pk for h in made]
+    return [Household.objects.create().pk for _ in range(n)]  # a database that returns no ids

@@ -80,3 +80,24 @@ def test_household_keeps_history_when_moving():
 
 def test_match_existing_uses_each_household_once():
     assert H.match_existing([{1, 2}, {2, 3, 4}], {7: {1, 2, 3, 4}}) == [None, 7]
+
+
+def test_memberships_read_only_the_members_rows_and_match_existing_by_overlap():
+    from datetime import date as d
+
+    from zicht.linkage import households as H
+
+    obs = [
+        H.Observation(1, 10, d(2021, 1, 1), 100, "slachtoffer"),
+        H.Observation(1, 11, d(2022, 1, 1), 101, "slachtoffer"),
+        H.Observation(2, 10, d(2021, 1, 1), 100, "pleger"),
+        H.Observation(3, 12, d(2020, 1, 1), 102, "slachtoffer"),  # another household's row
+    ]
+    spans = H.memberships(obs, {1})
+    assert [(m.linked_person, m.address, m.since, m.until) for m in spans] == [
+        (1, 10, d(2021, 1, 1), d(2022, 1, 1)),
+        (1, 11, d(2022, 1, 1), None),
+    ]
+    assert H.memberships(H.by_person(obs)[3], {3})[0].address == 12
+    # the new group {1, 2} continues household 7 (two shared members), not 8 (one)
+    assert H.match_existing([{1, 2}, {3}], {7: {1, 2}, 8: {2, 3}}) == [7, 8]

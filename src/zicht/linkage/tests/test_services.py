@@ -214,3 +214,26 @@ def test_ambiguous_registration_is_linked_to_nobody_and_reviewed_first_at_a_red_
     services.run_batch()
     ranks = list(ReviewPair.objects.filter(status="open").values_list("priority", flat=True))
     assert ranks and ranks[0] == priority.URGENT and sorted(ranks, reverse=True) == ranks
+
+
+def test_initials_only_source_gives_the_model_its_initials():
+    """A wijkteam registers 'P.J.' in voorletters only: the record still carries a given-name initial."""
+    org = make_organisation("wt-test", type="wijkteam", vt_regio=REGION)
+    p = Person.objects.create(source=org, source_key="w1", voornamen="", voorletters="P.J.", achternaam="Vries")
+    (record,) = services.person_records(Person.objects.filter(pk=p.pk).select_related("address"))
+    assert record["voornamen"] == "P.J."
+
+
+def test_batch_run_reestimates_a_model_the_registry_has_outgrown():
+    from zicht.linkage.models import LinkageModel
+
+    old = LinkageModel.objects.create(params=_shipped_params(), link_threshold=0, review_threshold=-1, records=2)
+    cfg = {"retrain_growth": 1.5}
+    assert services._outgrown(old, 3, cfg) and not services._outgrown(old, 2, cfg)
+    assert not services._outgrown(old, 1000, {"retrain_growth": 0})  # 0: only `zicht link --full` retrains
+
+
+def _shipped_params():
+    import json
+
+    return json.loads(services.DEFAULT_MODEL.read_text())
