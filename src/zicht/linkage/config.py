@@ -7,15 +7,23 @@ ketenregisseur must be able to read and change (with the rationale in docs/linka
 
 from __future__ import annotations
 
+import copy
+import functools
 import tomllib
 from pathlib import Path
 
 DEFAULTS_FILE = Path(__file__).with_name("linkage.toml")
 
 
-def load(overrides: dict | None = None) -> dict:
+@functools.lru_cache(maxsize=1)
+def _file() -> dict:
+    """The shipped file, parsed once per process (every arriving registration reads it)."""
     with DEFAULTS_FILE.open("rb") as fh:
-        cfg = tomllib.load(fh)
+        return tomllib.load(fh)
+
+
+def load(overrides: dict | None = None) -> dict:
+    cfg = copy.deepcopy(_file())
     if overrides is None:
         try:
             from django.conf import settings

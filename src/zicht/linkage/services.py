@@ -92,11 +92,18 @@ def active_decisions() -> dict[tuple[int, int], bool]:
 # --------------------------------------------------------------------------- model
 
 
+_parsed: dict = {}  # (model id, created) → ModelParams: a stored model never changes; a new one is a new row
+
+
 def current_model() -> tuple[ModelParams, LinkageModel | None]:
-    m = LinkageModel.objects.filter(active=True).first()
-    if m is not None:
-        return ModelParams.from_dict(m.params), m
-    return ModelParams.from_dict(json.loads(DEFAULT_MODEL.read_text())), None
+    m = LinkageModel.objects.filter(active=True).defer("params").first()
+    key = (m.pk, m.created_at) if m is not None else None
+    if key not in _parsed:
+        if len(_parsed) > 8:
+            _parsed.clear()
+        params = LinkageModel.objects.values_list("params", flat=True).get(pk=m.pk) if m is not None else json.loads(DEFAULT_MODEL.read_text())
+        _parsed[key] = ModelParams.from_dict(params)
+    return _parsed[key], m
 
 
 def _contributions(params: ModelParams, row: pd.Series | dict) -> list[dict]:
@@ -316,13 +323,17 @@ def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
             cursor.executemany(sql, rows[start : start + 20_000])
 
 
+def _digests_for(feat: dict, rules, secret: bytes) -> list[tuple[int, int]]:
+    """(rule, digest) of one record's blocking keys, digested in one call (each call has a fixed cost)."""
+    found = [(i, key) for i, rule in enumerate(rules) if (key := rule_key(feat, rule)) is not None]
+    if not found:
+        return []
+    digests = F.key_digests([F.key_text(key) for _, key in found], secret).tolist()
+    return [(i, d) for (i, _), d in zip(found, digests)]
+
+
 def _keys_for(person_id: int, feat: dict, rules, secret: bytes) -> list[BlockingKey]:
-    out = []
-    for i, rule in enumerate(rules):
-        key = rule_key(feat, rule)
-        if key is not None:
-            out.append(BlockingKey(person_id=person_id, rule=i, digest=F.key_digest(key, secret)))
-    return out
+    return [BlockingKey(person_id=person_id, rule=i, digest=d) for i, d in _digests_for(feat, rules, secret)]
 
 
 # --------------------------------------------------------------------------- incremental
@@ -340,10 +351,8 @@ class _DbIndex:
         from django.db.models import Q
 
         q = Q()
-        for i, rule in enumerate(self.rules):
-            key = rule_key(feat, rule)
-            if key is not None:
-                q |= Q(rule=i, digest=F.key_digest(key, self.secret))
+        for i, digest in _digests_for(feat, self.rules, self.secret):
+            q |= Q(rule=i, digest=digest)
         if not q:
             return np.zeros(0, dtype=np.int64)
         ids = sorted(set(BlockingKey.objects.filter(q).values_list("person_id", flat=True)))
