@@ -102,6 +102,48 @@ def visible_addresses(user, qs=None):
     return qs.filter(Exists(reports))
 
 
+def address_scope_sql(scope: Scope, address: str) -> tuple[str, list] | None:
+    """``visible_addresses`` as one SQL condition on the address row aliased ``address``.
+
+    For hot pages that authorise and load a record in a single raw query (the address page).
+    The same rule as the queryset above (a test compares both on a table of cases); values are
+    always bound parameters. None = nothing is visible.
+    """
+    from zicht.geo.models import Buurt
+    from zicht.registry.models import Organisation, Report
+
+    report, buurt, source = Report._meta.db_table, Buurt._meta.db_table, Organisation._meta.db_table
+    if scope.kind == ORGANISATION:
+        return (f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND sr.source_id = %s)",
+                [scope.organisation_id])
+    if scope.kind != REGION:
+        return None
+    codes = sorted(scope.gemeente_codes)
+    marks = ", ".join(["%s"] * len(codes))
+    source_in, source_params = [], []
+    if codes:
+        source_in.append(f"so.gemeente_id IN ({marks})")
+        source_params += codes
+    if scope.region:
+        source_in.append("so.vt_regio = %s")
+        source_params.append(scope.region)
+    report_in, params = [], []
+    if codes:
+        report_in.append(f"EXISTS (SELECT 1 FROM {buurt} sb WHERE sb.code = sr.buurt_id AND sb.gemeente_id IN ({marks}))")
+        params += codes
+    if source_in:
+        report_in.append(f"(sr.buurt_id IS NULL AND EXISTS (SELECT 1 FROM {source} so WHERE so.id = sr.source_id AND ({' OR '.join(source_in)})))")
+        params += source_params
+    if not report_in:
+        return None
+    parts, own = [], []
+    if codes:  # the address's own buurt first: the cheap, common case
+        parts.append(f"EXISTS (SELECT 1 FROM {buurt} ab WHERE ab.code = {address}.buurt_id AND ab.gemeente_id IN ({marks}))")
+        own = codes
+    parts.append(f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND ({' OR '.join(report_in)}))")
+    return f"({' OR '.join(parts)})", own + params
+
+
 def visible_linked_persons(user, qs=None):
     from zicht.linkage.models import LinkedPerson
 

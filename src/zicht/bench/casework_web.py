@@ -39,6 +39,8 @@ def add_arguments(parser):
     parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn sync workers (default: 2 per core)")
     parser.add_argument("--port", type=int, default=54339, help="PostgreSQL port (the web server takes a free port)")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running and print its URL")
+    parser.add_argument("--reuse", metavar="URL", default="",
+                        help="measure against a cluster kept by an earlier --keep run (no load, no recolour; never the user's database)")
 
 
 # --- throw-away PostgreSQL -------------------------------------------------------------------
@@ -136,7 +138,8 @@ from zicht.core.testing import make_user
 from zicht.casework.models import ColourResult
 from zicht.geo.models import Gemeente
 SessionStore = importlib.import_module(settings.SESSION_ENGINE).SessionStore  # the engine the server reads (cache first)
-user = make_user(roles.KETENREGISSEUR, username="bench-regie", gemeente=Gemeente.objects.get(pk="GM0855"))
+from django.contrib.auth import get_user_model
+user = get_user_model().objects.filter(username="bench-regie").first() or make_user(roles.KETENREGISSEUR, username="bench-regie", gemeente=Gemeente.objects.get(pk="GM0855"))
 ids = list(ColourResult.objects.filter(is_current=True, subject_type="address", colour__in=["rood", "oranje"]).order_by("?").values_list("address_id", flat=True)[:300])
 cookies = []
 for _ in range(int(sys.argv[1])):  # one session per connection, as 20 people would have
@@ -161,21 +164,26 @@ print(json.dumps({"cookies": cookies, "ids": ids, "rood_pages": pages}))
 def run(options) -> dict:
     result = {"target": "p95 ≤ 150 ms", "database": "PostgreSQL (throw-away cluster, fsync off)"}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a terminated run still stops its cluster
-    cluster = Cluster(options["port"])
+    reuse = options.get("reuse") or ""
+    cluster = None if reuse else Cluster(options["port"])
     work = Path(tempfile.mkdtemp(prefix="zicht-bench-web-"))
     server = None
     try:
-        cluster.start()
-        env = env_for(cluster.url, work)
-        run_zicht(env, "migrate", "--noinput", capture=True)
-        started = time.perf_counter()
-        result["data"] = load(cluster.url, options["reports"])
-        result["load_seconds"] = round(time.perf_counter() - started, 1)
-        started = time.perf_counter()
-        recolour = json.loads(run_zicht(env, "recolour", "--json", capture=True).stdout)
-        result["recolour_seconds"] = round(time.perf_counter() - started, 1)
-        result["recolour"] = {k: recolour["address"][k] for k in ("evaluated", "changed", "work_items")}
-        subprocess.run([str(cluster.bin / "psql"), cluster.url.replace("postgres://", "postgresql://"), "-q", "-c", "ANALYZE"], check=True, env=env)
+        if reuse:  # a cluster this benchmark loaded before (--keep): measure the web pages only
+            env = env_for(reuse, work)
+            result["data"] = "as loaded by the earlier --keep run"
+        else:
+            cluster.start()
+            env = env_for(cluster.url, work)
+            run_zicht(env, "migrate", "--noinput", capture=True)
+            started = time.perf_counter()
+            result["data"] = load(cluster.url, options["reports"])
+            result["load_seconds"] = round(time.perf_counter() - started, 1)
+            started = time.perf_counter()
+            recolour = json.loads(run_zicht(env, "recolour", "--json", capture=True).stdout)
+            result["recolour_seconds"] = round(time.perf_counter() - started, 1)
+            result["recolour"] = {k: recolour["address"][k] for k in ("evaluated", "changed", "work_items")}
+            subprocess.run([str(cluster.bin / "psql"), cluster.url.replace("postgres://", "postgresql://"), "-q", "-c", "ANALYZE"], check=True, env=env)
         session = json.loads(subprocess.run([sys.executable, "-c", SESSION_SCRIPT, str(options["clients"])], env=env, check=True, text=True, capture_output=True).stdout.strip().splitlines()[-1])
         port = free_port()
         server = subprocess.Popen(
@@ -206,13 +214,14 @@ def run(options) -> dict:
         result["gunicorn_workers"] = options["workers"]
         result["server"] = server_settings(env, options["workers"])
         result["duration_s_per_page"] = options["duration"]
-        if options.get("keep"):
+        if options.get("keep") and not reuse:
             result["database_url"] = cluster.url
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
         if not options.get("keep"):
-            cluster.stop()
+            if not reuse:
+                cluster.stop()
             shutil.rmtree(work, ignore_errors=True)
     return result

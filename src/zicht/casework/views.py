@@ -10,6 +10,7 @@ shows personal data writes to the access log.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -17,7 +18,7 @@ from typing import NamedTuple
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Count, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse
@@ -31,12 +32,12 @@ from zicht.access.purpose import REASONS, with_purpose
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, KETENREGISSEUR, PRIVACY_OFFICER, PROFESSIONAL
 from zicht.access.domain.scope import REGION
 from zicht.access.rules import log_access, requires, user_organisation
-from zicht.access.scoping import get_visible_or_404, scope_for, visible, visible_households, visible_linked_persons
+from zicht.access.scoping import address_scope_sql, get_visible_or_404, scope_for, visible_households, visible_linked_persons
 from zicht.geo.models import Wijk
 from zicht.linkage.models import Household, HouseholdMember, PersonLink
 from zicht.registry.models import Address, Report, ReportParty
 
-from . import caching, forms as f
+from . import caching, forms as f, queries
 from .domain import meldcode as mc
 from .domain.colour import COLOUR_LABELS, RANK
 from .domain.stacking import is_active, SignalFact
@@ -325,7 +326,9 @@ PARTY_COLUMNS = ("parties__id", "parties__rol", "parties__person_id", "parties__
 ADDRESS_COLUMNS = ("address__straat", "address__huisnummer", "address__toevoeging", "address__postcode", "address__woonplaats")
 
 
+@functools.cache
 def _labels(model, field: str) -> dict:
+    """Choice labels of a field (fixed per process)."""
     return {k: str(v) for k, v in model._meta.get_field(field).flatchoices}
 
 
@@ -432,12 +435,12 @@ def _timeline_rows(timeline: list[dict], with_address: bool) -> str:
     return mark_safe("".join(rows))
 
 
-def _reasons_with_evidence(result, reports_by_id: dict[int, dict]):
+def _reasons_with_evidence(result: dict | None, reports_by_id: dict[int, dict]):
     if not result:
         return []
     kinds = _labels(Report, "kind")
     out = []
-    for reason in result.reasons:
+    for reason in result["reasons"]:
         evidence = [
             {"id": i, "text": f"{kinds.get(reports_by_id[i]['kind'])} {reports_by_id[i]['source__naam']} {_date_text(reports_by_id[i]['datum'])}"}
             for i in reason.get("reports", [])
@@ -448,94 +451,95 @@ def _reasons_with_evidence(result, reports_by_id: dict[int, dict]):
     return out
 
 
-def _signal_orgs(linked_ids) -> list[str]:
-    if not linked_ids:
-        return []
-    today = timezone.localdate()
-    return sorted(
-        set(
-            Signal.objects.filter(linked_person_id__in=linked_ids, withdrawn_on__isnull=True, expires_on__gt=today, datum__lte=today)
-            .values_list("organisation__naam", flat=True)
-        )
-    )
-
-
-def _history(subject_type: str, pk: int) -> tuple[ColourResult | None, list[ColourResult]]:
-    """The last 20 results, newest first; the current one is among them (it is always re-evaluated last)."""
-    history = list(ColourResult.objects.filter(subject_key=subject_key(subject_type, pk)).order_by("-evaluated_at", "-id")[:20])
-    current = next((h for h in history if h.is_current), None)
-    if current is None and history:  # never expected; a history longer than 20 must not hide the current result
-        current = ColourResult.objects.filter(subject_key=subject_key(subject_type, pk), is_current=True).first()
-    return current, history
-
-
 def _colour_state(subject_type: str, pk: int, reports: list[dict]):
     """Current result and history; re-evaluated first when from an earlier day or older than a report."""
-    result, history = _history(subject_type, pk)
-    stale = result is None or timezone.localdate(result.evaluated_at) < timezone.localdate()
+    key = subject_key(subject_type, pk)
+    result, history = queries.colour_history(key)
+    stale = result is None or timezone.localdate(result["evaluated_at"]) < timezone.localdate()
     if not stale:
-        stale = any(r["created_at"] and r["created_at"] > result.evaluated_at for r in reports)
+        stale = any(r["created_at"] and r["created_at"] > result["evaluated_at"] for r in reports)
     if stale:
         recolour(subject_type, [pk])
-        result, history = _history(subject_type, pk)
-    return result, [
-        {"evaluated": _datetime_text(h.evaluated_at), "colour": h.colour, "label": h.get_colour_display(), "version": h.ruleset_version,
-         "rule_ids": h.rule_ids, "superseded": _datetime_text(h.superseded_at) or "huidig"}
+        result, history = queries.colour_history(key)
+    return result, history
+
+
+def _history_rows(history: list[dict]) -> str:
+    """The colour history's table rows, every value escaped."""
+    return mark_safe("".join(
+        f'<tr><td>{_e(_datetime_text(h["evaluated_at"]))}</td><td><span class="badge badge--{_e(h["colour"])}">'
+        f'{_e(COLOUR_LABELS.get(h["colour"], h["colour"]))}</span></td><td>{_e(h["ruleset_version"])}</td><td>{_e(h["rule_ids"])}</td>'
+        f'<td>{_e(_datetime_text(h["superseded_at"]) or "huidig")}</td></tr>\n'
         for h in history
-    ]
+    ))
 
 
-def _work_items(subject_type: str, pk: int) -> list[dict]:
-    kinds = dict(WORK_KINDS)
-    return [{"kind": kinds.get(k, k), "text": t} for k, t in
-            WorklistItem.objects.filter(subject_key=subject_key(subject_type, pk), status="open").values_list("kind", "text")]
+def _people_rows(people: list[dict]) -> str:
+    """The persons table: names masked until 'Toon naam' (zicht.js), every value escaped."""
+    if not people:
+        return mark_safe('<tr><td colspan="5">Geen betrokkenen geregistreerd.</td></tr>\n')
+    return mark_safe("".join(
+        f'<tr><td><span class="masked" id="p-{p["id"]}">{_e(p["name"])}</span> <button type="button" class="button button--secondary" '
+        f'data-reveal="p-{p["id"]}" aria-pressed="false">Toon naam</button></td>'
+        f'<td class="num">{"?" if p["age"] is None else p["age"]}</td><td>{_e(p["roles"])}</td><td>{_e(p["sources"])}</td>'
+        f'<td>{"#" + _e(p["linked"]) if p["linked"] else "niet gekoppeld"}</td></tr>\n'
+        for p in people
+    ))
 
 
-# What the page shows of the address and its area (the buurt and wijk geometries stay in the database).
-ADDRESS_PAGE_FIELDS = ("id", "postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurt__code", "buurt__naam",
-                       "buurt__wijk__code", "buurt__wijk__naam")
+def _help_rows(items: list[dict]) -> str:
+    """Help trajectories (dicts of ``queries.address_help``) as table rows, each with its edit link."""
+    if not items:
+        return mark_safe('<tr><td colspan="6">Geen hulp vastgelegd.</td></tr>\n')
+    soorten, uitkomsten = _labels(Hulptraject, "soort"), _labels(Hulptraject, "uitkomst")
+    edit = reverse("casework:help_edit", args=[0])[:-2]
+    return mark_safe("".join(
+        f'<tr><td>{_e(soorten.get(h["soort"], h["soort"]))}</td><td>{_e(h["organisation"])}</td><td>{_date_text(h["start"])}</td>'
+        f'<td>{_date_text(h["einde"]) or "loopt"}</td><td>{_e(uitkomsten.get(h["uitkomst"], h["uitkomst"]) or "—")}</td>'
+        f'<td><a href="{edit}{h["id"]}/">Wijzigen of afsluiten</a></td></tr>\n'
+        for h in items
+    ))
 
 
-def _subject_context(kind: str, pk: int, reports: list[dict], request, with_address: bool = False) -> dict:
+def _subject_context(kind: str, pk: int, reports: list[dict], request, help_items: list[dict], with_address: bool = False) -> dict:
     today = timezone.localdate()
     result, history = _colour_state(kind, pk, reports)
-    evidence_ids = {i for r in (result.reasons if result else []) for i in r.get("reports", [])}
+    evidence_ids = {i for r in (result["reasons"] if result else []) for i in r.get("reports", [])}
     timeline, people, children = _timeline(reports, today, evidence_ids, with_address=with_address)
+    kinds = dict(WORK_KINDS)
     return {
         "kind": kind,
         "result": result,
-        "result_evaluated": _datetime_text(result.evaluated_at) if result else "",
+        "result_label": COLOUR_LABELS.get(result["colour"], result["colour"]) if result else "",
+        "result_evaluated": _datetime_text(result["evaluated_at"]) if result else "",
         "reasons": _reasons_with_evidence(result, {r["id"]: r for r in reports}),
-        "history": history,
+        "history_rows": _history_rows(history),
         "timeline": timeline,
         "timeline_rows": _timeline_rows(timeline, with_address),
         "people": people,
+        "people_rows": _people_rows(people),
         "children": children,
-        "help": Hulptraject.objects.filter(**{kind: pk}).select_related("organisation"),
-        "work_items": _work_items(kind, pk),
+        "help_rows": _help_rows(help_items),
+        "work_items": [{"kind": kinds.get(k, k), "text": t} for k, t in queries.open_work_items(subject_key(kind, pk))],
         "reason_text": request.zicht_reason,
+        "signal_orgs": queries.signal_organisations([p["linked"] for p in people], today),
     }
 
 
 @requires(KETENREGISSEUR, personal_data=True)
 @with_purpose("address", kwarg="pk")
 def address_page(request, pk: int):
-    address = visible(request.user, Address, Address.objects.select_related("buurt__wijk").only(*ADDRESS_PAGE_FIELDS).filter(pk=pk)).first()
+    """One query loads the address only if it lies in the user's region; the rest are fixed statements."""
+    scope = address_scope_sql(scope_for(request.user), "a")
+    address = queries.address_in_scope(pk, *scope) if scope else None
     if address is None:
         raise Http404("Adres niet gevonden")
-    reports = _report_rows(Report.objects.filter(address_id=pk))
-    context = _subject_context("address", pk, reports, request)
-    current = ColourResult.objects.filter(household=OuterRef("pk"), is_current=True)
-    households = (
-        Household.objects.filter(members__address_id=pk).distinct().order_by("id")
-        .annotate(colour=Subquery(current.values("colour")[:1])).values_list("id", "colour")
-    )
-    linked_ids = [p["linked"] for p in context["people"] if p["linked"]]
+    reports = queries.address_reports(pk)
+    context = _subject_context("address", pk, reports, request, queries.address_help(pk))
     context.update({
-        "title": str(address),
+        "title": queries.address_label(address),
         "address": address,
-        "households": [{"id": h, "colour": c, "label": COLOUR_LABELS.get(c, "")} for h, c in households],
-        "signal_orgs": _signal_orgs(linked_ids),
+        "households": [{"id": h, "colour": c, "label": COLOUR_LABELS.get(c, "")} for h, c in queries.address_households(pk)],
         "help_url": f"{reverse('casework:help_new')}?adres={pk}",
     })
     return render(request, "casework/subject.html", context)
@@ -548,7 +552,11 @@ def household_page(request, pk: int):
     today = timezone.localdate()
     report_ids = household_report_ids([pk]).get(pk, set())
     reports = _report_rows(Report.objects.filter(id__in=report_ids), with_address=True)
-    context = _subject_context("household", pk, reports, request, with_address=True)
+    help_items = [
+        {"id": h["id"], "soort": h["soort"], "organisation": h["organisation__naam"], "start": h["start"], "einde": h["einde"], "uitkomst": h["uitkomst"]}
+        for h in Hulptraject.objects.filter(household=pk).values("id", "soort", "organisation__naam", "start", "einde", "uitkomst")
+    ]
+    context = _subject_context("household", pk, reports, request, help_items, with_address=True)
     members = list(household.members.select_related("address", "linked_person").order_by("-since"))
     persons = {
         link.linked_person_id: link.person
@@ -563,7 +571,7 @@ def household_page(request, pk: int):
         "title": f"Huishouden #{household.pk}",
         "household": household,
         "members": member_people,
-        "signal_orgs": _signal_orgs([m["member"].linked_person_id for m in member_people]),
+        "signal_orgs": queries.signal_organisations([m["member"].linked_person_id for m in member_people], today),
         "help_url": f"{reverse('casework:help_new')}?huishouden={pk}",
     })
     return render(request, "casework/subject.html", context)

@@ -281,3 +281,34 @@ def test_a_full_refresh_keeps_a_person_match():
     assert SignalMatch.objects.filter(ended_at__isnull=True, level="persoon").count() == 1
     refresh_matches(None)
     assert SignalMatch.objects.filter(ended_at__isnull=True, level="persoon").count() == 1
+
+
+def test_address_page_shows_help_households_and_work_in_few_queries(red_address, django_assert_max_num_queries):
+    """The address page reads with fixed statements: every section is there, the query count stays flat."""
+    from zicht.casework.models import Hulptraject, WorklistItem
+    from zicht.casework.services import recolour
+    from zicht.registry.models import Report
+
+    vt = fx.organisation("vt", "veilig_thuis", naam="Veilig Thuis Midden-Brabant")
+    today = timezone.localdate()
+    traject = Hulptraject.objects.create(address=red_address, organisation=vt, soort="vt_monitoring", start=today - timedelta(days=200),
+                                         einde=today - timedelta(days=100), uitkomst="doelen_bereikt")
+    household = Household.objects.create()
+    HouseholdMember.objects.create(household=household, linked_person=LinkedPerson.objects.create(), address=red_address, since=today)
+    recolour("address", [red_address.pk])
+    recolour("household", [household.pk])
+    WorklistItem.objects.create(kind="escalatie", subject_type="address", subject_key=f"address:{red_address.pk}", address=red_address,
+                                trigger_report=Report.objects.filter(address=red_address).first(), trigger_date=today,
+                                text="Escalatie <na> hulp", ruleset_version="2026.1")
+    c, _ = client_for(r.KETENREGISSEUR)
+    url = reverse("casework:address", args=[red_address.pk])
+    with_reason(c, "address", red_address.pk)
+    c.get(url)
+    with django_assert_max_num_queries(9):  # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry
+        html = c.get(url).content.decode()
+    assert "Veilig Thuis Midden-Brabant" in html and "Afgesloten: doelen bereikt" in html
+    assert f'href="/casus/hulp/{traject.pk}/"' in html
+    assert f'href="/casus/huishouden/{household.pk}/"' in html
+    assert "Escalatie &lt;na&gt; hulp" in html  # escaped
+    assert "Buurt: Binnenstad, wijk Centrum" in html and "Heuvelstraat 12" in html
+    assert AccessLogEntry.objects.filter(record_type="address", record_id=str(red_address.pk)).count() == 2
