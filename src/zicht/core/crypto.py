@@ -149,8 +149,11 @@ _SEP = "\x1f"  # unit separator: packs a column into one string, pickled as a si
 
 def pack_column(values: list) -> str | list:
     """One string for a column of text ('' for None); the list itself if a value holds the separator."""
-    plain = [v or "" for v in values]
-    text = _SEP.join(plain)
+    try:
+        plain, text = values, _SEP.join(values)  # the usual case: text only, no copy of the list
+    except TypeError:  # a None among the values
+        plain = [v or "" for v in values]
+        text = _SEP.join(plain)
     return text if text.count(_SEP) == max(len(plain) - 1, 0) else plain
 
 

@@ -501,18 +501,19 @@ class BatchLoader:
                 present.update(r[0] for r in cursor.fetchall())
         return present
 
-    def _resolve_addresses(self, addresses) -> dict[str, tuple[int, str | None]]:
+    def _resolve_addresses(self, addresses, keys: list[str] | None = None) -> dict[str, tuple[int, str | None]]:
         """Address key → (address id, buurt code) for every AddressData (or None) given; creates new ones.
 
         Per key the first occurrence that carries a buurtcode counts, else the first: the
-        outcome then does not depend on where the file is cut into chunks.
+        outcome then does not depend on where the file is cut into chunks. ``keys`` are the
+        addresses' keys when the caller has them already (the column path; no None then).
         """
         wanted = {}
-        for a in addresses:
-            if a is not None:
-                known = wanted.setdefault(a.key, a)
-                if a.buurtcode and not known.buurtcode:
-                    wanted[a.key] = a
+        pairs = zip(keys, addresses) if keys is not None else ((a.key, a) for a in addresses if a is not None)
+        for key, a in pairs:
+            known = wanted.setdefault(key, a)
+            if a.buurtcode and not known.buurtcode:
+                wanted[key] = a
         cache = self.address_cache
         unknown = [k for k in wanted if k not in cache]
         if unknown:
@@ -523,18 +524,19 @@ class BatchLoader:
                     cursor.execute(f"SELECT key, id, buurt_id FROM {table} WHERE key IN ({','.join(['%s'] * len(chunk))})", chunk)
                     for k, pk, buurt in cursor.fetchall():
                         cache[k] = (pk, buurt)
-            new = [wanted[k] for k in unknown if k not in cache]
+            new = [k for k in unknown if k not in cache]
             if new:
-                self._load_register({a.postcode for a in new})
+                self._load_register({wanted[k].postcode for k in new})
                 ids = self._allocate(Address, len(new))
                 values = []
-                for pk, a in zip(ids, new):
+                for pk, key in zip(ids, new):
+                    a = wanted[key]
                     buurt = a.buurtcode or self.register.get((a.postcode, a.huisnummer, a.toevoeging)) or \
                         self.register.get((a.postcode, a.huisnummer, ""))
-                    cache[a.key] = (pk, buurt)
+                    cache[key] = (pk, buurt)
                     if buurt is None:
                         self.addresses_unmatched += 1
-                    values.append((pk, a.key, a.postcode, a.huisnummer, a.toevoeging, a.straat[:120], a.woonplaats[:80], buurt))
+                    values.append((pk, key, a.postcode, a.huisnummer, a.toevoeging, a.straat[:120], a.woonplaats[:80], buurt))
                 self._insert(Address, ["id", "key", "postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurt"], values)
                 self.addresses_created += len(values)
         # An address known without buurt gets one as soon as a partner geocodes it.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
@@ -62,21 +63,59 @@ def _read_csv(path: Path, profile: Profile):
         handle.close()
         raise FileFormatError(_csv_reason(exc), 1) from None
 
-    def rows():
-        row = 1
-        try:
-            for cells in reader:
-                row += 1
-                if cells:
-                    yield row, cells
-        except UnicodeDecodeError:
-            raise FileFormatError(f"bestand is geen geldige tekst in codering {profile.encoding}", row + 1) from None
-        except csv.Error as exc:
-            raise FileFormatError(_csv_reason(exc), row + 1) from None
-        finally:
-            handle.close()
+    return header, CsvRows(handle, reader, profile.encoding)
 
-    return header, rows()
+
+class CsvRows:
+    """The data rows of a CSV file: iterating gives (row number, cells); ``blocks(n)`` gives the
+    same rows n at a time as (numbers, cells) lists, for the column path.
+
+    Why both: the row path wants one row at a time; for the column path a generator step per
+    row cost ≈ 0.3 µs of the read, while ``list.extend(islice(reader, n))`` moves the csv
+    reader's rows into a list without one. Row numbers and error rows are the same either way
+    (blank lines count as rows and are skipped; an error names the row after the last one read).
+    """
+
+    def __init__(self, handle, reader, encoding: str):
+        self.handle, self.reader, self.encoding = handle, reader, encoding
+        self.row = 1  # spreadsheet number of the last row read (header = 1)
+
+    def _error(self, exc: Exception, row: int) -> FileFormatError:
+        if isinstance(exc, UnicodeDecodeError):
+            return FileFormatError(f"bestand is geen geldige tekst in codering {self.encoding}", row)
+        return FileFormatError(_csv_reason(exc), row)
+
+    def __iter__(self) -> Iterator[tuple[int, list]]:
+        try:
+            for cells in self.reader:
+                self.row += 1
+                if cells:
+                    yield self.row, cells
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise self._error(exc, self.row + 1) from None
+        finally:
+            self.handle.close()
+
+    def blocks(self, n: int) -> Iterator[tuple[list[int], list[list]]]:
+        try:
+            while True:
+                chunk: list = []
+                try:
+                    chunk.extend(islice(self.reader, n))  # rows read before an error stay in chunk
+                except (UnicodeDecodeError, csv.Error) as exc:
+                    raise self._error(exc, self.row + len(chunk) + 1) from None
+                if not chunk:
+                    return
+                start = self.row + 1
+                self.row += len(chunk)
+                if all(chunk):
+                    yield list(range(start, start + len(chunk))), chunk
+                    continue
+                kept = [(number, cells) for number, cells in enumerate(chunk, start) if cells]
+                if kept:
+                    yield [number for number, _ in kept], [cells for _, cells in kept]
+        finally:
+            self.handle.close()
 
 
 def _csv_reason(exc: csv.Error) -> str:

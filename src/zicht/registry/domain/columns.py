@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import compress, repeat
-from operator import ne
+from itertools import chain, compress, repeat
+from operator import ne, sub
 
 from .dates import DateError
 from .rows import _ADDRESS_FIELDS, PRENATAL_DAYS, FieldError, Record, RowChecker, _IncompleteAddress
@@ -35,6 +35,7 @@ _RECORD_DEFAULTS = {
     "toelichting": "", "contact_medewerker": "", "contact_telefoon": "",
 }
 _FAR = 10**8  # ordinal sentinel: later or earlier than every real date
+CACHE_LIMIT = 200_000  # distinct values remembered per column or rule across blocks
 _FLIP = bytes([1, 0]) + bytes(254)  # bad (1) → clean (0) and back, for bytes.translate
 
 
@@ -70,13 +71,23 @@ class ColumnChecker:
         self.profile = checker.profile
         self.columns = {target: index for target, index, _ in checker.steps}
         self.converters = {target: convert for target, _, convert in checker.steps}
+        self._caches: dict[str, dict] = {}
 
     # -- per column -----------------------------------------------------------------------
-    def _converted(self, cells: tuple, target: str) -> tuple[list, dict]:
-        """The converter once per distinct cell: (per-row values, {cell: value})."""
+    def _cache(self, name: str) -> dict:
+        """The results kept for ``name`` across blocks (converters and cross-field rules are pure
+        for one checker); emptied when it outgrows CACHE_LIMIT, so free-text columns cannot grow it."""
+        cache = self._caches.setdefault(name, {})
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        return cache
+
+    def _converted(self, cells: tuple, target: str) -> tuple[list, set]:
+        """The converter once per distinct cell: (per-row values, ids of the outcomes in this block)."""
         convert = self.converters[target]
-        cache: dict = {}
-        for cell in set(cells):
+        cache = self._cache(target)
+        distinct = set(cells)
+        for cell in distinct.difference(cache):
             text = cell.strip() if cell is not None else ""
             if not text:
                 cache[cell] = _ABSENT
@@ -85,7 +96,8 @@ class ColumnChecker:
                 cache[cell] = convert(text)
             except (FieldError, DateError):
                 cache[cell] = _BAD
-        return list(map(cache.__getitem__, cells)), cache
+        outcomes = set(map(id, map(cache.__getitem__, distinct)))
+        return list(map(cache.__getitem__, cells)), outcomes
 
     def _value(self, target: str, converted: dict, n: int) -> tuple[list, bool]:
         """What ``values.get(target)`` holds per row (constants and profile defaults applied),
@@ -96,8 +108,8 @@ class ColumnChecker:
         default = checker.defaults.get(target, _ABSENT)
         if target not in converted:
             return list(repeat(default, n)), default is _ABSENT
-        column, cache = converted[target]
-        if not any(v is _ABSENT for v in cache.values()):
+        column, outcomes = converted[target]
+        if id(_ABSENT) not in outcomes:
             return column, False
         if default is _ABSENT:
             return column, True
@@ -125,9 +137,20 @@ class ColumnChecker:
         if any(not r or len(r) > 80 for r in rid_cache.values()):
             mark(i for i, r in enumerate(record_ids) if not r or len(r) > 80)
 
-        converted = {target: self._converted(columns[index], target) for target, index in self.columns.items()}
-        for target, (column, cache) in converted.items():
-            if _BAD in cache.values():
+        # Record-level cells repeat on every row of a record: convert them only where any of them
+        # changes from the row before, and spread the result over the rows up to the next change.
+        record_level = [t for t in self.columns if t.startswith("report.")]
+        change = _changes([columns[self.columns[t]] for t in record_level], n)
+        lengths = list(map(sub, [*change[1:], n], change))
+        converted = {}
+        for target, index in self.columns.items():
+            if target in record_level and len(change) < n:
+                column, outcomes = self._converted(list(map(columns[index].__getitem__, change)), target)
+                converted[target] = (_spread(column, lengths), outcomes)
+            else:
+                converted[target] = self._converted(columns[index], target)
+        for target, (column, outcomes) in converted.items():
+            if id(_BAD) in outcomes:
                 mark(i for i, v in enumerate(column) if v is _BAD)
         values: dict[str, list] = {}
         gaps: set[str] = set()  # targets that some row has no value for
@@ -156,7 +179,10 @@ class ColumnChecker:
             return column
 
         record_columns = [plain(f"report.{name}", _RECORD_DEFAULTS[name]) for name in Record._fields]
-        records = list(zip(*record_columns))
+        if len(change) < n:  # one Record tuple per change, shared by the rows up to the next one
+            records = _spread(list(zip(*(list(map(c.__getitem__, change)) for c in record_columns))), lengths)
+        else:
+            records = list(zip(*record_columns))
         rol = values.get("party.rol") or list(repeat(None, n))
         clean = bytearray(bad.translate(_FLIP))
         return Block(
@@ -203,8 +229,9 @@ class ColumnChecker:
             return list(repeat(None, n)), list(repeat(False, n))
         targets = [t for t in _ADDRESS_FIELDS if t in values]
         keys = list(zip(*(values[t] for t in targets)))
-        results: dict = {}
-        for key in set(keys):
+        results = self._cache("address:" + ",".join(targets))
+        distinct = set(keys)
+        for key in distinct.difference(results):
             if _BAD in key:
                 results[key] = _BAD  # already marked; RowChecker skips the address then
                 continue
@@ -216,7 +243,7 @@ class ColumnChecker:
             except FieldError:
                 results[key] = _BAD
         column = list(map(results.__getitem__, keys))
-        outcomes = set(map(id, results.values()))
+        outcomes = set(map(id, map(results.__getitem__, distinct)))
         if id(_BAD) in outcomes:
             mark(i for i, v in enumerate(column) if v is _BAD)
         if id(_INCOMPLETE) in outcomes:
@@ -236,8 +263,8 @@ class ColumnChecker:
         passthrough = not checker.has_fullname and "person.achternaam" in targets
         key_targets = [t for t in targets if not (passthrough and t == "person.achternaam")]
         keys = list(zip(*(values[t] for t in key_targets))) if key_targets else list(repeat((), n))
-        parts: dict = {}
-        for key in set(keys):
+        parts = self._cache("names:" + ",".join(key_targets))
+        for key in set(keys).difference(parts):
             given = {t: v for t, v in zip(key_targets, key) if v is not _ABSENT and v is not _BAD}
             person = checker._person(given)
             parts[key] = (person.voornamen, person.voorletters, person.tussenvoegsel, person.achternaam)
@@ -247,6 +274,21 @@ class ColumnChecker:
             column = values["person.achternaam"]
             achternaam = [v if v is not _ABSENT and v is not _BAD else "" for v in column]
         return voornamen, voorletters, tussenvoegsel, achternaam
+
+
+def _changes(columns: list, n: int) -> list[int]:
+    """Rows (from 0) where the cells of ``columns`` differ from the row before; all rows if no columns."""
+    if not columns:
+        return list(range(n))
+    if not n:
+        return []
+    keys = list(zip(*columns)) if len(columns) > 1 else list(columns[0])
+    return [0, *compress(range(1, n), map(ne, keys[1:], keys[:-1]))]
+
+
+def _spread(values: list, lengths: list[int]) -> list:
+    """Each value repeated its length of rows."""
+    return list(chain.from_iterable(map(repeat, values, lengths)))
 
 
 def runs(record_ids: list[str]) -> list[int]:

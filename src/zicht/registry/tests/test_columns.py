@@ -133,6 +133,49 @@ def test_mixed_hostile_rows_politie(changes):
     _compare("politie-bvh", header, block)
 
 
+@pytest.mark.parametrize("cache_limit", [1, 200_000])
+def test_results_kept_across_blocks_are_those_of_the_row_checker(monkeypatch, cache_limit):
+    """ColumnChecker remembers converted cells, addresses and names from block to block (and
+    forgets them past CACHE_LIMIT): a later block, with the same and with new hostile cells, is
+    checked exactly as RowChecker checks it."""
+    from zicht.registry.domain import columns
+
+    monkeypatch.setattr(columns, "CACHE_LIMIT", cache_limit)
+    header, rows = _politie()
+    clean = [h.lstrip("\ufeff") for h in header]
+    checker = RowChecker(find_profile("politie-bvh"), header, file_name="f.csv", today=TODAY, known_buurten=KNOWN_BUURTEN)
+    column_checker = ColumnChecker(checker)
+    blocks = []
+    for k in range(3):
+        block = []
+        for i, (column, value) in enumerate(POLITIE_CELLS[k::2]):
+            row = list(rows[(i + k) % len(rows)])
+            row[clean.index(column)] = value
+            block.append(row)
+        blocks.append(block + [list(r) for r in rows])
+    number = 2
+    for block in blocks:
+        numbers = list(range(number, number + len(block)))
+        number += len(block)
+        checked = column_checker.check(numbers, block)
+        for i, cells in enumerate(block):
+            row, rejects = checker.check(cells, numbers[i])
+            assert bool(checked.clean[i]) == (row is not None), (i, rejects)
+            if row is not None:
+                assert (checked.records[i], checked.rol[i], checked.bsn[i], checked.voornamen[i], checked.voorletters[i],
+                        checked.tussenvoegsel[i], checked.achternaam[i], checked.geboortedatum[i], checked.address[i],
+                        checked.incomplete[i]) == (tuple(row.record), row.rol, *row.person[:5], row.person.geboortedatum,
+                                                   row.address, row.incomplete_address)
+    index = column_checker.columns["person.bsn"]
+    first_only = {r[index] for r in blocks[0]} - {r[index] for r in blocks[-1]}
+    kept = set(column_checker._caches["person.bsn"])
+    assert first_only
+    if cache_limit == 1:  # emptied before each block: only the last block's cells are left
+        assert kept <= {r[index] for r in blocks[-1]}
+    else:
+        assert first_only <= kept
+
+
 def test_runs_marks_each_change_of_record_id():
     assert runs([]) == []
     assert runs(["a", "a", "b", "a", "a"]) == [0, 2, 3]
