@@ -9,3 +9,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    """The shipped colour rule set as it stands on ``facts.TODAY``."""
+    from zicht.casework.rulesets import current_ruleset
+
+    from .facts import TODAY
+
+    return current_ruleset(TODAY)

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 
-from zicht.casework.domain.colour import HelpFact, ReportFact, RuleSetError, evaluate, group_events, parse_ruleset
-from zicht.casework.rulesets import current_ruleset
+from zicht.casework.domain.colour import HelpFact, RuleSetError, evaluate, group_events, parse_ruleset
 
-TODAY = date(2026, 6, 1)
-
-
-def ago(days: int) -> date:
-    return TODAY - timedelta(days=days)
-
-
-def rep(i, days, source="politie", **kw):
-    return ReportFact(id=i, datum=ago(days), source=source, **kw)
-
-
-@pytest.fixture(scope="module")
-def ruleset():
-    return current_ruleset(TODAY)
-
+from .facts import TODAY, ago, rep
 
 CASES = [
     # (name, reports, help, colour, rule ids that must fire)

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 
-from zicht.casework.domain.colour import HelpFact, ReportFact
+from zicht.casework.domain.colour import HelpFact
 from zicht.casework.domain.worklists import work_items
-from zicht.casework.rulesets import current_ruleset
 
-TODAY = date(2026, 6, 1)
-
-
-def ago(days):
-    return TODAY - timedelta(days=days)
-
-
-def rep(i, days, source="politie", **kw):
-    return ReportFact(id=i, datum=ago(days), source=source, **kw)
-
-
-@pytest.fixture(scope="module")
-def ruleset():
-    return current_ruleset(TODAY)
-
+from .facts import TODAY, ago, rep
 
 CASES = [
     ("nothing recent", [rep(1, 200)], [], set()),

@@ -237,3 +237,40 @@ def _shipped_params():
     import json
 
     return json.loads(services.DEFAULT_MODEL.read_text())
+
+
+def test_registry_benchmark_scores_the_links_and_rolls_arrivals_back(tmp_path):
+    """`zicht bench registry-linkage`: the registry's links against a truth file; arrivals leave nothing."""
+    from zicht.bench import registry_linkage
+    from zicht.registry.models import ImportBatch
+
+    ps = make_registry()
+    org = ps["p1"].source
+    batch = ImportBatch.objects.create(file_name="politie_incidenten.csv", file_sha256="0" * 64, profile="politie-bvh",
+                                       profile_sha256="0" * 64, source=org, status="loaded")
+    truth_of = {"p1": "A", "p2": "A", "p3": "A", "p4": "B", "p5": "B", "p6": "C", "p7": "D", "p8": "E", "p9": "E"}
+    lines = ["source,record_id,row,person_id,household_id,address_id,role"]
+    for row, (key, person) in enumerate(sorted(ps.items()), start=1):
+        Person.objects.filter(pk=person.pk).update(import_batch=batch, source_row=row + 1)
+        lines.append(f"politie,R,{row},{truth_of[key]},1,1,pleger")
+    truth = tmp_path / "truth.csv"
+    truth.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    services.run_batch()
+    links_before = sorted(PersonLink.objects.values_list("person_id", "linked_person_id"))
+
+    out = registry_linkage.run({"truth": truth, "arrivals": 4, "seed": 1})
+
+    assert out["registry_persons_matched"] == len(PEOPLE)
+    assert out["zicht"]["all_records"]["true_pairs"] == 3 + 1 + 1  # A: three records, B and E: two each
+    assert out["zicht"]["precision"] == 1.0 and out["zicht"]["recall"] >= 0.8
+    assert out["arrival"]["arrivals"] == 4
+    assert sorted(PersonLink.objects.values_list("person_id", "linked_person_id")) == links_before
+
+
+def test_registry_benchmark_names_a_bad_truth_file(tmp_path):
+    from django.core.management.base import CommandError
+
+    from zicht.bench import registry_linkage
+
+    with pytest.raises(CommandError, match="truth.csv"):
+        registry_linkage.run({"truth": tmp_path / "missing.csv"})

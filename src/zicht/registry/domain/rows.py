@@ -142,6 +142,16 @@ def resolve_header(profile: Profile, header: list) -> dict[str, int]:
     return found
 
 
+
+def _field_errors(normalise, error: type[Exception]):
+    """``normalise`` as a converter: its own error becomes a FieldError with the same message."""
+    def convert(raw):
+        try:
+            return normalise(raw)
+        except error as exc:
+            raise FieldError(str(exc)) from None
+    return convert
+
 class RowChecker:
     """Checks and normalises rows for one profile and one file header."""
 
@@ -210,19 +220,9 @@ class RowChecker:
         if kind in ("date", "dob"):
             return self.parse_date
         if kind == "bsn":
-            def bsn(raw):
-                try:
-                    return normalise_bsn(raw)
-                except BSNError as exc:
-                    raise FieldError(str(exc)) from None
-            return bsn
+            return _field_errors(normalise_bsn, BSNError)
         if kind == "postcode":
-            def postcode(raw):
-                try:
-                    return normalise_postcode(raw)
-                except AddressError as exc:
-                    raise FieldError(str(exc)) from None
-            return postcode
+            return _field_errors(normalise_postcode, AddressError)
         if kind == "buurtcode":
             known = self.known_buurten
 
@@ -234,19 +234,12 @@ class RowChecker:
                     raise FieldError("onbekende buurtcode (niet in de geladen CBS-buurten)")
                 return code
             return buurtcode
-        if kind == "secret":
-            def secret(raw, limit=limit):
+        if kind in ("secret", "huisnummer", "toevoeging"):  # house numbers are normalised later
+            def within_limit(raw, limit=limit):
                 if len(raw) > limit:
                     raise FieldError(f"te lang (meer dan {limit} tekens)")
                 return raw
-            return secret
-
-        if kind in ("huisnummer", "toevoeging"):  # normalised to digits and letters later
-            def number_part(raw, limit=limit):
-                if len(raw) > limit:
-                    raise FieldError(f"te lang (meer dan {limit} tekens)")
-                return raw
-            return number_part
+            return within_limit
 
         # names, free address, plain text, voorletters: length, formulas, control characters
         def text(raw, limit=limit):
