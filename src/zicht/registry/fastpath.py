@@ -4,8 +4,11 @@ Why: the row path (one ``RowChecker.check``, one Row object and five ``encrypt``
 row) costs ≈ 130 µs a row; a 2.5-million-row politie export took minutes. This path keeps
 every guarantee of the row path and changes only how the work is done:
 
-- **Checking** runs column-wise (``domain.columns.ColumnChecker``) on blocks of rows read
-  by the same reader. Rows it cannot prove clean, and records that are not one clean,
+- **Reading** is pyarrow's CSV parser while the file is plain enough for it, and the csv
+  module from the first block that is not (``readers.CsvRows.table_blocks``): same rows,
+  same row numbers, same errors.
+- **Checking** runs column-wise (``domain.columns.ColumnChecker``) on coded columns (distinct
+  values + an index per row). Rows it cannot prove clean, and records that are not one clean,
   consistent, first-seen run of rows, go through the row path's own ``RowChecker.check``
   and ``BatchLoader._close_run``: rejects, partial loads and records spread over the file
   behave exactly as before, and the row path stays the specification.
@@ -13,10 +16,12 @@ every guarantee of the row path and changes only how the work is done:
   (``FieldCipher.encrypt_many``: one nonce draw per column, same token format), while the
   main process checks the next block and inserts the previous one. Values travel to and
   from the workers as one packed string per column, not as pickled lists.
-- **Inserts** are ``executemany`` in chunks of ``CHUNK_RECORDS`` records inside the file's
-  transaction; for a bulk load into (nearly) empty tables on SQLite the secondary indexes
-  are dropped and rebuilt before commit, inside the same transaction, so a kill or a
-  rollback restores them with everything else.
+- **Inserts** run inside the file's transaction: ``COPY`` on PostgreSQL; on SQLite, for large
+  files, multi-row INSERT statements in a writer thread on the same connection
+  (``SqliteWriter``), so SQLite's work overlaps with reading and checking the next block.
+  For a bulk load into (nearly) empty tables on SQLite the secondary indexes are dropped
+  and rebuilt before commit, inside the same transaction, so a kill or a rollback restores
+  them with everything else.
 """
 
 from __future__ import annotations
@@ -24,25 +29,32 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sqlite3
 import time
 from bisect import bisect_right
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice, repeat
 from operator import eq, sub
 
+import numpy as np
 from django.db import connection
 
 from zicht.core.crypto import exit_with_parent, pack_column, secure_columns, unpack_column
 
-from .domain.columns import Block, ColumnChecker, runs
+from .domain.columns import Block, Coded, ColumnChecker, runs
 from .domain.rows import compress_rows
 from .models import Person, Report, ReportParty
+from .readers import TableBlock
 
-BLOCK_ROWS = 40_000  # rows checked at a time (cut at a record boundary)
+BLOCK_ROWS = 40_000  # rows checked at a time (cut at a record boundary) when the csv module reads
+BLOCK_BYTES = 8 * 2**20  # bytes parsed at a time when pyarrow reads (readers.CsvRows.table_blocks)
 POOL_MIN_BYTES = 16 * 2**20  # files from this size encrypt in a process pool
 POOL_WORKERS = 2
 POOL_AHEAD = 2  # blocks in flight in the pool
 BULK_INDEX_MIN_ROWS = 200_000  # SQLite: drop and rebuild indexes from this many (estimated) new rows
+WRITER_MIN_ROWS = 200_000  # SQLite: inserts in a thread of their own from this many (estimated) new rows
+INSERT_CHUNK = 20_000  # rows handed to the writer thread at a time
+STATEMENT_ROWS = 1_000  # rows per multi-row INSERT in the writer thread (bounded by SQLite's parameter limit)
 PARTY_ROLES_FOR_ADDRESS = ("slachtoffer", "kind")
 
 
@@ -110,6 +122,7 @@ class ColumnPath:
         self.securer = Securer(loader.keys, loader.bsn_key, pooled=size >= POOL_MIN_BYTES and worker_count() > 1)
         self.estimated_rows = size // 120
         self.timings = loader.timings
+        self.writer: SqliteWriter | None = None
 
     # -- driving ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -117,34 +130,32 @@ class ColumnPath:
         # collector would walk the growing heap again and again for nothing.
         gc_was_enabled = gc.isenabled()
         gc.disable()
-        bulk = _BulkIndexes(self.estimated_rows) if connection.vendor == "sqlite" else None
-        if bulk is not None:
+        bulk = None
+        if connection.vendor == "sqlite":
+            bulk = _BulkIndexes(self.estimated_rows)
             bulk.drop()
+            if self.estimated_rows >= WRITER_MIN_ROWS:
+                self.writer = SqliteWriter(connection.connection)
         in_flight: list[_Prepared] = []
         try:
-            blocks = self.rows.blocks(BLOCK_ROWS)
-            carry_numbers: list[int] = []
-            carry_cells: list = []
+            if hasattr(self.rows, "table_blocks"):
+                blocks = self.rows.table_blocks(self.checker.width, BLOCK_BYTES)
+            else:
+                blocks = self.rows.blocks(BLOCK_ROWS)
+            carry = None  # the trailing run of the last block: its record may continue in the next one
             while True:
                 t0 = time.perf_counter()
                 fresh = next(blocks, None)
                 self.timings["read"] += time.perf_counter() - t0
-                if fresh is not None:
-                    numbers = carry_numbers + fresh[0] if carry_numbers else fresh[0]
-                    cells = carry_cells + fresh[1] if carry_cells else fresh[1]
-                    # Hold back the last run: its record may continue in the next block.
-                    cut = _last_run_start(cells, self.checker.record_index)
-                    if cut == 0:
-                        carry_numbers, carry_cells = numbers, cells
-                        continue
-                    numbers, carry_numbers = numbers[:cut], numbers[cut:]
-                    cells, carry_cells = cells[:cut], cells[cut:]
-                else:
-                    numbers, cells = carry_numbers, carry_cells
-                    carry_numbers, carry_cells = [], []
-                    if not numbers:
+                if fresh is None:
+                    if carry is None:
                         break
-                for prepared in self._block(numbers, cells):
+                    head, carry = carry, None
+                else:
+                    head, carry = _cut(_joined(carry, fresh), self.checker.record_index)
+                    if head is None:
+                        continue
+                for prepared in self._block(head):
                     in_flight.append(prepared)
                     while len(in_flight) > POOL_AHEAD * 2:
                         self._write(in_flight.pop(0))
@@ -154,21 +165,40 @@ class ColumnPath:
                     break
             while in_flight and not self.loader.failed:
                 self._write(in_flight.pop(0))
+            self._close_writer()
             if bulk is not None and not self.loader.failed:
                 t0 = time.perf_counter()
                 bulk.rebuild()
                 self.timings["index_rebuild"] += time.perf_counter() - t0
         finally:
+            self._close_writer(raise_error=False)
             self.timings["encrypt_cpu"] = self.securer.cpu_seconds
             self.timings["encrypt_in_pool"] = float(self.securer.pool is not None)
             self.securer.close()
             if gc_was_enabled:
                 gc.enable()
 
-    def _block(self, numbers: list[int], cells: list[list]):
+    def _close_writer(self, raise_error: bool = True) -> None:
+        """Wait for every insert handed to the writer thread (before indexes, commit or rollback)."""
+        if self.writer is None:
+            return
+        writer, self.writer = self.writer, None
+        t0 = time.perf_counter()
+        try:
+            writer.close(raise_error)
+        finally:
+            self.timings["insert"] += time.perf_counter() - t0
+            self.timings["insert_in_thread"] = writer.busy_seconds
+
+    def _block(self, rows):
         loader = self.loader
         t0 = time.perf_counter()
-        block = self.columns.check(numbers, cells)
+        if isinstance(rows, TableBlock):
+            numbers = list(range(rows.first, rows.first + len(rows)))
+            block = self.columns.check_coded(numbers, TableRows(rows.table), _coded(rows.table, self.columns.used))
+        else:
+            numbers, cells = rows
+            block = self.columns.check(numbers, cells)
         loader.rows_total += len(numbers)
         loader.last_row = numbers[-1]
         self.bar.update(len(numbers))
@@ -351,9 +381,14 @@ class ColumnPath:
                                achternaam, dob, geslacht, address_ids, repeat(batch_id, n), numbers, repeat(now, n)))
         t2 = time.perf_counter()
         self.timings["build"] += t2 - t1
-        loader._insert(Report, REPORT_FIELDS, report_rows)
-        loader._insert(Person, PERSON_FIELDS, person_rows)
-        loader._insert(ReportParty, ["report", "person", "rol"], prepared.party_rows)
+        if self.writer is not None:
+            self.writer.insert(Report, REPORT_FIELDS, report_rows)
+            self.writer.insert(Person, PERSON_FIELDS, person_rows)
+            self.writer.insert(ReportParty, PARTY_FIELDS, prepared.party_rows)
+        else:
+            loader._insert(Report, REPORT_FIELDS, report_rows)
+            loader._insert(Person, PERSON_FIELDS, person_rows)
+            loader._insert(ReportParty, PARTY_FIELDS, prepared.party_rows)
         self.timings["insert"] += time.perf_counter() - t2
         loader.reports_created += prepared.records
         loader.persons_created += prepared.persons
@@ -364,6 +399,7 @@ class ColumnPath:
 REPORT_FIELDS = ["id", "source", "source_record_id", "kind", "datum", "aard", "vormen", "relatie", "kinderen_aanwezig",
                  "letsel", "wapen", "huisverbod", "hoedanigheid_melder", "categorie", "address", "buurt", "toelichting",
                  "contact_medewerker", "contact_telefoon", "import_batch", "source_rows", "created_at"]
+PARTY_FIELDS = ["report", "person", "rol"]
 PERSON_FIELDS = ["id", "source", "source_key", "bsn_hash", "voornamen", "voorletters", "tussenvoegsel", "achternaam",
                  "geboortedatum", "geslacht", "address", "import_batch", "source_row", "created_at"]
 
@@ -380,6 +416,80 @@ def _address_row(address: list, rol: list, start: int, end: int):
     return first
 
 
+def _joined(carry, fresh):
+    """The held-back rows followed by a fresh block (tables stay tables; rows once the reader fell back)."""
+    if carry is None:
+        return fresh
+    if isinstance(carry, TableBlock) and isinstance(fresh, TableBlock):
+        import pyarrow as pa
+
+        return TableBlock(carry.first, pa.concat_tables([carry.table, fresh.table]))
+    carry_numbers, carry_cells = _as_rows(carry)
+    numbers, cells = _as_rows(fresh)
+    return carry_numbers + numbers, carry_cells + cells
+
+
+def _as_rows(block) -> tuple[list[int], list[list]]:
+    if isinstance(block, TableBlock):
+        return list(range(block.first, block.first + len(block))), TableRows(block.table).all()
+    return block
+
+
+def _cut(block, record_index: int):
+    """(rows up to the trailing run of equal record ids, that trailing run); (None, block) if it is all one run."""
+    if isinstance(block, TableBlock):
+        column = block.table.column(record_index).combine_chunks()
+        if column.null_count:
+            column = column.fill_null("")
+        encoded = column.dictionary_encode()
+        stripped = [v.strip() for v in encoded.dictionary.to_pylist()]  # ' 12' and '12' are one record
+        number = dict(zip(dict.fromkeys(stripped), range(len(stripped))))
+        ids = np.array([number[v] for v in stripped], dtype=np.int64)[encoded.indices.to_numpy()]
+        differs = np.flatnonzero(ids != ids[-1])
+        cut = int(differs[-1]) + 1 if differs.size else 0
+        if cut == 0:
+            return None, block
+        return (TableBlock(block.first, block.table.slice(0, cut)),
+                TableBlock(block.first + cut, block.table.slice(cut)))
+    numbers, cells = block
+    cut = _last_run_start(cells, record_index)
+    if cut == 0:
+        return None, block
+    return (numbers[:cut], cells[:cut]), (numbers[cut:], cells[cut:])
+
+
+def _coded(table, used: list[int]) -> dict[int, Coded]:
+    """The ``used`` columns of a table coded by pyarrow (distinct values + int32 indices), nulls as None."""
+    coded = {}
+    for i in used:
+        column = table.column(i).combine_chunks()
+        if column.null_count == len(column):  # padding for short rows
+            coded[i] = Coded.constant(None, len(column))
+            continue
+        encoded = column.dictionary_encode()
+        coded[i] = Coded(encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False))
+    return coded
+
+
+class TableRows:
+    """The rows of a table as lists of cells, built on first use (only rows that are not clean are read)."""
+
+    def __init__(self, table):
+        self.table = table
+        self._rows: list[list] | None = None
+
+    def all(self) -> list[list]:
+        if self._rows is None:
+            self._rows = [list(r) for r in zip(*(c.to_pylist() for c in self.table.columns))]
+        return self._rows
+
+    def __getitem__(self, i: int) -> list:
+        return self.all()[i]
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+
 def _last_run_start(cells: list[list], record_index: int) -> int:
     """Index of the first row of the trailing run of equal record ids (as the pipeline reads them)."""
     def rid(row):
@@ -391,6 +501,99 @@ def _last_run_start(cells: list[list], record_index: int) -> int:
     while i > 0 and rid(cells[i - 1]) == last:
         i -= 1
     return i
+
+
+class SqliteWriter:
+    """SQLite: the inserts of the column path in a thread of their own, on the import's own connection.
+
+    Why: SQLite does its B-tree work inside ``sqlite3_step``, which Python runs without the
+    GIL, so a second thread lets that work go on while the main thread reads, checks and
+    builds the next block — on two cores, most of the insert time leaves the main thread.
+    The thread uses the very connection (and so the very transaction) of the import: a
+    rollback, a rejected file or a kill undo its rows with everything else. Blocks are
+    handed over through a short queue (memory stays bounded) and written in order; an error
+    in the thread is raised in the main thread at the next hand-over or at ``close``.
+    """
+
+    def __init__(self, raw_connection, depth: int = 3):
+        import queue
+        import threading
+
+        self.inserter = MultiRowInserter(raw_connection)
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.abandoned = False
+        self.busy_seconds = 0.0
+        self.thread = threading.Thread(target=self._run, name="zicht-import-writer", daemon=True)
+        self.thread.start()
+
+    def insert(self, model, fields: list[str], rows: list[tuple]) -> None:
+        self._raise()
+        if not rows:
+            return
+        columns = [model._meta.get_field(f).column if f != "id" else "id" for f in fields]
+        for i in range(0, len(rows), INSERT_CHUNK):
+            self.queue.put((model._meta.db_table, columns, rows[i:i + INSERT_CHUNK]))
+
+    def close(self, raise_error: bool = True) -> None:
+        """Wait until every block handed over is written; ``raise_error=False`` (the import is being
+        abandoned and rolled back) skips what is still queued."""
+        if not raise_error:
+            self.abandoned = True
+        self.queue.put(None)
+        self.thread.join()
+        if raise_error:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is not None or self.abandoned:
+                continue  # drain: the main thread raises the error, or rolls back anyway
+            started = time.perf_counter()
+            try:
+                self.inserter.insert(*item)
+            except BaseException as exc:  # handed to the main thread
+                self.error = exc
+            self.busy_seconds += time.perf_counter() - started
+
+
+class MultiRowInserter:
+    """SQLite: many rows per INSERT statement (``VALUES (…), (…), …``) on a DB-API connection.
+
+    Why: each statement is one ``sqlite3_step``, during which Python lets go of the GIL. With
+    ``executemany`` the writer thread had to take the GIL back after every row — while the
+    main thread held it — and mostly waited; with a thousand rows per statement it takes it
+    back once per thousand. It is also cheaper on its own (one statement run per thousand rows).
+    """
+
+    def __init__(self, raw_connection):
+        self.raw = raw_connection
+        self.max_params = raw_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self.statements: dict[tuple, str] = {}
+
+    def insert(self, table: str, columns: list[str], rows: list) -> None:
+        width = len(columns)
+        per_statement = max(1, min(STATEMENT_ROWS, self.max_params // width))
+        execute = self.raw.execute
+        for i in range(0, len(rows), per_statement):
+            part = rows[i:i + per_statement]
+            execute(self._statement(table, columns, len(part)), list(chain.from_iterable(part)))
+
+    def _statement(self, table: str, columns: list[str], n: int) -> str:
+        key = (table, n)
+        sql = self.statements.get(key)
+        if sql is None:
+            one = "(" + ", ".join("?" * len(columns)) + ")"
+            sql = self.statements[key] = f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([one] * n)
+        return sql
 
 
 class _BulkIndexes:

@@ -8,8 +8,11 @@ as one sentence naming the file and row — never as a traceback.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import zipfile
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Iterator
@@ -17,6 +20,8 @@ from typing import Iterator
 from .domain.profile import Profile
 
 FIELD_SIZE_LIMIT = 131072  # characters per cell (csv module default, stated explicitly)
+TABLE_BLOCK_BYTES = 8 * 2**20  # bytes parsed at a time by pyarrow (then cut at a line end)
+MAX_LINE_BYTES = 16 * 2**20  # a longer line goes to the csv module (and its field limit)
 
 
 class FileFormatError(ValueError):
@@ -63,7 +68,7 @@ def _read_csv(path: Path, profile: Profile):
         handle.close()
         raise FileFormatError(_csv_reason(exc), 1) from None
 
-    return header, CsvRows(handle, reader, profile.encoding)
+    return header, CsvRows(handle, reader, profile.encoding, path=path, profile=profile, header=header)
 
 
 class CsvRows:
@@ -76,8 +81,10 @@ class CsvRows:
     (blank lines count as rows and are skipped; an error names the row after the last one read).
     """
 
-    def __init__(self, handle, reader, encoding: str):
+    def __init__(self, handle, reader, encoding: str, *, path: Path | None = None, profile: Profile | None = None,
+                 header: list | None = None):
         self.handle, self.reader, self.encoding = handle, reader, encoding
+        self.path, self.profile, self.header = path, profile, header
         self.row = 1  # spreadsheet number of the last row read (header = 1)
 
     def _error(self, exc: Exception, row: int) -> FileFormatError:
@@ -116,6 +123,166 @@ class CsvRows:
                     yield [number for number, _ in kept], [cells for _, cells in kept]
         finally:
             self.handle.close()
+
+    # -- pyarrow blocks -----------------------------------------------------------------------
+    def table_blocks(self, width: int, block_bytes: int | None = None):
+        """The same rows as ``blocks``, but parsed by pyarrow into tables while the file allows it.
+
+        Why: the csv module makes one Python string per cell (≈ 2.4 µs a row for a politie
+        export); pyarrow parses the same bytes in C and hands each column over as distinct
+        values plus indices (``dictionary_encode``), which is what the column checker works on.
+        Only text whose meaning is beyond doubt takes this way: UTF-8, one-byte delimiter, a
+        header that is its first line, and per block no NUL, no lone carriage return, no blank
+        line, one row per line (no quoted cell running on over a line end), the same number of
+        cells on every line, valid UTF-8 and no cell over the field limit. Quoting within a line
+        is read by pyarrow as by the csv module (``tests/test_readers.py`` holds them to it for
+        doubled, stray and unclosed quotes, and for any text with hypothesis). At the first block
+        that is not so, the rest of the file is read by the csv module from that block's first
+        byte on, with the same row numbers — so multi-line cells, errors and their row numbers
+        stay the csv module's.
+
+        Yields ``TableBlock`` (tables of exactly ``width`` string columns: cells past it are never
+        read, missing ones are null like the cells of a short row) and then, if it fell back,
+        the ``(numbers, cells)`` blocks of ``blocks``.
+        """
+        block_bytes = block_bytes or TABLE_BLOCK_BYTES
+        start = self._data_offset()
+        if start is None:
+            yield from self.blocks(_rows_for(block_bytes))
+            return
+        self.handle.close()
+        raw = self.path.open("rb")
+        try:
+            raw.seek(start)
+            while True:
+                offset = raw.tell()
+                data = raw.read(block_bytes)
+                if not data:
+                    return
+                if not data.endswith(b"\n"):
+                    data += raw.readline(MAX_LINE_BYTES)
+                whole_lines = data.endswith(b"\n") or not raw.read(1)  # else a line longer than MAX_LINE_BYTES
+                table = _parse_block(data, self.profile, width) if whole_lines else None
+                quote = self.profile.quotechar
+                if table is None and whole_lines and _plain_lines(data) and not (quote and quote.encode() in data):
+                    self._raise_if_not_utf8(data)
+                if table is None:  # from here on the csv module decides
+                    raw.seek(offset)
+                    self.handle = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                    self.reader = csv.reader(self.handle, delimiter=self.profile.delimiter,
+                                             quotechar=self.profile.quotechar, strict=False)
+                    raw = None
+                    yield from self.blocks(_rows_for(block_bytes))
+                    return
+                first = self.row + 1
+                self.row += table.num_rows
+                yield TableBlock(first, table)
+        finally:
+            if raw is not None:
+                raw.close()
+
+    def _raise_if_not_utf8(self, data: bytes) -> None:
+        """The exact row of the first byte that is not UTF-8 (the lines are plain: one row each)."""
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            row = self.row + 1 + data.count(b"\n", 0, exc.start)
+            raise FileFormatError(f"bestand is geen geldige tekst in codering {self.encoding}", row) from None
+
+    def _data_offset(self) -> int | None:
+        """Byte offset of the first data row, or None when this file is not for pyarrow at all."""
+        profile = self.profile
+        if (profile is None or self.row != 1 or codecs.lookup(profile.encoding).name not in ("utf-8", "utf-8-sig")
+                or len(profile.delimiter) != 1 or not profile.delimiter.isascii()):
+            return None
+        with self.path.open("rb") as fh:
+            line = fh.readline(FIELD_SIZE_LIMIT)
+        if not line.endswith(b"\n"):
+            return None
+        try:
+            text = line.decode(profile.encoding)
+        except UnicodeDecodeError:
+            return None
+        body = text[:-2] if text.endswith("\r\n") else text[:-1]
+        # The header is the first line exactly when that line alone parses to it (a header that
+        # runs on over a quoted line end does not).
+        if "\r" in body or _cells(body, profile) != self.header:
+            return None
+        return len(line)
+
+
+@dataclass
+class TableBlock:
+    """Rows ``first`` … ``first + len - 1`` of a file as a pyarrow table of string columns."""
+
+    first: int
+    table: object  # pyarrow.Table
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+
+def _rows_for(block_bytes: int) -> int:
+    return max(1000, block_bytes // 200)
+
+
+def _cells(line: str, profile: Profile) -> list[str] | None:
+    """One line split by the csv module with the profile's dialect (None if it cannot: the csv
+    module will say why when it reads the file)."""
+    try:
+        return next(csv.reader([line], delimiter=profile.delimiter, quotechar=profile.quotechar, strict=False), [])
+    except csv.Error:
+        return None
+
+
+def _plain_lines(data: bytes) -> bool:
+    """No NUL, no lone CR, no blank line: each line is one row, unless a quoted cell runs on."""
+    return not (b"\x00" in data or data.count(b"\r") != data.count(b"\r\n") or data.startswith((b"\n", b"\r\n"))
+                or b"\n\n" in data or b"\n\r\n" in data)
+
+
+def _parse_block(data: bytes, profile: Profile, width: int):
+    """``data`` (whole lines) as a table of ``width`` string columns, or None if the csv module must decide."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    if not _plain_lines(data):
+        return None
+    first_line = data[:data.find(b"\n")] if b"\n" in data else data
+    first_cells = _cells(first_line.removesuffix(b"\r").decode("utf-8", "replace"), profile)
+    if first_cells is None:
+        return None
+    cells = len(first_cells)
+    names = [f"c{i}" for i in range(cells)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            # One chunk: pyarrow then follows quotes across the whole block, as the csv module does.
+            read_options=pacsv.ReadOptions(column_names=names, block_size=len(data) + 1),
+            parse_options=pacsv.ParseOptions(delimiter=profile.delimiter, quote_char=profile.quotechar or False,
+                                             double_quote=True, escape_char=False, newlines_in_values=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 check_utf8=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows != data.count(b"\n") + (not data.endswith(b"\n")):
+        return None  # a quoted cell ran on over a line end: the csv module numbers such rows
+    quote = profile.quotechar
+    if quote and quote.encode() in data:
+        # A quote still open where the block was cut (at a line end) runs on in the csv module.
+        if any(pc.any(pc.match_substring(column, "\n")).as_py() for column in table.columns):
+            return None
+    if len(data) > FIELD_SIZE_LIMIT:
+        if any((pc.max(pc.binary_length(column)).as_py() or 0) > FIELD_SIZE_LIMIT for column in table.columns):
+            return None
+    if cells >= width:
+        return table.select(list(range(width))).rename_columns([f"c{i}" for i in range(width)])
+    missing = [pa.nulls(table.num_rows, pa.string()) for _ in range(width - cells)]
+    return pa.Table.from_arrays([*table.columns, *missing], names=[f"c{i}" for i in range(width)])
 
 
 def _csv_reason(exc: csv.Error) -> str:

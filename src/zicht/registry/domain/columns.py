@@ -2,10 +2,14 @@
 
 Why: a 2.5-million-row export cannot be checked one Python call per cell in 30 seconds,
 but its columns repeat themselves (a few thousand dates, a handful of codes, one postcode
-per address). ``ColumnChecker`` therefore runs each of ``RowChecker``'s converters once
-per *distinct* cell value and spreads the result over the column, and runs the
-cross-field rules (dates against each other, address assembly, name parts) once per
-distinct combination.
+per address). ``ColumnChecker`` therefore works on *coded* columns — the distinct values
+of a column and, per row, the index of its value (``Coded``) — runs each of
+``RowChecker``'s converters once per distinct value, runs the cross-field rules (dates
+against each other, address assembly, name parts) once per distinct combination, and
+does the per-row work (marking rows, spreading results) with numpy on the indices.
+Blocks arrive either as rows of cells (the csv module's reader: coded here in Python) or
+as a pyarrow table (``readers.CsvRows.table_blocks``: coded by pyarrow's
+``dictionary_encode``, in C).
 
 It never decides a reject itself. It only marks the rows it can prove clean — every rule
 of ``RowChecker.check`` passes — and hands their normalised values on; every other row
@@ -18,8 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import chain, compress, repeat
-from operator import ne, sub
+from itertools import compress
+from operator import ne
+
+import numpy as np
 
 from .dates import DateError
 from .rows import _ADDRESS_FIELDS, PRENATAL_DAYS, FieldError, Record, RowChecker, _IncompleteAddress
@@ -34,9 +40,70 @@ _RECORD_DEFAULTS = {
     "letsel": None, "wapen": None, "huisverbod": None, "hoedanigheid_melder": "", "categorie": "",
     "toelichting": "", "contact_medewerker": "", "contact_telefoon": "",
 }
+_MISS = object()  # not in a cache yet
 _FAR = 10**8  # ordinal sentinel: later or earlier than every real date
 CACHE_LIMIT = 200_000  # distinct values remembered per column or rule across blocks
-_FLIP = bytes([1, 0]) + bytes(254)  # bad (1) → clean (0) and back, for bytes.translate
+
+
+def _objects(values: list) -> np.ndarray:
+    """A 1-d object array of ``values`` (tuples stay whole: np.array would make them a dimension)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+@dataclass
+class Coded:
+    """One column of a block: its distinct ``values`` and, per row, the index of its value."""
+
+    values: list
+    codes: np.ndarray
+
+    @classmethod
+    def encode(cls, cells) -> "Coded":
+        """Codes a sequence of cells in Python (rows from the csv module)."""
+        index: dict = {}
+        setdefault = index.setdefault  # measured faster than dict.fromkeys + a lookup per cell
+        codes = np.fromiter((setdefault(c, len(index)) for c in cells), dtype=np.int64, count=len(cells))
+        return cls(list(index), codes)
+
+    @classmethod
+    def constant(cls, value, n: int) -> "Coded":
+        return cls([value], np.zeros(n, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def with_values(self, values: list) -> "Coded":
+        """The same rows with each distinct value replaced (by position)."""
+        return Coded(values, self.codes)
+
+    def rows(self) -> list:
+        """The value of every row, as a list (objects shared between rows with the same value)."""
+        if len(self.values) == 1:
+            return [self.values[0]] * len(self.codes)
+        return _objects(self.values)[self.codes].tolist()
+
+    def where(self, test) -> np.ndarray:
+        """Boolean per row: ``test(value)`` evaluated once per distinct value."""
+        hits = np.fromiter(map(test, self.values), dtype=bool, count=len(self.values))
+        if not hits.any():
+            return np.zeros(len(self.codes), dtype=bool)
+        return hits[self.codes]
+
+    def has(self, sentinel) -> bool:
+        return any(v is sentinel for v in self.values)
+
+
+def combine(columns: list[Coded], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct combinations of several coded columns: (first row of each combination, the
+    combination of every row). Codes are merged two at a time and renumbered, so the key
+    never outgrows 64 bits whatever the columns' sizes."""
+    key = np.zeros(n, dtype=np.int64)
+    for column in columns:
+        key = key * len(column.values) + column.codes
+        _, key = np.unique(key, return_inverse=True)
+        key = key.astype(np.int64, copy=False).reshape(-1)
+    first_of, inverse = np.unique(key, return_index=True, return_inverse=True)[1:]
+    return first_of, inverse.reshape(-1)
 
 
 @dataclass
@@ -44,7 +111,7 @@ class Block:
     """One block of rows, checked. Lists are per row; values of rows that are not clean are meaningless."""
 
     numbers: list[int]
-    cells: list[list]
+    cells: list[list]  # or any sequence of rows (readers.TableRows): read only for rows that are not clean
     record_ids: list[str]  # stripped, '' when missing (as the pipeline groups rows)
     clean: bytearray  # 1: RowChecker.check accepts this row unchanged
     records: list[tuple]  # Record fields, in Record._fields order
@@ -64,14 +131,30 @@ class Block:
 
 
 class ColumnChecker:
-    """Applies a RowChecker's rules to a block of CSV rows (lists of str) column by column."""
+    """Applies a RowChecker's rules to a block of CSV rows column by column."""
 
     def __init__(self, checker: RowChecker):
         self.checker = checker
         self.profile = checker.profile
         self.columns = {target: index for target, index, _ in checker.steps}
         self.converters = {target: convert for target, _, convert in checker.steps}
+        self.used = sorted({checker.record_index, *self.columns.values()})  # column indices read
         self._caches: dict[str, dict] = {}
+
+    # -- entry points ---------------------------------------------------------------------
+    def check(self, numbers: list[int], cells: list[list]) -> Block:
+        """A block as rows of cells (str; None for the cells of a short row)."""
+        n = len(cells)
+        if n and min(map(len, cells)) >= self.checker.width:
+            transposed = list(zip(*cells))  # one pass over the rows (tuples per column)
+            coded = {i: Coded.encode(transposed[i]) for i in self.used}
+        else:  # short rows: missing cells are None, as in RowChecker.check
+            coded = {i: Coded.encode([c[i] if i < len(c) else None for c in cells]) for i in self.used}
+        return self._check(list(numbers), cells, coded, n)
+
+    def check_coded(self, numbers: list[int], rows, coded: dict[int, Coded]) -> Block:
+        """A block already coded per column (``self.used`` indices); ``rows`` gives a row's cells."""
+        return self._check(list(numbers), rows, coded, len(numbers))
 
     # -- per column -----------------------------------------------------------------------
     def _cache(self, name: str) -> dict:
@@ -82,77 +165,59 @@ class ColumnChecker:
             cache.clear()
         return cache
 
-    def _converted(self, cells: tuple, target: str) -> tuple[list, set]:
-        """The converter once per distinct cell: (per-row values, ids of the outcomes in this block)."""
+    def _converted(self, column: Coded, target: str) -> Coded:
+        """The converter once per distinct cell."""
         convert = self.converters[target]
         cache = self._cache(target)
-        distinct = set(cells)
-        for cell in distinct.difference(cache):
+        out = []
+        for cell in column.values:
+            result = cache.get(cell, _MISS)
+            if result is not _MISS:
+                out.append(result)
+                continue
             text = cell.strip() if cell is not None else ""
             if not text:
-                cache[cell] = _ABSENT
-                continue
-            try:
-                cache[cell] = convert(text)
-            except (FieldError, DateError):
-                cache[cell] = _BAD
-        outcomes = set(map(id, map(cache.__getitem__, distinct)))
-        return list(map(cache.__getitem__, cells)), outcomes
+                result = _ABSENT
+            else:
+                try:
+                    result = convert(text)
+                except (FieldError, DateError):
+                    result = _BAD
+            cache[cell] = result
+            out.append(result)
+        return column.with_values(out)
 
-    def _value(self, target: str, converted: dict, n: int) -> tuple[list, bool]:
+    def _value(self, target: str, converted: dict, n: int) -> tuple[Coded, bool]:
         """What ``values.get(target)`` holds per row (constants and profile defaults applied),
-        and whether any row lacks a value (without scanning the column)."""
+        and whether any row lacks a value."""
         checker = self.checker
         if target in checker.fixed:
-            return list(repeat(checker.fixed[target], n)), False
+            return Coded.constant(checker.fixed[target], n), False
         default = checker.defaults.get(target, _ABSENT)
         if target not in converted:
-            return list(repeat(default, n)), default is _ABSENT
-        column, outcomes = converted[target]
-        if id(_ABSENT) not in outcomes:
+            return Coded.constant(default, n), default is _ABSENT
+        column = converted[target]
+        if not column.has(_ABSENT):
             return column, False
         if default is _ABSENT:
             return column, True
-        return [default if v is _ABSENT else v for v in column], False
+        return column.with_values([default if v is _ABSENT else v for v in column.values]), False
 
     # -- one block ------------------------------------------------------------------------
-    def check(self, numbers: list[int], cells: list[list]) -> Block:
+    def _check(self, numbers: list[int], rows, coded: dict[int, Coded], n: int) -> Block:
         checker = self.checker
-        n = len(cells)
-        width = checker.width
-        used = {checker.record_index, *self.columns.values()}
-        if n and min(map(len, cells)) >= width:
-            columns = dict(enumerate(zip(*cells)))  # one pass over the rows (tuples per column)
-        else:  # short rows: missing cells are None, as in check()
-            columns = {i: [c[i] if i < len(c) else None for c in cells] for i in used}
-        bad = bytearray(n)
+        bad = np.zeros(n, dtype=bool)
 
-        def mark(rows) -> None:
-            for i in rows:
-                bad[i] = 1
+        raw_ids = coded[checker.record_index]
+        ids = raw_ids.with_values([str(c).strip() if c is not None else "" for c in raw_ids.values])
+        bad |= ids.where(lambda r: not r or len(r) > 80)
+        record_ids = ids.rows()
 
-        rid_cells = columns[checker.record_index]
-        rid_cache = {c: (str(c).strip() if c is not None else "") for c in set(rid_cells)}
-        record_ids = list(map(rid_cache.__getitem__, rid_cells))
-        if any(not r or len(r) > 80 for r in rid_cache.values()):
-            mark(i for i, r in enumerate(record_ids) if not r or len(r) > 80)
-
-        # Record-level cells repeat on every row of a record: convert them only where any of them
-        # changes from the row before, and spread the result over the rows up to the next change.
-        record_level = [t for t in self.columns if t.startswith("report.")]
-        change = _changes([columns[self.columns[t]] for t in record_level], n)
-        lengths = list(map(sub, [*change[1:], n], change))
-        converted = {}
-        for target, index in self.columns.items():
-            if target in record_level and len(change) < n:
-                column, outcomes = self._converted(list(map(columns[index].__getitem__, change)), target)
-                converted[target] = (_spread(column, lengths), outcomes)
-            else:
-                converted[target] = self._converted(columns[index], target)
-        for target, (column, outcomes) in converted.items():
-            if id(_BAD) in outcomes:
-                mark(i for i, v in enumerate(column) if v is _BAD)
-        values: dict[str, list] = {}
+        converted = {target: self._converted(coded[index], target) for target, index in self.columns.items()}
+        for column in converted.values():
+            if column.has(_BAD):
+                bad |= column.where(lambda v: v is _BAD)
+        values: dict[str, Coded] = {}
         gaps: set[str] = set()  # targets that some row has no value for
         for target in set(converted) | set(checker.fixed) | set(checker.defaults):
             values[target], missing = self._value(target, converted, n)
@@ -162,98 +227,90 @@ class ColumnChecker:
         # Required fields, a kind and a role: RowChecker rejects a row without them.
         for target in {*checker.required, "report.kind", "party.rol"}:
             if target not in values:
-                mark(range(n))
+                bad[:] = True
             elif target in gaps:
-                mark(i for i, v in enumerate(values[target]) if v is _ABSENT)
+                bad |= values[target].where(lambda v: v is _ABSENT)
 
-        self._check_dates(values, n, mark)
-        address, incomplete = self._addresses(values, n, mark)
+        self._check_dates(values, n, bad)
+        address, incomplete = self._addresses(values, n, bad)
         names = self._names(values, n)
 
-        def plain(target: str, fallback):
+        def plain(target: str, fallback) -> Coded:
             column = values.get(target)
             if column is None:
-                return list(repeat(fallback, n))
+                return Coded.constant(fallback, n)
             if target in gaps:
-                return [fallback if v is _ABSENT else v for v in column]
+                return column.with_values([fallback if v is _ABSENT else v for v in column.values])
             return column
 
-        record_columns = [plain(f"report.{name}", _RECORD_DEFAULTS[name]) for name in Record._fields]
-        if len(change) < n:  # one Record tuple per change, shared by the rows up to the next one
-            records = _spread(list(zip(*(list(map(c.__getitem__, change)) for c in record_columns))), lengths)
-        else:
-            records = list(zip(*record_columns))
-        rol = values.get("party.rol") or list(repeat(None, n))
-        clean = bytearray(bad.translate(_FLIP))
+        records = _records([plain(f"report.{name}", _RECORD_DEFAULTS[name]) for name in Record._fields], n)
+        rol = values["party.rol"].rows() if "party.rol" in values else [None] * n
+        clean = bytearray((~bad).view(np.uint8).tobytes())
         return Block(
-            numbers=list(numbers), cells=list(cells), record_ids=record_ids, clean=clean, records=records,
-            rol=rol,
-            bsn=plain("person.bsn", ""), voornamen=names[0], voorletters=names[1], tussenvoegsel=names[2],
-            achternaam=names[3], geboortedatum=plain("person.geboortedatum", None),
-            geslacht=plain("person.geslacht", ""), address=address, incomplete=incomplete,
+            numbers=numbers, cells=rows, record_ids=record_ids, clean=clean, records=records, rol=rol,
+            bsn=plain("person.bsn", "").rows(), voornamen=names[0], voorletters=names[1], tussenvoegsel=names[2],
+            achternaam=names[3], geboortedatum=plain("person.geboortedatum", None).rows(),
+            geslacht=plain("person.geslacht", "").rows(), address=address, incomplete=incomplete,
         )
 
     # -- cross-field rules ----------------------------------------------------------------
-    def _check_dates(self, values: dict, n: int, mark) -> None:
+    def _check_dates(self, values: dict, n: int, bad: np.ndarray) -> None:
         """Not in the future; date of birth not implausibly old and not long after the record date."""
         checker = self.checker
         datum = values.get("report.datum")
         dob = values.get("person.geboortedatum")
         if datum is not None:
-            late = {v for v in set(datum) if v.__class__ is date and v > checker.today}
-            if late:
-                mark(i for i, v in enumerate(datum) if v in late)
+            bad |= datum.where(lambda v: v.__class__ is date and v > checker.today)
         if dob is None:
             return
-        wrong = {v for v in set(dob) if v.__class__ is date and (v > checker.today or v < checker.earliest_birth)}
-        if wrong:
-            mark(i for i, v in enumerate(dob) if v in wrong)
+        bad |= dob.where(lambda v: v.__class__ is date and (v > checker.today or v < checker.earliest_birth))
         if datum is None:
             return
-        import numpy as np
-
         limit = timedelta(days=PRENATAL_DAYS)
-        datum_ord = {v: (v + limit).toordinal() if v.__class__ is date else _FAR for v in set(datum)}
-        dob_ord = {v: v.toordinal() if v.__class__ is date else -_FAR for v in set(dob)}
-        late_birth = np.flatnonzero(
-            np.fromiter(map(dob_ord.__getitem__, dob), dtype=np.int64, count=n)
-            > np.fromiter(map(datum_ord.__getitem__, datum), dtype=np.int64, count=n)
-        )
-        if late_birth.size:
-            mark(late_birth.tolist())
+        datum_ord = np.fromiter(((v + limit).toordinal() if v.__class__ is date else _FAR for v in datum.values),
+                                dtype=np.int64, count=len(datum.values))
+        dob_ord = np.fromiter((v.toordinal() if v.__class__ is date else -_FAR for v in dob.values),
+                              dtype=np.int64, count=len(dob.values))
+        bad |= dob_ord[dob.codes] > datum_ord[datum.codes]
 
-    def _addresses(self, values: dict, n: int, mark) -> tuple[list, list]:
+    def _combinations(self, columns: list[Coded], n: int) -> tuple[list[tuple], np.ndarray]:
+        """The distinct value combinations of ``columns`` and, per row, which one it has."""
+        if not columns:
+            return [()], np.zeros(n, dtype=np.int64)
+        first, inverse = combine(columns, n)
+        picked = [_objects(c.values)[c.codes[first]].tolist() for c in columns]
+        return list(zip(*picked)), inverse
+
+    def _addresses(self, values: dict, n: int, bad: np.ndarray) -> tuple[list, list]:
         """RowChecker._address once per distinct combination of address values."""
         checker = self.checker
         if not checker.has_address:
-            return list(repeat(None, n)), list(repeat(False, n))
+            return [None] * n, [False] * n
         targets = [t for t in _ADDRESS_FIELDS if t in values]
-        keys = list(zip(*(values[t] for t in targets)))
+        keys, which = self._combinations([values[t] for t in targets], n)
         results = self._cache("address:" + ",".join(targets))
-        distinct = set(keys)
-        for key in distinct.difference(results):
-            if _BAD in key:
-                results[key] = _BAD  # already marked; RowChecker skips the address then
-                continue
-            given = {t: v for t, v in zip(targets, key) if v is not _ABSENT}
-            try:
-                results[key] = checker._address(given)
-            except _IncompleteAddress:
-                results[key] = _INCOMPLETE
-            except FieldError:
-                results[key] = _BAD
-        column = list(map(results.__getitem__, keys))
-        outcomes = set(map(id, map(results.__getitem__, distinct)))
-        if id(_BAD) in outcomes:
-            mark(i for i, v in enumerate(column) if v is _BAD)
-        if id(_INCOMPLETE) in outcomes:
-            incomplete = [v is _INCOMPLETE for v in column]
-            column = [None if v is _INCOMPLETE or v is _BAD else v for v in column]
-        else:
-            incomplete = list(repeat(False, n))
-            if id(_BAD) in outcomes:
-                column = [None if v is _BAD else v for v in column]
-        return column, incomplete
+        out = []
+        for key in keys:
+            result = results.get(key, _MISS)
+            if result is _MISS:
+                if _BAD in key:
+                    result = _BAD  # already marked; RowChecker skips the address then
+                else:
+                    given = {t: v for t, v in zip(targets, key) if v is not _ABSENT}
+                    try:
+                        result = checker._address(given)
+                    except _IncompleteAddress:
+                        result = _INCOMPLETE
+                    except FieldError:
+                        result = _BAD
+                results[key] = result
+            out.append(result)
+        column = Coded(out, which)
+        if column.has(_BAD):
+            bad |= column.where(lambda v: v is _BAD)
+        incomplete = column.with_values([v is _INCOMPLETE for v in out]).rows()
+        address = column.with_values([None if v is _INCOMPLETE or v is _BAD else v for v in out]).rows()
+        return address, incomplete
 
     def _names(self, values: dict, n: int) -> tuple[list, list, list, list]:
         """RowChecker._person's name parts once per distinct combination of name values."""
@@ -262,33 +319,41 @@ class ColumnChecker:
         # Without a full-name column the surname is passed through unchanged: keep it out of the key.
         passthrough = not checker.has_fullname and "person.achternaam" in targets
         key_targets = [t for t in targets if not (passthrough and t == "person.achternaam")]
-        keys = list(zip(*(values[t] for t in key_targets))) if key_targets else list(repeat((), n))
+        keys, which = self._combinations([values[t] for t in key_targets], n)
         parts = self._cache("names:" + ",".join(key_targets))
-        for key in set(keys).difference(parts):
-            given = {t: v for t, v in zip(key_targets, key) if v is not _ABSENT and v is not _BAD}
-            person = checker._person(given)
-            parts[key] = (person.voornamen, person.voorletters, person.tussenvoegsel, person.achternaam)
-        voornamen, voorletters, tussenvoegsel, achternaam = (list(c) for c in zip(*map(parts.__getitem__, keys))) if n \
-            else ([], [], [], [])
+        out = []
+        for key in keys:
+            result = parts.get(key, _MISS)
+            if result is _MISS:
+                given = {t: v for t, v in zip(key_targets, key) if v is not _ABSENT and v is not _BAD}
+                person = checker._person(given)
+                result = parts[key] = (person.voornamen, person.voorletters, person.tussenvoegsel, person.achternaam)
+            out.append(result)
+        voornamen, voorletters, tussenvoegsel, achternaam = (
+            Coded([r[k] for r in out], which).rows() for k in range(4))
         if passthrough:
             column = values["person.achternaam"]
-            achternaam = [v if v is not _ABSENT and v is not _BAD else "" for v in column]
+            achternaam = column.with_values(["" if v is _ABSENT or v is _BAD else v for v in column.values]).rows()
         return voornamen, voorletters, tussenvoegsel, achternaam
 
 
-def _changes(columns: list, n: int) -> list[int]:
-    """Rows (from 0) where the cells of ``columns`` differ from the row before; all rows if no columns."""
-    if not columns:
-        return list(range(n))
+def _records(fields: list[Coded], n: int) -> list[tuple]:
+    """One Record tuple per row, built only where a record-level value changes from the row
+    before (the rows of one record repeat them) and shared by the rows up to the next change."""
     if not n:
         return []
-    keys = list(zip(*columns)) if len(columns) > 1 else list(columns[0])
-    return [0, *compress(range(1, n), map(ne, keys[1:], keys[:-1]))]
-
-
-def _spread(values: list, lengths: list[int]) -> list:
-    """Each value repeated its length of rows."""
-    return list(chain.from_iterable(map(repeat, values, lengths)))
+    changed = np.zeros(n, dtype=bool)
+    changed[0] = True
+    for column in fields:
+        if len(column.values) > 1:
+            changed[1:] |= column.codes[1:] != column.codes[:-1]
+    starts = np.flatnonzero(changed)
+    picked = [_objects(c.values)[c.codes[starts]].tolist() for c in fields]
+    tuples = _objects(list(zip(*picked)))
+    if len(starts) == n:
+        return tuples.tolist()
+    lengths = np.diff(np.append(starts, n))
+    return np.repeat(tuples, lengths).tolist()
 
 
 def runs(record_ids: list[str]) -> list[int]:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zicht.core.crypto import cipher
-from zicht.registry import fastpath, pipeline
+from zicht.registry import fastpath, pipeline, readers
 from zicht.registry.domain.columns import ColumnChecker, runs
 from zicht.registry.domain.profile import find_profile
 from zicht.registry.domain.rows import RowChecker
@@ -38,10 +38,31 @@ def _fixture(name: str) -> tuple[list, list[list]]:
     return rows[0], rows[1:]
 
 
+_BLOCK_FIELDS = ("record_ids", "clean", "records", "rol", "bsn", "voornamen", "voorletters", "tussenvoegsel", "achternaam",
+                 "geboortedatum", "geslacht", "address", "incomplete")
+
+
+def _via_pyarrow(profile_name: str, checker: RowChecker, numbers: list[int], rows: list[list]):
+    """The same rows written as a CSV export would (csv.writer: cells quoted where needed), parsed
+    by pyarrow and checked from its coded columns; None when the csv module must read those lines."""
+    profile = find_profile(profile_name)
+    out = io.StringIO()
+    csv.writer(out, delimiter=profile.delimiter, quotechar=profile.quotechar, lineterminator="\r\n").writerows(rows)
+    table = readers._parse_block(out.getvalue().encode(), profile, checker.width)
+    if table is None:
+        return None
+    columns = ColumnChecker(checker)
+    return columns.check_coded(numbers, fastpath.TableRows(table), fastpath._coded(table, columns.used))
+
+
 def _compare(profile_name: str, header: list, rows: list[list]) -> None:
     checker = RowChecker(find_profile(profile_name), header, file_name="f.csv", today=TODAY, known_buurten=KNOWN_BUURTEN)
     numbers = list(range(2, len(rows) + 2))
     block = ColumnChecker(checker).check(numbers, rows)
+    parsed = _via_pyarrow(profile_name, checker, numbers, rows)
+    if parsed is not None:  # pyarrow's coded columns give the very same block
+        assert [getattr(parsed, f) for f in _BLOCK_FIELDS] == [getattr(block, f) for f in _BLOCK_FIELDS]
+        assert [parsed.cells[i][:len(r)] for i, r in enumerate(rows)] == [r[:checker.width] for r in rows]
     for i, cells in enumerate(rows):
         row, rejects = checker.check(cells, numbers[i])
         assert bool(block.clean[i]) == (row is not None), (i, rejects)
@@ -230,8 +251,26 @@ def _both(path, tmp_path, **kwargs) -> tuple[dict, dict, list, list]:
     return results[0], results[1], files[0], files[1]
 
 
-def _hostile_politie() -> list[str]:
+def _unquoted(row: str) -> str:
+    """The fixture's row with its quoted text (the last cell) unquoted and without ';'."""
+    if ';"' not in row:
+        return row
+    head, text = row.split(';"', 1)
+    return head + ";" + text.rstrip('"').replace(";", ",")
+
+
+# How the hostile file is written, and so who reads it: pyarrow throughout (the fixture's quoted
+# text, or no quotes at all), or the csv module (a quoted cell over two lines in the first row).
+STYLES = {"quoted": "pyarrow", "plain": "pyarrow", "line break in a cell": "csv module"}
+
+
+def _hostile_politie(style: str = "quoted") -> list[str]:
     rows = politie_rows()  # records 101 (rows 2-4), 102 (5-6), 103 (7-8)
+    if style == "plain":
+        rows = [_unquoted(r) for r in rows]
+    elif style == "line break in a cell":  # the first record's text, on all its rows
+        assert rows[0].endswith('; buren belden."')
+        rows = [r.replace('; buren belden."', ';\r\nburen belden."') for r in rows]
     extra = []
     for n in range(4, 12):  # more records, some of them broken in ways that need the row path
         rid = f"PL2000-2024000{100 + n}"
@@ -248,11 +287,17 @@ def _hostile_politie() -> list[str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("accept_partial", [True, False])
 @pytest.mark.parametrize("block_rows", [2, 5, 40_000])
-def test_column_path_imports_exactly_what_the_row_path_imports(register, tmp_path, monkeypatch, accept_partial, block_rows):
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_column_path_imports_exactly_what_the_row_path_imports(register, tmp_path, monkeypatch, accept_partial, block_rows,
+                                                               style):
     monkeypatch.setattr(fastpath, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(fastpath, "BLOCK_BYTES", block_rows * 60)  # pyarrow's blocks: one to many rows
     monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 3)
-    path = write_politie(tmp_path / "hostile.csv", _hostile_politie())
+    path = write_politie(tmp_path / "hostile.csv", _hostile_politie(style))
+    coded_blocks = []
+    monkeypatch.setattr(fastpath, "_coded", lambda table, used, real=fastpath._coded: coded_blocks.append(1) or real(table, used))
     row, column, row_file, column_file = _both(path, tmp_path, accept_partial=accept_partial)
+    assert bool(coded_blocks) == (STYLES[style] == "pyarrow")
     assert row == column
     assert row_file == column_file
     assert row["counts"]["rows_rejected"] > 0
@@ -261,9 +306,13 @@ def test_column_path_imports_exactly_what_the_row_path_imports(register, tmp_pat
 
 
 @pytest.mark.django_db
-def test_column_path_skips_records_already_present(register, tmp_path, politie_file):
+@pytest.mark.parametrize("style, writer_min_rows", [("line break in a cell", fastpath.WRITER_MIN_ROWS), ("quoted", 0)],
+                         ids=["csv module", "pyarrow and writer thread"])
+def test_column_path_skips_records_already_present(register, tmp_path, politie_file, monkeypatch, style,
+                                                   writer_min_rows):
+    monkeypatch.setattr(fastpath, "WRITER_MIN_ROWS", writer_min_rows)
     pipeline.import_file(politie_file, "politie-bvh", today=TODAY)
-    rows = _hostile_politie()
+    rows = _hostile_politie(style)
     path = write_politie(tmp_path / "overlap.csv", rows)
     row, column, row_file, column_file = _both(path, tmp_path, accept_partial=True)
     assert row == column and row_file == column_file
@@ -279,3 +328,59 @@ def test_column_path_with_encryption_pool(register, tmp_path, monkeypatch):
     row, column, _, _ = _both(path, tmp_path, accept_partial=True)
     assert row == column
 
+
+
+@pytest.mark.django_db
+def test_column_path_with_writer_thread(register, tmp_path, monkeypatch):
+    """SQLite's writer thread (forced on for a small file, with tiny statements and hand-overs) yields
+    the same registry as the row path."""
+    monkeypatch.setattr(fastpath, "WRITER_MIN_ROWS", 0)
+    monkeypatch.setattr(fastpath, "STATEMENT_ROWS", 2)
+    monkeypatch.setattr(fastpath, "INSERT_CHUNK", 3)
+    monkeypatch.setattr(fastpath, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 2)
+    threads = []
+    monkeypatch.setattr(fastpath.SqliteWriter, "close",
+                        lambda self, raise_error=True, real=fastpath.SqliteWriter.close: threads.append(1) or real(
+                            self, raise_error))
+    path = write_politie(tmp_path / "writer.csv", _hostile_politie())
+    row, column, row_file, column_file = _both(path, tmp_path, accept_partial=True)
+    assert row == column and row_file == column_file
+    from django.db import connection
+
+    assert bool(threads) == (connection.vendor == "sqlite")  # PostgreSQL writes with COPY in the main thread
+
+
+@pytest.mark.django_db
+def test_an_error_in_the_writer_thread_fails_the_import_and_leaves_nothing(register, tmp_path, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the writer thread is SQLite's")
+    monkeypatch.setattr(fastpath, "WRITER_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 2)
+    calls = []
+
+    def failing(self, table, columns, rows, real=fastpath.MultiRowInserter.insert):
+        calls.append(table)
+        if len(calls) == 4:  # the second group's first insert
+            raise connection.Database.IntegrityError("simulated")
+        return real(self, table, columns, rows)
+
+    monkeypatch.setattr(fastpath.MultiRowInserter, "insert", failing)
+    path = write_politie(tmp_path / "fails.csv", _hostile_politie())
+    with pytest.raises(Exception, match="simulated"):
+        pipeline.import_file(path, "politie-bvh", today=TODAY, accept_partial=True)
+    assert not Report.objects.exists() and not Person.objects.exists() and not ReportParty.objects.exists()
+    assert ImportBatch.objects.get().status == "failed"
+
+
+def test_pyarrow_route_is_compared_for_rows_of_equal_length():
+    """_compare really takes the pyarrow route (quoted cells included), and not for ragged rows or
+    cells with a line end."""
+    header, rows = _politie()
+    checker = RowChecker(find_profile("politie-bvh"), header, file_name="f.csv", today=TODAY, known_buurten=KNOWN_BUURTEN)
+    assert any(";" in c for r in rows for c in r)  # the fixture's text cells need quotes
+    assert _via_pyarrow("politie-bvh", checker, list(range(2, len(rows) + 2)), rows) is not None
+    assert _via_pyarrow("politie-bvh", checker, [2, 3], [rows[0], rows[1][:5]]) is None
+    assert _via_pyarrow("politie-bvh", checker, [2], [[c + "\n" for c in rows[0]]]) is None
