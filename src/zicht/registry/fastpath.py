@@ -29,14 +29,17 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import sqlite3
+import threading
 import time
 from bisect import bisect_right
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import chain, islice, repeat
+from itertools import chain, repeat
 from operator import eq, sub
 
 import numpy as np
+import pyarrow as pa
 from django.db import connection
 
 from zicht.core.crypto import exit_with_parent, pack_column, secure_columns, unpack_column
@@ -421,8 +424,6 @@ def _joined(carry, fresh):
     if carry is None:
         return fresh
     if isinstance(carry, TableBlock) and isinstance(fresh, TableBlock):
-        import pyarrow as pa
-
         return TableBlock(carry.first, pa.concat_tables([carry.table, fresh.table]))
     carry_numbers, carry_cells = _as_rows(carry)
     numbers, cells = _as_rows(fresh)
@@ -516,9 +517,6 @@ class SqliteWriter:
     """
 
     def __init__(self, raw_connection, depth: int = 3):
-        import queue
-        import threading
-
         self.inserter = MultiRowInserter(raw_connection)
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
