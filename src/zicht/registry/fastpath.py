@@ -47,7 +47,7 @@ from zicht.core.crypto import exit_with_parent, pack_column, secure_columns, unp
 from .domain.columns import Block, Coded, ColumnChecker, runs
 from .domain.rows import compress_rows
 from .models import Person, Report, ReportParty
-from .readers import TableBlock
+from .readers import TableBlock, TableRows
 
 BLOCK_ROWS = 40_000  # rows checked at a time (cut at a record boundary) when the csv module reads
 BLOCK_BYTES = 8 * 2**20  # bytes parsed at a time when pyarrow reads (readers.CsvRows.table_blocks)
@@ -197,7 +197,7 @@ class ColumnPath:
         loader = self.loader
         t0 = time.perf_counter()
         if isinstance(rows, TableBlock):
-            numbers = list(range(rows.first, rows.first + len(rows)))
+            numbers = rows.numbers()
             block = self.columns.check_coded(numbers, TableRows(rows.table), _coded(rows.table, self.columns.used))
         else:
             numbers, cells = rows
@@ -432,7 +432,7 @@ def _joined(carry, fresh):
 
 def _as_rows(block) -> tuple[list[int], list[list]]:
     if isinstance(block, TableBlock):
-        return list(range(block.first, block.first + len(block))), TableRows(block.table).all()
+        return block.numbers(), TableRows(block.table).all()
     return block
 
 
@@ -470,25 +470,6 @@ def _coded(table, used: list[int]) -> dict[int, Coded]:
         encoded = column.dictionary_encode()
         coded[i] = Coded(encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False))
     return coded
-
-
-class TableRows:
-    """The rows of a table as lists of cells, built on first use (only rows that are not clean are read)."""
-
-    def __init__(self, table):
-        self.table = table
-        self._rows: list[list] | None = None
-
-    def all(self) -> list[list]:
-        if self._rows is None:
-            self._rows = [list(r) for r in zip(*(c.to_pylist() for c in self.table.columns))]
-        return self._rows
-
-    def __getitem__(self, i: int) -> list:
-        return self.all()[i]
-
-    def __len__(self) -> int:
-        return self.table.num_rows
 
 
 def _last_run_start(cells: list[list], record_index: int) -> int:

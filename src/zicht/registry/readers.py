@@ -221,6 +221,28 @@ class TableBlock:
     def __len__(self) -> int:
         return self.table.num_rows
 
+    def numbers(self) -> list[int]:
+        return list(range(self.first, self.first + self.table.num_rows))
+
+
+class TableRows:
+    """The rows of a table as lists of cells, built on first use (only rows that are not clean are read)."""
+
+    def __init__(self, table):
+        self.table = table
+        self._rows: list[list] | None = None
+
+    def all(self) -> list[list]:
+        if self._rows is None:
+            self._rows = [list(r) for r in zip(*(c.to_pylist() for c in self.table.columns))]
+        return self._rows
+
+    def __getitem__(self, i: int) -> list:
+        return self.all()[i]
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
 
 def _rows_for(block_bytes: int) -> int:
     return max(1000, block_bytes // 200)

@@ -52,7 +52,7 @@ def _via_pyarrow(profile_name: str, checker: RowChecker, numbers: list[int], row
     if table is None:
         return None
     columns = ColumnChecker(checker)
-    return columns.check_coded(numbers, fastpath.TableRows(table), fastpath._coded(table, columns.used))
+    return columns.check_coded(numbers, readers.TableRows(table), fastpath._coded(table, columns.used))
 
 
 def _compare(profile_name: str, header: list, rows: list[list]) -> None:

@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zicht.registry.domain.profile import find_profile
-from zicht.registry.fastpath import TableRows
-from zicht.registry.readers import FileFormatError, TableBlock, read_rows
+from zicht.registry.readers import FileFormatError, TableBlock, TableRows, read_rows
 
 HEADER = "Registratienummer;Pleegdatum;Rol\r\n"
 ROW = "PL{n};14-03-2024;Slachtoffer\r\n"
