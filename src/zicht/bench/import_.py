@@ -284,7 +284,7 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
     Why: what an import costs once reading, checking, address lookup, row building and
     encryption cost nothing. The timed part does what the import's write phase does: on
     SQLite, in one transaction, drop the three tables' secondary indexes (the set fastpath's
-    ``_BulkIndexes`` drops), insert with the import's ``MultiRowInserter`` (many rows per
+    ``BulkIndexes`` drops), insert with the import's ``MultiRowInserter`` (many rows per
     statement) on the DB-API connection, recreate the indexes, commit; on PostgreSQL ``COPY ... FROM STDIN`` and commit.
     Rows are built per group of ``CHUNK_RECORDS`` reports, in the import's order (reports,
     persons, parties per group), between the timed inserts; building them is not timed.
@@ -297,7 +297,7 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
 
     from zicht.core.crypto import bsn_hash_many, cipher
     from zicht.registry.domain.profile import find_profile
-    from zicht.registry.fastpath import MultiRowInserter
+    from zicht.registry.fastpath import BulkIndexes, MultiRowInserter
     from zicht.registry.models import ImportBatch, Person, Report, ReportParty
     from zicht.registry.pipeline import CHUNK_RECORDS, SQLITE_CACHE_KIB, source_organisation
 
@@ -387,8 +387,9 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
     try:
         with transaction.atomic():
             t0, c0 = time.perf_counter(), time.process_time()
-            saved = _drop_indexes(raw, tuple(tables.values())) if sqlite else []
+            indexes = BulkIndexes(estimated_rows=0)  # the import's own index handling, here always applied
             if sqlite:
+                indexes.drop_all()
                 parts["index_drop"] = time.perf_counter() - t0
             cpu += time.process_time() - c0
             for lo in range(0, reports, CHUNK_RECORDS):
@@ -402,9 +403,7 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
                 parts["insert"] += time.perf_counter() - t1
                 cpu += time.process_time() - c1
             t0, c0 = time.perf_counter(), time.process_time()
-            cursor = raw.cursor()
-            for sql in saved:
-                cursor.execute(sql)
+            indexes.rebuild()
             if sqlite:
                 parts["index_rebuild"] = time.perf_counter() - t0
             t_commit = time.perf_counter()
@@ -455,17 +454,6 @@ def _floor_addresses(rng: random.Random, n: int) -> list[int]:
         for i in range(0, n, INSERT_CHUNK_ROWS):
             cursor.executemany(sql, rows[i:i + INSERT_CHUNK_ROWS])
     return list(range(first, first + n))
-
-
-def _drop_indexes(raw, tables: tuple[str, ...]) -> list[str]:
-    """SQLite: drop the tables' secondary indexes (the inline UNIQUE autoindexes cannot be); their CREATE statements."""
-    cursor = raw.cursor()
-    cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                   f"AND tbl_name IN ({', '.join(['?'] * len(tables))}) ORDER BY name", tables)
-    indexes = cursor.fetchall()
-    for name, _ in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in indexes]
 
 
 def _backend_cpu_seconds(pid: int | None) -> float | None:

@@ -135,7 +135,7 @@ class ColumnPath:
         gc.disable()
         bulk = None
         if connection.vendor == "sqlite":
-            bulk = _BulkIndexes(self.estimated_rows)
+            bulk = BulkIndexes(self.estimated_rows)
             bulk.drop()
             if self.estimated_rows >= WRITER_MIN_ROWS:
                 self.writer = SqliteWriter(connection.connection)
@@ -575,7 +575,7 @@ class MultiRowInserter:
         return sql
 
 
-class _BulkIndexes:
+class BulkIndexes:
     """SQLite: drop the secondary indexes of the three big tables for a bulk load, rebuild them before commit.
 
     Inserting millions of random keys (BSN hash, address, date) into a B-tree misses the page
@@ -593,12 +593,18 @@ class _BulkIndexes:
         self.saved: list[str] = []
 
     def drop(self) -> None:
+        """Drop the indexes if the load is large and the tables small next to it."""
         if self.estimated_rows < BULK_INDEX_MIN_ROWS:
             return
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {Person._meta.db_table}")
             if cursor.fetchone()[0] * 2 > self.estimated_rows:
                 return
+        self.drop_all()
+
+    def drop_all(self) -> None:
+        """Drop every secondary index of the three tables (the inline UNIQUE autoindexes cannot be)."""
+        with connection.cursor() as cursor:
             marks = ",".join(["%s"] * len(self.TABLES))
             cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                            f"AND tbl_name IN ({marks}) ORDER BY name", list(self.TABLES))

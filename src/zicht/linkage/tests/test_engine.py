@@ -57,6 +57,29 @@ def test_quality_on_fixed_set(data, batch):
     assert scores["f1"] >= 0.95, scores
 
 
+def _held_out(feats, pairs, cfg, model, seed: int, **cluster_options):
+    """60 records held out at random; the rest clustered as the batch would, indexed, and a matcher on it."""
+    rng = np.random.default_rng(seed)
+    held_pos = sorted(rng.choice(len(feats), size=60, replace=False).tolist())
+    held_ids = set(feats.iloc[held_pos]["unique_id"])
+    rest = feats[~feats["unique_id"].isin(held_ids)].reset_index(drop=True)
+    rest_pairs = pairs[~pairs["unique_id_l"].isin(held_ids) & ~pairs["unique_id_r"].isin(held_ids)]
+    rest_labels = cluster_pairs(rest, rest_pairs, cfg["link_threshold"], {}, **cluster_options)
+    index = ArrayIndex.build(rest, rest_labels.reindex(rest["unique_id"]).to_numpy(), model.rules)
+    matcher = Matcher(model, index, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
+    return held_pos, rest, rest_labels, index, matcher
+
+
+def _arrival(feats, rest, pairs, pos: int, cfg, **cluster_options):
+    """Held-out record ``pos`` as it arrives, its id, and its cluster-mates in the batch over (rest + it)."""
+    rec = feats.iloc[pos].astype(object).where(feats.iloc[pos].notna(), None).to_dict()
+    x = rec["unique_id"]
+    sub = pd.concat([rest, feats.iloc[[pos]]], ignore_index=True)
+    sub_pairs = pairs[pairs["unique_id_l"].isin(sub["unique_id"]) & pairs["unique_id_r"].isin(sub["unique_id"])]
+    labels = cluster_pairs(sub, sub_pairs, cfg["link_threshold"], {}, **cluster_options)
+    return rec, x, set(labels.index[labels == labels[x]]) - {x}
+
+
 def test_incremental_equals_batch(data, params, batch):
     """Hold out records, index the rest, link each held-out record on arrival.
 
@@ -66,23 +89,10 @@ def test_incremental_equals_batch(data, params, batch):
     """
     _, std, feats = data
     cfg = config.load()
-    rng = np.random.default_rng(3)
-    held_pos = sorted(rng.choice(len(feats), size=60, replace=False).tolist())
-    held_ids = set(feats.iloc[held_pos]["unique_id"])
-    rest = feats[~feats["unique_id"].isin(held_ids)].reset_index(drop=True)
-    pairs = batch.pairs
-    rest_pairs = pairs[~pairs["unique_id_l"].isin(held_ids) & ~pairs["unique_id_r"].isin(held_ids)]
-    rest_labels = cluster_pairs(rest, rest_pairs, cfg["link_threshold"], {})
-    index = ArrayIndex.build(rest, rest_labels.reindex(rest["unique_id"]).to_numpy(), params.rules)
-    matcher = Matcher(params, index, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
+    held_pos, rest, rest_labels, index, matcher = _held_out(feats, batch.pairs, cfg, params, seed=3)
     checked_links = 0
     for pos in held_pos:
-        rec = feats.iloc[pos].astype(object).where(feats.iloc[pos].notna(), None).to_dict()
-        x = rec["unique_id"]
-        sub = pd.concat([rest, feats.iloc[[pos]]], ignore_index=True)
-        sub_pairs = pairs[pairs["unique_id_l"].isin(sub["unique_id"]) & pairs["unique_id_r"].isin(sub["unique_id"])]
-        labels = cluster_pairs(sub, sub_pairs, cfg["link_threshold"], {})
-        batch_mates = set(labels.index[labels == labels[x]]) - {x}
+        rec, x, batch_mates = _arrival(feats, rest, batch.pairs, pos, cfg)
         result = matcher.match(rec)
         incremental_mates = set()
         for s in result.links:
@@ -155,27 +165,14 @@ def test_incremental_equals_batch_with_cluster_check(data, params, batch):
     kw = {"params": params, "veto_weight": cfg["veto_weight"], "ambiguity_margin": cfg["ambiguity_margin"]}
     levels, comps = veto.veto_levels(params, cfg["veto_weight"]), model_comparisons(params)
     assert levels, "the shipped model has veto levels (a wholly different birth date, another gender)"
-    rng = np.random.default_rng(4)
-    held_pos = sorted(rng.choice(len(feats), size=60, replace=False).tolist())
-    held_ids = set(feats.iloc[held_pos]["unique_id"])
-    rest = feats[~feats["unique_id"].isin(held_ids)].reset_index(drop=True)
-    pairs = batch.pairs
-    rest_pairs = pairs[~pairs["unique_id_l"].isin(held_ids) & ~pairs["unique_id_r"].isin(held_ids)]
-    rest_labels = cluster_pairs(rest, rest_pairs, cfg["link_threshold"], {}, **kw)
-    index = ArrayIndex.build(rest, rest_labels.reindex(rest["unique_id"]).to_numpy(), params.rules)
-    matcher = Matcher(params, index, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
+    held_pos, rest, rest_labels, index, matcher = _held_out(feats, batch.pairs, cfg, params, seed=4, **kw)
     recs = rest.astype(object).where(rest.notna(), None).to_dict("records")
     members: dict = {}
     for rec, lab in zip(recs, rest_labels.reindex(rest["unique_id"]).to_numpy()):
         members.setdefault(lab, []).append(rec)
     checked = 0
     for pos in held_pos:
-        rec = feats.iloc[pos].astype(object).where(feats.iloc[pos].notna(), None).to_dict()
-        x = rec["unique_id"]
-        sub = pd.concat([rest, feats.iloc[[pos]]], ignore_index=True)
-        sub_pairs = pairs[pairs["unique_id_l"].isin(sub["unique_id"]) & pairs["unique_id_r"].isin(sub["unique_id"])]
-        labels = cluster_pairs(sub, sub_pairs, cfg["link_threshold"], {}, **kw)
-        batch_mates = set(labels.index[labels == labels[x]]) - {x}
+        rec, x, batch_mates = _arrival(feats, rest, batch.pairs, pos, cfg, **kw)
 
         def bsns(c):
             return {m["bsn_hash"] for m in members[c] if m["bsn_hash"]}

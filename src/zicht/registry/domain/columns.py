@@ -273,13 +273,23 @@ class ColumnChecker:
                               dtype=np.int64, count=len(dob.values))
         bad |= dob_ord[dob.codes] > datum_ord[datum.codes]
 
-    def _combinations(self, columns: list[Coded], n: int) -> tuple[list[tuple], np.ndarray]:
-        """The distinct value combinations of ``columns`` and, per row, which one it has."""
-        if not columns:
-            return [()], np.zeros(n, dtype=np.int64)
-        first, inverse = combine(columns, n)
-        picked = [_objects(c.values)[c.codes[first]].tolist() for c in columns]
-        return list(zip(*picked)), inverse
+    def _per_combination(self, rule: str, targets: list[str], values: dict, n: int, compute) -> tuple[list, np.ndarray]:
+        """``compute(key)`` once per distinct combination of the targets' values (kept across blocks
+        under ``rule``): the results, and per row the index of its result."""
+        columns = [values[t] for t in targets]
+        if columns:
+            first, which = combine(columns, n)
+            keys = list(zip(*(_objects(c.values)[c.codes[first]].tolist() for c in columns)))
+        else:
+            keys, which = [()], np.zeros(n, dtype=np.int64)
+        cache = self._cache(rule + ":" + ",".join(targets))
+        out = []
+        for key in keys:
+            result = cache.get(key, _MISS)
+            if result is _MISS:
+                result = cache[key] = compute(key)
+            out.append(result)
+        return out, which
 
     def _addresses(self, values: dict, n: int, bad: np.ndarray) -> tuple[list, list]:
         """RowChecker._address once per distinct combination of address values."""
@@ -287,24 +297,18 @@ class ColumnChecker:
         if not checker.has_address:
             return [None] * n, [False] * n
         targets = [t for t in _ADDRESS_FIELDS if t in values]
-        keys, which = self._combinations([values[t] for t in targets], n)
-        results = self._cache("address:" + ",".join(targets))
-        out = []
-        for key in keys:
-            result = results.get(key, _MISS)
-            if result is _MISS:
-                if _BAD in key:
-                    result = _BAD  # already marked; RowChecker skips the address then
-                else:
-                    given = {t: v for t, v in zip(targets, key) if v is not _ABSENT}
-                    try:
-                        result = checker._address(given)
-                    except _IncompleteAddress:
-                        result = _INCOMPLETE
-                    except FieldError:
-                        result = _BAD
-                results[key] = result
-            out.append(result)
+
+        def address(key: tuple):
+            if _BAD in key:
+                return _BAD  # already marked; RowChecker skips the address then
+            try:
+                return checker._address({t: v for t, v in zip(targets, key) if v is not _ABSENT})
+            except _IncompleteAddress:
+                return _INCOMPLETE
+            except FieldError:
+                return _BAD
+
+        out, which = self._per_combination("address", targets, values, n, address)
         column = Coded(out, which)
         if column.has(_BAD):
             bad |= column.where(lambda v: v is _BAD)
@@ -319,16 +323,12 @@ class ColumnChecker:
         # Without a full-name column the surname is passed through unchanged: keep it out of the key.
         passthrough = not checker.has_fullname and "person.achternaam" in targets
         key_targets = [t for t in targets if not (passthrough and t == "person.achternaam")]
-        keys, which = self._combinations([values[t] for t in key_targets], n)
-        parts = self._cache("names:" + ",".join(key_targets))
-        out = []
-        for key in keys:
-            result = parts.get(key, _MISS)
-            if result is _MISS:
-                given = {t: v for t, v in zip(key_targets, key) if v is not _ABSENT and v is not _BAD}
-                person = checker._person(given)
-                result = parts[key] = (person.voornamen, person.voorletters, person.tussenvoegsel, person.achternaam)
-            out.append(result)
+
+        def name_parts(key: tuple) -> tuple:
+            person = checker._person({t: v for t, v in zip(key_targets, key) if v is not _ABSENT and v is not _BAD})
+            return person.voornamen, person.voorletters, person.tussenvoegsel, person.achternaam
+
+        out, which = self._per_combination("names", key_targets, values, n, name_parts)
         voornamen, voorletters, tussenvoegsel, achternaam = (
             Coded([r[k] for r in out], which).rows() for k in range(4))
         if passthrough:
