@@ -2,7 +2,7 @@
 
 The statements are data (``knowledge/data/feitencheck.toml``). Every statement has a verdict
 (waar / niet waar / genuanceerd), an explanation and at least one public source with title, URL
-and year; a figure in an explanation must come from that source. A statement without such a
+(at least one of them with its year); a figure in an explanation must come from that source. A statement without such a
 source is not in the file at all (the issue: leave it out rather than guess).
 
 ``top_facts(n)`` is the interface for other apps (the infographic): the statements marked ``top``
@@ -37,7 +37,7 @@ class FactcheckError(ValueError):
 class FactSource:
     title: str
     url: str
-    year: int
+    year: int | None
     publisher: str = ""
 
 
@@ -53,7 +53,7 @@ class Statement:
     @property
     def year(self) -> int:
         """The most recent year among the sources (the "jaar" shown with the verdict)."""
-        return max(source.year for source in self.sources)
+        return max(source.year for source in self.sources if source.year is not None)
 
     @property
     def verdict_css(self) -> str:
@@ -70,8 +70,8 @@ def _source(item, where: str, number: int) -> FactSource:
         raise FactcheckError(where, f"bronnen[{number}].titel", "ontbreekt")
     if not URL_RE.match(url):
         raise FactcheckError(where, f"bronnen[{number}].url", "ontbreekt of is geen http(s)-adres")
-    if not isinstance(year, int) or not 1900 <= year <= 2100:
-        raise FactcheckError(where, f"bronnen[{number}].jaar", "ontbreekt of is geen jaartal")
+    if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2100):
+        raise FactcheckError(where, f"bronnen[{number}].jaar", "geen jaartal")
     return FactSource(title=title, url=url, year=year, publisher=str(item.get("uitgever") or "").strip())
 
 
@@ -97,12 +97,15 @@ def parse_statements(data: dict, where: str = "feitencheck") -> list[Statement]:
         sources = item.get("bronnen")
         if not isinstance(sources, list) or not sources:
             raise FactcheckError(here, "bronnen", "elke uitspraak noemt minstens één openbare bron")
+        parsed = tuple(_source(s, here, i) for i, s in enumerate(sources, start=1))
+        if not any(source.year is not None for source in parsed):
+            raise FactcheckError(here, "bronnen.jaar", "minstens één bron noemt het jaar")
         result.append(Statement(
             slug=slug,
             statement=str(item["uitspraak"]).strip(),
             verdict=verdict,
             explanation=str(item["toelichting"]).strip(),
-            sources=tuple(_source(s, here, i) for i, s in enumerate(sources, start=1)),
+            sources=parsed,
             top=bool(item.get("top", False)),
         ))
     return result
