@@ -52,7 +52,11 @@ def _demote_headings(html: str, top: int) -> str:
 
 
 def _table_markup(html: str) -> str:
-    """NL Design System table style and header scope, added after sanitising (fixed strings only)."""
+    """NL Design System table style, caption and header scope, added after sanitising (fixed strings only).
+
+    A paragraph ``Tabel: ...`` directly above a table becomes its caption (WCAG: tables have captions).
+    """
+    html = re.sub(r"<p>Tabel: (.+?)</p>\s*<table>", r"<table><caption>\1</caption>", html, flags=re.DOTALL)
     html = html.replace("<table>", '<div class="table-scroll" tabindex="0"><table class="data">').replace("</table>", "</table></div>")
 
     def scope_head(match: re.Match) -> str:

@@ -29,6 +29,11 @@ def test_ordinary_markdown_survives():
     assert '<table class="data">' in html and '<th scope="col">a</th>' in html
 
 
+def test_a_tabel_paragraph_becomes_the_caption():
+    html = render.render_markdown("Tabel: Afwegingen\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert '<table class="data"><caption>Afwegingen</caption>' in html and "<p>Tabel:" not in html
+
+
 def test_an_h1_in_the_body_is_demoted_below_the_page_title():
     html = render.render_markdown("# Eén\n\n## Twee\n")
     assert "<h1>" not in html and "<h2>Eén</h2>" in html and "<h3>Twee</h3>" in html
