@@ -216,3 +216,36 @@ def test_versions_are_numbered_per_page():
     numbers = list(page.versions.order_by("number").values_list("number", flat=True))
     assert numbers == list(range(1, len(numbers) + 1))
     assert KnowledgePageVersion.objects.filter(page=page, number=1, changed_by_name="repository").exists()
+
+
+@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+def test_every_role_has_kennis_in_the_menu(role):
+    from zicht.core.menu import menu_for
+
+    assert any(item["url"] == reverse("knowledge:index") and item["label"] == "Kennis" for item in menu_for(role, "/"))
+
+
+def test_the_edit_form_has_labels_for_every_field(client):
+    login(client, r.FUNCTIONEEL_BEHEERDER)
+    html = client.get(reverse("knowledge:edit", args=["kindcheck"])).content.decode()
+    for name in ("title", "samenvatting", "herzien_op", "sources", "body", "note"):
+        assert f'<label for="id_{name}">' in html, name
+    import re
+
+    assert "<legend>Voor welke rollen</legend>" in html
+    assert re.search(r'<input type="checkbox" name="roles" value="professional"[^>]*checked', html)
+    assert not re.search(r'<input type="checkbox" name="roles" value="beleidsmedewerker"[^>]*checked', html)
+    assert "https://www.augeo.nl/kindcheck" in html
+
+
+def test_the_home_tag_flags_overdue_pages_to_the_beheerder():
+    page = KnowledgePage.objects.get(slug="preventietypen")
+    page.herzien_op = dt.date.today() - dt.timedelta(days=3)
+    page.save()
+    request = RequestFactory().get("/")
+    request.user = make_user(r.FUNCTIONEEL_BEHEERDER)
+    html = Template("{% load knowledge %}{% knowledge_for_role %}").render(Context({"request": request}))
+    assert "over de herzieningsdatum" in html and "Vier soorten preventie" in html
+    request.user = make_user(r.BELEIDSMEDEWERKER)
+    html = Template("{% load knowledge %}{% knowledge_for_role %}").render(Context({"request": request}))
+    assert "over de herzieningsdatum" not in html
