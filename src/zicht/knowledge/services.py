@@ -60,8 +60,8 @@ def load_pages(directory: Path | None = None, *, overwrite: bool = False, page_m
     ``page_model``/``version_model`` let the data migration pass its historical models.
     """
     if page_model is None:
-        from .models import KnowledgePage as page_model  # noqa: N813
-        from .models import KnowledgePageVersion as version_model  # noqa: N813
+        from .models import KnowledgePage as page_model
+        from .models import KnowledgePageVersion as version_model
     sources = pages_domain.read_directory(directory or CONTENT_DIR)
     counts = {"nieuw": 0, "bijgewerkt": 0, "ongewijzigd": 0, "overgeslagen": 0}
     with transaction.atomic():

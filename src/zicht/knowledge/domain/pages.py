@@ -123,9 +123,8 @@ def validate_sources(value, filename: str) -> tuple[Source, ...]:
         if not URL_RE.match(url):
             raise FrontMatterError(filename, f"sources[{number}].url", "ontbreekt of is geen http(s)-adres")
         year = item.get("year")
-        if year is not None:
-            if not isinstance(year, int) or not 1900 <= year <= 2100:
-                raise FrontMatterError(filename, f"sources[{number}].year", "geen jaartal")
+        if year is not None and (not isinstance(year, int) or not 1900 <= year <= 2100):
+            raise FrontMatterError(filename, f"sources[{number}].year", "geen jaartal")
         result.append(Source(title=title, url=url, publisher=str(item.get("publisher") or "").strip(), year=year))
     return tuple(result)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -135,4 +136,4 @@ def test_shipped_pages_start_at_h2_and_never_skip_a_heading_level():
     for page in p.read_directory(CONTENT):
         levels = [len(m.group(1)) for m in re.finditer(r"^(#{1,6}) ", page.body, flags=re.MULTILINE)]
         assert levels and levels[0] == 2, page.filename
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), page.filename
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), page.filename
