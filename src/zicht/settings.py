@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "zicht.casework",
     "zicht.areas",
     "zicht.prevention",
+    "zicht.knowledge",
     "zicht.api",
 ]
 

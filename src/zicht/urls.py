@@ -11,6 +11,7 @@ urlpatterns = [
     path("casus/", include("zicht.casework.urls")),
     path("gebied/", include("zicht.areas.urls")),
     path("preventie/", include("zicht.prevention.urls")),
+    path("kennis/", include("zicht.knowledge.urls")),
     path("api/", include("zicht.api.urls")),
     path("beheer/", admin.site.urls),
 ]

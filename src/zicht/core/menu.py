@@ -18,6 +18,7 @@ MENU = [
     ("prevention:index", "Preventie", {r.BELEIDSMEDEWERKER, r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER}),
     ("registry:imports", "Imports", {r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER}),
     ("access:accesslog", "Toegangslog", {r.PRIVACY_OFFICER}),
+    ("knowledge:index", "Kennis", r.ALL_ROLES),
 ]
 
 
