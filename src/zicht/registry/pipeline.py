@@ -303,6 +303,7 @@ class BatchLoader:
         if self.failed:
             raise _Abort
         self.flush()
+        self.store.apply_source_rows()
         if self.bad_flushed:
             self._delete_reports(self.bad_flushed)
         if self.counts.rows_loaded == 0 and self.rejects.rows:

@@ -121,6 +121,7 @@ class RecordStore:
         self.register: dict[tuple[str, int, str], str] = {}
         self.register_loaded: set[str] = set()
         self.next_id: dict[str, int] = {}
+        self.extra_rows: dict[int, list[int]] = {}  # report id → rows of its record found further down the file
 
     def present_record_ids(self, record_ids: list[str]) -> set[str]:
         """The record ids of this source already in the registry."""
@@ -232,16 +233,29 @@ class RecordStore:
 
     def extend_source_rows(self, report_rows: list[tuple[int, list[int]]]) -> None:
         """(report id, row numbers): a record written earlier gains rows further down the file, and
-        its provenance lists them too (rare, so read back and rewritten per record)."""
-        if not report_rows:
+        its provenance will list them too (``apply_source_rows``, once every insert is done)."""
+        for report_id, numbers in report_rows:
+            self.extra_rows.setdefault(report_id, []).extend(numbers)
+
+    def apply_source_rows(self) -> None:
+        """Write the provenance gathered by ``extend_source_rows`` (rare: read back and rewritten per record).
+
+        Why at the end: the column path may still hold the report's insert (in flight for
+        encryption, or queued for the writer thread) when its record comes back further down
+        the file; an UPDATE then would find no row and the extra rows would be lost.
+        """
+        if not self.extra_rows:
             return
         table = Report._meta.db_table
         with connection.cursor() as cursor:
-            for report_id, numbers in report_rows:
+            for report_id, numbers in self.extra_rows.items():
                 cursor.execute(f"SELECT source_rows FROM {table} WHERE id = %s", [report_id])
                 found = cursor.fetchone()
-                rows = expand_rows(found[0] if found else "") + list(numbers)
+                if found is None:  # removed again (--accept-partial, a later row of the record rejected)
+                    continue
+                rows = expand_rows(found[0]) + numbers
                 cursor.execute(f"UPDATE {table} SET source_rows = %s WHERE id = %s", [compress_rows(rows), report_id])
+        self.extra_rows = {}
 
 
 # -- the builder -----------------------------------------------------------------------------------
