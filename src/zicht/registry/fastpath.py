@@ -46,7 +46,7 @@ from .domain.columns import Block, Coded, ColumnChecker, runs
 from .models import Person, Report, ReportParty
 from .readers import TableBlock, TableRows
 from .records import (PARTY_FIELDS, PERSON_FIELDS, POOL_WORKERS, REPORT_FIELDS, ImportCounts, Prepared, RecordBuilder,
-                      Records, RecordStore, Securer)
+                      Records, RecordStore, Securer, db_columns)
 
 BLOCK_ROWS = 40_000  # rows checked at a time (cut at a record boundary) when the csv module reads
 BLOCK_BYTES = 8 * 2**20  # bytes parsed at a time when pyarrow reads (readers.CsvRows.table_blocks)
@@ -402,7 +402,7 @@ class SqliteWriter:
         self._raise()
         if not rows:
             return
-        columns = [model._meta.get_field(f).column if f != "id" else "id" for f in fields]
+        columns = db_columns(model, fields)
         for i in range(0, len(rows), INSERT_CHUNK):
             self.queue.put((model._meta.db_table, columns, rows[i:i + INSERT_CHUNK]))
 

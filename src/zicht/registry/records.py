@@ -43,6 +43,11 @@ PARTY_FIELDS = ["report", "person", "rol"]
 ADDRESS_FIELDS = ["id", "key", "postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurt"]
 
 
+def db_columns(model, fields: list[str]) -> list[str]:
+    """The database columns of ``fields`` (model field names, as in REPORT_FIELDS)."""
+    return [model._meta.get_field(f).column if f != "id" else "id" for f in fields]
+
+
 def report_address_row(address: list, rol: list, start: int, end: int) -> int | None:
     """The row (index in ``start``..``end``) whose address is the report's: the first victim or
     child with an address, else the first row with one; None if no row has one."""
@@ -219,7 +224,7 @@ class RecordStore:
     def insert(self, model, fields: list[str], values: list[tuple]) -> None:
         if not values:
             return
-        columns = ", ".join(model._meta.get_field(f).column if f != "id" else "id" for f in fields)
+        columns = ", ".join(db_columns(model, fields))
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":  # COPY: one round trip instead of one per row
                 with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
