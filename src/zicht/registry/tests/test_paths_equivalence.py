@@ -11,6 +11,7 @@ partial loads are part of what is compared, not only the clean bulk.
 from __future__ import annotations
 
 import csv
+import os
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from zicht.registry.models import Address, Person, Report, ReportParty
 from zicht.synth.generate import generate
 
 REPO = Path(__file__).resolve().parents[4]
-DATA_DIR = REPO.parent / "shared" / "data"
+# the shared open data (CBS buurten) beside the checkout, or beside the folder of worktrees
+DATA_DIRS = [Path(os.environ["ZICHT_SHARED_DATA"])] if os.environ.get("ZICHT_SHARED_DATA") else [
+    REPO.parent / "shared" / "data", REPO.parent.parent / "shared" / "data"]
 TODAY = date(2026, 7, 1)  # the generator's exports end on 2026-06-30
 FILES = {  # profile → file written by zicht.synth
     "politie-bvh": "politie_incidenten.csv",
@@ -34,8 +37,8 @@ FILES = {  # profile → file written by zicht.synth
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory) -> Path:
-    data_dir = DATA_DIR if (DATA_DIR / "kwb").exists() else Path("/work/shared/data")
-    if not (data_dir / "kwb").exists():
+    data_dir = next((d for d in DATA_DIRS if (d / "kwb").exists()), None)
+    if data_dir is None:
         pytest.skip("shared open data not available")
     out = tmp_path_factory.mktemp("exports")
     generate("GM0855", 1, 17, out, data_dir, scale=0.15, wijkteam_format="csv", progress=False, log=lambda *_: None)
