@@ -268,14 +268,7 @@ FLOOR_AARD_RELATIE = [("ex_partnergeweld", "partner"), ("ex_partnergeweld", "ex_
 FLOOR_VORMEN = [["lichamelijk"], ["psychisch"], ["lichamelijk", "psychisch"], ["psychisch", "getuige"],
                 ["verwaarlozing"], ["seksueel"]]
 FLOOR_ROLES = ("slachtoffer", "pleger")  # then "kind" for every further party of a report
-REPORT_COLUMNS = ("id", "source_id", "source_record_id", "kind", "datum", "aard", "vormen", "relatie",
-                  "kinderen_aanwezig", "letsel", "wapen", "huisverbod", "hoedanigheid_melder", "categorie", "address_id",
-                  "buurt_id", "toelichting", "contact_medewerker", "contact_telefoon", "import_batch_id", "source_rows",
-                  "created_at")
-PERSON_COLUMNS = ("id", "source_id", "source_key", "bsn_hash", "voornamen", "voorletters", "tussenvoegsel", "achternaam",
-                  "geboortedatum", "geslacht", "address_id", "import_batch_id", "source_row", "created_at")
-PARTY_COLUMNS = ("report_id", "person_id", "rol")
-INSERT_CHUNK_ROWS = 20_000  # rows per executemany, as BatchLoader._insert
+INSERT_CHUNK_ROWS = 20_000  # rows per executemany, as records.RecordStore.insert
 
 
 def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: int = 1) -> dict:
@@ -298,6 +291,12 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
     from zicht.core.crypto import bsn_hash_many, cipher
     from zicht.registry.domain.profile import find_profile
     from zicht.registry.fastpath import BulkIndexes, MultiRowInserter
+    from zicht.registry.models import Person, Report, ReportParty
+    from zicht.registry.records import PARTY_FIELDS, PERSON_FIELDS, REPORT_FIELDS, db_columns
+
+    # the import's own column lists, as database columns
+    report_columns, person_columns = db_columns(Report, REPORT_FIELDS), db_columns(Person, PERSON_FIELDS)
+    party_columns = db_columns(ReportParty, PARTY_FIELDS)
     from zicht.registry.models import ImportBatch, Person, Report, ReportParty
     from zicht.registry.pipeline import CHUNK_RECORDS, SQLITE_CACHE_KIB, source_organisation
 
@@ -374,7 +373,7 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
     if sqlite:
         write = MultiRowInserter(raw).insert  # as the import's writer thread, here without the thread
     else:
-        def write(table: str, columns: tuple, rows: list) -> None:
+        def write(table: str, columns: list, rows: list) -> None:
             with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -397,9 +396,9 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
                 report_rows, person_rows, party_rows = build(lo, min(reports, lo + CHUNK_RECORDS))
                 t1, c1 = time.perf_counter(), time.process_time()
                 building += t1 - t0
-                write(tables["reports"], REPORT_COLUMNS, report_rows)
-                write(tables["persons"], PERSON_COLUMNS, person_rows)
-                write(tables["parties"], PARTY_COLUMNS, party_rows)
+                write(tables["reports"], report_columns, report_rows)
+                write(tables["persons"], person_columns, person_rows)
+                write(tables["parties"], party_columns, party_rows)
                 parts["insert"] += time.perf_counter() - t1
                 cpu += time.process_time() - c1
             t0, c0 = time.perf_counter(), time.process_time()

@@ -598,11 +598,36 @@ def _train_on_sample(feats: pd.DataFrame, max_records: int, threads, memory_limi
         engine.con.close()
 
 
-def link_decision(weight: float, bsn_l, bsn_r, link_threshold: float) -> bool:
-    """Whether a scored pair is an automatic link: equal BSN always, different BSNs never, else by weight."""
-    if bsn_l and bsn_r:
-        return bsn_l == bsn_r
-    return weight >= link_threshold
+# The decision on one scored pair, before the cluster check (``pair_decisions``).
+DIFFERENT_BSN = -1  # both carry a BSN and they differ: never one person, never a review pair
+NO_MATCH = 0  # below the review threshold
+REVIEW = 1  # between the thresholds: for the ketenregisseur
+LINK = 2  # at or above the link threshold
+SAME_BSN = 3  # both carry the same BSN: one person whatever the weight
+
+
+def pair_decisions(weight, bsn_l, bsn_r, link_threshold: float, review_threshold: float) -> np.ndarray:
+    """The decision per scored pair (``DIFFERENT_BSN`` … ``SAME_BSN``), for the batch (``cluster_pairs``,
+    ``review_band``) and for arrival (``matcher.Matcher.match``) alike.
+
+    Equal BSNs always link, different BSNs never link and are never reviewed; otherwise the
+    weight decides: a link at or above ``link_threshold``, review at or above ``review_threshold``.
+    Whether a link is followed is the cluster check's business (vetoes, ambiguity).
+    """
+    w = np.atleast_1d(np.asarray(weight, dtype=float))
+    bl, br = np.atleast_1d(np.asarray(bsn_l, dtype=object)), np.atleast_1d(np.asarray(bsn_r, dtype=object))
+    out = np.where(w >= link_threshold, LINK, np.where(w >= review_threshold, REVIEW, NO_MATCH)).astype(np.int8)
+    both = np.nonzero(_given(bl) & _given(br))[0]
+    out[both] = np.where(bl[both] == br[both], SAME_BSN, DIFFERENT_BSN)
+    return out
+
+
+def _given(values: np.ndarray) -> np.ndarray:
+    """Per value: a BSN hash is there (not None, NaN, NA or '')."""
+    out = np.asarray(pd.notna(values), dtype=bool)
+    present = np.nonzero(out)[0]
+    out[present] = values[present] != ""
+    return out
 
 
 def cluster_pairs(
@@ -630,13 +655,11 @@ def cluster_pairs(
     ids = feats["unique_id"].to_numpy()
     pos = pd.Index(ids)
     if len(pairs):
-        bl, br = pairs["bsn_hash_l"].to_numpy(dtype=object), pairs["bsn_hash_r"].to_numpy(dtype=object)
-        both = pd.notna(bl) & pd.notna(br)
-        same = both & (bl == br)
-        w = pairs["match_weight"].to_numpy(dtype=float)
-        keep = np.where(both, same, w >= link_threshold)
+        decided = pair_decisions(pairs["match_weight"].to_numpy(dtype=float), pairs["bsn_hash_l"].to_numpy(dtype=object),
+                                 pairs["bsn_hash_r"].to_numpy(dtype=object), link_threshold, -np.inf)
+        keep = decided >= LINK
         links = pairs.loc[keep, ["unique_id_l", "unique_id_r", "match_weight"]]
-        lw = np.where(same[keep], np.inf, links["match_weight"].to_numpy())
+        lw = np.where(decided[keep] == SAME_BSN, np.inf, links["match_weight"].to_numpy())
     else:
         links = pd.DataFrame(columns=["unique_id_l", "unique_id_r"])
         lw = np.zeros(0)
@@ -713,13 +736,17 @@ def _recluster(labels, affected, left, right, lw, bsn_arr, cannot, source) -> np
     return out
 
 
-def review_band(pairs: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
-    """The pairs a ketenregisseur should decide: scored at or above the review threshold, not
-    both with a BSN, and not already in one cluster. That is the band below the link threshold
+def review_band(pairs: pd.DataFrame, labels: pd.Series, link_threshold: float | None = None,
+                review_threshold: float = -np.inf) -> pd.DataFrame:
+    """The pairs a ketenregisseur should decide: by ``pair_decisions`` a review pair or a link (not
+    settled by BSN), and not already in one cluster. That is the band below the link threshold
     plus the links the cluster check did not follow (veto, ambiguity): both are cases where
-    the data alone does not settle it."""
+    the data alone does not settle it. (``pairs`` from ``link`` are scored at or above the
+    review threshold already; without thresholds every such pair counts.)"""
     if pairs.empty:
         return pairs
-    both_bsn = pairs["bsn_hash_l"].notna().to_numpy() & pairs["bsn_hash_r"].notna().to_numpy()
+    decided = pair_decisions(pairs["match_weight"].to_numpy(dtype=float), pairs["bsn_hash_l"].to_numpy(dtype=object),
+                             pairs["bsn_hash_r"].to_numpy(dtype=object),
+                             np.inf if link_threshold is None else link_threshold, review_threshold)
     same = labels.reindex(pairs["unique_id_l"]).to_numpy() == labels.reindex(pairs["unique_id_r"]).to_numpy()
-    return pairs[~both_bsn & ~same]
+    return pairs[((decided == REVIEW) | (decided == LINK)) & ~same]

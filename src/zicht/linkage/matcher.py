@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import features as F
 from .comparisons import Comparison, model_comparisons, rule_columns, rule_holds
-from .engine import ModelParams
+from .engine import LINK, REVIEW, ModelParams, pair_decisions
 
 
 def rule_key(feat: dict, rule) -> tuple | None:
@@ -136,22 +136,24 @@ class Matcher:
 
     def match(self, record_features: dict) -> MatchResult:
         rows = self.index.candidates(record_features)
-        links, review = [], []
+        scored, other_bsn = [], []
         for row in rows:
             other = self.index.record(int(row))
             if other.get("unique_id") == record_features.get("unique_id"):
                 continue
             s = self.score(record_features, other)
             s.other = int(row)
-            b1, b2 = record_features.get("bsn_hash"), other.get("bsn_hash")
-            if b1 and b2:
-                if b1 == b2:
+            scored.append(s)
+            other_bsn.append(other.get("bsn_hash"))
+        links, review = [], []
+        if scored:  # the batch's decision per pair (engine.pair_decisions), then the cluster check
+            decided = pair_decisions([s.weight for s in scored], [record_features.get("bsn_hash")] * len(scored),
+                                     other_bsn, self.link_threshold, self.review_threshold)
+            for s, d in zip(scored, decided):
+                if d >= LINK:
                     links.append(s)
-                continue  # different BSNs: never a link, never a review pair
-            if s.weight >= self.link_threshold:
-                links.append(s)
-            elif s.weight >= self.review_threshold:
-                review.append(s)
+                elif d == REVIEW:
+                    review.append(s)
         # strongest first, ties to the lowest row/id: the batch's clustering breaks ties the same way
         links.sort(key=lambda s: (-s.weight, s.other))
         review.sort(key=lambda s: (-s.weight, s.other))

@@ -106,7 +106,25 @@ def current_model() -> tuple[ModelParams, LinkageModel | None]:
     return _parsed[key], m
 
 
+def review_pair_fields(params: ModelParams, weight: float, contributions: list[dict], link_threshold: float,
+                       hot_a: bool, hot_b: bool) -> dict:
+    """What an open review pair records, from the batch (``_write_review_pairs``) and from arrival
+    (``link_person``) alike: weight, model prior, contributions per comparison (``_contributions``)
+    and its place in the queue (``priority``; ``hot_a``/``hot_b``: a side is urgent)."""
+    weight = float(weight)
+    return {
+        "match_weight": weight, "prior_weight": params.prior_weight, "contributions": contributions, "status": "open",
+        "priority": priority.tier(weight, link_threshold, hot_a, hot_b),
+        "boundary_distance": priority.boundary_distance(weight, link_threshold),
+    }
+
+
+REVIEW_PAIR_FIELDS = ("match_weight", "prior_weight", "contributions", "status", "priority", "boundary_distance")
+
+
 def _contributions(params: ModelParams, row: pd.Series | dict) -> list[dict]:
+    """Per comparison of the model: field, label and level of the pair's agreement, and its weight
+    (``row`` holds ``mw_<comparison>``: a scored pair of the batch, or of arrival)."""
     out = []
     for name in params.comparisons:
         w = float(row[f"mw_{name}"])
@@ -238,7 +256,7 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
     if pairs.empty:
         ReviewPair.objects.filter(status="open").update(status="superseded")
         return 0
-    band = review_band(pairs, labels)
+    band = review_band(pairs, labels, link_threshold)
     lp_of = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
     hot = _hot_linked_persons()
     existing = {(r.person_a_id, r.person_b_id): r for r in ReviewPair.objects.all()}
@@ -247,21 +265,17 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
     for row in band.to_dict("records"):
         a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
         keep.add((a, b))
-        contrib = _contributions(params, row)
-        w = float(row["match_weight"])
-        order = {
-            "priority": priority.tier(w, link_threshold, lp_of.get(a) in hot, lp_of.get(b) in hot),
-            "boundary_distance": priority.boundary_distance(w, link_threshold),
-        }
+        fields = review_pair_fields(params, row["match_weight"], _contributions(params, row), link_threshold,
+                                    lp_of.get(a) in hot, lp_of.get(b) in hot)
         rp = existing.get((a, b))
         if rp is None:
-            create.append(ReviewPair(person_a_id=a, person_b_id=b, match_weight=w, prior_weight=params.prior_weight, contributions=contrib, **order))
+            create.append(ReviewPair(person_a_id=a, person_b_id=b, **fields))
         elif rp.status in ("open", "superseded"):
-            rp.status, rp.match_weight, rp.contributions, rp.prior_weight = "open", w, contrib, params.prior_weight
-            rp.priority, rp.boundary_distance = order["priority"], order["boundary_distance"]
+            for name, value in fields.items():
+                setattr(rp, name, value)
             update.append(rp)
     ReviewPair.objects.bulk_create(create, batch_size=2000)
-    ReviewPair.objects.bulk_update(update, ["status", "match_weight", "contributions", "prior_weight", "priority", "boundary_distance"], batch_size=2000)
+    ReviewPair.objects.bulk_update(update, list(REVIEW_PAIR_FIELDS), batch_size=2000)
     stale = [rp.pk for k, rp in existing.items() if k not in keep and rp.status == "open"]
     ReviewPair.objects.filter(pk__in=stale).update(status="superseded")
     return len(keep)
@@ -426,17 +440,11 @@ def link_person(person: Person) -> PersonLink:
             other_pl = PersonLink.objects.filter(person_id=s.other).first()
             if other_pl and other_pl.linked_person_id == lp.pk:
                 continue
-            contrib = [{"field": k, "label": lab, "weight": round(w, 3)} for k, (lab, w) in s.contributions.items()]
-            sides = {lp.pk} | ({other_pl.linked_person_id} if other_pl else set())
-            urgent = bool(_hot_linked_persons(sides))
-            ReviewPair.objects.update_or_create(
-                person_a_id=a, person_b_id=b,
-                defaults={
-                    "match_weight": s.weight, "contributions": contrib, "prior_weight": params.prior_weight, "status": "open",
-                    "priority": priority.tier(s.weight, cfg["link_threshold"], urgent, False),
-                    "boundary_distance": priority.boundary_distance(s.weight, cfg["link_threshold"]),
-                },
-            )
+            contrib = _contributions(params, {f"mw_{k}": w for k, (_, w) in s.contributions.items()})
+            hot = _hot_linked_persons({lp.pk} | ({other_pl.linked_person_id} if other_pl else set()))
+            fields = review_pair_fields(params, s.weight, contrib, cfg["link_threshold"], lp.pk in hot,
+                                        other_pl is not None and other_pl.linked_person_id in hot)
+            ReviewPair.objects.update_or_create(person_a_id=a, person_b_id=b, defaults=fields)
     return pl
 
 

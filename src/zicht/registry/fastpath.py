@@ -27,104 +27,90 @@ every guarantee of the row path and changes only how the work is done:
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import queue
 import sqlite3
 import threading
 import time
 from bisect import bisect_right
-from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import chain, repeat
+from dataclasses import dataclass
+from itertools import chain
 from operator import eq, sub
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
 from django.db import connection
 
-from zicht.core.crypto import exit_with_parent, pack_column, secure_columns, unpack_column
-
 from .domain.columns import Block, Coded, ColumnChecker, runs
-from .domain.rows import compress_rows
 from .models import Person, Report, ReportParty
 from .readers import TableBlock, TableRows
+from .records import (PARTY_FIELDS, PERSON_FIELDS, POOL_WORKERS, REPORT_FIELDS, ImportCounts, Prepared, RecordBuilder,
+                      Records, RecordStore, Securer, db_columns)
 
 BLOCK_ROWS = 40_000  # rows checked at a time (cut at a record boundary) when the csv module reads
 BLOCK_BYTES = 8 * 2**20  # bytes parsed at a time when pyarrow reads (readers.CsvRows.table_blocks)
 POOL_MIN_BYTES = 16 * 2**20  # files from this size encrypt in a process pool
-POOL_WORKERS = 2
 POOL_AHEAD = 2  # blocks in flight in the pool
 BULK_INDEX_MIN_ROWS = 200_000  # SQLite: drop and rebuild indexes from this many (estimated) new rows
 WRITER_MIN_ROWS = 200_000  # SQLite: inserts in a thread of their own from this many (estimated) new rows
 INSERT_CHUNK = 20_000  # rows handed to the writer thread at a time
 STATEMENT_ROWS = 1_000  # rows per multi-row INSERT in the writer thread (bounded by SQLite's parameter limit)
-PARTY_ROLES_FOR_ADDRESS = ("slachtoffer", "kind")
 
 
-# -- encryption: a separate process for large files, in-process otherwise -----------------------
+# -- what the column path is given ----------------------------------------------------------------
 
-class _Done(Future):
-    def __init__(self, value):
-        super().__init__()
-        self.set_result(value)
+class RowPath(Protocol):
+    """The row path as the column path uses it (``pipeline.BatchLoader``): records it cannot prove
+    clean, and records that come back further down the file, are the row path's."""
 
+    failed: bool  # all-or-nothing and a row was rejected: only check from here on
 
-class Securer:
-    """Runs ``crypto.secure_columns`` in a process pool (large files) or in-process (small files)."""
+    def knows(self, rid: str) -> bool: ...
 
-    def __init__(self, keys: list[str], bsn_key: str, pooled: bool):
-        self.keys, self.bsn_key = tuple(keys), bsn_key
-        self.cpu_seconds = 0.0  # spent encrypting and hashing, in whichever process
-        self.pool = None
-        if pooled:
-            context = multiprocessing.get_context("forkserver")  # workers inherit no database handle
-            self.pool = ProcessPoolExecutor(max_workers=POOL_WORKERS, mp_context=context,
-                                            initializer=exit_with_parent, initargs=(os.getpid(),))
+    def adopt_entry(self, rid: str, report_id, first_row: int, record_hash: int, parties: int) -> None: ...
 
-    def submit(self, columns: list[list], bsns: list[str]) -> Future:
-        packed, sizes = [pack_column(c) for c in columns], [len(c) for c in columns]
-        args = (self.keys, self.bsn_key, packed, sizes, pack_column(bsns), len(bsns))
-        if self.pool is None:
-            return _Done(secure_columns(*args))
-        return self.pool.submit(secure_columns, *args)
+    def close_run(self, rid: str, run: list) -> None: ...
 
-    def result(self, future: Future, sizes: list[int], n_bsn: int) -> tuple[list[list], list[str]]:
-        packed, hashes, cpu = future.result()
-        self.cpu_seconds += cpu
-        return [unpack_column(t, s) for t, s in zip(packed, sizes)], unpack_column(hashes, n_bsn)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+    def flush(self) -> None: ...
 
 
-# -- the main side -------------------------------------------------------------------------------
+@dataclass
+class ColumnPathPorts:
+    """Everything the column path uses of the import it runs for, and nothing more."""
 
-class _Prepared:
-    """One group of fast records of a block, ready to insert once its encryption is back."""
-
-    __slots__ = ("report_rows", "person_rows", "party_rows", "future", "sizes", "n_bsn", "records", "persons")
-
-    def __init__(self, **kw):
-        for k, v in kw.items():
-            setattr(self, k, v)
+    file_size: int  # bytes: decides the encryption pool and estimates the rows
+    keys: list[str]  # field-encryption keys (for the pool's workers)
+    bsn_key: str
+    batch_id: int
+    now: object  # created_at, as the database adapter wants it
+    has_existing: bool  # the source has records in the registry already (check each record id)
+    chunk_records: int  # records per write
+    counts: ImportCounts  # shared with the row path
+    timings: dict  # seconds per phase (the import benchmark)
+    store: RecordStore  # addresses, primary keys, inserts (shared with the row path)
+    row_path: RowPath
 
 
 class ColumnPath:
     """Drives one CSV file through ColumnChecker for a BatchLoader (same counters, same rejects)."""
 
-    def __init__(self, loader, checker, rows, bar):
-        self.loader = loader
+    def __init__(self, ports: ColumnPathPorts, checker, rows, bar):
+        self.ports = ports
+        self.row_path = ports.row_path
+        self.counts = ports.counts
+        self.store = ports.store
         self.checker = checker
         self.columns = ColumnChecker(checker)
         self.rows = rows
         self.bar = bar
         self.fast_index: dict[str, tuple] = {}  # record id → (report id or None, first row, record hash, parties)
-        size = loader.path.stat().st_size
-        self.securer = Securer(loader.keys, loader.bsn_key, pooled=size >= POOL_MIN_BYTES and worker_count() > 1)
+        size = ports.file_size
+        self.securer = Securer(ports.keys, ports.bsn_key, pooled=size >= POOL_MIN_BYTES and worker_count() > 1)
+        self.timings = ports.timings
+        self.builder = RecordBuilder(ports.store, self.securer, batch_id=ports.batch_id, now=ports.now,
+                                     timings=self.timings)
         self.estimated_rows = size // 120
-        self.timings = loader.timings
         self.writer: SqliteWriter | None = None
 
     # -- driving ---------------------------------------------------------------------------
@@ -162,14 +148,14 @@ class ColumnPath:
                     in_flight.append(prepared)
                     while len(in_flight) > POOL_AHEAD * 2:
                         self._write(in_flight.pop(0))
-                if self.loader.failed:  # all-or-nothing and a row was rejected: only check from here on
+                if self.row_path.failed:  # all-or-nothing and a row was rejected: only check from here on
                     in_flight.clear()
                 if fresh is None:
                     break
-            while in_flight and not self.loader.failed:
+            while in_flight and not self.row_path.failed:
                 self._write(in_flight.pop(0))
             self._close_writer()
-            if bulk is not None and not self.loader.failed:
+            if bulk is not None and not self.row_path.failed:
                 t0 = time.perf_counter()
                 bulk.rebuild()
                 self.timings["index_rebuild"] += time.perf_counter() - t0
@@ -194,7 +180,6 @@ class ColumnPath:
             self.timings["insert_in_thread"] = writer.busy_seconds
 
     def _block(self, rows):
-        loader = self.loader
         t0 = time.perf_counter()
         if isinstance(rows, TableBlock):
             numbers = rows.numbers()
@@ -202,8 +187,8 @@ class ColumnPath:
         else:
             numbers, cells = rows
             block = self.columns.check(numbers, cells)
-        loader.rows_total += len(numbers)
-        loader.last_row = numbers[-1]
+        self.counts.rows_total += len(numbers)
+        self.counts.last_row = numbers[-1]
         self.bar.update(len(numbers))
         fast, slow = self._classify(block)
         t1 = time.perf_counter()
@@ -213,9 +198,9 @@ class ColumnPath:
         t2 = time.perf_counter()
         self.timings["row_path"] += t2 - t1
         addresses_before = self.timings["addresses"]
-        if loader.failed or not fast:
+        if self.row_path.failed or not fast:
             return []
-        group = loader.chunk_records()
+        group = self.ports.chunk_records
         prepared = [self._prepare(block, fast[i:i + group]) for i in range(0, len(fast), group)]
         prepared = [p for p in prepared if p is not None]  # None: every record of the group was present
         self.timings["build"] += time.perf_counter() - t2 - self.timings["addresses"] + addresses_before
@@ -242,43 +227,38 @@ class ColumnPath:
                     slow_runs.add(seen_once[rid])
                 else:
                     seen_once[rid] = k
-        entries, fast_index = self.loader.entries, self.fast_index
+        knows, fast_index = self.row_path.knows, self.fast_index
         fast, slow = [], []
         for k, (rid, bound) in enumerate(zip(run_ids, bounds)):
-            if k in slow_runs or rid in entries or rid in fast_index:
+            if k in slow_runs or rid in fast_index or knows(rid):
                 slow.append(bound)
             else:
                 fast.append(bound)
         return fast, slow
 
     def _slow_run(self, block: Block, start: int, end: int) -> None:
-        """The row path for one run: RowChecker.check per row and BatchLoader._close_run."""
-        loader, checker = self.loader, self.checker
+        """The row path for one run: RowChecker.check per row and BatchLoader.close_run."""
+        row_path, checker = self.row_path, self.checker
         rid = block.record_ids[start]
-        if rid and rid not in loader.entries and rid in self.fast_index:
-            loader.adopt_entry(rid, *self.fast_index[rid])
+        if rid and rid in self.fast_index and not row_path.knows(rid):
+            row_path.adopt_entry(rid, *self.fast_index[rid])
         run = []
         for i in range(start, end):
             row, rejects = checker.check(block.cells[i], block.numbers[i])
             run.append((block.numbers[i], row, rejects))
-        loader._close_run(rid, run)
+        row_path.close_run(rid, run)
 
     # -- fast records ----------------------------------------------------------------------
-    def _prepare(self, block: Block, fast: list) -> _Prepared | None:
-        """Insert parameters for a group of fast records, column by column.
-
-        Why column-wise: a Python loop building one tuple per row cost ≈ 5 µs a row; slices,
-        ``map`` over a per-distinct-value dict and ``zip`` keep the per-row work in C.
-        """
-        loader = self.loader
+    def _prepare(self, block: Block, fast: list) -> Prepared | None:
+        """A group of fast records handed to the records builder, its columns sliced from the block."""
         ids = block.record_ids
-        if loader.has_existing:
-            present = loader._present_record_ids([ids[s] for s, _ in fast])
+        if self.ports.has_existing:
+            present = self.store.present_record_ids([ids[s] for s, _ in fast])
             if present:
                 for s, _ in fast:
                     if ids[s] in present:
                         self.fast_index[ids[s]] = (None, block.numbers[s], hash(block.records[s]), 0)
-                        loader.reports_already_present += 1
+                        self.counts.reports_already_present += 1
                 fast = [(s, e) for s, e in fast if ids[s] not in present]
                 if not fast:
                     return None
@@ -286,137 +266,49 @@ class ColumnPath:
         ends = [e for _, e in fast]
         if all(map(eq, ends[:-1], starts[1:])):  # the usual case: one contiguous stretch of rows
             lo, hi = starts[0], ends[-1]
-            n = hi - lo
 
             def pick(column):
                 return column[lo:hi]
         else:
             rows = [i for s, e in fast for i in range(s, e)]
-            n = len(rows)
 
             def pick(column):
                 return list(map(column.__getitem__, rows))
-        address = block.address
-        address_picked = pick(address)
-        t0 = time.perf_counter()
-        # The checker shares one AddressData per distinct address (also across blocks): resolve
-        # those, in order of first appearance (which is what the row path's per-row scan amounts to).
-        distinct = dict(zip(map(id, address_picked), address_picked))
-        distinct.pop(id(None), None)
-        keys = {ident: a.key for ident, a in distinct.items()}
-        resolved = loader._resolve_addresses(distinct.values(), keys=list(keys.values()))
-        self.timings["addresses"] += time.perf_counter() - t0
-        report_ids = loader._allocate(Report, len(fast))
-        person_ids = loader._allocate(Person, n)
-
-        birth = pick(block.geboortedatum)
-        iso = {d: d.isoformat() for d in set(birth) if d is not None}
-        iso[None] = ""
-        dob = list(map(iso.__getitem__, birth))
-        records = block.records
-        recs = list(map(records.__getitem__, starts))
-        (kind, datum, aard, vormen, relatie, kinderen, letsel, wapen, huisverbod, hoedanigheid, categorie,
-         toelichting, medewerker, telefoon) = zip(*recs) if recs else ((),) * 14
-        columns = [pick(block.voornamen), pick(block.voorletters), pick(block.tussenvoegsel), pick(block.achternaam),
-                   dob, list(toelichting), list(medewerker), list(telefoon)]
-        bsns = pick(block.bsn)
-        future = self.securer.submit(columns, bsns)
-
-        # Database values once per distinct date and per distinct set of forms.
-        adapt_date = connection.ops.adapt_datefield_value
-        adapt_json = connection.ops.adapt_json_value
-        dates = {v: adapt_date(v) for v in set(datum)}
-        forms = {v: adapt_json(list(v), None) for v in set(vormen)}
-        numbers, rol = block.numbers, block.rol
+        recs = list(map(block.records.__getitem__, starts))
+        sizes = list(map(sub, ends, starts))
         rids = list(map(ids.__getitem__, starts))
-        firsts = list(map(numbers.__getitem__, starts))
-        lasts = [numbers[e - 1] for e in ends]
-        parties = list(map(sub, ends, starts))
-        source_rows = [(str(f) if f == la else f"{f}-{la}") if la - f == k - 1 else compress_rows(numbers[s:s + k])
-                       for f, la, k, s in zip(firsts, lasts, parties, starts)]
-        address_of = {ident: resolved[key] for ident, key in keys.items()}
-        report_address, report_buurt = [], []
-        for s, e in fast:
-            row = _address_row(address, rol, s, e)
-            if row is None:
-                report_address.append(None)
-                report_buurt.append(None)
-            else:
-                a = address[row]
-                address_id, known_buurt = address_of[id(a)]
-                report_address.append(address_id)
-                report_buurt.append(a.buurtcode or known_buurt or None)
-        self.fast_index.update(zip(rids, zip(report_ids, firsts, map(hash, recs), parties)))
-        # Report rows are zipped together once the encrypted columns are back (see _write).
-        report_columns = (report_ids, rids, kind, list(map(dates.__getitem__, datum)), aard,
-                          list(map(forms.__getitem__, vormen)), relatie, kinderen, letsel, wapen, huisverbod,
-                          hoedanigheid, categorie, report_address, report_buurt, source_rows)
-        suffixes = [f"/{k}" for k in range(1, max(parties, default=0) + 1)]
-        source_keys = [rid + suffix for rid, k in zip(rids, parties) for suffix in suffixes[:k]]
-        address_ids = {ident: value[0] for ident, value in address_of.items()}
-        address_ids[id(None)] = None
-        person_rows = (person_ids, source_keys, pick(block.geslacht), list(map(address_ids.__getitem__,
-                                                                                map(id, address_picked))),
-                       pick(numbers))
-        report_of_row = list(chain.from_iterable(map(repeat, report_ids, parties)))
-        party_rows = list(zip(report_of_row, person_ids, pick(rol)))
-        loader.addresses_incomplete += sum(pick(block.incomplete))
-        return _Prepared(report_rows=report_columns, person_rows=person_rows, party_rows=party_rows, future=future,
-                         sizes=[len(c) for c in columns], n_bsn=len(bsns), records=len(fast), persons=n)
+        group = Records(
+            record_ids=rids, records=recs, sizes=sizes, report_ids=[None] * len(fast), offsets=[0] * len(fast),
+            numbers=pick(block.numbers), rol=pick(block.rol), bsn=pick(block.bsn), voornamen=pick(block.voornamen),
+            voorletters=pick(block.voorletters), tussenvoegsel=pick(block.tussenvoegsel),
+            achternaam=pick(block.achternaam), geboortedatum=pick(block.geboortedatum), geslacht=pick(block.geslacht),
+            address=pick(block.address), incomplete=pick(block.incomplete))
+        prepared = self.builder.prepare(group)
+        firsts = list(map(block.numbers.__getitem__, starts))
+        self.fast_index.update(zip(rids, zip(prepared.report_of_record, firsts, map(hash, recs), sizes)))
+        self.counts.addresses_incomplete += prepared.incomplete
+        return prepared
 
-    def _write(self, prepared: _Prepared) -> None:
-        loader = self.loader
+    def _write(self, prepared: Prepared) -> None:
+        counts = self.counts
         t0 = time.perf_counter()
-        (voornamen, voorletters, tussenvoegsel, achternaam, dob, toelichting, medewerker, telefoon), hashes = \
-            self.securer.result(prepared.future, prepared.sizes, prepared.n_bsn)
-        t1 = time.perf_counter()
-        self.timings["encrypt_wait"] += t1 - t0
-        source_id, batch_id, now = loader.source_id, loader.batch_id, loader.now
-        (report_ids, rids, kind, datum, aard, vormen, relatie, kinderen, letsel, wapen, huisverbod, hoedanigheid,
-         categorie, report_address, report_buurt, source_rows) = prepared.report_rows
-        r = len(report_ids)
-        report_rows = list(zip(report_ids, repeat(source_id, r), rids, kind, datum, aard, vormen, relatie, kinderen,
-                               letsel, wapen, huisverbod, hoedanigheid, categorie, report_address, report_buurt,
-                               toelichting, medewerker, telefoon, repeat(batch_id, r), source_rows, repeat(now, r)))
-        ids, source_keys, geslacht, address_ids, numbers = prepared.person_rows
-        n = len(ids)
-        person_rows = list(zip(ids, repeat(source_id, n), source_keys, hashes, voornamen, voorletters, tussenvoegsel,
-                               achternaam, dob, geslacht, address_ids, repeat(batch_id, n), numbers, repeat(now, n)))
+        waited = self.timings["encrypt_wait"]
+        report_rows, person_rows, party_rows = self.builder.rows(prepared)
         t2 = time.perf_counter()
-        self.timings["build"] += t2 - t1
+        self.timings["build"] += t2 - t0 - (self.timings["encrypt_wait"] - waited)
         if self.writer is not None:
             self.writer.insert(Report, REPORT_FIELDS, report_rows)
             self.writer.insert(Person, PERSON_FIELDS, person_rows)
-            self.writer.insert(ReportParty, PARTY_FIELDS, prepared.party_rows)
+            self.writer.insert(ReportParty, PARTY_FIELDS, party_rows)
         else:
-            loader._insert(Report, REPORT_FIELDS, report_rows)
-            loader._insert(Person, PERSON_FIELDS, person_rows)
-            loader._insert(ReportParty, PARTY_FIELDS, prepared.party_rows)
+            self.store.insert(Report, REPORT_FIELDS, report_rows)
+            self.store.insert(Person, PERSON_FIELDS, person_rows)
+            self.store.insert(ReportParty, PARTY_FIELDS, party_rows)
         self.timings["insert"] += time.perf_counter() - t2
-        loader.reports_created += prepared.records
-        loader.persons_created += prepared.persons
-        loader.rows_loaded += prepared.persons
-        loader._flush()  # the row path's pending records, and the hook the kill test waits on
-
-
-REPORT_FIELDS = ["id", "source", "source_record_id", "kind", "datum", "aard", "vormen", "relatie", "kinderen_aanwezig",
-                 "letsel", "wapen", "huisverbod", "hoedanigheid_melder", "categorie", "address", "buurt", "toelichting",
-                 "contact_medewerker", "contact_telefoon", "import_batch", "source_rows", "created_at"]
-PARTY_FIELDS = ["report", "person", "rol"]
-PERSON_FIELDS = ["id", "source", "source_key", "bsn_hash", "voornamen", "voorletters", "tussenvoegsel", "achternaam",
-                 "geboortedatum", "geslacht", "address", "import_batch", "source_row", "created_at"]
-
-
-def _address_row(address: list, rol: list, start: int, end: int):
-    """The row whose address is the report's: the first victim or child with one, else the first with one."""
-    first = None
-    for i in range(start, end):
-        if address[i] is not None:
-            if rol[i] in PARTY_ROLES_FOR_ADDRESS:
-                return i
-            if first is None:
-                first = i
-    return first
+        counts.reports_created += prepared.records
+        counts.persons_created += prepared.persons
+        counts.rows_loaded += prepared.persons
+        self.row_path.flush()  # the row path's pending records, and the hook the kill test waits on
 
 
 def _joined(carry, fresh):
@@ -510,7 +402,7 @@ class SqliteWriter:
         self._raise()
         if not rows:
             return
-        columns = [model._meta.get_field(f).column if f != "id" else "id" for f in fields]
+        columns = db_columns(model, fields)
         for i in range(0, len(rows), INSERT_CHUNK):
             self.queue.put((model._meta.db_table, columns, rows[i:i + INSERT_CHUNK]))
 

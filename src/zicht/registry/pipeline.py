@@ -32,21 +32,20 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zicht.core.crypto import bsn_hash, cipher
 from zicht.geo.models import Buurt
 
 from .domain.profile import Profile, find_profile
-from .domain.rows import HeaderError, Reject, RowChecker, compress_rows, defuse, expand_rows
-from .models import Address, AddressRegisterEntry, ImportBatch, Organisation, Person, Report, ReportParty
+from .domain.rows import HeaderError, Reject, RowChecker, defuse
+from .models import ImportBatch, Organisation, Person, Report, ReportParty
 from .readers import FileFormatError, read_rows
+from .records import (IN_CHUNK, PARTY_FIELDS, PERSON_FIELDS, REPORT_FIELDS, ImportCounts, RecordBuilder, Records,
+                      RecordStore, Securer)
 from .signals import batch_imported
 
 log = logging.getLogger(__name__)
 
 CHUNK_RECORDS = 5000
 MAX_STORED_REJECTS = 1000
-IN_CHUNK = 500  # values per IN (...) lookup: far below every backend's parameter limit
-PARTY_ROLES_FOR_ADDRESS = ("slachtoffer", "kind")
 SQLITE_CACHE_KIB = 262144  # 256 MB page cache while importing
 
 
@@ -132,9 +131,9 @@ def import_file(
             loader.rejects.add(Reject(file_name, row or 0, "(bestand)", str(exc)))
             _finish(batch, loader, "rejected", f"Afgewezen: {exc}. Er is niets geladen.", rolled_back=True)
         except Exception as exc:
-            log.error("Import #%s failed after row %s: %s", batch.pk, loader.rows_total, type(exc).__name__)
+            log.error("Import #%s failed after row %s: %s", batch.pk, loader.counts.rows_total, type(exc).__name__)
             _finish(batch, loader, "failed",
-                    f"Import mislukt na rij {loader.last_row} ({type(exc).__name__}); er is niets geladen.",
+                    f"Import mislukt na rij {loader.counts.last_row} ({type(exc).__name__}); er is niets geladen.",
                     rolled_back=True)
             raise
     finally:
@@ -155,12 +154,13 @@ def _announce(batch: ImportBatch) -> None:
 def _finish(batch: ImportBatch, loader: "BatchLoader", status: str, message: str, rolled_back: bool = False) -> None:
     batch.status = status
     batch.message = message[:500]
-    batch.rows_total = loader.rows_total
+    counts = loader.counts
+    batch.rows_total = counts.rows_total
     batch.rows_rejected = loader.rejects.rows
     batch.rejects = loader.rejects.stored
     created = (0, 0, 0, 0, 0, 0, 0) if rolled_back else (
-        loader.rows_loaded, loader.reports_created, loader.reports_already_present, loader.persons_created,
-        loader.addresses_created, loader.addresses_unmatched, loader.addresses_incomplete)
+        counts.rows_loaded, counts.reports_created, counts.reports_already_present, counts.persons_created,
+        counts.addresses_created, counts.addresses_unmatched, counts.addresses_incomplete)
     (batch.rows_loaded, batch.reports_created, batch.reports_already_present, batch.persons_created,
      batch.addresses_created, batch.addresses_unmatched, batch.addresses_incomplete) = created
     batch.finished_at = timezone.now()
@@ -230,18 +230,12 @@ class BatchLoader:
         self.accept_partial = accept_partial
         self.progress = progress
         self.today = today
-        self.rows_total = self.rows_loaded = self.last_row = 0
-        self.reports_created = self.reports_already_present = self.persons_created = 0
-        self.addresses_created = self.addresses_unmatched = self.addresses_incomplete = 0
+        self.counts = ImportCounts()
         self.failed = False  # all-or-nothing and a row was rejected: only validate from here on
         self.entries: dict[str, _Entry] = {}
         self.pending: list[_Entry] = []
         self.pending_ids: list[str] = []
         self.bad_flushed: list[int] = []
-        self.address_cache: dict[str, tuple[int, str | None]] = {}
-        self.register: dict[tuple[str, int, str], str] = {}
-        self.register_loaded: set[str] = set()
-        self._next_id: dict[str, int] = {}
         self.column_path = column_path and profile.file_type == "csv"
         # Seconds per phase (row path: read+check is the rest of run()); the import benchmark prints them.
         self.timings = {"addresses": 0.0, "encrypt_and_build": 0.0, "insert": 0.0}
@@ -260,28 +254,32 @@ class BatchLoader:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:  # keep the indexes being written in memory (this connection only)
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-        self.source_id = self.batch.source_id
-        self.batch_id = self.batch.pk
-        self.has_existing = Report.objects.filter(source_id=self.source_id).exists()
-        self.encrypt = cipher().encrypt
-        self.keys = list(settings.FIELD_ENCRYPTION_KEYS)
-        self.bsn_key = settings.BSN_HASH_KEY
-        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.has_existing = Report.objects.filter(source_id=self.batch.source_id).exists()
+        self.store = RecordStore(source_id=self.batch.source_id, counts=self.counts)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        keys, bsn_key = list(settings.FIELD_ENCRYPTION_KEYS), settings.BSN_HASH_KEY
+        self.builder = RecordBuilder(self.store, Securer(keys, bsn_key), batch_id=self.batch.pk, now=now,
+                                     timings=self.timings)
 
         bar = _progress(self.progress, self.file_name)
         if self.column_path:
-            from .fastpath import ColumnPath
+            from .fastpath import ColumnPath, ColumnPathPorts
 
-            ColumnPath(self, checker, rows, bar).run()
+            ports = ColumnPathPorts(
+                file_size=self.path.stat().st_size, keys=keys, bsn_key=bsn_key, batch_id=self.batch.pk, now=now,
+                has_existing=self.has_existing, chunk_records=self.chunk_records(), counts=self.counts,
+                timings=self.timings, store=self.store, row_path=self)
+            ColumnPath(ports, checker, rows, bar).run()
             bar.close()
             self._finish_run()
             return
+        counts = self.counts
         run_id, run = None, []
         record_index = checker.record_index
         for row_number, cells in rows:
-            self.rows_total += 1
-            self.last_row = row_number
-            if self.rows_total % 5000 == 0:
+            counts.rows_total += 1
+            counts.last_row = row_number
+            if counts.rows_total % 5000 == 0:
                 bar.update(5000)
             row, row_rejects = checker.check(cells, row_number)
             if row is not None:
@@ -290,38 +288,40 @@ class BatchLoader:
                 raw = cells[record_index] if record_index < len(cells) else None
                 rid = str(raw).strip() if raw is not None else ""
             if rid != run_id and run:
-                self._close_run(run_id, run)
+                self.close_run(run_id, run)
                 run = []
             run_id = rid
             run.append((row_number, row, row_rejects))
         if run:
-            self._close_run(run_id, run)
+            self.close_run(run_id, run)
         bar.close()
         self._finish_run()
 
     def _finish_run(self) -> None:
-        if self.rows_total == 0:
+        if self.counts.rows_total == 0:
             raise FileFormatError("bestand bevat geen gegevensrijen (alleen een kopregel)", 1)
         if self.failed:
             raise _Abort
-        self._flush()
+        self.flush()
+        self.store.apply_source_rows()
         if self.bad_flushed:
             self._delete_reports(self.bad_flushed)
-        if self.rows_loaded == 0 and self.rejects.rows:
+        if self.counts.rows_loaded == 0 and self.rejects.rows:
             raise _Abort  # --accept-partial, but no valid row at all
 
     def summary(self, status: str) -> str:
+        c = self.counts
         if status == "rejected":
-            return (f"Afgewezen: {self.rejects.rows} van {self.rows_total} rijen voldoen niet aan het profiel; "
+            return (f"Afgewezen: {self.rejects.rows} van {c.rows_total} rijen voldoen niet aan het profiel; "
                     "er is niets geladen. Herstel het bestand of laad met 'deels laden' alleen de geldige rijen.")
-        text = (f"{self.rows_loaded} van {self.rows_total} rijen geladen: {self.reports_created} nieuwe records, "
-                f"{self.persons_created} personen, {self.addresses_created} nieuwe adressen")
-        if self.addresses_unmatched:
-            text += f" ({self.addresses_unmatched} zonder buurt)"
-        if self.addresses_incomplete:
-            text += f"; {self.addresses_incomplete} rijen zonder adres geladen (postcode of huisnummer ontbreekt)"
-        if self.reports_already_present:
-            text += f"; {self.reports_already_present} records waren al aanwezig"
+        text = (f"{c.rows_loaded} van {c.rows_total} rijen geladen: {c.reports_created} nieuwe records, "
+                f"{c.persons_created} personen, {c.addresses_created} nieuwe adressen")
+        if c.addresses_unmatched:
+            text += f" ({c.addresses_unmatched} zonder buurt)"
+        if c.addresses_incomplete:
+            text += f"; {c.addresses_incomplete} rijen zonder adres geladen (postcode of huisnummer ontbreekt)"
+        if c.reports_already_present:
+            text += f"; {c.reports_already_present} records waren al aanwezig"
         if status == "partial":
             text += f"; {self.rejects.rows} rijen afgewezen"
         return text + "."
@@ -329,6 +329,11 @@ class BatchLoader:
     def chunk_records(self) -> int:
         """Records per write (read at call time, so tests can make chunks tiny)."""
         return CHUNK_RECORDS
+
+    # -- what the column path may use (fastpath.RowPath) --------------------------------------
+    def knows(self, rid: str) -> bool:
+        """Whether the row path has seen (and remembers) this record id."""
+        return rid in self.entries
 
     def adopt_entry(self, rid: str, report_id, first_row: int, record_hash: int, parties: int) -> None:
         """A record written by the column path shows up again later in the file: the row path
@@ -339,7 +344,7 @@ class BatchLoader:
         self.entries[rid] = entry
 
     # -- records ---------------------------------------------------------------------------
-    def _close_run(self, rid: str, run: list) -> None:
+    def close_run(self, rid: str, run: list) -> None:
         """Decide about one run of consecutive rows with the same record id."""
         add = self.rejects.add
         good = [(n, row) for n, row, rej in run if row is not None]
@@ -396,205 +401,47 @@ class BatchLoader:
             self.pending_ids.append(rid)
         entry.rows.extend(row for _, row in consistent)
         if len(self.pending) >= CHUNK_RECORDS:
-            self._flush()
+            self.flush()
 
     # -- writing ---------------------------------------------------------------------------
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Write the pending records (the records builder's rows, the store's inserts)."""
         if not self.pending:
             return
         pending = list(zip(self.pending_ids, self.pending))
         self.pending, self.pending_ids = [], []
+        counts, store = self.counts, self.store
         if self.has_existing:
             new_ids = [rid for rid, e in pending if e.report_id is None]
-            present = self._present_record_ids(new_ids)
+            present = store.present_record_ids(new_ids)
             if present:
                 for rid, entry in pending:
                     if rid in present and entry.report_id is None:
                         entry.state, entry.rows = "present", []
-                        self.reports_already_present += 1
+                        counts.reports_already_present += 1
                 pending = [(rid, e) for rid, e in pending if e.state != "present"]
-        rows = [row for _, entry in pending for row in entry.rows]
+        if not pending:
+            return
         t0 = time.perf_counter()
-        addresses = self._resolve_addresses(row.address for row in rows)
-        t1 = time.perf_counter()
-        self.timings["addresses"] += t1 - t0
-
-        new_reports = [(rid, e) for rid, e in pending if e.report_id is None]
-        self._extend_source_rows([e for _, e in pending if e.report_id is not None])
-        report_ids = self._allocate(Report, len(new_reports))
-        person_ids = self._allocate(Person, len(rows))
-        encrypt, now, batch_id, source_id = self.encrypt, self.now, self.batch_id, self.source_id
-        adapt_date = connection.ops.adapt_datefield_value
-        adapt_json = connection.ops.adapt_json_value
-        report_values = []
-        for (rid, entry), report_id in zip(new_reports, report_ids):
+        addresses_before = self.timings["addresses"]
+        store.extend_source_rows([(e.report_id, [r.row for r in e.rows]) for _, e in pending if e.report_id is not None])
+        group = Records.from_rows([(rid, e.rows, e.report_id, e.parties) for rid, e in pending])
+        prepared = self.builder.prepare(group)
+        report_rows, person_rows, party_rows = self.builder.rows(prepared)
+        for (_, entry), report_id, size in zip(pending, prepared.report_of_record, group.sizes):
             entry.report_id = report_id
-            rec = entry.rows[0].record
-            address_row = _address_row(entry.rows)
-            address_id, address_buurt = addresses.get(address_row.address.key, (None, None)) if address_row else (None, None)
-            buurt = (address_row.address.buurtcode or address_buurt) if address_row else None
-            report_values.append((
-                report_id, source_id, rid, rec.kind, adapt_date(rec.datum), rec.aard, adapt_json(list(rec.vormen), None),
-                rec.relatie, rec.kinderen_aanwezig, rec.letsel, rec.wapen, rec.huisverbod, rec.hoedanigheid_melder,
-                rec.categorie, address_id, buurt or None, encrypt(rec.toelichting), encrypt(rec.contact_medewerker),
-                encrypt(rec.contact_telefoon), batch_id, compress_rows([r.row for r in entry.rows]), now,
-            ))
-        person_values, party_values = [], []
-        key = self.bsn_key
-        ids = iter(person_ids)
-        for rid, entry in pending:
-            report_id = entry.report_id
-            for row in entry.rows:
-                person_id = next(ids)
-                entry.parties += 1
-                p = row.person
-                address_id = addresses[row.address.key][0] if row.address is not None else None
-                person_values.append((
-                    person_id, source_id, f"{rid}/{entry.parties}", bsn_hash(p.bsn, key) if p.bsn else "",
-                    encrypt(p.voornamen), encrypt(p.voorletters), encrypt(p.tussenvoegsel), encrypt(p.achternaam),
-                    encrypt(p.geboortedatum.isoformat()) if p.geboortedatum else "", p.geslacht, address_id,
-                    batch_id, row.row, now,
-                ))
-                party_values.append((report_id, person_id, row.rol))
-                if row.incomplete_address:
-                    self.addresses_incomplete += 1
+            entry.parties += size
             entry.state, entry.rows = "flushed", []
-        t2 = time.perf_counter()
-        self.timings["encrypt_and_build"] += t2 - t1
-        self._insert(Report, ["id", "source", "source_record_id", "kind", "datum", "aard", "vormen", "relatie",
-                              "kinderen_aanwezig", "letsel", "wapen", "huisverbod", "hoedanigheid_melder", "categorie",
-                              "address", "buurt", "toelichting", "contact_medewerker", "contact_telefoon",
-                              "import_batch", "source_rows", "created_at"], report_values)
-        self._insert(Person, ["id", "source", "source_key", "bsn_hash", "voornamen", "voorletters", "tussenvoegsel",
-                              "achternaam", "geboortedatum", "geslacht", "address", "import_batch", "source_row",
-                              "created_at"], person_values)
-        self._insert(ReportParty, ["report", "person", "rol"], party_values)
-        self.timings["insert"] += time.perf_counter() - t2
-        self.reports_created += len(report_values)
-        self.persons_created += len(person_values)
-        self.rows_loaded += len(person_values)
-
-    def _extend_source_rows(self, entries: list) -> None:
-        """A record written earlier gains rows further down the file: its provenance lists them too
-        (rare, so read back and rewritten per record)."""
-        if not entries:
-            return
-        table = Report._meta.db_table
-        with connection.cursor() as cursor:
-            for entry in entries:
-                cursor.execute(f"SELECT source_rows FROM {table} WHERE id = %s", [entry.report_id])
-                found = cursor.fetchone()
-                rows = expand_rows(found[0] if found else "") + [r.row for r in entry.rows]
-                cursor.execute(f"UPDATE {table} SET source_rows = %s WHERE id = %s", [compress_rows(rows), entry.report_id])
-
-    def _present_record_ids(self, record_ids: list[str]) -> set[str]:
-        present: set[str] = set()
-        table = Report._meta.db_table
-        with connection.cursor() as cursor:
-            for i in range(0, len(record_ids), IN_CHUNK):
-                chunk = record_ids[i:i + IN_CHUNK]
-                marks = ",".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT source_record_id FROM {table} WHERE source_id = %s AND source_record_id IN ({marks})",
-                    [self.source_id, *chunk],
-                )
-                present.update(r[0] for r in cursor.fetchall())
-        return present
-
-    def _resolve_addresses(self, addresses, keys: list[str] | None = None) -> dict[str, tuple[int, str | None]]:
-        """Address key → (address id, buurt code) for every AddressData (or None) given; creates new ones.
-
-        Per key the first occurrence that carries a buurtcode counts, else the first: the
-        outcome then does not depend on where the file is cut into chunks. ``keys`` are the
-        addresses' keys when the caller has them already (the column path; no None then).
-        """
-        wanted = {}
-        pairs = zip(keys, addresses) if keys is not None else ((a.key, a) for a in addresses if a is not None)
-        for key, a in pairs:
-            known = wanted.setdefault(key, a)
-            if a.buurtcode and not known.buurtcode:
-                wanted[key] = a
-        cache = self.address_cache
-        unknown = [k for k in wanted if k not in cache]
-        if unknown:
-            table = Address._meta.db_table
-            with connection.cursor() as cursor:
-                for i in range(0, len(unknown), IN_CHUNK):
-                    chunk = unknown[i:i + IN_CHUNK]
-                    cursor.execute(f"SELECT key, id, buurt_id FROM {table} WHERE key IN ({','.join(['%s'] * len(chunk))})", chunk)
-                    for k, pk, buurt in cursor.fetchall():
-                        cache[k] = (pk, buurt)
-            new = [k for k in unknown if k not in cache]
-            if new:
-                self._load_register({wanted[k].postcode for k in new})
-                ids = self._allocate(Address, len(new))
-                values = []
-                for pk, key in zip(ids, new):
-                    a = wanted[key]
-                    buurt = a.buurtcode or self.register.get((a.postcode, a.huisnummer, a.toevoeging)) or \
-                        self.register.get((a.postcode, a.huisnummer, ""))
-                    cache[key] = (pk, buurt)
-                    if buurt is None:
-                        self.addresses_unmatched += 1
-                    values.append((pk, key, a.postcode, a.huisnummer, a.toevoeging, a.straat[:120], a.woonplaats[:80], buurt))
-                self._insert(Address, ["id", "key", "postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurt"], values)
-                self.addresses_created += len(values)
-        # An address known without buurt gets one as soon as a partner geocodes it.
-        updates = [(k, a.buurtcode) for k, a in wanted.items() if a.buurtcode and cache[k][1] is None]
-        if updates:
-            with connection.cursor() as cursor:
-                cursor.executemany(f"UPDATE {Address._meta.db_table} SET buurt_id = %s WHERE id = %s",
-                                   [(code, cache[k][0]) for k, code in updates])
-            for k, code in updates:
-                cache[k] = (cache[k][0], code)
-        return {k: cache[k] for k in wanted}
-
-    def _load_register(self, postcodes: set[str]) -> None:
-        todo = sorted(postcodes - self.register_loaded)
-        if not todo:
-            return
-        table = AddressRegisterEntry._meta.db_table
-        with connection.cursor() as cursor:
-            for i in range(0, len(todo), IN_CHUNK):
-                chunk = todo[i:i + IN_CHUNK]
-                cursor.execute(
-                    f"SELECT postcode, huisnummer, toevoeging, buurt_id FROM {table} WHERE postcode IN ({','.join(['%s'] * len(chunk))})",
-                    chunk,
-                )
-                for pc, hn, tv, buurt in cursor.fetchall():
-                    self.register[(pc, hn, tv)] = buurt
-        self.register_loaded.update(todo)
-
-    def _allocate(self, model, n: int) -> list[int]:
-        """n new primary keys: from the sequence on PostgreSQL, MAX(id)+1… under SQLite's write lock."""
-        if n == 0:
-            return []
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
-                return [r[0] for r in cursor.fetchall()]
-            if table not in self._next_id:
-                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-                self._next_id[table] = cursor.fetchone()[0] + 1
-        start = self._next_id[table]
-        self._next_id[table] = start + n
-        return list(range(start, start + n))
-
-    def _insert(self, model, fields: list[str], values: list[tuple]) -> None:
-        if not values:
-            return
-        columns = ", ".join(model._meta.get_field(f).column if f != "id" else "id" for f in fields)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # COPY: one round trip instead of one per row
-                with cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
-                return
-            marks = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"
-            for i in range(0, len(values), 20000):
-                cursor.executemany(sql, values[i:i + 20000])
+        t1 = time.perf_counter()
+        self.timings["encrypt_and_build"] += t1 - t0 - (self.timings["addresses"] - addresses_before)
+        store.insert(Report, REPORT_FIELDS, report_rows)
+        store.insert(Person, PERSON_FIELDS, person_rows)
+        store.insert(ReportParty, PARTY_FIELDS, party_rows)
+        self.timings["insert"] += time.perf_counter() - t1
+        counts.addresses_incomplete += prepared.incomplete
+        counts.reports_created += prepared.records
+        counts.persons_created += prepared.persons
+        counts.rows_loaded += prepared.persons
 
     def _delete_reports(self, report_ids: list[int]) -> None:
         """--accept-partial: a record whose later rows were rejected is removed again, whole."""
@@ -604,20 +451,9 @@ class BatchLoader:
             ReportParty.objects.filter(report_id__in=chunk).delete()
             removed_rows = Person.objects.filter(pk__in=person_ids).delete()[0]
             Report.objects.filter(pk__in=chunk).delete()
-            self.persons_created -= removed_rows
-            self.rows_loaded -= removed_rows
-            self.reports_created -= len(chunk)
-
-
-def _address_row(rows: list):
-    """The row whose address is the report's: the first victim or child with one, else the first with one."""
-    for row in rows:
-        if row.address is not None and row.rol in PARTY_ROLES_FOR_ADDRESS:
-            return row
-    for row in rows:
-        if row.address is not None:
-            return row
-    return None
+            self.counts.persons_created -= removed_rows
+            self.counts.rows_loaded -= removed_rows
+            self.counts.reports_created -= len(chunk)
 
 
 def _differing_field(a, b) -> str:

@@ -21,14 +21,14 @@ rejects are the row checker's by construction, and for clean rows the equivalenc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import compress
 from operator import ne
 
 import numpy as np
 
 from .dates import DateError
-from .rows import _ADDRESS_FIELDS, PRENATAL_DAYS, FieldError, Record, RowChecker, _IncompleteAddress
+from .rows import _ADDRESS_FIELDS, FieldError, Record, RowChecker, _IncompleteAddress
 
 _ABSENT = object()  # the cell is empty: the target is not in the row checker's ``values``
 _BAD = object()  # the converter raised: the row checker rejects this row
@@ -255,20 +255,20 @@ class ColumnChecker:
 
     # -- cross-field rules ----------------------------------------------------------------
     def _check_dates(self, values: dict, n: int, bad: np.ndarray) -> None:
-        """Not in the future; date of birth not implausibly old and not long after the record date."""
-        checker = self.checker
+        """``DateRules`` (the row checker's): each date once per distinct value, birth against
+        record date on day numbers (``latest_birth`` once per distinct record date)."""
+        rules = self.checker.date_rules
         datum = values.get("report.datum")
         dob = values.get("person.geboortedatum")
         if datum is not None:
-            bad |= datum.where(lambda v: v.__class__ is date and v > checker.today)
+            bad |= datum.where(lambda v: v.__class__ is date and rules.datum_reason(v) is not None)
         if dob is None:
             return
-        bad |= dob.where(lambda v: v.__class__ is date and (v > checker.today or v < checker.earliest_birth))
+        bad |= dob.where(lambda v: v.__class__ is date and rules.birth_reason(v) is not None)
         if datum is None:
             return
-        limit = timedelta(days=PRENATAL_DAYS)
-        datum_ord = np.fromiter(((v + limit).toordinal() if v.__class__ is date else _FAR for v in datum.values),
-                                dtype=np.int64, count=len(datum.values))
+        datum_ord = np.fromiter((rules.latest_birth(v).toordinal() if v.__class__ is date else _FAR
+                                 for v in datum.values), dtype=np.int64, count=len(datum.values))
         dob_ord = np.fromiter((v.toordinal() if v.__class__ is date else -_FAR for v in dob.values),
                               dtype=np.int64, count=len(dob.values))
         bad |= dob_ord[dob.codes] > datum_ord[datum.codes]

@@ -9,6 +9,7 @@ Two-digit years are refused: '01-02-03' has no safe reading.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
@@ -135,3 +136,54 @@ def make_parser(formats: Iterable[str]) -> Callable[[object], date]:
 def parse_date(value: object, formats: Iterable[str] = ("nl", "iso")) -> date:
     """One-off parse (the import pipeline builds its parser once with make_parser)."""
     return make_parser(formats)(value)
+
+
+# -- plausibility of a record's dates (both import paths: RowChecker and ColumnChecker) ----------
+
+PRENATAL_DAYS = 300  # a melding about an unborn child may precede the birth by a pregnancy
+
+
+@dataclass(frozen=True)
+class DateRules:
+    """The date rules of an import row: the record date is not in the future; a date of birth is
+    not in the future, not older than the profile's maximum age, and not long after the record date.
+
+    Why one class: the row checker applies them per row and the column checker per distinct
+    value (and, for birth against record date, on day numbers with numpy); both take the
+    limits and the reasons from here, so the two paths cannot drift apart.
+    """
+
+    today: date
+    max_age_years: int
+
+    @property
+    def earliest_birth(self) -> date:
+        return date(self.today.year - self.max_age_years, self.today.month, 1)
+
+    def latest_birth(self, datum: date) -> date:
+        """The latest plausible date of birth of a person in a record of ``datum``."""
+        return datum + timedelta(days=PRENATAL_DAYS)
+
+    def datum_reason(self, datum: date) -> str | None:
+        return "datum ligt in de toekomst" if datum > self.today else None
+
+    def birth_reason(self, dob: date) -> str | None:
+        """What is wrong with a date of birth on its own (None: plausible)."""
+        if dob > self.today:
+            return "geboortedatum ligt in de toekomst"
+        if dob < self.earliest_birth:
+            return f"geboortedatum onwaarschijnlijk (ouder dan {self.max_age_years} jaar)"
+        return None
+
+    def problems(self, datum: date | None, dob: date | None) -> list[tuple[str, str]]:
+        """(field, reason) for every date rule a row breaks."""
+        out = []
+        if datum is not None and (reason := self.datum_reason(datum)):
+            out.append(("report.datum", reason))
+        if dob is not None:
+            reason = self.birth_reason(dob)
+            if reason is None and datum is not None and dob > self.latest_birth(datum):
+                reason = "geboortedatum ligt ruim na de datum van het record"
+            if reason:
+                out.append(("person.geboortedatum", reason))
+        return out

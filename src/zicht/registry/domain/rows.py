@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Callable, NamedTuple
 
 from .address import AddressError, normalise_postcode, normalise_toevoeging, parse_address, split_huisnummer
 from .bsn import BSNError, normalise_bsn
-from .dates import DateError, make_parser
+from .dates import DateError, DateRules, make_parser
 from .fields import BOOL_DEFAULTS, TARGETS, allowed_codes
 from .names import normalise_voorletters, split_name
 from .profile import Profile
@@ -28,7 +28,6 @@ from .profile import Profile
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BUURTCODE = re.compile(r"^BU\d{8}$")
-PRENATAL_DAYS = 300  # a melding about an unborn child may precede the birth by a pregnancy
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ class RowChecker:
         self.record_index = self.index[profile.record_id]
         self.width = max(self.index.values()) + 1
         self.parse_date = make_parser(profile.date_formats)
-        self.earliest_birth = date(today.year - profile.max_age_years, today.month, 1)
+        self.date_rules = DateRules(today, profile.max_age_years)
         # One (target, column index, converter) step per mapped column; constants resolved once.
         self.steps: list[tuple[str, int, Callable[[object], object]]] = []
         for target, column in profile.columns.items():
@@ -297,18 +296,8 @@ class RowChecker:
 
         # Dates: not in the future; date of birth plausible against today and the record date.
         datum = values.get("report.datum")
-        if datum is not None and datum > self.today:
-            rejects.append(Reject(file_name, row, "report.datum", "datum ligt in de toekomst"))
-        dob = values.get("person.geboortedatum")
-        if dob is not None:
-            if dob > self.today:
-                rejects.append(Reject(file_name, row, "person.geboortedatum", "geboortedatum ligt in de toekomst"))
-            elif dob < self.earliest_birth:
-                rejects.append(Reject(file_name, row, "person.geboortedatum",
-                                      f"geboortedatum onwaarschijnlijk (ouder dan {self.profile.max_age_years} jaar)"))
-            elif datum is not None and dob > datum + timedelta(days=PRENATAL_DAYS):
-                rejects.append(Reject(file_name, row, "person.geboortedatum",
-                                      "geboortedatum ligt ruim na de datum van het record"))
+        for field_name, reason in self.date_rules.problems(datum, values.get("person.geboortedatum")):
+            rejects.append(Reject(file_name, row, field_name, reason))
 
         person = self._person(values)
         address, incomplete = None, False

@@ -38,17 +38,17 @@ SCRIPT = textwrap.dedent(
     big = Path(sys.argv[2])
     generate(big, 2000)
     pipeline.CHUNK_RECORDS = 50
-    original = pipeline.BatchLoader._flush
+    original = pipeline.BatchLoader.flush
     state = {"n": 0}
 
     def flush_then_wait(self):
         original(self)
         state["n"] += 1
         if state["n"] == 3:
-            print("FLUSHED", self.reports_created, flush=True)
+            print("FLUSHED", self.counts.reports_created, flush=True)
             time.sleep(120)
 
-    pipeline.BatchLoader._flush = flush_then_wait
+    pipeline.BatchLoader.flush = flush_then_wait
     import_file(big, "politie-bvh", accept_partial=True)
     print("NOT KILLED", flush=True)
     """

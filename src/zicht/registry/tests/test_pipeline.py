@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from zicht.core.crypto import bsn_hash, cipher
-from zicht.registry import pipeline
+from zicht.registry import pipeline, records
 from zicht.registry.models import Address, ImportBatch, Person, Report, ReportParty
 from zicht.registry.pipeline import import_file
 from zicht.registry.signals import batch_imported
@@ -133,7 +133,7 @@ def test_one_bad_row_loads_nothing(register, tmp_path):
 def test_crash_after_some_chunks_loads_nothing(register, tmp_path, monkeypatch, politie_file):
     monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 1)  # flush after every record
     calls = {"n": 0}
-    original = pipeline.BatchLoader._insert
+    original = records.RecordStore.insert
 
     def insert_then_crash(self, model, fields, values):
         calls["n"] += 1
@@ -141,7 +141,7 @@ def test_crash_after_some_chunks_loads_nothing(register, tmp_path, monkeypatch, 
             raise RuntimeError("simulated crash")
         return original(self, model, fields, values)
 
-    monkeypatch.setattr(pipeline.BatchLoader, "_insert", insert_then_crash)
+    monkeypatch.setattr(records.RecordStore, "insert", insert_then_crash)
     before = counts()
     with pytest.raises(RuntimeError):
         import_file(politie_file, "politie-bvh")
