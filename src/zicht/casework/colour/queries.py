@@ -4,7 +4,9 @@ The address page is the most opened page with personal data. Built with the ORM,
 small queries cost more Python than the database needs to answer them; these statements are
 written once, and their rows are turned into plain dicts here. What they read and the rules
 they apply are the same as the ORM versions (the region scope comes from
-``zicht.access.scoping.address_scope_sql``); the tests compare the page's content.
+``zicht.access.scoping.address_scope_sql``; the active-signal condition from
+``Signal.active_sql``). ``tests/test_queries_equivalence.py`` compares every statement with an ORM
+reference on a fixed data set, scoped-out addresses included.
 """
 
 from __future__ import annotations
