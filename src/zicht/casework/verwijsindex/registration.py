@@ -23,8 +23,8 @@ from zicht.registry.models import Person
 from zicht.registry.register import address_for
 
 from ..domain.stacking import SignalFact, expiry_date, find_matches, is_adult_signal
-from .models import Signal, SignalMatch
 from ..rulesets import stacking_rules
+from .models import Signal, SignalMatch
 
 
 @transaction.atomic
