@@ -43,7 +43,7 @@ from zicht.areas.policy import default_policy
 from zicht.areas.risk import area_risk_profile
 from zicht.areas.views import AREA_ONLY, AREA_ROLES, SOURCE_NOTE
 from zicht.casework.domain.stacking import may_register
-from zicht.casework.forms import SignalForm
+from zicht.casework.verwijsindex.forms import SignalForm
 from zicht.casework.models import Signal
 from zicht.casework.rulesets import stacking_rules
 from zicht.casework.verwijsindex.registration import counterpart_contacts, register_signal, withdraw_signal

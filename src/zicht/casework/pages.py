@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import html
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from zicht.core.dates import parse_iso_date
 from .domain import people
 
 PAGE_SIZE = 50
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def page_number(request) -> int:

@@ -15,10 +15,10 @@ from django.utils import timezone
 from zicht.access.roles import PROFESSIONAL
 from zicht.access.rules import log_access, requires
 
-from .. import forms as f
 from ..domain import meldcode as mc
 from ..pages import own_organisation
 from ..verwijsindex.models import Signal
+from . import forms as f
 from .models import MeldcodeCase
 from .services import answer_case
 

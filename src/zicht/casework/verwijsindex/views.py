@@ -21,11 +21,11 @@ from zicht.access.rules import log_access, requires
 from zicht.access.scoping import scope_for, visible_households, visible_linked_persons
 from zicht.registry.models import Address, Organisation
 
-from .. import forms as f
 from ..domain.stacking import may_register
 from ..domain.visibility import match_organisations
 from ..pages import PAGE_SIZE, birth_date, full_name, own_organisation, page_number
 from ..rulesets import stacking_rules
+from . import forms as f
 from .models import Signal, SignalMatch
 from .registration import counterpart_contacts, register_signal, withdraw_signal
 
