@@ -7,7 +7,7 @@ signals of every state — each SQL read is compared with an ORM reference writt
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
