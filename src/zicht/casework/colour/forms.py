@@ -8,7 +8,7 @@ from zicht.access.purpose import REASONS
 from zicht.geo.models import Wijk
 from zicht.registry import vocab
 
-from ..domain.colour import COLOURS, COLOUR_LABELS
+from ..domain.colour import COLOUR_LABELS, COLOURS
 from ..pages import DATE
 from .models import Hulptraject
 

@@ -13,15 +13,12 @@ from django.db.models import Q
 
 from zicht.core.fields import EncryptedTextField
 
-from ..domain.colour import COLOURS, COLOUR_LABELS
+from ..domain.colour import COLOUR_LABELS, COLOURS
+from ..domain.subjects import subject_key  # noqa: F401  (re-exported: the storage's key format)
 from ..domain.worklists import KINDS as WORK_KINDS
 
 COLOUR_CHOICES = [(c, COLOUR_LABELS[c]) for c in COLOURS]
 SUBJECTS = [("address", "Adres"), ("household", "Huishouden")]
-
-
-def subject_key(subject_type: str, pk) -> str:
-    return f"{subject_type}:{pk}"
 
 
 class Subject(models.Model):

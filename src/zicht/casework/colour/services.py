@@ -19,8 +19,8 @@ from zicht.registry.models import Address, Report, ReportParty
 
 from ..domain.colour import RANK, HelpFact, ReportFact, RuleSet, evaluate
 from ..domain.worklists import work_items
-from .models import ColourResult, Hulptraject, WorklistItem, subject_key
 from ..rulesets import current_ruleset
+from .models import ColourResult, Hulptraject, WorklistItem, subject_key
 
 REPORT_FIELDS = ("id", "datum", "source_id", "kind", "aard", "vormen", "kinderen_aanwezig", "letsel", "wapen", "huisverbod")
 CHUNK = 2000

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from ..domain.colour import COLOUR_LABELS
-from ..pages import choice_labels, date_text, datetime_text, escape as e
+from ..pages import choice_labels, date_text, datetime_text
+from ..pages import escape as e
 from .models import Hulptraject
 
 

@@ -31,11 +31,12 @@ from zicht.linkage.models import Household, HouseholdMember, PersonLink
 from zicht.registry.models import Address, ReportParty
 
 from .. import caching
-from . import forms as f, list_html
 from ..domain.colour import COLOUR_LABELS, RANK
 from ..domain.visibility import help_subject
 from ..domain.worklists import KINDS as WORK_KINDS
 from ..pages import PAGE_SIZE, address_text, date_text, full_name, initials, page_number
+from . import forms as f
+from . import list_html
 from .models import ColourResult, Hulptraject, WorklistItem, subject_key
 from .services import recolour
 

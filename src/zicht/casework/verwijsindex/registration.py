@@ -23,6 +23,7 @@ from zicht.registry.models import Person
 from zicht.registry.register import address_for
 
 from ..domain.stacking import SignalFact, expiry_date, find_matches, is_adult_signal
+from ..domain.subjects import subject_key
 from ..rulesets import stacking_rules
 from .models import Signal, SignalMatch
 
@@ -98,8 +99,8 @@ def refresh_matches(linked_ids=None, today: date | None = None) -> dict:
         SignalFact(s.id, s.organisation_id, s.datum, s.linked_person_id, frozenset(households.get(s.linked_person_id, ())), s.withdrawn_on, None, s.expires_on)
         for s in signals
     ]
-    found = {subject_key_for(m.level, m.subject_id): m for m in find_matches(facts, today, rules)}
-    keys_in_scope = {subject_key_for("persoon", lp) for lp in scope} | {subject_key_for("huishouden", h) for hs in households.values() for h in hs}
+    found = {subject_key(m.level, m.subject_id): m for m in find_matches(facts, today, rules)}
+    keys_in_scope = {subject_key("persoon", lp) for lp in scope} | {subject_key("huishouden", h) for hs in households.values() for h in hs}
     active = {m.subject_key: m for m in SignalMatch.objects.filter(subject_key__in=keys_in_scope, ended_at__isnull=True)}
     stats = {"created": 0, "updated": 0, "ended": 0}
     now = timezone.now()
@@ -149,10 +150,6 @@ def sync_links() -> int:
         signal.save(update_fields=["linked_person", "link_method"])
         changed += 1
     return changed
-
-
-def subject_key_for(level: str, pk: int) -> str:
-    return f"{level}:{pk}"
 
 
 def counterpart_contacts(signal: Signal) -> list[dict]:
