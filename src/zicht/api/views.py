@@ -42,11 +42,11 @@ from zicht.areas.figures import gemeente_figures, wijk_figures
 from zicht.areas.policy import default_policy
 from zicht.areas.risk import area_risk_profile
 from zicht.areas.views import AREA_ONLY, AREA_ROLES, SOURCE_NOTE
-from zicht.casework.domain.stacking import SignalFact, is_active, may_register
-from zicht.casework.forms import SignalForm
+from zicht.casework.domain.stacking import may_register
+from zicht.casework.verwijsindex.forms import SignalForm
 from zicht.casework.models import Signal
 from zicht.casework.rulesets import stacking_rules
-from zicht.casework.signals import counterpart_contacts, register_signal, withdraw_signal
+from zicht.casework.verwijsindex.registration import counterpart_contacts, register_signal, withdraw_signal
 from zicht.geo.models import Gemeente, Wijk
 
 from . import serializers as s
@@ -140,21 +140,13 @@ class ZichtAPIView(APIView):
 
 # --- signals (verwijsindex) ---------------------------------------------------------------------
 
-def _status(signal: Signal, today: date) -> str:
-    if signal.withdrawn_on:
-        return "ingetrokken"
-    fact = SignalFact(signal.id, signal.organisation_id, signal.datum, withdrawn_on=signal.withdrawn_on,
-                      expires_on=signal.expires_on)
-    return "actief" if is_active(fact, today, stacking_rules()) else "verlopen"
-
-
 def signal_json(signal: Signal, today: date) -> dict:
     """An own signal: no name, birth date or address of the person, and no content (there is none)."""
     return {
         "id": signal.pk,
         "datum": signal.datum.isoformat(),
         "categorie": signal.categorie,
-        "status": _status(signal, today),
+        "status": signal.status(today, stacking_rules()),
         "vervaltOp": signal.expires_on.isoformat(),
         "ingetrokkenOp": signal.withdrawn_on.isoformat() if signal.withdrawn_on else None,
         "contactNaam": signal.contact_naam,

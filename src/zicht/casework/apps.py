@@ -25,7 +25,7 @@ class CaseworkConfig(AppConfig):
         from zicht.registry.signals import batch_imported
 
         def on_batch_imported(sender, batch=None, **kwargs):
-            from .services import recolour_batch
+            from .colour.services import recolour_batch
 
             if batch is not None:
                 recolour_batch(batch)

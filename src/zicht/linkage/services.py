@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
@@ -293,7 +294,7 @@ def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
     except LookupError:
         return set()
     current = colour.objects.filter(is_current=True, colour_rank__gte=2)
-    active = signal.objects.filter(withdrawn_on__isnull=True, expires_on__gte=timezone.localdate())
+    active = signal.objects.active(timezone.localdate())
     links = PersonLink.objects.all() if among is None else PersonLink.objects.filter(linked_person_id__in=among)
     members = HouseholdMember.objects.all() if among is None else HouseholdMember.objects.filter(linked_person_id__in=among)
     hot = set(
@@ -605,3 +606,47 @@ def _create_households(n: int) -> list[int]:
     if all(h.pk is not None for h in made):
         return [h.pk for h in made]
     return [Household.objects.create().pk for _ in range(n)]  # a database that returns no ids
+
+
+# --------------------------------------------------------------------------- signal registrations
+# (casework's verwijsindex registers persons one at a time; kept in one block, apart from link_person)
+
+
+def _norm_name(value: str | None) -> str:
+    return " ".join((value or "").lower().split())
+
+
+def _name_and_birth(person: Person) -> tuple:
+    return (_norm_name(person.voornamen), _norm_name(person.tussenvoegsel), _norm_name(person.achternaam), person.geboortedatum)
+
+
+def exact_match(person: Person) -> tuple[LinkedPerson | None, str]:
+    """The same keyed BSN hash, else the exact name + date of birth among persons at the same
+    address and persons of earlier signals (names are encrypted, so they cannot be searched in SQL)."""
+    if person.bsn_hash:
+        found = PersonLink.objects.filter(person__bsn_hash=person.bsn_hash).exclude(person=person).select_related("linked_person").first()
+        if found:
+            return found.linked_person, "bsn"
+    wanted = _name_and_birth(person)
+    scope = Q(signals__isnull=False)
+    if person.address_id:
+        scope |= Q(address_id=person.address_id)
+    for other in Person.objects.filter(link__isnull=False).exclude(pk=person.pk).filter(scope).select_related("link").distinct():
+        if _name_and_birth(other) == wanted:
+            return other.link.linked_person, "naam_geboortedatum"
+    return None, ""
+
+
+def link_registered_person(person: Person) -> tuple[LinkedPerson, str]:
+    """Link a person registered by hand (a verwijsindex signal) and say how: 'koppeling' when the
+    engine joined a cluster, else an exact match ('bsn', 'naam_geboortedatum'), else 'nieuw'.
+
+    The engine (``link_person``) always writes the person's PersonLink. An exact name match
+    found afterwards is returned for the caller's own use only, never written to PersonLink:
+    merging clusters is for the engine and its review queue to decide.
+    """
+    own = link_person(person)
+    if own.method != "single":
+        return own.linked_person, "koppeling"
+    exact, how = exact_match(person)
+    return (exact, how) if exact else (own.linked_person, "nieuw")

@@ -383,13 +383,22 @@ def plan_line(request, pk, line_id=None):
     return render(request, "prevention/plan_line_form.html", {"plan": plan, "form": form, "line": line})
 
 
-@requires(*EDIT_PLAN)
-@require_POST
-def plan_line_delete(request, pk, line_id):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
-    get_object_or_404(PlanIntervention, pk=line_id, plan=plan).delete()
-    messages.success(request, "De regel is uit het plan verwijderd (eerdere versies bewaren hem).")
-    return redirect(reverse("prevention:plan", args=[plan.pk]) + "#interventies")
+def _plan_item_delete(name: str, model, id_kwarg: str, message: str, section: str):
+    """A POST view that deletes one ``model`` row of a plan (a line, an indicator) and returns to its section."""
+
+    def delete(request, pk, **kwargs):
+        plan = get_object_or_404(PreventionPlan, pk=pk)
+        get_object_or_404(model, pk=kwargs[id_kwarg], plan=plan).delete()
+        messages.success(request, message)
+        return redirect(reverse("prevention:plan", args=[plan.pk]) + f"#{section}")
+
+    delete.__name__ = delete.__qualname__ = name
+    return requires(*EDIT_PLAN)(require_POST(delete))
+
+
+plan_line_delete = _plan_item_delete("plan_line_delete", PlanIntervention, "line_id",
+                                     "De regel is uit het plan verwijderd (eerdere versies bewaren hem).", "interventies")
+plan_indicator_delete = _plan_item_delete("plan_indicator_delete", PlanIndicator, "indicator_id", "De indicator is verwijderd.", "evaluatie")
 
 
 @requires(*EDIT_PLAN)
@@ -405,15 +414,6 @@ def plan_indicator(request, pk):
     else:
         messages.error(request, "De indicator kon niet worden opgeslagen: " + "; ".join(
             f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
-    return redirect(reverse("prevention:plan", args=[plan.pk]) + "#evaluatie")
-
-
-@requires(*EDIT_PLAN)
-@require_POST
-def plan_indicator_delete(request, pk, indicator_id):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
-    get_object_or_404(PlanIndicator, pk=indicator_id, plan=plan).delete()
-    messages.success(request, "De indicator is verwijderd.")
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#evaluatie")
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from zicht.geo.models import Buurt
 
-from .domain.address import AddressError, normalise_postcode, normalise_toevoeging
+from .domain.address import AddressError, address_key, normalise_postcode, normalise_toevoeging
 from .models import Address, AddressRegisterEntry
 
 COLUMNS = ["postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurtcode", "jaar"]
@@ -124,3 +124,30 @@ def load_address_register(path: Path) -> RegisterResult:
     result.message = (f"{name}: {result.created} nieuw, {result.updated} gewijzigd, {result.unchanged} ongewijzigd; "
                       f"{result.addresses_matched} adressen kregen alsnog een buurt")
     return result
+
+
+def address_for(postcode: str, huisnummer: int | None, toevoeging: str = "") -> Address | None:
+    """The canonical address for PC6 + huisnummer (+ toevoeging), created if new with the street,
+    place and buurt the address register knows for it; None without a postcode or number.
+
+    For addresses entered one at a time (a verwijsindex signal); the import resolves its
+    addresses in bulk with the same key and the same register.
+    """
+    if not postcode or not huisnummer:
+        return None
+    postcode = normalise_postcode(postcode)
+    toevoeging = normalise_toevoeging(toevoeging or "")
+    key = address_key(postcode, int(huisnummer), toevoeging)
+    address = Address.objects.filter(key=key).first()
+    if address:
+        return address
+    entry = AddressRegisterEntry.objects.filter(postcode=postcode, huisnummer=huisnummer, toevoeging=toevoeging).first()
+    return Address.objects.create(
+        key=key,
+        postcode=postcode,
+        huisnummer=huisnummer,
+        toevoeging=toevoeging,
+        straat=entry.straat if entry else "",
+        woonplaats=entry.woonplaats if entry else "",
+        buurt_id=entry.buurt_id if entry else None,
+    )

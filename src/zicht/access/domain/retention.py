@@ -12,13 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` later; 29 February becomes 28 February in other years."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+from zicht.core.dates import add_years
 
 
 def expires_on(anchor: dt.date, years: int) -> dt.date:

@@ -17,6 +17,7 @@ when the help has ended with lasting safety (``afronden``; the case stays in the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 STAP_1, STAP_2, STAP_3 = "stap_1", "stap_2", "stap_3"
 AFWEGING_1, AFWEGING_2, AFWEGING_3, AFWEGING_4, AFWEGING_5 = (f"afweging_{i}" for i in range(1, 6))
@@ -137,3 +138,8 @@ def replay(answers: list[str]) -> tuple[str, list[Transition]]:
         done.append(step)
         state, gemeld = step.next_state, step.gemeld or gemeld
     return state, done
+
+
+def is_overdue(vervolgdatum: date | None, today: date) -> bool:
+    """A follow-up date before today that has not been acted on (an open case) is overdue."""
+    return vervolgdatum is not None and vervolgdatum < today

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
+from zicht.core.dates import add_years, age_on
+
 
 @dataclass(frozen=True)
 class StackingRules:
@@ -58,18 +60,6 @@ class Match:
     organisation_ids: tuple[int, ...]
 
 
-def add_years(day: date, years: int) -> date:
-    """Same calendar day ``years`` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def is_adult_signal(birth_date: date | None, datum: date, rules: StackingRules) -> bool:
     return birth_date is not None and rules.age_limit_years > 0 and age_on(birth_date, datum) >= rules.age_limit_years
 
@@ -93,12 +83,28 @@ def expiry_date(datum: date, birth_date: date | None, rules: StackingRules) -> d
 
 
 def is_active(signal: SignalFact, today: date, rules: StackingRules) -> bool:
+    """THE active-signal rule: registered on or before ``today``, not withdrawn on or before
+    ``today``, and ``today`` before the expiry day (the expiry day itself no longer counts).
+
+    ``Signal.objects.active(today)`` and ``Signal.active_sql`` state the same rule for the
+    database; ``tests/test_active_signal.py`` checks that all three agree.
+    """
     if signal.withdrawn_on is not None and signal.withdrawn_on <= today:
         return False
     if signal.datum > today:
         return False
     end = signal.expires_on or expiry_date(signal.datum, signal.birth_date, rules)
     return today < end
+
+
+ACTIEF, INGETROKKEN, VERLOPEN = "actief", "ingetrokken", "verlopen"
+
+
+def status(signal: SignalFact, today: date, rules: StackingRules) -> str:
+    """One word for a professional's own signal: 'ingetrokken' once withdrawn, else 'actief' or 'verlopen'."""
+    if signal.withdrawn_on is not None:
+        return INGETROKKEN
+    return ACTIEF if is_active(signal, today, rules) else VERLOPEN
 
 
 def _group_match(level: str, key: int, signals: list[SignalFact], rules: StackingRules) -> Match | None:

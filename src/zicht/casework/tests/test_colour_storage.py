@@ -15,7 +15,7 @@ from zicht.access.models import AccessLogEntry
 from zicht.casework.management.commands.explain import parse_address
 from zicht.casework.models import ColourResult, Hulptraject, WorklistItem
 from zicht.casework.rulesets import PACKAGE_RULES
-from zicht.casework.services import current_result, recolour
+from zicht.casework.colour.services import current_result, recolour
 from zicht.casework.stats import addresses_by_colour
 
 from . import factories as fx

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zicht.access import roles as r
-from zicht.casework import views
+from zicht.casework.colour import views
 from zicht.casework.models import ColourResult
-from zicht.casework.services import recolour
+from zicht.casework.colour.services import recolour
 from zicht.core.testing import make_user
 from zicht.geo.models import Buurt, Gemeente, Wijk
 from zicht.registry.models import Address
@@ -46,7 +46,7 @@ def test_cursor_round_trip(rank, day, pk):
 def test_address_label_matches_the_model(postcode, huisnummer, toevoeging, straat):
     row = {"address__postcode": postcode, "address__huisnummer": huisnummer, "address__toevoeging": toevoeging,
            "address__straat": straat, "address__woonplaats": "Tilburg"}
-    assert views._address_label(row) == str(Address(postcode=postcode, huisnummer=huisnummer, toevoeging=toevoeging,
+    assert views.address_label(row) == str(Address(postcode=postcode, huisnummer=huisnummer, toevoeging=toevoeging,
                                                      straat=straat, woonplaats="Tilburg"))
 
 

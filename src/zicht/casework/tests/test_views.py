@@ -76,7 +76,7 @@ def test_address_page_asks_a_reason_then_shows_why_and_logs(red_address):
 
 def test_colour_list_filters_and_export_masks_names(red_address):
     c, _ = client_for(r.KETENREGISSEUR)
-    from zicht.casework.services import recolour
+    from zicht.casework.colour.services import recolour
 
     recolour("address", [red_address.pk])
     html = c.get(reverse("casework:colour_list"), {"kleur": "rood", "wijk": "WK085501", "periode": "3", "aard": "ex_partnergeweld"}).content.decode()
@@ -169,7 +169,7 @@ def test_household_level_match():
     household = Household.objects.create()
     for signal in Signal.objects.all():
         HouseholdMember.objects.create(household=household, linked_person=signal.linked_person)
-    from zicht.casework.signals import refresh_matches
+    from zicht.casework.verwijsindex.registration import refresh_matches
 
     refresh_matches(None)
     match = SignalMatch.objects.get(ended_at__isnull=True)
@@ -225,7 +225,7 @@ def test_worklist_page_and_handling():
     today = timezone.localdate()
     for days in (300, 200, 10):
         fx.report(politie, addr, today - timedelta(days=days))
-    from zicht.casework.services import recolour
+    from zicht.casework.colour.services import recolour
 
     recolour("address", [addr.pk])
     html = c.get(reverse("casework:worklists"), {"soort": "escalatie"}).content.decode()
@@ -246,7 +246,7 @@ def test_rules_page():
 
 
 def test_a_ketenregisseur_sees_only_their_region(red_address):
-    from zicht.casework.services import recolour
+    from zicht.casework.colour.services import recolour
     from zicht.geo.models import Gemeente
 
     recolour("address", [red_address.pk])
@@ -272,7 +272,7 @@ def test_signal_scoping_is_registered_with_the_access_app():
 
 
 def test_a_full_refresh_keeps_a_person_match():
-    from zicht.casework.signals import refresh_matches
+    from zicht.casework.verwijsindex.registration import refresh_matches
 
     a, _ = client_for(r.PROFESSIONAL, "prof-a", organisation=fx.organisation("ggd-a", "ggd"))
     b, _ = client_for(r.PROFESSIONAL, "prof-b", organisation=fx.organisation("school-b", "onderwijs"))
@@ -286,7 +286,7 @@ def test_a_full_refresh_keeps_a_person_match():
 def test_address_page_shows_help_households_and_work_in_few_queries(red_address, django_assert_max_num_queries):
     """The address page reads with fixed statements: every section is there, the query count stays flat."""
     from zicht.casework.models import Hulptraject, WorklistItem
-    from zicht.casework.services import recolour
+    from zicht.casework.colour.services import recolour
     from zicht.registry.models import Report
 
     vt = fx.organisation("vt", "veilig_thuis", naam="Veilig Thuis Midden-Brabant")

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from zicht.core.dates import add_years
+
 from .bouwstenen import BOUWSTEEN_CODES
 from .risk_factors import PREVENTION_TYPE_LABELS, PREVENTION_TYPES, RISK_FACTORS
 
@@ -109,13 +111,6 @@ def parse_erkenningsdatum(text: str) -> ErkenningDate | None:
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
     date(y, mo, d)  # raises ValueError for 31-02 etc.
     return ErkenningDate(y, mo, d)
-
-
-def add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
 
 
 def erkenning_outdated(erkenning: ErkenningDate | None, today: date, *, years: int = ERKENNING_VALID_YEARS) -> bool:

@@ -168,3 +168,19 @@ def test_plan_without_figures_has_no_suggestions(client, beleid, korvel):
     plan = PreventionPlan.objects.create(titel="Wandelbos", gemeente=korvel.gemeente, wijk_id="WK085539")
     html = client.get(reverse("prevention:plan", args=[plan.pk])).content.decode()
     assert "geen CBS-kerncijfers geladen" in html
+
+
+@pytest.mark.parametrize("name, make, section", [
+    ("prevention:plan_line_delete", lambda plan: plan.lines.create(naam="Opstapje", volgorde=1), "interventies"),
+    ("prevention:plan_indicator_delete", lambda plan: plan.indicators.create(naam="Bereik", soort="proces"), "evaluatie"),
+])
+def test_plan_item_delete_removes_only_an_item_of_that_plan(client, beleid, korvel, name, make, section):
+    load_demo()
+    plan = PreventionPlan.objects.create(gemeente_id="GM0855", titel="Plan A")
+    other = PreventionPlan.objects.create(gemeente_id="GM0855", titel="Plan B")
+    item, foreign = make(plan), make(other)
+    assert client.get(reverse(name, args=[plan.pk, item.pk])).status_code == 405  # POST only
+    assert client.post(reverse(name, args=[plan.pk, foreign.pk])).status_code == 404  # another plan's item
+    response = client.post(reverse(name, args=[plan.pk, item.pk]))
+    assert response.url == reverse("prevention:plan", args=[plan.pk]) + f"#{section}"
+    assert not type(item).objects.filter(pk=item.pk).exists() and type(item).objects.filter(pk=foreign.pk).exists()

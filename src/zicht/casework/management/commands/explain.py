@@ -12,7 +12,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from zicht.access.models import AccessLogEntry
-from zicht.casework.services import current_result
+from zicht.casework.colour.services import current_result
 from zicht.registry.domain.address import address_key
 from zicht.registry.models import Address
 

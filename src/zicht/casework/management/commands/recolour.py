@@ -13,8 +13,8 @@ from datetime import date
 from django.core.management.base import BaseCommand
 
 from zicht.casework.rulesets import current_ruleset, ruleset_by_version
-from zicht.casework.services import recolour_all
-from zicht.casework.signals import refresh_matches
+from zicht.casework.colour.services import recolour_all
+from zicht.casework.verwijsindex.registration import refresh_matches
 
 
 class Command(BaseCommand):

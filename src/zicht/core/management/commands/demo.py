@@ -167,7 +167,7 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
 
         from zicht.casework.models import Signal
-        from zicht.casework.signals import register_signal
+        from zicht.casework.verwijsindex.registration import register_signal
         from zicht.registry.models import Organisation, ReportParty
 
         school = Organisation.objects.get(code="demo-school-korvel")

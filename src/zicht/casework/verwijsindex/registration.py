@@ -1,10 +1,9 @@
-"""Registering verwijsindex signals, linking them to persons, and keeping matches up to date.
+"""Registering verwijsindex signals and keeping their matches up to date.
 
-Linking: a signal's person goes through the linkage engine's single-record matcher
-(``link_person``) exactly as a report's person would. Where the engine is absent or finds no one
-(e.g. before its first batch run), a documented fallback links on the keyed BSN hash, else on
-exact name + date of birth among persons at the same address and persons of earlier signals
-(names are encrypted, so they cannot be searched in SQL).
+The signal's person is stored in the registry, its address found or created by the registry's
+``register.address_for``, and the person linked by ``zicht.linkage.services.link_registered_person``
+(the engine's single-record matcher, then an exact BSN or name + date of birth match where the
+engine found no one). This module only writes signals and matches.
 """
 
 from __future__ import annotations
@@ -18,94 +17,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zicht.core.crypto import bsn_hash
-from zicht.linkage.models import HouseholdMember, LinkedPerson, PersonLink
-from zicht.registry.domain.address import address_key, normalise_postcode, normalise_toevoeging
-from zicht.registry.models import Address, AddressRegisterEntry, Person
+from zicht.linkage.models import HouseholdMember
+from zicht.linkage.services import link_registered_person
+from zicht.registry.models import Person
+from zicht.registry.register import address_for
 
-from .domain.stacking import SignalFact, expiry_date, find_matches, is_adult_signal
+from ..domain.stacking import SignalFact, expiry_date, find_matches, is_adult_signal
+from ..domain.subjects import subject_key
+from ..rulesets import stacking_rules
 from .models import Signal, SignalMatch
-from .rulesets import stacking_rules
-
-
-def _norm(value: str | None) -> str:
-    return " ".join((value or "").lower().split())
-
-
-def address_for(postcode: str, huisnummer: int | None, toevoeging: str = "") -> Address | None:
-    """The canonical address for PC6 + number, created (with its buurt when known) if new."""
-    if not postcode or not huisnummer:
-        return None
-    postcode = normalise_postcode(postcode)
-    toevoeging = normalise_toevoeging(toevoeging or "")
-    key = address_key(postcode, int(huisnummer), toevoeging)
-    address = Address.objects.filter(key=key).first()
-    if address:
-        return address
-    entry = AddressRegisterEntry.objects.filter(postcode=postcode, huisnummer=huisnummer, toevoeging=toevoeging).first()
-    return Address.objects.create(
-        key=key,
-        postcode=postcode,
-        huisnummer=huisnummer,
-        toevoeging=toevoeging,
-        straat=entry.straat if entry else "",
-        woonplaats=entry.woonplaats if entry else "",
-        buurt_id=entry.buurt_id if entry else None,
-    )
-
-
-def _exact_match(person: Person) -> tuple[LinkedPerson | None, str]:
-    """Exact BSN hash, else exact name + date of birth among persons at the address and of earlier signals."""
-    if person.bsn_hash:
-        link = PersonLink.objects.filter(person__bsn_hash=person.bsn_hash).exclude(person=person).select_related("linked_person").first()
-        if link:
-            return link.linked_person, "bsn"
-    wanted = (_norm(person.voornamen), _norm(person.tussenvoegsel), _norm(person.achternaam), person.geboortedatum)
-    scope = Q(signals__isnull=False)
-    if person.address_id:
-        scope |= Q(address_id=person.address_id)
-    for other in Person.objects.filter(link__isnull=False).exclude(pk=person.pk).filter(scope).select_related("link").distinct():
-        if (_norm(other.voornamen), _norm(other.tussenvoegsel), _norm(other.achternaam), other.geboortedatum) == wanted:
-            return other.link.linked_person, "naam_geboortedatum"
-    return None, ""
-
-
-def _engine():
-    """The linkage engine's single-record matcher, if this build has one."""
-    for module in ("zicht.linkage.incremental", "zicht.linkage.services"):
-        try:
-            return getattr(__import__(module, fromlist=["link_person"]), "link_person")
-        except (ImportError, AttributeError):
-            continue
-    return None
-
-
-def link_signal_person(person: Person) -> tuple[LinkedPerson | None, str]:
-    """Link through the engine; where it finds no one (e.g. before its first batch run), try an exact match.
-
-    An exact name match is used for the signal only, never written to PersonLink: merging
-    clusters is for the linkage engine and its review queue to decide.
-    """
-    link_person = _engine()
-    if link_person is not None:
-        try:
-            link_person(person)
-        except Exception:  # no trained model yet, or an engine error: fall back, never lose the signal
-            pass
-        link = PersonLink.objects.filter(person=person).select_related("linked_person").first()
-        if link and link.method != "single":
-            return link.linked_person, "koppeling"
-        if link:
-            exact, how = _exact_match(person)
-            return (exact, how) if exact else (link.linked_person, "nieuw")
-    exact, how = _exact_match(person)
-    if exact and how == "bsn":
-        PersonLink.objects.create(person=person, linked_person=exact, method="bsn")
-        return exact, how
-    if exact:
-        return exact, how
-    linked = LinkedPerson.objects.create()
-    PersonLink.objects.create(person=person, linked_person=linked, method="single")
-    return linked, "nieuw"
 
 
 @transaction.atomic
@@ -124,7 +44,7 @@ def register_signal(*, user, organisation, data: dict, today: date | None = None
         geboortedatum=birth.isoformat(),
         address=address_for(data.get("postcode", ""), data.get("huisnummer"), data.get("toevoeging", "")),
     )
-    linked, method = link_signal_person(person)
+    linked, method = link_registered_person(person)
     datum = data.get("datum") or today
     signal = Signal.objects.create(
         organisation=organisation,
@@ -179,8 +99,8 @@ def refresh_matches(linked_ids=None, today: date | None = None) -> dict:
         SignalFact(s.id, s.organisation_id, s.datum, s.linked_person_id, frozenset(households.get(s.linked_person_id, ())), s.withdrawn_on, None, s.expires_on)
         for s in signals
     ]
-    found = {subject_key_for(m.level, m.subject_id): m for m in find_matches(facts, today, rules)}
-    keys_in_scope = {subject_key_for("persoon", lp) for lp in scope} | {subject_key_for("huishouden", h) for hs in households.values() for h in hs}
+    found = {subject_key(m.level, m.subject_id): m for m in find_matches(facts, today, rules)}
+    keys_in_scope = {subject_key("persoon", lp) for lp in scope} | {subject_key("huishouden", h) for hs in households.values() for h in hs}
     active = {m.subject_key: m for m in SignalMatch.objects.filter(subject_key__in=keys_in_scope, ended_at__isnull=True)}
     stats = {"created": 0, "updated": 0, "ended": 0}
     now = timezone.now()
@@ -232,17 +152,12 @@ def sync_links() -> int:
     return changed
 
 
-def subject_key_for(level: str, pk: int) -> str:
-    return f"{level}:{pk}"
-
-
 def counterpart_contacts(signal: Signal) -> list[dict]:
     """What a professional may learn from a match: the other organisations and whom to call. Nothing else."""
     out, seen = [], set()
     for match in signal.matches.filter(ended_at__isnull=True):
         others = (
-            match.signals.exclude(organisation_id=signal.organisation_id)
-            .filter(withdrawn_on__isnull=True, expires_on__gt=timezone.localdate())
+            match.signals.active(timezone.localdate()).exclude(organisation_id=signal.organisation_id)
             .select_related("organisation")
         )
         for other in others:
@@ -262,4 +177,4 @@ def counterpart_contacts(signal: Signal) -> list[dict]:
     return out
 
 
-__all__ = ["register_signal", "withdraw_signal", "refresh_matches", "counterpart_contacts", "address_for"]
+__all__ = ["register_signal", "withdraw_signal", "refresh_matches", "counterpart_contacts"]

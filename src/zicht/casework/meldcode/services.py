@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .domain import meldcode as mc
+from ..domain import meldcode as mc
 from .models import MeldcodeAnswer, MeldcodeCase
 
 

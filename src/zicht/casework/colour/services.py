@@ -17,10 +17,10 @@ from django.utils import timezone
 from zicht.linkage.models import HouseholdMember, PersonLink
 from zicht.registry.models import Address, Report, ReportParty
 
-from .domain.colour import RANK, HelpFact, ReportFact, RuleSet, evaluate
-from .domain.worklists import work_items
+from ..domain.colour import RANK, HelpFact, ReportFact, RuleSet, evaluate
+from ..domain.worklists import work_items
+from ..rulesets import current_ruleset
 from .models import ColourResult, Hulptraject, WorklistItem, subject_key
-from .rulesets import current_ruleset
 
 REPORT_FIELDS = ("id", "datum", "source_id", "kind", "aard", "vormen", "kinderen_aanwezig", "letsel", "wapen", "huisverbod")
 CHUNK = 2000
@@ -207,7 +207,7 @@ def recolour(subject_type: str, ids, ruleset: RuleSet | None = None, today: date
         stats["unchanged"] += len(unchanged)
         stats["work_items"] += len(items)
     if stats["changed"] or stats["work_items"]:
-        from .caching import invalidate
+        from ..caching import invalidate
 
         invalidate()  # cached counts per colour and wijk choices; again once the outer transaction commits
         transaction.on_commit(invalidate)

@@ -4,7 +4,9 @@ The address page is the most opened page with personal data. Built with the ORM,
 small queries cost more Python than the database needs to answer them; these statements are
 written once, and their rows are turned into plain dicts here. What they read and the rules
 they apply are the same as the ORM versions (the region scope comes from
-``zicht.access.scoping.address_scope_sql``); the tests compare the page's content.
+``zicht.access.scoping.address_scope_sql``; the active-signal condition from
+``Signal.active_sql``). ``tests/test_queries_equivalence.py`` compares every statement with an ORM
+reference on a fixed data set, scoped-out addresses included.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from django.db import connection
 
 from zicht.core.crypto import cipher
 
+from ..pages import address_text
+from ..verwijsindex.models import Signal
+
 
 @cache
 def _tables() -> dict[str, str]:
@@ -25,7 +30,7 @@ def _tables() -> dict[str, str]:
     from zicht.linkage.models import HouseholdMember, PersonLink
     from zicht.registry.models import Address, Organisation, Person, Report, ReportParty
 
-    from .models import ColourResult, Hulptraject, Signal, WorklistItem
+    from .models import ColourResult, Hulptraject, WorklistItem
 
     models = {"address": Address, "buurt": Buurt, "wijk": Wijk, "report": Report, "party": ReportParty, "person": Person,
               "org": Organisation, "link": PersonLink, "member": HouseholdMember, "colour": ColourResult, "help": Hulptraject,
@@ -78,14 +83,13 @@ def address_in_scope(pk: int, scope_sql: str, scope_params: list) -> dict | None
 
 def address_label(a: dict) -> str:
     """``str(Address)`` from the row above (tested to match)."""
-    pc = a["postcode"] or ""
-    return f"{a['straat'] or ''} {a['huisnummer'] or ''}{a['toevoeging'] or ''}, {pc[:4]} {pc[4:]} {a['woonplaats'] or ''}".strip()
+    return address_text(a["straat"], a["huisnummer"], a["toevoeging"], a["postcode"], a["woonplaats"])
 
 
 def address_reports(pk: int) -> list[dict]:
     """The address's reports, newest first, each with its parties; every person is decrypted once.
 
-    The same shape as ``views._report_rows`` (``parties__*`` keys), so the timeline code is shared.
+    The same shape as ``subject.report_rows`` (``parties__*`` keys), so the timeline code is shared.
     """
     t = _tables()
     rows = _rows(
@@ -182,9 +186,10 @@ def signal_organisations(linked_ids, today: date) -> list[str]:
     if not ids:
         return []
     t = _tables()
+    active_sql, active_params = Signal.active_sql("s", today)
     rows = _rows(
         f"SELECT DISTINCT o.naam FROM {t['signal']} s INNER JOIN {t['org']} o ON o.id = s.organisation_id "
-        f"WHERE s.linked_person_id IN ({', '.join(['%s'] * len(ids))}) AND s.withdrawn_on IS NULL AND s.expires_on > %s AND s.datum <= %s",
-        [*ids, today, today],
+        f"WHERE s.linked_person_id IN ({', '.join(['%s'] * len(ids))}) AND {active_sql}",
+        [*ids, *active_params],
     )
     return sorted(r[0] for r in rows)

@@ -1,0 +1,145 @@
+"""Colour code storage: colour results with history, help trajectories and worklist items.
+
+The rules live in ``casework.domain`` (pure) and ``casework/rules`` (configuration); these
+tables keep what the rules concluded, when, under which rule-set version, and what people did
+with it. App label ``casework`` (the tables are unchanged by the split into parts).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from zicht.core.fields import EncryptedTextField
+
+from ..domain.colour import COLOUR_LABELS, COLOURS
+from ..domain.subjects import subject_key  # noqa: F401  (re-exported: the storage's key format)
+from ..domain.worklists import KINDS as WORK_KINDS
+
+COLOUR_CHOICES = [(c, COLOUR_LABELS[c]) for c in COLOURS]
+SUBJECTS = [("address", "Adres"), ("household", "Huishouden")]
+
+
+class Subject(models.Model):
+    """What a colour result and a worklist item are about: an address or a household, with the
+    wijk and gemeente it is counted in (gemeente for region scoping). Abstract: no table."""
+
+    subject_type = models.CharField(max_length=10, choices=SUBJECTS)
+    subject_key = models.CharField(max_length=40)
+    address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey("linkage.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    wijk = models.ForeignKey("geo.Wijk", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    gemeente = models.ForeignKey("geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class ColourResult(Subject):
+    """One evaluation of the colour code for one address or household; old rows are kept as history."""
+
+    address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.CASCADE, related_name="colour_results")
+    household = models.ForeignKey("linkage.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="colour_results")
+    colour = models.CharField(max_length=10, choices=COLOUR_CHOICES)
+    colour_rank = models.PositiveSmallIntegerField(help_text="0 groen … 3 rood, for sorting")
+    ruleset_version = models.CharField(max_length=40)
+    ruleset_sha256 = models.CharField(max_length=64)
+    reasons = models.JSONField(default=list, help_text="[{rule, colour, text, reports, dates}]")
+    rule_ids = models.CharField(max_length=300, blank=True)
+    events = models.PositiveIntegerField(default=0)
+    reports = models.PositiveIntegerField(default=0)
+    last_report_date = models.DateField(null=True, blank=True)
+    aarden = models.CharField(max_length=300, blank=True, help_text="|aard|aard| of the counted reports, for the filter")
+    buurt = models.ForeignKey("geo.Buurt", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    gemeente = models.ForeignKey("geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="For region scoping")
+    evaluated_at = models.DateTimeField()
+    is_current = models.BooleanField(default=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-evaluated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_key"], condition=Q(is_current=True), name="colour_one_current_per_subject"),
+        ]
+        indexes = [
+            # (… colour_rank, last_report_date, id) backwards is the colour list's order: no sort, keyset pages.
+            models.Index(fields=["is_current", "subject_type", "colour_rank", "last_report_date", "id"], name="colour_list_idx"),
+            models.Index(fields=["is_current", "subject_type", "wijk", "colour_rank", "last_report_date", "id"], name="colour_wijk_idx"),
+            models.Index(fields=["subject_key", "evaluated_at"], name="colour_history_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_key}: {self.colour} ({self.ruleset_version})"
+
+
+class Hulptraject(models.Model):
+    """Help or a service for an address or household; recidive is a new report after one was closed."""
+
+    SOORTEN = [
+        ("vt_veiligheidsbeoordeling", "Veilig Thuis: veiligheidsbeoordeling"),
+        ("vt_onderzoek", "Veilig Thuis: onderzoek"),
+        ("vt_voorwaarden_vervolg", "Veilig Thuis: voorwaarden en vervolg"),
+        ("vt_monitoring", "Veilig Thuis: monitoring"),
+        ("wijkteam", "Wijkteam / Toegang: ondersteuning"),
+        ("jeugdhulp", "Jeugdhulp"),
+        ("ggz_verslavingszorg", "GGZ / verslavingszorg"),
+        ("daderhulp", "Hulp aan pleger (bijv. na huisverbod)"),
+        ("reclassering", "Reclassering"),
+        ("opvang", "Vrouwen- / maatschappelijke opvang"),
+        ("overig", "Overige hulp"),
+    ]
+    UITKOMSTEN = [
+        ("doelen_bereikt", "Afgesloten: doelen bereikt"),
+        ("voortijdig", "Afgesloten: voortijdig beëindigd"),
+        ("overgedragen", "Afgesloten: overgedragen"),
+        ("geen_medewerking", "Afgesloten: geen medewerking"),
+    ]
+    address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.CASCADE, related_name="hulptrajecten")
+    household = models.ForeignKey("linkage.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="hulptrajecten")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="hulptrajecten")
+    soort = models.CharField(max_length=30, choices=SOORTEN)
+    start = models.DateField()
+    einde = models.DateField(null=True, blank=True, help_text="Leeg zolang de hulp loopt")
+    uitkomst = models.CharField(max_length=20, choices=UITKOMSTEN, blank=True)
+    toelichting = EncryptedTextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(address__isnull=False) | Q(household__isnull=False), name="hulptraject_has_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_soort_display()} vanaf {self.start:%d-%m-%Y}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.einde is not None
+
+
+class WorklistItem(Subject):
+    STATUS = [("open", "Open"), ("afgehandeld", "Afgehandeld")]
+    kind = models.CharField(max_length=20, choices=WORK_KINDS)
+    trigger_report = models.ForeignKey("registry.Report", on_delete=models.CASCADE, related_name="+")
+    trigger_date = models.DateField()
+    text = models.CharField(max_length=300)
+    evidence = models.JSONField(default=dict)
+    ruleset_version = models.CharField(max_length=40)
+    detected_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=12, choices=STATUS, default="open")
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_note = models.CharField(max_length=200, blank=True, help_text="Wat is er afgesproken (geen persoonsgegevens)")
+
+    class Meta:
+        ordering = ["-trigger_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject_key", "trigger_report"], name="worklist_item_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "kind", "trigger_date"], name="worklist_open_idx"),
+            models.Index(fields=["subject_key", "status"], name="worklist_subject_idx"),
+        ]

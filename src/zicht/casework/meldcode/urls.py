@@ -1,0 +1,11 @@
+"""Routes of the Meldcode part (included from ``casework/urls.py``: names stay ``casework:…``)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("meldcode/", views.meldcode_list, name="meldcode_list"),
+    path("meldcode/nieuw/", views.meldcode_new, name="meldcode_new"),
+    path("meldcode/<int:pk>/", views.meldcode_case, name="meldcode_case"),
+]

@@ -1,0 +1,84 @@
+"""Forms of the verwijsindex pages: registering and withdrawing a signal, handling a match (labels in Dutch).
+
+``SignalForm`` holds the rules of a signal for the web form and the API alike.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from zicht.registry.domain.address import AddressError, normalise_postcode, normalise_toevoeging
+from zicht.registry.domain.bsn import passes_11_proef
+
+from ..pages import DATE
+from .models import Signal, SignalMatch
+
+
+def _bsn_valid(value: str) -> bool:
+    """Digits only, shorter numbers zero-padded to nine, then the registry's 11-proef."""
+    return passes_11_proef(value.zfill(9))
+
+
+class SignalForm(forms.Form):
+    voornamen = forms.CharField(label="Voornamen", max_length=120)
+    tussenvoegsel = forms.CharField(label="Tussenvoegsel", max_length=20, required=False)
+    achternaam = forms.CharField(label="Achternaam", max_length=120)
+    geboortedatum = forms.DateField(label="Geboortedatum", widget=DATE)
+    bsn = forms.CharField(label="BSN (optioneel; wordt alleen als sleutel-hash opgeslagen)", max_length=11, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=7, required=False)
+    huisnummer = forms.IntegerField(label="Huisnummer", required=False, min_value=1)
+    toevoeging = forms.CharField(label="Toevoeging", max_length=10, required=False)
+    datum = forms.DateField(label="Datum signaal", widget=DATE)
+    categorie = forms.ChoiceField(label="Categorie (optioneel, alleen zichtbaar voor uw eigen organisatie)", choices=[("", "—")] + Signal.CATEGORIES, required=False)
+    contact_naam = forms.CharField(label="Contactpersoon", max_length=120)
+    contact_telefoon = forms.CharField(label="Telefoon contactpersoon", max_length=40)
+    contact_email = forms.EmailField(label="E-mail contactpersoon (optioneel)", required=False)
+
+    def clean_bsn(self):
+        value = "".join(ch for ch in self.cleaned_data.get("bsn", "") if ch.isdigit())
+        if value and not _bsn_valid(value):
+            raise forms.ValidationError("Dit is geen geldig BSN (elfproef).")
+        return value
+
+    def clean_datum(self):
+        value = self.cleaned_data["datum"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("De datum ligt in de toekomst.")
+        return value
+
+    def clean_geboortedatum(self):
+        value = self.cleaned_data["geboortedatum"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("De geboortedatum ligt in de toekomst.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("postcode")) != bool(data.get("huisnummer")):
+            raise forms.ValidationError("Vul postcode én huisnummer in, of geen van beide.")
+        if data.get("postcode"):
+            try:
+                data["postcode"] = normalise_postcode(data["postcode"])
+            except AddressError as exc:
+                self.add_error("postcode", str(exc))
+        if data.get("toevoeging"):
+            try:
+                data["toevoeging"] = normalise_toevoeging(data["toevoeging"])
+            except AddressError as exc:
+                self.add_error("toevoeging", str(exc))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.ChoiceField(label="Reden van intrekken", choices=Signal.WITHDRAW_REASONS)
+
+
+class InboxForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=SignalMatch.STATUS)
+    regie_organisation = forms.ModelChoiceField(label="Regie bij", queryset=None, required=False)
+    note = forms.CharField(label="Afspraak (geen persoonsgegevens)", max_length=200, required=False)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regie_organisation"].queryset = organisations
