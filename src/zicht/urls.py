@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("zicht.core.urls")),
+    path("", include("zicht.site.urls")),
     path("account/", include("zicht.access.urls")),
     path("registry/", include("zicht.registry.urls")),
     path("koppeling/", include("zicht.linkage.urls")),

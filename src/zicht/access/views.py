@@ -15,9 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from zicht.core.middleware import two_factor_passed, two_factor_required
-
 from . import roles
+from .middleware import two_factor_passed, two_factor_required
 from .models import AccessLogEntry, RetentionRun
 from .purpose import REASONS, store_reason
 from .roles import PERSONAL_DATA_ROLES

@@ -10,7 +10,7 @@ HTTP 5xx answer. Three targets:
 - ``http``: random query strings and form posts to every URL, as every role.
 
 ``zicht fuzz --inputs N`` runs them in a throw-away test database (never the user's data);
-``src/zicht/access/tests/test_fuzz_sample.py`` runs a few hundred inputs in the test suite.
+``src/zicht/site/tests/test_fuzz_sample.py`` runs a few hundred inputs in the test suite.
 """
 
 from __future__ import annotations
