@@ -75,12 +75,13 @@ FOOTNOTE = ("Opbouw volgens Movisie (2014), Gemeentelijk preventiebeleid huiseli
 
 
 def render_pdf(snapshot: dict, version_label: str) -> bytes:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     doc_model = document_model(snapshot)
     buf = io.BytesIO()

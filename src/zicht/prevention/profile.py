@@ -2,7 +2,7 @@
 
 ``zicht.areas.risk.area_risk_profile`` compares an area's public CBS key figures with its gemeente
 (for a wijk) or the country (for a gemeente), with the factor and indicator catalogue of
-``prevention.domain.risk_factors``. No registry data is used here, so no disclosure control is
+``zicht.areas.risk_factors``. No registry data is used here, so no disclosure control is
 needed for these figures; registry-based figures stay on the gebiedscan's own pages.
 """
 

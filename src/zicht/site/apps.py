@@ -11,7 +11,12 @@ class SiteConfig(AppConfig):
     def ready(self):
         # Imports inside ready(): the app registry must be ready before models load.
         from zicht.access import roles
+        from zicht.areas.sources import ColourSource, register_colour_source
+        from zicht.casework.domain.colour import COLOUR_LABELS, COLOURS
+        from zicht.casework.stats import addresses_by_colour
         from zicht.core.menu import register
+
+        from .colours import colour_version
 
         register("home", "Overzicht", roles.ALL_ROLES, order=0)
         # casework's entries: registered here until casework/apps.py (split in issue 17, item 1)
@@ -20,3 +25,7 @@ class SiteConfig(AppConfig):
         register("casework:worklists", "Werklijsten", {roles.KETENREGISSEUR}, order=20)
         register("casework:signal_list", "Signalen", {roles.PROFESSIONAL, roles.KETENREGISSEUR}, order=40)
         register("casework:meldcode_list", "Meldcode", {roles.PROFESSIONAL}, order=50)
+
+        # The gebiedscan's colour tables count casework's colour codes; areas and casework are
+        # siblings that do not import each other, so the top wires them together.
+        register_colour_source(ColourSource(COLOURS, COLOUR_LABELS, addresses_by_colour, colour_version))

@@ -4,7 +4,6 @@ from django.conf import settings
 
 from zicht.access import roles
 from zicht.access.rules import user_role
-
 from zicht.core.menu import menu_for
 
 

@@ -11,8 +11,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from zicht.areas.risk_factors import PREVENTION_TYPE_LABELS, PREVENTION_TYPES, RISK_FACTORS
+
 from .bouwstenen import BOUWSTEEN_CODES
-from .risk_factors import PREVENTION_TYPE_LABELS, PREVENTION_TYPES, RISK_FACTORS
 
 # SEI erkenningsniveaus (domain brief §9) plus 'onbekend' for anything not verified.
 ERKENNINGSNIVEAUS = [

@@ -8,7 +8,6 @@ import pytest
 
 from zicht.access import roles
 from zicht.core.testing import make_user
-
 from zicht.core.tests.factories import AddressFactory, BuurtFactory, ReportFactory, WijkFactory
 
 pytestmark = pytest.mark.django_db
