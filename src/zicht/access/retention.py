@@ -26,7 +26,8 @@ from django.db.models import Max
 
 from zicht.core.fields import EncryptedTextField
 
-from .domain.retention import casus_anchor, is_expired, registry_term
+from .domain.retention import add_years, casus_anchor, is_expired, registry_term
+from .models import AccessLogEntry, RetentionRun
 
 ANONYMISED = "geanonimiseerd-"
 
@@ -90,7 +91,6 @@ class DateFieldRule(RetentionRule):
 
     def candidates(self, today, config):
         years = int(config[self.years_key])
-        from .domain.retention import add_years
 
         cutoff = add_years(today, -years)
         rows = self.model._base_manager.filter(**{f"{self.date_field}__lte": cutoff}).values_list("pk", self.date_field)
@@ -237,7 +237,6 @@ def run(today: dt.date | None = None, dry_run: bool = True, config: dict | None 
     """Find and (unless dry_run) process expired records; log per record; return the summary."""
     from django.utils import timezone
 
-    from .models import AccessLogEntry, RetentionRun
 
     today = today or timezone.localdate()
     config = config or config_from_settings()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zicht.geo.cbs import INDICATORS
 from zicht.geo.models import Kerncijfer
 
 from . import risk_factors as rf
@@ -99,7 +100,6 @@ CONTEXT_INDICATORS = ("inwoners", "huishoudens", "bevolkingsdichtheid", "pct_0_1
 
 def context_profile(area_code: str) -> list[dict]:
     """Age structure, density and households (context, not risk factors) against gemeente and NL."""
-    from zicht.geo.cbs import INDICATORS
 
     code = area_code.strip().upper()
     gemeente = "GM" + code[2:6]

@@ -8,10 +8,11 @@ needed for these figures; registry-based figures stay on the gebiedscan's own pa
 
 from __future__ import annotations
 
+from zicht.areas.risk import area_risk_profile
+
 
 def risk_profile(area_code: str, year: int | None = None) -> tuple[list, str]:
     """(rows with a value, source label). Rows without a figure are dropped: missing is not 'not elevated'."""
-    from zicht.areas.risk import area_risk_profile
 
     rows = [row for row in area_risk_profile(area_code, year) if row.value is not None]
     return rows, "gebiedscan"
