@@ -15,8 +15,9 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+
 
 class Cluster:
     def __init__(self, port: int):
@@ -113,7 +114,7 @@ def model_defaults(model, given: set[str]) -> dict:
             value = field.get_default()
             out[field.column] = value if not isinstance(value, bool) else ("t" if value else "f")
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            out[field.column] = datetime.now(timezone.utc).isoformat()
+            out[field.column] = datetime.now(UTC).isoformat()
         else:
             out[field.column] = ""
     return out
