@@ -56,7 +56,7 @@ def upsert_interventions(model, rows: list[dict], herkomst: str) -> tuple[int, i
 def load_package_catalogue(model=None) -> tuple[int, int]:
     """Load the catalogue shipped in prevention/data (used by the data migration and `zicht catalogue --load`)."""
     if model is None:
-        from .models import Intervention as model
+        model = Intervention
     with open(PACKAGE_CATALOGUE, encoding="utf-8") as fh:
         clean, errors = cat.validate_rows(read_csv_rows(fh))
     if errors:  # the shipped file is tested; this guards hand edits

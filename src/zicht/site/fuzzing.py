@@ -16,6 +16,7 @@ HTTP 5xx answer. Three targets:
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import re
 import tempfile
@@ -91,10 +92,9 @@ def discover_forms() -> list[type]:
         if not config.name.startswith("zicht."):
             continue
         for module_name in ("forms", "views"):
-            try:
-                module = importlib.import_module(f"{config.name}.{module_name}")
-            except ImportError:
-                continue
+            if importlib.util.find_spec(f"{config.name}.{module_name}") is None:
+                continue  # this app has no such module
+            module = importlib.import_module(f"{config.name}.{module_name}")
             for _name, obj in inspect.getmembers(module, inspect.isclass):
                 if issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__ and obj not in found:
                     found.append(obj)
