@@ -51,9 +51,8 @@ class ZichtOIDCBackend(OIDCAuthenticationBackend):
         role = role_from_claims(claims, settings.ZICHT_OIDC_ROLE_CLAIM)
         if role is None:
             return False
-        if role == PROFESSIONAL and not self._organisation(claims):
-            return False  # a professional without a known organisation would see nothing anyway
-        return True
+        # A professional without a known organisation would see nothing anyway.
+        return not (role == PROFESSIONAL and not self._organisation(claims))
 
     def filter_users_by_claims(self, claims):
         return self.UserModel.objects.filter(username=self._username(claims))

@@ -16,6 +16,7 @@ record itself stays so aggregates (counts per buurt, month, aard) do not change.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -84,7 +85,7 @@ class DateFieldRule(RetentionRule):
 
     def available(self) -> bool:
         try:
-            self.model
+            self.model  # noqa: B018 - resolving the model label is the check
         except LookupError:
             return False
         return True
@@ -178,10 +179,8 @@ class RegistryPersonRule(RetentionRule):
         has_reports = set(ReportParty.objects.values_list("person_id", flat=True).distinct())
         signal_persons = set()
         if apps.is_installed("zicht.casework"):
-            try:
+            with contextlib.suppress(LookupError):
                 signal_persons = set(apps.get_model("casework", "Signal")._base_manager.values_list("person_id", flat=True))
-            except LookupError:
-                pass
         found = []
         default_years = config["registry_years"]
         rows = Person._base_manager.exclude(source_key__startswith=ANONYMISED).values_list("pk", "created_at", "source__vt_regio")

@@ -211,7 +211,7 @@ def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda
                          FigureRow("Gemeente", [total, cbs_cell(gm_pop, "aantal", "CBS"), rate(total, gm_pop)]),
                          note="Per 1.000 inwoners berekend uit het afgeronde aantal en het nieuwste CBS-inwonertal.")
     tables = [t_rate]
-    for dim, (header, labels, title) in DIMENSIONS.items():
+    for dim, (_header, labels, title) in DIMENSIONS.items():
         fig = from_controlled_table(dim, f"{title} per wijk, {period.label}", "Wijk", canon.by_dim[dim], names, labels, urls)
         if dim == "repeat":
             t = canon.by_dim["repeat"]

@@ -171,7 +171,7 @@ def run_wrk(port: int, paths: list[str], cookies: list[str], clients: int, durat
     script.write_text(WRK_SCRIPT % (", ".join(json.dumps(p) for p in paths), ", ".join(json.dumps(c) for c in cookies)))
     out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
                          capture_output=True, text=True, check=True).stdout
-    line = next(l for l in out.splitlines() if l.startswith("ZICHT "))
+    line = next(text for text in out.splitlines() if text.startswith("ZICHT "))
     p50, p95, p99, n, micros, errors, non2xx = (int(x) for x in line.split()[1:])
     return {"p50_ms": round(p50 / 1000, 1), "p95_ms": round(p95 / 1000, 1), "p99_ms": round(p99 / 1000, 1),
             "requests": n, "requests_per_s": round(n / (micros / 1e6), 1), "errors": errors + non2xx, "tool": "wrk"}

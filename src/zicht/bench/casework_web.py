@@ -201,7 +201,7 @@ def run(options) -> dict:
         port = free_port()
         server = subprocess.Popen(
             gunicorn_command(port, options["workers"]),
-            env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"), start_new_session=True,
+            env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"), start_new_session=True,  # noqa: SIM115 - open while the server runs
         )
         wait_for_port(port)
         rng = random.Random(1)

@@ -170,7 +170,7 @@ def run(options) -> dict:
             server = subprocess.Popen(
                 gunicorn_command(port, options["workers"], "--timeout", "600"),
                 env={**env, "ZICHT_AREAS_FRAGMENT_SECONDS": fragment_seconds}, stdout=subprocess.DEVNULL,
-                stderr=open(work / f"gunicorn-{label}.log", "w"), start_new_session=True,
+                stderr=open(work / f"gunicorn-{label}.log", "w"), start_new_session=True,  # noqa: SIM115 - open while the server runs
             )
             servers.append(server)
             wait_for_port(port, timeout=60)

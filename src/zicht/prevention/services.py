@@ -187,4 +187,4 @@ def save_version(plan, *, user, opmerking: str = ""):
 
 
 def total_budget(snapshot: dict) -> Decimal:
-    return sum((Decimal(l["budget"]) for l in snapshot["lines"] if l.get("budget")), Decimal("0"))
+    return sum((Decimal(line["budget"]) for line in snapshot["lines"] if line.get("budget")), Decimal("0"))
