@@ -24,7 +24,7 @@ def test_personal_data_roles_reach_nothing_before_the_second_factor(role):
     client = Client()
     response = password_login(client, user.username)
     assert response.status_code == 302
-    for path in ["/", "/account/toegangslog/", "/registry/", "/api/"]:
+    for path in ["/", "/account/toegangslog/", "/registratie/", "/api/"]:
         response = client.get(path)
         assert response.status_code in (302, 403), path
         if response.status_code == 302:
