@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export ZICHT_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test test-postgres install bench clean
+.PHONY: demo test test-postgres lint format-check install bench clean
 
 ## make demo: set up, load Tilburg (GM0855) with synthetic partner exports, serve http://127.0.0.1:8000
 demo: install
@@ -14,6 +14,15 @@ demo: install
 ## make test: run every test (unit, integration, browser) on SQLite, or on DATABASE_URL when set
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make lint: ruff's rules and the layer contract (import-linter, see CONTRIBUTING.md "Layers")
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
+
+## make format-check: ruff's formatter, without changing files (not yet in CI)
+format-check: install
+	$(BIN)/ruff format --check src tests
 
 ## make test-postgres: the same suite on a throw-away PostgreSQL cluster on loopback
 test-postgres: install

@@ -220,14 +220,14 @@ def test_every_view_declares_who_may_open_it():
 
 
 def test_declared_roles_are_known_roles():
-    for route, name, callback in ROUTES:
+    for route, _name, callback in ROUTES:
         roles = declared(callback, "zicht_roles")
         if roles is not None:
             assert set(roles) <= r.ALL_ROLES, f"/{route}: unknown roles {set(roles) - r.ALL_ROLES}"
 
 
 def test_personal_data_views_are_only_for_roles_with_a_legal_basis():
-    for route, name, callback in ROUTES:
+    for route, _name, callback in ROUTES:
         if declared(callback, "zicht_personal_data", False) or declared(callback, "zicht_purpose"):
             roles = set(declared(callback, "zicht_roles") or ())
             assert roles <= r.PERSONAL_DATA_ROLES, f"/{route} shows personal data to {sorted(roles - r.PERSONAL_DATA_ROLES)}"
@@ -281,7 +281,7 @@ def test_matrix(route, name, callback):
 @pytest.mark.django_db
 def test_public_views_answer_without_login_and_without_errors():
     client = Client(raise_request_exception=False)
-    for route, name, callback in ROUTES:
+    for route, _name, callback in ROUTES:
         if declared(callback, "zicht_public", False):
             path = build_path(route, OWN)
             if path is None:

@@ -165,7 +165,7 @@ def test_an_import_with_bad_rows_leaks_nothing(tmp_path):
     assert_clean(logs.getvalue(), "the logs")
     client = Client(raise_request_exception=False)
     client.force_login(make_user(r.FUNCTIONEEL_BEHEERDER))
-    for url in ("/registry/imports/", f"/registry/imports/{batch.pk}/", f"/registry/imports/{batch.pk}/afwijzingen.csv"):
+    for url in ("/registratie/imports/", f"/registratie/imports/{batch.pk}/", f"/registratie/imports/{batch.pk}/afwijzingen.csv"):
         response = client.get(url)
         if response.status_code == 404:
             continue

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "zicht.prevention",
     "zicht.knowledge",
     "zicht.api",
+    "zicht.site",
 ]
 
 MIDDLEWARE = [
@@ -100,13 +101,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "zicht.core.middleware.SessionIdleTimeoutMiddleware",
     # django-otp's OTPMiddleware with the verified device cached per worker (no query per request).
-    "zicht.core.middleware.OTPMiddleware",
+    "zicht.access.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "zicht.core.middleware.SecurityHeadersMiddleware",
     "zicht.core.middleware.LoginRequiredMiddleware",
-    "zicht.core.middleware.TwoFactorRequiredMiddleware",
+    "zicht.access.middleware.TwoFactorRequiredMiddleware",
     # django-axes last: it turns lockouts raised by its backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,7 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zicht.core.context_processors.zicht",
+                "zicht.site.context_processors.zicht",
             ],
         },
     }

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("zicht.core.urls")),
+    path("", include("zicht.site.urls")),
     path("account/", include("zicht.access.urls")),
-    path("registry/", include("zicht.registry.urls")),
+    path("registratie/", include("zicht.registry.urls")),
     path("koppeling/", include("zicht.linkage.urls")),
     path("casus/", include("zicht.casework.urls")),
     path("gebied/", include("zicht.areas.urls")),

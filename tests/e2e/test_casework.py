@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from zicht.access import roles
 from zicht.casework.colour.services import recolour
-from zicht.casework.verwijsindex.registration import register_signal
 from zicht.casework.tests import factories as fx
+from zicht.casework.verwijsindex.registration import register_signal
 from zicht.core.testing import TEST_PASSWORD, make_user
 
 from .conftest import login

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -69,7 +70,7 @@ def test_build_plan_for_korvel_from_suggestions_and_export(page):
 
     with page.expect_download() as pdf_info:
         page.get_by_role("link", name="Exporteer als PDF").click()
-    pdf = open(pdf_info.value.path(), "rb").read()
+    pdf = Path(pdf_info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 3000
     assert pdf_info.value.suggested_filename.endswith(".pdf")
 

@@ -6,14 +6,20 @@ class AccessConfig(AppConfig):
     label = "access"
 
     def ready(self):
+        # Imports inside ready(): the app registry must be ready before models load.
         # A changed account, profile, organisation or two-factor device must reach every web
         # worker's user snapshot at once (zicht.access.backends).
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        from zicht.core.menu import register
+
+        from . import roles
         from .backends import forget_user
         from .models import UserProfile
+
+        register("access:accesslog", "Toegangslog", {roles.PRIVACY_OFFICER}, order=90)
 
         def on_user(sender, instance, **kwargs):
             forget_user(instance.pk)

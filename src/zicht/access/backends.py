@@ -15,10 +15,9 @@ import uuid
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-
+from django.core.cache import cache
 
 _snapshots: dict[int, tuple[str, float, bytes]] = {}
 _lock = threading.Lock()

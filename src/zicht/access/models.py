@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from .groups import sync_user_groups
 from .roles import PERMISSIONS, ROLES
 
 
@@ -24,7 +25,6 @@ class UserProfile(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from .groups import sync_user_groups
 
         sync_user_groups(self.user, self.role)
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
+from .models import UserProfile
 from .roles import ALL_ROLES, PROFESSIONAL
 
 MFA_METHODS = frozenset({"mfa", "otp", "hwk", "swk", "sc"})
@@ -50,9 +51,8 @@ class ZichtOIDCBackend(OIDCAuthenticationBackend):
         role = role_from_claims(claims, settings.ZICHT_OIDC_ROLE_CLAIM)
         if role is None:
             return False
-        if role == PROFESSIONAL and not self._organisation(claims):
-            return False  # a professional without a known organisation would see nothing anyway
-        return True
+        # A professional without a known organisation would see nothing anyway.
+        return not (role == PROFESSIONAL and not self._organisation(claims))
 
     def filter_users_by_claims(self, claims):
         return self.UserModel.objects.filter(username=self._username(claims))
@@ -64,14 +64,12 @@ class ZichtOIDCBackend(OIDCAuthenticationBackend):
         return self.update_user(user, claims)
 
     def _organisation(self, claims):
-        from zicht.registry.models import Organisation
-
+        # The organisation model through the profile's own foreign key: access imports no app above it.
+        Organisation = UserProfile._meta.get_field("organisation").related_model
         code = claims.get(settings.ZICHT_OIDC_ORGANISATION_CLAIM)
         return Organisation.objects.filter(code=code).first() if isinstance(code, str) and code else None
 
     def update_user(self, user, claims):
-        from .models import UserProfile
-
         role = role_from_claims(claims, settings.ZICHT_OIDC_ROLE_CLAIM)
         region = claims.get(settings.ZICHT_OIDC_REGION_CLAIM)
         profile, _ = UserProfile.objects.get_or_create(user=user, defaults={"role": role})

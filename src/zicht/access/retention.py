@@ -16,6 +16,7 @@ record itself stays so aggregates (counts per buurt, month, aard) do not change.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ from django.db.models import Max
 
 from zicht.core.fields import EncryptedTextField
 
-from .domain.retention import casus_anchor, is_expired, registry_term
+from .domain.retention import add_years, casus_anchor, is_expired, registry_term
+from .models import AccessLogEntry, RetentionRun
 
 ANONYMISED = "geanonimiseerd-"
 
@@ -83,14 +85,13 @@ class DateFieldRule(RetentionRule):
 
     def available(self) -> bool:
         try:
-            self.model
+            self.model  # noqa: B018 - resolving the model label is the check
         except LookupError:
             return False
         return True
 
     def candidates(self, today, config):
         years = int(config[self.years_key])
-        from .domain.retention import add_years
 
         cutoff = add_years(today, -years)
         rows = self.model._base_manager.filter(**{f"{self.date_field}__lte": cutoff}).values_list("pk", self.date_field)
@@ -178,10 +179,8 @@ class RegistryPersonRule(RetentionRule):
         has_reports = set(ReportParty.objects.values_list("person_id", flat=True).distinct())
         signal_persons = set()
         if apps.is_installed("zicht.casework"):
-            try:
+            with contextlib.suppress(LookupError):
                 signal_persons = set(apps.get_model("casework", "Signal")._base_manager.values_list("person_id", flat=True))
-            except LookupError:
-                pass
         found = []
         default_years = config["registry_years"]
         rows = Person._base_manager.exclude(source_key__startswith=ANONYMISED).values_list("pk", "created_at", "source__vt_regio")
@@ -237,7 +236,6 @@ def run(today: dt.date | None = None, dry_run: bool = True, config: dict | None 
     """Find and (unless dry_run) process expired records; log per record; return the summary."""
     from django.utils import timezone
 
-    from .models import AccessLogEntry, RetentionRun
 
     today = today or timezone.localdate()
     config = config or config_from_settings()

@@ -19,6 +19,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
+from .models import AccessLogEntry
 from .roles import ALL_ROLES
 
 SYSTEM_USERNAME = "systeem"
@@ -97,7 +98,6 @@ def log_access(request, *, action: str, record_type: str, record_id, reason: str
     ``request`` may be None for actions of the system itself (retention, key rotation); the
     entry then names the system (or ``user``) as actor.
     """
-    from .models import AccessLogEntry
 
     if user is None and request is not None and getattr(request, "user", None) is not None and request.user.is_authenticated:
         user = request.user

@@ -6,14 +6,17 @@ Use them in every view and API endpoint that lists or opens individual records::
     reports = visible_reports(request.user, Report.objects.filter(...))
     address = get_visible_or_404(request.user, Address, pk)
 
-The rule itself (zicht.access.domain.scope) is pure and table-tested; these functions only
-translate it into query filters on the registry and linkage tables. See docs/security.md.
+The rule itself (zicht.access.domain.scope) is pure and table-tested; the query filters on the
+registry and linkage tables live with those models (``zicht.registry.scoping``,
+``zicht.linkage.scoping``) and are registered here by their apps. See docs/security.md.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
+
+from zicht.geo.models import Gemeente
 
 from .domain.scope import NONE, ORGANISATION, REGION, Scope, decide_scope
 from .rules import user_role
@@ -29,8 +32,6 @@ def scope_for(user) -> Scope:
     region = (profile.vt_regio or (org.vt_regio if org else "") or "").strip()
     codes = set()
     if role == "ketenregisseur":
-        from zicht.geo.models import Gemeente
-
         if region:
             codes.update(Gemeente.objects.filter(vt_regio=region).values_list("code", flat=True))
         if profile.gemeente_id:
@@ -64,129 +65,55 @@ def report_filter(scope: Scope, prefix: str = "") -> Q | None:
     return None
 
 
-def visible_reports(user, qs=None):
-    from zicht.registry.models import Report
+_VISIBLE: dict = {}  # model label -> func(user, qs); each app registers its own models in ready()
+_SCOPE_SQL: dict = {}  # model label -> func(scope, alias) -> (sql, params) | None
 
-    qs = Report.objects.all() if qs is None else qs
-    q = report_filter(scope_for(user))
-    return qs.none() if q is None else qs.filter(q)
+
+def _registered(table: dict, label: str):
+    try:
+        return table[label]
+    except KeyError:
+        raise LookupError(f"No scoping rule for {label}; register one with register_visibility") from None
+
+
+# The public helpers every app uses; the queries live with the models (zicht.registry.scoping,
+# zicht.linkage.scoping), registered in the owning app's ready(), so access imports no app above it.
+def visible_reports(user, qs=None):
+    return _registered(_VISIBLE, "registry.report")(user, qs)
 
 
 def visible_persons(user, qs=None):
     """Persons the organisation registered (professional) or that appear in the region (ketenregisseur)."""
-    from zicht.registry.models import Person, ReportParty
-
-    qs = Person.objects.all() if qs is None else qs
-    scope = scope_for(user)
-    if scope.kind == ORGANISATION:
-        return qs.filter(source_id=scope.organisation_id)
-    if scope.kind == REGION:
-        parties = ReportParty.objects.filter(person=OuterRef("pk")).filter(report_filter(scope, "report__"))
-        own_area = Q(address__buurt__gemeente_id__in=scope.gemeente_codes)
-        return qs.filter(Exists(parties) | own_area)
-    return qs.none()
+    return _registered(_VISIBLE, "registry.person")(user, qs)
 
 
 def visible_addresses(user, qs=None):
     """Addresses where the organisation reported something (professional) or in the region (ketenregisseur)."""
-    from zicht.registry.models import Address, Report
-
-    qs = Address.objects.all() if qs is None else qs
-    scope = scope_for(user)
-    q = report_filter(scope)
-    if q is None:
-        return qs.none()
-    reports = Report.objects.filter(address=OuterRef("pk")).filter(q)
-    if scope.kind == REGION:
-        return qs.filter(Exists(reports) | Q(buurt__gemeente_id__in=scope.gemeente_codes))
-    return qs.filter(Exists(reports))
-
-
-def address_scope_sql(scope: Scope, address: str) -> tuple[str, list] | None:
-    """``visible_addresses`` as one SQL condition on the address row aliased ``address``.
-
-    For hot pages that authorise and load a record in a single raw query (the address page).
-    The same rule as the queryset above (a test compares both on a table of cases); values are
-    always bound parameters. None = nothing is visible.
-    """
-    from zicht.geo.models import Buurt
-    from zicht.registry.models import Organisation, Report
-
-    report, buurt, source = Report._meta.db_table, Buurt._meta.db_table, Organisation._meta.db_table
-    if scope.kind == ORGANISATION:
-        return (f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND sr.source_id = %s)",
-                [scope.organisation_id])
-    if scope.kind != REGION:
-        return None
-    codes = sorted(scope.gemeente_codes)
-    marks = ", ".join(["%s"] * len(codes))
-    source_in, source_params = [], []
-    if codes:
-        source_in.append(f"so.gemeente_id IN ({marks})")
-        source_params += codes
-    if scope.region:
-        source_in.append("so.vt_regio = %s")
-        source_params.append(scope.region)
-    report_in, params = [], []
-    if codes:
-        report_in.append(f"EXISTS (SELECT 1 FROM {buurt} sb WHERE sb.code = sr.buurt_id AND sb.gemeente_id IN ({marks}))")
-        params += codes
-    if source_in:
-        report_in.append(f"(sr.buurt_id IS NULL AND EXISTS (SELECT 1 FROM {source} so WHERE so.id = sr.source_id AND ({' OR '.join(source_in)})))")
-        params += source_params
-    if not report_in:
-        return None
-    parts, own = [], []
-    if codes:  # the address's own buurt first: the cheap, common case
-        parts.append(f"EXISTS (SELECT 1 FROM {buurt} ab WHERE ab.code = {address}.buurt_id AND ab.gemeente_id IN ({marks}))")
-        own = codes
-    parts.append(f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND ({' OR '.join(report_in)}))")
-    return f"({' OR '.join(parts)})", own + params
-
-
-def visible_linked_persons(user, qs=None):
-    from zicht.linkage.models import LinkedPerson
-
-    qs = LinkedPerson.objects.all() if qs is None else qs
-    persons = visible_persons(user).values("pk")
-    return qs.filter(links__person__in=persons).distinct()
-
-
-def visible_households(user, qs=None):
-    from zicht.linkage.models import Household
-
-    qs = Household.objects.all() if qs is None else qs
-    members = visible_linked_persons(user).values("pk")
-    return qs.filter(members__linked_person__in=members).distinct()
+    return _registered(_VISIBLE, "registry.address")(user, qs)
 
 
 def visible_import_batches(user, qs=None):
     """Import batches: all for the functioneel beheerder (no personal data), region for a ketenregisseur."""
-    from zicht.registry.models import ImportBatch
-
-    qs = ImportBatch.objects.all() if qs is None else qs
-    role = user_role(user)
-    if role == "functioneel_beheerder":
-        return qs
-    scope = scope_for(user)
-    if scope.kind == REGION:
-        q = Q(source__gemeente_id__in=scope.gemeente_codes)
-        if scope.region:
-            q |= Q(source__vt_regio=scope.region)
-        return qs.filter(q)
-    if scope.kind == ORGANISATION:
-        return qs.filter(source_id=scope.organisation_id)
-    return qs.none()
+    return _registered(_VISIBLE, "registry.importbatch")(user, qs)
 
 
-_VISIBLE = {
-    "registry.report": visible_reports,
-    "registry.person": visible_persons,
-    "registry.address": visible_addresses,
-    "registry.importbatch": visible_import_batches,
-    "linkage.linkedperson": visible_linked_persons,
-    "linkage.household": visible_households,
-}
+def visible_linked_persons(user, qs=None):
+    return _registered(_VISIBLE, "linkage.linkedperson")(user, qs)
+
+
+def visible_households(user, qs=None):
+    return _registered(_VISIBLE, "linkage.household")(user, qs)
+
+
+def address_scope_sql(scope: Scope, address: str) -> tuple[str, list] | None:
+    """``visible_addresses`` as one SQL condition on the address row aliased ``address``
+    (zicht.registry.scoping.address_scope_sql). None = nothing is visible."""
+    return _registered(_SCOPE_SQL, "registry.address")(scope, address)
+
+
+def register_scope_sql(model_label: str, func) -> None:
+    """The app owning ``model_label`` registers its raw-SQL form of the scope (for hot pages)."""
+    _SCOPE_SQL[model_label.lower()] = func
 
 
 def register_visibility(model_label: str, func) -> None:

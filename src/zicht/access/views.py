@@ -15,13 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from zicht.core.middleware import two_factor_passed, two_factor_required
-
 from . import roles
+from .middleware import two_factor_passed, two_factor_required
 from .models import AccessLogEntry, RetentionRun
+from .oidc import ZichtOIDCCallbackView
 from .purpose import REASONS, store_reason
 from .roles import PERSONAL_DATA_ROLES
 from .rules import log_access, login_only, requires
+from .totp import qr_svg, secret_base32
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -119,7 +120,6 @@ def two_factor_setup(request):
             messages.success(request, "Tweestapsverificatie is ingesteld.")
             return redirect(next_url)
         form.add_error("otp_token", "Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de volgende code.")
-    from .totp import qr_svg, secret_base32
 
     return render(
         request,
@@ -223,7 +223,6 @@ def oidc_authenticate(request):
 def oidc_callback(request):
     if not settings.OIDC_ENABLED:
         raise Http404("Single sign-on is niet ingeschakeld")
-    from .oidc import ZichtOIDCCallbackView
 
     return ZichtOIDCCallbackView.as_view()(request)
 

@@ -43,13 +43,13 @@ from zicht.areas.policy import default_policy
 from zicht.areas.risk import area_risk_profile
 from zicht.areas.views import AREA_ONLY, AREA_ROLES, SOURCE_NOTE
 from zicht.casework.domain.stacking import may_register
-from zicht.casework.verwijsindex.forms import SignalForm
 from zicht.casework.models import Signal
 from zicht.casework.rulesets import stacking_rules
+from zicht.casework.verwijsindex.forms import SignalForm
 from zicht.casework.verwijsindex.registration import counterpart_contacts, register_signal, withdraw_signal
 from zicht.geo.models import Gemeente, Wijk
 
-from . import serializers as s
+from . import serializers
 from .cells import cell_json
 from .problems import PROBLEM_CONTENT_TYPE, invalid_params, problem, rename
 
@@ -97,7 +97,7 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-PROBLEM = {(code, PROBLEM_CONTENT_TYPE): OpenApiResponse(s.ProblemSerializer, description=text) for code, text in {
+PROBLEM = {(code, PROBLEM_CONTENT_TYPE): OpenApiResponse(serializers.ProblemSerializer, description=text) for code, text in {
     400: "Ongeldige invoer (invalid-params noemt de velden)",
     401: "Niet geauthenticeerd",
     403: "Rol heeft geen toegang",
@@ -163,7 +163,7 @@ def signal_json(signal: Signal, today: date) -> dict:
 def _form_errors(form) -> dict:
     """The casework form's errors under the API's field names, with their codes."""
     return rename({field: [exceptions.ErrorDetail(e["message"], code=e["code"]) for e in errors]
-                   for field, errors in form.errors.get_json_data().items()}, s.FORM_TO_API)
+                   for field, errors in form.errors.get_json_data().items()}, serializers.FORM_TO_API)
 
 
 class SignalView(ZichtAPIView):
@@ -184,7 +184,7 @@ class SignalenView(SignalView):
         operation_id="signalen_list", summary="Eigen signalen",
         description="De signalen van de eigen organisatie, nieuwste eerst, per 50; zonder naam, geboortedatum of adres.",
         parameters=[OpenApiParameter("pagina", int, description="Paginanummer (vanaf 1)")],
-        responses={200: s.SignaalLijstSerializer, **problems(400, 401, 403)},
+        responses={200: serializers.SignaalLijstSerializer, **problems(400, 401, 403)},
     )
     def get(self, request):
         raw = request.query_params.get("pagina", "1")
@@ -208,11 +208,11 @@ class SignalenView(SignalView):
         description=("Registreert dat de eigen organisatie betrokken is (verwijsindex): wie, en wie te bellen. Nooit de "
                      "inhoud. Antwoord 201 met de matches zoals de professional ze mag zien: alleen de andere "
                      "organisatie en haar contactpersoon."),
-        request=s.SignaalInvoerSerializer,
-        responses={201: s.SignaalSerializer, **problems(400, 401, 403)},
+        request=serializers.SignaalInvoerSerializer,
+        responses={201: serializers.SignaalSerializer, **problems(400, 401, 403)},
     )
     def post(self, request):
-        incoming = s.SignaalInvoerSerializer(data=request.data)
+        incoming = serializers.SignaalInvoerSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         form = SignalForm(data=incoming.form_data())
         if not form.is_valid():
@@ -231,7 +231,7 @@ class SignalenView(SignalView):
 
 class SignaalView(SignalView):
     @extend_schema(operation_id="signalen_retrieve", summary="Eén eigen signaal",
-                   responses={200: s.SignaalSerializer, **problems(401, 403, 404)})
+                   responses={200: serializers.SignaalSerializer, **problems(401, 403, 404)})
     def get(self, request, pk: int):
         signal = self.own_signal(request, pk)
         log_access(request, action="view", record_type="signal", record_id=signal.pk,
@@ -244,11 +244,11 @@ class SignaalIntrekkenView(SignalView):
         operation_id="signalen_intrekken", summary="Signaal intrekken",
         description="Trekt een eigen signaal in; het telt daarna niet meer mee voor matches. Een signaal van een "
                     "andere organisatie geeft 404.",
-        request=s.IntrekkenSerializer, responses={200: s.SignaalSerializer, **problems(400, 401, 403, 404, 409)},
+        request=serializers.IntrekkenSerializer, responses={200: serializers.SignaalSerializer, **problems(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int):
         signal = self.own_signal(request, pk)
-        body = s.IntrekkenSerializer(data=request.data)
+        body = serializers.IntrekkenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if signal.withdrawn_on:
             raise Conflict("Dit signaal is al ingetrokken.")
@@ -313,7 +313,7 @@ class GebiedCijfersView(ZichtAPIView):
                      "aantallen onder de drempel onderdrukt (waarde null, weergave '<10'), en waar nodig secundair "
                      "onderdrukt (weergave '×'). Nooit een ruw aantal."),
         parameters=[CODE_PARAM, OpenApiParameter("jaar", int, description="Jaar; zonder: het nieuwste jaar met gegevens")],
-        responses={200: s.CijfersSerializer, **problems(400, 401, 403, 404)},
+        responses={200: serializers.CijfersSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, code: str):
         raw = request.query_params.get("jaar")
@@ -335,7 +335,7 @@ class GebiedRisicoprofielView(ZichtAPIView):
     @extend_schema(
         operation_id="gebieden_risicoprofiel", summary="Risicofactoren van een gebied uit CBS-cijfers",
         description="Openbare CBS-kerncijfers op gebiedsniveau per risicofactor, met gemeente en Nederland uit hetzelfde jaar.",
-        parameters=[CODE_PARAM], responses={200: s.RisicoprofielSerializer, **problems(401, 403, 404)},
+        parameters=[CODE_PARAM], responses={200: serializers.RisicoprofielSerializer, **problems(401, 403, 404)},
     )
     def get(self, request, code: str):
         area, level = _area(code)

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AreasConfig(AppConfig):
     name = "zicht.areas"
     label = "areas"
+
+    def ready(self):
+        # Imports inside ready(): the app registry must be ready before models load.
+        from zicht.access import roles
+        from zicht.core.menu import register
+
+        register("areas:gemeente", "Gebiedscan", {roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR}, order=60)

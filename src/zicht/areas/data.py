@@ -15,9 +15,11 @@ import pyarrow as pa
 from django.db import connection
 from django.db.models import Max
 
-from zicht.geo.models import Gemeente, Kerncijfer, Wijk
+from zicht.geo.models import Buurt, Gemeente, Kerncijfer, Wijk
+from zicht.registry.models import ImportBatch, Organisation, Report
 
 from .engine import SCHEMA, ReportCube
+from .sources import colour_source
 
 CACHE_SECONDS = 120
 _cache: dict[tuple, tuple[float, ReportCube]] = {}
@@ -28,8 +30,6 @@ COLUMNS = ("id", "buurt_id", "buurt__wijk_id", "buurt__gemeente_id", "datum", "k
 
 
 def _version() -> tuple:
-    from zicht.registry.models import ImportBatch, Report
-
     return (
         ImportBatch.objects.aggregate(m=Max("id"))["m"],
         Report.objects.aggregate(m=Max("id"))["m"],
@@ -43,9 +43,6 @@ def load_reports(gemeente_code: str, chunk: int = 100_000) -> pa.Table:
     into columns: for a million reports this is several times faster than model instances or
     ``values_list``.
     """
-    from zicht.geo.models import Buurt
-    from zicht.registry.models import Organisation, Report
-
     r, b, o = Report._meta.db_table, Buurt._meta.db_table, Organisation._meta.db_table
     # The date as ISO text: no per-row date objects (Arrow parses the column at once).
     sql = (f"SELECT r.id, r.buurt_id, b.wijk_id, b.gemeente_id, CAST(r.datum AS VARCHAR(10)), r.kind, o.type, r.aard, r.relatie, "
@@ -108,12 +105,8 @@ def data_version() -> tuple:
 
 
 def _data_version() -> tuple:
-    try:
-        from zicht.casework.models import ColourResult
-
-        colours = ColourResult.objects.aggregate(m=Max("id"))["m"]
-    except ImportError:  # casework not installed in this build
-        colours = None
+    source = colour_source()
+    colours = source.version() if source is not None else None
     return (*_version(), Kerncijfer.objects.aggregate(m=Max("id"))["m"], colours)
 
 

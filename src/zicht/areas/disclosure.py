@@ -228,7 +228,7 @@ def _bridges_small_side(mask: np.ndarray) -> list[tuple[int, int]]:
             continue
         parent = list(range(n_cols))
 
-        def find(x):
+        def find(x, parent=parent):
             while parent[x] != x:
                 parent[x] = parent[parent[x]]
                 x = parent[x]

@@ -20,6 +20,7 @@ from zicht.registry import vocab
 from .data import cube_for, population, wijken_of
 from .disclosure import ControlledSeries, ControlledTable, Policy, control_series, control_table, percentage
 from .disclosure import rate as _rate
+from .sources import colour_source
 from .tables import FigureRow, FigureTable, cbs_cell, from_controlled_table, from_series
 
 BRON_LABELS = dict(vocab.ORGANISATIE_TYPES)
@@ -210,7 +211,7 @@ def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda
                          FigureRow("Gemeente", [total, cbs_cell(gm_pop, "aantal", "CBS"), rate(total, gm_pop)]),
                          note="Per 1.000 inwoners berekend uit het afgeronde aantal en het nieuwste CBS-inwonertal.")
     tables = [t_rate]
-    for dim, (header, labels, title) in DIMENSIONS.items():
+    for dim, (_header, labels, title) in DIMENSIONS.items():
         fig = from_controlled_table(dim, f"{title} per wijk, {period.label}", "Wijk", canon.by_dim[dim], names, labels, urls)
         if dim == "repeat":
             t = canon.by_dim["repeat"]
@@ -244,17 +245,16 @@ def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda
 
 
 def colour_table(gemeente_code: str, wijken: list[str], names: dict, policy: Policy, urls: dict | None = None):
-    """Addresses per wijk by current colour code (casework), controlled; None without casework.
+    """Addresses per wijk by current colour code (casework), controlled; None without a colour source.
 
     Current state, not per period: the colour code is re-evaluated as reports come in.
     Returns (FigureTable, ControlledTable) so the wijk page can reuse its row.
     """
-    try:
-        from zicht.casework.domain.colour import COLOUR_LABELS, COLOURS
-        from zicht.casework.stats import addresses_by_colour
-    except ImportError:  # casework not installed in this build
+    source = colour_source()
+    if source is None:  # no app registered colour codes (areas.sources)
         return None, None
-    raw = addresses_by_colour("wijk")
+    COLOURS, COLOUR_LABELS = source.colours, source.labels
+    raw = source.counts("wijk")
     wanted = set(wijken)
     counts = {(w, c): n for w, by in raw.items() if w in wanted for c, n in by.items() if c in COLOURS}
     totals = control_series({w: sum(raw.get(w, {}).values()) for w in wijken}, keys=wijken, policy=policy)
@@ -268,12 +268,11 @@ def colour_table(gemeente_code: str, wijken: list[str], names: dict, policy: Pol
 
 def buurt_colour_table(wijk_code: str, buurten: list[str], names: dict, gemeente_table, policy: Policy):
     """Addresses per buurt by colour, with the wijk's row of the gemeente table as fixed margins."""
-    if gemeente_table is None:
+    source = colour_source()
+    if gemeente_table is None or source is None:
         return None
-    from zicht.casework.domain.colour import COLOUR_LABELS, COLOURS
-    from zicht.casework.stats import addresses_by_colour
-
-    raw = addresses_by_colour("buurt")
+    COLOURS, COLOUR_LABELS = source.colours, source.labels
+    raw = source.counts("buurt")
     wanted = set(buurten)
     counts = {(b, c): n for b, by in raw.items() if b in wanted for c, n in by.items() if c in COLOURS}
     table = control_table(counts, row_keys=buurten, col_keys=list(COLOURS), policy=policy,

@@ -1,7 +1,7 @@
 """Risk-factor profile of an area from CBS indicators — areas only, never individuals.
 
 For every risk factor of seed 000/003 that CBS figures can signal (see
-``zicht.prevention.domain.risk_factors``), each of its indicators is compared with the
+``zicht.areas.risk_factors``), each of its indicators is compared with the
 gemeente and the national value *of the same year* (the newest year in which the area has
 a value), so that a 2017 buurt figure is never set against a 2024 gemeente figure.
 ``elevated`` uses the prevention module's rule (more than 10% above the reference; the
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zicht.geo.cbs import INDICATORS
 from zicht.geo.models import Kerncijfer
-from zicht.prevention.domain import risk_factors as rf
+
+from . import risk_factors as rf
 
 NATIONAL = "NL00"
 
@@ -98,7 +100,6 @@ CONTEXT_INDICATORS = ("inwoners", "huishoudens", "bevolkingsdichtheid", "pct_0_1
 
 def context_profile(area_code: str) -> list[dict]:
     """Age structure, density and households (context, not risk factors) against gemeente and NL."""
-    from zicht.geo.cbs import INDICATORS
 
     code = area_code.strip().upper()
     gemeente = "GM" + code[2:6]

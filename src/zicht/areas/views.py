@@ -12,12 +12,12 @@ import os
 import re
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
 from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from zicht.access import roles

@@ -15,8 +15,9 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+
 
 class Cluster:
     def __init__(self, port: int):
@@ -113,7 +114,7 @@ def model_defaults(model, given: set[str]) -> dict:
             value = field.get_default()
             out[field.column] = value if not isinstance(value, bool) else ("t" if value else "f")
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            out[field.column] = datetime.now(timezone.utc).isoformat()
+            out[field.column] = datetime.now(UTC).isoformat()
         else:
             out[field.column] = ""
     return out
@@ -170,7 +171,7 @@ def run_wrk(port: int, paths: list[str], cookies: list[str], clients: int, durat
     script.write_text(WRK_SCRIPT % (", ".join(json.dumps(p) for p in paths), ", ".join(json.dumps(c) for c in cookies)))
     out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
                          capture_output=True, text=True, check=True).stdout
-    line = next(l for l in out.splitlines() if l.startswith("ZICHT "))
+    line = next(text for text in out.splitlines() if text.startswith("ZICHT "))
     p50, p95, p99, n, micros, errors, non2xx = (int(x) for x in line.split()[1:])
     return {"p50_ms": round(p50 / 1000, 1), "p95_ms": round(p95 / 1000, 1), "p99_ms": round(p99 / 1000, 1),
             "requests": n, "requests_per_s": round(n / (micros / 1e6), 1), "errors": errors + non2xx, "tool": "wrk"}

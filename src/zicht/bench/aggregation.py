@@ -17,6 +17,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from zicht.areas.disclosure import control_table
+from zicht.areas.engine import ReportCube
+from zicht.areas.policy import default_policy
+from zicht.geo.loaders import KWB2017, read_kwb2017
+
 AARD_SHARES = {"kindermishandeling": 0.56, "ex_partnergeweld": 0.31, "geweld_tegen_ouders": 0.07,
                "ouderenmishandeling": 0.02, "hg_overig": 0.04}
 
@@ -32,7 +37,6 @@ def add_arguments(parser):
 def buurten(gemeente: str) -> tuple[list[str], np.ndarray]:
     from django.conf import settings
 
-    from zicht.geo.loaders import KWB2017, read_kwb2017
 
     rows = [r for r in read_kwb2017(Path(settings.SHARED_DATA_DIR) / KWB2017)
             if r["level"] == "buurt" and r["code"][2:6] == gemeente[2:6]]
@@ -70,9 +74,6 @@ def synthetic(n: int, codes: list[str], weights: np.ndarray, months: int, seed: 
 
 
 def run(options) -> dict:
-    from zicht.areas.disclosure import control_table
-    from zicht.areas.engine import ReportCube
-    from zicht.areas.policy import default_policy
 
     n = options.get("reports", 1_000_000)
     codes, weights = buurten(options.get("gemeente", "GM0855"))

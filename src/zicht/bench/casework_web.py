@@ -21,8 +21,20 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from zicht.bench._web import (Cluster, copy_rows, default_workers, env_for, frame_for, free_port, gunicorn_command, run_threads, run_wrk,
-                              run_zicht, server_settings, wait_for_port)
+from zicht.bench._web import (
+    Cluster,
+    copy_rows,
+    default_workers,
+    env_for,
+    frame_for,
+    free_port,
+    gunicorn_command,
+    run_threads,
+    run_wrk,
+    run_zicht,
+    server_settings,
+    wait_for_port,
+)
 
 VOORNAMEN = ["Sanne", "Mark", "Noah", "Emma", "Daan", "Julia", "Mohamed", "Fatima", "Lucas", "Sophie", "Bram", "Elif"]
 ACHTERNAMEN = [("", "Jansen"), ("de", "Vries"), ("van der", "Berg"), ("", "Bakker"), ("el", "Amrani"), ("", "Yilmaz"), ("van", "Dijk")]
@@ -46,6 +58,7 @@ def add_arguments(parser):
 # --- throw-away PostgreSQL -------------------------------------------------------------------
 
 def load(url: str, n_reports: int, seed: int = 4) -> dict:
+    # Imported here: runs in the benchmark's child process, after django.setup() on its own database.
     import numpy as np
     import psycopg
 
@@ -188,7 +201,7 @@ def run(options) -> dict:
         port = free_port()
         server = subprocess.Popen(
             gunicorn_command(port, options["workers"]),
-            env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"), start_new_session=True,
+            env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"), start_new_session=True,  # noqa: SIM115 - open while the server runs
         )
         wait_for_port(port)
         rng = random.Random(1)

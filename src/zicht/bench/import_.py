@@ -182,6 +182,7 @@ def _setup_database() -> None:
 
 def load_geography() -> None:
     """The gemeente, wijk and buurten the generated file uses (reports and addresses point at them)."""
+    # Imported here: `zicht bench import` also runs standalone (__main__), where Django is set up first.
     from zicht.geo.models import Buurt, Gemeente, Wijk
 
     gemeente, _ = Gemeente.objects.get_or_create(code="GM0855", defaults={"naam": "Tilburg", "indeling_jaar": 2024})
@@ -193,6 +194,7 @@ def load_geography() -> None:
 def _worker(path: Path) -> None:
     """Child process: migrate the throw-away database, load the geography the file uses, time the import."""
     _setup_database()
+    # Imported here: runs in the benchmark's child process, after django.setup() on its own database.
     from zicht.bench._machine import peak_rss_mb
     from zicht.registry.models import Address, Person, Report, ReportParty
     from zicht.registry.pipeline import import_file
@@ -284,6 +286,7 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
     Parties are spread evenly over the reports and take the report's own persons in turn.
     ``addresses`` address rows are written first (not timed); reports and persons point at them.
     """
+    # Imported here: `zicht bench import` also runs standalone (__main__), where Django is set up first.
     from django.conf import settings
     from django.db import connection, transaction
     from django.utils import timezone
@@ -434,6 +437,7 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
 
 def _floor_addresses(rng: random.Random, n: int) -> list[int]:
     """n address rows like generate()'s (six in ten with a buurt), written and committed; their ids."""
+    # Imported here: `zicht bench import` also runs standalone (__main__), where Django is set up first.
     from django.db import connection, transaction
 
     from zicht.registry.models import Address
@@ -472,6 +476,7 @@ def _backend_cpu_seconds(pid: int | None) -> float | None:
 def _floor_worker(reports: int, persons: int, parties: int, addresses: int) -> None:
     """Child process: a fresh database migrated like the import's, then the write floor (printed as JSON)."""
     _setup_database()
+    # Imported here: runs in the benchmark's child process, after django.setup() on its own database.
     from django.db import connection
 
     from zicht.registry.models import Address, Person, Report, ReportParty

@@ -21,6 +21,17 @@ import numpy as np
 import pandas as pd
 import psutil
 
+from zicht.core.crypto import bsn_hash
+from zicht.linkage import config
+from zicht.linkage.clustering import cluster
+from zicht.linkage.engine import features_frame, input_frame, link, release_memory, review_band, rss_mb
+from zicht.linkage.matcher import ArrayIndex, Matcher
+from zicht.registry.domain.bsn import is_valid_bsn
+from zicht.registry.domain.profile import find_profile
+from zicht.registry.domain.rows import RowChecker
+from zicht.registry.readers import read_rows
+from zicht.synth.people import person_records
+
 DATASETS = ("febrl3", "febrl4", "fake1000", "fake20000", "synthetic", "exports")
 BENCH_BSN_KEY = "zicht-bench-bsn-key"  # a fixed key: benchmark data are synthetic
 
@@ -100,10 +111,6 @@ def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exp
         )
         return out.replace({"": None}), "dedupe_only"
     if dataset == "synthetic":
-        from zicht.core.crypto import bsn_hash
-        from zicht.linkage.engine import input_frame
-        from zicht.registry.domain.bsn import is_valid_bsn
-        from zicht.synth.people import person_records
 
         df = person_records(size, seed=seed, noise=noise)
         out = input_frame(df, "record_id", lambda b: bsn_hash(b, key=BENCH_BSN_KEY) if is_valid_bsn(b) else None)
@@ -129,11 +136,6 @@ def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
     import datetime as dt
     import tempfile
 
-    from zicht.core.crypto import bsn_hash
-    from zicht.registry.domain.bsn import is_valid_bsn
-    from zicht.registry.domain.profile import find_profile
-    from zicht.registry.domain.rows import RowChecker
-    from zicht.registry.readers import read_rows
 
     if folder is None:
         from django.core.management import call_command
@@ -237,7 +239,6 @@ def excluded_summary(truth, predicted, keep: np.ndarray) -> dict:
 
 
 def labels_from_pairs(n: int, left, right) -> np.ndarray:
-    from zicht.linkage.clustering import cluster
 
     return cluster(n, np.asarray(left), np.asarray(right), np.ones(len(left)), [None] * n)
 
@@ -280,8 +281,6 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
     input frame inside the ``features_frame`` call and frees it there. The peak still
     includes the input frame during the feature stage.
     """
-    from zicht.linkage import config
-    from zicht.linkage.engine import features_frame, link, release_memory, review_band, rss_mb
 
     cfg = config.load()
     cpu0 = psutil.Process().cpu_times()
@@ -447,7 +446,6 @@ def run_recordlinkage_guide(df: pd.DataFrame, link_type: str, dataset: str, keep
 
 def time_incremental(zicht: dict, count: int, cfg: dict) -> dict:
     """p50/p95 of linking one new record against everything already linked (index built once)."""
-    from zicht.linkage.matcher import ArrayIndex, Matcher
 
     feats = zicht["_feats"]
     result = zicht["_result"]
@@ -477,7 +475,6 @@ def time_incremental(zicht: dict, count: int, cfg: dict) -> dict:
 
 
 def run(options) -> dict:
-    from zicht.linkage import config
 
     dataset = options["dataset"]
     df, link_type = load(dataset, size=options.get("size", 20000), seed=options.get("seed", 1), noise=options.get("noise", 1.0),

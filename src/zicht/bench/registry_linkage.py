@@ -20,6 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from zicht.linkage import services
+from zicht.registry.models import Person
+
 from .linkage import EXPORT_FILES, identifiable, scores
 
 
@@ -31,7 +34,6 @@ def add_arguments(parser):
 
 def registry_frame() -> pd.DataFrame:
     """One row per imported person: where it came from (file, row), its linked person and identifying fields."""
-    from zicht.registry.models import Person
 
     files = {name: source for source, _profile, names in EXPORT_FILES for name in names}
     rows = []
@@ -65,8 +67,6 @@ def time_arrivals(n: int, seed: int) -> dict:
     """``link_person`` for ``n`` random persons, each rolled back; milliseconds per person."""
     from django.db import transaction
 
-    from zicht.linkage import services
-    from zicht.registry.models import Person
 
     ids = list(Person.objects.values_list("pk", flat=True))
     chosen = random.Random(seed).sample(ids, min(n, len(ids)))

@@ -25,8 +25,20 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-from zicht.bench._web import (Cluster, copy_rows, default_workers, env_for, frame_for, free_port, gunicorn_command, run_threads, run_wrk,
-                              run_zicht, server_settings, wait_for_port)
+from zicht.bench._web import (
+    Cluster,
+    copy_rows,
+    default_workers,
+    env_for,
+    frame_for,
+    free_port,
+    gunicorn_command,
+    run_threads,
+    run_wrk,
+    run_zicht,
+    server_settings,
+    wait_for_port,
+)
 
 AARDEN = ["kindermishandeling", "ex_partnergeweld", "geweld_tegen_ouders", "ouderenmishandeling", "hg_overig"]
 AARDEN_P = [0.56, 0.31, 0.07, 0.02, 0.04]
@@ -59,6 +71,7 @@ def add_arguments(parser):
 
 def load(url: str, n_reports: int, seed: int = 5) -> dict:
     """Organisations, addresses in Tilburg's buurten (weighted by inwoners) and N reports, by COPY."""
+    # Imported here: runs in the benchmark's child process, after django.setup() on its own database.
     import numpy as np
     import psycopg
 
@@ -157,7 +170,7 @@ def run(options) -> dict:
             server = subprocess.Popen(
                 gunicorn_command(port, options["workers"], "--timeout", "600"),
                 env={**env, "ZICHT_AREAS_FRAGMENT_SECONDS": fragment_seconds}, stdout=subprocess.DEVNULL,
-                stderr=open(work / f"gunicorn-{label}.log", "w"), start_new_session=True,
+                stderr=open(work / f"gunicorn-{label}.log", "w"), start_new_session=True,  # noqa: SIM115 - open while the server runs
             )
             servers.append(server)
             wait_for_port(port, timeout=60)

@@ -21,6 +21,18 @@ class CaseworkConfig(AppConfig):
 
         register_visibility("casework.signal", visible_signals)
 
+        from zicht.access import roles
+        from zicht.core.menu import register
+        from zicht.linkage.hooks import register_urgent_persons
+
+        from .urgency import urgent_linked_persons
+
+        register_urgent_persons("casework", urgent_linked_persons)
+        register("casework:colour_list", "Adressen", {roles.KETENREGISSEUR}, order=10)
+        register("casework:worklists", "Werklijsten", {roles.KETENREGISSEUR}, order=20)
+        register("casework:signal_list", "Signalen", {roles.PROFESSIONAL, roles.KETENREGISSEUR}, order=40)
+        register("casework:meldcode_list", "Meldcode", {roles.PROFESSIONAL}, order=50)
+
         # Recolour what an import touched, after linkage (connected earlier: INSTALLED_APPS order).
         from zicht.registry.signals import batch_imported
 

@@ -1,36 +1,43 @@
-"""The main menu, filtered by role: a role never sees a link it cannot open."""
+"""The main menu, filtered by role: a role never sees a link it cannot open.
+
+A registry, so the foundation does not know the capabilities above it: each app registers its own
+entries in its ``AppConfig.ready()`` (``register("casework:colour_list", "Adressen", {...}, order=10)``);
+an app that is not installed has no entries. Roles are plain strings here (``zicht.access.roles``).
+"""
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from dataclasses import dataclass
 
-from zicht.access import roles as r
+from django.urls import reverse
 
-# (url name, label, roles)
-MENU = [
-    ("home", "Overzicht", r.ALL_ROLES),
-    ("casework:colour_list", "Adressen", {r.KETENREGISSEUR}),
-    ("casework:worklists", "Werklijsten", {r.KETENREGISSEUR}),
-    ("linkage:review_queue", "Koppelingen", {r.KETENREGISSEUR}),
-    ("casework:signal_list", "Signalen", {r.PROFESSIONAL, r.KETENREGISSEUR}),
-    ("casework:meldcode_list", "Meldcode", {r.PROFESSIONAL}),
-    ("areas:gemeente", "Gebiedscan", {r.BELEIDSMEDEWERKER, r.KETENREGISSEUR}),
-    ("prevention:index", "Preventie", {r.BELEIDSMEDEWERKER, r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER}),
-    ("registry:imports", "Imports", {r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER}),
-    ("access:accesslog", "Toegangslog", {r.PRIVACY_OFFICER}),
-    ("knowledge:index", "Kennis", r.ALL_ROLES),
-]
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url_name: str
+    label: str
+    roles: frozenset[str]
+    order: int
+
+
+_ENTRIES: dict[str, MenuEntry] = {}
+
+
+def register(url_name: str, label: str, roles, order: int) -> None:
+    """Add (or replace: ``ready()`` may run twice in tests) the entry for ``url_name``."""
+    _ENTRIES[url_name] = MenuEntry(url_name, label, frozenset(roles), order)
+
+
+def entries() -> list[MenuEntry]:
+    return sorted(_ENTRIES.values(), key=lambda e: (e.order, e.url_name))
 
 
 def menu_for(role: str | None, current_path: str) -> list[dict]:
     items = []
-    for name, label, allowed in MENU:
-        if role not in allowed:
+    for entry in entries():
+        if role not in entry.roles:
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue  # capability not installed in this build
+        url = reverse(entry.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"url": url, "label": label, "active": active})
+        items.append({"url": url, "label": entry.label, "active": active})
     return items

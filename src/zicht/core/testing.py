@@ -18,11 +18,15 @@ import time
 
 from django.contrib.auth import get_user_model
 
+from zicht.access.models import UserProfile
+from zicht.access.roles import TWO_FACTOR_ROLES
+from zicht.access.totp import code_for_user, ensure_device
+from zicht.registry.models import Organisation
+
 TEST_PASSWORD = "Zicht-test-wachtwoord-2026"
 
 
 def make_organisation(code: str = "wijkteam-test", type: str = "wijkteam", **extra):
-    from zicht.registry.models import Organisation
 
     org, _ = Organisation.objects.get_or_create(code=code, defaults={"naam": extra.pop("naam", code), "type": type, **extra})
     return org
@@ -30,9 +34,6 @@ def make_organisation(code: str = "wijkteam-test", type: str = "wijkteam", **ext
 
 def make_user(role: str, username: str | None = None, organisation=None, two_factor: bool = True, **profile):
     """A user with a Zicht role (and an organisation for professionals, a TOTP device where needed)."""
-    from zicht.access.models import UserProfile
-    from zicht.access.roles import TWO_FACTOR_ROLES
-    from zicht.access.totp import ensure_device
 
     User = get_user_model()
     username = username or f"{role}-test"
@@ -60,7 +61,6 @@ def _test_password_hash() -> str:
 
 def totp_code(user) -> str:
     """A TOTP code the server accepts for this user now (waits a step if the last one was used)."""
-    from zicht.access.totp import code_for_user
 
     code, wait = code_for_user(user)
     if wait:

@@ -5,3 +5,9 @@ class KnowledgeConfig(AppConfig):
     name = "zicht.knowledge"
     label = "knowledge"
     verbose_name = "Kennisbank"
+
+    def ready(self):
+        from zicht.access import roles
+        from zicht.core.menu import register
+
+        register("knowledge:index", "Kennis", roles.ALL_ROLES, order=85)

@@ -7,7 +7,19 @@ class LinkageConfig(AppConfig):
 
     def ready(self):
         """Scope review pairs and decisions to visible persons; link every imported batch on arrival."""
+        # Imports inside ready(): models and what imports them load only once the app registry is ready.
+        from zicht.access import roles
         from zicht.access.scoping import register_visibility, visible_persons
+        from zicht.core.menu import register
+        from zicht.registry.signals import batch_imported
+
+        from .scoping import VISIBILITY
+        from .services import link_batch_persons
+
+        for label, func in VISIBILITY.items():
+            register_visibility(label, func)
+
+        register("linkage:review_queue", "Koppelingen", {roles.KETENREGISSEUR}, order=30)
 
         def visible_pairs(user, qs):
             persons = visible_persons(user).values("pk")
@@ -16,14 +28,7 @@ class LinkageConfig(AppConfig):
         register_visibility("linkage.reviewpair", visible_pairs)
         register_visibility("linkage.linkdecision", visible_pairs)
 
-        try:
-            from zicht.registry.signals import batch_imported
-        except ImportError:  # registry without the signal: batch linking via `zicht link` only
-            return
-
         def on_batch_imported(sender, batch=None, **kwargs):
-            from zicht.linkage.services import link_batch_persons
-
             if batch is not None:
                 link_batch_persons(batch)
 

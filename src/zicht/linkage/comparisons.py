@@ -12,8 +12,8 @@ holds is the pair's level; the null level comes first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from rapidfuzz.distance import JaroWinkler
 

@@ -15,6 +15,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from zicht.synth.people import person_records
+
 from . import config
 from .engine import features_frame, input_frame, link
 
@@ -23,7 +25,6 @@ PATH = Path(__file__).with_name("default_model.json")  # = services.DEFAULT_MODE
 
 
 def train() -> dict:
-    from zicht.synth.people import person_records
 
     cfg = config.load({})
     df = person_records(RECORDS, seed=SEED, noise=1.0)

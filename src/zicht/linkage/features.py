@@ -156,15 +156,15 @@ def key_text(parts: tuple) -> str:
 
 def key_digest(parts: tuple, secret: bytes = b"") -> int:
     """A stable signed 64-bit keyed digest of a blocking key (persisted keys reveal no names)."""
-    from pandas.util import hash_array
     import numpy as np
+    from pandas.util import hash_array
 
     return int(hash_array(np.array([key_text(parts)], dtype=object), hash_key=_hash_key(secret)).view(np.int64)[0])
 
 
 def key_digests(texts, secret: bytes = b""):
     """Vectorised :func:`key_digest` over an array of key texts (same values)."""
-    from pandas.util import hash_array
     import numpy as np
+    from pandas.util import hash_array
 
     return hash_array(np.asarray(texts, dtype=object), hash_key=_hash_key(secret)).view(np.int64)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import features as F
+from . import features
 from .comparisons import Comparison, model_comparisons, rule_columns, rule_holds
 from .engine import LINK, REVIEW, ModelParams, pair_decisions
 
@@ -68,7 +68,7 @@ class ArrayIndex:
             text = pd.Series(cols[0][rows]).astype(str)
             for arr in cols[1:]:
                 text = text + "\x1f" + pd.Series(arr[rows]).astype(str)
-            keys = F.key_digests(text.to_numpy(dtype=object))
+            keys = features.key_digests(text.to_numpy(dtype=object))
             order = np.argsort(keys, kind="stable")
             digests[rule] = keys[order]
             orders[rule] = rows[order]
@@ -80,7 +80,7 @@ class ArrayIndex:
             key = rule_key(feat, rule)
             if key is None:
                 continue
-            d = F.key_digest(key)
+            d = features.key_digest(key)
             keys = self.digests[rule]
             lo = np.searchsorted(keys, d, side="left")
             hi = np.searchsorted(keys, d, side="right")

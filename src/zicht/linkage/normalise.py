@@ -25,7 +25,7 @@ TUSSENVOEGSELS = sorted(
         "in de", "in den", "in het", "in 't", "op de", "op den", "op het", "op 't", "aan de",
         "aan den", "aan het", "bij de", "uit de", "uit den", "uit het", "van de la", "von der",
         "von dem", "de la", "de las", "de los", "el", "al", "van ter", "onder de", "over de",
-        "voor de", "voor den", "ten", "te", "ter",
+        "voor de", "voor den",
         # abbreviations partners type: "vd", "v.d.", "v/d", "v.", "d.", "v.h."
         "vd", "v d", "vdn", "v", "d", "vh", "v h",
     },
@@ -262,10 +262,7 @@ def damerau_le1(a: str, b: str) -> bool:
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     if la > lb:
         a, b = b, a
-    for i in range(len(b)):
-        if a == b[:i] + b[i + 1 :]:
-            return True
-    return False
+    return any(a == b[:i] + b[i + 1:] for i in range(len(b)))
 
 
 def normalise_gender(value: str | None) -> str:

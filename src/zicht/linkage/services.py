@@ -21,10 +21,9 @@ from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
 
-from . import config
+from . import config, hooks, priority, veto
 from . import features as F
 from . import households as H
-from . import priority, veto
 from .comparisons import model_comparisons
 from .engine import ModelParams, cluster_pairs, features_frame, link, review_band
 from .matcher import Matcher, choose_cluster, rule_key, shares_block
@@ -32,10 +31,10 @@ from .models import (
     BlockingKey,
     Household,
     HouseholdMember,
-    LinkDecision,
-    LinkedPerson,
     LinkageModel,
     LinkageRun,
+    LinkDecision,
+    LinkedPerson,
     PersonLink,
     ReviewPair,
 )
@@ -283,30 +282,9 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
 
 
 def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
-    """Linked persons (of ``among``, or all) whose review decisions come first (``priority.URGENT``):
-    a member reported at an address whose current colour code is oranje or rood, a member of a
-    household coloured so, or an active verwijsindex signal. Empty while casework holds nothing."""
-    from django.apps import apps
-
-    try:
-        colour = apps.get_model("casework", "ColourResult")
-        signal = apps.get_model("casework", "Signal")
-    except LookupError:
-        return set()
-    current = colour.objects.filter(is_current=True, colour_rank__gte=2)
-    active = signal.objects.active(timezone.localdate())
-    links = PersonLink.objects.all() if among is None else PersonLink.objects.filter(linked_person_id__in=among)
-    members = HouseholdMember.objects.all() if among is None else HouseholdMember.objects.filter(linked_person_id__in=among)
-    hot = set(
-        links.filter(person__address_id__in=current.filter(address__isnull=False).values("address_id"))
-        .values_list("linked_person_id", flat=True)
-    )
-    hot |= set(
-        members.filter(household_id__in=current.filter(household__isnull=False).values("household_id"))
-        .values_list("linked_person_id", flat=True)
-    )
-    hot |= set(links.filter(person_id__in=active.values("person_id")).values_list("linked_person_id", flat=True))
-    return hot
+    """Linked persons (of ``among``, or all) whose review decisions come first (``priority.URGENT``),
+    as the apps above linkage say through ``hooks`` (casework: oranje/rood colour, active signal)."""
+    return hooks.urgent_linked_persons(among)
 
 
 def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:

@@ -33,20 +33,20 @@ def document_model(snapshot: dict) -> dict:
         "lines": {
             "caption": "Interventies",
             "header": ["Interventie", "Preventietype", "Erkenning", "Doelgroep", "Waarom"],
-            "rows": [[l["naam"], ", ".join(prevention_type_label(t) for t in l["preventietypes"]) or "onbekend",
-                      l["erkenning"] or "eigen activiteit", l["doelgroep"], l["reden"]] for l in lines],
+            "rows": [[line["naam"], ", ".join(prevention_type_label(t) for t in line["preventietypes"]) or "onbekend",
+                      line["erkenning"] or "eigen activiteit", line["doelgroep"], line["reden"]] for line in lines],
         },
         "uitvoering": {
             "caption": "Uitvoering: eigenaar en partners",
             "header": ["Interventie", "Eigenaar", "Partners", "Planning"],
-            "rows": [[l["naam"], l["eigenaar"] or "nog te bepalen", ", ".join(l["partners"]) or "–", l["planning"] or "–"]
-                     for l in lines],
+            "rows": [[line["naam"], line["eigenaar"] or "nog te bepalen", ", ".join(line["partners"]) or "–", line["planning"] or "–"]
+                     for line in lines],
         },
         "budget": {
             "caption": "Begroting per regel",
             "header": ["Interventie", "Budget", "Financieringsbron"],
-            "rows": [[l["naam"], _euro(l["budget"]), l["financieringsbron"] or "–"] for l in lines]
-            + [["Totaal", _euro(sum((Decimal(l["budget"]) for l in lines if l.get("budget")), Decimal("0"))), ""]],
+            "rows": [[line["naam"], _euro(line["budget"]), line["financieringsbron"] or "–"] for line in lines]
+            + [["Totaal", _euro(sum((Decimal(line["budget"]) for line in lines if line.get("budget")), Decimal("0"))), ""]],
         },
         "indicators": {
             "caption": "Indicatoren met nulmeting en streefwaarde",
@@ -75,12 +75,13 @@ FOOTNOTE = ("Opbouw volgens Movisie (2014), Gemeentelijk preventiebeleid huiseli
 
 
 def render_pdf(snapshot: dict, version_label: str) -> bytes:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     doc_model = document_model(snapshot)
     buf = io.BytesIO()

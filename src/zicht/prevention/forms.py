@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from zicht.areas import risk_factors as rf
 from zicht.geo.models import Wijk
 from zicht.registry.models import Organisation
 
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
-from .domain import risk_factors as rf
 from .models import Intervention, PartnerProfile, PlanIndicator, PlanIntervention, PreventionPlan
 
 TYPE_CHOICES = [(t, rf.PREVENTION_TYPE_LABELS[t]) for t in rf.PREVENTION_TYPES]

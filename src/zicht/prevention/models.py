@@ -191,6 +191,9 @@ class PlanVersion(models.Model):
         ordering = ["-nummer"]
         constraints = [models.UniqueConstraint(fields=["plan", "nummer"], name="plan_version_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.nummer}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Een planversie is onveranderlijk")
@@ -198,6 +201,3 @@ class PlanVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Een planversie kan niet worden verwijderd")
-
-    def __str__(self) -> str:
-        return f"{self.plan} v{self.nummer}"

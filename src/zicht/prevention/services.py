@@ -10,8 +10,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+from zicht.registry.models import Organisation
+
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
+from .models import Intervention, MatrixCell, PlanVersion
 
 PACKAGE_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.csv"
 FIELDS = [c for c in cat.COLUMNS if c != "slug"]
@@ -53,7 +56,7 @@ def upsert_interventions(model, rows: list[dict], herkomst: str) -> tuple[int, i
 def load_package_catalogue(model=None) -> tuple[int, int]:
     """Load the catalogue shipped in prevention/data (used by the data migration and `zicht catalogue --load`)."""
     if model is None:
-        from .models import Intervention as model
+        model = Intervention
     with open(PACKAGE_CATALOGUE, encoding="utf-8") as fh:
         clean, errors = cat.validate_rows(read_csv_rows(fh))
     if errors:  # the shipped file is tested; this guards hand edits
@@ -64,7 +67,6 @@ def load_package_catalogue(model=None) -> tuple[int, int]:
 
 def import_catalogue_csv(fh) -> tuple[int, int, list[cat.RowError]]:
     """Import more interventions; nothing is written when any row is invalid (errors name row and field)."""
-    from .models import Intervention
 
     clean, errors = cat.validate_rows(read_csv_rows(fh))
     if errors:
@@ -75,7 +77,6 @@ def import_catalogue_csv(fh) -> tuple[int, int, list[cat.RowError]]:
 
 
 def catalogue_entries(qs=None) -> list[dict]:
-    from .models import Intervention
 
     qs = Intervention.objects.all() if qs is None else qs
     return [i.as_entry() for i in qs]
@@ -99,7 +100,6 @@ def entry_for_display(entry: dict, today: date) -> dict:
 
 def gemeente_matrix(gemeente) -> dict[str, set[str]]:
     """The gemeente's matrix; partner types it never edited keep the seed-003 default."""
-    from .models import MatrixCell
 
     matrix = {p: set(bouw) for p, bouw in bs.DEFAULT_MATRIX.items()}
     for cell in MatrixCell.objects.filter(gemeente=gemeente):
@@ -108,7 +108,6 @@ def gemeente_matrix(gemeente) -> dict[str, set[str]]:
 
 
 def organisations_in(gemeente, wijk=None):
-    from zicht.registry.models import Organisation
 
     qs = Organisation.objects.filter(gemeente=gemeente).select_related("wijk", "prevention_profile")
     if wijk is not None:
@@ -178,7 +177,6 @@ def plan_snapshot(plan) -> dict:
 def save_version(plan, *, user, opmerking: str = ""):
     from django.db.models import Max
 
-    from .models import PlanVersion
 
     with transaction.atomic():
         last = PlanVersion.objects.filter(plan=plan).aggregate(m=Max("nummer"))["m"] or 0
@@ -189,4 +187,4 @@ def save_version(plan, *, user, opmerking: str = ""):
 
 
 def total_budget(snapshot: dict) -> Decimal:
-    return sum((Decimal(l["budget"]) for l in snapshot["lines"] if l.get("budget")), Decimal("0"))
+    return sum((Decimal(line["budget"]) for line in snapshot["lines"] if line.get("budget")), Decimal("0"))

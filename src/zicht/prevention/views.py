@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.rules import requires, user_role
+from zicht.areas import risk_factors as rf
 from zicht.geo.models import Gemeente, Wijk
 from zicht.registry.models import Organisation
 
@@ -26,19 +27,24 @@ from . import export, services
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
 from .domain import gaps as gaps_mod
-from .domain import risk_factors as rf
 from .domain import seed_tables as seeds
 from .domain import suggestions as sug
 from .forms import (
-    CatalogueFilterForm, CatalogueImportForm, InterventionForm, OrganisationStoplichtForm, PartnerProfileForm,
-    PlanCreateForm, PlanIndicatorForm, PlanLineForm,
+    CatalogueFilterForm,
+    CatalogueImportForm,
+    InterventionForm,
+    OrganisationStoplichtForm,
+    PartnerProfileForm,
+    PlanCreateForm,
+    PlanIndicatorForm,
+    PlanLineForm,
 )
 from .models import Intervention, MatrixCell, PartnerProfile, PlanIndicator, PlanIntervention, PlanSection, PlanVersion, PreventionPlan
 from .profile import risk_profile
 
-READ = (r.BELEIDSMEDEWERKER, r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER)
-EDIT_REFERENCE = (r.BELEIDSMEDEWERKER, r.FUNCTIONEEL_BEHEERDER)
-EDIT_PLAN = (r.BELEIDSMEDEWERKER,)
+READ = (roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER)
+EDIT_REFERENCE = (roles.BELEIDSMEDEWERKER, roles.FUNCTIONEEL_BEHEERDER)
+EDIT_PLAN = (roles.BELEIDSMEDEWERKER,)
 
 
 def _today() -> date:

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class RegistryConfig(AppConfig):
     name = "zicht.registry"
     label = "registry"
+
+    def ready(self):
+        # Imports inside ready(): the app registry must be ready before models load.
+        from zicht.access import roles
+        from zicht.access.scoping import register_scope_sql, register_visibility
+        from zicht.core.menu import register
+
+        from .scoping import VISIBILITY, address_scope_sql
+
+        for label, func in VISIBILITY.items():
+            register_visibility(label, func)
+        register_scope_sql("registry.address", address_scope_sql)
+
+        register("registry:imports", "Imports", {roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER}, order=80)

@@ -45,8 +45,19 @@ from django.db import connection
 from .domain.columns import Block, Coded, ColumnChecker, runs
 from .models import Person, Report, ReportParty
 from .readers import TableBlock, TableRows
-from .records import (PARTY_FIELDS, PERSON_FIELDS, POOL_WORKERS, REPORT_FIELDS, ImportCounts, Prepared, RecordBuilder,
-                      Records, RecordStore, Securer, db_columns)
+from .records import (
+    PARTY_FIELDS,
+    PERSON_FIELDS,
+    POOL_WORKERS,
+    REPORT_FIELDS,
+    ImportCounts,
+    Prepared,
+    RecordBuilder,
+    Records,
+    RecordStore,
+    Securer,
+    db_columns,
+)
 
 BLOCK_ROWS = 40_000  # rows checked at a time (cut at a record boundary) when the csv module reads
 BLOCK_BYTES = 8 * 2**20  # bytes parsed at a time when pyarrow reads (readers.CsvRows.table_blocks)
@@ -125,7 +136,7 @@ class ColumnPath:
             bulk.drop()
             if self.estimated_rows >= WRITER_MIN_ROWS:
                 self.writer = SqliteWriter(connection.connection)
-        in_flight: list[_Prepared] = []
+        in_flight: list[Prepared] = []
         try:
             if hasattr(self.rows, "table_blocks"):
                 blocks = self.rows.table_blocks(self.checker.width, BLOCK_BYTES)

@@ -38,8 +38,7 @@ from .domain.profile import Profile, find_profile
 from .domain.rows import HeaderError, Reject, RowChecker, defuse
 from .models import ImportBatch, Organisation, Person, Report, ReportParty
 from .readers import FileFormatError, read_rows
-from .records import (IN_CHUNK, PARTY_FIELDS, PERSON_FIELDS, REPORT_FIELDS, ImportCounts, RecordBuilder, Records,
-                      RecordStore, Securer)
+from .records import IN_CHUNK, PARTY_FIELDS, PERSON_FIELDS, REPORT_FIELDS, ImportCounts, RecordBuilder, Records, RecordStore, Securer
 from .signals import batch_imported
 
 log = logging.getLogger(__name__)
@@ -151,7 +150,7 @@ def _announce(batch: ImportBatch) -> None:
                       getattr(receiver, "__qualname__", receiver), batch.pk, type(result).__name__)
 
 
-def _finish(batch: ImportBatch, loader: "BatchLoader", status: str, message: str, rolled_back: bool = False) -> None:
+def _finish(batch: ImportBatch, loader: BatchLoader, status: str, message: str, rolled_back: bool = False) -> None:
     batch.status = status
     batch.message = message[:500]
     counts = loader.counts
@@ -179,7 +178,7 @@ class RejectLog:
         self._handle = None
         self._writer = None
         if out is not None:
-            self._handle = Path(out).open("w", encoding="utf-8", newline="")
+            self._handle = Path(out).open("w", encoding="utf-8", newline="")  # noqa: SIM115 -- kept open across flushes, closed in close()
             self._writer = csv.writer(self._handle)
             self._writer.writerow(self.HEADER)
 

@@ -12,10 +12,10 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
 
 from .domain.profile import Profile
 
@@ -294,13 +294,11 @@ def _parse_block(data: bytes, profile: Profile, width: int):
     if table.num_rows != data.count(b"\n") + (not data.endswith(b"\n")):
         return None  # a quoted cell ran on over a line end: the csv module numbers such rows
     quote = profile.quotechar
-    if quote and quote.encode() in data:
-        # A quote still open where the block was cut (at a line end) runs on in the csv module.
-        if any(pc.any(pc.match_substring(column, "\n")).as_py() for column in table.columns):
-            return None
-    if len(data) > FIELD_SIZE_LIMIT:
-        if any((pc.max(pc.binary_length(column)).as_py() or 0) > FIELD_SIZE_LIMIT for column in table.columns):
-            return None
+    # A quote still open where the block was cut (at a line end) runs on in the csv module.
+    if quote and quote.encode() in data and any(pc.any(pc.match_substring(column, "\n")).as_py() for column in table.columns):
+        return None
+    if len(data) > FIELD_SIZE_LIMIT and any((pc.max(pc.binary_length(column)).as_py() or 0) > FIELD_SIZE_LIMIT for column in table.columns):
+        return None
     if cells >= width:
         return table.select(list(range(width))).rename_columns([f"c{i}" for i in range(width)])
     missing = [pa.nulls(table.num_rows, pa.string()) for _ in range(width - cells)]

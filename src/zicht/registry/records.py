@@ -28,7 +28,7 @@ from django.db import connection
 from zicht.core.crypto import exit_with_parent, pack_column, secure_columns, unpack_column
 
 from .domain.rows import compress_rows, expand_rows
-from .models import Address, AddressRegisterEntry, Person, Report, ReportParty
+from .models import Address, AddressRegisterEntry, Person, Report
 
 IN_CHUNK = 500  # values per IN (...) lookup: far below every backend's parameter limit
 POOL_WORKERS = 2
@@ -290,7 +290,7 @@ class Records:
     incomplete: list  # bool: address parts given, but no postcode or huisnummer
 
     @classmethod
-    def from_rows(cls, groups: list[tuple[str, list, object, int]]) -> "Records":
+    def from_rows(cls, groups: list[tuple[str, list, object, int]]) -> Records:
         """From the row path: (record id, its checked Rows, report id or None, parties written) per record."""
         rows = [row for _, record_rows, _, _ in groups for row in record_rows]
         persons = [row.person for row in rows]

@@ -58,7 +58,7 @@ def load_address_register(path: Path) -> RegisterResult:
                 if len(cells) < len(header):
                     rejects.append({"file": name, "row": row_number, "field": "(rij)", "reason": "te weinig kolommen"})
                     continue
-                get = lambda c: cells[idx[c]].strip()  # noqa: E731
+                get = lambda c, cells=cells: cells[idx[c]].strip()  # noqa: E731
                 try:
                     pc = normalise_postcode(get("postcode"))
                 except AddressError as exc:

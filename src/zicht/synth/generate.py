@@ -26,7 +26,14 @@ from .noise import BASE_RATES, SOURCE_RATES, Noise
 from .population import PopulationFactory
 from .scenario import CaseBuilder, Event, _pick
 from .writers import (
-    ADRES_HEADER, POLITIE_HEADER, TRUTH_HEADER, VT_HEADER, WIJKTEAM_HEADER, politie_rows, vt_rows, wijkteam_rows,
+    ADRES_HEADER,
+    POLITIE_HEADER,
+    TRUTH_HEADER,
+    VT_HEADER,
+    WIJKTEAM_HEADER,
+    politie_rows,
+    vt_rows,
+    wijkteam_rows,
 )
 
 SOURCES = ("politie", "veilig_thuis", "wijkteam")

@@ -152,7 +152,7 @@ class NamePools:
     given: dict[tuple[str, str, str], list[str]]  # (origin, sex, era) -> names
 
     @classmethod
-    def build(cls, seed: int) -> "NamePools":
+    def build(cls, seed: int) -> NamePools:
         rng = random.Random(f"names-{seed}")
         tail = _clean_faker_surnames() + _generated_surnames()
         common = {(tv, an) for tv, an, _ in COMMON_SURNAMES}

@@ -140,7 +140,7 @@ class PopulationFactory:
         if oldest_possible < min_age:
             oldest_possible = min_age + 0.5
         twin_done = False
-        for i in range(count):
+        for _i in range(count):
             if kids and not twin_done and rng.random() < 0.04:
                 twin = kids[-1]
                 sex = rng.choice("MV")

@@ -55,7 +55,7 @@ class Event:
     source: str   # politie / veilig_thuis / wijkteam
     kind: str     # incident / melding / advies / signaal
     day: date
-    case: "Case"
+    case: Case
     aard: str     # case aard key
     subtype: str  # police incidentsoort key (partner, ex_partner, km, …)
     parties: list[Party]

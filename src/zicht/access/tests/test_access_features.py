@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from django.template import Context, Template
 from django.test import Client, override_settings
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.models import AccessLogEntry, RetentionRun
 from zicht.access.rules import log_access
 from zicht.core.testing import make_organisation, make_user
@@ -62,14 +62,14 @@ def test_access_log_is_append_only_in_model_queryset_and_database():
 
 
 def test_deleting_an_account_keeps_its_log_entries():
-    user = make_user(r.BELEIDSMEDEWERKER)
+    user = make_user(roles.BELEIDSMEDEWERKER)
     client = Client()
     client.force_login(user)
     request = client.get("/").wsgi_request
     log_access(request, action="view", record_type="address", record_id=5, reason="test")
     user.delete()
     entry = AccessLogEntry.objects.get(record_id="5")
-    assert entry.username == "beleidsmedewerker-test" and entry.role == r.BELEIDSMEDEWERKER
+    assert entry.username == "beleidsmedewerker-test" and entry.role == roles.BELEIDSMEDEWERKER
 
 
 def test_admin_offers_no_add_change_or_delete_for_the_log():
@@ -95,8 +95,8 @@ def test_admin_offers_no_add_change_or_delete_for_the_log():
 
 
 def test_privacy_officer_searches_and_exports_and_the_export_is_logged():
-    officer = make_user(r.PRIVACY_OFFICER)
-    keten = make_user(r.KETENREGISSEUR)
+    officer = make_user(roles.PRIVACY_OFFICER)
+    keten = make_user(roles.KETENREGISSEUR)
     client = Client()
     client.force_login(keten)
     request = client.get("/").wsgi_request
@@ -136,14 +136,14 @@ def test_personal_data_view_without_own_logging_gets_a_page_entry():
 
     from zicht.access.rules import requires
 
-    @requires(r.KETENREGISSEUR, personal_data=True)
+    @requires(roles.KETENREGISSEUR, personal_data=True)
     def page(request):
         from django.http import HttpResponse
 
         return HttpResponse("ok")
 
     request = RequestFactory().get("/x/")
-    request.user = make_user(r.KETENREGISSEUR)
+    request.user = make_user(roles.KETENREGISSEUR)
     page(request)
     assert AccessLogEntry.objects.filter(record_type="pagina", username="ketenregisseur-test").count() == 1
 
@@ -152,15 +152,15 @@ def test_personal_data_view_without_own_logging_gets_a_page_entry():
 
 
 def test_each_role_is_a_group_with_its_permissions_and_profiles_follow_the_role():
-    user = make_user(r.PROFESSIONAL)
+    user = make_user(roles.PROFESSIONAL)
     assert Group.objects.count() >= 5
     assert user.has_perm("access.view_personal_data") and user.has_perm("access.register_signal")
     assert not user.has_perm("access.view_access_log")
     profile = user.zicht_profile
-    profile.role = r.PRIVACY_OFFICER
+    profile.role = roles.PRIVACY_OFFICER
     profile.save()
     user = type(user).objects.get(pk=user.pk)
-    assert [g.name for g in user.groups.all()] == [r.group_name(r.PRIVACY_OFFICER)]
+    assert [g.name for g in user.groups.all()] == [roles.group_name(roles.PRIVACY_OFFICER)]
     assert user.has_perm("access.view_access_log") and not user.has_perm("access.view_personal_data")
 
 
@@ -172,10 +172,10 @@ def test_scoping_per_role():
     from zicht.registry.models import Address, Person, Report
 
     w = world()
-    prof = make_user(r.PROFESSIONAL, organisation=w["a"]["org"])
-    keten = make_user(r.KETENREGISSEUR, vt_regio="Midden-Brabant")
-    keten_without_region = make_user(r.KETENREGISSEUR, username="k2")
-    beleid = make_user(r.BELEIDSMEDEWERKER, organisation=w["a"]["org"])
+    prof = make_user(roles.PROFESSIONAL, organisation=w["a"]["org"])
+    keten = make_user(roles.KETENREGISSEUR, vt_regio="Midden-Brabant")
+    keten_without_region = make_user(roles.KETENREGISSEUR, username="k2")
+    beleid = make_user(roles.BELEIDSMEDEWERKER, organisation=w["a"]["org"])
     assert list(scoping.visible_reports(prof)) == [w["a"]["report"]]
     assert list(scoping.visible_persons(prof)) == [w["a"]["person"]]
     assert list(scoping.visible_addresses(prof)) == [w["a"]["address"]]
@@ -301,7 +301,7 @@ def test_retention_rules_are_pluggable():
 def test_totp_command_prints_a_code_in_demo_mode_only():
     from django.core.management.base import CommandError
 
-    user = make_user(r.KETENREGISSEUR)
+    user = make_user(roles.KETENREGISSEUR)
     out = io.StringIO()
     call_command("totp", user.username, stdout=out)
     assert out.getvalue().strip().isdigit() and len(out.getvalue().strip()) == 6

@@ -121,8 +121,8 @@ def test_scrub(text, expected):
         ("Jansen", TEXT),
         ("Pieter de Vries", TEXT),
         ("/casus/adres/12/", "/casus/adres/12/"),
-        ("/registry/?q=Jansen", "/registry/?[…]"),
-        ("GET /registry/?q=Jansen HTTP/1.1", "GET /registry/?[…] HTTP/1.1"),
+        ("/registratie/?q=Jansen", "/registratie/?[…]"),
+        ("GET /registratie/?q=Jansen HTTP/1.1", "GET /registratie/?[…] HTTP/1.1"),
         ("123456782", REMOVED),
     ],
 )

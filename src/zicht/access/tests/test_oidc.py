@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client, override_settings
 from jwt.algorithms import RSAAlgorithm
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.core.testing import make_organisation
 
 CLIENT_ID, CLIENT_SECRET = "zicht-test", "geheim-test"
@@ -140,14 +140,14 @@ def test_oidc_login_maps_role_and_organisation_and_still_asks_the_second_factor(
         from django.contrib.auth import get_user_model
 
         user = get_user_model().objects.get(username="p.devries")
-        assert user.zicht_profile.role == r.PROFESSIONAL and user.zicht_profile.organisation == org
+        assert user.zicht_profile.role == roles.PROFESSIONAL and user.zicht_profile.organisation == org
         assert not user.has_usable_password()
         # A professional sees personal data: Zicht's own TOTP step is still required.
         assert client.get("/").url.startswith("/account/2fa/")
         # The IdP is authoritative: a changed role applies at the next login.
         response = sign_in(Client(), provider, {"sub": "u-1", "preferred_username": "p.devries", "zicht_role": "beleidsmedewerker"})
         user.refresh_from_db()
-        assert user.zicht_profile.role == r.BELEIDSMEDEWERKER
+        assert user.zicht_profile.role == roles.BELEIDSMEDEWERKER
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.scoping import address_scope_sql, scope_for, visible_addresses
 from zicht.core.testing import make_user
 from zicht.geo.models import Buurt, Gemeente, Wijk
@@ -68,13 +68,13 @@ def test_raw_condition_matches_the_queryset(world, who):
     politie_tilburg, vt_regio, politie_breda = world["orgs"]
     tilburg = Gemeente.objects.get(code="GM0855")
     user = {
-        "gemeente": lambda: make_user(r.KETENREGISSEUR, username="k1", gemeente=tilburg),
-        "region": lambda: make_user(r.KETENREGISSEUR, username="k2", vt_regio="Midden-Brabant"),
-        "region_org": lambda: make_user(r.KETENREGISSEUR, username="k3", organisation=vt_regio),
-        "nothing": lambda: make_user(r.KETENREGISSEUR, username="k4"),
-        "professional_tilburg": lambda: make_user(r.PROFESSIONAL, username="p1", organisation=politie_tilburg),
-        "professional_breda": lambda: make_user(r.PROFESSIONAL, username="p2", organisation=politie_breda),
-        "beleid": lambda: make_user(r.BELEIDSMEDEWERKER, username="b1"),
+        "gemeente": lambda: make_user(roles.KETENREGISSEUR, username="k1", gemeente=tilburg),
+        "region": lambda: make_user(roles.KETENREGISSEUR, username="k2", vt_regio="Midden-Brabant"),
+        "region_org": lambda: make_user(roles.KETENREGISSEUR, username="k3", organisation=vt_regio),
+        "nothing": lambda: make_user(roles.KETENREGISSEUR, username="k4"),
+        "professional_tilburg": lambda: make_user(roles.PROFESSIONAL, username="p1", organisation=politie_tilburg),
+        "professional_breda": lambda: make_user(roles.PROFESSIONAL, username="p2", organisation=politie_breda),
+        "beleid": lambda: make_user(roles.BELEIDSMEDEWERKER, username="b1"),
     }[who]()
     expected = set(visible_addresses(user).values_list("id", flat=True))
     assert _raw_visible(user) == expected

@@ -7,9 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zicht.access import backends, roles
+from zicht.access import backends, middleware, roles
 from zicht.access.models import AccessLogEntry, UserProfile
-from zicht.core import middleware
 from zicht.core.testing import make_user
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.models import AccessLogEntry
 from zicht.casework.models import Signal
 from zicht.casework.tests import factories as fx
@@ -30,7 +30,7 @@ def token_client(user) -> Client:
 
 def professional(code: str, naam: str, type_: str = "wijkteam"):
     org = fx.organisation(code, type_, naam=naam)
-    return make_user(r.PROFESSIONAL, username=f"api-{code}", organisation=org)
+    return make_user(roles.PROFESSIONAL, username=f"api-{code}", organisation=org)
 
 
 def signaal(**extra) -> dict:
@@ -151,14 +151,14 @@ def test_malformed_json_is_a_problem_without_a_trace():
 # --- authentication and roles --------------------------------------------------------------------
 
 def test_role_denials_are_403_problems():
-    beleid = token_client(make_user(r.BELEIDSMEDEWERKER, username="api-beleid"))
+    beleid = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-beleid"))
     denied = post(beleid, "/api/v1/signalen", signaal())
     assert denied.status_code == 403 and denied["Content-Type"] == PROBLEM and not Signal.objects.exists()
     prof = token_client(professional("school-api", "School", "onderwijs"))
     for url in ("/api/v1/gebieden/GM0855/cijfers", "/api/v1/gebieden/GM0855/risicoprofiel"):
         response = prof.get(url)
         assert response.status_code == 403 and response.json()["status"] == 403
-    orphan = token_client(make_user(r.PROFESSIONAL, username="api-zonder-org", organisation=None))
+    orphan = token_client(make_user(roles.PROFESSIONAL, username="api-zonder-org", organisation=None))
     from zicht.access.models import UserProfile
 
     UserProfile.objects.filter(user__username="api-zonder-org").update(organisation=None)
@@ -200,7 +200,7 @@ def test_api_token_command_issues_rotates_and_revokes():
     call_command("api_token", user.username, "--revoke", stdout=StringIO())
     assert not Token.objects.filter(user=user).exists()
     assert AccessLogEntry.objects.filter(record_type="api_token", record_id=str(user.pk)).count() == 3
-    no_role = make_user(r.BELEIDSMEDEWERKER, username="zonder-rol")
+    no_role = make_user(roles.BELEIDSMEDEWERKER, username="zonder-rol")
     no_role.zicht_profile.delete()
     with pytest.raises(Exception, match="geen Zicht-rol"):
         call_command("api_token", "zonder-rol", stdout=StringIO(), stderr=StringIO())
@@ -222,7 +222,7 @@ def _cells(node):
 
 @pytest.mark.parametrize("code", ["GM0855", "WK085517", "WK085530"])
 def test_figures_never_contain_raw_counts(tilburg_reports, code):
-    client = token_client(make_user(r.BELEIDSMEDEWERKER, username="api-beleid"))
+    client = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-beleid"))
     response = client.get(f"/api/v1/gebieden/{code}/cijfers?jaar=2024")
     assert response.status_code == 200, response.content
     body = response.json()
@@ -243,7 +243,7 @@ def test_figures_never_contain_raw_counts(tilburg_reports, code):
 
 
 def test_figures_errors(tilburg_reports):
-    client = token_client(make_user(r.KETENREGISSEUR, username="api-keten"))
+    client = token_client(make_user(roles.KETENREGISSEUR, username="api-keten"))
     missing_year = client.get("/api/v1/gebieden/GM0855/cijfers?jaar=1999")
     assert missing_year.status_code == 404 and "2024" in missing_year.json()["detail"]
     bad_year = client.get("/api/v1/gebieden/GM0855/cijfers?jaar=twintig")
@@ -254,7 +254,7 @@ def test_figures_errors(tilburg_reports):
 
 
 def test_risk_profile_is_area_level_cbs_figures(tilburg):
-    client = token_client(make_user(r.BELEIDSMEDEWERKER, username="api-beleid"))
+    client = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-beleid"))
     response = client.get("/api/v1/gebieden/wk085517/risicoprofiel")
     assert response.status_code == 200
     body = response.json()
@@ -271,7 +271,7 @@ def test_an_unexpected_error_is_a_bare_500_problem(tilburg, monkeypatch):
         raise ValueError("Kan Xandrijn Zwartekoffie (BSN 111222333) niet tonen")
 
     monkeypatch.setattr(views, "area_risk_profile", crash)
-    client = token_client(make_user(r.BELEIDSMEDEWERKER, username="api-beleid"))
+    client = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-beleid"))
     client.raise_request_exception = False
     response = client.get("/api/v1/gebieden/GM0855/risicoprofiel")
     assert response.status_code == 500 and response["Content-Type"] == PROBLEM

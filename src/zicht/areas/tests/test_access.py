@@ -37,7 +37,7 @@ def test_beleidsmedewerker_sees_nothing_individual(client, tilburg_reports):
     for url in URLS[:4]:
         html = client.get(url).content.decode()
         assert "Geheimstraat" not in html
-        assert "/casus/" not in html and "/registry/" not in html and "/koppeling/" not in html
+        assert "/casus/" not in html and "/registratie/" not in html and "/koppeling/" not in html
         assert "nooit personen" in html  # the page says so
 
 

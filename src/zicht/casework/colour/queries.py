@@ -12,7 +12,7 @@ reference on a fixed data set, scoped-out addresses included.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
 from functools import cache
 
 from django.conf import settings
@@ -49,7 +49,7 @@ def aware(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value is not None and settings.USE_TZ and value.tzinfo is None:
-        value = value.replace(tzinfo=dt_timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value
 
 

@@ -24,7 +24,8 @@ from zicht.linkage.models import Household, PersonLink
 from zicht.registry.models import Report, ReportParty
 
 from ..domain.colour import COLOUR_LABELS
-from ..domain.people import full_name as name_of, is_child, oldest_first
+from ..domain.people import full_name as name_of
+from ..domain.people import is_child, oldest_first
 from ..domain.worklists import KINDS as WORK_KINDS
 from ..pages import choice_labels, date_text, datetime_text, full_name
 from . import queries, subject_html

@@ -62,7 +62,7 @@ class Event:
     feature_set: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, reports) -> "Event":
+    def of(cls, reports) -> Event:
         reports = tuple(reports)
         features: set[str] = set()
         for report in reports:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .colour import RuleSet, counted, evaluate, group_events, rising, after_closed_help
+from .colour import RuleSet, after_closed_help, counted, evaluate, group_events, rising
 
 KINDS = [
     ("recidive", "Recidive na hulp"),

@@ -12,10 +12,10 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from zicht.access.models import AccessLogEntry
+from zicht.casework.colour.services import current_result, recolour
 from zicht.casework.management.commands.explain import parse_address
 from zicht.casework.models import ColourResult, Hulptraject, WorklistItem
 from zicht.casework.rulesets import PACKAGE_RULES
-from zicht.casework.colour.services import current_result, recolour
 from zicht.casework.stats import addresses_by_colour
 
 from . import factories as fx

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from zicht.access import roles as r
 from zicht.casework.colour import views
-from zicht.casework.models import ColourResult
 from zicht.casework.colour.services import recolour
+from zicht.casework.models import ColourResult
 from zicht.core.testing import make_user
 from zicht.geo.models import Buurt, Gemeente, Wijk
 from zicht.registry.models import Address

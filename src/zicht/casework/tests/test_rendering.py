@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -48,7 +48,7 @@ def test_evidence_links_escape(evil):
 
 @pytest.mark.parametrize("evil", EVIL)
 def test_history_rows_escape(evil):
-    when = datetime(2026, 1, 2, 3, 4, tzinfo=dt_timezone.utc)
+    when = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
     html = subject_html.history_rows([{"evaluated_at": when, "superseded_at": None, "colour": evil,
                                        "ruleset_version": evil, "rule_ids": evil}])
     assert_escaped(html, evil)

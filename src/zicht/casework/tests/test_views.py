@@ -285,8 +285,8 @@ def test_a_full_refresh_keeps_a_person_match():
 
 def test_address_page_shows_help_households_and_work_in_few_queries(red_address, django_assert_max_num_queries):
     """The address page reads with fixed statements: every section is there, the query count stays flat."""
-    from zicht.casework.models import Hulptraject, WorklistItem
     from zicht.casework.colour.services import recolour
+    from zicht.casework.models import Hulptraject, WorklistItem
     from zicht.registry.models import Report
 
     vt = fx.organisation("vt", "veilig_thuis", naam="Veilig Thuis Midden-Brabant")

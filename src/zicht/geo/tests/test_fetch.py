@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -94,8 +95,8 @@ def test_command_loads_figures_and_real_names(monkeypatch):
     client = RecordedCbs("cbs_85984NED.json")
     monkeypatch.setattr(cbsodata, "get_meta", client.get_meta)
     monkeypatch.setattr(cbsodata, "get_data", client.get_data)
-    call_command("fetch-cbs", "--table", "85984NED", "--gemeente", "GM0855", stdout=open("/dev/null", "w"))
-    call_command("fetch-cbs", "--table", "85984NED", "--gemeente", "GM0855", stdout=open("/dev/null", "w"))  # idempotent
+    call_command("fetch-cbs", "--table", "85984NED", "--gemeente", "GM0855", stdout=io.StringIO())
+    call_command("fetch-cbs", "--table", "85984NED", "--gemeente", "GM0855", stdout=io.StringIO())  # idempotent
     row = Kerncijfer.objects.get(area_code="WK085517", jaar=2024, indicator="bijstand_per_1000")
     assert row.value == pytest.approx(56.8) and row.bron == "CBS 85984NED (cbsodata)"
     assert Kerncijfer.objects.get(area_code="GM0855", jaar=2024, indicator="pct_hh_laag_inkomen").value is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -10,7 +12,7 @@ from zicht.geo.models import Buurt, Gemeente, Kerncijfer, Wijk
 
 @pytest.fixture
 def tilburg(db):
-    call_command("load-geo", "--gemeente", "GM0855", stdout=open("/dev/null", "w"))
+    call_command("load-geo", "--gemeente", "GM0855", stdout=io.StringIO())
 
 
 def test_tilburg_geography(tilburg):
@@ -42,5 +44,5 @@ def test_key_figures_and_missing_values(tilburg):
 
 def test_idempotent(tilburg):
     counts = (Gemeente.objects.count(), Wijk.objects.count(), Buurt.objects.count(), Kerncijfer.objects.count())
-    call_command("load-geo", "--gemeente", "GM0855", stdout=open("/dev/null", "w"))
+    call_command("load-geo", "--gemeente", "GM0855", stdout=io.StringIO())
     assert counts == (Gemeente.objects.count(), Wijk.objects.count(), Buurt.objects.count(), Kerncijfer.objects.count())

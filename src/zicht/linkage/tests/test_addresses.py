@@ -6,7 +6,7 @@ Parsing is the registry's (zicht.registry.domain.address); this checks linkage s
 import pytest
 
 from zicht.geo.models import Buurt, Gemeente, Wijk
-from zicht.linkage import features as F
+from zicht.linkage import features
 from zicht.linkage.comparisons import ADDRESS
 from zicht.registry.domain.address import make_address_key, normalise_postcode, parse_address
 from zicht.registry.models import AddressRegisterEntry
@@ -29,7 +29,7 @@ def test_partner_strings_to_canonical_key(text, postcode, key):
 
 def _features(text, postcode):
     parsed = parse_address(text)
-    return F.address_features(normalise_postcode(postcode), f"{parsed.huisnummer}{parsed.toevoeging}", parsed.straat, "Tilburg")
+    return features.address_features(normalise_postcode(postcode), f"{parsed.huisnummer}{parsed.toevoeging}", parsed.straat, "Tilburg")
 
 
 @pytest.mark.parametrize(

@@ -5,15 +5,13 @@ import pandas as pd
 import pytest
 
 from zicht.bench.linkage import excluded_summary, identifiable
-from zicht.linkage import comparisons as C
-from zicht.linkage import features as F
-from zicht.linkage import labelled, priority, veto
+from zicht.linkage import comparisons, features, labelled, priority, veto
 from zicht.linkage.engine import ModelParams, rule_sql
 from zicht.linkage.matcher import ArrayIndex, Scored, choose_cluster, shares_block
 
 
 def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x"):
-    return F.record_features(
+    return features.record_features(
         {"unique_id": uid, "voornamen": voornamen, "achternaam": achternaam, "geboortedatum": dob, "geslacht": gender,
          "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn}
     )
@@ -46,9 +44,9 @@ def test_bsn_pairs_are_all_and_only_equal_bsn_pairs():
 
 def test_level_counts_skip_null_pairs():
     recs = [rec(dob="1980-03-12"), rec(dob="1980-12-03"), rec(), rec(dob="1980-03-12")]
-    counts, n = labelled.level_counts(C.DOB, recs, [0, 0, 0], [1, 2, 3])
+    counts, n = labelled.level_counts(comparisons.DOB, recs, [0, 0, 0], [1, 2, 3])
     assert n == 2  # the pair with a missing date says nothing about m
-    labels = [lv.label for lv in C.DOB.levels if not lv.is_null]
+    labels = [lv.label for lv in comparisons.DOB.levels if not lv.is_null]
     names = {labels[len(labels) - 1 - g]: k for g, k in counts.items()}
     assert names == {"gelijk": 1, "dag en maand verwisseld": 1}
 
@@ -57,7 +55,7 @@ def test_level_counts_skip_null_pairs():
 
 
 def params_for(weights: dict[str, dict[int, float]]) -> ModelParams:
-    comps = [c for c in C.ALL_COMPARISONS if c.name in weights]
+    comps = [c for c in comparisons.ALL_COMPARISONS if c.name in weights]
     labels = {c.name: {(-1 if lv.is_null else len(c.levels) - 1 - i): lv.label for i, lv in enumerate(c.levels)} for c in comps}
     return ModelParams(-10.0, [c.name for c in comps], weights, labels, [])
 
@@ -87,7 +85,7 @@ def test_veto_levels_are_learned_weights_below_the_veto():
 )
 def test_conflicts(a, b, conflict):
     levels = veto.veto_levels(PARAMS, -10.0)
-    assert veto.conflicts(a, b, C.model_comparisons(PARAMS), levels) is conflict
+    assert veto.conflicts(a, b, comparisons.model_comparisons(PARAMS), levels) is conflict
 
 
 def test_conflicting_pairs_only_inside_clusters_and_never_on_equal_bsn():
@@ -100,7 +98,7 @@ def test_conflicting_pairs_only_inside_clusters_and_never_on_equal_bsn():
         rec("Kees", "Smit", "1930-01-01", "M", uid="other"),  # another cluster
     ])
     labels = np.array([0, 0, 0, 1, 1, 2])
-    found = veto.conflicting_pairs(feats, labels, C.model_comparisons(PARAMS), veto.veto_levels(PARAMS, -10.0))
+    found = veto.conflicting_pairs(feats, labels, comparisons.model_comparisons(PARAMS), veto.veto_levels(PARAMS, -10.0))
     assert found == [(0, 2)]
 
 
@@ -166,7 +164,7 @@ def test_word_key(voornamen, achternaam, key):
     ],
 )
 def test_surname_swap_level(a, b, swapped):
-    level = C.SURNAME.levels[[lv.label for lv in C.SURNAME.levels].index("voornaam en achternaam verwisseld")]
+    level = comparisons.SURNAME.levels[[lv.label for lv in comparisons.SURNAME.levels].index("voornaam en achternaam verwisseld")]
     assert level.py(a, b) is swapped and level.py(b, a) is swapped
 
 

@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from zicht.linkage import services
-from zicht.linkage.engine import (DIFFERENT_BSN, LINK, NO_MATCH, REVIEW, SAME_BSN, cluster_pairs, pair_decisions,
-                                  review_band)
+from zicht.linkage.engine import DIFFERENT_BSN, LINK, NO_MATCH, REVIEW, SAME_BSN, cluster_pairs, pair_decisions, review_band
 from zicht.linkage.matcher import Matcher
 from zicht.linkage.models import ReviewPair
 from zicht.registry.models import Person

@@ -177,7 +177,7 @@ def test_incremental_equals_batch_with_cluster_check(data, params, batch):
         def bsns(c):
             return {m["bsn_hash"] for m in members[c] if m["bsn_hash"]}
 
-        def fits(c):
+        def fits(c, rec=rec):
             if rec["bsn_hash"] and bsns(c) and rec["bsn_hash"] not in bsns(c):
                 return False
             return not any(veto.conflicts(rec, m, comps, levels) for m in members[c] if not (rec["bsn_hash"] and rec["bsn_hash"] == m["bsn_hash"]))

@@ -2,8 +2,7 @@
 
 import pytest
 
-from zicht.linkage import features as F
-from zicht.linkage import normalise as n
+from zicht.linkage import features, normalise
 
 
 @pytest.mark.parametrize(
@@ -26,7 +25,7 @@ from zicht.linkage import normalise as n
     ],
 )
 def test_split_surname(achternaam, tussenvoegsel, expected):
-    assert n.split_surname(achternaam, tussenvoegsel) == expected
+    assert normalise.split_surname(achternaam, tussenvoegsel) == expected
 
 
 @pytest.mark.parametrize(
@@ -47,13 +46,13 @@ def test_split_surname(achternaam, tussenvoegsel, expected):
     ],
 )
 def test_phonetic_variants_agree(variants):
-    keys = {n.phonetic_nl(v) for v in variants}
+    keys = {normalise.phonetic_nl(v) for v in variants}
     assert len(keys) == 1, keys
 
 
 @pytest.mark.parametrize("a, b", [("Jansen", "Jacobs"), ("Bakker", "Visser"), ("Smit", "Smits"), ("Jan", "Johan")])
 def test_phonetic_keeps_different_names_apart(a, b):
-    assert n.phonetic_nl(a) != n.phonetic_nl(b)
+    assert normalise.phonetic_nl(a) != normalise.phonetic_nl(b)
 
 
 @pytest.mark.parametrize(
@@ -73,8 +72,8 @@ def test_phonetic_keeps_different_names_apart(a, b):
     ],
 )
 def test_given_names(voornamen, first, initials):
-    assert n.first_given(voornamen) == first
-    assert n.initials(voornamen) == initials
+    assert normalise.first_given(voornamen) == first
+    assert normalise.initials(voornamen) == initials
 
 
 @pytest.mark.parametrize(
@@ -90,7 +89,7 @@ def test_given_names(voornamen, first, initials):
     ],
 )
 def test_parse_dob(text, iso):
-    assert n.parse_dob(text) == iso
+    assert normalise.parse_dob(text) == iso
 
 
 @pytest.mark.parametrize(
@@ -106,7 +105,7 @@ def test_parse_dob(text, iso):
     ],
 )
 def test_dob_variant(left, right, kind):
-    assert n.dob_variant(left, right) == kind
+    assert normalise.dob_variant(left, right) == kind
 
 
 @pytest.mark.parametrize(
@@ -114,7 +113,7 @@ def test_dob_variant(left, right, kind):
     [("abc", "abc", True), ("abc", "acb", True), ("abc", "ab", True), ("abc", "abd", True), ("abc", "cba", False), ("abc", "a", False)],
 )
 def test_damerau_le1(a, b, ok):
-    assert n.damerau_le1(a, b) is ok
+    assert normalise.damerau_le1(a, b) is ok
 
 
 @pytest.mark.parametrize(
@@ -126,9 +125,9 @@ def test_damerau_le1(a, b, ok):
     ],
 )
 def test_nameset_is_order_free(record, expected):
-    assert F.record_features(record)["nameset"] == expected
+    assert features.record_features(record)["nameset"] == expected
 
 
 def test_postcode_and_gender():
-    assert n.normalise_postcode("5038 ab") == "5038AB"
-    assert [n.normalise_gender(g) for g in ("M", "V", "F", "O", "", None)] == ["m", "v", "v", "", "", ""]
+    assert normalise.normalise_postcode("5038 ab") == "5038AB"
+    assert [normalise.normalise_gender(g) for g in ("M", "V", "F", "O", "", None)] == ["m", "v", "v", "", "", ""]

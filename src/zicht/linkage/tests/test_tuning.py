@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zicht.linkage import comparisons as C
-from zicht.linkage import features as F
+from zicht.linkage import comparisons, features
 from zicht.linkage.clustering import cluster
 from zicht.linkage.engine import features_frame
 
@@ -23,7 +22,7 @@ from zicht.linkage.engine import features_frame
     ],
 )
 def test_email_local_part(xid, local):
-    assert F.xid_features(xid)["xid_local"] == local
+    assert features.xid_features(xid)["xid_local"] == local
 
 
 @pytest.mark.parametrize(
@@ -40,9 +39,9 @@ def test_email_local_part(xid, local):
     ],
 )
 def test_birth_date_levels(left, right, level):
-    a, b = F.dob_features(left), F.dob_features(right)
-    gamma = C.DOB.gamma(a, b)
-    labels = [lv.label for lv in C.DOB.levels if not lv.is_null]
+    a, b = features.dob_features(left), features.dob_features(right)
+    gamma = comparisons.DOB.gamma(a, b)
+    labels = [lv.label for lv in comparisons.DOB.levels if not lv.is_null]
     assert labels[len(labels) - 1 - gamma] == level
 
 
@@ -56,19 +55,19 @@ def test_birth_date_levels(left, right, level):
 )
 def test_surname_swapped_level(left, right, level):
     def feat(given, surname):
-        return {**F.given_features(given), **F.surname_features(surname, None)}
+        return {**features.given_features(given), **features.surname_features(surname, None)}
 
-    gamma = C.SURNAME.gamma(feat(*left), feat(*right))
-    labels = [lv.label for lv in C.SURNAME.levels if not lv.is_null]
+    gamma = comparisons.SURNAME.gamma(feat(*left), feat(*right))
+    labels = [lv.label for lv in comparisons.SURNAME.levels if not lv.is_null]
     assert labels[len(labels) - 1 - gamma] == level
 
 
 def test_city_typo_level_between_same_town_and_else():
     def feat(city):
-        return F.address_features(None, None, None, city)
+        return features.address_features(None, None, None, city)
 
-    labels = [lv.label for lv in C.ADDRESS.restricted({"city", "pc4"}).levels if not lv.is_null]
-    comp = C.ADDRESS.restricted({"city", "pc4"})
+    labels = [lv.label for lv in comparisons.ADDRESS.restricted({"city", "pc4"}).levels if not lv.is_null]
+    comp = comparisons.ADDRESS.restricted({"city", "pc4"})
     assert labels[len(labels) - 1 - comp.gamma(feat("Glasgow"), feat("Glassgow"))] == "woonplaats bijna gelijk (tikfout)"
     assert labels[len(labels) - 1 - comp.gamma(feat("Leeds"), feat("Leeds"))] == "zelfde woonplaats of postcodegebied"
     assert labels[len(labels) - 1 - comp.gamma(feat("Leeds"), feat("Bristol"))] == "anders"
@@ -84,7 +83,7 @@ def test_city_typo_level_between_same_town_and_else():
     ],
 )
 def test_block_pairs(codes, pairs):
-    assert C.block_pairs(np.array(codes, dtype=np.int64)) == pairs
+    assert comparisons.block_pairs(np.array(codes, dtype=np.int64)) == pairs
 
 
 def test_extra_rules_only_within_budget():

@@ -11,10 +11,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from zicht.areas.risk_factors import PREVENTION_TYPE_LABELS, PREVENTION_TYPES, RISK_FACTORS
 from zicht.core.dates import add_years
 
 from .bouwstenen import BOUWSTEEN_CODES
-from .risk_factors import PREVENTION_TYPE_LABELS, PREVENTION_TYPES, RISK_FACTORS
 
 # SEI erkenningsniveaus (domain brief §9) plus 'onbekend' for anything not verified.
 ERKENNINGSNIVEAUS = [
@@ -194,9 +194,8 @@ def validate_row(raw: dict, row_number: int) -> tuple[dict | None, list[RowError
         except ValueError as exc:
             errors.append(RowError(row_number, name, str(exc)))
             out[name] = None
-    if out.get("leeftijd_min") is not None and out.get("leeftijd_max") is not None:
-        if out["leeftijd_min"] > out["leeftijd_max"]:
-            errors.append(RowError(row_number, "leeftijd_max", "is kleiner dan leeftijd_min"))
+    if out.get("leeftijd_min") is not None and out.get("leeftijd_max") is not None and out["leeftijd_min"] > out["leeftijd_max"]:
+        errors.append(RowError(row_number, "leeftijd_max", "is kleiner dan leeftijd_min"))
     niveau = (raw.get("erkenningsniveau") or "onbekend").lower()
     if niveau not in ERKENNING_CODES:
         errors.append(RowError(row_number, "erkenningsniveau", f"onbekende waarde; kies uit {', '.join(ERKENNING_CODES)}"))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from zicht.areas.risk_factors import RISK_FACTORS
+
 from .bouwstenen import BOUWSTEEN_CODES, FACTOR_BOUWSTENEN
-from .risk_factors import RISK_FACTORS
 
 
 @dataclass

@@ -5,7 +5,7 @@ Texts are the sources' own wording, shortened only where the layout was lost in 
 
 from __future__ import annotations
 
-from .risk_factors import GEINDICEERD, SELECTIEF, UNIVERSEEL, ZORGGERICHT
+from zicht.areas.risk_factors import GEINDICEERD, SELECTIEF, UNIVERSEEL, ZORGGERICHT
 
 SOURCE_000 = "Movisie (2014), Gemeentelijk preventiebeleid huiselijk geweld, conceptversie 1.1"
 SOURCE_003 = "Gemeente Tilburg, handreiking preventie huiselijk geweld Korvel en Wandelbos-Noord"

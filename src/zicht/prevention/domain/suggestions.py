@@ -10,13 +10,15 @@ current erkenning before an outdated one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Protocol
+from typing import Protocol
+
+from zicht.areas.risk_factors import INDICATORS, PREVENTION_TYPE_LABELS, RISK_FACTORS, factor
 
 from . import bouwstenen as bs
 from .catalogue import ERKENNING_RANK, erkenning_outdated, parse_erkenningsdatum
-from .risk_factors import INDICATORS, PREVENTION_TYPE_LABELS, RISK_FACTORS, factor
 
 
 class Signal(Protocol):

@@ -2,8 +2,8 @@
 
 from django import template
 
+from zicht.areas import risk_factors as rf
 from zicht.prevention.domain import bouwstenen as bs
-from zicht.prevention.domain import risk_factors as rf
 from zicht.prevention.domain.suggestions import format_number
 
 register = template.Library()

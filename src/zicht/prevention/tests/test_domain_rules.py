@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from zicht.areas import risk_factors as rf
 from zicht.prevention.domain import bouwstenen as bs
 from zicht.prevention.domain import gaps
-from zicht.prevention.domain import risk_factors as rf
 from zicht.prevention.domain import suggestions as sug
 from zicht.prevention.domain.suggestions import FactorSignal
 

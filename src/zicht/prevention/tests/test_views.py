@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.core.testing import make_user
 from zicht.prevention.demo import load_demo
 from zicht.prevention.models import Intervention, MatrixCell, PlanVersion, PreventionPlan
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def beleid(client, korvel):
-    user = make_user(r.BELEIDSMEDEWERKER, gemeente=korvel.gemeente)
+    user = make_user(roles.BELEIDSMEDEWERKER, gemeente=korvel.gemeente)
     client.force_login(user)
     return user
 
@@ -26,8 +26,8 @@ READ_PAGES = ["prevention:index", "prevention:catalogue", "prevention:organisati
 
 
 @pytest.mark.parametrize("role, status", [
-    (r.BELEIDSMEDEWERKER, 200), (r.KETENREGISSEUR, 200), (r.FUNCTIONEEL_BEHEERDER, 200),
-    (r.PROFESSIONAL, 403), (r.PRIVACY_OFFICER, 403),
+    (roles.BELEIDSMEDEWERKER, 200), (roles.KETENREGISSEUR, 200), (roles.FUNCTIONEEL_BEHEERDER, 200),
+    (roles.PROFESSIONAL, 403), (roles.PRIVACY_OFFICER, 403),
 ])
 def test_read_pages_by_role(client, korvel, role, status):
     client.force_login(make_user(role, gemeente=korvel.gemeente))
@@ -52,9 +52,9 @@ def test_catalogue_filters(client, beleid):
 
 
 def test_catalogue_editing_roles(client, korvel):
-    client.force_login(make_user(r.KETENREGISSEUR))
+    client.force_login(make_user(roles.KETENREGISSEUR))
     assert client.get(reverse("prevention:intervention_add")).status_code == 403
-    client.force_login(make_user(r.FUNCTIONEEL_BEHEERDER))
+    client.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
     response = client.post(reverse("prevention:intervention_add"), {
         "naam": "Buurtgezinscoach proef", "soort": "interventie", "beschrijving": "Lokale proef", "bron": "Raadsbesluit 2025",
         "erkenningsniveau": "onbekend", "erkenningsdatum": "", "preventietypes": ["selectief"], "risicofactoren": ["armoede"],
@@ -159,7 +159,7 @@ def test_plan_versions_are_immutable(beleid, korvel):
 
 
 def test_only_beleidsmedewerker_writes_plans(client, korvel):
-    client.force_login(make_user(r.KETENREGISSEUR))
+    client.force_login(make_user(roles.KETENREGISSEUR))
     assert client.post(reverse("prevention:plan_create"), {"gemeente": "GM0855", "titel": "x"}).status_code == 403
     assert "Plan aanmaken" not in client.get(reverse("prevention:plans")).content.decode()
 

@@ -58,7 +58,7 @@ class Coded:
     codes: np.ndarray
 
     @classmethod
-    def encode(cls, cells) -> "Coded":
+    def encode(cls, cells) -> Coded:
         """Codes a sequence of cells in Python (rows from the csv module)."""
         index: dict = {}
         setdefault = index.setdefault  # measured faster than dict.fromkeys + a lookup per cell
@@ -66,13 +66,13 @@ class Coded:
         return cls(list(index), codes)
 
     @classmethod
-    def constant(cls, value, n: int) -> "Coded":
+    def constant(cls, value, n: int) -> Coded:
         return cls([value], np.zeros(n, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.codes)
 
-    def with_values(self, values: list) -> "Coded":
+    def with_values(self, values: list) -> Coded:
         """The same rows with each distinct value replaced (by position)."""
         return Coded(values, self.codes)
 

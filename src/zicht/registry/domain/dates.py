@@ -9,9 +9,9 @@ Two-digit years are refused: '01-02-03' has no safe reading.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Callable, Iterable
 
 FORMAT_NAMES = {
     "nl": "dd-mm-jjjj",

@@ -14,9 +14,10 @@ and defused against spreadsheet formulas) so a region can extend its value map.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from .address import AddressError, normalise_postcode, normalise_toevoeging, parse_address, split_huisnummer
 from .bsn import BSNError, normalise_bsn

@@ -254,9 +254,9 @@ def test_names_dob_and_free_text_encrypted_at_rest_and_bsn_only_hashed(register,
 
 # -- hostile input ------------------------------------------------------------------------------
 
-HEADER = (("Registratienummer;Pleegdatum;Incidentsoort;Relatie;Geweldsvormen;Letsel;Wapen;Huisverbod;Kinderen aanwezig;"
+HEADER = ("Registratienummer;Pleegdatum;Incidentsoort;Relatie;Geweldsvormen;Letsel;Wapen;Huisverbod;Kinderen aanwezig;"
            "Rol;BSN;Voornamen;Tussenvoegsel;Achternaam;Geslacht;Geboortedatum;Straat;Huisnummer;Toevoeging;Postcode;"
-           "Woonplaats;Buurtcode;Mutatietekst"))
+           "Woonplaats;Buurtcode;Mutatietekst")
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.models import AccessLogEntry
 from zicht.core.testing import make_user
 from zicht.registry import urls as registry_urls
@@ -27,10 +27,10 @@ def client_for(role):
 
 def test_every_registry_view_declares_its_roles():
     for pattern in registry_urls.urlpatterns:
-        assert pattern.callback.zicht_roles == frozenset({r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER}), pattern.name
+        assert pattern.callback.zicht_roles == frozenset({roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER}), pattern.name
 
 
-@pytest.mark.parametrize("role", [r.PROFESSIONAL, r.BELEIDSMEDEWERKER, r.PRIVACY_OFFICER])
+@pytest.mark.parametrize("role", [roles.PROFESSIONAL, roles.BELEIDSMEDEWERKER, roles.PRIVACY_OFFICER])
 def test_other_roles_are_refused(role, register, politie_file):
     from zicht.registry.pipeline import import_file
 
@@ -41,7 +41,7 @@ def test_other_roles_are_refused(role, register, politie_file):
         assert client.get(reverse(name, args=args)).status_code == 403, name
 
 
-@pytest.mark.parametrize("role", [r.KETENREGISSEUR, r.FUNCTIONEEL_BEHEERDER])
+@pytest.mark.parametrize("role", [roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER])
 def test_upload_runs_the_pipeline_and_shows_the_outcome(role, register, politie_file):
     client, user = client_for(role)
     page = client.get(reverse("registry:upload"))
@@ -61,7 +61,7 @@ def test_upload_runs_the_pipeline_and_shows_the_outcome(role, register, politie_
 
 
 def test_rejected_upload_shows_rejects_without_personal_values(register, tmp_path):
-    client, _ = client_for(r.KETENREGISSEUR)
+    client, _ = client_for(roles.KETENREGISSEUR)
     rows = politie_rows()
     rows[1] = rows[1].replace("853194130", "853194131").replace(";Jansen;", ";=cmd|calc;")
     path = write_politie(tmp_path / "bad.csv", rows)
@@ -80,7 +80,7 @@ def test_rejected_upload_shows_rejects_without_personal_values(register, tmp_pat
 
 
 def test_upload_form_errors(register):
-    client, _ = client_for(r.KETENREGISSEUR)
+    client, _ = client_for(roles.KETENREGISSEUR)
     response = client.post(reverse("registry:upload"), {"profile": "politie-bvh"})
     assert response.status_code == 400
     upload = SimpleUploadedFile("x.csv", b"a;b\r\n", content_type="text/csv")
@@ -89,7 +89,7 @@ def test_upload_form_errors(register):
 
 
 def test_same_upload_twice_is_reported_as_duplicate(register, politie_file):
-    client, _ = client_for(r.FUNCTIONEEL_BEHEERDER)
+    client, _ = client_for(roles.FUNCTIONEEL_BEHEERDER)
     for _ in range(2):
         upload = SimpleUploadedFile("politie_incidenten.csv", politie_file.read_bytes(), content_type="text/csv")
         response = client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload}, follow=True)
@@ -102,7 +102,7 @@ def test_imports_list_filters_by_source(register, politie_file, vt_file):
 
     import_file(politie_file, "politie-bvh")
     import_file(vt_file, "veilig-thuis")
-    client, _ = client_for(r.FUNCTIONEEL_BEHEERDER)
+    client, _ = client_for(roles.FUNCTIONEEL_BEHEERDER)
     everything = client.get(reverse("registry:imports")).content.decode()
     assert "politie_incidenten.csv" in everything and "veilig_thuis_meldingen.csv" in everything
     only_vt = client.get(reverse("registry:imports") + "?bron=veilig-thuis").content.decode()
@@ -121,7 +121,7 @@ def test_ketenregisseur_sees_batches_of_own_region_and_own_imports_only(register
     other_batch = import_file(vt_file, "veilig-thuis")
     Organisation.objects.filter(code="politie").update(gemeente_id="GM0855", vt_regio="Midden-Brabant")
     Organisation.objects.filter(code="veilig-thuis").update(gemeente=other, vt_regio="Brabant-Noordoost")
-    user = make_user(r.KETENREGISSEUR, username="keten-mb", vt_regio="Midden-Brabant")
+    user = make_user(roles.KETENREGISSEUR, username="keten-mb", vt_regio="Midden-Brabant")
     client = Client()
     client.force_login(user)
     assert client.get(reverse("registry:batch", args=[own_batch.pk])).status_code == 200
@@ -129,5 +129,5 @@ def test_ketenregisseur_sees_batches_of_own_region_and_own_imports_only(register
     assert client.get(reverse("registry:batch_rejects_csv", args=[other_batch.pk])).status_code == 404
     listing = client.get(reverse("registry:imports")).content.decode()
     assert "politie_incidenten.csv" in listing and "veilig_thuis_meldingen.csv" not in listing
-    beheerder, _ = client_for(r.FUNCTIONEEL_BEHEERDER)
+    beheerder, _ = client_for(roles.FUNCTIONEEL_BEHEERDER)
     assert beheerder.get(reverse("registry:batch", args=[other_batch.pk])).status_code == 200

@@ -11,8 +11,16 @@ from zicht.synth.bsn import check_digit, is_valid_bsn, make_bsn
 from zicht.synth.geography import relative_risk
 from zicht.synth.names import NamePools, split_surname
 from zicht.synth.noise import (
-    Noise, format_postcode, free_address, initials, phonetic_variant, split_compound_street, strip_diacritics,
-    swap_day_month, tussenvoegsel_variant, typo,
+    Noise,
+    format_postcode,
+    free_address,
+    initials,
+    phonetic_variant,
+    split_compound_street,
+    strip_diacritics,
+    swap_day_month,
+    tussenvoegsel_variant,
+    typo,
 )
 
 

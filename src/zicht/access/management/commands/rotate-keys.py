@@ -42,35 +42,34 @@ def rotate_model(model, fields, batch: int = 2000, dry_run: bool = False, progre
     seen = rotated = 0
     last = None
     while True:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                where = f"WHERE {pk} > %s " if last is not None else ""
-                cursor.execute(
-                    f"SELECT {pk}, {', '.join(cols)} FROM {table} {where}ORDER BY {pk} LIMIT %s",
-                    ([last] if last is not None else []) + [batch],
-                )
-                rows = cursor.fetchall()
-                if not rows:
-                    break
-                updates = []
-                for row in rows:
-                    values = list(row[1:])
-                    changed = False
-                    for i, value in enumerate(values):
-                        if value:
-                            seen += 1
-                            if c.needs_rotation(value):
-                                values[i] = c.encrypt(c.decrypt(value))
-                                changed = True
-                                rotated += 1
-                    if changed:
-                        updates.append(values + [row[0]])
-                if updates and not dry_run:
-                    assignments = ", ".join(f"{col} = %s" for col in cols)
-                    cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", updates)
-                last = rows[-1][0]
-                if progress is not None:
-                    progress.update(len(rows))
+        with transaction.atomic(), connection.cursor() as cursor:
+            where = f"WHERE {pk} > %s " if last is not None else ""
+            cursor.execute(
+                f"SELECT {pk}, {', '.join(cols)} FROM {table} {where}ORDER BY {pk} LIMIT %s",
+                ([last] if last is not None else []) + [batch],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            updates = []
+            for row in rows:
+                values = list(row[1:])
+                changed = False
+                for i, value in enumerate(values):
+                    if value:
+                        seen += 1
+                        if c.needs_rotation(value):
+                            values[i] = c.encrypt(c.decrypt(value))
+                            changed = True
+                            rotated += 1
+                if changed:
+                    updates.append(values + [row[0]])
+            if updates and not dry_run:
+                assignments = ", ".join(f"{col} = %s" for col in cols)
+                cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", updates)
+            last = rows[-1][0]
+            if progress is not None:
+                progress.update(len(rows))
     return {"model": model._meta.label, "fields": [f.name for f in fields], "values": seen, "reencrypted": rotated}
 
 

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
-from zicht.access.rules import log_access, user_organisation, user_role
 from zicht.access.roles import PROFESSIONAL
+from zicht.access.rules import log_access, user_organisation, user_role
 
 
 class Command(BaseCommand):

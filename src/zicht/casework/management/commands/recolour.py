@@ -12,8 +12,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
-from zicht.casework.rulesets import current_ruleset, ruleset_by_version
 from zicht.casework.colour.services import recolour_all
+from zicht.casework.rulesets import current_ruleset, ruleset_by_version
 from zicht.casework.verwijsindex.registration import refresh_matches
 
 

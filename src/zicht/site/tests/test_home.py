@@ -8,8 +8,7 @@ import pytest
 
 from zicht.access import roles
 from zicht.core.testing import make_user
-
-from .factories import AddressFactory, BuurtFactory, ReportFactory, WijkFactory
+from zicht.core.tests.factories import AddressFactory, BuurtFactory, ReportFactory, WijkFactory
 
 pytestmark = pytest.mark.django_db
 

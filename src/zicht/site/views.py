@@ -38,7 +38,7 @@ def home(request):
     latest = ImportBatch.objects.select_related("source").order_by("-started_at")[:5]
     return render(
         request,
-        "core/home.html",
+        "site/home.html",
         {
             "gemeente": gemeente,
             "columns": [(key, label) for key, label, _ in SOURCE_COLUMNS],

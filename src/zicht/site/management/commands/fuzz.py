@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import platform
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
+
+from zicht.bench._machine import peak_rss_mb
+
+try:
+    from zicht.site.fuzzing import run_all
+except ModuleNotFoundError as exc:  # hypothesis is in the test extra, not in a production install
+    if exc.name != "hypothesis":
+        raise
+    run_all = None
 
 
 class Command(BaseCommand):
@@ -21,11 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--importer", type=float, default=0.1, help="Share for the import pipeline (default 0.1)")
 
     def handle(self, *args, **options):
-        from zicht.access.fuzzing import run_all
-        from zicht.bench._machine import peak_rss_mb
-
-        import logging
-
+        if run_all is None:
+            raise CommandError("zicht fuzz heeft hypothesis nodig: installeer de test-extra (pip install 'zicht[test]').")
         # 403/404 answers to random input are expected; keep the output to the findings.
         logging.getLogger("django.request").setLevel(logging.ERROR)
         setup_test_environment()
@@ -36,7 +44,7 @@ class Command(BaseCommand):
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
         result["peak_rss_mb"] = peak_rss_mb()
-        result["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count(), "database": connection.vendor}
+        result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "database": connection.vendor}
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=1))
         else:

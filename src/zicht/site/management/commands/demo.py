@@ -7,6 +7,7 @@ and creates one account per role. Re-running it is safe: every step is idempoten
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from pathlib import Path
@@ -18,6 +19,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from zicht.access import roles
+from zicht.access.models import UserProfile
+from zicht.access.otp import ensure_totp_device
+from zicht.casework.models import ColourResult, Signal
+from zicht.casework.verwijsindex.registration import register_signal
+from zicht.geo.models import Gemeente
+from zicht.linkage.models import PersonLink
+from zicht.registry.models import Organisation, Person, ReportParty
 
 EXPORTS = [
     ("politie-bvh", "politie_incidenten.csv"),
@@ -79,9 +87,6 @@ class Command(BaseCommand):
 
         # Each import links its persons and recolours what it touched (registry's batch_imported
         # signal); run the batch steps only for what those hooks did not finish.
-        from zicht.casework.models import ColourResult
-        from zicht.linkage.models import PersonLink
-        from zicht.registry.models import Person
 
         if PersonLink.objects.count() < Person.objects.count():
             self.step("Personen en huishoudens koppelen")
@@ -113,17 +118,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def assign_region(self, gemeente_code: str) -> None:
-        from zicht.geo.models import Gemeente
-        from zicht.registry.models import Organisation
 
         Gemeente.objects.filter(code=gemeente_code).update(vt_regio=DEMO_VT_REGIO)
         Organisation.objects.filter(vt_regio="").update(vt_regio=DEMO_VT_REGIO)
 
     @transaction.atomic
     def ensure_accounts(self, gemeente_code: str):
-        from zicht.access.models import UserProfile
-        from zicht.geo.models import Gemeente
-        from zicht.registry.models import Organisation
 
         store = Path(settings.DATA_DIR) / "demo-accounts.json"
         known = json.loads(store.read_text()) if store.exists() else {}
@@ -162,13 +162,6 @@ class Command(BaseCommand):
     def seed_signals(self) -> None:
         """A few school signals about children in the registry, one also signalled by the wijkteam:
         the demo's professionals then see a match (who else is involved) without any content."""
-        import datetime as dt
-
-        from django.contrib.auth import get_user_model
-
-        from zicht.casework.models import Signal
-        from zicht.casework.verwijsindex.registration import register_signal
-        from zicht.registry.models import Organisation, ReportParty
 
         school = Organisation.objects.get(code="demo-school-korvel")
         wijkteam = Organisation.objects.get(code="wijkteam")
@@ -213,9 +206,5 @@ class Command(BaseCommand):
 
     def enrol_totp(self, user, role) -> None:
         """Accounts that see personal data get a TOTP device (codes via ``zicht totp`` in the demo)."""
-        try:
-            from zicht.access.otp import ensure_totp_device
-        except ImportError:
-            return
         if role in roles.TWO_FACTOR_ROLES:
             ensure_totp_device(user)

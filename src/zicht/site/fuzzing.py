@@ -10,12 +10,13 @@ HTTP 5xx answer. Three targets:
 - ``http``: random query strings and form posts to every URL, as every role.
 
 ``zicht fuzz --inputs N`` runs them in a throw-away test database (never the user's data);
-``src/zicht/access/tests/test_fuzz_sample.py`` runs a few hundred inputs in the test suite.
+``src/zicht/site/tests/test_fuzz_sample.py`` runs a few hundred inputs in the test suite.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import re
 import tempfile
@@ -24,8 +25,18 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django import forms
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from zicht.access import roles
+from zicht.core.testing import make_organisation, make_user
+from zicht.registry.domain.profile import find_profile
+from zicht.registry.pipeline import import_file
 
 HOSTILE = [
     "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", "\x00", "\ufeff", "'; DROP TABLE registry_person; --",
@@ -75,18 +86,15 @@ def _run(outcome: Outcome, n: int, strategy, check, derandomize: bool, label: st
 
 
 def discover_forms() -> list[type]:
-    from django import forms
-    from django.apps import apps
 
     found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("zicht."):
             continue
         for module_name in ("forms", "views"):
-            try:
-                module = importlib.import_module(f"{config.name}.{module_name}")
-            except ImportError:
-                continue
+            if importlib.util.find_spec(f"{config.name}.{module_name}") is None:
+                continue  # this app has no such module
+            module = importlib.import_module(f"{config.name}.{module_name}")
             for _name, obj in inspect.getmembers(module, inspect.isclass):
                 if issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__ and obj not in found:
                     found.append(obj)
@@ -140,11 +148,7 @@ def fuzz_forms(n: int, derandomize: bool = False) -> Outcome:
 
 def fuzz_http(n: int, derandomize: bool = False) -> Outcome:
     """Random GET parameters and POST bodies to every URL, as every role (and anonymous)."""
-    from django.test import Client
-    from django.urls import URLPattern, URLResolver, get_resolver
 
-    from zicht.access import roles as r
-    from zicht.core.testing import make_organisation, make_user
 
     def walk(patterns, prefix=""):
         for p in patterns:
@@ -159,11 +163,10 @@ def fuzz_http(n: int, derandomize: bool = False) -> Outcome:
             continue
         routes.append(route)
     org = make_organisation("fuzz-org")
-    from django.contrib.auth import get_user_model
 
     clients = {"anonymous": Client(raise_request_exception=False)}
-    for role in sorted(r.ALL_ROLES):
-        user = get_user_model().objects.filter(username=f"fuzz-{role}").first() or make_user(role, username=f"fuzz-{role}", organisation=org if role == r.PROFESSIONAL else None, vt_regio="Midden-Brabant")
+    for role in sorted(roles.ALL_ROLES):
+        user = get_user_model().objects.filter(username=f"fuzz-{role}").first() or make_user(role, username=f"fuzz-{role}", organisation=org if role == roles.PROFESSIONAL else None, vt_regio="Midden-Brabant")
         client = Client(raise_request_exception=False)
         client.force_login(user)
         clients[role] = client
@@ -195,14 +198,6 @@ def fuzz_http(n: int, derandomize: bool = False) -> Outcome:
 
 def fuzz_importer(n: int, derandomize: bool = False) -> Outcome:
     outcome = Outcome("importer")
-    try:
-        from zicht.registry.domain.profile import find_profile
-        from zicht.registry.pipeline import import_file
-    except ImportError:
-        outcome.skipped.append("zicht.registry.pipeline not available")
-        return outcome
-    from zicht.registry.domain.profile import ProfileError  # noqa: F401 - part of the contract
-
     profiles = {}
     for name in ("politie-bvh", "veilig-thuis", "wijkteam-signalen"):
         try:

@@ -4,8 +4,7 @@ from django.conf import settings
 
 from zicht.access import roles
 from zicht.access.rules import user_role
-
-from .menu import menu_for
+from zicht.core.menu import menu_for
 
 
 def zicht(request):

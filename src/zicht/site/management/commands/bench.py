@@ -13,6 +13,7 @@ import pkgutil
 from django.core.management.base import BaseCommand, CommandError
 
 import zicht.bench
+from zicht.bench._machine import machine
 
 
 def benchmarks() -> dict[str, object]:
@@ -41,7 +42,6 @@ class Command(BaseCommand):
         module = benchmarks().get(options["benchmark"])
         if module is None:
             raise CommandError(f"Unknown benchmark {options['benchmark']}")
-        from zicht.bench._machine import machine
 
         result = module.run(options)
         result.setdefault("machine", machine())

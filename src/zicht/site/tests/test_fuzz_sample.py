@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zicht.access.fuzzing import fuzz_forms, fuzz_http, fuzz_importer
+from zicht.site.fuzzing import fuzz_forms, fuzz_http, fuzz_importer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,42 @@
+"""The menu registry: each app registers its own entries; a role sees only its own, in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from zicht.access import roles
+from zicht.core import menu
+
+
+def test_every_installed_app_registered_its_entries_in_order():
+    names = [entry.url_name for entry in menu.entries()]
+    assert names == [
+        "home", "casework:colour_list", "casework:worklists", "linkage:review_queue", "casework:signal_list",
+        "casework:meldcode_list", "areas:gemeente", "prevention:index", "registry:imports", "access:accesslog",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "labels"),
+    [
+        (roles.PROFESSIONAL, ["Overzicht", "Signalen", "Meldcode"]),
+        (roles.BELEIDSMEDEWERKER, ["Overzicht", "Gebiedscan", "Preventie"]),
+        (roles.PRIVACY_OFFICER, ["Overzicht", "Toegangslog"]),
+        (roles.FUNCTIONEEL_BEHEERDER, ["Overzicht", "Preventie", "Imports"]),
+        (None, []),
+    ],
+)
+def test_a_role_sees_only_its_entries(role, labels):
+    assert [item["label"] for item in menu.menu_for(role, "/")] == labels
+
+
+def test_the_current_page_marks_its_entry_active():
+    items = {item["label"]: item["active"] for item in menu.menu_for(roles.BELEIDSMEDEWERKER, "/gebied/GM0855/")}
+    assert items == {"Overzicht": False, "Gebiedscan": True, "Preventie": False}
+
+
+def test_registering_again_replaces_the_entry(monkeypatch):
+    monkeypatch.setattr(menu, "_ENTRIES", {})
+    menu.register("home", "Start", {roles.PROFESSIONAL}, order=0)
+    menu.register("home", "Overzicht", {roles.PROFESSIONAL}, order=0)
+    assert [item["label"] for item in menu.menu_for(roles.PROFESSIONAL, "/")] == ["Overzicht"]
