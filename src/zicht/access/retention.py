@@ -237,6 +237,7 @@ def run(today: dt.date | None = None, dry_run: bool = True, config: dict | None 
     """Find and (unless dry_run) process expired records; log per record; return the summary."""
     from django.utils import timezone
 
+    from .chain import append_many
     from .models import AccessLogEntry, RetentionRun
 
     today = today or timezone.localdate()
@@ -249,7 +250,7 @@ def run(today: dt.date | None = None, dry_run: bool = True, config: dict | None 
             item = {"rule": rule.name, "kind": rule.kind, "action": rule.action, "count": len(found), "ids": [c.record_id for c in found]}
             if found and not dry_run:
                 rule.apply([c.record_id for c in found], today)
-                AccessLogEntry.objects.bulk_create(
+                append_many(
                     [
                         AccessLogEntry(
                             username=actor,
@@ -259,8 +260,7 @@ def run(today: dt.date | None = None, dry_run: bool = True, config: dict | None 
                             reason=_reason(rule, c),
                         )
                         for c in found
-                    ],
-                    batch_size=1000,
+                    ]
                 )
             summary.append(item)
         RetentionRun.objects.create(
