@@ -284,6 +284,9 @@ DEFAULT_EXCEPTION_REPORTER = "zicht.core.logging.NoPersonalDataExceptionReporter
 # registry records per Veilig Thuis region, e.g. ZICHT_RETENTION_REGIONS='{"Midden-Brabant": 20}'.
 import json as _json
 
+# The access log itself is kept at least this many years (zicht accesslog --purge-before refuses younger).
+ACCESS_LOG_RETENTION_YEARS = int(os.environ.get("ZICHT_ACCESS_LOG_RETENTION_YEARS", "5"))
+
 RETENTION = {
     "signaal_years": int(os.environ.get("ZICHT_RETENTION_SIGNAL_YEARS", "2")),
     "registry_years": int(os.environ.get("ZICHT_RETENTION_REGISTRY_YEARS", "20")),

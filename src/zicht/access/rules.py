@@ -64,8 +64,8 @@ def log_refusal(request, outcome: str, record_type: str = "pagina", record_id=No
 def requires(*roles: str, personal_data: bool = False):
     """Allow only the given roles. ``personal_data=True`` marks views that show individuals.
 
-    Every refusal (role outside ``roles``: 403; for personal-data views also a scope refusal
-    raised or returned by the view as 403/404) is logged with its outcome. The fallback
+    Every refusal (role outside ``roles``: 403; a scope refusal raised or returned by the view
+    as 403/404) is logged with its outcome. The fallback
     "view" entry is written only for a 2xx answer, i.e. after the view's scope checks passed.
     """
     unknown = set(roles) - ALL_ROLES
@@ -78,8 +78,6 @@ def requires(*roles: str, personal_data: bool = False):
             if user_role(request.user) not in roles:
                 log_refusal(request, "denied")
                 raise PermissionDenied("Uw rol heeft geen toegang tot deze pagina")
-            if not personal_data:
-                return view(request, *args, **kwargs)
             before = getattr(request, "_zicht_log_count", 0)
             try:
                 response = view(request, *args, **kwargs)
@@ -92,7 +90,7 @@ def requires(*roles: str, personal_data: bool = False):
             status = getattr(response, "status_code", 0)
             if status in OUTCOME_OF_STATUS:
                 log_refusal(request, OUTCOME_OF_STATUS[status])
-            elif getattr(request, "_zicht_log_count", 0) == before and 200 <= status < 300:
+            elif personal_data and getattr(request, "_zicht_log_count", 0) == before and 200 <= status < 300:
                 log_access(
                     request,
                     action="view",
