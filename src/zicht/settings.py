@@ -63,7 +63,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ZICHT_ALLOWED_HOSTS", "127.0
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZICHT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "zicht.access.adminconfig.ZichtAdminConfig",  # django.contrib.admin as ZichtAdminSite (issue 12)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

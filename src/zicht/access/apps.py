@@ -30,3 +30,8 @@ class AccessConfig(AppConfig):
             for model in (UserProfile, TOTPDevice):
                 signal.connect(on_user_part, sender=model, dispatch_uid=f"zicht.access.{model.__name__}.{signal is post_save}", weak=False)
             signal.connect(on_organisation, sender="registry.Organisation", dispatch_uid=f"zicht.access.org.{signal is post_save}", weak=False)
+
+        # Role, account and group changes go to the access log with before/after (zicht.access.audit).
+        from . import audit
+
+        audit.connect()

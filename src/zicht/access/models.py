@@ -25,9 +25,11 @@ class UserProfile(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        from .audit import quiet
         from .groups import sync_user_groups
 
-        sync_user_groups(self.user, self.role)
+        with quiet():  # the group follows the role; the role change itself is logged (zicht.access.audit)
+            sync_user_groups(self.user, self.role)
 
 
 class AccessLogQuerySet(models.QuerySet):
