@@ -269,3 +269,46 @@ def test_cli_link_and_bench_registry_linkage_are_logged(monkeypatch):
     call_command("bench", "registry-linkage", "--truth", "/geheim/pad/truth.csv", stdout=io.StringIO())
     entry = AccessLogEntry.objects.get(action="command", record_id="zicht bench registry-linkage")
     assert "77 records" in entry.reason and "--truth=truth.csv" in entry.query and "/geheim" not in entry.query
+
+
+# --- concurrency -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appends_from_several_workers_never_fork_the_chain():
+    import threading
+
+    from django.db import connections
+
+    errors = []
+
+    from django.db import OperationalError
+
+    def worker(n):
+        try:
+            for i in range(15):
+                for _attempt in range(200):
+                    try:
+                        log_access(None, action="view", record_type="address", record_id=f"{n}-{i}", records=[i])
+                        break
+                    except OperationalError as exc:
+                        # The test database is SQLite in shared-cache memory, whose table locks are not
+                        # retried by the busy timeout (a file database in WAL mode waits instead). An
+                        # append is one transaction: a refused one left nothing behind, so try again.
+                        if "locked" not in str(exc):
+                            raise
+                        threading.Event().wait(0.005)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert AccessLogEntry.objects.count() == 60
+    assert sorted(AccessLogEntry.objects.values_list("seq", flat=True)) == list(range(1, 61))
+    assert _verify_exit() == 0
