@@ -371,7 +371,7 @@ def test_admin_shows_personal_data_read_only_and_logs_every_read(app, model, rec
     assert response.status_code == 200
     entry = AccessLogEntry.objects.filter(username=admin_user.username, record_type=record_type).latest("seq")
     records = set(entry.records.values_list("record_type", "record_id"))
-    assert (record_type, str(obj.pk)) in records
+    assert (entry.record_type, entry.record_id) == (record_type, str(obj.pk))
     if model == "report":
         assert ("person", str(world[OWN]["registry.person"].pk)) in records
     # Nothing can be added, changed or deleted, also not by a superuser.

@@ -35,3 +35,10 @@ class AccessConfig(AppConfig):
         from . import audit
 
         audit.connect()
+
+        # The access log's hash chain is extended in SQL; SQLite gets its sha256 function here.
+        from django.db.backends.signals import connection_created
+
+        from .chain import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="zicht.access.sha256", weak=False)

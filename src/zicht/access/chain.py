@@ -1,20 +1,25 @@
-"""The access log's hash chain: append under a lock, verify from the first entry to the last.
+"""The access log's hash chain: append in one statement, verify from the first entry to the last.
 
-Each entry stores ``entry_hash = sha256(prev_hash + canonical(entry))`` where ``canonical``
-is a fixed JSON rendering of every column plus a digest of the records it showed
-(``AccessLogRecord`` rows). Changing, inserting or removing any entry or record breaks the
-chain from that point; ``zicht accesslog --verify`` reports the first broken link.
+Each entry stores ``entry_hash = sha256(prev_hash + "\\n" + seq + "\\n" + canonical(entry))``
+where ``canonical`` is a fixed JSON rendering of every other column plus a digest of the
+records it showed (``AccessLogRecord`` rows). Changing, inserting or removing any entry or
+record breaks the chain from that point; ``zicht accesslog --verify`` reports the first broken
+link. Removing entries at the END cannot be seen from the chain alone: ``--verify`` prints the
+last (seq, hash); keep that outside the database and pass it back with ``--head SEQ:HASH``.
 
-Appends are serialised on the single ``AccessLogHead`` row: the first statement of the
-append transaction is an UPDATE of that row, which takes SQLite's write lock and a row lock
-on PostgreSQL, so two workers can never both extend the same hash (no fork). The chain's
-canonical form and the verifier are pure functions (``canonical``, ``link_hash``,
-``verify_links``) with table tests.
+An append is ONE statement: ``INSERT ... SELECT`` takes the next ``seq`` and the previous
+entry's hash from the table and computes the hash in the database (PostgreSQL's ``sha256``;
+on SQLite a function registered on every connection), so reading the end of the chain and
+extending it cannot be interleaved by another worker. SQLite serialises writers; on
+PostgreSQL two concurrent appends compute the same ``seq``, the unique index makes the second
+wait for the first to commit and then fail, and it is retried (in a savepoint) on the new
+end: the chain never forks. The chain's canonical form and the verifier are pure functions
+(``canonical``, ``link_hash``, ``verify_links``) with table tests.
 
 Retention of the log itself (``zicht accesslog --purge-before DATE``, owner role only) removes
-the oldest entries in one transaction and writes an entry ``accesslog`` / ``delete`` whose
-``query`` holds the anchor ``tot_en_met=<seq>&hash=<hash>``; the verifier accepts a chain that
-starts after such an anchor (see docs/security.md, "Toegangslog: bewaartermijn").
+the oldest entries in one transaction and writes an entry ``accesslog_retentie`` / ``delete``
+whose ``query`` holds the anchor ``tot_en_met=<seq>&hash=<hash>``; the verifier accepts a
+chain that starts right after such an anchor (docs/security.md §2).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from urllib.parse import parse_qs
 from django.db import IntegrityError, connection, transaction
 
 CHAIN_FIELDS = (
-    "seq", "at", "user_id", "username", "role", "organisation", "action", "outcome", "record_type", "record_id",
+    "at", "user_id", "username", "role", "organisation", "action", "outcome", "record_type", "record_id",
     "record_count", "reason", "path", "query", "ip",
 )
 ANCHOR_RECORD_TYPE = "accesslog_retentie"
@@ -53,8 +58,12 @@ def canonical(fields: dict, digest: str) -> str:
     return json.dumps([_value(fields.get(name)) for name in CHAIN_FIELDS] + [digest], ensure_ascii=False, separators=(",", ":"))
 
 
-def link_hash(prev_hash: str, fields: dict, digest: str) -> str:
-    return hashlib.sha256((prev_hash + canonical(fields, digest)).encode()).hexdigest()
+def chained_text(prev_hash: str, seq: int, canonical_text: str) -> str:
+    return f"{prev_hash}\n{seq}\n{canonical_text}"
+
+
+def link_hash(prev_hash: str, seq: int, fields: dict, digest: str) -> str:
+    return hashlib.sha256(chained_text(prev_hash, seq, canonical(fields, digest)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,7 @@ def verify_links(links: Iterable[Link], anchors: dict[int, str] | None = None, h
 
     ``anchors`` maps "last removed seq" to its hash (from retention entries), so a chain whose
     oldest part was removed by the retention procedure still verifies; ``head`` is the
-    (seq, hash) the head row says the chain ends at (catches removed trailing entries).
+    (seq, hash) the chain must end at (catches removed trailing entries).
     """
     anchors = anchors or {}
     previous: Link | None = None
@@ -104,7 +113,7 @@ def verify_links(links: Iterable[Link], anchors: dict[int, str] | None = None, h
             expected_prev = previous.entry_hash
         if link.prev_hash != expected_prev:
             return Break(link.seq, "vorige hash klopt niet (regel ingevoegd of verwijderd)")
-        if link_hash(link.prev_hash, link.fields, link.digest) != link.entry_hash:
+        if link_hash(link.prev_hash, link.seq, link.fields, link.digest) != link.entry_hash:
             return Break(link.seq, "inhoud gewijzigd (hash klopt niet)")
         previous = link
     if head is not None and head[0] > 0:
@@ -116,64 +125,77 @@ def verify_links(links: Iterable[Link], anchors: dict[int, str] | None = None, h
 
 # --- database side -----------------------------------------------------------------------------
 
+INSERT_COLUMNS = ("at", "user_id", "username", "role", "organisation", "action", "outcome", "record_type", "record_id",
+                  "record_count", "reason", "path", "query", "ip")
 
-def _lock_head():
-    """Take the append lock and return the head row (created once, also after a test flush)."""
-    from .models import AccessLogEntry, AccessLogHead
 
-    from django.db.models import F
+def _hash_sql(vendor: str) -> str:
+    text = "n.prev || %s || CAST(n.seq AS TEXT) || %s || %s"  # the two separators are "\\n" parameters
+    if vendor == "postgresql":
+        return f"ENCODE(SHA256(CONVERT_TO({text}, 'UTF8')), 'hex')"
+    return f"zicht_sha256({text})"
 
-    if AccessLogHead.objects.filter(pk=1).update(seq=F("seq")) == 0:
-        last = AccessLogEntry.objects.exclude(seq=None).order_by("-seq").values_list("seq", "entry_hash").first()
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    """``zicht_sha256(text)`` on every SQLite connection (connection_created signal)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "zicht_sha256", 1, lambda text: hashlib.sha256(text.encode()).hexdigest(), deterministic=True
+        )
+
+
+def _insert(entry, digest: str) -> None:
+    """Append ``entry`` in one statement; fills in its pk, seq, prev_hash and entry_hash."""
+    from .models import AccessLogEntry
+
+    meta = AccessLogEntry._meta
+    table = meta.db_table
+    fields = {name: getattr(entry, name) for name in CHAIN_FIELDS}
+    columns = [meta.get_field(name.removesuffix("_id") if name == "user_id" else name).column for name in INSERT_COLUMNS]
+    values = [meta.get_field(name.removesuffix("_id") if name == "user_id" else name).get_db_prep_save(fields[name] if name in fields else getattr(entry, name), connection) for name in INSERT_COLUMNS]
+    sql = (
+        f"INSERT INTO {table} (seq, prev_hash, entry_hash, {', '.join(columns)}) "
+        f"SELECT n.seq, n.prev, {_hash_sql(connection.vendor)}, {', '.join(['%s'] * len(columns))} "
+        f"FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS seq, "
+        f"COALESCE((SELECT entry_hash FROM {table} WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1), '') AS prev "
+        f"FROM {table}) AS n RETURNING id, seq, prev_hash, entry_hash"
+    )
+    params = ["\n", "\n", canonical(fields, digest), *values]
+    # SQLite serialises writers, so the statement cannot lose a race there; PostgreSQL retries
+    # in a savepoint when another worker took the same seq first.
+    retry = connection.vendor == "postgresql"
+    for attempt in range(50):
         try:
-            with transaction.atomic():
-                AccessLogHead.objects.create(pk=1, seq=last[0] if last else 0, last_hash=last[1] if last else "")
+            with transaction.atomic(savepoint=retry), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = cursor.fetchone()
+            entry._state.adding, entry._state.db = False, connection.alias
+            return
         except IntegrityError:
-            AccessLogHead.objects.filter(pk=1).update(seq=F("seq"))
-    query = AccessLogHead.objects.filter(pk=1)
-    if connection.vendor == "postgresql":
-        query = query.select_for_update()
-    return query.get()
+            if not retry or attempt == 49:
+                raise
 
 
 def append(entry, records: list[tuple[str, str]]):
-    """Give ``entry`` (unsaved) its place in the chain, save it and its records, move the head."""
-    from .models import AccessLogHead, AccessLogRecord
+    """Save ``entry`` (unsaved) at the end of the chain, with the records it showed."""
+    from .models import AccessLogRecord
 
     records = [(str(t)[:40], str(i)[:80]) for t, i in records]
-    with transaction.atomic():
-        head = _lock_head()
-        entry.seq = head.seq + 1
-        entry.prev_hash = head.last_hash
-        entry.record_count = len(records)
-        fields = {name: getattr(entry, name) for name in CHAIN_FIELDS}
-        entry.entry_hash = link_hash(entry.prev_hash, fields, records_digest(records))
-        entry.save()
+    entry.record_count = len(records)
+    with transaction.atomic(savepoint=False):
+        _insert(entry, records_digest(records))
         if records:
             AccessLogRecord.objects.bulk_create(
-                [AccessLogRecord(entry=entry, record_type=t, record_id=i) for t, i in records], batch_size=2000
+                [AccessLogRecord(entry_id=entry.pk, record_type=t, record_id=i) for t, i in records], batch_size=2000
             )
-        AccessLogHead.objects.filter(pk=1).update(seq=entry.seq, last_hash=entry.entry_hash)
     return entry
 
 
 def append_many(entries: list) -> None:
-    """Append many entries (without records) under one lock: the retention run's per-record entries."""
-    from .models import AccessLogEntry, AccessLogHead
-
-    if not entries:
-        return
-    empty = records_digest([])
+    """Append many entries (without records): the retention run's per-record entries."""
     with transaction.atomic():
-        head = _lock_head()
-        seq, prev = head.seq, head.last_hash
         for entry in entries:
-            seq += 1
-            entry.seq, entry.prev_hash, entry.record_count = seq, prev, 0
-            entry.entry_hash = link_hash(prev, {name: getattr(entry, name) for name in CHAIN_FIELDS}, empty)
-            prev = entry.entry_hash
-        AccessLogEntry.objects.bulk_create(entries, batch_size=1000)
-        AccessLogHead.objects.filter(pk=1).update(seq=seq, last_hash=prev)
+            append(entry, [])
 
 
 def _links(chunk: int = 2000) -> Iterator[Link]:
@@ -200,16 +222,26 @@ def _links(chunk: int = 2000) -> Iterator[Link]:
         last_seq = batch[-1].seq
 
 
-def verify() -> tuple[int, Break | None]:
-    """Recompute the whole chain from the database: (entries checked, first break or None)."""
-    from .models import AccessLogEntry, AccessLogHead
+def last_link() -> tuple[int, str] | None:
+    """(seq, hash) at the end of the chain: keep a copy outside the database (it proves the tail)."""
+    from .models import AccessLogEntry
+
+    return AccessLogEntry.objects.exclude(seq=None).order_by("-seq").values_list("seq", "entry_hash").first()
+
+
+def verify(head: tuple[int, str] | None = None) -> tuple[int, Break | None]:
+    """Recompute the whole chain from the database: (entries checked, first break or None).
+
+    ``head`` is an externally kept (seq, hash) the chain must still contain (detects removed
+    trailing entries, which no chain can detect on its own).
+    """
+    from .models import AccessLogEntry
 
     anchors = {}
     for query in AccessLogEntry.objects.filter(record_type=ANCHOR_RECORD_TYPE).values_list("query", flat=True):
         parsed = parse_anchor(query)
         if parsed:
             anchors[parsed[0]] = parsed[1]
-    head_row = AccessLogHead.objects.filter(pk=1).values_list("seq", "last_hash").first()
     counted = 0
 
     def counting():
@@ -218,7 +250,11 @@ def verify() -> tuple[int, Break | None]:
             counted += 1
             yield link
 
-    broken = verify_links(counting(), anchors, head_row)
+    broken = verify_links(counting(), anchors, None)
+    if broken is None and head is not None:
+        found = AccessLogEntry.objects.filter(seq=head[0]).values_list("entry_hash", flat=True).first()
+        if found != head[1]:
+            broken = Break(head[0], "de bewaarde kop ontbreekt of klopt niet (regels aan het eind verwijderd of herschreven)")
     unchained = AccessLogEntry.objects.filter(seq=None).count()
     if broken is None and unchained:
         broken = Break(None, f"{unchained} regels buiten de keten (zonder volgnummer)")

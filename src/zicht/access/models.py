@@ -116,13 +116,6 @@ class AccessLogRecord(models.Model):
         return f"{self.record_type}:{self.record_id}"
 
 
-class AccessLogHead(models.Model):
-    """The end of the hash chain: one row (pk 1), locked by every append so workers never fork the chain."""
-
-    seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, blank=True)
-
-
 class RetentionRun(models.Model):
     """One run of ``zicht retention``: what expired per rule, without any personal value."""
 

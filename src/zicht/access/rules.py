@@ -169,6 +169,8 @@ def log_access(
     pairs = _record_pairs(str(record_type)[:40], records)
     if not record_id and records is not None:
         record_id = f"{len(pairs)} dossiers"
+    # The record the entry itself names needs no extra row (the search looks at both).
+    pairs = [p for p in pairs if p != (str(record_type)[:40], str(record_id)[:80])]
     if query is None:
         query = request.META.get("QUERY_STRING", "") if request is not None else ""
     entry = AccessLogEntry(

@@ -1,5 +1,5 @@
 """The access log records which records were shown (AccessLogRecord), the outcome of refused
-attempts, the request's filter, and a hash chain (seq, prev_hash, entry_hash) with its head row.
+attempts, the request's filter, and a hash chain (seq, prev_hash, entry_hash).
 
 Existing entries are chained in (at, id) order. The database refuses UPDATE and DELETE on both
 log tables (SQLite and PostgreSQL) and TRUNCATE (PostgreSQL); see zicht.access.triggers.
@@ -39,16 +39,14 @@ def chain_existing(apps, schema_editor):
     from zicht.access.chain import CHAIN_FIELDS, link_hash, records_digest
 
     Entry = apps.get_model("access", "AccessLogEntry")
-    Head = apps.get_model("access", "AccessLogHead")
     prev, seq = "", 0
     empty = records_digest([])
     for entry in Entry.objects.order_by("at", "pk").iterator(chunk_size=2000):
         seq += 1
         entry.seq, entry.prev_hash, entry.record_count = seq, prev, 0
-        entry.entry_hash = link_hash(prev, {name: getattr(entry, name) for name in CHAIN_FIELDS}, empty)
+        entry.entry_hash = link_hash(prev, seq, {name: getattr(entry, name) for name in CHAIN_FIELDS}, empty)
         Entry.objects.filter(pk=entry.pk).update(seq=seq, prev_hash=prev, entry_hash=entry.entry_hash, record_count=0)
         prev = entry.entry_hash
-    Head.objects.update_or_create(pk=1, defaults={"seq": seq, "last_hash": prev})
 
 
 class Migration(migrations.Migration):
@@ -91,14 +89,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(model_name="accesslogentry", name="prev_hash", field=models.CharField(blank=True, max_length=64)),
         migrations.AddField(model_name="accesslogentry", name="entry_hash", field=models.CharField(blank=True, max_length=64)),
-        migrations.CreateModel(
-            name="AccessLogHead",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("seq", models.BigIntegerField(default=0)),
-                ("last_hash", models.CharField(blank=True, max_length=64)),
-            ],
-        ),
         migrations.CreateModel(
             name="AccessLogRecord",
             fields=[

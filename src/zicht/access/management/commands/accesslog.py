@@ -32,6 +32,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--since", type=_date, help="First day (JJJJ-MM-DD)")
         parser.add_argument("--verify", action="store_true", help="Recompute the hash chain; exit 1 at the first broken link")
+        parser.add_argument("--head", help="With --verify: SEQ:HASH printed by an earlier --verify (kept outside the database)")
         parser.add_argument("--purge-before", type=_date, help="Retention: remove entries before this day (schema owner only)")
         parser.add_argument("--until", type=_date, help="Last day, inclusive (JJJJ-MM-DD)")
         parser.add_argument("--user", help="Only this username")
@@ -41,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["verify"]:
-            return self.verify()
+            return self.verify(options["head"])
         if options["purge_before"]:
             from zicht.access.logretention import purge_before
 
@@ -79,13 +80,22 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"{len(rows)} regels")
 
-    def verify(self):
+    def verify(self, head_text: str | None):
         from zicht.access import chain, triggers
 
-        checked, broken = chain.verify()
+        head = None
+        if head_text:
+            seq, _, digest = head_text.partition(":")
+            if not seq.isdigit() or len(digest) != 64:
+                raise CommandError("--head verwacht VOLGNUMMER:HASH (zoals --verify het afdrukt)")
+            head = (int(seq), digest)
+        checked, broken = chain.verify(head)
         missing = triggers.missing()
         if broken is None and not missing:
+            last = chain.last_link()
             self.stdout.write(f"Toegangslog intact: {checked} regels, keten klopt, triggers aanwezig")
+            if last:
+                self.stdout.write(f"Laatste schakel (bewaar buiten de database): {last[0]}:{last[1]}")
             return
         if missing:
             self.stderr.write("Triggers ontbreken: " + ", ".join(missing))
