@@ -28,11 +28,11 @@ def _wrap_sql_flush(operations_class) -> None:
 
 
 def pytest_configure(config):
-    from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+    import importlib
 
-    _wrap_sql_flush(SQLiteOperations)
-    try:
-        from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
-    except Exception:  # psycopg not installed
-        return
-    _wrap_sql_flush(PostgresOperations)
+    for backend in ("sqlite3", "postgresql"):
+        try:  # the base module first: importing operations alone is a circular import
+            base = importlib.import_module(f"django.db.backends.{backend}.base")
+        except Exception:  # psycopg not installed
+            continue
+        _wrap_sql_flush(base.DatabaseOperations)

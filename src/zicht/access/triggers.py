@@ -68,7 +68,9 @@ def suspend_sql(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {t}_no_delete;" for t in LOG_TABLES]
     if vendor == "postgresql":
-        return [f"ALTER TABLE {t} DISABLE TRIGGER USER;" for t in LOG_TABLES]
+        # Deferred foreign-key checks of rows written earlier in this transaction must run first:
+        # PostgreSQL refuses ALTER TABLE with pending trigger events.
+        return ["SET CONSTRAINTS ALL IMMEDIATE;"] + [f"ALTER TABLE {t} DISABLE TRIGGER USER;" for t in LOG_TABLES]
     return []
 
 
