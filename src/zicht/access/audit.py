@@ -85,11 +85,15 @@ def connect() -> None:
 
     User = get_user_model()
 
-    def profile_pre(sender, instance, raw=False, **kwargs):
-        instance._zicht_before = None if raw else _before(UserProfile, instance, PROFILE_FIELDS)
+    def untouched(fields, update_fields) -> bool:
+        return update_fields is not None and not ({f.removesuffix("_id") for f in fields} | set(fields)) & set(update_fields)
+
+    def profile_pre(sender, instance, raw=False, update_fields=None, **kwargs):
+        instance._zicht_skip = raw or untouched(PROFILE_FIELDS, update_fields)
+        instance._zicht_before = None if instance._zicht_skip else _before(UserProfile, instance, PROFILE_FIELDS)
 
     def profile_post(sender, instance, created, raw=False, **kwargs):
-        if raw:
+        if raw or getattr(instance, "_zicht_skip", False):
             return
         before = getattr(instance, "_zicht_before", None)
         text = describe_changes(before, _values(instance, PROFILE_FIELDS), PROFILE_FIELDS)
@@ -99,11 +103,13 @@ def connect() -> None:
     def profile_deleted(sender, instance, **kwargs):
         _log("delete", "user_role", instance.user_id, f"Rol ingetrokken: role: {instance.role} → {EMPTY}")
 
-    def account_pre(sender, instance, raw=False, **kwargs):
-        instance._zicht_before = None if raw else _before(User, instance, ACCOUNT_FIELDS)
+    def account_pre(sender, instance, raw=False, update_fields=None, **kwargs):
+        # A login saves only last_login: no extra query then.
+        instance._zicht_skip = raw or untouched(ACCOUNT_FIELDS, update_fields)
+        instance._zicht_before = None if instance._zicht_skip else _before(User, instance, ACCOUNT_FIELDS)
 
     def account_post(sender, instance, created, raw=False, **kwargs):
-        if raw:
+        if raw or getattr(instance, "_zicht_skip", False):
             return
         before = getattr(instance, "_zicht_before", None)
         text = describe_changes(before, _values(instance, ACCOUNT_FIELDS), ACCOUNT_FIELDS)

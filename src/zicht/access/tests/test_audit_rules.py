@@ -50,3 +50,29 @@ def test_may_use_admin(user, allowed):
 )
 def test_describe_changes(before, after, fields, expected):
     assert describe_changes(before, after, fields) == expected
+
+
+@pytest.mark.django_db
+def test_role_account_and_group_changes_outside_the_admin_are_logged_by_the_system():
+    from django.contrib.auth.models import Group
+
+    from zicht.access.models import AccessLogEntry
+    from zicht.core.testing import make_user
+
+    user = make_user(r.PROFESSIONAL, username="wisselt-van-rol")
+    granted = AccessLogEntry.objects.get(record_type="user_role", record_id=str(user.pk), action="create")
+    assert "role: — → professional" in granted.reason and granted.username == "systeem"
+    profile = user.zicht_profile
+    profile.role = r.PRIVACY_OFFICER
+    profile.save()
+    changed = AccessLogEntry.objects.get(record_type="user_role", record_id=str(user.pk), action="change")
+    assert "role: professional → privacy_officer" in changed.reason
+    user.is_superuser = True
+    user.save()
+    assert AccessLogEntry.objects.filter(record_type="account", record_id=str(user.pk), reason__contains="is_superuser: nee → ja").exists()
+    extra = Group.objects.create(name="Extra rechten")
+    user.groups.add(extra)
+    assert AccessLogEntry.objects.filter(record_type="account", record_id=str(user.pk), reason="Groep toegevoegd: Extra rechten").exists()
+    before = AccessLogEntry.objects.count()
+    user.save(update_fields=["last_login"])  # a login: nothing to log
+    assert AccessLogEntry.objects.count() == before
