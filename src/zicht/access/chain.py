@@ -116,10 +116,9 @@ def verify_links(links: Iterable[Link], anchors: dict[int, str] | None = None, h
         if link_hash(link.prev_hash, link.seq, link.fields, link.digest) != link.entry_hash:
             return Break(link.seq, "inhoud gewijzigd (hash klopt niet)")
         previous = link
-    if head is not None and head[0] > 0:
-        if previous is None or (previous.seq, previous.entry_hash) != head:
-            last = previous.seq if previous else 0
-            return Break(last + 1, f"de keten eindigt bij {last}, de kop zegt {head[0]} (regels aan het eind verwijderd)")
+    if head is not None and head[0] > 0 and (previous is None or (previous.seq, previous.entry_hash) != head):
+        last = previous.seq if previous else 0
+        return Break(last + 1, f"de keten eindigt bij {last}, de kop zegt {head[0]} (regels aan het eind verwijderd)")
     return None
 
 

@@ -17,7 +17,6 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
-from django.utils import timezone
 
 from zicht.access import chain, triggers
 from zicht.access import roles as r
