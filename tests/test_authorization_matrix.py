@@ -272,9 +272,17 @@ def test_matrix(route, name, callback):
             if personal and 200 <= status < 300 and AccessLogEntry.objects.count() == before:
                 problems.append(f"{role}: page with personal data shown without an access-log entry")
             if has_id and role in (r.PROFESSIONAL, r.KETENREGISSEUR):
+                last_seq = AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
                 other = client.get(path_other)
                 if other.status_code not in (403, 404, 405) and not (other.status_code == 302 and "/account/" in other.url):
                     problems.append(f"{role}: {other.status_code} for a record of another organisation/region, expected 403/404")
+                if other.status_code in (403, 404):
+                    # NEN 7513: the refused attempt is logged with its outcome, never as a read.
+                    written = list(AccessLogEntry.objects.filter(seq__gt=last_seq))
+                    if not any(e.outcome in ("denied", "not_found") for e in written):
+                        problems.append(f"{role}: refused attempt ({other.status_code}) not in the access log")
+                    if any(e.outcome == "ok" and e.action == "view" for e in written):
+                        problems.append(f"{role}: a refused attempt was logged as a read (logged before the scope check)")
     assert not problems, f"/{route} ({name}, roles {sorted(roles)}):\n  " + "\n  ".join(problems)
 
 
@@ -297,3 +305,132 @@ def test_admin_is_for_staff_only(role):
     client.force_login(user)
     response = client.get("/beheer/")
     assert response.status_code == 302 and "/beheer/login/" in response.url
+
+
+# --- the admin (/beheer/): part of the matrix (issue 12 item 3) ----------------------------------
+
+
+def _admin_client(user) -> Client:
+    """A client past login and the second factor (the admin is for staff with TOTP)."""
+    from zicht.access.totp import ensure_device
+
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    device = ensure_device(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+def _staff(role: str | None, superuser: bool = False):
+    from django.contrib.auth import get_user_model
+
+    if superuser:
+        return get_user_model().objects.create_superuser("root-matrix", password="Zicht-test-wachtwoord-2026")
+    user = make_user(role, username=f"{role}-staff")
+    user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+def test_admin_only_lets_in_the_functioneel_beheerder_even_with_the_staff_flag(role):
+    user = _staff(role)
+    client = _admin_client(user)
+    before = AccessLogEntry.objects.filter(outcome="denied").count()
+    response = client.get("/beheer/")
+    if role == r.FUNCTIONEEL_BEHEERDER:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and "/beheer/login/" in response.url
+        assert AccessLogEntry.objects.filter(outcome="denied", username=user.username).count() == before + 1
+
+
+PERSONAL_ADMIN = [("registry", "person", "person"), ("registry", "report", "report"), ("registry", "address", "address")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("app,model,record_type", PERSONAL_ADMIN)
+def test_admin_shows_personal_data_read_only_and_logs_every_read(app, model, record_type):
+    world = build_world()
+    admin_user = _staff(None, superuser=True)
+    client = _admin_client(admin_user)
+    base = f"/beheer/{app}/{model}/"
+    obj = world[OWN][f"registry.{model}"]
+    # The changelist: logged with the ids it showed and the filter.
+    response = client.get(base, {"o": "1"})
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.filter(username=admin_user.username, record_type=record_type).latest("seq")
+    shown = {str(o.pk) for o in response.context["cl"].result_list}
+    assert shown >= {str(OWN), str(OTHER)}
+    assert set(entry.records.values_list("record_id", flat=True)) == shown and entry.query == "o=1"
+    # The detail page: logged with its id (a report also with the persons of its parties).
+    response = client.get(f"{base}{obj.pk}/change/")
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.filter(username=admin_user.username, record_type=record_type).latest("seq")
+    records = set(entry.records.values_list("record_type", "record_id"))
+    assert (entry.record_type, entry.record_id) == (record_type, str(obj.pk))
+    if model == "report":
+        assert ("person", str(world[OWN]["registry.person"].pk)) in records
+    # Nothing can be added, changed or deleted, also not by a superuser.
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(f"{base}{obj.pk}/change/", {"source_key": "gewijzigd", "source_record_id": "gewijzigd", "key": "gewijzigd"})
+    fresh = type(obj).objects.get(pk=obj.pk)
+    assert all(getattr(fresh, f, None) != "gewijzigd" for f in ("source_key", "source_record_id", "key"))
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_every_admin_model_with_personal_data_is_read_only_and_logged():
+    """Generic: a registered model that holds encrypted values or points at a person, report or address."""
+    from django.contrib import admin
+
+    from zicht.access.adminsite import PersonalDataAdmin, ZichtAdminSite
+    from zicht.core.fields import EncryptedTextField
+
+    assert isinstance(admin.site, ZichtAdminSite)
+    personal_targets = {"registry.person", "registry.report", "registry.address", "linkage.household", "linkage.linkedperson"}
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        holds = label in personal_targets or any(
+            isinstance(f, EncryptedTextField) or (f.is_relation and f.related_model and f.related_model._meta.label_lower in personal_targets)
+            for f in model._meta.concrete_fields
+        )
+        if holds:
+            assert isinstance(model_admin, PersonalDataAdmin), f"{label} shows personal data in the admin without read-only logging"
+
+
+@pytest.mark.django_db
+def test_role_changes_in_the_admin_are_logged_with_before_and_after():
+    admin_user = _staff(None, superuser=True)
+    client = _admin_client(admin_user)
+    target = make_user(r.PROFESSIONAL, username="wordt-ketenregisseur")
+    profile = target.zicht_profile
+    response = client.post(
+        f"/beheer/access/userprofile/{profile.pk}/change/",
+        {"user": target.pk, "role": r.KETENREGISSEUR, "organisation": profile.organisation_id, "vt_regio": "Midden-Brabant", "gemeente": ""},
+    )
+    assert response.status_code == 302, response.content[:500]
+    entry = AccessLogEntry.objects.filter(record_type="user_role", record_id=str(target.pk), action="change").get()
+    assert entry.username == admin_user.username
+    assert "role: professional → ketenregisseur" in entry.reason and "vt_regio: — → Midden-Brabant" in entry.reason
+
+
+@pytest.mark.django_db
+def test_a_functioneel_beheerder_cannot_make_anyone_superuser_in_the_admin():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    beheerder = _staff(r.FUNCTIONEEL_BEHEERDER)
+    beheerder.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    client = _admin_client(beheerder)
+    response = client.post(
+        f"/beheer/auth/user/{beheerder.pk}/change/",
+        {"username": beheerder.username, "is_active": "on", "is_staff": "on", "is_superuser": "on",
+         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00", "initial-date_joined_0": "2026-01-01",
+         "initial-date_joined_1": "00:00:00"},
+    )
+    assert response.status_code in (200, 302)
+    assert not get_user_model().objects.get(pk=beheerder.pk).is_superuser

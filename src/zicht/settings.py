@@ -63,7 +63,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ZICHT_ALLOWED_HOSTS", "127.0
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ZICHT_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "zicht.access.adminconfig.ZichtAdminConfig",  # django.contrib.admin as ZichtAdminSite (issue 12)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -285,6 +285,9 @@ DEFAULT_EXCEPTION_REPORTER = "zicht.core.logging.NoPersonalDataExceptionReporter
 # Retention terms (zicht retention; see zicht.access.retention). Years per record kind;
 # registry records per Veilig Thuis region, e.g. ZICHT_RETENTION_REGIONS='{"Midden-Brabant": 20}'.
 import json as _json
+
+# The access log itself is kept at least this many years (zicht accesslog --purge-before refuses younger).
+ACCESS_LOG_RETENTION_YEARS = int(os.environ.get("ZICHT_ACCESS_LOG_RETENTION_YEARS", "5"))
 
 RETENTION = {
     "signaal_years": int(os.environ.get("ZICHT_RETENTION_SIGNAL_YEARS", "2")),

@@ -1,9 +1,18 @@
-"""Admin for profiles (roles) and a strictly read-only view of the access log and retention runs."""
+"""Admin for profiles (roles) and a strictly read-only view of the access log and retention runs.
+
+Role, account and group changes made here are logged with before/after (zicht.access.audit);
+reading the access log here is logged like reading it on /toegangslog/. Only a superuser may
+change the staff/superuser flags, groups and permissions of an account: a functioneel
+beheerder manages roles through the profile, never by granting themselves more.
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
+from .adminsite import PersonalDataAdmin
 from .models import AccessLogEntry, RetentionRun, UserProfile
 
 
@@ -31,9 +40,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "username", "role", "organisation", "action", "record_type", "record_id", "reason", "ip"]
-    list_filter = ["action", "role", "record_type"]
+class AccessLogEntryAdmin(PersonalDataAdmin):
+    zicht_record_type = "accesslog"
+    list_display = ["at", "username", "role", "organisation", "action", "outcome", "record_type", "record_id", "record_count", "reason", "ip"]
+    list_filter = ["action", "outcome", "role", "record_type"]
     search_fields = ["username", "record_id"]
     date_hierarchy = "at"
 
@@ -41,3 +51,19 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
 @admin.register(RetentionRun)
 class RetentionRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "dry_run", "today", "by"]
+
+
+User = get_user_model()
+PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class ZichtUserAdmin(UserAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in PRIVILEGE_FIELDS if f not in fields]
+        return fields

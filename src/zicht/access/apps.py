@@ -36,3 +36,15 @@ class AccessConfig(AppConfig):
             for model in (UserProfile, TOTPDevice):
                 signal.connect(on_user_part, sender=model, dispatch_uid=f"zicht.access.{model.__name__}.{signal is post_save}", weak=False)
             signal.connect(on_organisation, sender="registry.Organisation", dispatch_uid=f"zicht.access.org.{signal is post_save}", weak=False)
+
+        # Role, account and group changes go to the access log with before/after (zicht.access.audit).
+        from . import audit
+
+        audit.connect()
+
+        # The access log's hash chain is extended in SQL; SQLite gets its sha256 function here.
+        from django.db.backends.signals import connection_created
+
+        from .chain import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="zicht.access.sha256", weak=False)

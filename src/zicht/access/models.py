@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from .audit import quiet
 from .groups import sync_user_groups
 from .roles import PERMISSIONS, ROLES
 
@@ -26,7 +28,8 @@ class UserProfile(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
 
-        sync_user_groups(self.user, self.role)
+        with quiet():  # the group follows the role; the role change itself is logged (zicht.access.audit)
+            sync_user_groups(self.user, self.role)
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -38,10 +41,25 @@ class AccessLogQuerySet(models.QuerySet):
 
 
 class AccessLogEntry(models.Model):
-    """One read or change of personal data (NEN 7513 style): who, role, organisation, what, why, when, where."""
+    """One read or change of personal data (NEN 7513 style): who, role, organisation, what, why, when, where.
 
-    ACTIONS = [("view", "Inzien"), ("create", "Aanmaken"), ("change", "Wijzigen"), ("delete", "Verwijderen"), ("export", "Exporteren")]
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    Which records were shown is stored beside the entry in ``AccessLogRecord`` rows (one per
+    record, also for an export of 5,000 households); ``query`` keeps the filter (full query
+    string). Entries form a hash chain (``seq``, ``prev_hash``, ``entry_hash``; see
+    ``zicht.access.chain``); write them only through ``zicht.access.rules.log_access``.
+    """
+
+    ACTIONS = [
+        ("view", "Inzien"),
+        ("create", "Aanmaken"),
+        ("change", "Wijzigen"),
+        ("delete", "Verwijderen"),
+        ("export", "Exporteren"),
+        ("command", "Opdracht (CLI)"),
+    ]
+    OUTCOMES = [("ok", "Toegestaan"), ("denied", "Geweigerd (403)"), ("not_found", "Niet gevonden (404)")]
+    seq = models.BigIntegerField(unique=True, null=True, help_text="Position in the hash chain (1, 2, 3, ...)")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     # No database constraint and no cascade: deleting an account must never touch the log
     # (the database refuses UPDATE on this table, see migration 0003); username is kept as text.
     user = models.ForeignKey(
@@ -51,11 +69,16 @@ class AccessLogEntry(models.Model):
     role = models.CharField(max_length=30, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=10, choices=ACTIONS)
+    outcome = models.CharField(max_length=10, choices=OUTCOMES, default="ok")
     record_type = models.CharField(max_length=40)
     record_id = models.CharField(max_length=80)
+    record_count = models.PositiveIntegerField(default=0, help_text="Number of AccessLogRecord rows of this entry")
     reason = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    query = models.TextField(blank=True, help_text="The full query string (filter) of the request, or the CLI arguments")
     ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -66,10 +89,31 @@ class AccessLogEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Het toegangslogboek kan niet worden gewijzigd")
+        if not self.entry_hash:
+            from .chain import append
+
+            append(self, [])
+            return
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Het toegangslogboek kan niet worden verwijderd")
+
+
+class AccessLogRecord(models.Model):
+    """One record shown by one access-log entry: which household, person, report... (append-only)."""
+
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.DO_NOTHING, related_name="records")
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=80)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}:{self.record_id}"
 
 
 class RetentionRun(models.Model):

@@ -3,8 +3,10 @@
 A view that shows an individual record is decorated with
 ``@with_purpose("address", kwarg="pk")`` (below ``@requires``). Without a reason
 for that record in this session the user is sent to the reason form; with one,
-the view runs, the read is written to the access log with that reason, and the
-reason is available as ``request.zicht_reason``.
+the view runs (with the reason available as ``request.zicht_reason``) and, only when it
+answered with a page (its scope checks passed), the read is written to the access log
+with that reason, the record id and whatever else the view put in ``request.zicht_records``
+(``(record_type, id)`` pairs, e.g. the two persons of a linkage pair).
 """
 
 from __future__ import annotations
@@ -54,8 +56,13 @@ def with_purpose(record_type: str, kwarg: str = "pk", action: str = "view"):
                 query = urlencode({"type": record_type, "id": record_id, "next": request.get_full_path()})
                 return redirect(f"/account/reden/?{query}")
             request.zicht_reason = reason
-            log_access(request, action=action, record_type=record_type, record_id=record_id, reason=reason)
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            # Logged only once the view's own scope checks passed (a 403/404 is logged by
+            # ``requires`` as a refused attempt, never as a read).
+            if 200 <= getattr(response, "status_code", 0) < 300:
+                log_access(request, action=action, record_type=record_type, record_id=record_id, reason=reason,
+                           records=[(record_type, record_id), *getattr(request, "zicht_records", ())])
+            return response
 
         wrapper.zicht_purpose = record_type
         for attr in ("zicht_roles", "zicht_personal_data"):

@@ -27,6 +27,7 @@ from django.db.models import Max
 
 from zicht.core.fields import EncryptedTextField
 
+from .chain import append_many
 from .domain.retention import add_years, casus_anchor, is_expired, registry_term
 from .models import AccessLogEntry, RetentionRun
 
@@ -247,7 +248,7 @@ def run(today: dt.date | None = None, dry_run: bool = True, config: dict | None 
             item = {"rule": rule.name, "kind": rule.kind, "action": rule.action, "count": len(found), "ids": [c.record_id for c in found]}
             if found and not dry_run:
                 rule.apply([c.record_id for c in found], today)
-                AccessLogEntry.objects.bulk_create(
+                append_many(
                     [
                         AccessLogEntry(
                             username=actor,
@@ -257,8 +258,7 @@ def run(today: dt.date | None = None, dry_run: bool = True, config: dict | None 
                             reason=_reason(rule, c),
                         )
                         for c in found
-                    ],
-                    batch_size=1000,
+                    ]
                 )
             summary.append(item)
         RetentionRun.objects.create(

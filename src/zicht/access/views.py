@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -150,10 +151,14 @@ def filter_log(qs, data: dict):
     """Apply the privacy officer's search (user, record, action, date range) to the log."""
     if data.get("gebruiker"):
         qs = qs.filter(username__iexact=data["gebruiker"].strip())
-    if data.get("record_type"):
+    if data.get("record_type") and not data.get("record_id"):
         qs = qs.filter(record_type=data["record_type"].strip())
     if data.get("record_id"):
-        qs = qs.filter(record_id=data["record_id"].strip())
+        # The entry itself names the record, or the record was among those a list/export showed.
+        direct, shown = {"record_id": data["record_id"].strip()}, {"records__record_id": data["record_id"].strip()}
+        if data.get("record_type"):
+            direct["record_type"] = shown["records__record_type"] = data["record_type"].strip()
+        qs = qs.filter(Q(**direct) | Q(**shown)).distinct()
     if data.get("actie"):
         qs = qs.filter(action=data["actie"])
     tz = timezone.get_current_timezone()
@@ -181,18 +186,20 @@ def accesslog(request):
     elif form.is_bound:
         qs = qs.none()
     if request.GET.get("export") == "csv" and (not form.is_bound or form.is_valid()):
-        count = qs.count()
+        ids = list(qs.values_list("pk", flat=True))
         criteria = ", ".join(f"{k}={v}" for k, v in (form.cleaned_data.items() if form.is_bound else []) if v)
-        log_access(request, action="export", record_type="accesslog", record_id=f"{count} regels", reason=f"Export toegangslog {criteria}"[:300])
+        log_access(request, action="export", record_type="accesslog", record_id=f"{len(ids)} regels", reason=f"Export toegangslog {criteria}"[:300], records=ids)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="toegangslog-{timezone.localdate():%Y%m%d}.csv"'
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
         writer.writerow(EXPORT_COLUMNS)
-        for entry in qs.iterator(chunk_size=2000):
+        for entry in qs.filter(pk__lte=max(ids, default=0)).iterator(chunk_size=2000):
             writer.writerow([_csv_cell(timezone.localtime(entry.at).isoformat() if c == "at" else getattr(entry, c)) for c in EXPORT_COLUMNS])
         return response
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    # Reading the log is a read of (employee) personal data: the entries shown are recorded too.
+    log_access(request, action="view", record_type="accesslog", reason="Toegangslog inzien", records=[e.pk for e in page.object_list])
     query = request.GET.copy()
     query.pop("pagina", None)
     query.pop("export", None)

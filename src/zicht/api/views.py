@@ -37,7 +37,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from zicht.access import roles
-from zicht.access.rules import ZichtRolePermission, log_access, user_organisation
+from zicht.access.rules import ZichtRolePermission, log_access, log_refusal, user_organisation
 from zicht.areas.figures import gemeente_figures, wijk_figures
 from zicht.areas.policy import default_policy
 from zicht.areas.risk import area_risk_profile
@@ -70,6 +70,11 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    view = context.get("view")
+    if request is not None and (
+        isinstance(exc, exceptions.PermissionDenied) or (isinstance(exc, exceptions.NotFound) and getattr(view, "zicht_personal_data", False))
+    ):
+        log_refusal(request, "denied" if isinstance(exc, exceptions.PermissionDenied) else "not_found")  # NEN 7513: refused attempts
     response = drf_exception_handler(exc, context)
     if response is None:
         view = context.get("view")
@@ -196,7 +201,7 @@ class SignalenView(SignalView):
         rows = list(Signal.objects.filter(organisation=org).select_related("organisation")
                     .order_by("-datum", "-id")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
         log_access(request, action="view", record_type="signal_list", record_id=f"org:{org.pk}:p{page}",
-                   reason="Eigen signalen (verwijsindex, API)")
+                   reason="Eigen signalen (verwijsindex, API)", records=[("signal", x.pk) for x in rows[:PAGE_SIZE]])
         following = None
         if len(rows) > PAGE_SIZE:
             following = request.build_absolute_uri(f"{request.path}?pagina={page + 1}")
@@ -235,7 +240,7 @@ class SignaalView(SignalView):
     def get(self, request, pk: int):
         signal = self.own_signal(request, pk)
         log_access(request, action="view", record_type="signal", record_id=signal.pk,
-                   reason="Eigen signaal (verwijsindex, API)")
+                   reason="Eigen signaal (verwijsindex, API)", records=[signal.pk])
         return Response(signal_json(signal, timezone.localdate()))
 
 

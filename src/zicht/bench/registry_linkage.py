@@ -25,6 +25,8 @@ from zicht.registry.models import Person
 
 from .linkage import EXPORT_FILES, identifiable, scores
 
+READS_REGISTRY = True  # `zicht bench` writes an access-log entry for this run (reads registry persons)
+
 
 def add_arguments(parser):
     parser.add_argument("--truth", type=Path, required=True, help="truth.csv beside the imported `zicht synth` exports")

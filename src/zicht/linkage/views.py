@@ -46,7 +46,8 @@ def review_queue(request):
         {"pair": rp, "name_a": _name(rp.person_a), "name_b": _name(rp.person_b), "priority": priority.LABELS.get(rp.priority, "")}
         for rp in page
     ]
-    log_access(request, action="view", record_type="linkage_queue", record_id=f"{status}:{page.number}")
+    shown = [("review_pair", rp.pk) for rp in page] + [("person", p) for rp in page for p in (rp.person_a_id, rp.person_b_id)]
+    log_access(request, action="view", record_type="linkage_queue", record_id=f"{status}:{page.number}", records=shown)
     counts = {s: visible(request.user, ReviewPair, ReviewPair.objects.filter(status=s)).count() for s, _ in ReviewPair.STATUS}
     return render(
         request,
@@ -74,6 +75,7 @@ def _side(person: Person) -> dict:
 @with_purpose("linkage_pair", kwarg="pk")
 def pair_detail(request, pk: int):
     rp = get_visible_or_404(request.user, ReviewPair, pk)
+    request.zicht_records = [("person", rp.person_a_id), ("person", rp.person_b_id)]  # logged by with_purpose
     a, b = _side(rp.person_a), _side(rp.person_b)
     rows = []
     for label, _ in FIELD_ROWS:
@@ -127,7 +129,8 @@ def pair_decide(request, pk: int):
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("linkage:pair_detail", pk=pk)
-    log_access(request, action="change", record_type="linkage_pair", record_id=pk, reason=f"{choice}: {reason}")
+    log_access(request, action="change", record_type="linkage_pair", record_id=pk, reason=f"{choice}: {reason}",
+               records=[("review_pair", pk), ("person", rp.person_a_id), ("person", rp.person_b_id)])
     messages.success(request, "Besluit vastgelegd: zelfde persoon." if choice == "accept" else "Besluit vastgelegd: verschillende personen.")
     return redirect(reverse("linkage:review_queue"))
 
@@ -136,7 +139,8 @@ def pair_decide(request, pk: int):
 def decision_history(request):
     qs = visible(request.user, LinkDecision, LinkDecision.objects.all()).select_related("decided_by", "revoked_by")
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
-    log_access(request, action="view", record_type="linkage_decisions", record_id=page.number)
+    shown = [("link_decision", d.pk) for d in page] + [("person", p) for d in page for p in (d.person_a_id, d.person_b_id)]
+    log_access(request, action="view", record_type="linkage_decisions", record_id=page.number, records=shown)
     return render(request, "linkage/decisions.html", {"page": page})
 
 
@@ -168,6 +172,6 @@ def person_split(request, pk: int):
         messages.error(request, "Geef een reden op om een persoon los te maken.")
         return redirect(request.POST.get("next") or "linkage:review_queue")
     made = services.split(person, reason=reason, user=request.user)
-    log_access(request, action="change", record_type="person_link", record_id=pk, reason=f"losmaken: {reason}")
+    log_access(request, action="change", record_type="person_link", record_id=pk, reason=f"losmaken: {reason}", records=[("person", pk)])
     messages.success(request, f"Persoon losgemaakt ({len(made)} besluiten vastgelegd).")
     return redirect("linkage:decisions")

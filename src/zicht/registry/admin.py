@@ -1,8 +1,15 @@
 """Admin registration. List views never show decrypted personal data, and the forms leave
 encrypted fields out: names, dates of birth and free text are read in the casework pages,
-where every read is logged, not in the admin."""
+where every read is logged, not in the admin.
+
+Persons, reports (with their parties) and addresses are read-only here, also for a superuser,
+and every read is written to the access log (``PersonalDataAdmin``); an address is not
+searchable by postcode (that would be a lookup of who lives where without a purpose).
+"""
 
 from django.contrib import admin
+
+from zicht.access.adminsite import PersonalDataAdmin
 
 from .models import Address, AddressRegisterEntry, ImportBatch, Organisation, Person, Report, ReportParty
 
@@ -15,10 +22,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
-    list_display = ("key", "buurt")
+class AddressAdmin(PersonalDataAdmin):
+    zicht_record_type = "address"
+    list_display = ("id", "buurt")
     list_filter = (("buurt", admin.EmptyFieldListFilter),)
-    search_fields = ("key",)
     raw_id_fields = ("buurt",)
 
 
@@ -40,7 +47,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PersonalDataAdmin):
+    zicht_record_type = "person"
     list_display = ("id", "source", "source_key", "geslacht", "import_batch", "created_at")
     list_filter = ("source",)
     exclude = ("voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum")
@@ -53,9 +61,19 @@ class ReportPartyInline(admin.TabularInline):
     raw_id_fields = ("person",)
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(PersonalDataAdmin):
+    zicht_record_type = "report"
     list_display = ("source_record_id", "source", "kind", "datum", "aard", "buurt")
     list_filter = ("kind", "source", "aard")
     search_fields = ("source_record_id",)
@@ -63,3 +81,6 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = ("import_batch", "source_rows")
     raw_id_fields = ("address", "buurt")
     inlines = [ReportPartyInline]
+
+    def shown_with(self, obj):
+        return [("person", pk) for pk in obj.parties.values_list("person_id", flat=True)]

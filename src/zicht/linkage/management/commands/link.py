@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from zicht.access.rules import log_command
 from zicht.linkage import services
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = services.run_batch(retrain=options["full"])
+        log_command("link", "--full" if options["full"] else "", records=run.persons, batch=f"koppelrun {run.pk}")
         self.stdout.write(
             f"Koppelrun {run.pk}: {run.persons} registraties, {run.pairs_compared} paren vergeleken, "
             f"{run.linked_persons} personen, {run.review_pairs} paren te beoordelen, "

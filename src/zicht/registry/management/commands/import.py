@@ -9,10 +9,19 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from zicht.access.rules import log_command
 from zicht.registry.domain.profile import ProfileError, available_profiles
 from zicht.registry.pipeline import import_file
 
 PROGRESS_FROM_BYTES = 2_000_000
+
+
+def _arguments(path: Path, options: dict) -> str:
+    """The call as logged (NEN 7513): the file's name and the flags, never its contents."""
+    flags = [f"--profile={options['profile']}"] + [f"--{k.replace('_', '-')}" for k in ("accept_partial", "json") if options.get(k)]
+    if options.get("user"):
+        flags.append(f"--user={options['user']}")
+    return " ".join([path.name, *flags])
 SHOW_REJECTS = 20
 
 
@@ -50,7 +59,9 @@ class Command(BaseCommand):
             known = ", ".join(sorted(available_profiles()))
             raise CommandError(f"{exc}\nBeschikbare profielen: {known}") from None
         except Exception as exc:  # the batch is recorded as 'failed'; never a traceback with data
+            log_command("import", _arguments(path, options), reason=f"mislukt ({type(exc).__name__})")
             raise CommandError(f"Import mislukt ({type(exc).__name__}); er is niets geladen.") from None
+        log_command("import", _arguments(path, options), records=batch.rows_loaded, batch=str(batch.pk), reason=f"status {batch.status}")
 
         outcome = {
             "batch": batch.pk,

@@ -13,6 +13,7 @@ import pkgutil
 from django.core.management.base import BaseCommand, CommandError
 
 import zicht.bench
+from zicht.access.rules import log_command
 from zicht.bench._machine import machine
 
 
@@ -25,6 +26,18 @@ def benchmarks() -> dict[str, object]:
         if hasattr(module, "run"):
             found[info.name.rstrip("_").replace("_", "-")] = module
     return found
+
+
+def _arguments(options: dict) -> str:
+    """The options as logged: names and plain values (paths by file name only)."""
+    skip = {"verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks", "benchmark"}
+    parts = []
+    for key, value in sorted(options.items()):
+        if key in skip or value in (None, False):
+            continue
+        value = getattr(value, "name", value)  # a Path: its name only
+        parts.append(f"--{key.replace('_', '-')}" + ("" if value is True else f"={value}"))
+    return " ".join(parts)
 
 
 class Command(BaseCommand):
@@ -43,7 +56,15 @@ class Command(BaseCommand):
         if module is None:
             raise CommandError(f"Unknown benchmark {options['benchmark']}")
 
-        result = module.run(options)
+        reads_registry = getattr(module, "READS_REGISTRY", False)
+        try:
+            result = module.run(options)
+        except Exception as exc:
+            if reads_registry:
+                log_command(f"bench {options['benchmark']}", _arguments(options), reason=f"mislukt ({type(exc).__name__})")
+            raise
+        if reads_registry:  # a benchmark over this installation's registry reads personal data: NEN 7513
+            log_command(f"bench {options['benchmark']}", _arguments(options), records=result.get("registry_persons_matched"))
         result.setdefault("machine", machine())
         if options.get("json"):
             self.stdout.write(json.dumps(result, indent=2, default=str))
