@@ -109,6 +109,7 @@ def split_surname(achternaam: str | None, tussenvoegsel: str | None = "") -> tup
         if trailing and not tv:
             tv = " ".join(trailing)
     words = _without_generation(name.split())
+    name = " ".join(words)
     prefix, rest = _leading_prefix(words)
     if prefix and rest:
         tv = tv or prefix

@@ -23,7 +23,7 @@ from zicht.registry.models import Person, ReportParty
 from . import config
 from . import features as F
 from . import households as H
-from . import priority, veto
+from . import hard_negatives, priority, veto
 from .comparisons import model_comparisons
 from .engine import ModelParams, cluster_pairs, features_frame, link, review_band
 from .matcher import Matcher, choose_cluster, rule_key, shares_block
@@ -441,7 +441,7 @@ def link_person(person: Person) -> PersonLink:
 
 
 def _same_bsn(a: dict, b: dict) -> bool:
-    return bool(a.get("bsn_hash")) and a.get("bsn_hash") == b.get("bsn_hash")
+    return hard_negatives.same_person_by_bsn(a, b)  # an equal BSN, unless it is a parent's on a child's registration
 
 
 def _cluster_members(linked_person_ids) -> dict:

@@ -148,7 +148,7 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
       'Berg, van den'), achternaam, geboortedatum (ISO 'jjjj-mm-dd' or None),
       geslacht ('M' / 'V' / ''), postcode ('5041 AB', '5041AB', '5041ab'),
       huisnummer (the number only, as a string), woonplaats, bsn ('' when missing; when
-      present it always passes the 11-proef).
+      present it passes the 11-proef, except a transposed one: ``TRANSPOSED_BSN_RATES``).
 
     Persons live in households (family members share address and often surname; twins share
     surname, date of birth and address), 8 % of households move once, and cluster sizes
@@ -198,7 +198,7 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
                 o = observe(person, address, source, rng, lvl)
                 if hard:
                     marker = factory.markers.get(person.pid)
-                    if marker and hard_rng.random() < GENERATION_MARKER:
+                    if marker and hard_rng.random() < GENERATION_MARKER * noise:
                         o.voornamen, o.achternaam = _with_marker(o.voornamen, o.achternaam, marker, hard_rng)
                     if o.bsn and person.role in _KIDS and parents and hard_rng.random() < PARENT_BSN_RATES[source] * noise:
                         parent = hard_rng.choice(parents)
