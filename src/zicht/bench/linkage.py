@@ -12,6 +12,7 @@ records against the whole set (p50/p95 in ms).
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import threading
@@ -31,6 +32,8 @@ def add_arguments(parser):
     parser.add_argument("--size", type=int, default=20000, help="records for --dataset synthetic")
     parser.add_argument("--noise", type=float, default=1.0, help="noise level for --dataset synthetic")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--hard-cases", action=argparse.BooleanOptionalAction, default=True,
+                        help="--dataset synthetic: with twins, jr./sr., namesakes and BSN errors (default), or without")
     parser.add_argument("--exports", type=Path, help="for --dataset exports: a `zicht synth` output folder (default: generate Tilburg, 3 years)")
     parser.add_argument("--baselines", choices=("all", "splink", "recordlinkage", "none"), default="all")
     parser.add_argument("--incremental", type=int, default=0, help="also time N single-record links")
@@ -77,7 +80,7 @@ def _from_febrl(df: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
     return out.replace({"": None})
 
 
-def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exports: Path | None = None) -> tuple[pd.DataFrame, str]:
+def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exports: Path | None = None, hard: bool = True) -> tuple[pd.DataFrame, str]:
     """Records in the standard input schema with a ``truth`` column, and the link type."""
     if dataset == "febrl3":
         return _from_febrl(_febrl("febrl_dataset3.csv")), "dedupe_only"
@@ -106,7 +109,7 @@ def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exp
         from zicht.registry.domain.bsn import is_valid_bsn
         from zicht.synth.people import person_records
 
-        df = person_records(size, seed=seed, noise=noise)
+        df = person_records(size, seed=seed, noise=noise, hard=hard)
         out = input_frame(df, "record_id", lambda b: bsn_hash(b, key=BENCH_BSN_KEY) if is_valid_bsn(b) else None)
         out["truth"] = df["cluster_id"]
         out.attrs["hard_negatives"] = df.attrs.get("hard_negatives", [])
@@ -516,7 +519,7 @@ def run(options) -> dict:
 
     dataset = options["dataset"]
     df, link_type = load(dataset, size=options.get("size", 20000), seed=options.get("seed", 1), noise=options.get("noise", 1.0),
-                         exports=options.get("exports"))
+                         exports=options.get("exports"), hard=options.get("hard_cases", True))
     gc.collect()
     out = {
         "dataset": dataset,

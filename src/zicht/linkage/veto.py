@@ -33,6 +33,10 @@ from . import hard_negatives
 KEY_COLUMN = {"voornaam": "given1", "achternaam": "sn_core", "geboortedatum": "dob", "geslacht": "gender", "adres": "pc", "kenmerk": "xid"}
 
 
+# Passes of check-and-recluster: a cluster re-formed after breaking links can join records
+# that never shared a cluster before (a father, vetoed from one son, joins the other son).
+MAX_PASSES = 4
+
 HARD = "_hard_negatives"  # key in the levels dict: the hard-negative rules that hold for the model
 
 
