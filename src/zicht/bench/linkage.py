@@ -176,7 +176,12 @@ def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
                 "bsn_hash": bsn_hash(p.bsn, key=BENCH_BSN_KEY) if p.bsn and is_valid_bsn(p.bsn) else None,
                 "truth": truth[(source, number)],
             })
-    return pd.DataFrame(rows).replace({"": None})
+    out = pd.DataFrame(rows).replace({"": None})
+    pairs_file = folder / "hard_negatives.csv"  # twins (zicht synth writes it since issue 16)
+    if pairs_file.exists():
+        with open(pairs_file, newline="", encoding="utf-8") as fh:
+            out.attrs["hard_negatives"] = [(r["person_a"], r["person_b"], r["kind"]) for r in csv.DictReader(fh)]
+    return out
 
 
 # --------------------------------------------------------------------------- metrics
