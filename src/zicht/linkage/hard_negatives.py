@@ -14,6 +14,8 @@ All functions take feature dicts as ``features.record_features`` makes them.
 
 from __future__ import annotations
 
+from datetime import date
+
 from . import normalise as n
 from .comparisons import jw
 
@@ -42,7 +44,7 @@ ROEPNAMEN: dict[str, set[str]] = {
     "annie": {"anna", "johanna"}, "anneke": {"anna", "johanna"}, "jans": {"jantje", "jansje"}, "door": {"dorothea"},
     "dora": {"dorothea"}, "greet": {"margaretha"}, "grietje": {"margaretha"}, "gerda": {"gerharda"}, "ger": {"gerardus"},
     "gerrit": {"gerardus"}, "sander": {"alexander"}, "lex": {"alexander"}, "bas": {"sebastiaan"}, "max": {"maximiliaan"},
-    "bram": {"abraham"}, "hein": {"hendrik"}, "frans": {"franciscus"}, "sjoerd": {"sjoerd"}, "hanna": {"johanna"},
+    "bram": {"abraham"}, "hein": {"hendrik"}, "frans": {"franciscus"}, "hanna": {"johanna"},
 }
 _ROEP_PAIRS = {frozenset((a, b)) for a, officials in ROEPNAMEN.items() for b in officials}
 
@@ -64,8 +66,6 @@ def dob_explained(a: str | None, b: str | None) -> bool:
 
 
 def _days(iso: str) -> int | None:
-    from datetime import date
-
     try:
         return date.fromisoformat(iso).toordinal()
     except ValueError:

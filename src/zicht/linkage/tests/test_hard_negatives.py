@@ -195,7 +195,7 @@ def _arrival(records, links):
     def joinable(c1, c2):
         return not any(veto.conflicts(before[a], before[b], comps, levels) for a in clusters[c1] for b in clusters[c2])
 
-    target, merges, ambiguous = choose_cluster(scored, cluster_of.get, fits, joinable, 3.0, bool(new["bsn_hash"]))
+    target, _merges, ambiguous = choose_cluster(scored, cluster_of.get, fits, joinable, 3.0, bool(new["bsn_hash"]))
     return "review" if ambiguous else ("alone" if target is None else "join")
 
 
