@@ -3,7 +3,8 @@
 ``zicht bench linkage --dataset {febrl3,febrl4,fake1000,fake20000,synthetic,exports} [--size N] [--json]``
 prints precision, recall and F1 (pairwise, over the clusters each method produces),
 pairs compared, seconds and peak memory for: Zicht's linkage, a generic Splink model
-(standard comparison library, single-field blocking, EM, threshold at match weight 0)
+(standard comparison library, single-field blocking, EM, threshold at match weight 0;
+it gets an exact-match comparison and a blocking rule on the BSN hash whenever Zicht gets the BSN)
 and the recordlinkage toolkit's guide pipeline (block on given name, match when more
 than 3 of 6 fields agree). With ``--incremental`` it also times linking single new
 records against the whole set (p50/p95 in ms).
@@ -11,6 +12,7 @@ records against the whole set (p50/p95 in ms).
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import threading
@@ -41,6 +43,8 @@ def add_arguments(parser):
     parser.add_argument("--size", type=int, default=20000, help="records for --dataset synthetic")
     parser.add_argument("--noise", type=float, default=1.0, help="noise level for --dataset synthetic")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--hard-cases", action=argparse.BooleanOptionalAction, default=True,
+                        help="--dataset synthetic: with twins, jr./sr., namesakes and BSN errors (default), or without")
     parser.add_argument("--exports", type=Path, help="for --dataset exports: a `zicht synth` output folder (default: generate Tilburg, 3 years)")
     parser.add_argument("--baselines", choices=("all", "splink", "recordlinkage", "none"), default="all")
     parser.add_argument("--incremental", type=int, default=0, help="also time N single-record links")
@@ -87,7 +91,7 @@ def _from_febrl(df: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
     return out.replace({"": None})
 
 
-def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exports: Path | None = None) -> tuple[pd.DataFrame, str]:
+def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exports: Path | None = None, hard: bool = True) -> tuple[pd.DataFrame, str]:
     """Records in the standard input schema with a ``truth`` column, and the link type."""
     if dataset == "febrl3":
         return _from_febrl(_febrl("febrl_dataset3.csv")), "dedupe_only"
@@ -112,9 +116,11 @@ def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exp
         return out.replace({"": None}), "dedupe_only"
     if dataset == "synthetic":
 
-        df = person_records(size, seed=seed, noise=noise)
+        df = person_records(size, seed=seed, noise=noise, hard=hard)
         out = input_frame(df, "record_id", lambda b: bsn_hash(b, key=BENCH_BSN_KEY) if is_valid_bsn(b) else None)
         out["truth"] = df["cluster_id"]
+        out.attrs["hard_negatives"] = df.attrs.get("hard_negatives", [])
+        out.attrs["bsn_errors"] = df.attrs.get("bsn_errors", {})
         return out, "dedupe_only"
     if dataset == "exports":
         return _from_exports(exports, seed), "dedupe_only"
@@ -172,7 +178,12 @@ def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
                 "bsn_hash": bsn_hash(p.bsn, key=BENCH_BSN_KEY) if p.bsn and is_valid_bsn(p.bsn) else None,
                 "truth": truth[(source, number)],
             })
-    return pd.DataFrame(rows).replace({"": None})
+    out = pd.DataFrame(rows).replace({"": None})
+    pairs_file = folder / "hard_negatives.csv"  # twins (zicht synth writes it since issue 16)
+    if pairs_file.exists():
+        with open(pairs_file, newline="", encoding="utf-8") as fh:
+            out.attrs["hard_negatives"] = [(r["person_a"], r["person_b"], r["kind"]) for r in csv.DictReader(fh)]
+    return out
 
 
 # --------------------------------------------------------------------------- metrics
@@ -189,6 +200,27 @@ def pairwise_scores(truth, predicted) -> dict:
     recall = tp / true if true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "true_pairs": true}
+
+
+def hard_negative_merged(truth, labels, hard_pairs) -> dict:
+    """Per kind of hard negative (twins, jr./sr., namesakes, parent's BSN): the share of pairs merged.
+
+    A pair of different people (``hard_pairs``: (truth id, truth id, kind)) counts as merged
+    when one predicted cluster holds a record of each, i.e. some registration of the one is
+    put on the other's record. The share is over the pairs whose both people occur in the data.
+    """
+    frame = pd.DataFrame({"t": np.asarray(truth), "p": np.asarray(labels)}).drop_duplicates()
+    clusters_of = frame.groupby("t")["p"].agg(frozenset).to_dict()
+    out: dict = {}
+    for a, b, kind in hard_pairs:
+        if a not in clusters_of or b not in clusters_of:
+            continue
+        row = out.setdefault(kind, {"pairs": 0, "merged": 0})
+        row["pairs"] += 1
+        row["merged"] += bool(clusters_of[a] & clusters_of[b])
+    for row in out.values():
+        row["share_merged"] = round(row["merged"] / row["pairs"], 4) if row["pairs"] else 0.0
+    return dict(sorted(out.items()))
 
 
 IDENTIFYING = ("voornamen", "achternaam", "geboortedatum", "bsn_hash", "postcode", "huisnummer")
@@ -307,8 +339,10 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
     cpu1 = psutil.Process().cpu_times()
     labels = result.labels.reindex(df["unique_id"]).to_numpy()
     review = review_band(result.pairs, result.labels)
+    hard = {"hard_negatives": hard_negative_merged(df["truth"], labels, data["hard"])} if data.get("hard") else {}
     return {
         **scores(df["truth"], labels, data.get("keep")),
+        **hard,
         "pairs_compared": result.pairs_compared,
         "review_pairs": int(len(review)),
         "review_bands": review_bands(review, df, cfg["link_threshold"]),
@@ -371,6 +405,11 @@ def run_generic_splink(df: pd.DataFrame, link_type: str, dataset: str, keep: np.
     if "geslacht" in df:
         raw["gender"] = df["geslacht"]
         comparisons.append(cl.ExactMatch("gender"))
+    bsn_given = "bsn_hash" in df and df["bsn_hash"].notna().any()
+    if bsn_given:
+        # fair: whenever Zicht gets the BSN (as a keyed hash), so does the baseline, as an exact match
+        raw["bsn_hash"] = df["bsn_hash"]
+        comparisons.append(cl.ExactMatch("bsn_hash"))
     if link_type == "link_only":
         raw["source_dataset"] = df["source_dataset"]
     if dataset == "synthetic":
@@ -378,6 +417,8 @@ def run_generic_splink(df: pd.DataFrame, link_type: str, dataset: str, keep: np.
         rules = [block_on("dob"), block_on("postcode")]
     else:
         rules = [block_on("first_name"), block_on("surname"), block_on("dob")]
+    if bsn_given:
+        rules.append(block_on("bsn_hash"))
     settings = SettingsCreator(link_type=link_type, comparisons=comparisons, blocking_rules_to_generate_predictions=rules)
     t0 = time.perf_counter()
     db_api = DuckDBAPI(connection=duckdb.connect(":memory:"))
@@ -400,7 +441,8 @@ def run_generic_splink(df: pd.DataFrame, link_type: str, dataset: str, keep: np.
         # link_only ids can repeat between the two files: ours are prefixed, so they do not
         pass
     labels = pd.Series(cl_df["cluster_id"].values, index=cl_df["unique_id"].values).reindex(df["unique_id"]).to_numpy()
-    return {**scores(df["truth"], labels, keep), "pairs_compared": int(compared), "seconds": round(seconds, 2)}
+    hard = {"hard_negatives": hard_negative_merged(df["truth"], labels, df.attrs["hard_negatives"])} if df.attrs.get("hard_negatives") else {}
+    return {**scores(df["truth"], labels, keep), **hard, "pairs_compared": int(compared), "seconds": round(seconds, 2), "bsn_given": bool(bsn_given)}
 
 
 def run_recordlinkage_guide(df: pd.DataFrame, link_type: str, dataset: str, keep: np.ndarray | None = None) -> dict:
@@ -441,7 +483,8 @@ def run_recordlinkage_guide(df: pd.DataFrame, link_type: str, dataset: str, keep
     left = pos.get_indexer(matches.get_level_values(0))
     right = pos.get_indexer(matches.get_level_values(1))
     labels = labels_from_pairs(len(df), left, right)
-    return {**scores(df["truth"], labels, keep), "pairs_compared": int(len(candidates)), "seconds": round(seconds, 2)}
+    hard = {"hard_negatives": hard_negative_merged(df["truth"], labels, df.attrs["hard_negatives"])} if df.attrs.get("hard_negatives") else {}
+    return {**scores(df["truth"], labels, keep), **hard, "pairs_compared": int(len(candidates)), "seconds": round(seconds, 2)}
 
 
 def time_incremental(zicht: dict, count: int, cfg: dict) -> dict:
@@ -478,7 +521,7 @@ def run(options) -> dict:
 
     dataset = options["dataset"]
     df, link_type = load(dataset, size=options.get("size", 20000), seed=options.get("seed", 1), noise=options.get("noise", 1.0),
-                         exports=options.get("exports"))
+                         exports=options.get("exports"), hard=options.get("hard_cases", True))
     gc.collect()
     out = {
         "dataset": dataset,
@@ -495,7 +538,10 @@ def run(options) -> dict:
             "and a surname; not_identifiable says how many records and true pairs that leaves out and what each method did with them"
         )
     # the baselines read the whole input frame later; without them it is released after the features
-    data = {"df": df, "release": which == "none", "keep": keep}
+    if df.attrs.get("hard_negatives"):
+        out["hard_negative_pairs"] = {k: sum(1 for *_, kind in df.attrs["hard_negatives"] if kind == k) for k in sorted({p[2] for p in df.attrs["hard_negatives"]})}
+        out["bsn_errors"] = df.attrs.get("bsn_errors", {})
+    data = {"df": df, "release": which == "none", "keep": keep, "hard": df.attrs.get("hard_negatives")}
     del df
     with PeakMemory() as mem:
         zicht = run_zicht(data, link_type, threads=options.get("threads"))

@@ -697,12 +697,9 @@ def cluster_pairs(
     labels = clustering.cluster(len(ids), left, right, lw, bsn_arr, cannot, source=source)
     if params is not None and veto_weight is not None:
         levels = veto.veto_levels(params, veto_weight)
-        found = veto.conflicting_pairs(feats, labels, model_comparisons(params), levels)
-        if decisions:
-            accepted = {frozenset(k) for k, ok in decisions.items() if ok}
-            found = [(a, b) for a, b in found if frozenset((ids[a], ids[b])) not in accepted]
-        if found:
-            labels = _recluster(labels, np.unique(labels[[a for a, _ in found]]), left, right, lw, bsn_arr, cannot + found, source)
+        accepted = {frozenset(k) for k, ok in decisions.items() if ok} if decisions else set()
+        found: list = []
+        labels = _keep_apart(feats, labels, params, levels, ids, accepted, (left, right, lw), bsn_arr, cannot, found, source)
         if ambiguity_margin is not None:
             unsure = veto.ambiguous(labels, left, right, lw, ambiguity_margin, identified=pd.notna(bsn_arr) & (bsn_arr != ""))
             if len(unsure):
@@ -710,7 +707,27 @@ def cluster_pairs(
                 # the clusters the unsure records sit in and link into: their links may hold them together
                 touched = np.unique(np.concatenate([labels[left[drop]], labels[right[drop]]]))
                 labels = _recluster(labels, touched, left[~drop], right[~drop], lw[~drop], bsn_arr, cannot + found, source)
+                links_left = (left[~drop], right[~drop], lw[~drop])
+                labels = _keep_apart(feats, labels, params, levels, ids, accepted, links_left, bsn_arr, cannot, found, source)
     return pd.Series(labels, index=ids)
+
+
+def _keep_apart(feats, labels, params, levels, ids, accepted, links, bsn_arr, cannot, found, source) -> np.ndarray:
+    """Cluster check until no cluster holds a conflicting pair (``found`` grows in place).
+
+    Why more than one pass: a cluster re-formed after breaking links can join records that
+    never shared a cluster before (a father, vetoed from one son, joins the other son;
+    a record freed by the ambiguity step rejoins a neighbour it conflicts with).
+    """
+    left, right, lw = links
+    for _ in range(veto.MAX_PASSES):
+        new = [(a, b) for a, b in veto.conflicting_pairs(feats, labels, model_comparisons(params), levels)
+               if frozenset((ids[a], ids[b])) not in accepted]
+        if not new:
+            break
+        found += new
+        labels = _recluster(labels, np.unique(labels[[a for a, _ in new]]), left, right, lw, bsn_arr, cannot + found, source)
+    return labels
 
 
 def _recluster(labels, affected, left, right, lw, bsn_arr, cannot, source) -> np.ndarray:

@@ -28,7 +28,7 @@ FEATURE_COLUMNS = [
     "given1", "given_all", "given_ph", "init", "init1",
     "given_pre", "sn_core", "sn_tv", "sn_compact", "sn_first", "sn_ph", "sn_pre", "nameset", "word_ph",
     "dob", "dob_y", "dob_m", "dob_d", "dob_yi", "dob_days", "dob_swap",
-    "gender", "pc", "pc4", "hnr", "street", "city", "xid", "xid_pre", "xid_suf", "xid_local", "bsn_hash",
+    "gender", "gen_given", "gen_sn", "pc", "pc4", "hnr", "street", "city", "xid", "xid_pre", "xid_suf", "xid_local", "bsn_hash",
 ]
 
 
@@ -47,6 +47,7 @@ def given_features(voornamen: str | None) -> dict:
         "given_pre": _none(n.phonetic_nl(first)[:3]),  # blocking: a typo late in the name keeps the start
         "init": _none("".join(t[0] for t in tokens)),
         "init1": _none(tokens[0][0] if tokens else ""),
+        "gen_given": _none(n.generation_marker(voornamen)),  # "Jan jr.": hard_negatives.generation
     }
 
 
@@ -59,6 +60,7 @@ def surname_features(achternaam: str | None, tussenvoegsel: str | None) -> dict:
         "sn_first": _none(n.surname_first_part(core)),
         "sn_ph": _none(n.phonetic_nl(core)),
         "sn_pre": _none(n.phonetic_nl(core)[:3]),
+        "gen_sn": _none(n.generation_marker(achternaam)),  # "Jansen sr."
     }
 
 

@@ -62,6 +62,26 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip(" -")
 
 
+# Generation markers: "Jan jr.", "de Vries sr.". They tell a father and a son with the same
+# names apart, so they are read off as a feature and kept out of the name comparisons.
+# "de jonge"/"de oude" are not read: "de Jonge" is a common surname.
+GENERATION_WORDS = {"jr": "jr", "jun": "jr", "junior": "jr", "sr": "sr", "sen": "sr", "senior": "sr"}
+
+
+def generation_marker(*texts: str | None) -> str:
+    """'jr', 'sr' or '' from the words of a name field ("Jan jr.", "Vries sr., de")."""
+    for text in texts:
+        for word in fold(text).split():
+            if word in GENERATION_WORDS:
+                return GENERATION_WORDS[word]
+    return ""
+
+
+def _without_generation(words: list[str]) -> list[str]:
+    kept = [w for w in words if w not in GENERATION_WORDS]
+    return kept if kept else words
+
+
 def _leading_prefix(words: list[str]) -> tuple[str, list[str]]:
     """Split the longest tussenvoegsel off the front of ``words``."""
     for n in (3, 2, 1):
@@ -88,7 +108,8 @@ def split_surname(achternaam: str | None, tussenvoegsel: str | None = "") -> tup
         name = fold(head)
         if trailing and not tv:
             tv = " ".join(trailing)
-    words = name.split()
+    words = _without_generation(name.split())
+    name = " ".join(words)
     prefix, rest = _leading_prefix(words)
     if prefix and rest:
         tv = tv or prefix
@@ -110,7 +131,7 @@ def given_tokens(voornamen: str | None) -> list[str]:
     """Given names as tokens; initials such as "P.J." become ["p", "j"]."""
     text = fold(voornamen).replace("-", " ")
     tokens: list[str] = []
-    for word in text.split():
+    for word in _without_generation(text.split()):
         word = word.replace("'", "")
         if not word:
             continue

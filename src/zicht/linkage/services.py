@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
 
-from . import config, hooks, priority, veto
+from . import config, hard_negatives, hooks, priority, veto
 from . import features as F
 from . import households as H
 from .comparisons import model_comparisons
@@ -428,7 +428,7 @@ def link_person(person: Person) -> PersonLink:
 
 
 def _same_bsn(a: dict, b: dict) -> bool:
-    return bool(a.get("bsn_hash")) and a.get("bsn_hash") == b.get("bsn_hash")
+    return hard_negatives.same_person_by_bsn(a, b)  # an equal BSN, unless it is a parent's on a child's registration
 
 
 def _cluster_members(linked_person_ids) -> dict:

@@ -9,6 +9,13 @@ below the veto weight (default −10: a thousand times likelier between differen
 Clustering then keeps conflicting records apart by breaking the weakest link that would
 join them (``clustering.cluster``'s cannot-link pairs), in the batch and on arrival alike.
 
+Besides the learned levels, the rules of ``hard_negatives`` always apply: jr. against sr.,
+dates of birth no registration error explains, genders that differ, given names that cannot
+be one person's. They are what keeps twins, a father and his same-named son and namesakes
+apart when the learned weights would add up to a link. An equal BSN overrides them, unless
+the dates of birth lie a generation apart (``hard_negatives.bsn_contradicted``: a parent's
+BSN on a child's registration).
+
 Which levels veto is learned, not listed: with m estimated from equal-BSN pairs a wholly
 different birth date or another gender falls far below −10; a source whose dates are
 often mistyped (FEBRL) trains milder weights there and keeps them as ordinary evidence.
@@ -19,23 +26,38 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import hard_negatives
+
 # the feature that holds a comparison's value: a component whose records all share it (or
 # lack it) cannot hold a conflict on that comparison, so only the others need pairwise checks
 KEY_COLUMN = {"voornaam": "given1", "achternaam": "sn_core", "geboortedatum": "dob", "geslacht": "gender", "adres": "pc", "kenmerk": "xid"}
 
 
+# Passes of check-and-recluster: a cluster re-formed after breaking links can join records
+# that never shared a cluster before (a father, vetoed from one son, joins the other son).
+MAX_PASSES = 4
+
+HARD = "_hard_negatives"  # key in the levels dict: the hard-negative rules that hold for the model
+
+
 def veto_levels(params, veto_weight: float) -> dict[str, set[int]]:
-    """Per comparison the levels (gammas ≥ 0) whose weight is at or below ``veto_weight``."""
+    """Per comparison the levels (gammas ≥ 0) whose weight is at or below ``veto_weight``,
+    and under ``HARD`` the rules of ``hard_negatives`` the model's weights switch on."""
     out = {}
     for name in params.comparisons:
         gammas = {g for g, w in params.weights[name].items() if g >= 0 and w <= veto_weight}
         if gammas:
             out[name] = gammas
+    out[HARD] = set(hard_negatives.active_rules({k: params.weights[k] for k in params.comparisons}))
     return out
 
 
 def conflicts(rec_a: dict, rec_b: dict, comparisons, levels: dict[str, set[int]]) -> bool:
-    """True when the two records disagree at a veto level of any comparison."""
+    """True when the two records disagree at a veto level of any comparison, or a hard-negative
+    rule (``hard_negatives.conflict``) says they are two people."""
+    rules = levels.get(HARD)
+    if rules and hard_negatives.conflict(rec_a, rec_b, rules) is not None:
+        return True
     for comp in comparisons:
         gammas = levels.get(comp.name)
         if gammas and comp.gamma(rec_a, rec_b) in gammas:
@@ -52,15 +74,20 @@ def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, leve
     are checked, which bounds the work at a few tens of thousands of pair checks.
     """
     comps = [c for c in comparisons if c.name in levels and KEY_COLUMN.get(c.name) in feats.columns]
-    if not comps or len(feats) == 0:
+    if len(feats) == 0:
         return []
     labels = np.asarray(labels)
     suspect = np.zeros(len(feats), dtype=bool)
     _, label_codes, sizes = np.unique(labels, return_inverse=True, return_counts=True)
-    for comp in comps:
-        col = feats[KEY_COLUMN[comp.name]]
+    keys = {KEY_COLUMN[c.name] for c in comps}
+    if levels.get(HARD):
+        keys |= {c for c in hard_negatives.KEY_COLUMNS if c in feats.columns}
+    for key in sorted(keys):
+        col = feats[key]
         codes = col.cat.codes.to_numpy() if isinstance(col.dtype, pd.CategoricalDtype) else pd.factorize(col, use_na_sentinel=True)[0]
         has = codes >= 0
+        if not has.any():
+            continue
         # clusters with two or more distinct values: distinct (cluster, value) pairs counted per cluster
         key = np.unique(label_codes[has].astype(np.int64) * (int(codes.max()) + 1) + codes[has])
         per_cluster = np.bincount(key // (int(codes.max()) + 1), minlength=len(sizes))
@@ -69,7 +96,7 @@ def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, leve
     rows = np.nonzero(suspect)[0]
     if len(rows) == 0:
         return []
-    cols = sorted({c for comp in comps for c in comp.columns if c in feats.columns} | {"bsn_hash"})
+    cols = sorted({c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns})
     sub = feats.iloc[rows][[c for c in cols if c in feats.columns]].astype(object)
     recs = sub.where(sub.notna(), None).to_dict("records")
     groups: dict = {}
@@ -83,8 +110,8 @@ def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, leve
             a = recs[members[x]]
             for y in range(x + 1, len(members)):
                 b = recs[members[y]]
-                if a.get("bsn_hash") and a.get("bsn_hash") == b.get("bsn_hash"):
-                    continue  # the same BSN is the same person, whatever else differs
+                if hard_negatives.same_person_by_bsn(a, b):
+                    continue  # the same BSN is the same person, whatever else differs (unless it is a parent's)
                 if conflicts(a, b, comps, levels):
                     out.append((int(rows[members[x]]), int(rows[members[y]])))
     return out

@@ -191,8 +191,17 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
         w.writerows(truth_rows)
     files[path.name] = {"rows": len(truth_rows)}
 
+    # pairs of different people who look alike (twins), for the linkage benchmarks' hard-negative shares
+    path = out / "hard_negatives.csv"
+    pairs = sorted(set(factory.hard_pairs))
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(("person_a", "person_b", "kind"))
+        w.writerows(pairs)
+    files[path.name] = {"rows": len(pairs)}
+
     achieved = achieved_figures(events, cases, inwoners, years, factory)
-    total_mentions = sum(v["rows"] for k, v in files.items() if k not in ("adresregister.csv", "truth.csv"))
+    total_mentions = sum(v["rows"] for k, v in files.items() if k not in ("adresregister.csv", "truth.csv", "hard_negatives.csv"))
     manifest = {
         "generator": "zicht.synth", "version": GENERATOR_VERSION, "seed": seed,
         "parameters": {"gemeente": geo.code, "gemeentenaam": geo.name, "years": years, "scale": scale,

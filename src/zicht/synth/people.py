@@ -37,6 +37,22 @@ COLUMNS = ["record_id", "cluster_id", "voornamen", "tussenvoegsel", "achternaam"
 
 _LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 
+# Hard negatives: different people who look alike (truth kinds in ``frame.attrs["hard_negatives"]``).
+# Shares are per household and chosen so 20,000 mentions hold a few hundred pairs of each kind;
+# they over-represent the cases on purpose (a benchmark needs enough of them to count).
+EXTRA_TWIN_SHARE = 0.10      # households with children that get a twin of one child (besides population's 4 %)
+TWIN_SAME_INITIAL = 0.35     # of those twins: a given name with the same initial (only "J." tells them apart)
+JR_SR_SHARE = 0.30           # households with a father and a son where the son carries the father's given names
+GENERATION_MARKER = 0.30     # mentions of such a father or son written with "sr."/"jr."
+NAMESAKE_SHARE = 0.03        # households with an adult who has an unrelated namesake (same names and date of
+#                              birth) living elsewhere in the same woonplaats
+# Per source: a child's mention carrying a parent's BSN, and a BSN with two adjacent digits transposed
+# (which always fails the 11-proef, so it arrives as no BSN). Assumed rates: no partner publishes them.
+PARENT_BSN_RATES = {"politie": 0.003, "veilig_thuis": 0.02, "advies": 0.02, "wijkteam": 0.01}
+TRANSPOSED_BSN_RATES = {"politie": 0.003, "veilig_thuis": 0.01, "advies": 0.01, "wijkteam": 0.01}
+HARD_KINDS = ("twin", "parent_child_same_name", "namesake_dob", "parent_bsn")
+_KIDS = ("kind", "volwassen_kind")
+
 
 def _address_maker(rng: random.Random):
     """Synthetic addresses: PC4 1000–9999 (woonplaats fixed per PC3), PC6 letters, a street per PC6."""
@@ -65,7 +81,64 @@ def _address_maker(rng: random.Random):
     return make
 
 
-def person_records(n: int, seed: int = 1, noise: float = 1.0) -> pd.DataFrame:
+def transpose_bsn(bsn: str, rng: random.Random) -> str:
+    """Two adjacent, different digits swapped (a typing error the 11-proef always catches)."""
+    spots = [i for i in range(len(bsn) - 1) if bsn[i] != bsn[i + 1]]
+    if not spots:
+        return bsn
+    i = rng.choice(spots)
+    return bsn[:i] + bsn[i + 1] + bsn[i] + bsn[i + 2:]
+
+
+def _with_marker(voornamen: str, achternaam: str, marker: str, rng: random.Random) -> tuple[str, str]:
+    """'Jan jr.' or 'Jansen sr.': where registrations put a generation marker."""
+    if rng.random() < 0.5:
+        return f"{voornamen} {marker}", achternaam
+    return voornamen, f"{achternaam} {marker}"
+
+
+def add_hard_cases(hh: Household, factory: PopulationFactory, hard: random.Random, make_address) -> list[Household]:
+    """Twins, a son named after his father, an unrelated namesake: in place, plus new households.
+
+    Records the pairs in ``factory.hard_pairs`` and generation markers in ``factory.markers``.
+    """
+    extra: list[Household] = []
+    kids = [p for p in hh.members if p.role in _KIDS]
+    if kids and hard.random() < EXTRA_TWIN_SHARE:
+        kid = hard.choice(kids)
+        sex = hard.choice("MV")
+        twin = factory.person(hh.hid, sex, kid.dob, (kid.tussenvoegsel, kid.achternaam), kid.origin, kid.role)
+        same_initial = hard.random() < TWIN_SAME_INITIAL
+        for _ in range(30):
+            first, other = twin.voornamen.split()[0], kid.voornamen.split()[0]
+            if first != other and (not same_initial or first[0] == other[0]):
+                break
+            twin.voornamen = factory.pools.voornamen(hard, kid.origin, sex, kid.dob.year)
+        if twin.voornamen.split()[0] != kid.voornamen.split()[0]:
+            hh.members.append(twin)
+            factory.hard_pairs.append((kid.pid, twin.pid, "twin"))
+    fathers = [p for p in hh.members if p.role == "ouder" and p.sex == "M"]
+    sons = [p for p in kids if p.sex == "M" and (p.tussenvoegsel, p.achternaam) == (fathers[0].tussenvoegsel, fathers[0].achternaam)] if fathers else []
+    if sons and hard.random() < JR_SR_SHARE:
+        son = sons[0]
+        son.voornamen = fathers[0].voornamen
+        factory.markers[fathers[0].pid] = "sr."
+        factory.markers[son.pid] = "jr."
+        factory.hard_pairs.append((fathers[0].pid, son.pid, "parent_child_same_name"))
+    adults = [p for p in hh.members if p.role not in _KIDS]
+    if adults and hard.random() < NAMESAKE_SHARE:
+        model = hard.choice(adults)
+        addr = make_address()
+        addr.pc4 = hh.address.pc4[:3] + str(hard.randrange(10))
+        addr.woonplaats = hh.address.woonplaats
+        other = factory.person(factory._new_hid(), model.sex, model.dob, (model.tussenvoegsel, model.achternaam), model.origin, "volwassene")
+        other.voornamen = model.voornamen
+        extra.append(Household(hid=other.hid, composition="alleenstaand", members=[other], address=addr))
+        factory.hard_pairs.append((model.pid, other.pid, "namesake_dob"))
+    return extra
+
+
+def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True) -> pd.DataFrame:
     """``n`` person mentions with their true identity.
 
     Columns (all strings except the two ids):
@@ -75,12 +148,18 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0) -> pd.DataFrame:
       'Berg, van den'), achternaam, geboortedatum (ISO 'jjjj-mm-dd' or None),
       geslacht ('M' / 'V' / ''), postcode ('5041 AB', '5041AB', '5041ab'),
       huisnummer (the number only, as a string), woonplaats, bsn ('' when missing; when
-      present it always passes the 11-proef).
+      present it passes the 11-proef, except a transposed one: ``TRANSPOSED_BSN_RATES``).
 
     Persons live in households (family members share address and often surname; twins share
     surname, date of birth and address), 8 % of households move once, and cluster sizes
     follow `CLUSTER_WEIGHTS` (most persons are mentioned 1–4 times). Deterministic per
-    (n, seed, noise).
+    (n, seed, noise, hard).
+
+    With ``hard`` (default) the set also holds the hard negatives of ``add_hard_cases`` and
+    the BSN errors of ``PARENT_BSN_RATES`` / ``TRANSPOSED_BSN_RATES``;
+    ``frame.attrs["hard_negatives"]`` lists the pairs of different people that look alike as
+    (cluster_id, cluster_id, kind) with kind in ``HARD_KINDS`` and
+    ``frame.attrs["bsn_errors"]`` counts the BSN errors per kind.
     """
     rng = random.Random(seed)
     pools = NamePools.build(seed)
@@ -91,14 +170,25 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0) -> pd.DataFrame:
     sources, source_w = zip(*SOURCE_MIX)
     origins, origin_w = zip(*ORIGIN_SHARES)
 
+    hard_rng = random.Random(seed * 7919 + 17)  # a stream of its own: hard=False gives the earlier data
+    factory.markers = {}
+    bsn_errors = {"parent_bsn": 0, "transposed": 0}
     voornamen, tvs, ans, dobs, sexes, pcs, nrs, places, bsns, clusters = ([] for _ in range(10))
     produced = 0
+    pending: list[Household] = []
     while produced < n:
-        origin = rng.choices(origins, weights=origin_w)[0]
-        hh: Household = factory.household(rng.choices(comps, weights=comp_w)[0], origin)
-        hh.address = make_address()
-        moved = rng.random() < MOVE_SHARE
-        new_address = make_address() if moved else None
+        if pending:
+            hh = pending.pop()
+            new_address = None
+        else:
+            origin = rng.choices(origins, weights=origin_w)[0]
+            hh = factory.household(rng.choices(comps, weights=comp_w)[0], origin)
+            hh.address = make_address()
+            moved = rng.random() < MOVE_SHARE
+            new_address = make_address() if moved else None
+            if hard:
+                pending.extend(add_hard_cases(hh, factory, hard_rng, make_address))
+        parents = [p for p in hh.members if p.role not in _KIDS]
         for person in hh.members:
             k = rng.choices(CLUSTER_SIZES, weights=CLUSTER_WEIGHTS)[0]
             k = min(k, n - produced)
@@ -106,6 +196,18 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0) -> pd.DataFrame:
                 address = new_address if (new_address is not None and i >= k / 2) else hh.address
                 source = rng.choices(sources, weights=source_w)[0]
                 o = observe(person, address, source, rng, lvl)
+                if hard:
+                    marker = factory.markers.get(person.pid)
+                    if marker and hard_rng.random() < GENERATION_MARKER * noise:
+                        o.voornamen, o.achternaam = _with_marker(o.voornamen, o.achternaam, marker, hard_rng)
+                    if o.bsn and person.role in _KIDS and parents and hard_rng.random() < PARENT_BSN_RATES[source] * noise:
+                        parent = hard_rng.choice(parents)
+                        o.bsn = parent.bsn
+                        bsn_errors["parent_bsn"] += 1
+                        factory.hard_pairs.append((person.pid, parent.pid, "parent_bsn"))
+                    elif o.bsn and hard_rng.random() < TRANSPOSED_BSN_RATES[source] * noise:
+                        o.bsn = transpose_bsn(o.bsn, hard_rng)
+                        bsn_errors["transposed"] += 1
                 voornamen.append(o.voornamen)
                 tvs.append(o.tussenvoegsel)
                 ans.append(o.achternaam)
@@ -128,4 +230,8 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0) -> pd.DataFrame:
     rng.shuffle(order)
     frame = frame.iloc[order].reset_index(drop=True)
     frame.insert(0, "record_id", range(len(frame)))
-    return frame[COLUMNS]
+    frame = frame[COLUMNS]
+    present = set(clusters)
+    frame.attrs["hard_negatives"] = sorted({(a, b, k) for a, b, k in factory.hard_pairs if a in present and b in present})
+    frame.attrs["bsn_errors"] = bsn_errors
+    return frame

@@ -95,6 +95,8 @@ class PopulationFactory:
         self.next_hid = 1
         self.bsns: set[str] = set()
         self.twins = 0
+        # pairs of different people that look alike (truth for the linkage benchmarks): (pid, pid, kind)
+        self.hard_pairs: list[tuple[int, int, str]] = []
 
     # -- people ---------------------------------------------------------------------------
     def _dob(self, age_min: float, age_max: float) -> date:
@@ -150,6 +152,7 @@ class PopulationFactory:
                 kids.append(kid)
                 twin_done = True
                 self.twins += 1
+                self.hard_pairs.append((twin.pid, kid.pid, "twin"))
                 continue
             kid_dob = self._dob(min_age, oldest_possible)
             kids.append(self.person(hid, rng.choice("MV"), kid_dob, surname, origin, "kind"))

@@ -69,8 +69,9 @@ PARAMS = params_for({
 
 
 def test_veto_levels_are_learned_weights_below_the_veto():
-    assert veto.veto_levels(PARAMS, -10.0) == {"geboortedatum": {DOB_ELSE}, "geslacht": {GENDER_ELSE}}
-    assert veto.veto_levels(PARAMS, -15.0) == {}
+    hard = {"generatie", "geslacht", "geboortedatum", "voornaam"}  # dates and given names: weights at or below -5.5
+    assert veto.veto_levels(PARAMS, -10.0) == {"geboortedatum": {DOB_ELSE}, "geslacht": {GENDER_ELSE}, veto.HARD: hard}
+    assert veto.veto_levels(PARAMS, -15.0) == {veto.HARD: hard}
 
 
 @pytest.mark.parametrize(
@@ -80,7 +81,9 @@ def test_veto_levels_are_learned_weights_below_the_veto():
         (rec("Ivan", "Vlierburg", "1988-09-06", "M"), rec("Iva", "Vlierburg", "1988-09-06", "V"), True),  # another gender
         (rec("Pieter", "Vries", "1980-03-12", "M"), rec("P.", "Vries", "1980-12-03", "M"), False),  # day/month swapped
         (rec(None, "Hammeberg", None, "V"), rec("Lisa", "Hammeberg", "2012-05-01", "V"), False),  # nothing to disagree on
-        (rec("Joost", "Hammestein", "2023-01-14", "M"), rec("Julian", "Hammestein", "2023-01-14", "M"), False),  # -7.8 only
+        # twins: the learned weight (-7.8) is no veto, but it switches the given-name rule on (hard_negatives)
+        (rec("Joost", "Hammestein", "2023-01-14", "M"), rec("Julian", "Hammestein", "2023-01-14", "M"), True),
+        (rec("Joost", "Hammestein", "2023-01-14", "M"), rec("Jost", "Hammestein", "2023-01-14", "M"), False),  # a typo
     ],
 )
 def test_conflicts(a, b, conflict):

@@ -11,17 +11,30 @@ from zicht.linkage import config
 from zicht.linkage.engine import ModelParams, cluster_pairs, features_frame, input_frame, link
 from zicht.linkage.matcher import ArrayIndex, Matcher
 from zicht.linkage.services import DEFAULT_MODEL
+from zicht.registry.domain.bsn import is_valid_bsn
 from zicht.synth.people import person_records
 
 logging.getLogger("splink").setLevel(logging.ERROR)
 
 
+def _data(hard: bool):
+    df = person_records(1200, seed=5, noise=1.0, hard=hard)
+    # a BSN hash stand-in: equal BSN, equal value (the test needs no key); a BSN failing the
+    # 11-proef (a transposed one) is dropped, as the import does
+    std = input_frame(df, "record_id", lambda b: b if is_valid_bsn(b) else None)
+    return df, std, features_frame(std)
+
+
 @pytest.fixture(scope="module")
 def data():
-    df = person_records(1200, seed=5, noise=1.0)
-    # a BSN hash stand-in: equal BSN, equal value (the test needs no key)
-    std = input_frame(df, "record_id", lambda b: b)
-    return df, std, features_frame(std)
+    """Ordinary records: no twins beyond the population's, no BSN errors (``person_records(hard=False)``)."""
+    return _data(hard=False)
+
+
+@pytest.fixture(scope="module")
+def hard_data():
+    """With the hard negatives: twins, jr./sr., namesakes, a parent's BSN on a child's registration."""
+    return _data(hard=True)
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +45,13 @@ def params():
 @pytest.fixture(scope="module")
 def batch(data, params):
     _, _, feats = data
+    cfg = config.load()
+    return link(feats, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"], params=params)
+
+
+@pytest.fixture(scope="module")
+def hard_batch(hard_data, params):
+    _, _, feats = hard_data
     cfg = config.load()
     return link(feats, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"], params=params)
 
@@ -150,7 +170,8 @@ def test_large_registry_trains_on_a_sample(data):
     assert lab.nunique() < len(feats)
 
 
-def test_incremental_equals_batch_with_cluster_check(data, params, batch):
+@pytest.mark.parametrize("which", ["ordinary", "hard negatives"])
+def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, params, batch, hard_batch):
     """As above, with the cluster check on both sides: veto between members, ambiguity margin.
 
     The batch over (rest + x) keeps vetoed records apart and leaves ambiguous records alone;
@@ -158,9 +179,11 @@ def test_incremental_equals_batch_with_cluster_check(data, params, batch):
     """
     from zicht.linkage import veto
     from zicht.linkage.comparisons import model_comparisons
+    from zicht.linkage.hard_negatives import same_person_by_bsn
     from zicht.linkage.matcher import choose_cluster
 
-    _, _, feats = data
+    _, _, feats = data if which == "ordinary" else hard_data
+    batch = batch if which == "ordinary" else hard_batch
     cfg = config.load()
     kw = {"params": params, "veto_weight": cfg["veto_weight"], "ambiguity_margin": cfg["ambiguity_margin"]}
     levels, comps = veto.veto_levels(params, cfg["veto_weight"]), model_comparisons(params)
@@ -180,11 +203,11 @@ def test_incremental_equals_batch_with_cluster_check(data, params, batch):
         def fits(c, rec=rec):
             if rec["bsn_hash"] and bsns(c) and rec["bsn_hash"] not in bsns(c):
                 return False
-            return not any(veto.conflicts(rec, m, comps, levels) for m in members[c] if not (rec["bsn_hash"] and rec["bsn_hash"] == m["bsn_hash"]))
+            return not any(veto.conflicts(rec, m, comps, levels) for m in members[c] if not same_person_by_bsn(rec, m))
 
         def joinable(a, b):
             return len(bsns(a) | bsns(b)) <= 1 and not any(
-                veto.conflicts(p, q, comps, levels) for p in members[a] for q in members[b] if not (p["bsn_hash"] and p["bsn_hash"] == q["bsn_hash"])
+                veto.conflicts(p, q, comps, levels) for p in members[a] for q in members[b] if not same_person_by_bsn(p, q)
             )
 
         result = matcher.match(rec)

@@ -230,7 +230,7 @@ def test_noise_zero_is_clean(tmp_path, data_dir):
 
 # -- determinism -------------------------------------------------------------------------
 def test_same_seed_same_bytes(tmp_path, data_dir):
-    names = ("politie_incidenten.csv", "veilig_thuis_meldingen.csv", "adresregister.csv", "truth.csv")
+    names = ("politie_incidenten.csv", "veilig_thuis_meldingen.csv", "adresregister.csv", "truth.csv", "hard_negatives.csv")
     runs = []
     for name, seed in (("a", 9), ("b", 9), ("c", 10)):
         generate("GM0855", 1, seed, tmp_path / name, data_dir, scale=0.2, sources=("politie", "veilig_thuis"),
@@ -243,6 +243,20 @@ def test_same_seed_same_bytes(tmp_path, data_dir):
 def test_sources_subset_and_csv_fallback(tmp_path, data_dir):
     manifest = generate("GM0855", 1, 2, tmp_path, data_dir, scale=0.2, sources=("wijkteam",),
                         wijkteam_format="csv", progress=False, log=lambda *_: None)
-    assert set(manifest["files"]) == {"wijkteam_signalen.csv", "adresregister.csv", "truth.csv"}
+    assert set(manifest["files"]) == {"wijkteam_signalen.csv", "adresregister.csv", "truth.csv", "hard_negatives.csv"}
     rows = read_csv(tmp_path / "wijkteam_signalen.csv")
     assert rows[0] == WIJKTEAM_HEADER and re.fullmatch(r"\d{2}-\d{2}-\d{4}", rows[1][1])
+
+
+def test_hard_negatives_file_names_twins_of_the_truth(tilburg, files):
+    out, _ = tilburg
+    rows = read_csv(out / "hard_negatives.csv")
+    assert rows[0] == ["person_a", "person_b", "kind"]
+    header = files["truth"][0]
+    pid, hid = header.index("person_id"), header.index("household_id")
+    household = {r[pid]: r[hid] for r in files["truth"][1:]}
+    assert len(rows) > 1 and all(kind == "twin" for _, _, kind in rows[1:])
+    for a, b, _ in rows[1:]:
+        assert a != b
+        if a in household and b in household:  # both mentioned in an export
+            assert household[a] == household[b]  # twins live in one household

@@ -17,7 +17,7 @@ def test_shape_columns_and_determinism():
 
 
 def test_cluster_structure_and_fields():
-    df = person_records(5000, seed=1)
+    df = person_records(5000, seed=1, hard=False)  # the BSN errors of the hard cases: test_hard_cases_and_their_truth
     sizes = df.groupby("cluster_id").size()
     assert (sizes.between(1, 4)).mean() > 0.8  # most persons are mentioned 1–4 times
     assert sizes.max() >= 5
@@ -46,3 +46,47 @@ def test_noise_kinds_visible():
     assert df["tussenvoegsel"].isin(["vd", "v.d.", "V.d."]).any()
     assert df["voornamen"].str.match(r"^([A-Z]\.)+$").any()     # initials only
     assert df["postcode"].str.match(r"^\d{4}[a-z]{2}$").any()    # lower case, no space
+
+
+def test_hard_cases_and_their_truth():
+    from collections import Counter
+
+    from zicht.synth.people import HARD_KINDS
+
+    df = person_records(5000, seed=1)
+    hard = df.attrs["hard_negatives"]
+    kinds = Counter(k for *_, k in hard)
+    assert set(kinds) == set(HARD_KINDS) and min(kinds.values()) >= 1 and sum(kinds.values()) > 100, kinds
+    people = df.groupby("cluster_id").agg(
+        voornamen=("voornamen", lambda s: set(s)), dob=("geboortedatum", lambda s: set(s.dropna())),
+        bsn=("bsn", lambda s: set(s) - {""}), pc=("postcode", lambda s: {p.replace(" ", "").upper() for p in s}),
+    )
+    for a, b, kind in hard:
+        assert a != b and a in people.index and b in people.index
+        pa, pb = people.loc[a], people.loc[b]
+        if kind == "twin" and pa.dob and pb.dob:
+            assert pa.dob & pb.dob  # born on one day (a mention may swap day and month)
+        if kind == "namesake_dob":
+            assert not (pa.pc & pb.pc)  # another address, same woonplaats
+        if kind == "parent_bsn" and pb.bsn:
+            assert pa.bsn & pb.bsn  # the child's mention carries the parent's BSN
+    # generation markers appear in mentions of a jr./sr. pair only
+    marked = df[df["voornamen"].str.contains(r" (?:jr|sr)\.$") | df["achternaam"].str.contains(r" (?:jr|sr)\.$")]
+    jr_sr = {p for a, b, k in hard if k == "parent_child_same_name" for p in (a, b)}
+    assert len(marked) > 0 and set(marked["cluster_id"]) <= jr_sr
+    # a transposed BSN fails the 11-proef: it arrives as no BSN
+    assert df.attrs["bsn_errors"]["transposed"] > 0
+    assert (~df["bsn"][df["bsn"] != ""].map(is_valid_bsn)).sum() == df.attrs["bsn_errors"]["transposed"]
+
+
+def test_transpose_bsn_always_fails_the_11_proef():
+    import random
+
+    from zicht.synth.bsn import make_bsn
+    from zicht.synth.people import transpose_bsn
+
+    rng = random.Random(1)
+    for _ in range(500):
+        bsn = make_bsn(rng)
+        wrong = transpose_bsn(bsn, rng)
+        assert wrong != bsn and sorted(wrong) == sorted(bsn) and not is_valid_bsn(wrong)

@@ -1,0 +1,228 @@
+"""Hard negatives: twins, jr./sr., namesakes, a parent's BSN — merge, no merge or review."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from zicht.bench.linkage import hard_negative_merged
+from zicht.linkage import comparisons as C
+from zicht.linkage import features as F
+from zicht.linkage import hard_negatives as H
+from zicht.linkage import normalise as N
+from zicht.linkage import veto
+from zicht.linkage.engine import ModelParams, cluster_pairs
+from zicht.linkage.matcher import Scored, choose_cluster
+
+
+def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x"):
+    return F.record_features(
+        {"unique_id": uid, "voornamen": voornamen, "achternaam": achternaam, "geboortedatum": dob, "geslacht": gender,
+         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn}
+    )
+
+
+@pytest.mark.parametrize(
+    "a, b, explained",
+    [
+        ("1984-12-29", "1984-12-29", True),
+        ("1980-03-12", "1980-12-03", True),  # day and month swapped
+        ("1980-03-12", "1980-03-13", True),  # one digit
+        ("1980-03-12", "1908-03-12", True),  # two adjacent digits transposed
+        ("1980-03-12", "1980-03-29", True),  # a wrong day within a month
+        ("1980-03-12", None, True),  # unknown: nothing to disagree on
+        ("1984-12-29", "2012-05-01", False),  # mother and daughter
+        ("1975-06-01", "2001-06-01", False),  # father and son, same birthday: two digits
+        ("1980-03-12", "1980-07-25", False),
+    ],
+)
+def test_dob_explained(a, b, explained):
+    assert H.dob_explained(a, b) is explained
+    assert H.dob_explained(b, a) is explained
+
+
+@pytest.mark.parametrize(
+    "voornamen, achternaam, marker, given, core",
+    [
+        ("Jan jr.", "Smit", "jr", "jan", "smit"),
+        ("Jan", "Smit sr.", "sr", "jan", "smit"),
+        ("Jan", "Smit, Sr", "sr", "jan", "smit"),
+        ("J. Junior", "de Vries", "jr", "", "vries"),
+        ("Jan", "de Jonge", "", "jan", "jonge"),  # a surname, not a marker
+        ("Srikanth", "Jrasek", "", "srikanth", "jrasek"),
+    ],
+)
+def test_generation_marker_read_off_and_kept_out_of_names(voornamen, achternaam, marker, given, core):
+    assert N.generation_marker(voornamen, achternaam) == marker
+    r = rec(voornamen, achternaam)
+    assert (r["given1"] or "") == given and r["sn_core"] == core
+    assert H.generation(r) == marker
+
+
+@pytest.mark.parametrize(
+    "a, b, reason",
+    [
+        # twins: same surname, date of birth, address; another given name
+        (rec("Joost", "Bos", "2010-04-01", "M", "1234AB", "5"), rec("Julian", "Bos", "2010-04-01", "M", "1234AB", "5"), "voornaam"),
+        (rec("Emma", "Bos", "2010-04-01", "V"), rec("Thijs", "Bos", "2010-04-01", "M"), "geslacht"),
+        (rec("P.", "Bos", "2010-04-01"), rec("Joost Pieter", "Bos", "2010-04-01"), None),  # initials fit (second name)
+        (rec("K.", "Bos", "2010-04-01"), rec("Joost", "Bos", "2010-04-01"), "voornaam"),  # initials do not fit
+        # jr./sr.: same names and address, another date of birth or a generation marker
+        (rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5"), rec("Jan", "Smit", "2001-06-01", "M", "1234AB", "5"), "geboortedatum"),
+        (rec("Jan jr.", "Smit", None, "M"), rec("Jan", "Smit sr.", None, "M"), "generatie"),
+        (rec("Jan jr.", "Smit", "2001-06-01", "M"), rec("Jan", "Smit", "2001-06-01", "M"), None),  # one marker: no conflict
+        # one person written otherwise: never a conflict
+        (rec("Kees", "Smit", "1960-02-03", "M"), rec("Cornelis", "Smit", "1960-02-03", "M"), None),  # roepnaam
+        (rec("Wil", "Smit", "1960-02-03"), rec("Willem", "Smit", "1960-02-03"), None),  # short form
+        (rec("Mhike", "Vlierbroek", "2019-04-25"), rec("Meike", "Vlierbroek", "2019-04-25"), None),  # typo
+        (rec("Pieter Jan", "Smit", "1960-02-03"), rec("Jan", "Smit", "1960-02-03"), None),  # second given name used
+        (rec("Geest", "Lindsey", "2022-08-19"), rec("L.", "Geets", "2022-08-19"), None),  # names swapped on one side
+        (rec("Pieter", "Vries", "1980-03-12", "M"), rec("Pieter", "Vries", "1980-12-03", "M"), None),  # day/month swap
+        (rec(None, "Smit", None), rec("Jan", "Smit", "1975-06-01", "M"), None),  # nothing to disagree on
+    ],
+)
+def test_conflict_table(a, b, reason):
+    assert H.conflict(a, b) == reason
+    assert H.conflict(b, a) == reason
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        (rec("Anna", "Smit", "1970-01-01", bsn="h1"), rec("Anna", "Smit", "1971-01-01", bsn="h1"), True),  # a typo
+        (rec("Anna", "Smit", "1970-01-01", bsn="h1"), rec("Anna", "Smit", "1970-05-07", bsn="h1"), True),  # wrong, same generation
+        (rec("Anna", "Smit", "1970-01-01", bsn="h1"), rec("Lisa", "Smit", "2005-03-09", bsn="h1"), False),  # the mother's BSN
+        (rec("Anna", "Smit", "1970-01-01", bsn="h1"), rec("Anna", "Smit", "1970-01-01", bsn="h2"), False),
+        (rec("Anna", "Smit", "1970-01-01", bsn="h1"), rec("Anna", "Smit", "1970-01-01"), False),
+    ],
+)
+def test_same_person_by_bsn(a, b, same):
+    assert H.same_person_by_bsn(a, b) is same
+
+
+@pytest.mark.parametrize(
+    "dob_else, given_else, rules",
+    [
+        (-6.9, -7.1, {"generatie", "geslacht", "geboortedatum", "voornaam"}),  # Dutch registrations with BSNs
+        (-3.0, -2.8, {"generatie", "geslacht"}),  # FEBRL: dates and names mistyped by design
+        (-1.9, -4.1, {"generatie", "geslacht"}),  # Splink's fake_20000
+        (-6.9, -4.1, {"generatie", "geslacht", "geboortedatum"}),
+    ],
+)
+def test_rules_switch_on_by_the_trained_weights(dob_else, given_else, rules):
+    weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: dob_else}, "voornaam": {-1: 0.0, 1: 5.0, 0: given_else}}
+    assert H.active_rules(weights) == rules
+
+
+# --------------------------------------------------------------------------- batch and arrival decide alike
+
+COMPS = ("voornaam", "achternaam", "geboortedatum", "geslacht", "adres")
+
+
+def _params() -> ModelParams:
+    comps = [c for c in C.ALL_COMPARISONS if c.name in COMPS]
+    weights = {c.name: {-1: 0.0, **{g: 4.0 for g in range(1, len(c.levels) - 1)}, 0: -7.0} for c in comps}
+    labels = {c.name: {(-1 if lv.is_null else len(c.levels) - 1 - i): lv.label for i, lv in enumerate(c.levels)} for c in comps}
+    return ModelParams(-10.0, [c.name for c in comps], weights, labels, [])
+
+
+# (records, scored links as (i, j, weight)) -> expected batch clusters as sets of record indices,
+# and for the last record as an arrival: "join", "alone" or "review"
+CASES = {
+    "twins kept apart": (
+        [rec("Joost", "Bos", "2010-04-01", "M", "1234AB", "5", uid="0"), rec("Julian", "Bos", "2010-04-01", "M", "1234AB", "5", uid="1")],
+        [(0, 1, 12.0)],
+        [{0}, {1}], "alone",
+    ),
+    "twin known by initial only: review": (
+        [rec("Joost", "Bos", "2010-04-01", "M", "1234AB", "5", uid="0"), rec("Julian", "Bos", "2010-04-01", "M", "1234AB", "5", uid="1"),
+         rec("J.", "Bos", "2010-04-01", "M", "1234AB", "5", uid="2")],
+        [(0, 1, 12.0), (0, 2, 14.0), (1, 2, 14.0)],
+        [{0}, {1}, {2}], "review",
+    ),
+    "jr. and sr. kept apart": (
+        [rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"), rec("Jan", "Smit", "2001-06-01", "M", "1234AB", "5", uid="1"),
+         rec("Jan jr.", "Smit", "2001-06-01", "M", "1234AB", "5", uid="2")],
+        [(0, 1, 15.0), (0, 2, 10.0), (1, 2, 20.0)],
+        [{0}, {1, 2}], "join",
+    ),
+    "parent's BSN on a child's registration": (
+        [rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="0"), rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", uid="1"),
+         rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h1", uid="2")],
+        [(1, 2, 20.0), (0, 1, 2.0)],
+        [{0}, {1, 2}], "join",
+    ),
+    "a typo is one person": (
+        [rec("Meike", "Bos", "2019-04-25", "V", uid="0"), rec("Mhike", "Bos", "2019-04-25", "V", uid="1")],
+        [(0, 1, 12.0)],
+        [{0, 1}], "join",
+    ),
+}
+
+
+def _batch(records, links):
+    feats = pd.DataFrame(records)
+    ids = feats["unique_id"].tolist()
+    pairs = pd.DataFrame({
+        "unique_id_l": [ids[i] for i, _, _ in links], "unique_id_r": [ids[j] for _, j, _ in links],
+        "match_weight": [w for *_, w in links],
+        "bsn_hash_l": [records[i]["bsn_hash"] for i, _, _ in links], "bsn_hash_r": [records[j]["bsn_hash"] for _, j, _ in links],
+    })
+    labels = cluster_pairs(feats, pairs, 0.0, {}, params=_params(), veto_weight=-10.0, ambiguity_margin=3.0)
+    out: dict = {}
+    for k, uid in enumerate(ids):
+        out.setdefault(labels[uid], set()).add(k)
+    return sorted(out.values(), key=min)
+
+
+def _arrival(records, links):
+    """The last record arriving after the others were linked as the batch links them (services.link_person's rule)."""
+    *before, new = records
+    n = len(records) - 1
+    old_links = [(i, j, w) for i, j, w in links if j < n]
+    clusters = _batch(before, old_links) if before else []
+    cluster_of = {k: ci for ci, members in enumerate(clusters) for k in members}
+    params = _params()
+    levels = veto.veto_levels(params, -10.0)
+    comps = C.model_comparisons(params)
+    scored = [Scored(i, w, {}) for i, j, w in links if j == n]
+
+    def fits(c):
+        bsns = {before[m]["bsn_hash"] for m in clusters[c] if before[m]["bsn_hash"]}
+        if new["bsn_hash"] and bsns and new["bsn_hash"] not in bsns:
+            return False
+        return not any(veto.conflicts(new, before[m], comps, levels) for m in clusters[c] if not H.same_person_by_bsn(new, before[m]))
+
+    def joinable(c1, c2):
+        return not any(veto.conflicts(before[a], before[b], comps, levels) for a in clusters[c1] for b in clusters[c2])
+
+    target, _merges, ambiguous = choose_cluster(scored, cluster_of.get, fits, joinable, 3.0, bool(new["bsn_hash"]))
+    return "review" if ambiguous else ("alone" if target is None else "join")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hard_negative_cases_batch_and_arrival(name):
+    records, links, clusters, arrival = CASES[name]
+    assert _batch(records, links) == clusters
+    assert _arrival(records, links) == arrival
+    # incremental equals batch: the arrival joins a cluster exactly when the batch puts the last record with others
+    last = len(records) - 1
+    with_others = any(last in c and len(c) > 1 for c in clusters)
+    assert (arrival == "join") == with_others
+
+
+def test_different_valid_bsns_never_share_a_cluster():
+    rng = np.random.default_rng(4)
+    for _ in range(30):
+        n = 8
+        bsn = [f"h{k}" if k is not None else None for k in rng.choice([0, 1, 2, None], size=n)]
+        records = [rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", bsn=b, uid=str(i)) for i, b in enumerate(bsn)]
+        links = [(i, j, float(rng.uniform(-2, 30))) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.6]
+        for members in _batch(records, links):
+            assert len({bsn[m] for m in members if bsn[m]}) <= 1
+
+
+def test_hard_negative_merged_share():
+    truth = [1, 1, 2, 3, 4]
+    labels = [10, 10, 10, 11, 12]  # person 2 put on person 1's record; 3 and 4 apart
+    out = hard_negative_merged(truth, labels, [(1, 2, "twin"), (3, 4, "twin"), (1, 9, "namesake_dob")])
+    assert out == {"twin": {"pairs": 2, "merged": 1, "share_merged": 0.5}}
