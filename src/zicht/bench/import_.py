@@ -119,7 +119,9 @@ def run(options) -> dict:
             t0 = time.perf_counter()
             generated = generate(path, options.get("rows") or 2_500_000)
             generated["generation_seconds"] = round(time.perf_counter() - t0, 1)
-        env = dict(os.environ, ZICHT_DEMO="1", ZICHT_DATA_DIR=str(tmp),
+        from zicht.core.crypto import throwaway_secrets
+
+        env = dict(os.environ, **throwaway_secrets(), ZICHT_DATA_DIR=str(tmp),
                    DATABASE_URL=options.get("database_url") or f"sqlite:///{tmp / 'bench.sqlite3'}")
         proc = subprocess.run([sys.executable, "-m", "zicht.bench.import_", str(path)], env=env,
                               capture_output=True, text=True)

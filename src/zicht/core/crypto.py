@@ -105,6 +105,18 @@ def generate_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
+def throwaway_secrets() -> dict[str, str]:
+    """Fresh random secrets for a process that handles synthetic data only (benchmarks): the
+    environment variables settings.py reads, never the published demo values."""
+    import secrets
+
+    return {
+        "ZICHT_SECRET_KEY": secrets.token_urlsafe(50),
+        "ZICHT_FIELD_KEYS": generate_key(),
+        "ZICHT_BSN_HASH_KEY": secrets.token_urlsafe(32),
+    }
+
+
 @lru_cache(maxsize=4)
 def _cipher_for(keys: tuple[str, ...]) -> FieldCipher:
     return FieldCipher(list(keys))

@@ -303,7 +303,8 @@ def test_totp_command_prints_a_code_in_demo_mode_only():
 
     user = make_user(r.KETENREGISSEUR)
     out = io.StringIO()
-    call_command("totp", user.username, stdout=out)
+    with override_settings(DEMO=True):
+        call_command("totp", user.username, stdout=out)
     assert out.getvalue().strip().isdigit() and len(out.getvalue().strip()) == 6
     with override_settings(DEMO=False), pytest.raises(CommandError):
         call_command("totp", user.username)
