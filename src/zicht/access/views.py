@@ -13,7 +13,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from zicht.core.redirects import safe_next
 
 from zicht.core.middleware import two_factor_passed, two_factor_required
 
@@ -25,10 +26,7 @@ from .rules import log_access, login_only, requires
 
 
 def _safe_next(request, default: str = "/") -> str:
-    next_url = request.POST.get("next") or request.GET.get("next") or default
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return default
-    return next_url
+    return safe_next(request, default)
 
 
 # --- purpose binding -------------------------------------------------------------------------

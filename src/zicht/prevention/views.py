@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.access import roles as r
 from zicht.access.rules import requires, user_role
+from zicht.access.scoping import editable_gemeente_codes
 from zicht.geo.models import Gemeente, Wijk
 from zicht.registry.models import Organisation
 
@@ -47,6 +48,19 @@ def _today() -> date:
 
 def _can(request, allowed) -> bool:
     return user_role(request.user) in allowed
+
+
+def _editable_gemeente_or_404(request, gemeente: Gemeente | None) -> Gemeente:
+    """A gemeente the user may change data of; 404 for any other (no hint that it exists)."""
+    if gemeente is None or gemeente.code not in editable_gemeente_codes(request.user):
+        raise Http404("Onbekende gemeente")
+    return gemeente
+
+
+def _editable_plan_or_404(request, pk, qs=None) -> PreventionPlan:
+    plan = get_object_or_404((qs if qs is not None else PreventionPlan.objects).select_related("gemeente", "wijk"), pk=pk)
+    _editable_gemeente_or_404(request, plan.gemeente)
+    return plan
 
 
 def current_gemeente(request) -> Gemeente | None:
@@ -163,6 +177,7 @@ def organisations(request):
 @requires(*EDIT_REFERENCE)
 def organisation_edit(request, code):
     org = get_object_or_404(Organisation, code=code)
+    _editable_gemeente_or_404(request, org.gemeente)
     profile = getattr(org, "prevention_profile", None)
     if profile is None:
         profile = PartnerProfile(organisation=org, partnertype=bs.ORGANISATION_TYPE_TO_PARTNER.get(org.type, "informeel"))
@@ -216,9 +231,7 @@ def matrix(request):
 @requires(*EDIT_REFERENCE)
 @require_POST
 def matrix_save(request):
-    gemeente = current_gemeente(request)
-    if gemeente is None:
-        raise Http404("Onbekende gemeente")
+    gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     with transaction.atomic():
         for code, _ in bs.PARTNER_TYPES:
             chosen = [b for b in bs.BOUWSTEEN_CODES if request.POST.get(f"m-{code}-{b}")]
@@ -233,9 +246,7 @@ def matrix_save(request):
 @requires(*EDIT_REFERENCE)
 @require_POST
 def matrix_reset(request):
-    gemeente = current_gemeente(request)
-    if gemeente is None:
-        raise Http404("Onbekende gemeente")
+    gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     MatrixCell.objects.filter(gemeente=gemeente).delete()
     messages.success(request, "De matrix volgt weer de Tilburgse handreiking.")
     return redirect(reverse("prevention:matrix") + f"?gemeente={gemeente.code}")
@@ -273,9 +284,7 @@ def _stand_van_zaken_text(plan, rows, source) -> str:
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_create(request):
-    gemeente = current_gemeente(request)
-    if gemeente is None:
-        raise Http404("Onbekende gemeente")
+    gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     form = PlanCreateForm(request.POST, gemeente=gemeente)
     if not form.is_valid():
         messages.error(request, "Het plan kon niet worden aangemaakt: controleer titel en wijk.")
@@ -333,7 +342,7 @@ def plan_detail(request, pk):
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_sections(request, pk):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     with transaction.atomic():
         for code in seeds.PLAN_SECTION_CODES:
             if f"s-{code}" in request.POST:
@@ -346,7 +355,7 @@ def plan_sections(request, pk):
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_add_suggestion(request, pk):
-    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     slug = request.POST.get("slug", "")
     intervention = get_object_or_404(Intervention, slug=slug)
     rows, _ = risk_profile(plan.area_code)
@@ -367,7 +376,7 @@ def plan_add_suggestion(request, pk):
 
 @requires(*EDIT_PLAN)
 def plan_line(request, pk, line_id=None):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     line = get_object_or_404(PlanIntervention, pk=line_id, plan=plan) if line_id else None
     form = PlanLineForm(request.POST or None, instance=line, gemeente=plan.gemeente, prefix="line")
     if request.method == "POST" and form.is_valid():
@@ -386,7 +395,7 @@ def plan_line(request, pk, line_id=None):
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_line_delete(request, pk, line_id):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     get_object_or_404(PlanIntervention, pk=line_id, plan=plan).delete()
     messages.success(request, "De regel is uit het plan verwijderd (eerdere versies bewaren hem).")
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#interventies")
@@ -395,7 +404,7 @@ def plan_line_delete(request, pk, line_id):
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_indicator(request, pk):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     form = PlanIndicatorForm(request.POST, prefix="ind")
     if form.is_valid():
         item = form.save(commit=False)
@@ -411,7 +420,7 @@ def plan_indicator(request, pk):
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_indicator_delete(request, pk, indicator_id):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     get_object_or_404(PlanIndicator, pk=indicator_id, plan=plan).delete()
     messages.success(request, "De indicator is verwijderd.")
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#evaluatie")
@@ -420,7 +429,7 @@ def plan_indicator_delete(request, pk, indicator_id):
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_save_version(request, pk):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     status = request.POST.get("status")
     if status in dict(PreventionPlan.STATUS):
         plan.status = status
