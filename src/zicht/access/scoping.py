@@ -178,6 +178,23 @@ def visible_households(user, qs=None):
     return qs.filter(members__linked_person__in=members).distinct()
 
 
+def visible_report_ids(user, report_ids) -> set[int]:
+    """The ids among ``report_ids`` the user may see (a household page gathers reports of every
+    address its members ever had, some of them outside the user's region or organisation)."""
+    from zicht.registry.models import Report
+
+    return set(visible_reports(user, Report.objects.filter(id__in=list(report_ids))).values_list("id", flat=True))
+
+
+def visible_household_members(user, qs):
+    """Household members (HouseholdMember rows) whose address the user may see; a member without
+    address only when the linked person is visible. Other members stay off the page entirely
+    (their address, name and age belong to another region's or organisation's records)."""
+    addresses = visible_addresses(user).values("pk")
+    persons = visible_linked_persons(user).values("pk")
+    return qs.filter(Q(address__in=addresses) | (Q(address__isnull=True) & Q(linked_person__in=persons)))
+
+
 def visible_import_batches(user, qs=None):
     """Import batches: all for the functioneel beheerder (no personal data), region for a ketenregisseur."""
     from zicht.registry.models import ImportBatch
