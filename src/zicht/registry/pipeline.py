@@ -20,7 +20,6 @@ Why it looks like this:
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 import sys
@@ -33,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zicht.core.crypto import bsn_hash, cipher
+from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Buurt
 
 from .domain.profile import Profile, find_profile
@@ -180,7 +180,7 @@ class RejectLog:
         self._writer = None
         if out is not None:
             self._handle = Path(out).open("w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._handle)
+            self._writer = csv_writer(self._handle)
             self._writer.writerow(self.HEADER)
 
     @property

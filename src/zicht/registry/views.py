@@ -8,7 +8,6 @@ ones they imported themselves; the functioneel beheerder sees all.
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, KETENREGISSEUR
 from zicht.access.rules import log_access, requires
 from zicht.access.scoping import visible_import_batches
+from zicht.core.spreadsheet import csv_writer
 
 from .domain.profile import ProfileError
 from .domain.rows import defuse
@@ -75,7 +75,7 @@ def batch_rejects_csv(request, pk: int):
     batch = get_object_or_404(_visible_batches(request.user), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="afwijzingen-import-{batch.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["file", "row", "field", "reason"])
     for reject in batch.rejects:
         writer.writerow([defuse(reject.get("file", ""), 255), reject.get("row", ""), defuse(reject.get("field", ""), 60),
