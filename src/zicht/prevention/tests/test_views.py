@@ -168,3 +168,16 @@ def test_plan_without_figures_has_no_suggestions(client, beleid, korvel):
     plan = PreventionPlan.objects.create(titel="Wandelbos", gemeente=korvel.gemeente, wijk_id="WK085539")
     html = client.get(reverse("prevention:plan", args=[plan.pk])).content.decode()
     assert "geen CBS-kerncijfers geladen" in html
+
+
+def test_catalogue_import_of_a_non_utf8_file_gives_a_clear_message(client, beleid):
+    """Issue 12 item 5: a Windows-1252 export from Excel is a message, not a server error."""
+    latin = "naam,soort,beschrijving,bron,erkenningsniveau\nGoed,interventie,x,bron,onbekend\nCoördinatie,interventie,é,bron,onbekend\n"
+    client.raise_request_exception = False
+    response = client.post(reverse("prevention:catalogue_import"), {"bestand": io.BytesIO(latin.encode("cp1252"))})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "geen UTF-8-tekst" in html and "rij 3" in html
+    binary = client.post(reverse("prevention:catalogue_import"), {"bestand": io.BytesIO(b"naam\x00,soort\n\x00\x00")})
+    assert binary.status_code == 200
+    assert not Intervention.objects.filter(naam="Coördinatie").exists()
