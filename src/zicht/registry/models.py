@@ -108,9 +108,18 @@ class ImportBatch(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    postprocess_error = models.CharField(
+        max_length=200, blank=True, default="",
+        help_text="Linking/recolouring after the import failed: step and error class, no values (zicht retry-batch N)",
+    )
 
     class Meta:
         ordering = ["-started_at"]
+
+    @property
+    def postprocess_failed(self) -> bool:
+        """'Nabewerking mislukt': loaded, but linking or recolouring did not complete."""
+        return bool(self.postprocess_error)
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.profile}, {self.status})"

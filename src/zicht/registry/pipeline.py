@@ -39,7 +39,6 @@ from .domain.profile import Profile, find_profile
 from .domain.rows import HeaderError, Reject, RowChecker, compress_rows, defuse, expand_rows
 from .models import Address, AddressRegisterEntry, ImportBatch, Organisation, Person, Report, ReportParty
 from .readers import FileFormatError, read_rows
-from .signals import batch_imported
 
 log = logging.getLogger(__name__)
 
@@ -144,12 +143,12 @@ def import_file(
 
 
 def _announce(batch: ImportBatch) -> None:
-    """Tell subscribers (linkage) about a committed batch. A failing receiver cannot undo or
-    mislabel the import, which is already committed: its error is logged without values."""
-    for receiver, result in batch_imported.send_robust(sender=ImportBatch, batch=batch):
-        if isinstance(result, Exception):
-            log.error("Receiver %s of batch_imported failed for import #%s: %s",
-                      getattr(receiver, "__qualname__", receiver), batch.pk, type(result).__name__)
+    """Tell subscribers (linkage, casework) about a committed batch. A failing receiver cannot undo
+    the import, which is already committed: the batch is flagged 'nabewerking mislukt' (step and
+    error class, no values) and `zicht retry-batch N` runs the steps again (registry.postprocess)."""
+    from .postprocess import run_postprocessing
+
+    run_postprocessing(batch)
 
 
 def _finish(batch: ImportBatch, loader: "BatchLoader", status: str, message: str, rolled_back: bool = False) -> None:
