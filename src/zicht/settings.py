@@ -183,6 +183,12 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
+# Large request bodies are spooled here (not /tmp): stale spool files are removed at the next
+# start (zicht.registry.uploads.remove_stale_uploads).
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "incoming")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)

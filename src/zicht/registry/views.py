@@ -8,7 +8,6 @@ ones they imported themselves; the functioneel beheerder sees all.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from .domain.rows import defuse
 from .forms import ImportForm
 from .models import ImportBatch, Organisation
 from .pipeline import import_file
+from .uploads import stored_upload, upload_dir
 
 STATUS_BADGE = {
     "loaded": "groen",
@@ -88,26 +88,19 @@ def upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        suffix = Path(upload_file.name).suffix.lower()[:8]
-        upload_dir = Path(settings.DATA_DIR) / "uploads"
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=upload_dir, suffix=suffix, delete=False) as tmp:
-            for chunk in upload_file.chunks():
-                tmp.write(chunk)
-            tmp_path = Path(tmp.name)
         try:
-            batch = import_file(
-                tmp_path, form.cleaned_data["profile"], accept_partial=form.cleaned_data["accept_partial"],
-                user=request.user, file_name=Path(upload_file.name).name[:255],
-            )
+            # An unnamed file on disk: a process killed mid-import leaves nothing readable (registry.uploads).
+            with stored_upload(upload_file.chunks(), upload_dir(settings.DATA_DIR)) as tmp_path:
+                batch = import_file(
+                    tmp_path, form.cleaned_data["profile"], accept_partial=form.cleaned_data["accept_partial"],
+                    user=request.user, file_name=Path(upload_file.name).name[:255],
+                )
         except ProfileError as exc:
             form.add_error("profile", str(exc))
             return render(request, "registry/upload.html", {"form": form}, status=400)
         except Exception as exc:  # recorded on the batch as 'failed'; shown without values
             messages.error(request, f"De import is mislukt ({type(exc).__name__}); er is niets geladen.")
             return redirect("registry:imports")
-        finally:
-            tmp_path.unlink(missing_ok=True)
         if batch.status in ("loaded", "partial"):
             log_access(request, action="create", record_type="import_batch", record_id=batch.pk,
                        reason=f"{batch.persons_created} personen geïmporteerd met profiel {batch.profile}")
