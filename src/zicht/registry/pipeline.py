@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from zicht.core.crypto import bsn_hash, cipher
+from zicht.core.crypto import bsn_hash, cipher, place
 from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Buurt
 
@@ -41,6 +41,10 @@ from .models import Address, AddressRegisterEntry, ImportBatch, Organisation, Pe
 from .readers import FileFormatError, read_rows
 
 log = logging.getLogger(__name__)
+# Where each encrypted value is stored: tokens are bound to table, column and row (zicht.core.crypto).
+W_TOELICHTING, W_MEDEWERKER, W_TELEFOON = (place(Report._meta.db_table, c) for c in ("toelichting", "contact_medewerker", "contact_telefoon"))
+W_VOORNAMEN, W_VOORLETTERS, W_TUSSENVOEGSEL, W_ACHTERNAAM, W_GEBOORTEDATUM = (
+    place(Person._meta.db_table, c) for c in ("voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum"))
 
 CHUNK_RECORDS = 5000
 MAX_STORED_REJECTS = 1000
@@ -435,8 +439,8 @@ class BatchLoader:
             report_values.append((
                 report_id, source_id, rid, rec.kind, adapt_date(rec.datum), rec.aard, adapt_json(list(rec.vormen), None),
                 rec.relatie, rec.kinderen_aanwezig, rec.letsel, rec.wapen, rec.huisverbod, rec.hoedanigheid_melder,
-                rec.categorie, address_id, buurt or None, encrypt(rec.toelichting), encrypt(rec.contact_medewerker),
-                encrypt(rec.contact_telefoon), batch_id, compress_rows([r.row for r in entry.rows]), now,
+                rec.categorie, address_id, buurt or None, encrypt(rec.toelichting, W_TOELICHTING, report_id),
+                encrypt(rec.contact_medewerker, W_MEDEWERKER, report_id), encrypt(rec.contact_telefoon, W_TELEFOON, report_id), batch_id, compress_rows([r.row for r in entry.rows]), now,
             ))
         person_values, party_values = [], []
         key = self.bsn_key
@@ -450,8 +454,9 @@ class BatchLoader:
                 address_id = addresses[row.address.key][0] if row.address is not None else None
                 person_values.append((
                     person_id, source_id, f"{rid}/{entry.parties}", bsn_hash(p.bsn, key) if p.bsn else "",
-                    encrypt(p.voornamen), encrypt(p.voorletters), encrypt(p.tussenvoegsel), encrypt(p.achternaam),
-                    encrypt(p.geboortedatum.isoformat()) if p.geboortedatum else "", p.geslacht, address_id,
+                    encrypt(p.voornamen, W_VOORNAMEN, person_id), encrypt(p.voorletters, W_VOORLETTERS, person_id),
+                    encrypt(p.tussenvoegsel, W_TUSSENVOEGSEL, person_id), encrypt(p.achternaam, W_ACHTERNAAM, person_id),
+                    encrypt(p.geboortedatum.isoformat(), W_GEBOORTEDATUM, person_id) if p.geboortedatum else "", p.geslacht, address_id,
                     batch_id, row.row, now,
                 ))
                 party_values.append((report_id, person_id, row.rol))

@@ -229,7 +229,7 @@ def test_generate_key_prints_a_valid_key():
     out = io.StringIO()
     call_command("generate-key", stdout=out)
     key = out.getvalue().strip()
-    assert FieldCipher([key]).decrypt(FieldCipher([key]).encrypt("x")) == "x"
+    assert FieldCipher([key]).decrypt(FieldCipher([key]).encrypt("x", "t.c", 1), "t.c", 1) == "x"
 
 
 # --- retention ---------------------------------------------------------------------------------
