@@ -186,13 +186,38 @@ def cipher() -> FieldCipher:
 
 
 def bsn_hash(bsn: str, key: str | None = None) -> str:
-    """Keyed hash (HMAC-SHA256) of a BSN: equal BSNs link, the BSN itself is never stored."""
+    """Keyed hash (HMAC-SHA256) of a BSN: equal BSNs link, the BSN itself is never stored.
+
+    ``key`` is a key chain, oldest first ("k1,k2"): the BSN is hashed with k1 and the result
+    re-hashed with each later key (``rehash_bsn``). That is what makes rotation possible without
+    the BSN: ``zicht rotate-bsn-key`` re-hashes every stored hash with the new key, and new
+    arrivals are hashed through the whole chain, so both end up equal. After a rotation the
+    stored values depend on the new key: a leaked older key alone no longer lets anyone test
+    BSNs against the database.
+    """
     if key is None:
         from django.conf import settings
 
         key = settings.BSN_HASH_KEY
+    keys = key.split(",")
     digits = "".join(ch for ch in bsn if ch.isdigit()).zfill(9)
-    return hmac.new(key.encode(), digits.encode(), hashlib.sha256).hexdigest()
+    value = hmac.new(keys[0].encode(), digits.encode(), hashlib.sha256).hexdigest()
+    for later in keys[1:]:
+        value = rehash_bsn(value, later)
+    return value
+
+
+def rehash_bsn(stored: str, key: str) -> str:
+    """One rotation step: a stored BSN hash re-hashed with the next key of the chain."""
+    return hmac.new(key.encode(), b"bsn-rotation:" + stored.encode(), hashlib.sha256).hexdigest()
+
+
+CANARY_BSN = "000000000"  # fails the 11-proef: never a person's BSN
+
+
+def bsn_chain_fingerprint(key: str) -> str:
+    """What a key chain is, without revealing it: the chain's hash of a BSN nobody has."""
+    return bsn_hash(CANARY_BSN, key)
 
 
 def encrypt_columns(keys: tuple[str, ...], columns: list[list], places: list[str], rows: list[list]) -> list[list]:

@@ -194,3 +194,33 @@ class ReportParty(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "person", "rol"], name="party_unique")]
+
+
+class BsnKeyState(models.Model):
+    """Which BSN-hash key chain the stored hashes were made with (one row; see zicht rotate-bsn-key).
+
+    Holds the chain's fingerprint (its hash of a BSN nobody has), never a key. An import refuses
+    to run with another chain: its hashes would never match the stored ones.
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    depth = models.PositiveSmallIntegerField(help_text="Number of keys in the chain")
+    rotated_at = models.DateTimeField(auto_now=True)
+
+
+class BsnKeyMismatch(RuntimeError):
+    """The configured ZICHT_BSN_HASH_KEY is not the chain the stored BSN hashes were made with."""
+
+
+def check_bsn_key(key: str | None = None) -> None:
+    from django.conf import settings
+
+    from zicht.core.crypto import bsn_chain_fingerprint
+
+    key = settings.BSN_HASH_KEY if key is None else key
+    state = BsnKeyState.objects.order_by("-pk").first()
+    if state is not None and state.fingerprint != bsn_chain_fingerprint(key):
+        raise BsnKeyMismatch(
+            "ZICHT_BSN_HASH_KEY is niet de sleutelketen waarmee de opgeslagen BSN-hashes zijn gemaakt "
+            f"(verwacht: {state.depth} sleutel(s), na de laatste `zicht rotate-bsn-key`)."
+        )

@@ -37,7 +37,7 @@ from zicht.geo.models import Buurt
 
 from .domain.profile import Profile, find_profile
 from .domain.rows import HeaderError, Reject, RowChecker, compress_rows, defuse, expand_rows
-from .models import Address, AddressRegisterEntry, ImportBatch, Organisation, Person, Report, ReportParty
+from .models import Address, AddressRegisterEntry, ImportBatch, Organisation, Person, Report, ReportParty, check_bsn_key
 from .readers import FileFormatError, read_rows
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def import_file(
     """
     if isinstance(profile, str):
         profile = find_profile(profile)
+    check_bsn_key()  # hashes under another key chain would never link (zicht rotate-bsn-key)
     path = Path(path)
     file_name = file_name or path.name
     sha = file_sha256(path)
