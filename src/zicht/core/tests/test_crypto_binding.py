@@ -68,7 +68,7 @@ def test_orm_rows_are_bound_and_a_moved_token_fails():
     org = make_organisation()
     a = Person.objects.create(source=org, source_key="A", voornamen="Sanne", achternaam="Jansen")
     b = Person.objects.create(source=org, source_key="B", voornamen="Noah", achternaam="Vries")
-    assert _raw("registry_person", "voornamen", a.pk).startswith(f"z2:") and f":{W}:{a.pk}:" in _raw("registry_person", "voornamen", a.pk)
+    assert _raw("registry_person", "voornamen", a.pk).startswith("z2:") and f":{W}:{a.pk}:" in _raw("registry_person", "voornamen", a.pk)
     assert Person.objects.get(pk=a.pk).voornamen == "Sanne"
     # Swap a's name into b's row: b no longer loads.
     _set_raw("registry_person", "voornamen", b.pk, _raw("registry_person", "voornamen", a.pk))
