@@ -51,7 +51,8 @@ def _can(request, allowed) -> bool:
 
 
 def _editable_gemeente_or_404(request, gemeente: Gemeente | None) -> Gemeente:
-    """A gemeente the user may change data of; 404 for any other (no hint that it exists)."""
+    """A gemeente the user works for (own gemeente or region); 404 for any other (no hint that it exists).
+    Plans are opened and changed only there; the catalogue is national and open to every reader."""
     if gemeente is None or gemeente.code not in editable_gemeente_codes(request.user):
         raise Http404("Onbekende gemeente")
     return gemeente
@@ -335,7 +336,7 @@ def _plan_context(request, plan):
 
 @requires(*READ)
 def plan_detail(request, pk):
-    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     return render(request, "prevention/plan_detail.html", _plan_context(request, plan))
 
 
@@ -441,6 +442,7 @@ def plan_save_version(request, pk):
 
 @requires(*READ)
 def plan_version(request, pk, nummer):
+    _editable_plan_or_404(request, pk)
     version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
     return render(request, "prevention/plan_version.html", {
         "plan": version.plan, "version": version, "doc": export.document_model(version.snapshot),
@@ -462,12 +464,13 @@ def _export(snapshot: dict, fmt: str, filename: str, version_label: str) -> Http
 
 @requires(*READ)
 def plan_export(request, pk, fmt):
-    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     return _export(services.plan_snapshot(plan), fmt, f"preventieplan-{cat.slugify(plan.titel)}", "werkversie")
 
 
 @requires(*READ)
 def plan_version_export(request, pk, nummer, fmt):
+    _editable_plan_or_404(request, pk)
     version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
     return _export(version.snapshot, fmt, f"preventieplan-{cat.slugify(version.plan.titel)}-v{nummer}",
                    f"versie {nummer} ({version.created_at:%d-%m-%Y})")
