@@ -8,8 +8,8 @@ export ZICHT_DATA_DIR ?= $(CURDIR)/var
 
 ## make demo: set up, load Tilburg (GM0855) with synthetic partner exports, serve http://127.0.0.1:8000
 demo: install
-	ZICHT_DEMO=1 $(BIN)/zicht demo
-	ZICHT_DEMO=1 $(BIN)/zicht runserver 127.0.0.1:8000 --noreload
+	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht demo
+	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht runserver 127.0.0.1:8000 --noreload
 
 ## make test: run every test (unit, integration, browser) on SQLite, or on DATABASE_URL when set
 test: install

@@ -66,24 +66,63 @@ def declared(callback, attr: str, default=None):
 
 ROUTES = [(route, name, cb) for route, name, cb in walk(get_resolver().url_patterns) if not route.startswith(SKIP_PREFIXES)]
 SAMPLE_STR = {"fmt": "csv", "format": "json", "code": "GM0855", "gemeente": "GM0855"}
+GEMEENTE = {OWN: "GM0855", OTHER: "GM0796"}
+
+# The only views anyone may open without signing in. A view marked public (zicht_public) that is
+# not listed here, or a listed one that is not public, fails test_public_views_are_exactly_the_allow_list.
+PUBLIC_VIEWS = {
+    "healthz",  # liveness probe, no data
+    "access:login", "access:logout",  # signing in and out
+    "access:oidc_authenticate", "access:oidc_callback",  # single sign-on round trip
+    "api:openapi", "api:schema", "api:schema_slash",  # the API description, no data
+}
+
+# Every <str:>/<slug:> argument is either the id of a tenant's record (filled with the real value of
+# organisation A or B, so "another tenant" is tested with an id that exists) or not tenant-owned
+# (with the reason). An argument in neither list fails test_every_text_id_is_classified.
+TENANT_STR = {
+    ("prevention:organisation_edit", "code"): lambda world, pk: world[pk]["registry.organisation"].code,
+}
+NOT_TENANT_STR = {
+    "fmt": "output format", "format": "output format",
+    "code": "an area code: disclosure-controlled aggregate figures, not records of a tenant",
+    "slug": "the national interventions catalogue (the same for every gemeente)",
+}
 
 
-def build_path(route: str, pk: int) -> str | None:
+def build_path(route: str, pk: int, name: str | None = None, world=None) -> str | None:
     """Fill the converters of a route; None for regex routes this test cannot fill."""
     if route.startswith("^") or "(?P" in route:
         return None
 
     def fill(match):
-        converter, name = match.group(1) or "str", match.group(2)
+        converter, arg = match.group(1) or "str", match.group(2)
         if converter == "int":
             return str(pk)
         if converter == "uuid":
             return str(uuid.UUID(int=pk))
         if converter == "path":
             return "x"
-        return SAMPLE_STR.get(name, f"x{pk}")
+        if world is not None and (name, arg) in TENANT_STR:
+            return TENANT_STR[(name, arg)](world, pk)
+        return SAMPLE_STR.get(arg, f"x{pk}")
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+
+
+# Roles that see a record type installation-wide by design (with the reason); everyone else must
+# get 403/404 for another tenant's id.
+INSTALLATION_WIDE = {
+    ("registry:batch", r.FUNCTIONEEL_BEHEERDER): "import batches hold no personal data; the beheerder runs every import",
+    ("registry:batch_rejects_csv", r.FUNCTIONEEL_BEHEERDER): "rejects carry row, field and reason only, no values",
+}
+# Tables rebuilt as a whole by a link decision (derived from all persons, not a tenant's own
+# record): a decision in tenant A may renumber them; what they say about B does not change.
+DERIVED = {"linkage.householdmember"}
+
+
+def text_args(route: str) -> list[str]:
+    return [arg for conv, arg in re.findall(r"<(?:(\w+):)?(\w+)>", route) if (conv or "str") in ("str", "slug")]
 
 
 # --- a world with two organisations in two regions ---------------------------------------------
@@ -143,7 +182,8 @@ def build_world():
     return world
 
 
-OWNED_THROUGH = {"registry.organisation", "registry.address", "registry.report", "registry.person", "linkage.household", "linkage.linkedperson"}
+OWNED_THROUGH = {"registry.organisation", "registry.address", "registry.report", "registry.person", "linkage.household",
+                 "linkage.linkedperson", "geo.gemeente"}
 
 
 def _generic_instances(world) -> None:
@@ -193,7 +233,8 @@ def login(client: Client, role: str, world, owner: int = OWN):
     else:
         from django.contrib.auth import get_user_model
 
-        user = get_user_model().objects.filter(username=f"{role}-matrix").first() or make_user(role, username=f"{role}-matrix")
+        name = f"{role}-matrix-{owner}"
+        user = get_user_model().objects.filter(username=name).first() or make_user(role, username=name, gemeente=world[owner]["geo.gemeente"])
     client.force_login(user)
     # Purpose binding: state a reason for every record type, so the test reaches the view itself.
     purposes = {}
@@ -242,11 +283,11 @@ def test_matrix(route, name, callback):
     roles = declared(callback, "zicht_roles")
     assert roles is not None, f"/{route} declares no roles"
     world = build_world()
-    path_own, path_other = build_path(route, OWN), build_path(route, OTHER)
+    path_own, path_other = build_path(route, OWN, name, world), build_path(route, OTHER, name, world)
     if path_own is None:
         pytest.skip("regex route")
     personal = declared(callback, "zicht_personal_data", False) or declared(callback, "zicht_purpose")
-    has_id = "<int:" in route or "<uuid:" in route
+    has_id = "<int:" in route or "<uuid:" in route or any((name, arg) in TENANT_STR for arg in text_args(route))
     client = Client(raise_request_exception=False)
     problems = []
     for role in [ANONYMOUS, *sorted(r.ALL_ROLES)]:
@@ -271,7 +312,7 @@ def test_matrix(route, name, callback):
                 problems.append(f"{role}: {status} for its own records, expected access")
             if personal and 200 <= status < 300 and AccessLogEntry.objects.count() == before:
                 problems.append(f"{role}: page with personal data shown without an access-log entry")
-            if has_id and role in (r.PROFESSIONAL, r.KETENREGISSEUR):
+            if has_id and (name, role) not in INSTALLATION_WIDE:
                 last_seq = AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
                 other = client.get(path_other)
                 if other.status_code not in (403, 404, 405) and not (other.status_code == 302 and "/account/" in other.url):
@@ -284,6 +325,66 @@ def test_matrix(route, name, callback):
                     if any(e.outcome == "ok" and e.action == "view" for e in written):
                         problems.append(f"{role}: a refused attempt was logged as a read (logged before the scope check)")
     assert not problems, f"/{route} ({name}, roles {sorted(roles)}):\n  " + "\n  ".join(problems)
+
+
+def test_public_views_are_exactly_the_allow_list():
+    public = {name for route, name, callback in ROUTES if declared(callback, "zicht_public", False)}
+    assert public == PUBLIC_VIEWS, f"public but not allowed: {sorted(public - PUBLIC_VIEWS)}; allowed but not public: {sorted(PUBLIC_VIEWS - public)}"
+
+
+def test_every_text_id_is_classified():
+    unknown = [f"/{route} <{arg}>" for route, name, _ in ROUTES for arg in text_args(route)
+               if (name, arg) not in TENANT_STR and arg not in NOT_TENANT_STR]
+    assert not unknown, "str/slug arguments neither tenant ids (TENANT_STR) nor explained (NOT_TENANT_STR): " + ", ".join(unknown)
+
+
+def _snapshot(world, pk: int) -> dict:
+    """Every record of one tenant as the database holds it, and how many rows of each Zicht model
+    belong to its gemeente or organisation (a POST must not add any either)."""
+    out = {}
+    for label, obj in world[pk].items():
+        if isinstance(obj, models.Model) and label not in DERIVED:
+            out[label] = type(obj)._base_manager.filter(pk=obj.pk).values().first()
+    owners = {"geo.gemeente": world[pk]["geo.gemeente"], "registry.organisation": world[pk]["registry.organisation"]}
+    for model in apps.get_models():
+        if not model.__module__.startswith("zicht.") or model._meta.label_lower in DERIVED:
+            continue
+        for field in model._meta.concrete_fields:
+            target = owners.get(field.related_model._meta.label_lower) if isinstance(field, models.ForeignKey) else None
+            if target is not None:
+                out[f"count {model._meta.label_lower}.{field.name}"] = model._base_manager.filter(**{field.name: target}).count()
+    return out
+
+
+POSTABLE = [(route, name, cb) for route, name, cb in PROTECTED if build_path(route, OWN) is not None]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route,name,callback", POSTABLE, ids=[f"POST /{route}" for route, _, _ in POSTABLE])
+def test_post_never_changes_another_tenant(route, name, callback):
+    """Every route, POSTed by each role that may use it, signed in at organisation / gemeente A:
+    at B's ids, and at A's own ids with B's gemeente posted. B's records must stay as they were,
+    the answer is never a server error, and a posted `next` never sends the browser off-site."""
+    roles = declared(callback, "zicht_roles") or ()
+    world = build_world()
+    path_own, path_other = build_path(route, OWN, name, world), build_path(route, OTHER, name, world)
+    client = Client(raise_request_exception=False)
+    problems = []
+    for role in sorted(roles):
+        login(client, role, world)
+        before = _snapshot(world, OTHER)
+        for path, data in [(path_other, {}), (path_own, {"gemeente": GEMEENTE[OTHER]}), (path_other, {"gemeente": GEMEENTE[OTHER]})]:
+            response = client.post(path, {**data, "next": "https://evil.example/", "reden": "Test autorisatiematrix"})
+            if response.status_code >= 500:
+                problems.append(f"{role}: server error {response.status_code} for POST {path} {data}")
+            location = response.headers.get("Location", "")
+            if location.startswith(("http://", "https://", "//")) and "evil.example" in location:
+                problems.append(f"{role}: POST {path} redirects off-site to {location}")
+        after = _snapshot(world, OTHER)
+        changed = sorted(label for label in before if before[label] != after[label])
+        if changed:
+            problems.append(f"{role}: POST changed another tenant's records: {changed}")
+    assert not problems, f"/{route} ({name}):\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.django_db

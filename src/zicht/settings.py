@@ -1,8 +1,10 @@
 """Django settings for Zicht, read from the environment (12-factor).
 
-Demo mode (``ZICHT_DEMO=1``, set by ``make demo`` and the test suite) supplies
-throw-away secrets; outside demo mode every secret must come from the
-environment and the process refuses to start without it.
+Demo mode (``ZICHT_DEMO=1``, set by ``make demo``) supplies throw-away secrets; outside
+demo mode every secret must come from the environment and the process refuses to start
+without it. Demo mode and the demo secrets are refused whenever DEBUG is off or the database
+is PostgreSQL (a real installation), see ``refuse_demo``. The test suite does not use demo
+mode: it runs with its own throw-away keys (``tests/settings.py``).
 """
 
 from __future__ import annotations
@@ -24,10 +26,7 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-import sys
-
-# The test suite always runs in demo mode (throw-away keys, synthetic data).
-DEMO = env_bool("ZICHT_DEMO") or "pytest" in sys.modules
+DEMO = env_bool("ZICHT_DEMO")
 DEBUG = env_bool("ZICHT_DEBUG", False)
 
 DATA_DIR = Path(os.environ.get("ZICHT_DATA_DIR", REPO_DIR / "var")).resolve()
@@ -143,6 +142,33 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_zicht.sqlite3")} if env_bool("ZICHT_TEST_SQLITE_FILE") else {}
 
+
+def refuse_demo(demo: bool, debug: bool, engine: str, secrets: dict[str, str]) -> None:
+    """Demo mode and the published demo secrets only on a developer's machine: DEBUG on, SQLite.
+
+    A production installation (DEBUG off, or PostgreSQL) that ended up in demo mode would run with
+    keys anyone can read in this repository; it refuses to start instead.
+    """
+    real = not debug or "postgresql" in engine or "postgis" in engine
+    if not real:
+        return
+    if demo:
+        raise ImproperlyConfigured(
+            "ZICHT_DEMO=1 is refused when DEBUG is off or the database is PostgreSQL; "
+            "demo mode needs ZICHT_DEBUG=1 and SQLite."
+        )
+    used = sorted(name for name, value in secrets.items() if set(value.split(",")) & set(_DEMO_SECRETS[name].split(",")))
+    if used:
+        raise ImproperlyConfigured(f"{', '.join(used)} holds the published demo value; set a real secret.")
+
+
+refuse_demo(
+    DEMO,
+    DEBUG,
+    DATABASES["default"]["ENGINE"],
+    {"ZICHT_SECRET_KEY": SECRET_KEY, "ZICHT_FIELD_KEYS": ",".join(FIELD_ENCRYPTION_KEYS), "ZICHT_BSN_HASH_KEY": BSN_HASH_KEY},
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,6 +184,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+
+# Large request bodies are spooled here (not /tmp): stale spool files are removed at the next
+# start (zicht.registry.uploads.remove_stale_uploads).
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "incoming")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -193,11 +225,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # aggregate counts). It must be shared: with a per-process cache a logout or a stated purpose
 # in one worker would stay unknown to the others, and an import or recolour (often another
 # process) could not invalidate what the web workers hold. Several web hosts need a network
-# cache: set ZICHT_REDIS_URL (requires the redis package). Tests use a per-process cache.
+# cache: set ZICHT_REDIS_URL (requires the redis package). Tests use a per-process cache (tests/settings.py).
 if os.environ.get("ZICHT_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["ZICHT_REDIS_URL"]}}
-elif "pytest" in sys.modules:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zicht-tests"}}
 else:
     CACHES = {
         "default": {
@@ -209,8 +239,8 @@ else:
     }
 # Seconds a web worker reuses a signed-in user + profile snapshot (zicht.access.backends); any
 # save of the account, profile, organisation or 2FA device ends it at once. 0 = a query per
-# request (the test suite: its rolled-back ids repeat between tests).
-USER_SNAPSHOT_SECONDS = int(os.environ.get("ZICHT_USER_SNAPSHOT_SECONDS", "0" if "pytest" in sys.modules else "60"))
+# request (the test suite, tests/settings.py: its rolled-back ids repeat between tests).
+USER_SNAPSHOT_SECONDS = int(os.environ.get("ZICHT_USER_SNAPSHOT_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_COOKIES = env_bool("ZICHT_SECURE_COOKIES", not DEMO)
 SESSION_COOKIE_SECURE = SECURE_COOKIES

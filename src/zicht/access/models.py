@@ -17,10 +17,19 @@ class UserProfile(models.Model):
     organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.PROTECT)
     vt_regio = models.CharField(max_length=120, blank=True, help_text="Scope of a ketenregisseur")
     gemeente = models.ForeignKey("geo.Gemeente", null=True, blank=True, on_delete=models.PROTECT)
+    # Single sign-on identity (zicht.access.oidc): an account is linked by the ID token's issuer
+    # and subject only, never by a name the identity provider lets people choose.
+    oidc_issuer = models.CharField(max_length=255, blank=True, default="")
+    oidc_subject = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         # The role permissions of zicht.access.roles.PERMISSIONS live on this model's content type.
         permissions = sorted(PERMISSIONS.items())
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"], condition=~models.Q(oidc_subject=""), name="access_profile_oidc_identity"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user.username} ({self.get_role_display()})"

@@ -14,6 +14,8 @@ authentication itself (``mfa``, ``otp``, ``hwk``, ``swk``, ``sc`` — RFC 8176).
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
@@ -41,12 +43,34 @@ def idp_did_mfa(payload: dict) -> bool:
     return bool(MFA_METHODS.intersection(str(m).lower() for m in amr))
 
 
+def oidc_identity(id_token: dict, userinfo: dict) -> tuple[str, str] | None:
+    """(issuer, subject) of a sign-in, or None when it cannot be trusted.
+
+    Both come from the verified ID token; the userinfo response must name the same subject
+    (OpenID Connect Core 5.3.2). Names such as ``preferred_username`` or ``email`` are chosen by
+    people or reused after someone leaves, so they never link an account.
+    """
+    issuer, subject = id_token.get("iss"), id_token.get("sub")
+    if not (isinstance(issuer, str) and issuer and isinstance(subject, str) and subject):
+        return None
+    if userinfo.get("sub") != subject:
+        return None
+    return issuer[:255], subject[:255]
+
+
+def username_for(issuer: str, subject: str) -> str:
+    """A fixed, unique account name for an SSO identity (a display name is not an identifier)."""
+    return "oidc-" + hashlib.sha256(f"{issuer}\x00{subject}".encode()).hexdigest()[:24]
+
+
 class ZichtOIDCBackend(OIDCAuthenticationBackend):
-    def _username(self, claims: dict) -> str:
-        return str(claims.get("preferred_username") or claims.get("sub") or "")[:150]
+    _id_token: dict = {}
+
+    def _identity(self, claims: dict) -> tuple[str, str] | None:
+        return oidc_identity(self._id_token, claims)
 
     def verify_claims(self, claims):
-        if not self._username(claims):
+        if self._identity(claims) is None:
             return False
         role = role_from_claims(claims, settings.ZICHT_OIDC_ROLE_CLAIM)
         if role is None:
@@ -55,12 +79,19 @@ class ZichtOIDCBackend(OIDCAuthenticationBackend):
         return not (role == PROFESSIONAL and not self._organisation(claims))
 
     def filter_users_by_claims(self, claims):
-        return self.UserModel.objects.filter(username=self._username(claims))
+        identity = self._identity(claims)
+        if identity is None:
+            return self.UserModel.objects.none()
+        issuer, subject = identity
+        return self.UserModel.objects.filter(zicht_profile__oidc_issuer=issuer, zicht_profile__oidc_subject=subject)
 
     def create_user(self, claims):
-        user = self.UserModel.objects.create_user(self._username(claims), email=claims.get("email", ""))
+        issuer, subject = self._identity(claims)
+        user = self.UserModel.objects.create_user(username_for(issuer, subject), email=claims.get("email", ""))
         user.set_unusable_password()
-        user.save(update_fields=["password"])
+        name = claims.get("name") or claims.get("preferred_username") or ""
+        user.first_name = str(name)[:150]
+        user.save(update_fields=["password", "first_name"])
         return self.update_user(user, claims)
 
     def _organisation(self, claims):
@@ -76,10 +107,12 @@ class ZichtOIDCBackend(OIDCAuthenticationBackend):
         profile.role = role
         profile.organisation = self._organisation(claims)
         profile.vt_regio = region if isinstance(region, str) else ""
+        profile.oidc_issuer, profile.oidc_subject = self._identity(claims)
         profile.save()
         return user
 
     def get_or_create_user(self, access_token, id_token, payload):
+        self._id_token = payload or {}  # the verified ID token: issuer and subject
         user = super().get_or_create_user(access_token, id_token, payload)
         if user is not None:
             user._zicht_idp_mfa = idp_did_mfa(payload)

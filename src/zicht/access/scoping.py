@@ -47,6 +47,24 @@ def scope_for(user) -> Scope:
     )
 
 
+def editable_gemeente_codes(user) -> frozenset[str]:
+    """The gemeenten whose reference data (prevention plans, matrix, organisations) the user may
+    change; the rule is zicht.access.domain.gemeente_scope.editable_gemeenten."""
+    from zicht.geo.models import Gemeente
+
+    from .domain.gemeente_scope import editable_gemeenten
+
+    if user_role(user) is None:
+        return frozenset()
+    profile = user.zicht_profile
+    org = profile.organisation
+    region = (profile.vt_regio or (org.vt_regio if org else "") or "").strip()
+    in_region = frozenset(Gemeente.objects.filter(vt_regio=region).values_list("code", flat=True)) if region else frozenset()
+    return editable_gemeenten(
+        profile_gemeente=profile.gemeente_id, region_gemeenten=in_region, organisation_gemeente=org.gemeente_id if org else None
+    )
+
+
 def _region_q(scope: Scope, buurt: str, source: str) -> Q:
     """Records in the region: their buurt lies in a region gemeente; without buurt, their source is in it."""
     in_area = Q(**{f"{buurt}__gemeente_id__in": scope.gemeente_codes})
@@ -90,6 +108,15 @@ def visible_persons(user, qs=None):
 def visible_addresses(user, qs=None):
     """Addresses where the organisation reported something (professional) or in the region (ketenregisseur)."""
     return _registered(_VISIBLE, "registry.address")(user, qs)
+
+
+def visible_household_members(user, qs):
+    """Household members (HouseholdMember rows) whose address the user may see; a member without
+    address only when the linked person is visible. Other members stay off the page entirely
+    (their address, name and age belong to another region's or organisation's records)."""
+    addresses = visible_addresses(user).values("pk")
+    persons = visible_linked_persons(user).values("pk")
+    return qs.filter(Q(address__in=addresses) | (Q(address__isnull=True) & Q(linked_person__in=persons)))
 
 
 def visible_import_batches(user, qs=None):

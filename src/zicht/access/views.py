@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -14,7 +13,9 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from zicht.core.redirects import safe_next
+from zicht.core.spreadsheet import csv_writer, defuse_cell
 
 from . import roles
 from .middleware import two_factor_passed, two_factor_required
@@ -27,10 +28,7 @@ from .totp import qr_svg, secret_base32
 
 
 def _safe_next(request, default: str = "/") -> str:
-    next_url = request.POST.get("next") or request.GET.get("next") or default
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return default
-    return next_url
+    return safe_next(request, default)
 
 
 # --- purpose binding -------------------------------------------------------------------------
@@ -173,8 +171,7 @@ EXPORT_COLUMNS = ["at", "username", "role", "organisation", "action", "record_ty
 
 
 def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no formula injection
+    return defuse_cell("" if value is None else str(value))  # no formula injection (zicht.core.spreadsheet)
 
 
 @requires(roles.PRIVACY_OFFICER)
@@ -192,7 +189,7 @@ def accesslog(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="toegangslog-{timezone.localdate():%Y%m%d}.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
+        writer = csv_writer(response, delimiter=";")
         writer.writerow(EXPORT_COLUMNS)
         for entry in qs.filter(pk__lte=max(ids, default=0)).iterator(chunk_size=2000):
             writer.writerow([_csv_cell(timezone.localtime(entry.at).isoformat() if c == "at" else getattr(entry, c)) for c in EXPORT_COLUMNS])

@@ -8,13 +8,12 @@ Pure Python (openpyxl for XLSX); no Django.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 
-from .disclosure import OK, Cell, ControlledSeries, ControlledTable, missing_cell
+from zicht.core.spreadsheet import append_row, csv_writer, defuse_cell, new_workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from .disclosure import OK, Cell, ControlledSeries, ControlledTable, missing_cell
 
 
 @dataclass
@@ -97,8 +96,9 @@ def from_series(table_id: str, title: str, row_header: str, series: ControlledSe
 
 
 def escape_formula(text: str) -> str:
-    """Prefix a quote so spreadsheets do not execute cells starting with = + - @ (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """Prefix a quote so spreadsheets do not execute cells starting with = + - @ (CSV injection).
+    The rule lives in zicht.core.spreadsheet."""
+    return defuse_cell(text)
 
 
 def _cell_text(cell: Cell) -> str:
@@ -108,25 +108,24 @@ def _cell_text(cell: Cell) -> str:
 def to_csv(table: FigureTable, source_note: str = "") -> str:
     """Semicolon CSV (Dutch Excel default) with display values and one status column per figure row."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([escape_formula(table.title)])
-    writer.writerow([escape_formula(h) for h in table.header()])
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([table.title])
+    writer.writerow(table.header())
     for row in table.body():
         values = [_cell_text(c) for c in row.cells] + ([_cell_text(row.total)] if row.total is not None else [])
-        writer.writerow([escape_formula(row.label), *(escape_formula(v) for v in values)])
+        writer.writerow([row.label, *values])
     writer.writerow([])
     for line in filter(None, [table.note, source_note]):
-        writer.writerow([escape_formula(line)])
+        writer.writerow([line])
     return out.getvalue()
 
 
 def to_xlsx(tables: list[FigureTable], source_note: str = "") -> bytes:
     """One sheet per table; published numbers as numbers, suppressed marks as text with a comment."""
-    from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
 
-    wb = Workbook()
+    wb = new_workbook()
     wb.remove(wb.active)
     used = set()
     for table in tables:
@@ -135,22 +134,22 @@ def to_xlsx(tables: list[FigureTable], source_note: str = "") -> bytes:
             name = name[:28] + str(len(used))
         used.add(name)
         ws = wb.create_sheet(name)
-        ws.append([table.title])
+        append_row(ws, [table.title])
         ws["A1"].font = Font(bold=True)
-        ws.append(table.header())
+        append_row(ws, table.header())
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for row in table.body():
             cells = row.cells + ([row.total] if row.total is not None else [])
-            values = [escape_formula(row.label)]
+            values = [row.label]
             values += [c.value if c.value is not None else c.display for c in cells]
-            ws.append(values)
+            append_row(ws, values)
             for offset, c in enumerate(cells, start=2):
                 if c.status != OK:
                     ws.cell(row=ws.max_row, column=offset).comment = Comment(c.reason, "Zicht")
-        ws.append([])
+        append_row(ws, [])
         for line in filter(None, [table.note, source_note]):
-            ws.append([line])
+            append_row(ws, [line])
         ws.column_dimensions["A"].width = 34
     buf = io.BytesIO()
     wb.save(buf)

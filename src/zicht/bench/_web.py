@@ -53,7 +53,10 @@ class Cluster:
 def env_for(url: str, data_dir: Path) -> dict:
     env = dict(os.environ)
     env.update({"DATABASE_URL": url, "ZICHT_DATA_DIR": str(data_dir), "ZICHT_CONN_MAX_AGE": "600", "DJANGO_SETTINGS_MODULE": "zicht.settings"})
-    env.setdefault("ZICHT_DEMO", "1")
+    from zicht.core.crypto import throwaway_secrets
+
+    for name, value in throwaway_secrets().items():  # synthetic data only; never the demo keys
+        env.setdefault(name, value)
     return env
 
 

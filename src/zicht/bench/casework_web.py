@@ -62,7 +62,7 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
     import numpy as np
     import psycopg
 
-    from zicht.core.crypto import cipher
+    from zicht.core.crypto import cipher, place
     from zicht.geo.models import Buurt, Gemeente, Wijk
     from zicht.registry.models import Address, Organisation, Person, Report, ReportParty
 
@@ -92,7 +92,10 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
         copy_rows(cur, Address._meta.db_table, list(addr.columns), addr)
 
         # two persons per address; a small pool of encrypted names (decryption cost per row is what counts)
-        pool = [(enc(v), enc(t), enc(a), enc(f"{1960 + k % 50}-0{1 + k % 9}-1{k % 10}")) for k, (v, (t, a)) in
+        # (bound to the column, not to a row: the pool is shared by many rows)
+        where = {c: place(Person._meta.db_table, c) for c in ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum")}
+        pool = [(enc(v, where["voornamen"]), enc(t, where["tussenvoegsel"]), enc(a, where["achternaam"]),
+                 enc(f"{1960 + k % 50}-0{1 + k % 9}-1{k % 10}", where["geboortedatum"])) for k, (v, (t, a)) in
                 enumerate((rng.choice(VOORNAMEN), ACHTERNAMEN[int(rng.integers(len(ACHTERNAMEN)))]) for _ in range(500))]
         n_pers = 2 * n_addr
         pick = rng.integers(0, len(pool), n_pers)

@@ -119,7 +119,9 @@ def run(options) -> dict:
             t0 = time.perf_counter()
             generated = generate(path, options.get("rows") or 2_500_000)
             generated["generation_seconds"] = round(time.perf_counter() - t0, 1)
-        env = dict(os.environ, ZICHT_DEMO="1", ZICHT_DATA_DIR=str(tmp),
+        from zicht.core.crypto import throwaway_secrets
+
+        env = dict(os.environ, **throwaway_secrets(), ZICHT_DATA_DIR=str(tmp),
                    DATABASE_URL=options.get("database_url") or f"sqlite:///{tmp / 'bench.sqlite3'}")
         proc = subprocess.run([sys.executable, "-m", "zicht.bench.import_", str(path)], env=env,
                               capture_output=True, text=True)
@@ -329,6 +331,10 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
             backend_pid = cursor.fetchone()[0]
 
     encrypt_many = cipher().encrypt_many
+    from zicht.core.crypto import place
+
+    PERSON_PLACES = [place(Person._meta.db_table, c) for c in ("voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum")]
+    REPORT_TOELICHTING = place(Report._meta.db_table, "toelichting")
     bsn_hashes = bsn_hash_many(_bsn_pool(rng, 50_000), settings.BSN_HASH_KEY)  # 50,000 distinct, as generate()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     adapt_date = connection.ops.adapt_datefield_value
@@ -365,10 +371,12 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
             for k in range(q1 - q0):
                 person = first_person + (p0 + k % own if own else min(p0, persons - 1))
                 party_rows.append((first_report + r, person, FLOOR_ROLES[k] if k < len(FLOOR_ROLES) else "kind"))
-        for i, tokens in enumerate(map(encrypt_many, plain)):
-            for row, token in zip(person_rows, tokens):
+        person_ids = [row[0] for row in person_rows]
+        for i, (where, column) in enumerate(zip(PERSON_PLACES, plain)):
+            for row, token in zip(person_rows, encrypt_many(column, where, person_ids)):
                 row[4 + i] = token
-        for row, token in zip(report_rows, encrypt_many([toelichting] * len(report_rows))):
+        tokens = encrypt_many([toelichting] * len(report_rows), REPORT_TOELICHTING, [row[0] for row in report_rows])
+        for row, token in zip(report_rows, tokens):
             row[16] = token
         return report_rows, person_rows, party_rows
 

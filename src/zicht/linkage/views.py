@@ -12,6 +12,7 @@ from zicht.access.purpose import with_purpose
 from zicht.access.roles import KETENREGISSEUR
 from zicht.access.rules import log_access, requires
 from zicht.access.scoping import get_visible_or_404, visible
+from zicht.core.redirects import safe_next
 from zicht.registry.models import Person
 
 from . import priority, services
@@ -170,7 +171,7 @@ def person_split(request, pk: int):
     reason = _reason(request)
     if not reason:
         messages.error(request, "Geef een reden op om een persoon los te maken.")
-        return redirect(request.POST.get("next") or "linkage:review_queue")
+        return redirect(safe_next(request, reverse("linkage:review_queue")))
     made = services.split(person, reason=reason, user=request.user)
     log_access(request, action="change", record_type="person_link", record_id=pk, reason=f"losmaken: {reason}", records=[("person", pk)])
     messages.success(request, f"Persoon losgemaakt ({len(made)} besluiten vastgelegd).")

@@ -65,10 +65,27 @@ def load_package_catalogue(model=None) -> tuple[int, int]:
         return upsert_interventions(model, clean, "pakket")
 
 
+NOT_UTF8 = ("het bestand is geen UTF-8-tekst; sla het op als 'CSV UTF-8 (door komma's gescheiden)' "
+            "(Excel) of kies tekencodering UTF-8 (LibreOffice) en probeer opnieuw")
+NOT_CSV = "het bestand is geen leesbaar CSV-bestand (binaire inhoud of een onjuist scheidingsteken)"
+
+
+def _line_of(exc: UnicodeDecodeError) -> int:
+    """The spreadsheet row (header = 1) holding the first byte that is not UTF-8."""
+    data = exc.object if isinstance(exc.object, (bytes, bytearray)) else b""
+    return data[: exc.start].count(b"\n") + 1
+
+
 def import_catalogue_csv(fh) -> tuple[int, int, list[cat.RowError]]:
     """Import more interventions; nothing is written when any row is invalid (errors name row and field)."""
 
-    clean, errors = cat.validate_rows(read_csv_rows(fh))
+    try:
+        rows = read_csv_rows(fh)
+    except UnicodeDecodeError as exc:
+        return 0, 0, [cat.RowError(_line_of(exc), "bestand", NOT_UTF8)]
+    except csv.Error:
+        return 0, 0, [cat.RowError(1, "bestand", NOT_CSV)]
+    clean, errors = cat.validate_rows(rows)
     if errors:
         return 0, 0, errors
     with transaction.atomic():

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.access import roles
 from zicht.access.rules import requires, user_role
+from zicht.access.scoping import editable_gemeente_codes
 from zicht.areas import risk_factors as rf
 from zicht.geo.models import Gemeente, Wijk
 from zicht.registry.models import Organisation
@@ -53,6 +54,20 @@ def _today() -> date:
 
 def _can(request, allowed) -> bool:
     return user_role(request.user) in allowed
+
+
+def _editable_gemeente_or_404(request, gemeente: Gemeente | None) -> Gemeente:
+    """A gemeente the user works for (own gemeente or region); 404 for any other (no hint that it exists).
+    Plans are opened and changed only there; the catalogue is national and open to every reader."""
+    if gemeente is None or gemeente.code not in editable_gemeente_codes(request.user):
+        raise Http404("Onbekende gemeente")
+    return gemeente
+
+
+def _editable_plan_or_404(request, pk, qs=None) -> PreventionPlan:
+    plan = get_object_or_404((qs if qs is not None else PreventionPlan.objects).select_related("gemeente", "wijk"), pk=pk)
+    _editable_gemeente_or_404(request, plan.gemeente)
+    return plan
 
 
 def current_gemeente(request) -> Gemeente | None:
@@ -169,6 +184,7 @@ def organisations(request):
 @requires(*EDIT_REFERENCE)
 def organisation_edit(request, code):
     org = get_object_or_404(Organisation, code=code)
+    _editable_gemeente_or_404(request, org.gemeente)
     profile = getattr(org, "prevention_profile", None)
     if profile is None:
         profile = PartnerProfile(organisation=org, partnertype=bs.ORGANISATION_TYPE_TO_PARTNER.get(org.type, "informeel"))
@@ -222,9 +238,7 @@ def matrix(request):
 @requires(*EDIT_REFERENCE)
 @require_POST
 def matrix_save(request):
-    gemeente = current_gemeente(request)
-    if gemeente is None:
-        raise Http404("Onbekende gemeente")
+    gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     with transaction.atomic():
         for code, _ in bs.PARTNER_TYPES:
             chosen = [b for b in bs.BOUWSTEEN_CODES if request.POST.get(f"m-{code}-{b}")]
@@ -239,9 +253,7 @@ def matrix_save(request):
 @requires(*EDIT_REFERENCE)
 @require_POST
 def matrix_reset(request):
-    gemeente = current_gemeente(request)
-    if gemeente is None:
-        raise Http404("Onbekende gemeente")
+    gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     MatrixCell.objects.filter(gemeente=gemeente).delete()
     messages.success(request, "De matrix volgt weer de Tilburgse handreiking.")
     return redirect(reverse("prevention:matrix") + f"?gemeente={gemeente.code}")
@@ -279,9 +291,7 @@ def _stand_van_zaken_text(plan, rows, source) -> str:
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_create(request):
-    gemeente = current_gemeente(request)
-    if gemeente is None:
-        raise Http404("Onbekende gemeente")
+    gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     form = PlanCreateForm(request.POST, gemeente=gemeente)
     if not form.is_valid():
         messages.error(request, "Het plan kon niet worden aangemaakt: controleer titel en wijk.")
@@ -332,14 +342,14 @@ def _plan_context(request, plan):
 
 @requires(*READ)
 def plan_detail(request, pk):
-    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     return render(request, "prevention/plan_detail.html", _plan_context(request, plan))
 
 
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_sections(request, pk):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     with transaction.atomic():
         for code in seeds.PLAN_SECTION_CODES:
             if f"s-{code}" in request.POST:
@@ -352,7 +362,7 @@ def plan_sections(request, pk):
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_add_suggestion(request, pk):
-    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     slug = request.POST.get("slug", "")
     intervention = get_object_or_404(Intervention, slug=slug)
     rows, _ = risk_profile(plan.area_code)
@@ -373,7 +383,7 @@ def plan_add_suggestion(request, pk):
 
 @requires(*EDIT_PLAN)
 def plan_line(request, pk, line_id=None):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     line = get_object_or_404(PlanIntervention, pk=line_id, plan=plan) if line_id else None
     form = PlanLineForm(request.POST or None, instance=line, gemeente=plan.gemeente, prefix="line")
     if request.method == "POST" and form.is_valid():
@@ -393,7 +403,7 @@ def _plan_item_delete(name: str, model, id_kwarg: str, message: str, section: st
     """A POST view that deletes one ``model`` row of a plan (a line, an indicator) and returns to its section."""
 
     def delete(request, pk, **kwargs):
-        plan = get_object_or_404(PreventionPlan, pk=pk)
+        plan = _editable_plan_or_404(request, pk)
         get_object_or_404(model, pk=kwargs[id_kwarg], plan=plan).delete()
         messages.success(request, message)
         return redirect(reverse("prevention:plan", args=[plan.pk]) + f"#{section}")
@@ -410,7 +420,7 @@ plan_indicator_delete = _plan_item_delete("plan_indicator_delete", PlanIndicator
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_indicator(request, pk):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     form = PlanIndicatorForm(request.POST, prefix="ind")
     if form.is_valid():
         item = form.save(commit=False)
@@ -426,7 +436,7 @@ def plan_indicator(request, pk):
 @requires(*EDIT_PLAN)
 @require_POST
 def plan_save_version(request, pk):
-    plan = get_object_or_404(PreventionPlan, pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     status = request.POST.get("status")
     if status in dict(PreventionPlan.STATUS):
         plan.status = status
@@ -438,6 +448,7 @@ def plan_save_version(request, pk):
 
 @requires(*READ)
 def plan_version(request, pk, nummer):
+    _editable_plan_or_404(request, pk)
     version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
     return render(request, "prevention/plan_version.html", {
         "plan": version.plan, "version": version, "doc": export.document_model(version.snapshot),
@@ -459,12 +470,13 @@ def _export(snapshot: dict, fmt: str, filename: str, version_label: str) -> Http
 
 @requires(*READ)
 def plan_export(request, pk, fmt):
-    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk"), pk=pk)
+    plan = _editable_plan_or_404(request, pk)
     return _export(services.plan_snapshot(plan), fmt, f"preventieplan-{cat.slugify(plan.titel)}", "werkversie")
 
 
 @requires(*READ)
 def plan_version_export(request, pk, nummer, fmt):
+    _editable_plan_or_404(request, pk)
     version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
     return _export(version.snapshot, fmt, f"preventieplan-{cat.slugify(version.plan.titel)}-v{nummer}",
                    f"versie {nummer} ({version.created_at:%d-%m-%Y})")

@@ -1,3 +1,5 @@
+import contextlib
+
 from django.apps import AppConfig
 
 
@@ -18,3 +20,12 @@ class RegistryConfig(AppConfig):
         register_scope_sql("registry.address", address_scope_sql)
 
         register("registry:imports", "Imports", {roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER}, order=80)
+
+        # An upload interrupted by a killed process may have left its file: remove it now
+        # (zicht.registry.uploads; uploads in progress in other live processes are kept).
+        from django.conf import settings
+
+        from .uploads import remove_stale_uploads, upload_dir
+
+        with contextlib.suppress(OSError):  # a read-only data directory must not stop the process
+            remove_stale_uploads(upload_dir(settings.DATA_DIR))

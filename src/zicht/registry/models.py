@@ -108,12 +108,21 @@ class ImportBatch(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    postprocess_error = models.CharField(
+        max_length=200, blank=True, default="",
+        help_text="Linking/recolouring after the import failed: step and error class, no values (zicht retry-batch N)",
+    )
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.profile}, {self.status})"
+
+    @property
+    def postprocess_failed(self) -> bool:
+        """'Nabewerking mislukt': loaded, but linking or recolouring did not complete."""
+        return bool(self.postprocess_error)
 
 
 class Person(models.Model):
@@ -185,3 +194,33 @@ class ReportParty(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "person", "rol"], name="party_unique")]
+
+
+class BsnKeyState(models.Model):
+    """Which BSN-hash key chain the stored hashes were made with (one row; see zicht rotate-bsn-key).
+
+    Holds the chain's fingerprint (its hash of a BSN nobody has), never a key. An import refuses
+    to run with another chain: its hashes would never match the stored ones.
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    depth = models.PositiveSmallIntegerField(help_text="Number of keys in the chain")
+    rotated_at = models.DateTimeField(auto_now=True)
+
+
+class BsnKeyMismatch(RuntimeError):
+    """The configured ZICHT_BSN_HASH_KEY is not the chain the stored BSN hashes were made with."""
+
+
+def check_bsn_key(key: str | None = None) -> None:
+    from django.conf import settings
+
+    from zicht.core.crypto import bsn_chain_fingerprint
+
+    key = settings.BSN_HASH_KEY if key is None else key
+    state = BsnKeyState.objects.order_by("-pk").first()
+    if state is not None and state.fingerprint != bsn_chain_fingerprint(key):
+        raise BsnKeyMismatch(
+            "ZICHT_BSN_HASH_KEY is niet de sleutelketen waarmee de opgeslagen BSN-hashes zijn gemaakt "
+            f"(verwacht: {state.depth} sleutel(s), na de laatste `zicht rotate-bsn-key`)."
+        )

@@ -20,7 +20,6 @@ Why it looks like this:
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 import sys
@@ -32,14 +31,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Buurt
 
 from .domain.profile import Profile, find_profile
 from .domain.rows import HeaderError, Reject, RowChecker, defuse
-from .models import ImportBatch, Organisation, Person, Report, ReportParty
+from .models import ImportBatch, Organisation, Person, Report, ReportParty, check_bsn_key
+from .postprocess import run_postprocessing
 from .readers import FileFormatError, read_rows
 from .records import IN_CHUNK, PARTY_FIELDS, PERSON_FIELDS, REPORT_FIELDS, ImportCounts, RecordBuilder, Records, RecordStore, Securer
-from .signals import batch_imported
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,7 @@ def import_file(
         profile = find_profile(profile)
     path = Path(path)
     file_name = file_name or path.name
+    check_bsn_key()  # hashes under another key chain would never link (zicht rotate-bsn-key)
     sha = file_sha256(path)
     source = source_organisation(profile)
 
@@ -142,12 +143,10 @@ def import_file(
 
 
 def _announce(batch: ImportBatch) -> None:
-    """Tell subscribers (linkage) about a committed batch. A failing receiver cannot undo or
-    mislabel the import, which is already committed: its error is logged without values."""
-    for receiver, result in batch_imported.send_robust(sender=ImportBatch, batch=batch):
-        if isinstance(result, Exception):
-            log.error("Receiver %s of batch_imported failed for import #%s: %s",
-                      getattr(receiver, "__qualname__", receiver), batch.pk, type(result).__name__)
+    """Tell subscribers (linkage, casework) about a committed batch. A failing receiver cannot undo
+    the import, which is already committed: the batch is flagged 'nabewerking mislukt' (step and
+    error class, no values) and `zicht retry-batch N` runs the steps again (registry.postprocess)."""
+    run_postprocessing(batch)
 
 
 def _finish(batch: ImportBatch, loader: BatchLoader, status: str, message: str, rolled_back: bool = False) -> None:
@@ -179,7 +178,7 @@ class RejectLog:
         self._writer = None
         if out is not None:
             self._handle = Path(out).open("w", encoding="utf-8", newline="")  # noqa: SIM115 -- kept open across flushes, closed in close()
-            self._writer = csv.writer(self._handle)
+            self._writer = csv_writer(self._handle)
             self._writer.writerow(self.HEADER)
 
     @property

@@ -25,7 +25,7 @@ from itertools import accumulate, chain, repeat
 
 from django.db import connection
 
-from zicht.core.crypto import exit_with_parent, pack_column, secure_columns, unpack_column
+from zicht.core.crypto import exit_with_parent, pack_column, place, secure_columns, unpack_column
 
 from .domain.rows import compress_rows, expand_rows
 from .models import Address, AddressRegisterEntry, Person, Report
@@ -41,6 +41,12 @@ PERSON_FIELDS = ["id", "source", "source_key", "bsn_hash", "voornamen", "voorlet
                  "geboortedatum", "geslacht", "address", "import_batch", "source_row", "created_at"]
 PARTY_FIELDS = ["report", "person", "rol"]
 ADDRESS_FIELDS = ["id", "key", "postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurt"]
+
+# The encrypted columns in the order RecordBuilder.prepare builds them, with where they are stored
+# (tokens are bound to table, column and row); rows 0 = person ids, 1 = report ids.
+ENCRYPTED_PLACES = [place(Person._meta.db_table, c) for c in ("voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum")] + \
+    [place(Report._meta.db_table, c) for c in ("toelichting", "contact_medewerker", "contact_telefoon")]
+ENCRYPTED_COLUMN_ROWS = [0, 0, 0, 0, 0, 1, 1, 1]
 
 
 def db_columns(model, fields: list[str]) -> list[str]:
@@ -96,9 +102,12 @@ class Securer:
             self.pool = ProcessPoolExecutor(max_workers=POOL_WORKERS, mp_context=context,
                                             initializer=exit_with_parent, initargs=(os.getpid(),))
 
-    def submit(self, columns: list[list], bsns: list[str]) -> Future:
+    def submit(self, columns: list[list], bsns: list[str], places: list[str], row_ids: list[list[int]],
+               column_rows: list[int]) -> Future:
+        """Column i is stored at ``places[i]`` in the rows ``row_ids[column_rows[i]]``: tokens are
+        bound to table, column and row (``zicht.core.crypto``)."""
         packed, sizes = [pack_column(c) for c in columns], [len(c) for c in columns]
-        args = (self.keys, self.bsn_key, packed, sizes, pack_column(bsns), len(bsns))
+        args = (self.keys, self.bsn_key, packed, sizes, pack_column(bsns), len(bsns), places, row_ids, column_rows)
         if self.pool is None:
             return _Done(secure_columns(*args))
         return self.pool.submit(secure_columns, *args)
@@ -357,7 +366,8 @@ class RecordBuilder:
         iso[None] = ""
         columns = [group.voornamen, group.voorletters, group.tussenvoegsel, group.achternaam,
                    list(map(iso.__getitem__, group.geboortedatum)), list(toelichting), list(medewerker), list(telefoon)]
-        future = self.securer.submit(columns, group.bsn)
+        # persons' columns are bound to person_ids, the new reports' columns to their ids
+        future = self.securer.submit(columns, group.bsn, ENCRYPTED_PLACES, [list(person_ids), list(new_ids)], ENCRYPTED_COLUMN_ROWS)
 
         # Database values once per distinct date and per distinct set of forms.
         adapt_date = connection.ops.adapt_datefield_value

@@ -109,3 +109,9 @@ VISIBILITY = {
     "registry.address": visible_addresses,
     "registry.importbatch": visible_import_batches,
 }
+
+
+def visible_report_ids(user, report_ids) -> set[int]:
+    """The ids among ``report_ids`` the user may see (a household page gathers reports of every
+    address its members ever had, some of them outside the user's region or organisation)."""
+    return set(visible_reports(user, Report.objects.filter(id__in=list(report_ids))).values_list("id", flat=True))

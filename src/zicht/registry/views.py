@@ -8,8 +8,6 @@ ones they imported themselves; the functioneel beheerder sees all.
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -21,12 +19,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, KETENREGISSEUR
 from zicht.access.rules import log_access, requires
 from zicht.access.scoping import visible_import_batches
+from zicht.core.spreadsheet import csv_writer
 
 from .domain.profile import ProfileError
 from .domain.rows import defuse
 from .forms import ImportForm
 from .models import ImportBatch, Organisation
 from .pipeline import import_file
+from .uploads import stored_upload, upload_dir
 
 STATUS_BADGE = {
     "loaded": "groen",
@@ -75,7 +75,7 @@ def batch_rejects_csv(request, pk: int):
     batch = get_object_or_404(_visible_batches(request.user), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="afwijzingen-import-{batch.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["file", "row", "field", "reason"])
     for reject in batch.rejects:
         writer.writerow([defuse(reject.get("file", ""), 255), reject.get("row", ""), defuse(reject.get("field", ""), 60),
@@ -88,26 +88,19 @@ def upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        suffix = Path(upload_file.name).suffix.lower()[:8]
-        upload_dir = Path(settings.DATA_DIR) / "uploads"
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=upload_dir, suffix=suffix, delete=False) as tmp:
-            for chunk in upload_file.chunks():
-                tmp.write(chunk)
-            tmp_path = Path(tmp.name)
         try:
-            batch = import_file(
-                tmp_path, form.cleaned_data["profile"], accept_partial=form.cleaned_data["accept_partial"],
-                user=request.user, file_name=Path(upload_file.name).name[:255],
-            )
+            # An unnamed file on disk: a process killed mid-import leaves nothing readable (registry.uploads).
+            with stored_upload(upload_file.chunks(), upload_dir(settings.DATA_DIR)) as tmp_path:
+                batch = import_file(
+                    tmp_path, form.cleaned_data["profile"], accept_partial=form.cleaned_data["accept_partial"],
+                    user=request.user, file_name=Path(upload_file.name).name[:255],
+                )
         except ProfileError as exc:
             form.add_error("profile", str(exc))
             return render(request, "registry/upload.html", {"form": form}, status=400)
         except Exception as exc:  # recorded on the batch as 'failed'; shown without values
             messages.error(request, f"De import is mislukt ({type(exc).__name__}); er is niets geladen.")
             return redirect("registry:imports")
-        finally:
-            tmp_path.unlink(missing_ok=True)
         if batch.status in ("loaded", "partial"):
             log_access(request, action="create", record_type="import_batch", record_id=batch.pk,
                        reason=f"{batch.persons_created} personen geïmporteerd met profiel {batch.profile}")

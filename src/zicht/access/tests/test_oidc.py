@@ -139,7 +139,7 @@ def test_oidc_login_maps_role_and_organisation_and_still_asks_the_second_factor(
         assert response.status_code == 302 and response.url == "/"
         from django.contrib.auth import get_user_model
 
-        user = get_user_model().objects.get(username="p.devries")
+        user = get_user_model().objects.get(zicht_profile__oidc_issuer=provider.url, zicht_profile__oidc_subject="u-1")
         assert user.zicht_profile.role == roles.PROFESSIONAL and user.zicht_profile.organisation == org
         assert not user.has_usable_password()
         # A professional sees personal data: Zicht's own TOTP step is still required.
@@ -176,7 +176,7 @@ def test_login_without_a_known_role_is_refused(provider):
         assert client.get("/").status_code == 302  # not logged in: sent to the login page
         from django.contrib.auth import get_user_model
 
-        assert not get_user_model().objects.filter(username="iemand").exists()
+        assert not get_user_model().objects.filter(zicht_profile__oidc_subject="u-3").exists()
 
 
 @pytest.mark.django_db
@@ -195,3 +195,35 @@ def test_a_token_signed_by_another_key_is_refused(provider):
             assert client.get("/").status_code == 302
         finally:
             RSAAlgorithm.to_jwk = original
+
+
+@pytest.mark.django_db
+def test_accounts_are_linked_by_issuer_and_subject_never_by_a_name(provider):
+    """Issue 12 item 4: an IdP account named like an existing Zicht account must not take it over."""
+    from django.contrib.auth import get_user_model
+
+    from zicht.core.testing import make_user
+
+    admin = make_user(roles.FUNCTIONEEL_BEHEERDER, username="f.beheer")
+    with override_settings(**provider.settings()):
+        client = Client()
+        sign_in(client, provider, {"sub": "attacker", "preferred_username": "f.beheer", "zicht_role": "beleidsmedewerker"})
+        assert client.session.get("_auth_user_id") not in (None, str(admin.pk))
+        admin.refresh_from_db()
+        assert admin.zicht_profile.role == roles.FUNCTIONEEL_BEHEERDER and admin.zicht_profile.oidc_subject == ""
+        first = get_user_model().objects.get(zicht_profile__oidc_subject="attacker")
+        # The same subject with another display name is the same account; another subject is not.
+        sign_in(Client(), provider, {"sub": "attacker", "preferred_username": "nieuwe-naam", "zicht_role": "beleidsmedewerker"})
+        other = Client()
+        sign_in(other, provider, {"sub": "someone-else", "preferred_username": "nieuwe-naam", "zicht_role": "beleidsmedewerker"})
+        assert get_user_model().objects.filter(zicht_profile__oidc_subject="attacker").get() == first
+        assert other.session["_auth_user_id"] != str(first.pk)
+
+
+def test_oidc_identity_needs_the_id_tokens_issuer_and_a_matching_subject():
+    from zicht.access.oidc import oidc_identity
+
+    assert oidc_identity({"iss": "https://idp", "sub": "1"}, {"sub": "1"}) == ("https://idp", "1")
+    assert oidc_identity({"iss": "https://idp", "sub": "1"}, {"sub": "2"}) is None
+    assert oidc_identity({"sub": "1"}, {"sub": "1"}) is None
+    assert oidc_identity({"iss": "https://idp", "sub": ""}, {"sub": "", "preferred_username": "x"}) is None

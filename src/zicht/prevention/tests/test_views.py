@@ -184,3 +184,16 @@ def test_plan_item_delete_removes_only_an_item_of_that_plan(client, beleid, korv
     response = client.post(reverse(name, args=[plan.pk, item.pk]))
     assert response.url == reverse("prevention:plan", args=[plan.pk]) + f"#{section}"
     assert not type(item).objects.filter(pk=item.pk).exists() and type(item).objects.filter(pk=foreign.pk).exists()
+
+
+def test_catalogue_import_of_a_non_utf8_file_gives_a_clear_message(client, beleid):
+    """Issue 12 item 5: a Windows-1252 export from Excel is a message, not a server error."""
+    latin = "naam,soort,beschrijving,bron,erkenningsniveau\nGoed,interventie,x,bron,onbekend\nCoördinatie,interventie,é,bron,onbekend\n"
+    client.raise_request_exception = False
+    response = client.post(reverse("prevention:catalogue_import"), {"bestand": io.BytesIO(latin.encode("cp1252"))})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "geen UTF-8-tekst" in html and "rij 3" in html
+    binary = client.post(reverse("prevention:catalogue_import"), {"bestand": io.BytesIO(b"naam\x00,soort\n\x00\x00")})
+    assert binary.status_code == 200
+    assert not Intervention.objects.filter(naam="Coördinatie").exists()

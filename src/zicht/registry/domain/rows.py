@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from zicht.core.spreadsheet import FORMULA_PREFIXES, defuse_cell
+
 from .address import AddressError, normalise_postcode, normalise_toevoeging, parse_address, split_huisnummer
 from .bsn import BSNError, normalise_bsn
 from .dates import DateError, DateRules, make_parser
@@ -26,7 +28,7 @@ from .fields import BOOL_DEFAULTS, TARGETS, allowed_codes
 from .names import normalise_voorletters, split_name
 from .profile import Profile
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = FORMULA_PREFIXES
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BUURTCODE = re.compile(r"^BU\d{8}$")
 
@@ -118,7 +120,7 @@ def defuse(text: str, limit: int = 40) -> str:
     text = _CONTROL.sub(" ", str(text)).replace("\n", " ").strip()
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return defuse_cell(text)
 
 
 def resolve_header(profile: Profile, header: list) -> dict[str, int]:

@@ -223,10 +223,10 @@ def _snapshot(batch: ImportBatch) -> dict:
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute("SELECT voornamen FROM registry_person WHERE import_batch_id = %s AND voornamen <> '' LIMIT 1",
+            cursor.execute("SELECT voornamen, id FROM registry_person WHERE import_batch_id = %s AND voornamen <> '' LIMIT 1",
                            [batch.pk])
             token = cursor.fetchone()
-            assert token is None or (token[0].startswith("z1:") and c.decrypt(token[0]))
+            assert token is None or (token[0].startswith("z2:") and c.decrypt(token[0], "registry_person.voornamen", token[1]))
     addresses = {a.key: (a.postcode, a.huisnummer, a.toevoeging, a.straat, a.woonplaats, a.buurt_id)
                  for a in Address.objects.all()}
     counts = {f: getattr(batch, f) for f in ("status", "rows_total", "rows_loaded", "rows_rejected", "reports_created",

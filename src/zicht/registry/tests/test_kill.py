@@ -71,7 +71,7 @@ def test_killed_import_leaves_counts_unchanged(tmp_path):
     db = tmp_path / "kill.sqlite3"
     script = tmp_path / "run_import.py"
     script.write_text(SCRIPT, encoding="utf-8")
-    env = dict(os.environ, ZICHT_DEMO="1", ZICHT_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{db}",
+    env = dict(os.environ, ZICHT_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{db}",
                DJANGO_SETTINGS_MODULE="zicht.settings", PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, str(script), str(FIXTURES / "politie_incidenten.csv"), str(tmp_path / "big.csv")],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -1,5 +1,9 @@
 """``zicht rotate-keys [--batch N] [--dry-run]``: re-encrypt every encrypted field with the first key.
 
+It also binds every value to its table, column and row (tokens in the unbound ``z1`` format, or
+written by a QuerySet.update without a row, are re-encrypted in the bound ``z2`` format; see
+zicht.core.crypto). A value that does not decrypt in its own place stops the command.
+
 Rotation: generate a key (``zicht generate-key``), put it FIRST in ZICHT_FIELD_KEYS keeping
 the old keys after it, restart, run this command, then remove the old keys. The command finds
 every EncryptedTextField through the model registry, works in chunks of primary keys, reads
@@ -13,11 +17,12 @@ import json
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
 
 from zicht.access.rules import log_access
 from zicht.core.crypto import cipher
 from zicht.core.fields import EncryptedTextField
+from zicht.core.reencrypt import reencrypt_table
 
 
 def encrypted_fields():
@@ -34,42 +39,8 @@ def encrypted_fields():
 
 def rotate_model(model, fields, batch: int = 2000, dry_run: bool = False, progress=None) -> dict:
     """Re-encrypt one model's encrypted columns; returns counts (values seen, values re-encrypted)."""
-    c = cipher()
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    pk = qn(model._meta.pk.column)
-    cols = [qn(f.column) for f in fields]
-    seen = rotated = 0
-    last = None
-    while True:
-        with transaction.atomic(), connection.cursor() as cursor:
-            where = f"WHERE {pk} > %s " if last is not None else ""
-            cursor.execute(
-                f"SELECT {pk}, {', '.join(cols)} FROM {table} {where}ORDER BY {pk} LIMIT %s",
-                ([last] if last is not None else []) + [batch],
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                break
-            updates = []
-            for row in rows:
-                values = list(row[1:])
-                changed = False
-                for i, value in enumerate(values):
-                    if value:
-                        seen += 1
-                        if c.needs_rotation(value):
-                            values[i] = c.encrypt(c.decrypt(value))
-                            changed = True
-                            rotated += 1
-                if changed:
-                    updates.append(values + [row[0]])
-            if updates and not dry_run:
-                assignments = ", ".join(f"{col} = %s" for col in cols)
-                cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", updates)
-            last = rows[-1][0]
-            if progress is not None:
-                progress.update(len(rows))
+    seen, rotated = reencrypt_table(connection, model._meta.db_table, model._meta.pk.column, [f.column for f in fields],
+                                    batch, dry_run, progress)
     return {"model": model._meta.label, "fields": [f.name for f in fields], "values": seen, "reencrypted": rotated}
 
 

@@ -113,7 +113,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {roles.label(role):<48} wachtwoord: {password}")
         self.stdout.write(
             "Na het wachtwoord vragen alle accounts behalve 'beleid' een TOTP-code (tweestapsverificatie). "
-            "In de demo toont `ZICHT_DEMO=1 .venv/bin/zicht totp GEBRUIKERSNAAM` de geldige code."
+            "In de demo toont `ZICHT_DEMO=1 ZICHT_DEBUG=1 .venv/bin/zicht totp GEBRUIKERSNAAM` de geldige code."
         )
 
     @transaction.atomic
