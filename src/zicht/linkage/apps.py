@@ -13,8 +13,8 @@ class LinkageConfig(AppConfig):
         from zicht.core.menu import register
         from zicht.registry.signals import batch_imported
 
+        from . import services
         from .scoping import VISIBILITY
-        from .services import link_batch_persons
 
         for label, func in VISIBILITY.items():
             register_visibility(label, func)
@@ -30,6 +30,6 @@ class LinkageConfig(AppConfig):
 
         def on_batch_imported(sender, batch=None, **kwargs):
             if batch is not None:
-                link_batch_persons(batch)
+                services.link_batch_persons(batch)  # looked up per call: tests and retry-batch may swap it
 
         batch_imported.connect(on_batch_imported, dispatch_uid="zicht.linkage.on_batch_imported", weak=False)

@@ -114,13 +114,16 @@ def test_session_and_cookie_settings():
 
 
 def test_secure_cookies_outside_demo_mode(monkeypatch, tmp_path):
+    import base64
+    import os
     import subprocess
     import sys
 
     env = {
         "ZICHT_SECRET_KEY": "x" * 50,
-        "ZICHT_FIELD_KEYS": "ZGVtby1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDA=",
-        "ZICHT_BSN_HASH_KEY": "pepper",
+        # keys of this run only: the published demo keys are refused outside demo mode
+        "ZICHT_FIELD_KEYS": base64.b64encode(os.urandom(32)).decode(),
+        "ZICHT_BSN_HASH_KEY": base64.b64encode(os.urandom(32)).decode(),
         "ZICHT_DATA_DIR": str(tmp_path),
         "PATH": "/usr/bin:/bin",
     }

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
+from zicht.access import roles
+from zicht.core.testing import make_user
 from zicht.linkage.models import PersonLink
 from zicht.registry.models import ImportBatch
 from zicht.registry.pipeline import import_file
@@ -36,11 +39,8 @@ def test_failed_linking_flags_the_batch_and_retry_batch_completes_it(register, p
     assert batch.postprocess_error == "koppelen: RuntimeError"
     assert not PersonLink.objects.filter(person__import_batch=batch).exists()
 
-    from zicht.access import roles as r
-    from zicht.core.testing import make_user
-
-    client.force_login(make_user(r.FUNCTIONEEL_BEHEERDER))
-    assert "Nabewerking mislukt" in client.get(f"/registry/imports/{batch.pk}/").content.decode()
+    client.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
+    assert "Nabewerking mislukt" in client.get(reverse("registry:batch", args=[batch.pk])).content.decode()
 
     with pytest.raises(CommandError, match="opnieuw mislukt"):
         call_command("retry-batch", str(batch.pk))
