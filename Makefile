@@ -19,7 +19,12 @@ test: install
 test-postgres: install
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(if $(wildcard package.json),node_modules/.installed)
+
+# Node tooling for the checks (Spectral, NL API Design Rules): exactly the versions in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,4 +33,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -37,7 +37,7 @@ class ExportForm(forms.Form):
 
 def _bsn_valid(value: str) -> bool:
     digits = value.zfill(9)
-    if len(digits) != 9 or not digits.isdigit():
+    if len(digits) != 9 or not (digits.isascii() and digits.isdigit()):  # "²".isdigit() is True
         return False
     total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
     return total % 11 == 0 and digits != "000000000"

@@ -61,6 +61,9 @@ def label(vocab: list[tuple[str, str]], code: str) -> str:
     return dict(vocab).get(code, code)
 
 
+SLUG_PATTERN = re.compile(r"[a-z0-9-]{1,80}")  # what slugify produces
+
+
 def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
