@@ -9,6 +9,7 @@ contract (status, content type, body schema, API-Version header) and never a ser
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -91,41 +92,49 @@ def _schema():
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
-def test_schemathesis_every_operation(api_world):
-    """Bounded property-based run over every operation (25 examples each, no shrinking)."""
+def _failures_of(operation, token: str, checks: list) -> list[str]:
+    """Run one operation's bounded examples; the failure summaries (empty when it conforms)."""
     from hypothesis import given
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+    # Reading: what the schema allows must be accepted. Writing signals: the casework rules
+    # (dates, BSN elfproef, legal basis) refuse more than a JSON schema can say, with a 400 problem.
+    extra = [positive_data_acceptance] if operation.method.upper() == "GET" else []
+    failures: list[str] = []
+
+    @settings(max_examples=25, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck), phases=["explicit", "generate"])
+    @given(case=operation.as_strategy())
+    def run(case):
+        response = case.call(headers={"Authorization": token})
+        try:
+            case.validate_response(response, checks=checks + extra)
+        except Exception as exc:  # schemathesis' FailureGroup: keep its summary, stop this operation
+            summary = " | ".join(str(exc).splitlines()[:8])
+            failures.append(f"{operation.method.upper()} {operation.path}: {summary}")
+            raise
+
+    with contextlib.suppress(Exception):  # recorded in failures
+        run()
+    return failures
+
+
+def test_schemathesis_every_operation(api_world):
+    """Bounded property-based run over every operation (25 examples each, deterministic, no shrinking)."""
     from schemathesis.checks import (
-        content_type_conformance, not_a_server_error, response_headers_conformance, response_schema_conformance,
+        content_type_conformance,
+        not_a_server_error,
+        response_headers_conformance,
+        response_schema_conformance,
         status_code_conformance,
     )
-    from schemathesis.specs.openapi.checks import positive_data_acceptance
 
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
               response_headers_conformance]
-    schema = _schema()
-    failures = []
-    operations = [op.ok() for op in schema.get_all_operations()]
+    operations = [op.ok() for op in _schema().get_all_operations()]
     assert len(operations) >= 9
+    failures = []
     for operation in operations:
         prefix = operation.path.strip("/").split("/")[0]
-        token = api_world[prefix]
-
-        @settings(max_examples=25, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck), phases=["explicit", "generate"])
-        def run(case):
-            response = case.call(headers={"Authorization": token})
-            # Reading: what the schema allows must be accepted. Writing signals: the casework rules
-            # (dates, BSN elfproef, legal basis) refuse more than a JSON schema can say, with a 400 problem.
-            extra = [positive_data_acceptance] if operation.method.upper() == "GET" else []
-            try:
-                case.validate_response(response, checks=checks + extra)
-            except Exception as exc:  # schemathesis' FailureGroup: keep its summary, stop this operation
-                failures.append(f"{operation.method.upper()} {operation.path}: " + " | ".join(str(exc).splitlines()[:8]))
-                raise
-
-        test = operation.as_strategy()
-        try:
-            given(case=test)(run)()
-        except Exception:  # recorded in failures; go on with the next operation
-            pass
+        failures += _failures_of(operation, api_world[prefix], checks)
     assert not failures, "\n".join(failures)
