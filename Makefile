@@ -7,7 +7,7 @@ export ZICHT_DATA_DIR ?= $(CURDIR)/var
 .PHONY: demo test test-postgres lint format-check install bench clean
 
 ## make demo: set up, load Tilburg (GM0855) with synthetic partner exports, serve http://127.0.0.1:8000
-demo: install
+demo: $(VENV)/.installed
 	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht demo
 	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht runserver 127.0.0.1:8000 --noreload
 
@@ -28,7 +28,12 @@ format-check: install
 test-postgres: install
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(if $(wildcard package.json),node_modules/.installed)
+
+# Node tooling for the checks (Spectral, NL API Design Rules): exactly the versions in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,4 +42,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -337,6 +337,18 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Zicht API",
     "DESCRIPTION": "Signalen aanleveren en geaggregeerde, onthullingsbeveiligde cijfers lezen.",
     "VERSION": "1.0.0",
+    # NL API Design Rules: major version in the server URI, a contact, API-Version on every response.
+    # Each installation sets its own contact (ZICHT_API_CONTACT_*); the defaults are reserved .example names.
+    "SERVERS": [{"url": "/api/v1", "description": "Deze installatie"}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "CONTACT": {
+        "name": os.environ.get("ZICHT_API_CONTACT_NAME", "Functioneel beheer Zicht"),
+        "url": os.environ.get("ZICHT_API_CONTACT_URL", "https://zicht.gemeente.example/"),
+        "email": os.environ.get("ZICHT_API_CONTACT_EMAIL", "functioneel.beheer@gemeente.example"),
+    },
+    "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "zicht.api.schema.version_headers"],
 }
 
 # Disclosure control defaults (see zicht.areas.disclosure).

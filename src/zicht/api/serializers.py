@@ -49,7 +49,7 @@ class SignaalInvoerSerializer(serializers.Serializer):
                                         help_text="Optioneel; alleen zichtbaar voor de eigen organisatie.")
     contactNaam = serializers.CharField(max_length=120)
     contactTelefoon = serializers.CharField(max_length=40)
-    contactEmail = serializers.EmailField(required=False, allow_blank=True, default="")
+    contactEmail = serializers.EmailField(required=False, allow_blank=True)
 
     def form_data(self) -> dict:
         """The validated input under the casework form's field names."""

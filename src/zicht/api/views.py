@@ -52,6 +52,7 @@ from zicht.geo.models import Gemeente, Wijk
 from . import serializers
 from .cells import cell_json
 from .problems import PROBLEM_CONTENT_TYPE, invalid_params, problem, rename
+from .schema import checked_id, id_param
 
 logger = logging.getLogger(__name__)
 API_VERSION = settings.SPECTACULAR_SETTINGS["VERSION"]
@@ -178,7 +179,7 @@ class SignalView(ZichtAPIView):
 
     def own_signal(self, request, pk: int) -> Signal:
         """Another organisation's signal is a 404, not a 403: its existence leaks nothing."""
-        signal = Signal.objects.filter(pk=pk, organisation=user_organisation(request.user)).first()
+        signal = Signal.objects.filter(pk=checked_id(pk), organisation=user_organisation(request.user)).first()
         if signal is None:
             raise exceptions.NotFound("Signaal niet gevonden.")
         return signal
@@ -188,7 +189,7 @@ class SignalenView(SignalView):
     @extend_schema(
         operation_id="signalen_list", summary="Eigen signalen",
         description="De signalen van de eigen organisatie, nieuwste eerst, per 50; zonder naam, geboortedatum of adres.",
-        parameters=[OpenApiParameter("pagina", int, description="Paginanummer (vanaf 1)")],
+        parameters=[OpenApiParameter("pagina", {"type": "integer", "minimum": 1}, description="Paginanummer (vanaf 1)")],
         responses={200: serializers.SignaalLijstSerializer, **problems(400, 401, 403)},
     )
     def get(self, request):
@@ -235,8 +236,8 @@ class SignalenView(SignalView):
 
 
 class SignaalView(SignalView):
-    @extend_schema(operation_id="signalen_retrieve", summary="Eén eigen signaal",
-                   responses={200: serializers.SignaalSerializer, **problems(401, 403, 404)})
+    @extend_schema(operation_id="signalen_retrieve", summary="Eén eigen signaal", parameters=[id_param("Id van het signaal")],
+                   responses={200: serializers.SignaalSerializer, **problems(400, 401, 403, 404)})
     def get(self, request, pk: int):
         signal = self.own_signal(request, pk)
         log_access(request, action="view", record_type="signal", record_id=signal.pk,
@@ -249,6 +250,7 @@ class SignaalIntrekkenView(SignalView):
         operation_id="signalen_intrekken", summary="Signaal intrekken",
         description="Trekt een eigen signaal in; het telt daarna niet meer mee voor matches. Een signaal van een "
                     "andere organisatie geeft 404.",
+        parameters=[id_param("Id van het signaal")],
         request=serializers.IntrekkenSerializer, responses={200: serializers.SignaalSerializer, **problems(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int):
@@ -272,7 +274,7 @@ CODE_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, p
 def _area(code: str):
     code = code.upper()
     if not re.fullmatch(GEBIED_CODE, code):
-        raise exceptions.NotFound("Onbekende gebiedscode; gebruik een CBS-code GM…. of WK…...")
+        raise exceptions.ValidationError({"code": ["Gebruik een CBS-code GM plus vier cijfers of WK plus zes cijfers."]})
     if code.startswith("GM"):
         return get_object_or_404(Gemeente.objects.defer("geometry"), code=code), "gemeente"
     return get_object_or_404(Wijk.objects.select_related("gemeente").defer("geometry", "gemeente__geometry"), code=code), "wijk"
@@ -317,7 +319,8 @@ class GebiedCijfersView(ZichtAPIView):
         description=("Dezelfde cijfers als de gebiedscan: elk aantal afgerond op een veelvoud van de afrondingsbasis, "
                      "aantallen onder de drempel onderdrukt (waarde null, weergave '<10'), en waar nodig secundair "
                      "onderdrukt (weergave '×'). Nooit een ruw aantal."),
-        parameters=[CODE_PARAM, OpenApiParameter("jaar", int, description="Jaar; zonder: het nieuwste jaar met gegevens")],
+        parameters=[CODE_PARAM, OpenApiParameter("jaar", {"type": "integer", "minimum": 1900, "maximum": 2100},
+                                                  description="Jaar; zonder: het nieuwste jaar met gegevens")],
         responses={200: serializers.CijfersSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, code: str):
@@ -340,7 +343,7 @@ class GebiedRisicoprofielView(ZichtAPIView):
     @extend_schema(
         operation_id="gebieden_risicoprofiel", summary="Risicofactoren van een gebied uit CBS-cijfers",
         description="Openbare CBS-kerncijfers op gebiedsniveau per risicofactor, met gemeente en Nederland uit hetzelfde jaar.",
-        parameters=[CODE_PARAM], responses={200: serializers.RisicoprofielSerializer, **problems(401, 403, 404)},
+        parameters=[CODE_PARAM], responses={200: serializers.RisicoprofielSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, code: str):
         area, level = _area(code)
@@ -370,6 +373,20 @@ class OpenAPIView(SpectacularJSONAPIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["API-Version"] = API_VERSION
         return response
+
+
+@extend_schema(exclude=True)
+class NotFoundView(ZichtAPIView):
+    """Any address under /api/ that is no resource: a 404 problem (JSON), for every method."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    zicht_public = True
+
+    def dispatch_not_found(self, request, *args, **kwargs):
+        raise exceptions.NotFound("Deze API-resource bestaat niet; zie /api/v1/openapi.json.")
+
+    get = post = put = patch = delete = head = options = dispatch_not_found
 
 
 class SchemaRedirectView(RedirectView):

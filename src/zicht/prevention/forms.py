@@ -56,10 +56,10 @@ class InterventionForm(forms.ModelForm):
         model = Intervention
         fields = ["naam", "soort", "beschrijving", "preventietypes", "doelgroep", "leeftijd_min", "leeftijd_max",
                   "setting", "risicofactoren", "bouwstenen", "erkenningsniveau", "erkenningsdatum",
-                  "erkenning_toelichting", "bron", "toelichting"]
+                  "erkenning_toelichting", "erkenning_bron", "bron", "toelichting"]
         labels = {"leeftijd_min": "Leeftijd vanaf (jaar)", "leeftijd_max": "Leeftijd tot en met (jaar)",
                   "erkenningsdatum": "Erkenningsdatum (JJJJ of JJJJ-MM-DD; leeg als onbekend)",
-                  "erkenning_toelichting": "Toelichting erkenning", "bron": "Bron (URL of document)",
+                  "erkenning_toelichting": "Toelichting erkenning", "erkenning_bron": "Bron van de erkenning (URL's)", "bron": "Bron (URL of document)",
                   "toelichting": "Herkomst van de indeling"}
 
     def clean_erkenningsdatum(self):

@@ -35,6 +35,7 @@ class Intervention(models.Model):
     erkenningsniveau = models.CharField(max_length=24, choices=cat.ERKENNINGSNIVEAUS, default="onbekend")
     erkenningsdatum = models.CharField(max_length=10, blank=True, help_text="JJJJ or JJJJ-MM-DD, as precise as the source")
     erkenning_toelichting = models.TextField(blank=True)
+    erkenning_bron = models.TextField(blank=True, help_text="Where level and date are stated (URLs); empty when no source was found")
     bron = models.TextField(help_text="Source URL(s) or document")
     toelichting = models.TextField(blank=True, help_text="Where each classification comes from")
     herkomst = models.CharField(max_length=10, choices=HERKOMST, default="handmatig")
@@ -54,7 +55,8 @@ class Intervention(models.Model):
             "leeftijd_min": self.leeftijd_min, "leeftijd_max": self.leeftijd_max, "setting": list(self.setting),
             "risicofactoren": list(self.risicofactoren), "bouwstenen": list(self.bouwstenen),
             "erkenningsniveau": self.erkenningsniveau, "erkenningsdatum": self.erkenningsdatum,
-            "erkenning_toelichting": self.erkenning_toelichting, "bron": self.bron, "toelichting": self.toelichting,
+            "erkenning_toelichting": self.erkenning_toelichting, "erkenning_bron": self.erkenning_bron,
+            "bron": self.bron, "toelichting": self.toelichting,
         }
 
     @property

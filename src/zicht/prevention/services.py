@@ -37,9 +37,11 @@ def upsert_interventions(model, rows: list[dict], herkomst: str) -> tuple[int, i
     """Create or update by slug; idempotent. Returns (created, updated)."""
     created = updated = 0
     existing = {i.slug: i for i in model.objects.filter(slug__in=[r["slug"] for r in rows])}
+    # A data migration passes its historical model, which may predate later columns (erkenning_bron).
+    known = {f.name for f in model._meta.get_fields()}
     for values in rows:
         obj = existing.get(values["slug"])
-        fields = {k: values[k] for k in FIELDS if k in values}
+        fields = {k: values[k] for k in FIELDS if k in values and k in known}
         if obj is None:
             model.objects.create(slug=values["slug"], herkomst=herkomst, **fields)
             created += 1

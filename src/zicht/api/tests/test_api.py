@@ -58,13 +58,16 @@ def test_openapi_contract_is_public_and_valid():
     schema = response.json()
     validate_schema(schema)  # raises on an invalid OpenAPI 3 document
     assert schema["info"]["version"] == "1.0.0"
+    assert schema["servers"] == [{"url": "/api/v1", "description": "Deze installatie"}]
     assert set(schema["paths"]) == {
-        "/api/v1/signalen", "/api/v1/signalen/{id}", "/api/v1/signalen/{id}/intrekken",
-        "/api/v1/gebieden/{code}/cijfers", "/api/v1/gebieden/{code}/risicoprofiel",
+        "/signalen", "/signalen/{id}", "/signalen/{id}/intrekken",
+        "/gebieden/{code}/cijfers", "/gebieden/{code}/risicoprofiel",
+        "/catalogus", "/catalogus/{slug}", "/plannen", "/plannen/{id}",
     }
+    assert {"name", "url", "email"} <= set(schema["info"]["contact"])
     assert "tokenAuth" in schema["components"]["securitySchemes"]
     assert "basicAuth" not in schema["components"]["securitySchemes"]
-    post_op = schema["paths"]["/api/v1/signalen"]["post"]
+    post_op = schema["paths"]["/signalen"]["post"]
     assert PROBLEM in post_op["responses"]["400"]["content"]
     old = Client().get("/api/schema")
     assert old.status_code == 302 and old.url == "/api/v1/openapi.json"
@@ -248,9 +251,12 @@ def test_figures_errors(tilburg_reports):
     assert missing_year.status_code == 404 and "2024" in missing_year.json()["detail"]
     bad_year = client.get("/api/v1/gebieden/GM0855/cijfers?jaar=twintig")
     assert bad_year.status_code == 400 and bad_year.json()["invalid-params"][0]["name"] == "jaar"
-    for url in ("/api/v1/gebieden/BU08551701/cijfers", "/api/v1/gebieden/GM9999/cijfers", "/api/v1/gebieden/xx/risicoprofiel"):
-        response = client.get(url)
-        assert response.status_code == 404 and response["Content-Type"] == PROBLEM, url
+    unknown = client.get("/api/v1/gebieden/GM9999/cijfers")
+    assert unknown.status_code == 404 and unknown["Content-Type"] == PROBLEM
+    for url in ("/api/v1/gebieden/BU08551701/cijfers", "/api/v1/gebieden/xx/risicoprofiel"):
+        response = client.get(url)  # not a CBS code of a gemeente or wijk: invalid input, not a missing area
+        assert response.status_code == 400 and response["Content-Type"] == PROBLEM, url
+        assert response.json()["invalid-params"][0]["name"] == "code"
 
 
 def test_risk_profile_is_area_level_cbs_figures(tilburg):

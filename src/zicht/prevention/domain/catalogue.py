@@ -25,13 +25,16 @@ ERKENNINGSNIVEAUS = [
     ("goed_beschreven", "Goed beschreven"),
     ("in_herbeoordeling", "In herbeoordeling"),
     ("niet_erkend", "Niet erkend"),
+    # Laws, instruments, publications, campaigns and monitors: no databank recognises them (the
+    # databanks only take planned interventions: NJi inclusion criteria), so no level applies.
+    ("niet_van_toepassing", "Niet van toepassing (geen interventie)"),
     ("onbekend", "Onbekend"),
 ]
 ERKENNING_CODES = [c for c, _ in ERKENNINGSNIVEAUS]
 # Strength for ranking: higher is stronger evidence. Unknown and not recognised rank lowest.
 ERKENNING_RANK = {
     "sterke_aanwijzingen": 5, "goede_aanwijzingen": 4, "eerste_aanwijzingen": 3, "goed_onderbouwd": 2,
-    "goed_beschreven": 1, "in_herbeoordeling": 0, "niet_erkend": 0, "onbekend": 0,
+    "goed_beschreven": 1, "in_herbeoordeling": 0, "niet_erkend": 0, "niet_van_toepassing": 0, "onbekend": 0,
 }
 SOORTEN = [("interventie", "Interventie"), ("instrument", "Instrument")]
 SETTINGS = [
@@ -48,7 +51,7 @@ ERKENNING_VALID_YEARS = 5  # an erkenning is valid five years (domain brief §9)
 COLUMNS = [
     "slug", "naam", "soort", "beschrijving", "preventietypes", "doelgroep", "leeftijd_min", "leeftijd_max",
     "setting", "risicofactoren", "bouwstenen", "erkenningsniveau", "erkenningsdatum", "erkenning_toelichting",
-    "bron", "toelichting",
+    "erkenning_bron", "bron", "toelichting",
 ]
 REQUIRED = ["naam", "soort", "beschrijving", "bron"]
 MULTI = {
@@ -61,6 +64,9 @@ MULTI = {
 
 def label(vocab: list[tuple[str, str]], code: str) -> str:
     return dict(vocab).get(code, code)
+
+
+SLUG_PATTERN = re.compile(r"[a-z0-9-]{1,80}")  # what slugify produces
 
 
 def slugify(text: str) -> str:
@@ -125,9 +131,11 @@ def erkenning_outdated(erkenning: ErkenningDate | None, today: date, *, years: i
 
 
 def erkenning_status(niveau: str, erkenning: ErkenningDate | None, today: date) -> str:
-    """One word for the badge: 'actueel', 'verouderd', 'geen datum' or 'onbekend'."""
+    """One word for the badge: 'actueel', 'verouderd', 'geen datum', 'n.v.t.' or 'onbekend'."""
     if niveau == "onbekend":
         return "onbekend"
+    if niveau == "niet_van_toepassing":
+        return "n.v.t."
     if erkenning is None:
         return "geen datum"
     return "verouderd" if erkenning_outdated(erkenning, today) else "actueel"
@@ -180,7 +188,7 @@ def validate_row(raw: dict, row_number: int) -> tuple[dict | None, list[RowError
     if soort and soort not in dict(SOORTEN):
         errors.append(RowError(row_number, "soort", f"onbekende waarde; kies uit {', '.join(dict(SOORTEN))}"))
     out["soort"] = soort
-    for name in ("beschrijving", "doelgroep", "bron", "toelichting", "erkenning_toelichting"):
+    for name in ("beschrijving", "doelgroep", "bron", "toelichting", "erkenning_toelichting", "erkenning_bron"):
         out[name] = raw.get(name, "")
     for name, allowed in MULTI.items():
         values = _split(raw.get(name, ""))

@@ -42,6 +42,8 @@ def test_parse_erkenningsdatum_rejects(text):
         ("2016-02-29", date(2021, 2, 28), False),  # leap day
         ("2016-02-29", date(2021, 3, 1), True),
         ("", date(2040, 1, 1), False),  # no date: shown as onbekend, not as outdated
+        ("2021-09-30", date(2026, 9, 30), False),  # an erkenning of 30-09-2021 (VoorZorg per issue 18) …
+        ("2021-09-30", date(2026, 10, 1), True),  # … is more than five years old from 1 October 2026
     ],
 )
 def test_erkenning_outdated(erkend, today, outdated):
@@ -55,6 +57,7 @@ def test_erkenning_outdated(erkend, today, outdated):
         ("goed_onderbouwd", "", "geen datum"),
         ("goed_onderbouwd", "2023-05-01", "actueel"),
         ("goede_aanwijzingen", "2015", "verouderd"),
+        ("niet_van_toepassing", "", "n.v.t."),
     ],
 )
 def test_erkenning_status(niveau, erkend, status):
@@ -185,8 +188,8 @@ BRIEF = [
     ("samenstarten", "goed_onderbouwd", "2018-11-29"),
     ("marietje-kessels-project", "onbekend", ""),
     ("opstapje", "onbekend", ""),
-    ("signs-of-safety", "onbekend", ""),
-    ("families-first", "onbekend", ""),
+    ("signs-of-safety", "goed_onderbouwd", ""),  # nji.nl/interventies/signs-of-safety: no date on the page
+    ("families-first", "eerste_aanwijzingen", "2014-04-14"),
     ("no-kidding", "onbekend", ""),
     ("als-ik-haar-was", "onbekend", ""),
     ("mannen-kom-op", "onbekend", ""),
@@ -202,3 +205,43 @@ def test_package_catalogue_follows_the_domain_brief(slug, niveau, datum):
 def test_unknown_type_stays_unknown():
     row = next(r for r in _package_rows() if r["slug"] == "als-ik-haar-was")
     assert row["preventietypes"] == ""  # the brief has ❓; never invented
+
+
+# Issue 18: every level comes with where it was found, every 'onbekend' says where it was looked for.
+
+def test_every_unknown_level_says_where_no_source_was_found():
+    unknown = [r for r in _package_rows() if r["erkenningsniveau"] == "onbekend"]
+    assert unknown
+    for row in unknown:
+        assert "geen bron gevonden in" in row["erkenning_toelichting"], row["slug"]
+        assert row["erkenningsdatum"] == "" and row["erkenning_bron"] == "", row["slug"]
+
+
+def test_every_known_level_names_its_source():
+    for row in _package_rows():
+        if row["erkenningsniveau"] in ("onbekend", "niet_van_toepassing"):
+            continue
+        has_url = any(part.strip().startswith("https://") for part in row["erkenning_bron"].split(";"))
+        assert has_url or row["slug"] == "samenstarten", row["slug"]  # SamenStarten: NJi description, no URL in the brief
+
+
+def test_not_applicable_only_for_what_is_no_intervention():
+    for row in _package_rows():
+        if row["erkenningsniveau"] == "niet_van_toepassing":
+            assert row["soort"] == "instrument" or row["slug"] == "voor-een-veilig-thuis", row["slug"]
+            assert "Niet van toepassing" in row["erkenning_toelichting"], row["slug"]
+
+
+def test_voorzorg_keeps_the_sourced_date_and_says_why():
+    """Issue 18 names a re-recognition on 30-09-2021; no page states it, so the sourced 2015 stays."""
+    row = next(r for r in _package_rows() if r["slug"] == "voorzorg")
+    assert row["erkenningsdatum"] == "2015" and "30-09-2021" in row["erkenning_toelichting"]
+
+
+@pytest.mark.parametrize("slug, expected", [
+    ("slaan-is-uit-de-tijd", "universeel"), ("kinderrechtennu", "universeel"), ("halt-voorlichting", "universeel"),
+    ("voorkom", "universeel"), ("ouderenbonden-financieel-misbruik", "universeel"), ("conflictscheidingen", "selectief"),
+])
+def test_prevention_types_assigned_from_the_target_group(slug, expected):
+    row = next(r for r in _package_rows() if r["slug"] == slug)
+    assert row["preventietypes"] == expected and "docs/prevention.md" in row["toelichting"]

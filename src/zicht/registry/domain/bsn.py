@@ -33,7 +33,7 @@ def normalise_bsn(text: str) -> str:
 
 def passes_11_proef(digits: str) -> bool:
     """Weighted sum 9·d1 + 8·d2 + … + 2·d8 − 1·d9 divisible by 11 (and not all zeros)."""
-    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+    if len(digits) != 9 or not (digits.isascii() and digits.isdigit()) or digits == "000000000":  # "²".isdigit() is True
         return False
     d = digits.encode()
     total = 9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5] + 3 * d[6] + 2 * d[7] - d[8] - 43 * 48
