@@ -75,6 +75,7 @@ PUBLIC_VIEWS = {
     "access:login", "access:logout",  # signing in and out
     "access:oidc_authenticate", "access:oidc_callback",  # single sign-on round trip
     "api:openapi", "api:schema", "api:schema_slash",  # the API description, no data
+    "api:not_found",  # an unknown address under /api/: a 404 problem+json (401 for anonymous callers), no data
 }
 
 # Every <str:>/<slug:> argument is either the id of a tenant's record (filled with the real value of

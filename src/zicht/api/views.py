@@ -72,8 +72,10 @@ def problem_exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     view = context.get("view")
+    # A 404 on a record's id is a refused attempt too: the record may exist for another tenant.
+    names_a_record = "pk" in (context.get("kwargs") or {}) or getattr(view, "zicht_personal_data", False)
     if request is not None and (
-        isinstance(exc, exceptions.PermissionDenied) or (isinstance(exc, exceptions.NotFound) and getattr(view, "zicht_personal_data", False))
+        isinstance(exc, exceptions.PermissionDenied) or (isinstance(exc, exceptions.NotFound) and names_a_record)
     ):
         log_refusal(request, "denied" if isinstance(exc, exceptions.PermissionDenied) else "not_found")  # NEN 7513: refused attempts
     response = drf_exception_handler(exc, context)
