@@ -59,19 +59,37 @@ SUPPRESSED_MARK = "×"
 MISSING_MARK = "–"
 
 
+# Below these, rounding and suppression stop protecting: with base 1 or 2 a rounded figure is
+# (almost) the exact count, and differences of exact figures give suppressed cells back; a
+# threshold under 5 publishes counts of one or two households. Settings below are refused.
+MIN_THRESHOLD = 5
+MIN_ROUNDING_BASE = 3
+
+
+def policy_problems(threshold: int, rounding_base: int) -> list[str]:
+    """Why a threshold/rounding base is refused (empty when acceptable); used at startup."""
+    problems = []
+    if threshold < MIN_THRESHOLD:
+        problems.append(f"ZICHT_DISCLOSURE_THRESHOLD={threshold} is te laag: minimaal {MIN_THRESHOLD} "
+                        "(lagere drempels publiceren aantallen van één of twee huishoudens)")
+    if rounding_base < MIN_ROUNDING_BASE:
+        problems.append(f"ZICHT_DISCLOSURE_ROUNDING={rounding_base} is te laag: minimaal {MIN_ROUNDING_BASE} "
+                        "(met afronding op 1 of 2 zijn onderdrukte cellen exact terug te rekenen uit verschillen)")
+    return problems
+
+
 @dataclass(frozen=True)
 class Policy:
-    """The disclosure policy; a gemeente may raise the threshold, never lower it below 1."""
+    """The disclosure policy; a gemeente may raise threshold and base, never lower them below the minimum."""
 
     threshold: int = 10
     rounding_base: int = 5
     publish_zeros: bool = False
 
     def __post_init__(self):
-        if self.threshold < 1:
-            raise ValueError("threshold must be at least 1")
-        if self.rounding_base < 1:
-            raise ValueError("rounding_base must be at least 1")
+        problems = policy_problems(self.threshold, self.rounding_base)
+        if problems:
+            raise ValueError("; ".join(problems))
 
     @property
     def primary_mark(self) -> str:
