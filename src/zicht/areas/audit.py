@@ -160,6 +160,7 @@ class Finding:
     low: int
     high: int
     required: int
+    exact: bool = True   # False: [low, high] is a sub-interval shown by feasible points (the true one is wider)
 
     @property
     def width(self) -> int:
@@ -172,7 +173,7 @@ class Finding:
     def as_json(self) -> dict:
         return {"cel": self.label, "filter": self.filter, "status": self.status, "gepubliceerd_in": self.where,
                 "interval": [self.low, self.high], "breedte": self.width, "vereist": self.required,
-                "beschermd": self.protected}
+                "beschermd": self.protected, "exact": self.exact}
 
 
 @dataclass
@@ -203,8 +204,14 @@ def _key(f: dict) -> tuple:
 
 
 def audit(published: Iterable[Published], structure: Structure, truth: dict[tuple, int], policy: Policy,
-          progress: Callable[[int, int], None] | None = None) -> Report:
-    """Play the attacker over all published counts; ``truth`` holds the true base counts (missing = 0)."""
+          progress: Callable[[int, int], None] | None = None, exact: bool = False) -> Report:
+    """Play the attacker over all published counts; ``truth`` holds the true base counts (missing = 0).
+
+    ``exact``: minimise and maximise every suppressed figure. Otherwise a figure whose interval is
+    already shown wide enough by feasible points found earlier is not solved again (its reported
+    interval is then a sub-interval of the provable one, marked ``exact: false``); the verdict is
+    the same either way.
+    """
     started = time.monotonic()
     report = Report()
     # One entry per distinct published quantity: the intersection of what every publication says.
@@ -263,38 +270,122 @@ def audit(published: Iterable[Published], structure: Structure, truth: dict[tupl
         for i in bad:
             report.errors.append(f"Model klopt niet met de publicatie bij {label(qs[i]['filter'])} "
                                  f"(gepubliceerd in {qs[i]['where'][0]})")
-        finite = np.isfinite(hi)
-        a_ub = vstack([a_pub[np.flatnonzero(finite)], -a_pub])
-        b_ub = np.concatenate([hi[finite], -lo])
-        report.constraints += a_ub.shape[0] + a_eq.shape[0]
+        report.constraints += a_pub.shape[0] + a_eq.shape[0]
         report.variables += n
-        for q in qs:
-            cell = next((c for c in q["cells"] if c.suppressed), None)
-            if cell is None:
-                continue
-            c = np.zeros(n)
-            for v, coef in q["expr"].items():
-                c[variables[v]] = coef
-            ends = []
-            for sign in (1, -1):
-                res = linprog(sign * c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-                if res.status == 3:      # unbounded above
-                    ends.append(math.inf)
-                elif res.status != 0:
-                    report.errors.append(f"LP zonder oplossing voor {label(q['filter'])}: {res.message}")
-                    ends.append(math.nan)
+        solver = _Solver(vstack([a_pub, a_eq]).tocsr(), np.concatenate([lo, b_eq]), np.concatenate([hi, b_eq]))
+        targets = [(q, next((c for c in q["cells"] if c.suppressed), None)) for q in qs]
+        targets = [(q, c) for q, c in targets if c is not None]
+        if not targets:
+            continue
+        t_rows = matrix([q["expr"] for q, _ in targets])
+        # Feasible points certify intervals without a solve of their own: the attacker cannot rule
+        # out any value a feasible point takes. Start with the truth and the two points that push
+        # all suppressed figures up or down at once; every later solve adds its point too.
+        seen_lo = t_rows @ true_x
+        seen_hi = seen_lo.copy()
+
+        def see(x):
+            if x is not None:
+                values = t_rows @ x
+                np.minimum(seen_lo, values, out=seen_lo)
+                np.maximum(seen_hi, values, out=seen_hi)
+
+        all_idx = np.unique(t_rows.indices).astype(np.int32)
+        weights = np.asarray(t_rows.sum(axis=0)).ravel()[all_idx]
+        if not exact:
+            for sense in (1, -1):
+                see(solver.point(all_idx, sense, weights))
+        for i, (q, cell) in enumerate(targets):
+            need = required_width(cell, policy)
+            idx = np.array([variables[v] for v in q["expr"]], dtype=np.int32)
+            certified = False
+            if exact or math.floor(seen_hi[i] + 1e-6) - math.ceil(seen_lo[i] - 1e-6) + 1 < need:
+                low, x = solver.solve(idx, 1)
+                see(x)
+                if exact or math.floor(seen_hi[i] + 1e-6) - math.ceil(low - 1e-6) + 1 < need:
+                    high, x = solver.solve(idx, -1)
+                    see(x)
                 else:
-                    ends.append(sign * res.fun)
-            low, high = ends
+                    high, certified = seen_hi[i], True
+            else:
+                low, high, certified = seen_lo[i], seen_hi[i], True
+            if math.isnan(low) or math.isnan(high):
+                report.errors.append(f"LP zonder oplossing voor {label(q['filter'])}")
             low_i = math.ceil(low - 1e-6) if math.isfinite(low) else 0
             high_i = math.floor(high + 1e-6) if math.isfinite(high) else 10**9
-            report.findings.append(Finding(label(q["filter"]), {k: v for k, v in q["filter"].items()},
-                                           cell.status, q["where"], low_i, high_i, required_width(cell, policy)))
+            report.findings.append(Finding(label(q["filter"]), dict(q["filter"]), cell.status, q["where"],
+                                           low_i, high_i, need, exact=not certified))
             done += 1
             if progress:
                 progress(done, targets_total)
     report.seconds = time.monotonic() - started
     return report
+
+
+class _Solver:
+    """min and max of a sum of variables subject to row bounds, variables ≥ 0.
+
+    With highspy the model is passed once and only the objective changes between solves (warm
+    start: a few simplex iterations each); without it, scipy's ``linprog`` (also HiGHS) per solve.
+    """
+
+    def __init__(self, a: csr_matrix, row_lo: np.ndarray, row_hi: np.ndarray):
+        self.a, self.row_lo, self.row_hi = a, row_lo, row_hi
+        self.n = a.shape[1]
+        try:
+            import highspy
+        except ImportError:  # pragma: no cover - highspy is a dependency; scipy is the fallback
+            self.h = None
+            return
+        self.hs = highspy
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")  # keeps the basis between solves (warm start)
+        h.setOptionValue("simplex_strategy", 4)  # primal simplex: a new objective keeps the basis feasible
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.n, a.shape[0]
+        lp.col_cost_ = np.zeros(self.n)
+        lp.col_lower_ = np.zeros(self.n)
+        lp.col_upper_ = np.full(self.n, highspy.kHighsInf)
+        lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -highspy.kHighsInf)
+        lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, highspy.kHighsInf)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = self.n, a.shape[0]
+        h.passModel(lp)
+        self.h = h
+        self.last = np.zeros(0, dtype=np.int32)
+
+    def solve(self, idx: np.ndarray, sense: int, weights: np.ndarray | None = None) -> tuple[float, np.ndarray | None]:
+        """Minimise (sense 1) or maximise (-1) the weighted sum of ``idx``; returns (value, solution)."""
+        w = np.ones(idx.size) if weights is None else np.asarray(weights, dtype=float)
+        if self.h is None:
+            c = np.zeros(self.n)
+            c[idx] = sense * w
+            finite_hi, finite_lo = np.isfinite(self.row_hi), np.isfinite(self.row_lo)
+            a_ub = vstack([self.a[np.flatnonzero(finite_hi)], -self.a[np.flatnonzero(finite_lo)]])
+            b_ub = np.concatenate([self.row_hi[finite_hi], -self.row_lo[finite_lo]])
+            res = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+            if res.status == 3:
+                return math.inf, None
+            return (sense * res.fun, res.x) if res.status == 0 else (math.nan, None)
+        hs, h = self.hs, self.h
+        if self.last.size:
+            h.changeColsCost(self.last.size, self.last, np.zeros(self.last.size))
+        h.changeColsCost(idx.size, idx, sense * w)
+        self.last = idx
+        h.run()
+        status = h.getModelStatus()
+        if status == hs.HighsModelStatus.kOptimal:
+            return sense * h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value)
+        if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
+            return math.inf, None
+        return math.nan, None
+
+    def point(self, idx: np.ndarray, sense: int, weights: np.ndarray) -> np.ndarray | None:
+        return self.solve(idx, sense, weights)[1]
 
 
 def published_cells(table, where: str) -> list[Published]:

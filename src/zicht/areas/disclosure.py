@@ -275,7 +275,14 @@ def _find_bridges(suppressed: np.ndarray) -> list[tuple[int, int]]:
     return _bridges({(int(r), int(c)) for r, c in edges}, n_rows)
 
 
-def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray | None = None) -> np.ndarray:
+# A secondary partner is known to be at least the threshold (else it would show "<10"); one that is
+# barely above it cannot go down, so the primary cell it protects cannot go up (a "<10" next to a
+# "×" that is truly 10 is pinned near 0 by the row total). Such partners are chosen last.
+_NARROW_PARTNER_COST = 1e6
+
+
+def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray | None = None,
+              policy: Policy | None = None) -> np.ndarray:
     """Secondary suppression until stable; returns the mask of all suppressed entries.
 
     ``fixed_published`` marks entries another table already published: they are never
@@ -288,6 +295,8 @@ def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarr
     cost = matrix.astype(float)
     cost[-1, :] += 0.5
     cost[:, -1] += 0.5
+    if policy is not None:
+        cost[(matrix >= policy.threshold) & (matrix < policy.threshold + policy.rounding_base)] += _NARROW_PARTNER_COST
     if fixed_published is not None:
         cost[fixed_published] = np.inf
     while True:
@@ -483,7 +492,7 @@ def control_table(
         start[i, j] = cell.suppressed
         fixed_published[i, j] = not cell.suppressed
     try:
-        suppressed = _suppress(matrix, start, fixed_published)
+        suppressed = _suppress(matrix, start, fixed_published, policy)
     except _Infeasible:
         suppressed = ~fixed_published
     status = np.where(primary, 1, np.where(suppressed, 2, 0))

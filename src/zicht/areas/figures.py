@@ -108,7 +108,7 @@ def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Po
     by_dim, columns = {}, {}
     for dim, (_, labels, _) in DIMENSIONS.items():
         cols = ["eerste", "herhaald"] if dim == "repeat" else (
-            list(labels) if dim in ("kinderen", "kind") else ordered(cube.distinct(dim), labels))
+            list(labels) if dim == "kinderen" else ordered(cube.distinct(dim), labels))
         cols = cols or list(labels)[:1]
         counts = {k: v for k, v in cube.counts(["wijk", dim], **span).items() if k[0] in totals.cells and k[1] in cols}
         by_dim[dim] = control_table(counts, row_keys=wijken, col_keys=cols, policy=policy,

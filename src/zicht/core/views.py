@@ -41,7 +41,7 @@ def home(request):
         "core/home.html",
         {
             "gemeente": gemeente,
-            "columns": [(key, label) for key, label, _ in SOURCE_COLUMNS],
+            "columns": [(key, label) for key, label, _ in SOURCE_COLUMNS if table is not None and key in table.col_keys],
             "table": table,
             "period": home.period,
             "rows": rows,
