@@ -302,7 +302,7 @@ def audit(published: Iterable[Published], structure: Structure, truth: dict[tupl
             if exact or math.floor(seen_hi[i] + 1e-6) - math.ceil(seen_lo[i] - 1e-6) + 1 < need:
                 low, x = solver.solve(idx, 1)
                 see(x)
-                if exact or math.floor(seen_hi[i] + 1e-6) - math.ceil(low - 1e-6) + 1 < need:
+                if exact or not math.isfinite(low) or math.floor(seen_hi[i] + 1e-6) - math.ceil(low - 1e-6) + 1 < need:
                     high, x = solver.solve(idx, -1)
                     see(x)
                 else:
