@@ -23,38 +23,30 @@ def test_audit_command_passes_on_the_fixture_registry(tilburg_reports):
     assert all(c["breedte"] >= c["vereist"] for c in result["cellen"])
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_audit_command_fails_on_a_leaky_extra_table(tilburg_reports, monkeypatch):
-    """The old home page (all years, wijk × soort, controlled on its own) next to the per-year tables leaks."""
-    from zicht.areas import publication
-    from zicht.areas.disclosure import control_table
-    from zicht.areas.policy import default_policy
-    from zicht.areas.tables import from_controlled_table, set_grid
-    from zicht.registry.models import Report
+    """A table controlled with a threshold of 1 (what ZICHT_DISCLOSURE_THRESHOLD=1 used to allow), published
+    next to everything else: its rounded figure for the quiet wijk (3 reports) contradicts every '<10' and the
+    audit fails. The LP differencing itself is shown in test_audit_pure's worked examples."""
+    import importlib
 
-    policy = default_policy()
+    from zicht.areas import publication
+    from zicht.areas.disclosure import OK, Cell
+    from zicht.areas.tables import FigureRow, FigureTable, set_grid
+
+    module = importlib.import_module("zicht.areas.management.commands.disclosure-audit")
     real_collect = publication.collect
 
     def leaky_collect(gemeente, policy, progress=None, extra=None):
-        # Only the year 2024 plus a wijk × soort table of the same year controlled on its own:
-        # small enough to run fast, and the independent table must be caught.
-        counts = {}
-        for wijk, kind in Report.objects.filter(buurt__gemeente_id="GM0855", datum__year=2024).values_list(
-                "buurt__wijk_id", "kind"):
-            counts[(wijk, kind)] = counts.get((wijk, kind), 0) + 1
-        wijken = sorted({w for w, _ in counts})
-        t = control_table(counts, row_keys=wijken, policy=policy)
-        fig = set_grid(from_controlled_table("oud", "", "", t, {}, {}), {"year": 2024}, [{"wijk": w} for w in wijken],
-                       [{"kind": k} for k in t.col_keys])
-        return real_collect(gemeente, policy, progress, extra=[publication.Source("test: eigen tabel", fig)])
+        fig = FigureTable("oud", "", "Wijk", ["Aantal"],
+                          [FigureRow("Moerenburg", [Cell(5, OK, "afgerond", "5")], code=tilburg_reports["quiet_wijk"])])
+        set_grid(fig, {"year": 2024}, [{"wijk": tilburg_reports["quiet_wijk"]}], [{}])
+        return real_collect(gemeente, policy, progress, extra=[publication.Source("test: drempel 1", fig)])
 
-    monkeypatch.setattr(publication, "collect", leaky_collect)
-    import zicht.areas.management.commands as cmds  # noqa: F401
-    import importlib
-    module = importlib.import_module("zicht.areas.management.commands.disclosure-audit")
     monkeypatch.setattr(module, "collect", leaky_collect)
     out = io.StringIO()
     with pytest.raises(CommandError, match="Onthullingsaudit GM0855"):
         call_command("disclosure-audit", "--gemeente", "GM0855", "--json", "--quiet", stdout=out)
     result = json.loads(out.getvalue())
-    assert result["oordeel"] == "lek" and (result["lekken"] > 0 or result["fouten"])
+    assert result["oordeel"] == "lek" and any("test: drempel 1" in e for e in result["fouten"])
