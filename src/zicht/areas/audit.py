@@ -322,6 +322,21 @@ def audit(published: Iterable[Published], structure: Structure, truth: dict[tupl
     return report
 
 
+def _quiet_highs(highspy):
+    """A Highs instance without its banner on standard output (it would corrupt ``--json``)."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 class _Solver:
     """min and max of a sum of variables subject to row bounds, variables ≥ 0.
 
@@ -338,7 +353,7 @@ class _Solver:
             self.h = None
             return
         self.hs = highspy
-        h = highspy.Highs()
+        h = _quiet_highs(highspy)
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")  # keeps the basis between solves (warm start)
         h.setOptionValue("simplex_strategy", 4)  # primal simplex: a new objective keeps the basis feasible
