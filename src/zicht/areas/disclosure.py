@@ -540,6 +540,7 @@ def control_table(
     fixed_row_totals: Mapping[Hashable, Cell] | None = None,
     fixed_col_totals: Mapping[Hashable, Cell] | None = None,
     fixed_total: Cell | None = None,
+    also_suppress: Iterable[tuple] = (),
 ) -> ControlledTable:
     """Control a 2-D table of raw counts ``{(row, col): n}`` (missing cells are 0).
 
@@ -581,6 +582,8 @@ def control_table(
         fixed[(n_r, n_c)] = fixed_total
     fixed_published = np.zeros_like(primary)
     start = primary.copy()
+    for r, c in also_suppress:  # entries the caller knows must not be published (see canonical)
+        start[row_index[r], col_index[c]] = True
     for (i, j), cell in fixed.items():
         start[i, j] = cell.suppressed
         fixed_published[i, j] = not cell.suppressed
@@ -626,7 +629,7 @@ def control_table(
 
 def control_series(
     counts: Mapping[Hashable, int], keys: Iterable | None = None, policy: Policy | None = None,
-    *, fixed_total: Cell | None = None,
+    *, fixed_total: Cell | None = None, also_suppress: Iterable[Hashable] = (),
 ) -> ControlledSeries:
     """Control a 1-D series ``{key: n}`` with its total (one column of a table).
 
@@ -635,7 +638,8 @@ def control_series(
     policy = policy or Policy()
     keys = tuple(keys) if keys is not None else tuple(_ordered(set(counts)))
     table = control_table({(k, "n"): counts.get(k, 0) for k in keys}, keys, ("n",), policy,
-                          fixed_col_totals={"n": fixed_total} if fixed_total is not None else None)
+                          fixed_col_totals={"n": fixed_total} if fixed_total is not None else None,
+                          also_suppress=[(k, "n") for k in also_suppress])
     return ControlledSeries(keys, {k: table.cell(k, "n") for k in keys}, table.col_total("n"), policy)
 
 

@@ -104,7 +104,11 @@ def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Po
             return cube.memo[key]
     span = {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)}
     totals_raw = {k[0]: v for k, v in cube.counts(["wijk"], **span).items()}
-    totals = control_series(totals_raw, keys=wijken, policy=policy)
+    # A wijk total just above the threshold is fixed in every breakdown of the wijk; published, it
+    # pins a "<10" next to a "×" (known to be at least the threshold) in that wijk's rows to 0-2.
+    # So such totals are suppressed up front (docs/disclosure-control.md, issue 12).
+    near = [w for w in wijken if policy.threshold <= totals_raw.get(w, 0) < policy.threshold + 2 * policy.rounding_base]
+    totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=near)
     by_dim, columns = {}, {}
     for dim, (_, labels, _) in DIMENSIONS.items():
         cols = ["eerste", "herhaald"] if dim == "repeat" else (
