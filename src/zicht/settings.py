@@ -355,6 +355,18 @@ SPECTACULAR_SETTINGS = {
 DISCLOSURE_ROUNDING_BASE = int(os.environ.get("ZICHT_DISCLOSURE_ROUNDING", "5"))
 DISCLOSURE_THRESHOLD = int(os.environ.get("ZICHT_DISCLOSURE_THRESHOLD", "10"))
 
+
+def _check_disclosure_settings(threshold: int, rounding_base: int) -> None:
+    """Refuse a threshold or rounding base that makes disclosure control meaningless (issue 12)."""
+    from zicht.areas.disclosure import policy_problems
+
+    problems = policy_problems(threshold, rounding_base)
+    if problems:
+        raise ImproperlyConfigured("Onthullingsbeveiliging geweigerd: " + "; ".join(problems) + ".")
+
+
+_check_disclosure_settings(DISCLOSURE_THRESHOLD, DISCLOSURE_ROUNDING_BASE)
+
 DEMO_GEMEENTE = os.environ.get("ZICHT_DEMO_GEMEENTE", "GM0855")
 
 LOGGING = {

@@ -45,6 +45,7 @@ A ``Cell`` never holds the raw count. See docs/disclosure-control.md.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -59,19 +60,37 @@ SUPPRESSED_MARK = "×"
 MISSING_MARK = "–"
 
 
+# Below these, rounding and suppression stop protecting: with base 1 or 2 a rounded figure is
+# (almost) the exact count, and differences of exact figures give suppressed cells back; a
+# threshold under 5 publishes counts of one or two households. Settings below are refused.
+MIN_THRESHOLD = 5
+MIN_ROUNDING_BASE = 3
+
+
+def policy_problems(threshold: int, rounding_base: int) -> list[str]:
+    """Why a threshold/rounding base is refused (empty when acceptable); used at startup."""
+    problems = []
+    if threshold < MIN_THRESHOLD:
+        problems.append(f"ZICHT_DISCLOSURE_THRESHOLD={threshold} is te laag: minimaal {MIN_THRESHOLD} "
+                        "(lagere drempels publiceren aantallen van één of twee huishoudens)")
+    if rounding_base < MIN_ROUNDING_BASE:
+        problems.append(f"ZICHT_DISCLOSURE_ROUNDING={rounding_base} is te laag: minimaal {MIN_ROUNDING_BASE} "
+                        "(met afronding op 1 of 2 zijn onderdrukte cellen exact terug te rekenen uit verschillen)")
+    return problems
+
+
 @dataclass(frozen=True)
 class Policy:
-    """The disclosure policy; a gemeente may raise the threshold, never lower it below 1."""
+    """The disclosure policy; a gemeente may raise threshold and base, never lower them below the minimum."""
 
     threshold: int = 10
     rounding_base: int = 5
     publish_zeros: bool = False
 
     def __post_init__(self):
-        if self.threshold < 1:
-            raise ValueError("threshold must be at least 1")
-        if self.rounding_base < 1:
-            raise ValueError("rounding_base must be at least 1")
+        problems = policy_problems(self.threshold, self.rounding_base)
+        if problems:
+            raise ValueError("; ".join(problems))
 
     @property
     def primary_mark(self) -> str:
@@ -257,7 +276,14 @@ def _find_bridges(suppressed: np.ndarray) -> list[tuple[int, int]]:
     return _bridges({(int(r), int(c)) for r, c in edges}, n_rows)
 
 
-def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray | None = None) -> np.ndarray:
+# A secondary partner is known to be at least the threshold (else it would show "<10"); one that is
+# barely above it cannot go down, so the primary cell it protects cannot go up (a "<10" next to a
+# "×" that is truly 10 is pinned near 0 by the row total). Such partners are chosen last.
+_NARROW_PARTNER_COST = 1e6
+
+
+def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray | None = None,
+              policy: Policy | None = None) -> np.ndarray:
     """Secondary suppression until stable; returns the mask of all suppressed entries.
 
     ``fixed_published`` marks entries another table already published: they are never
@@ -270,6 +296,8 @@ def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarr
     cost = matrix.astype(float)
     cost[-1, :] += 0.5
     cost[:, -1] += 0.5
+    if policy is not None:
+        cost[(matrix >= policy.threshold) & (matrix < policy.threshold + policy.rounding_base)] += _NARROW_PARTNER_COST
     if fixed_published is not None:
         cost[fixed_published] = np.inf
     while True:
@@ -310,6 +338,98 @@ def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarr
             if np.isinf(total[r2, c2]):
                 raise _Infeasible
             suppressed[r, c2] = suppressed[r2, c2] = suppressed[r2, c] = True
+
+
+_UNBOUNDED = 1e12  # "no upper bound" kept finite so that interval sums stay well defined
+
+
+def _line_intervals(values: np.ndarray, sup: np.ndarray, prim: np.ndarray, signs: np.ndarray,
+                    policy: Policy) -> list[tuple[int, float, float]]:
+    """For one line (Σ signs·x = 0): the interval each suppressed entry keeps given the rest of the line.
+
+    Published entries are known within their rounding (and are at least the threshold); a
+    primary entry lies in [0, threshold-1], a secondary one is at least the threshold. Interval
+    arithmetic over the single relation: what the attacker proves from this line alone.
+    """
+    t, b = policy.threshold, policy.rounding_base
+    rounded = (2 * values + b) // (2 * b) * b
+    lo = np.where(sup, np.where(prim, 0, t), np.maximum(rounded - b // 2, t)).astype(float)
+    hi = np.where(sup, np.where(prim, t - 1, _UNBOUNDED), rounded + (b + 1) // 2 - 1).astype(float)
+    if policy.publish_zeros:
+        zero = ~sup & (values == 0)
+        lo[zero] = hi[zero] = 0
+    # signs·x: interval of each term
+    term_lo = np.where(signs > 0, lo, -hi)
+    term_hi = np.where(signs > 0, hi, -lo)
+    out = []
+    for k in np.flatnonzero(sup):
+        rest_lo = term_lo.sum() - term_lo[k]
+        rest_hi = term_hi.sum() - term_hi[k]
+        # signs[k]·x_k = -(rest)  ->  x_k in signs[k]·[-rest_hi, -rest_lo]
+        if signs[k] > 0:
+            k_lo, k_hi = -rest_hi, -rest_lo
+        else:
+            k_lo, k_hi = rest_lo, rest_hi
+        out.append((int(k), max(lo[k], k_lo), min(hi[k], k_hi)))
+    return out
+
+
+def _required(prim: bool, policy: Policy) -> int:
+    """Whole numbers a suppressed entry must keep from one line alone: twice the base (or, for a
+    primary entry, its whole range when smaller), so that combining lines still leaves the base."""
+    if prim:
+        return min(2 * policy.rounding_base, policy.threshold - (1 if policy.publish_zeros else 0))
+    return 2 * policy.rounding_base
+
+
+def _widen(matrix: np.ndarray, suppressed: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray,
+           policy: Policy) -> np.ndarray:
+    """Suppress more until no line alone narrows a suppressed entry below the rounding base.
+
+    Why: rounding leaves little slack. A row whose published cells and total are rounded pins the
+    sum of its suppressed cells within a few units, so a "<10" next to published figures can be
+    proven to be 0–2 (issue 12). Where a line does that, its cheapest published entry (not one
+    another table published) is suppressed too, and the line and bridge rules run again.
+    ``zicht disclosure-audit`` checks all tables together with linear programming.
+    """
+    n_rows, n_cols = matrix.shape
+    cost = matrix.astype(float)
+    cost[-1, :] += 0.5
+    cost[:, -1] += 0.5
+    cost[(matrix >= policy.threshold) & (matrix < policy.threshold + policy.rounding_base)] += _NARROW_PARTNER_COST
+    cost[fixed_published] = np.inf
+    signs_row = np.ones(n_cols, dtype=np.int64)
+    signs_row[-1] = -1
+    signs_col = np.ones(n_rows, dtype=np.int64)
+    signs_col[-1] = -1
+    for _ in range(n_rows * n_cols):
+        added = False
+        for axis in (1, 0):
+            for line in range(n_rows if axis == 1 else n_cols):
+                sl = (line, slice(None)) if axis == 1 else (slice(None), line)
+                sup = suppressed[sl]
+                if not sup.any():
+                    continue
+                signs = signs_row if axis == 1 else signs_col
+                prim = primary[sl]
+                narrow = [k for k, lo, hi in _line_intervals(matrix[sl], sup, prim, signs, policy)
+                          if hi < _UNBOUNDED / 2
+                          and math.floor(hi + 1e-9) - math.ceil(lo - 1e-9) + 1 < _required(bool(prim[k]), policy)]
+                if not narrow:
+                    continue
+                choice = np.where(sup, np.inf, cost[sl])
+                k = int(np.argmin(choice))
+                if not np.isfinite(choice[k]):
+                    continue  # nothing left to suppress in this line; the audit reports it
+                if axis == 1:
+                    suppressed[line, k] = True
+                else:
+                    suppressed[k, line] = True
+                added = True
+        if not added:
+            return suppressed
+        suppressed = _suppress(matrix, suppressed, fixed_published, policy)
+    return suppressed
 
 
 # --- public tables ------------------------------------------------------------------------
@@ -420,6 +540,7 @@ def control_table(
     fixed_row_totals: Mapping[Hashable, Cell] | None = None,
     fixed_col_totals: Mapping[Hashable, Cell] | None = None,
     fixed_total: Cell | None = None,
+    also_suppress: Iterable[tuple] = (),
 ) -> ControlledTable:
     """Control a 2-D table of raw counts ``{(row, col): n}`` (missing cells are 0).
 
@@ -461,11 +582,14 @@ def control_table(
         fixed[(n_r, n_c)] = fixed_total
     fixed_published = np.zeros_like(primary)
     start = primary.copy()
+    for r, c in also_suppress:  # entries the caller knows must not be published (see canonical)
+        start[row_index[r], col_index[c]] = True
     for (i, j), cell in fixed.items():
         start[i, j] = cell.suppressed
         fixed_published[i, j] = not cell.suppressed
     try:
-        suppressed = _suppress(matrix, start, fixed_published)
+        suppressed = _suppress(matrix, start, fixed_published, policy)
+        suppressed = _widen(matrix, suppressed, primary, fixed_published, policy)
     except _Infeasible:
         suppressed = ~fixed_published
     status = np.where(primary, 1, np.where(suppressed, 2, 0))
@@ -505,7 +629,7 @@ def control_table(
 
 def control_series(
     counts: Mapping[Hashable, int], keys: Iterable | None = None, policy: Policy | None = None,
-    *, fixed_total: Cell | None = None,
+    *, fixed_total: Cell | None = None, also_suppress: Iterable[Hashable] = (),
 ) -> ControlledSeries:
     """Control a 1-D series ``{key: n}`` with its total (one column of a table).
 
@@ -514,7 +638,8 @@ def control_series(
     policy = policy or Policy()
     keys = tuple(keys) if keys is not None else tuple(_ordered(set(counts)))
     table = control_table({(k, "n"): counts.get(k, 0) for k in keys}, keys, ("n",), policy,
-                          fixed_col_totals={"n": fixed_total} if fixed_total is not None else None)
+                          fixed_col_totals={"n": fixed_total} if fixed_total is not None else None,
+                          also_suppress=[(k, "n") for k in also_suppress])
     return ControlledSeries(keys, {k: table.cell(k, "n") for k in keys}, table.col_total("n"), policy)
 
 

@@ -21,7 +21,7 @@ from .data import cube_for, population, wijken_of
 from .disclosure import ControlledSeries, ControlledTable, Policy, control_series, control_table, percentage
 from .disclosure import rate as _rate
 from .sources import colour_source
-from .tables import FigureRow, FigureTable, cbs_cell, from_controlled_table, from_series
+from .tables import FigureRow, FigureTable, cbs_cell, from_controlled_table, from_series, set_grid
 
 BRON_LABELS = dict(vocab.ORGANISATIE_TYPES)
 AARD_LABELS = dict(vocab.AARD_GEWELD)
@@ -105,7 +105,11 @@ def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Po
             return cube.memo[key]
     span = {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)}
     totals_raw = {k[0]: v for k, v in cube.counts(["wijk"], **span).items()}
-    totals = control_series(totals_raw, keys=wijken, policy=policy)
+    # A wijk total just above the threshold is fixed in every breakdown of the wijk; published, it
+    # pins a "<10" next to a "×" (known to be at least the threshold) in that wijk's rows to 0-2.
+    # So such totals are suppressed up front (docs/disclosure-control.md, issue 12).
+    near = [w for w in wijken if policy.threshold <= totals_raw.get(w, 0) < policy.threshold + 2 * policy.rounding_base]
+    totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=near)
     by_dim, columns = {}, {}
     for dim, (_, labels, _) in DIMENSIONS.items():
         cols = ["eerste", "herhaald"] if dim == "repeat" else (
@@ -138,19 +142,74 @@ class AreaFigures:
         return next(t for t in self.tables if t.id == table_id)
 
 
-def _monthly(cube, where: dict, period: Period, fixed_cols: dict, fixed_total, policy: Policy, title: str):
-    """Months of the year × bron, its margins fixed to the canonical year figures."""
-    counts = cube.counts(["month", "bron"], where=where, start=period.start, end=period.end)
-    bronnen = list(fixed_cols)
-    counts = {k: v for k, v in counts.items() if k[1] in fixed_cols}
+def gemeente_months(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy) -> ControlledTable:
+    """Months of the year × bron for the whole gemeente, margins fixed to the canonical year figures."""
+    key = ("months", gemeente_code, canon.wijken, period.year, tuple(period.months), policy)
+    with cube.memo_lock:
+        if key in cube.memo:
+            return cube.memo[key]
+    g_bron = canon.by_dim["bron"]
+    bronnen = canon.columns["bron"]
+    counts = {k: v for k, v in cube.counts(["month", "bron"], start=period.start, end=period.end).items()
+              if k[1] in bronnen and k[0] in period.months}
     table = control_table(counts, row_keys=period.months, col_keys=bronnen, policy=policy,
-                          fixed_col_totals=fixed_cols, fixed_total=fixed_total)
+                          fixed_col_totals={b: g_bron.col_total(b) for b in bronnen}, fixed_total=canon.totals.total)
+    with cube.memo_lock:
+        cube.memo[key] = table
+    return table
+
+
+def wijk_months(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy) -> ControlledTable:
+    """Wijk × month totals (no breakdown), margins fixed to the wijk year totals and the gemeente's month totals.
+
+    Why not a month × bron table per wijk: together with the gemeente's month × bron table those
+    would form a three-way cube whose margins are controlled one by one, and summing the wijk
+    tables against the gemeente table narrows suppressed cells (issue 12). Month totals per wijk
+    form one two-way table with the margins every other page publishes.
+    """
+    key = ("wijk_months", gemeente_code, canon.wijken, period.year, tuple(period.months), policy)
+    with cube.memo_lock:
+        if key in cube.memo:
+            return cube.memo[key]
+    months = gemeente_months(cube, gemeente_code, canon, period, policy)
+    wanted = set(canon.wijken)
+    counts = {k: v for k, v in cube.counts(["wijk", "month"], start=period.start, end=period.end).items()
+              if k[0] in wanted and k[1] in period.months}
+    table = control_table(counts, row_keys=canon.wijken, col_keys=period.months, policy=policy,
+                          fixed_row_totals=canon.totals.cells,
+                          fixed_col_totals={m: months.row_total(m) for m in period.months},
+                          fixed_total=canon.totals.total)
+    with cube.memo_lock:
+        cube.memo[key] = table
+    return table
+
+
+def _monthly(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy, title: str):
+    """The gemeente's months × bron table (controlled once per gemeente and year)."""
+    table = gemeente_months(cube, gemeente_code, canon, period, policy)
+    bronnen = list(table.col_keys)
     fig = from_controlled_table("maanden", f"{title}, per maand en bron, {period.label}", "Maand", table,
                                 {m: month_label(m) for m in period.months}, BRON_LABELS,
-                                note="De jaartotalen zijn dezelfde als elders op de pagina; lege punten in de grafiek zijn onderdrukt.")
+                                note="De jaartotalen zijn dezelfde als elders op de pagina; lege punten in de grafiek zijn onderdrukt.",
+                                dims=({"year": period.year}, "month", "bron"))
     chart = {"x": [month_label(m) for m in period.months],
              "series": [{"label": "Totaal", "cells": [table.row_total(m) for m in period.months]}]
              + [{"label": BRON_LABELS.get(b, b), "cells": [table.cell(m, b) for m in period.months]} for b in bronnen]}
+    return chart, fig
+
+
+def _wijk_monthly(cube, gemeente_code: str, canon: Canonical, wijk: str, period: Period, policy: Policy, title: str):
+    """A wijk's month totals: its row of the controlled wijk × month table."""
+    table = wijk_months(cube, gemeente_code, canon, period, policy)
+    series = ControlledSeries(tuple(period.months), {m: table.cell(wijk, m) for m in period.months},
+                              table.row_total(wijk), policy)
+    fig = from_series("maanden", f"{title}, per maand, {period.label}", "Maand", series,
+                      {m: month_label(m) for m in period.months}, value_header="Meldingen", with_share=False,
+                      note="Per wijk alleen maandtotalen: zo sluiten ze aan op de maandtotalen van de gemeente. "
+                           "Lege punten in de grafiek zijn onderdrukt.",
+                      dims=({"year": period.year, "wijk": wijk}, "month"))
+    chart = {"x": [month_label(m) for m in period.months],
+             "series": [{"label": "Totaal", "cells": [series.cell(m) for m in period.months]}]}
     return chart, fig
 
 
@@ -169,15 +228,17 @@ def _yearly(canons: list[Canonical], wijk: str | None, title: str):
         rows.append(FigureRow(str(canon.year), cells, total, code=str(canon.year)))
     fig = FigureTable("jaren", f"{title}, per jaar en bron", "Jaar", [BRON_LABELS.get(b, b) for b in bronnen], rows,
                       note="Het lopende jaar kan onvolledig zijn.")
+    set_grid(fig, {} if wijk is None else {"wijk": wijk}, [{"year": canon.year} for canon in canons],
+             [{"bron": b} for b in bronnen])
     chart = {"x": [str(c.year) for c in canons],
              "series": [{"label": "Totaal", "cells": [r.total for r in rows]}]
              + [{"label": BRON_LABELS.get(b, b), "cells": [r.cells[i] for r in rows]} for i, b in enumerate(bronnen)]}
     return chart, fig
 
 
-def _series_table(series: ControlledSeries, dim: str, period: Period, table_id: str | None = None) -> FigureTable:
+def _series_table(series: ControlledSeries, dim: str, period: Period, base: dict) -> FigureTable:
     header, labels, title = DIMENSIONS[dim]
-    fig = from_series(table_id or dim, f"{title}, {period.label}", header, series, labels)
+    fig = from_series(dim, f"{title}, {period.label}", header, series, labels, dims=({"year": period.year, **base}, dim))
     if dim == "repeat":
         fig.note = REPEAT_NOTE
     return fig
@@ -210,20 +271,21 @@ def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda
                          ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"], rate_rows,
                          FigureRow("Gemeente", [total, cbs_cell(gm_pop, "aantal", "CBS"), rate(total, gm_pop)]),
                          note="Per 1.000 inwoners berekend uit het afgeronde aantal en het nieuwste CBS-inwonertal.")
+    set_grid(t_rate, {"year": period.year}, [{"wijk": c} for c in codes], [{}, None, None])
     tables = [t_rate]
     for dim, (_header, labels, title) in DIMENSIONS.items():
-        fig = from_controlled_table(dim, f"{title} per wijk, {period.label}", "Wijk", canon.by_dim[dim], names, labels, urls)
+        fig = from_controlled_table(dim, f"{title} per wijk, {period.label}", "Wijk", canon.by_dim[dim], names, labels, urls,
+                                    dims=({"year": period.year}, "wijk", dim))
         if dim == "repeat":
             t = canon.by_dim["repeat"]
             fig.columns.append("Aandeel herhaald")
+            fig.extra["grid"]["cols"].append(None)
             for row in fig.rows:
                 row.cells = [*row.cells, t.share(row.code, "herhaald")]
             fig.totals.cells = [*fig.totals.cells, percentage(t.col_total("herhaald"), t.total)]
             fig.note = REPEAT_NOTE
         tables.append(fig)
-    g_bron = canon.by_dim["bron"]
-    month_chart, t_month = _monthly(cube, {}, period, {b: g_bron.col_total(b) for b in canon.columns["bron"]}, total,
-                                    policy, "Meldingen")
+    month_chart, t_month = _monthly(cube, gemeente.code, canon, period, policy, "Meldingen")
     canons = [canonical(cube, gemeente.code, codes, y, policy) for y in period.years]
     year_chart, t_year = _yearly(canons, None, "Meldingen")
     tables += [t_month, t_year]
@@ -292,12 +354,30 @@ def wijk_rate_cells(gemeente_code: str, year: int | None, policy: Policy) -> tup
     return {c: rate(canon.totals.cell(c), _pop(pops, c)[0]) for c in codes}, period
 
 
+def buurt_bron_table(cube, gemeente_code: str, canon: Canonical, wijk_code: str, buurten: list[str], period: Period,
+                     policy: Policy) -> ControlledTable:
+    """Buurten of a wijk × bron for the year, margins fixed to the wijk's canonical bron row and total."""
+    key = ("buurt_bron", gemeente_code, canon.wijken, wijk_code, tuple(buurten), period.year, policy)
+    with cube.memo_lock:
+        if key in cube.memo:
+            return cube.memo[key]
+    bron_cols = canon.columns["bron"]
+    wanted = set(buurten)
+    by_bron = {k: v for k, v in cube.counts(["buurt", "bron"], where={"wijk": wijk_code}, start=period.start,
+                                            end=period.end).items() if k[1] in bron_cols and k[0] in wanted}
+    series = canon.wijk_series(wijk_code, "bron")
+    table = control_table(by_bron, row_keys=buurten, col_keys=bron_cols, policy=policy,
+                          fixed_col_totals=series.cells, fixed_total=canon.totals.cell(wijk_code))
+    with cube.memo_lock:
+        cube.memo[key] = table
+    return table
+
+
 def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
     cube = cube_for(wijk.gemeente_id)
     period = period_for(cube, year)
     gm_wijken = [w.code for w in wijken_of(wijk.gemeente_id)]
     canon = canonical(cube, wijk.gemeente_id, gm_wijken, period.year, policy)
-    where = {"wijk": wijk.code}
     buurten = list(wijk.buurten.order_by("code"))
     codes = [b.code for b in buurten]
     names = {b.code: b.naam for b in buurten}
@@ -308,11 +388,7 @@ def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
     gm_pop, _ = _pop(pops, wijk.gemeente_id)
     series = {dim: canon.wijk_series(wijk.code, dim) for dim in DIMENSIONS}
 
-    bron_cols = canon.columns["bron"]
-    by_bron = {k: v for k, v in cube.counts(["buurt", "bron"], where=where, start=period.start, end=period.end).items()
-               if k[1] in bron_cols and k[0] in names}
-    t_bron = control_table(by_bron, row_keys=codes, col_keys=bron_cols, policy=policy,
-                           fixed_col_totals=series["bron"].cells, fixed_total=wijk_total)
+    t_bron = buurt_bron_table(cube, wijk.gemeente_id, canon, wijk.code, codes, period, policy)
     compare = FigureTable(
         "vergelijking", f"Meldingen per 1.000 inwoners: wijk en gemeente, {period.label}", "Gebied",
         ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
@@ -320,6 +396,7 @@ def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
          FigureRow(wijk.gemeente.naam, [gm_total, cbs_cell(gm_pop, "aantal", "CBS"), rate(gm_total, gm_pop)],
                    code=wijk.gemeente_id)],
     )
+    set_grid(compare, {"year": period.year}, [{"wijk": wijk.code}, {}], [{}, None, None])
     rate_rows = []
     for c in codes:
         count = t_bron.row_total(c)
@@ -329,14 +406,16 @@ def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
     t_buurt_rate = FigureTable("buurt_per1000", f"Meldingen per 1.000 inwoners per buurt, {period.label}", "Buurt",
                                ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"], rate_rows,
                                note="Buurtinwoners uit KWB 2017 (nieuwere buurtcijfers zitten niet in de lokale data).")
-    month_chart, t_month = _monthly(cube, where, period, series["bron"].cells, wijk_total, policy, f"Meldingen in {wijk.naam}")
+    set_grid(t_buurt_rate, {"year": period.year}, [{"buurt": c} for c in codes], [{}, None, None])
+    month_chart, t_month = _wijk_monthly(cube, wijk.gemeente_id, canon, wijk.code, period, policy, f"Meldingen in {wijk.naam}")
     canons = [canonical(cube, wijk.gemeente_id, gm_wijken, y, policy) for y in period.years]
     year_chart, t_year = _yearly(canons, wijk.code, f"Meldingen in {wijk.naam}")
     tables = [
         compare,
-        from_controlled_table("buurt_bron", f"Meldingen per buurt en bron, {period.label}", "Buurt", t_bron, names, BRON_LABELS),
+        from_controlled_table("buurt_bron", f"Meldingen per buurt en bron, {period.label}", "Buurt", t_bron, names, BRON_LABELS,
+                              dims=({"year": period.year, "wijk": wijk.code}, "buurt", "bron")),
         t_buurt_rate,
-        *(_series_table(series[dim], dim, period) for dim in DIMENSIONS),
+        *(_series_table(series[dim], dim, period, {"wijk": wijk.code}) for dim in DIMENSIONS),
         t_month, t_year,
     ]
     _, gm_colours = colour_table(wijk.gemeente_id, gm_wijken, {}, policy)
@@ -353,3 +432,34 @@ def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
         "aard": [(AARD_LABELS.get(k, k), c, series["aard"].share(k)) for k, c in series["aard"].items()],
     }
     return AreaFigures(wijk.code, wijk.naam, "wijk", period, headline, tables, month_chart, year_chart, {}, len(cube))
+
+
+@dataclass
+class HomeFigures:
+    """The home page's wijk × soort table: the canonical cells of the newest year, nothing new."""
+
+    table: ControlledTable | None
+    wijken: list[tuple[str, str]]
+    period: Period | None
+    figure: FigureTable | None
+
+
+def home_figures(gemeente_code: str, policy: Policy) -> HomeFigures:
+    """What is in the registry per wijk and soort, for the newest year with reports.
+
+    Not all years together: an all-time table controlled on its own, next to the per-year tables
+    of the gebiedscan, lets an attacker subtract the published years from the all-time figure and
+    pin cells shown as "<10" (issue 12). The home page therefore shows the gebiedscan's own
+    controlled wijk × soort table of the newest year.
+    """
+    wijken = [(w.code, w.naam) for w in wijken_of(gemeente_code)]
+    if not wijken:
+        return HomeFigures(None, [], None, None)
+    cube = cube_for(gemeente_code)
+    period = period_for(cube, None)
+    codes = [c for c, _ in wijken]
+    canon = canonical(cube, gemeente_code, codes, period.year, policy)
+    table = canon.by_dim["kind"]
+    fig = from_controlled_table("home", f"Registraties per wijk en soort, {period.label}", "Wijk", table, dict(wijken),
+                                KIND_LABELS, dims=({"year": period.year}, "wijk", "kind"))
+    return HomeFigures(table, wijken, period, fig)

@@ -72,27 +72,50 @@ def cbs_cell(value: float | None, unit: str = "", source: str = "CBS", decimals:
     return Cell(value, OK, f"Bron: {source} (open data).", display, "cbs")
 
 
+def set_grid(table: FigureTable, base: dict, rows: list[dict | None], cols: list[dict | None]) -> FigureTable:
+    """Record what each count in ``table`` counts, for ``zicht disclosure-audit``.
+
+    A filter is a dict over ``year``/``month``, ``gemeente``/``wijk``/``buurt`` and one breakdown
+    (``bron``, ``aard``, ...). The cell in row i, column j counts ``base | rows[i] | cols[j]``; a
+    row's total ``base | rows[i]``, the totals row ``base | cols[j]`` and its total ``base``.
+    ``None`` marks a row or column that holds no registry count (CBS figures, rates, shares).
+    """
+    table.extra["grid"] = {"base": dict(base), "rows": list(rows), "cols": list(cols)}
+    return table
+
+
 def from_controlled_table(table_id: str, title: str, row_header: str, controlled: ControlledTable,
                           row_labels: dict, col_labels: dict, row_urls: dict | None = None,
-                          note: str = "") -> FigureTable:
+                          note: str = "", dims: tuple[dict, str, str] | None = None) -> FigureTable:
+    """``dims=(base filter, row dimension, column dimension)`` records what the cells count."""
     rows = [
         FigureRow(str(row_labels.get(key, key)), cells, total, (row_urls or {}).get(key), str(key))
         for key, cells, total in controlled.rows()
     ]
     totals = FigureRow("Totaal", controlled.totals_row(), controlled.total)
-    return FigureTable(table_id, title, row_header, [str(col_labels.get(c, c)) for c in controlled.col_keys],
-                       rows, totals, note=note)
+    fig = FigureTable(table_id, title, row_header, [str(col_labels.get(c, c)) for c in controlled.col_keys],
+                      rows, totals, note=note)
+    if dims is not None:
+        base, row_dim, col_dim = dims
+        set_grid(fig, base, [{row_dim: k} for k in controlled.row_keys], [{col_dim: c} for c in controlled.col_keys])
+    return fig
 
 
 def from_series(table_id: str, title: str, row_header: str, series: ControlledSeries, labels: dict,
-                value_header: str = "Aantal", with_share: bool = True, note: str = "") -> FigureTable:
+                value_header: str = "Aantal", with_share: bool = True, note: str = "",
+                dims: tuple[dict, str] | None = None) -> FigureTable:
+    """``dims=(base filter, dimension of the keys)`` records what the cells count."""
     rows = []
     for key, cell in series.items():
         cells = [cell] + ([series.share(key)] if with_share else [])
         rows.append(FigureRow(str(labels.get(key, key)), cells, code=str(key)))
     totals = FigureRow("Totaal", [series.total] + ([series.share_total()] if with_share else []))
     columns = [value_header] + (["Aandeel"] if with_share else [])
-    return FigureTable(table_id, title, row_header, columns, rows, totals, note=note)
+    fig = FigureTable(table_id, title, row_header, columns, rows, totals, note=note)
+    if dims is not None:
+        base, dim = dims
+        set_grid(fig, base, [{dim: k} for k in series.keys], [{}] + ([None] if with_share else []))
+    return fig
 
 
 def escape_formula(text: str) -> str:

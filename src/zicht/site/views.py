@@ -9,12 +9,13 @@ from django.shortcuts import render
 from zicht.access import roles
 from zicht.access.roles import ALL_ROLES
 from zicht.access.rules import requires, user_role
-from zicht.areas.disclosure import control_table, control_total
+from zicht.areas.disclosure import control_total
+from zicht.areas.figures import home_figures
 from zicht.areas.policy import default_policy
 from zicht.geo.models import Gemeente
 from zicht.registry.models import ImportBatch
 
-from .overview import SOURCE_COLUMNS, registry_counts_by_wijk, unlocated_count
+from .overview import SOURCE_COLUMNS, unlocated_count
 
 ROLE_TASKS = {
     roles.KETENREGISSEUR: "Importeer partnerexports, beoordeel koppelingen en bekijk adressen en huishoudens met hun kleurcode.",
@@ -30,10 +31,9 @@ def home(request):
     gemeente_code = request.GET.get("gemeente") or settings.DEMO_GEMEENTE
     gemeente = Gemeente.objects.filter(code=gemeente_code).first()
     policy = default_policy()
-    counts, wijken = registry_counts_by_wijk(gemeente_code)
-    col_keys = [key for key, _, _ in SOURCE_COLUMNS]
-    table = control_table(counts, row_keys=[code for code, _ in wijken], col_keys=col_keys, policy=policy) if wijken else None
-    names = dict(wijken)
+    # The gebiedscan's controlled wijk × soort cells of the newest year (one protected set, issue 12).
+    home = home_figures(gemeente_code, policy)
+    table, names = home.table, dict(home.wijken)
     rows = [(code, names[code], cells, total) for code, cells, total in table.rows()] if table else []
     latest = ImportBatch.objects.select_related("source").order_by("-started_at")[:5]
     return render(
@@ -41,8 +41,9 @@ def home(request):
         "site/home.html",
         {
             "gemeente": gemeente,
-            "columns": [(key, label) for key, label, _ in SOURCE_COLUMNS],
+            "columns": [(key, label) for key, label, _ in SOURCE_COLUMNS if table is not None and key in table.col_keys],
             "table": table,
+            "period": home.period,
             "rows": rows,
             "unlocated": control_total(unlocated_count(), policy),
             "policy": policy,

@@ -1,24 +1,25 @@
-"""``zicht aggregate --gemeente GM0855 --level wijk --by month,aard [--jaar 2024] [--json]``.
+"""``zicht aggregate --gemeente GM0855 --level wijk --by aard [--jaar 2024] [--json]``.
 
-Prints a disclosure-controlled table: rows are the areas of the level (combined with all
-but the last ``--by`` dimension), columns the last ``--by`` dimension, with row, column and
-grand totals. Every cell carries its display text ('15', '<10', '×'), status and reason.
+Prints a disclosure-controlled table: rows are the areas of the level (with the month for
+``--by month,…``), columns the last ``--by`` dimension, with row, column and grand totals. Every
+cell carries its display text ('15', '<10', '×'), status and reason.
+
+The table is *taken from* the gemeente's one protected set of cells (``zicht.areas.publication``),
+never controlled anew: a table controlled on its own next to the pages would let a reader subtract
+one from the other (issue 12). Combinations outside the protected set are refused with the list of
+what is available; without ``--jaar`` the newest year is shown.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zicht.areas.data import cube_for
-from zicht.areas.disclosure import control_table
 from zicht.areas.engine import DIMENSIONS
 from zicht.areas.policy import default_policy
-from zicht.geo.models import Buurt, Gemeente, Wijk
-
-LEVELS = ("gemeente", "wijk", "buurt")
+from zicht.areas.publication import LEVELS, NotPublished, published_table
+from zicht.geo.models import Gemeente
 
 
 def _cell(cell) -> dict:
@@ -46,36 +47,17 @@ class Command(BaseCommand):
         if bad:
             raise CommandError(f"Onbekende dimensie(s): {', '.join(bad)}")
         level = options["level"]
-        if level == "wijk":
-            areas = list(Wijk.objects.filter(gemeente=gemeente).order_by("code").values_list("code", flat=True))
-        elif level == "buurt":
-            areas = list(Buurt.objects.filter(gemeente=gemeente).order_by("code").values_list("code", flat=True))
-        else:
-            areas = [code]
-        span = {}
-        if options.get("jaar"):
-            span = {"start": date(options["jaar"], 1, 1), "end": date(options["jaar"] + 1, 1, 1)}
-        cube = cube_for(code)
-        row_dims = [level] + by[:-1]
-        col_dim = by[-1] if by else None
-        raw = cube.counts(row_dims + ([col_dim] if col_dim else []), **span)
-        if level == "gemeente":
-            raw = {(code, *k[1:]): v for k, v in raw.items()}
-        extra_values = [sorted({k[i] for k in raw}) for i in range(1, len(row_dims))]
-        row_keys = [(a,) for a in areas]
-        for values in extra_values:
-            row_keys = [r + (v,) for r in row_keys for v in values]
-        if col_dim:
-            col_keys = sorted({k[-1] for k in raw if k[-1] is not None})
-            counts = {(k[:-1], k[-1]): v for k, v in raw.items() if k[:-1] in set(row_keys) and k[-1] is not None}
-        else:
-            col_keys = ["aantal"]
-            counts = {(k, "aantal"): v for k, v in raw.items() if k in set(row_keys)}
         policy = default_policy()
-        table = control_table(counts, row_keys=row_keys, col_keys=col_keys or ["aantal"], policy=policy)
+        try:
+            pub = published_table(gemeente, level, tuple(by), options.get("jaar"), policy)
+        except NotPublished as exc:
+            raise CommandError(str(exc)) from exc
+        if options.get("jaar") and pub.base["year"] != options["jaar"]:
+            raise CommandError(f"Geen registercijfers voor {options['jaar']} in {code}.")
+        table, row_dims = pub.table, pub.row_dims
         if options["json"]:
             out = {
-                "gemeente": code, "level": level, "by": by, "jaar": options.get("jaar"),
+                "gemeente": code, "level": level, "by": by, "jaar": pub.base["year"],
                 "policy": {"threshold": policy.threshold, "rounding_base": policy.rounding_base},
                 "row_dimensions": row_dims, "columns": list(table.col_keys),
                 "rows": [{"key": dict(zip(row_dims, key)), "cells": {c: _cell(cell) for c, cell in zip(table.col_keys, cells)},
@@ -92,5 +74,5 @@ class Command(BaseCommand):
             self.stdout.write("\t".join([*map(str, key), *(c.display for c in cells), total.display]))
         self.stdout.write("\t".join(["totaal"] + [""] * (len(row_dims) - 1) + [table.col_total(c).display for c in table.col_keys]
                                     + [table.total.display]))
-        self.stdout.write(f"<{policy.threshold} = minder dan {policy.threshold} (primair onderdrukt); × = secundair onderdrukt; "
+        self.stdout.write(f"Jaar {pub.base['year']}. <{policy.threshold} = minder dan {policy.threshold} (primair onderdrukt); × = secundair onderdrukt; "
                           f"overige aantallen afgerond op {policy.rounding_base}.")
