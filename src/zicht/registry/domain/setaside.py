@@ -23,6 +23,7 @@ SET_ASIDE_CAPABLE = frozenset({
 DEFAULT_AUXILIARY = SET_ASIDE_CAPABLE
 ADDRESS_FIELDS = frozenset(f for f in SET_ASIDE_CAPABLE if f.startswith("address."))
 DEFAULT_MAX_SHARE = 0.05  # more than 5 % of the rows with a set-aside value: the file is refused
+REFUSAL_FLOOR = 5  # ... but never for this many rows or fewer (one typo in a 7-row file is not a broken export)
 
 # reason code → what a reviewer reads (Dutch, never the value)
 REASONS = {
@@ -90,9 +91,10 @@ def describe(field: str, reason: str) -> str:
     return f"{FIELD_LABELS.get(field, field)} terzijde gelegd: {REASONS.get(reason, reason)}"
 
 
-def exceeds_share(rows_set_aside: int, rows_total: int, max_share: float) -> bool:
-    """Whether more than ``max_share`` of the rows carry a set-aside value (then the file is refused)."""
-    return rows_total > 0 and rows_set_aside > max_share * rows_total
+def exceeds_share(rows_set_aside: int, rows_total: int, max_share: float, floor: int = REFUSAL_FLOOR) -> bool:
+    """Whether more than ``max_share`` of the rows carry a set-aside value (then the file is refused:
+    so many typos point at a broken export, e.g. a shifted column). At most ``floor`` rows never do."""
+    return rows_set_aside > floor and rows_set_aside > max_share * rows_total
 
 
 def is_record_level(field: str, record_id_column: str) -> bool:
