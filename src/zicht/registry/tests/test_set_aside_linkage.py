@@ -73,7 +73,7 @@ def _load_and_score(folder: Path, truth: Path) -> tuple[dict, list]:
 
 
 @pytest.mark.django_db
-def test_typos_in_auxiliary_fields_load_completely_and_link_as_well(synth_register, exports, tmp_path):
+def test_typos_in_auxiliary_fields_load_completely_and_link_as_well(synth_register, exports, tmp_path):  # noqa: F811
     typo_dir = tmp_path / "typos"
     typo_dir.mkdir()
     n_planted = sum(planted(exports / name, typo_dir / name, profile) for profile, name in FILES.items())
