@@ -16,6 +16,12 @@ Why it looks like this:
   are taken from the sequence on PostgreSQL and from MAX(id) under SQLite's write lock.
 - **Provenance.** Every report, person and new address points to its ImportBatch; reports
   keep their source rows ('2-5'), persons their source row.
+- **Set aside, not refused** (``domain.setaside``). An invalid auxiliary value (BSN, date of
+  birth, gender, address) does not cost the row: the checker sets it aside, the row loads
+  without it, ``_keep_set_aside`` stores it encrypted (``SetAsideValue``) and lists row, field
+  and reason on the batch; past the profile's ``max_set_aside_share`` the file is refused.
+  Rows with a set-aside value are never 'clean' for the column path, so both paths set aside
+  through the row checker alone.
 """
 
 from __future__ import annotations
