@@ -280,3 +280,15 @@ def test_batch_page_lists_set_aside_values_by_row_and_field(register, tmp_path):
     assert "Terzijde gelegde waarden" in page and "person.bsn" in page and "ongeldig (11-proef)" in page
     assert BAD_BSN not in page
     assert ImportBatch.objects.get(pk=batch.pk).rows_set_aside == 1
+
+
+def test_retention_takes_the_set_aside_values_with_the_person(register, tmp_path):
+    import datetime as dt
+
+    from zicht.access import retention
+
+    import_file(write_politie(tmp_path / "typo.csv", _typo_rows()), "politie-bvh")
+    assert SetAsideValue.objects.count() == 1
+    retention.run(today=dt.date(2046, 1, 2), dry_run=False)  # past every registry term
+    assert not SetAsideValue.objects.exists()
+    assert Person.objects.filter(source_key__startswith="PL2000").count() == 0  # (anonymised, as before)
