@@ -354,10 +354,11 @@ class BatchLoader:
         if not kept:
             return
         source_id, batch_id = self.batch.source_id, self.batch.pk
+        ids = self.store.allocate(SetAsideValue, len(kept))  # primary keys known before encryption, as for persons
         SetAsideValue.objects.bulk_create([
-            SetAsideValue(import_batch_id=batch_id, source_id=source_id, source_record_id=rid, source_row=n,
+            SetAsideValue(pk=pk, import_batch_id=batch_id, source_id=source_id, source_record_id=rid, source_row=n,
                           person_id=person_id, field=item.field, reason=item.reason, raw_value=item.raw)
-            for _, person_id, rid, n, item in kept], batch_size=500)
+            for pk, (_, person_id, rid, n, item) in zip(ids, kept)], batch_size=500)
 
     def incidents_partial(self) -> list[dict]:
         """--accept-partial: the records loaded without some of their rows ({record, rows})."""
