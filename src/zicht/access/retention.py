@@ -198,6 +198,8 @@ class RegistryPersonRule(RetentionRule):
 
     def apply(self, ids, today):
         Person = apps.get_model("registry", "Person")
+        # the invalid values set aside at import (issue 19) go with the person
+        apps.get_model("registry", "SetAsideValue")._base_manager.filter(person_id__in=ids).delete()
         return anonymise(Person, ids, {"bsn_hash": "", "address": None}, key_field="source_key")
 
 

@@ -69,6 +69,8 @@ def _side(person: Person) -> dict:
         "bsn": "aanwezig" if person.bsn_hash else "niet bekend",
         "link": pl,
         "members": members,
+        # invalid values the import set aside (registry.domain.setaside): the reviewer weighs the rest
+        "set_aside": list(person.set_aside_values.filter(resolved_at__isnull=True).order_by("field")),
     }
 
 
@@ -78,6 +80,12 @@ def pair_detail(request, pk: int):
     rp = get_visible_or_404(request.user, ReviewPair, pk)
     request.zicht_records = [("person", rp.person_a_id), ("person", rp.person_b_id)]  # logged by with_purpose
     a, b = _side(rp.person_a), _side(rp.person_b)
+    for side in (a, b):
+        for value in side["set_aside"]:  # the raw value is shown to the reviewer: a read of personal data
+            log_access(request, action="view", record_type="set_aside_value", record_id=value.pk,
+                       reason=f"koppelpaar {rp.pk}: {value.description}")
+            if value.field == "person.bsn":
+                side["bsn"] = value.description
     rows = []
     for label, _ in FIELD_ROWS:
         va = next(v for lab, v in a["values"] if lab == label)

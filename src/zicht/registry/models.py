@@ -14,6 +14,7 @@ from zicht.core.fields import EncryptedTextField
 from zicht.geo.models import Buurt, Gemeente, Wijk
 
 from . import vocab
+from .domain import setaside
 
 
 class Organisation(models.Model):
@@ -99,6 +100,15 @@ class ImportBatch(models.Model):
         default=0, help_text="Rows loaded without address: postcode or huisnummer missing"
     )
     rows_loaded = models.PositiveIntegerField(default=0)
+    rows_set_aside = models.PositiveIntegerField(
+        default=0, help_text="Rows loaded with an invalid auxiliary value set aside (BSN, date of birth, gender, address)"
+    )
+    set_aside = models.JSONField(
+        default=list, blank=True, help_text="[{row, field, reason}] of the set-aside values, without values (first 1000)"
+    )
+    incidents_partial = models.JSONField(
+        default=list, blank=True, help_text="[{record, rows}]: records loaded without some rejected rows (--accept-partial)"
+    )
     accept_partial = models.BooleanField(default=False, help_text="Valid rows loaded even if others were rejected")
     message = models.CharField(max_length=500, blank=True, help_text="Outcome in one sentence, without personal values")
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -224,3 +234,34 @@ def check_bsn_key(key: str | None = None) -> None:
             "ZICHT_BSN_HASH_KEY is niet de sleutelketen waarmee de opgeslagen BSN-hashes zijn gemaakt "
             f"(verwacht: {state.depth} sleutel(s), na de laatste `zicht rotate-bsn-key`)."
         )
+
+
+class SetAsideValue(models.Model):
+    """An invalid auxiliary value of an imported row (domain.setaside): not used — no BSN hash, no
+    address — but kept encrypted so a reviewer can weigh it. A corrected re-delivery of the same
+    record and person marks it resolved (a full corrections history is issue 13's)."""
+
+    REASONS = [(code, label) for code, label in setaside.REASONS.items()]
+    import_batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="set_aside_values")
+    source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
+    source_record_id = models.CharField(max_length=80)
+    source_row = models.PositiveIntegerField(help_text="Row in the source file (header = row 1)")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="set_aside_values")
+    field = models.CharField(max_length=40, help_text="Registry field, e.g. person.bsn")
+    reason = models.CharField(max_length=40, choices=REASONS)
+    raw_value = EncryptedTextField(blank=True, help_text="The value as delivered, encrypted; only for the reviewer")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+", help_text="The re-delivery that carried a valid value")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "source_record_id"])]
+        ordering = ["import_batch", "source_row", "field"]
+
+    def __str__(self) -> str:  # never the value
+        return f"Terzijde gelegd #{self.pk} ({self.field}, rij {self.source_row})"
+
+    @property
+    def description(self) -> str:
+        return setaside.describe(self.field, self.reason)

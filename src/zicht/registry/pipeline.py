@@ -16,6 +16,12 @@ Why it looks like this:
   are taken from the sequence on PostgreSQL and from MAX(id) under SQLite's write lock.
 - **Provenance.** Every report, person and new address points to its ImportBatch; reports
   keep their source rows ('2-5'), persons their source row.
+- **Set aside, not refused** (``domain.setaside``). An invalid auxiliary value (BSN, date of
+  birth, gender, address) does not cost the row: the checker sets it aside, the row loads
+  without it, ``_keep_set_aside`` stores it encrypted (``SetAsideValue``) and lists row, field
+  and reason on the batch; past the profile's ``max_set_aside_share`` the file is refused.
+  Rows with a set-aside value are never 'clean' for the column path, so both paths set aside
+  through the row checker alone.
 """
 
 from __future__ import annotations
@@ -31,12 +37,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zicht.core.crypto import bsn_hash
 from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Buurt
 
 from .domain.profile import Profile, find_profile
 from .domain.rows import HeaderError, Reject, RowChecker, defuse
-from .models import ImportBatch, Organisation, Person, Report, ReportParty, check_bsn_key
+from .domain.setaside import ADDRESS_FIELDS as SET_ASIDE_ADDRESS
+from .domain.setaside import exceeds_share, is_record_level
+from .models import ImportBatch, Organisation, Person, Report, ReportParty, SetAsideValue, check_bsn_key
 from .postprocess import run_postprocessing
 from .readers import FileFormatError, read_rows
 from .records import IN_CHUNK, PARTY_FIELDS, PERSON_FIELDS, REPORT_FIELDS, ImportCounts, RecordBuilder, Records, RecordStore, Securer
@@ -45,6 +54,7 @@ log = logging.getLogger(__name__)
 
 CHUNK_RECORDS = 5000
 MAX_STORED_REJECTS = 1000
+MAX_LISTED_INCIDENTS = 5  # records named in the summary sentence (all in batch.incidents_partial)
 SQLITE_CACHE_KIB = 262144  # 256 MB page cache while importing
 
 
@@ -156,6 +166,9 @@ def _finish(batch: ImportBatch, loader: BatchLoader, status: str, message: str, 
     batch.rows_total = counts.rows_total
     batch.rows_rejected = loader.rejects.rows
     batch.rejects = loader.rejects.stored
+    batch.rows_set_aside = loader.rows_set_aside
+    batch.set_aside = loader.set_aside_log
+    batch.incidents_partial = [] if rolled_back else loader.incidents_partial()[:MAX_STORED_REJECTS]
     created = (0, 0, 0, 0, 0, 0, 0) if rolled_back else (
         counts.rows_loaded, counts.reports_created, counts.reports_already_present, counts.persons_created,
         counts.addresses_created, counts.addresses_unmatched, counts.addresses_incomplete)
@@ -235,6 +248,14 @@ class BatchLoader:
         self.pending_ids: list[str] = []
         self.bad_flushed: list[int] = []
         self.column_path = column_path and profile.file_type == "csv"
+        # Set-aside values (domain.setaside): (report id, person id, record id, row, SetAside) per value.
+        self.set_aside_rows: list[tuple] = []
+        self.set_aside_log: list[dict] = []  # {file, row, field, reason}, no values
+        self.rows_set_aside = 0
+        self.set_aside_resolved = 0
+        self.open_set_aside: set[str] = set()  # record ids of this source with unresolved set-aside values
+        self.lost_rows: dict[str, list[int]] = {}  # --accept-partial: record id → rejected rows of one person
+        self.refusal = ""  # why the file is refused although no row was rejected (the set-aside threshold)
         # Seconds per phase (row path: read+check is the rest of run()); the import benchmark prints them.
         self.timings = {"addresses": 0.0, "encrypt_and_build": 0.0, "insert": 0.0}
         if self.column_path:
@@ -254,6 +275,9 @@ class BatchLoader:
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         self.has_existing = Report.objects.filter(source_id=self.batch.source_id).exists()
         self.store = RecordStore(source_id=self.batch.source_id, counts=self.counts)
+        if self.has_existing:
+            self.open_set_aside = set(SetAsideValue.objects.filter(
+                source_id=self.batch.source_id, resolved_at__isnull=True).values_list("source_record_id", flat=True))
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         keys, bsn_key = list(settings.FIELD_ENCRYPTION_KEYS), settings.BSN_HASH_KEY
         self.builder = RecordBuilder(self.store, Securer(keys, bsn_key), batch_id=self.batch.pk, now=now,
@@ -306,9 +330,47 @@ class BatchLoader:
             self._delete_reports(self.bad_flushed)
         if self.counts.rows_loaded == 0 and self.rejects.rows:
             raise _Abort  # --accept-partial, but no valid row at all
+        self._keep_set_aside()
+
+    def _keep_set_aside(self) -> None:
+        """List the set-aside values of the rows loaded, refuse the file past the profile's threshold,
+        and store them (raw value encrypted) for the reviewer."""
+        gone = set(self.bad_flushed)
+        kept = sorted((t for t in self.set_aside_rows if t[0] not in gone), key=lambda t: (t[3], t[4].field))
+        self.rows_set_aside = len({t[3] for t in kept})
+        self.set_aside_log = [{"file": self.file_name, "row": n, "field": item.field, "reason": item.reason}
+                              for _, _, _, n, item in kept[:MAX_STORED_REJECTS]]
+        share = self.profile.max_set_aside_share
+        if exceeds_share(self.rows_set_aside, self.counts.rows_total, share):
+            self.refusal = (
+                f"Afgewezen: {self.rows_set_aside} van {self.counts.rows_total} rijen "
+                f"({100 * self.rows_set_aside / self.counts.rows_total:.1f} %) hebben een ongeldige BSN, "
+                f"geboortedatum, geslacht of adres; profiel {self.profile.name} staat ten hoogste "
+                f"{100 * share:g} % toe (max_set_aside_share). Er is niets geladen: controleer de export "
+                "(verschoven of verwisselde kolommen?) of pas de drempel in het profiel aan.")
+            raise _Abort
+        if not kept:
+            return
+        source_id, batch_id = self.batch.source_id, self.batch.pk
+        ids = self.store.allocate(SetAsideValue, len(kept))  # primary keys known before encryption, as for persons
+        SetAsideValue.objects.bulk_create([
+            SetAsideValue(pk=pk, import_batch_id=batch_id, source_id=source_id, source_record_id=rid, source_row=n,
+                          person_id=person_id, field=item.field, reason=item.reason, raw_value=item.raw)
+            for pk, (_, person_id, rid, n, item) in zip(ids, kept)], batch_size=500)
+
+    def incidents_partial(self) -> list[dict]:
+        """--accept-partial: the records loaded without some of their rows ({record, rows})."""
+        out = []
+        for rid, rows in self.lost_rows.items():
+            entry = self.entries.get(rid)
+            if entry is not None and entry.state == "flushed" and entry.report_id not in self.bad_flushed:
+                out.append({"record": rid, "rows": sorted(rows)})
+        return out
 
     def summary(self, status: str) -> str:
         c = self.counts
+        if status == "rejected" and self.refusal:
+            return self.refusal
         if status == "rejected":
             return (f"Afgewezen: {self.rejects.rows} van {c.rows_total} rijen voldoen niet aan het profiel; "
                     "er is niets geladen. Herstel het bestand of laad met 'deels laden' alleen de geldige rijen.")
@@ -320,8 +382,19 @@ class BatchLoader:
             text += f"; {c.addresses_incomplete} rijen zonder adres geladen (postcode of huisnummer ontbreekt)"
         if c.reports_already_present:
             text += f"; {c.reports_already_present} records waren al aanwezig"
+        if self.rows_set_aside:
+            text += (f"; {self.rows_set_aside} rijen geladen met een terzijde gelegde waarde "
+                     "(ongeldige BSN, geboortedatum, geslacht of adres: niet gebruikt, ter beoordeling bewaard)")
+        if self.set_aside_resolved:
+            text += f"; {self.set_aside_resolved} eerder terzijde gelegde waarden hersteld"
         if status == "partial":
             text += f"; {self.rejects.rows} rijen afgewezen"
+            partial = self.incidents_partial()
+            if partial:
+                named = ", ".join(f"{p['record']} zonder rij {', '.join(map(str, p['rows']))}"
+                                  for p in partial[:MAX_LISTED_INCIDENTS])
+                more = f" en {len(partial) - MAX_LISTED_INCIDENTS} meer" if len(partial) > MAX_LISTED_INCIDENTS else ""
+                text += f"; {len(partial)} records zonder hun afgewezen rijen geladen ({defuse(named, 200)}{more})"
         return text + "."
 
     def chunk_records(self) -> int:
@@ -347,6 +420,11 @@ class BatchLoader:
         add = self.rejects.add
         good = [(n, row) for n, row, rej in run if row is not None]
         bad_rows = [n for n, row, rej in run if row is None]
+        # Rows refused for a field of one person only (rol, a name, an essential person field): with
+        # --accept-partial the incident stays, without them. A wrong record field spoils the record.
+        record_column = self.profile.record_id
+        person_only = {n for n, row, rej in run if row is None and rid
+                       and not any(is_record_level(r.field, record_column) for r in rej)} if bad_rows else ()
         for _, _, rej in run:
             for reject in rej:
                 add(reject)
@@ -367,12 +445,16 @@ class BatchLoader:
                 bad_rows.append(n)
             else:
                 consistent.append((n, row))
+        if bad_rows and not self.accept_partial:
+            self.failed = True
+            return
+        record_bad = [n for n in bad_rows if n not in person_only]
         if entry is not None and entry.state == "bad":
-            bad_rows = bad_rows or [entry.bad_row]
-        if bad_rows:
-            if not self.accept_partial:
-                self.failed = True
-                return
+            record_bad = record_bad or [entry.bad_row]
+        if not record_bad and bad_rows:
+            self.lost_rows.setdefault(rid, []).extend(bad_rows)
+        if record_bad:
+            bad_rows = record_bad
             first_bad = min(bad_rows)
             for n, _ in consistent:
                 add(Reject(self.file_name, n, "(record)",
@@ -415,6 +497,8 @@ class BatchLoader:
             if present:
                 for rid, entry in pending:
                     if rid in present and entry.report_id is None:
+                        if rid in self.open_set_aside:
+                            self.resolve_present(rid, entry.rows)
                         entry.state, entry.rows = "present", []
                         counts.reports_already_present += 1
                 pending = [(rid, e) for rid, e in pending if e.state != "present"]
@@ -425,6 +509,13 @@ class BatchLoader:
         store.extend_source_rows([(e.report_id, [r.row for r in e.rows]) for _, e in pending if e.report_id is not None])
         group = Records.from_rows([(rid, e.rows, e.report_id, e.parties) for rid, e in pending])
         prepared = self.builder.prepare(group)
+        if self.profile.auxiliary:  # the set-aside values of these rows, with the person they belong to
+            person_ids = iter(prepared.person_columns[0])
+            for (rid, entry), report_id in zip(pending, prepared.report_of_record):
+                for row in entry.rows:
+                    person_id = next(person_ids)
+                    for item in row.set_aside:
+                        self.set_aside_rows.append((report_id, person_id, rid, row.row, item))
         report_rows, person_rows, party_rows = self.builder.rows(prepared)
         for (_, entry), report_id, size in zip(pending, prepared.report_of_record, group.sizes):
             entry.report_id = report_id
@@ -440,6 +531,49 @@ class BatchLoader:
         counts.reports_created += prepared.records
         counts.persons_created += prepared.persons
         counts.rows_loaded += prepared.persons
+
+    def resolve_present(self, rid: str, rows: list) -> None:
+        """A record already in the registry arrives again: where it carries a valid value for a
+        value set aside earlier (same record, same person number), that value replaces it and the
+        set-aside entry is marked resolved. Minimal on purpose: issue 13 builds the full history."""
+        open_values = list(SetAsideValue.objects.filter(
+            source_id=self.batch.source_id, source_record_id=rid, resolved_at__isnull=True).select_related("person"))
+        if not open_values:
+            return
+        now = timezone.now()
+        for number, row in enumerate(rows, 1):
+            if row is None:
+                continue
+            still_aside = {item.field for item in row.set_aside}
+            for value in open_values:
+                person = value.person
+                if person.source_key != f"{rid}/{number}" or value.field in still_aside:
+                    continue
+                changed = self._apply_corrected(person, value.field, row)
+                if changed is None:
+                    continue  # the re-delivery has no value for this field either
+                person.save(update_fields=changed)
+                value.resolved_at, value.resolved_by_batch_id = now, self.batch.pk
+                value.save(update_fields=["resolved_at", "resolved_by_batch"])
+                self.set_aside_resolved += 1
+
+    def _apply_corrected(self, person: Person, field: str, row) -> list[str] | None:
+        """Put the re-delivered valid value of ``field`` on the person; the fields changed, or None."""
+        data = row.person
+        if field == "person.bsn" and data.bsn:
+            person.bsn_hash = bsn_hash(data.bsn)
+            return ["bsn_hash"]
+        if field == "person.geboortedatum" and data.geboortedatum is not None:
+            person.geboortedatum = data.geboortedatum.isoformat()
+            return ["geboortedatum"]
+        if field == "person.geslacht" and data.geslacht:
+            person.geslacht = data.geslacht
+            return ["geslacht"]
+        if field in SET_ASIDE_ADDRESS and row.address is not None:
+            a = row.address
+            person.address_id = self.store.resolve_addresses([a], [a.key])[a.key][0]
+            return ["address"]
+        return None
 
     def _delete_reports(self, report_ids: list[int]) -> None:
         """--accept-partial: a record whose later rows were rejected is removed again, whole."""

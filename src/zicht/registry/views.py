@@ -23,6 +23,7 @@ from zicht.core.spreadsheet import csv_writer
 
 from .domain.profile import ProfileError
 from .domain.rows import defuse
+from .domain.setaside import REASONS
 from .forms import ImportForm
 from .models import ImportBatch, Organisation
 from .pipeline import import_file
@@ -66,7 +67,9 @@ def imports(request):
 def batch_detail(request, pk: int):
     batch = get_object_or_404(_visible_batches(request.user), pk=pk)
     batch.badge = STATUS_BADGE.get(batch.status, "onbekend")
-    return render(request, "registry/batch.html", {"batch": batch})
+    set_aside = [{**entry, "label": REASONS.get(entry.get("reason", ""), entry.get("reason", ""))}
+                 for entry in batch.set_aside]
+    return render(request, "registry/batch.html", {"batch": batch, "set_aside": set_aside})
 
 
 @requires(KETENREGISSEUR, FUNCTIONEEL_BEHEERDER)

@@ -18,10 +18,12 @@ from pathlib import Path
 from .. import vocab
 from .dates import make_parser
 from .fields import BOOL_DEFAULTS, TARGETS, allowed_codes
+from .setaside import DEFAULT_MAX_SHARE, SET_ASIDE_CAPABLE, auxiliary_fields
 
 PACKAGE_PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
 TABLES = {"source", "file", "columns", "constants", "defaults", "lists", "values", "validation"}
 TOP_KEYS = {"name", "description", "version"}
+VALIDATION_KEYS = {"required", "max_age_years", "essential", "auxiliary", "max_set_aside_share"}
 
 
 class ProfileError(ValueError):
@@ -51,6 +53,8 @@ class Profile:
     values: dict[str, dict[str, object]]  # target → {casefolded partner value: code/bool}
     required: frozenset[str]
     max_age_years: int = 120
+    auxiliary: frozenset[str] = frozenset()  # invalid values of these fields are set aside (domain.setaside)
+    max_set_aside_share: float = DEFAULT_MAX_SHARE
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
     def mapped(self, target: str) -> bool:
@@ -199,14 +203,32 @@ def _build(path: Path, data: dict, sha256: str) -> Profile:
 
     validation = _table(data, "validation", fail)
     for key in validation:
-        if key not in ("required", "max_age_years"):
-            fail(f"[validation] {key}", "onbekende sleutel (toegestaan: required, max_age_years)")
+        if key not in VALIDATION_KEYS:
+            fail(f"[validation] {key}", f"onbekende sleutel (toegestaan: {', '.join(sorted(VALIDATION_KEYS))})")
     required = validation.get("required", [])
     if not isinstance(required, list):
         fail("[validation] required", "moet een lijst van velden zijn")
     max_age = validation.get("max_age_years", 120)
     if not isinstance(max_age, int) or not 1 <= max_age <= 130:
         fail("[validation] max_age_years", "moet een geheel getal tussen 1 en 130 zijn")
+    essential = validation.get("essential", [])
+    auxiliary = validation.get("auxiliary")
+    for key, listed in (("essential", essential), ("auxiliary", auxiliary)):
+        if listed is None:
+            continue
+        if not isinstance(listed, list) or not all(isinstance(t, str) for t in listed):
+            fail(f"[validation] {key}", "moet een lijst van velden zijn")
+        for target in listed:
+            _known_target(target, f"[validation] {key}", fail)
+    for target in auxiliary or ():
+        if target not in SET_ASIDE_CAPABLE:
+            fail(f"[validation] auxiliary '{target}'",
+                 f"kan niet terzijde worden gelegd (wel: {', '.join(sorted(SET_ASIDE_CAPABLE))})")
+        if target in essential or target in required:
+            fail(f"[validation] auxiliary '{target}'", "staat ook in essential of required: kies één")
+    max_share = validation.get("max_set_aside_share", DEFAULT_MAX_SHARE)
+    if isinstance(max_share, bool) or not isinstance(max_share, (int, float)) or not 0 <= max_share <= 1:
+        fail("[validation] max_set_aside_share", "moet een getal tussen 0 en 1 zijn (0.05 = 5 % van de rijen)")
 
     profile = Profile(
         name=name,
@@ -230,6 +252,8 @@ def _build(path: Path, data: dict, sha256: str) -> Profile:
         values=values,
         required=frozenset(required),
         max_age_years=max_age,
+        auxiliary=auxiliary_fields(essential, auxiliary, frozenset(required)),
+        max_set_aside_share=float(max_share),
         raw=data,
     )
     for target in required:

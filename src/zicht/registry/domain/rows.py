@@ -27,6 +27,8 @@ from .dates import DateError, DateRules, make_parser
 from .fields import BOOL_DEFAULTS, TARGETS, allowed_codes
 from .names import normalise_voorletters, split_name
 from .profile import Profile
+from .setaside import ADDRESS_FIELDS as _ASIDE_ADDRESS
+from .setaside import SetAside, reason_code
 
 FORMULA_START = FORMULA_PREFIXES
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -105,6 +107,7 @@ class Row(NamedTuple):
     person: PersonData
     address: AddressData | None
     incomplete_address: bool = False  # some address parts given, but no postcode or huisnummer
+    set_aside: tuple = ()  # SetAside: invalid auxiliary values, not used (domain.setaside)
 
 
 _DATE_TARGETS = frozenset({"report.datum", "person.geboortedatum"})
@@ -177,6 +180,7 @@ class RowChecker:
         self.required = profile.required
         self.has_address = any(profile.mapped(t) for t in _ADDRESS_FIELDS)
         self.has_fullname = profile.mapped("person.naam")
+        self.auxiliary = profile.auxiliary
 
     # -- converters --------------------------------------------------------------------------
     def _converter(self, target_name: str):
@@ -302,6 +306,10 @@ class RowChecker:
         for field_name, reason in self.date_rules.problems(datum, values.get("person.geboortedatum")):
             rejects.append(Reject(file_name, row, field_name, reason))
 
+        set_aside = ()
+        if rejects and self.auxiliary:
+            rejects, set_aside = self._set_aside(rejects, values, cells)
+            failed = {r.field for r in rejects} | {s.field for s in set_aside}
         person = self._person(values)
         address, incomplete = None, False
         if self.has_address and not (failed & _ADDRESS_SET):
@@ -311,7 +319,11 @@ class RowChecker:
                 incomplete = True
             except FieldError as exc:
                 field_name = "address.adres" if "address.adres" in values else "address.huisnummer"
-                rejects.append(Reject(file_name, row, field_name, str(exc)))
+                if field_name in self.auxiliary:
+                    set_aside = (*set_aside, SetAside(field_name, reason_code(field_name, str(exc)),
+                                                      self._raw(cells, field_name)))
+                else:
+                    rejects.append(Reject(file_name, row, field_name, str(exc)))
         if rejects:
             return None, rejects
         record = Record(
@@ -334,7 +346,34 @@ class RowChecker:
             return None, [Reject(file_name, row, "report.kind", "verplicht veld is leeg")]
         if "party.rol" not in values:
             return None, [Reject(file_name, row, "party.rol", "verplicht veld is leeg")]
-        return Row(row, record_id, record, values["party.rol"], person, address, incomplete), []
+        return Row(row, record_id, record, values["party.rol"], person, address, incomplete, set_aside), []
+
+    def _set_aside(self, rejects: list[Reject], values: dict, cells: list) -> tuple[list[Reject], tuple]:
+        """Split the rejects of a row: those of auxiliary fields become SetAside values (their
+        values removed, so neither they nor a profile default are used); the rest stay rejects."""
+        keep, aside, seen = [], [], set()
+        for reject in rejects:
+            name = reject.field
+            if name not in self.auxiliary:
+                keep.append(reject)
+            elif name not in seen:
+                seen.add(name)
+                aside.append(SetAside(name, reason_code(name, reject.reason), self._raw(cells, name)))
+                values.pop(name, None)
+        if seen & _ASIDE_ADDRESS:  # never an address from a set-aside part
+            for name in _ADDRESS_FIELDS:
+                values.pop(name, None)
+        return keep, tuple(aside)
+
+    def _raw(self, cells: list, target: str) -> str:
+        """The cell of ``target`` as text (for the encrypted set-aside value)."""
+        column = self.profile.columns.get(target)
+        if column is None:
+            return ""
+        value = cells[self.index[column]]
+        if value is None:
+            return ""
+        return value.strip() if value.__class__ is str else _cell_text(value).strip()
 
     def _person(self, values: dict) -> PersonData:
         if self.has_fullname and "person.naam" in values:

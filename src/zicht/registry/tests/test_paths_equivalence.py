@@ -20,7 +20,7 @@ from django.db import transaction
 
 from zicht.registry import fastpath, pipeline
 from zicht.registry.domain.profile import find_profile
-from zicht.registry.models import Address, Person, Report, ReportParty
+from zicht.registry.models import Address, Person, Report, ReportParty, SetAsideValue
 from zicht.synth.generate import generate
 
 REPO = Path(__file__).resolve().parents[4]
@@ -60,22 +60,31 @@ def synth_register(db, exports):
     assert result.ok, result.message
 
 
-def hostile(source: Path, out: Path, profile_name: str) -> Path:
-    """The export with rows the column path cannot prove clean: a BSN failing the 11-proef (every
-    29th row), a date of birth in the future (every 31st), and a row moved to the end of the file
-    (every 37th: its record comes back after being written)."""
+def hostile(source: Path, out: Path, profile_name: str, dense: bool = False) -> Path:
+    """The export with rows the column path cannot prove clean: values to set aside — a BSN failing
+    the 11-proef (every 97th row), a date of birth in the future (every 101st), an impossible
+    postcode (every 103rd), a gender code outside the profile (every 107th) —, rows to reject —
+    a date in the future (every 113th: the record is invalid), an unknown role (every 127th: only
+    that person's row is) —, and a row moved to the end of the file (every 37th: its record comes
+    back after being written). ``dense``: a BSN failing the 11-proef on every 9th row, past the
+    profile's threshold for set-aside values."""
     profile = find_profile(profile_name)
     with source.open(encoding=profile.encoding, newline="") as fh:
         rows = list(csv.reader(fh, delimiter=profile.delimiter))
     header, body = rows[0], rows[1:]
     index = {name.replace("\ufeff", "").strip(): i for i, name in enumerate(header)}
-    bsn, dob = index[profile.columns["person.bsn"]], index[profile.columns["person.geboortedatum"]]
+    bsn = index[profile.columns["person.bsn"]]
+    column = {t: index[c] for t, c in profile.columns.items()}
+    planted = [("person.bsn", 97, 5, "123456789"), ("person.geboortedatum", 101, 7, "01-01-2090"),
+               ("address.postcode", 103, 9, "0123 AB"), ("person.geslacht", 107, 11, "q"),
+               ("report.datum", 113, 13, "01-01-2090"), ("party.rol", 127, 15, "toeschouwer")]
     moved = []
     for n, row in enumerate(body):
-        if n % 29 == 5:
+        for target, every, at, value in planted:
+            if target in column and n % every == at:
+                row[column[target]] = value
+        if dense and n % 9 == 3:
             row[bsn] = "123456789"
-        if n % 31 == 7:
-            row[dob] = "01-01-2090"
     kept = [row for n, row in enumerate(body) if n % 37 != 11 or moved.append(row)]
     with out.open("w", encoding=profile.encoding, newline="") as fh:
         csv.writer(fh, delimiter=profile.delimiter).writerows([header, *kept, *moved])
@@ -110,7 +119,12 @@ def database_content() -> dict:
     source_key = dict(Organisation.objects.values_list("id", "code"))
     keys = {Address: address_key.__getitem__, Report: report_key.__getitem__, Person: person_key.__getitem__,
             Organisation: source_key.__getitem__, Buurt: str}
-    return {model.__name__: _table(model, keys) for model in (Address, Report, Person, ReportParty)}
+    keys[SetAsideValue] = keys[Person]  # (only its person: the batch is not compared)
+    content = {model.__name__: _table(model, keys) for model in (Address, Report, Person, ReportParty)}
+    content["SetAsideValue"] = sorted(
+        (v.source_record_id, v.source_row, person_key[v.person_id], v.field, v.reason, v.raw_value)
+        for v in SetAsideValue.objects.all())
+    return content
 
 
 def _import(path: Path, profile: str, column_path: bool, **kwargs) -> tuple[dict, dict]:
@@ -118,7 +132,8 @@ def _import(path: Path, profile: str, column_path: bool, **kwargs) -> tuple[dict
         batch = pipeline.import_file(path, profile, column_path=column_path, today=TODAY, **kwargs)
         counts = {f: getattr(batch, f) for f in ("status", "rows_total", "rows_loaded", "rows_rejected",
                                                  "reports_created", "persons_created", "addresses_created",
-                                                 "addresses_unmatched", "addresses_incomplete")}
+                                                 "addresses_unmatched", "addresses_incomplete",
+                                                 "rows_set_aside", "set_aside", "incidents_partial")}
         content = database_content()
         transaction.set_rollback(True)
     return content, {**counts, "rejects": batch.rejects, "message": batch.message}
@@ -145,7 +160,29 @@ def test_row_path_and_column_path_write_the_same_registry(synth_register, export
     assert row_content == column_content
     assert row_batch["rows_rejected"] > 0
     if accept_partial:
+        fields = {entry["field"] for entry in row_batch["set_aside"]}
+        assert {"person.bsn", "person.geboortedatum", "address.postcode"} <= fields
         assert row_batch["status"] == "partial" and row_content["Report"] and row_content["Person"]
         assert len(row_content["ReportParty"]) == row_batch["rows_loaded"]
+        assert row_batch["incidents_partial"]  # the unknown roles cost one row each, not the incident
+        assert len(row_content["SetAsideValue"]) >= row_batch["rows_set_aside"] > 0
+        persons = {p[1] for p in row_content["Person"]}  # (source_key is the second column)
+        assert all(v[2] in persons for v in row_content["SetAsideValue"])
     else:
         assert row_batch["status"] == "rejected" and not row_content["Report"]
+        assert not row_content["SetAsideValue"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("profile", sorted(FILES))
+def test_both_paths_refuse_a_file_past_the_set_aside_threshold(synth_register, exports, tmp_path, monkeypatch,
+                                                               profile):
+    monkeypatch.setattr(fastpath, "BLOCK_BYTES", 20_000)
+    monkeypatch.setattr(fastpath, "BLOCK_ROWS", 150)
+    path = hostile(exports / FILES[profile], tmp_path / FILES[profile], profile, dense=True)
+    row_content, row_batch = _import(path, profile, column_path=False, accept_partial=True)
+    column_content, column_batch = _import(path, profile, column_path=True, accept_partial=True)
+    assert row_batch == column_batch
+    assert row_content == column_content
+    assert row_batch["status"] == "rejected" and not row_content["Report"] and not row_content["SetAsideValue"]
+    assert "max_set_aside_share" in row_batch["message"] and row_batch["rows_set_aside"] > row_batch["rows_total"] * 0.05

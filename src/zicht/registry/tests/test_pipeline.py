@@ -4,6 +4,7 @@ partial loads, provenance, encryption at rest and hostile input."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from io import StringIO
 
@@ -13,6 +14,7 @@ from django.db import connection
 
 from zicht.core.crypto import bsn_hash, cipher
 from zicht.registry import pipeline, records
+from zicht.registry.domain.profile import find_profile
 from zicht.registry.models import Address, ImportBatch, Person, Report, ReportParty
 from zicht.registry.pipeline import import_file
 from zicht.registry.signals import batch_imported
@@ -120,12 +122,13 @@ def test_record_already_present_is_not_duplicated(register, tmp_path, politie_fi
 
 def test_one_bad_row_loads_nothing(register, tmp_path):
     rows = politie_rows()
-    rows[4] = rows[4].replace("886075002", "886075003")  # fails the 11-proef
+    rows[4] = rows[4].replace("Verdachte", "Dader")  # an unknown role: essential
     before = counts()
     batch = import_file(write_politie(tmp_path / "bad.csv", rows), "politie-bvh")
     assert batch.status == "rejected"
     assert counts() == before
-    assert batch.rejects == [{"file": "bad.csv", "row": 6, "field": "person.bsn", "reason": "BSN voldoet niet aan de 11-proef"}]
+    assert batch.rejects == [{"file": "bad.csv", "row": 6, "field": "party.rol",
+                              "reason": "onbekende waarde 'Dader' voor party.rol (vul [values.\"party.rol\"] aan)"}]
     assert (batch.rows_total, batch.rows_rejected, batch.reports_created, batch.persons_created) == (7, 1, 0, 0)
     assert "niets geladen" in batch.message
 
@@ -174,15 +177,16 @@ def test_signal_sent_after_commit_only_for_loaded_batches(register, politie_file
 
 def test_accept_partial_loads_valid_records_and_writes_rejects(register, tmp_path):
     rows = politie_rows()
-    rows[1] = rows[1].replace("17-11-1987", "17-11-2087")  # the pleger of record 101: born in the future
+    rows[1] = rows[1].replace("Partnergeweld", "Burenruzie")  # record 101: an aard outside the profile
     out = tmp_path / "rejects.csv"
     batch = import_file(write_politie(tmp_path / "partial.csv", rows), "politie-bvh", accept_partial=True, rejects_out=out)
     assert batch.status == "partial"
     assert (batch.reports_created, batch.rows_loaded, batch.rows_rejected) == (2, 4, 3)  # record 101 skipped whole
     assert not Report.objects.filter(source_record_id="PL2000-2024000101").exists()
+    assert batch.incidents_partial == []  # the record itself was invalid: not 'loaded without some rows'
     with out.open(encoding="utf-8") as fh:
         lines = list(csv.DictReader(fh))
-    assert [(r["row"], r["field"]) for r in lines] == [("3", "person.geboortedatum"), ("2", "(record)"), ("4", "(record)")]
+    assert [(r["row"], r["field"]) for r in lines] == [("3", "report.aard"), ("2", "(record)"), ("4", "(record)")]
     assert lines[1]["reason"] == "overgeslagen: rij 3 van hetzelfde record is afgewezen"
     assert all(r["file"] == "partial.csv" for r in lines)
 
@@ -196,7 +200,8 @@ def test_rejects_never_contain_personal_values(register, tmp_path):
     rows[4] = rows[4].replace("Ringbaan-West;101", "Ringbaan-West;elf")
     rows[2] = rows[2].replace(";Noah;", ";Jansen-Geheim;").replace("Kind;", "Kindje;")
     out = tmp_path / "rejects.csv"
-    batch = import_file(write_politie(tmp_path / "personal.csv", rows), "politie-bvh", rejects_out=out)
+    strict = dataclasses.replace(find_profile("politie-bvh"), auxiliary=frozenset())  # every field essential
+    batch = import_file(write_politie(tmp_path / "personal.csv", rows), strict, rejects_out=out)
     assert batch.status == "rejected"
     stored = json.dumps(batch.rejects, ensure_ascii=False)
     written = out.read_text(encoding="utf-8")
@@ -352,16 +357,15 @@ def test_import_and_stats_commands(register, politie_file, vt_file, tmp_path):
 
 def test_import_command_rejected_exits_nonzero_and_writes_rejects(register, tmp_path):
     rows = politie_rows()
-    rows[0] = rows[0].replace("5025 AB", "5025 A")
+    rows[0] = rows[0].replace("14-03-2024", "31-04-2024")  # the record's date: essential
     path = write_politie(tmp_path / "bad.csv", rows)
     out_file = tmp_path / "rejects.csv"
     stdout = StringIO()
     with pytest.raises(SystemExit) as exc:
         call_command("import", str(path), profile="politie-bvh", rejects_out=str(out_file), stdout=stdout)
     assert exc.value.code == 1
-    assert "rij 2, address.postcode: ongeldige postcode" in stdout.getvalue()
-    assert "5025 A" not in stdout.getvalue()
-    assert out_file.read_text(encoding="utf-8").splitlines()[1].startswith("bad.csv,2,address.postcode,")
+    assert "bad.csv rij 2, report.datum: geen geldige datum" in stdout.getvalue()
+    assert out_file.read_text(encoding="utf-8").splitlines()[1].startswith("bad.csv,2,report.datum,")
 
 
 def test_import_command_unknown_profile(tmp_path, politie_file):

@@ -1,11 +1,13 @@
 """Row-level validation rules, table-driven, on the politie and Veilig Thuis profiles (no database)."""
 
+import dataclasses
 from datetime import date
 
 import pytest
 
 from zicht.registry.domain.profile import find_profile
 from zicht.registry.domain.rows import HeaderError, RowChecker, compress_rows, defuse
+from zicht.registry.domain.setaside import SetAside
 
 TODAY = date(2025, 1, 15)
 BUURTEN = {"BU08551700", "BU08550110"}
@@ -30,6 +32,13 @@ PERSONAL = {"BSN", "Voornamen", "Achternaam", "Geboortedatum", "Straat", "Huisnu
 def checker():
     return RowChecker(find_profile("politie-bvh"), POLITIE_HEADER, file_name="politie.csv", today=TODAY,
                       known_buurten=BUURTEN)
+
+
+@pytest.fixture(scope="module")
+def strict():
+    """Every field essential (a profile may declare so): each rule's reject, as before set-aside values."""
+    profile = dataclasses.replace(find_profile("politie-bvh"), auxiliary=frozenset())
+    return RowChecker(profile, POLITIE_HEADER, file_name="politie.csv", today=TODAY, known_buurten=BUURTEN)
 
 
 def _row(**changes):
@@ -88,8 +97,8 @@ def test_good_row_is_normalised(checker):
         ({"Registratienummer": ""}, "Registratienummer", "registratienummer ontbreekt"),
     ],
 )
-def test_rule_rejects_with_field_and_reason_but_never_the_personal_value(checker, changes, field, reason):
-    row, rejects = checker.check(_row(**changes), 7)
+def test_rule_rejects_with_field_and_reason_but_never_the_personal_value(strict, changes, field, reason):
+    row, rejects = strict.check(_row(**changes), 7)
     assert row is None
     assert any(r.field == field and reason in r.reason for r in rejects), rejects
     assert all(r.row == 7 and r.file == "politie.csv" for r in rejects)
@@ -169,14 +178,85 @@ def test_veilig_thuis_free_name_and_address(naam, adres, expected):
     assert row.record.kinderen_aanwezig is True and row.record.vormen == ("lichamelijk", "psychisch")
 
 
-def test_veilig_thuis_unparseable_address_is_rejected_without_value():
+def test_veilig_thuis_unparseable_address_is_set_aside_and_never_an_address():
     checker = RowChecker(find_profile("veilig-thuis"), VT_HEADER, file_name="vt.csv", today=TODAY)
+    cells = ["VT-1", "melding", "2024-05-02", "Onbekend", "", "", "", "", "slachtoffer", "", "A. Bakker", "", "",
+             "Geheime Straatnaam 12 #&", "5025 AB", "", ""]
+    row, rejects = checker.check(cells, 3)
+    assert rejects == [] and row.address is None and not row.incomplete_address
+    assert row.set_aside == (SetAside("address.adres", "adres_ongeldig", "Geheime Straatnaam 12 #&"),)
+
+
+def test_veilig_thuis_unparseable_address_is_rejected_where_the_profile_makes_it_essential():
+    profile = dataclasses.replace(find_profile("veilig-thuis"), auxiliary=frozenset({"person.bsn"}))
+    checker = RowChecker(profile, VT_HEADER, file_name="vt.csv", today=TODAY)
     cells = ["VT-1", "melding", "2024-05-02", "Onbekend", "", "", "", "", "slachtoffer", "", "A. Bakker", "", "",
              "Geheime Straatnaam 12 #&", "5025 AB", "", ""]
     row, rejects = checker.check(cells, 3)
     assert row is None
     assert [(r.row, r.field) for r in rejects] == [(3, "address.adres")]
     assert "Geheime" not in rejects[0].reason
+
+
+# Per field class: an invalid auxiliary value is set aside (the row loads without it); an invalid
+# essential value still costs the row.
+@pytest.mark.parametrize(
+    "changes, field, reason, unused",
+    [
+        ({"BSN": "944117716"}, "person.bsn", "bsn_11proef", lambda r: r.person.bsn == ""),
+        ({"BSN": "12345"}, "person.bsn", "bsn_vorm", lambda r: r.person.bsn == ""),
+        ({"BSN": "94411771x"}, "person.bsn", "bsn_vorm", lambda r: r.person.bsn == ""),
+        ({"Geboortedatum": "17/11/87"}, "person.geboortedatum", "geboortedatum_onleesbaar",
+         lambda r: r.person.geboortedatum is None),
+        ({"Geboortedatum": "31-02-1987"}, "person.geboortedatum", "geboortedatum_onleesbaar",
+         lambda r: r.person.geboortedatum is None),
+        ({"Geboortedatum": "01-02-2026"}, "person.geboortedatum", "geboortedatum_onwaarschijnlijk",
+         lambda r: r.person.geboortedatum is None),
+        ({"Geboortedatum": "01-02-1880"}, "person.geboortedatum", "geboortedatum_onwaarschijnlijk",
+         lambda r: r.person.geboortedatum is None),
+        ({"Pleegdatum": "14-03-2023", "Geboortedatum": "01-12-2024"}, "person.geboortedatum",
+         "geboortedatum_onwaarschijnlijk", lambda r: r.person.geboortedatum is None),
+        ({"Geslacht": "Q"}, "person.geslacht", "geslacht_onbekend", lambda r: r.person.geslacht == ""),
+        ({"Postcode": "502 AB"}, "address.postcode", "postcode_ongeldig", lambda r: r.address is None),
+        ({"Postcode": "0123 AB"}, "address.postcode", "postcode_ongeldig", lambda r: r.address is None),
+        ({"Huisnummer": "twaalf"}, "address.huisnummer", "huisnummer_ongeldig", lambda r: r.address is None),
+        ({"Toevoeging": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, "address.toevoeging", "te_lang", lambda r: r.address is None),
+    ],
+)
+def test_invalid_auxiliary_value_is_set_aside(checker, changes, field, reason, unused):
+    row, rejects = checker.check(_row(**changes), 7)
+    assert rejects == []
+    assert [(s.field, s.reason) for s in row.set_aside] == [(field, reason)]
+    column = next(c for c in changes if c != "Pleegdatum")
+    assert row.set_aside[0].raw == changes[column].strip()
+    assert unused(row)
+    assert not row.incomplete_address  # set aside is not 'incomplete': the address was given, but wrong
+    assert row.record.kind == "incident" and row.rol == "pleger" and row.person.achternaam == "Jansen"
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"Pleegdatum": "31-04-2024"}, "report.datum"),  # essential: the record's date
+        ({"Incidentsoort": "Burenruzie"}, "report.aard"),  # essential where required
+        ({"Rol": "Dader"}, "party.rol"),  # essential: the role
+        ({"Registratienummer": ""}, "Registratienummer"),  # essential: the record number
+        ({"Achternaam": "=cmd|' /C calc'!A0"}, "person.achternaam"),  # names are not set aside: never a formula
+        ({"Buurtcode": "BU99999999"}, "address.buurtcode"),
+        ({"BSN": "944117716", "Rol": "Dader"}, "party.rol"),  # a set-aside value does not save an essential error
+    ],
+)
+def test_invalid_essential_value_still_rejects_the_row(checker, changes, field):
+    row, rejects = checker.check(_row(**changes), 7)
+    assert row is None and any(r.field == field for r in rejects)
+    assert all(r.field != "person.bsn" for r in rejects)
+
+
+def test_two_values_set_aside_on_one_row_and_no_profile_default_used(checker):
+    row, rejects = checker.check(_row(BSN="944117716", Geslacht="Q", Postcode="99 ZZ"), 4)
+    assert rejects == []
+    assert sorted(s.field for s in row.set_aside) == ["address.postcode", "person.bsn", "person.geslacht"]
+    assert row.person.geslacht == "" and row.address is None and row.person.bsn == ""
 
 
 def test_veilig_thuis_street_without_number_is_loaded_without_address():

@@ -69,14 +69,14 @@ def test_rejected_upload_shows_rejects_without_personal_values(register, tmp_pat
     response = client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload}, follow=True)
     content = response.content.decode()
     assert "Afgewezen" in content and "er is niets geladen" in content
-    assert "person.bsn" in content and "person.achternaam" in content and "11-proef" in content
+    assert "person.achternaam" in content and "formuleteken" in content
     assert "853194131" not in content and "cmd|calc" not in content
     assert Report.objects.count() == 0
     assert not AccessLogEntry.objects.exclude(record_type__in=("user_role", "account")).exists()  # nothing was created
     batch = ImportBatch.objects.get()
     csv_text = client.get(reverse("registry:batch_rejects_csv", args=[batch.pk])).content.decode()
     assert csv_text.splitlines()[0] == "file,row,field,reason"
-    assert "bad.csv,3,person.bsn,BSN voldoet niet aan de 11-proef" in csv_text
+    assert "bad.csv,3,person.achternaam,\"begint met een formuleteken" in csv_text
 
 
 def test_upload_form_errors(register):

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zicht.access.rules import log_command
 from zicht.registry.domain.profile import ProfileError, available_profiles
+from zicht.registry.domain.setaside import REASONS
 from zicht.registry.pipeline import import_file
 
 PROGRESS_FROM_BYTES = 2_000_000
@@ -23,6 +24,10 @@ def _arguments(path: Path, options: dict) -> str:
         flags.append(f"--user={options['user']}")
     return " ".join([path.name, *flags])
 SHOW_REJECTS = 20
+
+
+def describe_reason(code: str) -> str:
+    return REASONS.get(code, code)
 
 
 class Command(BaseCommand):
@@ -80,6 +85,9 @@ class Command(BaseCommand):
             "addresses_unmatched": batch.addresses_unmatched,
             "addresses_incomplete": batch.addresses_incomplete,
             "rejects": batch.rejects,
+            "rows_set_aside": batch.rows_set_aside,
+            "set_aside": batch.set_aside,  # [{file, row, field, reason}]: never the value
+            "incidents_partial": batch.incidents_partial,
         }
         if options["json"]:
             self.stdout.write(json.dumps(outcome, indent=2, ensure_ascii=False))
@@ -92,5 +100,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"  … {batch.rows_rejected} afgekeurde rijen in totaal ({rest})")
             elif options["rejects_out"] and batch.rows_rejected:
                 self.stdout.write(f"  Afgekeurde rijen: {options['rejects_out']}")
+            for entry in batch.set_aside[:SHOW_REJECTS]:
+                self.stdout.write(f"  waarschuwing: {entry['file']} rij {entry['row']}, {entry['field']} terzijde gelegd: "
+                                  f"{describe_reason(entry['reason'])}")
+            if batch.rows_set_aside > min(len(batch.set_aside), SHOW_REJECTS):
+                self.stdout.write(f"  … {batch.rows_set_aside} rijen met terzijde gelegde waarden (zie de importpagina)")
         if batch.status == "rejected":
             sys.exit(1)
