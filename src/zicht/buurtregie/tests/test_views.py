@@ -201,3 +201,11 @@ def test_reminders_on_the_pages_and_by_command(world):
     login(world["coach"]).post(reverse("buurtregie:action_done", args=[regie.pk, late.pk]))
     late.refresh_from_db()
     assert late.done_on == timezone.localdate()
+
+
+def test_the_home_page_reminds_the_owner_only(world):
+    Action.objects.create(regie=world["regie"], omschrijving="Huisbezoek plannen met gezin", owner=world["members"]["coach"],
+                          due_on=timezone.localdate() - timedelta(days=1))
+    home = login(world["coach"]).get("/").content.decode()
+    assert "Herinnering buurtregie" in home and "1 actie van u over datum" in home and "Huisbezoek" not in home
+    assert "Herinnering buurtregie" not in login(world["juf"]).get("/").content.decode()
