@@ -14,9 +14,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from zicht.access.rules import user_organisation
-from zicht.casework.verwijsindex.models import SignalMatch
+from zicht.casework.verwijsindex.models import Signal, SignalMatch
 from zicht.casework.verwijsindex.registration import contact_of
 
 from .domain import rules
@@ -51,13 +52,15 @@ class AgendaItem:
 
 def _facts(regie: Buurtregie, today: date):
     """(fact, match, active signals) for every active match with a signal about someone in the wijk."""
+    active = Signal.objects.active(today).select_related("organisation", "person__address__buurt")
     matches = (
         SignalMatch.objects.filter(ended_at__isnull=True, signals__person__address__buurt__wijk_id=regie.wijk_id)
         .distinct()
         .order_by("created_at", "id")
+        .prefetch_related(Prefetch("signals", queryset=active, to_attr="active_signals"))
     )
     for match in matches:
-        signals = list(match.signals.active(today).select_related("organisation", "person__address__buurt"))
+        signals = match.active_signals
         wijken = frozenset(s.person.address.buurt.wijk_id for s in signals if s.person.address_id and s.person.address.buurt_id)
         fact = rules.MatchFact(match.pk, match.ended_at is None, frozenset(s.organisation_id for s in signals), wijken)
         yield fact, match, signals

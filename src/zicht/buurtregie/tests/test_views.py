@@ -209,3 +209,20 @@ def test_the_home_page_reminds_the_owner_only(world):
     home = login(world["coach"]).get("/").content.decode()
     assert "Herinnering buurtregie" in home and "1 actie van u over datum" in home and "Huisbezoek" not in home
     assert "Herinnering buurtregie" not in login(world["juf"]).get("/").content.decode()
+
+
+def test_the_agenda_costs_the_same_queries_for_one_match_or_four(world, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zicht.buurtregie.services import agenda
+
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as one:
+        assert len(agenda(world["regie"], world["wijkteam"].pk, today)) == 1
+    for name in ("Eva", "Sem", "Lot"):
+        signal(world["juf"], world["school"], name=name)
+        signal(world["agent"], world["politie"], name=name)
+    with CaptureQueriesContext(connection) as four:
+        assert len(agenda(world["regie"], world["wijkteam"].pk, today)) == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
