@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "zicht.casework",
     "zicht.areas",
     "zicht.prevention",
+    "zicht.buurtregie",
     "zicht.knowledge",
     "zicht.api",
     "zicht.site",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("gebied/", include("zicht.areas.urls")),
     path("preventie/", include("zicht.prevention.urls")),
     path("kennis/", include("zicht.knowledge.urls")),
+    path("buurtregie/", include("zicht.buurtregie.urls")),
     path("api/", include("zicht.api.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -4,10 +4,10 @@ cases). Re-exported here so Django finds them under the one app label ``casework
 """
 
 from .colour.models import COLOUR_CHOICES, SUBJECTS, ColourResult, Hulptraject, Subject, WorklistItem, subject_key
-from .meldcode.models import MeldcodeAnswer, MeldcodeCase
+from .meldcode.models import MeldcodeAnswer, MeldcodeCase, Quickscan
 from .verwijsindex.models import Signal, SignalMatch, SignalQuerySet
 
 __all__ = [
     "COLOUR_CHOICES", "SUBJECTS", "ColourResult", "Hulptraject", "Subject", "WorklistItem", "subject_key",
-    "MeldcodeAnswer", "MeldcodeCase", "Signal", "SignalMatch", "SignalQuerySet",
+    "MeldcodeAnswer", "MeldcodeCase", "Quickscan", "Signal", "SignalMatch", "SignalQuerySet",
 ]

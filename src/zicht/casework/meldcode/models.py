@@ -1,4 +1,5 @@
-"""Meldcode storage: one professional's walk through the five steps, and every answer given."""
+"""Meldcode storage: one professional's walk through the five steps, every answer given, and the
+Quickscan at intake."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import models
 from zicht.core.fields import EncryptedTextField
 
 from ..domain import meldcode as mc
+from ..domain import quickscan as qs
 from ..verwijsindex.models import Signal
 
 
@@ -55,3 +57,29 @@ class MeldcodeAnswer(models.Model):
     @property
     def question_text(self) -> str:
         return mc.QUESTIONS.get(self.question, self.question)
+
+
+class Quickscan(models.Model):
+    """The toegang's Quickscan at intake, stored with the Meldcode case: the ticked risk factors,
+    the SUGGESTED step with its reasons (``domain.quickscan.suggest``) and the step the
+    professional chose (a different choice carries a reason). It never changes the case's state."""
+
+    case = models.ForeignKey(MeldcodeCase, on_delete=models.CASCADE, related_name="quickscans")
+    factors = models.JSONField(default=list, help_text="Codes of the ticked risk factors (domain.quickscan.FACTORS)")
+    kinderen = models.BooleanField(default=False, help_text="Minor children in the household (Kindcheck)")
+    suggested = models.CharField(max_length=20, choices=qs.STEPS)
+    reasons = models.JSONField(default=list)
+    chosen = models.CharField(max_length=20, choices=qs.STEPS)
+    keuze_reden = EncryptedTextField(blank=True, help_text="Why another step than the suggestion (encrypted)")
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def followed(self) -> bool:
+        return self.chosen == self.suggested
+
+    def factor_labels(self) -> list[str]:
+        return [qs.FACTORS[c][1] for c in self.factors if c in qs.FACTORS]

@@ -165,16 +165,19 @@ def counterpart_contacts(signal: Signal) -> list[dict]:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(
-                {
-                    "organisatie": other.organisation.naam,
-                    "contact_naam": other.contact_naam or other.organisation.contact_naam,
-                    "contact_telefoon": other.contact_telefoon or other.organisation.contact_telefoon,
-                    "contact_email": other.contact_email or other.organisation.contact_email,
-                    "niveau": match.get_level_display(),
-                }
-            )
+            out.append(contact_of(other, match))
     return out
 
 
-__all__ = ["register_signal", "withdraw_signal", "refresh_matches", "counterpart_contacts"]
+def contact_of(signal: Signal, match: SignalMatch) -> dict:
+    """The part of a matched signal another professional may see: organisation and whom to call."""
+    return {
+        "organisatie": signal.organisation.naam,
+        "contact_naam": signal.contact_naam or signal.organisation.contact_naam,
+        "contact_telefoon": signal.contact_telefoon or signal.organisation.contact_telefoon,
+        "contact_email": signal.contact_email or signal.organisation.contact_email,
+        "niveau": match.get_level_display(),
+    }
+
+
+__all__ = ["register_signal", "withdraw_signal", "refresh_matches", "counterpart_contacts", "contact_of"]

@@ -12,7 +12,7 @@ def test_every_installed_app_registered_its_entries_in_order():
     names = [entry.url_name for entry in menu.entries()]
     assert names == [
         "home", "casework:colour_list", "casework:worklists", "linkage:review_queue", "casework:signal_list",
-        "casework:meldcode_list", "areas:gemeente", "prevention:index", "registry:imports", "knowledge:index",
+        "casework:meldcode_list", "buurtregie:index", "areas:gemeente", "prevention:index", "registry:imports", "knowledge:index",
         "access:accesslog",
     ]
 
@@ -20,7 +20,7 @@ def test_every_installed_app_registered_its_entries_in_order():
 @pytest.mark.parametrize(
     ("role", "labels"),
     [
-        (roles.PROFESSIONAL, ["Overzicht", "Signalen", "Meldcode", "Kennis"]),
+        (roles.PROFESSIONAL, ["Overzicht", "Signalen", "Meldcode", "Buurtregie", "Kennis"]),
         (roles.BELEIDSMEDEWERKER, ["Overzicht", "Gebiedscan", "Preventie", "Kennis"]),
         (roles.PRIVACY_OFFICER, ["Overzicht", "Kennis", "Toegangslog"]),
         (roles.FUNCTIONEEL_BEHEERDER, ["Overzicht", "Preventie", "Imports", "Kennis"]),
