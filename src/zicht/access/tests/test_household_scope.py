@@ -59,9 +59,8 @@ def test_members_at_addresses_outside_the_region_are_not_shown(household_across_
     assert list(visible_household_members(keten_b, members)) == [b["member"]]
 
 
-@pytest.mark.xfail(strict=True, reason="the lead wires visible_report_ids / visible_household_members into casework's household page")
 def test_household_page_shows_only_the_users_region(household_across_regions, client):
-    """The page-level check of the two rules above; passes once casework uses them (see the report)."""
+    """The page-level check of the two rules above; passes once casework uses them."""
     a = household_across_regions["a"]
     household = household_across_regions["household"]
     client.force_login(make_user(r.KETENREGISSEUR, username="k-a", organisation=a["org"], vt_regio=a["region"]))

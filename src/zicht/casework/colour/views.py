@@ -6,7 +6,6 @@ writes to the access log. The address and household pages are in ``subject.py``.
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -26,6 +25,7 @@ from zicht.access.purpose import REASONS
 from zicht.access.roles import KETENREGISSEUR
 from zicht.access.rules import log_access, requires
 from zicht.access.scoping import get_visible_or_404, scope_for
+from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Wijk
 from zicht.linkage.models import Household, HouseholdMember, PersonLink
 from zicht.registry.models import Address, ReportParty
@@ -136,6 +136,15 @@ LIST_COLUMNS = ("id", "address_id", "household_id", "buurt__naam", "colour", "co
                 "address__straat", "address__huisnummer", "address__toevoeging", "address__postcode", "address__woonplaats")
 
 
+def shown_records(results) -> list[tuple[str, int]]:
+    """The addresses and households of colour results (model instances or ``values()`` rows), for the access log."""
+    out = []
+    for r in results:
+        address_id, household_id = (r["address_id"], r["household_id"]) if isinstance(r, dict) else (r.address_id, r.household_id)
+        out.append(("address", address_id) if address_id else ("household", household_id))
+    return out
+
+
 @requires(KETENREGISSEUR, personal_data=True)
 def colour_list(request):
     codes = region_codes(request.user)
@@ -164,7 +173,7 @@ def colour_list(request):
     ]
     counts = _colour_counts(data, codes)
     log_access(request, action="view", record_type="colour_list", record_id=f"{subject}:p{page}:{request.GET.get('na', '')}"[:80],
-               reason="Overzicht adressen en huishoudens per kleur")
+               reason="Overzicht adressen en huishoudens per kleur", records=shown_records(found))
     query = request.GET.copy()
     for param in ("page", "na"):
         query.pop(param, None)
@@ -206,14 +215,16 @@ def colour_export(request):
     qs = qs.select_related("address", "buurt", "wijk").order_by("-colour_rank", "-last_report_date", "id")[:5000]
     names = export.cleaned_data["namen"]
     reason = dict(REASONS)[export.cleaned_data["reason"]]
-    log_access(request, action="export", record_type="colour_list", record_id=f"{subject}:{'namen' if names else 'initialen'}", reason=reason)
+    results = list(qs)
+    persons = _persons_for_results(results)
+    exported = shown_records(results) + [("person", p.pk) for people in persons.values() for p, _ in people]
+    log_access(request, action="export", record_type="colour_list", record_id=f"{subject}:{'namen' if names else 'initialen'}",
+               reason=reason, records=list(dict.fromkeys(exported)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="zicht-{subject}-kleuren-{timezone.localdate():%Y%m%d}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response, delimiter=";")
     writer.writerow(["niveau", "id", "adres", "buurt", "wijk", "kleur", "regelset", "redenen", "gebeurtenissen", "registraties", "laatste registratie", "betrokkenen"])
-    results = list(qs)
-    persons = _persons_for_results(results)
     for r in results:
         label = str(r.address) if r.address_id else f"Huishouden #{r.household_id}"
         people = persons.get(r.subject_key, [])
@@ -296,7 +307,9 @@ def worklists(request):
     page = page_number(request)
     items = list(qs.select_related("address", "handled_by").order_by("-trigger_date", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     counts = dict(WorklistItem.objects.filter(status="open", gemeente_id__in=codes).values_list("kind").annotate(n=Count("id")).order_by())
-    log_access(request, action="view", record_type="worklist", record_id=f"{kind}:p{page}", reason="Werklijst")
+    log_access(request, action="view", record_type="worklist", record_id=f"{kind}:p{page}", reason="Werklijst",
+               records=[("worklist_item", i.pk) for i in items[:PAGE_SIZE]]
+               + [("address", i.address_id) if i.address_id else ("household", i.household_id) for i in items[:PAGE_SIZE]])
     query = request.GET.copy()
     query.pop("page", None)
     return render(

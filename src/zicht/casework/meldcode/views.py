@@ -34,11 +34,13 @@ def meldcode_list(request):
         per_professional.setdefault(case.professional.get_full_name() or case.professional.get_username(), []).append(
             {"case": case, "step": dict(mc.STATES)[case.state], "overdue": mc.is_overdue(case.vervolgdatum, today)}
         )
-    log_access(request, action="view", record_type="meldcode_list", record_id=f"org:{org.pk}", reason="Overzicht open Meldcode-stappen")
+    closed = [c for c in cases if not c.is_open][:20]
+    log_access(request, action="view", record_type="meldcode_list", record_id=f"org:{org.pk}", reason="Overzicht open Meldcode-stappen",
+               records=[("meldcode_case", c.pk) for c in open_cases + closed])
     return render(
         request,
         "casework/meldcode/meldcode_list.html",
-        {"per_professional": sorted(per_professional.items()), "closed": [c for c in cases if not c.is_open][:20], "organisation": org, "today": today},
+        {"per_professional": sorted(per_professional.items()), "closed": closed, "organisation": org, "today": today},
     )
 
 
@@ -70,7 +72,8 @@ def meldcode_case(request, pk: int):
             log_access(request, action="change", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-stap vastleggen")
             messages.success(request, "Het antwoord is vastgelegd.")
             return redirect("casework:meldcode_case", pk=case.pk)
-    log_access(request, action="view", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-casus")
+    log_access(request, action="view", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-casus",
+               records=[("signal", case.signal_id)] if case.signal_id else None)
     answers = list(case.answers.select_related("answered_by"))
     steps = []
     for code, label in mc.STATES[:8]:

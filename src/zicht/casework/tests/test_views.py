@@ -304,7 +304,7 @@ def test_address_page_shows_help_households_and_work_in_few_queries(red_address,
     url = reverse("casework:address", args=[red_address.pk])
     with_reason(c, "address", red_address.pk)
     c.get(url)
-    with django_assert_max_num_queries(9):  # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry
+    with django_assert_max_num_queries(10):  # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry and its records
         html = c.get(url).content.decode()
     assert "Veilig Thuis Midden-Brabant" in html and "Afgesloten: doelen bereikt" in html
     assert f'href="/casus/hulp/{traject.pk}/"' in html

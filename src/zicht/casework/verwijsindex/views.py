@@ -44,7 +44,9 @@ def signal_list(request):
         Signal.objects.filter(organisation=org).prefetch_related("matches").order_by("-datum", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )
     rows = [{"signal": s, "status": s.status(today, rules).capitalize(), "contacts": counterpart_contacts(s)} for s in signals[:PAGE_SIZE]]
-    log_access(request, action="view", record_type="signal_list", record_id=f"org:{org.pk}:p{page}", reason="Eigen signalen (verwijsindex)")
+    shown = signals[:PAGE_SIZE]
+    log_access(request, action="view", record_type="signal_list", record_id=f"org:{org.pk}:p{page}", reason="Eigen signalen (verwijsindex)",
+               records=[("signal", s.pk) for s in shown] + [("person", s.person_id) for s in shown])
     return render(request, "casework/verwijsindex/signal_list.html",
                   {"rows": rows, "organisation": org, "page": page, "has_next": len(signals) > PAGE_SIZE, "rules": rules})
 
@@ -86,7 +88,8 @@ def _own_signal(request, pk: int) -> Signal:
 @requires(PROFESSIONAL, personal_data=True)
 def signal_detail(request, pk: int):
     signal = _own_signal(request, pk)
-    log_access(request, action="view", record_type="signal", record_id=signal.pk, reason="Eigen signaal (verwijsindex)")
+    log_access(request, action="view", record_type="signal", record_id=signal.pk, reason="Eigen signaal (verwijsindex)",
+               records=[("signal", signal.pk), ("person", signal.person_id)])
     today = timezone.localdate()
     return render(
         request,
@@ -146,7 +149,17 @@ def inbox(request):
             for s in match.signals.all()
         ]
         rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": f.InboxForm(initial={"status": match.status, "regie_organisation": match.regie_organisation_id}, organisations=match.organisations.all())})
-    log_access(request, action="view", record_type="signal_inbox", record_id=status, reason="Inbox signaalmatches")
+    records = []
+    for row in rows:
+        match = row["match"]
+        records.append(("signal_match", match.pk))
+        if match.linked_person_id:
+            records.append(("linked_person", match.linked_person_id))
+        if match.household_id:
+            records.append(("household", match.household_id))
+        records += [("address", a.pk) for a in row["addresses"]] + [("signal", s.pk) for s in match.signals.all()]
+    log_access(request, action="view", record_type="signal_inbox", record_id=status, reason="Inbox signaalmatches",
+               records=list(dict.fromkeys(records)))
     return render(request, "casework/verwijsindex/inbox.html", {"rows": rows, "status": status})
 
 
