@@ -21,6 +21,10 @@ class CaseworkConfig(AppConfig):
 
         register_visibility("casework.signal", visible_signals)
 
+        from .retention import register_rules
+
+        register_rules()
+
         from zicht.access import roles
         from zicht.core.menu import register
         from zicht.linkage.hooks import register_urgent_persons
