@@ -35,8 +35,7 @@ from ..domain.colour import COLOUR_LABELS, RANK
 from ..domain.visibility import help_subject
 from ..domain.worklists import KINDS as WORK_KINDS
 from ..pages import PAGE_SIZE, address_text, date_text, full_name, initials, page_number
-from . import forms as f
-from . import list_html
+from . import forms, list_html
 from .models import ColourResult, Hulptraject, WorklistItem, subject_key
 from .services import recolour
 
@@ -148,7 +147,7 @@ def shown_records(results) -> list[tuple[str, int]]:
 @requires(KETENREGISSEUR, personal_data=True)
 def colour_list(request):
     codes = region_codes(request.user)
-    form = f.ColourFilterForm(request.GET or None, wijken=wijken(codes))
+    form = forms.ColourFilterForm(request.GET or None, wijken=wijken(codes))
     data = form.cleaned_data if form.is_valid() else {}
     subject, qs = _filtered_results(data, codes)
     cursor = parse_cursor(request.GET.get("na"))
@@ -205,11 +204,11 @@ def colour_list(request):
 @requires(KETENREGISSEUR, personal_data=True)
 def colour_export(request):
     """CSV for the casusoverleg: colour, reasons, counts, persons (initials unless asked and logged)."""
-    export = f.ExportForm(request.GET)
+    export = forms.ExportForm(request.GET)
     if not export.is_valid():
         messages.error(request, "Kies de reden van de export.")
         return redirect(f"{reverse('casework:colour_list')}?{request.GET.urlencode()}")
-    filters = f.ColourFilterForm(request.GET, wijken=wijken(region_codes(request.user)))
+    filters = forms.ColourFilterForm(request.GET, wijken=wijken(region_codes(request.user)))
     data = filters.cleaned_data if filters.is_valid() else {}
     subject, qs = _filtered_results(data, region_codes(request.user))
     qs = qs.select_related("address", "buurt", "wijk").order_by("-colour_rank", "-last_report_date", "id")[:5000]
@@ -272,7 +271,7 @@ def help_form(request, pk: int | None = None):
     instance = get_object_or_404(Hulptraject, pk=pk) if pk else None  # its subject is scope-checked below
     kind, subject_id = _help_subject(request, instance)
     subject = get_visible_or_404(request.user, Address if kind == "address" else Household, subject_id)
-    form = f.HulptrajectForm(request.POST or None, instance=instance)
+    form = forms.HulptrajectForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         traject = form.save(commit=False)
         if instance is None:
@@ -294,7 +293,7 @@ def worklists(request):
     kind = request.GET.get("soort") or "recidive"
     if kind not in dict(WORK_KINDS):
         raise Http404("Onbekende werklijst")
-    form = f.WorklistFilterForm(request.GET or None)
+    form = forms.WorklistFilterForm(request.GET or None)
     form.fields["wijk"].queryset = Wijk.objects.filter(code__in=[w.code for w in wijken(region_codes(request.user))])
     status, wijk = "open", None
     if form.is_valid():
@@ -332,7 +331,7 @@ def worklists(request):
 @require_POST
 def worklist_handle(request, pk: int):
     item = get_object_or_404(WorklistItem, pk=pk, gemeente_id__in=region_codes(request.user))
-    form = f.HandleForm(request.POST)
+    form = forms.HandleForm(request.POST)
     if form.is_valid():
         item.status = "afgehandeld"
         item.handled_by = request.user

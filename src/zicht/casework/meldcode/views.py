@@ -18,7 +18,7 @@ from zicht.access.rules import log_access, requires
 from ..domain import meldcode as mc
 from ..pages import own_organisation
 from ..verwijsindex.models import Signal
-from . import forms as f
+from . import forms
 from .models import MeldcodeCase
 from .services import answer_case
 
@@ -48,7 +48,7 @@ def meldcode_list(request):
 def meldcode_new(request):
     org = own_organisation(request)
     signals = Signal.objects.filter(organisation=org, withdrawn_on__isnull=True)
-    form = f.MeldcodeNewForm(request.POST or None, signals=signals)
+    form = forms.MeldcodeNewForm(request.POST or None, signals=signals)
     if request.method == "POST" and form.is_valid():
         case = MeldcodeCase.objects.create(organisation=org, professional=request.user, referentie=form.cleaned_data["referentie"], signal=form.cleaned_data["signal"])
         log_access(request, action="create", record_type="meldcode_case", record_id=case.pk, reason="Meldcode starten")
@@ -62,7 +62,7 @@ def meldcode_case(request, pk: int):
     case = MeldcodeCase.objects.filter(pk=pk, organisation=org).select_related("professional", "signal").first()
     if case is None:
         raise Http404("Casus niet gevonden")
-    form = f.MeldcodeAnswerForm(request.POST or None, state=case.state) if case.is_open else None
+    form = forms.MeldcodeAnswerForm(request.POST or None, state=case.state) if case.is_open else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             answer_case(case, answer=form.cleaned_data["answer"], user=request.user, toelichting=form.cleaned_data["toelichting"], vervolgdatum=form.cleaned_data["vervolgdatum"])

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.scoping import address_scope_sql, scope_for, visible_addresses
 from zicht.casework.colour import queries
 from zicht.casework.colour.services import recolour
@@ -86,7 +86,7 @@ def world():
     signal(politie, lp_child, today - timedelta(days=5), today + timedelta(days=700), today)  # withdrawn today
     signal(politie_breda, lp_child, today + timedelta(days=1), today + timedelta(days=700))  # registered tomorrow
     signal(wijkteam, lp_child, today - timedelta(days=3), today + timedelta(days=1))  # last active day
-    user = make_user(r.KETENREGISSEUR, gemeente=gm)
+    user = make_user(roles.KETENREGISSEUR, gemeente=gm)
     return {"user": user, "addresses": [red, quiet, elsewhere], "household": household, "empty": empty_household,
             "linked": [lp_mother.pk, lp_child.pk], "today": today}
 

@@ -25,7 +25,7 @@ from ..domain.stacking import may_register
 from ..domain.visibility import match_organisations
 from ..pages import PAGE_SIZE, birth_date, full_name, own_organisation, page_number
 from ..rulesets import stacking_rules
-from . import forms as f
+from . import forms
 from .models import Signal, SignalMatch
 from .registration import counterpart_contacts, register_signal, withdraw_signal
 
@@ -60,7 +60,7 @@ def signal_new(request):
         "contact_telefoon": org.contact_telefoon,
         "contact_email": request.user.email or org.contact_email,
     }
-    form = f.SignalForm(request.POST or None, initial=initial)
+    form = forms.SignalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         ok, why = may_register(form.cleaned_data["geboortedatum"], form.cleaned_data["datum"], stacking_rules())
         if not ok:
@@ -100,7 +100,7 @@ def signal_detail(request, pk: int):
             "born": birth_date(signal.person),
             "status": signal.status(today, stacking_rules()).capitalize(),
             "contacts": counterpart_contacts(signal),
-            "withdraw_form": f.WithdrawForm(),
+            "withdraw_form": forms.WithdrawForm(),
         },
     )
 
@@ -109,7 +109,7 @@ def signal_detail(request, pk: int):
 @require_POST
 def signal_withdraw(request, pk: int):
     signal = _own_signal(request, pk)
-    form = f.WithdrawForm(request.POST)
+    form = forms.WithdrawForm(request.POST)
     if form.is_valid() and not signal.withdrawn_on:
         withdraw_signal(signal, user=request.user, reason=form.cleaned_data["reason"])
         log_access(request, action="change", record_type="signal", record_id=signal.pk, reason="Signaal ingetrokken")
@@ -148,7 +148,7 @@ def inbox(request):
             {"organisatie": s.organisation.naam, "contact_naam": s.contact_naam, "contact_telefoon": s.contact_telefoon}
             for s in match.signals.all()
         ]
-        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": f.InboxForm(initial={"status": match.status, "regie_organisation": match.regie_organisation_id}, organisations=match.organisations.all())})
+        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": forms.InboxForm(initial={"status": match.status, "regie_organisation": match.regie_organisation_id}, organisations=match.organisations.all())})
     records = []
     for row in rows:
         match = row["match"]
@@ -167,7 +167,7 @@ def inbox(request):
 @require_POST
 def inbox_handle(request, pk: int):
     match = get_object_or_404(visible_matches(request.user), pk=pk)
-    form = f.InboxForm(request.POST, organisations=match.organisations.all())
+    form = forms.InboxForm(request.POST, organisations=match.organisations.all())
     if form.is_valid():
         match.status = form.cleaned_data["status"]
         match.regie_organisation = form.cleaned_data["regie_organisation"]
