@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 def visible_signals(user, qs):
     """Signals for the access app's scoping: a professional sees their own organisation's only."""
+    # Imported on call: apps.py loads before the app registry is ready (access.scoping imports models).
     from zicht.access.domain.scope import ORGANISATION
     from zicht.access.scoping import scope_for
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zicht.core.crypto import bsn_chain_fingerprint
 from zicht.core.fields import EncryptedTextField
 from zicht.geo.models import Buurt, Gemeente, Wijk
 
@@ -213,10 +214,6 @@ class BsnKeyMismatch(RuntimeError):
 
 
 def check_bsn_key(key: str | None = None) -> None:
-    from django.conf import settings
-
-    from zicht.core.crypto import bsn_chain_fingerprint
-
     key = settings.BSN_HASH_KEY if key is None else key
     state = BsnKeyState.objects.order_by("-pk").first()
     if state is not None and state.fingerprint != bsn_chain_fingerprint(key):

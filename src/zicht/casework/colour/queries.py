@@ -19,19 +19,17 @@ from django.conf import settings
 from django.db import connection
 
 from zicht.core.crypto import cipher
+from zicht.geo.models import Buurt, Wijk
+from zicht.linkage.models import HouseholdMember, PersonLink
+from zicht.registry.models import Address, Organisation, Person, Report, ReportParty
 
 from ..pages import address_text
 from ..verwijsindex.models import Signal
+from .models import ColourResult, Hulptraject, WorklistItem
 
 
 @cache
 def _tables() -> dict[str, str]:
-    from zicht.geo.models import Buurt, Wijk
-    from zicht.linkage.models import HouseholdMember, PersonLink
-    from zicht.registry.models import Address, Organisation, Person, Report, ReportParty
-
-    from .models import ColourResult, Hulptraject, WorklistItem
-
     models = {"address": Address, "buurt": Buurt, "wijk": Wijk, "report": Report, "party": ReportParty, "person": Person,
               "org": Organisation, "link": PersonLink, "member": HouseholdMember, "colour": ColourResult, "help": Hulptraject,
               "work": WorklistItem, "signal": Signal}
@@ -86,6 +84,9 @@ def address_label(a: dict) -> str:
     return address_text(a["straat"], a["huisnummer"], a["toevoeging"], a["postcode"], a["woonplaats"])
 
 
+PERSON_FIELDS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum")
+
+
 def address_reports(pk: int) -> list[dict]:
     """The address's reports, newest first, each with its parties; every person is decrypted once.
 
@@ -102,6 +103,7 @@ def address_reports(pk: int) -> list[dict]:
         [pk],
     )
     decrypt = cipher().decrypt
+    places = [Person._meta.get_field(name).place for name in PERSON_FIELDS]
     persons: dict[int, tuple] = {}
     reports: dict[int, dict] = {}
     for (rid, datum, kind, aard, vormen, letsel, wapen, huisverbod, kinderen, created, source,
@@ -117,7 +119,9 @@ def address_reports(pk: int) -> list[dict]:
             continue
         person = persons.get(person_id)
         if person is None:
-            person = persons[person_id] = (decrypt(voornamen), decrypt(tussenvoegsel), decrypt(achternaam), decrypt(geboortedatum))
+            # Checked against the column and row, as the ORM field would: a token moved here from another row fails.
+            person = persons[person_id] = tuple(decrypt(value, where, person_id) for value, where in
+                                                zip((voornamen, tussenvoegsel, achternaam, geboortedatum), places, strict=True))
         report["parties"].append({
             "parties__id": party_id, "parties__rol": rol, "parties__person_id": person_id,
             "parties__person__voornamen": person[0], "parties__person__tussenvoegsel": person[1],

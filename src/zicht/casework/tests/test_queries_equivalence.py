@@ -182,3 +182,25 @@ def test_signal_organisations(world, shift):
     for ids in (world["linked"], world["linked"][:1], world["linked"][1:], [], [None, 99999]):
         assert queries.signal_organisations(ids, today) == orm_signal_organisations(ids, today), (shift, ids)
     assert queries.signal_organisations(world["linked"], world["today"]) == sorted(["School", "Wijkteam <Noord> & \"Zuid\""])
+
+
+def test_a_name_moved_to_another_persons_row_is_refused():
+    """The raw SQL checks a ciphertext's column and row binding, as the ORM field does (issue 12 item 6)."""
+    from django.db import connection
+
+    from zicht.core.crypto import DecryptionError
+    from zicht.registry.models import Person
+
+    politie = fx.organisation("politie", "politie")
+    addr = fx.address()
+    a = fx.person(politie, voornamen="Sanne", address_=addr)
+    b = fx.person(politie, voornamen="Tim", address_=addr)
+    fx.report(politie, addr, timezone.localdate(), parties=[(b, "slachtoffer")])
+    assert queries.address_reports(addr.pk)[0]["parties"][0]["parties__person__voornamen"] == "Tim"
+    table = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT voornamen FROM {table} WHERE id = %s", [a.pk])
+        token = cursor.fetchone()[0]
+        cursor.execute(f"UPDATE {table} SET voornamen = %s WHERE id = %s", [token, b.pk])
+    with pytest.raises(DecryptionError):
+        queries.address_reports(addr.pk)
