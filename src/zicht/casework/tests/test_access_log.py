@@ -190,3 +190,15 @@ def test_household_page_hides_members_and_reports_outside_the_region(scene):
     records = shown(last_entry(record_type="household", record_id=str(pk)))
     assert ("report", str(far_report.pk)) not in records and ("address", str(far.pk)) not in records
     assert ("report", str(scene["report"].pk)) in records
+
+
+def test_inbox_assigns_the_regie_organisatie_and_logs_the_change():
+    _, first, _ = _two_signals()
+    match = SignalMatch.objects.get(ended_at__isnull=True)
+    kr, _ = client_for(roles.KETENREGISSEUR)
+    resp = kr.post(reverse("casework:inbox_handle", args=[match.pk]),
+                   {"status": "regie_belegd", "regie_organisatie": first.organisation_id, "note": "Overleg gepland"})
+    assert resp.status_code == 302
+    match.refresh_from_db()
+    assert match.status == "regie_belegd" and match.regie_organisatie_id == first.organisation_id
+    assert AccessLogEntry.objects.filter(record_type="signal_match", record_id=str(match.pk), action="change").exists()

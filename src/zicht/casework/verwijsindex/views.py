@@ -138,7 +138,7 @@ def inbox(request):
     status = request.GET.get("status") or "open"
     qs = visible_matches(request.user).filter(ended_at__isnull=True)
     qs = qs.exclude(status="regie_belegd") if status == "open" else qs.filter(status="regie_belegd")
-    matches = list(qs.prefetch_related("organisations", "signals__organisation").select_related("regie_organisation")[:200])
+    matches = list(qs.prefetch_related("organisations", "signals__organisation").select_related("regie_organisatie")[:200])
     rows = []
     for match in matches:
         addresses = []
@@ -148,7 +148,7 @@ def inbox(request):
             {"organisatie": s.organisation.naam, "contact_naam": s.contact_naam, "contact_telefoon": s.contact_telefoon}
             for s in match.signals.all()
         ]
-        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": forms.InboxForm(initial={"status": match.status, "regie_organisation": match.regie_organisation_id}, organisations=match.organisations.all())})
+        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": forms.InboxForm(initial={"status": match.status, "regie_organisatie": match.regie_organisatie_id}, organisations=match.organisations.all())})
     records = []
     for row in rows:
         match = row["match"]
@@ -170,7 +170,7 @@ def inbox_handle(request, pk: int):
     form = forms.InboxForm(request.POST, organisations=match.organisations.all())
     if form.is_valid():
         match.status = form.cleaned_data["status"]
-        match.regie_organisation = form.cleaned_data["regie_organisation"]
+        match.regie_organisatie = form.cleaned_data["regie_organisatie"]
         match.coordinator_note = form.cleaned_data["note"]
         match.handled_by = request.user
         match.handled_at = timezone.now()
