@@ -13,10 +13,11 @@ from django.utils import timezone
 from zicht.access import roles
 from zicht.access.models import AccessLogEntry
 from zicht.casework.colour.services import recolour
-from zicht.casework.models import MeldcodeCase, Signal, SignalMatch, WorklistItem
+from zicht.casework.models import MeldcodeCase, Signal, SignalMatch
 from zicht.core.testing import make_user
 from zicht.geo.models import Buurt, Gemeente, Wijk
 from zicht.linkage.models import Household, HouseholdMember, LinkedPerson, PersonLink
+from zicht.registry.models import Report
 
 from . import factories as fx
 from .test_views import _signal_data, client_for, with_reason
@@ -34,21 +35,17 @@ def last_entry(**filters):
 
 
 @pytest.fixture
-def scene():
-    """A red address with a victim and a child, a household with a member there."""
-    politie = fx.organisation("politie", "politie", naam="Politie Midden-Brabant")
-    addr = fx.address()
-    today = timezone.localdate()
-    victim = fx.person(politie, voornamen="Sanne", achternaam="de Vries", address_=addr)
-    child = fx.person(politie, voornamen="Tim", achternaam="de Vries", geboortedatum=f"{today.year - 6}-02-02", address_=addr)
-    report = fx.report(politie, addr, today - timedelta(days=20), parties=[(victim, "slachtoffer"), (child, "kind")], vormen=["lichamelijk"], wapen=True)
+def scene(red_address):
+    """The red address (a victim and a child), the victim in a household at that address."""
+    report = Report.objects.get(address=red_address)
+    parties = {p.rol: p.person for p in report.parties.select_related("person")}
     linked = LinkedPerson.objects.create()
-    PersonLink.objects.create(person=victim, linked_person=linked, method="single")
+    PersonLink.objects.create(person=parties["slachtoffer"], linked_person=linked, method="single")
     household = Household.objects.create()
-    HouseholdMember.objects.create(household=household, linked_person=linked, address=addr, since=today)
-    recolour("address", [addr.pk])
+    HouseholdMember.objects.create(household=household, linked_person=linked, address=red_address, since=timezone.localdate())
+    recolour("address", [red_address.pk])
     recolour("household", [household.pk])
-    return {"address": addr, "victim": victim, "child": child, "report": report, "household": household}
+    return {"address": red_address, "victim": parties["slachtoffer"], "child": parties["kind"], "report": report, "household": household}
 
 
 def test_colour_list_names_the_rows_of_the_page(scene):
@@ -76,23 +73,16 @@ def test_colour_export_defuses_formulas(scene):
     assert "'=HYPERLINK(1)" in body
 
 
-def test_address_page_names_reports_persons_and_households(scene):
+@pytest.mark.parametrize("page, other", [("address", "household"), ("household", "address")])
+def test_subject_pages_name_reports_persons_and_the_other_subject(scene, page, other):
+    """The address page names its households, the household page its members' addresses."""
     c, _ = client_for(roles.KETENREGISSEUR)
-    pk = scene["address"].pk
-    with_reason(c, "address", pk)
-    assert c.get(reverse("casework:address", args=[pk])).status_code == 200
-    records = shown(last_entry(record_type="address", record_id=str(pk)))
+    pk = scene[page].pk
+    with_reason(c, page, pk)
+    assert c.get(reverse(f"casework:{page}", args=[pk])).status_code == 200
+    records = shown(last_entry(record_type=page, record_id=str(pk)))
     assert {("report", str(scene["report"].pk)), ("person", str(scene["victim"].pk)), ("person", str(scene["child"].pk)),
-            ("household", str(scene["household"].pk))} <= records
-
-
-def test_household_page_names_reports_persons_and_addresses(scene):
-    c, _ = client_for(roles.KETENREGISSEUR)
-    pk = scene["household"].pk
-    with_reason(c, "household", pk)
-    assert c.get(reverse("casework:household", args=[pk])).status_code == 200
-    records = shown(last_entry(record_type="household", record_id=str(pk)))
-    assert {("report", str(scene["report"].pk)), ("person", str(scene["victim"].pk)), ("address", str(scene["address"].pk))} <= records
+            (other, str(scene[other].pk))} <= records
 
 
 def test_another_regions_address_is_logged_as_refused_not_as_a_view(scene):
@@ -107,19 +97,6 @@ def test_another_regions_address_is_logged_as_refused_not_as_a_view(scene):
     assert mine.filter(outcome="not_found").exists()
     assert not mine.filter(outcome="ok", action="view").exists()
     assert not AccessLogEntry.objects.filter(username=user.username, records__record_type="report").exists()
-
-
-def test_worklist_names_items_and_their_addresses():
-    c, _ = client_for(roles.KETENREGISSEUR)
-    politie = fx.organisation("politie", "politie")
-    addr = fx.address(huisnummer=40)
-    today = timezone.localdate()
-    for days in (300, 200, 10):
-        fx.report(politie, addr, today - timedelta(days=days))
-    recolour("address", [addr.pk])
-    c.get(reverse("casework:worklists"), {"soort": "escalatie"})
-    item = WorklistItem.objects.get(kind="escalatie")
-    assert {("worklist_item", str(item.pk)), ("address", str(addr.pk))} <= shown(last_entry(record_type="worklist"))
 
 
 def _two_signals():

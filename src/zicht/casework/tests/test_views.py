@@ -35,17 +35,6 @@ def with_reason(client, record_type, pk, reason="casusoverleg"):
     assert resp.status_code == 302
 
 
-@pytest.fixture
-def red_address():
-    politie = fx.organisation("politie", "politie", naam="Politie Midden-Brabant")
-    addr = fx.address()
-    today = timezone.localdate()
-    victim = fx.person(politie, voornamen="Sanne", achternaam="de Vries", address_=addr)
-    child = fx.person(politie, voornamen="Tim", achternaam="de Vries", geboortedatum=f"{today.year - 6}-02-02", address_=addr)
-    fx.report(politie, addr, today - timedelta(days=20), parties=[(victim, "slachtoffer"), (child, "kind")], vormen=["lichamelijk"], wapen=True)
-    return addr
-
-
 def test_every_casework_view_declares_its_roles():
     for pattern in casework_urls.urlpatterns:
         assert getattr(pattern.callback, "zicht_roles", None), pattern.name
@@ -233,6 +222,8 @@ def test_worklist_page_and_handling():
     from zicht.casework.models import WorklistItem
 
     item = WorklistItem.objects.get(kind="escalatie")
+    entry = AccessLogEntry.objects.filter(record_type="worklist").latest("seq")  # names the items shown and their addresses
+    assert {("worklist_item", str(item.pk)), ("address", str(addr.pk))} <= set(entry.records.values_list("record_type", "record_id"))
     c.post(reverse("casework:worklist_handle", args=[item.pk]), {"note": "Besproken in casusoverleg"})
     item.refresh_from_db()
     assert item.status == "afgehandeld" and item.handled_note == "Besproken in casusoverleg"
