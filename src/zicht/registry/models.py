@@ -158,7 +158,7 @@ class Report(models.Model):
     # (address, datum) and (buurt, datum) indexes lead with them. Fewer indexes, faster imports.
     source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports", db_index=False)
     source_record_id = models.CharField(max_length=80)
-    kind = models.CharField(max_length=10, choices=vocab.REPORT_KINDS, db_index=True)
+    soort = models.CharField(max_length=10, choices=vocab.REPORT_KINDS, db_index=True)
     datum = models.DateField(db_index=True)
     aard = models.CharField(max_length=30, choices=vocab.AARD_GEWELD, default="onbekend")
     vormen = models.JSONField(default=list, blank=True, help_text="Subset of GEWELDSVORMEN codes")
@@ -184,7 +184,7 @@ class Report(models.Model):
         ordering = ["-datum"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.source_record_id}"
+        return f"{self.get_soort_display()} {self.source_record_id}"
 
 
 class ReportParty(models.Model):

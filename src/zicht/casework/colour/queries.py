@@ -94,7 +94,7 @@ def address_reports(pk: int) -> list[dict]:
     """
     t = _tables()
     rows = _rows(
-        f"SELECT r.id, r.datum, r.kind, r.aard, r.vormen, r.letsel, r.wapen, r.huisverbod, r.kinderen_aanwezig, r.created_at, o.naam, "
+        f"SELECT r.id, r.datum, r.soort, r.aard, r.vormen, r.letsel, r.wapen, r.huisverbod, r.kinderen_aanwezig, r.created_at, o.naam, "
         f"p.id, p.rol, p.person_id, pe.voornamen, pe.tussenvoegsel, pe.achternaam, pe.geboortedatum, l.linked_person_id "
         f"FROM {t['report']} r INNER JOIN {t['org']} o ON o.id = r.source_id "
         f"LEFT JOIN {t['party']} p ON p.report_id = r.id LEFT JOIN {t['person']} pe ON pe.id = p.person_id "
@@ -106,12 +106,12 @@ def address_reports(pk: int) -> list[dict]:
     places = [Person._meta.get_field(name).place for name in PERSON_FIELDS]
     persons: dict[int, tuple] = {}
     reports: dict[int, dict] = {}
-    for (rid, datum, kind, aard, vormen, letsel, wapen, huisverbod, kinderen, created, source,
+    for (rid, datum, soort, aard, vormen, letsel, wapen, huisverbod, kinderen, created, source,
          party_id, rol, person_id, voornamen, tussenvoegsel, achternaam, geboortedatum, linked) in rows:
         report = reports.get(rid)
         if report is None:
             report = reports[rid] = {
-                "id": rid, "datum": as_date(datum), "kind": kind, "aard": aard, "vormen": as_json(vormen), "letsel": as_bool(letsel),
+                "id": rid, "datum": as_date(datum), "soort": soort, "aard": aard, "vormen": as_json(vormen), "letsel": as_bool(letsel),
                 "wapen": as_bool(wapen), "huisverbod": as_bool(huisverbod), "kinderen_aanwezig": as_bool(kinderen),
                 "created_at": aware(created), "source__naam": source, "address_id": pk, "parties": [],
             }

@@ -22,7 +22,7 @@ from ..domain.worklists import work_items
 from ..rulesets import current_ruleset
 from .models import ColourResult, Hulptraject, WorklistItem, subject_key
 
-REPORT_FIELDS = ("id", "datum", "source_id", "kind", "aard", "vormen", "kinderen_aanwezig", "letsel", "wapen", "huisverbod")
+REPORT_FIELDS = ("id", "datum", "source_id", "soort", "aard", "vormen", "kinderen_aanwezig", "letsel", "wapen", "huisverbod")
 CHUNK = 2000
 
 
@@ -31,7 +31,7 @@ def _fact(row: dict, children: set[int]) -> ReportFact:
         id=row["id"],
         datum=row["datum"],
         source=str(row["source_id"]),
-        kind=row["kind"],
+        soort=row["soort"],
         aard=row["aard"],
         vormen=tuple(row["vormen"] or ()),
         kinderen=bool(row["kinderen_aanwezig"]) or row["id"] in children or row["aard"] == "kindermishandeling",
@@ -107,7 +107,7 @@ def _areas(subject_type: str, ids) -> dict[int, tuple[str | None, str | None, st
 
 
 def _aarden(facts: list[ReportFact], ruleset: RuleSet) -> str:
-    kinds = sorted({f.aard for f in facts if f.kind in ruleset.kinds and f.aard not in ruleset.exclude_aard})
+    kinds = sorted({f.aard for f in facts if f.soort in ruleset.kinds and f.aard not in ruleset.exclude_aard})
     return ("|" + "|".join(kinds) + "|") if kinds else ""
 
 

@@ -34,7 +34,7 @@ from .models import Hulptraject, subject_key
 from .services import household_report_ids, recolour
 from .views import address_label
 
-REPORT_COLUMNS = ("id", "datum", "kind", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
+REPORT_COLUMNS = ("id", "datum", "soort", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
                   "source__naam", "address_id")
 PARTY_COLUMNS = ("parties__id", "parties__rol", "parties__person_id", "parties__person__voornamen", "parties__person__tussenvoegsel",
                  "parties__person__achternaam", "parties__person__geboortedatum", "parties__person__link__linked_person_id")
@@ -63,7 +63,7 @@ def _features_text(report: dict) -> str:
 
 def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_address: bool = False):
     """Timeline rows, persons and children as ready-made strings: the page renders them without lookups."""
-    kinds, aarden, rollen = choice_labels(Report, "kind"), choice_labels(Report, "aard"), choice_labels(ReportParty, "rol")
+    soorten, aarden, rollen = choice_labels(Report, "soort"), choice_labels(Report, "aard"), choice_labels(ReportParty, "rol")
     rows, persons = [], {}
     address_url = reverse("casework:address", args=[0])[:-2]
     for report in reports:
@@ -87,7 +87,7 @@ def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_addr
         rows.append({
             "id": report["id"],
             "datum": date_text(report["datum"]),
-            "kind": kinds.get(report["kind"], report["kind"]),
+            "soort": soorten.get(report["soort"], report["soort"]),
             "source": report["source__naam"],
             "aard": aarden.get(report["aard"], report["aard"]),
             "features": _features_text(report),
@@ -109,11 +109,11 @@ def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_addr
 def _reasons_with_evidence(result: dict | None, reports_by_id: dict[int, dict]):
     if not result:
         return []
-    kinds = choice_labels(Report, "kind")
+    soorten = choice_labels(Report, "soort")
     out = []
     for reason in result["reasons"]:
         evidence = [
-            {"id": i, "text": f"{kinds.get(reports_by_id[i]['kind'])} {reports_by_id[i]['source__naam']} {date_text(reports_by_id[i]['datum'])}"}
+            {"id": i, "text": f"{soorten.get(reports_by_id[i]['soort'])} {reports_by_id[i]['source__naam']} {date_text(reports_by_id[i]['datum'])}"}
             for i in reason.get("reports", [])
             if i in reports_by_id
         ]

@@ -27,7 +27,7 @@ from . import factories as fx
 
 pytestmark = pytest.mark.django_db
 
-REPORT_KEYS = ("id", "datum", "kind", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
+REPORT_KEYS = ("id", "datum", "soort", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
                "source__naam", "address_id")
 
 
