@@ -167,7 +167,7 @@ def build_world():
         professional = make_user(r.PROFESSIONAL, username=f"professional-{tag}", organisation=org)
         keten = make_user(r.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, vt_regio=region)
         address = Address.objects.create(pk=pk, key=f"50{pk}AB|1|", postcode=f"50{pk % 100:02d}AB", huisnummer=1, buurt=buurt)
-        report = Report.objects.create(pk=pk, source=org, source_record_id=f"R{pk}", kind="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt)
+        report = Report.objects.create(pk=pk, source=org, source_record_id=f"R{pk}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt)
         person = Person.objects.create(pk=pk, source=org, source_key=f"P{pk}", voornamen="Test", achternaam=f"Persoon{tag}", address=address)
         ReportParty.objects.create(report=report, person=person, rol="slachtoffer")
         linked = LinkedPerson.objects.create(pk=pk)

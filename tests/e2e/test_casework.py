@@ -25,7 +25,7 @@ def test_ketenregisseur_reads_why_an_address_is_red(page):
     today = timezone.localdate()
     victim = fx.person(politie, voornamen="Sanne", achternaam="de Vries", address_=addr)
     fx.report(politie, addr, today - timedelta(days=200), parties=[(victim, "slachtoffer")], vormen=["psychisch"])
-    fx.report(vt, addr, today - timedelta(days=100), kind="melding", parties=[(victim, "slachtoffer")])
+    fx.report(vt, addr, today - timedelta(days=100), soort="melding", parties=[(victim, "slachtoffer")])
     fx.report(politie, addr, today - timedelta(days=12), parties=[(victim, "slachtoffer")], vormen=["lichamelijk"], huisverbod=True)
     recolour("address", [addr.pk])
     make_user(roles.KETENREGISSEUR, username="regie", gemeente=fx.geography()[0])

@@ -7,6 +7,9 @@ imports their code::
     from zicht.access.retention import DateFieldRule, register
     register(DateFieldRule("casework.Signal", date_field="datum", kind="signaal", years_key="signaal_years"))
 
+Registry registers its report and person rules (``zicht.registry.retention``), casework its
+signal rule and the persons its signals still hold (``register_person_hold``).
+
 A run writes one access-log entry per record (action ``delete``, actor ``systeem``, reason
 naming the rule and the term) and one RetentionRun with counts, so the privacy officer sees
 what happened without any personal value. Anonymisation blanks every encrypted field (names,
@@ -16,19 +19,18 @@ record itself stays so aggregates (counts per buurt, month, aard) do not change.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 
 from zicht.core.fields import EncryptedTextField
 
 from .chain import append_many
-from .domain.retention import add_years, casus_anchor, is_expired, registry_term
+from .domain.retention import add_years, is_expired
 from .models import AccessLogEntry, RetentionRun
 
 ANONYMISED = "geanonimiseerd-"
@@ -109,104 +111,13 @@ class DateFieldRule(RetentionRule):
         return deleted
 
 
-class SignalRule(DateFieldRule):
-    """Verwijsindex signals: deleted two years after registration; the signal's own person is anonymised."""
-
-    def __init__(self):
-        super().__init__("casework.Signal", "datum", "signaal", "signaal_years", name="signalen")
-
-    def apply(self, ids, today):
-        Signal = self.model
-        person_ids = set(Signal._base_manager.filter(pk__in=ids).values_list("person_id", flat=True))
-        deleted = super().apply(ids, today)
-        Person = apps.get_model("registry", "Person")
-        orphans = (
-            Person._base_manager.filter(pk__in=person_ids, parties__isnull=True, signals__isnull=True)
-            .exclude(source_key__startswith=ANONYMISED)
-            .values_list("pk", flat=True)
-        )
-        anonymise(Person, list(orphans), {"bsn_hash": "", "address": None}, key_field="source_key")
-        return deleted
-
-
-class RegistryReportRule(RetentionRule):
-    """Registry reports: anonymised when the casus (all reports at the address) is older than the region's term."""
-
-    name = "registry-meldingen"
-    kind = "report"
-    action = "anonymise"
-
-    def candidates(self, today, config):
-        Report = apps.get_model("registry", "Report")
-        last = dict(
-            Report._base_manager.filter(address__isnull=False).values("address").annotate(m=Max("datum")).values_list("address", "m")
-        )
-        rows = (
-            Report._base_manager.exclude(source_record_id__startswith=ANONYMISED)
-            .values_list("pk", "datum", "address_id", "buurt__gemeente__vt_regio", "source__vt_regio")
-            .iterator(chunk_size=5000)
-        )
-        found = []
-        for pk, datum, address_id, region_area, region_source in rows:
-            years = registry_term(region_area or region_source, config["registry_years"], config["registry_years_per_region"])
-            anchor = casus_anchor(datum, last.get(address_id))
-            if is_expired(anchor, years, today):
-                found.append(Candidate(self.kind, pk, anchor, years))
-        return found
-
-    def apply(self, ids, today):
-        Report = apps.get_model("registry", "Report")
-        return anonymise(Report, ids, {"address": None, "source_rows": ""}, key_field="source_record_id")
-
-
-class RegistryPersonRule(RetentionRule):
-    """Registry persons: anonymised once every report they are party to has expired (or, without reports, their own term)."""
-
-    name = "registry-personen"
-    kind = "person"
-    action = "anonymise"
-
-    def __init__(self, report_rule: RegistryReportRule):
-        self.report_rule = report_rule
-        self._expired_reports: set[int] = set()
-
-    def candidates(self, today, config):
-        Person = apps.get_model("registry", "Person")
-        ReportParty = apps.get_model("registry", "ReportParty")
-        Report = apps.get_model("registry", "Report")
-        expired = {c.record_id for c in self.report_rule.candidates(today, config)}
-        expired |= set(Report._base_manager.filter(source_record_id__startswith=ANONYMISED).values_list("pk", flat=True))
-        live_persons = {p for p, r in ReportParty.objects.values_list("person_id", "report_id").iterator(chunk_size=10000) if r not in expired}
-        has_reports = set(ReportParty.objects.values_list("person_id", flat=True).distinct())
-        signal_persons = set()
-        if apps.is_installed("zicht.casework"):
-            with contextlib.suppress(LookupError):
-                signal_persons = set(apps.get_model("casework", "Signal")._base_manager.values_list("person_id", flat=True))
-        found = []
-        default_years = config["registry_years"]
-        rows = Person._base_manager.exclude(source_key__startswith=ANONYMISED).values_list("pk", "created_at", "source__vt_regio")
-        for pk, created_at, region in rows.iterator(chunk_size=5000):
-            if pk in live_persons or pk in signal_persons:
-                continue
-            if pk in has_reports:
-                found.append(Candidate(self.kind, pk, today, -1))  # follows its reports
-            else:
-                years = registry_term(region, default_years, config["registry_years_per_region"])
-                if is_expired(created_at.date(), years, today):
-                    found.append(Candidate(self.kind, pk, created_at.date(), years))
-        return found
-
-    def apply(self, ids, today):
-        Person = apps.get_model("registry", "Person")
-        # the invalid values set aside at import (issue 19) go with the person
-        apps.get_model("registry", "SetAsideValue")._base_manager.filter(person_id__in=ids).delete()
-        return anonymise(Person, ids, {"bsn_hash": "", "address": None}, key_field="source_key")
-
-
 _REGISTRY: dict[str, RetentionRule] = {}
+_PERSON_HOLDS: dict[str, Callable[[], set[int]]] = {}
 
 
 def register(rule: RetentionRule) -> RetentionRule:
+    """An app registers the rules for its own records (in its AppConfig.ready()); they run in
+    registration order, so registry's report rule comes before its person rule."""
     _REGISTRY[rule.name] = rule
     return rule
 
@@ -215,13 +126,18 @@ def registered_rules() -> list[RetentionRule]:
     return [rule for rule in _REGISTRY.values() if rule.available()]
 
 
-def _register_defaults() -> None:
-    report_rule = register(RegistryReportRule())
-    register(RegistryPersonRule(report_rule))
-    register(SignalRule())
+def register_person_hold(name: str, held: Callable[[], set[int]]) -> None:
+    """A higher app that keeps registry persons alive (a verwijsindex signal names its person)
+    registers which person ids it still holds; the person rule leaves those alone."""
+    _PERSON_HOLDS[name] = held
 
 
-_register_defaults()
+def held_person_ids() -> set[int]:
+    """Registry person ids some app still holds (``register_person_hold``)."""
+    out: set[int] = set()
+    for held in _PERSON_HOLDS.values():
+        out |= held()
+    return out
 
 
 def _reason(rule: RetentionRule, c: Candidate) -> str:

@@ -117,7 +117,7 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
             m = sl.stop - sl.start
             rep = frame_for(Report, {
                 "id": np.arange(sl.start, sl.stop) + 1, "source_id": source[sl], "source_record_id": [f"r{i}" for i in range(sl.start, sl.stop)],
-                "kind": kinds[sl], "datum": [(today - timedelta(days=int(d))).isoformat() for d in days[sl]],
+                "soort": kinds[sl], "datum": [(today - timedelta(days=int(d))).isoformat() for d in days[sl]],
                 "aard": rng.choice(AARDEN, m, p=AARDEN_P), "vormen": rng.choice(VORMEN, m, p=VORMEN_P), "relatie": "partner",
                 "kinderen_aanwezig": np.where(rng.random(m) < 0.3, "t", "f"), "letsel": np.where(rng.random(m) < 0.08, "t", "f"),
                 "wapen": np.where(rng.random(m) < 0.02, "t", "f"), "huisverbod": np.where(rng.random(m) < 0.01, "t", "f"),

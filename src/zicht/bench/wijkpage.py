@@ -106,7 +106,7 @@ def load(url: str, n_reports: int, seed: int = 5) -> dict:
             rep = frame_for(Report, {
                 "id": np.arange(start, start + m) + 1, "source_id": source,
                 "source_record_id": [f"b{i}" for i in range(start, start + m)],
-                "kind": np.where(source == 1, "incident", np.where(source == 2, "melding", "signaal")),
+                "soort": np.where(source == 1, "incident", np.where(source == 2, "melding", "signaal")),
                 "datum": [(today - timedelta(days=int(d))).isoformat() for d in rng.integers(0, 3 * 365, m)],
                 "aard": rng.choice(AARDEN, m, p=AARDEN_P), "vormen": "[]",
                 "relatie": rng.choice(["partner", "ex_partner", "ouder_kind", "onbekend"], m),

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 def visible_signals(user, qs):
     """Signals for the access app's scoping: a professional sees their own organisation's only."""
+    # Imported on call: apps.py loads before the app registry is ready (access.scoping imports models).
     from zicht.access.domain.scope import ORGANISATION
     from zicht.access.scoping import scope_for
 
@@ -20,6 +21,10 @@ class CaseworkConfig(AppConfig):
         from zicht.access.scoping import register_visibility
 
         register_visibility("casework.signal", visible_signals)
+
+        from .retention import register_rules
+
+        register_rules()
 
         from zicht.access import roles
         from zicht.core.menu import register

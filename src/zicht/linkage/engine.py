@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import clustering, labelled, veto
-from . import features as F
+from . import clustering, features, labelled, normalise, veto
 from .comparisons import CONDITIONS, EXTRA_RULES, Comparison, block_pairs, model_comparisons, present_comparisons, present_rules, rule_needs
 
 log = logging.getLogger(__name__)
@@ -125,31 +124,31 @@ def input_frame(persons: pd.DataFrame, id_column: str, hash_bsn) -> pd.DataFrame
 def features_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Features for a whole frame in the standard input schema, each distinct value normalised once."""
     frame = df.copy(deep=False)
-    for c in F.INPUT_COLUMNS:
+    for c in features.INPUT_COLUMNS:
         if c not in frame.columns:
             frame[c] = None
     out: dict[str, np.ndarray] = {"unique_id": frame["unique_id"].to_numpy()}
     if "source_dataset" in df.columns:
         out["source_dataset"] = frame["source_dataset"].to_numpy()
-    out.update(_mapped(frame, ["voornamen"], F.given_features))
-    out.update(_mapped(frame, ["achternaam", "tussenvoegsel"], F.surname_features))
-    out.update(_mapped(frame, ["geboortedatum"], F.dob_features))
-    out.update(_mapped(frame, ["geslacht"], lambda g: {"gender": F._none(F.n.normalise_gender(g))}))
+    out.update(_mapped(frame, ["voornamen"], features.given_features))
+    out.update(_mapped(frame, ["achternaam", "tussenvoegsel"], features.surname_features))
+    out.update(_mapped(frame, ["geboortedatum"], features.dob_features))
+    out.update(_mapped(frame, ["geslacht"], lambda g: {"gender": features._none(normalise.normalise_gender(g))}))
     # address parts one column at a time: far fewer distinct values than whole addresses
-    out.update(_mapped(frame, ["postcode"], lambda pc: {k: v for k, v in F.address_features(pc, None, None, None).items() if k in ("pc", "pc4")}))
-    out.update(_mapped(frame, ["huisnummer"], lambda h: {"hnr": F.address_features(None, h, None, None)["hnr"]}))
-    out.update(_mapped(frame, ["straat"], lambda st: {"street": F.address_features(None, None, st, None)["street"]}))
-    out.update(_mapped(frame, ["woonplaats"], lambda w: {"city": F.address_features(None, None, None, w)["city"]}))
-    out.update(_mapped(frame, ["extra_id"], lambda v: F.xid_features("" if v is None else str(v))))
+    out.update(_mapped(frame, ["postcode"], lambda pc: {k: v for k, v in features.address_features(pc, None, None, None).items() if k in ("pc", "pc4")}))
+    out.update(_mapped(frame, ["huisnummer"], lambda h: {"hnr": features.address_features(None, h, None, None)["hnr"]}))
+    out.update(_mapped(frame, ["straat"], lambda st: {"street": features.address_features(None, None, st, None)["street"]}))
+    out.update(_mapped(frame, ["woonplaats"], lambda w: {"city": features.address_features(None, None, None, w)["city"]}))
+    out.update(_mapped(frame, ["extra_id"], lambda v: features.xid_features("" if v is None else str(v))))
     result = pd.DataFrame(out, index=df.index)
     gp, sp = result["given_ph"], result["sn_ph"]
     pair = pd.DataFrame({"g": gp, "s": sp})
-    result["nameset"] = _mapped(pair, ["g", "s"], lambda g, s: {"nameset": F.nameset(g, s)})["nameset"]
+    result["nameset"] = _mapped(pair, ["g", "s"], lambda g, s: {"nameset": features.nameset(g, s)})["nameset"]
     pair["i"] = result["init1"]
-    result["word_ph"] = _mapped(pair, ["g", "s", "i"], lambda g, s, i: {"word_ph": F.word_key(g, s, i)})["word_ph"]
+    result["word_ph"] = _mapped(pair, ["g", "s", "i"], lambda g, s, i: {"word_ph": features.word_key(g, s, i)})["word_ph"]
     bsn = frame["bsn_hash"].astype(object)
     result["bsn_hash"] = bsn.where(bsn.notna() & (bsn.astype(str) != ""), None).to_numpy()
-    cols = ["unique_id"] + (["source_dataset"] if "source_dataset" in result.columns else []) + F.FEATURE_COLUMNS
+    cols = ["unique_id"] + (["source_dataset"] if "source_dataset" in result.columns else []) + features.FEATURE_COLUMNS
     return result[cols]
 
 
@@ -326,7 +325,7 @@ class Engine:
         from .comparisons import ALL_COMPARISONS
 
         self.link_type = link_type
-        present = {c for c in F.FEATURE_COLUMNS if c in feats.columns and feats[c].notna().any()}
+        present = {c for c in features.FEATURE_COLUMNS if c in feats.columns and feats[c].notna().any()}
         self.present = present
         if params is None:
             self.comparisons = tuple(c.restricted(present) for c in present_comparisons(present))
@@ -340,7 +339,7 @@ class Engine:
         self.extra_candidates = present_rules(present, EXTRA_RULES) if params is None else ()
         needed |= {c for r in self.extra_candidates for c in rule_needs(r)}
         needed |= ({"sn_compact", "given1", "dob"} & present) | {"bsn_hash"}  # prior rule; bsn_hash is always retained
-        keep = ["unique_id"] + (["source_dataset"] if "source_dataset" in feats.columns else []) + [c for c in F.FEATURE_COLUMNS if c in needed]
+        keep = ["unique_id"] + (["source_dataset"] if "source_dataset" in feats.columns else []) + [c for c in features.FEATURE_COLUMNS if c in needed]
         self.con = duckdb.connect(":memory:")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
@@ -586,7 +585,7 @@ def _train_on_sample(feats: pd.DataFrame, max_records: int, threads, memory_limi
     """
     kwargs = dict(train_kwargs)
     per_record = kwargs.pop("extra_rule_pairs_per_record", 0.0)
-    present = {c for c in F.FEATURE_COLUMNS if c in feats.columns and feats[c].notna().any()}
+    present = {c for c in features.FEATURE_COLUMNS if c in feats.columns and feats[c].notna().any()}
     extra = ()
     if per_record > 0:
         extra = select_extra_rules(feats, present_rules(present, EXTRA_RULES), present_rules(present), per_record)

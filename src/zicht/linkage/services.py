@@ -21,9 +21,7 @@ from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
 
-from . import config, hard_negatives, hooks, priority, veto
-from . import features as F
-from . import households as H
+from . import config, features, hard_negatives, hooks, households, priority, veto
 from .comparisons import model_comparisons
 from .engine import ModelParams, cluster_pairs, features_frame, link, review_band
 from .matcher import Matcher, choose_cluster, rule_key, shares_block
@@ -304,10 +302,10 @@ def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
             if key is not None:
                 person_ids.append(pid)
                 rule_ids.append(i)
-                texts.append(F.key_text(key))
+                texts.append(features.key_text(key))
     if not texts:
         return
-    digests = F.key_digests(texts, secret).tolist()
+    digests = features.key_digests(texts, secret).tolist()
     table = BlockingKey._meta.db_table
     sql = f"INSERT INTO {table} (person_id, rule, digest) VALUES (%s, %s, %s)"
     rows = list(zip(person_ids, rule_ids, digests))
@@ -321,7 +319,7 @@ def _digests_for(feat: dict, rules, secret: bytes) -> list[tuple[int, int]]:
     found = [(i, key) for i, rule in enumerate(rules) if (key := rule_key(feat, rule)) is not None]
     if not found:
         return []
-    digests = F.key_digests([F.key_text(key) for _, key in found], secret).tolist()
+    digests = features.key_digests([features.key_text(key) for _, key in found], secret).tolist()
     return [(i, d) for (i, _), d in zip(found, digests)]
 
 
@@ -351,7 +349,7 @@ class _DbIndex:
         ids = sorted(set(BlockingKey.objects.filter(q).values_list("person_id", flat=True)))
         persons = _persons_qs().filter(pk__in=ids)
         for rec in person_records(persons):
-            self._feats[rec["unique_id"]] = F.record_features(rec)
+            self._feats[rec["unique_id"]] = features.record_features(rec)
         # digests can collide, and a conditional rule keeps only some of its block: the batch's pairs exactly
         ids = [pid for pid in ids if pid in self._feats and shares_block(feat, self._feats[pid], self.rules)]
         return np.asarray(ids, dtype=np.int64)
@@ -365,7 +363,7 @@ def link_person(person: Person) -> PersonLink:
     cfg = config.load()
     params, _ = current_model()
     index = _DbIndex(params.rules, _secret())
-    feat = F.record_features(person_records([Person.objects.select_related("address").get(pk=person.pk)])[0])
+    feat = features.record_features(person_records([Person.objects.select_related("address").get(pk=person.pk)])[0])
     matcher = Matcher(params, index, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
     result = matcher.match(feat)
     decisions = active_decisions()
@@ -439,7 +437,7 @@ def _cluster_members(linked_person_ids) -> dict:
     persons = _persons_qs().filter(link__linked_person_id__in=list(out)).select_related("link")
     by_id = {p.pk: p.link.linked_person_id for p in persons}
     for rec in person_records(persons):
-        out[by_id[rec["unique_id"]]].append(F.record_features(rec))
+        out[by_id[rec["unique_id"]]].append(features.record_features(rec))
     return out
 
 
@@ -482,7 +480,7 @@ def recluster(person_ids: set[int]) -> None:
     persons = list(_persons_qs().filter(pk__in=members))
     recs = person_records(persons)
     feats = features_frame(pd.DataFrame(recs))
-    rows = [F.record_features(r) for r in recs]
+    rows = [features.record_features(r) for r in recs]
     matcher = Matcher(params, None, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
     pairs = []
     for i in range(len(rows)):
@@ -553,23 +551,23 @@ def rebuild_households() -> int:
         lp = lp_of.get(person_id)
         if lp is None:
             continue
-        obs.append(H.Observation(lp, address_id, datum, report_id, rol))
-    groups = H.group(obs)  # a person reported alone is a household of one
+        obs.append(households.Observation(lp, address_id, datum, report_id, rol))
+    groups = households.group(obs)  # a person reported alone is a household of one
     old: dict[int, set[int]] = {}
     for hid, lp in HouseholdMember.objects.values_list("household_id", "linked_person_id"):
         old.setdefault(hid, set()).add(lp)
-    matched = H.match_existing(groups, old)
+    matched = households.match_existing(groups, old)
     keep_ids = set()
     HouseholdMember.objects.all().delete()
     created = iter(_create_households(sum(1 for hid in matched if hid is None)))
-    per_person = H.by_person(obs)
+    per_person = households.by_person(obs)
     rows = []
     for g, hid in zip(groups, matched):
         if hid is None:
             hid = next(created)
         keep_ids.add(hid)
         members_obs = [o for person in g for o in per_person.get(person, ())]
-        for m in H.memberships(members_obs, g):
+        for m in households.memberships(members_obs, g):
             rows.append(HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until))
     HouseholdMember.objects.bulk_create(rows, batch_size=2000)
     Household.objects.exclude(pk__in=keep_ids).delete()

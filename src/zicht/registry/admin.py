@@ -74,8 +74,8 @@ class ReportPartyInline(admin.TabularInline):
 @admin.register(Report)
 class ReportAdmin(PersonalDataAdmin):
     zicht_record_type = "report"
-    list_display = ("source_record_id", "source", "kind", "datum", "aard", "buurt")
-    list_filter = ("kind", "source", "aard")
+    list_display = ("source_record_id", "source", "soort", "datum", "aard", "buurt")
+    list_filter = ("soort", "source", "aard")
     search_fields = ("source_record_id",)
     exclude = ("toelichting", "contact_medewerker", "contact_telefoon")
     readonly_fields = ("import_batch", "source_rows")

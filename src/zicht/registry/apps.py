@@ -19,6 +19,10 @@ class RegistryConfig(AppConfig):
             register_visibility(label, func)
         register_scope_sql("registry.address", address_scope_sql)
 
+        from .retention import register_rules
+
+        register_rules()
+
         register("registry:imports", "Imports", {roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER}, order=80)
 
         # An upload interrupted by a killed process may have left its file: remove it now

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zicht.core.crypto import bsn_chain_fingerprint
 from zicht.core.fields import EncryptedTextField
 from zicht.geo.models import Buurt, Gemeente, Wijk
 
@@ -167,7 +168,7 @@ class Report(models.Model):
     # (address, datum) and (buurt, datum) indexes lead with them. Fewer indexes, faster imports.
     source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports", db_index=False)
     source_record_id = models.CharField(max_length=80)
-    kind = models.CharField(max_length=10, choices=vocab.REPORT_KINDS, db_index=True)
+    soort = models.CharField(max_length=10, choices=vocab.REPORT_KINDS, db_index=True)
     datum = models.DateField(db_index=True)
     aard = models.CharField(max_length=30, choices=vocab.AARD_GEWELD, default="onbekend")
     vormen = models.JSONField(default=list, blank=True, help_text="Subset of GEWELDSVORMEN codes")
@@ -193,7 +194,7 @@ class Report(models.Model):
         ordering = ["-datum"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.source_record_id}"
+        return f"{self.get_soort_display()} {self.source_record_id}"
 
 
 class ReportParty(models.Model):
@@ -223,10 +224,6 @@ class BsnKeyMismatch(RuntimeError):
 
 
 def check_bsn_key(key: str | None = None) -> None:
-    from django.conf import settings
-
-    from zicht.core.crypto import bsn_chain_fingerprint
-
     key = settings.BSN_HASH_KEY if key is None else key
     state = BsnKeyState.objects.order_by("-pk").first()
     if state is not None and state.fingerprint != bsn_chain_fingerprint(key):

@@ -34,7 +34,7 @@ IN_CHUNK = 500  # values per IN (...) lookup: far below every backend's paramete
 POOL_WORKERS = 2
 PARTY_ROLES_FOR_ADDRESS = ("slachtoffer", "kind")  # whose address is the report's address, first
 
-REPORT_FIELDS = ["id", "source", "source_record_id", "kind", "datum", "aard", "vormen", "relatie", "kinderen_aanwezig",
+REPORT_FIELDS = ["id", "source", "source_record_id", "soort", "datum", "aard", "vormen", "relatie", "kinderen_aanwezig",
                  "letsel", "wapen", "huisverbod", "hoedanigheid_melder", "categorie", "address", "buurt", "toelichting",
                  "contact_medewerker", "contact_telefoon", "import_batch", "source_rows", "created_at"]
 PERSON_FIELDS = ["id", "source", "source_key", "bsn_hash", "voornamen", "voorletters", "tussenvoegsel", "achternaam",

@@ -12,10 +12,10 @@ from zicht.registry.models import Report
 
 # (column key, Dutch label, filter on Report)
 SOURCE_COLUMNS = [
-    ("incident", "Politie-incidenten", {"kind": "incident"}),
-    ("melding", "Meldingen Veilig Thuis", {"kind": "melding"}),
-    ("advies", "Adviezen Veilig Thuis", {"kind": "advies"}),
-    ("signaal", "Signalen wijkteam en partners", {"kind": "signaal"}),
+    ("incident", "Politie-incidenten", {"soort": "incident"}),
+    ("melding", "Meldingen Veilig Thuis", {"soort": "melding"}),
+    ("advies", "Adviezen Veilig Thuis", {"soort": "advies"}),
+    ("signaal", "Signalen wijkteam en partners", {"soort": "signaal"}),
 ]
 UNKNOWN_WIJK = "onbekend"
 
@@ -26,11 +26,11 @@ def registry_counts_by_wijk(gemeente_code: str) -> tuple[dict[tuple[str, str], i
     counts: dict[tuple[str, str], int] = {}
     rows = (
         Report.objects.filter(buurt__gemeente_id=gemeente_code)
-        .values("buurt__wijk_id", "kind")
+        .values("buurt__wijk_id", "soort")
         .annotate(n=Count("id"))
     )
     for row in rows:
-        counts[(row["buurt__wijk_id"], row["kind"])] = row["n"]
+        counts[(row["buurt__wijk_id"], row["soort"])] = row["n"]
     return counts, wijken
 
 

@@ -33,7 +33,7 @@ def world():
         buurt = Buurt.objects.create(code=f"BU{gm[2:]}0101", naam="B", wijk=wijk, gemeente=gemeente, indeling_jaar=2024)
         org = make_organisation(f"org-{tag}", gemeente=gemeente, vt_regio=region)
         address = Address.objects.create(key=f"5021A{tag.upper()}|1|", postcode=f"5021A{tag.upper()}", huisnummer=1, buurt=buurt)
-        report = Report.objects.create(source=org, source_record_id=f"R-{tag}", kind="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt, toelichting="vrije tekst")
+        report = Report.objects.create(source=org, source_record_id=f"R-{tag}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt, toelichting="vrije tekst")
         person = Person.objects.create(source=org, source_key=f"P-{tag}", voornamen="Pieter", achternaam=f"Jansen{tag}", geboortedatum="1980-01-01", bsn_hash="abc", address=address)
         ReportParty.objects.create(report=report, person=person, rol="slachtoffer")
         out[tag] = {"org": org, "address": address, "report": report, "person": person, "gemeente": gemeente}
@@ -266,7 +266,7 @@ def test_a_new_report_at_the_address_keeps_the_casus():
     from zicht.registry.models import Report
 
     w = world()
-    Report.objects.create(source=w["a"]["org"], source_record_id="R-new", kind="incident", datum=dt.date(2030, 1, 1), address=w["a"]["address"], buurt=w["a"]["report"].buurt)
+    Report.objects.create(source=w["a"]["org"], source_record_id="R-new", soort="incident", datum=dt.date(2030, 1, 1), address=w["a"]["address"], buurt=w["a"]["report"].buurt)
     from zicht.access import retention
 
     result = retention.run(today=dt.date(2044, 1, 2), dry_run=True)

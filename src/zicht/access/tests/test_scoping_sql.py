@@ -35,7 +35,7 @@ def world():
     def addr(buurt, *reports):
         a = Address.objects.create(key=f"k{next(n)}", postcode="5000AA", huisnummer=next(n), buurt=buurt)
         for source, report_buurt in reports:
-            Report.objects.create(source=source, source_record_id=f"r{next(n)}", kind="incident", datum=date(2026, 1, 5),
+            Report.objects.create(source=source, source_record_id=f"r{next(n)}", soort="incident", datum=date(2026, 1, 5),
                                   address=a, buurt=report_buurt)
         return a
 

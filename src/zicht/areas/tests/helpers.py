@@ -41,7 +41,7 @@ def make_reports(buurten: list[str], n: int, seed: int = 1, start: date = date(2
         source = rng.choices(["politie", "veilig_thuis", "wijkteam"], [4, 5, 1])[0]
         reports.append(Report(
             source=orgs[source], source_record_id=f"T{seed}-{base + i}",
-            kind={"politie": "incident", "veilig_thuis": "melding", "wijkteam": "signaal"}[source],
+            soort={"politie": "incident", "veilig_thuis": "melding", "wijkteam": "signaal"}[source],
             datum=start + timedelta(days=rng.randrange(days)), aard=rng.choice(AARDEN), relatie=rng.choice(RELATIES),
             kinderen_aanwezig=rng.choice([True, False, None]), buurt_id=buurt,
             address_id=rng.choice(by_buurt[buurt]) if rng.random() < 0.9 else None,

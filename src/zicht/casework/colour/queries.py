@@ -19,19 +19,17 @@ from django.conf import settings
 from django.db import connection
 
 from zicht.core.crypto import cipher
+from zicht.geo.models import Buurt, Wijk
+from zicht.linkage.models import HouseholdMember, PersonLink
+from zicht.registry.models import Address, Organisation, Person, Report, ReportParty
 
 from ..pages import address_text
 from ..verwijsindex.models import Signal
+from .models import ColourResult, Hulptraject, WorklistItem
 
 
 @cache
 def _tables() -> dict[str, str]:
-    from zicht.geo.models import Buurt, Wijk
-    from zicht.linkage.models import HouseholdMember, PersonLink
-    from zicht.registry.models import Address, Organisation, Person, Report, ReportParty
-
-    from .models import ColourResult, Hulptraject, WorklistItem
-
     models = {"address": Address, "buurt": Buurt, "wijk": Wijk, "report": Report, "party": ReportParty, "person": Person,
               "org": Organisation, "link": PersonLink, "member": HouseholdMember, "colour": ColourResult, "help": Hulptraject,
               "work": WorklistItem, "signal": Signal}
@@ -86,6 +84,9 @@ def address_label(a: dict) -> str:
     return address_text(a["straat"], a["huisnummer"], a["toevoeging"], a["postcode"], a["woonplaats"])
 
 
+PERSON_FIELDS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum")
+
+
 def address_reports(pk: int) -> list[dict]:
     """The address's reports, newest first, each with its parties; every person is decrypted once.
 
@@ -93,7 +94,7 @@ def address_reports(pk: int) -> list[dict]:
     """
     t = _tables()
     rows = _rows(
-        f"SELECT r.id, r.datum, r.kind, r.aard, r.vormen, r.letsel, r.wapen, r.huisverbod, r.kinderen_aanwezig, r.created_at, o.naam, "
+        f"SELECT r.id, r.datum, r.soort, r.aard, r.vormen, r.letsel, r.wapen, r.huisverbod, r.kinderen_aanwezig, r.created_at, o.naam, "
         f"p.id, p.rol, p.person_id, pe.voornamen, pe.tussenvoegsel, pe.achternaam, pe.geboortedatum, l.linked_person_id "
         f"FROM {t['report']} r INNER JOIN {t['org']} o ON o.id = r.source_id "
         f"LEFT JOIN {t['party']} p ON p.report_id = r.id LEFT JOIN {t['person']} pe ON pe.id = p.person_id "
@@ -102,14 +103,15 @@ def address_reports(pk: int) -> list[dict]:
         [pk],
     )
     decrypt = cipher().decrypt
+    places = [Person._meta.get_field(name).place for name in PERSON_FIELDS]
     persons: dict[int, tuple] = {}
     reports: dict[int, dict] = {}
-    for (rid, datum, kind, aard, vormen, letsel, wapen, huisverbod, kinderen, created, source,
+    for (rid, datum, soort, aard, vormen, letsel, wapen, huisverbod, kinderen, created, source,
          party_id, rol, person_id, voornamen, tussenvoegsel, achternaam, geboortedatum, linked) in rows:
         report = reports.get(rid)
         if report is None:
             report = reports[rid] = {
-                "id": rid, "datum": as_date(datum), "kind": kind, "aard": aard, "vormen": as_json(vormen), "letsel": as_bool(letsel),
+                "id": rid, "datum": as_date(datum), "soort": soort, "aard": aard, "vormen": as_json(vormen), "letsel": as_bool(letsel),
                 "wapen": as_bool(wapen), "huisverbod": as_bool(huisverbod), "kinderen_aanwezig": as_bool(kinderen),
                 "created_at": aware(created), "source__naam": source, "address_id": pk, "parties": [],
             }
@@ -117,7 +119,9 @@ def address_reports(pk: int) -> list[dict]:
             continue
         person = persons.get(person_id)
         if person is None:
-            person = persons[person_id] = (decrypt(voornamen), decrypt(tussenvoegsel), decrypt(achternaam), decrypt(geboortedatum))
+            # Checked against the column and row, as the ORM field would: a token moved here from another row fails.
+            person = persons[person_id] = tuple(decrypt(value, where, person_id) for value, where in
+                                                zip((voornamen, tussenvoegsel, achternaam, geboortedatum), places, strict=True))
         report["parties"].append({
             "parties__id": party_id, "parties__rol": rol, "parties__person_id": person_id,
             "parties__person__voornamen": person[0], "parties__person__tussenvoegsel": person[1],

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from zicht.linkage.models import HouseholdMember, PersonLink
+from zicht.linkage.models import Household, HouseholdMember, PersonLink
 from zicht.registry.models import Address, Report, ReportParty
 
 from ..domain.colour import RANK, HelpFact, ReportFact, RuleSet, evaluate
@@ -22,7 +22,7 @@ from ..domain.worklists import work_items
 from ..rulesets import current_ruleset
 from .models import ColourResult, Hulptraject, WorklistItem, subject_key
 
-REPORT_FIELDS = ("id", "datum", "source_id", "kind", "aard", "vormen", "kinderen_aanwezig", "letsel", "wapen", "huisverbod")
+REPORT_FIELDS = ("id", "datum", "source_id", "soort", "aard", "vormen", "kinderen_aanwezig", "letsel", "wapen", "huisverbod")
 CHUNK = 2000
 
 
@@ -31,7 +31,7 @@ def _fact(row: dict, children: set[int]) -> ReportFact:
         id=row["id"],
         datum=row["datum"],
         source=str(row["source_id"]),
-        kind=row["kind"],
+        soort=row["soort"],
         aard=row["aard"],
         vormen=tuple(row["vormen"] or ()),
         kinderen=bool(row["kinderen_aanwezig"]) or row["id"] in children or row["aard"] == "kindermishandeling",
@@ -107,7 +107,7 @@ def _areas(subject_type: str, ids) -> dict[int, tuple[str | None, str | None, st
 
 
 def _aarden(facts: list[ReportFact], ruleset: RuleSet) -> str:
-    kinds = sorted({f.aard for f in facts if f.kind in ruleset.kinds and f.aard not in ruleset.exclude_aard})
+    kinds = sorted({f.aard for f in facts if f.soort in ruleset.kinds and f.aard not in ruleset.exclude_aard})
     return ("|" + "|".join(kinds) + "|") if kinds else ""
 
 
@@ -216,8 +216,6 @@ def recolour(subject_type: str, ids, ruleset: RuleSet | None = None, today: date
 
 def recolour_all(ruleset: RuleSet | None = None, today: date | None = None) -> dict:
     """Every address with a report or a result, and every household with members."""
-    from zicht.linkage.models import Household
-
     address_ids = set(Report.objects.filter(address__isnull=False).values_list("address_id", flat=True).distinct())
     address_ids |= set(ColourResult.objects.filter(subject_type="address", is_current=True).values_list("address_id", flat=True))
     household_ids = list(Household.objects.values_list("id", flat=True))
@@ -242,8 +240,6 @@ def current_result(subject_type: str, pk: int) -> ColourResult | None:
 
 def recolour_batch(batch) -> dict:
     """After an import (and its linking): recolour the batch's addresses and the households it touches."""
-    from zicht.linkage.models import HouseholdMember
-
     address_ids = set(
         Report.objects.filter(import_batch=batch, address__isnull=False).values_list("address_id", flat=True)
     )

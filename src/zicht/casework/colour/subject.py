@@ -18,10 +18,11 @@ from django.utils import timezone
 from zicht.access.purpose import with_purpose
 from zicht.access.roles import KETENREGISSEUR
 from zicht.access.rules import requires
-from zicht.access.scoping import address_scope_sql, get_visible_or_404, scope_for
+from zicht.access.scoping import address_scope_sql, get_visible_or_404, scope_for, visible_household_members
 from zicht.core.dates import age_from
 from zicht.linkage.models import Household, PersonLink
 from zicht.registry.models import Report, ReportParty
+from zicht.registry.scoping import visible_report_ids
 
 from ..domain.colour import COLOUR_LABELS
 from ..domain.people import full_name as name_of
@@ -33,7 +34,7 @@ from .models import Hulptraject, subject_key
 from .services import household_report_ids, recolour
 from .views import address_label
 
-REPORT_COLUMNS = ("id", "datum", "kind", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
+REPORT_COLUMNS = ("id", "datum", "soort", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
                   "source__naam", "address_id")
 PARTY_COLUMNS = ("parties__id", "parties__rol", "parties__person_id", "parties__person__voornamen", "parties__person__tussenvoegsel",
                  "parties__person__achternaam", "parties__person__geboortedatum", "parties__person__link__linked_person_id")
@@ -62,7 +63,7 @@ def _features_text(report: dict) -> str:
 
 def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_address: bool = False):
     """Timeline rows, persons and children as ready-made strings: the page renders them without lookups."""
-    kinds, aarden, rollen = choice_labels(Report, "kind"), choice_labels(Report, "aard"), choice_labels(ReportParty, "rol")
+    soorten, aarden, rollen = choice_labels(Report, "soort"), choice_labels(Report, "aard"), choice_labels(ReportParty, "rol")
     rows, persons = [], {}
     address_url = reverse("casework:address", args=[0])[:-2]
     for report in reports:
@@ -86,7 +87,7 @@ def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_addr
         rows.append({
             "id": report["id"],
             "datum": date_text(report["datum"]),
-            "kind": kinds.get(report["kind"], report["kind"]),
+            "soort": soorten.get(report["soort"], report["soort"]),
             "source": report["source__naam"],
             "aard": aarden.get(report["aard"], report["aard"]),
             "features": _features_text(report),
@@ -108,11 +109,11 @@ def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_addr
 def _reasons_with_evidence(result: dict | None, reports_by_id: dict[int, dict]):
     if not result:
         return []
-    kinds = choice_labels(Report, "kind")
+    soorten = choice_labels(Report, "soort")
     out = []
     for reason in result["reasons"]:
         evidence = [
-            {"id": i, "text": f"{kinds.get(reports_by_id[i]['kind'])} {reports_by_id[i]['source__naam']} {date_text(reports_by_id[i]['datum'])}"}
+            {"id": i, "text": f"{soorten.get(reports_by_id[i]['soort'])} {reports_by_id[i]['source__naam']} {date_text(reports_by_id[i]['datum'])}"}
             for i in reason.get("reports", [])
             if i in reports_by_id
         ]
@@ -159,6 +160,15 @@ def _subject_context(kind: str, pk: int, reports: list[dict], request, help_item
     }
 
 
+def shown_records(reports: list[dict], people: list[dict], *, persons=(), households=(), addresses=()) -> list[tuple[str, int]]:
+    """What an address or household page shows, for the access log (``with_purpose`` writes it):
+    the reports, the persons (parties and members), the households and the addresses."""
+    records = [("report", r["id"]) for r in reports]
+    records += [("person", p["id"]) for p in people] + [("person", p) for p in persons]
+    records += [("household", h) for h in households] + [("address", a) for a in addresses]
+    return list(dict.fromkeys(records))
+
+
 @requires(KETENREGISSEUR, personal_data=True)
 @with_purpose("address", kwarg="pk")
 def address_page(request, pk: int):
@@ -175,6 +185,7 @@ def address_page(request, pk: int):
         "households": [{"id": h, "colour": c, "label": COLOUR_LABELS.get(c, "")} for h, c in queries.address_households(pk)],
         "help_url": f"{reverse('casework:help_new')}?adres={pk}",
     })
+    request.zicht_records = shown_records(reports, context["people"], households=[h["id"] for h in context["households"]])
     return render(request, "casework/colour/subject.html", context)
 
 
@@ -183,14 +194,16 @@ def address_page(request, pk: int):
 def household_page(request, pk: int):
     household = get_visible_or_404(request.user, Household, pk)
     today = timezone.localdate()
-    report_ids = household_report_ids([pk]).get(pk, set())
+    # Members' other addresses may lie outside the user's region or organisation: only what the
+    # user may see of the household is shown (issue 12 item 4).
+    report_ids = visible_report_ids(request.user, household_report_ids([pk]).get(pk, set()))
     reports = report_rows(Report.objects.filter(id__in=report_ids), with_address=True)
     help_items = [
         {"id": h["id"], "soort": h["soort"], "organisation": h["organisation__naam"], "start": h["start"], "einde": h["einde"], "uitkomst": h["uitkomst"]}
         for h in Hulptraject.objects.filter(household=pk).values("id", "soort", "organisation__naam", "start", "einde", "uitkomst")
     ]
     context = _subject_context("household", pk, reports, request, help_items, with_address=True)
-    members = list(household.members.select_related("address", "linked_person").order_by("-since"))
+    members = list(visible_household_members(request.user, household.members.all()).select_related("address", "linked_person").order_by("-since"))
     persons = {
         link.linked_person_id: link.person
         for link in PersonLink.objects.filter(linked_person_id__in=[m.linked_person_id for m in members]).select_related("person").order_by("-id")
@@ -207,4 +220,6 @@ def household_page(request, pk: int):
         "signal_orgs": queries.signal_organisations([m["member"].linked_person_id for m in member_people], today),
         "help_url": f"{reverse('casework:help_new')}?huishouden={pk}",
     })
+    request.zicht_records = shown_records(reports, context["people"], persons=[p.pk for p in persons.values()],
+                                          addresses=[m.address_id for m in members if m.address_id])
     return render(request, "casework/colour/subject.html", context)

@@ -26,7 +26,7 @@ def timeline_rows(timeline: list[dict], with_address: bool) -> str:
             address = f"<td>{link}</td>"
         evidence = ' <span class="note">(telt mee voor de kleur)</span>' if r["evidence"] else ""
         rows.append(
-            f'<tr id="melding-{e(r["id"])}"><td>{e(r["datum"])}{evidence}</td><td>{e(r["kind"])}</td><td>{e(r["source"])}</td>'
+            f'<tr id="melding-{e(r["id"])}"><td>{e(r["datum"])}{evidence}</td><td>{e(r["soort"])}</td><td>{e(r["source"])}</td>'
             f'<td>{e(r["aard"])}</td><td>{e(r["features"])}</td><td>{e(r["roles"])}</td>{address}</tr>\n'
         )
     return mark_safe("".join(rows))

@@ -6,7 +6,6 @@ writes to the access log. The address and household pages are in ``subject.py``.
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -26,6 +25,7 @@ from zicht.access.purpose import REASONS
 from zicht.access.roles import KETENREGISSEUR
 from zicht.access.rules import log_access, requires
 from zicht.access.scoping import get_visible_or_404, scope_for
+from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Wijk
 from zicht.linkage.models import Household, HouseholdMember, PersonLink
 from zicht.registry.models import Address, ReportParty
@@ -35,8 +35,7 @@ from ..domain.colour import COLOUR_LABELS, RANK
 from ..domain.visibility import help_subject
 from ..domain.worklists import KINDS as WORK_KINDS
 from ..pages import PAGE_SIZE, address_text, date_text, full_name, initials, page_number
-from . import forms as f
-from . import list_html
+from . import forms, list_html
 from .models import ColourResult, Hulptraject, WorklistItem, subject_key
 from .services import recolour
 
@@ -136,10 +135,19 @@ LIST_COLUMNS = ("id", "address_id", "household_id", "buurt__naam", "colour", "co
                 "address__straat", "address__huisnummer", "address__toevoeging", "address__postcode", "address__woonplaats")
 
 
+def shown_records(results) -> list[tuple[str, int]]:
+    """The addresses and households of colour results (model instances or ``values()`` rows), for the access log."""
+    out = []
+    for r in results:
+        address_id, household_id = (r["address_id"], r["household_id"]) if isinstance(r, dict) else (r.address_id, r.household_id)
+        out.append(("address", address_id) if address_id else ("household", household_id))
+    return out
+
+
 @requires(KETENREGISSEUR, personal_data=True)
 def colour_list(request):
     codes = region_codes(request.user)
-    form = f.ColourFilterForm(request.GET or None, wijken=wijken(codes))
+    form = forms.ColourFilterForm(request.GET or None, wijken=wijken(codes))
     data = form.cleaned_data if form.is_valid() else {}
     subject, qs = _filtered_results(data, codes)
     cursor = parse_cursor(request.GET.get("na"))
@@ -164,7 +172,7 @@ def colour_list(request):
     ]
     counts = _colour_counts(data, codes)
     log_access(request, action="view", record_type="colour_list", record_id=f"{subject}:p{page}:{request.GET.get('na', '')}"[:80],
-               reason="Overzicht adressen en huishoudens per kleur")
+               reason="Overzicht adressen en huishoudens per kleur", records=shown_records(found))
     query = request.GET.copy()
     for param in ("page", "na"):
         query.pop(param, None)
@@ -196,24 +204,26 @@ def colour_list(request):
 @requires(KETENREGISSEUR, personal_data=True)
 def colour_export(request):
     """CSV for the casusoverleg: colour, reasons, counts, persons (initials unless asked and logged)."""
-    export = f.ExportForm(request.GET)
+    export = forms.ExportForm(request.GET)
     if not export.is_valid():
         messages.error(request, "Kies de reden van de export.")
         return redirect(f"{reverse('casework:colour_list')}?{request.GET.urlencode()}")
-    filters = f.ColourFilterForm(request.GET, wijken=wijken(region_codes(request.user)))
+    filters = forms.ColourFilterForm(request.GET, wijken=wijken(region_codes(request.user)))
     data = filters.cleaned_data if filters.is_valid() else {}
     subject, qs = _filtered_results(data, region_codes(request.user))
     qs = qs.select_related("address", "buurt", "wijk").order_by("-colour_rank", "-last_report_date", "id")[:5000]
     names = export.cleaned_data["namen"]
     reason = dict(REASONS)[export.cleaned_data["reason"]]
-    log_access(request, action="export", record_type="colour_list", record_id=f"{subject}:{'namen' if names else 'initialen'}", reason=reason)
+    results = list(qs)
+    persons = _persons_for_results(results)
+    exported = shown_records(results) + [("person", p.pk) for people in persons.values() for p, _ in people]
+    log_access(request, action="export", record_type="colour_list", record_id=f"{subject}:{'namen' if names else 'initialen'}",
+               reason=reason, records=list(dict.fromkeys(exported)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="zicht-{subject}-kleuren-{timezone.localdate():%Y%m%d}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response, delimiter=";")
     writer.writerow(["niveau", "id", "adres", "buurt", "wijk", "kleur", "regelset", "redenen", "gebeurtenissen", "registraties", "laatste registratie", "betrokkenen"])
-    results = list(qs)
-    persons = _persons_for_results(results)
     for r in results:
         label = str(r.address) if r.address_id else f"Huishouden #{r.household_id}"
         people = persons.get(r.subject_key, [])
@@ -261,7 +271,7 @@ def help_form(request, pk: int | None = None):
     instance = get_object_or_404(Hulptraject, pk=pk) if pk else None  # its subject is scope-checked below
     kind, subject_id = _help_subject(request, instance)
     subject = get_visible_or_404(request.user, Address if kind == "address" else Household, subject_id)
-    form = f.HulptrajectForm(request.POST or None, instance=instance)
+    form = forms.HulptrajectForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         traject = form.save(commit=False)
         if instance is None:
@@ -283,7 +293,7 @@ def worklists(request):
     kind = request.GET.get("soort") or "recidive"
     if kind not in dict(WORK_KINDS):
         raise Http404("Onbekende werklijst")
-    form = f.WorklistFilterForm(request.GET or None)
+    form = forms.WorklistFilterForm(request.GET or None)
     form.fields["wijk"].queryset = Wijk.objects.filter(code__in=[w.code for w in wijken(region_codes(request.user))])
     status, wijk = "open", None
     if form.is_valid():
@@ -296,7 +306,9 @@ def worklists(request):
     page = page_number(request)
     items = list(qs.select_related("address", "handled_by").order_by("-trigger_date", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     counts = dict(WorklistItem.objects.filter(status="open", gemeente_id__in=codes).values_list("kind").annotate(n=Count("id")).order_by())
-    log_access(request, action="view", record_type="worklist", record_id=f"{kind}:p{page}", reason="Werklijst")
+    log_access(request, action="view", record_type="worklist", record_id=f"{kind}:p{page}", reason="Werklijst",
+               records=[("worklist_item", i.pk) for i in items[:PAGE_SIZE]]
+               + [("address", i.address_id) if i.address_id else ("household", i.household_id) for i in items[:PAGE_SIZE]])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -319,7 +331,7 @@ def worklists(request):
 @require_POST
 def worklist_handle(request, pk: int):
     item = get_object_or_404(WorklistItem, pk=pk, gemeente_id__in=region_codes(request.user))
-    form = f.HandleForm(request.POST)
+    form = forms.HandleForm(request.POST)
     if form.is_valid():
         item.status = "afgehandeld"
         item.handled_by = request.user

@@ -31,7 +31,7 @@ class ReportFact:
     id: int
     datum: date
     source: str
-    kind: str = "incident"
+    soort: str = "incident"
     aard: str = "onbekend"
     vormen: tuple[str, ...] = ()
     kinderen: bool = False
@@ -193,7 +193,7 @@ def parse_ruleset(text: str) -> RuleSet:
 def counted(reports, ruleset: RuleSet, today: date) -> list[ReportFact]:
     """The registrations that count: the right kinds, not 'geen HG/KM', not dated in the future."""
     return sorted(
-        (r for r in reports if r.kind in ruleset.kinds and r.aard not in ruleset.exclude_aard and r.datum <= today),
+        (r for r in reports if r.soort in ruleset.kinds and r.aard not in ruleset.exclude_aard and r.datum <= today),
         key=lambda r: (r.datum, r.id),
     )
 

@@ -18,7 +18,7 @@ from zicht.access.rules import log_access, requires
 from ..domain import meldcode as mc
 from ..pages import own_organisation
 from ..verwijsindex.models import Signal
-from . import forms as f
+from . import forms
 from .models import MeldcodeCase
 from .services import answer_case
 
@@ -34,11 +34,13 @@ def meldcode_list(request):
         per_professional.setdefault(case.professional.get_full_name() or case.professional.get_username(), []).append(
             {"case": case, "step": dict(mc.STATES)[case.state], "overdue": mc.is_overdue(case.vervolgdatum, today)}
         )
-    log_access(request, action="view", record_type="meldcode_list", record_id=f"org:{org.pk}", reason="Overzicht open Meldcode-stappen")
+    closed = [c for c in cases if not c.is_open][:20]
+    log_access(request, action="view", record_type="meldcode_list", record_id=f"org:{org.pk}", reason="Overzicht open Meldcode-stappen",
+               records=[("meldcode_case", c.pk) for c in open_cases + closed])
     return render(
         request,
         "casework/meldcode/meldcode_list.html",
-        {"per_professional": sorted(per_professional.items()), "closed": [c for c in cases if not c.is_open][:20], "organisation": org, "today": today},
+        {"per_professional": sorted(per_professional.items()), "closed": closed, "organisation": org, "today": today},
     )
 
 
@@ -46,7 +48,7 @@ def meldcode_list(request):
 def meldcode_new(request):
     org = own_organisation(request)
     signals = Signal.objects.filter(organisation=org, withdrawn_on__isnull=True)
-    form = f.MeldcodeNewForm(request.POST or None, signals=signals)
+    form = forms.MeldcodeNewForm(request.POST or None, signals=signals)
     if request.method == "POST" and form.is_valid():
         case = MeldcodeCase.objects.create(organisation=org, professional=request.user, referentie=form.cleaned_data["referentie"], signal=form.cleaned_data["signal"])
         log_access(request, action="create", record_type="meldcode_case", record_id=case.pk, reason="Meldcode starten")
@@ -60,7 +62,7 @@ def meldcode_case(request, pk: int):
     case = MeldcodeCase.objects.filter(pk=pk, organisation=org).select_related("professional", "signal").first()
     if case is None:
         raise Http404("Casus niet gevonden")
-    form = f.MeldcodeAnswerForm(request.POST or None, state=case.state) if case.is_open else None
+    form = forms.MeldcodeAnswerForm(request.POST or None, state=case.state) if case.is_open else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             answer_case(case, answer=form.cleaned_data["answer"], user=request.user, toelichting=form.cleaned_data["toelichting"], vervolgdatum=form.cleaned_data["vervolgdatum"])
@@ -70,7 +72,8 @@ def meldcode_case(request, pk: int):
             log_access(request, action="change", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-stap vastleggen")
             messages.success(request, "Het antwoord is vastgelegd.")
             return redirect("casework:meldcode_case", pk=case.pk)
-    log_access(request, action="view", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-casus")
+    log_access(request, action="view", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-casus",
+               records=[("signal", case.signal_id)] if case.signal_id else None)
     answers = list(case.answers.select_related("answered_by"))
     steps = []
     for code, label in mc.STATES[:8]:

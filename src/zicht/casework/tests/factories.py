@@ -44,7 +44,7 @@ def person(source, voornamen="Anna", achternaam="Jansen", geboortedatum="1990-04
 
 
 def report(source, addr, datum: date, parties=(), **fields) -> Report:
-    fields.setdefault("kind", "incident")
+    fields.setdefault("soort", "incident")
     fields.setdefault("aard", "ex_partnergeweld")
     rep = Report.objects.create(source=source, source_record_id=f"r{next(_seq)}", datum=datum, address=addr, buurt=addr.buurt if addr else None, **fields)
     for p, rol in parties:

@@ -37,7 +37,7 @@ CASES = [
         "oranje",
         {"O4-stijgende-ernst", "O1-herhaling"},
     ),
-    ("signaal telt niet", [rep(1, 10, kind="signaal", vormen=("lichamelijk",))], [], "groen", {"geen-registraties"}),
+    ("signaal telt niet", [rep(1, 10, soort="signaal", vormen=("lichamelijk",))], [], "groen", {"geen-registraties"}),
     ("VT-conclusie geen HG telt niet", [rep(1, 10, aard="geen_hg_km", vormen=("lichamelijk",))], [], "groen", {"geen-registraties"}),
     ("toekomstige datum telt niet", [rep(1, -5, vormen=("lichamelijk",))], [], "groen", {"geen-registraties"}),
     (

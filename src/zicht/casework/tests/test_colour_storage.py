@@ -86,7 +86,7 @@ def test_help_trajectory_turns_a_new_report_into_recidive():
     vt = fx.organisation("vt", "veilig_thuis")
     addr = fx.address(huisnummer=14)
     today = timezone.localdate()
-    rep = fx.report(vt, addr, today - timedelta(days=10), kind="melding", vormen=["psychisch"])
+    rep = fx.report(vt, addr, today - timedelta(days=10), soort="melding", vormen=["psychisch"])
     Hulptraject.objects.create(address=addr, organisation=vt, soort="wijkteam", start=today - timedelta(days=300), einde=today - timedelta(days=40), uitkomst="doelen_bereikt")
     result = current_result("address", addr.pk)
     assert result.colour == "oranje"
@@ -108,7 +108,7 @@ def test_current_result_refreshes_after_a_new_report(red_address):
 def test_addresses_by_colour(red_address):
     vt = fx.organisation("vt", "veilig_thuis")
     other = fx.address(huisnummer=30)
-    fx.report(vt, other, timezone.localdate() - timedelta(days=900), kind="melding")
+    fx.report(vt, other, timezone.localdate() - timedelta(days=900), soort="melding")
     recolour("address", [red_address.pk, other.pk])
     assert addresses_by_colour("wijk") == {"WK085501": {"groen": 1, "geel": 0, "oranje": 0, "rood": 1}}
     assert addresses_by_colour("buurt", "BU08550101")["BU08550101"]["rood"] == 1

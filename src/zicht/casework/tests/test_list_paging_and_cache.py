@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.casework.colour import views
 from zicht.casework.colour.services import recolour
 from zicht.casework.models import ColourResult
@@ -52,7 +52,7 @@ def test_address_label_matches_the_model(postcode, huisnummer, toevoeging, straa
 
 def _regie(gemeente, username="regie"):
     c = Client()
-    c.force_login(make_user(r.KETENREGISSEUR, username=username, gemeente=gemeente))
+    c.force_login(make_user(roles.KETENREGISSEUR, username=username, gemeente=gemeente))
     return c
 
 

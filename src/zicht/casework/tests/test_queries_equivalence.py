@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.scoping import address_scope_sql, scope_for, visible_addresses
 from zicht.casework.colour import queries
 from zicht.casework.colour.services import recolour
@@ -27,7 +27,7 @@ from . import factories as fx
 
 pytestmark = pytest.mark.django_db
 
-REPORT_KEYS = ("id", "datum", "kind", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
+REPORT_KEYS = ("id", "datum", "soort", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
                "source__naam", "address_id")
 
 
@@ -86,7 +86,7 @@ def world():
     signal(politie, lp_child, today - timedelta(days=5), today + timedelta(days=700), today)  # withdrawn today
     signal(politie_breda, lp_child, today + timedelta(days=1), today + timedelta(days=700))  # registered tomorrow
     signal(wijkteam, lp_child, today - timedelta(days=3), today + timedelta(days=1))  # last active day
-    user = make_user(r.KETENREGISSEUR, gemeente=gm)
+    user = make_user(roles.KETENREGISSEUR, gemeente=gm)
     return {"user": user, "addresses": [red, quiet, elsewhere], "household": household, "empty": empty_household,
             "linked": [lp_mother.pk, lp_child.pk], "today": today}
 
@@ -182,3 +182,25 @@ def test_signal_organisations(world, shift):
     for ids in (world["linked"], world["linked"][:1], world["linked"][1:], [], [None, 99999]):
         assert queries.signal_organisations(ids, today) == orm_signal_organisations(ids, today), (shift, ids)
     assert queries.signal_organisations(world["linked"], world["today"]) == sorted(["School", "Wijkteam <Noord> & \"Zuid\""])
+
+
+def test_a_name_moved_to_another_persons_row_is_refused():
+    """The raw SQL checks a ciphertext's column and row binding, as the ORM field does (issue 12 item 6)."""
+    from django.db import connection
+
+    from zicht.core.crypto import DecryptionError
+    from zicht.registry.models import Person
+
+    politie = fx.organisation("politie", "politie")
+    addr = fx.address()
+    a = fx.person(politie, voornamen="Sanne", address_=addr)
+    b = fx.person(politie, voornamen="Tim", address_=addr)
+    fx.report(politie, addr, timezone.localdate(), parties=[(b, "slachtoffer")])
+    assert queries.address_reports(addr.pk)[0]["parties"][0]["parties__person__voornamen"] == "Tim"
+    table = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT voornamen FROM {table} WHERE id = %s", [a.pk])
+        token = cursor.fetchone()[0]
+        cursor.execute(f"UPDATE {table} SET voornamen = %s WHERE id = %s", [token, b.pk])
+    with pytest.raises(DecryptionError):
+        queries.address_reports(addr.pk)

@@ -33,7 +33,7 @@ def test_filter_options_escape_value_and_text(evil):
 
 @pytest.mark.parametrize("evil", EVIL)
 def test_timeline_rows_escape(evil):
-    row = {"id": 7, "datum": evil, "kind": evil, "source": evil, "aard": evil, "features": evil, "roles": evil,
+    row = {"id": 7, "datum": evil, "soort": evil, "source": evil, "aard": evil, "features": evil, "roles": evil,
            "evidence": True, "address": evil, "address_url": f"/casus/adres/{evil}/"}
     html = subject_html.timeline_rows([row], with_address=True)
     assert_escaped(html, evil)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.models import AccessLogEntry
 from zicht.casework import urls as casework_urls
 from zicht.casework.models import MeldcodeCase, Signal, SignalMatch
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(role, username=None, organisation=None):
-    extra = {"gemeente": fx.geography()[0]} if role == r.KETENREGISSEUR else {}
+    extra = {"gemeente": fx.geography()[0]} if role == roles.KETENREGISSEUR else {}
     user = make_user(role, username=username, organisation=organisation, **extra)
     c = Client()
     c.force_login(user)  # the login form itself is tested in the access app; hashing twice per test is slow
@@ -35,23 +35,12 @@ def with_reason(client, record_type, pk, reason="casusoverleg"):
     assert resp.status_code == 302
 
 
-@pytest.fixture
-def red_address():
-    politie = fx.organisation("politie", "politie", naam="Politie Midden-Brabant")
-    addr = fx.address()
-    today = timezone.localdate()
-    victim = fx.person(politie, voornamen="Sanne", achternaam="de Vries", address_=addr)
-    child = fx.person(politie, voornamen="Tim", achternaam="de Vries", geboortedatum=f"{today.year - 6}-02-02", address_=addr)
-    fx.report(politie, addr, today - timedelta(days=20), parties=[(victim, "slachtoffer"), (child, "kind")], vormen=["lichamelijk"], wapen=True)
-    return addr
-
-
 def test_every_casework_view_declares_its_roles():
     for pattern in casework_urls.urlpatterns:
         assert getattr(pattern.callback, "zicht_roles", None), pattern.name
 
 
-@pytest.mark.parametrize("role", [r.BELEIDSMEDEWERKER, r.PROFESSIONAL, r.FUNCTIONEEL_BEHEERDER, r.PRIVACY_OFFICER])
+@pytest.mark.parametrize("role", [roles.BELEIDSMEDEWERKER, roles.PROFESSIONAL, roles.FUNCTIONEEL_BEHEERDER, roles.PRIVACY_OFFICER])
 def test_address_pages_are_for_the_ketenregisseur_only(role, red_address):
     c, _ = client_for(role)
     for name, args in [("casework:address", [red_address.pk]), ("casework:colour_list", []), ("casework:worklists", []), ("casework:inbox", [])]:
@@ -59,7 +48,7 @@ def test_address_pages_are_for_the_ketenregisseur_only(role, red_address):
 
 
 def test_address_page_asks_a_reason_then_shows_why_and_logs(red_address):
-    c, user = client_for(r.KETENREGISSEUR)
+    c, user = client_for(roles.KETENREGISSEUR)
     url = reverse("casework:address", args=[red_address.pk])
     assert c.get(url).url.startswith("/account/reden/")
     with_reason(c, "address", red_address.pk)
@@ -75,7 +64,7 @@ def test_address_page_asks_a_reason_then_shows_why_and_logs(red_address):
 
 
 def test_colour_list_filters_and_export_masks_names(red_address):
-    c, _ = client_for(r.KETENREGISSEUR)
+    c, _ = client_for(roles.KETENREGISSEUR)
     from zicht.casework.colour.services import recolour
 
     recolour("address", [red_address.pk])
@@ -95,7 +84,7 @@ def test_colour_list_filters_and_export_masks_names(red_address):
 
 
 def test_help_form_records_a_trajectory_and_recolours(red_address):
-    c, _ = client_for(r.KETENREGISSEUR)
+    c, _ = client_for(roles.KETENREGISSEUR)
     vt = fx.organisation("vt", "veilig_thuis")
     today = timezone.localdate()
     resp = c.post(
@@ -125,8 +114,8 @@ def _signal_data(**extra):
 def test_signal_match_tells_only_who_and_how_to_reach(red_address):
     wijkteam = fx.organisation("wijkteam-noord", "wijkteam", naam="Wijkteam Noord")
     school = fx.organisation("school", "onderwijs", naam="Basisschool De Regenboog")
-    c1, _ = client_for(r.PROFESSIONAL, "prof-school", organisation=school)
-    c2, _ = client_for(r.PROFESSIONAL, "prof-wijkteam", organisation=wijkteam)
+    c1, _ = client_for(roles.PROFESSIONAL, "prof-school", organisation=school)
+    c2, _ = client_for(roles.PROFESSIONAL, "prof-wijkteam", organisation=wijkteam)
     resp = c1.post(reverse("casework:signal_new"), _signal_data(contact_naam="Juf Ans", contact_telefoon="013-5550000", categorie="school"))
     assert resp.status_code == 302
     first = Signal.objects.get(organisation=school)
@@ -142,7 +131,7 @@ def test_signal_match_tells_only_who_and_how_to_reach(red_address):
     assert c2.get(reverse("casework:signal_detail", args=[first.pk])).status_code == 404
     assert c2.post(reverse("casework:signal_withdraw", args=[first.pk]), {"reason": "onterecht"}).status_code == 404
     # the coordinator sees the match in the inbox
-    kr, _ = client_for(r.KETENREGISSEUR)
+    kr, _ = client_for(roles.KETENREGISSEUR)
     inbox = kr.get(reverse("casework:inbox")).content.decode()
     assert "Wijkteam Noord" in inbox and "Basisschool De Regenboog" in inbox
     # withdrawal ends the match
@@ -152,7 +141,7 @@ def test_signal_match_tells_only_who_and_how_to_reach(red_address):
 
 
 def test_adult_signals_need_a_legal_basis():
-    c, _ = client_for(r.PROFESSIONAL)
+    c, _ = client_for(roles.PROFESSIONAL)
     resp = c.post(reverse("casework:signal_new"), _signal_data(geboortedatum="1980-01-01"))
     assert resp.status_code == 200 and "jeugdigen tot 23 jaar" in resp.content.decode()
     assert not Signal.objects.exists()
@@ -161,8 +150,8 @@ def test_adult_signals_need_a_legal_basis():
 def test_household_level_match():
     ggd = fx.organisation("ggd", "ggd", naam="GGD Hart voor Brabant")
     wijkteam = fx.organisation("wijkteam-zuid", "wijkteam", naam="Wijkteam Zuid")
-    c1, _ = client_for(r.PROFESSIONAL, "prof-ggd", organisation=ggd)
-    c2, _ = client_for(r.PROFESSIONAL, "prof-wt", organisation=wijkteam)
+    c1, _ = client_for(roles.PROFESSIONAL, "prof-ggd", organisation=ggd)
+    c2, _ = client_for(roles.PROFESSIONAL, "prof-wt", organisation=wijkteam)
     c1.post(reverse("casework:signal_new"), _signal_data(voornamen="Lotte", geboortedatum="2018-05-05"))
     c2.post(reverse("casework:signal_new"), _signal_data(voornamen="Bram", geboortedatum="2016-07-07"))
     assert not SignalMatch.objects.exists()
@@ -180,7 +169,7 @@ def test_household_level_match():
 
 def test_signal_links_on_bsn_hash():
     school = fx.organisation("school2", "onderwijs")
-    c, _ = client_for(r.PROFESSIONAL, organisation=school)
+    c, _ = client_for(roles.PROFESSIONAL, organisation=school)
     politie = fx.organisation("politie", "politie")
     from zicht.core.crypto import bsn_hash
 
@@ -196,7 +185,7 @@ def test_signal_links_on_bsn_hash():
 
 def test_meldcode_flow_and_overview():
     org = fx.organisation("wijkteam-oost", "wijkteam")
-    c, user = client_for(r.PROFESSIONAL, organisation=org)
+    c, user = client_for(roles.PROFESSIONAL, organisation=org)
     c.post(reverse("casework:meldcode_new"), {"referentie": "Dossier 2026-17"})
     case = MeldcodeCase.objects.get()
     url = reverse("casework:meldcode_case", args=[case.pk])
@@ -212,14 +201,14 @@ def test_meldcode_flow_and_overview():
     overview = c.get(reverse("casework:meldcode_list")).content.decode()
     assert "Stap 5: afweging 5" in overview and user.username in overview
     # another organisation's professional cannot open the case
-    other, _ = client_for(r.PROFESSIONAL, "prof-other", organisation=fx.organisation("school3", "onderwijs"))
+    other, _ = client_for(roles.PROFESSIONAL, "prof-other", organisation=fx.organisation("school3", "onderwijs"))
     assert other.get(url).status_code == 404
     # an answer the table does not allow is refused
     assert c.post(url, {"answer": "gedaan"}).status_code == 200
 
 
 def test_worklist_page_and_handling():
-    c, _ = client_for(r.KETENREGISSEUR)
+    c, _ = client_for(roles.KETENREGISSEUR)
     politie = fx.organisation("politie", "politie")
     addr = fx.address(huisnummer=40)
     today = timezone.localdate()
@@ -233,6 +222,8 @@ def test_worklist_page_and_handling():
     from zicht.casework.models import WorklistItem
 
     item = WorklistItem.objects.get(kind="escalatie")
+    entry = AccessLogEntry.objects.filter(record_type="worklist").latest("seq")  # names the items shown and their addresses
+    assert {("worklist_item", str(item.pk)), ("address", str(addr.pk))} <= set(entry.records.values_list("record_type", "record_id"))
     c.post(reverse("casework:worklist_handle", args=[item.pk]), {"note": "Besproken in casusoverleg"})
     item.refresh_from_db()
     assert item.status == "afgehandeld" and item.handled_note == "Besproken in casusoverleg"
@@ -240,7 +231,7 @@ def test_worklist_page_and_handling():
 
 
 def test_rules_page():
-    c, _ = client_for(r.FUNCTIONEEL_BEHEERDER)
+    c, _ = client_for(roles.FUNCTIONEEL_BEHEERDER)
     html = c.get(reverse("casework:rules")).content.decode()
     assert "R2-escalatie" in html and "2026.1" in html
 
@@ -251,7 +242,7 @@ def test_a_ketenregisseur_sees_only_their_region(red_address):
 
     recolour("address", [red_address.pk])
     elsewhere = Gemeente.objects.create(code="GM0363", naam="Amsterdam", indeling_jaar=2024)
-    user = make_user(r.KETENREGISSEUR, username="regie-amsterdam", gemeente=elsewhere)
+    user = make_user(roles.KETENREGISSEUR, username="regie-amsterdam", gemeente=elsewhere)
     c = Client()
     c.force_login(user)
     assert "Heuvelstraat 12" not in c.get(reverse("casework:colour_list")).content.decode()
@@ -264,8 +255,8 @@ def test_signal_scoping_is_registered_with_the_access_app():
 
     school = fx.organisation("school9", "onderwijs")
     other = fx.organisation("wijkteam9", "wijkteam")
-    c1, teacher = client_for(r.PROFESSIONAL, "prof-school9", organisation=school)
-    c2, coach = client_for(r.PROFESSIONAL, "prof-wijk9", organisation=other)
+    c1, teacher = client_for(roles.PROFESSIONAL, "prof-school9", organisation=school)
+    c2, coach = client_for(roles.PROFESSIONAL, "prof-wijk9", organisation=other)
     c1.post(reverse("casework:signal_new"), _signal_data())
     assert visible(teacher, Signal).count() == 1
     assert visible(coach, Signal).count() == 0
@@ -274,8 +265,8 @@ def test_signal_scoping_is_registered_with_the_access_app():
 def test_a_full_refresh_keeps_a_person_match():
     from zicht.casework.verwijsindex.registration import refresh_matches
 
-    a, _ = client_for(r.PROFESSIONAL, "prof-a", organisation=fx.organisation("ggd-a", "ggd"))
-    b, _ = client_for(r.PROFESSIONAL, "prof-b", organisation=fx.organisation("school-b", "onderwijs"))
+    a, _ = client_for(roles.PROFESSIONAL, "prof-a", organisation=fx.organisation("ggd-a", "ggd"))
+    b, _ = client_for(roles.PROFESSIONAL, "prof-b", organisation=fx.organisation("school-b", "onderwijs"))
     a.post(reverse("casework:signal_new"), _signal_data())
     b.post(reverse("casework:signal_new"), _signal_data(tussenvoegsel="", achternaam="de  vries"))
     assert SignalMatch.objects.filter(ended_at__isnull=True, level="persoon").count() == 1
@@ -300,11 +291,11 @@ def test_address_page_shows_help_households_and_work_in_few_queries(red_address,
     WorklistItem.objects.create(kind="escalatie", subject_type="address", subject_key=f"address:{red_address.pk}", address=red_address,
                                 trigger_report=Report.objects.filter(address=red_address).first(), trigger_date=today,
                                 text="Escalatie <na> hulp", ruleset_version="2026.1")
-    c, _ = client_for(r.KETENREGISSEUR)
+    c, _ = client_for(roles.KETENREGISSEUR)
     url = reverse("casework:address", args=[red_address.pk])
     with_reason(c, "address", red_address.pk)
     c.get(url)
-    with django_assert_max_num_queries(9):  # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry
+    with django_assert_max_num_queries(10):  # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry and its records
         html = c.get(url).content.decode()
     assert "Veilig Thuis Midden-Brabant" in html and "Afgesloten: doelen bereikt" in html
     assert f'href="/casus/hulp/{traject.pk}/"' in html

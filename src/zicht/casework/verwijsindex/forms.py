@@ -76,9 +76,9 @@ class WithdrawForm(forms.Form):
 
 class InboxForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=SignalMatch.STATUS)
-    regie_organisation = forms.ModelChoiceField(label="Regie bij", queryset=None, required=False)
+    regie_organisatie = forms.ModelChoiceField(label="Regie bij", queryset=None, required=False)
     note = forms.CharField(label="Afspraak (geen persoonsgegevens)", max_length=200, required=False)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regie_organisation"].queryset = organisations
+        self.fields["regie_organisatie"].queryset = organisations

@@ -98,7 +98,7 @@ class SignalMatch(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when fewer than two organisations remain active")
     status = models.CharField(max_length=16, choices=STATUS, default="nieuw")
-    regie_organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    regie_organisatie = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     coordinator_note = models.CharField(max_length=200, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)

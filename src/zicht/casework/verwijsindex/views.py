@@ -25,7 +25,7 @@ from ..domain.stacking import may_register
 from ..domain.visibility import match_organisations
 from ..pages import PAGE_SIZE, birth_date, full_name, own_organisation, page_number
 from ..rulesets import stacking_rules
-from . import forms as f
+from . import forms
 from .models import Signal, SignalMatch
 from .registration import counterpart_contacts, register_signal, withdraw_signal
 
@@ -44,7 +44,9 @@ def signal_list(request):
         Signal.objects.filter(organisation=org).prefetch_related("matches").order_by("-datum", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )
     rows = [{"signal": s, "status": s.status(today, rules).capitalize(), "contacts": counterpart_contacts(s)} for s in signals[:PAGE_SIZE]]
-    log_access(request, action="view", record_type="signal_list", record_id=f"org:{org.pk}:p{page}", reason="Eigen signalen (verwijsindex)")
+    shown = signals[:PAGE_SIZE]
+    log_access(request, action="view", record_type="signal_list", record_id=f"org:{org.pk}:p{page}", reason="Eigen signalen (verwijsindex)",
+               records=[("signal", s.pk) for s in shown] + [("person", s.person_id) for s in shown])
     return render(request, "casework/verwijsindex/signal_list.html",
                   {"rows": rows, "organisation": org, "page": page, "has_next": len(signals) > PAGE_SIZE, "rules": rules})
 
@@ -58,7 +60,7 @@ def signal_new(request):
         "contact_telefoon": org.contact_telefoon,
         "contact_email": request.user.email or org.contact_email,
     }
-    form = f.SignalForm(request.POST or None, initial=initial)
+    form = forms.SignalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         ok, why = may_register(form.cleaned_data["geboortedatum"], form.cleaned_data["datum"], stacking_rules())
         if not ok:
@@ -86,7 +88,8 @@ def _own_signal(request, pk: int) -> Signal:
 @requires(PROFESSIONAL, personal_data=True)
 def signal_detail(request, pk: int):
     signal = _own_signal(request, pk)
-    log_access(request, action="view", record_type="signal", record_id=signal.pk, reason="Eigen signaal (verwijsindex)")
+    log_access(request, action="view", record_type="signal", record_id=signal.pk, reason="Eigen signaal (verwijsindex)",
+               records=[("signal", signal.pk), ("person", signal.person_id)])
     today = timezone.localdate()
     return render(
         request,
@@ -97,7 +100,7 @@ def signal_detail(request, pk: int):
             "born": birth_date(signal.person),
             "status": signal.status(today, stacking_rules()).capitalize(),
             "contacts": counterpart_contacts(signal),
-            "withdraw_form": f.WithdrawForm(),
+            "withdraw_form": forms.WithdrawForm(),
         },
     )
 
@@ -106,7 +109,7 @@ def signal_detail(request, pk: int):
 @require_POST
 def signal_withdraw(request, pk: int):
     signal = _own_signal(request, pk)
-    form = f.WithdrawForm(request.POST)
+    form = forms.WithdrawForm(request.POST)
     if form.is_valid() and not signal.withdrawn_on:
         withdraw_signal(signal, user=request.user, reason=form.cleaned_data["reason"])
         log_access(request, action="change", record_type="signal", record_id=signal.pk, reason="Signaal ingetrokken")
@@ -135,7 +138,7 @@ def inbox(request):
     status = request.GET.get("status") or "open"
     qs = visible_matches(request.user).filter(ended_at__isnull=True)
     qs = qs.exclude(status="regie_belegd") if status == "open" else qs.filter(status="regie_belegd")
-    matches = list(qs.prefetch_related("organisations", "signals__organisation").select_related("regie_organisation")[:200])
+    matches = list(qs.prefetch_related("organisations", "signals__organisation").select_related("regie_organisatie")[:200])
     rows = []
     for match in matches:
         addresses = []
@@ -145,8 +148,18 @@ def inbox(request):
             {"organisatie": s.organisation.naam, "contact_naam": s.contact_naam, "contact_telefoon": s.contact_telefoon}
             for s in match.signals.all()
         ]
-        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": f.InboxForm(initial={"status": match.status, "regie_organisation": match.regie_organisation_id}, organisations=match.organisations.all())})
-    log_access(request, action="view", record_type="signal_inbox", record_id=status, reason="Inbox signaalmatches")
+        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": forms.InboxForm(initial={"status": match.status, "regie_organisatie": match.regie_organisatie_id}, organisations=match.organisations.all())})
+    records = []
+    for row in rows:
+        match = row["match"]
+        records.append(("signal_match", match.pk))
+        if match.linked_person_id:
+            records.append(("linked_person", match.linked_person_id))
+        if match.household_id:
+            records.append(("household", match.household_id))
+        records += [("address", a.pk) for a in row["addresses"]] + [("signal", s.pk) for s in match.signals.all()]
+    log_access(request, action="view", record_type="signal_inbox", record_id=status, reason="Inbox signaalmatches",
+               records=list(dict.fromkeys(records)))
     return render(request, "casework/verwijsindex/inbox.html", {"rows": rows, "status": status})
 
 
@@ -154,10 +167,10 @@ def inbox(request):
 @require_POST
 def inbox_handle(request, pk: int):
     match = get_object_or_404(visible_matches(request.user), pk=pk)
-    form = f.InboxForm(request.POST, organisations=match.organisations.all())
+    form = forms.InboxForm(request.POST, organisations=match.organisations.all())
     if form.is_valid():
         match.status = form.cleaned_data["status"]
-        match.regie_organisation = form.cleaned_data["regie_organisation"]
+        match.regie_organisatie = form.cleaned_data["regie_organisatie"]
         match.coordinator_note = form.cleaned_data["note"]
         match.handled_by = request.user
         match.handled_at = timezone.now()

@@ -73,7 +73,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
 
     source = factory.SubFactory(OrganisationFactory)
     source_record_id = factory.Sequence(lambda n: f"REC-{n:06d}")
-    kind = "incident"
+    soort = "incident"
     datum = factory.LazyFunction(lambda: dt.date(2025, 3, 1))
     aard = "ex_partnergeweld"
     address = factory.SubFactory(AddressFactory)

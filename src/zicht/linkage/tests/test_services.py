@@ -49,7 +49,7 @@ def make_registry(rows=PEOPLE):
             address=addrs[addr], bsn_hash=bsn_hash(bsn) if bsn else "",
         )
         report, _ = Report.objects.get_or_create(
-            source=org, source_record_id=f"R{rep}", defaults={"kind": "melding", "datum": date(2023, rep, 1), "address": addrs[addr]}
+            source=org, source_record_id=f"R{rep}", defaults={"soort": "melding", "datum": date(2023, rep, 1), "address": addrs[addr]}
         )
         ReportParty.objects.create(report=report, person=p, rol=rol)
         persons[key] = p

@@ -208,7 +208,7 @@ def test_runs_marks_each_change_of_record_id():
 def _snapshot(batch: ImportBatch) -> dict:
     c = cipher()
     reports = {
-        r.source_record_id: (r.kind, r.datum, r.aard, tuple(r.vormen), r.relatie, r.kinderen_aanwezig, r.letsel, r.wapen,
+        r.source_record_id: (r.soort, r.datum, r.aard, tuple(r.vormen), r.relatie, r.kinderen_aanwezig, r.letsel, r.wapen,
                              r.huisverbod, r.hoedanigheid_melder, r.categorie, r.address.key if r.address else None,
                              r.buurt_id, r.toelichting, r.contact_medewerker, r.contact_telefoon, r.source_rows)
         for r in Report.objects.filter(import_batch=batch).select_related("address")

@@ -31,7 +31,7 @@ def test_worked_example_profile_imports_the_example_file(geo, tmp_path, monkeypa
     batch = import_file(data, "ggd-signalen")
     assert batch.status == "loaded", batch.rejects
     report = Report.objects.get(source_record_id="G-2024-0042")
-    assert report.kind == "signaal" and report.categorie == "Zorg om ontwikkeling" and str(report.datum) == "2024-03-05"
+    assert report.soort == "signaal" and report.categorie == "Zorg om ontwikkeling" and str(report.datum) == "2024-03-05"
     kind = report.parties.get(rol="kind").person
     assert (kind.voornamen, kind.achternaam, kind.geboortedatum, kind.address.key) == ("Noor", "Bakker", "2019-09-12", "5014NK|7|")
     moeder = report.parties.get(rol="betrokkene").person

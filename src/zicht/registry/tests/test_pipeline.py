@@ -44,7 +44,7 @@ def test_politie_fixture(register, politie_file):
     assert batch.source.code == "politie" and batch.source.type == "politie"
 
     incident = Report.objects.get(source_record_id="PL2000-2024000101")
-    assert (incident.kind, incident.aard, incident.relatie) == ("incident", "ex_partnergeweld", "partner")
+    assert (incident.soort, incident.aard, incident.relatie) == ("incident", "ex_partnergeweld", "partner")
     assert incident.vormen == ["lichamelijk", "psychisch"]
     assert (incident.letsel, incident.wapen, incident.huisverbod, incident.kinderen_aanwezig) == (True, False, True, True)
     assert incident.buurt_id == "BU08551700"  # from the police geocoding in the file
@@ -67,7 +67,7 @@ def test_veilig_thuis_fixture(register, vt_file):
     batch = import_file(vt_file, "veilig-thuis")
     assert batch.status == "loaded", batch.message
     assert (batch.rows_total, batch.reports_created, batch.persons_created) == (6, 3, 6)
-    kinds = dict(Report.objects.values_list("source_record_id", "kind"))
+    kinds = dict(Report.objects.values_list("source_record_id", "soort"))
     assert kinds == {"VT-2024-0001": "melding", "VT-2024-0002": "advies", "VT-2024-0003": "melding"}
     melding = Report.objects.get(source_record_id="VT-2024-0001")
     assert melding.hoedanigheid_melder == "politie" and melding.kinderen_aanwezig is True
@@ -85,7 +85,7 @@ def test_wijkteam_fixture(register, wijkteam_file):
     assert batch.status == "loaded", batch.message
     assert (batch.rows_total, batch.reports_created, batch.persons_created) == (3, 2, 3)
     signaal = Report.objects.get(source_record_id="WT-24-0001")
-    assert signaal.kind == "signaal" and signaal.categorie == "zorg om veiligheid"
+    assert signaal.soort == "signaal" and signaal.categorie == "zorg om veiligheid"
     assert str(signaal.datum) == "2024-04-02"  # Excel date cell
     assert signaal.contact_medewerker == "Ilse Wouters" and signaal.contact_telefoon == "013-5550101"
     assert raw("registry_report", "contact_medewerker", signaal.pk) != "Ilse Wouters"

@@ -21,10 +21,10 @@ def registry():
     buurt_w = BuurtFactory(wijk=wandelbos, code="BU08553900")
     addr_k = AddressFactory(buurt=buurt_k)
     addr_w = AddressFactory(buurt=buurt_w)
-    ReportFactory.create_batch(23, address=addr_k, kind="incident")
-    ReportFactory.create_batch(12, address=addr_k, kind="melding")
-    ReportFactory.create_batch(4, address=addr_w, kind="incident")
-    ReportFactory.create_batch(17, address=addr_w, kind="melding")
+    ReportFactory.create_batch(23, address=addr_k, soort="incident")
+    ReportFactory.create_batch(12, address=addr_k, soort="melding")
+    ReportFactory.create_batch(4, address=addr_w, soort="incident")
+    ReportFactory.create_batch(17, address=addr_w, soort="melding")
     return korvel, wandelbos
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zicht.access.models import AccessLogEntry
 from zicht.casework.colour.services import current_result
-from zicht.registry.domain.address import address_key
+from zicht.registry.domain.address import AddressError, address_key, normalise_postcode, split_huisnummer
 from zicht.registry.models import Address
 
 _SPLIT = re.compile(r"^\s*(\d{4}\s*[A-Za-z]{2})\s*,?\s*(.+?)\s*$")
@@ -21,8 +21,6 @@ _SPLIT = re.compile(r"^\s*(\d{4}\s*[A-Za-z]{2})\s*,?\s*(.+?)\s*$")
 
 def parse_address(text: str) -> tuple[str, int, str]:
     """'5021 AB 12-a' → ('5021AB', 12, 'A'): postcode and huisnummer normalised by the registry's rules."""
-    from zicht.registry.domain.address import AddressError, normalise_postcode, split_huisnummer
-
     match = _SPLIT.match(text or "")
     if not match:
         raise ValueError('Geef een adres als postcode en huisnummer, bijvoorbeeld "5021 AB 12" of "5021AB 12-A".')

@@ -15,9 +15,9 @@ def registry_stats() -> dict:
     per_source = {}
     for org in Organisation.objects.order_by("code"):
         per_source[org.code] = {"naam": org.naam, "reports": {}, "persons": 0, "batches": 0, "rows_rejected": 0}
-    for row in Report.objects.values("source__code", "kind").annotate(n=Count("id")).order_by():
+    for row in Report.objects.values("source__code", "soort").annotate(n=Count("id")).order_by():
         per_source.setdefault(row["source__code"], {"reports": {}, "persons": 0, "batches": 0, "rows_rejected": 0})
-        per_source[row["source__code"]]["reports"][row["kind"]] = row["n"]
+        per_source[row["source__code"]]["reports"][row["soort"]] = row["n"]
     for row in Person.objects.values("source__code").annotate(n=Count("id")).order_by():
         per_source[row["source__code"]]["persons"] = row["n"]
     for row in ImportBatch.objects.values("source__code").annotate(n=Count("id"), r=Sum("rows_rejected")).order_by():
@@ -26,7 +26,7 @@ def registry_stats() -> dict:
     per_source = {k: v for k, v in per_source.items() if v["reports"] or v["persons"] or v["batches"]}
     addresses = Address.objects.aggregate(total=Count("id"), zonder_buurt=Count("id", filter=Q(buurt__isnull=True)))
     return {
-        "reports": {row["kind"]: row["n"] for row in Report.objects.values("kind").annotate(n=Count("id")).order_by("kind")},
+        "reports": {row["soort"]: row["n"] for row in Report.objects.values("soort").annotate(n=Count("id")).order_by("soort")},
         "reports_total": Report.objects.count(),
         "persons": Person.objects.count(),
         "persons_with_bsn": Person.objects.exclude(bsn_hash="").count(),
