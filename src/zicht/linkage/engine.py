@@ -108,7 +108,7 @@ def _mapped(frame: pd.DataFrame, cols: list[str], func) -> dict[str, pd.Categori
     return out
 
 
-PERSON_COLUMNS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "postcode", "huisnummer", "woonplaats")
+PERSON_COLUMNS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "postcode", "huisnummer", "woonplaats", "datum")
 
 
 def input_frame(persons: pd.DataFrame, id_column: str, hash_bsn) -> pd.DataFrame:
@@ -117,7 +117,8 @@ def input_frame(persons: pd.DataFrame, id_column: str, hash_bsn) -> pd.DataFrame
     absent), empty strings as missing."""
     out = pd.DataFrame({"unique_id": persons[id_column].astype(str)})
     for column in PERSON_COLUMNS:
-        out[column] = persons[column]
+        if column in persons.columns:
+            out[column] = persons[column]
     out["bsn_hash"] = [hash_bsn(b) if b else None for b in persons["bsn"].fillna("")]
     return out.replace({"": None})
 
@@ -141,6 +142,7 @@ def features_frame(df: pd.DataFrame) -> pd.DataFrame:
     out.update(_mapped(frame, ["straat"], lambda st: {"street": F.address_features(None, None, st, None)["street"]}))
     out.update(_mapped(frame, ["woonplaats"], lambda w: {"city": F.address_features(None, None, None, w)["city"]}))
     out.update(_mapped(frame, ["extra_id"], lambda v: F.xid_features("" if v is None else str(v))))
+    out.update(_mapped(frame, ["datum"], lambda d: {"seen": F.seen_day(d)}))
     result = pd.DataFrame(out, index=df.index)
     gp, sp = result["given_ph"], result["sn_ph"]
     pair = pd.DataFrame({"g": gp, "s": sp})

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
@@ -52,6 +52,8 @@ def person_records(persons) -> list[dict]:
     The encrypted fields decrypt as the queryset loads (``EncryptedTextField`` uses
     ``zicht.core.crypto.cipher()``); nothing is written back or logged.
     """
+    persons = list(persons)
+    dates = _registration_dates([p.pk for p in persons])
     out = []
     for p in persons:
         addr = p.address
@@ -69,9 +71,18 @@ def person_records(persons) -> list[dict]:
                 "straat": addr.straat if addr else None,
                 "woonplaats": addr.woonplaats if addr else None,
                 "bsn_hash": p.bsn_hash or None,
+                "datum": dates.get(p.pk),  # first report: the household rule's period (hard_negatives)
             }
         )
     return out
+
+
+def _registration_dates(person_ids: list[int]) -> dict[int, object]:
+    """The date of each person's first report (a registration's date)."""
+    qs = ReportParty.objects.values("person_id").annotate(first=Min("report__datum"))
+    if len(person_ids) <= 2000:  # arrival and small sets by id; a whole-registry batch reads them all at once
+        qs = qs.filter(person_id__in=person_ids)
+    return {r["person_id"]: r["first"] for r in qs}
 
 
 def _persons_qs():
@@ -341,7 +352,7 @@ class _DbIndex:
         self._feats: dict[int, dict] = {}
 
     def candidates(self, feat: dict) -> np.ndarray:
-        from django.db.models import Q
+        from django.db.models import Min, Q
 
         q = Q()
         for i, digest in _digests_for(feat, self.rules, self.secret):
@@ -382,8 +393,12 @@ def link_person(person: Person) -> PersonLink:
     def bsns(c):
         return {m["bsn_hash"] for m in members[c] if m["bsn_hash"]}
 
+    households = _Households(person, clusters) if hard_negatives.HOUSEHOLD in levels.get(veto.HARD, ()) else None
+
     def fits(c):
         if own_bsn and bsns(c) and own_bsn not in bsns(c):
+            return False
+        if households is not None and households.conflict(c, own_bsn):
             return False
         return not any(veto.conflicts(feat, m, comps, levels) for m in members[c] if not _same_bsn(feat, m))
 
@@ -425,6 +440,62 @@ def link_person(person: Person) -> PersonLink:
                                         other_pl is not None and other_pl.linked_person_id in hot)
             ReviewPair.objects.update_or_create(person_a_id=a, person_b_id=b, defaults=fields)
     return pl
+
+
+class _Households:
+    """Co-residents for the household rule on arrival (``hard_negatives.household_conflict``),
+    as ``veto.household_pairs`` reads them in the batch: the other linked persons with a
+    registration at an address (the canonical address row: postcode, huisnummer, toevoeging)."""
+
+    def __init__(self, person: Person, clusters):
+        self.address = person.address_id
+        self.day: int | None = None
+        self.days: dict = {}
+        self.by_cluster: dict[int, dict[int, set]] = {}  # cluster -> address -> BSN hashes there
+        if self.address is None or not clusters:
+            return
+        rows = list(PersonLink.objects.filter(linked_person_id__in=list(clusters)).exclude(person_id=person.pk).values_list(
+            "linked_person_id", "person__address_id", "person__bsn_hash", "person_id"
+        ))
+        dates = _registration_dates([pid for *_, pid in rows] + [person.pk])
+        self.day = _day(dates.get(person.pk))
+        self.days: dict[tuple[int, int], list[int]] = {}  # (cluster, address) -> registration days
+        for lp, addr, bsn, pid in rows:
+            if addr is not None:
+                self.by_cluster.setdefault(lp, {}).setdefault(addr, set()).update({bsn} if bsn else set())
+                if _day(dates.get(pid)) is not None:
+                    self.days.setdefault((lp, addr), []).append(_day(dates.get(pid)))
+        addresses = {a for per in self.by_cluster.values() for a in per} | {self.address}
+        self.occupants: dict[int, set] = {}
+        for addr, lp in PersonLink.objects.filter(person__address_id__in=list(addresses)).exclude(person_id=person.pk).values_list(
+            "person__address_id", "linked_person_id"
+        ):
+            self.occupants.setdefault(addr, set()).add(lp)
+
+    def conflict(self, cluster: int, own_bsn: str | None) -> bool:
+        """The new registration's address and an address of ``cluster`` hold two households.
+
+        Only when the cluster is not yet seen at the new registration's address (then it is
+        no move, and the batch reads the cluster's own address groups)."""
+        seen = self.by_cluster.get(cluster, {})
+        if self.address is None or self.address in seen:
+            return False
+        here = self.occupants.get(self.address, set()) - {cluster}
+        mine = {own_bsn} if own_bsn else set()
+        mine_span = (self.day, self.day) if self.day is not None else None
+        return any(
+            hard_negatives.household_conflict(here, self.occupants.get(addr, set()) - {cluster}, mine, bsns,
+                                              span_a=mine_span, span_b=_span(self.days.get((cluster, addr))))
+            for addr, bsns in seen.items()
+        )
+
+
+def _day(value) -> int | None:
+    return value.toordinal() if value is not None else None
+
+
+def _span(days: list[int] | None) -> tuple[int, int] | None:
+    return (min(days), max(days)) if days else None
 
 
 def _same_bsn(a: dict, b: dict) -> bool:
