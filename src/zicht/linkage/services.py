@@ -352,7 +352,7 @@ class _DbIndex:
         self._feats: dict[int, dict] = {}
 
     def candidates(self, feat: dict) -> np.ndarray:
-        from django.db.models import Min, Q
+        from django.db.models import Q
 
         q = Q()
         for i, digest in _digests_for(feat, self.rules, self.secret):
