@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
 
-from . import config, hard_negatives, hooks, priority, veto
+from . import config, hard_negatives, hooks, priority, reasons, veto
 from . import features as F
 from . import households as H
 from .comparisons import model_comparisons
@@ -118,19 +118,21 @@ def current_model() -> tuple[ModelParams, LinkageModel | None]:
 
 
 def review_pair_fields(params: ModelParams, weight: float, contributions: list[dict], link_threshold: float,
-                       hot_a: bool, hot_b: bool) -> dict:
+                       hot_a: bool, hot_b: bool, reason: str = "") -> dict:
     """What an open review pair records, from the batch (``_write_review_pairs``) and from arrival
-    (``link_person``) alike: weight, model prior, contributions per comparison (``_contributions``)
-    and its place in the queue (``priority``; ``hot_a``/``hot_b``: a side is urgent)."""
+    (``link_person``) alike: weight, model prior, contributions per comparison (``_contributions``),
+    its place in the queue (``priority``; ``hot_a``/``hot_b``: a side is urgent) and why it waits
+    (``reasons.review_reason``)."""
     weight = float(weight)
     return {
         "match_weight": weight, "prior_weight": params.prior_weight, "contributions": contributions, "status": "open",
         "priority": priority.tier(weight, link_threshold, hot_a, hot_b),
         "boundary_distance": priority.boundary_distance(weight, link_threshold),
+        "reason": reason,
     }
 
 
-REVIEW_PAIR_FIELDS = ("match_weight", "prior_weight", "contributions", "status", "priority", "boundary_distance")
+REVIEW_PAIR_FIELDS = ("match_weight", "prior_weight", "contributions", "status", "priority", "boundary_distance", "reason")
 
 
 def _contributions(params: ModelParams, row: pd.Series | dict) -> list[dict]:
@@ -183,7 +185,7 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     params = result.params
     with transaction.atomic():
         n_links = _write_clusters(result.labels, result.pairs, cfg["link_threshold"])
-        n_review = _write_review_pairs(result.pairs, params, cfg["link_threshold"], result.labels)
+        n_review = _write_review_pairs(result.pairs, params, cfg["link_threshold"], result.labels, feats, cfg.get("veto_weight"))
         _write_blocking_keys(feats, params.rules)
         n_households = rebuild_households()
     run.model = model
@@ -262,12 +264,16 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
-def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold: float, labels: pd.Series) -> int:
-    """Open review pairs = pairs between the thresholds not yet decided; decided pairs are kept as they are."""
+def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold: float, labels: pd.Series,
+                        feats: pd.DataFrame | None = None, veto_weight: float | None = None) -> int:
+    """Open review pairs = pairs between the thresholds not yet decided; decided pairs are kept as they are.
+
+    With ``feats`` each pair gets its reason (``reasons.review_reason``)."""
     if pairs.empty:
         ReviewPair.objects.filter(status="open").update(status="superseded")
         return 0
     band = review_band(pairs, labels, link_threshold)
+    reason_of = _batch_reasons(band, feats, labels, params, link_threshold, veto_weight) if feats is not None else {}
     lp_of = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
     hot = _hot_linked_persons()
     existing = {(r.person_a_id, r.person_b_id): r for r in ReviewPair.objects.all()}
@@ -277,7 +283,7 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
         a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
         keep.add((a, b))
         fields = review_pair_fields(params, row["match_weight"], _contributions(params, row), link_threshold,
-                                    lp_of.get(a) in hot, lp_of.get(b) in hot)
+                                    lp_of.get(a) in hot, lp_of.get(b) in hot, reason_of.get((a, b), ""))
         rp = existing.get((a, b))
         if rp is None:
             create.append(ReviewPair(person_a_id=a, person_b_id=b, **fields))
@@ -290,6 +296,26 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
     stale = [rp.pk for k, rp in existing.items() if k not in keep and rp.status == "open"]
     ReviewPair.objects.filter(pk__in=stale).update(status="superseded")
     return len(keep)
+
+
+def _batch_reasons(band: pd.DataFrame, feats: pd.DataFrame, labels: pd.Series, params: ModelParams, link_threshold: float,
+                   veto_weight: float | None) -> dict[tuple[int, int], str]:
+    """The reason per review pair of the batch, (person a, person b) sorted -> code."""
+    if band.empty:
+        return {}
+    ids = pd.Index(feats["unique_id"])
+    left, right = ids.get_indexer(band["unique_id_l"]), ids.get_indexer(band["unique_id_r"])
+    lab = labels.reindex(feats["unique_id"]).to_numpy()
+    rules = veto.veto_levels(params, veto_weight).get(veto.HARD, set()) if veto_weight is not None else set()
+    apart = veto.households_apart(feats, lab, left, right) if hard_negatives.HOUSEHOLD in rules else np.zeros(len(band), dtype=bool)
+    cols = [c for c in hard_negatives.COLUMNS if c in feats.columns]
+    sub = feats[cols].astype(object)
+    recs = sub.where(sub.notna(), None).to_dict("records")
+    out = {}
+    for k, (i, j, w) in enumerate(zip(left, right, band["match_weight"].to_numpy(dtype=float))):
+        key = tuple(sorted((int(feats["unique_id"].iat[i]), int(feats["unique_id"].iat[j]))))
+        out[key] = reasons.review_reason(recs[i], recs[j], w, link_threshold, rules, household=bool(apart[k]))
+    return out
 
 
 def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
@@ -436,8 +462,11 @@ def link_person(person: Person) -> PersonLink:
                 continue
             contrib = _contributions(params, {f"mw_{k}": w for k, (_, w) in s.contributions.items()})
             hot = _hot_linked_persons({lp.pk} | ({other_pl.linked_person_id} if other_pl else set()))
+            other_c = other_pl.linked_person_id if other_pl else None
+            reason = reasons.review_reason(feat, index.record(int(s.other)), s.weight, cfg["link_threshold"], levels.get(veto.HARD, set()),
+                                           household=households is not None and other_c is not None and households.conflict(other_c, own_bsn))
             fields = review_pair_fields(params, s.weight, contrib, cfg["link_threshold"], lp.pk in hot,
-                                        other_pl is not None and other_pl.linked_person_id in hot)
+                                        other_pl is not None and other_pl.linked_person_id in hot, reason)
             ReviewPair.objects.update_or_create(person_a_id=a, person_b_id=b, defaults=fields)
     return pl
 

@@ -171,6 +171,46 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
     return out
 
 
+def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair of row positions (in different clusters): the household rule holds between them.
+
+    For a review pair's reason: each side is its cluster's records at its own address (their
+    co-residents, BSNs and period), read as ``household_pairs`` reads one cluster's two addresses.
+    """
+    out = np.zeros(len(left), dtype=bool)
+    if len(left) == 0 or "pc" not in feats.columns or "hnr" not in feats.columns:
+        return out
+    labels = np.asarray(labels)
+    pc, hnr = feats["pc"].astype(object), feats["hnr"].astype(object)
+    known = (pc.notna() & hnr.notna()).to_numpy()
+    addr = np.full(len(feats), -1, dtype=np.int64)
+    if not known.any():
+        return out
+    addr[known] = pd.factorize(pc[known].astype(str) + "|" + hnr[known].astype(str))[0]
+    occupants: dict[int, set] = {}
+    groups: dict[tuple, list[int]] = {}
+    for row in np.nonzero(known)[0]:
+        occupants.setdefault(int(addr[row]), set()).add(labels[row])
+        groups.setdefault((labels[row], int(addr[row])), []).append(int(row))
+    bsn = feats["bsn_hash"].to_numpy(dtype=object) if "bsn_hash" in feats.columns else np.full(len(feats), None, dtype=object)
+    seen = pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy() if "seen" in feats.columns else np.full(len(feats), np.nan)
+
+    def side(row):
+        rows = groups[(labels[row], int(addr[row]))]
+        days = seen[rows]
+        days = days[~np.isnan(days)]
+        return {b for b in bsn[rows] if isinstance(b, str) and b}, ((int(days.min()), int(days.max())) if len(days) else None)
+
+    for k, (a, b) in enumerate(zip(left, right)):
+        if addr[a] < 0 or addr[b] < 0 or addr[a] == addr[b]:
+            continue
+        both = {labels[a], labels[b]}
+        (bsn_a, span_a), (bsn_b, span_b) = side(a), side(b)
+        out[k] = hard_negatives.household_conflict(occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b,
+                                                   span_a=span_a, span_b=span_b)
+    return out
+
+
 def ambiguous(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray, margin: float, identified=None) -> np.ndarray:
     """Records whose model links reach another cluster nearly as strongly as their own.
 

@@ -12,6 +12,7 @@ from zicht.linkage import normalise as N
 from zicht.linkage import veto
 from zicht.linkage.engine import ModelParams, cluster_pairs
 from zicht.linkage.matcher import Scored, choose_cluster
+from zicht.linkage.reasons import REASONS, review_reason
 
 
 def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x"):
@@ -318,3 +319,18 @@ def test_household_pairs_reads_co_residents_per_cluster():
     assert veto.household_pairs(feats, np.array([0, 1, 2, 0])) == [(0, 3)]  # Piet's two records: two households
     assert veto.household_pairs(feats, np.array([0, 1, 1, 0])) == []  # Marie and Anna one person: she moved with him
     assert veto.household_pairs(feats, np.array([0, 1, 2, 3])) == []  # nobody at two addresses
+
+
+@pytest.mark.parametrize(
+    "a, b, weight, household, reason",
+    [
+        (rec("Jan", "Smit", "1975-06-01", "M"), rec("Jan", "Smit", "1975-06-01", "M"), -2.0, False, "onzeker"),  # a weak match
+        (rec("Jan sr.", "Smit", "1975-06-01", "M"), rec("Jan jr.", "Smit", None, "M"), 9.0, False, "generatie"),
+        (rec("Anna", "Smit", "1970-01-01", "V"), rec("Anna", "Smit", "2001-09-30", "V"), 9.0, False, "geboortedatum"),
+        (rec("Piet", "Bos", "1980-02-03", "M"), rec("Piet", "Bos", "1980-02-03", "M"), 14.0, True, "huishouden"),  # a namesake
+        (rec("J.", "Bos", "2010-04-01", "M"), rec("Joost", "Bos", "2010-04-01", "M"), 14.0, False, "tegengehouden"),  # fits two
+    ],
+)
+def test_review_reason(a, b, weight, household, reason):
+    assert review_reason(a, b, weight, 0.0, H.RULES, household=household) == reason
+    assert REASONS[reason]  # every code has its Dutch text

@@ -293,7 +293,8 @@ def test_a_namesake_in_another_household_is_not_merged_in_the_batch_nor_on_arriv
     services.run_batch()
     assert cluster_of(ps["a1"]) == cluster_of(ps["a3"])
     assert cluster_of(ps["b3"]) != cluster_of(ps["a1"])  # other people at each address, one period
-    assert ReviewPair.objects.filter(person_a__in=[ps["a1"], ps["b3"], ps["a3"]], person_b__in=[ps["a1"], ps["b3"], ps["a3"]]).exists()
+    pairs = ReviewPair.objects.filter(person_a__in=[ps["a1"], ps["b3"], ps["a3"]], person_b__in=[ps["a1"], ps["b3"], ps["a3"]])
+    assert pairs.exists() and {rp.reason for rp in pairs} == {"huishouden"}  # the reason the page shows
     # on arrival: another registration of the namesake at B does not join the man at A either
     org = ps["a1"].source
     new = Person.objects.create(source=org, source_key="b4", voornamen="Pieter", tussenvoegsel="de", achternaam="Vries",
@@ -302,3 +303,4 @@ def test_a_namesake_in_another_household_is_not_merged_in_the_batch_nor_on_arriv
     ReportParty.objects.create(report=report, person=new, rol="betrokkene")
     pl = services.link_person(new)
     assert pl.linked_person_id != cluster_of(ps["a1"])
+    assert ReviewPair.objects.get(person_a=ps["a1"], person_b=new).reason == "huishouden"
