@@ -200,10 +200,10 @@ HOUSEHOLD_MAX = 8  # more persons at one address is no household (a shelter, a s
 
 
 def periods_overlap(span_a: tuple[int, int] | None, span_b: tuple[int, int] | None) -> bool:
-    """Two periods (first and last registration day) that share a day; unknown counts as overlapping
-    (nothing shows the one address came after the other)."""
+    """Two periods (first and last registration day) that share a day. Unknown on either side: no
+    (without dates nothing shows the two households at one time; FEBRL and fake_* have none)."""
     if not span_a or not span_b:
-        return True
+        return False
     return span_a[0] <= span_b[1] and span_b[0] <= span_a[1]
 
 
@@ -220,8 +220,8 @@ def household_conflict(co_a: set, co_b: set, bsn_a: set | None = None, bsn_b: se
     address with more than ``max_each`` persons, and registrations at the one address that all
     come before those at the other (``span_a``, ``span_b``: first and last registration day per
     side): that is a move, also when the person moved in with other people (a victim to her
-    parents, a perpetrator to a new partner). Seen at both addresses in one period, with
-    other people at each: two people.
+    parents, a perpetrator to a new partner), or no dates on either side. Seen at both addresses
+    in one period, with other people at each: two people.
     """
     if bsn_a and bsn_b and set(bsn_a) & set(bsn_b):
         return False

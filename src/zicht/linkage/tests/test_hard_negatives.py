@@ -15,10 +15,10 @@ from zicht.linkage.matcher import Scored, choose_cluster
 from zicht.linkage.reasons import REASONS, review_reason
 
 
-def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x"):
+def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x", datum="2023-03-01"):
     return F.record_features(
         {"unique_id": uid, "voornamen": voornamen, "achternaam": achternaam, "geboortedatum": dob, "geslacht": gender,
-         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn}
+         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn, "datum": datum}
     )
 
 
@@ -171,6 +171,20 @@ CASES = {
         [(0, 2, 14.0)],
         [{0, 2}, {1}], "join",
     ),
+    "moved in with other people, after the last registration at the old address: one person": (
+        [rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="0", datum="2023-01-10"),
+         rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="1", datum="2023-01-10"),
+         rec("Gerrit", "Smit", "1950-02-03", "M", "5678CD", "9", uid="2", datum="2022-05-01"),
+         rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01")],
+        [(0, 3, 14.0)],
+        [{0, 3}, {1}, {2}], "join",
+    ),
+    "other co-residents but no dates: one person": (
+        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0", datum=None), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum=None),
+         rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2", datum=None), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3", datum=None)],
+        [(0, 3, 14.0)],
+        [{0, 3}, {1}, {2}], "join",
+    ),
     "two households but the same BSN: one person": (
         [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", bsn="h7", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
          rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2"), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", bsn="h7", uid="3")],
@@ -223,14 +237,19 @@ def _arrival(records, links):
     def household_conflict(c):
         """As services._Households: the new address against the cluster's other addresses."""
         seen: dict = {}
+        days: dict = {}
         for m in clusters[c]:
             if address(before[m]):
                 seen.setdefault(address(before[m]), set()).update({before[m]["bsn_hash"]} - {None})
+                if before[m]["seen"] is not None:
+                    days.setdefault(address(before[m]), []).append(before[m]["seen"])
         here = address(new)
         if here is None or here in seen:
             return False
         mine = {new["bsn_hash"]} - {None}
-        return any(H.household_conflict(occupants.get(here, set()) - {c}, occupants[a] - {c}, mine, b) for a, b in seen.items())
+        own = (new["seen"], new["seen"]) if new["seen"] is not None else None
+        return any(H.household_conflict(occupants.get(here, set()) - {c}, occupants[a] - {c}, mine, b, span_a=own,
+                                        span_b=(min(days[a]), max(days[a])) if days.get(a) else None) for a, b in seen.items())
 
     def fits(c):
         bsns = {before[m]["bsn_hash"] for m in clusters[c] if before[m]["bsn_hash"]}
@@ -289,7 +308,7 @@ def test_hard_negative_merged_share():
     ],
 )
 def test_household_conflict(co_a, co_b, bsn_a, bsn_b, conflict):
-    assert H.household_conflict(co_a, co_b, bsn_a, bsn_b) is conflict
+    assert H.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=(1, 9), span_b=(5, 5)) is conflict
 
 
 @pytest.mark.parametrize(
@@ -299,7 +318,7 @@ def test_household_conflict(co_a, co_b, bsn_a, bsn_b, conflict):
         ((100, 200), (200, 200), True),  # one day shared
         ((100, 200), (201, 400), False),  # all of one address before the other: a move (also to other people)
         ((300, 400), (100, 120), False),
-        (None, (100, 120), True),  # no dates on one side: the co-residents decide
+        (None, (100, 120), False),  # no dates on one side: nothing shows two households at one time
     ],
 )
 def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
@@ -307,9 +326,10 @@ def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
 
 
 def test_household_conflict_well_populated_threshold():
-    assert H.household_conflict({1}, {2}, min_each=1)
-    assert not H.household_conflict({1}, {2}, min_each=2)
-    assert H.household_conflict({1, 4}, {2, 3}, min_each=2)
+    one = {"span_a": (1, 9), "span_b": (5, 5)}
+    assert H.household_conflict({1}, {2}, min_each=1, **one)
+    assert not H.household_conflict({1}, {2}, min_each=2, **one)
+    assert H.household_conflict({1, 4}, {2, 3}, min_each=2, **one)
 
 
 def test_household_pairs_reads_co_residents_per_cluster():
