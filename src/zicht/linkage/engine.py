@@ -108,7 +108,7 @@ def _mapped(frame: pd.DataFrame, cols: list[str], func) -> dict[str, pd.Categori
     return out
 
 
-PERSON_COLUMNS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "postcode", "huisnummer", "woonplaats", "datum")
+PERSON_COLUMNS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "postcode", "huisnummer", "woonplaats", "datum", "kind_op")
 
 
 def input_frame(persons: pd.DataFrame, id_column: str, hash_bsn) -> pd.DataFrame:
@@ -143,6 +143,7 @@ def features_frame(df: pd.DataFrame) -> pd.DataFrame:
     out.update(_mapped(frame, ["woonplaats"], lambda w: {"city": F.address_features(None, None, None, w)["city"]}))
     out.update(_mapped(frame, ["extra_id"], lambda v: F.xid_features("" if v is None else str(v))))
     out.update(_mapped(frame, ["datum"], lambda d: {"seen": F.seen_day(d)}))
+    out.update(_mapped(frame, ["kind_op"], lambda d: {"kind_on": F.seen_day(d)}))
     result = pd.DataFrame(out, index=df.index)
     gp, sp = result["given_ph"], result["sn_ph"]
     pair = pd.DataFrame({"g": gp, "s": sp})

@@ -137,7 +137,25 @@ def given_conflict(a: dict, b: dict) -> bool:
     return a["init1"] not in init_b and b["init1"] not in init_a
 
 
-RULES = ("generatie", "geboortedatum", "geslacht", "voornaam")
+# A report that names someone in the role of a child ("kind") says the person was a minor then;
+# a registration whose date of birth lies more than this many years before that report is
+# someone else (the parent of the same name). The slack over 18 allows an adult child named as
+# "kind" and a wrong year of birth.
+CHILD_ROLE_MAX_AGE = 21
+
+
+def age_conflict(a: dict, b: dict) -> bool:
+    """One registration names the person as a child on a day (``kind_on``), the other's date of
+    birth makes that person older than ``CHILD_ROLE_MAX_AGE`` on that day: a father and his
+    son of the same name, even when the son's registrations carry no date of birth or marker."""
+    for x, y in ((a, b), (b, a)):
+        day, dob = x.get("kind_on"), y.get("dob")
+        if day and dob and _days(dob) is not None and (day - _days(dob)) > CHILD_ROLE_MAX_AGE * 365.25:
+            return True
+    return False
+
+
+RULES = ("generatie", "leeftijd", "geboortedatum", "geslacht", "voornaam")
 HOUSEHOLD = "huishouden"  # the co-resident rule (``household_conflict``): read per cluster, not per pair
 # The date-of-birth and given-name rules hold only where the data say a true match rarely
 # disagrees there: the trained weight of the comparison's last level ("anders": no typo,
@@ -150,7 +168,7 @@ GATED = {"geboortedatum": "geboortedatum", "voornaam": "voornaam"}  # rule -> co
 
 def active_rules(weights: dict[str, dict[int, float]]) -> frozenset[str]:
     """The rules that hold for a model with these trained weights (comparison -> gamma -> weight)."""
-    out = {"generatie", "geslacht", HOUSEHOLD}
+    out = {"generatie", "leeftijd", "geslacht", HOUSEHOLD}
     for rule, comp in GATED.items():
         w = weights.get(comp, {}).get(0)
         if w is not None and w <= RULE_WEIGHT:
@@ -166,6 +184,8 @@ def conflict(a: dict, b: dict, rules=RULES) -> str | None:
     """
     if "generatie" in rules and generation_conflict(a, b):
         return "generatie"  # jr. and sr.
+    if "leeftijd" in rules and age_conflict(a, b):
+        return "leeftijd"  # named as a child, born a generation before
     if "geboortedatum" in rules and dob_conflict(a, b):
         return "geboortedatum"
     if "geslacht" in rules and gender_conflict(a, b):
@@ -235,6 +255,8 @@ def household_conflict(co_a: set, co_b: set, bsn_a: set | None = None, bsn_b: se
 
 
 # feature columns the rules read (the cluster check fetches only these per suspect record)
-COLUMNS = ("given1", "given_ph", "given_all", "init", "init1", "sn_ph", "sn_first", "dob", "gender", "gen_given", "gen_sn", "bsn_hash")
+COLUMNS = ("given1", "given_ph", "given_all", "init", "init1", "sn_ph", "sn_first", "dob", "gender", "gen_given", "gen_sn", "bsn_hash", "kind_on")
 # columns whose two or more distinct values within one cluster make it worth checking
 KEY_COLUMNS = ("dob", "gender", "init1", "given1", "gen_given", "gen_sn")
+# a cluster with a record named as a child and a record with a date of birth is worth checking too
+CHILD_COLUMN = "kind_on"

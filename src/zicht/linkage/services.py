@@ -71,18 +71,20 @@ def person_records(persons) -> list[dict]:
                 "straat": addr.straat if addr else None,
                 "woonplaats": addr.woonplaats if addr else None,
                 "bsn_hash": p.bsn_hash or None,
-                "datum": dates.get(p.pk),  # first report: the household rule's period (hard_negatives)
+                "datum": dates.get(p.pk, (None, None))[0],  # first report: the household rule's period (hard_negatives)
+                "kind_op": dates.get(p.pk, (None, None))[1],  # a report naming the person as a child: the age rule
             }
         )
     return out
 
 
-def _registration_dates(person_ids: list[int]) -> dict[int, object]:
-    """The date of each person's first report (a registration's date)."""
-    qs = ReportParty.objects.values("person_id").annotate(first=Min("report__datum"))
+def _registration_dates(person_ids: list[int]) -> dict[int, tuple]:
+    """Per person: the date of its first report (a registration's date) and of its first report in
+    the role of a child (or None)."""
+    qs = ReportParty.objects.values("person_id").annotate(first=Min("report__datum"), child=Min("report__datum", filter=Q(rol="kind")))
     if len(person_ids) <= 2000:  # arrival and small sets by id; a whole-registry batch reads them all at once
         qs = qs.filter(person_id__in=person_ids)
-    return {r["person_id"]: r["first"] for r in qs}
+    return {r["person_id"]: (r["first"], r["child"]) for r in qs}
 
 
 def _persons_qs():
@@ -486,7 +488,7 @@ class _Households:
         rows = list(PersonLink.objects.filter(linked_person_id__in=list(clusters)).exclude(person_id=person.pk).values_list(
             "linked_person_id", "person__address_id", "person__bsn_hash", "person_id"
         ))
-        dates = _registration_dates([pid for *_, pid in rows] + [person.pk])
+        dates = {pid: first for pid, (first, _child) in _registration_dates([pid for *_, pid in rows] + [person.pk]).items()}
         self.day = _day(dates.get(person.pk))
         self.days: dict[tuple[int, int], list[int]] = {}  # (cluster, address) -> registration days
         for lp, addr, bsn, pid in rows:

@@ -92,6 +92,13 @@ def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, leve
         key = np.unique(label_codes[has].astype(np.int64) * (int(codes.max()) + 1) + codes[has])
         per_cluster = np.bincount(key // (int(codes.max()) + 1), minlength=len(sizes))
         suspect |= per_cluster[label_codes] > 1
+    if levels.get(HARD) and hard_negatives.CHILD_COLUMN in feats.columns and "dob" in feats.columns:
+        # the age rule: a record named as a child and one with a date of birth in one cluster
+        child = pd.notna(np.asarray(feats[hard_negatives.CHILD_COLUMN], dtype=object))
+        dated = pd.notna(np.asarray(feats["dob"], dtype=object))
+        if child.any():
+            both = (np.bincount(label_codes[child], minlength=len(sizes)) > 0) & (np.bincount(label_codes[dated], minlength=len(sizes)) > 0)
+            suspect |= both[label_codes]
     suspect &= sizes[label_codes] > 1
     rows = np.nonzero(suspect)[0]
     if len(rows) == 0:

@@ -33,7 +33,8 @@ MOVE_SHARE = 0.08  # households that move once; later mentions use the new addre
 ORIGIN_SHARES = (("nl", 0.954), ("tr", 0.023), ("ma", 0.023))  # Turkije/Marokko ≈ 2.3 % each, KWB 2017 NL
 
 COLUMNS = ["record_id", "cluster_id", "voornamen", "tussenvoegsel", "achternaam", "geboortedatum",
-           "geslacht", "postcode", "huisnummer", "woonplaats", "bsn", "datum"]
+           "geslacht", "postcode", "huisnummer", "woonplaats", "bsn", "datum", "kind_op"]
+CHILD_ROLE_SHARE = 0.6  # mentions of a minor child that name it in the role "kind" (the rest: slachtoffer, betrokkene)
 # Registration dates: spread over three years; a household that moves is seen at its old address first.
 DATES_FROM, DATES_DAYS = date(2022, 1, 1), 3 * 365
 
@@ -172,7 +173,8 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
       huisnummer (the number only, as a string), woonplaats, bsn ('' when missing; when
       present it passes the 11-proef, except a transposed one: ``TRANSPOSED_BSN_RATES``),
       datum (ISO date of the registration, 2022–2024; a person who moved is seen at the
-      old address before the new one).
+      old address before the new one), kind_op (the date when the mention names a minor
+      child in the role "kind", ``CHILD_ROLE_SHARE``; else None).
 
     Persons live in households (family members share address and often surname; twins share
     surname, date of birth and address), 8 % of households move once, and cluster sizes
@@ -198,7 +200,7 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
     factory.markers = {}
     bsn_errors = {"parent_bsn": 0, "transposed": 0}
     date_rng = random.Random(seed * 104729 + 3)  # a stream of its own: the other columns stay as they were
-    voornamen, tvs, ans, dobs, sexes, pcs, nrs, places, bsns, clusters, seen = ([] for _ in range(11))
+    voornamen, tvs, ans, dobs, sexes, pcs, nrs, places, bsns, clusters, seen, child = ([] for _ in range(12))
     produced = 0
     pending: list[Household] = []
     while produced < n:
@@ -245,13 +247,15 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
                 bsns.append(o.bsn)
                 clusters.append(person.pid)
                 seen.append(date.fromordinal(DATES_FROM.toordinal() + days[i]).isoformat())
+                minor = person.role == "kind" and (DATES_FROM - person.dob).days + days[i] < 18 * 365
+                child.append(seen[-1] if minor and date_rng.random() < CHILD_ROLE_SHARE else None)
             produced += k
             if produced >= n:
                 break
     frame = pd.DataFrame({
         "cluster_id": clusters, "voornamen": voornamen, "tussenvoegsel": tvs, "achternaam": ans,
         "geboortedatum": dobs, "geslacht": sexes, "postcode": pcs, "huisnummer": nrs,
-        "woonplaats": places, "bsn": bsns, "datum": seen,
+        "woonplaats": places, "bsn": bsns, "datum": seen, "kind_op": child,
     })
     order = list(range(len(frame)))
     rng.shuffle(order)

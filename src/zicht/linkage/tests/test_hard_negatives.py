@@ -15,10 +15,10 @@ from zicht.linkage.matcher import Scored, choose_cluster
 from zicht.linkage.reasons import REASONS, review_reason
 
 
-def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x", datum="2023-03-01"):
+def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x", datum="2023-03-01", kind_op=None):
     return F.record_features(
         {"unique_id": uid, "voornamen": voornamen, "achternaam": achternaam, "geboortedatum": dob, "geslacht": gender,
-         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn, "datum": datum}
+         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn, "datum": datum, "kind_op": kind_op}
     )
 
 
@@ -103,10 +103,10 @@ def test_same_person_by_bsn(a, b, same):
 @pytest.mark.parametrize(
     "dob_else, given_else, rules",
     [
-        (-6.9, -7.1, {"generatie", "geslacht", "huishouden", "geboortedatum", "voornaam"}),  # Dutch registrations with BSNs
-        (-3.0, -2.8, {"generatie", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
-        (-1.9, -4.1, {"generatie", "geslacht", "huishouden"}),  # Splink's fake_20000
-        (-6.9, -4.1, {"generatie", "geslacht", "huishouden", "geboortedatum"}),
+        (-6.9, -7.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}),  # Dutch registrations with BSNs
+        (-3.0, -2.8, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
+        (-1.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
+        (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum"}),
     ],
 )
 def test_rules_switch_on_by_the_trained_weights(dob_else, given_else, rules):
@@ -190,6 +190,16 @@ CASES = {
          rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2"), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", bsn="h7", uid="3")],
         [(0, 3, 14.0)],
         [{0, 3}, {1}, {2}], "join",
+    ),
+    "a son named as a child, no date of birth, no marker: not the father": (
+        [rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"), rec("Jan", "Smit", None, "M", "1234AB", "5", uid="1", kind_op="2023-03-01")],
+        [(0, 1, 12.0)],
+        [{0}, {1}], "alone",
+    ),
+    "a child named as a child, born 2012: one person": (
+        [rec("Jan", "Smit", "2012-06-01", "M", "1234AB", "5", uid="0"), rec("Jan", "Smit", None, "M", "1234AB", "5", uid="1", kind_op="2023-03-01")],
+        [(0, 1, 12.0)],
+        [{0, 1}], "join",
     ),
     "a typo is one person": (
         [rec("Meike", "Bos", "2019-04-25", "V", uid="0"), rec("Mhike", "Bos", "2019-04-25", "V", uid="1")],
@@ -354,3 +364,22 @@ def test_household_pairs_reads_co_residents_per_cluster():
 def test_review_reason(a, b, weight, household, reason):
     assert review_reason(a, b, weight, 0.0, H.RULES, household=household) == reason
     assert REASONS[reason]  # every code has its Dutch text
+
+
+@pytest.mark.parametrize(
+    "dob, kind_op, conflict",
+    [
+        ("1975-06-01", "2023-03-01", True),  # named as a child at 47: the father of the same name
+        ("2012-06-01", "2023-03-01", False),  # a child of ten
+        ("2003-06-01", "2023-03-01", False),  # nineteen: an adult child named "kind", within the slack
+        ("2000-06-01", "2023-03-01", True),  # twenty-two
+        (None, "2023-03-01", False),  # no date of birth: nothing to compare
+        ("1975-06-01", None, False),  # not named as a child
+    ],
+)
+def test_age_conflict(dob, kind_op, conflict):
+    child = rec("Jan", "Smit", None, "M", kind_op=kind_op)
+    other = rec("Jan", "Smit", dob, "M")
+    assert H.age_conflict(child, other) is conflict
+    assert H.age_conflict(other, child) is conflict  # either order
+    assert (H.conflict(child, other) == "leeftijd") is conflict
