@@ -176,6 +176,8 @@ def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
                 "huisnummer": str(a.huisnummer) if a else None,
                 "woonplaats": a.woonplaats if a else None,
                 "bsn_hash": bsn_hash(p.bsn, key=BENCH_BSN_KEY) if p.bsn and is_valid_bsn(p.bsn) else None,
+                "datum": row.record.datum.isoformat() if row.record.datum else None,  # the report's date, as the registry path reads it
+                "kind_op": row.record.datum.isoformat() if row.record.datum and row.rol == "kind" else None,
                 "truth": truth[(source, number)],
             })
     out = pd.DataFrame(rows).replace({"": None})

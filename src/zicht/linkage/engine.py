@@ -107,7 +107,7 @@ def _mapped(frame: pd.DataFrame, cols: list[str], func) -> dict[str, pd.Categori
     return out
 
 
-PERSON_COLUMNS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "postcode", "huisnummer", "woonplaats")
+PERSON_COLUMNS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "postcode", "huisnummer", "woonplaats", "datum", "kind_op")
 
 
 def input_frame(persons: pd.DataFrame, id_column: str, hash_bsn) -> pd.DataFrame:
@@ -116,7 +116,8 @@ def input_frame(persons: pd.DataFrame, id_column: str, hash_bsn) -> pd.DataFrame
     absent), empty strings as missing."""
     out = pd.DataFrame({"unique_id": persons[id_column].astype(str)})
     for column in PERSON_COLUMNS:
-        out[column] = persons[column]
+        if column in persons.columns:
+            out[column] = persons[column]
     out["bsn_hash"] = [hash_bsn(b) if b else None for b in persons["bsn"].fillna("")]
     return out.replace({"": None})
 
@@ -140,6 +141,8 @@ def features_frame(df: pd.DataFrame) -> pd.DataFrame:
     out.update(_mapped(frame, ["straat"], lambda st: {"street": features.address_features(None, None, st, None)["street"]}))
     out.update(_mapped(frame, ["woonplaats"], lambda w: {"city": features.address_features(None, None, None, w)["city"]}))
     out.update(_mapped(frame, ["extra_id"], lambda v: features.xid_features("" if v is None else str(v))))
+    out.update(_mapped(frame, ["datum"], lambda d: {"seen": features.seen_day(d)}))
+    out.update(_mapped(frame, ["kind_op"], lambda d: {"kind_on": features.seen_day(d)}))
     result = pd.DataFrame(out, index=df.index)
     gp, sp = result["given_ph"], result["sn_ph"]
     pair = pd.DataFrame({"g": gp, "s": sp})

@@ -9,7 +9,10 @@ decisions equal.
 
 Standard input schema (all optional except ``unique_id``):
 ``unique_id, source_dataset, voornamen, tussenvoegsel, achternaam, geboortedatum,
-geslacht, postcode, huisnummer, straat, woonplaats, bsn_hash, extra_id``.
+geslacht, postcode, huisnummer, straat, woonplaats, bsn_hash, extra_id, datum`` (``datum``: the
+registration's date, read only by the household rule, ``hard_negatives.household_conflict``;
+``kind_op``: the date of a report naming the person in the role of a child, read only by
+``hard_negatives.age_conflict``).
 """
 
 from __future__ import annotations
@@ -21,14 +24,14 @@ from . import normalise as n
 
 INPUT_COLUMNS = [
     "unique_id", "source_dataset", "voornamen", "tussenvoegsel", "achternaam", "geboortedatum",
-    "geslacht", "postcode", "huisnummer", "straat", "woonplaats", "bsn_hash", "extra_id",
+    "geslacht", "postcode", "huisnummer", "straat", "woonplaats", "bsn_hash", "extra_id", "datum", "kind_op",
 ]
 
 FEATURE_COLUMNS = [
     "given1", "given_all", "given_ph", "init", "init1",
     "given_pre", "sn_core", "sn_tv", "sn_compact", "sn_first", "sn_ph", "sn_pre", "nameset", "word_ph",
     "dob", "dob_y", "dob_m", "dob_d", "dob_yi", "dob_days", "dob_swap",
-    "gender", "gen_given", "gen_sn", "pc", "pc4", "hnr", "street", "city", "xid", "xid_pre", "xid_suf", "xid_local", "bsn_hash",
+    "gender", "gen_given", "gen_sn", "pc", "pc4", "hnr", "street", "city", "xid", "xid_pre", "xid_suf", "xid_local", "bsn_hash", "seen", "kind_on",
 ]
 
 
@@ -144,7 +147,15 @@ def record_features(record: dict) -> dict:
     xid = str(record.get("extra_id") or "").strip().lower()
     out.update(xid_features(xid))
     out["bsn_hash"] = _none(str(record.get("bsn_hash") or ""))
+    out["seen"] = seen_day(record.get("datum"))
+    out["kind_on"] = seen_day(record.get("kind_op"))
     return out
+
+
+def seen_day(datum) -> int | None:
+    """The registration date as a day number (``date.toordinal``), or None."""
+    iso = n.parse_dob(datum)
+    return date.fromisoformat(iso).toordinal() if iso else None
 
 
 def _hash_key(secret: bytes) -> str:

@@ -137,7 +137,26 @@ def given_conflict(a: dict, b: dict) -> bool:
     return a["init1"] not in init_b and b["init1"] not in init_a
 
 
-RULES = ("generatie", "geboortedatum", "geslacht", "voornaam")
+# A report that names someone in the role of a child ("kind") says the person was a minor then;
+# a registration whose date of birth lies more than this many years before that report is
+# someone else (the parent of the same name). The slack over 18 allows an adult child named as
+# "kind" and a wrong year of birth.
+CHILD_ROLE_MAX_AGE = 21
+
+
+def age_conflict(a: dict, b: dict) -> bool:
+    """One registration names the person as a child on a day (``kind_on``), the other's date of
+    birth makes that person older than ``CHILD_ROLE_MAX_AGE`` on that day: a father and his
+    son of the same name, even when the son's registrations carry no date of birth or marker."""
+    for x, y in ((a, b), (b, a)):
+        day, dob = x.get("kind_on"), y.get("dob")
+        if day and dob and _days(dob) is not None and (day - _days(dob)) > CHILD_ROLE_MAX_AGE * 365.25:
+            return True
+    return False
+
+
+RULES = ("generatie", "leeftijd", "geboortedatum", "geslacht", "voornaam")
+HOUSEHOLD = "huishouden"  # the co-resident rule (``household_conflict``): read per cluster, not per pair
 # The date-of-birth and given-name rules hold only where the data say a true match rarely
 # disagrees there: the trained weight of the comparison's last level ("anders": no typo,
 # swap or similarity explains the difference) is at or below this. Dutch registrations with
@@ -149,7 +168,7 @@ GATED = {"geboortedatum": "geboortedatum", "voornaam": "voornaam"}  # rule -> co
 
 def active_rules(weights: dict[str, dict[int, float]]) -> frozenset[str]:
     """The rules that hold for a model with these trained weights (comparison -> gamma -> weight)."""
-    out = {"generatie", "geslacht"}
+    out = {"generatie", "leeftijd", "geslacht", HOUSEHOLD}
     for rule, comp in GATED.items():
         w = weights.get(comp, {}).get(0)
         if w is not None and w <= RULE_WEIGHT:
@@ -165,6 +184,8 @@ def conflict(a: dict, b: dict, rules=RULES) -> str | None:
     """
     if "generatie" in rules and generation_conflict(a, b):
         return "generatie"  # jr. and sr.
+    if "leeftijd" in rules and age_conflict(a, b):
+        return "leeftijd"  # named as a child, born a generation before
     if "geboortedatum" in rules and dob_conflict(a, b):
         return "geboortedatum"
     if "geslacht" in rules and gender_conflict(a, b):
@@ -188,7 +209,54 @@ def same_person_by_bsn(a: dict, b: dict) -> bool:
     return bool(a.get("bsn_hash")) and a.get("bsn_hash") == b.get("bsn_hash") and not bsn_contradicted(a, b)
 
 
+# --------------------------------------------------------------------------- households
+# A namesake at another address looks exactly like the same person after a move. What tells
+# them apart is who else lives there: a family moves together (some of the same people are
+# seen at both addresses), a namesake lives with other people. Co-residents are the *other
+# linked persons* registered at an address (``veto.household_pairs`` for the batch,
+# ``services.link_person`` on arrival).
+HOUSEHOLD_MIN = 1  # co-residents needed on each side before the difference counts (see docs/linkage.md)
+HOUSEHOLD_MAX = 8  # more persons at one address is no household (a shelter, a student house, a block)
+
+
+def periods_overlap(span_a: tuple[int, int] | None, span_b: tuple[int, int] | None) -> bool:
+    """Two periods (first and last registration day) that share a day. Unknown on either side: no
+    (without dates nothing shows the two households at one time; FEBRL and fake_* have none)."""
+    if not span_a or not span_b:
+        return False
+    return span_a[0] <= span_b[1] and span_b[0] <= span_a[1]
+
+
+def household_conflict(co_a: set, co_b: set, bsn_a: set | None = None, bsn_b: set | None = None,
+                       min_each: int | None = None, max_each: int | None = None,
+                       span_a: tuple[int, int] | None = None, span_b: tuple[int, int] | None = None) -> bool:
+    """Two registrations (or groups of one cluster's registrations) at two addresses are two
+    people: the co-residents at each address (``co_a``, ``co_b``: the other persons there) are
+    both well populated (``min_each`` … ``max_each``) and share nobody, and no BSN links the
+    two sides (``bsn_a``, ``bsn_b``: the BSN hashes each side carries).
+
+    Not a conflict: a family that moved together (a co-resident seen at both addresses), a
+    person who left to live alone (one side below ``min_each``), an equal BSN on both sides, an
+    address with more than ``max_each`` persons, and registrations at the one address that all
+    come before those at the other (``span_a``, ``span_b``: first and last registration day per
+    side): that is a move, also when the person moved in with other people (a victim to her
+    parents, a perpetrator to a new partner), or no dates on either side. Seen at both addresses
+    in one period, with other people at each: two people.
+    """
+    if bsn_a and bsn_b and set(bsn_a) & set(bsn_b):
+        return False
+    if not periods_overlap(span_a, span_b):
+        return False
+    min_each = HOUSEHOLD_MIN if min_each is None else min_each
+    max_each = HOUSEHOLD_MAX if max_each is None else max_each
+    if not (min_each <= len(co_a) <= max_each and min_each <= len(co_b) <= max_each):
+        return False
+    return not (set(co_a) & set(co_b))
+
+
 # feature columns the rules read (the cluster check fetches only these per suspect record)
-COLUMNS = ("given1", "given_ph", "given_all", "init", "init1", "sn_ph", "sn_first", "dob", "gender", "gen_given", "gen_sn", "bsn_hash")
+COLUMNS = ("given1", "given_ph", "given_all", "init", "init1", "sn_ph", "sn_first", "dob", "gender", "gen_given", "gen_sn", "bsn_hash", "kind_on")
 # columns whose two or more distinct values within one cluster make it worth checking
 KEY_COLUMNS = ("dob", "gender", "init1", "given1", "gen_given", "gen_sn")
+# a cluster with a record named as a child and a record with a date of birth is worth checking too
+CHILD_COLUMN = "kind_on"

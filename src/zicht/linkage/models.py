@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from . import reasons
+
 
 class LinkedPerson(models.Model):
     """One real person as Zicht believes: a cluster of registry persons."""
@@ -119,6 +121,8 @@ class ReviewPair(models.Model):
         default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"
     )
     boundary_distance = models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain")
+    reason = models.CharField(max_length=20, blank=True, default="", choices=reasons.CHOICES,
+                              help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
 
-from . import config, features, hard_negatives, hooks, households, priority, veto
+from . import config, features, hard_negatives, hooks, households, priority, reasons, veto
 from .comparisons import model_comparisons
 from .engine import ModelParams, cluster_pairs, features_frame, link, review_band
 from .matcher import Matcher, choose_cluster, rule_key, shares_block
@@ -50,6 +50,8 @@ def person_records(persons) -> list[dict]:
     The encrypted fields decrypt as the queryset loads (``EncryptedTextField`` uses
     ``zicht.core.crypto.cipher()``); nothing is written back or logged.
     """
+    persons = list(persons)
+    dates = _registration_dates([p.pk for p in persons])
     out = []
     for p in persons:
         addr = p.address
@@ -67,9 +69,20 @@ def person_records(persons) -> list[dict]:
                 "straat": addr.straat if addr else None,
                 "woonplaats": addr.woonplaats if addr else None,
                 "bsn_hash": p.bsn_hash or None,
+                "datum": dates.get(p.pk, (None, None))[0],  # first report: the household rule's period (hard_negatives)
+                "kind_op": dates.get(p.pk, (None, None))[1],  # a report naming the person as a child: the age rule
             }
         )
     return out
+
+
+def _registration_dates(person_ids: list[int]) -> dict[int, tuple]:
+    """Per person: the date of its first report (a registration's date) and of its first report in
+    the role of a child (or None)."""
+    qs = ReportParty.objects.values("person_id").annotate(first=Min("report__datum"), child=Min("report__datum", filter=Q(rol="kind")))
+    if len(person_ids) <= 2000:  # arrival and small sets by id; a whole-registry batch reads them all at once
+        qs = qs.filter(person_id__in=person_ids)
+    return {r["person_id"]: (r["first"], r["child"]) for r in qs}
 
 
 def _persons_qs():
@@ -105,19 +118,21 @@ def current_model() -> tuple[ModelParams, LinkageModel | None]:
 
 
 def review_pair_fields(params: ModelParams, weight: float, contributions: list[dict], link_threshold: float,
-                       hot_a: bool, hot_b: bool) -> dict:
+                       hot_a: bool, hot_b: bool, reason: str = "") -> dict:
     """What an open review pair records, from the batch (``_write_review_pairs``) and from arrival
-    (``link_person``) alike: weight, model prior, contributions per comparison (``_contributions``)
-    and its place in the queue (``priority``; ``hot_a``/``hot_b``: a side is urgent)."""
+    (``link_person``) alike: weight, model prior, contributions per comparison (``_contributions``),
+    its place in the queue (``priority``; ``hot_a``/``hot_b``: a side is urgent) and why it waits
+    (``reasons.review_reason``)."""
     weight = float(weight)
     return {
         "match_weight": weight, "prior_weight": params.prior_weight, "contributions": contributions, "status": "open",
         "priority": priority.tier(weight, link_threshold, hot_a, hot_b),
         "boundary_distance": priority.boundary_distance(weight, link_threshold),
+        "reason": reason,
     }
 
 
-REVIEW_PAIR_FIELDS = ("match_weight", "prior_weight", "contributions", "status", "priority", "boundary_distance")
+REVIEW_PAIR_FIELDS = ("match_weight", "prior_weight", "contributions", "status", "priority", "boundary_distance", "reason")
 
 
 def _contributions(params: ModelParams, row: pd.Series | dict) -> list[dict]:
@@ -170,7 +185,7 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     params = result.params
     with transaction.atomic():
         n_links = _write_clusters(result.labels, result.pairs, cfg["link_threshold"])
-        n_review = _write_review_pairs(result.pairs, params, cfg["link_threshold"], result.labels)
+        n_review = _write_review_pairs(result.pairs, params, cfg["link_threshold"], result.labels, feats, cfg.get("veto_weight"))
         _write_blocking_keys(feats, params.rules)
         n_households = rebuild_households()
     run.model = model
@@ -249,12 +264,16 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
-def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold: float, labels: pd.Series) -> int:
-    """Open review pairs = pairs between the thresholds not yet decided; decided pairs are kept as they are."""
+def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold: float, labels: pd.Series,
+                        feats: pd.DataFrame | None = None, veto_weight: float | None = None) -> int:
+    """Open review pairs = pairs between the thresholds not yet decided; decided pairs are kept as they are.
+
+    With ``feats`` each pair gets its reason (``reasons.review_reason``)."""
     if pairs.empty:
         ReviewPair.objects.filter(status="open").update(status="superseded")
         return 0
     band = review_band(pairs, labels, link_threshold)
+    reason_of = _batch_reasons(band, feats, labels, params, link_threshold, veto_weight) if feats is not None else {}
     lp_of = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
     hot = _hot_linked_persons()
     existing = {(r.person_a_id, r.person_b_id): r for r in ReviewPair.objects.all()}
@@ -264,7 +283,7 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
         a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
         keep.add((a, b))
         fields = review_pair_fields(params, row["match_weight"], _contributions(params, row), link_threshold,
-                                    lp_of.get(a) in hot, lp_of.get(b) in hot)
+                                    lp_of.get(a) in hot, lp_of.get(b) in hot, reason_of.get((a, b), ""))
         rp = existing.get((a, b))
         if rp is None:
             create.append(ReviewPair(person_a_id=a, person_b_id=b, **fields))
@@ -277,6 +296,26 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
     stale = [rp.pk for k, rp in existing.items() if k not in keep and rp.status == "open"]
     ReviewPair.objects.filter(pk__in=stale).update(status="superseded")
     return len(keep)
+
+
+def _batch_reasons(band: pd.DataFrame, feats: pd.DataFrame, labels: pd.Series, params: ModelParams, link_threshold: float,
+                   veto_weight: float | None) -> dict[tuple[int, int], str]:
+    """The reason per review pair of the batch, (person a, person b) sorted -> code."""
+    if band.empty:
+        return {}
+    ids = pd.Index(feats["unique_id"])
+    left, right = ids.get_indexer(band["unique_id_l"]), ids.get_indexer(band["unique_id_r"])
+    lab = labels.reindex(feats["unique_id"]).to_numpy()
+    rules = veto.veto_levels(params, veto_weight).get(veto.HARD, set()) if veto_weight is not None else set()
+    apart = veto.households_apart(feats, lab, left, right) if hard_negatives.HOUSEHOLD in rules else np.zeros(len(band), dtype=bool)
+    cols = [c for c in hard_negatives.COLUMNS if c in feats.columns]
+    sub = feats[cols].astype(object)
+    recs = sub.where(sub.notna(), None).to_dict("records")
+    out = {}
+    for k, (i, j, w) in enumerate(zip(left, right, band["match_weight"].to_numpy(dtype=float))):
+        key = tuple(sorted((int(feats["unique_id"].iat[i]), int(feats["unique_id"].iat[j]))))
+        out[key] = reasons.review_reason(recs[i], recs[j], w, link_threshold, rules, household=bool(apart[k]))
+    return out
 
 
 def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
@@ -380,8 +419,12 @@ def link_person(person: Person) -> PersonLink:
     def bsns(c):
         return {m["bsn_hash"] for m in members[c] if m["bsn_hash"]}
 
+    households = _Households(person, clusters) if hard_negatives.HOUSEHOLD in levels.get(veto.HARD, ()) else None
+
     def fits(c):
         if own_bsn and bsns(c) and own_bsn not in bsns(c):
+            return False
+        if households is not None and households.conflict(c, own_bsn):
             return False
         return not any(veto.conflicts(feat, m, comps, levels) for m in members[c] if not _same_bsn(feat, m))
 
@@ -419,10 +462,69 @@ def link_person(person: Person) -> PersonLink:
                 continue
             contrib = _contributions(params, {f"mw_{k}": w for k, (_, w) in s.contributions.items()})
             hot = _hot_linked_persons({lp.pk} | ({other_pl.linked_person_id} if other_pl else set()))
+            other_c = other_pl.linked_person_id if other_pl else None
+            reason = reasons.review_reason(feat, index.record(int(s.other)), s.weight, cfg["link_threshold"], levels.get(veto.HARD, set()),
+                                           household=households is not None and other_c is not None and households.conflict(other_c, own_bsn))
             fields = review_pair_fields(params, s.weight, contrib, cfg["link_threshold"], lp.pk in hot,
-                                        other_pl is not None and other_pl.linked_person_id in hot)
+                                        other_pl is not None and other_pl.linked_person_id in hot, reason)
             ReviewPair.objects.update_or_create(person_a_id=a, person_b_id=b, defaults=fields)
     return pl
+
+
+class _Households:
+    """Co-residents for the household rule on arrival (``hard_negatives.household_conflict``),
+    as ``veto.household_pairs`` reads them in the batch: the other linked persons with a
+    registration at an address (the canonical address row: postcode, huisnummer, toevoeging)."""
+
+    def __init__(self, person: Person, clusters):
+        self.address = person.address_id
+        self.day: int | None = None
+        self.days: dict = {}
+        self.by_cluster: dict[int, dict[int, set]] = {}  # cluster -> address -> BSN hashes there
+        if self.address is None or not clusters:
+            return
+        rows = list(PersonLink.objects.filter(linked_person_id__in=list(clusters)).exclude(person_id=person.pk).values_list(
+            "linked_person_id", "person__address_id", "person__bsn_hash", "person_id"
+        ))
+        dates = {pid: first for pid, (first, _child) in _registration_dates([pid for *_, pid in rows] + [person.pk]).items()}
+        self.day = _day(dates.get(person.pk))
+        self.days: dict[tuple[int, int], list[int]] = {}  # (cluster, address) -> registration days
+        for lp, addr, bsn, pid in rows:
+            if addr is not None:
+                self.by_cluster.setdefault(lp, {}).setdefault(addr, set()).update({bsn} if bsn else set())
+                if _day(dates.get(pid)) is not None:
+                    self.days.setdefault((lp, addr), []).append(_day(dates.get(pid)))
+        addresses = {a for per in self.by_cluster.values() for a in per} | {self.address}
+        self.occupants: dict[int, set] = {}
+        for addr, lp in PersonLink.objects.filter(person__address_id__in=list(addresses)).exclude(person_id=person.pk).values_list(
+            "person__address_id", "linked_person_id"
+        ):
+            self.occupants.setdefault(addr, set()).add(lp)
+
+    def conflict(self, cluster: int, own_bsn: str | None) -> bool:
+        """The new registration's address and an address of ``cluster`` hold two households.
+
+        Only when the cluster is not yet seen at the new registration's address (then it is
+        no move, and the batch reads the cluster's own address groups)."""
+        seen = self.by_cluster.get(cluster, {})
+        if self.address is None or self.address in seen:
+            return False
+        here = self.occupants.get(self.address, set()) - {cluster}
+        mine = {own_bsn} if own_bsn else set()
+        mine_span = (self.day, self.day) if self.day is not None else None
+        return any(
+            hard_negatives.household_conflict(here, self.occupants.get(addr, set()) - {cluster}, mine, bsns,
+                                              span_a=mine_span, span_b=_span(self.days.get((cluster, addr))))
+            for addr, bsns in seen.items()
+        )
+
+
+def _day(value) -> int | None:
+    return value.toordinal() if value is not None else None
+
+
+def _span(days: list[int] | None) -> tuple[int, int] | None:
+    return (min(days), max(days)) if days else None
 
 
 def _same_bsn(a: dict, b: dict) -> bool:

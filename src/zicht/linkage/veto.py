@@ -92,17 +92,24 @@ def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, leve
         key = np.unique(label_codes[has].astype(np.int64) * (int(codes.max()) + 1) + codes[has])
         per_cluster = np.bincount(key // (int(codes.max()) + 1), minlength=len(sizes))
         suspect |= per_cluster[label_codes] > 1
+    if levels.get(HARD) and hard_negatives.CHILD_COLUMN in feats.columns and "dob" in feats.columns:
+        # the age rule: a record named as a child and one with a date of birth in one cluster
+        child = pd.notna(np.asarray(feats[hard_negatives.CHILD_COLUMN], dtype=object))
+        dated = pd.notna(np.asarray(feats["dob"], dtype=object))
+        if child.any():
+            both = (np.bincount(label_codes[child], minlength=len(sizes)) > 0) & (np.bincount(label_codes[dated], minlength=len(sizes)) > 0)
+            suspect |= both[label_codes]
     suspect &= sizes[label_codes] > 1
     rows = np.nonzero(suspect)[0]
     if len(rows) == 0:
-        return []
+        return household_pairs(feats, labels) if hard_negatives.HOUSEHOLD in (levels.get(HARD) or ()) else []
     cols = sorted({c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns})
     sub = feats.iloc[rows][[c for c in cols if c in feats.columns]].astype(object)
     recs = sub.where(sub.notna(), None).to_dict("records")
     groups: dict = {}
     for k, lab in enumerate(labels[rows]):
         groups.setdefault(lab, []).append(k)
-    out = []
+    out = household_pairs(feats, labels) if hard_negatives.HOUSEHOLD in (levels.get(HARD) or ()) else []
     for members in groups.values():
         if len(members) > max_component:
             members = members[:max_component]
@@ -114,6 +121,100 @@ def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, leve
                     continue  # the same BSN is the same person, whatever else differs (unless it is a parent's)
                 if conflicts(a, b, comps, levels):
                     out.append((int(rows[members[x]]), int(rows[members[y]])))
+    return out
+
+
+# cross pairs returned per two address groups of one cluster (the cluster check breaks the
+# weakest link between them; the next pass sees what is left)
+HOUSEHOLD_PAIRS_CAP = 16
+
+
+def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, int]]:
+    """Row-position pairs of one cluster registered at two addresses whose co-residents say
+    they are two people (``hard_negatives.household_conflict``).
+
+    Co-residents of an address are the other clusters with a record there (postcode and
+    huisnummer); a side's period runs from its first to its last registration (``seen``).
+    Only clusters seen at two or more addresses are read.
+    """
+    if len(feats) == 0 or "pc" not in feats.columns or "hnr" not in feats.columns:
+        return []
+    labels = np.asarray(labels)
+    pc, hnr = feats["pc"].astype(object), feats["hnr"].astype(object)
+    known = (pc.notna() & hnr.notna()).to_numpy()
+    if not known.any():
+        return []
+    addr = np.full(len(feats), -1, dtype=np.int64)
+    addr[known] = pd.factorize(pc[known].astype(str) + "|" + hnr[known].astype(str))[0]
+    frame = pd.DataFrame({"lab": labels[known], "addr": addr[known], "row": np.nonzero(known)[0]})
+    n_addr = frame.groupby("lab")["addr"].nunique()
+    moved = frame[frame["lab"].isin(n_addr.index[n_addr > 1])]
+    if moved.empty:
+        return []
+    at = frame[frame["addr"].isin(moved["addr"].unique())]
+    occupants = at.groupby("addr")["lab"].agg(lambda s: set(s.tolist())).to_dict()
+    bsn = feats["bsn_hash"].to_numpy(dtype=object) if "bsn_hash" in feats.columns else np.full(len(feats), None, dtype=object)
+    seen = pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy() if "seen" in feats.columns else np.full(len(feats), np.nan)
+
+    def span(rows):
+        days = seen[rows]
+        days = days[~np.isnan(days)]
+        return (int(days.min()), int(days.max())) if len(days) else None
+
+    out = []
+    for lab, rows in moved.groupby("lab"):
+        groups = {a: g["row"].to_numpy() for a, g in rows.groupby("addr")}
+        keys = sorted(groups)
+        for i, a in enumerate(keys):
+            co_a = occupants[a] - {lab}
+            bsn_a = {b for b in bsn[groups[a]] if isinstance(b, str) and b}
+            span_a = span(groups[a])
+            for b_key in keys[i + 1:]:
+                co_b = occupants[b_key] - {lab}
+                bsn_b = {b for b in bsn[groups[b_key]] if isinstance(b, str) and b}
+                if hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=span_a, span_b=span(groups[b_key])):
+                    pairs = [(int(x), int(y)) for x in groups[a] for y in groups[b_key]][:HOUSEHOLD_PAIRS_CAP]
+                    out.extend((min(x, y), max(x, y)) for x, y in pairs)
+    return out
+
+
+def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair of row positions (in different clusters): the household rule holds between them.
+
+    For a review pair's reason: each side is its cluster's records at its own address (their
+    co-residents, BSNs and period), read as ``household_pairs`` reads one cluster's two addresses.
+    """
+    out = np.zeros(len(left), dtype=bool)
+    if len(left) == 0 or "pc" not in feats.columns or "hnr" not in feats.columns:
+        return out
+    labels = np.asarray(labels)
+    pc, hnr = feats["pc"].astype(object), feats["hnr"].astype(object)
+    known = (pc.notna() & hnr.notna()).to_numpy()
+    addr = np.full(len(feats), -1, dtype=np.int64)
+    if not known.any():
+        return out
+    addr[known] = pd.factorize(pc[known].astype(str) + "|" + hnr[known].astype(str))[0]
+    occupants: dict[int, set] = {}
+    groups: dict[tuple, list[int]] = {}
+    for row in np.nonzero(known)[0]:
+        occupants.setdefault(int(addr[row]), set()).add(labels[row])
+        groups.setdefault((labels[row], int(addr[row])), []).append(int(row))
+    bsn = feats["bsn_hash"].to_numpy(dtype=object) if "bsn_hash" in feats.columns else np.full(len(feats), None, dtype=object)
+    seen = pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy() if "seen" in feats.columns else np.full(len(feats), np.nan)
+
+    def side(row):
+        rows = groups[(labels[row], int(addr[row]))]
+        days = seen[rows]
+        days = days[~np.isnan(days)]
+        return {b for b in bsn[rows] if isinstance(b, str) and b}, ((int(days.min()), int(days.max())) if len(days) else None)
+
+    for k, (a, b) in enumerate(zip(left, right)):
+        if addr[a] < 0 or addr[b] < 0 or addr[a] == addr[b]:
+            continue
+        both = {labels[a], labels[b]}
+        (bsn_a, span_a), (bsn_b, span_b) = side(a), side(b)
+        out[k] = hard_negatives.household_conflict(occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b,
+                                                   span_a=span_a, span_b=span_b)
     return out
 
 

@@ -39,6 +39,9 @@ from .writers import (
 SOURCES = ("politie", "veilig_thuis", "wijkteam")
 XLSX_MAX_SCALE = 5.0
 GENERATOR_VERSION = 1
+# Families whose son carries his father's given names (jr./sr.; hard_negatives.csv "parent_child_same_name").
+# An assumption: naming a son after his father is a known Dutch custom, its share is not published.
+SAME_NAME_SONS = 0.05
 
 
 def _round(rng: random.Random, expected: float) -> int:
@@ -63,6 +66,7 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
     pools = NamePools.build(seed)
     start = end_date - timedelta(days=round(365.25 * years) - 1)
     factory = PopulationFactory(random.Random(rng.randrange(2**63)), pools, end_date)
+    factory.same_name_sons = SAME_NAME_SONS
     builder = CaseBuilder(random.Random(rng.randrange(2**63)), factory, book, start, end_date)
     factory.rng = builder.rng  # one stream for case structure
     inwoners = sum(b.inwoners for b in book.buurten)
@@ -191,7 +195,8 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
         w.writerows(truth_rows)
     files[path.name] = {"rows": len(truth_rows)}
 
-    # pairs of different people who look alike (twins), for the linkage benchmarks' hard-negative shares
+    # pairs of different people who look alike (twins, a son with his father's given names), for the
+    # linkage benchmarks' hard-negative shares
     path = out / "hard_negatives.csv"
     pairs = sorted(set(factory.hard_pairs))
     with open(path, "w", encoding="utf-8", newline="") as fh:

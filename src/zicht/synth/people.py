@@ -33,7 +33,10 @@ MOVE_SHARE = 0.08  # households that move once; later mentions use the new addre
 ORIGIN_SHARES = (("nl", 0.954), ("tr", 0.023), ("ma", 0.023))  # Turkije/Marokko ≈ 2.3 % each, KWB 2017 NL
 
 COLUMNS = ["record_id", "cluster_id", "voornamen", "tussenvoegsel", "achternaam", "geboortedatum",
-           "geslacht", "postcode", "huisnummer", "woonplaats", "bsn"]
+           "geslacht", "postcode", "huisnummer", "woonplaats", "bsn", "datum", "kind_op"]
+CHILD_ROLE_SHARE = 0.6  # mentions of a minor child that name it in the role "kind" (the rest: slachtoffer, betrokkene)
+# Registration dates: spread over three years; a household that moves is seen at its old address first.
+DATES_FROM, DATES_DAYS = date(2022, 1, 1), 3 * 365
 
 _LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 
@@ -46,6 +49,8 @@ JR_SR_SHARE = 0.30           # households with a father and a son where the son 
 GENERATION_MARKER = 0.30     # mentions of such a father or son written with "sr."/"jr."
 NAMESAKE_SHARE = 0.03        # households with an adult who has an unrelated namesake (same names and date of
 #                              birth) living elsewhere in the same woonplaats
+NAMESAKE_HOUSEHOLD = 0.75    # of those namesakes: living in a household of their own (a random composition with an
+#                              adult of the same sex), the rest alone; about a fifth of Dutch adults live alone
 # Per source: a child's mention carrying a parent's BSN, and a BSN with two adjacent digits transposed
 # (which always fails the 11-proef, so it arrives as no BSN). Assumed rates: no partner publishes them.
 PARENT_BSN_RATES = {"politie": 0.003, "veilig_thuis": 0.02, "advies": 0.02, "wijkteam": 0.01}
@@ -131,9 +136,27 @@ def add_hard_cases(hh: Household, factory: PopulationFactory, hard: random.Rando
         addr = make_address()
         addr.pc4 = hh.address.pc4[:3] + str(hard.randrange(10))
         addr.woonplaats = hh.address.woonplaats
-        other = factory.person(factory._new_hid(), model.sex, model.dob, (model.tussenvoegsel, model.achternaam), model.origin, "volwassene")
-        other.voornamen = model.voornamen
-        extra.append(Household(hid=other.hid, composition="alleenstaand", members=[other], address=addr))
+        home = None
+        if hard.random() < NAMESAKE_HOUSEHOLD:
+            # a household of its own (drawn from the hard stream, so the main stream stays as it was)
+            main, factory.rng = factory.rng, hard
+            try:
+                comps, comp_w = zip(*COMPOSITION_MIX)
+                home = factory.household(hard.choices(comps, weights=comp_w)[0], model.origin)
+            finally:
+                factory.rng = main
+            same_sex = [p for p in home.members if p.role not in _KIDS and p.sex == model.sex]
+            if not same_sex:
+                home = None
+        if home is None:
+            other = factory.person(factory._new_hid(), model.sex, model.dob, (model.tussenvoegsel, model.achternaam), model.origin, "volwassene")
+            home = Household(hid=other.hid, composition="alleenstaand", members=[other])
+        else:
+            other = same_sex[0]
+        other.voornamen, other.dob = model.voornamen, model.dob
+        other.tussenvoegsel, other.achternaam = model.tussenvoegsel, model.achternaam
+        home.address = addr
+        extra.append(home)
         factory.hard_pairs.append((model.pid, other.pid, "namesake_dob"))
     return extra
 
@@ -148,7 +171,10 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
       'Berg, van den'), achternaam, geboortedatum (ISO 'jjjj-mm-dd' or None),
       geslacht ('M' / 'V' / ''), postcode ('5041 AB', '5041AB', '5041ab'),
       huisnummer (the number only, as a string), woonplaats, bsn ('' when missing; when
-      present it passes the 11-proef, except a transposed one: ``TRANSPOSED_BSN_RATES``).
+      present it passes the 11-proef, except a transposed one: ``TRANSPOSED_BSN_RATES``),
+      datum (ISO date of the registration, 2022–2024; a person who moved is seen at the
+      old address before the new one), kind_op (the date when the mention names a minor
+      child in the role "kind", ``CHILD_ROLE_SHARE``; else None).
 
     Persons live in households (family members share address and often surname; twins share
     surname, date of birth and address), 8 % of households move once, and cluster sizes
@@ -173,7 +199,8 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
     hard_rng = random.Random(seed * 7919 + 17)  # a stream of its own: hard=False gives the earlier data
     factory.markers = {}
     bsn_errors = {"parent_bsn": 0, "transposed": 0}
-    voornamen, tvs, ans, dobs, sexes, pcs, nrs, places, bsns, clusters = ([] for _ in range(10))
+    date_rng = random.Random(seed * 104729 + 3)  # a stream of its own: the other columns stay as they were
+    voornamen, tvs, ans, dobs, sexes, pcs, nrs, places, bsns, clusters, seen, child = ([] for _ in range(12))
     produced = 0
     pending: list[Household] = []
     while produced < n:
@@ -192,6 +219,7 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
         for person in hh.members:
             k = rng.choices(CLUSTER_SIZES, weights=CLUSTER_WEIGHTS)[0]
             k = min(k, n - produced)
+            days = sorted(date_rng.randrange(DATES_DAYS) for _ in range(k))  # the earlier mentions at the old address
             for i in range(k):
                 address = new_address if (new_address is not None and i >= k / 2) else hh.address
                 source = rng.choices(sources, weights=source_w)[0]
@@ -218,13 +246,16 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
                 places.append(o.woonplaats)
                 bsns.append(o.bsn)
                 clusters.append(person.pid)
+                seen.append(date.fromordinal(DATES_FROM.toordinal() + days[i]).isoformat())
+                minor = person.role == "kind" and (DATES_FROM - person.dob).days + days[i] < 18 * 365
+                child.append(seen[-1] if minor and date_rng.random() < CHILD_ROLE_SHARE else None)
             produced += k
             if produced >= n:
                 break
     frame = pd.DataFrame({
         "cluster_id": clusters, "voornamen": voornamen, "tussenvoegsel": tvs, "achternaam": ans,
         "geboortedatum": dobs, "geslacht": sexes, "postcode": pcs, "huisnummer": nrs,
-        "woonplaats": places, "bsn": bsns,
+        "woonplaats": places, "bsn": bsns, "datum": seen, "kind_op": child,
     })
     order = list(range(len(frame)))
     rng.shuffle(order)

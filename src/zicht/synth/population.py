@@ -97,6 +97,9 @@ class PopulationFactory:
         self.twins = 0
         # pairs of different people that look alike (truth for the linkage benchmarks): (pid, pid, kind)
         self.hard_pairs: list[tuple[int, int, str]] = []
+        # share of families whose son carries his father's given names (jr./sr.); 0 keeps the data as before.
+        # Decided per son by a hash of his id, so the random stream (and all other data) stays the same.
+        self.same_name_sons = 0.0
 
     # -- people ---------------------------------------------------------------------------
     def _dob(self, age_min: float, age_max: float) -> date:
@@ -112,6 +115,15 @@ class PopulationFactory:
         )
         self.next_pid += 1
         return p
+
+    def _name_son_after_father(self, father: Person, kids: list[Person]) -> None:
+        """With ``same_name_sons``: the first son with the father's surname gets his given names."""
+        if self.same_name_sons <= 0 or father.sex != "M":
+            return
+        son = next((k for k in kids if k.sex == "M" and (k.tussenvoegsel, k.achternaam) == (father.tussenvoegsel, father.achternaam)), None)
+        if son is not None and (son.pid * 2654435761) % 10007 < self.same_name_sons * 10007:
+            son.voornamen = father.voornamen
+            self.hard_pairs.append((father.pid, son.pid, "parent_child_same_name"))
 
     def _new_hid(self) -> int:
         hid = self.next_hid
@@ -169,6 +181,7 @@ class PopulationFactory:
             father_name = (parents[0].tussenvoegsel, parents[0].achternaam)
             n = rng.choices((1, 2, 3, 4), weights=(35, 40, 18, 7))[0]
             members = parents + self._children(hid, parents[1].dob, father_name, origin, n)
+            self._name_son_after_father(parents[0], members[2:])
         elif composition == "eenoudergezin":
             sex = "V" if rng.random() < 0.85 else "M"
             parent = self.person(hid, sex, self._dob(22, 52), self.pools.surname(rng, origin), origin, "ouder")

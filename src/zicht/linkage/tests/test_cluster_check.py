@@ -69,7 +69,7 @@ PARAMS = params_for({
 
 
 def test_veto_levels_are_learned_weights_below_the_veto():
-    hard = {"generatie", "geslacht", "geboortedatum", "voornaam"}  # dates and given names: weights at or below -5.5
+    hard = {"generatie", "leeftijd", "geslacht", "geboortedatum", "voornaam", "huishouden"}  # dates and given names: weights at or below -5.5
     assert veto.veto_levels(PARAMS, -10.0) == {"geboortedatum": {DOB_ELSE}, "geslacht": {GENDER_ELSE}, veto.HARD: hard}
     assert veto.veto_levels(PARAMS, -15.0) == {veto.HARD: hard}
 

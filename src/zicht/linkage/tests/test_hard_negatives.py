@@ -12,12 +12,13 @@ from zicht.linkage import normalise as N
 from zicht.linkage import veto
 from zicht.linkage.engine import ModelParams, cluster_pairs
 from zicht.linkage.matcher import Scored, choose_cluster
+from zicht.linkage.reasons import REASONS, review_reason
 
 
-def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x"):
+def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x", datum="2023-03-01", kind_op=None):
     return F.record_features(
         {"unique_id": uid, "voornamen": voornamen, "achternaam": achternaam, "geboortedatum": dob, "geslacht": gender,
-         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn}
+         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn, "datum": datum, "kind_op": kind_op}
     )
 
 
@@ -102,10 +103,10 @@ def test_same_person_by_bsn(a, b, same):
 @pytest.mark.parametrize(
     "dob_else, given_else, rules",
     [
-        (-6.9, -7.1, {"generatie", "geslacht", "geboortedatum", "voornaam"}),  # Dutch registrations with BSNs
-        (-3.0, -2.8, {"generatie", "geslacht"}),  # FEBRL: dates and names mistyped by design
-        (-1.9, -4.1, {"generatie", "geslacht"}),  # Splink's fake_20000
-        (-6.9, -4.1, {"generatie", "geslacht", "geboortedatum"}),
+        (-6.9, -7.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}),  # Dutch registrations with BSNs
+        (-3.0, -2.8, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
+        (-1.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
+        (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum"}),
     ],
 )
 def test_rules_switch_on_by_the_trained_weights(dob_else, given_else, rules):
@@ -151,6 +152,55 @@ CASES = {
         [(1, 2, 20.0), (0, 1, 2.0)],
         [{0}, {1, 2}], "join",
     ),
+    "namesake at another address with another household: kept apart": (
+        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+         rec("Kees", "Bos", "2012-01-09", "M", "1234AB", "5", uid="2"), rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="3"),
+         rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="4")],
+        [(0, 4, 14.0)],
+        [{0}, {1}, {2}, {3}, {4}], "alone",
+    ),
+    "a family that moved together: one person": (
+        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+         rec("Marie", "Bos", "1982-07-01", "V", "5678CD", "9", uid="2"), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3")],
+        [(0, 3, 14.0), (1, 2, 14.0)],
+        [{0, 3}, {1, 2}], "join",
+    ),
+    "left the household to live alone: one person": (
+        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+         rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="2")],
+        [(0, 2, 14.0)],
+        [{0, 2}, {1}], "join",
+    ),
+    "moved in with other people, after the last registration at the old address: one person": (
+        [rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="0", datum="2023-01-10"),
+         rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="1", datum="2023-01-10"),
+         rec("Gerrit", "Smit", "1950-02-03", "M", "5678CD", "9", uid="2", datum="2022-05-01"),
+         rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01")],
+        [(0, 3, 14.0)],
+        [{0, 3}, {1}, {2}], "join",
+    ),
+    "other co-residents but no dates: one person": (
+        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0", datum=None), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum=None),
+         rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2", datum=None), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3", datum=None)],
+        [(0, 3, 14.0)],
+        [{0, 3}, {1}, {2}], "join",
+    ),
+    "two households but the same BSN: one person": (
+        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", bsn="h7", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+         rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2"), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", bsn="h7", uid="3")],
+        [(0, 3, 14.0)],
+        [{0, 3}, {1}, {2}], "join",
+    ),
+    "a son named as a child, no date of birth, no marker: not the father": (
+        [rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"), rec("Jan", "Smit", None, "M", "1234AB", "5", uid="1", kind_op="2023-03-01")],
+        [(0, 1, 12.0)],
+        [{0}, {1}], "alone",
+    ),
+    "a child named as a child, born 2012: one person": (
+        [rec("Jan", "Smit", "2012-06-01", "M", "1234AB", "5", uid="0"), rec("Jan", "Smit", None, "M", "1234AB", "5", uid="1", kind_op="2023-03-01")],
+        [(0, 1, 12.0)],
+        [{0, 1}], "join",
+    ),
     "a typo is one person": (
         [rec("Meike", "Bos", "2019-04-25", "V", uid="0"), rec("Mhike", "Bos", "2019-04-25", "V", uid="1")],
         [(0, 1, 12.0)],
@@ -186,9 +236,36 @@ def _arrival(records, links):
     comps = C.model_comparisons(params)
     scored = [Scored(i, w, {}) for i, j, w in links if j == n]
 
+    def address(r):
+        return (r["pc"], r["hnr"]) if r["pc"] and r["hnr"] else None
+
+    occupants: dict = {}
+    for k, r in enumerate(before):
+        if address(r):
+            occupants.setdefault(address(r), set()).add(cluster_of[k])
+
+    def household_conflict(c):
+        """As services._Households: the new address against the cluster's other addresses."""
+        seen: dict = {}
+        days: dict = {}
+        for m in clusters[c]:
+            if address(before[m]):
+                seen.setdefault(address(before[m]), set()).update({before[m]["bsn_hash"]} - {None})
+                if before[m]["seen"] is not None:
+                    days.setdefault(address(before[m]), []).append(before[m]["seen"])
+        here = address(new)
+        if here is None or here in seen:
+            return False
+        mine = {new["bsn_hash"]} - {None}
+        own = (new["seen"], new["seen"]) if new["seen"] is not None else None
+        return any(H.household_conflict(occupants.get(here, set()) - {c}, occupants[a] - {c}, mine, b, span_a=own,
+                                        span_b=(min(days[a]), max(days[a])) if days.get(a) else None) for a, b in seen.items())
+
     def fits(c):
         bsns = {before[m]["bsn_hash"] for m in clusters[c] if before[m]["bsn_hash"]}
         if new["bsn_hash"] and bsns and new["bsn_hash"] not in bsns:
+            return False
+        if household_conflict(c):
             return False
         return not any(veto.conflicts(new, before[m], comps, levels) for m in clusters[c] if not H.same_person_by_bsn(new, before[m]))
 
@@ -226,3 +303,83 @@ def test_hard_negative_merged_share():
     labels = [10, 10, 10, 11, 12]  # person 2 put on person 1's record; 3 and 4 apart
     out = hard_negative_merged(truth, labels, [(1, 2, "twin"), (3, 4, "twin"), (1, 9, "namesake_dob")])
     assert out == {"twin": {"pairs": 2, "merged": 1, "share_merged": 0.5}}
+
+
+@pytest.mark.parametrize(
+    "co_a, co_b, bsn_a, bsn_b, conflict",
+    [
+        ({1, 2}, {3}, set(), set(), True),  # a family at one address, another household at the other: a namesake
+        ({1, 2}, {2, 5}, set(), set(), False),  # the partner seen at both addresses: the family moved
+        ({1, 2}, set(), set(), set(), False),  # alone at the new address: left the household, or a namesake; no evidence
+        (set(), set(), set(), set(), False),  # nobody else known anywhere
+        ({1, 2}, {3}, {"h1"}, {"h1"}, False),  # the same BSN on both sides: one person
+        ({1, 2}, {3}, {"h1"}, set(), True),  # a BSN on one side only says nothing
+        (set(range(1, 12)), {3}, set(), set(), False),  # eleven others at one address: no household (a shelter)
+    ],
+)
+def test_household_conflict(co_a, co_b, bsn_a, bsn_b, conflict):
+    assert H.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=(1, 9), span_b=(5, 5)) is conflict
+
+
+@pytest.mark.parametrize(
+    "span_a, span_b, conflict",
+    [
+        ((100, 200), (150, 300), True),  # seen at both addresses in one period: two people
+        ((100, 200), (200, 200), True),  # one day shared
+        ((100, 200), (201, 400), False),  # all of one address before the other: a move (also to other people)
+        ((300, 400), (100, 120), False),
+        (None, (100, 120), False),  # no dates on one side: nothing shows two households at one time
+    ],
+)
+def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
+    assert H.household_conflict({1, 2}, {3}, span_a=span_a, span_b=span_b) is conflict
+
+
+def test_household_conflict_well_populated_threshold():
+    one = {"span_a": (1, 9), "span_b": (5, 5)}
+    assert H.household_conflict({1}, {2}, min_each=1, **one)
+    assert not H.household_conflict({1}, {2}, min_each=2, **one)
+    assert H.household_conflict({1, 4}, {2, 3}, min_each=2, **one)
+
+
+def test_household_pairs_reads_co_residents_per_cluster():
+    records = [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+               rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2"), rec("Piet", "Bos", "1980-02-03", "M", "5678 cd", "9", uid="3")]
+    feats = pd.DataFrame(records)
+    assert veto.household_pairs(feats, np.array([0, 1, 2, 0])) == [(0, 3)]  # Piet's two records: two households
+    assert veto.household_pairs(feats, np.array([0, 1, 1, 0])) == []  # Marie and Anna one person: she moved with him
+    assert veto.household_pairs(feats, np.array([0, 1, 2, 3])) == []  # nobody at two addresses
+
+
+@pytest.mark.parametrize(
+    "a, b, weight, household, reason",
+    [
+        (rec("Jan", "Smit", "1975-06-01", "M"), rec("Jan", "Smit", "1975-06-01", "M"), -2.0, False, "onzeker"),  # a weak match
+        (rec("Jan sr.", "Smit", "1975-06-01", "M"), rec("Jan jr.", "Smit", None, "M"), 9.0, False, "generatie"),
+        (rec("Anna", "Smit", "1970-01-01", "V"), rec("Anna", "Smit", "2001-09-30", "V"), 9.0, False, "geboortedatum"),
+        (rec("Piet", "Bos", "1980-02-03", "M"), rec("Piet", "Bos", "1980-02-03", "M"), 14.0, True, "huishouden"),  # a namesake
+        (rec("J.", "Bos", "2010-04-01", "M"), rec("Joost", "Bos", "2010-04-01", "M"), 14.0, False, "tegengehouden"),  # fits two
+    ],
+)
+def test_review_reason(a, b, weight, household, reason):
+    assert review_reason(a, b, weight, 0.0, H.RULES, household=household) == reason
+    assert REASONS[reason]  # every code has its Dutch text
+
+
+@pytest.mark.parametrize(
+    "dob, kind_op, conflict",
+    [
+        ("1975-06-01", "2023-03-01", True),  # named as a child at 47: the father of the same name
+        ("2012-06-01", "2023-03-01", False),  # a child of ten
+        ("2003-06-01", "2023-03-01", False),  # nineteen: an adult child named "kind", within the slack
+        ("2000-06-01", "2023-03-01", True),  # twenty-two
+        (None, "2023-03-01", False),  # no date of birth: nothing to compare
+        ("1975-06-01", None, False),  # not named as a child
+    ],
+)
+def test_age_conflict(dob, kind_op, conflict):
+    child = rec("Jan", "Smit", None, "M", kind_op=kind_op)
+    other = rec("Jan", "Smit", dob, "M")
+    assert H.age_conflict(child, other) is conflict
+    assert H.age_conflict(other, child) is conflict  # either order
+    assert (H.conflict(child, other) == "leeftijd") is conflict

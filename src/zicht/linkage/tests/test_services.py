@@ -274,3 +274,33 @@ def test_registry_benchmark_names_a_bad_truth_file(tmp_path):
 
     with pytest.raises(CommandError, match="truth.csv"):
         registry_linkage.run({"truth": tmp_path / "missing.csv"})
+
+
+# a namesake (same names and date of birth) in another household in the same woonplaats, registered in
+# the same months as the man at A: two people; the man's partner moving with him to C: one person
+NAMESAKES = [
+    ("a1", "Pieter", "de", "Vries", "1980-03-12", "M", "A", "", 1, "pleger"),
+    ("a2", "Anna", "", "Jansen", "1982-07-01", "V", "A", "", 1, "slachtoffer"),
+    ("b1", "Mohamed", "el", "Amrani", "1975-01-20", "M", "B", "", 2, "pleger"),
+    ("b2", "Fatima", "el", "Amrani", "1977-05-02", "V", "B", "", 2, "slachtoffer"),
+    ("b3", "Pieter", "de", "Vries", "1980-03-12", "M", "B", "", 3, "betrokkene"),
+    ("a3", "Pieter", "de", "Vries", "1980-03-12", "M", "A", "", 4, "pleger"),
+]
+
+
+def test_a_namesake_in_another_household_is_not_merged_in_the_batch_nor_on_arrival():
+    ps = make_registry(NAMESAKES)
+    services.run_batch()
+    assert cluster_of(ps["a1"]) == cluster_of(ps["a3"])
+    assert cluster_of(ps["b3"]) != cluster_of(ps["a1"])  # other people at each address, one period
+    pairs = ReviewPair.objects.filter(person_a__in=[ps["a1"], ps["b3"], ps["a3"]], person_b__in=[ps["a1"], ps["b3"], ps["a3"]])
+    assert pairs.exists() and {rp.reason for rp in pairs} == {"huishouden"}  # the reason the page shows
+    # on arrival: another registration of the namesake at B does not join the man at A either
+    org = ps["a1"].source
+    new = Person.objects.create(source=org, source_key="b4", voornamen="Pieter", tussenvoegsel="de", achternaam="Vries",
+                                geboortedatum="1980-03-12", geslacht="M", address=ps["b1"].address)
+    report = Report.objects.create(source=org, source_record_id="R9", kind="melding", datum=date(2023, 2, 15), address=ps["b1"].address)
+    ReportParty.objects.create(report=report, person=new, rol="betrokkene")
+    pl = services.link_person(new)
+    assert pl.linked_person_id != cluster_of(ps["a1"])
+    assert ReviewPair.objects.get(person_a=ps["a1"], person_b=new).reason == "huishouden"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 import re
 from collections import Counter
 from datetime import date
@@ -13,6 +14,8 @@ from openpyxl import load_workbook
 from zicht.synth.bsn import is_valid_bsn
 from zicht.synth.calibration import TARGET_AARD_MIX, TARGET_RATES, TARGET_REPEAT_SHARE
 from zicht.synth.generate import generate
+from zicht.synth.names import NamePools
+from zicht.synth.population import PopulationFactory
 from zicht.synth.writers import ADRES_HEADER, POLITIE_HEADER, TRUTH_HEADER, VT_HEADER, WIJKTEAM_HEADER
 
 RATE_TOLERANCE = 0.15   # ±15 % of each target rate per 1,000 inwoners per year
@@ -255,8 +258,27 @@ def test_hard_negatives_file_names_twins_of_the_truth(tilburg, files):
     header = files["truth"][0]
     pid, hid = header.index("person_id"), header.index("household_id")
     household = {r[pid]: r[hid] for r in files["truth"][1:]}
-    assert len(rows) > 1 and all(kind == "twin" for _, _, kind in rows[1:])
+    kinds = Counter(kind for _, _, kind in rows[1:])
+    assert kinds["twin"] > 0 and kinds["parent_child_same_name"] > 0 and set(kinds) == {"twin", "parent_child_same_name"}
     for a, b, _ in rows[1:]:
         assert a != b
         if a in household and b in household:  # both mentioned in an export
-            assert household[a] == household[b]  # twins live in one household
+            assert household[a] == household[b]  # twins, and a father with his son, live in one household
+
+
+def test_same_name_sons_leave_the_random_stream_alone():
+    def families(share):
+        factory = PopulationFactory(random.Random(5), NamePools.build(5), date(2025, 1, 1))
+        factory.same_name_sons = share
+        return factory, [factory.household("gezin") for _ in range(300)]
+
+    plain, before = families(0.0)
+    named, after = families(1.0)
+    assert not [p for p in plain.hard_pairs if p[2] == "parent_child_same_name"]
+    sons = [p for p in named.hard_pairs if p[2] == "parent_child_same_name"]
+    assert sons
+    by_pid = {m.pid: m for h in after for m in h.members}
+    for father, son, _ in sons:
+        assert by_pid[father].voornamen == by_pid[son].voornamen and by_pid[son].dob > by_pid[father].dob
+    # everything else as without them: same people, same dates of birth, same BSNs
+    assert [(m.pid, m.dob, m.bsn) for h in before for m in h.members] == [(m.pid, m.dob, m.bsn) for h in after for m in h.members]
