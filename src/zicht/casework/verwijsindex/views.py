@@ -145,7 +145,10 @@ def inbox(request):
             {"organisatie": s.organisation.naam, "contact_naam": s.contact_naam, "contact_telefoon": s.contact_telefoon}
             for s in match.signals.all()
         ]
-        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": f.InboxForm(initial={"status": match.status, "regie_organisation": match.regie_organisation_id}, organisations=match.organisations.all())})
+        # auto_id per match: one form per row, so every label points at its own control (unique ids)
+        form = f.InboxForm(initial={"status": match.status, "regie_organisation": match.regie_organisation_id},
+                           organisations=match.organisations.all(), auto_id=f"id_%s-{match.pk}")
+        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": form})
     log_access(request, action="view", record_type="signal_inbox", record_id=status, reason="Inbox signaalmatches")
     return render(request, "casework/verwijsindex/inbox.html", {"rows": rows, "status": status})
 
