@@ -15,6 +15,7 @@ the rule id and the selectors.
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,9 @@ from zicht.core.testing import TEST_PASSWORD, make_user, totp_code
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_VERSION = "?"
+if AXE_JS.parent.joinpath("package.json").exists():
+    AXE_VERSION = json.loads(AXE_JS.parent.joinpath("package.json").read_text(encoding="utf-8"))["version"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Not pages of Zicht's UI: the admin (Django's own, staff only) and the JSON API (checked against
 # the NL API Design Rules instead).
@@ -41,8 +45,8 @@ AXE_RUN = """async (tags) => {
 }"""
 
 
-def pages_for(role: str, world) -> list[tuple[str, str]]:
-    """Every GET route the role may open, as (path, route name), ids filled from the world."""
+def pages_for(role: str, world, with_callback: bool = False) -> list[tuple]:
+    """Every GET route the role may open, as (path, route name[, view]), ids filled from the world."""
     out = []
     for route, name, callback in ROUTES:
         if declared(callback, "zicht_public", False) or role not in (declared(callback, "zicht_roles") or ()):
@@ -50,7 +54,7 @@ def pages_for(role: str, world) -> list[tuple[str, str]]:
         path = build_path(route, OWN, name, world)
         if path is None or path.startswith(SKIP_PREFIXES):
             continue
-        out.append((path, name or route))
+        out.append((path, name or route, callback) if with_callback else (path, name or route))
     return out
 
 
@@ -154,6 +158,14 @@ def test_every_page_of_the_role_meets_wcag21_aa(axe_page, world, role):
         page.get_by_role("button", name="Controleren").click()
         page.wait_for_load_state("networkidle")
     assert "/account/" not in page.url, f"{role} could not sign in ({page.url})"
+    # The purpose question (doelbinding) a personal-data page asks first, and the not-found page.
+    bound = [path for path, _name, callback in pages_for(role, world, with_callback=True) if declared(callback, "zicht_purpose")]
+    if bound:
+        page.goto(bound[0])
+        assert "/account/reden/" in page.url, f"{bound[0]} did not ask for a purpose"
+        check(f"/account/reden/ (doelbinding voor {bound[0]})")
+    page.goto("/deze-pagina-bestaat-niet/")
+    check("/deze-pagina-bestaat-niet/ (404)")
     _state_purposes(page)
 
     pages = pages_for(role, world)
@@ -171,6 +183,7 @@ def test_every_page_of_the_role_meets_wcag21_aa(axe_page, world, role):
         check(f"{path} ({name})")
         checked += 1
 
+    print(f"{role}: {checked} pages checked with axe-core {AXE_VERSION}, {skipped} routes skipped (POST-only or downloads)")
     assert checked, f"{role}: no page checked"
     report = "\n".join(f"{where}\n  - " + "\n  - ".join(found) for where, found in problems.items())
     assert not problems, f"{role}: WCAG 2.1 A/AA violations on {len(problems)} of {checked} pages:\n{report}"
