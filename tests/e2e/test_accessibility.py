@@ -17,12 +17,15 @@ from __future__ import annotations
 import importlib
 import json
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import Resolver404, resolve
 
-from tests.test_authorization_matrix import OWN, ROUTES, build_path, build_world, declared
+from tests.test_authorization_matrix import OWN, ROUTES, build_path, build_world, declared, text_args
 from zicht.access import roles as r
 from zicht.core.testing import TEST_PASSWORD, make_user, totp_code
 
@@ -45,8 +48,16 @@ AXE_RUN = """async (tags) => {
 }"""
 
 
-def pages_for(role: str, world, with_callback: bool = False) -> list[tuple]:
-    """Every GET route the role may open, as (path, route name[, view]), ids filled from the world."""
+class Route(NamedTuple):
+    path: str  # ids filled from the fixture world; text arguments with the matrix's samples
+    name: str
+    callback: object
+    text_args: bool  # has <str:>/<slug:> arguments: a real value is taken from a link on a checked page
+
+
+def pages_for(role: str, world) -> list[Route]:
+    """Every GET route the role may open: routes without text arguments first (list pages, whose
+    links give real slugs and codes), then the routes with them."""
     out = []
     for route, name, callback in ROUTES:
         if declared(callback, "zicht_public", False) or role not in (declared(callback, "zicht_roles") or ()):
@@ -54,8 +65,16 @@ def pages_for(role: str, world, with_callback: bool = False) -> list[tuple]:
         path = build_path(route, OWN, name, world)
         if path is None or path.startswith(SKIP_PREFIXES):
             continue
-        out.append((path, name or route, callback) if with_callback else (path, name or route))
-    return out
+        out.append(Route(path, name or route, callback, bool(text_args(route))))
+    return sorted(out, key=lambda route: route.text_args)
+
+
+def view_name(path: str) -> str | None:
+    """The URL name a same-site link resolves to (None for anything else)."""
+    try:
+        return resolve(urlsplit(path).path).view_name
+    except Resolver404:
+        return None
 
 
 def is_page(status: int, content_type: str) -> bool:
@@ -81,6 +100,7 @@ def world(transactional_db):
     from zicht.areas.tests.helpers import make_reports
     from zicht.geo.loaders import load_geo
     from zicht.geo.models import Buurt
+    from zicht.knowledge.services import load_pages
     from zicht.prevention.demo import load_demo
     from zicht.prevention.services import load_package_catalogue
 
@@ -92,6 +112,7 @@ def world(transactional_db):
     make_reports(buurten, 300, seed=5)
     load_package_catalogue()
     load_demo()
+    load_pages()  # the knowledge pages (Markdown in the repository)
     yield world
     data.clear_cache()
 
@@ -159,7 +180,7 @@ def test_every_page_of_the_role_meets_wcag21_aa(axe_page, world, role):
         page.wait_for_load_state("networkidle")
     assert "/account/" not in page.url, f"{role} could not sign in ({page.url})"
     # The purpose question (doelbinding) a personal-data page asks first, and the not-found page.
-    bound = [path for path, _name, callback in pages_for(role, world, with_callback=True) if declared(callback, "zicht_purpose")]
+    bound = [route.path for route in pages_for(role, world) if declared(route.callback, "zicht_purpose")]
     if bound:
         page.goto(bound[0])
         assert "/account/reden/" in page.url, f"{bound[0]} did not ask for a purpose"
@@ -168,10 +189,16 @@ def test_every_page_of_the_role_meets_wcag21_aa(axe_page, world, role):
     check("/deze-pagina-bestaat-niet/ (404)")
     _state_purposes(page)
 
-    pages = pages_for(role, world)
+    links: dict[str, str] = {}  # URL name -> the first link to it seen on a checked page
     checked = skipped = 0
-    for path, name in pages:
+    refused: list[str] = []  # pages checked in their 403/404 form (no real record for the sample id)
+    for route in pages_for(role, world):
+        path = links.get(route.name, route.path) if route.text_args else route.path
+        name = route.name
         answer = page.request.get(path, max_redirects=5)
+        if answer.status == 404 and links.get(name, path) != path:  # the world's id is not this view's record
+            path = links[name]
+            answer = page.request.get(path, max_redirects=5)
         if answer.status >= 500:
             problems.setdefault(f"{path} ({name})", []).append(f"server error {answer.status}")
             continue
@@ -182,8 +209,15 @@ def test_every_page_of_the_role_meets_wcag21_aa(axe_page, world, role):
         page.wait_for_load_state("load")
         check(f"{path} ({name})")
         checked += 1
+        if answer.status >= 400:
+            refused.append(f"{path} {answer.status}")
+        for href in page.eval_on_selector_all("a[href^='/']", "els => els.map(e => e.getAttribute('href'))"):
+            found = view_name(href)
+            if found:
+                links.setdefault(found, urlsplit(href).path)
 
-    print(f"{role}: {checked} pages checked with axe-core {AXE_VERSION}, {skipped} routes skipped (POST-only or downloads)")
+    print(f"{role}: {checked} pages checked with axe-core {AXE_VERSION}, {skipped} routes skipped (POST-only or downloads); "
+          f"shown as an error page: {', '.join(refused) or 'none'}")
     assert checked, f"{role}: no page checked"
     report = "\n".join(f"{where}\n  - " + "\n  - ".join(found) for where, found in problems.items())
     assert not problems, f"{role}: WCAG 2.1 A/AA violations on {len(problems)} of {checked} pages:\n{report}"
