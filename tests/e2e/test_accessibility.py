@@ -102,7 +102,8 @@ def world(transactional_db):
     from zicht.geo.models import Buurt
     from zicht.knowledge.services import load_pages
     from zicht.prevention.demo import load_demo
-    from zicht.prevention.services import load_package_catalogue
+    from zicht.prevention.models import PlanVersion
+    from zicht.prevention.services import load_package_catalogue, plan_snapshot
 
     data.clear_cache()
     cache.clear()
@@ -113,6 +114,9 @@ def world(transactional_db):
     load_package_catalogue()
     load_demo()
     load_pages()  # the knowledge pages (Markdown in the repository)
+    plan = world[OWN].get("prevention.preventionplan")
+    if plan is not None:  # a real saved version of plan OWN, numbered OWN (the route's <int:nummer>)
+        PlanVersion.objects.create(plan=plan, nummer=OWN, snapshot=plan_snapshot(plan), opmerking="Toegankelijkheidstest")
     yield world
     data.clear_cache()
 
