@@ -30,7 +30,7 @@ test-postgres: install
 
 install: $(VENV)/.installed $(if $(wildcard package.json),node_modules/.installed)
 
-# Node tooling for the checks (Spectral, NL API Design Rules): exactly the versions in package-lock.json.
+# Node tooling for the checks (Spectral for the NL API Design Rules, axe-core for WCAG 2.1 A/AA): exactly the versions in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

@@ -155,8 +155,8 @@ def choropleth_svg(areas: list[MapArea], title: str, description: str, unit: str
     if box is None:
         return "", entries
     proj = Projection(box, width)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {proj.width:.0f} {proj.height:.0f}" role="img" '
-           f'aria-labelledby="map-title map-desc" class="choropleth"><title id="map-title">{escape(title)}</title>'
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {proj.width:.0f} {proj.height:.0f}" role="group" '
+           f'aria-labelledby="map-title" aria-describedby="map-desc" class="choropleth"><title id="map-title">{escape(title)}</title>'
            f'<desc id="map-desc">{escape(description)}</desc>{_defs()}']
     for area in shapes:
         klass = class_of(area.cell.value, breaks)

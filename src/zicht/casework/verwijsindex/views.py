@@ -148,7 +148,10 @@ def inbox(request):
             {"organisatie": s.organisation.naam, "contact_naam": s.contact_naam, "contact_telefoon": s.contact_telefoon}
             for s in match.signals.all()
         ]
-        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": forms.InboxForm(initial={"status": match.status, "regie_organisatie": match.regie_organisatie_id}, organisations=match.organisations.all())})
+        # auto_id per match: one form per row, so every label points at its own control (unique ids)
+        form = forms.InboxForm(initial={"status": match.status, "regie_organisatie": match.regie_organisatie_id},
+                               organisations=match.organisations.all(), auto_id=f"id_%s-{match.pk}")
+        rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": form})
     records = []
     for row in rows:
         match = row["match"]
