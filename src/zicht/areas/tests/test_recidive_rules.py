@@ -106,7 +106,7 @@ def test_kaplan_meier_without_censoring_equals_the_simple_share():
     assert points[2].share == pytest.approx(0.2)
     assert points[6].share == pytest.approx(0.4) and points[6].events == 4 and points[6].at_risk == 6
     assert points[24].low < 0.4 < points[24].high
-    assert 0 <= points[24].low and points[24].high <= 1
+    assert points[24].low >= 0 and points[24].high <= 1
 
 
 def test_kaplan_meier_with_censoring_differs_from_the_naive_share():
