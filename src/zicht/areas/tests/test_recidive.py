@@ -185,3 +185,20 @@ def test_page_gemeente_and_wijk(client, tilburg_reports):
     assert wijk.status_code == 200 and "Recidive wijk" in wijk.content.decode()
     assert client.get("/gebied/recidive/?gemeente=GM0855&wijk=WK036301").status_code == 404
     assert client.get("/gebied/recidive/?gemeente=GM0855&wijk=xx").status_code == 404
+
+
+@pytest.mark.django_db
+def test_factsheet_has_a_recidive_section(client, tilburg_reports):
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER))
+    html = client.get(f"/gebied/factsheet/{KORVEL}/").content.decode()
+    assert 'id="tabel-fs-recidive"' in html and f"wijk={KORVEL}" in html and 'data-dc="error"' not in html
+    pdf = client.get("/gebied/factsheet/GM0855.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_pdf_factsheet_renders_the_recidive_table():
+    from zicht.areas.factsheet import render_pdf
+
+    sheet = {"title": "T", "subtitle": "S", "tiles": [], "bars": [], "notes": [],
+             "recidive_rows": [["Nieuwe registratie", "binnen 6 mnd"], ["Adressen na een eerste registratie", "20%"]]}
+    assert render_pdf(sheet).startswith(b"%PDF")
