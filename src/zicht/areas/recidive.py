@@ -171,6 +171,14 @@ class CurvePointCell:
             return ""
         return f"{_pct(self.low)}–{_pct(self.high)}"
 
+    @property
+    def interval_cell(self) -> Cell:
+        """The 95% interval as a cell (for tables): published with its point, missing without it."""
+        if not self.interval:
+            return missing_cell("Geen interval: het punt wordt niet getoond.", "interval")
+        return Cell(round(100 * self.low, 1), OK, "95%-betrouwbaarheidsinterval (Kaplan–Meier, log-log-transformatie).",
+                    self.interval, "interval")
+
 
 def controlled_curve(episodes: Sequence[Episode], policy: Policy, months: Sequence[int] = CURVE_MONTHS) -> list[CurvePointCell]:
     """Kaplan–Meier points; a point is published only when at risk and events both reach the threshold."""
