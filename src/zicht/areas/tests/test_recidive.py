@@ -202,3 +202,26 @@ def test_pdf_factsheet_renders_the_recidive_table():
     sheet = {"title": "T", "subtitle": "S", "tiles": [], "bars": [], "notes": [],
              "recidive_rows": [["Nieuwe registratie", "binnen 6 mnd"], ["Adressen na een eerste registratie", "20%"]]}
     assert render_pdf(sheet).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_register_series_are_the_gebiedscan_cells(tilburg_reports, no_trajectories):
+    from zicht.areas.data import cube_for, wijken_of
+    from zicht.areas.figures import canonical
+    from zicht.areas.indicators import register_series
+
+    policy = Policy()
+    wijken = [w.code for w in wijken_of("GM0855")]
+    meldingen = register_series("meldingen", "GM0855", KORVEL, policy)
+    assert [y for y, _ in meldingen] == ["2023", "2024"]
+    for year, cell in meldingen:
+        assert cell == canonical(cube_for("GM0855"), "GM0855", wijken, int(year), policy).totals.cell(KORVEL)
+    quiet = dict(register_series("meldingen", "GM0855", tilburg_reports["quiet_wijk"], policy))
+    assert quiet["2024"].value is None and quiet["2024"].display == "<10"
+    assert all(c.kind == "percentage" for _, c in register_series("kinderen", "GM0855", None, policy))
+    per1000 = register_series("per1000", "GM0855", KORVEL, policy)
+    assert all(c.kind in ("rate", "missing", "count") or c.value is None for _, c in per1000)
+    recidive = register_series("recidive12", "GM0855", None, policy)
+    assert [y for y, _ in recidive] == ["2023", "2024"] and all(c.kind == "percentage" for _, c in recidive)
+    with pytest.raises(ValueError):
+        register_series("nope", "GM0855", None, policy)
