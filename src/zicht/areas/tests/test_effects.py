@@ -71,3 +71,27 @@ def test_placebo_false_positive_rate_is_near_five_percent():
         treated = Series("A", list(np.random.default_rng(rng.randrange(10**6)).poisson(50, 36)), 5000)
         hits += did_estimate(treated, comp, 18).significant
     assert hits / runs <= 0.15
+
+
+@pytest.mark.django_db
+def test_effect_command_on_registry_data(tilburg_reports):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("effect", "--wijk", "WK085517", "--start", "2024-01-01", "--vergelijk", "WK085539,WK085510", "--json",
+                 stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["vergelijk"] == ["WK085539", "WK085510"]
+    # no intervention was planted: either refused with a reason, or an interval that says so
+    if data["refused"]:
+        assert data["estimate"] is None
+    else:
+        assert data["ci_low"] <= data["estimate"] <= data["ci_high"] and "samenhang, geen bewijs" in data["tekst"]
+    assert "WK085517" not in str(data.get("counts", ""))  # no counts are printed
+    quiet = StringIO()
+    call_command("effect", "--wijk", tilburg_reports["quiet_wijk"], "--start", "2024-01-01", "--vergelijk", "WK085517",
+                 stdout=quiet)
+    assert "Te weinig registraties" in quiet.getvalue()
