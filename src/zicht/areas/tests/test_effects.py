@@ -95,3 +95,20 @@ def test_effect_command_on_registry_data(tilburg_reports):
     call_command("effect", "--wijk", tilburg_reports["quiet_wijk"], "--start", "2024-01-01", "--vergelijk", "WK085517",
                  stdout=quiet)
     assert "Te weinig registraties" in quiet.getvalue()
+
+
+@pytest.mark.django_db
+def test_bench_effects_reports_coverage_and_placebo_rate():
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("bench", "effects", "--runs", "1", "--months", "24", "--wijken", "5", "--placebos", "1", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert len(data["scenarios"]) == 4 and {s["planted_effect"] for s in data["scenarios"]} == {-0.4, -0.25, -0.15, 0.2}
+    for s in data["scenarios"]:
+        if "estimate" in s:
+            assert s["ci_low"] <= s["estimate"] <= s["ci_high"] and s["covers_truth"] == (s["ci_low"] <= s["planted_effect"] <= s["ci_high"])
+    assert 0 <= data["coverage"] <= 1 and data["placebo_false_positive_rate"] is not None
