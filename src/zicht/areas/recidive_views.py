@@ -6,6 +6,7 @@ Aggregates only, like the gebiedscan: open to the beleidsmedewerker and the kete
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import escape
 
 from django.http import Http404
@@ -14,10 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from zicht.access.rules import requires
 from zicht.geo.models import Wijk
 
-from .charts import LINE_STYLES
+from .charts import LINE_STYLES, line_chart
+from .effect_figures import estimate_for, quarterly_rates
 from .policy import default_policy
-from .recidive import load_episodes, recidive_figures
+from .recidive import AARD_LABELS, load_episodes, recidive_figures
 from .recidive_rules import EPISODE_DAYS
+from .similar import similar_wijken
 from .views import AREA_ONLY, AREA_ROLES, _gemeente_for
 
 
@@ -117,3 +120,41 @@ def recidive(request):
                                                                    f"met en zonder kinderen, {naam}"),
         "kinderen_table": curve_table(figures["curves_kinderen"], figures["table_months"]),
     })
+
+
+@requires(*AREA_ROLES)
+def effect(request):
+    """Before/after of a wijk against comparison wijken (editable; default the most similar by CBS profile)."""
+    gm = _gemeente_for(request)
+    wijken = list(Wijk.objects.filter(gemeente_id=gm.code).order_by("naam").only("code", "naam"))
+    names = {w.code: w.naam for w in wijken}
+    code = (request.GET.get("wijk") or "").upper()
+    context = {"gemeente": gm, "wijken": wijken, "area_only": AREA_ONLY, "policy": default_policy(), "code": code,
+               "start": request.GET.get("start", ""), "aard": request.GET.get("aard", ""),
+               "aarden": list(AARD_LABELS.items())}
+    if code:
+        if code not in names:
+            raise Http404("Onbekende wijkcode")
+        try:
+            start = date.fromisoformat(context["start"])
+        except ValueError:
+            start = None
+        chosen = [c for c in request.GET.getlist("vergelijk") if c in names and c != code]
+        similar = [r["code"] for r in similar_wijken(code, 5, "gemeente")["rows"] if r["code"] != code and r["code"] in names]
+        comparison = chosen or similar
+        aard = context["aard"] if context["aard"] in AARD_LABELS else None
+        context.update({"naam": names[code], "comparison": comparison, "similar": similar,
+                        "comparison_names": [names[c] for c in comparison]})
+        series = quarterly_rates(gm.code, code, comparison, default_policy(), aard)
+        context["rates"] = series["rows"]
+        context["chart"] = line_chart(series["quarters"], [
+            {"label": names[code], "cells": [r[1] for r in series["rows"]]},
+            {"label": "Vergelijkingswijken samen", "cells": [r[2] for r in series["rows"]]}],
+            f"Registraties per 1.000 inwoners per kwartaal: {names[code]} en vergelijkingswijken")
+        if start is not None:
+            result = estimate_for(gm.code, code, comparison, start, aard)
+            result["tekst"] = result["tekst"].replace(code, names[code])
+            for c in comparison:
+                result["tekst"] = result["tekst"].replace(c, names[c])
+            context["result"] = result
+    return render(request, "areas/effect.html", context)

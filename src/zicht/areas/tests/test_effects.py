@@ -112,3 +112,29 @@ def test_bench_effects_reports_coverage_and_placebo_rate():
         if "estimate" in s:
             assert s["ci_low"] <= s["estimate"] <= s["ci_high"] and s["covers_truth"] == (s["ci_low"] <= s["planted_effect"] <= s["ci_high"])
     assert 0 <= data["coverage"] <= 1 and data["placebo_false_positive_rate"] is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, status", [
+    ("beleidsmedewerker", 200), ("ketenregisseur", 200), ("professional", 403), ("privacy_officer", 403),
+])
+def test_effect_page_roles(client, tilburg, role, status):
+    from zicht.core.testing import make_user
+
+    client.force_login(make_user(role))
+    assert client.get("/gebied/effect/?gemeente=GM0855").status_code == status
+
+
+@pytest.mark.django_db
+def test_effect_page_shows_estimate_series_and_refusal(client, tilburg_reports):
+    from zicht.access import roles
+    from zicht.core.testing import make_user
+
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER))
+    html = client.get("/gebied/effect/?gemeente=GM0855&wijk=WK085517&start=2024-01-01"
+                      "&vergelijk=WK085539&vergelijk=WK085510").content.decode()
+    assert 'id="tabel-effect-reeksen"' in html and "<svg" in html and "Korvel" in html
+    assert ("samenhang, geen bewijs" in html) or ("Te weinig" in html)
+    quiet = client.get(f"/gebied/effect/?gemeente=GM0855&wijk={tilburg_reports['quiet_wijk']}&start=2024-01-01&vergelijk=WK085517").content.decode()
+    assert "Te weinig registraties" in quiet
+    assert client.get("/gebied/effect/?gemeente=GM0855&wijk=WK036301").status_code == 404
