@@ -112,6 +112,7 @@ def test_reach_and_fidelity(client, plan):
     assert (line.bereikt, line.zoals_bedoeld, line.uitvoering_van) == (120, "deels", date(2026, 2, 1))
     html = client.get(reverse("prevention:plan", args=[plan.pk])).content.decode()
     assert 'id="bereik-tabel"' in html and "30%" in html and "Deels" in html and "Minder bijeenkomsten" in html
+    assert "/gebied/effect/?gemeente=GM0855&amp;wijk=WK085517&amp;start=2026-02-01" in html
     row = export.document_model(services.plan_snapshot(plan))
     uitvoering = next(s for s in row["sections"] if s["code"] == "uitvoering")["table"]["rows"][0]
     assert uitvoering[-2:] == ["120 van 400 (30%), 8 bijeenkomsten, 1-2-2026 t/m 30-6-2026", "deels: Minder bijeenkomsten"]
