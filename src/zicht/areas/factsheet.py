@@ -87,6 +87,9 @@ def render_pdf(sheet: dict) -> bytes:
     ]
     if sheet.get("key_rows"):
         story += [Paragraph("Kerncijfers", h2), _table(sheet["key_rows"], [70 * mm, 35 * mm, 35 * mm, 35 * mm])]
+    if sheet.get("recidive_rows") and len(sheet["recidive_rows"]) > 1:
+        story += [Paragraph("Recidive: aandeel met een nieuwe registratie", h2),
+                  _table(sheet["recidive_rows"], [85 * mm, 30 * mm, 30 * mm, 30 * mm])]
     if sheet.get("risk_rows"):
         story += [Paragraph("Risicofactoren in dit gebied (CBS)", h2),
                   _table(sheet["risk_rows"], [52 * mm, 52 * mm, 22 * mm, 22 * mm, 22 * mm])]

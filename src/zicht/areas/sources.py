@@ -29,3 +29,27 @@ def register_colour_source(source: ColourSource | None) -> None:
 
 def colour_source() -> ColourSource | None:
     return _colour_source
+
+
+# --- ends of help trajectories (casework), for recidive after help ----------------------
+
+
+@dataclass(frozen=True)
+class TrajectoryEnd:
+    address_id: int | None
+    household_id: int | None
+    einde: object  # datetime.date
+
+
+_trajectory_ends: Callable[[str], list[TrajectoryEnd]] | None = None
+
+
+def register_trajectory_ends(source: Callable[[str], list[TrajectoryEnd]] | None) -> None:
+    """``source(gemeente_code)``: the closed help trajectories (address or household, end date)."""
+    global _trajectory_ends
+    _trajectory_ends = source
+
+
+def trajectory_ends(gemeente_code: str) -> list[TrajectoryEnd] | None:
+    """None when no source is registered (recidive after help is then left out)."""
+    return _trajectory_ends(gemeente_code) if _trajectory_ends is not None else None

@@ -31,6 +31,7 @@ from .disclosure import Cell
 from .factsheet import render_pdf
 from .figures import AreaFigures, gemeente_figures, wijk_figures, wijk_rate_cells
 from .policy import default_policy
+from .recidive import load_episodes, recidive_figures
 from .risk import area_risk_profile, context_profile
 from .similar import similar_wijken
 from .tables import FigureRow, FigureTable, cbs_cell, to_csv, to_xlsx
@@ -274,6 +275,11 @@ def _sheet(code: str, year: int | None) -> dict:
          fmt(s.gemeente_value if is_wijk else s.national_value, s.unit), "ja" if s.elevated else "nee"]
         for s in scores if s.value is not None
     ]
+    gm_code = "GM" + figures.code[2:6]
+    recidive = recidive_figures(load_episodes(gm_code), default_policy(),
+                                wijk=figures.code if is_wijk else None)
+    recidive_rows = [["Nieuwe registratie", *(f"binnen {m} mnd" for m in recidive["windows"])]] + [
+        [r.label, *(s.display for s in r.shares)] for r in recidive["overview"]]
     compare = figures.tables[0]
     key_rows = [["", *compare.columns[:3]]] + [[r.label, *(c.display for c in r.cells[:3])] for r in compare.body()]
     return {
@@ -285,6 +291,8 @@ def _sheet(code: str, year: int | None) -> dict:
         "bars": [(label, cell) for label, cell, _ in h["aard"]],
         "key_rows": key_rows,
         "risk_rows": risk_rows if len(risk_rows) > 1 else [],
+        "recidive": recidive["overview"], "recidive_windows": recidive["windows"], "recidive_rows": recidive_rows,
+        "recidive_query": f"gemeente={gm_code}" + (f"&wijk={figures.code}" if is_wijk else ""),
         "notes": [
             "Onthullingsbeveiliging: aantallen afgerond op 5; aantallen onder de "
             f"{default_policy().threshold} getoond als <{default_policy().threshold}; × = weggelaten zodat een onderdrukt "

@@ -8,8 +8,10 @@ borging); tables sit in the sections they belong to.
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
+from . import indicator_charts
 from .domain import seed_tables as seeds
 from .domain.catalogue import prevention_type_label
 
@@ -37,9 +39,10 @@ def document_model(snapshot: dict) -> dict:
                       line["erkenning"] or "eigen activiteit", line["doelgroep"], line["reden"]] for line in lines],
         },
         "uitvoering": {
-            "caption": "Uitvoering: eigenaar en partners",
-            "header": ["Interventie", "Eigenaar", "Partners", "Planning"],
-            "rows": [[line["naam"], line["eigenaar"] or "nog te bepalen", ", ".join(line["partners"]) or "–", line["planning"] or "–"]
+            "caption": "Uitvoering: eigenaar, partners, bereik en uitvoering zoals bedoeld",
+            "header": ["Interventie", "Eigenaar", "Partners", "Planning", "Bereik", "Zoals bedoeld?"],
+            "rows": [[line["naam"], line["eigenaar"] or "nog te bepalen", ", ".join(line["partners"]) or "–", line["planning"] or "–",
+                      reach_text(line), fidelity_text(line)]
                      for line in lines],
         },
         "budget": {
@@ -57,6 +60,13 @@ def document_model(snapshot: dict) -> dict:
                       i["bron"] or "–"] for i in snapshot["indicators"]],
         },
     }
+    charts = [
+        {"indicator": i, "caption": f"Metingen: {i['naam']}", "progress": indicator_charts.progress_text(i),
+         "svg": indicator_charts.svg(i),
+         "header": ["Periode", "Waarde", "Bron"],
+         "rows": [[p["periode"], p["display"], p["bron"]] for p in i["metingen"]]}
+        for i in snapshot["indicators"] if i.get("metingen")
+    ]
     sections = []
     for code, titel, vraag in seeds.PLAN_FORMAT:
         table = tables.get(TABLE_AFTER.get(code, ""))
@@ -64,10 +74,39 @@ def document_model(snapshot: dict) -> dict:
             "code": code, "titel": titel, "vraag": vraag,
             "tekst": snapshot["sections"].get(code, "").strip(),
             "table": table if table and len(table["rows"]) > (1 if code == "organisatie" else 0) else None,
+            "charts": charts if code == "evaluatie" else [],
         })
     status = {"concept": "Concept", "vastgesteld": "Vastgesteld"}.get(snapshot["status"], snapshot["status"])
     meta = [f"Gebied: {area}", f"Looptijd: {snapshot['periode'] or 'niet ingevuld'}", f"Status: {status}"]
     return {"titel": snapshot["titel"], "meta": meta, "sections": sections}
+
+
+FIDELITY = {"ja": "ja", "deels": "deels", "nee": "nee"}
+
+
+def reach_text(line: dict) -> str:
+    """'120 van 400 (30%), 8 bijeenkomsten, 1-2-2026 t/m 30-6-2026' from what is filled in."""
+    parts = []
+    reached, size = line.get("bereikt"), line.get("doelgroep_omvang")
+    if reached is not None and size:
+        parts.append(f"{reached} van {size} ({round(100 * reached / size)}%)")
+    elif reached is not None:
+        parts.append(f"{reached} bereikt")
+    elif size:
+        parts.append(f"doelgroep {size}")
+    if line.get("bijeenkomsten") is not None:
+        parts.append(f"{line['bijeenkomsten']} bijeenkomsten")
+    if line.get("uitvoering_van"):
+        van = date.fromisoformat(line["uitvoering_van"])
+        tot = date.fromisoformat(line["uitvoering_tot"]) if line.get("uitvoering_tot") else None
+        parts.append(f"{van.day}-{van.month}-{van.year} t/m " + (f"{tot.day}-{tot.month}-{tot.year}" if tot else "nu"))
+    return ", ".join(parts) or "–"
+
+
+def fidelity_text(line: dict) -> str:
+    value = FIDELITY.get(line.get("zoals_bedoeld") or "", "nog niet beoordeeld")
+    note = (line.get("uitvoering_toelichting") or "").strip()
+    return f"{value}: {note}" if note else value
 
 
 FOOTNOTE = ("Opbouw volgens Movisie (2014), Gemeentelijk preventiebeleid huiselijk geweld. Gebiedscijfers: CBS "
@@ -112,6 +151,16 @@ def render_pdf(snapshot: dict, version_label: str) -> bytes:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]))
             story += [Spacer(1, 4), Paragraph(escape(t["caption"]), small), table]
+        for chart in s.get("charts", []):
+            story += [Spacer(1, 6), Paragraph(escape(chart["caption"]), styles["Heading4"]),
+                      Paragraph(escape(chart["progress"]), small),
+                      indicator_charts.drawing(chart["indicator"], A4[0] - 4 * cm, 120)]
+            data = [[Paragraph(f"<b>{escape(h)}</b>", small) for h in chart["header"]]]
+            data += [[Paragraph(escape(str(c)), small) for c in row] for row in chart["rows"]]
+            table = Table(data, colWidths=[(A4[0] - 4 * cm) / 3] * 3, repeatRows=1)
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5"))]))
+            story += [table]
     story += [Spacer(1, 12), Paragraph(escape(FOOTNOTE), small)]
     doc.build(story)
     return buf.getvalue()
@@ -119,6 +168,7 @@ def render_pdf(snapshot: dict, version_label: str) -> bytes:
 
 def render_docx(snapshot: dict, version_label: str) -> bytes:
     from docx import Document
+    from docx.shared import Cm
 
     doc_model = document_model(snapshot)
     doc = Document()
@@ -149,6 +199,21 @@ def render_docx(snapshot: dict, version_label: str) -> bytes:
             for row in t["rows"]:
                 cells = table.add_row().cells
                 for cell, value in zip(cells, row):
+                    cell.text = str(value)
+        for chart in s.get("charts", []):
+            doc.add_heading(chart["caption"], level=3)
+            doc.add_paragraph(chart["progress"])
+            image = indicator_charts.png(chart["indicator"])
+            if image:
+                doc.add_picture(io.BytesIO(image), width=Cm(15))
+                doc.paragraphs[-1].runs[0]._r.xpath("./w:drawing/wp:inline/wp:docPr")[0].set(
+                    "descr", f"Grafiek: {chart['caption']}, met nulmeting en streefwaarde; de tabel eronder geeft de waarden.")
+            table = doc.add_table(rows=1, cols=3)
+            table.style = "Table Grid"
+            for cell, h in zip(table.rows[0].cells, chart["header"]):
+                cell.text = h
+            for row in chart["rows"]:
+                for cell, value in zip(table.add_row().cells, row):
                     cell.text = str(value)
     doc.add_paragraph(FOOTNOTE)
     buf = io.BytesIO()

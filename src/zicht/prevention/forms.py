@@ -5,12 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from zicht.areas import risk_factors as rf
+from zicht.areas.indicators import REGISTER_FIGURES
+from zicht.geo.cbs import INDICATORS as CBS_INDICATORS
 from zicht.geo.models import Wijk
 from zicht.registry.models import Organisation
 
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
-from .models import Intervention, PartnerProfile, PlanIndicator, PlanIntervention, PreventionPlan
+from .models import IndicatorMeting, Intervention, PartnerProfile, PlanIndicator, PlanIntervention, PreventionPlan
 
 TYPE_CHOICES = [(t, rf.PREVENTION_TYPE_LABELS[t]) for t in rf.PREVENTION_TYPES]
 FACTOR_CHOICES = [(f.code, f.label) for f in rf.RISK_FACTORS.values()]
@@ -122,9 +124,18 @@ class PlanCreateForm(forms.ModelForm):
 class PlanLineForm(forms.ModelForm):
     class Meta:
         model = PlanIntervention
-        fields = ["naam", "doelgroep", "eigenaar", "partners", "budget", "financieringsbron", "planning", "reden"]
-        labels = {"eigenaar": "Eigenaar (uitvoerder)", "budget": "Budget (€)", "reden": "Reden / onderbouwing"}
-        widgets = {"partners": forms.CheckboxSelectMultiple, "reden": forms.Textarea(attrs={"rows": 2})}
+        fields = ["naam", "doelgroep", "eigenaar", "partners", "budget", "financieringsbron", "planning", "reden",
+                  "doelgroep_omvang", "bereikt", "bijeenkomsten", "zoals_bedoeld", "uitvoering_toelichting",
+                  "uitvoering_van", "uitvoering_tot"]
+        labels = {"eigenaar": "Eigenaar (uitvoerder)", "budget": "Budget (€)", "reden": "Reden / onderbouwing",
+                  "doelgroep_omvang": "Omvang doelgroep (aantal)", "bereikt": "Deelnemers bereikt",
+                  "bijeenkomsten": "Bijeenkomsten gehouden", "zoals_bedoeld": "Uitgevoerd zoals bedoeld?",
+                  "uitvoering_toelichting": "Toelichting op de uitvoering", "uitvoering_van": "Uitvoering van",
+                  "uitvoering_tot": "Uitvoering tot en met"}
+        widgets = {"partners": forms.CheckboxSelectMultiple, "reden": forms.Textarea(attrs={"rows": 2}),
+                   "uitvoering_toelichting": forms.Textarea(attrs={"rows": 2}),
+                   "uitvoering_van": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "uitvoering_tot": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, gemeente=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,10 +143,55 @@ class PlanLineForm(forms.ModelForm):
         self.fields["eigenaar"].queryset = orgs
         self.fields["partners"].queryset = orgs
 
+    def clean(self):
+        data = super().clean()
+        van, tot = data.get("uitvoering_van"), data.get("uitvoering_tot")
+        if van and tot and tot < van:
+            self.add_error("uitvoering_tot", "Het einde van de uitvoering ligt voor het begin.")
+        omvang, bereikt = data.get("doelgroep_omvang"), data.get("bereikt")
+        if data.get("zoals_bedoeld") in ("deels", "nee") and not (data.get("uitvoering_toelichting") or "").strip():
+            self.add_error("uitvoering_toelichting", "Licht toe wat anders ging dan bedoeld.")
+        if omvang is not None and bereikt is not None and bereikt > omvang:
+            self.add_error("bereikt", "Meer deelnemers bereikt dan de doelgroep groot is: pas de omvang aan.")
+        return data
+
+
+FIGUUR_CHOICES = [("", "—")] + [
+    ("Cijfer uit het register", [(k, label) for k, (label, _) in REGISTER_FIGURES.items()]),
+    ("CBS-cijfer", [(i.key, i.label) for i in CBS_INDICATORS.values()]),
+]
+
 
 class PlanIndicatorForm(forms.ModelForm):
+    figuur = forms.ChoiceField(choices=FIGUUR_CHOICES, required=False, label="Cijfer (bij register of CBS)")
+
     class Meta:
         model = PlanIndicator
-        fields = ["naam", "soort", "eenheid", "baseline", "baseline_jaar", "streefwaarde", "streefjaar", "bron"]
-        labels = {"naam": "Indicator", "baseline": "Nulmeting", "baseline_jaar": "Jaar nulmeting",
+        fields = ["naam", "soort", "type", "figuur", "eenheid", "baseline", "baseline_jaar", "streefwaarde", "streefjaar", "bron"]
+        labels = {"naam": "Indicator", "type": "Soort meting", "baseline": "Nulmeting", "baseline_jaar": "Jaar nulmeting",
                   "streefwaarde": "Streefwaarde", "streefjaar": "Streefjaar"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].required = False  # a form without the field (as before) makes a free-text indicator
+
+    def clean(self):
+        data = super().clean()
+        kind, figuur = data.get("type") or "tekst", data.get("figuur") or ""
+        data["type"] = kind
+        if kind == "register" and figuur not in REGISTER_FIGURES:
+            self.add_error("figuur", "Kies een cijfer uit het register.")
+        elif kind == "cbs" and figuur not in CBS_INDICATORS:
+            self.add_error("figuur", "Kies een CBS-cijfer.")
+        elif kind in ("tekst", "hand"):
+            data["figuur"] = ""
+        return data
+
+
+class IndicatorMetingForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorMeting
+        fields = ["datum", "waarde", "bron", "toelichting"]
+        labels = {"datum": "Datum meting", "waarde": "Waarde", "bron": "Bron (bijv. presentielijst, enquête)",
+                  "toelichting": "Toelichting"}
+        widgets = {"datum": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -147,6 +147,15 @@ class PlanIntervention(models.Model):
     financieringsbron = models.CharField(max_length=200, blank=True)
     planning = models.CharField(max_length=200, blank=True)
     volgorde = models.PositiveSmallIntegerField(default=0)
+    # Reach and fidelity (Movisie: "uitgevoerd zoals bedoeld?"), filled in during and after delivery.
+    FIDELITY = [("ja", "Ja"), ("deels", "Deels"), ("nee", "Nee")]
+    doelgroep_omvang = models.PositiveIntegerField(null=True, blank=True, help_text="Size of the target group")
+    bereikt = models.PositiveIntegerField(null=True, blank=True, help_text="Participants reached")
+    bijeenkomsten = models.PositiveIntegerField(null=True, blank=True, help_text="Sessions held")
+    zoals_bedoeld = models.CharField(max_length=5, choices=FIDELITY, blank=True)
+    uitvoering_toelichting = models.TextField(blank=True)
+    uitvoering_van = models.DateField(null=True, blank=True)
+    uitvoering_tot = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["volgorde", "id"]
@@ -164,9 +173,29 @@ class PlanIndicator(models.Model):
     streefwaarde = models.CharField(max_length=60, blank=True)
     streefjaar = models.PositiveSmallIntegerField(null=True, blank=True)
     bron = models.CharField(max_length=200, blank=True)
+    # What the indicator measures: free text (as before), a registry figure Zicht computes for the
+    # plan's area, a CBS key figure, or values entered by hand (IndicatorMeting).
+    TYPES = [("tekst", "Vrije tekst"), ("register", "Cijfer uit het register (Zicht)"), ("cbs", "CBS-cijfer"),
+             ("hand", "Handmatig ingevoerde metingen")]
+    type = models.CharField(max_length=10, choices=TYPES, default="tekst")
+    figuur = models.CharField(max_length=40, blank=True, help_text="Registry figure or CBS indicator key")
 
     class Meta:
         ordering = ["id"]
+
+
+class IndicatorMeting(models.Model):
+    """A measured value entered by hand (participants, sessions, a survey score), with date and source."""
+
+    indicator = models.ForeignKey(PlanIndicator, on_delete=models.CASCADE, related_name="metingen")
+    datum = models.DateField()
+    waarde = models.FloatField()
+    bron = models.CharField(max_length=200)
+    toelichting = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["datum", "id"]
 
 
 class PlanVersionQuerySet(models.QuerySet):

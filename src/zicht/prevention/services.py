@@ -10,10 +10,14 @@ from pathlib import Path
 
 from django.db import transaction
 
+from zicht.areas.indicators import REGISTER_FIGURES, cbs_series, register_series
+from zicht.areas.policy import default_policy
+from zicht.geo.cbs import INDICATORS as CBS_INDICATORS
 from zicht.registry.models import Organisation
 
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
+from .domain import indicators as ind
 from .models import Intervention, MatrixCell, PlanVersion
 
 PACKAGE_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.csv"
@@ -148,6 +152,42 @@ def contributions(orgs) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     return bouw, factors
 
 
+# --- plan indicators: measured values -------------------------------------------------------------
+
+def _point(periode: str, cell, bron: str) -> dict:
+    return {"periode": periode, "value": cell.value, "display": cell.display, "status": cell.status, "bron": bron,
+            "reason": cell.reason}
+
+
+def indicator_points(indicator, plan) -> list[dict]:
+    """Measured values of an indicator, oldest first: computed (registry, CBS) or entered by hand.
+
+    Registry figures come from the controlled cells of the gebiedscan for the plan's area (its wijk,
+    or the gemeente), one per year; a suppressed figure stays suppressed here.
+    """
+    if indicator.type == "register" and indicator.figuur in REGISTER_FIGURES:
+        return [_point(year, cell, "Zicht-register (beveiligd)")
+                for year, cell in register_series(indicator.figuur, plan.gemeente_id, plan.wijk_id, default_policy())]
+    if indicator.type == "cbs" and indicator.figuur in CBS_INDICATORS:
+        unit = CBS_INDICATORS[indicator.figuur].unit
+        return [_point(year, cell, f"CBS Kerncijfers wijken en buurten {year}")
+                for year, cell in cbs_series(indicator.figuur, plan.area_code, unit)]
+    if indicator.type == "hand":
+        return [{"periode": m.datum.isoformat(), "value": m.waarde, "display": ind.format_number(m.waarde),
+                 "status": "ok", "bron": m.bron, "reason": f"Handmatig ingevoerd; bron: {m.bron}"
+                 + (f" ({m.toelichting})" if m.toelichting else "")}
+                for m in indicator.metingen.all()]
+    return []
+
+
+def indicator_label(indicator) -> str:
+    if indicator.type == "register":
+        return REGISTER_FIGURES.get(indicator.figuur, ("", ""))[0]
+    if indicator.type == "cbs" and indicator.figuur in CBS_INDICATORS:
+        return CBS_INDICATORS[indicator.figuur].label
+    return ""
+
+
 # --- plan snapshots --------------------------------------------------------------------------------
 
 def _money(value: Decimal | None) -> str | None:
@@ -179,6 +219,10 @@ def plan_snapshot(plan) -> dict:
                 "budget": _money(line.budget),
                 "financieringsbron": line.financieringsbron,
                 "planning": line.planning,
+                "doelgroep_omvang": line.doelgroep_omvang, "bereikt": line.bereikt, "bijeenkomsten": line.bijeenkomsten,
+                "zoals_bedoeld": line.zoals_bedoeld, "uitvoering_toelichting": line.uitvoering_toelichting,
+                "uitvoering_van": line.uitvoering_van.isoformat() if line.uitvoering_van else None,
+                "uitvoering_tot": line.uitvoering_tot.isoformat() if line.uitvoering_tot else None,
             }
             for line in plan.lines.select_related("intervention", "eigenaar").prefetch_related("partners")
         ],
@@ -186,9 +230,10 @@ def plan_snapshot(plan) -> dict:
             {
                 "naam": i.naam, "soort": i.soort, "eenheid": i.eenheid, "baseline": i.baseline,
                 "baseline_jaar": i.baseline_jaar, "streefwaarde": i.streefwaarde, "streefjaar": i.streefjaar,
-                "bron": i.bron,
+                "bron": i.bron, "type": i.type, "figuur": i.figuur, "figuur_label": indicator_label(i),
+                "metingen": indicator_points(i, plan),
             }
-            for i in plan.indicators.all()
+            for i in plan.indicators.prefetch_related("metingen")
         ],
     }
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("plannen/<int:pk>/regel/<int:line_id>/", views.plan_line, name="plan_line"),
     path("plannen/<int:pk>/regel/<int:line_id>/verwijderen/", views.plan_line_delete, name="plan_line_delete"),
     path("plannen/<int:pk>/indicator/", views.plan_indicator, name="plan_indicator"),
+    path("plannen/<int:pk>/indicator/<int:indicator_id>/meting/", views.plan_indicator_meting, name="plan_indicator_meting"),
     path("plannen/<int:pk>/indicator/<int:indicator_id>/verwijderen/", views.plan_indicator_delete, name="plan_indicator_delete"),
     path("plannen/<int:pk>/versie/", views.plan_save_version, name="plan_save_version"),
     path("plannen/<int:pk>/versie/<int:nummer>/", views.plan_version, name="plan_version"),

@@ -24,7 +24,7 @@ from zicht.areas import risk_factors as rf
 from zicht.geo.models import Gemeente, Wijk
 from zicht.registry.models import Organisation
 
-from . import export, services
+from . import export, indicator_charts, services
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
 from .domain import gaps as gaps_mod
@@ -33,6 +33,7 @@ from .domain import suggestions as sug
 from .forms import (
     CatalogueFilterForm,
     CatalogueImportForm,
+    IndicatorMetingForm,
     InterventionForm,
     OrganisationStoplichtForm,
     PartnerProfileForm,
@@ -330,7 +331,7 @@ def _plan_context(request, plan):
         "suggestions": suggestions, "in_plan": in_plan,
         "uncovered": [rf.RISK_FACTORS[c].label for c in sug.uncovered_factors(rows, entries)],
         "sections": section_rows, "lines": plan.lines.select_related("intervention", "eigenaar").prefetch_related("partners"),
-        "indicators": plan.indicators.all(), "versions": plan.versions.all(),
+        "indicators": _indicator_rows(plan, snapshot), "versions": plan.versions.all(),
         "total_budget": services.total_budget(snapshot),
         "line_form": PlanLineForm(gemeente=plan.gemeente, prefix="line"),
         "indicator_form": PlanIndicatorForm(prefix="ind"),
@@ -338,6 +339,14 @@ def _plan_context(request, plan):
         "gaps": gaps, "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
         "type_label": rf.PREVENTION_TYPE_LABELS, "framework_label": rf.POLICY_FRAMEWORKS,
     }
+
+
+def _indicator_rows(plan, snapshot) -> list[dict]:
+    """Per indicator: the model row (for edit links), its snapshot dict with measured values, chart and progress."""
+    return [{"obj": obj, "snap": snap, "svg": indicator_charts.svg(snap), "progress": indicator_charts.progress_text(snap),
+             "points": [{**p, "cell": indicator_charts._cell(p)} for p in snap["metingen"]],
+             "meting_form": IndicatorMetingForm(prefix=f"met{obj.pk}") if obj.type == "hand" else None}
+            for obj, snap in zip(plan.indicators.all(), snapshot["indicators"])]
 
 
 @requires(*READ)
@@ -431,6 +440,25 @@ def plan_indicator(request, pk):
         messages.error(request, "De indicator kon niet worden opgeslagen: " + "; ".join(
             f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#evaluatie")
+
+
+@requires(*EDIT_PLAN)
+@require_POST
+def plan_indicator_meting(request, pk, indicator_id):
+    """Add a measured value entered by hand (participants, sessions, a survey score) with date and source."""
+    plan = _editable_plan_or_404(request, pk)
+    indicator = get_object_or_404(PlanIndicator, pk=indicator_id, plan=plan, type="hand")
+    form = IndicatorMetingForm(request.POST, prefix=f"met{indicator.pk}")
+    if form.is_valid():
+        meting = form.save(commit=False)
+        meting.indicator = indicator
+        meting.save()
+        plan.save(update_fields=["updated_at"])
+        messages.success(request, f"Meting voor '{indicator.naam}' is toegevoegd.")
+    else:
+        messages.error(request, "De meting kon niet worden opgeslagen: " + "; ".join(
+            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
+    return redirect(reverse("prevention:plan", args=[plan.pk]) + f"#indicator-{indicator.pk}")
 
 
 @requires(*EDIT_PLAN)

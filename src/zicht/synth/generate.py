@@ -20,6 +20,7 @@ from faker import Faker
 from tqdm import tqdm
 
 from . import calibration as cal
+from .effects import plant
 from .geography import INDELING_YEAR, AddressBook, load_gemeente
 from .names import NamePools
 from .noise import BASE_RATES, SOURCE_RATES, Noise
@@ -52,7 +53,7 @@ def _round(rng: random.Random, expected: float) -> int:
 
 def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, scale: float = 1.0,
              end_date: date = date(2026, 6, 30), sources: tuple[str, ...] = SOURCES, noise: float = 1.0,
-             wijkteam_format: str = "auto", progress: bool | None = None, log=print) -> dict:
+             wijkteam_format: str = "auto", progress: bool | None = None, log=print, effects=()) -> dict:
     """Write the partner exports, adresregister.csv, truth.csv and manifest.json into `out`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -92,6 +93,14 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
                 cases.append(case)
                 for ev in case.events:
                     events[ev.source].append(ev)
+    planted = []
+    if effects:  # a known reduction for the effect estimator; its own stream, so nothing else changes
+        cases, removed = plant(cases, [b.wijkcode for b in book.buurten], list(effects), seed + 14)
+        events = {s: [] for s in SOURCES}
+        for case in cases:
+            for ev in case.events:
+                events[ev.source].append(ev)
+        planted = [{**e.as_dict(), "cases_removed": n} for e, n in zip(effects, removed)]
     for evs in events.values():
         evs.sort(key=lambda e: (e.day, e.case.cid))
 
@@ -218,6 +227,7 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
         "targets_per_1000_per_year": cal.TARGET_RATES,
         "files": files,
         "achieved": achieved,
+        "planted_effects": planted,
         "noise": {"rates_at_level": {k: round(lvl.rate(k), 4) for k in BASE_RATES},
                   "source_rates_at_level": {s: {k: round(lvl.rate(k, s), 4) for k in SOURCE_RATES[s]} for s in SOURCE_RATES},
                   "applied_counts": dict(sorted(noise_counts.items())), "mentions": total_mentions},

@@ -110,6 +110,9 @@ def test_walk_every_figure_page_and_export(client, tilburg_reports, settings):
         ("areas:map", "/gebied/kaart/?gemeente=GM0855&indicator=pct_rond_sociaal_min"),
         ("areas:factsheet", "/gebied/factsheet/WK085517/?jaar=2024"),
         ("areas:factsheet", "/gebied/factsheet/GM0855/"),
+        ("areas:recidive", "/gebied/recidive/?gemeente=GM0855"),
+        ("areas:recidive", "/gebied/recidive/?gemeente=GM0855&wijk=WK085517"),
+        ("areas:effect", "/gebied/effect/?gemeente=GM0855&wijk=WK085517&start=2024-01-01&vergelijk=WK085539&vergelijk=WK085510"),
     ]
     for name, url in pages:
         response = client.get(url)

@@ -6,12 +6,15 @@ A thin wrapper: all logic lives in the framework-free package `zicht.synth`.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from zicht.geo.models import Wijk
+from zicht.synth.effects import parse_effect
 from zicht.synth.generate import SOURCES, generate
 
 
@@ -29,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--noise", type=float, default=1.0, help="multiplies every noise rate (0 = clean)")
         parser.add_argument("--wijkteam-format", choices=("auto", "xlsx", "csv"), default="auto",
                             help="auto: XLSX up to scale 5, CSV above")
+        parser.add_argument("--effect", action="append", default=[],
+                            help="plant een afname: wijk(code of naam):-25%%:jjjj-mm-dd[:aard], herhaalbaar")
         parser.add_argument("--data-dir", default=None, help="open-data directory (default settings.SHARED_DATA_DIR)")
 
     def handle(self, *args, **opts):
@@ -42,12 +47,25 @@ class Command(BaseCommand):
             end = date.fromisoformat(opts["end_date"])
         except ValueError as exc:
             raise CommandError("--end-date must be jjjj-mm-dd") from exc
+        effects = []
+        for text in opts["effect"]:
+            try:
+                effect = parse_effect(text)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            if not effect.wijk.upper().startswith("WK"):  # a wijk name: its code in this gemeente
+                wijk = Wijk.objects.filter(gemeente_id=opts["gemeente"], naam__iexact=effect.wijk).first()
+                if wijk is None:
+                    raise CommandError(f"Onbekende wijk {effect.wijk} in {opts['gemeente']}")
+                effect = replace(effect, wijk=wijk.code)
+            effects.append(effect)
         data_dir = Path(opts["data_dir"] or settings.SHARED_DATA_DIR)
         started = time.perf_counter()
         try:
             manifest = generate(opts["gemeente"], opts["years"], opts["seed"], Path(opts["out"]), data_dir,
                                 scale=opts["scale"], end_date=end, sources=sources, noise=opts["noise"],
-                                wijkteam_format=opts["wijkteam_format"], log=self.stdout.write)
+                                wijkteam_format=opts["wijkteam_format"], log=self.stdout.write,
+                                effects=effects)
         except (FileNotFoundError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started

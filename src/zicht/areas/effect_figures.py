@@ -1,0 +1,62 @@
+"""Effect estimate on registry data: monthly series of a wijk and its comparison wijken (see effects.py).
+
+``estimate_for`` gives the estimate only (no counts). ``quarterly_rates`` gives the two series for the
+chart as published cells: counts per quarter through ``control_series`` and rates per 1,000 inwoners
+from the published counts (``disclosure.rate``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .data import cube_for, population
+from .disclosure import Cell, Policy, control_series, rate
+from .effects import Series, did_estimate, monthly_series, months_needed, wording
+
+
+def estimate_for(gemeente: str, code: str, comparison: list[str], start: date, aard: str | None = None) -> dict:
+    cube = cube_for(gemeente)
+    months = cube.months()
+    where = {"aard": aard} if aard else None
+    counts = cube.counts(["wijk", "month"], where=where)
+    pops = population([code, *comparison])
+    by_area: dict[str, dict[str, int]] = {}
+    for (wk, month), n in counts.items():
+        by_area.setdefault(wk, {})[month] = n
+    start_index = sum(1 for m in months if m < start.strftime("%Y-%m"))
+    treated = Series(code, monthly_series(by_area.get(code, {}), months), pops.get(code, (0, None))[0] or 0)
+    others = [Series(c, monthly_series(by_area.get(c, {}), months), pops.get(c, (0, None))[0] or 0)
+              for c in comparison if c in pops]
+    estimate = did_estimate(treated, others, start_index)
+    pre = max(start_index, 1)
+    t_rate = sum(treated.counts[:pre]) / pre
+    c_rate = sum(sum(s.counts[:pre]) for s in others) / pre if others else 0
+    needed = months_needed(t_rate, c_rate, pre, -0.25, estimate.dispersion) if estimate.effect is not None else None
+    return {
+        "estimate": estimate.effect, "ci_low": estimate.ci_low, "ci_high": estimate.ci_high, "p_value": estimate.p_value,
+        "refused": estimate.refused or None, "months_needed_for_25pct": needed,
+        "tekst": wording(estimate, code, [s.area for s in others]),
+    }
+
+
+def quarterly_rates(gemeente: str, code: str, comparison: list[str], policy: Policy, aard: str | None = None) -> dict:
+    """Registrations per 1,000 inwoners per quarter: the wijk and the comparison wijken together."""
+    cube = cube_for(gemeente)
+    where = {"aard": aard} if aard else None
+    counts = cube.counts(["wijk", "month"], where=where)
+    quarters = sorted({f"{m[:4]}-K{(int(m[5:7]) - 1) // 3 + 1}" for m in cube.months()})
+    pops = population([code, *comparison])
+
+    def per_quarter(codes):
+        out = dict.fromkeys(quarters, 0)
+        for (wk, month), n in counts.items():
+            if wk in codes:
+                out[f"{month[:4]}-K{(int(month[5:7]) - 1) // 3 + 1}"] += n
+        return out
+
+    treated = control_series(per_quarter({code}), keys=quarters, policy=policy)
+    pooled = control_series(per_quarter(set(comparison)), keys=quarters, policy=policy)
+    pop_t = pops.get(code, (None, None))[0]
+    pop_c = sum(pops[c][0] for c in comparison if c in pops) or None
+    rows: list[tuple[str, Cell, Cell]] = [(q, rate(treated.cell(q), pop_t), rate(pooled.cell(q), pop_c)) for q in quarters]
+    return {"quarters": quarters, "rows": rows}
