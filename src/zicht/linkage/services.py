@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F as Col
 from django.db.models import Q
 from django.utils import timezone
 
@@ -76,16 +75,7 @@ def person_records(persons) -> list[dict]:
 
 
 def _persons_qs():
-    """Persons in file order (batch, then source row), not creation order.
-
-    Why: the import's column path creates a block's clean records before the records it
-    hands to the row path (a row with a set-aside value, a record spread over the file), so
-    primary keys follow the path taken, not the file. Training (u by random sampling) and
-    tie-breaks read records by position; in pk order, one BSN typo set aside moved its record
-    and changed the trained weights as no missing BSN does (issue 19).
-    """
-    return Person.objects.select_related("address").order_by(
-        Col("import_batch_id").asc(nulls_last=True), Col("source_row").asc(nulls_last=True), "pk")
+    return Person.objects.select_related("address").order_by("pk")
 
 
 def _secret() -> bytes:

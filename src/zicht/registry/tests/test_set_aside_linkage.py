@@ -19,9 +19,8 @@ from zicht.bench.registry_linkage import read_truth, registry_frame
 from zicht.linkage import services
 from zicht.registry import pipeline
 from zicht.registry.domain.profile import find_profile
-from zicht.registry.models import Person, SetAsideValue
+from zicht.registry.models import SetAsideValue
 
-from .conftest import politie_rows, write_politie
 from .test_paths_equivalence import FILES, TODAY, exports, synth_register  # noqa: F401  (fixtures)
 
 # (target, every n-th row, at): a typo in each auxiliary field, ~3 % of the rows in all
@@ -88,26 +87,3 @@ def test_typos_in_auxiliary_fields_load_completely_and_link_as_well(synth_regist
         assert after[4] > before[4]  # ... but warns
     assert typos["set_aside"] >= clean["set_aside"] + n_planted * 0.9  # (a row may carry two planted typos)
     assert abs(typos["f1"] - clean["f1"]) <= 0.005, (clean, typos)
-
-
-@pytest.mark.django_db
-def test_a_set_aside_value_leaves_its_record_where_a_missing_value_would(register, tmp_path):
-    """The root of the F1 loss above: a row with a set-aside value goes through the row path,
-    which creates its record after the block's clean records (primary keys out of file order),
-    while a missing value keeps the column path. Linkage reads persons by position (u by random
-    sampling, tie-breaks), so it must read them in file order, whichever path created them."""
-    typo, blank = politie_rows(), politie_rows()
-    typo[1] = typo[1].replace("853194130", "853194131")  # row 3: fails the 11-proef, set aside
-    blank[1] = blank[1].replace("853194130", "")  # the same BSN simply missing
-    orders = {}
-    for name, rows in (("typo", typo), ("blank", blank)):
-        with transaction.atomic():
-            batch = pipeline.import_file(write_politie(tmp_path / f"{name}.csv", rows), "politie-bvh")
-            assert batch.rows_loaded == 7 and batch.rows_set_aside == (name == "typo")
-            by_pk = list(Person.objects.order_by("pk").values_list("source_row", flat=True))
-            linkage = [(p.source_row, p.bsn_hash) for p in services._persons_qs()]
-            transaction.set_rollback(True)
-        orders[name] = (by_pk, linkage)
-    assert orders["typo"][0] != sorted(orders["typo"][0])  # the import path did reorder the keys ...
-    assert orders["typo"][1] == orders["blank"][1]  # ... linkage sees the same records in the same order
-    assert [row for row, _ in orders["typo"][1]] == list(range(2, 9))
