@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from zicht.access import roles as r
 from zicht.access.models import AccessLogEntry
-from zicht.core.testing import make_organisation, make_user
+from zicht.core.testing import make_gemeente, make_organisation, make_region, make_user
 
 OWN, OTHER = 4243, 4242
 ANONYMOUS = "anonymous"
@@ -159,12 +159,12 @@ def build_world():
 
     world = {}
     for pk, tag, gm, region in [(OWN, "a", "GM0855", "Midden-Brabant"), (OTHER, "b", "GM0796", "Brabant-Noordoost")]:
-        gemeente = Gemeente.objects.create(code=gm, naam=f"Gemeente {tag}", indeling_jaar=2024, vt_regio=region)
+        gemeente = make_gemeente(code=gm, naam=f"Gemeente {tag}", indeling_jaar=2024, regio=region)
         wijk = Wijk.objects.create(code=f"WK{gm[2:]}01", naam="Wijk", gemeente=gemeente, indeling_jaar=2024)
         buurt = Buurt.objects.create(code=f"BU{gm[2:]}0101", naam="Buurt", wijk=wijk, gemeente=gemeente, indeling_jaar=2024)
-        org = make_organisation(f"org-{tag}", gemeente=gemeente, vt_regio=region, wijk=wijk)
+        org = make_organisation(f"org-{tag}", gemeente=gemeente, regio=make_region(region), wijk=wijk)
         professional = make_user(r.PROFESSIONAL, username=f"professional-{tag}", organisation=org)
-        keten = make_user(r.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, vt_regio=region)
+        keten = make_user(r.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, regio=make_region(region))
         address = Address.objects.create(pk=pk, key=f"50{pk}AB|1|", postcode=f"50{pk % 100:02d}AB", huisnummer=1, buurt=buurt)
         report = Report.objects.create(pk=pk, source=org, source_record_id=f"R{pk}", kind="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt)
         person = Person.objects.create(pk=pk, source=org, source_key=f"P{pk}", voornamen="Test", achternaam=f"Persoon{tag}", address=address)
@@ -511,12 +511,12 @@ def test_role_changes_in_the_admin_are_logged_with_before_and_after():
     profile = target.zicht_profile
     response = client.post(
         f"/beheer/access/userprofile/{profile.pk}/change/",
-        {"user": target.pk, "role": r.KETENREGISSEUR, "organisation": profile.organisation_id, "vt_regio": "Midden-Brabant", "gemeente": ""},
+        {"user": target.pk, "role": r.KETENREGISSEUR, "organisation": profile.organisation_id, "regio": make_region("Midden-Brabant").pk, "gemeente": ""},
     )
     assert response.status_code == 302, response.content[:500]
     entry = AccessLogEntry.objects.filter(record_type="user_role", record_id=str(target.pk), action="change").get()
     assert entry.username == admin_user.username
-    assert "role: professional → ketenregisseur" in entry.reason and "vt_regio: — → Midden-Brabant" in entry.reason
+    assert "role: professional → ketenregisseur" in entry.reason and "regio: — → midden-brabant" in entry.reason
 
 
 @pytest.mark.django_db
