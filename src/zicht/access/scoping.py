@@ -13,11 +13,13 @@ registry and linkage tables live with those models (``zicht.registry.scoping``,
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 
-from zicht.geo.regiodata import gemeenten_in_regio
+from zicht.geo.regiodata import gemeenten_in_regio, regio_van_gemeente
 
+from .domain.figure_scope import figure_gemeenten, figure_regions
 from .domain.scope import NONE, ORGANISATION, REGION, Scope, decide_scope
 from .rules import user_role
 
@@ -61,6 +63,37 @@ def editable_gemeente_codes(user) -> frozenset[str]:
     return editable_gemeenten(
         profile_gemeente=profile.gemeente_id, region_gemeenten=in_region, organisation_gemeente=org.gemeente_id if org else None
     )
+
+
+def _figure_inputs(user):
+    profile = user.zicht_profile
+    org = profile.organisation
+    region = profile.regio_id or (org.regio_id if org else "") or ""
+    return profile, org, region
+
+
+def figure_gemeente_codes(user) -> frozenset[str]:
+    """The gemeenten whose registry figures (gemeente and wijk pages, exports, API) the user may
+    open; the rule is zicht.access.domain.figure_scope.figure_gemeenten."""
+    role = user_role(user)
+    if role is None:
+        return frozenset()
+    profile, org, region = _figure_inputs(user)
+    return figure_gemeenten(
+        role, profile_gemeente=profile.gemeente_id, region_gemeenten=gemeenten_in_regio(region) if region else frozenset(),
+        organisation_gemeente=org.gemeente_id if org else None, installation_gemeente=settings.DEMO_GEMEENTE,
+    )
+
+
+def figure_region_codes(user) -> frozenset[str]:
+    """The VT regions whose regional tables the user may open (zicht.access.domain.figure_scope)."""
+    role = user_role(user)
+    if role is None:
+        return frozenset()
+    profile, org, region = _figure_inputs(user)
+    home = profile.gemeente_id or (org.gemeente_id if org else None) or settings.DEMO_GEMEENTE
+    return figure_regions(role, profile_region=profile.regio_id, organisation_region=org.regio_id if org else None,
+                          home_gemeente_region=regio_van_gemeente(home) if home else None)
 
 
 def _region_q(scope: Scope, buurt: str, source: str) -> Q:

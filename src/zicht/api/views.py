@@ -38,6 +38,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from zicht.access import roles
 from zicht.access.rules import ZichtRolePermission, log_access, log_refusal, user_organisation
+from zicht.access.scoping import figure_gemeente_codes
 from zicht.areas.figures import gemeente_figures, wijk_figures
 from zicht.areas.policy import default_policy
 from zicht.areas.risk import area_risk_profile
@@ -329,6 +330,8 @@ class GebiedCijfersView(ZichtAPIView):
             raise exceptions.ValidationError({"jaar": ["Geef een jaartal van vier cijfers."]})
         year = int(raw) if raw else None
         area, level = _area(code)
+        if (area.code if level == "gemeente" else area.gemeente_id) not in figure_gemeente_codes(request.user):
+            raise exceptions.PermissionDenied("De registercijfers van deze gemeente zijn niet voor uw account.")
         policy = default_policy()
         figures = gemeente_figures(area, year, policy) if level == "gemeente" else wijk_figures(area, year, policy)
         if year is not None and figures.period.year != year:
