@@ -153,7 +153,7 @@ def _sample_value(field, pk: int):
 
 
 def build_world():
-    from zicht.geo.models import Buurt, Gemeente, Wijk
+    from zicht.geo.models import Buurt, Wijk
     from zicht.linkage.models import Household, HouseholdMember, LinkedPerson, PersonLink
     from zicht.registry.models import Address, Person, Report, ReportParty
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def world():
     """Two organisations in two regions, each with an address, a report and a person."""
-    from zicht.geo.models import Buurt, Gemeente, Wijk
+    from zicht.geo.models import Buurt, Wijk
     from zicht.registry.models import Address, Person, Report, ReportParty
 
     out = {}

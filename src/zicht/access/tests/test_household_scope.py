@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def household_across_regions():
-    from zicht.geo.models import Buurt, Gemeente, Wijk
+    from zicht.geo.models import Buurt, Wijk
     from zicht.linkage.models import Household, HouseholdMember, LinkedPerson, PersonLink
     from zicht.registry.models import Address, Person, Report, ReportParty
 

@@ -38,7 +38,7 @@ def test_safe_next_falls_back():
 def test_person_split_does_not_redirect_off_site(client):
     from zicht.access import roles as r
     from zicht.core.testing import make_gemeente, make_organisation, make_region, make_user
-    from zicht.geo.models import Buurt, Gemeente, Wijk
+    from zicht.geo.models import Buurt, Wijk
     from zicht.registry.models import Address, Person
 
     gemeente = make_gemeente(code="GM0855", naam="Tilburg", indeling_jaar=2024, regio="Midden-Brabant")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from zicht.geo.models import VtRegio, VtRegioGemeente
 from zicht.geo.regiodata import gemeenten_in_regio, load_regions, read_region_file, regio_van_gemeente
-from zicht.geo.regions import Membership, conflicts, gemeenten_of, region_code, regio_of
+from zicht.geo.regions import Membership, conflicts, gemeenten_of, regio_of, region_code
 
 # A merger moves gemeenten: Brielle, Hellevoetsluis and Westvoorne → Voorne aan Zee (2023);
 # Weesp (Gooi en Vechtstreek) merged into Amsterdam in 2022.

@@ -6,7 +6,7 @@ Parsing is the registry's (zicht.registry.domain.address); this checks linkage s
 import pytest
 
 from zicht.core.testing import make_gemeente
-from zicht.geo.models import Buurt, Gemeente, Wijk
+from zicht.geo.models import Buurt, Wijk
 from zicht.linkage import features
 from zicht.linkage.comparisons import ADDRESS
 from zicht.registry.domain.address import make_address_key, normalise_postcode, parse_address

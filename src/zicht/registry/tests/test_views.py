@@ -111,7 +111,6 @@ def test_imports_list_filters_by_source(register, politie_file, vt_file):
 
 
 def test_ketenregisseur_sees_batches_of_own_region_and_own_imports_only(register, politie_file, vt_file):
-    from zicht.geo.models import Gemeente
     from zicht.registry.models import Organisation
     from zicht.registry.pipeline import import_file
 
