@@ -80,12 +80,32 @@ PUBLIC_VIEWS = {
 # Every <str:>/<slug:> argument is either the id of a tenant's record (filled with the real value of
 # organisation A or B, so "another tenant" is tested with an id that exists) or not tenant-owned
 # (with the reason). An argument in neither list fails test_every_text_id_is_classified.
+def _gemeente_code(world, pk):
+    return world[pk]["geo.gemeente"].code
+
+
+def _region_code(world, pk):
+    return world[pk]["geo.vtregio"].code
+
+
 TENANT_STR = {
     ("prevention:organisation_edit", "code"): lambda world, pk: world[pk]["registry.organisation"].code,
+    # Registry figures are scoped by gemeente and region (zicht.access.domain.figure_scope): the
+    # area code of gemeente B (region B) must be refused to the users of gemeente A (region A).
+    ("areas:wijk", "code"): lambda world, pk: world[pk]["geo.wijk"].code,
+    ("areas:factsheet", "code"): _gemeente_code,
+    ("areas:factsheet_pdf", "code"): _gemeente_code,
+    ("areas:export_csv", "code"): _gemeente_code,
+    ("areas:export_xlsx", "code"): _gemeente_code,
+    ("areas:region", "code"): _region_code,
+    ("areas:region_csv", "code"): _region_code,
+    ("areas:region_xlsx", "code"): _region_code,
+    ("api:gebied_cijfers", "code"): _gemeente_code,
+    ("api:regio_cijfers", "code"): _region_code,
 }
 NOT_TENANT_STR = {
     "fmt": "output format", "format": "output format",
-    "code": "an area code: disclosure-controlled aggregate figures, not records of a tenant",
+    "code": "an area code of public CBS figures only (api:gebied_risicoprofiel): not records of a tenant",
     "slug": "the national interventions catalogue (the same for every gemeente)",
 }
 
@@ -162,7 +182,8 @@ def build_world():
         gemeente = make_gemeente(code=gm, naam=f"Gemeente {tag}", indeling_jaar=2024, regio=region)
         wijk = Wijk.objects.create(code=f"WK{gm[2:]}01", naam="Wijk", gemeente=gemeente, indeling_jaar=2024)
         buurt = Buurt.objects.create(code=f"BU{gm[2:]}0101", naam="Buurt", wijk=wijk, gemeente=gemeente, indeling_jaar=2024)
-        org = make_organisation(f"org-{tag}", gemeente=gemeente, regio=make_region(region), wijk=wijk)
+        vtregio = make_region(region)
+        org = make_organisation(f"org-{tag}", gemeente=gemeente, regio=vtregio, wijk=wijk)
         professional = make_user(r.PROFESSIONAL, username=f"professional-{tag}", organisation=org)
         keten = make_user(r.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, regio=make_region(region))
         address = Address.objects.create(pk=pk, key=f"50{pk}AB|1|", postcode=f"50{pk % 100:02d}AB", huisnummer=1, buurt=buurt)
@@ -176,7 +197,7 @@ def build_world():
         world[pk] = {
             "registry.organisation": org, "registry.address": address, "registry.report": report, "registry.person": person,
             "linkage.linkedperson": linked, "linkage.household": household, "geo.buurt": buurt, "geo.wijk": wijk,
-            "geo.gemeente": gemeente, "user": professional, "professional": professional, "ketenregisseur": keten,
+            "geo.gemeente": gemeente, "geo.vtregio": vtregio, "user": professional, "professional": professional, "ketenregisseur": keten,
         }
     _generic_instances(world)
     return world
@@ -535,3 +556,28 @@ def test_a_functioneel_beheerder_cannot_make_anyone_superuser_in_the_admin():
     )
     assert response.status_code in (200, 302)
     assert not get_user_model().objects.get(pk=beheerder.pk).is_superuser
+
+
+# Pages that take the area as a query parameter (?gemeente=): the matrix above fills only path
+# arguments, so the gemeente and region scope of these is checked here, per role.
+QUERY_SCOPED = ["areas:gemeente", "areas:map"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", QUERY_SCOPED)
+def test_area_pages_scope_the_gemeente_parameter(name):
+    from django.urls import reverse
+
+    world = build_world()
+    callback = next(cb for _route, n, cb in ROUTES if n == name)
+    client = Client(raise_request_exception=False)
+    problems = []
+    for role in sorted(declared(callback, "zicht_roles")):
+        login(client, role, world)
+        own = client.get(f"{reverse(name)}?gemeente={GEMEENTE[OWN]}")
+        other = client.get(f"{reverse(name)}?gemeente={GEMEENTE[OTHER]}")
+        if own.status_code != 200:
+            problems.append(f"{role}: {own.status_code} for its own gemeente")
+        if other.status_code != 403:
+            problems.append(f"{role}: {other.status_code} for a gemeente of another region, expected 403")
+    assert not problems, "\n".join(problems)
