@@ -35,9 +35,10 @@ EXPORTS = [
     ("wijkteam-signalen", "wijkteam_signalen.xlsx"),
 ]
 
-# Tilburg belongs to Veilig Thuis Midden-Brabant; the shared data has no gemeente → VT-regio table,
-# so a region sets its own (here for the demo gemeente).
+# Tilburg belongs to Veilig Thuis Midden-Brabant (region table: zicht/geo/data/vt_regios.csv,
+# loaded by load-geo); the demo's partners and accounts belong to it.
 DEMO_VT_REGIO = "Midden-Brabant"
+REGIONAL_ACCOUNTS = {"regio"}  # a regional policy coordinator: the region, no gemeente
 
 # (username, role, organisation code or None)
 DEMO_ACCOUNTS = [
@@ -45,6 +46,7 @@ DEMO_ACCOUNTS = [
     ("wijkteam", roles.PROFESSIONAL, "wijkteam"),
     ("school", roles.PROFESSIONAL, "demo-school-korvel"),
     ("beleid", roles.BELEIDSMEDEWERKER, None),
+    ("regio", roles.BELEIDSMEDEWERKER, None),
     ("beheer", roles.FUNCTIONEEL_BEHEERDER, None),
     ("privacy", roles.PRIVACY_OFFICER, None),
 ]
@@ -157,7 +159,8 @@ class Command(BaseCommand):
             user.save()
             UserProfile.objects.update_or_create(
                 user=user,
-                defaults={"role": role, "organisation": organisation, "gemeente": gemeente, "regio_id": region_code(DEMO_VT_REGIO)},
+                defaults={"role": role, "organisation": organisation, "regio_id": region_code(DEMO_VT_REGIO),
+                          "gemeente": None if username in REGIONAL_ACCOUNTS else gemeente},
             )
             self.enrol_totp(user, role)
             known[username] = password
