@@ -581,3 +581,13 @@ def test_area_pages_scope_the_gemeente_parameter(name):
         if other.status_code != 403:
             problems.append(f"{role}: {other.status_code} for a gemeente of another region, expected 403")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+def test_home_page_figures_only_for_the_own_gemeente(role):
+    world = build_world()
+    client = Client(raise_request_exception=False)
+    login(client, role, world)
+    assert client.get("/").status_code == 200
+    assert client.get(f"/?gemeente={GEMEENTE[OTHER]}").status_code == 403
