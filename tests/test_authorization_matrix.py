@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from zicht.access import roles as r
 from zicht.access.models import AccessLogEntry
-from zicht.core.testing import make_organisation, make_user
+from zicht.core.testing import make_gemeente, make_organisation, make_region, make_user
 
 OWN, OTHER = 4243, 4242
 ANONYMOUS = "anonymous"
@@ -81,12 +81,32 @@ PUBLIC_VIEWS = {
 # Every <str:>/<slug:> argument is either the id of a tenant's record (filled with the real value of
 # organisation A or B, so "another tenant" is tested with an id that exists) or not tenant-owned
 # (with the reason). An argument in neither list fails test_every_text_id_is_classified.
+def _gemeente_code(world, pk):
+    return world[pk]["geo.gemeente"].code
+
+
+def _region_code(world, pk):
+    return world[pk]["geo.vtregio"].code
+
+
 TENANT_STR = {
     ("prevention:organisation_edit", "code"): lambda world, pk: world[pk]["registry.organisation"].code,
+    # Registry figures are scoped by gemeente and region (zicht.access.domain.figure_scope): the
+    # area code of gemeente B (region B) must be refused to the users of gemeente A (region A).
+    ("areas:wijk", "code"): lambda world, pk: world[pk]["geo.wijk"].code,
+    ("areas:factsheet", "code"): _gemeente_code,
+    ("areas:factsheet_pdf", "code"): _gemeente_code,
+    ("areas:export_csv", "code"): _gemeente_code,
+    ("areas:export_xlsx", "code"): _gemeente_code,
+    ("areas:region", "code"): _region_code,
+    ("areas:region_csv", "code"): _region_code,
+    ("areas:region_xlsx", "code"): _region_code,
+    ("api:gebied_cijfers", "code"): _gemeente_code,
+    ("api:regio_cijfers", "code"): _region_code,
 }
 NOT_TENANT_STR = {
     "fmt": "output format", "format": "output format",
-    "code": "an area code: disclosure-controlled aggregate figures, not records of a tenant",
+    "code": "an area code of public CBS figures only (api:gebied_risicoprofiel): not records of a tenant",
     "slug": "the national interventions catalogue (the same for every gemeente)",
 }
 
@@ -154,18 +174,19 @@ def _sample_value(field, pk: int):
 
 
 def build_world():
-    from zicht.geo.models import Buurt, Gemeente, Wijk
+    from zicht.geo.models import Buurt, Wijk
     from zicht.linkage.models import Household, HouseholdMember, LinkedPerson, PersonLink
     from zicht.registry.models import Address, Person, Report, ReportParty
 
     world = {}
     for pk, tag, gm, region in [(OWN, "a", "GM0855", "Midden-Brabant"), (OTHER, "b", "GM0796", "Brabant-Noordoost")]:
-        gemeente = Gemeente.objects.create(code=gm, naam=f"Gemeente {tag}", indeling_jaar=2024, vt_regio=region)
+        gemeente = make_gemeente(code=gm, naam=f"Gemeente {tag}", indeling_jaar=2024, regio=region)
         wijk = Wijk.objects.create(code=f"WK{gm[2:]}01", naam="Wijk", gemeente=gemeente, indeling_jaar=2024)
         buurt = Buurt.objects.create(code=f"BU{gm[2:]}0101", naam="Buurt", wijk=wijk, gemeente=gemeente, indeling_jaar=2024)
-        org = make_organisation(f"org-{tag}", gemeente=gemeente, vt_regio=region, wijk=wijk)
+        vtregio = make_region(region)
+        org = make_organisation(f"org-{tag}", gemeente=gemeente, regio=vtregio, wijk=wijk)
         professional = make_user(r.PROFESSIONAL, username=f"professional-{tag}", organisation=org)
-        keten = make_user(r.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, vt_regio=region)
+        keten = make_user(r.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, regio=make_region(region))
         address = Address.objects.create(pk=pk, key=f"50{pk}AB|1|", postcode=f"50{pk % 100:02d}AB", huisnummer=1, buurt=buurt)
         report = Report.objects.create(pk=pk, source=org, source_record_id=f"R{pk}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt)
         person = Person.objects.create(pk=pk, source=org, source_key=f"P{pk}", voornamen="Test", achternaam=f"Persoon{tag}", address=address)
@@ -177,7 +198,7 @@ def build_world():
         world[pk] = {
             "registry.organisation": org, "registry.address": address, "registry.report": report, "registry.person": person,
             "linkage.linkedperson": linked, "linkage.household": household, "geo.buurt": buurt, "geo.wijk": wijk,
-            "geo.gemeente": gemeente, "user": professional, "professional": professional, "ketenregisseur": keten,
+            "geo.gemeente": gemeente, "geo.vtregio": vtregio, "user": professional, "professional": professional, "ketenregisseur": keten,
         }
     _generic_instances(world)
     return world
@@ -512,12 +533,12 @@ def test_role_changes_in_the_admin_are_logged_with_before_and_after():
     profile = target.zicht_profile
     response = client.post(
         f"/beheer/access/userprofile/{profile.pk}/change/",
-        {"user": target.pk, "role": r.KETENREGISSEUR, "organisation": profile.organisation_id, "vt_regio": "Midden-Brabant", "gemeente": ""},
+        {"user": target.pk, "role": r.KETENREGISSEUR, "organisation": profile.organisation_id, "regio": make_region("Midden-Brabant").pk, "gemeente": ""},
     )
     assert response.status_code == 302, response.content[:500]
     entry = AccessLogEntry.objects.filter(record_type="user_role", record_id=str(target.pk), action="change").get()
     assert entry.username == admin_user.username
-    assert "role: professional → ketenregisseur" in entry.reason and "vt_regio: — → Midden-Brabant" in entry.reason
+    assert "role: professional → ketenregisseur" in entry.reason and "regio: — → midden-brabant" in entry.reason
 
 
 @pytest.mark.django_db
@@ -536,3 +557,38 @@ def test_a_functioneel_beheerder_cannot_make_anyone_superuser_in_the_admin():
     )
     assert response.status_code in (200, 302)
     assert not get_user_model().objects.get(pk=beheerder.pk).is_superuser
+
+
+# Pages that take the area as a query parameter (?gemeente=): the matrix above fills only path
+# arguments, so the gemeente and region scope of these is checked here, per role.
+QUERY_SCOPED = ["areas:gemeente", "areas:map"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", QUERY_SCOPED)
+def test_area_pages_scope_the_gemeente_parameter(name):
+    from django.urls import reverse
+
+    world = build_world()
+    callback = next(cb for _route, n, cb in ROUTES if n == name)
+    client = Client(raise_request_exception=False)
+    problems = []
+    for role in sorted(declared(callback, "zicht_roles")):
+        login(client, role, world)
+        own = client.get(f"{reverse(name)}?gemeente={GEMEENTE[OWN]}")
+        other = client.get(f"{reverse(name)}?gemeente={GEMEENTE[OTHER]}")
+        if own.status_code != 200:
+            problems.append(f"{role}: {own.status_code} for its own gemeente")
+        if other.status_code != 403:
+            problems.append(f"{role}: {other.status_code} for a gemeente of another region, expected 403")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+def test_home_page_figures_only_for_the_own_gemeente(role):
+    world = build_world()
+    client = Client(raise_request_exception=False)
+    login(client, role, world)
+    assert client.get("/").status_code == 200
+    assert client.get(f"/?gemeente={GEMEENTE[OTHER]}").status_code == 403

@@ -6,7 +6,7 @@ import pytest
 
 from zicht.access import roles
 from zicht.access.models import AccessLogEntry
-from zicht.core.testing import TEST_PASSWORD, make_user
+from zicht.core.testing import TEST_PASSWORD, make_region, make_user
 from zicht.linkage import services
 from zicht.linkage.models import LinkDecision, ReviewPair
 from zicht.linkage.tests.test_services import REGION, make_registry
@@ -21,7 +21,7 @@ def test_ketenregisseur_rejects_an_uncertain_pair(page):
     services.run_batch()
     rp = ReviewPair.objects.filter(status="open").order_by("-match_weight").first()
     assert rp is not None
-    make_user(roles.KETENREGISSEUR, username="regie", vt_regio=REGION)
+    make_user(roles.KETENREGISSEUR, username="regie", regio=make_region(REGION))
 
     login(page, "regie", TEST_PASSWORD)
     page.goto("/koppeling/")

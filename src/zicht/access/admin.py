@@ -18,7 +18,7 @@ from .models import AccessLogEntry, RetentionRun, UserProfile
 
 @admin.register(UserProfile)
 class UserProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "organisation", "vt_regio", "gemeente"]
+    list_display = ["user", "role", "organisation", "regio", "gemeente"]
     list_filter = ["role"]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]

@@ -18,7 +18,7 @@ from contextvars import ContextVar
 current_request: ContextVar = ContextVar("zicht_admin_request", default=None)
 _quiet: ContextVar = ContextVar("zicht_audit_quiet", default=False)
 
-PROFILE_FIELDS = ("role", "organisation_id", "vt_regio", "gemeente_id")
+PROFILE_FIELDS = ("role", "organisation_id", "regio_id", "gemeente_id")
 ACCOUNT_FIELDS = ("is_active", "is_staff", "is_superuser")
 EMPTY = "—"
 

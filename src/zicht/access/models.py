@@ -15,7 +15,9 @@ class UserProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zicht_profile")
     role = models.CharField(max_length=30, choices=ROLES)
     organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.PROTECT)
-    vt_regio = models.CharField(max_length=120, blank=True, help_text="Scope of a ketenregisseur")
+    regio = models.ForeignKey(
+        "geo.VtRegio", null=True, blank=True, on_delete=models.PROTECT, help_text="Veilig Thuis-regio (scope of a ketenregisseur)"
+    )
     gemeente = models.ForeignKey("geo.Gemeente", null=True, blank=True, on_delete=models.PROTECT)
     # Single sign-on identity (zicht.access.oidc): an account is linked by the ID token's issuer
     # and subject only, never by a name the identity provider lets people choose.

@@ -20,6 +20,8 @@ from django.conf import settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
+from zicht.geo.regions import region_code
+
 from .models import UserProfile
 from .roles import ALL_ROLES, PROFESSIONAL
 
@@ -100,13 +102,20 @@ class ZichtOIDCBackend(OIDCAuthenticationBackend):
         code = claims.get(settings.ZICHT_OIDC_ORGANISATION_CLAIM)
         return Organisation.objects.filter(code=code).first() if isinstance(code, str) and code else None
 
+    def _region(self, claim):
+        # A region claim names a VtRegio by code or name; an unknown region gives no region scope.
+        VtRegio = UserProfile._meta.get_field("regio").related_model
+        if not isinstance(claim, str) or not claim.strip():
+            return None
+        return VtRegio.objects.filter(code=region_code(claim)).first() or VtRegio.objects.filter(naam__iexact=claim.strip()).first()
+
     def update_user(self, user, claims):
         role = role_from_claims(claims, settings.ZICHT_OIDC_ROLE_CLAIM)
         region = claims.get(settings.ZICHT_OIDC_REGION_CLAIM)
         profile, _ = UserProfile.objects.get_or_create(user=user, defaults={"role": role})
         profile.role = role
         profile.organisation = self._organisation(claims)
-        profile.vt_regio = region if isinstance(region, str) else ""
+        profile.regio = self._region(region)
         profile.oidc_issuer, profile.oidc_subject = self._identity(claims)
         profile.save()
         return user

@@ -13,11 +13,13 @@ registry and linkage tables live with those models (``zicht.registry.scoping``,
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 
-from zicht.geo.models import Gemeente
+from zicht.geo.regiodata import gemeenten_in_regio, regio_van_gemeente
 
+from .domain.figure_scope import figure_gemeenten, figure_regions
 from .domain.scope import NONE, ORGANISATION, REGION, Scope, decide_scope
 from .rules import user_role
 
@@ -29,11 +31,11 @@ def scope_for(user) -> Scope:
         return Scope(NONE)
     profile = user.zicht_profile
     org = profile.organisation
-    region = (profile.vt_regio or (org.vt_regio if org else "") or "").strip()
+    region = profile.regio_id or (org.regio_id if org else "") or ""
     codes = set()
     if role == "ketenregisseur":
-        if region:
-            codes.update(Gemeente.objects.filter(vt_regio=region).values_list("code", flat=True))
+        if region:  # the region's gemeenten this year (zicht.geo.regions); a merger changes them
+            codes.update(gemeenten_in_regio(region))
         if profile.gemeente_id:
             codes.add(profile.gemeente_id)
         if not region and org is not None and org.gemeente_id:
@@ -41,8 +43,8 @@ def scope_for(user) -> Scope:
     return decide_scope(
         role,
         organisation_id=org.pk if org else None,
-        organisation_region=org.vt_regio if org else "",
-        profile_region=profile.vt_regio,
+        organisation_region=(org.regio_id or "") if org else "",
+        profile_region=profile.regio_id or "",
         gemeente_codes=frozenset(codes),
     )
 
@@ -50,19 +52,48 @@ def scope_for(user) -> Scope:
 def editable_gemeente_codes(user) -> frozenset[str]:
     """The gemeenten whose reference data (prevention plans, matrix, organisations) the user may
     change; the rule is zicht.access.domain.gemeente_scope.editable_gemeenten."""
-    from zicht.geo.models import Gemeente
-
     from .domain.gemeente_scope import editable_gemeenten
 
     if user_role(user) is None:
         return frozenset()
     profile = user.zicht_profile
     org = profile.organisation
-    region = (profile.vt_regio or (org.vt_regio if org else "") or "").strip()
-    in_region = frozenset(Gemeente.objects.filter(vt_regio=region).values_list("code", flat=True)) if region else frozenset()
+    region = profile.regio_id or (org.regio_id if org else "") or ""
+    in_region = gemeenten_in_regio(region) if region else frozenset()
     return editable_gemeenten(
         profile_gemeente=profile.gemeente_id, region_gemeenten=in_region, organisation_gemeente=org.gemeente_id if org else None
     )
+
+
+def _figure_inputs(user):
+    profile = user.zicht_profile
+    org = profile.organisation
+    region = profile.regio_id or (org.regio_id if org else "") or ""
+    return profile, org, region
+
+
+def figure_gemeente_codes(user) -> frozenset[str]:
+    """The gemeenten whose registry figures (gemeente and wijk pages, exports, API) the user may
+    open; the rule is zicht.access.domain.figure_scope.figure_gemeenten."""
+    role = user_role(user)
+    if role is None:
+        return frozenset()
+    profile, org, region = _figure_inputs(user)
+    return figure_gemeenten(
+        role, profile_gemeente=profile.gemeente_id, region_gemeenten=gemeenten_in_regio(region) if region else frozenset(),
+        organisation_gemeente=org.gemeente_id if org else None, installation_gemeente=settings.DEMO_GEMEENTE,
+    )
+
+
+def figure_region_codes(user) -> frozenset[str]:
+    """The VT regions whose regional tables the user may open (zicht.access.domain.figure_scope)."""
+    role = user_role(user)
+    if role is None:
+        return frozenset()
+    profile, org, region = _figure_inputs(user)
+    home = profile.gemeente_id or (org.gemeente_id if org else None) or settings.DEMO_GEMEENTE
+    return figure_regions(role, profile_region=profile.regio_id, organisation_region=org.regio_id if org else None,
+                          home_gemeente_region=regio_van_gemeente(home) if home else None)
 
 
 def _region_q(scope: Scope, buurt: str, source: str) -> Q:
@@ -70,7 +101,7 @@ def _region_q(scope: Scope, buurt: str, source: str) -> Q:
     in_area = Q(**{f"{buurt}__gemeente_id__in": scope.gemeente_codes})
     source_in = Q(**{f"{source}__gemeente_id__in": scope.gemeente_codes})
     if scope.region:
-        source_in |= Q(**{f"{source}__vt_regio": scope.region})
+        source_in |= Q(**{f"{source}__regio_id": scope.region})
     return in_area | (Q(**{f"{buurt}__isnull": True}) & source_in)
 
 

@@ -157,6 +157,30 @@ class CijfersSerializer(serializers.Serializer):
     bron = serializers.CharField()
 
 
+class RegioGemeenteSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    naam = serializers.CharField()
+
+
+class RegioKerncijfersSerializer(serializers.Serializer):
+    meldingen = CelSerializer()
+    per1000 = CelSerializer()
+    inwoners = CelSerializer()
+
+
+class RegioCijfersSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    naam = serializers.CharField()
+    jaar = serializers.IntegerField()
+    beschikbareJaren = serializers.ListField(child=serializers.IntegerField())
+    gemeenten = RegioGemeenteSerializer(many=True, help_text="De gemeenten van de regio in dit jaar.")
+    gemeentenZonderGegevens = serializers.ListField(child=serializers.CharField())
+    beleid = BeleidSerializer()
+    kerncijfers = RegioKerncijfersSerializer()
+    tabellen = TabelSerializer(many=True)
+    bron = serializers.CharField()
+
+
 class RisicofactorSerializer(serializers.Serializer):
     factor = serializers.CharField()
     label = serializers.CharField()

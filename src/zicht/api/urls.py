@@ -14,6 +14,7 @@ urlpatterns = [
     path("v1/signalen/<int:pk>/intrekken", views.SignaalIntrekkenView.as_view(), name="signaal_intrekken"),
     path("v1/gebieden/<str:code>/cijfers", views.GebiedCijfersView.as_view(), name="gebied_cijfers"),
     path("v1/gebieden/<str:code>/risicoprofiel", views.GebiedRisicoprofielView.as_view(), name="gebied_risicoprofiel"),
+    path("v1/regios/<str:code>/cijfers", views.RegioCijfersView.as_view(), name="regio_cijfers"),
     path("v1/catalogus", catalogue.CatalogusView.as_view(), name="catalogus"),
     path("v1/catalogus/<str:slug>", catalogue.InterventieView.as_view(), name="interventie"),
     path("v1/plannen", plans.PlannenView.as_view(), name="plannen"),

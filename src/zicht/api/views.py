@@ -38,8 +38,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from zicht.access import roles
 from zicht.access.rules import ZichtRolePermission, log_access, log_refusal, user_organisation
+from zicht.access.scoping import figure_gemeente_codes, figure_region_codes
 from zicht.areas.figures import gemeente_figures, wijk_figures
 from zicht.areas.policy import default_policy
+from zicht.areas.region_views import SOURCE_NOTE as REGION_SOURCE_NOTE
+from zicht.areas.region_views import figures_for as region_figures_for
 from zicht.areas.risk import area_risk_profile
 from zicht.areas.views import AREA_ONLY, AREA_ROLES, SOURCE_NOTE
 from zicht.casework.domain.stacking import may_register
@@ -47,7 +50,7 @@ from zicht.casework.models import Signal
 from zicht.casework.rulesets import stacking_rules
 from zicht.casework.verwijsindex.forms import SignalForm
 from zicht.casework.verwijsindex.registration import counterpart_contacts, register_signal, withdraw_signal
-from zicht.geo.models import Gemeente, Wijk
+from zicht.geo.models import Gemeente, VtRegio, Wijk
 
 from . import serializers
 from .cells import cell_json
@@ -331,12 +334,60 @@ class GebiedCijfersView(ZichtAPIView):
             raise exceptions.ValidationError({"jaar": ["Geef een jaartal van vier cijfers."]})
         year = int(raw) if raw else None
         area, level = _area(code)
+        if (area.code if level == "gemeente" else area.gemeente_id) not in figure_gemeente_codes(request.user):
+            raise exceptions.PermissionDenied("De registercijfers van deze gemeente zijn niet voor uw account.")
         policy = default_policy()
         figures = gemeente_figures(area, year, policy) if level == "gemeente" else wijk_figures(area, year, policy)
         if year is not None and figures.period.year != year:
             available = ", ".join(str(y) for y in figures.period.years) or "geen"
             raise exceptions.NotFound(f"Geen registercijfers voor {year}; beschikbare jaren: {available}.")
         return Response(figures_json(figures, policy))
+
+
+REGIO_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[a-z0-9-]{1,40}$",
+                               description="Code van een Veilig Thuis-regio (midden-brabant)")
+
+
+class RegioCijfersView(ZichtAPIView):
+    zicht_roles = frozenset(AREA_ROLES)
+
+    @extend_schema(
+        operation_id="regios_cijfers", summary="De gemeenten van een Veilig Thuis-regio naast elkaar",
+        description=("Per gemeente dezelfde onthullingsbeveiligde cellen als de gemeentecijfers; alleen de regiototalen "
+                     "zijn nieuw en zijn samen met die cellen beveiligd. Alleen de eigen regio van het account."),
+        parameters=[REGIO_PARAM, OpenApiParameter("jaar", {"type": "integer", "minimum": 1900, "maximum": 2100},
+                                                   description="Jaar; zonder: het nieuwste jaar met gegevens")],
+        responses={200: serializers.RegioCijfersSerializer, **problems(400, 401, 403, 404)},
+    )
+    def get(self, request, code: str):
+        raw = request.query_params.get("jaar")
+        if raw is not None and not (raw.isdigit() and 1900 <= int(raw) <= 2100):
+            raise exceptions.ValidationError({"jaar": ["Geef een jaartal van vier cijfers."]})
+        regio = VtRegio.objects.filter(code=code.lower()).first()
+        if regio is None:
+            raise exceptions.NotFound("Onbekende regio.")
+        if regio.code not in figure_region_codes(request.user):
+            raise exceptions.PermissionDenied("De cijfers van deze regio zijn niet voor uw account.")
+        try:
+            figures = region_figures_for(request, regio, int(raw) if raw else None)
+        except Http404 as exc:
+            raise exceptions.NotFound(str(exc)) from None
+        policy = default_policy()
+        h = figures.headline
+        return Response({
+            "code": regio.code, "naam": regio.naam, "jaar": figures.year, "beschikbareJaren": figures.years,
+            "gemeenten": [{"code": g.code, "naam": g.naam} for g in figures.gemeenten],
+            "gemeentenZonderGegevens": figures.missing,
+            "beleid": {"drempel": policy.threshold, "afrondingsbasis": policy.rounding_base},
+            "kerncijfers": {"meldingen": cell_json(h["meldingen"]), "per1000": cell_json(h["per1000"]),
+                            "inwoners": cell_json(h["inwoners"])},
+            "tabellen": [
+                {"id": t.id, "titel": t.title, "rijkop": t.row_header, "kolommen": list(t.columns),
+                 "rijen": [_row(r) for r in t.rows], "totalen": _row(t.totals) if t.totals else None, "toelichting": t.note}
+                for t in figures.tables
+            ],
+            "bron": REGION_SOURCE_NOTE,
+        })
 
 
 class GebiedRisicoprofielView(ZichtAPIView):

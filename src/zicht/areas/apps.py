@@ -11,3 +11,5 @@ class AreasConfig(AppConfig):
         from zicht.core.menu import register
 
         register("areas:gemeente", "Gebiedscan", {roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR}, order=60)
+        register("areas:own_region", "Regio", {roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR}, order=62)
+        register("areas:regions_manage", "Regio-indeling", {roles.FUNCTIONEEL_BEHEERDER}, order=82)

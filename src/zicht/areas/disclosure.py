@@ -697,3 +697,63 @@ def rate(count: Cell, population: float | None, per: int = 1000, decimals: int =
         _format_number(value, decimals),
         "rate",
     )
+
+
+def control_stacked(
+    counts: Mapping[tuple, int],
+    row_keys: Iterable,
+    col_keys: Iterable,
+    published: Mapping[tuple, Cell],
+    published_row_totals: Mapping[Hashable, Cell] | None,
+    policy: Policy | None = None,
+) -> ControlledTable:
+    """A table stacked from tables already published: a VT region's gemeenten × dimension.
+
+    Every inner cell and row total is a cell another table already published (the gemeente
+    page's column total and grand total), passed in ``published`` / ``published_row_totals``
+    and shown exactly as there. Only the column totals and the grand total (the region's own
+    figures) are new; they are controlled so that no suppressed gemeente cell becomes
+    determined by the region's sums: a region total over a column with one lonely suppressed
+    cell is suppressed too, and so on until every suppressed cell lies on a cycle (the rule of
+    ``control_table``). ``counts`` are the raw counts (for the new totals and their cost).
+    ``published_row_totals=None``: the rows have no published total (a gemeente × year trend);
+    the row totals are then treated as unknown and never shown. A ``missing`` inner cell is a
+    known zero (a category the gemeente's own table does not have).
+    """
+    policy = policy or Policy()
+    rows, cols = tuple(row_keys), tuple(col_keys)
+    n_r, n_c = len(rows), len(cols)
+    matrix = np.zeros((n_r + 1, n_c + 1), dtype=np.int64)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            matrix[i, j] = int(counts.get((r, c), 0))
+    matrix[:n_r, n_c] = matrix[:n_r, :n_c].sum(axis=1)
+    matrix[n_r, :] = matrix[:n_r, :].sum(axis=0)
+    start = np.zeros(matrix.shape, dtype=bool)
+    fixed = np.zeros(matrix.shape, dtype=bool)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            start[i, j] = published[(r, c)].suppressed
+            fixed[i, j] = not published[(r, c)].suppressed
+        if published_row_totals is None:
+            start[i, n_c] = True
+        else:
+            start[i, n_c] = published_row_totals[r].suppressed
+            fixed[i, n_c] = not published_row_totals[r].suppressed
+    margin = matrix[n_r, :]
+    primary = (margin > 0) & (margin < policy.threshold) if policy.publish_zeros else margin < policy.threshold
+    start[n_r, :] = primary
+    try:
+        suppressed = _suppress(matrix, start, fixed) if n_r and n_c else start
+    except _Infeasible:
+        suppressed = start | ~fixed
+    col_totals = {}
+    for j, c in enumerate(cols):
+        status = PRIMARY if primary[j] else (SECONDARY if suppressed[n_r, j] else OK)
+        col_totals[c] = published_cell(int(matrix[n_r, j]), status, policy)
+    status = PRIMARY if primary[n_c] else (SECONDARY if suppressed[n_r, n_c] else OK)
+    grand = published_cell(int(matrix[n_r, n_c]), status, policy)
+    hidden = published_cell(0, SECONDARY, policy)
+    row_totals = dict(published_row_totals) if published_row_totals is not None else {r: hidden for r in rows}
+    return ControlledTable(rows, cols, {(r, c): published[(r, c)] for r in rows for c in cols},
+                           row_totals, col_totals, grand, policy)

@@ -53,7 +53,7 @@ def zscore_nearest(codes: list[str], matrix: np.ndarray, target: str, n: int,
 def _profiles():
     version = Kerncijfer.objects.filter(jaar=PROFILE_YEAR).aggregate(m=Max("id"))["m"]
     with _lock:
-        if _cache.get("version") == version:
+        if "codes" in _cache and _cache.get("version") == version:  # no key figures yet: version None
             return _cache["codes"], _cache["matrix"], _cache["raw"]
     rows = Kerncijfer.objects.filter(jaar=PROFILE_YEAR, indicator__in=PROFILE, area_code__startswith="WK",
                                      value__isnull=False).values_list("area_code", "indicator", "value")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import recidive_views, views
+from . import recidive_views, region_views, views
 
 app_name = "areas"
 urlpatterns = [
@@ -15,4 +15,9 @@ urlpatterns = [
     path("factsheet/<str:code>.pdf", views.factsheet_pdf, name="factsheet_pdf"),
     path("export/<str:code>.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("export/<str:code>.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("regio/", region_views.own_region, name="own_region"),
+    path("regio/<slug:code>/", region_views.region, name="region"),
+    path("regio/<slug:code>.csv", region_views.region_export, {"fmt": "csv"}, name="region_csv"),
+    path("regio/<slug:code>.xlsx", region_views.region_export, {"fmt": "xlsx"}, name="region_xlsx"),
+    path("regios/beheer/", region_views.manage, name="regions_manage"),
 ]

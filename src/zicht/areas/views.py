@@ -13,6 +13,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -22,6 +23,7 @@ from django.utils.text import slugify
 
 from zicht.access import roles
 from zicht.access.rules import requires, user_role
+from zicht.access.scoping import figure_gemeente_codes
 from zicht.geo.cbs import INDICATORS
 from zicht.geo.models import Gemeente, Kerncijfer, Wijk
 
@@ -50,13 +52,24 @@ def _year(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def check_area(request, code: str) -> None:
+    """Refuse a gemeente or wijk outside the user's figure scope (zicht.access.scoping.figure_gemeente_codes):
+    a beleidsmedewerker sees their own gemeente in detail, other gemeenten only on their region page."""
+    gemeente = "GM" + code[2:6] if re.fullmatch(r"(GM\d{4}|WK\d{6})", code) else code
+    if gemeente not in figure_gemeente_codes(request.user):
+        raise PermissionDenied("De registercijfers van deze gemeente zijn niet voor uw account; zie de regiopagina.")
+
+
 def _gemeente_for(request) -> Gemeente:
     code = (request.GET.get("gemeente") or "").upper()
     if not code:
         profile = getattr(request.user, "zicht_profile", None)
-        code = getattr(profile, "gemeente_id", None) or settings.DEMO_GEMEENTE
+        allowed = figure_gemeente_codes(request.user)
+        code = getattr(profile, "gemeente_id", None) or (
+            settings.DEMO_GEMEENTE if settings.DEMO_GEMEENTE in allowed or not allowed else min(allowed))
     if not re.fullmatch(r"GM\d{4}", code):
         raise Http404("Onbekende gemeentecode")
+    check_area(request, code)
     return get_object_or_404(Gemeente.objects.defer("geometry"), code=code)
 
 
@@ -192,6 +205,7 @@ def _similar(code: str, scope: str) -> dict:
 
 @requires(*AREA_ROLES)
 def wijk(request, code: str):
+    check_area(request, code.upper())
     code = code.upper()
     if not re.fullmatch(r"WK\d{6}", code):
         raise Http404("Onbekende wijkcode")
@@ -304,6 +318,7 @@ def _sheet(code: str, year: int | None) -> dict:
 
 @requires(*AREA_ROLES)
 def factsheet(request, code: str):
+    check_area(request, code.upper())
     sheet = _sheet(code.upper(), _year(request))
     figures = sheet["figures"]
     return render(request, "areas/factsheet.html", {
@@ -316,6 +331,7 @@ def factsheet(request, code: str):
 
 @requires(*AREA_ROLES)
 def factsheet_pdf(request, code: str):
+    check_area(request, code.upper())
     sheet = _sheet(code.upper(), _year(request))
     response = HttpResponse(render_pdf(sheet), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="factsheet-{slugify(sheet["figures"].naam)}-{sheet["figures"].code}.pdf"'
@@ -327,6 +343,7 @@ def export(request, code: str, fmt: str):
     code = code.upper()
     if not re.fullmatch(r"GM\d{4}|WK\d{6}", code):
         raise Http404("Onbekende gebiedscode")
+    check_area(request, code)
     figures, _ = _figures_for(code, _year(request))
     tables = list(figures.tables)
     tables.append(_risk_table(code)[1])

@@ -21,9 +21,31 @@ from django.contrib.auth import get_user_model
 from zicht.access.models import UserProfile
 from zicht.access.roles import TWO_FACTOR_ROLES
 from zicht.access.totp import code_for_user, ensure_device
+from zicht.geo.models import Gemeente, VtRegio, VtRegioGemeente
+from zicht.geo.regions import region_code
 from zicht.registry.models import Organisation
 
 TEST_PASSWORD = "Zicht-test-wachtwoord-2026"
+
+
+def make_region(naam: str, gemeenten=(), van_jaar: int = 2000, tot_jaar: int | None = None):
+    """A Veilig Thuis region (by name) with ``gemeenten`` (Gemeente objects or codes) as members from ``van_jaar``."""
+    regio, _ = VtRegio.objects.get_or_create(code=region_code(naam), defaults={"naam": naam})
+    for g in gemeenten:
+        code, gnaam = (g, g) if isinstance(g, str) else (g.code, g.naam)
+        VtRegioGemeente.objects.update_or_create(
+            gemeente_code=code, van_jaar=van_jaar,
+            defaults={"regio": regio, "gemeente_naam": gnaam, "tot_jaar": tot_jaar, "bron": "test"},
+        )
+    return regio
+
+
+def make_gemeente(code: str, naam: str, indeling_jaar: int = 2024, regio: str = "", **extra):
+    """A gemeente, placed in VT region ``regio`` (by name) when given."""
+    gemeente = Gemeente.objects.create(code=code, naam=naam, indeling_jaar=indeling_jaar, **extra)
+    if regio:
+        make_region(regio, [gemeente])
+    return gemeente
 
 
 def make_organisation(code: str = "wijkteam-test", type: str = "wijkteam", **extra):

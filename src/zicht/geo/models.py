@@ -11,7 +11,6 @@ class Gemeente(models.Model):
     indeling_jaar = models.PositiveSmallIntegerField()
     geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, WGS84")
     ggd_regio = models.CharField(max_length=120, blank=True)
-    vt_regio = models.CharField(max_length=120, blank=True, help_text="Veilig Thuis-regio")
 
     class Meta:
         ordering = ["naam"]
@@ -19,6 +18,47 @@ class Gemeente(models.Model):
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.code})"
+
+
+class VtRegio(models.Model):
+    """One of the 26 Veilig Thuis regions. Its gemeenten change by year: see ``VtRegioGemeente``."""
+
+    code = models.SlugField(max_length=40, primary_key=True, help_text="Stable key, e.g. midden-brabant")
+    naam = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["naam"]
+        verbose_name = "Veilig Thuis-regio"
+        verbose_name_plural = "Veilig Thuis-regio's"
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class VtRegioGemeente(models.Model):
+    """A gemeente belongs to a VT region from ``van_jaar`` through ``tot_jaar`` (empty: still).
+
+    Keyed by the CBS gemeentecode, not a foreign key: gemeenten that merged away (Weesp, Brielle)
+    keep their history although the current indeling no longer has them. The rule that reads these
+    rows is ``zicht.geo.regions`` (pure, table-tested).
+    """
+
+    regio = models.ForeignKey(VtRegio, on_delete=models.PROTECT, related_name="lidmaatschappen")
+    gemeente_code = models.CharField(max_length=6, db_index=True)
+    gemeente_naam = models.CharField(max_length=120)
+    van_jaar = models.PositiveSmallIntegerField()
+    tot_jaar = models.PositiveSmallIntegerField(null=True, blank=True)
+    bevestigd = models.BooleanField(default=False, help_text="Gecontroleerd tegen een gepubliceerde VT-lijst")
+    bron = models.CharField(max_length=300)
+    handmatig = models.BooleanField(default=False, help_text="Door de functioneel beheerder gewijzigd; load-geo laat de rij staan")
+
+    class Meta:
+        ordering = ["regio", "gemeente_naam", "van_jaar"]
+        constraints = [models.UniqueConstraint(fields=["gemeente_code", "van_jaar"], name="vtregio_gemeente_van_unique")]
+
+    def __str__(self) -> str:
+        tot = self.tot_jaar or "…"
+        return f"{self.gemeente_naam} in {self.regio_id} ({self.van_jaar}–{tot})"
 
 
 class Wijk(models.Model):

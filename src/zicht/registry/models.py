@@ -24,7 +24,7 @@ class Organisation(models.Model):
     type = models.CharField(max_length=30, choices=vocab.ORGANISATIE_TYPES)
     gemeente = models.ForeignKey(Gemeente, null=True, blank=True, on_delete=models.SET_NULL)
     wijk = models.ForeignKey(Wijk, null=True, blank=True, on_delete=models.SET_NULL)
-    vt_regio = models.CharField(max_length=120, blank=True)
+    regio = models.ForeignKey("geo.VtRegio", null=True, blank=True, on_delete=models.PROTECT, help_text="Veilig Thuis-regio")
     meldcode_stoplicht = models.CharField(max_length=10, choices=vocab.MELDCODE_STOPLICHT, default="onbekend")
     contact_naam = models.CharField(max_length=120, blank=True)
     contact_telefoon = models.CharField(max_length=40, blank=True)

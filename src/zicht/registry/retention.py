@@ -11,6 +11,9 @@ from django.db.models import Max
 
 from zicht.access.domain.retention import casus_anchor, is_expired, registry_term
 from zicht.access.retention import ANONYMISED, Candidate, RetentionRule, anonymise, held_person_ids, register
+from zicht.geo.models import VtRegio
+from zicht.geo.regiodata import memberships
+from zicht.geo.regions import regio_of
 
 from .models import Person, Report, ReportParty, SetAsideValue
 
@@ -28,11 +31,14 @@ class RegistryReportRule(RetentionRule):
         )
         rows = (
             Report._base_manager.exclude(source_record_id__startswith=ANONYMISED)
-            .values_list("pk", "datum", "address_id", "buurt__gemeente__vt_regio", "source__vt_regio")
+            .values_list("pk", "datum", "address_id", "buurt__gemeente_id", "source__regio__naam")
             .iterator(chunk_size=5000)
         )
+        members, names = memberships(), dict(VtRegio.objects.values_list("code", "naam"))
         found = []
-        for pk, datum, address_id, region_area, region_source in rows:
+        for pk, datum, address_id, gemeente, region_source in rows:
+            # the region of the report's gemeente in the report's year (a merger can move it)
+            region_area = names.get(regio_of(members, gemeente, datum.year)) if gemeente and datum else None
             years = registry_term(region_area or region_source, config["registry_years"], config["registry_years_per_region"])
             anchor = casus_anchor(datum, last.get(address_id))
             if is_expired(anchor, years, today):
@@ -61,7 +67,7 @@ class RegistryPersonRule(RetentionRule):
         held = held_person_ids()
         found = []
         default_years = config["registry_years"]
-        rows = Person._base_manager.exclude(source_key__startswith=ANONYMISED).values_list("pk", "created_at", "source__vt_regio")
+        rows = Person._base_manager.exclude(source_key__startswith=ANONYMISED).values_list("pk", "created_at", "source__regio__naam")
         for pk, created_at, region in rows.iterator(chunk_size=5000):
             if pk in live_persons or pk in held:
                 continue

@@ -67,7 +67,7 @@ def address_scope_sql(scope: Scope, address: str) -> tuple[str, list] | None:
         source_in.append(f"so.gemeente_id IN ({marks})")
         source_params += codes
     if scope.region:
-        source_in.append("so.vt_regio = %s")
+        source_in.append("so.regio_id = %s")
         source_params.append(scope.region)
     report_in, params = [], []
     if codes:
@@ -96,7 +96,7 @@ def visible_import_batches(user, qs=None):
     if scope.kind == REGION:
         q = Q(source__gemeente_id__in=scope.gemeente_codes)
         if scope.region:
-            q |= Q(source__vt_regio=scope.region)
+            q |= Q(source__regio_id=scope.region)
         return qs.filter(q)
     if scope.kind == ORGANISATION:
         return qs.filter(source_id=scope.organisation_id)

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zicht.access import roles
-from zicht.core.testing import make_organisation, make_user
+from zicht.core.testing import make_organisation, make_region, make_user
 from zicht.registry.domain.profile import find_profile
 from zicht.registry.pipeline import import_file
 
@@ -166,7 +166,7 @@ def fuzz_http(n: int, derandomize: bool = False) -> Outcome:
 
     clients = {"anonymous": Client(raise_request_exception=False)}
     for role in sorted(roles.ALL_ROLES):
-        user = get_user_model().objects.filter(username=f"fuzz-{role}").first() or make_user(role, username=f"fuzz-{role}", organisation=org if role == roles.PROFESSIONAL else None, vt_regio="Midden-Brabant")
+        user = get_user_model().objects.filter(username=f"fuzz-{role}").first() or make_user(role, username=f"fuzz-{role}", organisation=org if role == roles.PROFESSIONAL else None, regio=make_region("Midden-Brabant"))
         client = Client(raise_request_exception=False)
         client.force_login(user)
         clients[role] = client

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 
 from zicht.access import roles
 from zicht.access.roles import ALL_ROLES
 from zicht.access.rules import requires, user_role
+from zicht.access.scoping import figure_gemeente_codes
 from zicht.areas.disclosure import control_total
 from zicht.areas.figures import home_figures
 from zicht.areas.policy import default_policy
@@ -28,7 +30,12 @@ ROLE_TASKS = {
 
 @requires(*ALL_ROLES)
 def home(request):
-    gemeente_code = request.GET.get("gemeente") or settings.DEMO_GEMEENTE
+    # Registry figures of the own gemeente/region only (zicht.access.domain.figure_scope); roles
+    # without area pages see the installation's gemeente, as before.
+    allowed = figure_gemeente_codes(request.user) or frozenset({settings.DEMO_GEMEENTE})
+    gemeente_code = request.GET.get("gemeente") or (settings.DEMO_GEMEENTE if settings.DEMO_GEMEENTE in allowed else min(allowed))
+    if gemeente_code not in allowed:
+        raise PermissionDenied("De registercijfers van deze gemeente zijn niet voor uw account.")
     gemeente = Gemeente.objects.filter(code=gemeente_code).first()
     policy = default_policy()
     # The gebiedscan's controlled wijk × soort cells of the newest year (one protected set, issue 12).

@@ -16,22 +16,22 @@ from django.test import Client, override_settings
 from zicht.access import roles
 from zicht.access.models import AccessLogEntry, RetentionRun
 from zicht.access.rules import log_access
-from zicht.core.testing import make_organisation, make_user
+from zicht.core.testing import make_gemeente, make_organisation, make_region, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def world():
     """Two organisations in two regions, each with an address, a report and a person."""
-    from zicht.geo.models import Buurt, Gemeente, Wijk
+    from zicht.geo.models import Buurt, Wijk
     from zicht.registry.models import Address, Person, Report, ReportParty
 
     out = {}
     for tag, gm, region in [("a", "GM0855", "Midden-Brabant"), ("b", "GM0796", "Brabant-Noordoost")]:
-        gemeente = Gemeente.objects.create(code=gm, naam=f"Gemeente {tag}", indeling_jaar=2024, vt_regio=region)
+        gemeente = make_gemeente(code=gm, naam=f"Gemeente {tag}", indeling_jaar=2024, regio=region)
         wijk = Wijk.objects.create(code=f"WK{gm[2:]}01", naam="W", gemeente=gemeente, indeling_jaar=2024)
         buurt = Buurt.objects.create(code=f"BU{gm[2:]}0101", naam="B", wijk=wijk, gemeente=gemeente, indeling_jaar=2024)
-        org = make_organisation(f"org-{tag}", gemeente=gemeente, vt_regio=region)
+        org = make_organisation(f"org-{tag}", gemeente=gemeente, regio=make_region(region))
         address = Address.objects.create(key=f"5021A{tag.upper()}|1|", postcode=f"5021A{tag.upper()}", huisnummer=1, buurt=buurt)
         report = Report.objects.create(source=org, source_record_id=f"R-{tag}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt, toelichting="vrije tekst")
         person = Person.objects.create(source=org, source_key=f"P-{tag}", voornamen="Pieter", achternaam=f"Jansen{tag}", geboortedatum="1980-01-01", bsn_hash="abc", address=address)
@@ -173,7 +173,7 @@ def test_scoping_per_role():
 
     w = world()
     prof = make_user(roles.PROFESSIONAL, organisation=w["a"]["org"])
-    keten = make_user(roles.KETENREGISSEUR, vt_regio="Midden-Brabant")
+    keten = make_user(roles.KETENREGISSEUR, regio=make_region("Midden-Brabant"))
     keten_without_region = make_user(roles.KETENREGISSEUR, username="k2")
     beleid = make_user(roles.BELEIDSMEDEWERKER, organisation=w["a"]["org"])
     assert list(scoping.visible_reports(prof)) == [w["a"]["report"]]

@@ -37,10 +37,10 @@ def test_may_use_admin(user, allowed):
 @pytest.mark.parametrize(
     "before,after,fields,expected",
     [
-        ({"role": "professional", "organisation_id": 3, "vt_regio": "", "gemeente_id": None},
-         {"role": "ketenregisseur", "organisation_id": 3, "vt_regio": "Midden-Brabant", "gemeente_id": None},
-         PROFILE_FIELDS, "role: professional → ketenregisseur; vt_regio: — → Midden-Brabant"),
-        (None, {"role": "professional", "organisation_id": 3, "vt_regio": "", "gemeente_id": None},
+        ({"role": "professional", "organisation_id": 3, "regio_id": None, "gemeente_id": None},
+         {"role": "ketenregisseur", "organisation_id": 3, "regio_id": "midden-brabant", "gemeente_id": None},
+         PROFILE_FIELDS, "role: professional → ketenregisseur; regio: — → midden-brabant"),
+        (None, {"role": "professional", "organisation_id": 3, "regio_id": None, "gemeente_id": None},
          PROFILE_FIELDS, "role: — → professional; organisation: — → 3"),
         ({"is_active": True, "is_staff": False, "is_superuser": False},
          {"is_active": True, "is_staff": True, "is_superuser": True}, ACCOUNT_FIELDS, "is_staff: nee → ja; is_superuser: nee → ja"),

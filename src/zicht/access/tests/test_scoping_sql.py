@@ -9,7 +9,7 @@ from django.db import connection
 
 from zicht.access import roles
 from zicht.access.scoping import address_scope_sql, scope_for, visible_addresses
-from zicht.core.testing import make_user
+from zicht.core.testing import make_gemeente, make_region, make_user
 from zicht.geo.models import Buurt, Gemeente, Wijk
 from zicht.registry.models import Address, Organisation, Report
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _buurt(gm_code: str, naam: str, region: str) -> Buurt:
-    gm = Gemeente.objects.create(code=gm_code, naam=naam, indeling_jaar=2024, vt_regio=region)
+    gm = make_gemeente(code=gm_code, naam=naam, indeling_jaar=2024, regio=region)
     wk = Wijk.objects.create(code=f"WK{gm_code[2:]}01", naam=f"{naam} Centrum", gemeente=gm, indeling_jaar=2024)
     return Buurt.objects.create(code=f"BU{gm_code[2:]}0101", naam=f"{naam} Binnenstad", wijk=wk, gemeente=gm, indeling_jaar=2024)
 
@@ -28,7 +28,7 @@ def world():
     tilburg = _buurt("GM0855", "Tilburg", "Midden-Brabant")
     breda = _buurt("GM0758", "Breda", "West-Brabant")
     politie_tilburg = Organisation.objects.create(code="pol-t", naam="Politie Tilburg", type="politie", gemeente=tilburg.gemeente)
-    vt_regio = Organisation.objects.create(code="vt-mb", naam="VT Midden-Brabant", type="veilig_thuis", vt_regio="Midden-Brabant")
+    vt_regio = Organisation.objects.create(code="vt-mb", naam="VT Midden-Brabant", type="veilig_thuis", regio=make_region("Midden-Brabant"))
     politie_breda = Organisation.objects.create(code="pol-b", naam="Politie Breda", type="politie", gemeente=breda.gemeente)
     n = iter(range(1, 100))
 
@@ -69,7 +69,7 @@ def test_raw_condition_matches_the_queryset(world, who):
     tilburg = Gemeente.objects.get(code="GM0855")
     user = {
         "gemeente": lambda: make_user(roles.KETENREGISSEUR, username="k1", gemeente=tilburg),
-        "region": lambda: make_user(roles.KETENREGISSEUR, username="k2", vt_regio="Midden-Brabant"),
+        "region": lambda: make_user(roles.KETENREGISSEUR, username="k2", regio=make_region("Midden-Brabant")),
         "region_org": lambda: make_user(roles.KETENREGISSEUR, username="k3", organisation=vt_regio),
         "nothing": lambda: make_user(roles.KETENREGISSEUR, username="k4"),
         "professional_tilburg": lambda: make_user(roles.PROFESSIONAL, username="p1", organisation=politie_tilburg),

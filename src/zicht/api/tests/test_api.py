@@ -61,7 +61,7 @@ def test_openapi_contract_is_public_and_valid():
     assert schema["servers"] == [{"url": "/api/v1", "description": "Deze installatie"}]
     assert set(schema["paths"]) == {
         "/signalen", "/signalen/{id}", "/signalen/{id}/intrekken",
-        "/gebieden/{code}/cijfers", "/gebieden/{code}/risicoprofiel",
+        "/gebieden/{code}/cijfers", "/gebieden/{code}/risicoprofiel", "/regios/{code}/cijfers",
         "/catalogus", "/catalogus/{slug}", "/plannen", "/plannen/{id}",
     }
     assert {"name", "url", "email"} <= set(schema["info"]["contact"])

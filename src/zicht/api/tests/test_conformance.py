@@ -82,7 +82,7 @@ def api_world(tilburg):
     ketenregisseur = make_user(r.KETENREGISSEUR, username="st-keten")
     beleid = make_user(r.BELEIDSMEDEWERKER, username="st-beleid")
     token = {user: f"Token {Token.objects.create(user=user).key}" for user in (professional, ketenregisseur, beleid)}
-    return {"signalen": token[professional], "gebieden": token[ketenregisseur],
+    return {"signalen": token[professional], "gebieden": token[ketenregisseur], "regios": token[ketenregisseur],
             "catalogus": token[beleid], "plannen": token[beleid]}
 
 

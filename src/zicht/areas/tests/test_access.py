@@ -47,4 +47,7 @@ def test_views_are_aggregate_only():
     for pattern in urls.urlpatterns:
         view = pattern.callback
         assert view.zicht_personal_data is False
+        if pattern.name == "regions_manage":  # the region table (reference data, no figures)
+            assert view.zicht_roles == frozenset({roles.FUNCTIONEEL_BEHEERDER})
+            continue
         assert view.zicht_roles == frozenset({roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR})

@@ -156,6 +156,30 @@ def test_walk_every_figure_page_and_export(client, tilburg_reports, settings):
     finally:
         rl_config.pageCompression = old
 
+    # The region page and its exports (Midden-Brabant; only Tilburg is loaded here).
+    from zicht.geo.regiodata import load_regions
+
+    load_regions()
+    assert client.get("/gebied/regio/").url == "/gebied/regio/midden-brabant/"
+    visited.add("areas:own_region")
+    response = client.get("/gebied/regio/midden-brabant/?jaar=2024")
+    assert response.status_code == 200
+    check_html(response.content.decode(), "region")
+    visited.add("areas:region")
+    response = client.get("/gebied/regio/midden-brabant.xlsx?jaar=2024")
+    assert response.status_code == 200
+    visited.add("areas:region_xlsx")
+    for ws in load_workbook(io.BytesIO(response.content)).worksheets:
+        csv_response = client.get(f"/gebied/regio/midden-brabant.csv?tabel={ws.title}&jaar=2024")
+        assert csv_response.status_code == 200
+        visited.add("areas:region_csv")
+        if ws.title not in CBS_TABLES and ws.title != "risico":
+            check_csv(csv_response.content.decode("utf-8"), ws.title)
+    beheer = type(client)()
+    beheer.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
+    assert beheer.get("/gebied/regios/beheer/").status_code == 200
+    visited.add("areas:regions_manage")
+
     named = {f"areas:{p.name}" for p in area_urls.urlpatterns}
     assert named <= visited, f"routes not walked: {named - visited}"
 

@@ -48,4 +48,5 @@ def test_a_cached_wijk_page_needs_no_query_of_its_own(tilburg, django_assert_max
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
     assert without_token(second) == without_token(first) and "Korvel" in second
-    assert client.get("/gebied/wijk/WK999999/").status_code == 404  # an unknown wijk is never served from the cache
+    assert client.get("/gebied/wijk/WK085599/").status_code == 404  # an unknown wijk is never served from the cache
+    assert client.get("/gebied/wijk/WK999999/").status_code == 403  # another gemeente: refused before any lookup

@@ -125,7 +125,7 @@ def visible_matches(user):
         return SignalMatch.objects.none()
     in_region = Q(gemeente_id__in=orgs.gemeente_codes)
     if orgs.vt_regio:
-        in_region |= Q(vt_regio=orgs.vt_regio)
+        in_region |= Q(regio_id=orgs.vt_regio)
     return SignalMatch.objects.filter(
         Q(linked_person__in=visible_linked_persons(user).values("pk"))
         | Q(household__in=visible_households(user).values("pk"))

@@ -12,7 +12,8 @@ def test_every_installed_app_registered_its_entries_in_order():
     names = [entry.url_name for entry in menu.entries()]
     assert names == [
         "home", "casework:colour_list", "casework:worklists", "linkage:review_queue", "casework:signal_list",
-        "casework:meldcode_list", "buurtregie:index", "areas:gemeente", "prevention:index", "registry:imports", "knowledge:index",
+        "casework:meldcode_list", "buurtregie:index", "areas:gemeente", "areas:own_region", "prevention:index", "registry:imports",
+        "areas:regions_manage", "knowledge:index",
         "access:accesslog",
     ]
 
@@ -21,9 +22,9 @@ def test_every_installed_app_registered_its_entries_in_order():
     ("role", "labels"),
     [
         (roles.PROFESSIONAL, ["Overzicht", "Signalen", "Meldcode", "Buurtregie", "Kennis"]),
-        (roles.BELEIDSMEDEWERKER, ["Overzicht", "Gebiedscan", "Preventie", "Kennis"]),
+        (roles.BELEIDSMEDEWERKER, ["Overzicht", "Gebiedscan", "Regio", "Preventie", "Kennis"]),
         (roles.PRIVACY_OFFICER, ["Overzicht", "Kennis", "Toegangslog"]),
-        (roles.FUNCTIONEEL_BEHEERDER, ["Overzicht", "Preventie", "Imports", "Kennis"]),
+        (roles.FUNCTIONEEL_BEHEERDER, ["Overzicht", "Preventie", "Imports", "Regio-indeling", "Kennis"]),
         (None, []),
     ],
 )
@@ -33,7 +34,7 @@ def test_a_role_sees_only_its_entries(role, labels):
 
 def test_the_current_page_marks_its_entry_active():
     items = {item["label"]: item["active"] for item in menu.menu_for(roles.BELEIDSMEDEWERKER, "/gebied/GM0855/")}
-    assert items == {"Overzicht": False, "Gebiedscan": True, "Preventie": False, "Kennis": False}
+    assert items == {"Overzicht": False, "Gebiedscan": True, "Regio": False, "Preventie": False, "Kennis": False}
 
 
 def test_registering_again_replaces_the_entry(monkeypatch):

@@ -5,7 +5,8 @@ Parsing is the registry's (zicht.registry.domain.address); this checks linkage s
 
 import pytest
 
-from zicht.geo.models import Buurt, Gemeente, Wijk
+from zicht.core.testing import make_gemeente
+from zicht.geo.models import Buurt, Wijk
 from zicht.linkage import features
 from zicht.linkage.comparisons import ADDRESS
 from zicht.registry.domain.address import make_address_key, normalise_postcode, parse_address
@@ -48,7 +49,7 @@ def test_linkage_address_level_follows_the_key(a, b, level):
 
 @pytest.mark.django_db
 def test_key_maps_to_buurt_and_wijk():
-    gm = Gemeente.objects.create(code="GM0855", naam="Tilburg", indeling_jaar=2024, vt_regio="Midden-Brabant")
+    gm = make_gemeente(code="GM0855", naam="Tilburg", indeling_jaar=2024, regio="Midden-Brabant")
     wk = Wijk.objects.create(code="WK085517", naam="Oud-Zuid", gemeente=gm, indeling_jaar=2024)
     bu = Buurt.objects.create(code="BU08551700", naam="Korvel", wijk=wk, gemeente=gm, indeling_jaar=2024)
     AddressRegisterEntry.objects.create(postcode="5038AB", huisnummer=12, toevoeging="A", straat="Korvelseweg", woonplaats="Tilburg", buurt=bu, jaar=2024)

@@ -9,7 +9,7 @@ from zicht.access.models import AccessLogEntry
 from zicht.access.purpose import store_reason
 from zicht.access.roles import BELEIDSMEDEWERKER, KETENREGISSEUR
 from zicht.core.crypto import bsn_hash
-from zicht.core.testing import TEST_PASSWORD, make_organisation, make_user
+from zicht.core.testing import TEST_PASSWORD, make_organisation, make_region, make_user
 from zicht.linkage import services
 from zicht.linkage.models import HouseholdMember, LinkDecision, PersonLink, ReviewPair
 from zicht.registry.models import Address, Person, Report, ReportParty
@@ -37,7 +37,7 @@ ADDRESSES = {
 
 
 def make_registry(rows=PEOPLE):
-    org = make_organisation("vt-test", type="veilig_thuis", vt_regio=REGION)
+    org = make_organisation("vt-test", type="veilig_thuis", regio=make_region(REGION))
     addrs = {
         k: Address.objects.create(key=f"{pc}|{nr}|{tv}", postcode=pc, huisnummer=nr, toevoeging=tv, straat=st, woonplaats="Tilburg")
         for k, (pc, nr, tv, st) in ADDRESSES.items()
@@ -145,7 +145,7 @@ def test_review_pages_for_ketenregisseur_only(client):
     client.login(username="bm", password=TEST_PASSWORD)
     assert client.get(reverse("linkage:review_queue")).status_code == 403
     client.logout()
-    user = make_user(KETENREGISSEUR, username="kr", vt_regio=REGION)
+    user = make_user(KETENREGISSEUR, username="kr", regio=make_region(REGION))
     client.login(username="kr", password=TEST_PASSWORD)
     resp = client.get(reverse("linkage:review_queue"))
     assert resp.status_code == 200 and b'class="masked"' in resp.content
@@ -218,7 +218,7 @@ def test_ambiguous_registration_is_linked_to_nobody_and_reviewed_first_at_a_red_
 
 def test_initials_only_source_gives_the_model_its_initials():
     """A wijkteam registers 'P.J.' in voorletters only: the record still carries a given-name initial."""
-    org = make_organisation("wt-test", type="wijkteam", vt_regio=REGION)
+    org = make_organisation("wt-test", type="wijkteam", regio=make_region(REGION))
     p = Person.objects.create(source=org, source_key="w1", voornamen="", voorletters="P.J.", achternaam="Vries")
     (record,) = services.person_records(Person.objects.filter(pk=p.pk).select_related("address"))
     assert record["voornamen"] == "P.J."

@@ -9,7 +9,7 @@ from django.urls import reverse
 from zicht.access.models import AccessLogEntry
 from zicht.access.purpose import store_reason
 from zicht.access.roles import KETENREGISSEUR
-from zicht.core.testing import TEST_PASSWORD, make_user
+from zicht.core.testing import TEST_PASSWORD, make_region, make_user
 from zicht.linkage import services
 from zicht.linkage.models import ReviewPair
 from zicht.registry.models import ImportBatch, SetAsideValue
@@ -31,7 +31,7 @@ def test_pair_page_shows_the_set_aside_bsn_and_logs_the_raw_read(client):
     SetAsideValue.objects.create(import_batch=batch, source=person.source, source_record_id="R1", source_row=7,
                                  person=person, field="person.geslacht", reason="geslacht_onbekend", raw_value="Q",
                                  resolved_at=batch.started_at)  # resolved: no longer shown
-    user = make_user(KETENREGISSEUR, username="kr", vt_regio=REGION)
+    user = make_user(KETENREGISSEUR, username="kr", regio=make_region(REGION))
     client.login(username="kr", password=TEST_PASSWORD)
     session = client.session
     store_reason(session_request(session), "linkage_pair", rp.pk, "koppeling")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from zicht.access import roles
 from zicht.access.models import AccessLogEntry
-from zicht.core.testing import make_user
+from zicht.core.testing import make_gemeente, make_region, make_user
 from zicht.registry import urls as registry_urls
 from zicht.registry.models import ImportBatch, Report
 
@@ -111,17 +111,16 @@ def test_imports_list_filters_by_source(register, politie_file, vt_file):
 
 
 def test_ketenregisseur_sees_batches_of_own_region_and_own_imports_only(register, politie_file, vt_file):
-    from zicht.geo.models import Gemeente
     from zicht.registry.models import Organisation
     from zicht.registry.pipeline import import_file
 
-    Gemeente.objects.filter(code="GM0855").update(vt_regio="Midden-Brabant")
-    other = Gemeente.objects.create(code="GM0796", naam="'s-Hertogenbosch", indeling_jaar=2024, vt_regio="Brabant-Noordoost")
+    make_region("Midden-Brabant", ["GM0855"])
+    other = make_gemeente(code="GM0796", naam="'s-Hertogenbosch", indeling_jaar=2024, regio="Brabant-Noordoost")
     own_batch = import_file(politie_file, "politie-bvh")
     other_batch = import_file(vt_file, "veilig-thuis")
-    Organisation.objects.filter(code="politie").update(gemeente_id="GM0855", vt_regio="Midden-Brabant")
-    Organisation.objects.filter(code="veilig-thuis").update(gemeente=other, vt_regio="Brabant-Noordoost")
-    user = make_user(roles.KETENREGISSEUR, username="keten-mb", vt_regio="Midden-Brabant")
+    Organisation.objects.filter(code="politie").update(gemeente_id="GM0855", regio=make_region("Midden-Brabant"))
+    Organisation.objects.filter(code="veilig-thuis").update(gemeente=other, regio=make_region("Brabant-Noordoost"))
+    user = make_user(roles.KETENREGISSEUR, username="keten-mb", regio=make_region("Midden-Brabant"))
     client = Client()
     client.force_login(user)
     assert client.get(reverse("registry:batch", args=[own_batch.pk])).status_code == 200

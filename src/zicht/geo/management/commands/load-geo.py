@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from zicht.geo.loaders import load_geo
+from zicht.geo.regiodata import load_regions
 
 
 class Command(BaseCommand):
@@ -29,3 +30,9 @@ class Command(BaseCommand):
             "Geladen: {gemeenten} gemeenten, {wijken} wijken, {buurten} buurten, {kerncijfers} kerncijfers".format(**counts)
             + f" in {time.perf_counter() - start:.1f} s"
         ))
+        try:
+            regions = load_regions()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(
+            "Veilig Thuis-regio's: {regios} regio's, {lidmaatschappen} gemeente-lidmaatschappen".format(**regions)))

@@ -23,7 +23,9 @@ from zicht.access.models import UserProfile
 from zicht.access.otp import ensure_totp_device
 from zicht.casework.models import ColourResult, Signal
 from zicht.casework.verwijsindex.registration import register_signal
-from zicht.geo.models import Gemeente
+from zicht.geo.models import Gemeente, VtRegio
+from zicht.geo.regiodata import load_regions
+from zicht.geo.regions import region_code
 from zicht.linkage.models import PersonLink
 from zicht.registry.models import Organisation, Person, ReportParty
 
@@ -33,9 +35,10 @@ EXPORTS = [
     ("wijkteam-signalen", "wijkteam_signalen.xlsx"),
 ]
 
-# Tilburg belongs to Veilig Thuis Midden-Brabant; the shared data has no gemeente → VT-regio table,
-# so a region sets its own (here for the demo gemeente).
+# Tilburg belongs to Veilig Thuis Midden-Brabant (region table: zicht/geo/data/vt_regios.csv,
+# loaded by load-geo); the demo's partners and accounts belong to it.
 DEMO_VT_REGIO = "Midden-Brabant"
+REGIONAL_ACCOUNTS = {"regio"}  # a regional policy coordinator: the region, no gemeente
 
 # (username, role, organisation code or None)
 DEMO_ACCOUNTS = [
@@ -43,6 +46,7 @@ DEMO_ACCOUNTS = [
     ("wijkteam", roles.PROFESSIONAL, "wijkteam"),
     ("school", roles.PROFESSIONAL, "demo-school-korvel"),
     ("beleid", roles.BELEIDSMEDEWERKER, None),
+    ("regio", roles.BELEIDSMEDEWERKER, None),
     ("beheer", roles.FUNCTIONEEL_BEHEERDER, None),
     ("privacy", roles.PRIVACY_OFFICER, None),
 ]
@@ -119,8 +123,13 @@ class Command(BaseCommand):
     @transaction.atomic
     def assign_region(self, gemeente_code: str) -> None:
 
-        Gemeente.objects.filter(code=gemeente_code).update(vt_regio=DEMO_VT_REGIO)
-        Organisation.objects.filter(vt_regio="").update(vt_regio=DEMO_VT_REGIO)
+        # The region table comes with load-geo (zicht/geo/data/vt_regios.csv); organisations
+        # without a region join the demo's region.
+        regio = VtRegio.objects.filter(code=region_code(DEMO_VT_REGIO)).first()
+        if regio is None:
+            load_regions()
+            regio = VtRegio.objects.get(code=region_code(DEMO_VT_REGIO))
+        Organisation.objects.filter(regio__isnull=True).update(regio=regio)
 
     @transaction.atomic
     def ensure_accounts(self, gemeente_code: str):
@@ -142,7 +151,7 @@ class Command(BaseCommand):
                         gemeente=gemeente,
                         contact_naam="Intern begeleider (demo)",
                         contact_telefoon="013-0000000",
-                        vt_regio=DEMO_VT_REGIO,
+                        regio_id=region_code(DEMO_VT_REGIO),
                     )
             password = known.get(username) or secrets.token_urlsafe(12)
             user, _ = User.objects.get_or_create(username=username)
@@ -150,7 +159,8 @@ class Command(BaseCommand):
             user.save()
             UserProfile.objects.update_or_create(
                 user=user,
-                defaults={"role": role, "organisation": organisation, "gemeente": gemeente, "vt_regio": DEMO_VT_REGIO},
+                defaults={"role": role, "organisation": organisation, "regio_id": region_code(DEMO_VT_REGIO),
+                          "gemeente": None if username in REGIONAL_ACCOUNTS else gemeente},
             )
             self.enrol_totp(user, role)
             known[username] = password

@@ -1,0 +1,167 @@
+"""Veilig Thuis region pages: the region's gemeenten compared (figures, map, exports) and the
+region table's maintenance page for the functioneel beheerder.
+
+Who sees a region page: zicht.access.scoping.figure_region_codes (their own region only). The
+gemeente rows link to the gemeente pages only where the user may open those
+(figure_gemeente_codes); the region page itself publishes nothing a gemeente page does not,
+except the region totals, which disclosure.control_stacked protects (see areas.regional).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from zicht.access import roles
+from zicht.access.rules import log_access, requires
+from zicht.access.scoping import figure_gemeente_codes, figure_region_codes
+from zicht.geo.models import Gemeente, VtRegio, VtRegioGemeente
+from zicht.geo.regiodata import current_year, gemeenten_in_regio, memberships
+from zicht.geo.regions import conflicts
+
+from . import maps
+from .policy import default_policy
+from .regional import region_figures
+from .tables import cbs_cell, to_csv, to_xlsx
+
+AREA_ROLES = (roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR)
+SOURCE_NOTE = ("Bronnen: Zicht-register (meldingen van partners in de gemeenten van de regio, onthullingsbeveiligd: "
+               "afgerond op 5, <10 onderdrukt, regiototalen samen met de gemeentecellen beveiligd); CBS (CC BY 4.0); "
+               "regio-indeling: zicht/geo/data/vt_regios.csv.")
+
+
+def _year(request) -> int | None:
+    value = request.GET.get("jaar", "")
+    return int(value) if value.isdigit() else None
+
+
+def _region(request, code: str) -> VtRegio:
+    regio = get_object_or_404(VtRegio, code=code)
+    if regio.code not in figure_region_codes(request.user):
+        raise PermissionDenied("De cijfers van deze regio zijn niet voor uw account.")
+    return regio
+
+
+def figures_for(request, regio: VtRegio, year: int | None):
+    """The region's figures for ``year``, with the membership of that year."""
+    allowed = figure_gemeente_codes(request.user)
+    probe = year or current_year()
+    codes = gemeenten_in_regio(regio.code, probe)
+    gemeenten = list(Gemeente.objects.filter(code__in=codes).defer("geometry").order_by("naam"))
+    missing = sorted(codes - {g.code for g in gemeenten})
+    if not gemeenten:
+        raise Http404("Geen gemeenten van deze regio geladen (zicht load-geo)")
+
+    def url(code):
+        return f"{reverse('areas:gemeente')}?gemeente={code}" if code in allowed else None
+
+    figures = region_figures(regio, gemeenten, missing, year, default_policy(), url)
+    if year is None and figures.year != probe and gemeenten_in_regio(regio.code, figures.year) != codes:
+        return figures_for(request, regio, figures.year)  # the newest data year has another membership
+    return figures
+
+
+@requires(*AREA_ROLES)
+def own_region(request):
+    regions = sorted(figure_region_codes(request.user))
+    if not regions:
+        raise PermissionDenied("Uw account hoort bij geen Veilig Thuis-regio.")
+    return redirect("areas:region", code=regions[0])
+
+
+@requires(*AREA_ROLES)
+def region(request, code: str):
+    regio = _region(request, code)
+    figures = figures_for(request, regio, _year(request))
+    geo = {g.code: g.geometry for g in Gemeente.objects.filter(code__in=[g.code for g in figures.gemeenten]).only("code", "geometry")}
+    areas = [maps.MapArea(g.code, g.naam, geo.get(g.code), figures.map_cells.get(g.code) or cbs_cell(None),
+                          figures.table("per1000").rows[i].url) for i, g in enumerate(figures.gemeenten)]
+    svg, legend = maps.choropleth_svg(areas, f"Meldingen per 1.000 inwoners, regio {regio.naam}, {figures.year}",
+                                      "Kaart van de gemeenten van de regio; elke gemeente met haar cijfer.", "per 1.000 inwoners")
+    return render(request, "areas/region.html", {
+        "regio": regio, "fig": figures, "map_svg": svg, "legend": legend, "policy": default_policy(),
+        "year": figures.year,
+    })
+
+
+@requires(*AREA_ROLES)
+def region_export(request, code: str, fmt: str):
+    regio = _region(request, code)
+    figures = figures_for(request, regio, _year(request))
+    name = f"regio-{slugify(regio.code)}-{figures.year}"
+    if fmt == "xlsx":
+        response = HttpResponse(to_xlsx(figures.tables, SOURCE_NOTE),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    wanted = request.GET.get("tabel") or figures.tables[0].id
+    table = next((t for t in figures.tables if t.id == wanted), None)
+    if table is None:
+        raise Http404("Onbekende tabel")
+    response = HttpResponse("\ufeff" + to_csv(table, SOURCE_NOTE), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{table.id}.csv"'
+    return response
+
+
+# --- maintenance of the region table (functioneel beheerder) ---------------------------------------
+
+class MoveForm(forms.Form):
+    gemeente_code = forms.RegexField(regex=r"^GM\d{4}$", label="Gemeentecode", max_length=6)
+    regio = forms.ModelChoiceField(VtRegio.objects.all(), label="Veilig Thuis-regio")
+    van_jaar = forms.IntegerField(min_value=2000, max_value=2100, label="Vanaf jaar")
+    bevestigd = forms.BooleanField(required=False, label="Bevestigd tegen een gepubliceerde lijst")
+    bron = forms.CharField(max_length=300, label="Bron")
+
+
+def move_gemeente(code: str, regio: VtRegio, van_jaar: int, bevestigd: bool, bron: str, naam: str = "") -> None:
+    """Place gemeente ``code`` in ``regio`` from ``van_jaar``: the membership valid then ends the
+    year before (or is replaced when it starts that year). Refuses an inconsistent result."""
+    with transaction.atomic():
+        rows = list(VtRegioGemeente.objects.select_for_update().filter(gemeente_code=code))
+        naam = naam or next((r.gemeente_naam for r in rows), "") or code
+        for r in rows:
+            if r.van_jaar >= van_jaar:
+                r.delete()
+            elif r.tot_jaar is None or r.tot_jaar >= van_jaar:
+                r.tot_jaar = van_jaar - 1
+                r.handmatig = True
+                r.save(update_fields=["tot_jaar", "handmatig"])
+        VtRegioGemeente.objects.create(regio=regio, gemeente_code=code, gemeente_naam=naam, van_jaar=van_jaar,
+                                       bevestigd=bevestigd, bron=bron, handmatig=True)
+        problems = conflicts(memberships())
+        if problems:
+            raise ValueError("; ".join(problems[:3]))
+
+
+@requires(roles.FUNCTIONEEL_BEHEERDER)
+def manage(request):
+    year = _year(request) or current_year()
+    form = MoveForm(request.POST or None, initial={"van_jaar": year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        gemeente = Gemeente.objects.filter(code=data["gemeente_code"]).only("naam").first()
+        try:
+            move_gemeente(data["gemeente_code"], data["regio"], data["van_jaar"], data["bevestigd"], data["bron"],
+                          gemeente.naam if gemeente else "")
+        except ValueError as exc:
+            form.add_error(None, f"Niet opgeslagen: {exc}")
+        else:
+            log_access(request, action="change", record_type="vt_regio", record_id=data["gemeente_code"],
+                       reason=f"Regio-indeling: {data['gemeente_code']} naar {data['regio'].code} vanaf {data['van_jaar']}")
+            messages.success(request, "De regio-indeling is opgeslagen.")
+            return redirect(f"{reverse('areas:regions_manage')}?jaar={data['van_jaar']}")
+    rows = [m for m in VtRegioGemeente.objects.select_related("regio").order_by("regio__naam", "gemeente_naam")
+            if m.van_jaar <= year and (m.tot_jaar is None or year <= m.tot_jaar)]
+    by_region = {}
+    for m in rows:
+        by_region.setdefault(m.regio, []).append(m)
+    return render(request, "areas/regions_manage.html", {
+        "form": form, "year": year, "by_region": by_region.items(), "n_regions": VtRegio.objects.count(),
+        "unconfirmed": sum(1 for m in rows if not m.bevestigd),
+    })

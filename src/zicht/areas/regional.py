@@ -1,0 +1,155 @@
+"""The figures of a Veilig Thuis region: its gemeenten side by side, all from published cells.
+
+A region table never counts anything new per gemeente: each gemeente row holds exactly the cells
+that gemeente's own page publishes (its canonical set for the year, ``figures.canonical``), so a
+region page cannot undo a gemeente page's suppression. Only the region's own totals are new, and
+they go through ``disclosure.control_stacked``, which suppresses a region total where it would
+give a suppressed gemeente cell back. The region's gemeenten are those of the year in question
+(``zicht.geo.regions``): a merger changes the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .data import cube_for, population, wijken_of
+from .disclosure import Cell, Policy, control_stacked, missing_cell, percentage
+from .figures import AARD_LABELS, BRON_LABELS, canonical, ordered, period_for, rate
+from .risk import area_risk_profile
+from .tables import FigureRow, FigureTable, cbs_cell
+
+ABSENT = "Komt in deze gemeente niet voor (niet in de tabel van de gemeente)."
+
+
+@dataclass
+class RegionFigures:
+    code: str
+    naam: str
+    year: int
+    years: list[int]
+    gemeenten: list  # Gemeente rows of the region in ``year`` (loaded ones)
+    missing: list[str]  # member codes without geography in this installation
+    headline: dict
+    tables: list[FigureTable]
+    map_cells: dict = field(default_factory=dict)
+
+    def table(self, table_id: str) -> FigureTable:
+        return next(t for t in self.tables if t.id == table_id)
+
+
+def _canons(gemeenten, years, policy):
+    out = {}
+    for g in gemeenten:
+        cube = cube_for(g.code)
+        codes = [w.code for w in wijken_of(g.code)]
+        out[g.code] = (cube, {y: canonical(cube, g.code, codes, y, policy) for y in years})
+    return out
+
+
+def _breakdown(dim: str, labels: dict, title: str, gemeenten, canons, year: int, policy: Policy) -> FigureTable:
+    cols = ordered({c for g in gemeenten for c in canons[g.code][1][year].columns[dim]}, labels)
+    published, raw, row_totals = {}, {}, {}
+    for g in gemeenten:
+        cube, by_year = canons[g.code]
+        canon = by_year[year]
+        table = canon.by_dim[dim]
+        counts = _raw(cube, canon, [dim], year)
+        for c in cols:
+            published[(g.code, c)] = table.col_total(c) if c in table.col_keys else missing_cell(ABSENT)
+            raw[(g.code, c)] = counts.get((c,), 0)
+        row_totals[g.code] = canon.totals.total
+    controlled = control_stacked(raw, [g.code for g in gemeenten], cols, published, row_totals, policy)
+    rows = [FigureRow(g.naam, [controlled.cell(g.code, c) for c in cols], controlled.row_total(g.code), code=g.code)
+            for g in gemeenten]
+    totals = FigureRow("Regio", [controlled.col_total(c) for c in cols], controlled.total)
+    return FigureTable(dim, f"{title}, {year}", "Gemeente", [labels.get(c, c) for c in cols], rows, totals,
+                       note="Per gemeente dezelfde cellen als op de gemeentepagina; regiototalen onthullingsbeveiligd "
+                            "samen met die cellen (× waar een totaal een onderdrukte gemeentecel zou teruggeven).")
+
+
+def _start(year: int) -> date:
+    return date(year, 1, 1)
+
+
+def region_figures(regio, gemeenten, missing: list[str], year: int | None, policy: Policy,
+                   gemeente_url=lambda code: None) -> RegionFigures:
+    """The region page's tables for ``year`` (default: the newest year any member gemeente has)."""
+    all_years = sorted({y for g in gemeenten for y in period_for(cube_for(g.code), None).years})
+    if year not in all_years:
+        year = all_years[-1] if all_years else period_for(cube_for(gemeenten[0].code), None).year if gemeenten else 0
+    years = all_years or [year]
+    canons = _canons(gemeenten, years, policy)
+    codes = [g.code for g in gemeenten]
+    pops = population(codes)
+
+    # Meldingen per gemeente (its own published total) with the region total.
+    totals = {g.code: canons[g.code][1][year].totals.total for g in gemeenten}
+    raw_totals = {(c, "n"): _raw(canons[c][0], canons[c][1][year], [], year).get((), 0) for c in codes}
+    t = control_stacked(raw_totals, codes, ["n"], {(c, "n"): totals[c] for c in codes}, {c: totals[c] for c in codes}, policy)
+    region_total = t.col_total("n")
+    region_pop = sum(v[0] for v in pops.values()) if pops else None
+    rate_rows = []
+    for g in gemeenten:
+        pop = pops.get(g.code, (None, None))[0]
+        rate_rows.append(FigureRow(g.naam, [totals[g.code], cbs_cell(pop, "aantal", "CBS"), rate(totals[g.code], pop)],
+                                   url=gemeente_url(g.code), code=g.code))
+    t_rate = FigureTable("per1000", f"Meldingen per 1.000 inwoners per gemeente, {year}", "Gemeente",
+                         ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"], rate_rows,
+                         FigureRow("Regio", [region_total, cbs_cell(region_pop, "aantal", "CBS"), rate(region_total, region_pop)]),
+                         note="Gemeentecijfers zoals op de gemeentepagina; de regiototaal is samen met die cellen beveiligd.")
+
+    # Trend: gemeente × year, each cell the gemeente's published year total.
+    published = {(c, y): canons[c][1][y].totals.total for c in codes for y in years}
+    raw = {(c, y): _raw(canons[c][0], canons[c][1][y], [], y).get((), 0) for c in codes for y in years}
+    trend = control_stacked(raw, codes, years, published, None, policy)
+    t_trend = FigureTable("jaren", "Meldingen per gemeente en jaar", "Gemeente", [str(y) for y in years],
+                          [FigureRow(g.naam, [trend.cell(g.code, y) for y in years], code=g.code) for g in gemeenten],
+                          FigureRow("Regio", [trend.col_total(y) for y in years]),
+                          note="Het lopende jaar kan onvolledig zijn. Gemeentegrenzen en regio-indeling van het gekozen jaar.")
+
+    tables = [t_rate, t_trend,
+              _breakdown("bron", BRON_LABELS, "Meldingen naar bron per gemeente", gemeenten, canons, year, policy),
+              _breakdown("aard", AARD_LABELS, "Meldingen naar aard van het geweld per gemeente", gemeenten, canons, year, policy),
+              risk_table(gemeenten)]
+    repeat = [canons[c][1][year].by_dim["repeat"] for c in codes]
+    headline = {
+        "meldingen": region_total, "per1000": rate(region_total, region_pop),
+        "inwoners": cbs_cell(region_pop, "aantal", "CBS"), "gemeenten": len(gemeenten),
+        "herhaald_per_gemeente": {c: percentage(r.col_total("herhaald"), r.total) for c, r in zip(codes, repeat, strict=True)},
+    }
+    return RegionFigures(regio.code, regio.naam, year, years, gemeenten, missing, headline, tables,
+                         {row.code: row.cells[2] for row in rate_rows})
+
+
+def _raw(cube, canon, dims: list[str], year: int) -> dict[tuple, int]:
+    """Raw counts by ``dims`` over the gemeente's wijken, as its canonical set counts them (reports
+    without a wijk are not in the gemeente's figures either). Never published: only the region's
+    totals are computed from them, through control_stacked."""
+    out: dict[tuple, int] = {}
+    wijken = set(canon.wijken)
+    for key, n in cube.counts(["wijk", *dims], start=_start(year), end=_start(year + 1)).items():
+        if key[0] in wijken:
+            out[key[1:]] = out.get(key[1:], 0) + n
+    return out
+
+
+def risk_table(gemeenten) -> FigureTable:
+    """The risk-factor profile side by side: public CBS figures per gemeente (no registry counts)."""
+    profiles = {g.code: area_risk_profile(g.code) for g in gemeenten}
+    factors = []
+    for scores in profiles.values():
+        for s in scores:
+            if (s.label, s.indicator_label, s.unit) not in factors:
+                factors.append((s.label, s.indicator_label, s.unit))
+    rows = []
+    for g in gemeenten:
+        by = {(s.label, s.indicator_label, s.unit): s for s in profiles[g.code]}
+        cells: list[Cell] = []
+        for f in factors:
+            s = by.get(f)
+            cells.append(cbs_cell(s.value if s else None, f[2], f"CBS {s.year}" if s and s.year else "CBS"))
+        rows.append(FigureRow(g.naam, cells, code=g.code))
+    return FigureTable("risico", "Risicofactoren per gemeente (CBS)", "Gemeente",
+                       [f"{label} ({unit})" if unit else label for label, _, unit in factors], rows,
+                       note="Openbare CBS-kerncijfers op gemeenteniveau; geen registercijfers.")
