@@ -70,7 +70,7 @@ def load_episodes(gemeente_code: str, end_of_data: date | None = None) -> Episod
     A subject's wijk, aard and children come from its index registration. Only registrations in
     the gemeente are seen (a person who moves away and is registered elsewhere is not followed).
     """
-    reports = list(Report.objects.filter(buurt__gemeente_id=gemeente_code, kind__in=COUNTED_KINDS)
+    reports = list(Report.objects.filter(buurt__gemeente_id=gemeente_code, soort__in=COUNTED_KINDS)
                    .values_list("id", "datum", "address_id", "buurt__wijk_id", "aard", "kinderen_aanwezig"))
     if end_of_data is None:
         end_of_data = Report.objects.filter(buurt__gemeente_id=gemeente_code).aggregate(m=Max("datum"))["m"]
@@ -83,7 +83,7 @@ def load_episodes(gemeente_code: str, end_of_data: date | None = None) -> Episod
         if address_id is not None:
             by_address[address_id].append(reg[rid])
     by_person: dict[int, set[int]] = defaultdict(set)
-    parties = (ReportParty.objects.filter(report__buurt__gemeente_id=gemeente_code, report__kind__in=COUNTED_KINDS,
+    parties = (ReportParty.objects.filter(report__buurt__gemeente_id=gemeente_code, report__soort__in=COUNTED_KINDS,
                                           person__link__isnull=False)
                .values_list("report_id", "person__link__linked_person_id"))
     for rid, lp in parties:

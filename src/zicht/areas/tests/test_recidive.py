@@ -39,7 +39,7 @@ def timelines(tilburg):
     adr = [Address.objects.create(key=f"T|{i}", postcode="5000AA", huisnummer=i + 1, buurt_id=buurt) for i in range(3)]
 
     def report(a, d, kind="incident", aard="partnergeweld", kinderen=True):
-        return Report.objects.create(source=orgs["politie"], source_record_id=f"R{Report.objects.count()}", kind=kind,
+        return Report.objects.create(source=orgs["politie"], source_record_id=f"R{Report.objects.count()}", soort=kind,
                                      datum=date.fromisoformat(d), aard=aard, kinderen_aanwezig=kinderen, buurt_id=buurt,
                                      address=a)
     r1 = report(adr[0], "2024-01-10")

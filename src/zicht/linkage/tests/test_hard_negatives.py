@@ -121,7 +121,7 @@ def test_a_few_missing_values_do_not_switch_a_rule(shift):
     typos set aside (the values missing, as they should be) moved it to −5.45 and, with the gate at
     −5.5, the given-name rule went off (pairwise F1 0.976 → 0.957). Noise of that size must not switch a rule."""
     weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: -5.29 + shift}, "voornaam": {-1: 0.0, 1: 5.0, 0: -5.50 + shift}}
-    assert H.active_rules(weights) == {"generatie", "geslacht", "geboortedatum", "voornaam"}
+    assert H.active_rules(weights) == {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}
 
 
 # --------------------------------------------------------------------------- batch and arrival decide alike
