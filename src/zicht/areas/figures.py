@@ -17,7 +17,7 @@ from datetime import date
 
 from zicht.registry import vocab
 
-from .data import cube_for, population, wijken_of
+from .data import buurten_by_wijk, cube_for, population, wijken_of
 from .disclosure import ControlledSeries, ControlledTable, Policy, control_series, control_table, percentage
 from .disclosure import rate as _rate
 from .sources import colour_source
@@ -98,29 +98,72 @@ class Canonical:
                                 table.policy)
 
 
-def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Policy) -> Canonical:
+def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Policy,
+              buurten: dict[str, list[str]] | None = None) -> Canonical:
+    """The protected set of one gemeente and year, built top-down and repaired bottom-up.
+
+    Top-down: wijk totals, wijk × breakdown (row totals fixed), buurt × bron per wijk (margins fixed
+    to the wijk's bron row), month × bron (column totals fixed), wijk × month (margins fixed).
+    Bottom-up (hierarchical secondary suppression): a table below can be left with a line whose
+    suppressed cell is pinned by margins it had to take over (a wijk × bron cell of 10–12 fixed as the
+    column total above a buurt's ``<10`` and a ``×``). Such a table reports the margins
+    (``ControlledTable.blocked``); the table that published them suppresses one of them and the whole
+    set is built again, until no table reports any. Every round suppresses at least one more
+    published cell, so it ends. All tables of the set are memoised together on the cube (which is
+    cached per gemeente and data version, ``data.cube_for``).
+    """
+    if buurten is None:
+        buurten = buurten_by_wijk(gemeente_code)
     key = ("canonical", gemeente_code, tuple(wijken), year, policy)
     with cube.memo_lock:
         if key in cube.memo:
             return cube.memo[key]
     span = {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)}
+    period = period_for(cube, year)
     totals_raw = {k[0]: v for k, v in cube.counts(["wijk"], **span).items()}
     # A wijk total just above the threshold is fixed in every breakdown of the wijk; published, it
     # pins a "<10" next to a "×" (known to be at least the threshold) in that wijk's rows to 0-2.
     # So such totals are suppressed up front (docs/disclosure-control.md, issue 12).
-    near = [w for w in wijken if policy.threshold <= totals_raw.get(w, 0) < policy.threshold + 2 * policy.rounding_base]
-    totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=near)
-    by_dim, columns = {}, {}
+    extra_totals = {w for w in wijken
+                    if policy.threshold <= totals_raw.get(w, 0) < policy.threshold + 2 * policy.rounding_base}
+    extra: dict[str, set] = {dim: set() for dim in DIMENSIONS}
+    extra_bron_totals: set = set()
+    extra_month_totals: set = set()
+    raw_by_dim, columns = {}, {}
     for dim, (_, labels, _) in DIMENSIONS.items():
         cols = ["eerste", "herhaald"] if dim == "repeat" else (
             list(labels) if dim == "kinderen" else ordered(cube.distinct(dim), labels))
         cols = cols or list(labels)[:1]
-        counts = {k: v for k, v in cube.counts(["wijk", dim], **span).items() if k[0] in totals.cells and k[1] in cols}
-        by_dim[dim] = control_table(counts, row_keys=wijken, col_keys=cols, policy=policy,
-                                    fixed_row_totals=totals.cells, fixed_total=totals.total)
+        raw_by_dim[dim] = {k: v for k, v in cube.counts(["wijk", dim], **span).items() if k[0] in set(wijken) and k[1] in cols}
         columns[dim] = cols
-    result = Canonical(year, tuple(wijken), totals, by_dim, columns)
+    while True:
+        size = len(extra_totals) + sum(map(len, extra.values())) + len(extra_bron_totals) + len(extra_month_totals)
+        totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=sorted(extra_totals))
+        by_dim = {}
+        for dim, cols in columns.items():
+            by_dim[dim] = control_table(raw_by_dim[dim], row_keys=wijken, col_keys=cols, policy=policy,
+                                        fixed_row_totals=totals.cells, fixed_total=totals.total,
+                                        also_suppress=sorted(extra[dim]),
+                                        also_suppress_col_totals=sorted(extra_bron_totals) if dim == "bron" else ())
+            extra_totals |= {b[1] for b in by_dim[dim].blocked if b[0] == "row"}
+        result = Canonical(year, tuple(wijken), totals, by_dim, columns)
+        tables = {}
+        for w in wijken:
+            t = _buurt_bron(cube, result, w, buurten.get(w, []), period, policy)
+            tables[("buurt_bron", gemeente_code, result.wijken, w, tuple(buurten.get(w, [])), year, policy)] = t
+            extra["bron"] |= {(w, b[1]) for b in t.blocked if b[0] == "col"}
+            extra_totals |= {w for b in t.blocked if b[0] == "total"}
+        months = _gemeente_months(cube, result, period, policy, extra_month_totals)
+        extra_bron_totals |= {b[1] for b in months.blocked if b[0] == "col"}
+        wm = _wijk_months(cube, result, period, policy, months)
+        extra_totals |= {b[1] for b in wm.blocked if b[0] == "row"}
+        extra_month_totals |= {b[1] for b in wm.blocked if b[0] == "col"}
+        if len(extra_totals) + sum(map(len, extra.values())) + len(extra_bron_totals) + len(extra_month_totals) == size:
+            break
+    tables[("months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = months
+    tables[("wijk_months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = wm
     with cube.memo_lock:
+        cube.memo.update(tables)
         cube.memo[key] = result
     return result
 
@@ -148,15 +191,17 @@ def gemeente_months(cube, gemeente_code: str, canon: Canonical, period: Period, 
     with cube.memo_lock:
         if key in cube.memo:
             return cube.memo[key]
+    return _gemeente_months(cube, canon, period, policy, ())
+
+
+def _gemeente_months(cube, canon: Canonical, period: Period, policy: Policy, also_row_totals) -> ControlledTable:
     g_bron = canon.by_dim["bron"]
     bronnen = canon.columns["bron"]
     counts = {k: v for k, v in cube.counts(["month", "bron"], start=period.start, end=period.end).items()
               if k[1] in bronnen and k[0] in period.months}
-    table = control_table(counts, row_keys=period.months, col_keys=bronnen, policy=policy,
-                          fixed_col_totals={b: g_bron.col_total(b) for b in bronnen}, fixed_total=canon.totals.total)
-    with cube.memo_lock:
-        cube.memo[key] = table
-    return table
+    return control_table(counts, row_keys=period.months, col_keys=bronnen, policy=policy,
+                         fixed_col_totals={b: g_bron.col_total(b) for b in bronnen}, fixed_total=canon.totals.total,
+                         also_suppress_row_totals=sorted(also_row_totals))
 
 
 def wijk_months(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy) -> ControlledTable:
@@ -171,17 +216,17 @@ def wijk_months(cube, gemeente_code: str, canon: Canonical, period: Period, poli
     with cube.memo_lock:
         if key in cube.memo:
             return cube.memo[key]
-    months = gemeente_months(cube, gemeente_code, canon, period, policy)
+    return _wijk_months(cube, canon, period, policy, gemeente_months(cube, gemeente_code, canon, period, policy))
+
+
+def _wijk_months(cube, canon: Canonical, period: Period, policy: Policy, months: ControlledTable) -> ControlledTable:
     wanted = set(canon.wijken)
     counts = {k: v for k, v in cube.counts(["wijk", "month"], start=period.start, end=period.end).items()
               if k[0] in wanted and k[1] in period.months}
-    table = control_table(counts, row_keys=canon.wijken, col_keys=period.months, policy=policy,
-                          fixed_row_totals=canon.totals.cells,
-                          fixed_col_totals={m: months.row_total(m) for m in period.months},
-                          fixed_total=canon.totals.total)
-    with cube.memo_lock:
-        cube.memo[key] = table
-    return table
+    return control_table(counts, row_keys=canon.wijken, col_keys=period.months, policy=policy,
+                         fixed_row_totals=canon.totals.cells,
+                         fixed_col_totals={m: months.row_total(m) for m in period.months},
+                         fixed_total=canon.totals.total)
 
 
 def _monthly(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy, title: str):
@@ -361,16 +406,20 @@ def buurt_bron_table(cube, gemeente_code: str, canon: Canonical, wijk_code: str,
     with cube.memo_lock:
         if key in cube.memo:
             return cube.memo[key]
+    table = _buurt_bron(cube, canon, wijk_code, buurten, period, policy)
+    with cube.memo_lock:
+        cube.memo[key] = table
+    return table
+
+
+def _buurt_bron(cube, canon: Canonical, wijk_code: str, buurten: list[str], period: Period, policy: Policy) -> ControlledTable:
     bron_cols = canon.columns["bron"]
     wanted = set(buurten)
     by_bron = {k: v for k, v in cube.counts(["buurt", "bron"], where={"wijk": wijk_code}, start=period.start,
                                             end=period.end).items() if k[1] in bron_cols and k[0] in wanted}
     series = canon.wijk_series(wijk_code, "bron")
-    table = control_table(by_bron, row_keys=buurten, col_keys=bron_cols, policy=policy,
-                          fixed_col_totals=series.cells, fixed_total=canon.totals.cell(wijk_code))
-    with cube.memo_lock:
-        cube.memo[key] = table
-    return table
+    return control_table(by_bron, row_keys=buurten, col_keys=bron_cols, policy=policy,
+                         fixed_col_totals=series.cells, fixed_total=canon.totals.cell(wijk_code))
 
 
 def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
