@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 import pyarrow as pa
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
