@@ -199,3 +199,26 @@ def test_wijk_total_just_above_the_threshold_is_suppressed_so_it_cannot_pin_its_
     assert report.ok, [f.as_json() for f in report.leaks]
     totals = [p for p in publication(cube) if p.filter == {"year": 2024, "wijk": "WK000102"}]
     assert totals and all(p.cell.display == "×" for p in totals)
+
+
+def test_a_table_pinned_by_margins_it_took_over_reports_them_for_the_table_above():
+    """Both buurten's politie counts are '<10' under a wijk × politie cell fixed at 10 (10-12): nothing in
+    the buurt table can widen them, so the table names the margin; canonical then suppresses it above."""
+    from zicht.areas.disclosure import OK, published_cell
+
+    counts = {("b1", "politie"): 3, ("b2", "politie"): 9, ("b1", "vt"): 30, ("b2", "vt"): 40}
+    t = control_table(counts, row_keys=["b1", "b2"], col_keys=["politie", "vt"], policy=P,
+                      fixed_col_totals={"politie": published_cell(12, OK, P), "vt": published_cell(70, OK, P)},
+                      fixed_total=published_cell(82, OK, P))
+    assert ("col", "politie") in t.blocked
+    free = control_table(counts, row_keys=["b1", "b2"], col_keys=["politie", "vt"], policy=P)
+    assert not free.blocked   # without margins from elsewhere the table protects itself
+
+
+def test_the_repair_loop_suppresses_a_wijk_cell_that_pins_the_rest_of_the_gemeente():
+    """One wijk holds all 20 reports: its 'kinderen ja' of 20 (18-22) under a suppressed wijk total pinned
+    the other wijken's '<10' to 0-3 before the audit-driven repair (found by the property test)."""
+    cube = cube_of(rows_for({("BU00010001", "2024-01", "politie"): 12, ("BU00010001", "2024-01", "veilig_thuis"): 8}))
+    structure, truth = structure_and_truth(cube)
+    report = audit(publication(cube), structure, truth, P, exact=True)
+    assert not report.errors and report.ok, [f.as_json() for f in report.leaks]
