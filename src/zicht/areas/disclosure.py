@@ -652,7 +652,7 @@ def control_table(
 
 def control_series(
     counts: Mapping[Hashable, int], keys: Iterable | None = None, policy: Policy | None = None,
-    *, fixed_total: Cell | None = None, also_suppress: Iterable[Hashable] = (),
+    *, fixed_total: Cell | None = None, also_suppress: Iterable[Hashable] = (), suppress_total: bool = False,
 ) -> ControlledSeries:
     """Control a 1-D series ``{key: n}`` with its total (one column of a table).
 
@@ -662,7 +662,8 @@ def control_series(
     keys = tuple(keys) if keys is not None else tuple(_ordered(set(counts)))
     table = control_table({(k, "n"): counts.get(k, 0) for k in keys}, keys, ("n",), policy,
                           fixed_col_totals={"n": fixed_total} if fixed_total is not None else None,
-                          also_suppress=[(k, "n") for k in also_suppress])
+                          also_suppress=[(k, "n") for k in also_suppress],
+                          also_suppress_col_totals=["n"] if suppress_total and fixed_total is None else [])
     blocked = frozenset(("total",) for b in table.blocked if b[0] == "col")
     return ControlledSeries(keys, {k: table.cell(k, "n") for k in keys}, table.col_total("n"), policy, blocked)
 

@@ -120,11 +120,12 @@ class _Extra:
     month: set = field(default_factory=set)                                    # (month, bron)
     monthrow: set = field(default_factory=set)                                 # month
     wm: set = field(default_factory=set)                                       # (wijk, month)
+    gtotal: set = field(default_factory=set)                                   # {()}: the gemeente total
 
     def size(self) -> int:
         return (len(self.totals) + sum(map(len, self.dim.values())) + sum(map(len, self.dimcol.values()))
                 + sum(map(len, self.buurt.values())) + sum(map(len, self.buurtrow.values())) + len(self.month)
-                + len(self.monthrow) + len(self.wm))
+                + len(self.monthrow) + len(self.wm) + len(self.gtotal))
 
     def add(self, handle) -> None:
         kind, *key = handle
@@ -144,6 +145,8 @@ class _Extra:
             self.monthrow.add(key[0])
         elif kind == "wm":
             self.wm.add((key[0], key[1]))
+        elif kind == "gtotal":
+            self.gtotal.add(())
 
 
 def _build_set(cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim, columns, totals_raw, extra: _Extra):
@@ -151,7 +154,8 @@ def _build_set(cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim,
     table above suppress one of those margins, and the set is built again until none is."""
     while True:
         size = extra.size()
-        totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=sorted(extra.totals))
+        totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=sorted(extra.totals),
+                                suppress_total=bool(extra.gtotal))
         by_dim = {}
         for dim, cols in columns.items():
             by_dim[dim] = control_table(raw_by_dim[dim], row_keys=wijken, col_keys=cols, policy=policy,
@@ -172,6 +176,8 @@ def _build_set(cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim,
         wm = _wijk_months(cube, result, period, policy, months, extra.wm)
         extra.totals |= {b[1] for b in wm.blocked if b[0] == "row"}
         extra.monthrow |= {b[1] for b in wm.blocked if b[0] == "col"}
+        if any(b[0] == "total" for t in (months, wm, *by_dim.values()) for b in t.blocked) or totals.blocked:
+            extra.gtotal.add(())
         if extra.size() == size:
             return result, tables, months, wm
 
@@ -195,7 +201,7 @@ def _entries(canon: Canonical, buurt_tables, months, wm, buurten, period):
     """Every count the set publishes: (handle of the table entry that controls it, filter, cell)."""
     y = {"year": period.year}
     out = [(("totals", w), {**y, "wijk": w}, canon.totals.cell(w)) for w in canon.wijken]
-    out.append((None, dict(y), canon.totals.total))
+    out.append((("gtotal",), dict(y), canon.totals.total))
     for dim, t in canon.by_dim.items():
         out += [(("dim", dim, w, c), {**y, "wijk": w, dim: c}, t.cell(w, c)) for w in t.row_keys for c in t.col_keys]
         out += [(("dimcol", dim, c), {**y, dim: c}, t.col_total(c)) for c in t.col_keys]

@@ -168,18 +168,9 @@ MONTHS = ["2024-01", "2024-02", "2024-03"]
 BRONNEN = ["politie", "veilig_thuis", "wijkteam"]
 
 
-def _wijk_totals_clear_of_the_threshold(spec) -> bool:
-    """Every wijk total (per year) is 0 or at least threshold + 2 × base: the class the design guarantees."""
-    totals: dict = {}
-    for (buurt, month, _), n in spec.items():
-        totals[(WIJK_OF[buurt], month[:4])] = totals.get((WIJK_OF[buurt], month[:4]), 0) + n
-    return all(n == 0 or n >= P.threshold + 2 * P.rounding_base for n in totals.values())
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.dictionaries(st.tuples(st.sampled_from(sorted(WIJK_OF)), st.sampled_from(MONTHS), st.sampled_from(BRONNEN)),
-                       st.one_of(st.integers(0, 12), st.integers(10, 60)), min_size=1, max_size=20)
-       .filter(_wijk_totals_clear_of_the_threshold))
+                       st.one_of(st.integers(0, 12), st.integers(10, 60)), min_size=1, max_size=20))
 def test_property_random_small_cubes_leave_no_narrow_interval(spec):
     cube = cube_of(rows_for(spec))
     structure, truth = structure_and_truth(cube)
