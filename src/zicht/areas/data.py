@@ -147,3 +147,11 @@ def gemeente_of(code: str) -> Gemeente | None:
 
 def wijken_of(gemeente_code: str):
     return Wijk.objects.filter(gemeente_id=gemeente_code).order_by("code")
+
+
+def buurten_by_wijk(gemeente_code: str) -> dict[str, list[str]]:
+    """Buurt codes per wijk (ordered by code), as the wijk pages list them (``wijk.buurten.order_by``)."""
+    out: dict[str, list[str]] = {}
+    for code, wijk in Buurt.objects.filter(wijk__gemeente_id=gemeente_code).order_by("code").values_list("code", "wijk_id"):
+        out.setdefault(wijk, []).append(code)
+    return out

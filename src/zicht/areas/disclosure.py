@@ -383,7 +383,7 @@ def _required(prim: bool, policy: Policy) -> int:
 
 
 def _widen(matrix: np.ndarray, suppressed: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray,
-           policy: Policy) -> np.ndarray:
+           policy: Policy, blocked: set | None = None) -> np.ndarray:
     """Suppress more until no line alone narrows a suppressed entry below the rounding base.
 
     Why: rounding leaves little slack. A row whose published cells and total are rounded pins the
@@ -391,6 +391,10 @@ def _widen(matrix: np.ndarray, suppressed: np.ndarray, primary: np.ndarray, fixe
     proven to be 0–2 (issue 12). Where a line does that, its cheapest published entry (not one
     another table published) is suppressed too, and the line and bridge rules run again.
     ``zicht disclosure-audit`` checks all tables together with linear programming.
+
+    ``blocked`` collects the fixed (elsewhere published) entries of lines that stay narrow because
+    nothing else in them can be suppressed: the table above must suppress one of them
+    (hierarchical repair, ``figures.canonical``).
     """
     n_rows, n_cols = matrix.shape
     cost = matrix.astype(float)
@@ -420,7 +424,12 @@ def _widen(matrix: np.ndarray, suppressed: np.ndarray, primary: np.ndarray, fixe
                 choice = np.where(sup, np.inf, cost[sl])
                 k = int(np.argmin(choice))
                 if not np.isfinite(choice[k]):
-                    continue  # nothing left to suppress in this line; the audit reports it
+                    # Nothing left to suppress here: only the fixed margins pin the line. Report them,
+                    # so that the table that published them suppresses one (see canonical).
+                    if blocked is not None:
+                        fixed_here = np.flatnonzero(fixed_published[sl] & ~sup)
+                        blocked.update((line, int(j)) if axis == 1 else (int(j), line) for j in fixed_here)
+                    continue
                 if axis == 1:
                     suppressed[line, k] = True
                 else:
@@ -446,6 +455,9 @@ class ControlledTable:
     col_totals: Mapping[Hashable, Cell]
     total: Cell
     policy: Policy = field(default_factory=Policy)
+    # Fixed margins (("row", key), ("col", key), ("total",)) that another table published and that
+    # pin a suppressed cell of this table: the other table must suppress one of them (``_widen``).
+    blocked: frozenset = frozenset()
 
     def cell(self, row, col) -> Cell:
         return self.cells[(row, col)]
@@ -487,6 +499,7 @@ class ControlledSeries:
     cells: Mapping[Hashable, Cell]
     total: Cell
     policy: Policy = field(default_factory=Policy)
+    blocked: frozenset = frozenset()   # ("total",) when a fixed total pins a suppressed cell
 
     def cell(self, key) -> Cell:
         return self.cells[key]
@@ -541,6 +554,8 @@ def control_table(
     fixed_col_totals: Mapping[Hashable, Cell] | None = None,
     fixed_total: Cell | None = None,
     also_suppress: Iterable[tuple] = (),
+    also_suppress_row_totals: Iterable[Hashable] = (),
+    also_suppress_col_totals: Iterable[Hashable] = (),
 ) -> ControlledTable:
     """Control a 2-D table of raw counts ``{(row, col): n}`` (missing cells are 0).
 
@@ -584,14 +599,20 @@ def control_table(
     start = primary.copy()
     for r, c in also_suppress:  # entries the caller knows must not be published (see canonical)
         start[row_index[r], col_index[c]] = True
+    for r in also_suppress_row_totals:
+        start[row_index[r], n_c] = True
+    for c in also_suppress_col_totals:
+        start[n_r, col_index[c]] = True
     for (i, j), cell in fixed.items():
         start[i, j] = cell.suppressed
         fixed_published[i, j] = not cell.suppressed
+    blocked_at: set[tuple[int, int]] = set()
     try:
         suppressed = _suppress(matrix, start, fixed_published, policy)
-        suppressed = _widen(matrix, suppressed, primary, fixed_published, policy)
+        suppressed = _widen(matrix, suppressed, primary, fixed_published, policy, blocked_at)
     except _Infeasible:
         suppressed = ~fixed_published
+        blocked_at = set(zip(*map(lambda a: a.tolist(), np.nonzero(fixed_published))))
     status = np.where(primary, 1, np.where(suppressed, 2, 0))
     rounded = (2 * matrix + policy.rounding_base) // (2 * policy.rounding_base) * policy.rounding_base \
         if policy.rounding_base > 1 else matrix
@@ -624,12 +645,14 @@ def control_table(
             col_totals[cols[j]] = cell
         else:
             grand = cell
-    return ControlledTable(rows, cols, cells, row_totals, col_totals, grand, policy)
+    blocked = frozenset(("total",) if (i, j) == (n_r, n_c) else ("row", rows[i]) if j == n_c else
+                        ("col", cols[j]) if i == n_r else ("cell", rows[i], cols[j]) for i, j in blocked_at)
+    return ControlledTable(rows, cols, cells, row_totals, col_totals, grand, policy, blocked)
 
 
 def control_series(
     counts: Mapping[Hashable, int], keys: Iterable | None = None, policy: Policy | None = None,
-    *, fixed_total: Cell | None = None, also_suppress: Iterable[Hashable] = (),
+    *, fixed_total: Cell | None = None, also_suppress: Iterable[Hashable] = (), suppress_total: bool = False,
 ) -> ControlledSeries:
     """Control a 1-D series ``{key: n}`` with its total (one column of a table).
 
@@ -639,8 +662,10 @@ def control_series(
     keys = tuple(keys) if keys is not None else tuple(_ordered(set(counts)))
     table = control_table({(k, "n"): counts.get(k, 0) for k in keys}, keys, ("n",), policy,
                           fixed_col_totals={"n": fixed_total} if fixed_total is not None else None,
-                          also_suppress=[(k, "n") for k in also_suppress])
-    return ControlledSeries(keys, {k: table.cell(k, "n") for k in keys}, table.col_total("n"), policy)
+                          also_suppress=[(k, "n") for k in also_suppress],
+                          also_suppress_col_totals=["n"] if suppress_total and fixed_total is None else [])
+    blocked = frozenset(("total",) for b in table.blocked if b[0] == "col")
+    return ControlledSeries(keys, {k: table.cell(k, "n") for k in keys}, table.col_total("n"), policy, blocked)
 
 
 def control_total(count: int, policy: Policy | None = None) -> Cell:

@@ -12,12 +12,15 @@ cells via the ``fixed_*`` arguments of ``control_table``. Each builder returns
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
 from zicht.registry import vocab
 
-from .data import cube_for, population, wijken_of
+from .audit import Published, Structure, audit, expression
+from .data import buurten_by_wijk, cube_for, population, wijken_of
 from .disclosure import ControlledSeries, ControlledTable, Policy, control_series, control_table, percentage
 from .disclosure import rate as _rate
 from .sources import colour_source
@@ -98,29 +101,214 @@ class Canonical:
                                 table.policy)
 
 
-def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Policy) -> Canonical:
+_MAX_REPAIR_ROUNDS = 60
+# Repairs found by the attacker per gemeente, year, policy and the exact base counts (a data version):
+# a page built after the cube cache expired reuses them without solving again.
+_repairs: dict[str, _Extra] = {}
+_repairs_lock = threading.Lock()
+
+
+@dataclass
+class _Extra:
+    """Cells suppressed on top of the rules, per table of the set (hierarchical and audit repairs)."""
+
+    totals: set = field(default_factory=set)                                   # wijk
+    dim: dict = field(default_factory=lambda: {d: set() for d in DIMENSIONS})  # (wijk, value)
+    dimcol: dict = field(default_factory=lambda: {d: set() for d in DIMENSIONS})  # value (gemeente)
+    buurt: dict = field(default_factory=dict)                                  # wijk -> {(buurt, bron)}
+    buurtrow: dict = field(default_factory=dict)                               # wijk -> {buurt}
+    month: set = field(default_factory=set)                                    # (month, bron)
+    monthrow: set = field(default_factory=set)                                 # month
+    wm: set = field(default_factory=set)                                       # (wijk, month)
+    gtotal: set = field(default_factory=set)                                   # {()}: the gemeente total
+
+    def size(self) -> int:
+        return (len(self.totals) + sum(map(len, self.dim.values())) + sum(map(len, self.dimcol.values()))
+                + sum(map(len, self.buurt.values())) + sum(map(len, self.buurtrow.values())) + len(self.month)
+                + len(self.monthrow) + len(self.wm) + len(self.gtotal))
+
+    def add(self, handle) -> None:
+        kind, *key = handle
+        if kind == "totals":
+            self.totals.add(key[0])
+        elif kind == "dim":
+            self.dim[key[0]].add((key[1], key[2]))
+        elif kind == "dimcol":
+            self.dimcol[key[0]].add(key[1])
+        elif kind == "buurt":
+            self.buurt.setdefault(key[0], set()).add((key[1], key[2]))
+        elif kind == "buurtrow":
+            self.buurtrow.setdefault(key[0], set()).add(key[1])
+        elif kind == "month":
+            self.month.add((key[0], key[1]))
+        elif kind == "monthrow":
+            self.monthrow.add(key[0])
+        elif kind == "wm":
+            self.wm.add((key[0], key[1]))
+        elif kind == "gtotal":
+            self.gtotal.add(())
+
+
+def _build_set(cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim, columns, totals_raw, extra: _Extra):
+    """Build the year's tables top-down; tables pinned by margins they took over (``blocked``) make the
+    table above suppress one of those margins, and the set is built again until none is."""
+    while True:
+        size = extra.size()
+        totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=sorted(extra.totals),
+                                suppress_total=bool(extra.gtotal))
+        by_dim = {}
+        for dim, cols in columns.items():
+            by_dim[dim] = control_table(raw_by_dim[dim], row_keys=wijken, col_keys=cols, policy=policy,
+                                        fixed_row_totals=totals.cells, fixed_total=totals.total,
+                                        also_suppress=sorted(extra.dim[dim]),
+                                        also_suppress_col_totals=sorted(extra.dimcol[dim]))
+            extra.totals |= {b[1] for b in by_dim[dim].blocked if b[0] == "row"}
+        result = Canonical(period.year, tuple(wijken), totals, by_dim, columns)
+        tables = {}
+        for w in wijken:
+            t = _buurt_bron(cube, result, w, buurten.get(w, []), period, policy,
+                            extra.buurt.get(w, ()), extra.buurtrow.get(w, ()))
+            tables[w] = t
+            extra.dim["bron"] |= {(w, b[1]) for b in t.blocked if b[0] == "col"}
+            extra.totals |= {w for b in t.blocked if b[0] == "total"}
+        months = _gemeente_months(cube, result, period, policy, extra.monthrow, extra.month)
+        extra.dimcol["bron"] |= {b[1] for b in months.blocked if b[0] == "col"}
+        wm = _wijk_months(cube, result, period, policy, months, extra.wm)
+        extra.totals |= {b[1] for b in wm.blocked if b[0] == "row"}
+        extra.monthrow |= {b[1] for b in wm.blocked if b[0] == "col"}
+        if any(b[0] == "total" for t in (months, wm, *by_dim.values()) for b in t.blocked) or totals.blocked:
+            extra.gtotal.add(())
+        if extra.size() == size:
+            return result, tables, months, wm
+
+
+def _attacker_view(cube, wijken, buurten, period, columns):
+    """The gemeente as ``zicht.areas.audit`` models it for one year, and the true base counts."""
+    year = period.year
+    span = {"start": period.start, "end": period.end}
+    structure = Structure({b: w for w in wijken for b in buurten.get(w, [])}, {year: list(period.months)},
+                          {d: list(c) for d, c in columns.items()})
+    truth = {("X", w, m, b): n for (w, m, b), n in cube.counts(["wijk", "month", "bron"], **span).items()}
+    truth.update({("B", bu, year, b): n for (bu, b), n in cube.counts(["buurt", "bron"], **span).items()})
+    truth.update({("T", w, year): n for (w,), n in cube.counts(["wijk"], **span).items()})
+    for dim in DIMENSIONS:
+        if dim != "bron":
+            truth.update({("U", dim, w, year, v): n for (w, v), n in cube.counts(["wijk", dim], **span).items()})
+    return structure, truth
+
+
+def _entries(canon: Canonical, buurt_tables, months, wm, buurten, period):
+    """Every count the set publishes: (handle of the table entry that controls it, filter, cell)."""
+    y = {"year": period.year}
+    out = [(("totals", w), {**y, "wijk": w}, canon.totals.cell(w)) for w in canon.wijken]
+    out.append((("gtotal",), dict(y), canon.totals.total))
+    for dim, t in canon.by_dim.items():
+        out += [(("dim", dim, w, c), {**y, "wijk": w, dim: c}, t.cell(w, c)) for w in t.row_keys for c in t.col_keys]
+        out += [(("dimcol", dim, c), {**y, dim: c}, t.col_total(c)) for c in t.col_keys]
+    for w, t in buurt_tables.items():
+        out += [(("buurt", w, b, c), {**y, "buurt": b, "bron": c}, t.cell(b, c)) for b in t.row_keys for c in t.col_keys]
+        out += [(("buurtrow", w, b), {**y, "buurt": b}, t.row_total(b)) for b in t.row_keys]
+    out += [(("month", m, c), {**y, "month": m, "bron": c}, months.cell(m, c)) for m in months.row_keys
+            for c in months.col_keys]
+    out += [(("monthrow", m), {**y, "month": m}, months.row_total(m)) for m in months.row_keys]
+    out += [(("wm", w, m), {**y, "wijk": w, "month": m}, wm.cell(w, m)) for w in wm.row_keys for m in wm.col_keys]
+    return out
+
+
+def _repair(leaks, entries, structure, truth, extra: _Extra, buurten) -> bool:
+    """For every narrow suppressed figure suppress one more published count near it: the smallest
+    published count of the same area (its wijk with its buurten, or the gemeente level) that shares a
+    dimension value with it (same row or column) if there is one, else of the same area."""
+    wijk_of = structure.wijk_of_buurt
+
+    def area(f):
+        if "buurt" in f:
+            return wijk_of.get(f["buurt"])
+        return f.get("wijk")
+
+    def value(f):
+        return sum(truth.get(v, 0) for v in expression(f, structure))
+
+    published = [(h, f) for h, f, c in entries if h is not None and c.status == "ok"]
+    chosen = set()
+    for leak in leaks:
+        a = area(leak.filter)
+        near = [(h, f) for h, f in published if area(f) == a and h not in chosen]
+        shared = [(h, f) for h, f in near
+                  if any(k != "year" and f.get(k) == v for k, v in leak.filter.items())]
+        pool = shared or near
+        if not pool and a is not None:  # nothing left in the wijk: widen through the gemeente level
+            pool = [(h, f) for h, f in published if area(f) is None and h not in chosen]
+        if pool:
+            h, _ = min(pool, key=lambda hf: (value(hf[1]), repr(hf[0])))
+            chosen.add(h)
+    for h in chosen:
+        extra.add(h)
+    return bool(chosen)
+
+
+
+def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Policy,
+              buurten: dict[str, list[str]] | None = None) -> Canonical:
+    """The protected set of one gemeente and year, built top-down and repaired bottom-up.
+
+    Top-down: wijk totals, wijk × breakdown (row totals fixed), buurt × bron per wijk (margins fixed
+    to the wijk's bron row), month × bron (column totals fixed), wijk × month (margins fixed).
+    Bottom-up (hierarchical secondary suppression): a table below can be left with a line whose
+    suppressed cell is pinned by margins it had to take over (a wijk × bron cell of 10–12 fixed as the
+    column total above a buurt's ``<10`` and a ``×``). Such a table reports the margins
+    (``ControlledTable.blocked``); the table that published them suppresses one of them and the whole
+    set is built again, until no table reports any. Every round suppresses at least one more
+    published cell, so it ends. All tables of the set are memoised together on the cube (which is
+    cached per gemeente and data version, ``data.cube_for``).
+    """
+    if buurten is None:
+        buurten = buurten_by_wijk(gemeente_code)
     key = ("canonical", gemeente_code, tuple(wijken), year, policy)
     with cube.memo_lock:
         if key in cube.memo:
             return cube.memo[key]
     span = {"start": date(year, 1, 1), "end": date(year + 1, 1, 1)}
+    period = period_for(cube, year)
     totals_raw = {k[0]: v for k, v in cube.counts(["wijk"], **span).items()}
     # A wijk total just above the threshold is fixed in every breakdown of the wijk; published, it
     # pins a "<10" next to a "×" (known to be at least the threshold) in that wijk's rows to 0-2.
     # So such totals are suppressed up front (docs/disclosure-control.md, issue 12).
-    near = [w for w in wijken if policy.threshold <= totals_raw.get(w, 0) < policy.threshold + 2 * policy.rounding_base]
-    totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=near)
-    by_dim, columns = {}, {}
+    near = {w for w in wijken if policy.threshold <= totals_raw.get(w, 0) < policy.threshold + 2 * policy.rounding_base}
+    raw_by_dim, columns = {}, {}
     for dim, (_, labels, _) in DIMENSIONS.items():
         cols = ["eerste", "herhaald"] if dim == "repeat" else (
             list(labels) if dim == "kinderen" else ordered(cube.distinct(dim), labels))
         cols = cols or list(labels)[:1]
-        counts = {k: v for k, v in cube.counts(["wijk", dim], **span).items() if k[0] in totals.cells and k[1] in cols}
-        by_dim[dim] = control_table(counts, row_keys=wijken, col_keys=cols, policy=policy,
-                                    fixed_row_totals=totals.cells, fixed_total=totals.total)
+        raw_by_dim[dim] = {k: v for k, v in cube.counts(["wijk", dim], **span).items() if k[0] in set(wijken) and k[1] in cols}
         columns[dim] = cols
-    result = Canonical(year, tuple(wijken), totals, by_dim, columns)
+    structure, truth = _attacker_view(cube, wijken, buurten, period, columns)
+    digest = hashlib.sha256(repr((gemeente_code, tuple(wijken), sorted(buurten.items()), year, policy,
+                                  sorted(truth.items(), key=repr))).encode()).hexdigest()
+    with _repairs_lock:
+        extra = _repairs.get(digest)
+    known = extra is not None
+    if extra is None:
+        extra = _Extra(totals=set(near))
+    for _round in range(_MAX_REPAIR_ROUNDS):
+        result, tables, months, wm = _build_set(cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim,
+                                                columns, totals_raw, extra)
+        if known:
+            break
+        entries = _entries(result, tables, months, wm, buurten, period)
+        report = audit([Published(f, c, "") for _, f, c in entries], structure, truth, policy)
+        if not report.leaks:
+            break
+        if not _repair(report.leaks, entries, structure, truth, extra, buurten):
+            break  # nothing left to suppress near the leak: ``zicht disclosure-audit`` reports it
+    with _repairs_lock:
+        _repairs[digest] = extra
+    tables = {("buurt_bron", gemeente_code, result.wijken, w, tuple(buurten.get(w, [])), year, policy): t
+              for w, t in tables.items()}
+    tables[("months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = months
+    tables[("wijk_months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = wm
     with cube.memo_lock:
+        cube.memo.update(tables)
         cube.memo[key] = result
     return result
 
@@ -148,15 +336,18 @@ def gemeente_months(cube, gemeente_code: str, canon: Canonical, period: Period, 
     with cube.memo_lock:
         if key in cube.memo:
             return cube.memo[key]
+    return _gemeente_months(cube, canon, period, policy, ())
+
+
+def _gemeente_months(cube, canon: Canonical, period: Period, policy: Policy, also_row_totals=(),
+                     also_cells=()) -> ControlledTable:
     g_bron = canon.by_dim["bron"]
     bronnen = canon.columns["bron"]
     counts = {k: v for k, v in cube.counts(["month", "bron"], start=period.start, end=period.end).items()
               if k[1] in bronnen and k[0] in period.months}
-    table = control_table(counts, row_keys=period.months, col_keys=bronnen, policy=policy,
-                          fixed_col_totals={b: g_bron.col_total(b) for b in bronnen}, fixed_total=canon.totals.total)
-    with cube.memo_lock:
-        cube.memo[key] = table
-    return table
+    return control_table(counts, row_keys=period.months, col_keys=bronnen, policy=policy,
+                         fixed_col_totals={b: g_bron.col_total(b) for b in bronnen}, fixed_total=canon.totals.total,
+                         also_suppress_row_totals=sorted(also_row_totals), also_suppress=sorted(also_cells))
 
 
 def wijk_months(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy) -> ControlledTable:
@@ -171,17 +362,18 @@ def wijk_months(cube, gemeente_code: str, canon: Canonical, period: Period, poli
     with cube.memo_lock:
         if key in cube.memo:
             return cube.memo[key]
-    months = gemeente_months(cube, gemeente_code, canon, period, policy)
+    return _wijk_months(cube, canon, period, policy, gemeente_months(cube, gemeente_code, canon, period, policy))
+
+
+def _wijk_months(cube, canon: Canonical, period: Period, policy: Policy, months: ControlledTable,
+                 also_cells=()) -> ControlledTable:
     wanted = set(canon.wijken)
     counts = {k: v for k, v in cube.counts(["wijk", "month"], start=period.start, end=period.end).items()
               if k[0] in wanted and k[1] in period.months}
-    table = control_table(counts, row_keys=canon.wijken, col_keys=period.months, policy=policy,
-                          fixed_row_totals=canon.totals.cells,
-                          fixed_col_totals={m: months.row_total(m) for m in period.months},
-                          fixed_total=canon.totals.total)
-    with cube.memo_lock:
-        cube.memo[key] = table
-    return table
+    return control_table(counts, row_keys=canon.wijken, col_keys=period.months, policy=policy,
+                         fixed_row_totals=canon.totals.cells,
+                         fixed_col_totals={m: months.row_total(m) for m in period.months},
+                         fixed_total=canon.totals.total, also_suppress=sorted(also_cells))
 
 
 def _monthly(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy, title: str):
@@ -361,16 +553,22 @@ def buurt_bron_table(cube, gemeente_code: str, canon: Canonical, wijk_code: str,
     with cube.memo_lock:
         if key in cube.memo:
             return cube.memo[key]
+    table = _buurt_bron(cube, canon, wijk_code, buurten, period, policy)
+    with cube.memo_lock:
+        cube.memo[key] = table
+    return table
+
+
+def _buurt_bron(cube, canon: Canonical, wijk_code: str, buurten: list[str], period: Period, policy: Policy,
+                also_cells=(), also_rows=()) -> ControlledTable:
     bron_cols = canon.columns["bron"]
     wanted = set(buurten)
     by_bron = {k: v for k, v in cube.counts(["buurt", "bron"], where={"wijk": wijk_code}, start=period.start,
                                             end=period.end).items() if k[1] in bron_cols and k[0] in wanted}
     series = canon.wijk_series(wijk_code, "bron")
-    table = control_table(by_bron, row_keys=buurten, col_keys=bron_cols, policy=policy,
-                          fixed_col_totals=series.cells, fixed_total=canon.totals.cell(wijk_code))
-    with cube.memo_lock:
-        cube.memo[key] = table
-    return table
+    return control_table(by_bron, row_keys=buurten, col_keys=bron_cols, policy=policy,
+                         fixed_col_totals=series.cells, fixed_total=canon.totals.cell(wijk_code),
+                         also_suppress=sorted(also_cells), also_suppress_row_totals=sorted(also_rows))
 
 
 def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:

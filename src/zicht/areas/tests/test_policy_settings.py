@@ -43,7 +43,8 @@ def test_startup_refuses_rounding_base_1_and_threshold_3(env, message):
     src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={**os.environ, "PYTHONPATH": src, "DJANGO_SETTINGS_MODULE": "zicht.settings", "ZICHT_DEMO": "1", **env},
+        env={**os.environ, "PYTHONPATH": src, "DJANGO_SETTINGS_MODULE": "zicht.settings", "ZICHT_DEMO": "1",
+             "ZICHT_DEBUG": "1", **env},
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode != 0
