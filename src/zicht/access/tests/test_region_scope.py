@@ -78,8 +78,8 @@ def test_ketenregisseur_sees_the_addresses_of_all_gemeenten_of_the_region(region
 def test_a_professional_sees_only_the_own_organisations_records_across_gemeenten(region):
     org = make_organisation("wt-goirle", gemeente_id="GM0785", regio=make_region("Midden-Brabant"))
     other = make_organisation("wt-tilburg", gemeente_id="GM0855", regio=make_region("Midden-Brabant"))
-    Report.objects.create(source=org, source_record_id="r1", kind="signaal", datum=date(2026, 1, 1), address=region["GM0855"])
-    Report.objects.create(source=other, source_record_id="r2", kind="signaal", datum=date(2026, 1, 1), address=region["GM0785"])
+    Report.objects.create(source=org, source_record_id="r1", soort="signaal", datum=date(2026, 1, 1), address=region["GM0855"])
+    Report.objects.create(source=other, source_record_id="r2", soort="signaal", datum=date(2026, 1, 1), address=region["GM0785"])
     pro = make_user(roles.PROFESSIONAL, username="p", organisation=org)
     assert set(visible_addresses(pro).values_list("key", flat=True)) == {"kGM0855"}  # where it reported, not its gemeente
 

@@ -299,7 +299,7 @@ def test_a_namesake_in_another_household_is_not_merged_in_the_batch_nor_on_arriv
     org = ps["a1"].source
     new = Person.objects.create(source=org, source_key="b4", voornamen="Pieter", tussenvoegsel="de", achternaam="Vries",
                                 geboortedatum="1980-03-12", geslacht="M", address=ps["b1"].address)
-    report = Report.objects.create(source=org, source_record_id="R9", kind="melding", datum=date(2023, 2, 15), address=ps["b1"].address)
+    report = Report.objects.create(source=org, source_record_id="R9", soort="melding", datum=date(2023, 2, 15), address=ps["b1"].address)
     ReportParty.objects.create(report=report, person=new, rol="betrokkene")
     pl = services.link_person(new)
     assert pl.linked_person_id != cluster_of(ps["a1"])
