@@ -15,12 +15,13 @@ demo: $(VENV)/.installed
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make lint: ruff's rules and the layer contract (import-linter, see CONTRIBUTING.md "Layers")
+## make lint: ruff's rules and format, and the layer contract (import-linter, see CONTRIBUTING.md "Layers")
 lint: install
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/lint-imports
 
-## make format-check: ruff's formatter, without changing files (not yet in CI)
+## make format-check: ruff's formatter, without changing files (also part of make lint)
 format-check: install
 	$(BIN)/ruff format --check src tests
 

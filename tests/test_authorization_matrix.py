@@ -31,7 +31,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from zicht.access import roles as r
+from zicht.access import roles as access_roles
 from zicht.access.models import AccessLogEntry
 from zicht.core.testing import make_gemeente, make_organisation, make_region, make_user
 
@@ -72,11 +72,16 @@ GEMEENTE = {OWN: "GM0855", OTHER: "GM0796"}
 # not listed here, or a listed one that is not public, fails test_public_views_are_exactly_the_allow_list.
 PUBLIC_VIEWS = {
     "healthz",  # liveness probe, no data
-    "access:login", "access:logout",  # signing in and out
-    "access:oidc_authenticate", "access:oidc_callback",  # single sign-on round trip
-    "api:openapi", "api:schema", "api:schema_slash",  # the API description, no data
+    "access:login",
+    "access:logout",  # signing in and out
+    "access:oidc_authenticate",
+    "access:oidc_callback",  # single sign-on round trip
+    "api:openapi",
+    "api:schema",
+    "api:schema_slash",  # the API description, no data
     "api:not_found",  # an unknown address under /api/: a 404 problem+json (401 for anonymous callers), no data
 }
+
 
 # Every <str:>/<slug:> argument is either the id of a tenant's record (filled with the real value of
 # organisation A or B, so "another tenant" is tested with an id that exists) or not tenant-owned
@@ -105,7 +110,8 @@ TENANT_STR = {
     ("api:regio_cijfers", "code"): _region_code,
 }
 NOT_TENANT_STR = {
-    "fmt": "output format", "format": "output format",
+    "fmt": "output format",
+    "format": "output format",
     "code": "an area code of public CBS figures only (api:gebied_risicoprofiel): not records of a tenant",
     "slug": "the national interventions catalogue (the same for every gemeente)",
 }
@@ -134,8 +140,8 @@ def build_path(route: str, pk: int, name: str | None = None, world=None) -> str 
 # Roles that see a record type installation-wide by design (with the reason); everyone else must
 # get 403/404 for another tenant's id.
 INSTALLATION_WIDE = {
-    ("registry:batch", r.FUNCTIONEEL_BEHEERDER): "import batches hold no personal data; the beheerder runs every import",
-    ("registry:batch_rejects_csv", r.FUNCTIONEEL_BEHEERDER): "rejects carry row, field and reason only, no values",
+    ("registry:batch", access_roles.FUNCTIONEEL_BEHEERDER): "import batches hold no personal data; the beheerder runs every import",
+    ("registry:batch_rejects_csv", access_roles.FUNCTIONEEL_BEHEERDER): "rejects carry row, field and reason only, no values",
 }
 # Tables rebuilt as a whole by a link decision (derived from all persons, not a tenant's own
 # record): a decision in tenant A may renumber them; what they say about B does not change.
@@ -185,27 +191,48 @@ def build_world():
         buurt = Buurt.objects.create(code=f"BU{gm[2:]}0101", naam="Buurt", wijk=wijk, gemeente=gemeente, indeling_jaar=2024)
         vtregio = make_region(region)
         org = make_organisation(f"org-{tag}", gemeente=gemeente, regio=vtregio, wijk=wijk)
-        professional = make_user(r.PROFESSIONAL, username=f"professional-{tag}", organisation=org)
-        keten = make_user(r.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, regio=make_region(region))
+        professional = make_user(access_roles.PROFESSIONAL, username=f"professional-{tag}", organisation=org)
+        keten = make_user(access_roles.KETENREGISSEUR, username=f"ketenregisseur-{tag}", organisation=org, regio=make_region(region))
         address = Address.objects.create(pk=pk, key=f"50{pk}AB|1|", postcode=f"50{pk % 100:02d}AB", huisnummer=1, buurt=buurt)
-        report = Report.objects.create(pk=pk, source=org, source_record_id=f"R{pk}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt)
-        person = Person.objects.create(pk=pk, source=org, source_key=f"P{pk}", voornamen="Test", achternaam=f"Persoon{tag}", address=address)
+        report = Report.objects.create(
+            pk=pk, source=org, source_record_id=f"R{pk}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt
+        )
+        person = Person.objects.create(
+            pk=pk, source=org, source_key=f"P{pk}", voornamen="Test", achternaam=f"Persoon{tag}", address=address
+        )
         ReportParty.objects.create(report=report, person=person, rol="slachtoffer")
         linked = LinkedPerson.objects.create(pk=pk)
         PersonLink.objects.create(person=person, linked_person=linked, method="single")
         household = Household.objects.create(pk=pk)
         HouseholdMember.objects.create(household=household, linked_person=linked, address=address)
         world[pk] = {
-            "registry.organisation": org, "registry.address": address, "registry.report": report, "registry.person": person,
-            "linkage.linkedperson": linked, "linkage.household": household, "geo.buurt": buurt, "geo.wijk": wijk,
-            "geo.gemeente": gemeente, "geo.vtregio": vtregio, "user": professional, "professional": professional, "ketenregisseur": keten,
+            "registry.organisation": org,
+            "registry.address": address,
+            "registry.report": report,
+            "registry.person": person,
+            "linkage.linkedperson": linked,
+            "linkage.household": household,
+            "geo.buurt": buurt,
+            "geo.wijk": wijk,
+            "geo.gemeente": gemeente,
+            "geo.vtregio": vtregio,
+            "user": professional,
+            "professional": professional,
+            "ketenregisseur": keten,
         }
     _generic_instances(world)
     return world
 
 
-OWNED_THROUGH = {"registry.organisation", "registry.address", "registry.report", "registry.person", "linkage.household",
-                 "linkage.linkedperson", "geo.gemeente"}
+OWNED_THROUGH = {
+    "registry.organisation",
+    "registry.address",
+    "registry.report",
+    "registry.person",
+    "linkage.household",
+    "linkage.linkedperson",
+    "geo.gemeente",
+}
 
 
 def _generic_instances(world) -> None:
@@ -225,7 +252,12 @@ def _generic_instances(world) -> None:
                 values = {}
                 try:
                     for field in model._meta.concrete_fields:
-                        if field.primary_key or field.has_default() or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                        if (
+                            field.primary_key
+                            or field.has_default()
+                            or getattr(field, "auto_now", False)
+                            or getattr(field, "auto_now_add", False)
+                        ):
                             continue
                         if isinstance(field, models.ForeignKey):
                             label = field.related_model._meta.label_lower
@@ -250,13 +282,15 @@ def login(client: Client, role: str, world, owner: int = OWN):
     if role == ANONYMOUS:
         client.logout()
         return
-    if role in (r.PROFESSIONAL, r.KETENREGISSEUR):
+    if role in (access_roles.PROFESSIONAL, access_roles.KETENREGISSEUR):
         user = world[owner][role]
     else:
         from django.contrib.auth import get_user_model
 
         name = f"{role}-matrix-{owner}"
-        user = get_user_model().objects.filter(username=name).first() or make_user(role, username=name, gemeente=world[owner]["geo.gemeente"])
+        user = get_user_model().objects.filter(username=name).first() or make_user(
+            role, username=name, gemeente=world[owner]["geo.gemeente"]
+        )
     client.force_login(user)
     # Purpose binding: state a reason for every record type, so the test reaches the view itself.
     purposes = {}
@@ -286,14 +320,16 @@ def test_declared_roles_are_known_roles():
     for route, _name, callback in ROUTES:
         roles = declared(callback, "zicht_roles")
         if roles is not None:
-            assert set(roles) <= r.ALL_ROLES, f"/{route}: unknown roles {set(roles) - r.ALL_ROLES}"
+            assert set(roles) <= access_roles.ALL_ROLES, f"/{route}: unknown roles {set(roles) - access_roles.ALL_ROLES}"
 
 
 def test_personal_data_views_are_only_for_roles_with_a_legal_basis():
     for route, _name, callback in ROUTES:
         if declared(callback, "zicht_personal_data", False) or declared(callback, "zicht_purpose"):
             roles = set(declared(callback, "zicht_roles") or ())
-            assert roles <= r.PERSONAL_DATA_ROLES, f"/{route} shows personal data to {sorted(roles - r.PERSONAL_DATA_ROLES)}"
+            assert roles <= access_roles.PERSONAL_DATA_ROLES, (
+                f"/{route} shows personal data to {sorted(roles - access_roles.PERSONAL_DATA_ROLES)}"
+            )
 
 
 PROTECTED = [(route, name, cb) for route, name, cb in ROUTES if not declared(cb, "zicht_public", False)]
@@ -312,7 +348,7 @@ def test_matrix(route, name, callback):
     has_id = "<int:" in route or "<uuid:" in route or any((name, arg) in TENANT_STR for arg in text_args(route))
     client = Client(raise_request_exception=False)
     problems = []
-    for role in [ANONYMOUS, *sorted(r.ALL_ROLES)]:
+    for role in [ANONYMOUS, *sorted(access_roles.ALL_ROLES)]:
         login(client, role, world)
         before = AccessLogEntry.objects.count()
         response = client.get(path_own)
@@ -351,12 +387,18 @@ def test_matrix(route, name, callback):
 
 def test_public_views_are_exactly_the_allow_list():
     public = {name for route, name, callback in ROUTES if declared(callback, "zicht_public", False)}
-    assert public == PUBLIC_VIEWS, f"public but not allowed: {sorted(public - PUBLIC_VIEWS)}; allowed but not public: {sorted(PUBLIC_VIEWS - public)}"
+    assert public == PUBLIC_VIEWS, (
+        f"public but not allowed: {sorted(public - PUBLIC_VIEWS)}; allowed but not public: {sorted(PUBLIC_VIEWS - public)}"
+    )
 
 
 def test_every_text_id_is_classified():
-    unknown = [f"/{route} <{arg}>" for route, name, _ in ROUTES for arg in text_args(route)
-               if (name, arg) not in TENANT_STR and arg not in NOT_TENANT_STR]
+    unknown = [
+        f"/{route} <{arg}>"
+        for route, name, _ in ROUTES
+        for arg in text_args(route)
+        if (name, arg) not in TENANT_STR and arg not in NOT_TENANT_STR
+    ]
     assert not unknown, "str/slug arguments neither tenant ids (TENANT_STR) nor explained (NOT_TENANT_STR): " + ", ".join(unknown)
 
 
@@ -421,7 +463,7 @@ def test_public_views_answer_without_login_and_without_errors():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+@pytest.mark.parametrize("role", sorted(access_roles.ALL_ROLES))
 def test_admin_is_for_staff_only(role):
     user = make_user(role)
     client = Client(raise_request_exception=False)
@@ -458,13 +500,13 @@ def _staff(role: str | None, superuser: bool = False):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+@pytest.mark.parametrize("role", sorted(access_roles.ALL_ROLES))
 def test_admin_only_lets_in_the_functioneel_beheerder_even_with_the_staff_flag(role):
     user = _staff(role)
     client = _admin_client(user)
     before = AccessLogEntry.objects.filter(outcome="denied").count()
     response = client.get("/beheer/")
-    if role == r.FUNCTIONEEL_BEHEERDER:
+    if role == access_roles.FUNCTIONEEL_BEHEERDER:
         assert response.status_code == 200
     else:
         assert response.status_code == 302 and "/beheer/login/" in response.url
@@ -518,7 +560,8 @@ def test_every_admin_model_with_personal_data_is_read_only_and_logged():
     for model, model_admin in admin.site._registry.items():
         label = model._meta.label_lower
         holds = label in personal_targets or any(
-            isinstance(f, EncryptedTextField) or (f.is_relation and f.related_model and f.related_model._meta.label_lower in personal_targets)
+            isinstance(f, EncryptedTextField)
+            or (f.is_relation and f.related_model and f.related_model._meta.label_lower in personal_targets)
             for f in model._meta.concrete_fields
         )
         if holds:
@@ -529,11 +572,17 @@ def test_every_admin_model_with_personal_data_is_read_only_and_logged():
 def test_role_changes_in_the_admin_are_logged_with_before_and_after():
     admin_user = _staff(None, superuser=True)
     client = _admin_client(admin_user)
-    target = make_user(r.PROFESSIONAL, username="wordt-ketenregisseur")
+    target = make_user(access_roles.PROFESSIONAL, username="wordt-ketenregisseur")
     profile = target.zicht_profile
     response = client.post(
         f"/beheer/access/userprofile/{profile.pk}/change/",
-        {"user": target.pk, "role": r.KETENREGISSEUR, "organisation": profile.organisation_id, "regio": make_region("Midden-Brabant").pk, "gemeente": ""},
+        {
+            "user": target.pk,
+            "role": access_roles.KETENREGISSEUR,
+            "organisation": profile.organisation_id,
+            "regio": make_region("Midden-Brabant").pk,
+            "gemeente": "",
+        },
     )
     assert response.status_code == 302, response.content[:500]
     entry = AccessLogEntry.objects.filter(record_type="user_role", record_id=str(target.pk), action="change").get()
@@ -546,14 +595,21 @@ def test_a_functioneel_beheerder_cannot_make_anyone_superuser_in_the_admin():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
-    beheerder = _staff(r.FUNCTIONEEL_BEHEERDER)
+    beheerder = _staff(access_roles.FUNCTIONEEL_BEHEERDER)
     beheerder.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
     client = _admin_client(beheerder)
     response = client.post(
         f"/beheer/auth/user/{beheerder.pk}/change/",
-        {"username": beheerder.username, "is_active": "on", "is_staff": "on", "is_superuser": "on",
-         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00", "initial-date_joined_0": "2026-01-01",
-         "initial-date_joined_1": "00:00:00"},
+        {
+            "username": beheerder.username,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "00:00:00",
+        },
     )
     assert response.status_code in (200, 302)
     assert not get_user_model().objects.get(pk=beheerder.pk).is_superuser
@@ -585,7 +641,7 @@ def test_area_pages_scope_the_gemeente_parameter(name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+@pytest.mark.parametrize("role", sorted(access_roles.ALL_ROLES))
 def test_home_page_figures_only_for_the_own_gemeente(role):
     world = build_world()
     client = Client(raise_request_exception=False)

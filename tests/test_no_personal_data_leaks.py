@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import include, path
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.rules import requires
 from zicht.core.testing import make_user
 
@@ -36,12 +36,16 @@ def _person():
     from zicht.registry.models import Person
 
     return Person.objects.create(
-        source=make_organisation("politie-test", type="politie"), source_key="P1", voornamen=NAME, achternaam=SURNAME,
-        geboortedatum=DOB_ISO, bsn_hash=bsn_hash(BSN),
+        source=make_organisation("politie-test", type="politie"),
+        source_key="P1",
+        voornamen=NAME,
+        achternaam=SURNAME,
+        geboortedatum=DOB_ISO,
+        bsn_hash=bsn_hash(BSN),
     )
 
 
-@requires(r.KETENREGISSEUR, personal_data=True)
+@requires(roles.KETENREGISSEUR, personal_data=True)
 def crashing_view(request, pk):
     from zicht.registry.models import Person
 
@@ -90,7 +94,7 @@ def test_configured_handlers_carry_the_personal_data_filter():
 def test_a_crash_with_a_person_loaded_leaks_nothing():
     person = _person()
     client = Client(raise_request_exception=False)
-    client.force_login(make_user(r.KETENREGISSEUR))
+    client.force_login(make_user(roles.KETENREGISSEUR))
     with CapturedHandlers() as logs:
         response = client.get(f"/crash/{person.pk}/")
     assert response.status_code == 500
@@ -108,7 +112,7 @@ def test_the_technical_error_report_leaks_nothing_even_with_debug():
 
     person = _person()
     request = RequestFactory().post(f"/crash/{person.pk}/", {"achternaam": SURNAME, "bsn": BSN})
-    request.user = make_user(r.KETENREGISSEUR)
+    request.user = make_user(roles.KETENREGISSEUR)
     try:
         crashing_view(request, pk=person.pk)
     except ValueError:
@@ -127,7 +131,7 @@ def test_the_technical_error_report_leaks_nothing_even_with_debug():
 def test_error_pages_reveal_nothing():
     person = _person()
     client = Client(raise_request_exception=False)
-    client.force_login(make_user(r.BELEIDSMEDEWERKER))
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER))
     with CapturedHandlers() as logs:
         not_found = client.get(f"/bestaat-niet/{SURNAME}/?bsn={BSN}")
         forbidden = client.get(f"/account/toegangslog/?gebruiker={SURNAME}")
@@ -164,7 +168,7 @@ def test_an_import_with_bad_rows_leaks_nothing(tmp_path):
     assert_clean(rejects_csv.read_text(encoding="utf-8-sig") if rejects_csv.exists() else "", "the rejects file")
     assert_clean(logs.getvalue(), "the logs")
     client = Client(raise_request_exception=False)
-    client.force_login(make_user(r.FUNCTIONEEL_BEHEERDER))
+    client.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
     for url in ("/registratie/imports/", f"/registratie/imports/{batch.pk}/", f"/registratie/imports/{batch.pk}/afwijzingen.csv"):
         response = client.get(url)
         if response.status_code == 404:

@@ -14,11 +14,31 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIRED = {"publiccodeYmlVersion", "name", "url", "platforms", "categories", "developmentStatus", "softwareType",
-            "description", "legal", "maintenance", "localisation"}
+REQUIRED = {
+    "publiccodeYmlVersion",
+    "name",
+    "url",
+    "platforms",
+    "categories",
+    "developmentStatus",
+    "softwareType",
+    "description",
+    "legal",
+    "maintenance",
+    "localisation",
+}
 DEVELOPMENT_STATUS = {"concept", "development", "beta", "stable", "obsolete"}
-SOFTWARE_TYPES = {"standalone/mobile", "standalone/iot", "standalone/desktop", "standalone/web", "standalone/backend",
-                  "standalone/other", "addon", "library", "configurationFiles"}
+SOFTWARE_TYPES = {
+    "standalone/mobile",
+    "standalone/iot",
+    "standalone/desktop",
+    "standalone/web",
+    "standalone/backend",
+    "standalone/other",
+    "addon",
+    "library",
+    "configurationFiles",
+}
 MAINTENANCE = {"internal", "contract", "community", "none"}
 # The categories Zicht uses, all from the standard's categories list.
 KNOWN_CATEGORIES = {"case-management", "data-analytics", "data-visualization", "knowledge-management"}

@@ -31,9 +31,7 @@ DEBUG = env_bool("ZICHT_DEBUG", False)
 
 DATA_DIR = Path(os.environ.get("ZICHT_DATA_DIR", REPO_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-SHARED_DATA_DIR = Path(
-    os.environ.get("ZICHT_SHARED_DATA", REPO_DIR.parent / "shared" / "data")
-).resolve()
+SHARED_DATA_DIR = Path(os.environ.get("ZICHT_SHARED_DATA", REPO_DIR.parent / "shared" / "data")).resolve()
 
 _DEMO_SECRETS = {
     "ZICHT_SECRET_KEY": "demo-only-secret-key-never-use-in-production-0123456789abcdef",
@@ -49,9 +47,7 @@ def secret(name: str) -> str:
         return value
     if DEMO:
         return _DEMO_SECRETS[name]
-    raise ImproperlyConfigured(
-        f"{name} is not set. Set it in the environment, or set ZICHT_DEMO=1 for the demo."
-    )
+    raise ImproperlyConfigured(f"{name} is not set. Set it in the environment, or set ZICHT_DEMO=1 for the demo.")
 
 
 SECRET_KEY = secret("ZICHT_SECRET_KEY")
@@ -155,8 +151,7 @@ def refuse_demo(demo: bool, debug: bool, engine: str, secrets: dict[str, str]) -
         return
     if demo:
         raise ImproperlyConfigured(
-            "ZICHT_DEMO=1 is refused when DEBUG is off or the database is PostgreSQL; "
-            "demo mode needs ZICHT_DEBUG=1 and SQLite."
+            "ZICHT_DEMO=1 is refused when DEBUG is off or the database is PostgreSQL; demo mode needs ZICHT_DEBUG=1 and SQLite."
         )
     used = sorted(name for name, value in secrets.items() if set(value.split(",")) & set(_DEMO_SECRETS[name].split(",")))
     if used:

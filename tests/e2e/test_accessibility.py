@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.urls import Resolver404, resolve
 
 from tests.test_authorization_matrix import OWN, ROUTES, build_path, build_world, declared, text_args
-from zicht.access import roles as r
+from zicht.access import roles as access_roles
 from zicht.core.testing import TEST_PASSWORD, make_user, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,9 +86,14 @@ def test_is_page_skips_downloads_and_post_only_views():
     assert is_page(200, "text/html; charset=utf-8")
     assert is_page(404, "text/html")
     assert not is_page(405, "text/html; charset=utf-8")
-    for download in ("text/csv", "application/pdf", "image/svg+xml", "application/json",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"):
+    for download in (
+        "text/csv",
+        "application/pdf",
+        "image/svg+xml",
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ):
         assert not is_page(200, download), download
 
 
@@ -142,7 +147,7 @@ def _state_purposes(page) -> None:
 
 
 def _username(role: str, world) -> str:
-    if role in (r.PROFESSIONAL, r.KETENREGISSEUR):
+    if role in (access_roles.PROFESSIONAL, access_roles.KETENREGISSEUR):
         return world[OWN][role].username
     return make_user(role, username=f"{role}-axe", gemeente=world[OWN]["geo.gemeente"]).username
 
@@ -159,7 +164,7 @@ def axe_page(browser, live_server):
     context.close()
 
 
-@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+@pytest.mark.parametrize("role", sorted(access_roles.ALL_ROLES))
 def test_every_page_of_the_role_meets_wcag21_aa(axe_page, world, role):
     page = axe_page
     problems: dict[str, list[str]] = {}
@@ -220,8 +225,10 @@ def test_every_page_of_the_role_meets_wcag21_aa(axe_page, world, role):
             if found:
                 links.setdefault(found, urlsplit(href).path)
 
-    print(f"{role}: {checked} pages checked with axe-core {AXE_VERSION}, {skipped} routes skipped (POST-only or downloads); "
-          f"shown as an error page: {', '.join(refused) or 'none'}")
+    print(
+        f"{role}: {checked} pages checked with axe-core {AXE_VERSION}, {skipped} routes skipped (POST-only or downloads); "
+        f"shown as an error page: {', '.join(refused) or 'none'}"
+    )
     assert checked, f"{role}: no page checked"
     report = "\n".join(f"{where}\n  - " + "\n  - ".join(found) for where, found in problems.items())
     assert not problems, f"{role}: WCAG 2.1 A/AA violations on {len(problems)} of {checked} pages:\n{report}"

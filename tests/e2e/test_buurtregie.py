@@ -31,15 +31,26 @@ def test_school_signal_reaches_the_buurtregie_agenda_of_the_wijkcoach(page):
     agent = make_user(roles.PROFESSIONAL, username="wijkagent", organisation=politie)
     coach = make_user(roles.PROFESSIONAL, username="wijkcoach", organisation=wijkteam)
     today = timezone.localdate()
-    regie = Buurtregie.objects.create(naam="Buurtregie Centrum", wijk=wijk, organisation=wijkteam, eerste_bijeenkomst=today, interval_weken=2)
+    regie = Buurtregie.objects.create(
+        naam="Buurtregie Centrum", wijk=wijk, organisation=wijkteam, eerste_bijeenkomst=today, interval_weken=2
+    )
     for user, org, functie in [(juf, school, "school"), (agent, politie, "wijkagent"), (coach, wijkteam, "wijkcoach")]:
         Member.objects.create(regie=regie, user=user, organisation=org, functie=functie)
     child_born = today.replace(year=today.year - 9, day=1)
     register_signal(
-        user=agent, organisation=politie,
-        data={"voornamen": "Noor", "achternaam": "Smits", "geboortedatum": child_born, "contact_naam": "Agent Bakker",
-              "contact_telefoon": "0900-8844", "categorie": "politie", "datum": today - timedelta(days=10),
-              "postcode": "5021AB", "huisnummer": 12},
+        user=agent,
+        organisation=politie,
+        data={
+            "voornamen": "Noor",
+            "achternaam": "Smits",
+            "geboortedatum": child_born,
+            "contact_naam": "Agent Bakker",
+            "contact_telefoon": "0900-8844",
+            "categorie": "politie",
+            "datum": today - timedelta(days=10),
+            "postcode": "5021AB",
+            "huisnummer": 12,
+        },
     )
 
     # 1. The school professional reads the Meldcode page in the knowledge app.

@@ -59,9 +59,15 @@ def test_professional_gets_a_match_without_the_other_content(page):
         user=teacher,
         organisation=school,
         data={
-            "voornamen": "Tim", "achternaam": "de Vries", "geboortedatum": child_born, "contact_naam": "Juf Ans",
-            "contact_telefoon": "013-5550000", "categorie": "school", "datum": today - timedelta(days=30),
-            "postcode": "5021AB", "huisnummer": 12,
+            "voornamen": "Tim",
+            "achternaam": "de Vries",
+            "geboortedatum": child_born,
+            "contact_naam": "Juf Ans",
+            "contact_telefoon": "013-5550000",
+            "categorie": "school",
+            "datum": today - timedelta(days=30),
+            "postcode": "5021AB",
+            "huisnummer": 12,
         },
     )
     make_user(roles.PROFESSIONAL, username="wijkcoach", organisation=wijkteam)

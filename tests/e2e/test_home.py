@@ -24,4 +24,6 @@ def test_login_and_see_wijk_table(page):
     assert table.is_visible()
     assert "Registraties per wijk" in table.locator("caption").inner_text()
     korvel_row = table.locator("tbody tr", has_text="Korvel")
-    assert korvel_row.locator("td").first.inner_text().strip() == "40"  # 42 rounded to the base; a wijk total of 10–19 is suppressed (issue 12)
+    assert (
+        korvel_row.locator("td").first.inner_text().strip() == "40"
+    )  # 42 rounded to the base; a wijk total of 10–19 is suppressed (issue 12)

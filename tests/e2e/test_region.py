@@ -29,8 +29,7 @@ def region_data(transactional_db):
         load_geo(gemeente=code)
     load_regions()
     make_reports(list(Buurt.objects.filter(gemeente_id="GM0855").values_list("code", flat=True)[:5]), 300, seed=5)
-    make_reports(list(Buurt.objects.filter(gemeente_id="GM0785").values_list("code", flat=True)[:2]), 4, seed=6,
-                 addresses_per_buurt=2)
+    make_reports(list(Buurt.objects.filter(gemeente_id="GM0785").values_list("code", flat=True)[:2]), 4, seed=6, addresses_per_buurt=2)
     yield
     data.clear_cache()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.core.testing import TEST_PASSWORD, make_user
 
 from .conftest import login
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_login_with_totp_then_blank_the_screen_with_button_and_escape(page):
-    user = make_user(r.KETENREGISSEUR, username="keten-e2e")
+    user = make_user(roles.KETENREGISSEUR, username="keten-e2e")
     page.goto("/account/login/")
     page.get_by_label("Gebruikersnaam").fill(user.username)
     page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
@@ -43,7 +43,7 @@ def test_login_with_totp_then_blank_the_screen_with_button_and_escape(page):
 def test_no_content_security_policy_violations_on_the_login_and_2fa_pages(page):
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
-    make_user(r.PROFESSIONAL, username="prof-e2e")
+    make_user(roles.PROFESSIONAL, username="prof-e2e")
     page.goto("/account/login/")
     login(page, "prof-e2e", TEST_PASSWORD)
     page.goto("/")
@@ -53,7 +53,9 @@ def test_no_content_security_policy_violations_on_the_login_and_2fa_pages(page):
 def test_masked_names_are_revealed_one_at_a_time(page, live_server):
     from django.template import Context, Template
 
-    html = Template("{% load privacy %}<ul><li>{% masked a %}</li><li>{% masked b %}</li></ul>").render(Context({"a": "Jansen", "b": "De Vries"}))
+    html = Template("{% load privacy %}<ul><li>{% masked a %}</li><li>{% masked b %}</li></ul>").render(
+        Context({"a": "Jansen", "b": "De Vries"})
+    )
     page.goto("/account/login/")  # a page with zicht.js; inject the rendered tag output and re-run the script
     page.evaluate("html => { document.querySelector('main').innerHTML = html; }", html)
     page.add_script_tag(url="/static/zicht/zicht.js")

@@ -42,7 +42,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(PersonalDataAdmin):
     zicht_record_type = "accesslog"
-    list_display = ["at", "username", "role", "organisation", "action", "outcome", "record_type", "record_id", "record_count", "reason", "ip"]
+    list_display = [
+        "at",
+        "username",
+        "role",
+        "organisation",
+        "action",
+        "outcome",
+        "record_type",
+        "record_id",
+        "record_count",
+        "reason",
+        "ip",
+    ]
     list_filter = ["action", "outcome", "role", "record_type"]
     search_fields = ["username", "record_id"]
     date_hierarchy = "at"

@@ -76,8 +76,14 @@ class PersonalDataAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         cl = (getattr(response, "context_data", None) or {}).get("cl")
         if cl is not None:
-            log_access(request, action="view", record_type=self.zicht_record_type, record_id="beheer: lijst",
-                       reason="Beheer (/beheer/): lijst", records=[obj.pk for obj in cl.result_list])
+            log_access(
+                request,
+                action="view",
+                record_type=self.zicht_record_type,
+                record_id="beheer: lijst",
+                reason="Beheer (/beheer/): lijst",
+                records=[obj.pk for obj in cl.result_list],
+            )
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -85,13 +91,25 @@ class PersonalDataAdmin(admin.ModelAdmin):
         if 200 <= response.status_code < 300:
             obj = self.get_object(request, object_id)
             extra = self.shown_with(obj) if obj is not None else []
-            log_access(request, action="view", record_type=self.zicht_record_type, record_id=object_id,
-                       reason="Beheer (/beheer/): inzien", records=[(self.zicht_record_type, object_id), *extra])
+            log_access(
+                request,
+                action="view",
+                record_type=self.zicht_record_type,
+                record_id=object_id,
+                reason="Beheer (/beheer/): inzien",
+                records=[(self.zicht_record_type, object_id), *extra],
+            )
         return response
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
         if 200 <= response.status_code < 300:
-            log_access(request, action="view", record_type=self.zicht_record_type, record_id=object_id,
-                       reason="Beheer (/beheer/): geschiedenis", records=[(self.zicht_record_type, object_id)])
+            log_access(
+                request,
+                action="view",
+                record_type=self.zicht_record_type,
+                record_id=object_id,
+                reason="Beheer (/beheer/): geschiedenis",
+                records=[(self.zicht_record_type, object_id)],
+            )
         return response

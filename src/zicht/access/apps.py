@@ -35,7 +35,9 @@ class AccessConfig(AppConfig):
             signal.connect(on_user, sender=get_user_model(), dispatch_uid=f"zicht.access.user.{signal is post_save}", weak=False)
             for model in (UserProfile, TOTPDevice):
                 signal.connect(on_user_part, sender=model, dispatch_uid=f"zicht.access.{model.__name__}.{signal is post_save}", weak=False)
-            signal.connect(on_organisation, sender="registry.Organisation", dispatch_uid=f"zicht.access.org.{signal is post_save}", weak=False)
+            signal.connect(
+                on_organisation, sender="registry.Organisation", dispatch_uid=f"zicht.access.org.{signal is post_save}", weak=False
+            )
 
         # Role, account and group changes go to the access log with before/after (zicht.access.audit).
         from . import audit

@@ -61,8 +61,15 @@ def _log(action: str, record_type: str, record_id, reason: str) -> None:
     from .rules import log_access
 
     request = current_request.get()
-    log_access(request, action=action, record_type=record_type, record_id=record_id, reason=reason[:300],
-               records=[(record_type, record_id)], query="" if request is None else None)
+    log_access(
+        request,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        reason=reason[:300],
+        records=[(record_type, record_id)],
+        query="" if request is None else None,
+    )
 
 
 def _values(instance, fields) -> dict:
@@ -98,7 +105,12 @@ def connect() -> None:
         before = getattr(instance, "_zicht_before", None)
         text = describe_changes(before, _values(instance, PROFILE_FIELDS), PROFILE_FIELDS)
         if text:
-            _log("create" if before is None else "change", "user_role", instance.user_id, f"Rol {'toegekend' if before is None else 'gewijzigd'}: {text}")
+            _log(
+                "create" if before is None else "change",
+                "user_role",
+                instance.user_id,
+                f"Rol {'toegekend' if before is None else 'gewijzigd'}: {text}",
+            )
 
     def profile_deleted(sender, instance, **kwargs):
         _log("delete", "user_role", instance.user_id, f"Rol ingetrokken: role: {instance.role} → {EMPTY}")

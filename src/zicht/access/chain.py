@@ -34,8 +34,20 @@ from urllib.parse import parse_qs
 from django.db import IntegrityError, connection, transaction
 
 CHAIN_FIELDS = (
-    "at", "user_id", "username", "role", "organisation", "action", "outcome", "record_type", "record_id",
-    "record_count", "reason", "path", "query", "ip",
+    "at",
+    "user_id",
+    "username",
+    "role",
+    "organisation",
+    "action",
+    "outcome",
+    "record_type",
+    "record_id",
+    "record_count",
+    "reason",
+    "path",
+    "query",
+    "ip",
 )
 ANCHOR_RECORD_TYPE = "accesslog_retentie"
 
@@ -124,8 +136,22 @@ def verify_links(links: Iterable[Link], anchors: dict[int, str] | None = None, h
 
 # --- database side -----------------------------------------------------------------------------
 
-INSERT_COLUMNS = ("at", "user_id", "username", "role", "organisation", "action", "outcome", "record_type", "record_id",
-                  "record_count", "reason", "path", "query", "ip")
+INSERT_COLUMNS = (
+    "at",
+    "user_id",
+    "username",
+    "role",
+    "organisation",
+    "action",
+    "outcome",
+    "record_type",
+    "record_id",
+    "record_count",
+    "reason",
+    "path",
+    "query",
+    "ip",
+)
 
 
 def _hash_sql(vendor: str) -> str:
@@ -138,9 +164,7 @@ def _hash_sql(vendor: str) -> str:
 def register_sqlite_function(sender, connection, **kwargs) -> None:
     """``zicht_sha256(text)`` on every SQLite connection (connection_created signal)."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "zicht_sha256", 1, lambda text: hashlib.sha256(text.encode()).hexdigest(), deterministic=True
-        )
+        connection.connection.create_function("zicht_sha256", 1, lambda text: hashlib.sha256(text.encode()).hexdigest(), deterministic=True)
 
 
 def _insert(entry, digest: str) -> None:
@@ -151,7 +175,12 @@ def _insert(entry, digest: str) -> None:
     table = meta.db_table
     fields = {name: getattr(entry, name) for name in CHAIN_FIELDS}
     columns = [meta.get_field(name.removesuffix("_id") if name == "user_id" else name).column for name in INSERT_COLUMNS]
-    values = [meta.get_field(name.removesuffix("_id") if name == "user_id" else name).get_db_prep_save(fields[name] if name in fields else getattr(entry, name), connection) for name in INSERT_COLUMNS]
+    values = [
+        meta.get_field(name.removesuffix("_id") if name == "user_id" else name).get_db_prep_save(
+            fields[name] if name in fields else getattr(entry, name), connection
+        )
+        for name in INSERT_COLUMNS
+    ]
     sql = (
         f"INSERT INTO {table} (seq, prev_hash, entry_hash, {', '.join(columns)}) "
         f"SELECT n.seq, n.prev, {_hash_sql(connection.vendor)}, {', '.join(['%s'] * len(columns))} "

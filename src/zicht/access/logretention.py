@@ -39,7 +39,9 @@ def purge_before(day: dt.date, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     years = int(getattr(settings, "ACCESS_LOG_RETENTION_YEARS", 5))
     if day > earliest_allowed_cutoff(today, years):
-        raise CommandError(f"Het toegangslog wordt minstens {years} jaar bewaard: kies een datum op of voor {earliest_allowed_cutoff(today, years)}")
+        raise CommandError(
+            f"Het toegangslog wordt minstens {years} jaar bewaard: kies een datum op of voor {earliest_allowed_cutoff(today, years)}"
+        )
     cutoff = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
     with transaction.atomic():
         last = AccessLogEntry.objects.filter(at__lt=cutoff).exclude(seq=None).order_by("-seq").values_list("seq", "entry_hash").first()

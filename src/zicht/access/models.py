@@ -73,9 +73,7 @@ class AccessLogEntry(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # No database constraint and no cascade: deleting an account must never touch the log
     # (the database refuses UPDATE on this table, see migration 0003); username is kept as text.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=30, blank=True)
     organisation = models.CharField(max_length=200, blank=True)

@@ -60,8 +60,14 @@ def with_purpose(record_type: str, kwarg: str = "pk", action: str = "view"):
             # Logged only once the view's own scope checks passed (a 403/404 is logged by
             # ``requires`` as a refused attempt, never as a read).
             if 200 <= getattr(response, "status_code", 0) < 300:
-                log_access(request, action=action, record_type=record_type, record_id=record_id, reason=reason,
-                           records=[(record_type, record_id), *getattr(request, "zicht_records", ())])
+                log_access(
+                    request,
+                    action=action,
+                    record_type=record_type,
+                    record_id=record_id,
+                    reason=reason,
+                    records=[(record_type, record_id), *getattr(request, "zicht_records", ())],
+                )
             return response
 
         wrapper.zicht_purpose = record_type

@@ -98,7 +98,11 @@ class DateFieldRule(RetentionRule):
 
         cutoff = add_years(today, -years)
         rows = self.model._base_manager.filter(**{f"{self.date_field}__lte": cutoff}).values_list("pk", self.date_field)
-        return [Candidate(self.kind, pk, day if isinstance(day, dt.date) and not isinstance(day, dt.datetime) else day.date(), years) for pk, day in rows if is_expired(day if not isinstance(day, dt.datetime) else day.date(), years, today)]
+        return [
+            Candidate(self.kind, pk, day if isinstance(day, dt.date) and not isinstance(day, dt.datetime) else day.date(), years)
+            for pk, day in rows
+            if is_expired(day if not isinstance(day, dt.datetime) else day.date(), years, today)
+        ]
 
     def apply(self, ids, today):
         if self.action == "anonymise":
@@ -154,7 +158,6 @@ def config_from_settings() -> dict:
 def run(today: dt.date | None = None, dry_run: bool = True, config: dict | None = None, actor: str = "systeem") -> dict:
     """Find and (unless dry_run) process expired records; log per record; return the summary."""
     from django.utils import timezone
-
 
     today = today or timezone.localdate()
     config = config or config_from_settings()

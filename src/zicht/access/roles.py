@@ -25,6 +25,7 @@ ALL_ROLES = frozenset(code for code, _ in ROLES)
 def label(role: str) -> str:
     return dict(ROLES).get(role, role)
 
+
 # Roles whose accounts must pass a second factor (TOTP): everyone who can see personal data, the
 # access log (who looked at which household) or partner files being imported. A beleidsmedewerker
 # sees only disclosure-controlled aggregates and logs in with a password alone.

@@ -80,8 +80,11 @@ def figure_gemeente_codes(user) -> frozenset[str]:
         return frozenset()
     profile, org, region = _figure_inputs(user)
     return figure_gemeenten(
-        role, profile_gemeente=profile.gemeente_id, region_gemeenten=gemeenten_in_regio(region) if region else frozenset(),
-        organisation_gemeente=org.gemeente_id if org else None, installation_gemeente=settings.DEMO_GEMEENTE,
+        role,
+        profile_gemeente=profile.gemeente_id,
+        region_gemeenten=gemeenten_in_regio(region) if region else frozenset(),
+        organisation_gemeente=org.gemeente_id if org else None,
+        installation_gemeente=settings.DEMO_GEMEENTE,
     )
 
 
@@ -92,8 +95,12 @@ def figure_region_codes(user) -> frozenset[str]:
         return frozenset()
     profile, org, region = _figure_inputs(user)
     home = profile.gemeente_id or (org.gemeente_id if org else None) or settings.DEMO_GEMEENTE
-    return figure_regions(role, profile_region=profile.regio_id, organisation_region=org.regio_id if org else None,
-                          home_gemeente_region=regio_van_gemeente(home) if home else None)
+    return figure_regions(
+        role,
+        profile_region=profile.regio_id,
+        organisation_region=org.regio_id if org else None,
+        home_gemeente_region=regio_van_gemeente(home) if home else None,
+    )
 
 
 def _region_q(scope: Scope, buurt: str, source: str) -> Q:

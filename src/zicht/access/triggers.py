@@ -23,10 +23,7 @@ MESSAGE = "access log is append-only"
 
 
 def _sqlite_trigger(table: str, event: str) -> str:
-    return (
-        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event.lower()} BEFORE {event} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
-    )
+    return f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event.lower()} BEFORE {event} ON {table} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
 
 
 def sqlite_names() -> list[str]:
@@ -35,9 +32,7 @@ def sqlite_names() -> list[str]:
 
 def install_sql(vendor: str) -> list[str]:
     if vendor == "sqlite":
-        return ["DROP TRIGGER IF EXISTS access_log_no_update;"] + [
-            _sqlite_trigger(t, e) for t in LOG_TABLES for e in ("UPDATE", "DELETE")
-        ]
+        return ["DROP TRIGGER IF EXISTS access_log_no_update;"] + [_sqlite_trigger(t, e) for t in LOG_TABLES for e in ("UPDATE", "DELETE")]
     if vendor == "postgresql":
         sql = [
             f"""CREATE OR REPLACE FUNCTION zicht_access_log_append_only() RETURNS trigger AS $$

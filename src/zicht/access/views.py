@@ -185,14 +185,23 @@ def accesslog(request):
     if request.GET.get("export") == "csv" and (not form.is_bound or form.is_valid()):
         ids = list(qs.values_list("pk", flat=True))
         criteria = ", ".join(f"{k}={v}" for k, v in (form.cleaned_data.items() if form.is_bound else []) if v)
-        log_access(request, action="export", record_type="accesslog", record_id=f"{len(ids)} regels", reason=f"Export toegangslog {criteria}"[:300], records=ids)
+        log_access(
+            request,
+            action="export",
+            record_type="accesslog",
+            record_id=f"{len(ids)} regels",
+            reason=f"Export toegangslog {criteria}"[:300],
+            records=ids,
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="toegangslog-{timezone.localdate():%Y%m%d}.csv"'
         response.write("\ufeff")
         writer = csv_writer(response, delimiter=";")
         writer.writerow(EXPORT_COLUMNS)
         for entry in qs.filter(pk__lte=max(ids, default=0)).iterator(chunk_size=2000):
-            writer.writerow([_csv_cell(timezone.localtime(entry.at).isoformat() if c == "at" else getattr(entry, c)) for c in EXPORT_COLUMNS])
+            writer.writerow(
+                [_csv_cell(timezone.localtime(entry.at).isoformat() if c == "at" else getattr(entry, c)) for c in EXPORT_COLUMNS]
+            )
         return response
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
     # Reading the log is a read of (employee) personal data: the entries shown are recorded too.

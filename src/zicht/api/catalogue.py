@@ -44,8 +44,9 @@ class InterventieSerializer(serializers.Serializer):
     naam = serializers.CharField()
     soort = serializers.ChoiceField(choices=[c for c, _ in cat.SOORTEN])
     beschrijving = serializers.CharField()
-    preventietypes = serializers.ListField(child=serializers.ChoiceField(choices=PREVENTION_TYPES),
-                                           help_text="Leeg: preventietype onbekend")
+    preventietypes = serializers.ListField(
+        child=serializers.ChoiceField(choices=PREVENTION_TYPES), help_text="Leeg: preventietype onbekend"
+    )
     doelgroep = serializers.CharField(allow_blank=True)
     leeftijdMin = serializers.IntegerField(allow_null=True)
     leeftijdMax = serializers.IntegerField(allow_null=True)
@@ -66,17 +67,28 @@ def intervention_json(entry: dict, today: date) -> dict:
     shown = services.entry_for_display(entry, today)
     erk = cat.parse_erkenningsdatum(entry["erkenningsdatum"])
     return {
-        "slug": entry["slug"], "naam": entry["naam"], "soort": entry["soort"], "beschrijving": entry["beschrijving"],
-        "preventietypes": entry["preventietypes"], "doelgroep": entry["doelgroep"],
-        "leeftijdMin": entry["leeftijd_min"], "leeftijdMax": entry["leeftijd_max"], "setting": entry["setting"],
-        "risicofactoren": entry["risicofactoren"], "bouwstenen": entry["bouwstenen"],
+        "slug": entry["slug"],
+        "naam": entry["naam"],
+        "soort": entry["soort"],
+        "beschrijving": entry["beschrijving"],
+        "preventietypes": entry["preventietypes"],
+        "doelgroep": entry["doelgroep"],
+        "leeftijdMin": entry["leeftijd_min"],
+        "leeftijdMax": entry["leeftijd_max"],
+        "setting": entry["setting"],
+        "risicofactoren": entry["risicofactoren"],
+        "bouwstenen": entry["bouwstenen"],
         "erkenning": {
-            "niveau": entry["erkenningsniveau"], "label": shown["erkenning_label"],
-            "jaar": erk.year if erk else None, "datum": erk.iso() if erk and erk.month else None,
+            "niveau": entry["erkenningsniveau"],
+            "label": shown["erkenning_label"],
+            "jaar": erk.year if erk else None,
+            "datum": erk.iso() if erk and erk.month else None,
             "status": shown["erkenning_status"],
-            "bron": entry.get("erkenning_bron", ""), "toelichting": entry["erkenning_toelichting"],
+            "bron": entry.get("erkenning_bron", ""),
+            "toelichting": entry["erkenning_toelichting"],
         },
-        "bron": entry["bron"], "toelichting": entry["toelichting"],
+        "bron": entry["bron"],
+        "toelichting": entry["toelichting"],
     }
 
 
@@ -86,12 +98,17 @@ class CatalogueAPIView(ZichtAPIView):
 
 class CatalogusView(CatalogueAPIView):
     @extend_schema(
-        operation_id="catalogus_list", summary="Interventiecatalogus",
-        description=("Alle interventies en instrumenten met preventietype, erkenningsniveau, datum en bron van de "
-                     "erkenning. Een erkenning ouder dan vijf jaar heeft status 'verouderd'."),
-        parameters=[OpenApiParameter("tekst", str, description=FILTERS["tekst"]),
-                    OpenApiParameter("preventietype", str, enum=list(PREVENTION_TYPES), description=FILTERS["preventietype"]),
-                    OpenApiParameter("erkenning", str, enum=ERKENNING_FILTERS, description=FILTERS["erkenning"])],
+        operation_id="catalogus_list",
+        summary="Interventiecatalogus",
+        description=(
+            "Alle interventies en instrumenten met preventietype, erkenningsniveau, datum en bron van de "
+            "erkenning. Een erkenning ouder dan vijf jaar heeft status 'verouderd'."
+        ),
+        parameters=[
+            OpenApiParameter("tekst", str, description=FILTERS["tekst"]),
+            OpenApiParameter("preventietype", str, enum=list(PREVENTION_TYPES), description=FILTERS["preventietype"]),
+            OpenApiParameter("erkenning", str, enum=ERKENNING_FILTERS, description=FILTERS["erkenning"]),
+        ],
         responses={200: CatalogusSerializer, **problems(400, 401, 403)},
     )
     def get(self, request):
@@ -113,9 +130,16 @@ class CatalogusView(CatalogueAPIView):
 
 class InterventieView(CatalogueAPIView):
     @extend_schema(
-        operation_id="catalogus_retrieve", summary="Eén interventie uit de catalogus",
-        parameters=[OpenApiParameter("slug", {"type": "string", "pattern": "^[a-z0-9-]{1,80}$"}, OpenApiParameter.PATH,
-                                     description="Korte naam van de interventie, bijvoorbeeld voorzorg")],
+        operation_id="catalogus_retrieve",
+        summary="Eén interventie uit de catalogus",
+        parameters=[
+            OpenApiParameter(
+                "slug",
+                {"type": "string", "pattern": "^[a-z0-9-]{1,80}$"},
+                OpenApiParameter.PATH,
+                description="Korte naam van de interventie, bijvoorbeeld voorzorg",
+            )
+        ],
         responses={200: InterventieSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, slug: str):

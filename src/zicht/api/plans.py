@@ -88,7 +88,10 @@ class PlanLijstSerializer(serializers.Serializer):
 
 def plan_summary(plan: PreventionPlan) -> dict:
     return {
-        "id": plan.pk, "titel": plan.titel, "periode": plan.periode, "status": plan.status,
+        "id": plan.pk,
+        "titel": plan.titel,
+        "periode": plan.periode,
+        "status": plan.status,
         "gemeente": {"code": plan.gemeente_id, "naam": plan.gemeente.naam},
         "wijk": {"code": plan.wijk_id, "naam": plan.wijk.naam} if plan.wijk_id else None,
         "bijgewerkt": plan.updated_at.isoformat(),
@@ -99,13 +102,25 @@ def plan_json(plan: PreventionPlan) -> dict:
     snapshot = services.plan_snapshot(plan)
     return {
         **plan_summary(plan),
-        "hoofdstukken": [{"code": code, "titel": titel, "tekst": snapshot["sections"].get(code, "")}
-                         for code, titel, _ in seeds.PLAN_FORMAT],
-        "interventies": [{**{k: v for k, v in line.items() if k != "intervention"}, "interventie": line["intervention"]}
-                         for line in snapshot["lines"]],
-        "indicatoren": [{"naam": i["naam"], "soort": i["soort"], "eenheid": i["eenheid"], "baseline": i["baseline"],
-                         "baselineJaar": i["baseline_jaar"], "streefwaarde": i["streefwaarde"],
-                         "streefjaar": i["streefjaar"], "bron": i["bron"]} for i in snapshot["indicators"]],
+        "hoofdstukken": [
+            {"code": code, "titel": titel, "tekst": snapshot["sections"].get(code, "")} for code, titel, _ in seeds.PLAN_FORMAT
+        ],
+        "interventies": [
+            {**{k: v for k, v in line.items() if k != "intervention"}, "interventie": line["intervention"]} for line in snapshot["lines"]
+        ],
+        "indicatoren": [
+            {
+                "naam": i["naam"],
+                "soort": i["soort"],
+                "eenheid": i["eenheid"],
+                "baseline": i["baseline"],
+                "baselineJaar": i["baseline_jaar"],
+                "streefwaarde": i["streefwaarde"],
+                "streefjaar": i["streefjaar"],
+                "bron": i["bron"],
+            }
+            for i in snapshot["indicators"]
+        ],
         "versies": plan.versions.count(),
     }
 
@@ -119,7 +134,8 @@ class PlanAPIView(ZichtAPIView):
 
 class PlannenView(PlanAPIView):
     @extend_schema(
-        operation_id="plannen_list", summary="Preventieplannen van de eigen gemeente",
+        operation_id="plannen_list",
+        summary="Preventieplannen van de eigen gemeente",
         description="De preventieplannen van de eigen gemeente (van het account), laatst bijgewerkt eerst, per 50.",
         parameters=[OpenApiParameter("pagina", {"type": "integer", "minimum": 1}, description="Paginanummer (vanaf 1)")],
         responses={200: PlanLijstSerializer, **problems(400, 401, 403)},
@@ -129,14 +145,15 @@ class PlannenView(PlanAPIView):
         if not raw.isdigit() or int(raw) < 1:
             raise exceptions.ValidationError({"pagina": ["Geef een paginanummer vanaf 1."]})
         page = int(raw)
-        rows = list(self.plans(request).order_by("-updated_at", "-id")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+        rows = list(self.plans(request).order_by("-updated_at", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
         following = request.build_absolute_uri(f"{request.path}?pagina={page + 1}") if len(rows) > PAGE_SIZE else None
         return Response({"pagina": page, "volgende": following, "resultaten": [plan_summary(p) for p in rows[:PAGE_SIZE]]})
 
 
 class PlanView(PlanAPIView):
     @extend_schema(
-        operation_id="plannen_retrieve", summary="Eén preventieplan",
+        operation_id="plannen_retrieve",
+        summary="Eén preventieplan",
         description="Het plan met hoofdstukken, interventies en indicatoren. Een plan van een andere gemeente geeft 404.",
         parameters=[id_param("Id van het plan")],
         responses={200: PlanSerializer, **problems(400, 401, 403, 404)},

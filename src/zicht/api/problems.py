@@ -55,15 +55,15 @@ def invalid_params(errors, prefix: str = "") -> list[dict]:
     elif isinstance(errors, (list, tuple)):
         if all(not isinstance(e, (Mapping, list, tuple)) for e in errors):
             for message in errors:
-                out.append({"name": prefix or NON_FIELD, "code": str(getattr(message, "code", "invalid") or "invalid"),
-                            "reason": str(message)})
+                out.append(
+                    {"name": prefix or NON_FIELD, "code": str(getattr(message, "code", "invalid") or "invalid"), "reason": str(message)}
+                )
         else:
             for i, item in enumerate(errors):
                 if item:
                     out.extend(invalid_params(item, f"{prefix}[{i}]"))
     elif errors not in (None, ""):
-        out.append({"name": prefix or NON_FIELD, "code": str(getattr(errors, "code", "invalid") or "invalid"),
-                    "reason": str(errors)})
+        out.append({"name": prefix or NON_FIELD, "code": str(getattr(errors, "code", "invalid") or "invalid"), "reason": str(errors)})
     return out
 
 

@@ -23,8 +23,7 @@ MAX_ID = 2**63 - 1
 
 
 def id_param(description: str) -> OpenApiParameter:
-    return OpenApiParameter("id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, OpenApiParameter.PATH,
-                            description=description)
+    return OpenApiParameter("id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, OpenApiParameter.PATH, description=description)
 
 
 def checked_id(pk: int) -> int:

@@ -38,23 +38,28 @@ class SignaalInvoerSerializer(serializers.Serializer):
     tussenvoegsel = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     achternaam = serializers.CharField(max_length=120)
     geboortedatum = serializers.DateField()
-    bsn = serializers.CharField(max_length=11, required=False, allow_blank=True, default="",
-                                help_text="Optioneel; alleen als sleutel-hash opgeslagen (elfproef).")
+    bsn = serializers.CharField(
+        max_length=11, required=False, allow_blank=True, default="", help_text="Optioneel; alleen als sleutel-hash opgeslagen (elfproef)."
+    )
     postcode = serializers.CharField(max_length=7, required=False, allow_blank=True, default="")
     huisnummer = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     huisnummertoevoeging = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
     datum = serializers.DateField(help_text="Datum van het signaal (niet in de toekomst).")
-    categorie = serializers.ChoiceField(choices=Signal.CATEGORIES, required=False, allow_blank=True, default="",
-                                        error_messages=CHOICE,
-                                        help_text="Optioneel; alleen zichtbaar voor de eigen organisatie.")
+    categorie = serializers.ChoiceField(
+        choices=Signal.CATEGORIES,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages=CHOICE,
+        help_text="Optioneel; alleen zichtbaar voor de eigen organisatie.",
+    )
     contactNaam = serializers.CharField(max_length=120)
     contactTelefoon = serializers.CharField(max_length=40)
     contactEmail = serializers.EmailField(required=False, allow_blank=True)
 
     def form_data(self) -> dict:
         """The validated input under the casework form's field names."""
-        return {form: ("" if self.validated_data.get(api) is None else self.validated_data.get(api))
-                for api, form in SIGNAL_FIELDS.items()}
+        return {form: ("" if self.validated_data.get(api) is None else self.validated_data.get(api)) for api, form in SIGNAL_FIELDS.items()}
 
 
 class IntrekkenSerializer(serializers.Serializer):

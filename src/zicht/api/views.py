@@ -66,6 +66,7 @@ KEPT_HEADERS = ("WWW-Authenticate", "Allow", "Retry-After")
 
 # --- errors as problem details --------------------------------------------------------------
 
+
 def problem_exception_handler(exc, context):
     """DRF's handler, reshaped into problem+json; unexpected errors become a bare 500 problem."""
     request = context.get("request")
@@ -77,20 +78,20 @@ def problem_exception_handler(exc, context):
     view = context.get("view")
     # A 404 on a record's id is a refused attempt too: the record may exist for another tenant.
     names_a_record = "pk" in (context.get("kwargs") or {}) or getattr(view, "zicht_personal_data", False)
-    if request is not None and (
-        isinstance(exc, exceptions.PermissionDenied) or (isinstance(exc, exceptions.NotFound) and names_a_record)
-    ):
+    if request is not None and (isinstance(exc, exceptions.PermissionDenied) or (isinstance(exc, exceptions.NotFound) and names_a_record)):
         log_refusal(request, "denied" if isinstance(exc, exceptions.PermissionDenied) else "not_found")  # NEN 7513: refused attempts
     response = drf_exception_handler(exc, context)
     if response is None:
         view = context.get("view")
         # The exception text may hold values; the configured log filter strips them, the client gets none.
         logger.exception("Onverwachte fout in API-view %s", type(view).__name__ if view else "?")
-        return Response(problem(500, "Probeer het later opnieuw; de beheerder is op de hoogte.", instance=instance),
-                        status=500, content_type=PROBLEM_CONTENT_TYPE)
+        return Response(
+            problem(500, "Probeer het later opnieuw; de beheerder is op de hoogte.", instance=instance),
+            status=500,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
     if isinstance(exc, exceptions.ValidationError):
-        body = problem(400, "Controleer de velden in invalid-params.", instance=instance,
-                       invalid_params=invalid_params(response.data))
+        body = problem(400, "Controleer de velden in invalid-params.", instance=instance, invalid_params=invalid_params(response.data))
     elif isinstance(exc, exceptions.APIException) and isinstance(exc.detail, str):
         body = problem(response.status_code, str(exc.detail), instance=instance)
     else:
@@ -108,13 +109,16 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-PROBLEM = {(code, PROBLEM_CONTENT_TYPE): OpenApiResponse(serializers.ProblemSerializer, description=text) for code, text in {
-    400: "Ongeldige invoer (invalid-params noemt de velden)",
-    401: "Niet geauthenticeerd",
-    403: "Rol heeft geen toegang",
-    404: "Niet gevonden (of van een andere organisatie)",
-    409: "Conflict met de huidige toestand",
-}.items()}
+PROBLEM = {
+    (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(serializers.ProblemSerializer, description=text)
+    for code, text in {
+        400: "Ongeldige invoer (invalid-params noemt de velden)",
+        401: "Niet geauthenticeerd",
+        403: "Rol heeft geen toegang",
+        404: "Niet gevonden (of van een andere organisatie)",
+        409: "Conflict met de huidige toestand",
+    }.items()
+}
 
 
 def problems(*codes):
@@ -122,6 +126,7 @@ def problems(*codes):
 
 
 # --- base view and permissions ----------------------------------------------------------------
+
 
 class HasOrganisation(BasePermission):
     """A professional acts for exactly one organisation; without one there is nothing to act for."""
@@ -151,6 +156,7 @@ class ZichtAPIView(APIView):
 
 # --- signals (verwijsindex) ---------------------------------------------------------------------
 
+
 def signal_json(signal: Signal, today: date) -> dict:
     """An own signal: no name, birth date or address of the person, and no content (there is none)."""
     return {
@@ -164,8 +170,13 @@ def signal_json(signal: Signal, today: date) -> dict:
         "contactTelefoon": signal.contact_telefoon,
         "koppeling": signal.link_method,
         "matches": [
-            {"organisatie": c["organisatie"], "contactNaam": c["contact_naam"] or "",
-             "contactTelefoon": c["contact_telefoon"] or "", "contactEmail": c["contact_email"] or "", "niveau": c["niveau"]}
+            {
+                "organisatie": c["organisatie"],
+                "contactNaam": c["contact_naam"] or "",
+                "contactTelefoon": c["contact_telefoon"] or "",
+                "contactEmail": c["contact_email"] or "",
+                "niveau": c["niveau"],
+            }
             for c in counterpart_contacts(signal)
         ],
     }
@@ -173,8 +184,13 @@ def signal_json(signal: Signal, today: date) -> dict:
 
 def _form_errors(form) -> dict:
     """The casework form's errors under the API's field names, with their codes."""
-    return rename({field: [exceptions.ErrorDetail(e["message"], code=e["code"]) for e in errors]
-                   for field, errors in form.errors.get_json_data().items()}, serializers.FORM_TO_API)
+    return rename(
+        {
+            field: [exceptions.ErrorDetail(e["message"], code=e["code"]) for e in errors]
+            for field, errors in form.errors.get_json_data().items()
+        },
+        serializers.FORM_TO_API,
+    )
 
 
 class SignalView(ZichtAPIView):
@@ -192,7 +208,8 @@ class SignalView(ZichtAPIView):
 
 class SignalenView(SignalView):
     @extend_schema(
-        operation_id="signalen_list", summary="Eigen signalen",
+        operation_id="signalen_list",
+        summary="Eigen signalen",
         description="De signalen van de eigen organisatie, nieuwste eerst, per 50; zonder naam, geboortedatum of adres.",
         parameters=[OpenApiParameter("pagina", {"type": "integer", "minimum": 1}, description="Paginanummer (vanaf 1)")],
         responses={200: serializers.SignaalLijstSerializer, **problems(400, 401, 403)},
@@ -204,21 +221,32 @@ class SignalenView(SignalView):
         page = int(raw)
         org = user_organisation(request.user)
         today = timezone.localdate()
-        rows = list(Signal.objects.filter(organisation=org).select_related("organisation")
-                    .order_by("-datum", "-id")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
-        log_access(request, action="view", record_type="signal_list", record_id=f"org:{org.pk}:p{page}",
-                   reason="Eigen signalen (verwijsindex, API)", records=[("signal", x.pk) for x in rows[:PAGE_SIZE]])
+        rows = list(
+            Signal.objects.filter(organisation=org)
+            .select_related("organisation")
+            .order_by("-datum", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
+        )
+        log_access(
+            request,
+            action="view",
+            record_type="signal_list",
+            record_id=f"org:{org.pk}:p{page}",
+            reason="Eigen signalen (verwijsindex, API)",
+            records=[("signal", x.pk) for x in rows[:PAGE_SIZE]],
+        )
         following = None
         if len(rows) > PAGE_SIZE:
             following = request.build_absolute_uri(f"{request.path}?pagina={page + 1}")
-        return Response({"pagina": page, "volgende": following,
-                         "resultaten": [signal_json(x, today) for x in rows[:PAGE_SIZE]]})
+        return Response({"pagina": page, "volgende": following, "resultaten": [signal_json(x, today) for x in rows[:PAGE_SIZE]]})
 
     @extend_schema(
-        operation_id="signalen_create", summary="Signaal registreren",
-        description=("Registreert dat de eigen organisatie betrokken is (verwijsindex): wie, en wie te bellen. Nooit de "
-                     "inhoud. Antwoord 201 met de matches zoals de professional ze mag zien: alleen de andere "
-                     "organisatie en haar contactpersoon."),
+        operation_id="signalen_create",
+        summary="Signaal registreren",
+        description=(
+            "Registreert dat de eigen organisatie betrokken is (verwijsindex): wie, en wie te bellen. Nooit de "
+            "inhoud. Antwoord 201 met de matches zoals de professional ze mag zien: alleen de andere "
+            "organisatie en haar contactpersoon."
+        ),
         request=serializers.SignaalInvoerSerializer,
         responses={201: serializers.SignaalSerializer, **problems(400, 401, 403)},
     )
@@ -233,30 +261,41 @@ class SignalenView(SignalView):
             raise exceptions.ValidationError({"geboortedatum": [exceptions.ErrorDetail(why, code="geen_grondslag")]})
         org = user_organisation(request.user)
         signal = register_signal(user=request.user, organisation=org, data=form.cleaned_data)
-        log_access(request, action="create", record_type="signal", record_id=signal.pk,
-                   reason="Signaal registreren (verwijsindex, API)")
+        log_access(request, action="create", record_type="signal", record_id=signal.pk, reason="Signaal registreren (verwijsindex, API)")
         response = Response(signal_json(signal, timezone.localdate()), status=status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(f"/api/v1/signalen/{signal.pk}")
         return response
 
 
 class SignaalView(SignalView):
-    @extend_schema(operation_id="signalen_retrieve", summary="Eén eigen signaal", parameters=[id_param("Id van het signaal")],
-                   responses={200: serializers.SignaalSerializer, **problems(400, 401, 403, 404)})
+    @extend_schema(
+        operation_id="signalen_retrieve",
+        summary="Eén eigen signaal",
+        parameters=[id_param("Id van het signaal")],
+        responses={200: serializers.SignaalSerializer, **problems(400, 401, 403, 404)},
+    )
     def get(self, request, pk: int):
         signal = self.own_signal(request, pk)
-        log_access(request, action="view", record_type="signal", record_id=signal.pk,
-                   reason="Eigen signaal (verwijsindex, API)", records=[signal.pk])
+        log_access(
+            request,
+            action="view",
+            record_type="signal",
+            record_id=signal.pk,
+            reason="Eigen signaal (verwijsindex, API)",
+            records=[signal.pk],
+        )
         return Response(signal_json(signal, timezone.localdate()))
 
 
 class SignaalIntrekkenView(SignalView):
     @extend_schema(
-        operation_id="signalen_intrekken", summary="Signaal intrekken",
+        operation_id="signalen_intrekken",
+        summary="Signaal intrekken",
         description="Trekt een eigen signaal in; het telt daarna niet meer mee voor matches. Een signaal van een "
-                    "andere organisatie geeft 404.",
+        "andere organisatie geeft 404.",
         parameters=[id_param("Id van het signaal")],
-        request=serializers.IntrekkenSerializer, responses={200: serializers.SignaalSerializer, **problems(400, 401, 403, 404, 409)},
+        request=serializers.IntrekkenSerializer,
+        responses={200: serializers.SignaalSerializer, **problems(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int):
         signal = self.own_signal(request, pk)
@@ -265,15 +304,19 @@ class SignaalIntrekkenView(SignalView):
         if signal.withdrawn_on:
             raise Conflict("Dit signaal is al ingetrokken.")
         withdraw_signal(signal, user=request.user, reason=body.validated_data["reden"])
-        log_access(request, action="change", record_type="signal", record_id=signal.pk,
-                   reason="Signaal ingetrokken (API)")
+        log_access(request, action="change", record_type="signal", record_id=signal.pk, reason="Signaal ingetrokken (API)")
         return Response(signal_json(signal, timezone.localdate()))
 
 
 # --- area figures -------------------------------------------------------------------------------
 
-CODE_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=f"^({GEBIED_CODE})$",
-                              description="CBS-code van een gemeente (GM0855) of wijk (WK085517)")
+CODE_PARAM = OpenApiParameter(
+    "code",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^({GEBIED_CODE})$",
+    description="CBS-code van een gemeente (GM0855) of wijk (WK085517)",
+)
 
 
 def _area(code: str):
@@ -293,8 +336,10 @@ def figures_json(figures, policy) -> dict:
     """An ``AreaFigures`` as JSON: only published cells (never the raw number of reports in the database)."""
     h = figures.headline
     kern = {
-        "meldingen": cell_json(h["meldingen"]), "per1000": cell_json(h["per1000"]),
-        "herhaald": cell_json(h["herhaald"]), "inwoners": cell_json(h["inwoners"]),
+        "meldingen": cell_json(h["meldingen"]),
+        "per1000": cell_json(h["per1000"]),
+        "herhaald": cell_json(h["herhaald"]),
+        "inwoners": cell_json(h["inwoners"]),
         "aard": [{"aard": label, "aantal": cell_json(n), "aandeel": cell_json(pct)} for label, n, pct in h["aard"]],
     }
     if "gemeente_per1000" in h:
@@ -302,14 +347,22 @@ def figures_json(figures, policy) -> dict:
     if "kinderen" in h:
         kern["kinderen"] = cell_json(h["kinderen"])
     return {
-        "code": figures.code, "naam": figures.naam, "niveau": figures.level,
-        "periode": {"jaar": figures.period.year, "label": figures.period.label,
-                    "beschikbareJaren": list(figures.period.years)},
+        "code": figures.code,
+        "naam": figures.naam,
+        "niveau": figures.level,
+        "periode": {"jaar": figures.period.year, "label": figures.period.label, "beschikbareJaren": list(figures.period.years)},
         "beleid": {"drempel": policy.threshold, "afrondingsbasis": policy.rounding_base},
         "kerncijfers": kern,
         "tabellen": [
-            {"id": t.id, "titel": t.title, "rijkop": t.row_header, "kolommen": list(t.columns),
-             "rijen": [_row(r) for r in t.rows], "totalen": _row(t.totals) if t.totals else None, "toelichting": t.note}
+            {
+                "id": t.id,
+                "titel": t.title,
+                "rijkop": t.row_header,
+                "kolommen": list(t.columns),
+                "rijen": [_row(r) for r in t.rows],
+                "totalen": _row(t.totals) if t.totals else None,
+                "toelichting": t.note,
+            }
             for t in figures.tables
         ],
         "bron": SOURCE_NOTE,
@@ -320,12 +373,19 @@ class GebiedCijfersView(ZichtAPIView):
     zicht_roles = frozenset(AREA_ROLES)
 
     @extend_schema(
-        operation_id="gebieden_cijfers", summary="Onthullingsbeveiligde registercijfers van een gebied",
-        description=("Dezelfde cijfers als de gebiedscan: elk aantal afgerond op een veelvoud van de afrondingsbasis, "
-                     "aantallen onder de drempel onderdrukt (waarde null, weergave '<10'), en waar nodig secundair "
-                     "onderdrukt (weergave '×'). Nooit een ruw aantal."),
-        parameters=[CODE_PARAM, OpenApiParameter("jaar", {"type": "integer", "minimum": 1900, "maximum": 2100},
-                                                  description="Jaar; zonder: het nieuwste jaar met gegevens")],
+        operation_id="gebieden_cijfers",
+        summary="Onthullingsbeveiligde registercijfers van een gebied",
+        description=(
+            "Dezelfde cijfers als de gebiedscan: elk aantal afgerond op een veelvoud van de afrondingsbasis, "
+            "aantallen onder de drempel onderdrukt (waarde null, weergave '<10'), en waar nodig secundair "
+            "onderdrukt (weergave '×'). Nooit een ruw aantal."
+        ),
+        parameters=[
+            CODE_PARAM,
+            OpenApiParameter(
+                "jaar", {"type": "integer", "minimum": 1900, "maximum": 2100}, description="Jaar; zonder: het nieuwste jaar met gegevens"
+            ),
+        ],
         responses={200: serializers.CijfersSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, code: str):
@@ -344,19 +404,31 @@ class GebiedCijfersView(ZichtAPIView):
         return Response(figures_json(figures, policy))
 
 
-REGIO_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[a-z0-9-]{1,40}$",
-                               description="Code van een Veilig Thuis-regio (midden-brabant)")
+REGIO_PARAM = OpenApiParameter(
+    "code",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=r"^[a-z0-9-]{1,40}$",
+    description="Code van een Veilig Thuis-regio (midden-brabant)",
+)
 
 
 class RegioCijfersView(ZichtAPIView):
     zicht_roles = frozenset(AREA_ROLES)
 
     @extend_schema(
-        operation_id="regios_cijfers", summary="De gemeenten van een Veilig Thuis-regio naast elkaar",
-        description=("Per gemeente dezelfde onthullingsbeveiligde cellen als de gemeentecijfers; alleen de regiototalen "
-                     "zijn nieuw en zijn samen met die cellen beveiligd. Alleen de eigen regio van het account."),
-        parameters=[REGIO_PARAM, OpenApiParameter("jaar", {"type": "integer", "minimum": 1900, "maximum": 2100},
-                                                   description="Jaar; zonder: het nieuwste jaar met gegevens")],
+        operation_id="regios_cijfers",
+        summary="De gemeenten van een Veilig Thuis-regio naast elkaar",
+        description=(
+            "Per gemeente dezelfde onthullingsbeveiligde cellen als de gemeentecijfers; alleen de regiototalen "
+            "zijn nieuw en zijn samen met die cellen beveiligd. Alleen de eigen regio van het account."
+        ),
+        parameters=[
+            REGIO_PARAM,
+            OpenApiParameter(
+                "jaar", {"type": "integer", "minimum": 1900, "maximum": 2100}, description="Jaar; zonder: het nieuwste jaar met gegevens"
+            ),
+        ],
         responses={200: serializers.RegioCijfersSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, code: str):
@@ -374,45 +446,73 @@ class RegioCijfersView(ZichtAPIView):
             raise exceptions.NotFound(str(exc)) from None
         policy = default_policy()
         h = figures.headline
-        return Response({
-            "code": regio.code, "naam": regio.naam, "jaar": figures.year, "beschikbareJaren": figures.years,
-            "gemeenten": [{"code": g.code, "naam": g.naam} for g in figures.gemeenten],
-            "gemeentenZonderGegevens": figures.missing,
-            "beleid": {"drempel": policy.threshold, "afrondingsbasis": policy.rounding_base},
-            "kerncijfers": {"meldingen": cell_json(h["meldingen"]), "per1000": cell_json(h["per1000"]),
-                            "inwoners": cell_json(h["inwoners"])},
-            "tabellen": [
-                {"id": t.id, "titel": t.title, "rijkop": t.row_header, "kolommen": list(t.columns),
-                 "rijen": [_row(r) for r in t.rows], "totalen": _row(t.totals) if t.totals else None, "toelichting": t.note}
-                for t in figures.tables
-            ],
-            "bron": REGION_SOURCE_NOTE,
-        })
+        return Response(
+            {
+                "code": regio.code,
+                "naam": regio.naam,
+                "jaar": figures.year,
+                "beschikbareJaren": figures.years,
+                "gemeenten": [{"code": g.code, "naam": g.naam} for g in figures.gemeenten],
+                "gemeentenZonderGegevens": figures.missing,
+                "beleid": {"drempel": policy.threshold, "afrondingsbasis": policy.rounding_base},
+                "kerncijfers": {
+                    "meldingen": cell_json(h["meldingen"]),
+                    "per1000": cell_json(h["per1000"]),
+                    "inwoners": cell_json(h["inwoners"]),
+                },
+                "tabellen": [
+                    {
+                        "id": t.id,
+                        "titel": t.title,
+                        "rijkop": t.row_header,
+                        "kolommen": list(t.columns),
+                        "rijen": [_row(r) for r in t.rows],
+                        "totalen": _row(t.totals) if t.totals else None,
+                        "toelichting": t.note,
+                    }
+                    for t in figures.tables
+                ],
+                "bron": REGION_SOURCE_NOTE,
+            }
+        )
 
 
 class GebiedRisicoprofielView(ZichtAPIView):
     zicht_roles = frozenset(AREA_ROLES)
 
     @extend_schema(
-        operation_id="gebieden_risicoprofiel", summary="Risicofactoren van een gebied uit CBS-cijfers",
+        operation_id="gebieden_risicoprofiel",
+        summary="Risicofactoren van een gebied uit CBS-cijfers",
         description="Openbare CBS-kerncijfers op gebiedsniveau per risicofactor, met gemeente en Nederland uit hetzelfde jaar.",
-        parameters=[CODE_PARAM], responses={200: serializers.RisicoprofielSerializer, **problems(400, 401, 403, 404)},
+        parameters=[CODE_PARAM],
+        responses={200: serializers.RisicoprofielSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, code: str):
         area, level = _area(code)
         factors = [
-            {"factor": x.factor, "label": x.label, "indicator": x.indicator, "indicatorLabel": x.indicator_label,
-             "eenheid": x.unit, "jaar": x.year, "waarde": x.value, "gemeenteWaarde": x.gemeente_value,
-             "landelijkeWaarde": x.national_value, "referentie": x.reference, "verhoogd": x.elevated,
-             "verhoogdTovLandelijk": x.elevated_vs_national, "preventietypen": x.prevention_type_labels,
-             "beleidskaders": x.policy_framework_labels}
+            {
+                "factor": x.factor,
+                "label": x.label,
+                "indicator": x.indicator,
+                "indicatorLabel": x.indicator_label,
+                "eenheid": x.unit,
+                "jaar": x.year,
+                "waarde": x.value,
+                "gemeenteWaarde": x.gemeente_value,
+                "landelijkeWaarde": x.national_value,
+                "referentie": x.reference,
+                "verhoogd": x.elevated,
+                "verhoogdTovLandelijk": x.elevated_vs_national,
+                "preventietypen": x.prevention_type_labels,
+                "beleidskaders": x.policy_framework_labels,
+            }
             for x in area_risk_profile(area.code)
         ]
-        return Response({"code": area.code, "naam": area.naam, "niveau": level, "toelichting": AREA_ONLY,
-                         "risicofactoren": factors})
+        return Response({"code": area.code, "naam": area.naam, "niveau": level, "toelichting": AREA_ONLY, "risicofactoren": factors})
 
 
 # --- the contract ---------------------------------------------------------------------------------
+
 
 @extend_schema(exclude=True)
 class OpenAPIView(SpectacularJSONAPIView):
@@ -448,5 +548,3 @@ class SchemaRedirectView(RedirectView):
     pattern_name = "api:openapi"
     permanent = False
     zicht_public = True
-
-

@@ -52,8 +52,8 @@ class Structure:
     """The gemeente as the attacker knows it."""
 
     wijk_of_buurt: dict[str, str]
-    months: dict[int, list[str]]          # year -> its months 'YYYY-MM'
-    columns: dict[str, list[str]]         # breakdown -> published values
+    months: dict[int, list[str]]  # year -> its months 'YYYY-MM'
+    columns: dict[str, list[str]]  # breakdown -> published values
 
     @property
     def wijken(self) -> list[str]:
@@ -100,7 +100,7 @@ def expression(f: dict, s: Structure) -> dict[tuple, int]:
         if "month" in f:
             if cat not in (None, "bron"):
                 raise Unmodelled(f"maand met {cat}")
-            for b in ([f["bron"]] if cat else bronnen):
+            for b in [f["bron"]] if cat else bronnen:
                 out[("X", w, f["month"], b)] = 1
         elif cat is None:
             out[("T", w, year)] = 1
@@ -160,7 +160,7 @@ class Finding:
     low: int
     high: int
     required: int
-    exact: bool = True   # False: [low, high] is a sub-interval shown by feasible points (the true one is wider)
+    exact: bool = True  # False: [low, high] is a sub-interval shown by feasible points (the true one is wider)
 
     @property
     def width(self) -> int:
@@ -171,9 +171,17 @@ class Finding:
         return self.width >= self.required
 
     def as_json(self) -> dict:
-        return {"cel": self.label, "filter": self.filter, "status": self.status, "gepubliceerd_in": self.where,
-                "interval": [self.low, self.high], "breedte": self.width, "vereist": self.required,
-                "beschermd": self.protected, "exact": self.exact}
+        return {
+            "cel": self.label,
+            "filter": self.filter,
+            "status": self.status,
+            "gepubliceerd_in": self.where,
+            "interval": [self.low, self.high],
+            "breedte": self.width,
+            "vereist": self.required,
+            "beschermd": self.protected,
+            "exact": self.exact,
+        }
 
 
 @dataclass
@@ -203,8 +211,14 @@ def _key(f: dict) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in f.items() if k != "gemeente"))
 
 
-def audit(published: Iterable[Published], structure: Structure, truth: dict[tuple, int], policy: Policy,
-          progress: Callable[[int, int], None] | None = None, exact: bool = False) -> Report:
+def audit(
+    published: Iterable[Published],
+    structure: Structure,
+    truth: dict[tuple, int],
+    policy: Policy,
+    progress: Callable[[int, int], None] | None = None,
+    exact: bool = False,
+) -> Report:
     """Play the attacker over all published counts; ``truth`` holds the true base counts (missing = 0).
 
     ``exact``: minimise and maximise every suppressed figure. Otherwise a figure whose interval is
@@ -226,8 +240,7 @@ def audit(published: Iterable[Published], structure: Structure, truth: dict[tupl
             report.errors.append(f"Niet te controleren gepubliceerd aantal ({p.where}: {label(p.filter)}): {exc}")
             continue
         key = _key(p.filter)
-        q = quantities.setdefault(key, {"filter": p.filter, "expr": expr, "lo": 0.0, "hi": math.inf, "cells": [],
-                                        "where": []})
+        q = quantities.setdefault(key, {"filter": p.filter, "expr": expr, "lo": 0.0, "hi": math.inf, "cells": [], "where": []})
         lo, hi = bounds_of(p.cell, policy)
         q["lo"], q["hi"] = max(q["lo"], lo), min(q["hi"], hi)
         q["cells"].append(p.cell)
@@ -261,15 +274,14 @@ def audit(published: Iterable[Published], structure: Structure, truth: dict[tupl
             return csr_matrix((vals, (rows, cols)), shape=(len(exprs), n))
 
         a_eq = matrix(rels)
-        b_eq = a_eq @ true_x            # the known constants (reports without a value, ...)
+        b_eq = a_eq @ true_x  # the known constants (reports without a value, ...)
         a_pub = matrix([q["expr"] for q in qs])
         lo = np.array([q["lo"] for q in qs])
         hi = np.array([q["hi"] for q in qs])
         true_pub = a_pub @ true_x
         bad = np.flatnonzero((true_pub < lo - 1e-9) | (true_pub > hi + 1e-9))
         for i in bad:
-            report.errors.append(f"Model klopt niet met de publicatie bij {label(qs[i]['filter'])} "
-                                 f"(gepubliceerd in {qs[i]['where'][0]})")
+            report.errors.append(f"Model klopt niet met de publicatie bij {label(qs[i]['filter'])} (gepubliceerd in {qs[i]['where'][0]})")
         report.constraints += a_pub.shape[0] + a_eq.shape[0]
         report.variables += n
         solver = _Solver(vstack([a_pub, a_eq]).tocsr(), np.concatenate([lo, b_eq]), np.concatenate([hi, b_eq]))
@@ -313,8 +325,9 @@ def audit(published: Iterable[Published], structure: Structure, truth: dict[tupl
                 report.errors.append(f"LP zonder oplossing voor {label(q['filter'])}")
             low_i = math.ceil(low - 1e-6) if math.isfinite(low) else 0
             high_i = math.floor(high + 1e-6) if math.isfinite(high) else 10**9
-            report.findings.append(Finding(label(q["filter"]), dict(q["filter"]), cell.status, q["where"],
-                                           low_i, high_i, need, exact=not certified))
+            report.findings.append(
+                Finding(label(q["filter"]), dict(q["filter"]), cell.status, q["where"], low_i, high_i, need, exact=not certified)
+            )
             done += 1
             if progress:
                 progress(done, targets_total)
@@ -429,4 +442,3 @@ def published_cells(table, where: str) -> list[Published]:
                 add({**base, **cols[j]}, cell)
         add(dict(base), table.totals.total)
     return out
-

@@ -38,12 +38,16 @@ def line_chart(x_labels: list[str], series: list[dict], title: str, width: int =
     def y(v):
         return top + plot_h - plot_h * (v / ymax)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="line-chart">',
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="line-chart">',
+        f"<title>{escape(title)}</title>",
+    ]
     for k in range(5):
         v = ymax * k / 4
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">{v:g}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">{v:g}</text>'
+        )
     step = max(1, n // 12)
     for i, label in enumerate(x_labels):
         if i % step == 0:
@@ -70,15 +74,19 @@ def line_chart(x_labels: list[str], series: list[dict], title: str, width: int =
                 parts.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
         for i, cell in enumerate(s["cells"]):
             if cell.value is not None:
-                parts.append(f'<circle cx="{x(i):.1f}" cy="{y(cell.value):.1f}" r="6" fill="transparent">'
-                             f"<title>{escape(s['label'])}, {escape(x_labels[i])}: {escape(cell.display)}</title></circle>")
+                parts.append(
+                    f'<circle cx="{x(i):.1f}" cy="{y(cell.value):.1f}" r="6" fill="transparent">'
+                    f"<title>{escape(s['label'])}, {escape(x_labels[i])}: {escape(cell.display)}</title></circle>"
+                )
     # Legend with line samples (pattern + colour + text).
     lx = left
     for si, s in enumerate(series):
         colour, dash = LINE_STYLES[si % len(LINE_STYLES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<line x1="{lx}" x2="{lx + 22}" y1="{height - 12}" y2="{height - 12}" stroke="{colour}" stroke-width="2"{dash_attr}/>'
-                     f'<text x="{lx + 26}" y="{height - 8}" font-size="11">{escape(s["label"])}</text>')
+        parts.append(
+            f'<line x1="{lx}" x2="{lx + 22}" y1="{height - 12}" y2="{height - 12}" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+            f'<text x="{lx + 26}" y="{height - 8}" font-size="11">{escape(s["label"])}</text>'
+        )
         lx += 30 + 7 * len(s["label"])
     parts.append("</svg>")
     return "".join(parts)
@@ -91,18 +99,24 @@ def bar_chart(rows: list[tuple[str, Cell]], title: str, width: int = 520, bar_h:
     values = [c.value for _, c in rows if c.value is not None]
     vmax = max(values) if values else 1
     plot_w = width - label_w - right
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="bar-chart">',
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="bar-chart">',
+        f"<title>{escape(title)}</title>",
+    ]
     for i, (label, cell) in enumerate(rows):
         y = 5 + i * (bar_h + 6)
         parts.append(f'<text x="{label_w - 6}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" font-size="12">{escape(label[:34])}</text>')
         if cell.value is None:
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{plot_w * 0.08:.1f}" height="{bar_h}" fill="none" stroke="#777" stroke-dasharray="3 2">'
-                         f"<title>{escape(cell.reason)}</title></rect>"
-                         f'<text x="{label_w + plot_w * 0.08 + 4:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="12">{escape(cell.display)}</text>')
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{plot_w * 0.08:.1f}" height="{bar_h}" fill="none" stroke="#777" stroke-dasharray="3 2">'
+                f"<title>{escape(cell.reason)}</title></rect>"
+                f'<text x="{label_w + plot_w * 0.08 + 4:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="12">{escape(cell.display)}</text>'
+            )
         else:
             w = plot_w * cell.value / vmax if vmax else 0
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#2171b5"><title>{escape(label)}: {escape(cell.display)}</title></rect>'
-                         f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="12">{escape(cell.display)}</text>')
+            parts.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#2171b5"><title>{escape(label)}: {escape(cell.display)}</title></rect>'
+                f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="12">{escape(cell.display)}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)

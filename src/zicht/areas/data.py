@@ -25,8 +25,19 @@ CACHE_SECONDS = 120
 _cache: dict[tuple, tuple[float, ReportCube]] = {}
 _lock = threading.Lock()
 
-COLUMNS = ("id", "buurt_id", "buurt__wijk_id", "buurt__gemeente_id", "datum", "soort", "source__type", "aard",
-           "relatie", "kinderen_aanwezig", "address_id")
+COLUMNS = (
+    "id",
+    "buurt_id",
+    "buurt__wijk_id",
+    "buurt__gemeente_id",
+    "datum",
+    "soort",
+    "source__type",
+    "aard",
+    "relatie",
+    "kinderen_aanwezig",
+    "address_id",
+)
 
 
 def _version() -> tuple:
@@ -45,9 +56,11 @@ def load_reports(gemeente_code: str, chunk: int = 100_000) -> pa.Table:
     """
     r, b, o = Report._meta.db_table, Buurt._meta.db_table, Organisation._meta.db_table
     # The date as ISO text: no per-row date objects (Arrow parses the column at once).
-    sql = (f"SELECT r.id, r.buurt_id, b.wijk_id, b.gemeente_id, CAST(r.datum AS VARCHAR(10)), r.soort, o.type, r.aard, r.relatie, "
-           f"r.kinderen_aanwezig, r.address_id FROM {r} r JOIN {b} b ON b.code = r.buurt_id "
-           f"JOIN {o} o ON o.id = r.source_id WHERE b.gemeente_id = %s")
+    sql = (
+        f"SELECT r.id, r.buurt_id, b.wijk_id, b.gemeente_id, CAST(r.datum AS VARCHAR(10)), r.soort, o.type, r.aard, r.relatie, "
+        f"r.kinderen_aanwezig, r.address_id FROM {r} r JOIN {b} b ON b.code = r.buurt_id "
+        f"JOIN {o} o ON o.id = r.source_id WHERE b.gemeente_id = %s"
+    )
     columns: list[list] = [[] for _ in SCHEMA.names]
     with connection.cursor() as cursor:
         cursor.execute(sql, [gemeente_code])

@@ -71,11 +71,15 @@ def policy_problems(threshold: int, rounding_base: int) -> list[str]:
     """Why a threshold/rounding base is refused (empty when acceptable); used at startup."""
     problems = []
     if threshold < MIN_THRESHOLD:
-        problems.append(f"ZICHT_DISCLOSURE_THRESHOLD={threshold} is te laag: minimaal {MIN_THRESHOLD} "
-                        "(lagere drempels publiceren aantallen van één of twee huishoudens)")
+        problems.append(
+            f"ZICHT_DISCLOSURE_THRESHOLD={threshold} is te laag: minimaal {MIN_THRESHOLD} "
+            "(lagere drempels publiceren aantallen van één of twee huishoudens)"
+        )
     if rounding_base < MIN_ROUNDING_BASE:
-        problems.append(f"ZICHT_DISCLOSURE_ROUNDING={rounding_base} is te laag: minimaal {MIN_ROUNDING_BASE} "
-                        "(met afronding op 1 of 2 zijn onderdrukte cellen exact terug te rekenen uit verschillen)")
+        problems.append(
+            f"ZICHT_DISCLOSURE_ROUNDING={rounding_base} is te laag: minimaal {MIN_ROUNDING_BASE} "
+            "(met afronding op 1 of 2 zijn onderdrukte cellen exact terug te rekenen uit verschillen)"
+        )
     return problems
 
 
@@ -237,7 +241,7 @@ def _bridges_small_side(mask: np.ndarray) -> list[tuple[int, int]]:
     an identical column set keep each other connected, so only unique sets need checking.
     """
     n_cols = mask.shape[1]
-    weights = (1 << np.arange(n_cols, dtype=np.int64))
+    weights = 1 << np.arange(n_cols, dtype=np.int64)
     signatures = (mask.astype(np.int64) * weights).sum(axis=1)
     sigs, first, counts = np.unique(signatures, return_index=True, return_counts=True)
     members = {int(sig): [j for j in range(n_cols) if sig >> j & 1] for sig in sigs if sig}
@@ -282,8 +286,9 @@ def _find_bridges(suppressed: np.ndarray) -> list[tuple[int, int]]:
 _NARROW_PARTNER_COST = 1e6
 
 
-def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray | None = None,
-              policy: Policy | None = None) -> np.ndarray:
+def _suppress(
+    matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray | None = None, policy: Policy | None = None
+) -> np.ndarray:
     """Secondary suppression until stable; returns the mask of all suppressed entries.
 
     ``fixed_published`` marks entries another table already published: they are never
@@ -343,8 +348,9 @@ def _suppress(matrix: np.ndarray, primary: np.ndarray, fixed_published: np.ndarr
 _UNBOUNDED = 1e12  # "no upper bound" kept finite so that interval sums stay well defined
 
 
-def _line_intervals(values: np.ndarray, sup: np.ndarray, prim: np.ndarray, signs: np.ndarray,
-                    policy: Policy) -> list[tuple[int, float, float]]:
+def _line_intervals(
+    values: np.ndarray, sup: np.ndarray, prim: np.ndarray, signs: np.ndarray, policy: Policy
+) -> list[tuple[int, float, float]]:
     """For one line (Σ signs·x = 0): the interval each suppressed entry keeps given the rest of the line.
 
     Published entries are known within their rounding (and are at least the threshold); a
@@ -382,8 +388,9 @@ def _required(prim: bool, policy: Policy) -> int:
     return 2 * policy.rounding_base
 
 
-def _widen(matrix: np.ndarray, suppressed: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray,
-           policy: Policy, blocked: set | None = None) -> np.ndarray:
+def _widen(
+    matrix: np.ndarray, suppressed: np.ndarray, primary: np.ndarray, fixed_published: np.ndarray, policy: Policy, blocked: set | None = None
+) -> np.ndarray:
     """Suppress more until no line alone narrows a suppressed entry below the rounding base.
 
     Why: rounding leaves little slack. A row whose published cells and total are rounded pins the
@@ -416,9 +423,11 @@ def _widen(matrix: np.ndarray, suppressed: np.ndarray, primary: np.ndarray, fixe
                     continue
                 signs = signs_row if axis == 1 else signs_col
                 prim = primary[sl]
-                narrow = [k for k, lo, hi in _line_intervals(matrix[sl], sup, prim, signs, policy)
-                          if hi < _UNBOUNDED / 2
-                          and math.floor(hi + 1e-9) - math.ceil(lo - 1e-9) + 1 < _required(bool(prim[k]), policy)]
+                narrow = [
+                    k
+                    for k, lo, hi in _line_intervals(matrix[sl], sup, prim, signs, policy)
+                    if hi < _UNBOUNDED / 2 and math.floor(hi + 1e-9) - math.ceil(lo - 1e-9) + 1 < _required(bool(prim[k]), policy)
+                ]
                 if not narrow:
                     continue
                 choice = np.where(sup, np.inf, cost[sl])
@@ -499,7 +508,7 @@ class ControlledSeries:
     cells: Mapping[Hashable, Cell]
     total: Cell
     policy: Policy = field(default_factory=Policy)
-    blocked: frozenset = frozenset()   # ("total",) when a fixed total pins a suppressed cell
+    blocked: frozenset = frozenset()  # ("total",) when a fixed total pins a suppressed cell
 
     def cell(self, key) -> Cell:
         return self.cells[key]
@@ -572,8 +581,15 @@ def control_table(
     data, rows, cols = _normalise(counts, row_keys, col_keys)
     if not rows or not cols:
         empty = fixed_total or published_cell(0, PRIMARY if _is_primary(0, policy) else OK, policy)
-        return ControlledTable(rows, cols, {}, {r: (fixed_row_totals or {}).get(r, empty) for r in rows},
-                               {c: (fixed_col_totals or {}).get(c, empty) for c in cols}, empty, policy)
+        return ControlledTable(
+            rows,
+            cols,
+            {},
+            {r: (fixed_row_totals or {}).get(r, empty) for r in rows},
+            {c: (fixed_col_totals or {}).get(c, empty) for c in cols},
+            empty,
+            policy,
+        )
     n_r, n_c = len(rows), len(cols)
     row_index = {r: i for i, r in enumerate(rows)}
     col_index = {c: j for j, c in enumerate(cols)}
@@ -614,8 +630,9 @@ def control_table(
         suppressed = ~fixed_published
         blocked_at = set(zip(*map(lambda a: a.tolist(), np.nonzero(fixed_published))))
     status = np.where(primary, 1, np.where(suppressed, 2, 0))
-    rounded = (2 * matrix + policy.rounding_base) // (2 * policy.rounding_base) * policy.rounding_base \
-        if policy.rounding_base > 1 else matrix
+    rounded = (
+        (2 * matrix + policy.rounding_base) // (2 * policy.rounding_base) * policy.rounding_base if policy.rounding_base > 1 else matrix
+    )
     by_value: dict[int, Cell] = {}
     special = {1: published_cell(0, PRIMARY, policy), 2: published_cell(0, SECONDARY, policy)}
 
@@ -645,14 +662,27 @@ def control_table(
             col_totals[cols[j]] = cell
         else:
             grand = cell
-    blocked = frozenset(("total",) if (i, j) == (n_r, n_c) else ("row", rows[i]) if j == n_c else
-                        ("col", cols[j]) if i == n_r else ("cell", rows[i], cols[j]) for i, j in blocked_at)
+    blocked = frozenset(
+        ("total",)
+        if (i, j) == (n_r, n_c)
+        else ("row", rows[i])
+        if j == n_c
+        else ("col", cols[j])
+        if i == n_r
+        else ("cell", rows[i], cols[j])
+        for i, j in blocked_at
+    )
     return ControlledTable(rows, cols, cells, row_totals, col_totals, grand, policy, blocked)
 
 
 def control_series(
-    counts: Mapping[Hashable, int], keys: Iterable | None = None, policy: Policy | None = None,
-    *, fixed_total: Cell | None = None, also_suppress: Iterable[Hashable] = (), suppress_total: bool = False,
+    counts: Mapping[Hashable, int],
+    keys: Iterable | None = None,
+    policy: Policy | None = None,
+    *,
+    fixed_total: Cell | None = None,
+    also_suppress: Iterable[Hashable] = (),
+    suppress_total: bool = False,
 ) -> ControlledSeries:
     """Control a 1-D series ``{key: n}`` with its total (one column of a table).
 
@@ -660,10 +690,15 @@ def control_series(
     """
     policy = policy or Policy()
     keys = tuple(keys) if keys is not None else tuple(_ordered(set(counts)))
-    table = control_table({(k, "n"): counts.get(k, 0) for k in keys}, keys, ("n",), policy,
-                          fixed_col_totals={"n": fixed_total} if fixed_total is not None else None,
-                          also_suppress=[(k, "n") for k in also_suppress],
-                          also_suppress_col_totals=["n"] if suppress_total and fixed_total is None else [])
+    table = control_table(
+        {(k, "n"): counts.get(k, 0) for k in keys},
+        keys,
+        ("n",),
+        policy,
+        fixed_col_totals={"n": fixed_total} if fixed_total is not None else None,
+        also_suppress=[(k, "n") for k in also_suppress],
+        also_suppress_col_totals=["n"] if suppress_total and fixed_total is None else [],
+    )
     blocked = frozenset(("total",) for b in table.blocked if b[0] == "col")
     return ControlledSeries(keys, {k: table.cell(k, "n") for k in keys}, table.col_total("n"), policy, blocked)
 
@@ -780,5 +815,4 @@ def control_stacked(
     grand = published_cell(int(matrix[n_r, n_c]), status, policy)
     hidden = published_cell(0, SECONDARY, policy)
     row_totals = dict(published_row_totals) if published_row_totals is not None else {r: hidden for r in rows}
-    return ControlledTable(rows, cols, {(r, c): published[(r, c)] for r in rows for c in cols},
-                           row_totals, col_totals, grand, policy)
+    return ControlledTable(rows, cols, {(r, c): published[(r, c)] for r in rows for c in cols}, row_totals, col_totals, grand, policy)

@@ -25,16 +25,19 @@ def estimate_for(gemeente: str, code: str, comparison: list[str], start: date, a
         by_area.setdefault(wk, {})[month] = n
     start_index = sum(1 for m in months if m < start.strftime("%Y-%m"))
     treated = Series(code, monthly_series(by_area.get(code, {}), months), pops.get(code, (0, None))[0] or 0)
-    others = [Series(c, monthly_series(by_area.get(c, {}), months), pops.get(c, (0, None))[0] or 0)
-              for c in comparison if c in pops]
+    others = [Series(c, monthly_series(by_area.get(c, {}), months), pops.get(c, (0, None))[0] or 0) for c in comparison if c in pops]
     estimate = did_estimate(treated, others, start_index)
     pre = max(start_index, 1)
     t_rate = sum(treated.counts[:pre]) / pre
     c_rate = sum(sum(s.counts[:pre]) for s in others) / pre if others else 0
     needed = months_needed(t_rate, c_rate, pre, -0.25, estimate.dispersion) if estimate.effect is not None else None
     return {
-        "estimate": estimate.effect, "ci_low": estimate.ci_low, "ci_high": estimate.ci_high, "p_value": estimate.p_value,
-        "refused": estimate.refused or None, "months_needed_for_25pct": needed,
+        "estimate": estimate.effect,
+        "ci_low": estimate.ci_low,
+        "ci_high": estimate.ci_high,
+        "p_value": estimate.p_value,
+        "refused": estimate.refused or None,
+        "months_needed_for_25pct": needed,
         "tekst": wording(estimate, code, [s.area for s in others]),
     }
 

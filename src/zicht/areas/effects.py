@@ -68,8 +68,10 @@ def did_estimate(treated: Series, comparison: Sequence[Series], start: int) -> E
     if start < MIN_MONTHS or n - start < MIN_MONTHS:
         return _refuse(f"Te weinig maanden: minstens {MIN_MONTHS} maanden voor en na de start nodig.")
     if sum(treated.counts[:start]) < MIN_PRE_COUNT:
-        return _refuse(f"Te weinig registraties in het gebied voor de start (minder dan {MIN_PRE_COUNT}): een schatting "
-                       "zou ruis zijn. Voeg wijken samen of kies de gemeente.")
+        return _refuse(
+            f"Te weinig registraties in het gebied voor de start (minder dan {MIN_PRE_COUNT}): een schatting "
+            "zou ruis zijn. Voeg wijken samen of kies de gemeente."
+        )
     if any(len(s.counts) != n for s in comparison):
         raise ValueError("all series need the same months")
     areas = [treated, *comparison]
@@ -97,12 +99,18 @@ def did_estimate(treated: Series, comparison: Sequence[Series], start: int) -> E
     dispersion = max(scale, 1.0)
     if scale < 1.0:  # never narrower than Poisson
         se = float(model.fit().bse[-1])
-    return Estimate(math.exp(beta) - 1, math.exp(beta - Z_ALPHA * se) - 1, math.exp(beta + Z_ALPHA * se) - 1,
-                    float(fit.pvalues[-1]), dispersion=dispersion)
+    return Estimate(
+        math.exp(beta) - 1,
+        math.exp(beta - Z_ALPHA * se) - 1,
+        math.exp(beta + Z_ALPHA * se) - 1,
+        float(fit.pvalues[-1]),
+        dispersion=dispersion,
+    )
 
 
-def months_needed(treated_per_month: float, comparison_per_month: float, pre_months: int, effect: float,
-                  dispersion: float = 1.0, max_months: int = 120) -> int | None:
+def months_needed(
+    treated_per_month: float, comparison_per_month: float, pre_months: int, effect: float, dispersion: float = 1.0, max_months: int = 120
+) -> int | None:
     """Months after the start until a relative change ``effect`` is detectable (5% two-sided, 80% power).
 
     Var(log rate ratio) ≈ φ·(1/T_pre + 1/T_post + 1/C_pre + 1/C_post) with expected counts T, C.
@@ -126,12 +134,16 @@ def wording(estimate: Estimate, area: str, comparison: Sequence[str]) -> str:
     pct = round(100 * estimate.effect)
     low, high = round(100 * estimate.ci_low), round(100 * estimate.ci_high)
     direction = "minder" if pct < 0 else "meer"
-    head = (f"Na de start waren er in {area} naar schatting {abs(pct)}% {direction} registraties dan op grond van de "
-            f"ontwikkeling in {', '.join(comparison)} te verwachten was (95%-interval {low}% tot {high}%).")
+    head = (
+        f"Na de start waren er in {area} naar schatting {abs(pct)}% {direction} registraties dan op grond van de "
+        f"ontwikkeling in {', '.join(comparison)} te verwachten was (95%-interval {low}% tot {high}%)."
+    )
     if not estimate.significant:
         head += " Het interval omvat nul: er is geen duidelijke verandering te zien."
-    return head + (" Dit is een samenhang, geen bewijs dat de interventie dit veroorzaakte: ook meldbereidheid, "
-                   "registratie en andere ontwikkelingen in de wijk spelen mee.")
+    return head + (
+        " Dit is een samenhang, geen bewijs dat de interventie dit veroorzaakte: ook meldbereidheid, "
+        "registratie en andere ontwikkelingen in de wijk spelen mee."
+    )
 
 
 def monthly_series(counts: Mapping[str, int], months: Sequence[str]) -> list[int]:

@@ -19,19 +19,21 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SCHEMA = pa.schema([
-    ("report_id", pa.int64()),
-    ("buurt", pa.string()),
-    ("wijk", pa.string()),
-    ("gemeente", pa.string()),
-    ("datum", pa.date32()),
-    ("kind", pa.string()),
-    ("bron", pa.string()),
-    ("aard", pa.string()),
-    ("relatie", pa.string()),
-    ("kinderen", pa.bool_()),
-    ("address_id", pa.int64()),
-])
+SCHEMA = pa.schema(
+    [
+        ("report_id", pa.int64()),
+        ("buurt", pa.string()),
+        ("wijk", pa.string()),
+        ("gemeente", pa.string()),
+        ("datum", pa.date32()),
+        ("kind", pa.string()),
+        ("bron", pa.string()),
+        ("aard", pa.string()),
+        ("relatie", pa.string()),
+        ("kinderen", pa.bool_()),
+        ("address_id", pa.int64()),
+    ]
+)
 
 # Dimension name -> SQL expression over the view (whitelist: user input never reaches SQL).
 # Text columns are held as integer dictionary codes (DuckDB groups integers several times
@@ -99,8 +101,9 @@ class ReportCube:
         """)
         self._repeat_ready = True
 
-    def counts(self, by: list[str] | tuple[str, ...], where: dict | None = None,
-               start: date | None = None, end: date | None = None) -> dict[tuple, int]:
+    def counts(
+        self, by: list[str] | tuple[str, ...], where: dict | None = None, start: date | None = None, end: date | None = None
+    ) -> dict[tuple, int]:
         """``{(dim values...): n}`` for the given dimensions, filters and period [start, end)."""
         unknown = [d for d in by if d not in DIMENSIONS]
         if unknown:

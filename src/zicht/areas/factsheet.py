@@ -57,21 +57,34 @@ def _bars(rows: list[tuple[str, object]], width: float) -> Drawing:
 
 def _table(rows: list[list[str]], widths) -> Table:
     t = Table(rows, colWidths=widths, repeatRows=1)
-    t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, BLUE),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f4f7fb")]),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, BLUE),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f4f7fb")]),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
     return t
 
 
 def render_pdf(sheet: dict) -> bytes:
     """``sheet``: title, subtitle, tiles [(number, label, sub)], bars [(label, Cell)], key_rows, risk_rows, notes."""
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=14 * mm,
-                            bottomMargin=14 * mm, title=sheet["title"], author="Zicht", subject="Factsheet gebiedscan")
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=sheet["title"],
+        author="Zicht",
+        subject="Factsheet gebiedscan",
+    )
     styles = getSampleStyleSheet()
     h1 = ParagraphStyle("h1", parent=styles["Heading1"], textColor=BLUE, fontSize=18, spaceAfter=2 * mm)
     h2 = ParagraphStyle("h2", parent=styles["Heading2"], textColor=BLUE, fontSize=12, spaceBefore=4 * mm)
@@ -88,11 +101,15 @@ def render_pdf(sheet: dict) -> bytes:
     if sheet.get("key_rows"):
         story += [Paragraph("Kerncijfers", h2), _table(sheet["key_rows"], [70 * mm, 35 * mm, 35 * mm, 35 * mm])]
     if sheet.get("recidive_rows") and len(sheet["recidive_rows"]) > 1:
-        story += [Paragraph("Recidive: aandeel met een nieuwe registratie", h2),
-                  _table(sheet["recidive_rows"], [85 * mm, 30 * mm, 30 * mm, 30 * mm])]
+        story += [
+            Paragraph("Recidive: aandeel met een nieuwe registratie", h2),
+            _table(sheet["recidive_rows"], [85 * mm, 30 * mm, 30 * mm, 30 * mm]),
+        ]
     if sheet.get("risk_rows"):
-        story += [Paragraph("Risicofactoren in dit gebied (CBS)", h2),
-                  _table(sheet["risk_rows"], [52 * mm, 52 * mm, 22 * mm, 22 * mm, 22 * mm])]
+        story += [
+            Paragraph("Risicofactoren in dit gebied (CBS)", h2),
+            _table(sheet["risk_rows"], [52 * mm, 52 * mm, 22 * mm, 22 * mm, 22 * mm]),
+        ]
     story += [Spacer(1, 4 * mm)] + [Paragraph(n, small) for n in sheet.get("notes", [])]
     story.append(Paragraph(f"Gemaakt met Zicht op {date.today():%d-%m-%Y}.", small))
     doc.build(story)

@@ -90,15 +90,14 @@ class Canonical:
 
     year: int
     wijken: tuple[str, ...]
-    totals: ControlledSeries                 # wijk totals, with the gemeente total
-    by_dim: dict[str, ControlledTable]       # wijk × dimension, row totals fixed to ``totals``
+    totals: ControlledSeries  # wijk totals, with the gemeente total
+    by_dim: dict[str, ControlledTable]  # wijk × dimension, row totals fixed to ``totals``
     columns: dict[str, list[str]]
 
     def wijk_series(self, wijk: str, dim: str) -> ControlledSeries:
         table = self.by_dim[dim]
         cols = self.columns[dim]
-        return ControlledSeries(tuple(cols), {c: table.cell(wijk, c) for c in cols}, self.totals.cell(wijk),
-                                table.policy)
+        return ControlledSeries(tuple(cols), {c: table.cell(wijk, c) for c in cols}, self.totals.cell(wijk), table.policy)
 
 
 _MAX_REPAIR_ROUNDS = 60
@@ -112,20 +111,28 @@ _repairs_lock = threading.Lock()
 class _Extra:
     """Cells suppressed on top of the rules, per table of the set (hierarchical and audit repairs)."""
 
-    totals: set = field(default_factory=set)                                   # wijk
+    totals: set = field(default_factory=set)  # wijk
     dim: dict = field(default_factory=lambda: {d: set() for d in DIMENSIONS})  # (wijk, value)
     dimcol: dict = field(default_factory=lambda: {d: set() for d in DIMENSIONS})  # value (gemeente)
-    buurt: dict = field(default_factory=dict)                                  # wijk -> {(buurt, bron)}
-    buurtrow: dict = field(default_factory=dict)                               # wijk -> {buurt}
-    month: set = field(default_factory=set)                                    # (month, bron)
-    monthrow: set = field(default_factory=set)                                 # month
-    wm: set = field(default_factory=set)                                       # (wijk, month)
-    gtotal: set = field(default_factory=set)                                   # {()}: the gemeente total
+    buurt: dict = field(default_factory=dict)  # wijk -> {(buurt, bron)}
+    buurtrow: dict = field(default_factory=dict)  # wijk -> {buurt}
+    month: set = field(default_factory=set)  # (month, bron)
+    monthrow: set = field(default_factory=set)  # month
+    wm: set = field(default_factory=set)  # (wijk, month)
+    gtotal: set = field(default_factory=set)  # {()}: the gemeente total
 
     def size(self) -> int:
-        return (len(self.totals) + sum(map(len, self.dim.values())) + sum(map(len, self.dimcol.values()))
-                + sum(map(len, self.buurt.values())) + sum(map(len, self.buurtrow.values())) + len(self.month)
-                + len(self.monthrow) + len(self.wm) + len(self.gtotal))
+        return (
+            len(self.totals)
+            + sum(map(len, self.dim.values()))
+            + sum(map(len, self.dimcol.values()))
+            + sum(map(len, self.buurt.values()))
+            + sum(map(len, self.buurtrow.values()))
+            + len(self.month)
+            + len(self.monthrow)
+            + len(self.wm)
+            + len(self.gtotal)
+        )
 
     def add(self, handle) -> None:
         kind, *key = handle
@@ -154,20 +161,26 @@ def _build_set(cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim,
     table above suppress one of those margins, and the set is built again until none is."""
     while True:
         size = extra.size()
-        totals = control_series(totals_raw, keys=wijken, policy=policy, also_suppress=sorted(extra.totals),
-                                suppress_total=bool(extra.gtotal))
+        totals = control_series(
+            totals_raw, keys=wijken, policy=policy, also_suppress=sorted(extra.totals), suppress_total=bool(extra.gtotal)
+        )
         by_dim = {}
         for dim, cols in columns.items():
-            by_dim[dim] = control_table(raw_by_dim[dim], row_keys=wijken, col_keys=cols, policy=policy,
-                                        fixed_row_totals=totals.cells, fixed_total=totals.total,
-                                        also_suppress=sorted(extra.dim[dim]),
-                                        also_suppress_col_totals=sorted(extra.dimcol[dim]))
+            by_dim[dim] = control_table(
+                raw_by_dim[dim],
+                row_keys=wijken,
+                col_keys=cols,
+                policy=policy,
+                fixed_row_totals=totals.cells,
+                fixed_total=totals.total,
+                also_suppress=sorted(extra.dim[dim]),
+                also_suppress_col_totals=sorted(extra.dimcol[dim]),
+            )
             extra.totals |= {b[1] for b in by_dim[dim].blocked if b[0] == "row"}
         result = Canonical(period.year, tuple(wijken), totals, by_dim, columns)
         tables = {}
         for w in wijken:
-            t = _buurt_bron(cube, result, w, buurten.get(w, []), period, policy,
-                            extra.buurt.get(w, ()), extra.buurtrow.get(w, ()))
+            t = _buurt_bron(cube, result, w, buurten.get(w, []), period, policy, extra.buurt.get(w, ()), extra.buurtrow.get(w, ()))
             tables[w] = t
             extra.dim["bron"] |= {(w, b[1]) for b in t.blocked if b[0] == "col"}
             extra.totals |= {w for b in t.blocked if b[0] == "total"}
@@ -186,8 +199,9 @@ def _attacker_view(cube, wijken, buurten, period, columns):
     """The gemeente as ``zicht.areas.audit`` models it for one year, and the true base counts."""
     year = period.year
     span = {"start": period.start, "end": period.end}
-    structure = Structure({b: w for w in wijken for b in buurten.get(w, [])}, {year: list(period.months)},
-                          {d: list(c) for d, c in columns.items()})
+    structure = Structure(
+        {b: w for w in wijken for b in buurten.get(w, [])}, {year: list(period.months)}, {d: list(c) for d, c in columns.items()}
+    )
     truth = {("X", w, m, b): n for (w, m, b), n in cube.counts(["wijk", "month", "bron"], **span).items()}
     truth.update({("B", bu, year, b): n for (bu, b), n in cube.counts(["buurt", "bron"], **span).items()})
     truth.update({("T", w, year): n for (w,), n in cube.counts(["wijk"], **span).items()})
@@ -208,8 +222,7 @@ def _entries(canon: Canonical, buurt_tables, months, wm, buurten, period):
     for w, t in buurt_tables.items():
         out += [(("buurt", w, b, c), {**y, "buurt": b, "bron": c}, t.cell(b, c)) for b in t.row_keys for c in t.col_keys]
         out += [(("buurtrow", w, b), {**y, "buurt": b}, t.row_total(b)) for b in t.row_keys]
-    out += [(("month", m, c), {**y, "month": m, "bron": c}, months.cell(m, c)) for m in months.row_keys
-            for c in months.col_keys]
+    out += [(("month", m, c), {**y, "month": m, "bron": c}, months.cell(m, c)) for m in months.row_keys for c in months.col_keys]
     out += [(("monthrow", m), {**y, "month": m}, months.row_total(m)) for m in months.row_keys]
     out += [(("wm", w, m), {**y, "wijk": w, "month": m}, wm.cell(w, m)) for w in wm.row_keys for m in wm.col_keys]
     return out
@@ -234,8 +247,7 @@ def _repair(leaks, entries, structure, truth, extra: _Extra, buurten) -> bool:
     for leak in leaks:
         a = area(leak.filter)
         near = [(h, f) for h, f in published if area(f) == a and h not in chosen]
-        shared = [(h, f) for h, f in near
-                  if any(k != "year" and f.get(k) == v for k, v in leak.filter.items())]
+        shared = [(h, f) for h, f in near if any(k != "year" and f.get(k) == v for k, v in leak.filter.items())]
         pool = shared or near
         if not pool and a is not None:  # nothing left in the wijk: widen through the gemeente level
             pool = [(h, f) for h, f in published if area(f) is None and h not in chosen]
@@ -247,9 +259,9 @@ def _repair(leaks, entries, structure, truth, extra: _Extra, buurten) -> bool:
     return bool(chosen)
 
 
-
-def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Policy,
-              buurten: dict[str, list[str]] | None = None) -> Canonical:
+def canonical(
+    cube, gemeente_code: str, wijken: list[str], year: int, policy: Policy, buurten: dict[str, list[str]] | None = None
+) -> Canonical:
     """The protected set of one gemeente and year, built top-down and repaired bottom-up.
 
     Top-down: wijk totals, wijk × breakdown (row totals fixed), buurt × bron per wijk (margins fixed
@@ -277,22 +289,23 @@ def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Po
     near = {w for w in wijken if policy.threshold <= totals_raw.get(w, 0) < policy.threshold + 2 * policy.rounding_base}
     raw_by_dim, columns = {}, {}
     for dim, (_, labels, _) in DIMENSIONS.items():
-        cols = ["eerste", "herhaald"] if dim == "repeat" else (
-            list(labels) if dim == "kinderen" else ordered(cube.distinct(dim), labels))
+        cols = ["eerste", "herhaald"] if dim == "repeat" else (list(labels) if dim == "kinderen" else ordered(cube.distinct(dim), labels))
         cols = cols or list(labels)[:1]
         raw_by_dim[dim] = {k: v for k, v in cube.counts(["wijk", dim], **span).items() if k[0] in set(wijken) and k[1] in cols}
         columns[dim] = cols
     structure, truth = _attacker_view(cube, wijken, buurten, period, columns)
-    digest = hashlib.sha256(repr((gemeente_code, tuple(wijken), sorted(buurten.items()), year, policy,
-                                  sorted(truth.items(), key=repr))).encode()).hexdigest()
+    digest = hashlib.sha256(
+        repr((gemeente_code, tuple(wijken), sorted(buurten.items()), year, policy, sorted(truth.items(), key=repr))).encode()
+    ).hexdigest()
     with _repairs_lock:
         extra = _repairs.get(digest)
     known = extra is not None
     if extra is None:
         extra = _Extra(totals=set(near))
     for _round in range(_MAX_REPAIR_ROUNDS):
-        result, tables, months, wm = _build_set(cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim,
-                                                columns, totals_raw, extra)
+        result, tables, months, wm = _build_set(
+            cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim, columns, totals_raw, extra
+        )
         if known:
             break
         entries = _entries(result, tables, months, wm, buurten, period)
@@ -303,8 +316,7 @@ def canonical(cube, gemeente_code: str, wijken: list[str], year: int, policy: Po
             break  # nothing left to suppress near the leak: ``zicht disclosure-audit`` reports it
     with _repairs_lock:
         _repairs[digest] = extra
-    tables = {("buurt_bron", gemeente_code, result.wijken, w, tuple(buurten.get(w, [])), year, policy): t
-              for w, t in tables.items()}
+    tables = {("buurt_bron", gemeente_code, result.wijken, w, tuple(buurten.get(w, [])), year, policy): t for w, t in tables.items()}
     tables[("months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = months
     tables[("wijk_months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = wm
     with cube.memo_lock:
@@ -339,15 +351,24 @@ def gemeente_months(cube, gemeente_code: str, canon: Canonical, period: Period, 
     return _gemeente_months(cube, canon, period, policy, ())
 
 
-def _gemeente_months(cube, canon: Canonical, period: Period, policy: Policy, also_row_totals=(),
-                     also_cells=()) -> ControlledTable:
+def _gemeente_months(cube, canon: Canonical, period: Period, policy: Policy, also_row_totals=(), also_cells=()) -> ControlledTable:
     g_bron = canon.by_dim["bron"]
     bronnen = canon.columns["bron"]
-    counts = {k: v for k, v in cube.counts(["month", "bron"], start=period.start, end=period.end).items()
-              if k[1] in bronnen and k[0] in period.months}
-    return control_table(counts, row_keys=period.months, col_keys=bronnen, policy=policy,
-                         fixed_col_totals={b: g_bron.col_total(b) for b in bronnen}, fixed_total=canon.totals.total,
-                         also_suppress_row_totals=sorted(also_row_totals), also_suppress=sorted(also_cells))
+    counts = {
+        k: v
+        for k, v in cube.counts(["month", "bron"], start=period.start, end=period.end).items()
+        if k[1] in bronnen and k[0] in period.months
+    }
+    return control_table(
+        counts,
+        row_keys=period.months,
+        col_keys=bronnen,
+        policy=policy,
+        fixed_col_totals={b: g_bron.col_total(b) for b in bronnen},
+        fixed_total=canon.totals.total,
+        also_suppress_row_totals=sorted(also_row_totals),
+        also_suppress=sorted(also_cells),
+    )
 
 
 def wijk_months(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy) -> ControlledTable:
@@ -365,43 +386,67 @@ def wijk_months(cube, gemeente_code: str, canon: Canonical, period: Period, poli
     return _wijk_months(cube, canon, period, policy, gemeente_months(cube, gemeente_code, canon, period, policy))
 
 
-def _wijk_months(cube, canon: Canonical, period: Period, policy: Policy, months: ControlledTable,
-                 also_cells=()) -> ControlledTable:
+def _wijk_months(cube, canon: Canonical, period: Period, policy: Policy, months: ControlledTable, also_cells=()) -> ControlledTable:
     wanted = set(canon.wijken)
-    counts = {k: v for k, v in cube.counts(["wijk", "month"], start=period.start, end=period.end).items()
-              if k[0] in wanted and k[1] in period.months}
-    return control_table(counts, row_keys=canon.wijken, col_keys=period.months, policy=policy,
-                         fixed_row_totals=canon.totals.cells,
-                         fixed_col_totals={m: months.row_total(m) for m in period.months},
-                         fixed_total=canon.totals.total, also_suppress=sorted(also_cells))
+    counts = {
+        k: v
+        for k, v in cube.counts(["wijk", "month"], start=period.start, end=period.end).items()
+        if k[0] in wanted and k[1] in period.months
+    }
+    return control_table(
+        counts,
+        row_keys=canon.wijken,
+        col_keys=period.months,
+        policy=policy,
+        fixed_row_totals=canon.totals.cells,
+        fixed_col_totals={m: months.row_total(m) for m in period.months},
+        fixed_total=canon.totals.total,
+        also_suppress=sorted(also_cells),
+    )
 
 
 def _monthly(cube, gemeente_code: str, canon: Canonical, period: Period, policy: Policy, title: str):
     """The gemeente's months × bron table (controlled once per gemeente and year)."""
     table = gemeente_months(cube, gemeente_code, canon, period, policy)
     bronnen = list(table.col_keys)
-    fig = from_controlled_table("maanden", f"{title}, per maand en bron, {period.label}", "Maand", table,
-                                {m: month_label(m) for m in period.months}, BRON_LABELS,
-                                note="De jaartotalen zijn dezelfde als elders op de pagina; lege punten in de grafiek zijn onderdrukt.",
-                                dims=({"year": period.year}, "month", "bron"))
-    chart = {"x": [month_label(m) for m in period.months],
-             "series": [{"label": "Totaal", "cells": [table.row_total(m) for m in period.months]}]
-             + [{"label": BRON_LABELS.get(b, b), "cells": [table.cell(m, b) for m in period.months]} for b in bronnen]}
+    fig = from_controlled_table(
+        "maanden",
+        f"{title}, per maand en bron, {period.label}",
+        "Maand",
+        table,
+        {m: month_label(m) for m in period.months},
+        BRON_LABELS,
+        note="De jaartotalen zijn dezelfde als elders op de pagina; lege punten in de grafiek zijn onderdrukt.",
+        dims=({"year": period.year}, "month", "bron"),
+    )
+    chart = {
+        "x": [month_label(m) for m in period.months],
+        "series": [{"label": "Totaal", "cells": [table.row_total(m) for m in period.months]}]
+        + [{"label": BRON_LABELS.get(b, b), "cells": [table.cell(m, b) for m in period.months]} for b in bronnen],
+    }
     return chart, fig
 
 
 def _wijk_monthly(cube, gemeente_code: str, canon: Canonical, wijk: str, period: Period, policy: Policy, title: str):
     """A wijk's month totals: its row of the controlled wijk × month table."""
     table = wijk_months(cube, gemeente_code, canon, period, policy)
-    series = ControlledSeries(tuple(period.months), {m: table.cell(wijk, m) for m in period.months},
-                              table.row_total(wijk), policy)
-    fig = from_series("maanden", f"{title}, per maand, {period.label}", "Maand", series,
-                      {m: month_label(m) for m in period.months}, value_header="Meldingen", with_share=False,
-                      note="Per wijk alleen maandtotalen: zo sluiten ze aan op de maandtotalen van de gemeente. "
-                           "Lege punten in de grafiek zijn onderdrukt.",
-                      dims=({"year": period.year, "wijk": wijk}, "month"))
-    chart = {"x": [month_label(m) for m in period.months],
-             "series": [{"label": "Totaal", "cells": [series.cell(m) for m in period.months]}]}
+    series = ControlledSeries(tuple(period.months), {m: table.cell(wijk, m) for m in period.months}, table.row_total(wijk), policy)
+    fig = from_series(
+        "maanden",
+        f"{title}, per maand, {period.label}",
+        "Maand",
+        series,
+        {m: month_label(m) for m in period.months},
+        value_header="Meldingen",
+        with_share=False,
+        note="Per wijk alleen maandtotalen: zo sluiten ze aan op de maandtotalen van de gemeente. "
+        "Lege punten in de grafiek zijn onderdrukt.",
+        dims=({"year": period.year, "wijk": wijk}, "month"),
+    )
+    chart = {
+        "x": [month_label(m) for m in period.months],
+        "series": [{"label": "Totaal", "cells": [series.cell(m) for m in period.months]}],
+    }
     return chart, fig
 
 
@@ -418,13 +463,20 @@ def _yearly(canons: list[Canonical], wijk: str | None, title: str):
             cells = [table.cell(wijk, b) if b in table.col_keys else cbs_cell(None) for b in bronnen]
             total = canon.totals.cell(wijk)
         rows.append(FigureRow(str(canon.year), cells, total, code=str(canon.year)))
-    fig = FigureTable("jaren", f"{title}, per jaar en bron", "Jaar", [BRON_LABELS.get(b, b) for b in bronnen], rows,
-                      note="Het lopende jaar kan onvolledig zijn.")
-    set_grid(fig, {} if wijk is None else {"wijk": wijk}, [{"year": canon.year} for canon in canons],
-             [{"bron": b} for b in bronnen])
-    chart = {"x": [str(c.year) for c in canons],
-             "series": [{"label": "Totaal", "cells": [r.total for r in rows]}]
-             + [{"label": BRON_LABELS.get(b, b), "cells": [r.cells[i] for r in rows]} for i, b in enumerate(bronnen)]}
+    fig = FigureTable(
+        "jaren",
+        f"{title}, per jaar en bron",
+        "Jaar",
+        [BRON_LABELS.get(b, b) for b in bronnen],
+        rows,
+        note="Het lopende jaar kan onvolledig zijn.",
+    )
+    set_grid(fig, {} if wijk is None else {"wijk": wijk}, [{"year": canon.year} for canon in canons], [{"bron": b} for b in bronnen])
+    chart = {
+        "x": [str(c.year) for c in canons],
+        "series": [{"label": "Totaal", "cells": [r.total for r in rows]}]
+        + [{"label": BRON_LABELS.get(b, b), "cells": [r.cells[i] for r in rows]} for i, b in enumerate(bronnen)],
+    }
     return chart, fig
 
 
@@ -457,17 +509,31 @@ def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda
     for c in codes:
         count = canon.totals.cell(c)
         pop, pop_year = _pop(pops, c)
-        rate_rows.append(FigureRow(names[c], [count, cbs_cell(pop, "aantal", f"CBS {pop_year or ''}".strip()), rate(count, pop)],
-                                   url=urls[c], code=c))
-    t_rate = FigureTable("per1000", f"Meldingen per 1.000 inwoners per wijk, {period.label}", "Wijk",
-                         ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"], rate_rows,
-                         FigureRow("Gemeente", [total, cbs_cell(gm_pop, "aantal", "CBS"), rate(total, gm_pop)]),
-                         note="Per 1.000 inwoners berekend uit het afgeronde aantal en het nieuwste CBS-inwonertal.")
+        rate_rows.append(
+            FigureRow(names[c], [count, cbs_cell(pop, "aantal", f"CBS {pop_year or ''}".strip()), rate(count, pop)], url=urls[c], code=c)
+        )
+    t_rate = FigureTable(
+        "per1000",
+        f"Meldingen per 1.000 inwoners per wijk, {period.label}",
+        "Wijk",
+        ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
+        rate_rows,
+        FigureRow("Gemeente", [total, cbs_cell(gm_pop, "aantal", "CBS"), rate(total, gm_pop)]),
+        note="Per 1.000 inwoners berekend uit het afgeronde aantal en het nieuwste CBS-inwonertal.",
+    )
     set_grid(t_rate, {"year": period.year}, [{"wijk": c} for c in codes], [{}, None, None])
     tables = [t_rate]
     for dim, (_header, labels, title) in DIMENSIONS.items():
-        fig = from_controlled_table(dim, f"{title} per wijk, {period.label}", "Wijk", canon.by_dim[dim], names, labels, urls,
-                                    dims=({"year": period.year}, "wijk", dim))
+        fig = from_controlled_table(
+            dim,
+            f"{title} per wijk, {period.label}",
+            "Wijk",
+            canon.by_dim[dim],
+            names,
+            labels,
+            urls,
+            dims=({"year": period.year}, "wijk", dim),
+        )
         if dim == "repeat":
             t = canon.by_dim["repeat"]
             fig.columns.append("Aandeel herhaald")
@@ -490,12 +556,12 @@ def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda
         "per1000": rate(total, gm_pop),
         "herhaald": percentage(g_rep.col_total("herhaald"), g_rep.total),
         "inwoners": cbs_cell(gm_pop, "aantal", f"CBS {gm_year or ''}".strip()),
-        "aard": [(AARD_LABELS.get(a, a), g_aard.col_total(a), percentage(g_aard.col_total(a), g_aard.total))
-                 for a in canon.columns["aard"]],
+        "aard": [
+            (AARD_LABELS.get(a, a), g_aard.col_total(a), percentage(g_aard.col_total(a), g_aard.total)) for a in canon.columns["aard"]
+        ],
     }
     map_cells = {row.code: row.cells[2] for row in rate_rows}
-    return AreaFigures(gemeente.code, gemeente.naam, "gemeente", period, headline, tables, month_chart, year_chart,
-                       map_cells, len(cube))
+    return AreaFigures(gemeente.code, gemeente.naam, "gemeente", period, headline, tables, month_chart, year_chart, map_cells, len(cube))
 
 
 def colour_table(gemeente_code: str, wijken: list[str], names: dict, policy: Policy, urls: dict | None = None):
@@ -512,11 +578,20 @@ def colour_table(gemeente_code: str, wijken: list[str], names: dict, policy: Pol
     wanted = set(wijken)
     counts = {(w, c): n for w, by in raw.items() if w in wanted for c, n in by.items() if c in COLOURS}
     totals = control_series({w: sum(raw.get(w, {}).values()) for w in wijken}, keys=wijken, policy=policy)
-    table = control_table(counts, row_keys=wijken, col_keys=list(COLOURS), policy=policy,
-                          fixed_row_totals=totals.cells, fixed_total=totals.total)
-    fig = from_controlled_table("kleuren", "Adressen naar huidige kleurcode per wijk", "Wijk", table, names, COLOUR_LABELS,
-                                urls, note="Huidige kleurcode van adressen met meldingen (casework-regels); telt adressen, "
-                                           "geen personen. De kleur staat als tekst in de kolomkop, niet alleen als kleur.")
+    table = control_table(
+        counts, row_keys=wijken, col_keys=list(COLOURS), policy=policy, fixed_row_totals=totals.cells, fixed_total=totals.total
+    )
+    fig = from_controlled_table(
+        "kleuren",
+        "Adressen naar huidige kleurcode per wijk",
+        "Wijk",
+        table,
+        names,
+        COLOUR_LABELS,
+        urls,
+        note="Huidige kleurcode van adressen met meldingen (casework-regels); telt adressen, "
+        "geen personen. De kleur staat als tekst in de kolomkop, niet alleen als kleur.",
+    )
     return fig, table
 
 
@@ -529,11 +604,23 @@ def buurt_colour_table(wijk_code: str, buurten: list[str], names: dict, gemeente
     raw = source.counts("buurt")
     wanted = set(buurten)
     counts = {(b, c): n for b, by in raw.items() if b in wanted for c, n in by.items() if c in COLOURS}
-    table = control_table(counts, row_keys=buurten, col_keys=list(COLOURS), policy=policy,
-                          fixed_col_totals={c: gemeente_table.cell(wijk_code, c) for c in COLOURS},
-                          fixed_total=gemeente_table.row_total(wijk_code))
-    return from_controlled_table("kleuren", "Adressen naar huidige kleurcode per buurt", "Buurt", table, names, COLOUR_LABELS,
-                                 note="Huidige kleurcode van adressen met meldingen; telt adressen, geen personen.")
+    table = control_table(
+        counts,
+        row_keys=buurten,
+        col_keys=list(COLOURS),
+        policy=policy,
+        fixed_col_totals={c: gemeente_table.cell(wijk_code, c) for c in COLOURS},
+        fixed_total=gemeente_table.row_total(wijk_code),
+    )
+    return from_controlled_table(
+        "kleuren",
+        "Adressen naar huidige kleurcode per buurt",
+        "Buurt",
+        table,
+        names,
+        COLOUR_LABELS,
+        note="Huidige kleurcode van adressen met meldingen; telt adressen, geen personen.",
+    )
 
 
 def wijk_rate_cells(gemeente_code: str, year: int | None, policy: Policy) -> tuple[dict, Period]:
@@ -546,8 +633,9 @@ def wijk_rate_cells(gemeente_code: str, year: int | None, policy: Policy) -> tup
     return {c: rate(canon.totals.cell(c), _pop(pops, c)[0]) for c in codes}, period
 
 
-def buurt_bron_table(cube, gemeente_code: str, canon: Canonical, wijk_code: str, buurten: list[str], period: Period,
-                     policy: Policy) -> ControlledTable:
+def buurt_bron_table(
+    cube, gemeente_code: str, canon: Canonical, wijk_code: str, buurten: list[str], period: Period, policy: Policy
+) -> ControlledTable:
     """Buurten of a wijk × bron for the year, margins fixed to the wijk's canonical bron row and total."""
     key = ("buurt_bron", gemeente_code, canon.wijken, wijk_code, tuple(buurten), period.year, policy)
     with cube.memo_lock:
@@ -559,16 +647,27 @@ def buurt_bron_table(cube, gemeente_code: str, canon: Canonical, wijk_code: str,
     return table
 
 
-def _buurt_bron(cube, canon: Canonical, wijk_code: str, buurten: list[str], period: Period, policy: Policy,
-                also_cells=(), also_rows=()) -> ControlledTable:
+def _buurt_bron(
+    cube, canon: Canonical, wijk_code: str, buurten: list[str], period: Period, policy: Policy, also_cells=(), also_rows=()
+) -> ControlledTable:
     bron_cols = canon.columns["bron"]
     wanted = set(buurten)
-    by_bron = {k: v for k, v in cube.counts(["buurt", "bron"], where={"wijk": wijk_code}, start=period.start,
-                                            end=period.end).items() if k[1] in bron_cols and k[0] in wanted}
+    by_bron = {
+        k: v
+        for k, v in cube.counts(["buurt", "bron"], where={"wijk": wijk_code}, start=period.start, end=period.end).items()
+        if k[1] in bron_cols and k[0] in wanted
+    }
     series = canon.wijk_series(wijk_code, "bron")
-    return control_table(by_bron, row_keys=buurten, col_keys=bron_cols, policy=policy,
-                         fixed_col_totals=series.cells, fixed_total=canon.totals.cell(wijk_code),
-                         also_suppress=sorted(also_cells), also_suppress_row_totals=sorted(also_rows))
+    return control_table(
+        by_bron,
+        row_keys=buurten,
+        col_keys=bron_cols,
+        policy=policy,
+        fixed_col_totals=series.cells,
+        fixed_total=canon.totals.cell(wijk_code),
+        also_suppress=sorted(also_cells),
+        also_suppress_row_totals=sorted(also_rows),
+    )
 
 
 def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
@@ -588,33 +687,48 @@ def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
 
     t_bron = buurt_bron_table(cube, wijk.gemeente_id, canon, wijk.code, codes, period, policy)
     compare = FigureTable(
-        "vergelijking", f"Meldingen per 1.000 inwoners: wijk en gemeente, {period.label}", "Gebied",
+        "vergelijking",
+        f"Meldingen per 1.000 inwoners: wijk en gemeente, {period.label}",
+        "Gebied",
         ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
-        [FigureRow(wijk.naam, [wijk_total, cbs_cell(wk_pop, "aantal", "CBS"), rate(wijk_total, wk_pop)], code=wijk.code),
-         FigureRow(wijk.gemeente.naam, [gm_total, cbs_cell(gm_pop, "aantal", "CBS"), rate(gm_total, gm_pop)],
-                   code=wijk.gemeente_id)],
+        [
+            FigureRow(wijk.naam, [wijk_total, cbs_cell(wk_pop, "aantal", "CBS"), rate(wijk_total, wk_pop)], code=wijk.code),
+            FigureRow(wijk.gemeente.naam, [gm_total, cbs_cell(gm_pop, "aantal", "CBS"), rate(gm_total, gm_pop)], code=wijk.gemeente_id),
+        ],
     )
     set_grid(compare, {"year": period.year}, [{"wijk": wijk.code}, {}], [{}, None, None])
     rate_rows = []
     for c in codes:
         count = t_bron.row_total(c)
         pop, pop_year = _pop(pops, c)
-        rate_rows.append(FigureRow(names[c], [count, cbs_cell(pop, "aantal", f"CBS {pop_year or ''}".strip()), rate(count, pop)],
-                                   code=c))
-    t_buurt_rate = FigureTable("buurt_per1000", f"Meldingen per 1.000 inwoners per buurt, {period.label}", "Buurt",
-                               ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"], rate_rows,
-                               note="Buurtinwoners uit KWB 2017 (nieuwere buurtcijfers zitten niet in de lokale data).")
+        rate_rows.append(FigureRow(names[c], [count, cbs_cell(pop, "aantal", f"CBS {pop_year or ''}".strip()), rate(count, pop)], code=c))
+    t_buurt_rate = FigureTable(
+        "buurt_per1000",
+        f"Meldingen per 1.000 inwoners per buurt, {period.label}",
+        "Buurt",
+        ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
+        rate_rows,
+        note="Buurtinwoners uit KWB 2017 (nieuwere buurtcijfers zitten niet in de lokale data).",
+    )
     set_grid(t_buurt_rate, {"year": period.year}, [{"buurt": c} for c in codes], [{}, None, None])
     month_chart, t_month = _wijk_monthly(cube, wijk.gemeente_id, canon, wijk.code, period, policy, f"Meldingen in {wijk.naam}")
     canons = [canonical(cube, wijk.gemeente_id, gm_wijken, y, policy) for y in period.years]
     year_chart, t_year = _yearly(canons, wijk.code, f"Meldingen in {wijk.naam}")
     tables = [
         compare,
-        from_controlled_table("buurt_bron", f"Meldingen per buurt en bron, {period.label}", "Buurt", t_bron, names, BRON_LABELS,
-                              dims=({"year": period.year, "wijk": wijk.code}, "buurt", "bron")),
+        from_controlled_table(
+            "buurt_bron",
+            f"Meldingen per buurt en bron, {period.label}",
+            "Buurt",
+            t_bron,
+            names,
+            BRON_LABELS,
+            dims=({"year": period.year, "wijk": wijk.code}, "buurt", "bron"),
+        ),
         t_buurt_rate,
         *(_series_table(series[dim], dim, period, {"wijk": wijk.code}) for dim in DIMENSIONS),
-        t_month, t_year,
+        t_month,
+        t_year,
     ]
     _, gm_colours = colour_table(wijk.gemeente_id, gm_wijken, {}, policy)
     colours = buurt_colour_table(wijk.code, codes, names, gm_colours, policy)
@@ -658,6 +772,13 @@ def home_figures(gemeente_code: str, policy: Policy) -> HomeFigures:
     codes = [c for c, _ in wijken]
     canon = canonical(cube, gemeente_code, codes, period.year, policy)
     table = canon.by_dim["kind"]
-    fig = from_controlled_table("home", f"Registraties per wijk en soort, {period.label}", "Wijk", table, dict(wijken),
-                                KIND_LABELS, dims=({"year": period.year}, "wijk", "kind"))
+    fig = from_controlled_table(
+        "home",
+        f"Registraties per wijk en soort, {period.label}",
+        "Wijk",
+        table,
+        dict(wijken),
+        KIND_LABELS,
+        dims=({"year": period.year}, "wijk", "kind"),
+    )
     return HomeFigures(table, wijken, period, fig)

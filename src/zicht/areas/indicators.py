@@ -52,7 +52,9 @@ def register_series(figure: str, gemeente_code: str, wijk_code: str | None, poli
 
 def cbs_series(indicator: str, area_code: str, unit: str = "") -> list[tuple[str, Cell]]:
     """[(year, Cell)] of a CBS key figure for the area, every year available."""
-    rows = (Kerncijfer.objects.filter(area_code=area_code, indicator=indicator, value__isnull=False)
-            .order_by("jaar").values_list("jaar", "value"))
+    rows = (
+        Kerncijfer.objects.filter(area_code=area_code, indicator=indicator, value__isnull=False)
+        .order_by("jaar")
+        .values_list("jaar", "value")
+    )
     return [(str(jaar), cbs_cell(value, unit, f"CBS {jaar}")) for jaar, value in rows]
-

@@ -117,16 +117,30 @@ def legend(breaks: list[float], unit: str) -> list[dict]:
             text = f"meer dan {_fmt(lo)}"
         else:
             text = f"meer dan {_fmt(lo)} t/m {_fmt(hi)}"
-        entries.append({"index": i, "fill": CLASS_FILLS[i], "pattern": CLASS_PATTERNS[i],
-                        "pattern_label": PATTERN_LABELS[CLASS_PATTERNS[i]], "text": f"Klasse {i + 1}: {text} {unit}".strip()})
-    entries.append({"index": None, "fill": NODATA_FILL, "pattern": "nodata", "pattern_label": "grijze arcering",
-                    "text": "Onderdrukt (<10 of ×) of geen gegevens"})
+        entries.append(
+            {
+                "index": i,
+                "fill": CLASS_FILLS[i],
+                "pattern": CLASS_PATTERNS[i],
+                "pattern_label": PATTERN_LABELS[CLASS_PATTERNS[i]],
+                "text": f"Klasse {i + 1}: {text} {unit}".strip(),
+            }
+        )
+    entries.append(
+        {
+            "index": None,
+            "fill": NODATA_FILL,
+            "pattern": "nodata",
+            "pattern_label": "grijze arcering",
+            "text": "Onderdrukt (<10 of ×) of geen gegevens",
+        }
+    )
     return entries
 
 
 def _defs() -> str:
     return (
-        '<defs>'
+        "<defs>"
         '<pattern id="p-dots" width="6" height="6" patternUnits="userSpaceOnUse"><circle cx="3" cy="3" r="1.1" fill="#08306b"/></pattern>'
         '<pattern id="p-lines" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="1.5"/></pattern>'
@@ -134,18 +148,19 @@ def _defs() -> str:
         '<path d="M0,0L6,6M6,0L0,6" stroke="#ffffff" stroke-width="1.2"/></pattern>'
         '<pattern id="p-nodata" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         '<line x1="0" y1="0" x2="0" y2="8" stroke="#9a9a9a" stroke-width="1"/></pattern>'
-        '</defs>'
+        "</defs>"
     )
 
 
 def swatch_svg(entry: dict) -> str:
     overlay = f'<rect width="24" height="16" fill="url(#p-{entry["pattern"]})"/>' if entry["pattern"] else ""
-    return (f'<svg width="24" height="16" viewBox="0 0 24 16" aria-hidden="true" focusable="false">{_defs()}'
-            f'<rect width="24" height="16" fill="{entry["fill"]}" stroke="#333" stroke-width="1"/>{overlay}</svg>')
+    return (
+        f'<svg width="24" height="16" viewBox="0 0 24 16" aria-hidden="true" focusable="false">{_defs()}'
+        f'<rect width="24" height="16" fill="{entry["fill"]}" stroke="#333" stroke-width="1"/>{overlay}</svg>'
+    )
 
 
-def choropleth_svg(areas: list[MapArea], title: str, description: str, unit: str = "",
-                   width: float = 640.0) -> tuple[str, list[dict]]:
+def choropleth_svg(areas: list[MapArea], title: str, description: str, unit: str = "", width: float = 640.0) -> tuple[str, list[dict]]:
     """(svg markup, legend entries). Each area is a link with a <title> naming it and its value."""
     shapes = [a for a in areas if a.geometry]
     box = bounds(a.geometry for a in shapes)
@@ -155,9 +170,11 @@ def choropleth_svg(areas: list[MapArea], title: str, description: str, unit: str
     if box is None:
         return "", entries
     proj = Projection(box, width)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {proj.width:.0f} {proj.height:.0f}" role="group" '
-           f'aria-labelledby="map-title" aria-describedby="map-desc" class="choropleth"><title id="map-title">{escape(title)}</title>'
-           f'<desc id="map-desc">{escape(description)}</desc>{_defs()}']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {proj.width:.0f} {proj.height:.0f}" role="group" '
+        f'aria-labelledby="map-title" aria-describedby="map-desc" class="choropleth"><title id="map-title">{escape(title)}</title>'
+        f'<desc id="map-desc">{escape(description)}</desc>{_defs()}'
+    ]
     for area in shapes:
         klass = class_of(area.cell.value, breaks)
         fill = NODATA_FILL if klass is None else CLASS_FILLS[klass]
@@ -170,7 +187,7 @@ def choropleth_svg(areas: list[MapArea], title: str, description: str, unit: str
         shape = f'<path d="{d}" fill="{fill}"{stroke}/>'
         if pattern:
             shape += f'<path d="{d}" fill="url(#p-{pattern})" stroke="none" pointer-events="none"/>'
-        inner = f'<title>{escape(label)}</title>{shape}'
+        inner = f"<title>{escape(label)}</title>{shape}"
         if area.url:
             out.append(f'<a href="{escape(area.url)}" data-code="{escape(area.code)}" aria-label="{escape(label)}">{inner}</a>')
         else:

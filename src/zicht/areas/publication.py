@@ -50,9 +50,9 @@ class NotPublished(ValueError):
 @dataclass
 class PublishedTable:
     row_dims: list[str]
-    table: ControlledTable       # row keys are tuples over row_dims
-    base: dict                   # what the whole table counts (the year)
-    col_dim: str | None          # None: a single column "aantal" (counts of the rows themselves)
+    table: ControlledTable  # row keys are tuples over row_dims
+    base: dict  # what the whole table counts (the year)
+    col_dim: str | None  # None: a single column "aantal" (counts of the rows themselves)
 
 
 def published_table(gemeente, level: str, by: tuple[str, ...], year: int | None, policy: Policy) -> PublishedTable:
@@ -61,7 +61,8 @@ def published_table(gemeente, level: str, by: tuple[str, ...], year: int | None,
     if (level, by) not in REACHABLE:
         raise NotPublished(
             f"{level} × {', '.join(by) or '(geen uitsplitsing)'} hoort niet bij de beschermde publicatieset; "
-            "beschikbaar: " + "; ".join(f"--level {lv} --by {','.join(b)}" if b else f"--level {lv}" for lv, b in REACHABLE))
+            "beschikbaar: " + "; ".join(f"--level {lv} --by {','.join(b)}" if b else f"--level {lv}" for lv, b in REACHABLE)
+        )
     cube = cube_for(gemeente.code)
     period = period_for(cube, year)
     wijken = [w.code for w in wijken_of(gemeente.code)]
@@ -79,34 +80,52 @@ def published_table(gemeente, level: str, by: tuple[str, ...], year: int | None,
         months = gemeente_months(cube, gm, canon, period, policy)
         if level == "gemeente" and by == ("month",):
             rows = [(gm, m) for m in period.months]
-            return PublishedTable(["gemeente", "month"], single(rows, {(gm, m): months.row_total(m) for m in period.months},
-                                                                 months.total), base, None)
+            return PublishedTable(
+                ["gemeente", "month"], single(rows, {(gm, m): months.row_total(m) for m in period.months}, months.total), base, None
+            )
         if level == "gemeente":
             rows = [(gm, m) for m in period.months]
             cells = {((gm, m), b): months.cell(m, b) for m in period.months for b in months.col_keys}
-            return PublishedTable(["gemeente", "month"], table(
-                rows, months.col_keys, cells, {(gm, m): months.row_total(m) for m in period.months},
-                dict(months.col_totals), months.total), base, "bron")
+            return PublishedTable(
+                ["gemeente", "month"],
+                table(
+                    rows,
+                    months.col_keys,
+                    cells,
+                    {(gm, m): months.row_total(m) for m in period.months},
+                    dict(months.col_totals),
+                    months.total,
+                ),
+                base,
+                "bron",
+            )
         wm = wijk_months(cube, gm, canon, period, policy)
         cells = {((w,), m): wm.cell(w, m) for w in wijken for m in period.months}
-        return PublishedTable(["wijk"], table([(w,) for w in wijken], period.months, cells,
-                                              {(w,): wm.row_total(w) for w in wijken}, dict(wm.col_totals), wm.total),
-                              base, "month")
+        return PublishedTable(
+            ["wijk"],
+            table([(w,) for w in wijken], period.months, cells, {(w,): wm.row_total(w) for w in wijken}, dict(wm.col_totals), wm.total),
+            base,
+            "month",
+        )
     if level == "gemeente":
         if not by:
             return PublishedTable(["gemeente"], single([(gm,)], {(gm,): canon.totals.total}, canon.totals.total), base, None)
         t = canon.by_dim[by[0]]
         cells = {((gm,), c): t.col_total(c) for c in t.col_keys}
-        return PublishedTable(["gemeente"], table([(gm,)], t.col_keys, cells, {(gm,): t.total}, dict(t.col_totals), t.total),
-                              base, by[0])
+        return PublishedTable(["gemeente"], table([(gm,)], t.col_keys, cells, {(gm,): t.total}, dict(t.col_totals), t.total), base, by[0])
     if level == "wijk":
         if not by:
-            return PublishedTable(["wijk"], single([(w,) for w in wijken], {(w,): canon.totals.cell(w) for w in wijken},
-                                                   canon.totals.total), base, None)
+            return PublishedTable(
+                ["wijk"], single([(w,) for w in wijken], {(w,): canon.totals.cell(w) for w in wijken}, canon.totals.total), base, None
+            )
         t = canon.by_dim[by[0]]
         cells = {((w,), c): t.cell(w, c) for w in wijken for c in t.col_keys}
-        return PublishedTable(["wijk"], table([(w,) for w in wijken], t.col_keys, cells, {(w,): t.row_total(w) for w in wijken},
-                                              dict(t.col_totals), t.total), base, by[0])
+        return PublishedTable(
+            ["wijk"],
+            table([(w,) for w in wijken], t.col_keys, cells, {(w,): t.row_total(w) for w in wijken}, dict(t.col_totals), t.total),
+            base,
+            by[0],
+        )
     # buurt level: the buurt × bron tables of every wijk, one under the other
     g_bron = canon.by_dim["bron"]
     rows, cells, row_totals = [], {}, {}
@@ -120,8 +139,9 @@ def published_table(gemeente, level: str, by: tuple[str, ...], year: int | None,
                 cells[((b,), c)] = t.cell(b, c)
     if not by:
         return PublishedTable(["buurt"], single(rows, row_totals, canon.totals.total), base, None)
-    return PublishedTable(["buurt"], table(rows, g_bron.col_keys, cells, row_totals, dict(g_bron.col_totals),
-                                           canon.totals.total), base, "bron")
+    return PublishedTable(
+        ["buurt"], table(rows, g_bron.col_keys, cells, row_totals, dict(g_bron.col_totals), canon.totals.total), base, "bron"
+    )
 
 
 def aggregate_figure(gemeente, level: str, by: tuple[str, ...], year: int | None, policy: Policy) -> FigureTable:
@@ -178,8 +198,12 @@ def collect(gemeente, policy: Policy, progress=None, extra: list[Source] | None 
             if progress:
                 progress(done, steps)
         for level, by in REACHABLE:
-            sources.append(Source(f"zicht aggregate --level {level} --by {','.join(by)} --jaar {year}",
-                                  aggregate_figure(gemeente, level, by, year, policy)))
+            sources.append(
+                Source(
+                    f"zicht aggregate --level {level} --by {','.join(by)} --jaar {year}",
+                    aggregate_figure(gemeente, level, by, year, policy),
+                )
+            )
             done += 1
         if progress:
             progress(done, steps)

@@ -70,8 +70,11 @@ def load_episodes(gemeente_code: str, end_of_data: date | None = None) -> Episod
     A subject's wijk, aard and children come from its index registration. Only registrations in
     the gemeente are seen (a person who moves away and is registered elsewhere is not followed).
     """
-    reports = list(Report.objects.filter(buurt__gemeente_id=gemeente_code, soort__in=COUNTED_KINDS)
-                   .values_list("id", "datum", "address_id", "buurt__wijk_id", "aard", "kinderen_aanwezig"))
+    reports = list(
+        Report.objects.filter(buurt__gemeente_id=gemeente_code, soort__in=COUNTED_KINDS).values_list(
+            "id", "datum", "address_id", "buurt__wijk_id", "aard", "kinderen_aanwezig"
+        )
+    )
     if end_of_data is None:
         end_of_data = Report.objects.filter(buurt__gemeente_id=gemeente_code).aggregate(m=Max("datum"))["m"]
     result = Episodes(gemeente_code, end_of_data)
@@ -83,14 +86,13 @@ def load_episodes(gemeente_code: str, end_of_data: date | None = None) -> Episod
         if address_id is not None:
             by_address[address_id].append(reg[rid])
     by_person: dict[int, set[int]] = defaultdict(set)
-    parties = (ReportParty.objects.filter(report__buurt__gemeente_id=gemeente_code, report__soort__in=COUNTED_KINDS,
-                                          person__link__isnull=False)
-               .values_list("report_id", "person__link__linked_person_id"))
+    parties = ReportParty.objects.filter(
+        report__buurt__gemeente_id=gemeente_code, report__soort__in=COUNTED_KINDS, person__link__isnull=False
+    ).values_list("report_id", "person__link__linked_person_id")
     for rid, lp in parties:
         by_person[lp].add(rid)
     by_household: dict[int, set[int]] = defaultdict(set)
-    members = HouseholdMember.objects.filter(linked_person_id__in=list(by_person)).values_list(
-        "household_id", "linked_person_id")
+    members = HouseholdMember.objects.filter(linked_person_id__in=list(by_person)).values_list("household_id", "linked_person_id")
     for hh, lp in members:
         by_household[hh] |= by_person[lp]
 
@@ -106,8 +108,7 @@ def load_episodes(gemeente_code: str, end_of_data: date | None = None) -> Episod
 
     timelines = {
         "adres": [Timeline(a, tuple(regs), tuple(ends_by_address.get(a, ()))) for a, regs in by_address.items()],
-        "huishouden": [Timeline(h, tuple(reg[r] for r in rids), tuple(ends_by_household.get(h, ())))
-                       for h, rids in by_household.items()],
+        "huishouden": [Timeline(h, tuple(reg[r] for r in rids), tuple(ends_by_household.get(h, ()))) for h, rids in by_household.items()],
         "persoon": [Timeline(p, tuple(reg[r] for r in rids)) for p, rids in by_person.items()],
     }
     for subject, tls in timelines.items():
@@ -148,8 +149,7 @@ def rate_rows(groups: dict, labels: dict, policy: Policy, windows: Sequence[int]
     per_window = [_share_cells(groups, w, policy) for w in windows]
     rows = []
     for key in groups:
-        rows.append(RateRow(key, labels.get(key, str(key)),
-                            tuple(pw[key][0] for pw in per_window), tuple(pw[key][1] for pw in per_window)))
+        rows.append(RateRow(key, labels.get(key, str(key)), tuple(pw[key][0] for pw in per_window), tuple(pw[key][1] for pw in per_window)))
     return rows
 
 
@@ -176,8 +176,9 @@ class CurvePointCell:
         """The 95% interval as a cell (for tables): published with its point, missing without it."""
         if not self.interval:
             return missing_cell("Geen interval: het punt wordt niet getoond.", "interval")
-        return Cell(round(100 * self.low, 1), OK, "95%-betrouwbaarheidsinterval (Kaplan–Meier, log-log-transformatie).",
-                    self.interval, "interval")
+        return Cell(
+            round(100 * self.low, 1), OK, "95%-betrouwbaarheidsinterval (Kaplan–Meier, log-log-transformatie).", self.interval, "interval"
+        )
 
 
 def controlled_curve(episodes: Sequence[Episode], policy: Policy, months: Sequence[int] = CURVE_MONTHS) -> list[CurvePointCell]:
@@ -188,15 +189,21 @@ def controlled_curve(episodes: Sequence[Episode], policy: Policy, months: Sequen
         events = control_total(p.events, policy)
         if at_risk.status == OK and events.status == OK:
             value = round(100 * p.share, 0)
-            share = Cell(value, OK, "Kaplan–Meier-schatting; getoond omdat het aantal gevolgde en het aantal nieuwe "
-                                    f"registraties elk minstens {policy.threshold} zijn.",
-                         _format_number(value, 0) + "%", "percentage")
+            share = Cell(
+                value,
+                OK,
+                "Kaplan–Meier-schatting; getoond omdat het aantal gevolgde en het aantal nieuwe "
+                f"registraties elk minstens {policy.threshold} zijn.",
+                _format_number(value, 0) + "%",
+                "percentage",
+            )
             out.append(CurvePointCell(p.month, at_risk, share, p.low, p.high))
         else:
-            reason = (f"Niet getoond: berust op minder dan {policy.threshold} gevolgde adressen, huishoudens of personen "
-                      "of minder dan dat aantal nieuwe registraties.")
-            out.append(CurvePointCell(p.month, at_risk, Cell(None, "primary", reason, policy.primary_mark, "percentage"),
-                                      None, None))
+            reason = (
+                f"Niet getoond: berust op minder dan {policy.threshold} gevolgde adressen, huishoudens of personen "
+                "of minder dan dat aantal nieuwe registraties."
+            )
+            out.append(CurvePointCell(p.month, at_risk, Cell(None, "primary", reason, policy.primary_mark, "percentage"), None, None))
     return out
 
 
@@ -231,13 +238,23 @@ def recidive_figures(episodes: Episodes, policy: Policy, wijk: str | None = None
         per_wijk = rate_rows(groups, names, policy)
 
     curves = [{"label": str(year), "points": controlled_curve(eps, policy)} for year, eps in sorted(by_cohort.items())]
-    curves_kinderen = [{"label": KINDEREN_LABELS[k], "points": controlled_curve(by_kinderen[k], policy)}
-                       for k in (True, False) if k in by_kinderen]
+    curves_kinderen = [
+        {"label": KINDEREN_LABELS[k], "points": controlled_curve(by_kinderen[k], policy)} for k in (True, False) if k in by_kinderen
+    ]
     return {
-        "gemeente": episodes.gemeente, "wijk": wijk, "end_of_data": episodes.end_of_data, "windows": windows,
+        "gemeente": episodes.gemeente,
+        "wijk": wijk,
+        "end_of_data": episodes.end_of_data,
+        "windows": windows,
         "help_available": episodes.help_available,
-        "overview": overview, "aard": aard, "kinderen": kinderen, "cohorts": cohorts, "per_wijk": per_wijk,
-        "curves": curves, "curves_kinderen": curves_kinderen, "table_months": TABLE_MONTHS,
+        "overview": overview,
+        "aard": aard,
+        "kinderen": kinderen,
+        "cohorts": cohorts,
+        "per_wijk": per_wijk,
+        "curves": curves,
+        "curves_kinderen": curves_kinderen,
+        "table_months": TABLE_MONTHS,
     }
 
 
@@ -255,24 +272,47 @@ def _cell_json(cell: Cell) -> dict:
 
 def figures_json(figures: dict) -> dict:
     """The controlled figures as JSON (only published values; suppressed ones as null with status)."""
+
     def rows(rs):
-        return [{"key": str(r.key) if not isinstance(r.key, tuple) else "/".join(r.key), "label": r.label,
-                 "windows": {str(m): {"share": _cell_json(s), "n": _cell_json(n)}
-                             for m, s, n in zip(figures["windows"], r.shares, r.eligible)}} for r in rs]
+        return [
+            {
+                "key": str(r.key) if not isinstance(r.key, tuple) else "/".join(r.key),
+                "label": r.label,
+                "windows": {
+                    str(m): {"share": _cell_json(s), "n": _cell_json(n)} for m, s, n in zip(figures["windows"], r.shares, r.eligible)
+                },
+            }
+            for r in rs
+        ]
 
     def curves(cs):
-        return [{"label": c["label"], "points": [
-            {"month": p.month, "at_risk": _cell_json(p.at_risk), "share": _cell_json(p.share),
-             "ci_low": round(100 * p.low, 1) if p.share.value is not None and p.low is not None else None,
-             "ci_high": round(100 * p.high, 1) if p.share.value is not None and p.high is not None else None}
-            for p in c["points"]]} for c in cs]
+        return [
+            {
+                "label": c["label"],
+                "points": [
+                    {
+                        "month": p.month,
+                        "at_risk": _cell_json(p.at_risk),
+                        "share": _cell_json(p.share),
+                        "ci_low": round(100 * p.low, 1) if p.share.value is not None and p.low is not None else None,
+                        "ci_high": round(100 * p.high, 1) if p.share.value is not None and p.high is not None else None,
+                    }
+                    for p in c["points"]
+                ],
+            }
+            for c in cs
+        ]
 
     return {
-        "gemeente": figures["gemeente"], "wijk": figures["wijk"],
+        "gemeente": figures["gemeente"],
+        "wijk": figures["wijk"],
         "end_of_data": figures["end_of_data"].isoformat() if figures["end_of_data"] else None,
         "windows_months": list(figures["windows"]),
-        "overview": rows(figures["overview"]), "by_aard": rows(figures["aard"]),
-        "by_kinderen": rows(figures["kinderen"]), "by_year_of_first_registration": rows(figures["cohorts"]),
+        "overview": rows(figures["overview"]),
+        "by_aard": rows(figures["aard"]),
+        "by_kinderen": rows(figures["kinderen"]),
+        "by_year_of_first_registration": rows(figures["cohorts"]),
         "per_wijk": rows(figures["per_wijk"]),
-        "curves_by_year": curves(figures["curves"]), "curves_by_kinderen": curves(figures["curves_kinderen"]),
+        "curves_by_year": curves(figures["curves"]),
+        "curves_by_kinderen": curves(figures["curves_kinderen"]),
     }

@@ -37,12 +37,17 @@ def survival_chart(curves: list[dict], title: str, width: int = 640, height: int
     def y(v):
         return top + ph - ph * v / ymax
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{escape(title)}" class="line-chart">', f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" class="line-chart">',
+        f"<title>{escape(title)}</title>",
+    ]
     for k in range(5):
         v = ymax * k / 4
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">{v:g}%</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11">{v:g}%</text>'
+        )
     for m in range(0, months + 1, 6):
         parts.append(f'<text x="{x(m):.1f}" y="{top + ph + 16}" text-anchor="middle" font-size="10">{m} mnd</text>')
     for ci, curve in enumerate(curves):
@@ -69,16 +74,20 @@ def survival_chart(curves: list[dict], title: str, width: int = 640, height: int
             else:
                 parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
             for p in seg:
-                parts.append(f'<circle cx="{x(p.month):.1f}" cy="{y(p.share.value):.1f}" r="5" fill="transparent">'
-                             f"<title>{escape(curve['label'])}, {p.month} maanden: {escape(p.share.display)} "
-                             f"({escape(p.interval)})</title></circle>")
+                parts.append(
+                    f'<circle cx="{x(p.month):.1f}" cy="{y(p.share.value):.1f}" r="5" fill="transparent">'
+                    f"<title>{escape(curve['label'])}, {p.month} maanden: {escape(p.share.display)} "
+                    f"({escape(p.interval)})</title></circle>"
+                )
     lx = left
     for ci, curve in enumerate(curves):
         colour, dash = LINE_STYLES[ci % len(LINE_STYLES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<line x1="{lx}" x2="{lx + 22}" y1="{height - 12}" y2="{height - 12}" stroke="{colour}" '
-                     f'stroke-width="2"{dash_attr}/><text x="{lx + 26}" y="{height - 8}" font-size="11">'
-                     f'{escape(curve["label"])}</text>')
+        parts.append(
+            f'<line x1="{lx}" x2="{lx + 22}" y1="{height - 12}" y2="{height - 12}" stroke="{colour}" '
+            f'stroke-width="2"{dash_attr}/><text x="{lx + 26}" y="{height - 8}" font-size="11">'
+            f"{escape(curve['label'])}</text>"
+        )
         lx += 34 + 7 * len(curve["label"])
     parts.append("</svg>")
     return "".join(parts)
@@ -108,18 +117,33 @@ def recidive(request):
     policy = default_policy()
     figures = recidive_figures(load_episodes(gm.code), policy, wijk=wijk_code)
     naam = wijk.naam if wijk else gm.naam
-    return render(request, "areas/recidive.html", {
-        "gemeente": gm, "wijk": wijk, "naam": naam, "fig": figures, "policy": policy, "area_only": AREA_ONLY,
-        "overview": figures["overview"], "aard": figures["aard"], "kinderen": figures["kinderen"],
-        "cohorts": figures["cohorts"], "per_wijk": figures["per_wijk"], "episode_days": EPISODE_DAYS,
-        "wijken": Wijk.objects.filter(gemeente_id=gm.code).order_by("naam").only("code", "naam"),
-        "curve_svg": survival_chart(figures["curves"], f"Aandeel adressen met een nieuwe registratie na een eerste, "
-                                                       f"per jaar van de eerste registratie, {naam}"),
-        "curve_table": curve_table(figures["curves"], figures["table_months"]),
-        "kinderen_svg": survival_chart(figures["curves_kinderen"], f"Aandeel adressen met een nieuwe registratie, "
-                                                                   f"met en zonder kinderen, {naam}"),
-        "kinderen_table": curve_table(figures["curves_kinderen"], figures["table_months"]),
-    })
+    return render(
+        request,
+        "areas/recidive.html",
+        {
+            "gemeente": gm,
+            "wijk": wijk,
+            "naam": naam,
+            "fig": figures,
+            "policy": policy,
+            "area_only": AREA_ONLY,
+            "overview": figures["overview"],
+            "aard": figures["aard"],
+            "kinderen": figures["kinderen"],
+            "cohorts": figures["cohorts"],
+            "per_wijk": figures["per_wijk"],
+            "episode_days": EPISODE_DAYS,
+            "wijken": Wijk.objects.filter(gemeente_id=gm.code).order_by("naam").only("code", "naam"),
+            "curve_svg": survival_chart(
+                figures["curves"], f"Aandeel adressen met een nieuwe registratie na een eerste, per jaar van de eerste registratie, {naam}"
+            ),
+            "curve_table": curve_table(figures["curves"], figures["table_months"]),
+            "kinderen_svg": survival_chart(
+                figures["curves_kinderen"], f"Aandeel adressen met een nieuwe registratie, met en zonder kinderen, {naam}"
+            ),
+            "kinderen_table": curve_table(figures["curves_kinderen"], figures["table_months"]),
+        },
+    )
 
 
 @requires(*AREA_ROLES)
@@ -129,9 +153,16 @@ def effect(request):
     wijken = list(Wijk.objects.filter(gemeente_id=gm.code).order_by("naam").only("code", "naam"))
     names = {w.code: w.naam for w in wijken}
     code = (request.GET.get("wijk") or "").upper()
-    context = {"gemeente": gm, "wijken": wijken, "area_only": AREA_ONLY, "policy": default_policy(), "code": code,
-               "start": request.GET.get("start", ""), "aard": request.GET.get("aard", ""),
-               "aarden": list(AARD_LABELS.items())}
+    context = {
+        "gemeente": gm,
+        "wijken": wijken,
+        "area_only": AREA_ONLY,
+        "policy": default_policy(),
+        "code": code,
+        "start": request.GET.get("start", ""),
+        "aard": request.GET.get("aard", ""),
+        "aarden": list(AARD_LABELS.items()),
+    }
     if code:
         if code not in names:
             raise Http404("Onbekende wijkcode")
@@ -143,14 +174,19 @@ def effect(request):
         similar = [r["code"] for r in similar_wijken(code, 5, "gemeente")["rows"] if r["code"] != code and r["code"] in names]
         comparison = chosen or similar
         aard = context["aard"] if context["aard"] in AARD_LABELS else None
-        context.update({"naam": names[code], "comparison": comparison, "similar": similar,
-                        "comparison_names": [names[c] for c in comparison]})
+        context.update(
+            {"naam": names[code], "comparison": comparison, "similar": similar, "comparison_names": [names[c] for c in comparison]}
+        )
         series = quarterly_rates(gm.code, code, comparison, default_policy(), aard)
         context["rates"] = series["rows"]
-        context["chart"] = line_chart(series["quarters"], [
-            {"label": names[code], "cells": [r[1] for r in series["rows"]]},
-            {"label": "Vergelijkingswijken samen", "cells": [r[2] for r in series["rows"]]}],
-            f"Registraties per 1.000 inwoners per kwartaal: {names[code]} en vergelijkingswijken")
+        context["chart"] = line_chart(
+            series["quarters"],
+            [
+                {"label": names[code], "cells": [r[1] for r in series["rows"]]},
+                {"label": "Vergelijkingswijken samen", "cells": [r[2] for r in series["rows"]]},
+            ],
+            f"Registraties per 1.000 inwoners per kwartaal: {names[code]} en vergelijkingswijken",
+        )
         if start is not None:
             result = estimate_for(gm.code, code, comparison, start, aard)
             result["tekst"] = result["tekst"].replace(code, names[code])

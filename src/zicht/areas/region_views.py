@@ -31,9 +31,11 @@ from .regional import region_figures
 from .tables import cbs_cell, to_csv, to_xlsx
 
 AREA_ROLES = (roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR)
-SOURCE_NOTE = ("Bronnen: Zicht-register (meldingen van partners in de gemeenten van de regio, onthullingsbeveiligd: "
-               "afgerond op 5, <10 onderdrukt, regiototalen samen met de gemeentecellen beveiligd); CBS (CC BY 4.0); "
-               "regio-indeling: zicht/geo/data/vt_regios.csv.")
+SOURCE_NOTE = (
+    "Bronnen: Zicht-register (meldingen van partners in de gemeenten van de regio, onthullingsbeveiligd: "
+    "afgerond op 5, <10 onderdrukt, regiototalen samen met de gemeentecellen beveiligd); CBS (CC BY 4.0); "
+    "regio-indeling: zicht/geo/data/vt_regios.csv."
+)
 
 
 def _year(request) -> int | None:
@@ -80,14 +82,28 @@ def region(request, code: str):
     regio = _region(request, code)
     figures = figures_for(request, regio, _year(request))
     geo = {g.code: g.geometry for g in Gemeente.objects.filter(code__in=[g.code for g in figures.gemeenten]).only("code", "geometry")}
-    areas = [maps.MapArea(g.code, g.naam, geo.get(g.code), figures.map_cells.get(g.code) or cbs_cell(None),
-                          figures.table("per1000").rows[i].url) for i, g in enumerate(figures.gemeenten)]
-    svg, legend = maps.choropleth_svg(areas, f"Meldingen per 1.000 inwoners, regio {regio.naam}, {figures.year}",
-                                      "Kaart van de gemeenten van de regio; elke gemeente met haar cijfer.", "per 1.000 inwoners")
-    return render(request, "areas/region.html", {
-        "regio": regio, "fig": figures, "map_svg": svg, "legend": legend, "policy": default_policy(),
-        "year": figures.year,
-    })
+    areas = [
+        maps.MapArea(g.code, g.naam, geo.get(g.code), figures.map_cells.get(g.code) or cbs_cell(None), figures.table("per1000").rows[i].url)
+        for i, g in enumerate(figures.gemeenten)
+    ]
+    svg, legend = maps.choropleth_svg(
+        areas,
+        f"Meldingen per 1.000 inwoners, regio {regio.naam}, {figures.year}",
+        "Kaart van de gemeenten van de regio; elke gemeente met haar cijfer.",
+        "per 1.000 inwoners",
+    )
+    return render(
+        request,
+        "areas/region.html",
+        {
+            "regio": regio,
+            "fig": figures,
+            "map_svg": svg,
+            "legend": legend,
+            "policy": default_policy(),
+            "year": figures.year,
+        },
+    )
 
 
 @requires(*AREA_ROLES)
@@ -96,8 +112,9 @@ def region_export(request, code: str, fmt: str):
     figures = figures_for(request, regio, _year(request))
     name = f"regio-{slugify(regio.code)}-{figures.year}"
     if fmt == "xlsx":
-        response = HttpResponse(to_xlsx(figures.tables, SOURCE_NOTE),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            to_xlsx(figures.tables, SOURCE_NOTE), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     wanted = request.GET.get("tabel") or figures.tables[0].id
@@ -110,6 +127,7 @@ def region_export(request, code: str, fmt: str):
 
 
 # --- maintenance of the region table (functioneel beheerder) ---------------------------------------
+
 
 class MoveForm(forms.Form):
     gemeente_code = forms.RegexField(regex=r"^GM\d{4}$", label="Gemeentecode", max_length=6)
@@ -132,8 +150,9 @@ def move_gemeente(code: str, regio: VtRegio, van_jaar: int, bevestigd: bool, bro
                 r.tot_jaar = van_jaar - 1
                 r.handmatig = True
                 r.save(update_fields=["tot_jaar", "handmatig"])
-        VtRegioGemeente.objects.create(regio=regio, gemeente_code=code, gemeente_naam=naam, van_jaar=van_jaar,
-                                       bevestigd=bevestigd, bron=bron, handmatig=True)
+        VtRegioGemeente.objects.create(
+            regio=regio, gemeente_code=code, gemeente_naam=naam, van_jaar=van_jaar, bevestigd=bevestigd, bron=bron, handmatig=True
+        )
         problems = conflicts(memberships())
         if problems:
             raise ValueError("; ".join(problems[:3]))
@@ -147,21 +166,37 @@ def manage(request):
         data = form.cleaned_data
         gemeente = Gemeente.objects.filter(code=data["gemeente_code"]).only("naam").first()
         try:
-            move_gemeente(data["gemeente_code"], data["regio"], data["van_jaar"], data["bevestigd"], data["bron"],
-                          gemeente.naam if gemeente else "")
+            move_gemeente(
+                data["gemeente_code"], data["regio"], data["van_jaar"], data["bevestigd"], data["bron"], gemeente.naam if gemeente else ""
+            )
         except ValueError as exc:
             form.add_error(None, f"Niet opgeslagen: {exc}")
         else:
-            log_access(request, action="change", record_type="vt_regio", record_id=data["gemeente_code"],
-                       reason=f"Regio-indeling: {data['gemeente_code']} naar {data['regio'].code} vanaf {data['van_jaar']}")
+            log_access(
+                request,
+                action="change",
+                record_type="vt_regio",
+                record_id=data["gemeente_code"],
+                reason=f"Regio-indeling: {data['gemeente_code']} naar {data['regio'].code} vanaf {data['van_jaar']}",
+            )
             messages.success(request, "De regio-indeling is opgeslagen.")
             return redirect(f"{reverse('areas:regions_manage')}?jaar={data['van_jaar']}")
-    rows = [m for m in VtRegioGemeente.objects.select_related("regio").order_by("regio__naam", "gemeente_naam")
-            if m.van_jaar <= year and (m.tot_jaar is None or year <= m.tot_jaar)]
+    rows = [
+        m
+        for m in VtRegioGemeente.objects.select_related("regio").order_by("regio__naam", "gemeente_naam")
+        if m.van_jaar <= year and (m.tot_jaar is None or year <= m.tot_jaar)
+    ]
     by_region = {}
     for m in rows:
         by_region.setdefault(m.regio, []).append(m)
-    return render(request, "areas/regions_manage.html", {
-        "form": form, "year": year, "by_region": by_region.items(), "n_regions": VtRegio.objects.count(),
-        "unconfirmed": sum(1 for m in rows if not m.bevestigd),
-    })
+    return render(
+        request,
+        "areas/regions_manage.html",
+        {
+            "form": form,
+            "year": year,
+            "by_region": by_region.items(),
+            "n_regions": VtRegio.objects.count(),
+            "unconfirmed": sum(1 for m in rows if not m.bevestigd),
+        },
+    )

@@ -60,20 +60,25 @@ def _breakdown(dim: str, labels: dict, title: str, gemeenten, canons, year: int,
             raw[(g.code, c)] = counts.get((c,), 0)
         row_totals[g.code] = canon.totals.total
     controlled = control_stacked(raw, [g.code for g in gemeenten], cols, published, row_totals, policy)
-    rows = [FigureRow(g.naam, [controlled.cell(g.code, c) for c in cols], controlled.row_total(g.code), code=g.code)
-            for g in gemeenten]
+    rows = [FigureRow(g.naam, [controlled.cell(g.code, c) for c in cols], controlled.row_total(g.code), code=g.code) for g in gemeenten]
     totals = FigureRow("Regio", [controlled.col_total(c) for c in cols], controlled.total)
-    return FigureTable(dim, f"{title}, {year}", "Gemeente", [labels.get(c, c) for c in cols], rows, totals,
-                       note="Per gemeente dezelfde cellen als op de gemeentepagina; regiototalen onthullingsbeveiligd "
-                            "samen met die cellen (× waar een totaal een onderdrukte gemeentecel zou teruggeven).")
+    return FigureTable(
+        dim,
+        f"{title}, {year}",
+        "Gemeente",
+        [labels.get(c, c) for c in cols],
+        rows,
+        totals,
+        note="Per gemeente dezelfde cellen als op de gemeentepagina; regiototalen onthullingsbeveiligd "
+        "samen met die cellen (× waar een totaal een onderdrukte gemeentecel zou teruggeven).",
+    )
 
 
 def _start(year: int) -> date:
     return date(year, 1, 1)
 
 
-def region_figures(regio, gemeenten, missing: list[str], year: int | None, policy: Policy,
-                   gemeente_url=lambda code: None) -> RegionFigures:
+def region_figures(regio, gemeenten, missing: list[str], year: int | None, policy: Policy, gemeente_url=lambda code: None) -> RegionFigures:
     """The region page's tables for ``year`` (default: the newest year any member gemeente has)."""
     all_years = sorted({y for g in gemeenten for y in period_for(cube_for(g.code), None).years})
     if year not in all_years:
@@ -92,34 +97,53 @@ def region_figures(regio, gemeenten, missing: list[str], year: int | None, polic
     rate_rows = []
     for g in gemeenten:
         pop = pops.get(g.code, (None, None))[0]
-        rate_rows.append(FigureRow(g.naam, [totals[g.code], cbs_cell(pop, "aantal", "CBS"), rate(totals[g.code], pop)],
-                                   url=gemeente_url(g.code), code=g.code))
-    t_rate = FigureTable("per1000", f"Meldingen per 1.000 inwoners per gemeente, {year}", "Gemeente",
-                         ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"], rate_rows,
-                         FigureRow("Regio", [region_total, cbs_cell(region_pop, "aantal", "CBS"), rate(region_total, region_pop)]),
-                         note="Gemeentecijfers zoals op de gemeentepagina; de regiototaal is samen met die cellen beveiligd.")
+        rate_rows.append(
+            FigureRow(
+                g.naam, [totals[g.code], cbs_cell(pop, "aantal", "CBS"), rate(totals[g.code], pop)], url=gemeente_url(g.code), code=g.code
+            )
+        )
+    t_rate = FigureTable(
+        "per1000",
+        f"Meldingen per 1.000 inwoners per gemeente, {year}",
+        "Gemeente",
+        ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
+        rate_rows,
+        FigureRow("Regio", [region_total, cbs_cell(region_pop, "aantal", "CBS"), rate(region_total, region_pop)]),
+        note="Gemeentecijfers zoals op de gemeentepagina; de regiototaal is samen met die cellen beveiligd.",
+    )
 
     # Trend: gemeente × year, each cell the gemeente's published year total.
     published = {(c, y): canons[c][1][y].totals.total for c in codes for y in years}
     raw = {(c, y): _raw(canons[c][0], canons[c][1][y], [], y).get((), 0) for c in codes for y in years}
     trend = control_stacked(raw, codes, years, published, None, policy)
-    t_trend = FigureTable("jaren", "Meldingen per gemeente en jaar", "Gemeente", [str(y) for y in years],
-                          [FigureRow(g.naam, [trend.cell(g.code, y) for y in years], code=g.code) for g in gemeenten],
-                          FigureRow("Regio", [trend.col_total(y) for y in years]),
-                          note="Het lopende jaar kan onvolledig zijn. Gemeentegrenzen en regio-indeling van het gekozen jaar.")
+    t_trend = FigureTable(
+        "jaren",
+        "Meldingen per gemeente en jaar",
+        "Gemeente",
+        [str(y) for y in years],
+        [FigureRow(g.naam, [trend.cell(g.code, y) for y in years], code=g.code) for g in gemeenten],
+        FigureRow("Regio", [trend.col_total(y) for y in years]),
+        note="Het lopende jaar kan onvolledig zijn. Gemeentegrenzen en regio-indeling van het gekozen jaar.",
+    )
 
-    tables = [t_rate, t_trend,
-              _breakdown("bron", BRON_LABELS, "Meldingen naar bron per gemeente", gemeenten, canons, year, policy),
-              _breakdown("aard", AARD_LABELS, "Meldingen naar aard van het geweld per gemeente", gemeenten, canons, year, policy),
-              risk_table(gemeenten)]
+    tables = [
+        t_rate,
+        t_trend,
+        _breakdown("bron", BRON_LABELS, "Meldingen naar bron per gemeente", gemeenten, canons, year, policy),
+        _breakdown("aard", AARD_LABELS, "Meldingen naar aard van het geweld per gemeente", gemeenten, canons, year, policy),
+        risk_table(gemeenten),
+    ]
     repeat = [canons[c][1][year].by_dim["repeat"] for c in codes]
     headline = {
-        "meldingen": region_total, "per1000": rate(region_total, region_pop),
-        "inwoners": cbs_cell(region_pop, "aantal", "CBS"), "gemeenten": len(gemeenten),
+        "meldingen": region_total,
+        "per1000": rate(region_total, region_pop),
+        "inwoners": cbs_cell(region_pop, "aantal", "CBS"),
+        "gemeenten": len(gemeenten),
         "herhaald_per_gemeente": {c: percentage(r.col_total("herhaald"), r.total) for c, r in zip(codes, repeat, strict=True)},
     }
-    return RegionFigures(regio.code, regio.naam, year, years, gemeenten, missing, headline, tables,
-                         {row.code: row.cells[2] for row in rate_rows})
+    return RegionFigures(
+        regio.code, regio.naam, year, years, gemeenten, missing, headline, tables, {row.code: row.cells[2] for row in rate_rows}
+    )
 
 
 def _raw(cube, canon, dims: list[str], year: int) -> dict[tuple, int]:
@@ -150,6 +174,11 @@ def risk_table(gemeenten) -> FigureTable:
             s = by.get(f)
             cells.append(cbs_cell(s.value if s else None, f[2], f"CBS {s.year}" if s and s.year else "CBS"))
         rows.append(FigureRow(g.naam, cells, code=g.code))
-    return FigureTable("risico", "Risicofactoren per gemeente (CBS)", "Gemeente",
-                       [f"{label} ({unit})" if unit else label for label, _, unit in factors], rows,
-                       note="Openbare CBS-kerncijfers op gemeenteniveau; geen registercijfers.")
+    return FigureTable(
+        "risico",
+        "Risicofactoren per gemeente (CBS)",
+        "Gemeente",
+        [f"{label} ({unit})" if unit else label for label, _, unit in factors],
+        rows,
+        note="Openbare CBS-kerncijfers op gemeenteniveau; geen registercijfers.",
+    )

@@ -73,29 +73,42 @@ def area_risk_profile(area_code: str, year: int | None = None) -> list[RiskFacto
             gm_value = data.get((gemeente, ind.key), {}).get(chosen) if chosen else None
             nl_value = data.get((NATIONAL, ind.key), {}).get(chosen) if chosen else None
             reference = nl_value if is_gemeente else gm_value
-            scores.append(RiskFactorScore(
-                factor=factor.code,
-                label=factor.label,
-                indicator=ind.key,
-                indicator_label=ind.label,
-                unit=ind.unit,
-                year=chosen,
-                value=value,
-                gemeente_value=None if is_gemeente else gm_value,
-                national_value=nl_value,
-                elevated=bool(rf.is_elevated(value, reference)),
-                elevated_vs_national=bool(rf.is_elevated(value, nl_value)),
-                prevention_types=tuple(factor.prevention_types),
-                policy_frameworks=tuple(factor.policy_frameworks),
-                frameworks_inferred=factor.frameworks_inferred,
-                reference="Nederland" if is_gemeente else "gemeente",
-            ))
+            scores.append(
+                RiskFactorScore(
+                    factor=factor.code,
+                    label=factor.label,
+                    indicator=ind.key,
+                    indicator_label=ind.label,
+                    unit=ind.unit,
+                    year=chosen,
+                    value=value,
+                    gemeente_value=None if is_gemeente else gm_value,
+                    national_value=nl_value,
+                    elevated=bool(rf.is_elevated(value, reference)),
+                    elevated_vs_national=bool(rf.is_elevated(value, nl_value)),
+                    prevention_types=tuple(factor.prevention_types),
+                    policy_frameworks=tuple(factor.policy_frameworks),
+                    frameworks_inferred=factor.frameworks_inferred,
+                    reference="Nederland" if is_gemeente else "gemeente",
+                )
+            )
     return scores
 
 
-CONTEXT_INDICATORS = ("inwoners", "huishoudens", "bevolkingsdichtheid", "pct_0_15", "pct_15_25", "pct_25_45",
-                      "pct_45_65", "pct_65plus", "pct_eenpersoonshhd", "gem_huishoudensgrootte",
-                      "gem_inkomen_inwoner", "pct_hh_laagste40")
+CONTEXT_INDICATORS = (
+    "inwoners",
+    "huishoudens",
+    "bevolkingsdichtheid",
+    "pct_0_15",
+    "pct_15_25",
+    "pct_25_45",
+    "pct_45_65",
+    "pct_65plus",
+    "pct_eenpersoonshhd",
+    "gem_huishoudensgrootte",
+    "gem_inkomen_inwoner",
+    "pct_hh_laagste40",
+)
 
 
 def context_profile(area_code: str) -> list[dict]:
@@ -110,10 +123,15 @@ def context_profile(area_code: str) -> list[dict]:
         if not own:
             continue
         year = max(own)
-        rows.append({
-            "indicator": key, "label": INDICATORS[key].label, "unit": INDICATORS[key].unit, "year": year,
-            "value": own[year],
-            "gemeente_value": None if code.startswith("GM") else data.get((gemeente, key), {}).get(year),
-            "national_value": data.get((NATIONAL, key), {}).get(year),
-        })
+        rows.append(
+            {
+                "indicator": key,
+                "label": INDICATORS[key].label,
+                "unit": INDICATORS[key].unit,
+                "year": year,
+                "value": own[year],
+                "gemeente_value": None if code.startswith("GM") else data.get((gemeente, key), {}).get(year),
+                "national_value": data.get((NATIONAL, key), {}).get(year),
+            }
+        )
     return rows

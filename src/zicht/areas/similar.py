@@ -21,14 +21,12 @@ from zicht.geo.cbs import INDICATORS
 from zicht.geo.models import Kerncijfer, Wijk
 
 PROFILE_YEAR = 2017
-PROFILE = ("pct_65plus", "bevolkingsdichtheid", "pct_hh_laag_inkomen", "pct_rond_sociaal_min",
-           "gem_inkomen_inwoner", "pct_hh_laagste40")
+PROFILE = ("pct_65plus", "bevolkingsdichtheid", "pct_hh_laag_inkomen", "pct_rond_sociaal_min", "gem_inkomen_inwoner", "pct_hh_laagste40")
 _cache: dict = {}
 _lock = threading.Lock()
 
 
-def zscore_nearest(codes: list[str], matrix: np.ndarray, target: str, n: int,
-                   allowed: set[str] | None = None) -> list[tuple[str, float]]:
+def zscore_nearest(codes: list[str], matrix: np.ndarray, target: str, n: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
     """Pure: nearest ``n`` codes to ``target`` by Euclidean distance over column z-scores."""
     if target not in codes or len(codes) < 2:
         return []
@@ -55,15 +53,19 @@ def _profiles():
     with _lock:
         if "codes" in _cache and _cache.get("version") == version:  # no key figures yet: version None
             return _cache["codes"], _cache["matrix"], _cache["raw"]
-    rows = Kerncijfer.objects.filter(jaar=PROFILE_YEAR, indicator__in=PROFILE, area_code__startswith="WK",
-                                     value__isnull=False).values_list("area_code", "indicator", "value")
+    rows = Kerncijfer.objects.filter(jaar=PROFILE_YEAR, indicator__in=PROFILE, area_code__startswith="WK", value__isnull=False).values_list(
+        "area_code", "indicator", "value"
+    )
     by_code: dict[str, dict[str, float]] = {}
     for code, ind, value in rows:
         by_code.setdefault(code, {})[ind] = value
     codes = sorted(c for c, v in by_code.items() if len(v) == len(PROFILE))
     raw = {c: by_code[c] for c in codes}
-    matrix = np.array([[math.log1p(raw[c][k]) if k == "bevolkingsdichtheid" else raw[c][k] for k in PROFILE]
-                       for c in codes], dtype=float) if codes else np.zeros((0, len(PROFILE)))
+    matrix = (
+        np.array([[math.log1p(raw[c][k]) if k == "bevolkingsdichtheid" else raw[c][k] for k in PROFILE] for c in codes], dtype=float)
+        if codes
+        else np.zeros((0, len(PROFILE)))
+    )
     with _lock:
         _cache.update(version=version, codes=codes, matrix=matrix, raw=raw)
     return codes, matrix, raw
@@ -80,9 +82,14 @@ def similar_wijken(code: str, n: int = 5, scope: str = "nl") -> dict:
         "year": PROFILE_YEAR,
         "scope": scope,
         "rows": [
-            {"code": c, "naam": names[c].naam if c in names else c,
-             "gemeente": names[c].gemeente.naam if c in names else "", "distance": d,
-             "values": [raw[c][k] for k in PROFILE], "same_gemeente": c[2:6] == code[2:6]}
+            {
+                "code": c,
+                "naam": names[c].naam if c in names else c,
+                "gemeente": names[c].gemeente.naam if c in names else "",
+                "distance": d,
+                "values": [raw[c][k] for k in PROFILE],
+                "same_gemeente": c[2:6] == code[2:6],
+            }
             for c, d in near
         ],
     }

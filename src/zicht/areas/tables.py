@@ -84,26 +84,41 @@ def set_grid(table: FigureTable, base: dict, rows: list[dict | None], cols: list
     return table
 
 
-def from_controlled_table(table_id: str, title: str, row_header: str, controlled: ControlledTable,
-                          row_labels: dict, col_labels: dict, row_urls: dict | None = None,
-                          note: str = "", dims: tuple[dict, str, str] | None = None) -> FigureTable:
+def from_controlled_table(
+    table_id: str,
+    title: str,
+    row_header: str,
+    controlled: ControlledTable,
+    row_labels: dict,
+    col_labels: dict,
+    row_urls: dict | None = None,
+    note: str = "",
+    dims: tuple[dict, str, str] | None = None,
+) -> FigureTable:
     """``dims=(base filter, row dimension, column dimension)`` records what the cells count."""
     rows = [
         FigureRow(str(row_labels.get(key, key)), cells, total, (row_urls or {}).get(key), str(key))
         for key, cells, total in controlled.rows()
     ]
     totals = FigureRow("Totaal", controlled.totals_row(), controlled.total)
-    fig = FigureTable(table_id, title, row_header, [str(col_labels.get(c, c)) for c in controlled.col_keys],
-                      rows, totals, note=note)
+    fig = FigureTable(table_id, title, row_header, [str(col_labels.get(c, c)) for c in controlled.col_keys], rows, totals, note=note)
     if dims is not None:
         base, row_dim, col_dim = dims
         set_grid(fig, base, [{row_dim: k} for k in controlled.row_keys], [{col_dim: c} for c in controlled.col_keys])
     return fig
 
 
-def from_series(table_id: str, title: str, row_header: str, series: ControlledSeries, labels: dict,
-                value_header: str = "Aantal", with_share: bool = True, note: str = "",
-                dims: tuple[dict, str] | None = None) -> FigureTable:
+def from_series(
+    table_id: str,
+    title: str,
+    row_header: str,
+    series: ControlledSeries,
+    labels: dict,
+    value_header: str = "Aantal",
+    with_share: bool = True,
+    note: str = "",
+    dims: tuple[dict, str] | None = None,
+) -> FigureTable:
     """``dims=(base filter, dimension of the keys)`` records what the cells count."""
     rows = []
     for key, cell in series.items():

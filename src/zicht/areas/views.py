@@ -39,12 +39,15 @@ from .similar import similar_wijken
 from .tables import FigureRow, FigureTable, cbs_cell, to_csv, to_xlsx
 
 AREA_ROLES = (roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR)
-SOURCE_NOTE = ("Bronnen: Zicht-register (meldingen van partners, onthullingsbeveiligd: afgerond op 5, <10 onderdrukt); "
-               "CBS Kerncijfers wijken en buurten, PDOK/Kadaster (CC BY 4.0).")
-MAP_INDICATORS = ("per1000", "pct_rond_sociaal_min", "pct_hh_laag_inkomen", "pct_65plus", "bevolkingsdichtheid",
-                  "pct_0_15", "inwoners")
-AREA_ONLY = ("Deze gebiedscan beschrijft gebieden, nooit personen of huishoudens. Sociaal-economische cijfers worden "
-             "alleen op gebiedsniveau gebruikt en nooit om inwoners te selecteren.")
+SOURCE_NOTE = (
+    "Bronnen: Zicht-register (meldingen van partners, onthullingsbeveiligd: afgerond op 5, <10 onderdrukt); "
+    "CBS Kerncijfers wijken en buurten, PDOK/Kadaster (CC BY 4.0)."
+)
+MAP_INDICATORS = ("per1000", "pct_rond_sociaal_min", "pct_hh_laag_inkomen", "pct_65plus", "bevolkingsdichtheid", "pct_0_15", "inwoners")
+AREA_ONLY = (
+    "Deze gebiedscan beschrijft gebieden, nooit personen of huishoudens. Sociaal-economische cijfers worden "
+    "alleen op gebiedsniveau gebruikt en nooit om inwoners te selecteren."
+)
 
 
 def _year(request) -> int | None:
@@ -66,7 +69,8 @@ def _gemeente_for(request) -> Gemeente:
         profile = getattr(request.user, "zicht_profile", None)
         allowed = figure_gemeente_codes(request.user)
         code = getattr(profile, "gemeente_id", None) or (
-            settings.DEMO_GEMEENTE if settings.DEMO_GEMEENTE in allowed or not allowed else min(allowed))
+            settings.DEMO_GEMEENTE if settings.DEMO_GEMEENTE in allowed or not allowed else min(allowed)
+        )
     if not re.fullmatch(r"GM\d{4}", code):
         raise Http404("Onbekende gemeentecode")
     check_area(request, code)
@@ -95,9 +99,15 @@ def _risk_table(code: str) -> tuple[list, FigureTable]:
         cells.append(cbs_cell(s.national_value, s.unit, f"CBS {s.year or ''}".strip()))
         rows.append(FigureRow(f"{s.label}: {s.indicator_label}", cells, code=s.indicator))
     columns = ["Gebied"] + ([] if is_gm else ["Gemeente"]) + ["Nederland"]
-    table = FigureTable("risicoprofiel", "Risicofactoren uit CBS-cijfers", "Risicofactor en indicator", columns, rows,
-                        note="Per indicator het nieuwste jaar waarin het gebied een waarde heeft; gemeente en Nederland "
-                             "uit hetzelfde jaar. Verhoogd = meer dan 10% boven de referentie.")
+    table = FigureTable(
+        "risicoprofiel",
+        "Risicofactoren uit CBS-cijfers",
+        "Risicofactor en indicator",
+        columns,
+        rows,
+        note="Per indicator het nieuwste jaar waarin het gebied een waarde heeft; gemeente en Nederland "
+        "uit hetzelfde jaar. Verhoogd = meer dan 10% boven de referentie.",
+    )
     return scores, table
 
 
@@ -111,19 +121,36 @@ def _context_table(code: str) -> FigureTable:
         cells.append(cbs_cell(r["national_value"], r["unit"], f"CBS {r['year']}"))
         rows.append(FigureRow(f"{r['label']} ({r['unit']}, {r['year']})", cells, code=r["indicator"]))
     columns = ["Gebied"] + ([] if is_gm else ["Gemeente"]) + ["Nederland"]
-    return FigureTable("kenmerken", "Bevolking, leeftijdsopbouw en dichtheid (CBS)", "Kenmerk", columns, rows,
-                       note="Landelijke waarden voor 2022–2024 zijn afgeleid uit de gemeenten (som of gewogen gemiddelde).")
+    return FigureTable(
+        "kenmerken",
+        "Bevolking, leeftijdsopbouw en dichtheid (CBS)",
+        "Kenmerk",
+        columns,
+        rows,
+        note="Landelijke waarden voor 2022–2024 zijn afgeleid uit de gemeenten (som of gewogen gemiddelde).",
+    )
 
 
 def _map(gemeente: Gemeente, cells: dict, unit: str, title: str, highlight: str | None = None):
     areas = [
-        maps.MapArea(w.code, w.naam, w.geometry, cells.get(w.code) or cbs_cell(None), reverse("areas:wijk", args=[w.code]),
-                     highlight=w.code == highlight)
-        for w in wijken_of(gemeente.code) if w.geometry
+        maps.MapArea(
+            w.code,
+            w.naam,
+            w.geometry,
+            cells.get(w.code) or cbs_cell(None),
+            reverse("areas:wijk", args=[w.code]),
+            highlight=w.code == highlight,
+        )
+        for w in wijken_of(gemeente.code)
+        if w.geometry
     ]
     svg, legend = maps.choropleth_svg(
-        areas, title, f"Kaart van de wijken van {gemeente.naam}; elke wijk is een link naar de wijkpagina. "
-        "De tabel naast de kaart bevat dezelfde cijfers.", unit)
+        areas,
+        title,
+        f"Kaart van de wijken van {gemeente.naam}; elke wijk is een link naar de wijkpagina. "
+        "De tabel naast de kaart bevat dezelfde cijfers.",
+        unit,
+    )
     for entry in legend:
         entry["swatch"] = maps.swatch_svg(entry)
     return svg, legend
@@ -165,7 +192,9 @@ def _fragment(request, parts: tuple, build):
 def gemeente(request):
     gm = _gemeente_for(request)
     year = _year(request)
-    body = _fragment(request, ("gemeente", gm.code, year), lambda: render_to_string("areas/_gemeente_body.html", _gemeente_context(gm, year)))
+    body = _fragment(
+        request, ("gemeente", gm.code, year), lambda: render_to_string("areas/_gemeente_body.html", _gemeente_context(gm, year))
+    )
     return render(request, "areas/gemeente.html", {"gemeente": gm, "body": mark_safe(body)})
 
 
@@ -174,16 +203,22 @@ def _gemeente_context(gm, year):
     svg, legend = _map(gm, figures.map_cells, "per 1.000 inwoners", f"Meldingen per 1.000 inwoners, {figures.period.label}")
     scores, risk_table = _risk_table(gm.code)
     return {
-        "gemeente": gm, "fig": figures, "policy": default_policy(), "map_svg": svg, "legend": legend,
+        "gemeente": gm,
+        "fig": figures,
+        "policy": default_policy(),
+        "map_svg": svg,
+        "legend": legend,
         "map_table": figures.table("per1000"),
         "trend_svg": charts.line_chart(figures.trend["x"], figures.trend["series"], f"Meldingen per maand, {gm.naam}"),
         "years_svg": charts.line_chart(figures.years_trend["x"], figures.years_trend["series"], f"Meldingen per jaar, {gm.naam}"),
         "years_table": figures.table("jaren"),
-        "aard_svg": charts.bar_chart([(label, cell) for label, cell, _ in figures.headline["aard"]],
-                                     "Meldingen naar aard van het geweld"),
+        "aard_svg": charts.bar_chart([(label, cell) for label, cell, _ in figures.headline["aard"]], "Meldingen naar aard van het geweld"),
         "tables": [t for t in figures.tables if t.id not in ("per1000", "maanden", "jaren")],
-        "trend_table": figures.table("maanden"), "risk_rows": list(zip(scores, risk_table.rows)), "risk_table": risk_table,
-        "context_table": _context_table(gm.code), "gemeenten": Gemeente.objects.filter(geometry__isnull=False).only("code", "naam"),
+        "trend_table": figures.table("maanden"),
+        "risk_rows": list(zip(scores, risk_table.rows)),
+        "risk_table": risk_table,
+        "context_table": _context_table(gm.code),
+        "gemeenten": Gemeente.objects.filter(geometry__isnull=False).only("code", "naam"),
         "area_only": AREA_ONLY,
     }
 
@@ -192,13 +227,16 @@ def _similar(code: str, scope: str) -> dict:
     """Similar wijken with their indicators as CBS cells and the distance as a score cell."""
     result = similar_wijken(code, 6, scope)
     units = [unit for _, _, unit in result["indicators"]]
-    result["target_cells"] = ([cbs_cell(v, u) for v, u in zip(result["target_values"], units)]
-                              if result["target_values"] else None)
+    result["target_cells"] = [cbs_cell(v, u) for v, u in zip(result["target_values"], units)] if result["target_values"] else None
     for row in result["rows"]:
         row["cells"] = [cbs_cell(v, u) for v, u in zip(row["values"], units)]
-        row["distance_cell"] = Cell(round(row["distance"], 2), "ok", "Afstand in het gestandaardiseerde indicatorprofiel "
-                                    "(z-scores, euclidisch); kleiner is meer gelijk.", f"{row['distance']:.2f}".replace(".", ","),
-                                    "score")
+        row["distance_cell"] = Cell(
+            round(row["distance"], 2),
+            "ok",
+            "Afstand in het gestandaardiseerde indicatorprofiel (z-scores, euclidisch); kleiner is meer gelijk.",
+            f"{row['distance']:.2f}".replace(".", ","),
+            "score",
+        )
     result["zero"] = Cell(0.0, "ok", "Deze wijk zelf.", "0", "score")
     return result
 
@@ -225,18 +263,30 @@ def _wijk_context(wk, year, scope):
     figures, _ = _figures_for(wk.code, year)
     scores, risk_table = _risk_table(wk.code)
     cells, _ = wijk_rate_cells(wk.gemeente_id, figures.period.year, default_policy())
-    svg, legend = _map(wk.gemeente, cells, "per 1.000 inwoners",
-                       f"Meldingen per 1.000 inwoners per wijk, {figures.period.label}; {wk.naam} met dikke rand", highlight=wk.code)
+    svg, legend = _map(
+        wk.gemeente,
+        cells,
+        "per 1.000 inwoners",
+        f"Meldingen per 1.000 inwoners per wijk, {figures.period.label}; {wk.naam} met dikke rand",
+        highlight=wk.code,
+    )
     return {
-        "wijk": wk, "fig": figures, "policy": default_policy(), "risk_rows": list(zip(scores, risk_table.rows)), "risk_table": risk_table,
-        "context_table": _context_table(wk.code), "similar": _similar(wk.code, scope),
+        "wijk": wk,
+        "fig": figures,
+        "policy": default_policy(),
+        "risk_rows": list(zip(scores, risk_table.rows)),
+        "risk_table": risk_table,
+        "context_table": _context_table(wk.code),
+        "similar": _similar(wk.code, scope),
         "trend_svg": charts.line_chart(figures.trend["x"], figures.trend["series"], f"Meldingen per maand, {wk.naam}"),
         "trend_table": figures.table("maanden"),
         "years_svg": charts.line_chart(figures.years_trend["x"], figures.years_trend["series"], f"Meldingen per jaar, {wk.naam}"),
         "years_table": figures.table("jaren"),
-        "aard_svg": charts.bar_chart([(label, cell) for label, cell, _ in figures.headline["aard"]],
-                                     "Meldingen naar aard van het geweld"),
-        "tables": [t for t in figures.tables if t.id not in ("maanden", "jaren")], "map_svg": svg, "legend": legend, "area_only": AREA_ONLY,
+        "aard_svg": charts.bar_chart([(label, cell) for label, cell, _ in figures.headline["aard"]], "Meldingen naar aard van het geweld"),
+        "tables": [t for t in figures.tables if t.id not in ("maanden", "jaren")],
+        "map_svg": svg,
+        "legend": legend,
+        "area_only": AREA_ONLY,
     }
 
 
@@ -257,16 +307,31 @@ def kaart(request):
         unit = INDICATORS[indicator].unit
         title = f"{INDICATORS[indicator].label} ({unit}), CBS {year or ''}".strip()
         names = {w.code: w for w in wijken_of(gm.code)}
-        table = FigureTable("kaart", title, "Wijk", [INDICATORS[indicator].label],
-                            [FigureRow(w.naam, [cells.get(c) or cbs_cell(None)], url=reverse("areas:wijk", args=[c]), code=c)
-                             for c, w in names.items()])
+        table = FigureTable(
+            "kaart",
+            title,
+            "Wijk",
+            [INDICATORS[indicator].label],
+            [FigureRow(w.naam, [cells.get(c) or cbs_cell(None)], url=reverse("areas:wijk", args=[c]), code=c) for c, w in names.items()],
+        )
         period = None
     svg, legend = _map(gm, cells, unit, title)
-    return render(request, "areas/kaart.html", {
-        "gemeente": gm, "map_svg": svg, "legend": legend, "table": table, "title": title, "indicator": indicator,
-        "indicators": [(k, "Meldingen per 1.000 inwoners" if k == "per1000" else INDICATORS[k].label) for k in MAP_INDICATORS],
-        "policy": default_policy(), "period": period, "area_only": AREA_ONLY,
-    })
+    return render(
+        request,
+        "areas/kaart.html",
+        {
+            "gemeente": gm,
+            "map_svg": svg,
+            "legend": legend,
+            "table": table,
+            "title": title,
+            "indicator": indicator,
+            "indicators": [(k, "Meldingen per 1.000 inwoners" if k == "per1000" else INDICATORS[k].label) for k in MAP_INDICATORS],
+            "policy": default_policy(),
+            "period": period,
+            "area_only": AREA_ONLY,
+        },
+    )
 
 
 def _sheet(code: str, year: int | None) -> dict:
@@ -275,37 +340,52 @@ def _sheet(code: str, year: int | None) -> dict:
     is_wijk = figures.level == "wijk"
     tiles = [
         (h["meldingen"].display, "meldingen", figures.period.label),
-        (h["per1000"].display, "per 1.000 inwoners",
-         f"gemeente: {h['gemeente_per1000'].display}" if is_wijk else f"{h['inwoners'].display} inwoners"),
+        (
+            h["per1000"].display,
+            "per 1.000 inwoners",
+            f"gemeente: {h['gemeente_per1000'].display}" if is_wijk else f"{h['inwoners'].display} inwoners",
+        ),
         (h["herhaald"].display, "herhaalde meldingen", "zelfde adres binnen 12 maanden"),
     ]
     if is_wijk:
         tiles.append((h["kinderen"].display, "met kinderen in het gezin", "van de meldingen"))
     scores, _ = _risk_table(code)
+
     def fmt(v, unit):
         return cbs_cell(v, unit).display
+
     risk_rows = [["Risicofactor", "Indicator", "Gebied", "Gemeente" if is_wijk else "Nederland", "Verhoogd"]] + [
-        [s.label[:34], s.indicator_label[:34], fmt(s.value, s.unit),
-         fmt(s.gemeente_value if is_wijk else s.national_value, s.unit), "ja" if s.elevated else "nee"]
-        for s in scores if s.value is not None
+        [
+            s.label[:34],
+            s.indicator_label[:34],
+            fmt(s.value, s.unit),
+            fmt(s.gemeente_value if is_wijk else s.national_value, s.unit),
+            "ja" if s.elevated else "nee",
+        ]
+        for s in scores
+        if s.value is not None
     ]
     gm_code = "GM" + figures.code[2:6]
-    recidive = recidive_figures(load_episodes(gm_code), default_policy(),
-                                wijk=figures.code if is_wijk else None)
+    recidive = recidive_figures(load_episodes(gm_code), default_policy(), wijk=figures.code if is_wijk else None)
     recidive_rows = [["Nieuwe registratie", *(f"binnen {m} mnd" for m in recidive["windows"])]] + [
-        [r.label, *(s.display for s in r.shares)] for r in recidive["overview"]]
+        [r.label, *(s.display for s in r.shares)] for r in recidive["overview"]
+    ]
     compare = figures.tables[0]
     key_rows = [["", *compare.columns[:3]]] + [[r.label, *(c.display for c in r.cells[:3])] for r in compare.body()]
     return {
-        "figures": figures, "area": area,
+        "figures": figures,
+        "area": area,
         "title": f"Factsheet {'wijk' if is_wijk else 'gemeente'} {figures.naam}",
-        "subtitle": (f"{figures.code}{' · gemeente ' + area.gemeente.naam if is_wijk else ''} · periode {figures.period.label}. "
-                     + AREA_ONLY),
+        "subtitle": (
+            f"{figures.code}{' · gemeente ' + area.gemeente.naam if is_wijk else ''} · periode {figures.period.label}. " + AREA_ONLY
+        ),
         "tiles": tiles,
         "bars": [(label, cell) for label, cell, _ in h["aard"]],
         "key_rows": key_rows,
         "risk_rows": risk_rows if len(risk_rows) > 1 else [],
-        "recidive": recidive["overview"], "recidive_windows": recidive["windows"], "recidive_rows": recidive_rows,
+        "recidive": recidive["overview"],
+        "recidive_windows": recidive["windows"],
+        "recidive_rows": recidive_rows,
         "recidive_query": f"gemeente={gm_code}" + (f"&wijk={figures.code}" if is_wijk else ""),
         "notes": [
             "Onthullingsbeveiliging: aantallen afgerond op 5; aantallen onder de "
@@ -321,12 +401,19 @@ def factsheet(request, code: str):
     check_area(request, code.upper())
     sheet = _sheet(code.upper(), _year(request))
     figures = sheet["figures"]
-    return render(request, "areas/factsheet.html", {
-        "sheet": sheet, "fig": figures, "policy": default_policy(),
-        "aard_svg": charts.bar_chart(sheet["bars"], "Meldingen naar aard van het geweld"),
-        "compare": figures.tables[0], "risk": [s for s in area_risk_profile(code.upper()) if s.value is not None],
-        "area_only": AREA_ONLY,
-    })
+    return render(
+        request,
+        "areas/factsheet.html",
+        {
+            "sheet": sheet,
+            "fig": figures,
+            "policy": default_policy(),
+            "aard_svg": charts.bar_chart(sheet["bars"], "Meldingen naar aard van het geweld"),
+            "compare": figures.tables[0],
+            "risk": [s for s in area_risk_profile(code.upper()) if s.value is not None],
+            "area_only": AREA_ONLY,
+        },
+    )
 
 
 @requires(*AREA_ROLES)
@@ -350,8 +437,9 @@ def export(request, code: str, fmt: str):
     tables.append(_context_table(code))
     name = f"gebiedscan-{code}-{figures.period.year}"
     if fmt == "xlsx":
-        response = HttpResponse(to_xlsx(tables, SOURCE_NOTE),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            to_xlsx(tables, SOURCE_NOTE), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     wanted = request.GET.get("tabel") or tables[0].id

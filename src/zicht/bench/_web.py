@@ -35,24 +35,35 @@ class Cluster:
 
     def start(self):
         data = self.dir / "data"
-        subprocess.run([*self.run_as, str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*self.run_as, str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB -c max_connections=100"
-        subprocess.run([*self.run_as, str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "server.log"), "-w", "-o", opts, "start"],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*self.run_as, str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "server.log"), "-w", "-o", opts, "start"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         psql = [str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-q", "-c"]
         subprocess.run([*psql, "CREATE ROLE zicht LOGIN SUPERUSER PASSWORD 'zicht'"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*psql, "CREATE DATABASE zicht OWNER zicht"], check=True, stdout=subprocess.DEVNULL)
 
     def stop(self):
-        subprocess.run([*self.run_as, str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*self.run_as, str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def env_for(url: str, data_dir: Path) -> dict:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": url, "ZICHT_DATA_DIR": str(data_dir), "ZICHT_CONN_MAX_AGE": "600", "DJANGO_SETTINGS_MODULE": "zicht.settings"})
+    env.update(
+        {"DATABASE_URL": url, "ZICHT_DATA_DIR": str(data_dir), "ZICHT_CONN_MAX_AGE": "600", "DJANGO_SETTINGS_MODULE": "zicht.settings"}
+    )
     from zicht.core.crypto import throwaway_secrets
 
     for name, value in throwaway_secrets().items():  # synthetic data only; never the demo keys
@@ -69,8 +80,19 @@ def gunicorn_command(port: int, workers: int, *extra: str) -> list[str]:
     """The web server as we advise it for production (behind a TLS proxy): sync workers, no
     request logging at this level, a backlog that absorbs a burst of 20+ connections."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    return [str(gunicorn), "zicht.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-            "--log-level", "warning", "--backlog", "256", *extra]
+    return [
+        str(gunicorn),
+        "zicht.wsgi:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--backlog",
+        "256",
+        *extra,
+    ]
 
 
 def server_settings(env: dict, workers: int) -> dict:
@@ -92,6 +114,7 @@ def run_zicht(env, *args, capture=False):
 
 
 # --- bulk load with COPY ---------------------------------------------------------------------
+
 
 def copy_rows(cur, table: str, columns: list[str], frame) -> None:
     """COPY a pandas frame (text format, \\N for NULL); values contain no tabs or backslashes."""
@@ -130,7 +153,6 @@ def frame_for(model, data: dict):
     for column, value in model_defaults(model, set(data)).items():
         frame[column] = value
     return frame
-
 
 
 def free_port() -> int:
@@ -172,12 +194,23 @@ end
 def run_wrk(port: int, paths: list[str], cookies: list[str], clients: int, duration: int, workdir: Path) -> dict:
     script = workdir / "paths.lua"
     script.write_text(WRK_SCRIPT % (", ".join(json.dumps(p) for p in paths), ", ".join(json.dumps(c) for c in cookies)))
-    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     line = next(text for text in out.splitlines() if text.startswith("ZICHT "))
     p50, p95, p99, n, micros, errors, non2xx = (int(x) for x in line.split()[1:])
-    return {"p50_ms": round(p50 / 1000, 1), "p95_ms": round(p95 / 1000, 1), "p99_ms": round(p99 / 1000, 1),
-            "requests": n, "requests_per_s": round(n / (micros / 1e6), 1), "errors": errors + non2xx, "tool": "wrk"}
+    return {
+        "p50_ms": round(p50 / 1000, 1),
+        "p95_ms": round(p95 / 1000, 1),
+        "p99_ms": round(p99 / 1000, 1),
+        "requests": n,
+        "requests_per_s": round(n / (micros / 1e6), 1),
+        "errors": errors + non2xx,
+        "tool": "wrk",
+    }
 
 
 def run_threads(port: int, paths: list[str], cookies: list[str], clients: int, duration: int) -> dict:
@@ -203,7 +236,12 @@ def run_threads(port: int, paths: list[str], cookies: list[str], clients: int, d
     for t in threads:
         t.join()
     q = statistics.quantiles(latencies, n=100)
-    return {"p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
-            "requests": len(latencies), "requests_per_s": round(len(latencies) / duration, 1), "errors": errors[0], "tool": "python threads"}
-
-
+    return {
+        "p50_ms": round(q[49] * 1000, 1),
+        "p95_ms": round(q[94] * 1000, 1),
+        "p99_ms": round(q[98] * 1000, 1),
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / duration, 1),
+        "errors": errors[0],
+        "tool": "python threads",
+    }

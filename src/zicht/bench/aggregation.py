@@ -22,8 +22,13 @@ from zicht.areas.engine import ReportCube
 from zicht.areas.policy import default_policy
 from zicht.geo.loaders import KWB2017, read_kwb2017
 
-AARD_SHARES = {"kindermishandeling": 0.56, "ex_partnergeweld": 0.31, "geweld_tegen_ouders": 0.07,
-               "ouderenmishandeling": 0.02, "hg_overig": 0.04}
+AARD_SHARES = {
+    "kindermishandeling": 0.56,
+    "ex_partnergeweld": 0.31,
+    "geweld_tegen_ouders": 0.07,
+    "ouderenmishandeling": 0.02,
+    "hg_overig": 0.04,
+}
 
 
 def add_arguments(parser):
@@ -37,9 +42,7 @@ def add_arguments(parser):
 def buurten(gemeente: str) -> tuple[list[str], np.ndarray]:
     from django.conf import settings
 
-
-    rows = [r for r in read_kwb2017(Path(settings.SHARED_DATA_DIR) / KWB2017)
-            if r["level"] == "buurt" and r["code"][2:6] == gemeente[2:6]]
+    rows = [r for r in read_kwb2017(Path(settings.SHARED_DATA_DIR) / KWB2017) if r["level"] == "buurt" and r["code"][2:6] == gemeente[2:6]]
     codes = [r["code"] for r in rows]
     weights = np.array([max(r["values"]["inwoners"] or 0, 1.0) for r in rows])
     return codes, weights / weights.sum()
@@ -63,12 +66,16 @@ def synthetic(n: int, codes: list[str], weights: np.ndarray, months: int, seed: 
     bron = rng.choice(3, n, p=[0.4, 0.5, 0.1])
     columns = {
         "report_id": pa.array(np.arange(n), type=pa.int64()),
-        "buurt": _dict(buurt, codes), "wijk": _dict(wijk_of[buurt], wijken),
-        "gemeente": _dict(np.zeros(n), ["GM" + codes[0][2:6]]), "datum": datum,
+        "buurt": _dict(buurt, codes),
+        "wijk": _dict(wijk_of[buurt], wijken),
+        "gemeente": _dict(np.zeros(n), ["GM" + codes[0][2:6]]),
+        "datum": datum,
         "kind": _dict(np.where(bron == 0, 0, 1), ["incident", "melding"]),
         "bron": _dict(bron, ["politie", "veilig_thuis", "wijkteam"]),
-        "aard": _dict(aard, list(AARD_SHARES)), "relatie": _dict(np.zeros(n), ["onbekend"]),
-        "kinderen": pa.array(rng.random(n) < 0.4), "address_id": pa.array(rng.integers(0, n // 3, n), type=pa.int64()),
+        "aard": _dict(aard, list(AARD_SHARES)),
+        "relatie": _dict(np.zeros(n), ["onbekend"]),
+        "kinderen": pa.array(rng.random(n) < 0.4),
+        "address_id": pa.array(rng.integers(0, n // 3, n), type=pa.int64()),
     }
     return pa.table(columns)
 
@@ -89,8 +96,7 @@ def run(options) -> dict:
         cube_times.append(start - t_cube)
         counts = cube.counts(["buurt", "month", "aard"])
         t_agg = time.perf_counter()
-        controlled = control_table({((b, m), a): v for (b, m, a), v in counts.items()},
-                                   col_keys=list(AARD_SHARES), policy=policy)
+        controlled = control_table({((b, m), a): v for (b, m, a), v in counts.items()}, col_keys=list(AARD_SHARES), policy=policy)
         end = time.perf_counter()
         agg_times.append(t_agg - start)
         dc_times.append(end - t_agg)

@@ -38,7 +38,15 @@ from zicht.bench._web import (
 
 VOORNAMEN = ["Sanne", "Mark", "Noah", "Emma", "Daan", "Julia", "Mohamed", "Fatima", "Lucas", "Sophie", "Bram", "Elif"]
 ACHTERNAMEN = [("", "Jansen"), ("de", "Vries"), ("van der", "Berg"), ("", "Bakker"), ("el", "Amrani"), ("", "Yilmaz"), ("van", "Dijk")]
-VORMEN = ['[]', '["psychisch"]', '["lichamelijk"]', '["lichamelijk", "psychisch"]', '["psychisch", "getuige"]', '["verwaarlozing"]', '["seksueel"]']
+VORMEN = [
+    "[]",
+    '["psychisch"]',
+    '["lichamelijk"]',
+    '["lichamelijk", "psychisch"]',
+    '["psychisch", "getuige"]',
+    '["verwaarlozing"]',
+    '["seksueel"]',
+]
 VORMEN_P = [0.15, 0.35, 0.2, 0.12, 0.1, 0.05, 0.03]
 AARDEN = ["ex_partnergeweld", "kindermishandeling", "hg_overig", "ouderenmishandeling", "geweld_tegen_ouders", "geen_hg_km"]
 AARDEN_P = [0.42, 0.35, 0.12, 0.04, 0.04, 0.03]
@@ -51,11 +59,16 @@ def add_arguments(parser):
     parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn sync workers (default: 2 per core)")
     parser.add_argument("--port", type=int, default=54339, help="PostgreSQL port (the web server takes a free port)")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running and print its URL")
-    parser.add_argument("--reuse", metavar="URL", default="",
-                        help="measure against a cluster kept by an earlier --keep run (no load, no recolour; never the user's database)")
+    parser.add_argument(
+        "--reuse",
+        metavar="URL",
+        default="",
+        help="measure against a cluster kept by an earlier --keep run (no load, no recolour; never the user's database)",
+    )
 
 
 # --- throw-away PostgreSQL -------------------------------------------------------------------
+
 
 def load(url: str, n_reports: int, seed: int = 4) -> dict:
     # Imported here: runs in the benchmark's child process, after django.setup() on its own database.
@@ -73,13 +86,36 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
     with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=False) as conn, conn.cursor() as cur:
         gm = frame_for(Gemeente, {"code": ["GM0855"], "naam": ["Tilburg"], "indeling_jaar": [2024]})
         copy_rows(cur, Gemeente._meta.db_table, list(gm.columns), gm)
-        wk = frame_for(Wijk, {"code": [f"WK0855{i:02d}" for i in range(10)], "naam": [f"Wijk {i}" for i in range(10)], "gemeente_id": "GM0855", "indeling_jaar": 2024})
+        wk = frame_for(
+            Wijk,
+            {
+                "code": [f"WK0855{i:02d}" for i in range(10)],
+                "naam": [f"Wijk {i}" for i in range(10)],
+                "gemeente_id": "GM0855",
+                "indeling_jaar": 2024,
+            },
+        )
         copy_rows(cur, Wijk._meta.db_table, list(wk.columns), wk)
-        bu = frame_for(Buurt, {"code": [f"BU0855{i:04d}" for i in range(100)], "naam": [f"Buurt {i}" for i in range(100)],
-                            "wijk_id": [f"WK0855{i // 10:02d}" for i in range(100)], "gemeente_id": "GM0855", "indeling_jaar": 2024})
+        bu = frame_for(
+            Buurt,
+            {
+                "code": [f"BU0855{i:04d}" for i in range(100)],
+                "naam": [f"Buurt {i}" for i in range(100)],
+                "wijk_id": [f"WK0855{i // 10:02d}" for i in range(100)],
+                "gemeente_id": "GM0855",
+                "indeling_jaar": 2024,
+            },
+        )
         copy_rows(cur, Buurt._meta.db_table, list(bu.columns), bu)
-        orgs = frame_for(Organisation, {"id": [1, 2, 3], "code": ["politie", "vt", "wijkteam"], "naam": ["Politie", "Veilig Thuis", "Wijkteam"],
-                                     "type": ["politie", "veilig_thuis", "wijkteam"]})
+        orgs = frame_for(
+            Organisation,
+            {
+                "id": [1, 2, 3],
+                "code": ["politie", "vt", "wijkteam"],
+                "naam": ["Politie", "Veilig Thuis", "Wijkteam"],
+                "type": ["politie", "veilig_thuis", "wijkteam"],
+            },
+        )
         copy_rows(cur, Organisation._meta.db_table, list(orgs.columns), orgs)
 
         idx = np.arange(n_addr)
@@ -87,22 +123,50 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
         pcs = np.array([f"{5000 + i % 100}{letters[(i // 100) % 676]}" for i in range(n_addr)])
         nrs = idx // 67600 + 1
         buurt_of_addr = np.array([f"BU0855{i:04d}" for i in range(100)])[idx % 100]
-        addr = frame_for(Address, {"id": idx + 1, "key": [f"{p}|{n}|" for p, n in zip(pcs, nrs)], "postcode": pcs, "huisnummer": nrs,
-                                "toevoeging": "", "straat": "Korvelseweg", "woonplaats": "Tilburg", "buurt_id": buurt_of_addr})
+        addr = frame_for(
+            Address,
+            {
+                "id": idx + 1,
+                "key": [f"{p}|{n}|" for p, n in zip(pcs, nrs)],
+                "postcode": pcs,
+                "huisnummer": nrs,
+                "toevoeging": "",
+                "straat": "Korvelseweg",
+                "woonplaats": "Tilburg",
+                "buurt_id": buurt_of_addr,
+            },
+        )
         copy_rows(cur, Address._meta.db_table, list(addr.columns), addr)
 
         # two persons per address; a small pool of encrypted names (decryption cost per row is what counts)
         # (bound to the column, not to a row: the pool is shared by many rows)
         where = {c: place(Person._meta.db_table, c) for c in ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum")}
-        pool = [(enc(v, where["voornamen"]), enc(t, where["tussenvoegsel"]), enc(a, where["achternaam"]),
-                 enc(f"{1960 + k % 50}-0{1 + k % 9}-1{k % 10}", where["geboortedatum"])) for k, (v, (t, a)) in
-                enumerate((rng.choice(VOORNAMEN), ACHTERNAMEN[int(rng.integers(len(ACHTERNAMEN)))]) for _ in range(500))]
+        pool = [
+            (
+                enc(v, where["voornamen"]),
+                enc(t, where["tussenvoegsel"]),
+                enc(a, where["achternaam"]),
+                enc(f"{1960 + k % 50}-0{1 + k % 9}-1{k % 10}", where["geboortedatum"]),
+            )
+            for k, (v, (t, a)) in enumerate((rng.choice(VOORNAMEN), ACHTERNAMEN[int(rng.integers(len(ACHTERNAMEN)))]) for _ in range(500))
+        ]
         n_pers = 2 * n_addr
         pick = rng.integers(0, len(pool), n_pers)
-        pers = frame_for(Person, {"id": np.arange(n_pers) + 1, "source_id": 1, "source_key": [f"p{i}" for i in range(n_pers)], "bsn_hash": "",
-                               "voornamen": [pool[k][0] for k in pick], "tussenvoegsel": [pool[k][1] for k in pick],
-                               "achternaam": [pool[k][2] for k in pick], "geboortedatum": [pool[k][3] for k in pick], "geslacht": "x",
-                               "address_id": np.repeat(idx + 1, 2)})
+        pers = frame_for(
+            Person,
+            {
+                "id": np.arange(n_pers) + 1,
+                "source_id": 1,
+                "source_key": [f"p{i}" for i in range(n_pers)],
+                "bsn_hash": "",
+                "voornamen": [pool[k][0] for k in pick],
+                "tussenvoegsel": [pool[k][1] for k in pick],
+                "achternaam": [pool[k][2] for k in pick],
+                "geboortedatum": [pool[k][3] for k in pick],
+                "geslacht": "x",
+                "address_id": np.repeat(idx + 1, 2),
+            },
+        )
         copy_rows(cur, Person._meta.db_table, list(pers.columns), pers)
 
         # reports: 70 % spread over all addresses, 30 % on 5 % of them (repeat families)
@@ -115,25 +179,42 @@ def load(url: str, n_reports: int, seed: int = 4) -> dict:
         for start in range(0, n_reports, chunk):
             sl = slice(start, min(n_reports, start + chunk))
             m = sl.stop - sl.start
-            rep = frame_for(Report, {
-                "id": np.arange(sl.start, sl.stop) + 1, "source_id": source[sl], "source_record_id": [f"r{i}" for i in range(sl.start, sl.stop)],
-                "soort": kinds[sl], "datum": [(today - timedelta(days=int(d))).isoformat() for d in days[sl]],
-                "aard": rng.choice(AARDEN, m, p=AARDEN_P), "vormen": rng.choice(VORMEN, m, p=VORMEN_P), "relatie": "partner",
-                "kinderen_aanwezig": np.where(rng.random(m) < 0.3, "t", "f"), "letsel": np.where(rng.random(m) < 0.08, "t", "f"),
-                "wapen": np.where(rng.random(m) < 0.02, "t", "f"), "huisverbod": np.where(rng.random(m) < 0.01, "t", "f"),
-                "address_id": address_of[sl], "buurt_id": buurt_of_addr[address_of[sl] - 1], "toelichting": "",
-            })
+            rep = frame_for(
+                Report,
+                {
+                    "id": np.arange(sl.start, sl.stop) + 1,
+                    "source_id": source[sl],
+                    "source_record_id": [f"r{i}" for i in range(sl.start, sl.stop)],
+                    "soort": kinds[sl],
+                    "datum": [(today - timedelta(days=int(d))).isoformat() for d in days[sl]],
+                    "aard": rng.choice(AARDEN, m, p=AARDEN_P),
+                    "vormen": rng.choice(VORMEN, m, p=VORMEN_P),
+                    "relatie": "partner",
+                    "kinderen_aanwezig": np.where(rng.random(m) < 0.3, "t", "f"),
+                    "letsel": np.where(rng.random(m) < 0.08, "t", "f"),
+                    "wapen": np.where(rng.random(m) < 0.02, "t", "f"),
+                    "huisverbod": np.where(rng.random(m) < 0.01, "t", "f"),
+                    "address_id": address_of[sl],
+                    "buurt_id": buurt_of_addr[address_of[sl] - 1],
+                    "toelichting": "",
+                },
+            )
             copy_rows(cur, Report._meta.db_table, list(rep.columns), rep)
             victim = 2 * (address_of[sl] - 1) + 1
             both = rng.random(m) < 0.5
-            parties = frame_for(ReportParty, {
-                "report_id": np.concatenate([rep["id"].to_numpy(), rep["id"].to_numpy()[both]]),
-                "person_id": np.concatenate([victim, victim[both] + 1]),
-                "rol": ["slachtoffer"] * m + ["pleger"] * int(both.sum()),
-            })
+            parties = frame_for(
+                ReportParty,
+                {
+                    "report_id": np.concatenate([rep["id"].to_numpy(), rep["id"].to_numpy()[both]]),
+                    "person_id": np.concatenate([victim, victim[both] + 1]),
+                    "rol": ["slachtoffer"] * m + ["pleger"] * int(both.sum()),
+                },
+            )
             copy_rows(cur, ReportParty._meta.db_table, list(parties.columns), parties)
         for model in (Organisation, Address, Person, Report):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT max(id) FROM {model._meta.db_table}))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT max(id) FROM {model._meta.db_table}))"
+            )
         conn.commit()
         conn.autocommit = True
         cur.execute("ANALYZE")
@@ -199,23 +280,37 @@ def run(options) -> dict:
             recolour = json.loads(run_zicht(env, "recolour", "--json", capture=True).stdout)
             result["recolour_seconds"] = round(time.perf_counter() - started, 1)
             result["recolour"] = {k: recolour["address"][k] for k in ("evaluated", "changed", "work_items")}
-            subprocess.run([str(cluster.bin / "psql"), cluster.url.replace("postgres://", "postgresql://"), "-q", "-c", "ANALYZE"], check=True, env=env)
-        session = json.loads(subprocess.run([sys.executable, "-c", SESSION_SCRIPT, str(options["clients"])], env=env, check=True, text=True, capture_output=True).stdout.strip().splitlines()[-1])
+            subprocess.run(
+                [str(cluster.bin / "psql"), cluster.url.replace("postgres://", "postgresql://"), "-q", "-c", "ANALYZE"], check=True, env=env
+            )
+        session = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", SESSION_SCRIPT, str(options["clients"])], env=env, check=True, text=True, capture_output=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         port = free_port()
         server = subprocess.Popen(
             gunicorn_command(port, options["workers"]),
-            env=env, stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"), start_new_session=True,  # noqa: SIM115 - open while the server runs
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(work / "gunicorn.log", "w"),  # noqa: SIM115 - open while the server runs
+            start_new_session=True,
         )
         wait_for_port(port)
         rng = random.Random(1)
         pages = {
             "address_page": [f"/casus/adres/{pk}/" for pk in session["ids"]],
             "colour_list": [
-                f"/casus/?{q}" for q in (
+                f"/casus/?{q}"
+                for q in (
                     ["", "kleur=rood", "kleur=oranje", "periode=3", "aard=kindermishandeling", "kleur=rood&periode=12"]
-                    + [f"wijk=WK0855{w:02d}" for w in range(10)] + [f"wijk=WK0855{w:02d}&kleur=geel" for w in range(10)]
+                    + [f"wijk=WK0855{w:02d}" for w in range(10)]
+                    + [f"wijk=WK0855{w:02d}&kleur=geel" for w in range(10)]
                 )
-            ] + session["rood_pages"],  # pages 2–7 of the red list (keyset links)
+            ]
+            + session["rood_pages"],  # pages 2–7 of the red list (keyset links)
         }
         for name, paths in pages.items():
             rng.shuffle(paths)

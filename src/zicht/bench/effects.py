@@ -67,8 +67,15 @@ def run(options) -> dict:
             estimated += 1
             hit = est.ci_low <= planted <= est.ci_high
             covered += hit
-            scenarios.append({"planted_effect": planted, "estimate": round(est.effect, 4), "ci_low": round(est.ci_low, 4),
-                              "ci_high": round(est.ci_high, 4), "covers_truth": bool(hit)})
+            scenarios.append(
+                {
+                    "planted_effect": planted,
+                    "estimate": round(est.effect, 4),
+                    "ci_low": round(est.ci_low, 4),
+                    "ci_high": round(est.ci_high, 4),
+                    "covers_truth": bool(hit),
+                }
+            )
             for p in range(1, 1 + placebos):
                 others = [s for i, s in enumerate(series) if i not in (0, p)]
                 placebo = did_estimate(series[p], others, start)
@@ -80,9 +87,10 @@ def run(options) -> dict:
     return {
         "benchmark": "effects",
         "data": f"{len(PLANTED) * runs} scenarios of {n_wijken} wijken × {months} months, start at month {start}, "
-                f"gamma-Poisson dispersion {dispersion}",
+        f"gamma-Poisson dispersion {dispersion}",
         "scenarios": scenarios,
-        "estimated": estimated, "refused": refused,
+        "estimated": estimated,
+        "refused": refused,
         "coverage": round(coverage, 3) if coverage is not None else None,
         "placebo_estimates": placebo_runs,
         "placebo_false_positive_rate": round(fpr, 3) if fpr is not None else None,

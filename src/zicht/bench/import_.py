@@ -34,15 +34,55 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-HEADER = ("Registratienummer;Pleegdatum;Incidentsoort;Relatie;Geweldsvormen;Letsel;Wapen;Huisverbod;Kinderen aanwezig;"
-          "Rol;BSN;Voornamen;Tussenvoegsel;Achternaam;Geslacht;Geboortedatum;Straat;Huisnummer;Toevoeging;Postcode;"
-          "Woonplaats;Buurtcode;Mutatietekst")
-SOORTEN = [("Partnergeweld", "partner"), ("Ex-partnergeweld", "ex-partner"), ("Kindermishandeling", "ouder-kind"),
-           ("Ouderenmishandeling", "mantelzorger"), ("Geweld tegen ouder(s)", "kind-ouder"), ("Overig huiselijk geweld", "familie")]
-VOORNAMEN = ["Sanne", "Mark", "Noah", "Emma", "Daan", "Julia", "Mohamed", "Fatima", "Lucas", "Sophie", "Anouk", "Bram",
-             "Yusuf", "Elif", "Sem", "Lotte", "Kevin", "Priya", "Jan", "Maria"]
-ACHTERNAMEN = [("", "Jansen"), ("de", "Vries"), ("van der", "Berg"), ("", "Bakker"), ("el", "Amrani"), ("", "Yilmaz"),
-               ("van", "Dijk"), ("", "Smit"), ("de", "Boer"), ("", "Mulder"), ("", "Visser"), ("van den", "Heuvel")]
+HEADER = (
+    "Registratienummer;Pleegdatum;Incidentsoort;Relatie;Geweldsvormen;Letsel;Wapen;Huisverbod;Kinderen aanwezig;"
+    "Rol;BSN;Voornamen;Tussenvoegsel;Achternaam;Geslacht;Geboortedatum;Straat;Huisnummer;Toevoeging;Postcode;"
+    "Woonplaats;Buurtcode;Mutatietekst"
+)
+SOORTEN = [
+    ("Partnergeweld", "partner"),
+    ("Ex-partnergeweld", "ex-partner"),
+    ("Kindermishandeling", "ouder-kind"),
+    ("Ouderenmishandeling", "mantelzorger"),
+    ("Geweld tegen ouder(s)", "kind-ouder"),
+    ("Overig huiselijk geweld", "familie"),
+]
+VOORNAMEN = [
+    "Sanne",
+    "Mark",
+    "Noah",
+    "Emma",
+    "Daan",
+    "Julia",
+    "Mohamed",
+    "Fatima",
+    "Lucas",
+    "Sophie",
+    "Anouk",
+    "Bram",
+    "Yusuf",
+    "Elif",
+    "Sem",
+    "Lotte",
+    "Kevin",
+    "Priya",
+    "Jan",
+    "Maria",
+]
+ACHTERNAMEN = [
+    ("", "Jansen"),
+    ("de", "Vries"),
+    ("van der", "Berg"),
+    ("", "Bakker"),
+    ("el", "Amrani"),
+    ("", "Yilmaz"),
+    ("van", "Dijk"),
+    ("", "Smit"),
+    ("de", "Boer"),
+    ("", "Mulder"),
+    ("", "Visser"),
+    ("van den", "Heuvel"),
+]
 STRATEN = ["Korvelseweg", "Ringbaan-West", "Hoefstraat", "Bredaseweg", "Piushaven", "Goirkestraat", "Hasseltstraat"]
 VORMEN = ["lichamelijk", "psychisch", "lichamelijk|psychisch", "psychisch|getuige", "verwaarlozing", "seksueel"]
 BUURTEN = [f"BU0855{i:04d}" for i in range(100, 160)]
@@ -53,8 +93,12 @@ def add_arguments(parser):
     parser.add_argument("--file", type=Path, help="import this politie-format file instead of generating one")
     parser.add_argument("--database-url", help="throw-away database to import into (default: a temporary SQLite file)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (file and database)")
-    parser.add_argument("--no-write-floor", dest="write_floor", action="store_false",
-                        help="skip the write floor (the same rows written again into a fresh database, nothing else to do)")
+    parser.add_argument(
+        "--no-write-floor",
+        dest="write_floor",
+        action="store_false",
+        help="skip the write floor (the same rows written again into a fresh database, nothing else to do)",
+    )
 
 
 def _bsn_pool(rng: random.Random, n: int) -> list[str]:
@@ -76,8 +120,7 @@ def generate(path: Path, rows: int, seed: int = 1) -> dict:
     for i in range(100_000):
         letters = f"{chr(65 + (i // 90) % 26)}{chr(66 + (i // 2340) % 24)}"
         pc = f"{5000 + i % 90}{'ST' if letters in ('SA', 'SD', 'SS') else letters}"  # PostNL skips SA, SD, SS
-        addresses.append((rng.choice(STRATEN), str(1 + i % 180), rng.choice(["", "", "", "a", "b", "II"]), pc,
-                          BUURTEN[i % len(BUURTEN)]))
+        addresses.append((rng.choice(STRATEN), str(1 + i % 180), rng.choice(["", "", "", "a", "b", "II"]), pc, BUURTEN[i % len(BUURTEN)]))
     start = date(2021, 1, 1)
     incidents = written = 0
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -87,8 +130,10 @@ def generate(path: Path, rows: int, seed: int = 1) -> dict:
             rid = f"PL2000-{2021 + incidents % 4}{incidents:07d}"
             datum = (start + timedelta(days=rng.randrange(1400))).strftime("%d-%m-%Y")
             soort, relatie = rng.choice(SOORTEN)
-            record = (f"{rid};{datum};{soort};{relatie};{rng.choice(VORMEN)};{rng.choice('JN')};{rng.choice('NNNJ')};"
-                      f"{rng.choice('NNNJ')};{rng.choice('JN')}")
+            record = (
+                f"{rid};{datum};{soort};{relatie};{rng.choice(VORMEN)};{rng.choice('JN')};{rng.choice('NNNJ')};"
+                f"{rng.choice('NNNJ')};{rng.choice('JN')}"
+            )
             # Quoted, as an export quotes a cell holding the delimiter (the text was cut at its ';'
             # before 25 Nov 2026, giving 24 cells under a 23-column header).
             tekst = '"Melding via 112; partijen gescheiden, afspraken gemaakt."'
@@ -101,8 +146,10 @@ def generate(path: Path, rows: int, seed: int = 1) -> dict:
                 tv, achternaam = rng.choice(ACHTERNAMEN)
                 geboren = (date(1950, 1, 1) + timedelta(days=rng.randrange(25000))).strftime("%d-%m-%Y")
                 bsn = rng.choice(bsns) if rng.random() < 0.7 else ""
-                lines.append(f"{record};{rol};{bsn};{rng.choice(VOORNAMEN)};{tv};{achternaam};{rng.choice('MV')};{geboren};"
-                             f"{straat};{nummer};{toevoeging};{postcode_text};Tilburg;{buurt};{tekst}")
+                lines.append(
+                    f"{record};{rol};{bsn};{rng.choice(VOORNAMEN)};{tv};{achternaam};{rng.choice('MV')};{geboren};"
+                    f"{straat};{nummer};{toevoeging};{postcode_text};Tilburg;{buurt};{tekst}"
+                )
             fh.write("\r\n".join(lines) + "\r\n")
             written += len(lines)
     return {"rows": written, "incidents": incidents}
@@ -121,10 +168,13 @@ def run(options) -> dict:
             generated["generation_seconds"] = round(time.perf_counter() - t0, 1)
         from zicht.core.crypto import throwaway_secrets
 
-        env = dict(os.environ, **throwaway_secrets(), ZICHT_DATA_DIR=str(tmp),
-                   DATABASE_URL=options.get("database_url") or f"sqlite:///{tmp / 'bench.sqlite3'}")
-        proc = subprocess.run([sys.executable, "-m", "zicht.bench.import_", str(path)], env=env,
-                              capture_output=True, text=True)
+        env = dict(
+            os.environ,
+            **throwaway_secrets(),
+            ZICHT_DATA_DIR=str(tmp),
+            DATABASE_URL=options.get("database_url") or f"sqlite:///{tmp / 'bench.sqlite3'}",
+        )
+        proc = subprocess.run([sys.executable, "-m", "zicht.bench.import_", str(path)], env=env, capture_output=True, text=True)
         if proc.returncode != 0:
             return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "worker failed"}
         result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -148,9 +198,7 @@ def _duckdb_floor(path: Path) -> dict:
 
     con = duckdb.connect()
     t0 = time.perf_counter()
-    con.execute(
-        "CREATE TABLE t AS SELECT * FROM read_csv(?, delim=';', header=true, all_varchar=true, quote='\"')", [str(path)]
-    )
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, delim=';', header=true, all_varchar=true, quote='\"')", [str(path)])
     seconds = time.perf_counter() - t0
     rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
     con.close()
@@ -163,8 +211,7 @@ def _write_floor_in_child(imported: dict, env: dict, database_url: str | None, t
         return {}
     counts = [str(imported.get(k, 0)) for k in ("reports", "persons", "parties", "addresses")]
     env = dict(env, DATABASE_URL=database_url or f"sqlite:///{tmp / 'write_floor.sqlite3'}")
-    proc = subprocess.run([sys.executable, "-m", "zicht.bench.import_", "--write-floor", *counts], env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "zicht.bench.import_", "--write-floor", *counts], env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         return {"write_floor_error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "worker failed"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -241,36 +288,44 @@ def _worker(path: Path) -> None:
         timings = {k: round(v, 1) for k, v in raw.items()}
         timings["read_and_check"] = round(inside - raw["addresses"] - raw["encrypt_and_build"] - raw["insert"], 1)
         timings["commit"] = round(raw.get("with_commit", seconds) - inside, 1)
-    print(json.dumps({
-        "status": batch.status,
-        "rows": batch.rows_total,
-        "rows_loaded": batch.rows_loaded,
-        "rows_rejected": batch.rows_rejected,
-        "reports": Report.objects.count(),
-        "persons": Person.objects.count(),
-        "parties": ReportParty.objects.count(),
-        "addresses": Address.objects.count(),
-        "seconds": round(seconds, 2),
-        "rows_per_second": int(batch.rows_total / seconds) if seconds else None,
-        "peak_rss_mb": peak_rss_mb(),
-        "rss_before_import_mb": rss_before,
-        "rss_peak_sampled_mb": round(sampled["peak"] / 2**20, 1),
-        "seconds_by_phase": timings,
-        "main_process_cpu_seconds": round(main_cpu, 1),
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "database": "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite (temporary file)",
-    }))
+    print(
+        json.dumps(
+            {
+                "status": batch.status,
+                "rows": batch.rows_total,
+                "rows_loaded": batch.rows_loaded,
+                "rows_rejected": batch.rows_rejected,
+                "reports": Report.objects.count(),
+                "persons": Person.objects.count(),
+                "parties": ReportParty.objects.count(),
+                "addresses": Address.objects.count(),
+                "seconds": round(seconds, 2),
+                "rows_per_second": int(batch.rows_total / seconds) if seconds else None,
+                "peak_rss_mb": peak_rss_mb(),
+                "rss_before_import_mb": rss_before,
+                "rss_peak_sampled_mb": round(sampled["peak"] / 2**20, 1),
+                "seconds_by_phase": timings,
+                "main_process_cpu_seconds": round(main_cpu, 1),
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                "database": "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite (temporary file)",
+            }
+        )
+    )
 
 
 # -- the write floor --------------------------------------------------------------------------
 
 # Values as the politie profile stores them (aard and relatie codes, forms), so rows have the real widths.
-FLOOR_AARD_RELATIE = [("ex_partnergeweld", "partner"), ("ex_partnergeweld", "ex_partner"),
-                      ("kindermishandeling", "ouder_kind"), ("ouderenmishandeling", "mantelzorger"),
-                      ("geweld_tegen_ouders", "kind_ouder"), ("hg_overig", "overig_familielid")]
-FLOOR_VORMEN = [["lichamelijk"], ["psychisch"], ["lichamelijk", "psychisch"], ["psychisch", "getuige"],
-                ["verwaarlozing"], ["seksueel"]]
+FLOOR_AARD_RELATIE = [
+    ("ex_partnergeweld", "partner"),
+    ("ex_partnergeweld", "ex_partner"),
+    ("kindermishandeling", "ouder_kind"),
+    ("ouderenmishandeling", "mantelzorger"),
+    ("geweld_tegen_ouders", "kind_ouder"),
+    ("hg_overig", "overig_familielid"),
+]
+FLOOR_VORMEN = [["lichamelijk"], ["psychisch"], ["lichamelijk", "psychisch"], ["psychisch", "getuige"], ["verwaarlozing"], ["seksueel"]]
 FLOOR_ROLES = ("slachtoffer", "pleger")  # then "kind" for every further party of a report
 INSERT_CHUNK_ROWS = 20_000  # rows per executemany, as records.RecordStore.insert
 
@@ -310,14 +365,18 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
     sqlite = connection.vendor == "sqlite"
     load_geography()
     profile = find_profile("politie-bvh")
-    batch = ImportBatch.objects.create(file_name="write-floor", file_sha256="0" * 64, profile=profile.name,
-                                       profile_sha256=profile.sha256, source=source_organisation(profile),
-                                       status="loaded")
+    batch = ImportBatch.objects.create(
+        file_name="write-floor",
+        file_sha256="0" * 64,
+        profile=profile.name,
+        profile_sha256=profile.sha256,
+        source=source_organisation(profile),
+        status="loaded",
+    )
     source_id, batch_id = batch.source_id, batch.pk
     rng = random.Random(seed)
     address_ids = _floor_addresses(rng, addresses)
-    tables = {"reports": Report._meta.db_table, "persons": Person._meta.db_table,
-              "parties": ReportParty._meta.db_table}
+    tables = {"reports": Report._meta.db_table, "persons": Person._meta.db_table, "parties": ReportParty._meta.db_table}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {tables['reports']}")
         first_report = cursor.fetchone()[0] + 1
@@ -353,20 +412,64 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
             rid = f"PL2000-{2021 + number % 4}{number:07d}"
             address = rng.choice(address_ids) if address_ids else None
             aard, relatie = rng.choice(FLOOR_AARD_RELATIE)
-            report_rows.append([
-                first_report + r, source_id, rid, "incident", rng.choice(dates), aard, rng.choice(vormen), relatie,
-                rng.random() < 0.5, rng.random() < 0.5, rng.random() < 0.25, rng.random() < 0.25, "politie", "",
-                address, rng.choice(BUURTEN) if rng.random() < 0.6 else None, None, "", "", batch_id,
-                f"{p0 + 2}-{p1 + 1}" if p1 - p0 > 1 else str(p0 + 2), now])
+            report_rows.append(
+                [
+                    first_report + r,
+                    source_id,
+                    rid,
+                    "incident",
+                    rng.choice(dates),
+                    aard,
+                    rng.choice(vormen),
+                    relatie,
+                    rng.random() < 0.5,
+                    rng.random() < 0.5,
+                    rng.random() < 0.25,
+                    rng.random() < 0.25,
+                    "politie",
+                    "",
+                    address,
+                    rng.choice(BUURTEN) if rng.random() < 0.6 else None,
+                    None,
+                    "",
+                    "",
+                    batch_id,
+                    f"{p0 + 2}-{p1 + 1}" if p1 - p0 > 1 else str(p0 + 2),
+                    now,
+                ]
+            )
             for k, p in enumerate(range(p0, p1)):
                 voornaam = rng.choice(VOORNAMEN)
                 tussenvoegsel, achternaam = rng.choice(ACHTERNAMEN)
-                for column, value in zip(plain, (voornaam, voornaam[0] + ".", tussenvoegsel, achternaam,
-                                                 (date(1950, 1, 1) + timedelta(days=rng.randrange(25000))).isoformat())):
+                for column, value in zip(
+                    plain,
+                    (
+                        voornaam,
+                        voornaam[0] + ".",
+                        tussenvoegsel,
+                        achternaam,
+                        (date(1950, 1, 1) + timedelta(days=rng.randrange(25000))).isoformat(),
+                    ),
+                ):
                     column.append(value)
-                person_rows.append([first_person + p, source_id, f"{rid}/{k + 1}",
-                                    rng.choice(bsn_hashes) if rng.random() < 0.7 else "", None, None, None, None, None,
-                                    rng.choice("mv"), address, batch_id, p + 2, now])
+                person_rows.append(
+                    [
+                        first_person + p,
+                        source_id,
+                        f"{rid}/{k + 1}",
+                        rng.choice(bsn_hashes) if rng.random() < 0.7 else "",
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        rng.choice("mv"),
+                        address,
+                        batch_id,
+                        p + 2,
+                        now,
+                    ]
+                )
             own = p1 - p0
             for k in range(q1 - q0):
                 person = first_person + (p0 + k % own if own else min(p0, persons - 1))
@@ -384,6 +487,7 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
     if sqlite:
         write = MultiRowInserter(raw).insert  # as the import's writer thread, here without the thread
     else:
+
         def write(table: str, columns: list, rows: list) -> None:
             with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
@@ -435,8 +539,9 @@ def write_floor(reports: int, persons: int, parties: int, addresses: int, seed: 
         "write_floor_addresses": len(address_ids),
         "write_floor_cpu_seconds": cpu,
         "write_floor_row_building_seconds": building,
-        "write_floor_database": ("sqlite, fresh file, secondary indexes dropped and rebuilt" if sqlite
-                                 else "postgresql, tables emptied, COPY, indexes kept"),
+        "write_floor_database": (
+            "sqlite, fresh file, secondary indexes dropped and rebuilt" if sqlite else "postgresql, tables emptied, COPY, indexes kept"
+        ),
     }
     if server_cpu_before is not None and server_cpu_after is not None:
         result["write_floor_server_cpu_seconds"] = server_cpu_after - server_cpu_before
@@ -458,12 +563,24 @@ def _floor_addresses(rng: random.Random, n: int) -> list[int]:
         for i in range(n):  # 60,840 postcodes, then house numbers, then additions: every key distinct
             postcode = f"{5000 + i % 90}{chr(65 + (i // 90) % 26)}{chr(65 + (i // 2340) % 26)}"
             nummer, toevoeging = 1 + (i // 60_840) % 180, ("", "a", "b", "II")[i // (60_840 * 180) % 4]
-            rows.append((first + i, f"{postcode}|{nummer}|{toevoeging.upper()}", postcode, nummer, toevoeging,
-                         rng.choice(STRATEN), "Tilburg", BUURTEN[i % len(BUURTEN)] if rng.random() < 0.6 else None))
-        sql = (f"INSERT INTO {table} (id, key, postcode, huisnummer, toevoeging, straat, woonplaats, buurt_id) "
-               f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
+            rows.append(
+                (
+                    first + i,
+                    f"{postcode}|{nummer}|{toevoeging.upper()}",
+                    postcode,
+                    nummer,
+                    toevoeging,
+                    rng.choice(STRATEN),
+                    "Tilburg",
+                    BUURTEN[i % len(BUURTEN)] if rng.random() < 0.6 else None,
+                )
+            )
+        sql = (
+            f"INSERT INTO {table} (id, key, postcode, huisnummer, toevoeging, straat, woonplaats, buurt_id) "
+            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        )
         for i in range(0, n, INSERT_CHUNK_ROWS):
-            cursor.executemany(sql, rows[i:i + INSERT_CHUNK_ROWS])
+            cursor.executemany(sql, rows[i : i + INSERT_CHUNK_ROWS])
     return list(range(first, first + n))
 
 
@@ -475,7 +592,7 @@ def _backend_cpu_seconds(pid: int | None) -> float | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+    name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
     if not name.startswith("postgres"):
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime

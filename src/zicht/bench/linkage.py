@@ -43,9 +43,15 @@ def add_arguments(parser):
     parser.add_argument("--size", type=int, default=20000, help="records for --dataset synthetic")
     parser.add_argument("--noise", type=float, default=1.0, help="noise level for --dataset synthetic")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--hard-cases", action=argparse.BooleanOptionalAction, default=True,
-                        help="--dataset synthetic: with twins, jr./sr., namesakes and BSN errors (default), or without")
-    parser.add_argument("--exports", type=Path, help="for --dataset exports: a `zicht synth` output folder (default: generate Tilburg, 3 years)")
+    parser.add_argument(
+        "--hard-cases",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--dataset synthetic: with twins, jr./sr., namesakes and BSN errors (default), or without",
+    )
+    parser.add_argument(
+        "--exports", type=Path, help="for --dataset exports: a `zicht synth` output folder (default: generate Tilburg, 3 years)"
+    )
     parser.add_argument("--baselines", choices=("all", "splink", "recordlinkage", "none"), default="all")
     parser.add_argument("--incremental", type=int, default=0, help="also time N single-record links")
     parser.add_argument("--threads", type=int, default=None)
@@ -91,7 +97,9 @@ def _from_febrl(df: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
     return out.replace({"": None})
 
 
-def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exports: Path | None = None, hard: bool = True) -> tuple[pd.DataFrame, str]:
+def load(
+    dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exports: Path | None = None, hard: bool = True
+) -> tuple[pd.DataFrame, str]:
     """Records in the standard input schema with a ``truth`` column, and the link type."""
     if dataset == "febrl3":
         return _from_febrl(_febrl("febrl_dataset3.csv")), "dedupe_only"
@@ -115,7 +123,6 @@ def load(dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exp
         )
         return out.replace({"": None}), "dedupe_only"
     if dataset == "synthetic":
-
         df = person_records(size, seed=seed, noise=noise, hard=hard)
         out = input_frame(df, "record_id", lambda b: bsn_hash(b, key=BENCH_BSN_KEY) if is_valid_bsn(b) else None)
         out["truth"] = df["cluster_id"]
@@ -142,7 +149,6 @@ def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
     import datetime as dt
     import tempfile
 
-
     if folder is None:
         from django.core.management import call_command
 
@@ -165,21 +171,23 @@ def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
             if row is None or (source, number) not in truth:
                 continue
             p, a = row.person, row.address
-            rows.append({
-                "unique_id": f"{source}:{number}",
-                "voornamen": p.voornamen or p.voorletters,
-                "tussenvoegsel": p.tussenvoegsel,
-                "achternaam": p.achternaam,
-                "geboortedatum": p.geboortedatum.isoformat() if p.geboortedatum else None,
-                "geslacht": p.geslacht,
-                "postcode": a.postcode if a else None,
-                "huisnummer": str(a.huisnummer) if a else None,
-                "woonplaats": a.woonplaats if a else None,
-                "bsn_hash": bsn_hash(p.bsn, key=BENCH_BSN_KEY) if p.bsn and is_valid_bsn(p.bsn) else None,
-                "datum": row.record.datum.isoformat() if row.record.datum else None,  # the report's date, as the registry path reads it
-                "kind_op": row.record.datum.isoformat() if row.record.datum and row.rol == "kind" else None,
-                "truth": truth[(source, number)],
-            })
+            rows.append(
+                {
+                    "unique_id": f"{source}:{number}",
+                    "voornamen": p.voornamen or p.voorletters,
+                    "tussenvoegsel": p.tussenvoegsel,
+                    "achternaam": p.achternaam,
+                    "geboortedatum": p.geboortedatum.isoformat() if p.geboortedatum else None,
+                    "geslacht": p.geslacht,
+                    "postcode": a.postcode if a else None,
+                    "huisnummer": str(a.huisnummer) if a else None,
+                    "woonplaats": a.woonplaats if a else None,
+                    "bsn_hash": bsn_hash(p.bsn, key=BENCH_BSN_KEY) if p.bsn and is_valid_bsn(p.bsn) else None,
+                    "datum": row.record.datum.isoformat() if row.record.datum else None,  # the report's date, as the registry path reads it
+                    "kind_op": row.record.datum.isoformat() if row.record.datum and row.rol == "kind" else None,
+                    "truth": truth[(source, number)],
+                }
+            )
     out = pd.DataFrame(rows).replace({"": None})
     pairs_file = folder / "hard_negatives.csv"  # twins (zicht synth writes it since issue 16)
     if pairs_file.exists():
@@ -375,10 +383,15 @@ def review_bands(review: pd.DataFrame, df: pd.DataFrame, link_threshold: float) 
     for lo, hi in zip(REVIEW_BANDS[:-1], REVIEW_BANDS[1:]):
         m = (w >= lo) & (w < hi)
         if m.any():
-            out.append({
-                "band": f"[{lo}, {hi})", "pairs": int(m.sum()), "true_pairs": int(same[m].sum()),
-                "share_true": round(float(same[m].mean()), 3), "kind": "below link threshold" if hi <= link_threshold else "kept apart by the cluster check",
-            })
+            out.append(
+                {
+                    "band": f"[{lo}, {hi})",
+                    "pairs": int(m.sum()),
+                    "true_pairs": int(same[m].sum()),
+                    "share_true": round(float(same[m].mean()), 3),
+                    "kind": "below link threshold" if hi <= link_threshold else "kept apart by the cluster check",
+                }
+            )
     return out
 
 
@@ -392,12 +405,19 @@ def run_generic_splink(df: pd.DataFrame, link_type: str, dataset: str, keep: np.
         {
             "unique_id": df["unique_id"],
             "first_name": df["voornamen"],
-            "surname": df.get("achternaam") if "tussenvoegsel" not in df else (df["tussenvoegsel"].fillna("") + " " + df["achternaam"].fillna("")).str.strip().replace({"": None}),
+            "surname": df.get("achternaam")
+            if "tussenvoegsel" not in df
+            else (df["tussenvoegsel"].fillna("") + " " + df["achternaam"].fillna("")).str.strip().replace({"": None}),
             "dob": pd.to_datetime(df["geboortedatum"], errors="coerce", format="mixed").dt.strftime("%Y-%m-%d"),
             "city": df["woonplaats"],
         }
     )
-    comparisons = [cl.NameComparison("first_name"), cl.NameComparison("surname"), cl.DateOfBirthComparison("dob", input_is_string=True), cl.ExactMatch("city")]
+    comparisons = [
+        cl.NameComparison("first_name"),
+        cl.NameComparison("surname"),
+        cl.DateOfBirthComparison("dob", input_is_string=True),
+        cl.ExactMatch("city"),
+    ]
     if df.get("extra_id") is not None and df["extra_id"].notna().any():
         raw["email"] = df["extra_id"]
         comparisons.append(cl.EmailComparison("email") if dataset.startswith("fake") else cl.LevenshteinAtThresholds("email", 2))
@@ -425,7 +445,9 @@ def run_generic_splink(df: pd.DataFrame, link_type: str, dataset: str, keep: np.
     t0 = time.perf_counter()
     db_api = DuckDBAPI(connection=duckdb.connect(":memory:"))
     if link_type == "link_only":
-        tables = [db_api.register(raw[raw["source_dataset"] == s].drop(columns="source_dataset"), dataset_display_name=s) for s in ("a", "b")]
+        tables = [
+            db_api.register(raw[raw["source_dataset"] == s].drop(columns="source_dataset"), dataset_display_name=s) for s in ("a", "b")
+        ]
         linker = Linker(tables, settings, log_level=None)
     else:
         linker = Linker(db_api.register(raw, dataset_display_name="raw"), settings, log_level=None)
@@ -443,8 +465,16 @@ def run_generic_splink(df: pd.DataFrame, link_type: str, dataset: str, keep: np.
         # link_only ids can repeat between the two files: ours are prefixed, so they do not
         pass
     labels = pd.Series(cl_df["cluster_id"].values, index=cl_df["unique_id"].values).reindex(df["unique_id"]).to_numpy()
-    hard = {"hard_negatives": hard_negative_merged(df["truth"], labels, df.attrs["hard_negatives"])} if df.attrs.get("hard_negatives") else {}
-    return {**scores(df["truth"], labels, keep), **hard, "pairs_compared": int(compared), "seconds": round(seconds, 2), "bsn_given": bool(bsn_given)}
+    hard = (
+        {"hard_negatives": hard_negative_merged(df["truth"], labels, df.attrs["hard_negatives"])} if df.attrs.get("hard_negatives") else {}
+    )
+    return {
+        **scores(df["truth"], labels, keep),
+        **hard,
+        "pairs_compared": int(compared),
+        "seconds": round(seconds, 2),
+        "bsn_given": bool(bsn_given),
+    }
 
 
 def run_recordlinkage_guide(df: pd.DataFrame, link_type: str, dataset: str, keep: np.ndarray | None = None) -> dict:
@@ -485,7 +515,9 @@ def run_recordlinkage_guide(df: pd.DataFrame, link_type: str, dataset: str, keep
     left = pos.get_indexer(matches.get_level_values(0))
     right = pos.get_indexer(matches.get_level_values(1))
     labels = labels_from_pairs(len(df), left, right)
-    hard = {"hard_negatives": hard_negative_merged(df["truth"], labels, df.attrs["hard_negatives"])} if df.attrs.get("hard_negatives") else {}
+    hard = (
+        {"hard_negatives": hard_negative_merged(df["truth"], labels, df.attrs["hard_negatives"])} if df.attrs.get("hard_negatives") else {}
+    )
     return {**scores(df["truth"], labels, keep), **hard, "pairs_compared": int(len(candidates)), "seconds": round(seconds, 2)}
 
 
@@ -522,8 +554,14 @@ def time_incremental(zicht: dict, count: int, cfg: dict) -> dict:
 def run(options) -> dict:
 
     dataset = options["dataset"]
-    df, link_type = load(dataset, size=options.get("size", 20000), seed=options.get("seed", 1), noise=options.get("noise", 1.0),
-                         exports=options.get("exports"), hard=options.get("hard_cases", True))
+    df, link_type = load(
+        dataset,
+        size=options.get("size", 20000),
+        seed=options.get("seed", 1),
+        noise=options.get("noise", 1.0),
+        exports=options.get("exports"),
+        hard=options.get("hard_cases", True),
+    )
     gc.collect()
     out = {
         "dataset": dataset,
@@ -541,7 +579,9 @@ def run(options) -> dict:
         )
     # the baselines read the whole input frame later; without them it is released after the features
     if df.attrs.get("hard_negatives"):
-        out["hard_negative_pairs"] = {k: sum(1 for *_, kind in df.attrs["hard_negatives"] if kind == k) for k in sorted({p[2] for p in df.attrs["hard_negatives"]})}
+        out["hard_negative_pairs"] = {
+            k: sum(1 for *_, kind in df.attrs["hard_negatives"] if kind == k) for k in sorted({p[2] for p in df.attrs["hard_negatives"]})
+        }
         out["bsn_errors"] = df.attrs.get("bsn_errors", {})
     data = {"df": df, "release": which == "none", "keep": keep, "hard": df.attrs.get("hard_negatives")}
     del df

@@ -45,30 +45,30 @@ def registry_frame() -> pd.DataFrame:
         if source is None:
             continue
         link = getattr(p, "link", None)
-        rows.append({
-            "source": source,
-            "row": p.source_row - 1,  # truth rows count data rows from 1; the registry counts the header as row 1
-            "linked": link.linked_person_id if link else -p.pk,  # unlinked: a cluster of its own
-            "voornamen": p.voornamen or p.voorletters or None,
-            "achternaam": p.achternaam or None,
-            "geboortedatum": p.geboortedatum or None,
-            "bsn_hash": p.bsn_hash or None,
-            "postcode": p.address.postcode if p.address else None,
-            "huisnummer": p.address.huisnummer if p.address else None,
-        })
+        rows.append(
+            {
+                "source": source,
+                "row": p.source_row - 1,  # truth rows count data rows from 1; the registry counts the header as row 1
+                "linked": link.linked_person_id if link else -p.pk,  # unlinked: a cluster of its own
+                "voornamen": p.voornamen or p.voorletters or None,
+                "achternaam": p.achternaam or None,
+                "geboortedatum": p.geboortedatum or None,
+                "bsn_hash": p.bsn_hash or None,
+                "postcode": p.address.postcode if p.address else None,
+                "huisnummer": p.address.huisnummer if p.address else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def read_truth(path: Path) -> pd.DataFrame:
     with open(path, newline="", encoding="utf-8") as fh:
-        return pd.DataFrame([(r["source"], int(r["row"]), r["person_id"]) for r in csv.DictReader(fh)],
-                            columns=["source", "row", "truth"])
+        return pd.DataFrame([(r["source"], int(r["row"]), r["person_id"]) for r in csv.DictReader(fh)], columns=["source", "row", "truth"])
 
 
 def time_arrivals(n: int, seed: int) -> dict:
     """``link_person`` for ``n`` random persons, each rolled back; milliseconds per person."""
     from django.db import transaction
-
 
     ids = list(Person.objects.values_list("pk", flat=True))
     chosen = random.Random(seed).sample(ids, min(n, len(ids)))

@@ -80,21 +80,40 @@ def load(url: str, n_reports: int, seed: int = 5) -> dict:
     rng = np.random.default_rng(seed)
     pg = url.replace("postgres://", "postgresql://")
     with psycopg.connect(pg) as conn, conn.cursor() as cur:
-        cur.execute("SELECT b.code, coalesce(k.value, 1) FROM geo_buurt b LEFT JOIN geo_kerncijfer k ON k.area_code = b.code "
-                    "AND k.indicator = 'inwoners' AND k.jaar = 2017 WHERE b.gemeente_id = 'GM0855' ORDER BY b.code")
+        cur.execute(
+            "SELECT b.code, coalesce(k.value, 1) FROM geo_buurt b LEFT JOIN geo_kerncijfer k ON k.area_code = b.code "
+            "AND k.indicator = 'inwoners' AND k.jaar = 2017 WHERE b.gemeente_id = 'GM0855' ORDER BY b.code"
+        )
         rows = cur.fetchall()
         codes = np.array([r[0] for r in rows])
         weights = np.array([max(float(r[1]), 1.0) for r in rows])
         weights /= weights.sum()
-        orgs = frame_for(Organisation, {"id": [1, 2, 3], "code": ["politie-b", "vt-b", "wijkteam-b"],
-                                     "naam": ["Politie", "Veilig Thuis", "Wijkteam"], "type": ["politie", "veilig_thuis", "wijkteam"]})
+        orgs = frame_for(
+            Organisation,
+            {
+                "id": [1, 2, 3],
+                "code": ["politie-b", "vt-b", "wijkteam-b"],
+                "naam": ["Politie", "Veilig Thuis", "Wijkteam"],
+                "type": ["politie", "veilig_thuis", "wijkteam"],
+            },
+        )
         copy_rows(cur, Organisation._meta.db_table, list(orgs.columns), orgs)
         n_addr = max(10, n_reports // 3)
         buurt_of_addr = codes[rng.choice(len(codes), n_addr, p=weights)]
         idx = np.arange(n_addr)
-        addr = frame_for(Address, {"id": idx + 1, "key": [f"B{i}" for i in idx], "postcode": [f"{5000 + i % 100}AB" for i in idx],
-                                "huisnummer": idx // 100 + 1, "toevoeging": "", "straat": "", "woonplaats": "Tilburg",
-                                "buurt_id": buurt_of_addr})
+        addr = frame_for(
+            Address,
+            {
+                "id": idx + 1,
+                "key": [f"B{i}" for i in idx],
+                "postcode": [f"{5000 + i % 100}AB" for i in idx],
+                "huisnummer": idx // 100 + 1,
+                "toevoeging": "",
+                "straat": "",
+                "woonplaats": "Tilburg",
+                "buurt_id": buurt_of_addr,
+            },
+        )
         copy_rows(cur, Address._meta.db_table, list(addr.columns), addr)
         today = date.today()
         chunk = 250_000
@@ -103,19 +122,28 @@ def load(url: str, n_reports: int, seed: int = 5) -> dict:
             heavy = rng.random(m) < 0.3  # repeat families: 30 % of reports on 5 % of addresses
             address = np.where(heavy, rng.integers(0, max(1, n_addr // 20), m), rng.integers(0, n_addr, m))
             source = rng.choice([1, 2, 3], m, p=[0.4, 0.5, 0.1])
-            rep = frame_for(Report, {
-                "id": np.arange(start, start + m) + 1, "source_id": source,
-                "source_record_id": [f"b{i}" for i in range(start, start + m)],
-                "soort": np.where(source == 1, "incident", np.where(source == 2, "melding", "signaal")),
-                "datum": [(today - timedelta(days=int(d))).isoformat() for d in rng.integers(0, 3 * 365, m)],
-                "aard": rng.choice(AARDEN, m, p=AARDEN_P), "vormen": "[]",
-                "relatie": rng.choice(["partner", "ex_partner", "ouder_kind", "onbekend"], m),
-                "kinderen_aanwezig": np.where(rng.random(m) < 0.45, "t", "f"),
-                "address_id": address + 1, "buurt_id": buurt_of_addr[address], "toelichting": "",
-            })
+            rep = frame_for(
+                Report,
+                {
+                    "id": np.arange(start, start + m) + 1,
+                    "source_id": source,
+                    "source_record_id": [f"b{i}" for i in range(start, start + m)],
+                    "soort": np.where(source == 1, "incident", np.where(source == 2, "melding", "signaal")),
+                    "datum": [(today - timedelta(days=int(d))).isoformat() for d in rng.integers(0, 3 * 365, m)],
+                    "aard": rng.choice(AARDEN, m, p=AARDEN_P),
+                    "vormen": "[]",
+                    "relatie": rng.choice(["partner", "ex_partner", "ouder_kind", "onbekend"], m),
+                    "kinderen_aanwezig": np.where(rng.random(m) < 0.45, "t", "f"),
+                    "address_id": address + 1,
+                    "buurt_id": buurt_of_addr[address],
+                    "toelichting": "",
+                },
+            )
             copy_rows(cur, Report._meta.db_table, list(rep.columns), rep)
         for model in (Organisation, Address, Report):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT max(id) FROM {model._meta.db_table}))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), (SELECT max(id) FROM {model._meta.db_table}))"
+            )
         conn.commit()
         conn.autocommit = True
         cur.execute("ANALYZE")
@@ -161,16 +189,23 @@ def run(options) -> dict:
         started = time.perf_counter()
         result["data"] = load(cluster.url, options["reports"])
         result["load_seconds"] = round(time.perf_counter() - started, 1)
-        session = json.loads(subprocess.run([sys.executable, "-c", SESSION_SCRIPT, str(options["clients"])], env=env, check=True,
-                                            text=True, capture_output=True).stdout.strip().splitlines()[-1])
+        session = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", SESSION_SCRIPT, str(options["clients"])], env=env, check=True, text=True, capture_output=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         paths = [f"/gebied/wijk/{code}/" for code in session["wijken"]]
         random.Random(1).shuffle(paths)
         for label, fragment_seconds in (("with_fragment_cache", "300"), ("without_fragment_cache", "0")):
             port = free_port()
             server = subprocess.Popen(
                 gunicorn_command(port, options["workers"], "--timeout", "600"),
-                env={**env, "ZICHT_AREAS_FRAGMENT_SECONDS": fragment_seconds}, stdout=subprocess.DEVNULL,
-                stderr=open(work / f"gunicorn-{label}.log", "w"), start_new_session=True,  # noqa: SIM115 - open while the server runs
+                env={**env, "ZICHT_AREAS_FRAGMENT_SECONDS": fragment_seconds},
+                stdout=subprocess.DEVNULL,
+                stderr=open(work / f"gunicorn-{label}.log", "w"),  # noqa: SIM115 - open while the server runs
+                start_new_session=True,
             )
             servers.append(server)
             wait_for_port(port, timeout=60)
@@ -179,8 +214,13 @@ def run(options) -> dict:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
             servers.remove(server)
-        result.update(clients=options["clients"], gunicorn_workers=options["workers"], server=server_settings(env, options["workers"]), pages=len(paths),
-                      duration_s_per_run=options["duration"])
+        result.update(
+            clients=options["clients"],
+            gunicorn_workers=options["workers"],
+            server=server_settings(env, options["workers"]),
+            pages=len(paths),
+            duration_s_per_run=options["duration"],
+        )
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)

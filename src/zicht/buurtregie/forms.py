@@ -22,7 +22,9 @@ class WeighingForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["eigenaar"].queryset = members
-        self.fields["eigenaar"].label_from_instance = lambda m: f"{m.user.get_full_name() or m.user.get_username()}, {m.get_functie_display()} ({m.organisation.naam})"
+        self.fields["eigenaar"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name() or m.user.get_username()}, {m.get_functie_display()} ({m.organisation.naam})"
+        )
 
     def clean(self):
         data = super().clean()

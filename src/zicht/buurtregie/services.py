@@ -116,8 +116,13 @@ def weigh(regie: Buurtregie, item: AgendaItem, *, user, meeting: date, outcome: 
     if errors:
         raise ValidationError(errors)
     weighing = Weighing.objects.create(
-        regie=regie, match=item.match, bijeenkomst=meeting, uitkomst=outcome, reden=reason.strip(),
-        organisations=sorted(item.organisation_ids), weighed_by=user,
+        regie=regie,
+        match=item.match,
+        bijeenkomst=meeting,
+        uitkomst=outcome,
+        reden=reason.strip(),
+        organisations=sorted(item.organisation_ids),
+        weighed_by=user,
     )
     if action:
         add_action(regie, weighing=weighing, user=user, **action)
@@ -127,7 +132,9 @@ def weigh(regie: Buurtregie, item: AgendaItem, *, user, meeting: date, outcome: 
 def add_action(regie: Buurtregie, *, weighing: Weighing | None, user, omschrijving: str, owner: Member, due_on: date) -> Action:
     if owner.regie_id != regie.pk:
         raise ValidationError("De eigenaar van een actie is lid van deze buurtregie.")
-    return Action.objects.create(regie=regie, weighing=weighing, omschrijving=omschrijving.strip(), owner=owner, due_on=due_on, created_by=user)
+    return Action.objects.create(
+        regie=regie, weighing=weighing, omschrijving=omschrijving.strip(), owner=owner, due_on=due_on, created_by=user
+    )
 
 
 def readable_notes(regie: Buurtregie, reader_organisation_id: int):

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 from zicht.access.roles import PROFESSIONAL
 from zicht.access.rules import log_access, requires
 
-from . import forms as f
-from . import services
+from . import forms, services
 from .domain import rules
 from .models import Action, Member
 
@@ -38,14 +37,15 @@ def _next_meeting(regie, today):
 @requires(PROFESSIONAL, personal_data=True)
 def index(request):
     today = timezone.localdate()
-    rows = [
-        {"member": m, "regie": m.regie, "next": _next_meeting(m.regie, today)}
-        for m in services.memberships(request.user)
-    ]
+    rows = [{"member": m, "regie": m.regie, "next": _next_meeting(m.regie, today)} for m in services.memberships(request.user)]
     overdue = services.overdue_actions(today, user=request.user)
     log_access(
-        request, action="view", record_type="buurtregie_list", record_id=f"user:{request.user.pk}",
-        reason="Mijn buurtregies en acties", records=[("buurtregie_action", a.pk) for a in overdue],
+        request,
+        action="view",
+        record_type="buurtregie_list",
+        record_id=f"user:{request.user.pk}",
+        reason="Mijn buurtregies en acties",
+        records=[("buurtregie_action", a.pk) for a in overdue],
     )
     return render(request, "buurtregie/index.html", {"rows": rows, "overdue": overdue, "today": today})
 
@@ -58,20 +58,30 @@ def agenda(request, pk: int):
     items = services.agenda(regie, member.organisation_id, today)
     members = list(regie.members.select_related("user", "organisation"))
     member_qs = regie.members.select_related("user", "organisation")
-    forms_by_item = [(item, f.WeighingForm(members=member_qs, prefix=f"m{item.match.pk}")) for item in items]
+    forms_by_item = [(item, forms.WeighingForm(members=member_qs, prefix=f"m{item.match.pk}")) for item in items]
     actions = list(regie.actions.filter(done_on__isnull=True).select_related("owner__user", "owner__organisation"))
     overdue = [a for a in actions if rules.is_overdue(a.due_on, a.done_on, today)]
     log_access(
-        request, action="view", record_type="buurtregie", record_id=regie.pk, reason="Agenda buurtregie",
+        request,
+        action="view",
+        record_type="buurtregie",
+        record_id=regie.pk,
+        reason="Agenda buurtregie",
         records=[("signal_match", i.match.pk) for i in items] + [("buurtregie_action", a.pk) for a in actions],
     )
     return render(
         request,
         "buurtregie/agenda.html",
         {
-            "regie": regie, "member": member, "members": members, "items": forms_by_item, "actions": actions,
-            "overdue": overdue, "mine_overdue": [a for a in overdue if a.owner.user_id == request.user.pk],
-            "meetings": rules.upcoming_meetings(regie.eerste_bijeenkomst, regie.interval_weken, today), "today": today,
+            "regie": regie,
+            "member": member,
+            "members": members,
+            "items": forms_by_item,
+            "actions": actions,
+            "overdue": overdue,
+            "mine_overdue": [a for a in overdue if a.owner.user_id == request.user.pk],
+            "meetings": rules.upcoming_meetings(regie.eerste_bijeenkomst, regie.interval_weken, today),
+            "today": today,
         },
     )
 
@@ -85,19 +95,30 @@ def weigh(request, pk: int, match_pk: int):
     item = services.agenda_item(regie, match_pk, member.organisation_id, today)
     if item is None:
         raise Http404("Agendapunt niet gevonden")
-    form = f.WeighingForm(request.POST, members=regie.members.select_related("user", "organisation"), prefix=f"m{match_pk}")
+    form = forms.WeighingForm(request.POST, members=regie.members.select_related("user", "organisation"), prefix=f"m{match_pk}")
     if form.is_valid():
         try:
             weighing = services.weigh(
-                regie, item, user=request.user, meeting=_next_meeting(regie, today), outcome=form.cleaned_data["uitkomst"],
-                reason=form.cleaned_data["reden"], action=form.action(),
+                regie,
+                item,
+                user=request.user,
+                meeting=_next_meeting(regie, today),
+                outcome=form.cleaned_data["uitkomst"],
+                reason=form.cleaned_data["reden"],
+                action=form.action(),
             )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            log_access(request, action="create", record_type="buurtregie_weighing", record_id=weighing.pk,
-                       reason="Weging agendapunt buurtregie", records=[("signal_match", match_pk)])
+            log_access(
+                request,
+                action="create",
+                record_type="buurtregie_weighing",
+                record_id=weighing.pk,
+                reason="Weging agendapunt buurtregie",
+                records=[("signal_match", match_pk)],
+            )
             messages.success(request, f"Agendapunt {match_pk} is gewogen: {rules.OUTCOME_LABELS[weighing.uitkomst].lower()}.")
     else:
         for errors in form.errors.values():
@@ -126,16 +147,24 @@ def minutes(request, pk: int):
     member = _member(request, pk)
     regie = member.regie
     today = timezone.localdate()
-    form = f.NoteForm(request.POST or None)
+    form = forms.NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        note = regie.notes.create(organisation=member.organisation, author=request.user, bijeenkomst=_next_meeting(regie, today), tekst=form.cleaned_data["tekst"])
+        note = regie.notes.create(
+            organisation=member.organisation, author=request.user, bijeenkomst=_next_meeting(regie, today), tekst=form.cleaned_data["tekst"]
+        )
         log_access(request, action="create", record_type="buurtregie_note", record_id=note.pk, reason="Notitie buurtregie")
         messages.success(request, "Uw notitie is opgeslagen; alleen uw eigen organisatie leest haar.")
         return redirect("buurtregie:minutes", pk=regie.pk)
     weighings = list(regie.weighings.select_related("weighed_by").prefetch_related("actions__owner__user", "actions__owner__organisation"))
     notes = services.readable_notes(regie, member.organisation_id)
     log_access(
-        request, action="view", record_type="buurtregie_minutes", record_id=regie.pk, reason="Verslag buurtregie",
+        request,
+        action="view",
+        record_type="buurtregie_minutes",
+        record_id=regie.pk,
+        reason="Verslag buurtregie",
         records=[("buurtregie_weighing", w.pk) for w in weighings] + [("buurtregie_note", n.pk) for n in notes],
     )
-    return render(request, "buurtregie/minutes.html", {"regie": regie, "member": member, "weighings": weighings, "notes": notes, "form": form})
+    return render(
+        request, "buurtregie/minutes.html", {"regie": regie, "member": member, "weighings": weighings, "notes": notes, "form": form}
+    )

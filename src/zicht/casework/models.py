@@ -8,6 +8,17 @@ from .meldcode.models import MeldcodeAnswer, MeldcodeCase, Quickscan
 from .verwijsindex.models import Signal, SignalMatch, SignalQuerySet
 
 __all__ = [
-    "COLOUR_CHOICES", "SUBJECTS", "ColourResult", "Hulptraject", "Subject", "WorklistItem", "subject_key",
-    "MeldcodeAnswer", "MeldcodeCase", "Quickscan", "Signal", "SignalMatch", "SignalQuerySet",
+    "COLOUR_CHOICES",
+    "SUBJECTS",
+    "ColourResult",
+    "Hulptraject",
+    "Subject",
+    "WorklistItem",
+    "subject_key",
+    "MeldcodeAnswer",
+    "MeldcodeCase",
+    "Quickscan",
+    "Signal",
+    "SignalMatch",
+    "SignalQuerySet",
 ]

@@ -21,12 +21,14 @@ def urgent_linked_persons(among: set[int] | None = None) -> set[int]:
     links = PersonLink.objects.all() if among is None else PersonLink.objects.filter(linked_person_id__in=among)
     members = HouseholdMember.objects.all() if among is None else HouseholdMember.objects.filter(linked_person_id__in=among)
     hot = set(
-        links.filter(person__address_id__in=current.filter(address__isnull=False).values("address_id"))
-        .values_list("linked_person_id", flat=True)
+        links.filter(person__address_id__in=current.filter(address__isnull=False).values("address_id")).values_list(
+            "linked_person_id", flat=True
+        )
     )
     hot |= set(
-        members.filter(household_id__in=current.filter(household__isnull=False).values("household_id"))
-        .values_list("linked_person_id", flat=True)
+        members.filter(household_id__in=current.filter(household__isnull=False).values("household_id")).values_list(
+            "linked_person_id", flat=True
+        )
     )
     hot |= set(links.filter(person_id__in=active.values("person_id")).values_list("linked_person_id", flat=True))
     return hot

@@ -16,7 +16,11 @@ from .rulesets import all_rulesets, current_ruleset, stacking_rules
 @requires(KETENREGISSEUR, FUNCTIONEEL_BEHEERDER, PRIVACY_OFFICER)
 def rules(request):
     current = current_ruleset()
-    versions = ColourResult.objects.values("ruleset_version").annotate(
-        total=Count("id"), current=Count("id", filter=Q(is_current=True))
-    ).order_by("ruleset_version")
-    return render(request, "casework/rules.html", {"current": current, "rulesets": all_rulesets(), "versions": versions, "stacking": stacking_rules()})
+    versions = (
+        ColourResult.objects.values("ruleset_version")
+        .annotate(total=Count("id"), current=Count("id", filter=Q(is_current=True)))
+        .order_by("ruleset_version")
+    )
+    return render(
+        request, "casework/rules.html", {"current": current, "rulesets": all_rulesets(), "versions": versions, "stacking": stacking_rules()}
+    )

@@ -99,7 +99,7 @@ class FieldCipher:
         if not todo:
             return list(values)
         nonces = os.urandom(12 * len(todo))
-        nonce_list = [nonces[k:k + 12] for k in range(0, len(nonces), 12)]
+        nonce_list = [nonces[k : k + 12] for k in range(0, len(nonces), 12)]
         encrypt = self._aead[self._encrypt_id].encrypt
         plain = [values[i].encode("utf-8") for i in todo]
         row_text = [str(rows[i]) for i in todo]
@@ -257,8 +257,17 @@ def unpack_column(packed: str | list, n: int) -> list:
     return packed.split(_SEP) if n else []
 
 
-def secure_columns(keys: tuple[str, ...], bsn_key: str, packed: list, sizes: list[int], bsns, n_bsn: int,
-                   places: list[str], row_ids: list, column_rows: list[int]):
+def secure_columns(
+    keys: tuple[str, ...],
+    bsn_key: str,
+    packed: list,
+    sizes: list[int],
+    bsns,
+    n_bsn: int,
+    places: list[str],
+    row_ids: list,
+    column_rows: list[int],
+):
     """Encrypt packed text columns and hash a packed BSN column; returns both packed, and the CPU
     seconds spent (a pool job: the import benchmark reports the workers' share).
 
@@ -267,8 +276,7 @@ def secure_columns(keys: tuple[str, ...], bsn_key: str, packed: list, sizes: lis
     import time
 
     started = time.process_time()
-    encrypted = encrypt_columns(keys, [unpack_column(p, n) for p, n in zip(packed, sizes)], places,
-                                [row_ids[k] for k in column_rows])
+    encrypted = encrypt_columns(keys, [unpack_column(p, n) for p, n in zip(packed, sizes)], places, [row_ids[k] for k in column_rows])
     hashes = bsn_hash_many(unpack_column(bsns, n_bsn), bsn_key)
     return [pack_column(c) for c in encrypted], pack_column(hashes), time.process_time() - started
 

@@ -69,7 +69,10 @@ def _bind_new_row(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
     fields = [f for f in sender._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-    values = {f.attname: _Sealed(cipher().encrypt(str(v), f.place, instance.pk))
-              for f in fields if (v := instance.__dict__.get(f.attname)) not in (None, "")}
+    values = {
+        f.attname: _Sealed(cipher().encrypt(str(v), f.place, instance.pk))
+        for f in fields
+        if (v := instance.__dict__.get(f.attname)) not in (None, "")
+    }
     if values:
         sender._base_manager.filter(pk=instance.pk).update(**values)

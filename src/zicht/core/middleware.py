@@ -52,7 +52,9 @@ class LoginRequiredMiddleware:
                     return self.get_response(request)  # API token: Django REST framework authenticates (docs/api.md)
                 return JsonResponse(
                     {"type": "urn:zicht:probleem:niet-geauthenticeerd", "title": "Niet ingelogd", "status": 401},
-                    status=401, content_type="application/problem+json", headers={"WWW-Authenticate": "Token"},
+                    status=401,
+                    content_type="application/problem+json",
+                    headers={"WWW-Authenticate": "Token"},
                 )
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)

@@ -10,8 +10,9 @@ from django.db import transaction
 from .crypto import cipher, place
 
 
-def reencrypt_table(connection, table: str, pk_column: str, columns: list[str], batch: int = 2000,
-                    dry_run: bool = False, progress=None) -> tuple[int, int]:
+def reencrypt_table(
+    connection, table: str, pk_column: str, columns: list[str], batch: int = 2000, dry_run: bool = False, progress=None
+) -> tuple[int, int]:
     """Returns (values seen, values re-encrypted)."""
     c = cipher()
     places = [place(table, column) for column in columns]
@@ -22,8 +23,9 @@ def reencrypt_table(connection, table: str, pk_column: str, columns: list[str], 
     while True:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             where = f"WHERE {pk} > %s " if last is not None else ""
-            cursor.execute(f"SELECT {pk}, {', '.join(cols)} FROM {t} {where}ORDER BY {pk} LIMIT %s",
-                           ([last] if last is not None else []) + [batch])
+            cursor.execute(
+                f"SELECT {pk}, {', '.join(cols)} FROM {t} {where}ORDER BY {pk} LIMIT %s", ([last] if last is not None else []) + [batch]
+            )
             rows = cursor.fetchall()
             if not rows:
                 break

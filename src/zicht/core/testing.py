@@ -34,7 +34,8 @@ def make_region(naam: str, gemeenten=(), van_jaar: int = 2000, tot_jaar: int | N
     for g in gemeenten:
         code, gnaam = (g, g) if isinstance(g, str) else (g.code, g.naam)
         VtRegioGemeente.objects.update_or_create(
-            gemeente_code=code, van_jaar=van_jaar,
+            gemeente_code=code,
+            van_jaar=van_jaar,
             defaults={"regio": regio, "gemeente_naam": gnaam, "tot_jaar": tot_jaar, "bron": "test"},
         )
     return regio

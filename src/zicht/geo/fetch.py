@@ -16,8 +16,15 @@ from dataclasses import dataclass
 from . import cbs
 
 KNOWN_TABLE_YEARS = {
-    "83765NED": 2017, "84286NED": 2018, "84583NED": 2019, "84799NED": 2020, "85039NED": 2021,
-    "85318NED": 2022, "85618NED": 2023, "85984NED": 2024, "86165NED": 2025,
+    "83765NED": 2017,
+    "84286NED": 2018,
+    "84583NED": 2019,
+    "84799NED": 2020,
+    "85039NED": 2021,
+    "85318NED": 2022,
+    "85618NED": 2023,
+    "85984NED": 2024,
+    "86165NED": 2025,
 }
 
 
@@ -28,7 +35,7 @@ class Spec:
     key: str
     titles: tuple[str, ...]
     per: str | None = None  # denominator field when the CBS unit is a count: 'inwoners' / 'huishoudens'
-    factor: float = 100.0   # 100 for a percentage, 1000 for 'per 1.000 inwoners'
+    factor: float = 100.0  # 100 for a percentage, 1000 for 'per 1.000 inwoners'
 
 
 SPECS = (
@@ -64,9 +71,9 @@ GEMEENTE_NAME_TITLES = ("gemeentenaam",)
 
 @dataclass(frozen=True)
 class Column:
-    key: str          # the CBS key in this table, e.g. 'AantalInwoners_5'
+    key: str  # the CBS key in this table, e.g. 'AantalInwoners_5'
     indicator: str
-    is_count: bool    # CBS unit is 'aantal' (needs a denominator for % or per 1.000)
+    is_count: bool  # CBS unit is 'aantal' (needs a denominator for % or per 1.000)
     spec: Spec
 
 
@@ -131,8 +138,9 @@ def table_year(table: str, infos: list[dict] | dict | None, override: int | None
     raise ValueError(f"Jaar van tabel {table} onbekend; geef --jaar op")
 
 
-def rows_to_figures(rows: list[dict], special: dict[str, str], columns: list[Column],
-                    gemeente: str | None = None) -> tuple[list[dict], list[tuple[str, int, str, float | None]]]:
+def rows_to_figures(
+    rows: list[dict], special: dict[str, str], columns: list[Column], gemeente: str | None = None
+) -> tuple[list[dict], list[tuple[str, int, str, float | None]]]:
     """Areas (code, level, name) and figures (code, indicator, value) from TypedDataSet rows.
 
     Counts become percentages or rates with the area's own denominator; a missing count or
@@ -148,12 +156,14 @@ def rows_to_figures(rows: list[dict], special: dict[str, str], columns: list[Col
         level = cbs.level_of(code)
         if level == "onbekend" or (digits and level != "land" and code[2:6] != digits):
             continue
-        areas.append({
-            "code": code,
-            "level": level,
-            "naam": str(row.get(special.get("name"), "") or "").strip(),
-            "gemeente_naam": str(row.get(special.get("gemeente"), "") or "").strip(),
-        })
+        areas.append(
+            {
+                "code": code,
+                "level": level,
+                "naam": str(row.get(special.get("name"), "") or "").strip(),
+                "gemeente_naam": str(row.get(special.get("gemeente"), "") or "").strip(),
+            }
+        )
         denom_values = {k: cbs.parse_value(row.get(c.key)) for k, c in denominators.items()}
         for column in columns:
             value = cbs.parse_value(row.get(column.key))
@@ -163,8 +173,7 @@ def rows_to_figures(rows: list[dict], special: dict[str, str], columns: list[Col
     return areas, figures
 
 
-def fetch(table: str, gemeente: str | None = None, client=None,
-          progress: Callable[[str], None] = lambda m: None) -> dict:
+def fetch(table: str, gemeente: str | None = None, client=None, progress: Callable[[str], None] = lambda m: None) -> dict:
     """Download with ``cbsodata`` (or a stand-in ``client`` with the same functions) and resolve."""
     if client is None:
         import cbsodata as client  # noqa: N813 - the library's own name
@@ -182,5 +191,4 @@ def fetch(table: str, gemeente: str | None = None, client=None,
     progress(f"Gegevens van {table} ophalen" + (f" voor {gemeente}" if gemeente else ""))
     rows = client.get_data(table, filters=filters)
     areas, figures = rows_to_figures(rows, special, columns, gemeente)
-    return {"special": special, "columns": columns, "missing": missing, "areas": areas, "figures": figures,
-            "infos": infos}
+    return {"special": special, "columns": columns, "missing": missing, "areas": areas, "figures": figures, "infos": infos}

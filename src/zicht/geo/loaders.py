@@ -63,12 +63,14 @@ def read_kwb2017(path: Path) -> list[dict]:
             code = cbs.clean_code(row["Codering_3"])
             values = {key: cbs.parse_value(row.get(col)) for col, key in cbs.KWB2017_COLUMNS.items()}
             values["pct_65plus"] = cbs.share(values["inwoners_65plus"], values["inwoners"])
-            rows.append({
-                "code": code,
-                "level": cbs.level_of(code),
-                "gemeente_naam": (row["Gemeentenaam_1"] or "").strip(),
-                "values": values,
-            })
+            rows.append(
+                {
+                    "code": code,
+                    "level": cbs.level_of(code),
+                    "gemeente_naam": (row["Gemeentenaam_1"] or "").strip(),
+                    "values": values,
+                }
+            )
     return rows
 
 
@@ -120,22 +122,30 @@ def load_geo(gemeente: str | None = None, progress: Callable[[str], None] = lamb
         code = props["gemeentecode"]
         if code == "GM0998" or not wanted(code):  # 'Buitenland'
             continue
-        gemeenten[code] = Gemeente(code=code, naam=props["gemeentenaam"], indeling_jaar=2024,
-                                   geometry=feature["geometry"])
+        gemeenten[code] = Gemeente(code=code, naam=props["gemeentenaam"], indeling_jaar=2024, geometry=feature["geometry"])
     for g in gemeenten.values():
         g.ggd_regio = ggd_for(g.code, g.naam, ggd)
 
     wijken: dict[str, Wijk] = {}
     for row in kwb:
         if row["level"] == "wijk" and "GM" + row["code"][2:6] in gemeenten:
-            wijken[row["code"]] = Wijk(code=row["code"], gemeente_id="GM" + row["code"][2:6], indeling_jaar=2017,
-                                       naam=cbs.derived_wijk_name(row["gemeente_naam"], row["code"]))
+            wijken[row["code"]] = Wijk(
+                code=row["code"],
+                gemeente_id="GM" + row["code"][2:6],
+                indeling_jaar=2017,
+                naam=cbs.derived_wijk_name(row["gemeente_naam"], row["code"]),
+            )
     for feature in wijken24:
         props = feature["properties"]
         if props["gemeentecode"] not in gemeenten:
             continue
-        wijken[props["wijkcode"]] = Wijk(code=props["wijkcode"], naam=props["wijknaam"], gemeente_id=props["gemeentecode"],
-                                         indeling_jaar=2024, geometry=feature["geometry"])
+        wijken[props["wijkcode"]] = Wijk(
+            code=props["wijkcode"],
+            naam=props["wijknaam"],
+            gemeente_id=props["gemeentecode"],
+            indeling_jaar=2024,
+            geometry=feature["geometry"],
+        )
     buurten = []
     for row in kwb:
         if row["level"] != "buurt":
@@ -143,8 +153,15 @@ def load_geo(gemeente: str | None = None, progress: Callable[[str], None] = lamb
         wijk = wijken.get("WK" + row["code"][2:8])
         if wijk is None:
             continue
-        buurten.append(Buurt(code=row["code"], naam=cbs.derived_buurt_name(wijk.naam, row["code"]),
-                             wijk_id=wijk.code, gemeente_id=wijk.gemeente_id, indeling_jaar=2017))
+        buurten.append(
+            Buurt(
+                code=row["code"],
+                naam=cbs.derived_buurt_name(wijk.naam, row["code"]),
+                wijk_id=wijk.code,
+                gemeente_id=wijk.gemeente_id,
+                indeling_jaar=2017,
+            )
+        )
 
     figures: list[Kerncijfer] = []
 
@@ -171,8 +188,7 @@ def load_geo(gemeente: str | None = None, progress: Callable[[str], None] = lamb
                 if crime_year:
                     for field, key in cbs.PDOK_CRIME_FIELDS.items():
                         if field in props:
-                            add(code, int(crime_year), key, cbs.parse_value(props[field]),
-                                BRON_POLITIE.format(year=int(crime_year)))
+                            add(code, int(crime_year), key, cbs.parse_value(props[field]), BRON_POLITIE.format(year=int(crime_year)))
         # National values from all gemeenten (the file has no 'Land' row for these years).
         for key, weight in cbs.NATIONAL_FROM_GEMEENTEN.items():
             if not any(key in v for v in per_gemeente.values()):
@@ -197,23 +213,46 @@ def load_geo(gemeente: str | None = None, progress: Callable[[str], None] = lamb
         unique.setdefault((k.area_code, k.jaar, k.indicator), k)
     figures = list(unique.values())
 
-    bronnen = [BRON_2017, *(BRON_PDOK.format(year=y) for y in PDOK_YEARS),
-               *(BRON_POLITIE.format(year=y) for y in PDOK_YEARS), *(BRON_NATIONAAL.format(year=y) for y in PDOK_YEARS)]
+    bronnen = [
+        BRON_2017,
+        *(BRON_PDOK.format(year=y) for y in PDOK_YEARS),
+        *(BRON_POLITIE.format(year=y) for y in PDOK_YEARS),
+        *(BRON_NATIONAAL.format(year=y) for y in PDOK_YEARS),
+    ]
     with transaction.atomic():
         progress(f"{len(gemeenten)} gemeenten, {len(wijken)} wijken, {len(buurten)} buurten opslaan")
-        Gemeente.objects.bulk_create(gemeenten.values(), batch_size=500, update_conflicts=True, unique_fields=["code"],
-                                     update_fields=["naam", "indeling_jaar", "geometry", "ggd_regio"])
-        Wijk.objects.bulk_create(wijken.values(), batch_size=500, update_conflicts=True, unique_fields=["code"],
-                                 update_fields=["naam", "gemeente", "indeling_jaar", "geometry"])
-        Buurt.objects.bulk_create(buurten, batch_size=1000, update_conflicts=True, unique_fields=["code"],
-                                  update_fields=["naam", "wijk", "gemeente", "indeling_jaar"])
+        Gemeente.objects.bulk_create(
+            gemeenten.values(),
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["naam", "indeling_jaar", "geometry", "ggd_regio"],
+        )
+        Wijk.objects.bulk_create(
+            wijken.values(),
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["naam", "gemeente", "indeling_jaar", "geometry"],
+        )
+        Buurt.objects.bulk_create(
+            buurten,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["naam", "wijk", "gemeente", "indeling_jaar"],
+        )
         old = Kerncijfer.objects.filter(bron__in=bronnen)
         if only:
             area_codes = {k.area_code for k in figures}
             old = old.filter(area_code__in=area_codes)
         progress(f"{len(figures)} kerncijfers opslaan")
         old.delete()
-        Kerncijfer.objects.bulk_create(figures, batch_size=2000, update_conflicts=True,
-                                       unique_fields=["area_code", "jaar", "indicator"],
-                                       update_fields=["value", "unit", "bron"])
+        Kerncijfer.objects.bulk_create(
+            figures,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["area_code", "jaar", "indicator"],
+            update_fields=["value", "unit", "bron"],
+        )
     return {"gemeenten": len(gemeenten), "wijken": len(wijken), "buurten": len(buurten), "kerncijfers": len(figures)}

@@ -23,24 +23,29 @@ def current_year() -> int:
 
 
 def memberships() -> list[Membership]:
-    return [Membership(r, g, v, t) for r, g, v, t in
-            VtRegioGemeente.objects.values_list("regio_id", "gemeente_code", "van_jaar", "tot_jaar")]
+    return [
+        Membership(r, g, v, t) for r, g, v, t in VtRegioGemeente.objects.values_list("regio_id", "gemeente_code", "van_jaar", "tot_jaar")
+    ]
 
 
 def gemeenten_in_regio(regio: str, jaar: int | None = None) -> frozenset[str]:
     """Gemeentecodes of region ``regio`` (its code) in ``jaar`` (default: this year)."""
     if not regio:
         return frozenset()
-    rows = [Membership(regio, g, v, t) for g, v, t in
-            VtRegioGemeente.objects.filter(regio_id=regio).values_list("gemeente_code", "van_jaar", "tot_jaar")]
+    rows = [
+        Membership(regio, g, v, t)
+        for g, v, t in VtRegioGemeente.objects.filter(regio_id=regio).values_list("gemeente_code", "van_jaar", "tot_jaar")
+    ]
     return gemeenten_of(rows, regio, jaar or current_year())
 
 
 def regio_van_gemeente(gemeente: str, jaar: int | None = None) -> str | None:
     if not gemeente:
         return None
-    rows = [Membership(r, gemeente, v, t) for r, v, t in
-            VtRegioGemeente.objects.filter(gemeente_code=gemeente).values_list("regio_id", "van_jaar", "tot_jaar")]
+    rows = [
+        Membership(r, gemeente, v, t)
+        for r, v, t in VtRegioGemeente.objects.filter(gemeente_code=gemeente).values_list("regio_id", "van_jaar", "tot_jaar")
+    ]
     return regio_of(rows, gemeente, jaar or current_year())
 
 
@@ -58,7 +63,8 @@ def load_regions(path: Path = DATA_FILE) -> dict:
     kept_keys = {(m.gemeente_code, m.van_jaar) for m in kept}
     new = [
         Membership(r["regio_code"], r["gemeentecode"], int(r["van_jaar"]), int(r["tot_jaar"]) if r["tot_jaar"] else None)
-        for r in rows if (r["gemeentecode"], int(r["van_jaar"])) not in kept_keys
+        for r in rows
+        if (r["gemeentecode"], int(r["van_jaar"])) not in kept_keys
     ]
     kept_gemeenten = {m.gemeente_code for m in kept}
     new = [m for m in new if m.gemeente not in kept_gemeenten]
@@ -70,12 +76,18 @@ def load_regions(path: Path = DATA_FILE) -> dict:
         for code, naam in sorted({(r["regio_code"], r["regio_naam"]) for r in rows}):
             VtRegio.objects.update_or_create(code=code, defaults={"naam": naam})
         VtRegioGemeente.objects.filter(handmatig=False).delete()
-        VtRegioGemeente.objects.bulk_create([
-            VtRegioGemeente(
-                regio_id=m.regio, gemeente_code=m.gemeente, gemeente_naam=by_key[(m.gemeente, m.van_jaar)]["gemeentenaam"],
-                van_jaar=m.van_jaar, tot_jaar=m.tot_jaar, bevestigd=by_key[(m.gemeente, m.van_jaar)]["bevestigd"] == "ja",
-                bron=by_key[(m.gemeente, m.van_jaar)]["bron"][:300],
-            )
-            for m in new
-        ])
+        VtRegioGemeente.objects.bulk_create(
+            [
+                VtRegioGemeente(
+                    regio_id=m.regio,
+                    gemeente_code=m.gemeente,
+                    gemeente_naam=by_key[(m.gemeente, m.van_jaar)]["gemeentenaam"],
+                    van_jaar=m.van_jaar,
+                    tot_jaar=m.tot_jaar,
+                    bevestigd=by_key[(m.gemeente, m.van_jaar)]["bevestigd"] == "ja",
+                    bron=by_key[(m.gemeente, m.van_jaar)]["bron"][:300],
+                )
+                for m in new
+            ]
+        )
     return {"regios": VtRegio.objects.count(), "lidmaatschappen": len(new) + len(kept)}

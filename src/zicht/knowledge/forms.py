@@ -14,7 +14,9 @@ SOURCE_HELP = "Eén bron per regel: titel | URL | uitgever | jaar (uitgever en j
 def sources_to_text(sources: list[dict]) -> str:
     lines = []
     for s in sources:
-        lines.append(" | ".join([s.get("title", ""), s.get("url", ""), s.get("publisher", "") or "", str(s.get("year") or "")]).rstrip(" |"))
+        lines.append(
+            " | ".join([s.get("title", ""), s.get("url", ""), s.get("publisher", "") or "", str(s.get("year") or "")]).rstrip(" |")
+        )
     return "\n".join(lines)
 
 
@@ -34,11 +36,17 @@ class KnowledgePageForm(forms.Form):
     title = forms.CharField(label="Titel", max_length=200)
     samenvatting = forms.CharField(label="Samenvatting (voor de kaart op de startpagina)", max_length=300, required=False)
     roles = forms.MultipleChoiceField(label="Voor welke rollen", choices=ROLES, widget=forms.CheckboxSelectMultiple)
-    herzien_op = forms.DateField(label="Herzien op (uiterlijk)", widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text="Na deze datum wordt de pagina gemarkeerd als 'herziening nodig'.")
+    herzien_op = forms.DateField(
+        label="Herzien op (uiterlijk)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Na deze datum wordt de pagina gemarkeerd als 'herziening nodig'.",
+    )
     sources = forms.CharField(label="Bronnen", widget=forms.Textarea(attrs={"rows": 5}), help_text=SOURCE_HELP)
-    body = forms.CharField(label="Tekst (Markdown)", widget=forms.Textarea(attrs={"rows": 24}),
-                           help_text="Koppen beginnen bij ##. Interne links: [tekst](url:prevention:catalogue). HTML en scripts worden verwijderd.")
+    body = forms.CharField(
+        label="Tekst (Markdown)",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text="Koppen beginnen bij ##. Interne links: [tekst](url:prevention:catalogue). HTML en scripts worden verwijderd.",
+    )
     note = forms.CharField(label="Wat heeft u gewijzigd en waarom?", max_length=300)
 
     def clean_sources(self):
@@ -54,6 +62,10 @@ class KnowledgePageForm(forms.Form):
     @classmethod
     def initial_for(cls, page) -> dict:
         return {
-            "title": page.title, "samenvatting": page.samenvatting, "roles": list(page.roles), "herzien_op": page.herzien_op,
-            "sources": sources_to_text(page.sources), "body": page.body,
+            "title": page.title,
+            "samenvatting": page.samenvatting,
+            "roles": list(page.roles),
+            "herzien_op": page.herzien_op,
+            "sources": sources_to_text(page.sources),
+            "body": page.body,
         }

@@ -44,8 +44,12 @@ class KnowledgePage(models.Model):
 
     def snapshot(self) -> dict:
         return {
-            "title": self.title, "samenvatting": self.samenvatting, "roles": list(self.roles),
-            "sources": list(self.sources), "herzien_op": self.herzien_op, "body": self.body,
+            "title": self.title,
+            "samenvatting": self.samenvatting,
+            "roles": list(self.roles),
+            "sources": list(self.sources),
+            "herzien_op": self.herzien_op,
+            "body": self.body,
         }
 
 

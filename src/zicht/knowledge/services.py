@@ -42,14 +42,25 @@ def _fields(source: pages_domain.PageSource) -> dict:
 def add_version(page, *, user=None, name: str | None = None, note: str = "", version_model=None):
     version_model = version_model or page.versions.model
     last = version_model.objects.filter(page=page).aggregate(n=Max("number"))["n"] or 0
-    snapshot = page.snapshot() if hasattr(page, "snapshot") else {
-        "title": page.title, "samenvatting": page.samenvatting, "roles": list(page.roles), "sources": list(page.sources),
-        "herzien_op": page.herzien_op, "body": page.body,
-    }
+    snapshot = (
+        page.snapshot()
+        if hasattr(page, "snapshot")
+        else {
+            "title": page.title,
+            "samenvatting": page.samenvatting,
+            "roles": list(page.roles),
+            "sources": list(page.sources),
+            "herzien_op": page.herzien_op,
+            "body": page.body,
+        }
+    )
     return version_model.objects.create(
-        page=page, number=last + 1, changed_by=user,
+        page=page,
+        number=last + 1,
+        changed_by=user,
         changed_by_name=name or (user.get_username() if user is not None else REPOSITORY),
-        note=note[:300], **snapshot,
+        note=note[:300],
+        **snapshot,
     )
 
 

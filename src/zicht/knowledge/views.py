@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 
-from zicht.access import roles as r
+from zicht.access import roles as access_roles
 from zicht.access.rules import requires, user_role
 
 from . import services
@@ -21,8 +21,8 @@ from .domain import factcheck
 from .forms import KnowledgePageForm
 from .models import KnowledgePage
 
-READ = tuple(sorted(r.ALL_ROLES))
-EDIT = (r.FUNCTIONEEL_BEHEERDER,)
+READ = tuple(sorted(access_roles.ALL_ROLES))
+EDIT = (access_roles.FUNCTIONEEL_BEHEERDER,)
 
 
 def _today() -> dt.date:
@@ -39,9 +39,9 @@ def index(request):
         "query": query,
         "own": [p for p in pages if p.is_for_role(role)],
         "other": [p for p in pages if not p.is_for_role(role)],
-        "role_label": r.label(role) if role else "",
-        "is_beheerder": role == r.FUNCTIONEEL_BEHEERDER,
-        "overdue": [p for p in pages if p.is_overdue(today)] if role == r.FUNCTIONEEL_BEHEERDER else [],
+        "role_label": access_roles.label(role) if role else "",
+        "is_beheerder": role == access_roles.FUNCTIONEEL_BEHEERDER,
+        "overdue": [p for p in pages if p.is_overdue(today)] if role == access_roles.FUNCTIONEEL_BEHEERDER else [],
     }
     if query:
         context["results"] = services.search_pages(KnowledgePage.objects.all(), query)
@@ -52,14 +52,18 @@ def index(request):
 def page(request, slug):
     obj = get_object_or_404(KnowledgePage, slug=slug)
     role = user_role(request.user)
-    return render(request, "knowledge/page.html", {
-        "page": obj,
-        "html": mark_safe(services.render_page_body(obj.body)),  # sanitised by nh3 in render_markdown
-        "for_role": obj.is_for_role(role),
-        "is_beheerder": role == r.FUNCTIONEEL_BEHEERDER,
-        "overdue": obj.is_overdue(_today()),
-        "role_labels": [r.label(code) for code in obj.roles],
-    })
+    return render(
+        request,
+        "knowledge/page.html",
+        {
+            "page": obj,
+            "html": mark_safe(services.render_page_body(obj.body)),  # sanitised by nh3 in render_markdown
+            "for_role": obj.is_for_role(role),
+            "is_beheerder": role == access_roles.FUNCTIONEEL_BEHEERDER,
+            "overdue": obj.is_overdue(_today()),
+            "role_labels": [access_roles.label(code) for code in obj.roles],
+        },
+    )
 
 
 @requires(*EDIT)
@@ -90,12 +94,26 @@ def history(request, slug):
     for version in versions:
         changes = []
         if previous is not None:
-            for name, label in (("title", "titel"), ("samenvatting", "samenvatting"), ("roles", "rollen"),
-                                ("sources", "bronnen"), ("herzien_op", "herzien op"), ("body", "tekst")):
+            for name, label in (
+                ("title", "titel"),
+                ("samenvatting", "samenvatting"),
+                ("roles", "rollen"),
+                ("sources", "bronnen"),
+                ("herzien_op", "herzien op"),
+                ("body", "tekst"),
+            ):
                 if getattr(previous, name) != getattr(version, name):
                     changes.append(label)
-            diff = "\n".join(difflib.unified_diff(previous.body.splitlines(), version.body.splitlines(),
-                                                  f"versie {previous.number}", f"versie {version.number}", lineterm="", n=1))
+            diff = "\n".join(
+                difflib.unified_diff(
+                    previous.body.splitlines(),
+                    version.body.splitlines(),
+                    f"versie {previous.number}",
+                    f"versie {version.number}",
+                    lineterm="",
+                    n=1,
+                )
+            )
         else:
             changes, diff = ["eerste versie"], ""
         rows.append({"version": version, "changes": changes, "diff": diff})

@@ -129,8 +129,10 @@ GIVEN = Comparison(
         Level(
             "klinkt gelijk of bijna gelijk",
             f'"given_ph_l" = "given_ph_r" OR jaro_winkler_similarity("given1_l", "given1_r") >= 0.92 - {EPS}',
-            lambda l, r: (l["given_ph"] is not None and l["given_ph"] == r["given_ph"])
-            or (l["given1"] is not None and r["given1"] is not None and jw(l["given1"], r["given1"]) >= 0.92 - EPS),
+            lambda l, r: (
+                (l["given_ph"] is not None and l["given_ph"] == r["given_ph"])
+                or (l["given1"] is not None and r["given1"] is not None and jw(l["given1"], r["given1"]) >= 0.92 - EPS)
+            ),
         ),
         Level(
             "een andere voornaam gelijk",
@@ -235,8 +237,10 @@ ADDRESS = Comparison(
         Level(
             "zelfde postcode of straat en huisnummer",
             '"pc_l" = "pc_r" OR ("street_l" = "street_r" AND "hnr_l" = "hnr_r")',
-            lambda l, r: (l["pc"] is not None and l["pc"] == r["pc"])
-            or (l["street"] is not None and l["street"] == r["street"] and l["hnr"] is not None and l["hnr"] == r["hnr"]),
+            lambda l, r: (
+                (l["pc"] is not None and l["pc"] == r["pc"])
+                or (l["street"] is not None and l["street"] == r["street"] and l["hnr"] is not None and l["hnr"] == r["hnr"])
+            ),
             needs=("pc",),
         ),
         Level(

@@ -107,7 +107,18 @@ def _mapped(frame: pd.DataFrame, cols: list[str], func) -> dict[str, pd.Categori
     return out
 
 
-PERSON_COLUMNS = ("voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "postcode", "huisnummer", "woonplaats", "datum", "kind_op")
+PERSON_COLUMNS = (
+    "voornamen",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "postcode",
+    "huisnummer",
+    "woonplaats",
+    "datum",
+    "kind_op",
+)
 
 
 def input_frame(persons: pd.DataFrame, id_column: str, hash_bsn) -> pd.DataFrame:
@@ -136,7 +147,11 @@ def features_frame(df: pd.DataFrame) -> pd.DataFrame:
     out.update(_mapped(frame, ["geboortedatum"], features.dob_features))
     out.update(_mapped(frame, ["geslacht"], lambda g: {"gender": features._none(normalise.normalise_gender(g))}))
     # address parts one column at a time: far fewer distinct values than whole addresses
-    out.update(_mapped(frame, ["postcode"], lambda pc: {k: v for k, v in features.address_features(pc, None, None, None).items() if k in ("pc", "pc4")}))
+    out.update(
+        _mapped(
+            frame, ["postcode"], lambda pc: {k: v for k, v in features.address_features(pc, None, None, None).items() if k in ("pc", "pc4")}
+        )
+    )
     out.update(_mapped(frame, ["huisnummer"], lambda h: {"hnr": features.address_features(None, h, None, None)["hnr"]}))
     out.update(_mapped(frame, ["straat"], lambda st: {"street": features.address_features(None, None, st, None)["street"]}))
     out.update(_mapped(frame, ["woonplaats"], lambda w: {"city": features.address_features(None, None, None, w)["city"]}))
@@ -342,7 +357,11 @@ class Engine:
         self.extra_candidates = present_rules(present, EXTRA_RULES) if params is None else ()
         needed |= {c for r in self.extra_candidates for c in rule_needs(r)}
         needed |= ({"sn_compact", "given1", "dob"} & present) | {"bsn_hash"}  # prior rule; bsn_hash is always retained
-        keep = ["unique_id"] + (["source_dataset"] if "source_dataset" in feats.columns else []) + [c for c in features.FEATURE_COLUMNS if c in needed]
+        keep = (
+            ["unique_id"]
+            + (["source_dataset"] if "source_dataset" in feats.columns else [])
+            + [c for c in features.FEATURE_COLUMNS if c in needed]
+        )
         self.con = duckdb.connect(":memory:")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
@@ -479,7 +498,9 @@ class Engine:
         for i in range(k):
             if k > 1:
                 name = f"zicht_blocked_slice_{i}"
-                self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {blocked.physical_name} WHERE hash(join_key_l) % {k} = {i}")
+                self.con.execute(
+                    f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {blocked.physical_name} WHERE hash(join_key_l) % {k} = {i}"
+                )
                 linker.table_management.register_blocked_pairs_for_predict(self.db_api.table_to_splink_dataframe(name, name))
             scored = linker.inference.predict(threshold_match_weight=min_weight, warning_mode="never")
             if k > 1:
@@ -504,7 +525,9 @@ class Engine:
             scored.drop_table_from_database_and_remove_from_cache()
             release_memory()
         blocked.drop_table_from_database_and_remove_from_cache()
-        joined = {c: np.concatenate(v) if v else np.zeros(0, dtype=np.int32 if c[:3] in ("uni", "bsn") else np.float64) for c, v in parts.items()}
+        joined = {
+            c: np.concatenate(v) if v else np.zeros(0, dtype=np.int32 if c[:3] in ("uni", "bsn") else np.float64) for c, v in parts.items()
+        }
         parts.clear()
         out = {
             "unique_id_l": pd.Categorical.from_codes(joined.pop("unique_id_l"), categories=self.id_index),
@@ -569,8 +592,14 @@ def link(
     timings["predict"] = time.perf_counter() - t
     t = time.perf_counter()
     labels = cluster_pairs(
-        feats, pairs, link_threshold, decisions or {}, one_per_source=link_type == "link_only", params=params,
-        veto_weight=veto_weight, ambiguity_margin=ambiguity_margin,
+        feats,
+        pairs,
+        link_threshold,
+        decisions or {},
+        one_per_source=link_type == "link_only",
+        params=params,
+        veto_weight=veto_weight,
+        ambiguity_margin=ambiguity_margin,
     )
     timings["cluster"] = time.perf_counter() - t
     memory["cluster"] = rss_mb()
@@ -657,8 +686,13 @@ def cluster_pairs(
     ids = feats["unique_id"].to_numpy()
     pos = pd.Index(ids)
     if len(pairs):
-        decided = pair_decisions(pairs["match_weight"].to_numpy(dtype=float), pairs["bsn_hash_l"].to_numpy(dtype=object),
-                                 pairs["bsn_hash_r"].to_numpy(dtype=object), link_threshold, -np.inf)
+        decided = pair_decisions(
+            pairs["match_weight"].to_numpy(dtype=float),
+            pairs["bsn_hash_l"].to_numpy(dtype=object),
+            pairs["bsn_hash_r"].to_numpy(dtype=object),
+            link_threshold,
+            -np.inf,
+        )
         keep = decided >= LINK
         links = pairs.loc[keep, ["unique_id_l", "unique_id_r", "match_weight"]]
         lw = np.where(decided[keep] == SAME_BSN, np.inf, links["match_weight"].to_numpy())
@@ -723,8 +757,11 @@ def _keep_apart(feats, labels, params, levels, ids, accepted, links, bsn_arr, ca
     """
     left, right, lw = links
     for _ in range(veto.MAX_PASSES):
-        new = [(a, b) for a, b in veto.conflicting_pairs(feats, labels, model_comparisons(params), levels)
-               if frozenset((ids[a], ids[b])) not in accepted]
+        new = [
+            (a, b)
+            for a, b in veto.conflicting_pairs(feats, labels, model_comparisons(params), levels)
+            if frozenset((ids[a], ids[b])) not in accepted
+        ]
         if not new:
             break
         found += new
@@ -747,7 +784,12 @@ def _recluster(labels, affected, left, right, lw, bsn_arr, cannot, source) -> np
     keep = (pos[left] >= 0) & (pos[right] >= 0)
     sub_cannot = [(int(pos[a]), int(pos[b])) for a, b in cannot if pos[a] >= 0 and pos[b] >= 0]
     sub = clustering.cluster(
-        len(nodes), pos[left[keep]], pos[right[keep]], lw[keep], bsn_arr[nodes], sub_cannot,
+        len(nodes),
+        pos[left[keep]],
+        pos[right[keep]],
+        lw[keep],
+        bsn_arr[nodes],
+        sub_cannot,
         source=None if source is None else source[nodes],
     )
     out = labels.copy()
@@ -755,8 +797,9 @@ def _recluster(labels, affected, left, right, lw, bsn_arr, cannot, source) -> np
     return out
 
 
-def review_band(pairs: pd.DataFrame, labels: pd.Series, link_threshold: float | None = None,
-                review_threshold: float = -np.inf) -> pd.DataFrame:
+def review_band(
+    pairs: pd.DataFrame, labels: pd.Series, link_threshold: float | None = None, review_threshold: float = -np.inf
+) -> pd.DataFrame:
     """The pairs a ketenregisseur should decide: by ``pair_decisions`` a review pair or a link (not
     settled by BSN), and not already in one cluster. That is the band below the link threshold
     plus the links the cluster check did not follow (veto, ambiguity): both are cases where
@@ -764,8 +807,12 @@ def review_band(pairs: pd.DataFrame, labels: pd.Series, link_threshold: float | 
     review threshold already; without thresholds every such pair counts.)"""
     if pairs.empty:
         return pairs
-    decided = pair_decisions(pairs["match_weight"].to_numpy(dtype=float), pairs["bsn_hash_l"].to_numpy(dtype=object),
-                             pairs["bsn_hash_r"].to_numpy(dtype=object),
-                             np.inf if link_threshold is None else link_threshold, review_threshold)
+    decided = pair_decisions(
+        pairs["match_weight"].to_numpy(dtype=float),
+        pairs["bsn_hash_l"].to_numpy(dtype=object),
+        pairs["bsn_hash_r"].to_numpy(dtype=object),
+        np.inf if link_threshold is None else link_threshold,
+        review_threshold,
+    )
     same = labels.reindex(pairs["unique_id_l"]).to_numpy() == labels.reindex(pairs["unique_id_r"]).to_numpy()
     return pairs[((decided == REVIEW) | (decided == LINK)) & ~same]

@@ -20,18 +20,63 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from . import normalise as n
+from . import normalise
 
 INPUT_COLUMNS = [
-    "unique_id", "source_dataset", "voornamen", "tussenvoegsel", "achternaam", "geboortedatum",
-    "geslacht", "postcode", "huisnummer", "straat", "woonplaats", "bsn_hash", "extra_id", "datum", "kind_op",
+    "unique_id",
+    "source_dataset",
+    "voornamen",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "postcode",
+    "huisnummer",
+    "straat",
+    "woonplaats",
+    "bsn_hash",
+    "extra_id",
+    "datum",
+    "kind_op",
 ]
 
 FEATURE_COLUMNS = [
-    "given1", "given_all", "given_ph", "init", "init1",
-    "given_pre", "sn_core", "sn_tv", "sn_compact", "sn_first", "sn_ph", "sn_pre", "nameset", "word_ph",
-    "dob", "dob_y", "dob_m", "dob_d", "dob_yi", "dob_days", "dob_swap",
-    "gender", "gen_given", "gen_sn", "pc", "pc4", "hnr", "street", "city", "xid", "xid_pre", "xid_suf", "xid_local", "bsn_hash", "seen", "kind_on",
+    "given1",
+    "given_all",
+    "given_ph",
+    "init",
+    "init1",
+    "given_pre",
+    "sn_core",
+    "sn_tv",
+    "sn_compact",
+    "sn_first",
+    "sn_ph",
+    "sn_pre",
+    "nameset",
+    "word_ph",
+    "dob",
+    "dob_y",
+    "dob_m",
+    "dob_d",
+    "dob_yi",
+    "dob_days",
+    "dob_swap",
+    "gender",
+    "gen_given",
+    "gen_sn",
+    "pc",
+    "pc4",
+    "hnr",
+    "street",
+    "city",
+    "xid",
+    "xid_pre",
+    "xid_suf",
+    "xid_local",
+    "bsn_hash",
+    "seen",
+    "kind_on",
 ]
 
 
@@ -40,35 +85,35 @@ def _none(value: str | None) -> str | None:
 
 
 def given_features(voornamen: str | None) -> dict:
-    tokens = n.given_tokens(voornamen)
+    tokens = normalise.given_tokens(voornamen)
     full = [t for t in tokens if len(t) > 1]
-    first = n.first_given(voornamen)
+    first = normalise.first_given(voornamen)
     return {
         "given1": _none(first),
         "given_all": _none(" ".join(full)),
-        "given_ph": _none(n.phonetic_nl(first)),
-        "given_pre": _none(n.phonetic_nl(first)[:3]),  # blocking: a typo late in the name keeps the start
+        "given_ph": _none(normalise.phonetic_nl(first)),
+        "given_pre": _none(normalise.phonetic_nl(first)[:3]),  # blocking: a typo late in the name keeps the start
         "init": _none("".join(t[0] for t in tokens)),
         "init1": _none(tokens[0][0] if tokens else ""),
-        "gen_given": _none(n.generation_marker(voornamen)),  # "Jan jr.": hard_negatives.generation
+        "gen_given": _none(normalise.generation_marker(voornamen)),  # "Jan jr.": hard_negatives.generation
     }
 
 
 def surname_features(achternaam: str | None, tussenvoegsel: str | None) -> dict:
-    tv, core = n.split_surname(achternaam, tussenvoegsel)
+    tv, core = normalise.split_surname(achternaam, tussenvoegsel)
     return {
         "sn_core": _none(core),
         "sn_tv": _none(tv),
-        "sn_compact": _none(n.surname_compact(tv, core)),
-        "sn_first": _none(n.surname_first_part(core)),
-        "sn_ph": _none(n.phonetic_nl(core)),
-        "sn_pre": _none(n.phonetic_nl(core)[:3]),
-        "gen_sn": _none(n.generation_marker(achternaam)),  # "Jansen sr."
+        "sn_compact": _none(normalise.surname_compact(tv, core)),
+        "sn_first": _none(normalise.surname_first_part(core)),
+        "sn_ph": _none(normalise.phonetic_nl(core)),
+        "sn_pre": _none(normalise.phonetic_nl(core)[:3]),
+        "gen_sn": _none(normalise.generation_marker(achternaam)),  # "Jansen sr."
     }
 
 
 def dob_features(geboortedatum) -> dict:
-    iso = n.parse_dob(geboortedatum)
+    iso = normalise.parse_dob(geboortedatum)
     if not iso:
         return {"dob": None, "dob_y": None, "dob_m": None, "dob_d": None, "dob_yi": None, "dob_days": None, "dob_swap": None}
     return {
@@ -78,19 +123,19 @@ def dob_features(geboortedatum) -> dict:
         "dob_d": iso[8:10],
         "dob_yi": int(iso[:4]),
         "dob_days": date.fromisoformat(iso).toordinal(),  # day number: "at most a month apart" is a subtraction
-        "dob_swap": n.dob_swap_key(iso),
+        "dob_swap": normalise.dob_swap_key(iso),
     }
 
 
 def address_features(postcode, huisnummer, straat, woonplaats) -> dict:
-    pc = n.normalise_postcode(postcode)
+    pc = normalise.normalise_postcode(postcode)
     hnr = "".join(ch for ch in str(huisnummer or "") if ch.isalnum()).upper()
     return {
         "pc": _none(pc),
         "pc4": _none(pc[:4]),
         "hnr": _none(hnr),
-        "street": _none(n.fold(straat)),
-        "city": _none(n.fold(woonplaats)),
+        "street": _none(normalise.fold(straat)),
+        "city": _none(normalise.fold(woonplaats)),
     }
 
 
@@ -142,7 +187,7 @@ def record_features(record: dict) -> dict:
     out["nameset"] = nameset(out["given_ph"], out["sn_ph"])
     out["word_ph"] = word_key(out["given_ph"], out["sn_ph"], out["init1"])
     out.update(dob_features(record.get("geboortedatum")))
-    out["gender"] = _none(n.normalise_gender(record.get("geslacht")))
+    out["gender"] = _none(normalise.normalise_gender(record.get("geslacht")))
     out.update(address_features(record.get("postcode"), record.get("huisnummer"), record.get("straat"), record.get("woonplaats")))
     xid = str(record.get("extra_id") or "").strip().lower()
     out.update(xid_features(xid))
@@ -154,7 +199,7 @@ def record_features(record: dict) -> dict:
 
 def seen_day(datum) -> int | None:
     """The registration date as a day number (``date.toordinal``), or None."""
-    iso = n.parse_dob(datum)
+    iso = normalise.parse_dob(datum)
     return date.fromisoformat(iso).toordinal() if iso else None
 
 

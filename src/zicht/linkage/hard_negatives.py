@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import normalise as n
+from . import normalise
 from .comparisons import jw
 
 # A different date of birth with this many days or fewer between them is not a conflict on
@@ -31,20 +31,66 @@ GIVEN_SIMILAR = 0.88
 # Roepnaam ↔ official name (folded): the frequent Dutch pairs that share no prefix or sound.
 # Both directions are read; a name may have several official forms.
 ROEPNAMEN: dict[str, set[str]] = {
-    "kees": {"cornelis"}, "cor": {"cornelis", "cornelia"}, "jan": {"johannes"}, "hans": {"johannes"},
-    "joop": {"johannes"}, "jo": {"johannes", "johanna"}, "henk": {"hendrik", "hendrikus"},
-    "klaas": {"nicolaas"}, "nico": {"nicolaas"}, "piet": {"petrus", "pieter"}, "toon": {"antonius"},
-    "ton": {"antonius"}, "teun": {"antonius"}, "gijs": {"gijsbertus"}, "bert": {"albertus", "gijsbertus", "hubertus", "lambertus"},
-    "wim": {"willem", "wilhelmus"}, "harm": {"harmen", "hermanus"}, "dirk": {"theodorus"}, "ruud": {"rudolf", "rudolphus"},
-    "sjaak": {"jacobus"}, "koos": {"jacobus"}, "jaap": {"jacobus", "jacob"}, "co": {"jacobus"}, "thijs": {"matthijs", "mattheus"},
-    "guus": {"augustinus", "gustaaf"}, "sjef": {"josephus"}, "jos": {"josephus"}, "bep": {"elisabeth"},
-    "els": {"elisabeth"}, "lies": {"elisabeth"}, "betty": {"elisabeth"}, "truus": {"geertruida"}, "mien": {"wilhelmina"},
-    "willy": {"wilhelmina"}, "mies": {"maria"}, "mieke": {"maria"}, "ria": {"maria"}, "marie": {"maria"},
-    "riet": {"maria", "henrietta"}, "toos": {"catharina"}, "tiny": {"catharina", "christina"}, "ineke": {"catharina"},
-    "annie": {"anna", "johanna"}, "anneke": {"anna", "johanna"}, "jans": {"jantje", "jansje"}, "door": {"dorothea"},
-    "dora": {"dorothea"}, "greet": {"margaretha"}, "grietje": {"margaretha"}, "gerda": {"gerharda"}, "ger": {"gerardus"},
-    "gerrit": {"gerardus"}, "sander": {"alexander"}, "lex": {"alexander"}, "bas": {"sebastiaan"}, "max": {"maximiliaan"},
-    "bram": {"abraham"}, "hein": {"hendrik"}, "frans": {"franciscus"}, "hanna": {"johanna"},
+    "kees": {"cornelis"},
+    "cor": {"cornelis", "cornelia"},
+    "jan": {"johannes"},
+    "hans": {"johannes"},
+    "joop": {"johannes"},
+    "jo": {"johannes", "johanna"},
+    "henk": {"hendrik", "hendrikus"},
+    "klaas": {"nicolaas"},
+    "nico": {"nicolaas"},
+    "piet": {"petrus", "pieter"},
+    "toon": {"antonius"},
+    "ton": {"antonius"},
+    "teun": {"antonius"},
+    "gijs": {"gijsbertus"},
+    "bert": {"albertus", "gijsbertus", "hubertus", "lambertus"},
+    "wim": {"willem", "wilhelmus"},
+    "harm": {"harmen", "hermanus"},
+    "dirk": {"theodorus"},
+    "ruud": {"rudolf", "rudolphus"},
+    "sjaak": {"jacobus"},
+    "koos": {"jacobus"},
+    "jaap": {"jacobus", "jacob"},
+    "co": {"jacobus"},
+    "thijs": {"matthijs", "mattheus"},
+    "guus": {"augustinus", "gustaaf"},
+    "sjef": {"josephus"},
+    "jos": {"josephus"},
+    "bep": {"elisabeth"},
+    "els": {"elisabeth"},
+    "lies": {"elisabeth"},
+    "betty": {"elisabeth"},
+    "truus": {"geertruida"},
+    "mien": {"wilhelmina"},
+    "willy": {"wilhelmina"},
+    "mies": {"maria"},
+    "mieke": {"maria"},
+    "ria": {"maria"},
+    "marie": {"maria"},
+    "riet": {"maria", "henrietta"},
+    "toos": {"catharina"},
+    "tiny": {"catharina", "christina"},
+    "ineke": {"catharina"},
+    "annie": {"anna", "johanna"},
+    "anneke": {"anna", "johanna"},
+    "jans": {"jantje", "jansje"},
+    "door": {"dorothea"},
+    "dora": {"dorothea"},
+    "greet": {"margaretha"},
+    "grietje": {"margaretha"},
+    "gerda": {"gerharda"},
+    "ger": {"gerardus"},
+    "gerrit": {"gerardus"},
+    "sander": {"alexander"},
+    "lex": {"alexander"},
+    "bas": {"sebastiaan"},
+    "max": {"maximiliaan"},
+    "bram": {"abraham"},
+    "hein": {"hendrik"},
+    "frans": {"franciscus"},
+    "hanna": {"johanna"},
 }
 _ROEP_PAIRS = {frozenset((a, b)) for a, officials in ROEPNAMEN.items() for b in officials}
 
@@ -57,9 +103,9 @@ def dob_explained(a: str | None, b: str | None) -> bool:
     """
     if not a or not b or a == b:
         return True
-    if n.dob_swap_key(a) == n.dob_swap_key(b) and a[:4] == b[:4]:
+    if normalise.dob_swap_key(a) == normalise.dob_swap_key(b) and a[:4] == b[:4]:
         return True
-    if n.damerau_le1(a.replace("-", ""), b.replace("-", "")):
+    if normalise.damerau_le1(a.replace("-", ""), b.replace("-", "")):
         return True
     da, db = _days(a), _days(b)
     return da is not None and db is not None and abs(da - db) <= DOB_NEAR_DAYS
@@ -108,9 +154,9 @@ def _swapped(a: dict, b: dict) -> bool:
 
 def names_compatible(x: str, y: str) -> bool:
     """Two written-out given names that can be one person's: a typo, a spelling, a roepnaam."""
-    if x == y or n.damerau_le1(x, y):
+    if x == y or normalise.damerau_le1(x, y):
         return True
-    if n.phonetic_nl(x) == n.phonetic_nl(y):
+    if normalise.phonetic_nl(x) == normalise.phonetic_nl(y):
         return True
     short, long_ = sorted((x, y), key=len)
     if len(short) >= 3 and long_.startswith(short):
@@ -230,9 +276,16 @@ def periods_overlap(span_a: tuple[int, int] | None, span_b: tuple[int, int] | No
     return span_a[0] <= span_b[1] and span_b[0] <= span_a[1]
 
 
-def household_conflict(co_a: set, co_b: set, bsn_a: set | None = None, bsn_b: set | None = None,
-                       min_each: int | None = None, max_each: int | None = None,
-                       span_a: tuple[int, int] | None = None, span_b: tuple[int, int] | None = None) -> bool:
+def household_conflict(
+    co_a: set,
+    co_b: set,
+    bsn_a: set | None = None,
+    bsn_b: set | None = None,
+    min_each: int | None = None,
+    max_each: int | None = None,
+    span_a: tuple[int, int] | None = None,
+    span_b: tuple[int, int] | None = None,
+) -> bool:
     """Two registrations (or groups of one cluster's registrations) at two addresses are two
     people: the co-residents at each address (``co_a``, ``co_b``: the other persons there) are
     both well populated (``min_each`` … ``max_each``) and share nobody, and no BSN links the
@@ -258,7 +311,21 @@ def household_conflict(co_a: set, co_b: set, bsn_a: set | None = None, bsn_b: se
 
 
 # feature columns the rules read (the cluster check fetches only these per suspect record)
-COLUMNS = ("given1", "given_ph", "given_all", "init", "init1", "sn_ph", "sn_first", "dob", "gender", "gen_given", "gen_sn", "bsn_hash", "kind_on")
+COLUMNS = (
+    "given1",
+    "given_ph",
+    "given_all",
+    "init",
+    "init1",
+    "sn_ph",
+    "sn_first",
+    "dob",
+    "gender",
+    "gen_given",
+    "gen_sn",
+    "bsn_hash",
+    "kind_on",
+)
 # columns whose two or more distinct values within one cluster make it worth checking
 KEY_COLUMNS = ("dob", "gender", "init1", "given1", "gen_given", "gen_sn")
 # a cluster with a record named as a child and a record with a date of birth is worth checking too

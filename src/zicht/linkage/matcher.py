@@ -89,8 +89,10 @@ class ArrayIndex:
                 # digests can collide: keep rows whose key really is equal (and that meet the rule's conditions)
                 cols = rule_columns(rule)
                 found.extend(
-                    int(r) for r in rows
-                    if all(self._cols[c][r] == v for c, v in zip(cols, key)) and (cols == rule or rule_holds(rule, feat, self.record(int(r))))
+                    int(r)
+                    for r in rows
+                    if all(self._cols[c][r] == v for c, v in zip(cols, key))
+                    and (cols == rule or rule_holds(rule, feat, self.record(int(r))))
                 )
         return np.unique(np.asarray(found, dtype=np.int64))
 
@@ -147,8 +149,13 @@ class Matcher:
             other_bsn.append(other.get("bsn_hash"))
         links, review = [], []
         if scored:  # the batch's decision per pair (engine.pair_decisions), then the cluster check
-            decided = pair_decisions([s.weight for s in scored], [record_features.get("bsn_hash")] * len(scored),
-                                     other_bsn, self.link_threshold, self.review_threshold)
+            decided = pair_decisions(
+                [s.weight for s in scored],
+                [record_features.get("bsn_hash")] * len(scored),
+                other_bsn,
+                self.link_threshold,
+                self.review_threshold,
+            )
             for s, d in zip(scored, decided):
                 if d >= LINK:
                     links.append(s)

@@ -110,7 +110,12 @@ class BlockingKey(models.Model):
 class ReviewPair(models.Model):
     """Two registry persons whose match weight lies between the thresholds: the ketenregisseur decides."""
 
-    STATUS = [("open", "Te beoordelen"), ("accepted", "Zelfde persoon"), ("rejected", "Verschillende personen"), ("superseded", "Vervallen")]
+    STATUS = [
+        ("open", "Te beoordelen"),
+        ("accepted", "Zelfde persoon"),
+        ("rejected", "Verschillende personen"),
+        ("superseded", "Vervallen"),
+    ]
     person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     match_weight = models.FloatField()
@@ -121,8 +126,13 @@ class ReviewPair(models.Model):
         default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"
     )
     boundary_distance = models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain")
-    reason = models.CharField(max_length=20, blank=True, default="", choices=reasons.CHOICES,
-                              help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)")
+    reason = models.CharField(
+        max_length=20,
+        blank=True,
+        default="",
+        choices=reasons.CHOICES,
+        help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,7 +147,7 @@ class ReviewPair(models.Model):
 
     @property
     def probability(self) -> float:
-        return 1 - 1 / (1 + 2 ** self.match_weight)
+        return 1 - 1 / (1 + 2**self.match_weight)
 
 
 class LinkDecision(models.Model):

@@ -19,15 +19,79 @@ from functools import lru_cache
 # "van der" wins over "van". Lower-case, apostrophes normalised to "'".
 TUSSENVOEGSELS = sorted(
     {
-        "van", "de", "der", "den", "het", "'t", "te", "ter", "ten", "in", "op", "aan", "bij", "uit",
-        "'s", "d'", "l'", "la", "le", "du", "des", "da", "dos", "di", "del", "della", "von", "zu",
-        "vom", "vander", "vanden", "van de", "van der", "van den", "van het", "van 't", "van 's",
-        "in de", "in den", "in het", "in 't", "op de", "op den", "op het", "op 't", "aan de",
-        "aan den", "aan het", "bij de", "uit de", "uit den", "uit het", "van de la", "von der",
-        "von dem", "de la", "de las", "de los", "el", "al", "van ter", "onder de", "over de",
-        "voor de", "voor den",
+        "van",
+        "de",
+        "der",
+        "den",
+        "het",
+        "'t",
+        "te",
+        "ter",
+        "ten",
+        "in",
+        "op",
+        "aan",
+        "bij",
+        "uit",
+        "'s",
+        "d'",
+        "l'",
+        "la",
+        "le",
+        "du",
+        "des",
+        "da",
+        "dos",
+        "di",
+        "del",
+        "della",
+        "von",
+        "zu",
+        "vom",
+        "vander",
+        "vanden",
+        "van de",
+        "van der",
+        "van den",
+        "van het",
+        "van 't",
+        "van 's",
+        "in de",
+        "in den",
+        "in het",
+        "in 't",
+        "op de",
+        "op den",
+        "op het",
+        "op 't",
+        "aan de",
+        "aan den",
+        "aan het",
+        "bij de",
+        "uit de",
+        "uit den",
+        "uit het",
+        "van de la",
+        "von der",
+        "von dem",
+        "de la",
+        "de las",
+        "de los",
+        "el",
+        "al",
+        "van ter",
+        "onder de",
+        "over de",
+        "voor de",
+        "voor den",
         # abbreviations partners type: "vd", "v.d.", "v/d", "v.", "d.", "v.h."
-        "vd", "v d", "vdn", "v", "d", "vh", "v h",
+        "vd",
+        "v d",
+        "vdn",
+        "v",
+        "d",
+        "vh",
+        "v h",
     },
     key=lambda s: (-len(s), s),
 )
@@ -36,7 +100,9 @@ _TV_FIRST_WORDS = {tv.split()[0] for tv in TUSSENVOEGSELS}
 
 
 # letters NFKD does not decompose
-_SPECIAL = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "ı": "i", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D"})
+_SPECIAL = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "ı": "i", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D"}
+)
 
 
 _QUOTES = re.compile(r"[`´‘’ʼ]")
@@ -283,7 +349,7 @@ def damerau_le1(a: str, b: str) -> bool:
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     if la > lb:
         a, b = b, a
-    return any(a == b[:i] + b[i + 1:] for i in range(len(b)))
+    return any(a == b[:i] + b[i + 1 :] for i in range(len(b)))
 
 
 def normalise_gender(value: str | None) -> str:

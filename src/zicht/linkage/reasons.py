@@ -24,8 +24,7 @@ REASONS = {
 CHOICES = [("", "")] + list(REASONS.items())
 
 
-def review_reason(a: dict, b: dict, weight: float, link_threshold: float, rules=hard_negatives.RULES,
-                  household: bool = False) -> str:
+def review_reason(a: dict, b: dict, weight: float, link_threshold: float, rules=hard_negatives.RULES, household: bool = False) -> str:
     """The reason code of a review pair of records ``a`` and ``b`` (feature dicts).
 
     Below the link threshold: ``onzeker``. A link that was not followed: the hard-negative

@@ -112,20 +112,26 @@ def current_model() -> tuple[ModelParams, LinkageModel | None]:
     if key not in _parsed:
         if len(_parsed) > 8:
             _parsed.clear()
-        params = LinkageModel.objects.values_list("params", flat=True).get(pk=m.pk) if m is not None else json.loads(DEFAULT_MODEL.read_text())
+        params = (
+            LinkageModel.objects.values_list("params", flat=True).get(pk=m.pk) if m is not None else json.loads(DEFAULT_MODEL.read_text())
+        )
         _parsed[key] = ModelParams.from_dict(params)
     return _parsed[key], m
 
 
-def review_pair_fields(params: ModelParams, weight: float, contributions: list[dict], link_threshold: float,
-                       hot_a: bool, hot_b: bool, reason: str = "") -> dict:
+def review_pair_fields(
+    params: ModelParams, weight: float, contributions: list[dict], link_threshold: float, hot_a: bool, hot_b: bool, reason: str = ""
+) -> dict:
     """What an open review pair records, from the batch (``_write_review_pairs``) and from arrival
     (``link_person``) alike: weight, model prior, contributions per comparison (``_contributions``),
     its place in the queue (``priority``; ``hot_a``/``hot_b``: a side is urgent) and why it waits
     (``reasons.review_reason``)."""
     weight = float(weight)
     return {
-        "match_weight": weight, "prior_weight": params.prior_weight, "contributions": contributions, "status": "open",
+        "match_weight": weight,
+        "prior_weight": params.prior_weight,
+        "contributions": contributions,
+        "status": "open",
         "priority": priority.tier(weight, link_threshold, hot_a, hot_b),
         "boundary_distance": priority.boundary_distance(weight, link_threshold),
         "reason": reason,
@@ -217,7 +223,9 @@ def _best_weights(pairs: pd.DataFrame, labels: pd.Series) -> dict[int, float]:
         return {}
     same = labels.reindex(pairs["unique_id_l"]).to_numpy() == labels.reindex(pairs["unique_id_r"]).to_numpy()
     p = pairs[same]
-    both = pd.concat([p[["unique_id_l", "match_weight"]].set_axis(["id", "w"], axis=1), p[["unique_id_r", "match_weight"]].set_axis(["id", "w"], axis=1)])
+    both = pd.concat(
+        [p[["unique_id_l", "match_weight"]].set_axis(["id", "w"], axis=1), p[["unique_id_r", "match_weight"]].set_axis(["id", "w"], axis=1)]
+    )
     return both.groupby("id", observed=True)["w"].max().to_dict()
 
 
@@ -264,8 +272,14 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
-def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold: float, labels: pd.Series,
-                        feats: pd.DataFrame | None = None, veto_weight: float | None = None) -> int:
+def _write_review_pairs(
+    pairs: pd.DataFrame,
+    params: ModelParams,
+    link_threshold: float,
+    labels: pd.Series,
+    feats: pd.DataFrame | None = None,
+    veto_weight: float | None = None,
+) -> int:
     """Open review pairs = pairs between the thresholds not yet decided; decided pairs are kept as they are.
 
     With ``feats`` each pair gets its reason (``reasons.review_reason``)."""
@@ -282,8 +296,15 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
     for row in band.to_dict("records"):
         a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
         keep.add((a, b))
-        fields = review_pair_fields(params, row["match_weight"], _contributions(params, row), link_threshold,
-                                    lp_of.get(a) in hot, lp_of.get(b) in hot, reason_of.get((a, b), ""))
+        fields = review_pair_fields(
+            params,
+            row["match_weight"],
+            _contributions(params, row),
+            link_threshold,
+            lp_of.get(a) in hot,
+            lp_of.get(b) in hot,
+            reason_of.get((a, b), ""),
+        )
         rp = existing.get((a, b))
         if rp is None:
             create.append(ReviewPair(person_a_id=a, person_b_id=b, **fields))
@@ -298,8 +319,9 @@ def _write_review_pairs(pairs: pd.DataFrame, params: ModelParams, link_threshold
     return len(keep)
 
 
-def _batch_reasons(band: pd.DataFrame, feats: pd.DataFrame, labels: pd.Series, params: ModelParams, link_threshold: float,
-                   veto_weight: float | None) -> dict[tuple[int, int], str]:
+def _batch_reasons(
+    band: pd.DataFrame, feats: pd.DataFrame, labels: pd.Series, params: ModelParams, link_threshold: float, veto_weight: float | None
+) -> dict[tuple[int, int], str]:
     """The reason per review pair of the batch, (person a, person b) sorted -> code."""
     if band.empty:
         return {}
@@ -463,10 +485,23 @@ def link_person(person: Person) -> PersonLink:
             contrib = _contributions(params, {f"mw_{k}": w for k, (_, w) in s.contributions.items()})
             hot = _hot_linked_persons({lp.pk} | ({other_pl.linked_person_id} if other_pl else set()))
             other_c = other_pl.linked_person_id if other_pl else None
-            reason = reasons.review_reason(feat, index.record(int(s.other)), s.weight, cfg["link_threshold"], levels.get(veto.HARD, set()),
-                                           household=households is not None and other_c is not None and households.conflict(other_c, own_bsn))
-            fields = review_pair_fields(params, s.weight, contrib, cfg["link_threshold"], lp.pk in hot,
-                                        other_pl is not None and other_pl.linked_person_id in hot, reason)
+            reason = reasons.review_reason(
+                feat,
+                index.record(int(s.other)),
+                s.weight,
+                cfg["link_threshold"],
+                levels.get(veto.HARD, set()),
+                household=households is not None and other_c is not None and households.conflict(other_c, own_bsn),
+            )
+            fields = review_pair_fields(
+                params,
+                s.weight,
+                contrib,
+                cfg["link_threshold"],
+                lp.pk in hot,
+                other_pl is not None and other_pl.linked_person_id in hot,
+                reason,
+            )
             ReviewPair.objects.update_or_create(person_a_id=a, person_b_id=b, defaults=fields)
     return pl
 
@@ -483,9 +518,11 @@ class _Households:
         self.by_cluster: dict[int, dict[int, set]] = {}  # cluster -> address -> BSN hashes there
         if self.address is None or not clusters:
             return
-        rows = list(PersonLink.objects.filter(linked_person_id__in=list(clusters)).exclude(person_id=person.pk).values_list(
-            "linked_person_id", "person__address_id", "person__bsn_hash", "person_id"
-        ))
+        rows = list(
+            PersonLink.objects.filter(linked_person_id__in=list(clusters))
+            .exclude(person_id=person.pk)
+            .values_list("linked_person_id", "person__address_id", "person__bsn_hash", "person_id")
+        )
         dates = {pid: first for pid, (first, _child) in _registration_dates([pid for *_, pid in rows] + [person.pk]).items()}
         self.day = _day(dates.get(person.pk))
         self.days: dict[tuple[int, int], list[int]] = {}  # (cluster, address) -> registration days
@@ -496,8 +533,10 @@ class _Households:
                     self.days.setdefault((lp, addr), []).append(_day(dates.get(pid)))
         addresses = {a for per in self.by_cluster.values() for a in per} | {self.address}
         self.occupants: dict[int, set] = {}
-        for addr, lp in PersonLink.objects.filter(person__address_id__in=list(addresses)).exclude(person_id=person.pk).values_list(
-            "person__address_id", "linked_person_id"
+        for addr, lp in (
+            PersonLink.objects.filter(person__address_id__in=list(addresses))
+            .exclude(person_id=person.pk)
+            .values_list("person__address_id", "linked_person_id")
         ):
             self.occupants.setdefault(addr, set()).add(lp)
 
@@ -513,8 +552,14 @@ class _Households:
         mine = {own_bsn} if own_bsn else set()
         mine_span = (self.day, self.day) if self.day is not None else None
         return any(
-            hard_negatives.household_conflict(here, self.occupants.get(addr, set()) - {cluster}, mine, bsns,
-                                              span_a=mine_span, span_b=_span(self.days.get((cluster, addr))))
+            hard_negatives.household_conflict(
+                here,
+                self.occupants.get(addr, set()) - {cluster},
+                mine,
+                bsns,
+                span_a=mine_span,
+                span_b=_span(self.days.get((cluster, addr))),
+            )
             for addr, bsns in seen.items()
         )
 
@@ -587,16 +632,30 @@ def recluster(person_ids: set[int]) -> None:
     pairs = []
     for i in range(len(rows)):
         for j in range(i + 1, len(rows)):
-            if not shares_block(rows[i], rows[j], params.rules) and not (rows[i]["bsn_hash"] and rows[i]["bsn_hash"] == rows[j]["bsn_hash"]):
+            if not shares_block(rows[i], rows[j], params.rules) and not (
+                rows[i]["bsn_hash"] and rows[i]["bsn_hash"] == rows[j]["bsn_hash"]
+            ):
                 continue
             s = matcher.score(rows[i], rows[j])
-            pairs.append({"unique_id_l": rows[i]["unique_id"], "unique_id_r": rows[j]["unique_id"], "match_weight": s.weight,
-                          "bsn_hash_l": rows[i]["bsn_hash"], "bsn_hash_r": rows[j]["bsn_hash"]})
+            pairs.append(
+                {
+                    "unique_id_l": rows[i]["unique_id"],
+                    "unique_id_r": rows[j]["unique_id"],
+                    "match_weight": s.weight,
+                    "bsn_hash_l": rows[i]["bsn_hash"],
+                    "bsn_hash_r": rows[j]["bsn_hash"],
+                }
+            )
     pairs_df = pd.DataFrame(pairs, columns=["unique_id_l", "unique_id_r", "match_weight", "bsn_hash_l", "bsn_hash_r"])
     decisions = {k: v for k, v in active_decisions().items() if k[0] in members and k[1] in members}
     labels = cluster_pairs(
-        feats, pairs_df, cfg["link_threshold"], decisions, params=params,
-        veto_weight=cfg.get("veto_weight"), ambiguity_margin=cfg.get("ambiguity_margin"),
+        feats,
+        pairs_df,
+        cfg["link_threshold"],
+        decisions,
+        params=params,
+        veto_weight=cfg.get("veto_weight"),
+        ambiguity_margin=cfg.get("ambiguity_margin"),
     )
     with transaction.atomic():
         _write_clusters(labels, pairs_df, cfg["link_threshold"])
@@ -620,7 +679,9 @@ def decide(review_pair: ReviewPair, *, accept: bool, reason: str, user) -> LinkD
 def split(person: Person, *, reason: str, user) -> list[LinkDecision]:
     """Take one registry person out of its linked person: a no-link decision against every other member."""
     pl = PersonLink.objects.get(person=person)
-    others = list(PersonLink.objects.filter(linked_person_id=pl.linked_person_id).exclude(person=person).values_list("person_id", flat=True))
+    others = list(
+        PersonLink.objects.filter(linked_person_id=pl.linked_person_id).exclude(person=person).values_list("person_id", flat=True)
+    )
     out = [
         LinkDecision.objects.create(person_a=person, person_b_id=o, kind="no_link", origin="split", reason=reason, decided_by=user)
         for o in others
@@ -670,7 +731,9 @@ def rebuild_households() -> int:
         keep_ids.add(hid)
         members_obs = [o for person in g for o in per_person.get(person, ())]
         for m in households.memberships(members_obs, g):
-            rows.append(HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until))
+            rows.append(
+                HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until)
+            )
     HouseholdMember.objects.bulk_create(rows, batch_size=2000)
     Household.objects.exclude(pk__in=keep_ids).delete()
     return len(keep_ids)

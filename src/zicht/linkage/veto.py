@@ -65,7 +65,9 @@ def conflicts(rec_a: dict, rec_b: dict, comparisons, levels: dict[str, set[int]]
     return False
 
 
-def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, levels: dict[str, set[int]], max_component: int = 400) -> list[tuple[int, int]]:
+def conflicting_pairs(
+    feats: pd.DataFrame, labels: np.ndarray, comparisons, levels: dict[str, set[int]], max_component: int = 400
+) -> list[tuple[int, int]]:
     """Row-position pairs (i < j) inside one cluster that conflict.
 
     Only clusters with two or more distinct values in a vetoing comparison's key column
@@ -103,7 +105,9 @@ def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, leve
     rows = np.nonzero(suspect)[0]
     if len(rows) == 0:
         return household_pairs(feats, labels) if hard_negatives.HOUSEHOLD in (levels.get(HARD) or ()) else []
-    cols = sorted({c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns})
+    cols = sorted(
+        {c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns}
+    )
     sub = feats.iloc[rows][[c for c in cols if c in feats.columns]].astype(object)
     recs = sub.where(sub.notna(), None).to_dict("records")
     groups: dict = {}
@@ -154,7 +158,11 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
     at = frame[frame["addr"].isin(moved["addr"].unique())]
     occupants = at.groupby("addr")["lab"].agg(lambda s: set(s.tolist())).to_dict()
     bsn = feats["bsn_hash"].to_numpy(dtype=object) if "bsn_hash" in feats.columns else np.full(len(feats), None, dtype=object)
-    seen = pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy() if "seen" in feats.columns else np.full(len(feats), np.nan)
+    seen = (
+        pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy()
+        if "seen" in feats.columns
+        else np.full(len(feats), np.nan)
+    )
 
     def span(rows):
         days = seen[rows]
@@ -169,7 +177,7 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
             co_a = occupants[a] - {lab}
             bsn_a = {b for b in bsn[groups[a]] if isinstance(b, str) and b}
             span_a = span(groups[a])
-            for b_key in keys[i + 1:]:
+            for b_key in keys[i + 1 :]:
                 co_b = occupants[b_key] - {lab}
                 bsn_b = {b for b in bsn[groups[b_key]] if isinstance(b, str) and b}
                 if hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=span_a, span_b=span(groups[b_key])):
@@ -200,7 +208,11 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
         occupants.setdefault(int(addr[row]), set()).add(labels[row])
         groups.setdefault((labels[row], int(addr[row])), []).append(int(row))
     bsn = feats["bsn_hash"].to_numpy(dtype=object) if "bsn_hash" in feats.columns else np.full(len(feats), None, dtype=object)
-    seen = pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy() if "seen" in feats.columns else np.full(len(feats), np.nan)
+    seen = (
+        pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy()
+        if "seen" in feats.columns
+        else np.full(len(feats), np.nan)
+    )
 
     def side(row):
         rows = groups[(labels[row], int(addr[row]))]
@@ -213,8 +225,9 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
             continue
         both = {labels[a], labels[b]}
         (bsn_a, span_a), (bsn_b, span_b) = side(a), side(b)
-        out[k] = hard_negatives.household_conflict(occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b,
-                                                   span_a=span_a, span_b=span_b)
+        out[k] = hard_negatives.household_conflict(
+            occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b, span_a=span_a, span_b=span_b
+        )
     return out
 
 

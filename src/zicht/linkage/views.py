@@ -53,7 +53,14 @@ def review_queue(request):
     return render(
         request,
         "linkage/review_queue.html",
-        {"rows": rows, "page": page, "status": status, "statuses": ReviewPair.STATUS, "counts": counts, "last_run": services.LinkageRun.objects.first()},
+        {
+            "rows": rows,
+            "page": page,
+            "status": status,
+            "statuses": ReviewPair.STATUS,
+            "counts": counts,
+            "last_run": services.LinkageRun.objects.first(),
+        },
     )
 
 
@@ -82,8 +89,9 @@ def pair_detail(request, pk: int):
     a, b = _side(rp.person_a), _side(rp.person_b)
     for side in (a, b):
         for value in side["set_aside"]:  # the raw value is shown to the reviewer: a read of personal data
-            log_access(request, action="view", record_type="set_aside_value", record_id=value.pk,
-                       reason=f"koppelpaar {rp.pk}: {value.description}")
+            log_access(
+                request, action="view", record_type="set_aside_value", record_id=value.pk, reason=f"koppelpaar {rp.pk}: {value.description}"
+            )
             if value.field == "person.bsn":
                 side["bsn"] = value.description
     rows = []
@@ -94,7 +102,14 @@ def pair_detail(request, pk: int):
     rows.append({"label": "Adres", "a": a["adres"], "b": b["adres"], "same": bool(a["adres"]) and a["adres"] == b["adres"]})
     rows.append({"label": "BSN", "a": a["bsn"], "b": b["bsn"], "same": False})
     rows.append({"label": "Bron", "a": a["bron"], "b": b["bron"], "same": False})
-    labels = {"voornaam": "Voornaam", "achternaam": "Achternaam", "geboortedatum": "Geboortedatum", "geslacht": "Geslacht", "adres": "Adres", "kenmerk": "Ander kenmerk"}
+    labels = {
+        "voornaam": "Voornaam",
+        "achternaam": "Achternaam",
+        "geboortedatum": "Geboortedatum",
+        "geslacht": "Geslacht",
+        "adres": "Adres",
+        "kenmerk": "Ander kenmerk",
+    }
     contributions = [
         {
             **c,
@@ -104,7 +119,9 @@ def pair_detail(request, pk: int):
         }
         for c in rp.contributions
     ]
-    decisions = LinkDecision.objects.filter(person_a__in=[rp.person_a, rp.person_b], person_b__in=[rp.person_a, rp.person_b]).select_related("decided_by", "revoked_by")
+    decisions = LinkDecision.objects.filter(
+        person_a__in=[rp.person_a, rp.person_b], person_b__in=[rp.person_a, rp.person_b]
+    ).select_related("decided_by", "revoked_by")
     different_bsn = bool(rp.person_a.bsn_hash and rp.person_b.bsn_hash and rp.person_a.bsn_hash != rp.person_b.bsn_hash)
     return render(
         request,
@@ -138,9 +155,17 @@ def pair_decide(request, pk: int):
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("linkage:pair_detail", pk=pk)
-    log_access(request, action="change", record_type="linkage_pair", record_id=pk, reason=f"{choice}: {reason}",
-               records=[("review_pair", pk), ("person", rp.person_a_id), ("person", rp.person_b_id)])
-    messages.success(request, "Besluit vastgelegd: zelfde persoon." if choice == "accept" else "Besluit vastgelegd: verschillende personen.")
+    log_access(
+        request,
+        action="change",
+        record_type="linkage_pair",
+        record_id=pk,
+        reason=f"{choice}: {reason}",
+        records=[("review_pair", pk), ("person", rp.person_a_id), ("person", rp.person_b_id)],
+    )
+    messages.success(
+        request, "Besluit vastgelegd: zelfde persoon." if choice == "accept" else "Besluit vastgelegd: verschillende personen."
+    )
     return redirect(reverse("linkage:review_queue"))
 
 

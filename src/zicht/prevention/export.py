@@ -35,15 +35,31 @@ def document_model(snapshot: dict) -> dict:
         "lines": {
             "caption": "Interventies",
             "header": ["Interventie", "Preventietype", "Erkenning", "Doelgroep", "Waarom"],
-            "rows": [[line["naam"], ", ".join(prevention_type_label(t) for t in line["preventietypes"]) or "onbekend",
-                      line["erkenning"] or "eigen activiteit", line["doelgroep"], line["reden"]] for line in lines],
+            "rows": [
+                [
+                    line["naam"],
+                    ", ".join(prevention_type_label(t) for t in line["preventietypes"]) or "onbekend",
+                    line["erkenning"] or "eigen activiteit",
+                    line["doelgroep"],
+                    line["reden"],
+                ]
+                for line in lines
+            ],
         },
         "uitvoering": {
             "caption": "Uitvoering: eigenaar, partners, bereik en uitvoering zoals bedoeld",
             "header": ["Interventie", "Eigenaar", "Partners", "Planning", "Bereik", "Zoals bedoeld?"],
-            "rows": [[line["naam"], line["eigenaar"] or "nog te bepalen", ", ".join(line["partners"]) or "–", line["planning"] or "–",
-                      reach_text(line), fidelity_text(line)]
-                     for line in lines],
+            "rows": [
+                [
+                    line["naam"],
+                    line["eigenaar"] or "nog te bepalen",
+                    ", ".join(line["partners"]) or "–",
+                    line["planning"] or "–",
+                    reach_text(line),
+                    fidelity_text(line),
+                ]
+                for line in lines
+            ],
         },
         "budget": {
             "caption": "Begroting per regel",
@@ -54,28 +70,43 @@ def document_model(snapshot: dict) -> dict:
         "indicators": {
             "caption": "Indicatoren met nulmeting en streefwaarde",
             "header": ["Indicator", "Soort", "Nulmeting", "Streefwaarde", "Bron"],
-            "rows": [[i["naam"] + (f" ({i['eenheid']})" if i["eenheid"] else ""), i["soort"],
-                      f"{i['baseline'] or '–'}" + (f" ({i['baseline_jaar']})" if i["baseline_jaar"] else ""),
-                      f"{i['streefwaarde'] or '–'}" + (f" ({i['streefjaar']})" if i["streefjaar"] else ""),
-                      i["bron"] or "–"] for i in snapshot["indicators"]],
+            "rows": [
+                [
+                    i["naam"] + (f" ({i['eenheid']})" if i["eenheid"] else ""),
+                    i["soort"],
+                    f"{i['baseline'] or '–'}" + (f" ({i['baseline_jaar']})" if i["baseline_jaar"] else ""),
+                    f"{i['streefwaarde'] or '–'}" + (f" ({i['streefjaar']})" if i["streefjaar"] else ""),
+                    i["bron"] or "–",
+                ]
+                for i in snapshot["indicators"]
+            ],
         },
     }
     charts = [
-        {"indicator": i, "caption": f"Metingen: {i['naam']}", "progress": indicator_charts.progress_text(i),
-         "svg": indicator_charts.svg(i),
-         "header": ["Periode", "Waarde", "Bron"],
-         "rows": [[p["periode"], p["display"], p["bron"]] for p in i["metingen"]]}
-        for i in snapshot["indicators"] if i.get("metingen")
+        {
+            "indicator": i,
+            "caption": f"Metingen: {i['naam']}",
+            "progress": indicator_charts.progress_text(i),
+            "svg": indicator_charts.svg(i),
+            "header": ["Periode", "Waarde", "Bron"],
+            "rows": [[p["periode"], p["display"], p["bron"]] for p in i["metingen"]],
+        }
+        for i in snapshot["indicators"]
+        if i.get("metingen")
     ]
     sections = []
     for code, titel, vraag in seeds.PLAN_FORMAT:
         table = tables.get(TABLE_AFTER.get(code, ""))
-        sections.append({
-            "code": code, "titel": titel, "vraag": vraag,
-            "tekst": snapshot["sections"].get(code, "").strip(),
-            "table": table if table and len(table["rows"]) > (1 if code == "organisatie" else 0) else None,
-            "charts": charts if code == "evaluatie" else [],
-        })
+        sections.append(
+            {
+                "code": code,
+                "titel": titel,
+                "vraag": vraag,
+                "tekst": snapshot["sections"].get(code, "").strip(),
+                "table": table if table and len(table["rows"]) > (1 if code == "organisatie" else 0) else None,
+                "charts": charts if code == "evaluatie" else [],
+            }
+        )
     status = {"concept": "Concept", "vastgesteld": "Vastgesteld"}.get(snapshot["status"], snapshot["status"])
     meta = [f"Gebied: {area}", f"Looptijd: {snapshot['periode'] or 'niet ingevuld'}", f"Status: {status}"]
     return {"titel": snapshot["titel"], "meta": meta, "sections": sections}
@@ -109,8 +140,10 @@ def fidelity_text(line: dict) -> str:
     return f"{value}: {note}" if note else value
 
 
-FOOTNOTE = ("Opbouw volgens Movisie (2014), Gemeentelijk preventiebeleid huiselijk geweld. Gebiedscijfers: CBS "
-            "kerncijfers wijken en buurten (CC BY 4.0). Dit plan bevat geen persoonsgegevens.")
+FOOTNOTE = (
+    "Opbouw volgens Movisie (2014), Gemeentelijk preventiebeleid huiselijk geweld. Gebiedscijfers: CBS "
+    "kerncijfers wijken en buurten (CC BY 4.0). Dit plan bevat geen persoonsgegevens."
+)
 
 
 def render_pdf(snapshot: dict, version_label: str) -> bytes:
@@ -124,8 +157,16 @@ def render_pdf(snapshot: dict, version_label: str) -> bytes:
 
     doc_model = document_model(snapshot)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, title=doc_model["titel"], author="Zicht",
-                            leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        title=doc_model["titel"],
+        author="Zicht",
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+    )
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     story = [Paragraph(escape(doc_model["titel"]), styles["Title"])]
@@ -145,21 +186,29 @@ def render_pdf(snapshot: dict, version_label: str) -> bytes:
             data += [[Paragraph(escape(str(c)).replace("\n", "<br/>"), small) for c in row] for row in t["rows"]]
             width = (A4[0] - 4 * cm) / len(t["header"])
             table = Table(data, colWidths=[width] * len(t["header"]), repeatRows=1)
-            table.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
             story += [Spacer(1, 4), Paragraph(escape(t["caption"]), small), table]
         for chart in s.get("charts", []):
-            story += [Spacer(1, 6), Paragraph(escape(chart["caption"]), styles["Heading4"]),
-                      Paragraph(escape(chart["progress"]), small),
-                      indicator_charts.drawing(chart["indicator"], A4[0] - 4 * cm, 120)]
+            story += [
+                Spacer(1, 6),
+                Paragraph(escape(chart["caption"]), styles["Heading4"]),
+                Paragraph(escape(chart["progress"]), small),
+                indicator_charts.drawing(chart["indicator"], A4[0] - 4 * cm, 120),
+            ]
             data = [[Paragraph(f"<b>{escape(h)}</b>", small) for h in chart["header"]]]
             data += [[Paragraph(escape(str(c)), small) for c in row] for row in chart["rows"]]
             table = Table(data, colWidths=[(A4[0] - 4 * cm) / 3] * 3, repeatRows=1)
-            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5"))]))
+            table.setStyle(
+                TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5"))])
+            )
             story += [table]
     story += [Spacer(1, 12), Paragraph(escape(FOOTNOTE), small)]
     doc.build(story)
@@ -207,7 +256,8 @@ def render_docx(snapshot: dict, version_label: str) -> bytes:
             if image:
                 doc.add_picture(io.BytesIO(image), width=Cm(15))
                 doc.paragraphs[-1].runs[0]._r.xpath("./w:drawing/wp:inline/wp:docPr")[0].set(
-                    "descr", f"Grafiek: {chart['caption']}, met nulmeting en streefwaarde; de tabel eronder geeft de waarden.")
+                    "descr", f"Grafiek: {chart['caption']}, met nulmeting en streefwaarde; de tabel eronder geeft de waarden."
+                )
             table = doc.add_table(rows=1, cols=3)
             table.style = "Table Grid"
             for cell, h in zip(table.rows[0].cells, chart["header"]):

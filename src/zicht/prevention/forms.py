@@ -29,7 +29,8 @@ class CatalogueFilterForm(forms.Form):
     risicofactor = forms.ChoiceField(label="Risicofactor", required=False, choices=[("", "Alle")] + FACTOR_CHOICES)
     bouwsteen = forms.ChoiceField(label="Bouwsteen", required=False, choices=[("", "Alle")] + BOUWSTEEN_CHOICES)
     erkenning = forms.ChoiceField(
-        label="Erkenning", required=False,
+        label="Erkenning",
+        required=False,
         choices=[("", "Alle"), ("erkend", "Erkend (goed beschreven of hoger)"), ("actueel", "Erkenning jonger dan 5 jaar")]
         + cat.ERKENNINGSNIVEAUS,
     )
@@ -45,24 +46,50 @@ class CatalogueFilterForm(forms.Form):
 
 
 class InterventionForm(forms.ModelForm):
-    preventietypes = forms.MultipleChoiceField(label="Preventietype(n)", required=False, choices=TYPE_CHOICES,
-                                               widget=forms.CheckboxSelectMultiple, help_text="Leeg laten als onbekend.")
-    setting = forms.MultipleChoiceField(label="Setting", required=False, choices=cat.SETTINGS,
-                                        widget=forms.CheckboxSelectMultiple)
-    risicofactoren = forms.MultipleChoiceField(label="Risicofactoren", required=False, choices=FACTOR_CHOICES,
-                                               widget=forms.CheckboxSelectMultiple)
-    bouwstenen = forms.MultipleChoiceField(label="Bouwstenen", required=False, choices=BOUWSTEEN_CHOICES,
-                                           widget=forms.CheckboxSelectMultiple)
+    preventietypes = forms.MultipleChoiceField(
+        label="Preventietype(n)",
+        required=False,
+        choices=TYPE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leeg laten als onbekend.",
+    )
+    setting = forms.MultipleChoiceField(label="Setting", required=False, choices=cat.SETTINGS, widget=forms.CheckboxSelectMultiple)
+    risicofactoren = forms.MultipleChoiceField(
+        label="Risicofactoren", required=False, choices=FACTOR_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    bouwstenen = forms.MultipleChoiceField(
+        label="Bouwstenen", required=False, choices=BOUWSTEEN_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Intervention
-        fields = ["naam", "soort", "beschrijving", "preventietypes", "doelgroep", "leeftijd_min", "leeftijd_max",
-                  "setting", "risicofactoren", "bouwstenen", "erkenningsniveau", "erkenningsdatum",
-                  "erkenning_toelichting", "erkenning_bron", "bron", "toelichting"]
-        labels = {"leeftijd_min": "Leeftijd vanaf (jaar)", "leeftijd_max": "Leeftijd tot en met (jaar)",
-                  "erkenningsdatum": "Erkenningsdatum (JJJJ of JJJJ-MM-DD; leeg als onbekend)",
-                  "erkenning_toelichting": "Toelichting erkenning", "erkenning_bron": "Bron van de erkenning (URL's)", "bron": "Bron (URL of document)",
-                  "toelichting": "Herkomst van de indeling"}
+        fields = [
+            "naam",
+            "soort",
+            "beschrijving",
+            "preventietypes",
+            "doelgroep",
+            "leeftijd_min",
+            "leeftijd_max",
+            "setting",
+            "risicofactoren",
+            "bouwstenen",
+            "erkenningsniveau",
+            "erkenningsdatum",
+            "erkenning_toelichting",
+            "erkenning_bron",
+            "bron",
+            "toelichting",
+        ]
+        labels = {
+            "leeftijd_min": "Leeftijd vanaf (jaar)",
+            "leeftijd_max": "Leeftijd tot en met (jaar)",
+            "erkenningsdatum": "Erkenningsdatum (JJJJ of JJJJ-MM-DD; leeg als onbekend)",
+            "erkenning_toelichting": "Toelichting erkenning",
+            "erkenning_bron": "Bron van de erkenning (URL's)",
+            "bron": "Bron (URL of document)",
+            "toelichting": "Herkomst van de indeling",
+        }
 
     def clean_erkenningsdatum(self):
         value = self.cleaned_data.get("erkenningsdatum", "")
@@ -85,14 +112,18 @@ class CatalogueImportForm(forms.Form):
 
 
 class PartnerProfileForm(forms.ModelForm):
-    bouwstenen = forms.MultipleChoiceField(label="Bijdrage aan bouwstenen", required=False, choices=BOUWSTEEN_CHOICES,
-                                           widget=forms.CheckboxSelectMultiple)
+    bouwstenen = forms.MultipleChoiceField(
+        label="Bijdrage aan bouwstenen", required=False, choices=BOUWSTEEN_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = PartnerProfile
         fields = ["partnertype", "bouwstenen", "interventies", "doelgroepen", "toelichting"]
-        labels = {"partnertype": "Soort partner (handreiking)", "interventies": "Aanbod uit de catalogus",
-                  "doelgroepen": "Bereikte doelgroepen"}
+        labels = {
+            "partnertype": "Soort partner (handreiking)",
+            "interventies": "Aanbod uit de catalogus",
+            "doelgroepen": "Bereikte doelgroepen",
+        }
         widgets = {"interventies": forms.CheckboxSelectMultiple}
 
 
@@ -124,18 +155,42 @@ class PlanCreateForm(forms.ModelForm):
 class PlanLineForm(forms.ModelForm):
     class Meta:
         model = PlanIntervention
-        fields = ["naam", "doelgroep", "eigenaar", "partners", "budget", "financieringsbron", "planning", "reden",
-                  "doelgroep_omvang", "bereikt", "bijeenkomsten", "zoals_bedoeld", "uitvoering_toelichting",
-                  "uitvoering_van", "uitvoering_tot"]
-        labels = {"eigenaar": "Eigenaar (uitvoerder)", "budget": "Budget (€)", "reden": "Reden / onderbouwing",
-                  "doelgroep_omvang": "Omvang doelgroep (aantal)", "bereikt": "Deelnemers bereikt",
-                  "bijeenkomsten": "Bijeenkomsten gehouden", "zoals_bedoeld": "Uitgevoerd zoals bedoeld?",
-                  "uitvoering_toelichting": "Toelichting op de uitvoering", "uitvoering_van": "Uitvoering van",
-                  "uitvoering_tot": "Uitvoering tot en met"}
-        widgets = {"partners": forms.CheckboxSelectMultiple, "reden": forms.Textarea(attrs={"rows": 2}),
-                   "uitvoering_toelichting": forms.Textarea(attrs={"rows": 2}),
-                   "uitvoering_van": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "uitvoering_tot": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = [
+            "naam",
+            "doelgroep",
+            "eigenaar",
+            "partners",
+            "budget",
+            "financieringsbron",
+            "planning",
+            "reden",
+            "doelgroep_omvang",
+            "bereikt",
+            "bijeenkomsten",
+            "zoals_bedoeld",
+            "uitvoering_toelichting",
+            "uitvoering_van",
+            "uitvoering_tot",
+        ]
+        labels = {
+            "eigenaar": "Eigenaar (uitvoerder)",
+            "budget": "Budget (€)",
+            "reden": "Reden / onderbouwing",
+            "doelgroep_omvang": "Omvang doelgroep (aantal)",
+            "bereikt": "Deelnemers bereikt",
+            "bijeenkomsten": "Bijeenkomsten gehouden",
+            "zoals_bedoeld": "Uitgevoerd zoals bedoeld?",
+            "uitvoering_toelichting": "Toelichting op de uitvoering",
+            "uitvoering_van": "Uitvoering van",
+            "uitvoering_tot": "Uitvoering tot en met",
+        }
+        widgets = {
+            "partners": forms.CheckboxSelectMultiple,
+            "reden": forms.Textarea(attrs={"rows": 2}),
+            "uitvoering_toelichting": forms.Textarea(attrs={"rows": 2}),
+            "uitvoering_van": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "uitvoering_tot": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, gemeente=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,8 +223,14 @@ class PlanIndicatorForm(forms.ModelForm):
     class Meta:
         model = PlanIndicator
         fields = ["naam", "soort", "type", "figuur", "eenheid", "baseline", "baseline_jaar", "streefwaarde", "streefjaar", "bron"]
-        labels = {"naam": "Indicator", "type": "Soort meting", "baseline": "Nulmeting", "baseline_jaar": "Jaar nulmeting",
-                  "streefwaarde": "Streefwaarde", "streefjaar": "Streefjaar"}
+        labels = {
+            "naam": "Indicator",
+            "type": "Soort meting",
+            "baseline": "Nulmeting",
+            "baseline_jaar": "Jaar nulmeting",
+            "streefwaarde": "Streefwaarde",
+            "streefjaar": "Streefjaar",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,6 +253,5 @@ class IndicatorMetingForm(forms.ModelForm):
     class Meta:
         model = IndicatorMeting
         fields = ["datum", "waarde", "bron", "toelichting"]
-        labels = {"datum": "Datum meting", "waarde": "Waarde", "bron": "Bron (bijv. presentielijst, enquête)",
-                  "toelichting": "Toelichting"}
+        labels = {"datum": "Datum meting", "waarde": "Waarde", "bron": "Bron (bijv. presentielijst, enquête)", "toelichting": "Toelichting"}
         widgets = {"datum": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -16,8 +16,7 @@ from .domain.indicators import format_number, parse_number, progress
 
 
 def _cell(point: dict) -> Cell:
-    return Cell(point.get("value"), point.get("status", "ok"), point.get("reason", ""), point.get("display", ""),
-                "value")
+    return Cell(point.get("value"), point.get("status", "ok"), point.get("reason", ""), point.get("display", ""), "value")
 
 
 def _constant(value: float | None, label: str) -> Cell:
@@ -44,16 +43,19 @@ def chart_data(indicator: dict) -> dict | None:
 def progress_text(indicator: dict) -> str:
     published = [p for p in indicator.get("metingen") or [] if p.get("value") is not None]
     latest = published[-1] if published else None
-    return progress(parse_number(indicator.get("baseline")), parse_number(indicator.get("streefwaarde")),
-                    latest["value"] if latest else None, latest["periode"] if latest else "").text
+    return progress(
+        parse_number(indicator.get("baseline")),
+        parse_number(indicator.get("streefwaarde")),
+        latest["value"] if latest else None,
+        latest["periode"] if latest else "",
+    ).text
 
 
 def svg(indicator: dict) -> str:
     data = chart_data(indicator)
     if data is None:
         return ""
-    return line_chart(data["x"], data["series"], f"{indicator['naam']}: gemeten waarden, nulmeting en streefwaarde",
-                      width=560, height=220)
+    return line_chart(data["x"], data["series"], f"{indicator['naam']}: gemeten waarden, nulmeting en streefwaarde", width=560, height=220)
 
 
 def drawing(indicator: dict, width: float, height: float = 120):
@@ -91,8 +93,7 @@ def drawing(indicator: dict, width: float, height: float = 120):
         for i, c in enumerate(s["cells"] + [Cell(None, "missing", "", "", "value")]):
             if c.value is None:
                 if len(segment) > 1:
-                    d.add(PolyLine([coord for pt in segment for coord in pt], strokeColor=colour, strokeWidth=1.2,
-                                   strokeDashArray=dash))
+                    d.add(PolyLine([coord for pt in segment for coord in pt], strokeColor=colour, strokeWidth=1.2, strokeDashArray=dash))
                 for px, py in segment:
                     d.add(Circle(px, py, 1.6, fillColor=colour, strokeColor=None))
                 segment = []

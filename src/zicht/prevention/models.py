@@ -50,13 +50,23 @@ class Intervention(models.Model):
     def as_entry(self) -> dict:
         """The plain dict the pure domain functions work on."""
         return {
-            "slug": self.slug, "naam": self.naam, "soort": self.soort, "beschrijving": self.beschrijving,
-            "preventietypes": list(self.preventietypes), "doelgroep": self.doelgroep,
-            "leeftijd_min": self.leeftijd_min, "leeftijd_max": self.leeftijd_max, "setting": list(self.setting),
-            "risicofactoren": list(self.risicofactoren), "bouwstenen": list(self.bouwstenen),
-            "erkenningsniveau": self.erkenningsniveau, "erkenningsdatum": self.erkenningsdatum,
-            "erkenning_toelichting": self.erkenning_toelichting, "erkenning_bron": self.erkenning_bron,
-            "bron": self.bron, "toelichting": self.toelichting,
+            "slug": self.slug,
+            "naam": self.naam,
+            "soort": self.soort,
+            "beschrijving": self.beschrijving,
+            "preventietypes": list(self.preventietypes),
+            "doelgroep": self.doelgroep,
+            "leeftijd_min": self.leeftijd_min,
+            "leeftijd_max": self.leeftijd_max,
+            "setting": list(self.setting),
+            "risicofactoren": list(self.risicofactoren),
+            "bouwstenen": list(self.bouwstenen),
+            "erkenningsniveau": self.erkenningsniveau,
+            "erkenningsdatum": self.erkenningsdatum,
+            "erkenning_toelichting": self.erkenning_toelichting,
+            "erkenning_bron": self.erkenning_bron,
+            "bron": self.bron,
+            "toelichting": self.toelichting,
         }
 
     @property
@@ -175,8 +185,12 @@ class PlanIndicator(models.Model):
     bron = models.CharField(max_length=200, blank=True)
     # What the indicator measures: free text (as before), a registry figure Zicht computes for the
     # plan's area, a CBS key figure, or values entered by hand (IndicatorMeting).
-    TYPES = [("tekst", "Vrije tekst"), ("register", "Cijfer uit het register (Zicht)"), ("cbs", "CBS-cijfer"),
-             ("hand", "Handmatig ingevoerde metingen")]
+    TYPES = [
+        ("tekst", "Vrije tekst"),
+        ("register", "Cijfer uit het register (Zicht)"),
+        ("cbs", "CBS-cijfer"),
+        ("hand", "Handmatig ingevoerde metingen"),
+    ]
     type = models.CharField(max_length=10, choices=TYPES, default="tekst")
     figuur = models.CharField(max_length=40, blank=True, help_text="Registry figure or CBS indicator key")
 

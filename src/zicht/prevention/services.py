@@ -71,8 +71,10 @@ def load_package_catalogue(model=None) -> tuple[int, int]:
         return upsert_interventions(model, clean, "pakket")
 
 
-NOT_UTF8 = ("het bestand is geen UTF-8-tekst; sla het op als 'CSV UTF-8 (door komma's gescheiden)' "
-            "(Excel) of kies tekencodering UTF-8 (LibreOffice) en probeer opnieuw")
+NOT_UTF8 = (
+    "het bestand is geen UTF-8-tekst; sla het op als 'CSV UTF-8 (door komma's gescheiden)' "
+    "(Excel) of kies tekencodering UTF-8 (LibreOffice) en probeer opnieuw"
+)
 NOT_CSV = "het bestand is geen leesbaar CSV-bestand (binaire inhoud of een onjuist scheidingsteken)"
 
 
@@ -121,6 +123,7 @@ def entry_for_display(entry: dict, today: date) -> dict:
 
 # --- organisation map and matrix -------------------------------------------------------------------
 
+
 def gemeente_matrix(gemeente) -> dict[str, set[str]]:
     """The gemeente's matrix; partner types it never edited keep the seed-003 default."""
 
@@ -154,9 +157,9 @@ def contributions(orgs) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
 
 # --- plan indicators: measured values -------------------------------------------------------------
 
+
 def _point(periode: str, cell, bron: str) -> dict:
-    return {"periode": periode, "value": cell.value, "display": cell.display, "status": cell.status, "bron": bron,
-            "reason": cell.reason}
+    return {"periode": periode, "value": cell.value, "display": cell.display, "status": cell.status, "bron": bron, "reason": cell.reason}
 
 
 def indicator_points(indicator, plan) -> list[dict]:
@@ -166,17 +169,28 @@ def indicator_points(indicator, plan) -> list[dict]:
     or the gemeente), one per year; a suppressed figure stays suppressed here.
     """
     if indicator.type == "register" and indicator.figuur in REGISTER_FIGURES:
-        return [_point(year, cell, "Zicht-register (beveiligd)")
-                for year, cell in register_series(indicator.figuur, plan.gemeente_id, plan.wijk_id, default_policy())]
+        return [
+            _point(year, cell, "Zicht-register (beveiligd)")
+            for year, cell in register_series(indicator.figuur, plan.gemeente_id, plan.wijk_id, default_policy())
+        ]
     if indicator.type == "cbs" and indicator.figuur in CBS_INDICATORS:
         unit = CBS_INDICATORS[indicator.figuur].unit
-        return [_point(year, cell, f"CBS Kerncijfers wijken en buurten {year}")
-                for year, cell in cbs_series(indicator.figuur, plan.area_code, unit)]
+        return [
+            _point(year, cell, f"CBS Kerncijfers wijken en buurten {year}")
+            for year, cell in cbs_series(indicator.figuur, plan.area_code, unit)
+        ]
     if indicator.type == "hand":
-        return [{"periode": m.datum.isoformat(), "value": m.waarde, "display": ind.format_number(m.waarde),
-                 "status": "ok", "bron": m.bron, "reason": f"Handmatig ingevoerd; bron: {m.bron}"
-                 + (f" ({m.toelichting})" if m.toelichting else "")}
-                for m in indicator.metingen.all()]
+        return [
+            {
+                "periode": m.datum.isoformat(),
+                "value": m.waarde,
+                "display": ind.format_number(m.waarde),
+                "status": "ok",
+                "bron": m.bron,
+                "reason": f"Handmatig ingevoerd; bron: {m.bron}" + (f" ({m.toelichting})" if m.toelichting else ""),
+            }
+            for m in indicator.metingen.all()
+        ]
     return []
 
 
@@ -189,6 +203,7 @@ def indicator_label(indicator) -> str:
 
 
 # --- plan snapshots --------------------------------------------------------------------------------
+
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
@@ -208,9 +223,7 @@ def plan_snapshot(plan) -> dict:
             {
                 "naam": line.naam,
                 "intervention": line.intervention.slug if line.intervention_id else None,
-                "erkenning": (
-                    cat.label(cat.ERKENNINGSNIVEAUS, line.intervention.erkenningsniveau) if line.intervention_id else ""
-                ),
+                "erkenning": (cat.label(cat.ERKENNINGSNIVEAUS, line.intervention.erkenningsniveau) if line.intervention_id else ""),
                 "preventietypes": list(line.intervention.preventietypes) if line.intervention_id else [],
                 "doelgroep": line.doelgroep,
                 "reden": line.reden,
@@ -219,8 +232,11 @@ def plan_snapshot(plan) -> dict:
                 "budget": _money(line.budget),
                 "financieringsbron": line.financieringsbron,
                 "planning": line.planning,
-                "doelgroep_omvang": line.doelgroep_omvang, "bereikt": line.bereikt, "bijeenkomsten": line.bijeenkomsten,
-                "zoals_bedoeld": line.zoals_bedoeld, "uitvoering_toelichting": line.uitvoering_toelichting,
+                "doelgroep_omvang": line.doelgroep_omvang,
+                "bereikt": line.bereikt,
+                "bijeenkomsten": line.bijeenkomsten,
+                "zoals_bedoeld": line.zoals_bedoeld,
+                "uitvoering_toelichting": line.uitvoering_toelichting,
                 "uitvoering_van": line.uitvoering_van.isoformat() if line.uitvoering_van else None,
                 "uitvoering_tot": line.uitvoering_tot.isoformat() if line.uitvoering_tot else None,
             }
@@ -228,9 +244,17 @@ def plan_snapshot(plan) -> dict:
         ],
         "indicators": [
             {
-                "naam": i.naam, "soort": i.soort, "eenheid": i.eenheid, "baseline": i.baseline,
-                "baseline_jaar": i.baseline_jaar, "streefwaarde": i.streefwaarde, "streefjaar": i.streefjaar,
-                "bron": i.bron, "type": i.type, "figuur": i.figuur, "figuur_label": indicator_label(i),
+                "naam": i.naam,
+                "soort": i.soort,
+                "eenheid": i.eenheid,
+                "baseline": i.baseline,
+                "baseline_jaar": i.baseline_jaar,
+                "streefwaarde": i.streefwaarde,
+                "streefjaar": i.streefjaar,
+                "bron": i.bron,
+                "type": i.type,
+                "figuur": i.figuur,
+                "figuur_label": indicator_label(i),
                 "metingen": indicator_points(i, plan),
             }
             for i in plan.indicators.prefetch_related("metingen")
@@ -241,11 +265,13 @@ def plan_snapshot(plan) -> dict:
 def save_version(plan, *, user, opmerking: str = ""):
     from django.db.models import Max
 
-
     with transaction.atomic():
         last = PlanVersion.objects.filter(plan=plan).aggregate(m=Max("nummer"))["m"] or 0
         return PlanVersion.objects.create(
-            plan=plan, nummer=last + 1, snapshot=plan_snapshot(plan), opmerking=opmerking[:300],
+            plan=plan,
+            nummer=last + 1,
+            snapshot=plan_snapshot(plan),
+            opmerking=opmerking[:300],
             created_by=user.get_username() if user else "",
         )
 

@@ -82,24 +82,30 @@ def current_gemeente(request) -> Gemeente | None:
 
 # --- landing page with the seed tables ---------------------------------------------------------------
 
+
 @requires(*READ)
 def index(request):
     factors_000 = [rf.RISK_FACTORS[c] for c in rf.SEED_000_ORDER]
     factors_003 = [f for f in rf.RISK_FACTORS.values() if f.source == "003"]
-    return render(request, "prevention/index.html", {
-        "prevention_types": seeds.PREVENTION_TYPE_TABLE,
-        "factors_000": factors_000,
-        "factors_003": factors_003,
-        "tasks": seeds.GEMEENTE_TASKS,
-        "plan_format": seeds.PLAN_FORMAT,
-        "bouwstenen": bs.BOUWSTENEN,
-        "source_000": seeds.SOURCE_000,
-        "source_003": seeds.SOURCE_003,
-        "n_interventions": Intervention.objects.count(),
-    })
+    return render(
+        request,
+        "prevention/index.html",
+        {
+            "prevention_types": seeds.PREVENTION_TYPE_TABLE,
+            "factors_000": factors_000,
+            "factors_003": factors_003,
+            "tasks": seeds.GEMEENTE_TASKS,
+            "plan_format": seeds.PLAN_FORMAT,
+            "bouwstenen": bs.BOUWSTENEN,
+            "source_000": seeds.SOURCE_000,
+            "source_003": seeds.SOURCE_003,
+            "n_interventions": Intervention.objects.count(),
+        },
+    )
 
 
 # --- catalogue ---------------------------------------------------------------------------------------
+
 
 @requires(*READ)
 def catalogue(request):
@@ -108,10 +114,18 @@ def catalogue(request):
     today = _today()
     entries = [services.entry_for_display(e, today) for e in services.catalogue_entries()]
     results = [e for e in entries if cat.matches(e, query, today)]
-    return render(request, "prevention/catalogue.html", {
-        "form": form, "results": results, "total": len(entries), "filtered": query.active(),
-        "can_edit": _can(request, EDIT_REFERENCE), "today": today,
-    })
+    return render(
+        request,
+        "prevention/catalogue.html",
+        {
+            "form": form,
+            "results": results,
+            "total": len(entries),
+            "filtered": query.active(),
+            "can_edit": _can(request, EDIT_REFERENCE),
+            "today": today,
+        },
+    )
 
 
 @requires(*READ)
@@ -120,10 +134,18 @@ def intervention_detail(request, slug):
     entry = services.entry_for_display(obj.as_entry(), _today())
     factor_labels = [rf.RISK_FACTORS[c].label for c in entry["risicofactoren"] if c in rf.RISK_FACTORS]
     aanbieders = Organisation.objects.filter(prevention_profile__interventies=obj).order_by("naam")
-    return render(request, "prevention/intervention_detail.html", {
-        "i": obj, "e": entry, "factor_labels": factor_labels, "aanbieders": aanbieders,
-        "can_edit": _can(request, EDIT_REFERENCE), "bron_parts": [b.strip() for b in obj.bron.split(" ; ") if b.strip()],
-    })
+    return render(
+        request,
+        "prevention/intervention_detail.html",
+        {
+            "i": obj,
+            "e": entry,
+            "factor_labels": factor_labels,
+            "aanbieders": aanbieders,
+            "can_edit": _can(request, EDIT_REFERENCE),
+            "bron_parts": [b.strip() for b in obj.bron.split(" ; ") if b.strip()],
+        },
+    )
 
 
 @requires(*EDIT_REFERENCE)
@@ -158,6 +180,7 @@ def catalogue_import(request):
 
 # --- organisation map ----------------------------------------------------------------------------------
 
+
 def _wijk_from_request(request, gemeente):
     code = request.GET.get("wijk")
     if not code or gemeente is None:
@@ -174,12 +197,20 @@ def organisations(request):
     if stoplicht:
         orgs = [o for o in orgs if o.meldcode_stoplicht == stoplicht]
     counts = {k: sum(1 for o in orgs if o.meldcode_stoplicht == k) for k in seeds.STOPLICHT_MEANING}
-    return render(request, "prevention/organisations.html", {
-        "gemeente": gemeente, "wijk": wijk, "orgs": orgs, "stoplicht": stoplicht,
-        "wijken": Wijk.objects.filter(gemeente=gemeente) if gemeente else [],
-        "stoplicht_meaning": seeds.STOPLICHT_MEANING, "counts": counts,
-        "can_edit": _can(request, EDIT_REFERENCE),
-    })
+    return render(
+        request,
+        "prevention/organisations.html",
+        {
+            "gemeente": gemeente,
+            "wijk": wijk,
+            "orgs": orgs,
+            "stoplicht": stoplicht,
+            "wijken": Wijk.objects.filter(gemeente=gemeente) if gemeente else [],
+            "stoplicht_meaning": seeds.STOPLICHT_MEANING,
+            "counts": counts,
+            "can_edit": _can(request, EDIT_REFERENCE),
+        },
+    )
 
 
 @requires(*EDIT_REFERENCE)
@@ -202,6 +233,7 @@ def organisation_edit(request, code):
 
 # --- matrix and witte vlekken ----------------------------------------------------------------------------
 
+
 @requires(*READ)
 def matrix(request):
     gemeente = current_gemeente(request)
@@ -217,23 +249,37 @@ def matrix(request):
     factors = elevated if elevated else list(rf.RISK_FACTORS)
     gaps = gaps_mod.find_gaps(factors, contributions, offered, gem_matrix)
     partner_rows = [
-        {"code": code, "label": label, "cells": [(b, b.code in gem_matrix.get(code, set())) for b in bs.BOUWSTENEN],
-         "edited": code in edited}
+        {
+            "code": code,
+            "label": label,
+            "cells": [(b, b.code in gem_matrix.get(code, set())) for b in bs.BOUWSTENEN],
+            "edited": code in edited,
+        }
         for code, label in bs.PARTNER_TYPES
     ]
     org_rows = [
-        {"org": o, "cells": [b.code in contributions.get(o.code, set()) for b in bs.BOUWSTENEN]}
-        for o in orgs if o.code in contributions
+        {"org": o, "cells": [b.code in contributions.get(o.code, set()) for b in bs.BOUWSTENEN]} for o in orgs if o.code in contributions
     ]
     coverage = [sum(1 for row in org_rows if row["cells"][i]) for i in range(len(bs.BOUWSTENEN))]
-    return render(request, "prevention/matrix.html", {
-        "gemeente": gemeente, "wijk": wijk, "wijken": Wijk.objects.filter(gemeente=gemeente),
-        "bouwstenen": bs.BOUWSTENEN, "partner_rows": partner_rows, "org_rows": org_rows, "coverage": coverage,
-        "gaps": gaps, "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
-        "factor_label": {f.code: f.label for f in rf.RISK_FACTORS.values()},
-        "factors_basis": "verhoogd in het gebied" if elevated else "alle risicofactoren (geen verhoogde gevonden of geen cijfers)",
-        "profile_source": profile_source, "can_edit": _can(request, EDIT_REFERENCE),
-    })
+    return render(
+        request,
+        "prevention/matrix.html",
+        {
+            "gemeente": gemeente,
+            "wijk": wijk,
+            "wijken": Wijk.objects.filter(gemeente=gemeente),
+            "bouwstenen": bs.BOUWSTENEN,
+            "partner_rows": partner_rows,
+            "org_rows": org_rows,
+            "coverage": coverage,
+            "gaps": gaps,
+            "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
+            "factor_label": {f.code: f.label for f in rf.RISK_FACTORS.values()},
+            "factors_basis": "verhoogd in het gebied" if elevated else "alle risicofactoren (geen verhoogde gevonden of geen cijfers)",
+            "profile_source": profile_source,
+            "can_edit": _can(request, EDIT_REFERENCE),
+        },
+    )
 
 
 @requires(*EDIT_REFERENCE)
@@ -244,7 +290,8 @@ def matrix_save(request):
         for code, _ in bs.PARTNER_TYPES:
             chosen = [b for b in bs.BOUWSTEEN_CODES if request.POST.get(f"m-{code}-{b}")]
             MatrixCell.objects.update_or_create(
-                gemeente=gemeente, partnertype=code,
+                gemeente=gemeente,
+                partnertype=code,
                 defaults={"bouwstenen": chosen, "updated_by": request.user.get_username()},
             )
     messages.success(request, f"Matrix voor {gemeente.naam} is opgeslagen.")
@@ -262,6 +309,7 @@ def matrix_reset(request):
 
 # --- plans ----------------------------------------------------------------------------------------------
 
+
 @requires(*READ)
 def plans(request):
     gemeente = current_gemeente(request)
@@ -269,9 +317,16 @@ def plans(request):
     qs = PreventionPlan.objects.select_related("gemeente", "wijk")
     if gemeente:
         qs = qs.filter(gemeente=gemeente)
-    return render(request, "prevention/plans.html", {
-        "plans": qs, "gemeente": gemeente, "form": form, "can_edit": _can(request, EDIT_PLAN),
-    })
+    return render(
+        request,
+        "prevention/plans.html",
+        {
+            "plans": qs,
+            "gemeente": gemeente,
+            "form": form,
+            "can_edit": _can(request, EDIT_PLAN),
+        },
+    )
 
 
 def _stand_van_zaken_text(plan, rows, source) -> str:
@@ -282,8 +337,11 @@ def _stand_van_zaken_text(plan, rows, source) -> str:
     lines = [f"Risicoprofiel {plan.area_name} (bron: CBS-kerncijfers{f' {year}' if year else ''}, via de gebiedscan):"]
     for row in rows:
         if row.elevated:
-            lines.append("- Verhoogd: " + sug.describe_signal(plan.area_name, row).split(": ", 1)[1]
-                         + f" ({rf.RISK_FACTORS[row.factor].label.lower()}).")
+            lines.append(
+                "- Verhoogd: "
+                + sug.describe_signal(plan.area_name, row).split(": ", 1)[1]
+                + f" ({rf.RISK_FACTORS[row.factor].label.lower()})."
+            )
     if len(lines) == 1:
         lines.append("- Geen risicofactor verhoogd ten opzichte van de vergelijkingsregio.")
     return "\n".join(lines)
@@ -326,27 +384,42 @@ def _plan_context(request, plan):
     elevated = list(sug.elevated_factors(rows))
     gaps = gaps_mod.find_gaps(elevated, contributions, offered)
     return {
-        "plan": plan, "profile_rows": rows, "profile_source": source,
-        "indicator_info": rf.INDICATORS, "factor_info": rf.RISK_FACTORS,
-        "suggestions": suggestions, "in_plan": in_plan,
+        "plan": plan,
+        "profile_rows": rows,
+        "profile_source": source,
+        "indicator_info": rf.INDICATORS,
+        "factor_info": rf.RISK_FACTORS,
+        "suggestions": suggestions,
+        "in_plan": in_plan,
         "uncovered": [rf.RISK_FACTORS[c].label for c in sug.uncovered_factors(rows, entries)],
-        "sections": section_rows, "lines": plan.lines.select_related("intervention", "eigenaar").prefetch_related("partners"),
-        "indicators": _indicator_rows(plan, snapshot), "versions": plan.versions.all(),
+        "sections": section_rows,
+        "lines": plan.lines.select_related("intervention", "eigenaar").prefetch_related("partners"),
+        "indicators": _indicator_rows(plan, snapshot),
+        "versions": plan.versions.all(),
         "total_budget": services.total_budget(snapshot),
         "line_form": PlanLineForm(gemeente=plan.gemeente, prefix="line"),
         "indicator_form": PlanIndicatorForm(prefix="ind"),
         "can_edit": _can(request, EDIT_PLAN),
-        "gaps": gaps, "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
-        "type_label": rf.PREVENTION_TYPE_LABELS, "framework_label": rf.POLICY_FRAMEWORKS,
+        "gaps": gaps,
+        "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
+        "type_label": rf.PREVENTION_TYPE_LABELS,
+        "framework_label": rf.POLICY_FRAMEWORKS,
     }
 
 
 def _indicator_rows(plan, snapshot) -> list[dict]:
     """Per indicator: the model row (for edit links), its snapshot dict with measured values, chart and progress."""
-    return [{"obj": obj, "snap": snap, "svg": indicator_charts.svg(snap), "progress": indicator_charts.progress_text(snap),
-             "points": [{**p, "cell": indicator_charts._cell(p)} for p in snap["metingen"]],
-             "meting_form": IndicatorMetingForm(prefix=f"met{obj.pk}") if obj.type == "hand" else None}
-            for obj, snap in zip(plan.indicators.all(), snapshot["indicators"])]
+    return [
+        {
+            "obj": obj,
+            "snap": snap,
+            "svg": indicator_charts.svg(snap),
+            "progress": indicator_charts.progress_text(snap),
+            "points": [{**p, "cell": indicator_charts._cell(p)} for p in snap["metingen"]],
+            "meting_form": IndicatorMetingForm(prefix=f"met{obj.pk}") if obj.type == "hand" else None,
+        }
+        for obj, snap in zip(plan.indicators.all(), snapshot["indicators"])
+    ]
 
 
 @requires(*READ)
@@ -375,15 +448,21 @@ def plan_add_suggestion(request, pk):
     slug = request.POST.get("slug", "")
     intervention = get_object_or_404(Intervention, slug=slug)
     rows, _ = risk_profile(plan.area_code)
-    match = next((s for s in sug.suggest(rows, services.catalogue_entries(), area_name=plan.area_name,
-                                         today=_today(), limit=0) if s.slug == slug), None)
+    match = next(
+        (s for s in sug.suggest(rows, services.catalogue_entries(), area_name=plan.area_name, today=_today(), limit=0) if s.slug == slug),
+        None,
+    )
     reason = "\n".join(match.reasons) if match else request.POST.get("reden", "")[:2000]
     if plan.lines.filter(intervention=intervention).exists():
         messages.info(request, f"'{intervention.naam}' staat al in het plan.")
     else:
         PlanIntervention.objects.create(
-            plan=plan, intervention=intervention, naam=intervention.naam, doelgroep=intervention.doelgroep[:300],
-            reden=reason, volgorde=plan.lines.count() + 1,
+            plan=plan,
+            intervention=intervention,
+            naam=intervention.naam,
+            doelgroep=intervention.doelgroep[:300],
+            reden=reason,
+            volgorde=plan.lines.count() + 1,
         )
         plan.save(update_fields=["updated_at"])
         messages.success(request, f"'{intervention.naam}' is aan het plan toegevoegd.")
@@ -421,9 +500,12 @@ def _plan_item_delete(name: str, model, id_kwarg: str, message: str, section: st
     return requires(*EDIT_PLAN)(require_POST(delete))
 
 
-plan_line_delete = _plan_item_delete("plan_line_delete", PlanIntervention, "line_id",
-                                     "De regel is uit het plan verwijderd (eerdere versies bewaren hem).", "interventies")
-plan_indicator_delete = _plan_item_delete("plan_indicator_delete", PlanIndicator, "indicator_id", "De indicator is verwijderd.", "evaluatie")
+plan_line_delete = _plan_item_delete(
+    "plan_line_delete", PlanIntervention, "line_id", "De regel is uit het plan verwijderd (eerdere versies bewaren hem).", "interventies"
+)
+plan_indicator_delete = _plan_item_delete(
+    "plan_indicator_delete", PlanIndicator, "indicator_id", "De indicator is verwijderd.", "evaluatie"
+)
 
 
 @requires(*EDIT_PLAN)
@@ -437,8 +519,11 @@ def plan_indicator(request, pk):
         item.save()
         messages.success(request, f"Indicator '{item.naam}' is toegevoegd.")
     else:
-        messages.error(request, "De indicator kon niet worden opgeslagen: " + "; ".join(
-            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
+        messages.error(
+            request,
+            "De indicator kon niet worden opgeslagen: "
+            + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields),
+        )
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#evaluatie")
 
 
@@ -456,8 +541,11 @@ def plan_indicator_meting(request, pk, indicator_id):
         plan.save(update_fields=["updated_at"])
         messages.success(request, f"Meting voor '{indicator.naam}' is toegevoegd.")
     else:
-        messages.error(request, "De meting kon niet worden opgeslagen: " + "; ".join(
-            f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields))
+        messages.error(
+            request,
+            "De meting kon niet worden opgeslagen: "
+            + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields),
+        )
     return redirect(reverse("prevention:plan", args=[plan.pk]) + f"#indicator-{indicator.pk}")
 
 
@@ -478,9 +566,15 @@ def plan_save_version(request, pk):
 def plan_version(request, pk, nummer):
     _editable_plan_or_404(request, pk)
     version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
-    return render(request, "prevention/plan_version.html", {
-        "plan": version.plan, "version": version, "doc": export.document_model(version.snapshot),
-    })
+    return render(
+        request,
+        "prevention/plan_version.html",
+        {
+            "plan": version.plan,
+            "version": version,
+            "doc": export.document_model(version.snapshot),
+        },
+    )
 
 
 def _export(snapshot: dict, fmt: str, filename: str, version_label: str) -> HttpResponse:
@@ -506,5 +600,9 @@ def plan_export(request, pk, fmt):
 def plan_version_export(request, pk, nummer, fmt):
     _editable_plan_or_404(request, pk)
     version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
-    return _export(version.snapshot, fmt, f"preventieplan-{cat.slugify(version.plan.titel)}-v{nummer}",
-                   f"versie {nummer} ({version.created_at:%d-%m-%Y})")
+    return _export(
+        version.snapshot,
+        fmt,
+        f"preventieplan-{cat.slugify(version.plan.titel)}-v{nummer}",
+        f"versie {nummer} ({version.created_at:%d-%m-%Y})",
+    )

@@ -71,6 +71,7 @@ STATEMENT_ROWS = 1_000  # rows per multi-row INSERT in the writer thread (bounde
 
 # -- what the column path is given ----------------------------------------------------------------
 
+
 class RowPath(Protocol):
     """The row path as the column path uses it (``pipeline.BatchLoader``): records it cannot prove
     clean, and records that come back further down the file, are the row path's."""
@@ -122,8 +123,7 @@ class ColumnPath:
         size = ports.file_size
         self.securer = Securer(ports.keys, ports.bsn_key, pooled=size >= POOL_MIN_BYTES and worker_count() > 1)
         self.timings = ports.timings
-        self.builder = RecordBuilder(ports.store, self.securer, batch_id=ports.batch_id, now=ports.now,
-                                     timings=self.timings)
+        self.builder = RecordBuilder(ports.store, self.securer, batch_id=ports.batch_id, now=ports.now, timings=self.timings)
         self.estimated_rows = size // 120
         self.writer: SqliteWriter | None = None
 
@@ -215,7 +215,7 @@ class ColumnPath:
         if self.row_path.failed or not fast:
             return []
         group = self.ports.chunk_records
-        prepared = [self._prepare(block, fast[i:i + group]) for i in range(0, len(fast), group)]
+        prepared = [self._prepare(block, fast[i : i + group]) for i in range(0, len(fast), group)]
         prepared = [p for p in prepared if p is not None]  # None: every record of the group was present
         self.timings["build"] += time.perf_counter() - t2 - self.timings["addresses"] + addresses_before
         return prepared
@@ -228,8 +228,7 @@ class ColumnPath:
         bounds = list(zip(starts, [*starts[1:], n]))
         slow_runs: set[int] = set()
         dirty = [i for i in range(n) if not clean[i]] if clean.count(0) else []
-        dirty += [i for i in range(1, n) if ids[i] == ids[i - 1] and records[i] != records[i - 1]
-                  and clean[i] and clean[i - 1]]
+        dirty += [i for i in range(1, n) if ids[i] == ids[i - 1] and records[i] != records[i - 1] and clean[i] and clean[i - 1]]
         for i in dirty:
             slow_runs.add(bisect_right(starts, i) - 1)
         run_ids = [ids[s] for s in starts]
@@ -275,8 +274,7 @@ class ColumnPath:
                         self.counts.reports_already_present += 1
                         if ids[s] in self.row_path.open_set_aside:  # a re-delivery may correct a set-aside value
                             check = self.checker.check
-                            self.row_path.resolve_present(
-                                ids[s], [check(block.cells[i], block.numbers[i])[0] for i in range(s, e)])
+                            self.row_path.resolve_present(ids[s], [check(block.cells[i], block.numbers[i])[0] for i in range(s, e)])
                 fast = [(s, e) for s, e in fast if ids[s] not in present]
                 if not fast:
                     return None
@@ -292,15 +290,28 @@ class ColumnPath:
 
             def pick(column):
                 return list(map(column.__getitem__, rows))
+
         recs = list(map(block.records.__getitem__, starts))
         sizes = list(map(sub, ends, starts))
         rids = list(map(ids.__getitem__, starts))
         group = Records(
-            record_ids=rids, records=recs, sizes=sizes, report_ids=[None] * len(fast), offsets=[0] * len(fast),
-            numbers=pick(block.numbers), rol=pick(block.rol), bsn=pick(block.bsn), voornamen=pick(block.voornamen),
-            voorletters=pick(block.voorletters), tussenvoegsel=pick(block.tussenvoegsel),
-            achternaam=pick(block.achternaam), geboortedatum=pick(block.geboortedatum), geslacht=pick(block.geslacht),
-            address=pick(block.address), incomplete=pick(block.incomplete))
+            record_ids=rids,
+            records=recs,
+            sizes=sizes,
+            report_ids=[None] * len(fast),
+            offsets=[0] * len(fast),
+            numbers=pick(block.numbers),
+            rol=pick(block.rol),
+            bsn=pick(block.bsn),
+            voornamen=pick(block.voornamen),
+            voorletters=pick(block.voorletters),
+            tussenvoegsel=pick(block.tussenvoegsel),
+            achternaam=pick(block.achternaam),
+            geboortedatum=pick(block.geboortedatum),
+            geslacht=pick(block.geslacht),
+            address=pick(block.address),
+            incomplete=pick(block.incomplete),
+        )
         prepared = self.builder.prepare(group)
         firsts = list(map(block.numbers.__getitem__, starts))
         self.fast_index.update(zip(rids, zip(prepared.report_of_record, firsts, map(hash, recs), sizes)))
@@ -360,8 +371,7 @@ def _cut(block, record_index: int):
         cut = int(differs[-1]) + 1 if differs.size else 0
         if cut == 0:
             return None, block
-        return (TableBlock(block.first, block.table.slice(0, cut)),
-                TableBlock(block.first + cut, block.table.slice(cut)))
+        return (TableBlock(block.first, block.table.slice(0, cut)), TableBlock(block.first + cut, block.table.slice(cut)))
     numbers, cells = block
     cut = _last_run_start(cells, record_index)
     if cut == 0:
@@ -384,6 +394,7 @@ def _coded(table, used: list[int]) -> dict[int, Coded]:
 
 def _last_run_start(cells: list[list], record_index: int) -> int:
     """Index of the first row of the trailing run of equal record ids (as the pipeline reads them)."""
+
     def rid(row):
         raw = row[record_index] if record_index < len(row) else None
         return str(raw).strip() if raw is not None else ""
@@ -422,7 +433,7 @@ class SqliteWriter:
             return
         columns = db_columns(model, fields)
         for i in range(0, len(rows), INSERT_CHUNK):
-            self.queue.put((model._meta.db_table, columns, rows[i:i + INSERT_CHUNK]))
+            self.queue.put((model._meta.db_table, columns, rows[i : i + INSERT_CHUNK]))
 
     def close(self, raise_error: bool = True) -> None:
         """Wait until every block handed over is written; ``raise_error=False`` (the import is being
@@ -473,7 +484,7 @@ class MultiRowInserter:
         per_statement = max(1, min(STATEMENT_ROWS, self.max_params // width))
         execute = self.raw.execute
         for i in range(0, len(rows), per_statement):
-            part = rows[i:i + per_statement]
+            part = rows[i : i + per_statement]
             execute(self._statement(table, columns, len(part)), list(chain.from_iterable(part)))
 
     def _statement(self, table: str, columns: list[str], n: int) -> str:
@@ -516,8 +527,10 @@ class BulkIndexes:
         """Drop every secondary index of the three tables (the inline UNIQUE autoindexes cannot be)."""
         with connection.cursor() as cursor:
             marks = ",".join(["%s"] * len(self.TABLES))
-            cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                           f"AND tbl_name IN ({marks}) ORDER BY name", list(self.TABLES))
+            cursor.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name",
+                list(self.TABLES),
+            )
             indexes = cursor.fetchall()
             for name, sql in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')

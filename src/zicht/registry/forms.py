@@ -16,7 +16,7 @@ class ImportForm(forms.Form):
         label="Deels laden: laad de goedgekeurde records en sla afgekeurde over",
         required=False,
         help_text="Standaard is alles-of-niets: één afgekeurde rij en er wordt niets geladen. Bij deels laden neemt "
-                  "een afgekeurde rij van één persoon de andere personen van het record niet mee.",
+        "een afgekeurde rij van één persoon de andere personen van het record niet mee.",
     )
 
     def __init__(self, *args, **kwargs):

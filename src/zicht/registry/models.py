@@ -97,9 +97,7 @@ class ImportBatch(models.Model):
     persons_created = models.PositiveIntegerField(default=0)
     addresses_created = models.PositiveIntegerField(default=0)
     addresses_unmatched = models.PositiveIntegerField(default=0, help_text="New addresses without buurt")
-    addresses_incomplete = models.PositiveIntegerField(
-        default=0, help_text="Rows loaded without address: postcode or huisnummer missing"
-    )
+    addresses_incomplete = models.PositiveIntegerField(default=0, help_text="Rows loaded without address: postcode or huisnummer missing")
     rows_loaded = models.PositiveIntegerField(default=0)
     rows_set_aside = models.PositiveIntegerField(
         default=0, help_text="Rows loaded with an invalid auxiliary value set aside (BSN, date of birth, gender, address)"
@@ -120,7 +118,9 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     postprocess_error = models.CharField(
-        max_length=200, blank=True, default="",
+        max_length=200,
+        blank=True,
+        default="",
         help_text="Linking/recolouring after the import failed: step and error class, no values (zicht retry-batch N)",
     )
 
@@ -248,8 +248,14 @@ class SetAsideValue(models.Model):
     reason = models.CharField(max_length=40, choices=REASONS)
     raw_value = EncryptedTextField(blank=True, help_text="The value as delivered, encrypted; only for the reviewer")
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="+", help_text="The re-delivery that carried a valid value")
+    resolved_by_batch = models.ForeignKey(
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The re-delivery that carried a valid value",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

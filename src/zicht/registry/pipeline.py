@@ -104,26 +104,46 @@ def import_file(
     source = source_organisation(profile)
 
     previous = (
-        ImportBatch.objects.filter(file_sha256=sha, profile=profile.name, status__in=("loaded", "partial"))
-        .order_by("started_at")
-        .first()
+        ImportBatch.objects.filter(file_sha256=sha, profile=profile.name, status__in=("loaded", "partial")).order_by("started_at").first()
     )
     if previous is not None:
         when = timezone.localtime(previous.finished_at or previous.started_at).strftime("%d-%m-%Y %H:%M")
         return ImportBatch.objects.create(
-            file_name=file_name, file_sha256=sha, profile=profile.name, profile_sha256=profile.sha256,
-            source=source, status="duplicate", imported_by=user, duplicate_of=previous,
-            accept_partial=accept_partial, finished_at=timezone.now(),
+            file_name=file_name,
+            file_sha256=sha,
+            profile=profile.name,
+            profile_sha256=profile.sha256,
+            source=source,
+            status="duplicate",
+            imported_by=user,
+            duplicate_of=previous,
+            accept_partial=accept_partial,
+            finished_at=timezone.now(),
             message=f"Dit bestand is al geladen met profiel {profile.name} (import #{previous.pk}, {when}); er is niets toegevoegd.",
         )
 
     batch = ImportBatch.objects.create(
-        file_name=file_name, file_sha256=sha, profile=profile.name, profile_sha256=profile.sha256,
-        source=source, status="running", imported_by=user, accept_partial=accept_partial,
+        file_name=file_name,
+        file_sha256=sha,
+        profile=profile.name,
+        profile_sha256=profile.sha256,
+        source=source,
+        status="running",
+        imported_by=user,
+        accept_partial=accept_partial,
     )
     rejects = RejectLog(rejects_out)
-    loader = BatchLoader(batch, profile, path, file_name, rejects, accept_partial=accept_partial,
-                         progress=progress, today=today or timezone.localdate(), column_path=column_path)
+    loader = BatchLoader(
+        batch,
+        profile,
+        path,
+        file_name,
+        rejects,
+        accept_partial=accept_partial,
+        progress=progress,
+        today=today or timezone.localdate(),
+        column_path=column_path,
+    )
     try:
         try:
             started = time.perf_counter()
@@ -142,9 +162,13 @@ def import_file(
             _finish(batch, loader, "rejected", f"Afgewezen: {exc}. Er is niets geladen.", rolled_back=True)
         except Exception as exc:
             log.error("Import #%s failed after row %s: %s", batch.pk, loader.counts.rows_total, type(exc).__name__)
-            _finish(batch, loader, "failed",
-                    f"Import mislukt na rij {loader.counts.last_row} ({type(exc).__name__}); er is niets geladen.",
-                    rolled_back=True)
+            _finish(
+                batch,
+                loader,
+                "failed",
+                f"Import mislukt na rij {loader.counts.last_row} ({type(exc).__name__}); er is niets geladen.",
+                rolled_back=True,
+            )
             raise
     finally:
         rejects.close()
@@ -169,11 +193,28 @@ def _finish(batch: ImportBatch, loader: BatchLoader, status: str, message: str, 
     batch.rows_set_aside = loader.rows_set_aside
     batch.set_aside = loader.set_aside_log
     batch.incidents_partial = [] if rolled_back else loader.incidents_partial()[:MAX_STORED_REJECTS]
-    created = (0, 0, 0, 0, 0, 0, 0) if rolled_back else (
-        counts.rows_loaded, counts.reports_created, counts.reports_already_present, counts.persons_created,
-        counts.addresses_created, counts.addresses_unmatched, counts.addresses_incomplete)
-    (batch.rows_loaded, batch.reports_created, batch.reports_already_present, batch.persons_created,
-     batch.addresses_created, batch.addresses_unmatched, batch.addresses_incomplete) = created
+    created = (
+        (0, 0, 0, 0, 0, 0, 0)
+        if rolled_back
+        else (
+            counts.rows_loaded,
+            counts.reports_created,
+            counts.reports_already_present,
+            counts.persons_created,
+            counts.addresses_created,
+            counts.addresses_unmatched,
+            counts.addresses_incomplete,
+        )
+    )
+    (
+        batch.rows_loaded,
+        batch.reports_created,
+        batch.reports_already_present,
+        batch.persons_created,
+        batch.addresses_created,
+        batch.addresses_unmatched,
+        batch.addresses_incomplete,
+    ) = created
     batch.finished_at = timezone.now()
     batch.save()
 
@@ -231,8 +272,7 @@ class _Entry:
 class BatchLoader:
     """Streams one file through the checker and into the database (inside the caller's transaction)."""
 
-    def __init__(self, batch, profile, path, file_name, rejects, *, accept_partial, progress, today,
-                 column_path=True):
+    def __init__(self, batch, profile, path, file_name, rejects, *, accept_partial, progress, today, column_path=True):
         self.batch = batch
         self.profile = profile
         self.path = path
@@ -259,15 +299,13 @@ class BatchLoader:
         # Seconds per phase (row path: read+check is the rest of run()); the import benchmark prints them.
         self.timings = {"addresses": 0.0, "encrypt_and_build": 0.0, "insert": 0.0}
         if self.column_path:
-            self.timings.update(dict.fromkeys(
-                ("read", "check", "row_path", "build", "encrypt_wait", "index_rebuild"), 0.0))
+            self.timings.update(dict.fromkeys(("read", "check", "row_path", "build", "encrypt_wait", "index_rebuild"), 0.0))
 
     # -- driving ---------------------------------------------------------------------------
     def run(self) -> None:
         header, rows = read_rows(self.path, self.profile)
         known_buurten = set(Buurt.objects.values_list("code", flat=True))
-        checker = RowChecker(self.profile, header, file_name=self.file_name, today=self.today,
-                             known_buurten=known_buurten)
+        checker = RowChecker(self.profile, header, file_name=self.file_name, today=self.today, known_buurten=known_buurten)
         # Take the database's write lock first (SQLite: before reading MAX(id)).
         ImportBatch.objects.filter(pk=self.batch.pk).update(status="running")
         if connection.vendor == "sqlite":
@@ -276,21 +314,32 @@ class BatchLoader:
         self.has_existing = Report.objects.filter(source_id=self.batch.source_id).exists()
         self.store = RecordStore(source_id=self.batch.source_id, counts=self.counts)
         if self.has_existing:
-            self.open_set_aside = set(SetAsideValue.objects.filter(
-                source_id=self.batch.source_id, resolved_at__isnull=True).values_list("source_record_id", flat=True))
+            self.open_set_aside = set(
+                SetAsideValue.objects.filter(source_id=self.batch.source_id, resolved_at__isnull=True).values_list(
+                    "source_record_id", flat=True
+                )
+            )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         keys, bsn_key = list(settings.FIELD_ENCRYPTION_KEYS), settings.BSN_HASH_KEY
-        self.builder = RecordBuilder(self.store, Securer(keys, bsn_key), batch_id=self.batch.pk, now=now,
-                                     timings=self.timings)
+        self.builder = RecordBuilder(self.store, Securer(keys, bsn_key), batch_id=self.batch.pk, now=now, timings=self.timings)
 
         bar = _progress(self.progress, self.file_name)
         if self.column_path:
             from .fastpath import ColumnPath, ColumnPathPorts
 
             ports = ColumnPathPorts(
-                file_size=self.path.stat().st_size, keys=keys, bsn_key=bsn_key, batch_id=self.batch.pk, now=now,
-                has_existing=self.has_existing, chunk_records=self.chunk_records(), counts=self.counts,
-                timings=self.timings, store=self.store, row_path=self)
+                file_size=self.path.stat().st_size,
+                keys=keys,
+                bsn_key=bsn_key,
+                batch_id=self.batch.pk,
+                now=now,
+                has_existing=self.has_existing,
+                chunk_records=self.chunk_records(),
+                counts=self.counts,
+                timings=self.timings,
+                store=self.store,
+                row_path=self,
+            )
             ColumnPath(ports, checker, rows, bar).run()
             bar.close()
             self._finish_run()
@@ -338,8 +387,9 @@ class BatchLoader:
         gone = set(self.bad_flushed)
         kept = sorted((t for t in self.set_aside_rows if t[0] not in gone), key=lambda t: (t[3], t[4].field))
         self.rows_set_aside = len({t[3] for t in kept})
-        self.set_aside_log = [{"file": self.file_name, "row": n, "field": item.field, "reason": item.reason}
-                              for _, _, _, n, item in kept[:MAX_STORED_REJECTS]]
+        self.set_aside_log = [
+            {"file": self.file_name, "row": n, "field": item.field, "reason": item.reason} for _, _, _, n, item in kept[:MAX_STORED_REJECTS]
+        ]
         share = self.profile.max_set_aside_share
         if exceeds_share(self.rows_set_aside, self.counts.rows_total, share):
             self.refusal = (
@@ -347,16 +397,30 @@ class BatchLoader:
                 f"({100 * self.rows_set_aside / self.counts.rows_total:.1f} %) hebben een ongeldige BSN, "
                 f"geboortedatum, geslacht of adres; profiel {self.profile.name} staat ten hoogste "
                 f"{100 * share:g} % toe (max_set_aside_share). Er is niets geladen: controleer de export "
-                "(verschoven of verwisselde kolommen?) of pas de drempel in het profiel aan.")
+                "(verschoven of verwisselde kolommen?) of pas de drempel in het profiel aan."
+            )
             raise _Abort
         if not kept:
             return
         source_id, batch_id = self.batch.source_id, self.batch.pk
         ids = self.store.allocate(SetAsideValue, len(kept))  # primary keys known before encryption, as for persons
-        SetAsideValue.objects.bulk_create([
-            SetAsideValue(pk=pk, import_batch_id=batch_id, source_id=source_id, source_record_id=rid, source_row=n,
-                          person_id=person_id, field=item.field, reason=item.reason, raw_value=item.raw)
-            for pk, (_, person_id, rid, n, item) in zip(ids, kept)], batch_size=500)
+        SetAsideValue.objects.bulk_create(
+            [
+                SetAsideValue(
+                    pk=pk,
+                    import_batch_id=batch_id,
+                    source_id=source_id,
+                    source_record_id=rid,
+                    source_row=n,
+                    person_id=person_id,
+                    field=item.field,
+                    reason=item.reason,
+                    raw_value=item.raw,
+                )
+                for pk, (_, person_id, rid, n, item) in zip(ids, kept)
+            ],
+            batch_size=500,
+        )
 
     def incidents_partial(self) -> list[dict]:
         """--accept-partial: the records loaded without some of their rows ({record, rows})."""
@@ -372,10 +436,14 @@ class BatchLoader:
         if status == "rejected" and self.refusal:
             return self.refusal
         if status == "rejected":
-            return (f"Afgewezen: {self.rejects.rows} van {c.rows_total} rijen voldoen niet aan het profiel; "
-                    "er is niets geladen. Herstel het bestand of laad met 'deels laden' alleen de geldige rijen.")
-        text = (f"{c.rows_loaded} van {c.rows_total} rijen geladen: {c.reports_created} nieuwe records, "
-                f"{c.persons_created} personen, {c.addresses_created} nieuwe adressen")
+            return (
+                f"Afgewezen: {self.rejects.rows} van {c.rows_total} rijen voldoen niet aan het profiel; "
+                "er is niets geladen. Herstel het bestand of laad met 'deels laden' alleen de geldige rijen."
+            )
+        text = (
+            f"{c.rows_loaded} van {c.rows_total} rijen geladen: {c.reports_created} nieuwe records, "
+            f"{c.persons_created} personen, {c.addresses_created} nieuwe adressen"
+        )
         if c.addresses_unmatched:
             text += f" ({c.addresses_unmatched} zonder buurt)"
         if c.addresses_incomplete:
@@ -383,16 +451,17 @@ class BatchLoader:
         if c.reports_already_present:
             text += f"; {c.reports_already_present} records waren al aanwezig"
         if self.rows_set_aside:
-            text += (f"; {self.rows_set_aside} rijen geladen met een terzijde gelegde waarde "
-                     "(ongeldige BSN, geboortedatum, geslacht of adres: niet gebruikt, ter beoordeling bewaard)")
+            text += (
+                f"; {self.rows_set_aside} rijen geladen met een terzijde gelegde waarde "
+                "(ongeldige BSN, geboortedatum, geslacht of adres: niet gebruikt, ter beoordeling bewaard)"
+            )
         if self.set_aside_resolved:
             text += f"; {self.set_aside_resolved} eerder terzijde gelegde waarden hersteld"
         if status == "partial":
             text += f"; {self.rejects.rows} rijen afgewezen"
             partial = self.incidents_partial()
             if partial:
-                named = ", ".join(f"{p['record']} zonder rij {', '.join(map(str, p['rows']))}"
-                                  for p in partial[:MAX_LISTED_INCIDENTS])
+                named = ", ".join(f"{p['record']} zonder rij {', '.join(map(str, p['rows']))}" for p in partial[:MAX_LISTED_INCIDENTS])
                 more = f" en {len(partial) - MAX_LISTED_INCIDENTS} meer" if len(partial) > MAX_LISTED_INCIDENTS else ""
                 text += f"; {len(partial)} records zonder hun afgewezen rijen geladen ({defuse(named, 200)}{more})"
         return text + "."
@@ -423,8 +492,11 @@ class BatchLoader:
         # Rows refused for a field of one person only (rol, a name, an essential person field): with
         # --accept-partial the incident stays, without them. A wrong record field spoils the record.
         record_column = self.profile.record_id
-        person_only = {n for n, row, rej in run if row is None and rid
-                       and not any(is_record_level(r.field, record_column) for r in rej)} if bad_rows else ()
+        person_only = (
+            {n for n, row, rej in run if row is None and rid and not any(is_record_level(r.field, record_column) for r in rej)}
+            if bad_rows
+            else ()
+        )
         for _, _, rej in run:
             for reject in rej:
                 add(reject)
@@ -440,8 +512,7 @@ class BatchLoader:
         for n, row in good:
             if hash(row.record) != reference:
                 field = _differing_field(first_record, row.record) if first_record else "report"
-                add(Reject(self.file_name, n, field,
-                           f"recordgegevens wijken af van rij {reference_row} met hetzelfde registratienummer"))
+                add(Reject(self.file_name, n, field, f"recordgegevens wijken af van rij {reference_row} met hetzelfde registratienummer"))
                 bad_rows.append(n)
             else:
                 consistent.append((n, row))
@@ -457,8 +528,7 @@ class BatchLoader:
             bad_rows = record_bad
             first_bad = min(bad_rows)
             for n, _ in consistent:
-                add(Reject(self.file_name, n, "(record)",
-                           f"overgeslagen: rij {first_bad} van hetzelfde record is afgewezen"))
+                add(Reject(self.file_name, n, "(record)", f"overgeslagen: rij {first_bad} van hetzelfde record is afgewezen"))
             if entry is None:
                 entry = _Entry(first_bad, None)
                 self.entries[rid] = entry
@@ -536,8 +606,11 @@ class BatchLoader:
         """A record already in the registry arrives again: where it carries a valid value for a
         value set aside earlier (same record, same person number), that value replaces it and the
         set-aside entry is marked resolved. Minimal on purpose: issue 13 builds the full history."""
-        open_values = list(SetAsideValue.objects.filter(
-            source_id=self.batch.source_id, source_record_id=rid, resolved_at__isnull=True).select_related("person"))
+        open_values = list(
+            SetAsideValue.objects.filter(source_id=self.batch.source_id, source_record_id=rid, resolved_at__isnull=True).select_related(
+                "person"
+            )
+        )
         if not open_values:
             return
         now = timezone.now()
@@ -578,7 +651,7 @@ class BatchLoader:
     def _delete_reports(self, report_ids: list[int]) -> None:
         """--accept-partial: a record whose later rows were rejected is removed again, whole."""
         for i in range(0, len(report_ids), IN_CHUNK):
-            chunk = report_ids[i:i + IN_CHUNK]
+            chunk = report_ids[i : i + IN_CHUNK]
             person_ids = list(ReportParty.objects.filter(report_id__in=chunk).values_list("person_id", flat=True))
             ReportParty.objects.filter(report_id__in=chunk).delete()
             removed_rows = Person.objects.filter(pk__in=person_ids).delete()[0]
@@ -598,5 +671,4 @@ def _differing_field(a, b) -> str:
 def _progress(enabled: bool, name: str):
     from tqdm import tqdm
 
-    return tqdm(desc=f"import {name}", unit=" rijen", unit_scale=True, file=sys.stderr, disable=not enabled,
-                mininterval=0.5)
+    return tqdm(desc=f"import {name}", unit=" rijen", unit_scale=True, file=sys.stderr, disable=not enabled, mininterval=0.5)

@@ -81,8 +81,9 @@ class CsvRows:
     (blank lines count as rows and are skipped; an error names the row after the last one read).
     """
 
-    def __init__(self, handle, reader, encoding: str, *, path: Path | None = None, profile: Profile | None = None,
-                 header: list | None = None):
+    def __init__(
+        self, handle, reader, encoding: str, *, path: Path | None = None, profile: Profile | None = None, header: list | None = None
+    ):
         self.handle, self.reader, self.encoding = handle, reader, encoding
         self.path, self.profile, self.header = path, profile, header
         self.row = 1  # spreadsheet number of the last row read (header = 1)
@@ -169,8 +170,7 @@ class CsvRows:
                 if table is None:  # from here on the csv module decides
                     raw.seek(offset)
                     self.handle = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-                    self.reader = csv.reader(self.handle, delimiter=self.profile.delimiter,
-                                             quotechar=self.profile.quotechar, strict=False)
+                    self.reader = csv.reader(self.handle, delimiter=self.profile.delimiter, quotechar=self.profile.quotechar, strict=False)
                     raw = None
                     yield from self.blocks(_rows_for(block_bytes))
                     return
@@ -192,8 +192,13 @@ class CsvRows:
     def _data_offset(self) -> int | None:
         """Byte offset of the first data row, or None when this file is not for pyarrow at all."""
         profile = self.profile
-        if (profile is None or self.row != 1 or codecs.lookup(profile.encoding).name not in ("utf-8", "utf-8-sig")
-                or len(profile.delimiter) != 1 or not profile.delimiter.isascii()):
+        if (
+            profile is None
+            or self.row != 1
+            or codecs.lookup(profile.encoding).name not in ("utf-8", "utf-8-sig")
+            or len(profile.delimiter) != 1
+            or not profile.delimiter.isascii()
+        ):
             return None
         with self.path.open("rb") as fh:
             line = fh.readline(FIELD_SIZE_LIMIT)
@@ -259,8 +264,13 @@ def _cells(line: str, profile: Profile) -> list[str] | None:
 
 def _plain_lines(data: bytes) -> bool:
     """No NUL, no lone CR, no blank line: each line is one row, unless a quoted cell runs on."""
-    return not (b"\x00" in data or data.count(b"\r") != data.count(b"\r\n") or data.startswith((b"\n", b"\r\n"))
-                or b"\n\n" in data or b"\n\r\n" in data)
+    return not (
+        b"\x00" in data
+        or data.count(b"\r") != data.count(b"\r\n")
+        or data.startswith((b"\n", b"\r\n"))
+        or b"\n\n" in data
+        or b"\n\r\n" in data
+    )
 
 
 def _parse_block(data: bytes, profile: Profile, width: int):
@@ -271,7 +281,7 @@ def _parse_block(data: bytes, profile: Profile, width: int):
 
     if not _plain_lines(data):
         return None
-    first_line = data[:data.find(b"\n")] if b"\n" in data else data
+    first_line = data[: data.find(b"\n")] if b"\n" in data else data
     first_cells = _cells(first_line.removesuffix(b"\r").decode("utf-8", "replace"), profile)
     if first_cells is None:
         return None
@@ -282,12 +292,17 @@ def _parse_block(data: bytes, profile: Profile, width: int):
             pa.py_buffer(data),
             # One chunk: pyarrow then follows quotes across the whole block, as the csv module does.
             read_options=pacsv.ReadOptions(column_names=names, block_size=len(data) + 1),
-            parse_options=pacsv.ParseOptions(delimiter=profile.delimiter, quote_char=profile.quotechar or False,
-                                             double_quote=True, escape_char=False, newlines_in_values=False,
-                                             ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                                 check_utf8=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=profile.delimiter,
+                quote_char=profile.quotechar or False,
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True
+            ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None

@@ -34,18 +34,54 @@ IN_CHUNK = 500  # values per IN (...) lookup: far below every backend's paramete
 POOL_WORKERS = 2
 PARTY_ROLES_FOR_ADDRESS = ("slachtoffer", "kind")  # whose address is the report's address, first
 
-REPORT_FIELDS = ["id", "source", "source_record_id", "soort", "datum", "aard", "vormen", "relatie", "kinderen_aanwezig",
-                 "letsel", "wapen", "huisverbod", "hoedanigheid_melder", "categorie", "address", "buurt", "toelichting",
-                 "contact_medewerker", "contact_telefoon", "import_batch", "source_rows", "created_at"]
-PERSON_FIELDS = ["id", "source", "source_key", "bsn_hash", "voornamen", "voorletters", "tussenvoegsel", "achternaam",
-                 "geboortedatum", "geslacht", "address", "import_batch", "source_row", "created_at"]
+REPORT_FIELDS = [
+    "id",
+    "source",
+    "source_record_id",
+    "soort",
+    "datum",
+    "aard",
+    "vormen",
+    "relatie",
+    "kinderen_aanwezig",
+    "letsel",
+    "wapen",
+    "huisverbod",
+    "hoedanigheid_melder",
+    "categorie",
+    "address",
+    "buurt",
+    "toelichting",
+    "contact_medewerker",
+    "contact_telefoon",
+    "import_batch",
+    "source_rows",
+    "created_at",
+]
+PERSON_FIELDS = [
+    "id",
+    "source",
+    "source_key",
+    "bsn_hash",
+    "voornamen",
+    "voorletters",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "address",
+    "import_batch",
+    "source_row",
+    "created_at",
+]
 PARTY_FIELDS = ["report", "person", "rol"]
 ADDRESS_FIELDS = ["id", "key", "postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurt"]
 
 # The encrypted columns in the order RecordBuilder.prepare builds them, with where they are stored
 # (tokens are bound to table, column and row); rows 0 = person ids, 1 = report ids.
-ENCRYPTED_PLACES = [place(Person._meta.db_table, c) for c in ("voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum")] + \
-    [place(Report._meta.db_table, c) for c in ("toelichting", "contact_medewerker", "contact_telefoon")]
+ENCRYPTED_PLACES = [
+    place(Person._meta.db_table, c) for c in ("voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum")
+] + [place(Report._meta.db_table, c) for c in ("toelichting", "contact_medewerker", "contact_telefoon")]
 ENCRYPTED_COLUMN_ROWS = [0, 0, 0, 0, 0, 1, 1, 1]
 
 
@@ -84,6 +120,7 @@ class ImportCounts:
 
 # -- encryption: a process pool for large files, in-process otherwise -----------------------------
 
+
 class _Done(Future):
     def __init__(self, value):
         super().__init__()
@@ -99,11 +136,11 @@ class Securer:
         self.pool = None
         if pooled:
             context = multiprocessing.get_context("forkserver")  # workers inherit no database handle
-            self.pool = ProcessPoolExecutor(max_workers=POOL_WORKERS, mp_context=context,
-                                            initializer=exit_with_parent, initargs=(os.getpid(),))
+            self.pool = ProcessPoolExecutor(
+                max_workers=POOL_WORKERS, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
+            )
 
-    def submit(self, columns: list[list], bsns: list[str], places: list[str], row_ids: list[list[int]],
-               column_rows: list[int]) -> Future:
+    def submit(self, columns: list[list], bsns: list[str], places: list[str], row_ids: list[list[int]], column_rows: list[int]) -> Future:
         """Column i is stored at ``places[i]`` in the rows ``row_ids[column_rows[i]]``: tokens are
         bound to table, column and row (``zicht.core.crypto``)."""
         packed, sizes = [pack_column(c) for c in columns], [len(c) for c in columns]
@@ -125,6 +162,7 @@ class Securer:
 
 # -- the database side: addresses, primary keys, inserts -----------------------------------------
 
+
 class RecordStore:
     """Reads and writes of one import, inside the caller's transaction (both paths use this one)."""
 
@@ -143,7 +181,7 @@ class RecordStore:
         table = Report._meta.db_table
         with connection.cursor() as cursor:
             for i in range(0, len(record_ids), IN_CHUNK):
-                chunk = record_ids[i:i + IN_CHUNK]
+                chunk = record_ids[i : i + IN_CHUNK]
                 marks = ",".join(["%s"] * len(chunk))
                 cursor.execute(
                     f"SELECT source_record_id FROM {table} WHERE source_id = %s AND source_record_id IN ({marks})",
@@ -169,7 +207,7 @@ class RecordStore:
             table = Address._meta.db_table
             with connection.cursor() as cursor:
                 for i in range(0, len(unknown), IN_CHUNK):
-                    chunk = unknown[i:i + IN_CHUNK]
+                    chunk = unknown[i : i + IN_CHUNK]
                     cursor.execute(f"SELECT key, id, buurt_id FROM {table} WHERE key IN ({','.join(['%s'] * len(chunk))})", chunk)
                     for k, pk, buurt in cursor.fetchall():
                         cache[k] = (pk, buurt)
@@ -180,8 +218,11 @@ class RecordStore:
                 values = []
                 for pk, key in zip(ids, new):
                     a = wanted[key]
-                    buurt = a.buurtcode or self.register.get((a.postcode, a.huisnummer, a.toevoeging)) or \
-                        self.register.get((a.postcode, a.huisnummer, ""))
+                    buurt = (
+                        a.buurtcode
+                        or self.register.get((a.postcode, a.huisnummer, a.toevoeging))
+                        or self.register.get((a.postcode, a.huisnummer, ""))
+                    )
                     cache[key] = (pk, buurt)
                     if buurt is None:
                         self.counts.addresses_unmatched += 1
@@ -192,8 +233,9 @@ class RecordStore:
         updates = [(k, a.buurtcode) for k, a in wanted.items() if a.buurtcode and cache[k][1] is None]
         if updates:
             with connection.cursor() as cursor:
-                cursor.executemany(f"UPDATE {Address._meta.db_table} SET buurt_id = %s WHERE id = %s",
-                                   [(code, cache[k][0]) for k, code in updates])
+                cursor.executemany(
+                    f"UPDATE {Address._meta.db_table} SET buurt_id = %s WHERE id = %s", [(code, cache[k][0]) for k, code in updates]
+                )
             for k, code in updates:
                 cache[k] = (cache[k][0], code)
         return {k: cache[k] for k in wanted}
@@ -205,7 +247,7 @@ class RecordStore:
         table = AddressRegisterEntry._meta.db_table
         with connection.cursor() as cursor:
             for i in range(0, len(todo), IN_CHUNK):
-                chunk = todo[i:i + IN_CHUNK]
+                chunk = todo[i : i + IN_CHUNK]
                 cursor.execute(
                     f"SELECT postcode, huisnummer, toevoeging, buurt_id FROM {table} WHERE postcode IN ({','.join(['%s'] * len(chunk))})",
                     chunk,
@@ -243,7 +285,7 @@ class RecordStore:
             marks = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"
             for i in range(0, len(values), 20000):
-                cursor.executemany(sql, values[i:i + 20000])
+                cursor.executemany(sql, values[i : i + 20000])
 
     def extend_source_rows(self, report_rows: list[tuple[int, list[int]]]) -> None:
         """(report id, row numbers): a record written earlier gains rows further down the file, and
@@ -273,6 +315,7 @@ class RecordStore:
 
 
 # -- the builder -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Records:
@@ -304,21 +347,40 @@ class Records:
         rows = [row for _, record_rows, _, _ in groups for row in record_rows]
         persons = [row.person for row in rows]
         return cls(
-            record_ids=[rid for rid, _, _, _ in groups], records=[r[0].record for _, r, _, _ in groups],
-            sizes=[len(r) for _, r, _, _ in groups], report_ids=[g[2] for g in groups], offsets=[g[3] for g in groups],
-            numbers=[r.row for r in rows], rol=[r.rol for r in rows], bsn=[p.bsn for p in persons],
-            voornamen=[p.voornamen for p in persons], voorletters=[p.voorletters for p in persons],
-            tussenvoegsel=[p.tussenvoegsel for p in persons], achternaam=[p.achternaam for p in persons],
-            geboortedatum=[p.geboortedatum for p in persons], geslacht=[p.geslacht for p in persons],
-            address=[r.address for r in rows], incomplete=[r.incomplete_address for r in rows],
+            record_ids=[rid for rid, _, _, _ in groups],
+            records=[r[0].record for _, r, _, _ in groups],
+            sizes=[len(r) for _, r, _, _ in groups],
+            report_ids=[g[2] for g in groups],
+            offsets=[g[3] for g in groups],
+            numbers=[r.row for r in rows],
+            rol=[r.rol for r in rows],
+            bsn=[p.bsn for p in persons],
+            voornamen=[p.voornamen for p in persons],
+            voorletters=[p.voorletters for p in persons],
+            tussenvoegsel=[p.tussenvoegsel for p in persons],
+            achternaam=[p.achternaam for p in persons],
+            geboortedatum=[p.geboortedatum for p in persons],
+            geslacht=[p.geslacht for p in persons],
+            address=[r.address for r in rows],
+            incomplete=[r.incomplete_address for r in rows],
         )
 
 
 class Prepared:
     """One group, ready to become insert rows once its encryption is back (``RecordBuilder.rows``)."""
 
-    __slots__ = ("report_columns", "person_columns", "party_rows", "future", "sizes", "n_bsn", "records", "persons",
-                 "incomplete", "report_of_record")
+    __slots__ = (
+        "report_columns",
+        "person_columns",
+        "party_rows",
+        "future",
+        "sizes",
+        "n_bsn",
+        "records",
+        "persons",
+        "incomplete",
+        "report_of_record",
+    )
 
     def __init__(self, **kw):
         for k, v in kw.items():
@@ -360,12 +422,34 @@ class RecordBuilder:
             report_of_record[k] = report_id
 
         recs = [group.records[k] for k in new]
-        (kind, datum, aard, vormen, relatie, kinderen, letsel, wapen, huisverbod, hoedanigheid, categorie,
-         toelichting, medewerker, telefoon) = zip(*recs) if recs else ((),) * 14
+        (
+            kind,
+            datum,
+            aard,
+            vormen,
+            relatie,
+            kinderen,
+            letsel,
+            wapen,
+            huisverbod,
+            hoedanigheid,
+            categorie,
+            toelichting,
+            medewerker,
+            telefoon,
+        ) = zip(*recs) if recs else ((),) * 14
         iso = {d: d.isoformat() for d in set(group.geboortedatum) if d is not None}
         iso[None] = ""
-        columns = [group.voornamen, group.voorletters, group.tussenvoegsel, group.achternaam,
-                   list(map(iso.__getitem__, group.geboortedatum)), list(toelichting), list(medewerker), list(telefoon)]
+        columns = [
+            group.voornamen,
+            group.voorletters,
+            group.tussenvoegsel,
+            group.achternaam,
+            list(map(iso.__getitem__, group.geboortedatum)),
+            list(toelichting),
+            list(medewerker),
+            list(telefoon),
+        ]
         # persons' columns are bound to person_ids, the new reports' columns to their ids
         future = self.securer.submit(columns, group.bsn, ENCRYPTED_PLACES, [list(person_ids), list(new_ids)], ENCRYPTED_COLUMN_ROWS)
 
@@ -378,8 +462,9 @@ class RecordBuilder:
         for k in new:
             s, size = starts[k], sizes[k]
             first, last = numbers[s], numbers[s + size - 1]
-            source_rows.append((str(first) if first == last else f"{first}-{last}") if last - first == size - 1
-                               else compress_rows(numbers[s:s + size]))
+            source_rows.append(
+                (str(first) if first == last else f"{first}-{last}") if last - first == size - 1 else compress_rows(numbers[s : s + size])
+            )
             row = report_address_row(address, rol, s, s + size)
             if row is None:
                 report_address.append(None)
@@ -389,41 +474,119 @@ class RecordBuilder:
                 address_id, known_buurt = address_of[id(a)]
                 report_address.append(address_id)
                 report_buurt.append(a.buurtcode or known_buurt or None)
-        report_columns = (new_ids, [group.record_ids[k] for k in new], kind, list(map(dates.__getitem__, datum)), aard,
-                          list(map(forms.__getitem__, vormen)), relatie, kinderen, letsel, wapen, huisverbod,
-                          hoedanigheid, categorie, report_address, report_buurt, source_rows)
+        report_columns = (
+            new_ids,
+            [group.record_ids[k] for k in new],
+            kind,
+            list(map(dates.__getitem__, datum)),
+            aard,
+            list(map(forms.__getitem__, vormen)),
+            relatie,
+            kinderen,
+            letsel,
+            wapen,
+            huisverbod,
+            hoedanigheid,
+            categorie,
+            report_address,
+            report_buurt,
+            source_rows,
+        )
 
         widest = max((o + s for o, s in zip(group.offsets, sizes)), default=0)
         suffixes = [f"/{k}" for k in range(1, widest + 1)]
-        source_keys = [rid + suffix for rid, o, s in zip(group.record_ids, group.offsets, sizes)
-                       for suffix in suffixes[o:o + s]]
+        source_keys = [rid + suffix for rid, o, s in zip(group.record_ids, group.offsets, sizes) for suffix in suffixes[o : o + s]]
         address_ids = {ident: value[0] for ident, value in address_of.items()}
         address_ids[id(None)] = None
-        person_columns = (person_ids, source_keys, group.geslacht, list(map(address_ids.__getitem__, map(id, address))),
-                          numbers)
+        person_columns = (person_ids, source_keys, group.geslacht, list(map(address_ids.__getitem__, map(id, address))), numbers)
         report_of_row = list(chain.from_iterable(map(repeat, report_of_record, sizes)))
         party_rows = list(zip(report_of_row, person_ids, rol))
-        return Prepared(report_columns=report_columns, person_columns=person_columns, party_rows=party_rows,
-                        future=future, sizes=[len(c) for c in columns], n_bsn=len(group.bsn), records=len(new),
-                        persons=len(numbers), incomplete=sum(group.incomplete), report_of_record=report_of_record)
+        return Prepared(
+            report_columns=report_columns,
+            person_columns=person_columns,
+            party_rows=party_rows,
+            future=future,
+            sizes=[len(c) for c in columns],
+            n_bsn=len(group.bsn),
+            records=len(new),
+            persons=len(numbers),
+            incomplete=sum(group.incomplete),
+            report_of_record=report_of_record,
+        )
 
     def rows(self, prepared: Prepared) -> tuple[list[tuple], list[tuple], list[tuple]]:
         """(report rows, person rows, party rows) in REPORT_FIELDS, PERSON_FIELDS and PARTY_FIELDS order;
         waits for the group's encryption."""
         t0 = time.perf_counter()
-        (voornamen, voorletters, tussenvoegsel, achternaam, dob, toelichting, medewerker, telefoon), hashes = \
-            self.securer.result(prepared.future, prepared.sizes, prepared.n_bsn)
+        (voornamen, voorletters, tussenvoegsel, achternaam, dob, toelichting, medewerker, telefoon), hashes = self.securer.result(
+            prepared.future, prepared.sizes, prepared.n_bsn
+        )
         if "encrypt_wait" in self.timings:  # the column path's phases (pooled encryption runs meanwhile)
             self.timings["encrypt_wait"] += time.perf_counter() - t0
         source_id, batch_id, now = self.source_id, self.batch_id, self.now
-        (report_ids, rids, kind, datum, aard, vormen, relatie, kinderen, letsel, wapen, huisverbod, hoedanigheid,
-         categorie, report_address, report_buurt, source_rows) = prepared.report_columns
+        (
+            report_ids,
+            rids,
+            kind,
+            datum,
+            aard,
+            vormen,
+            relatie,
+            kinderen,
+            letsel,
+            wapen,
+            huisverbod,
+            hoedanigheid,
+            categorie,
+            report_address,
+            report_buurt,
+            source_rows,
+        ) = prepared.report_columns
         r = len(report_ids)
-        report_rows = list(zip(report_ids, repeat(source_id, r), rids, kind, datum, aard, vormen, relatie, kinderen,
-                               letsel, wapen, huisverbod, hoedanigheid, categorie, report_address, report_buurt,
-                               toelichting, medewerker, telefoon, repeat(batch_id, r), source_rows, repeat(now, r)))
+        report_rows = list(
+            zip(
+                report_ids,
+                repeat(source_id, r),
+                rids,
+                kind,
+                datum,
+                aard,
+                vormen,
+                relatie,
+                kinderen,
+                letsel,
+                wapen,
+                huisverbod,
+                hoedanigheid,
+                categorie,
+                report_address,
+                report_buurt,
+                toelichting,
+                medewerker,
+                telefoon,
+                repeat(batch_id, r),
+                source_rows,
+                repeat(now, r),
+            )
+        )
         ids, source_keys, geslacht, address_ids, numbers = prepared.person_columns
         n = len(ids)
-        person_rows = list(zip(ids, repeat(source_id, n), source_keys, hashes, voornamen, voorletters, tussenvoegsel,
-                               achternaam, dob, geslacht, address_ids, repeat(batch_id, n), numbers, repeat(now, n)))
+        person_rows = list(
+            zip(
+                ids,
+                repeat(source_id, n),
+                source_keys,
+                hashes,
+                voornamen,
+                voorletters,
+                tussenvoegsel,
+                achternaam,
+                dob,
+                geslacht,
+                address_ids,
+                repeat(batch_id, n),
+                numbers,
+                repeat(now, n),
+            )
+        )
         return report_rows, person_rows, prepared.party_rows

@@ -74,8 +74,9 @@ def load_address_register(path: Path) -> RegisterResult:
                     continue
                 buurt = get("buurtcode").upper()
                 if buurt not in known_buurten:
-                    rejects.append({"file": name, "row": row_number, "field": "buurtcode",
-                                    "reason": "onbekende buurtcode (laad eerst de CBS-buurten)"})
+                    rejects.append(
+                        {"file": name, "row": row_number, "field": "buurtcode", "reason": "onbekende buurtcode (laad eerst de CBS-buurten)"}
+                    )
                     continue
                 jaar = get("jaar")
                 if not (jaar.isdigit() and 1900 < int(jaar) < 2200):
@@ -86,8 +87,7 @@ def load_address_register(path: Path) -> RegisterResult:
         except (UnicodeDecodeError, csv.Error):
             return RegisterResult(False, message=f"{name}: geen leesbaar UTF-8 CSV-bestand")
     if rejects:
-        return RegisterResult(False, rejects=rejects,
-                              message=f"{name}: {len(rejects)} rijen afgekeurd; er is niets geladen")
+        return RegisterResult(False, rejects=rejects, message=f"{name}: {len(rejects)} rijen afgekeurd; er is niets geladen")
     if not entries:
         return RegisterResult(False, message=f"{name}: bestand bevat geen adressen")
 
@@ -101,8 +101,17 @@ def load_address_register(path: Path) -> RegisterResult:
         for key, (straat, woonplaats, buurt, jaar) in entries.items():
             entry = existing.get(key)
             if entry is None:
-                new.append(AddressRegisterEntry(postcode=key[0], huisnummer=key[1], toevoeging=key[2], straat=straat,
-                                                woonplaats=woonplaats, buurt_id=buurt, jaar=jaar))
+                new.append(
+                    AddressRegisterEntry(
+                        postcode=key[0],
+                        huisnummer=key[1],
+                        toevoeging=key[2],
+                        straat=straat,
+                        woonplaats=woonplaats,
+                        buurt_id=buurt,
+                        jaar=jaar,
+                    )
+                )
             elif (entry.straat, entry.woonplaats, entry.buurt_id, entry.jaar) != (straat, woonplaats, buurt, jaar):
                 entry.straat, entry.woonplaats, entry.buurt_id, entry.jaar = straat, woonplaats, buurt, jaar
                 changed.append(entry)
@@ -114,15 +123,18 @@ def load_address_register(path: Path) -> RegisterResult:
         # Addresses imported before the register knew them get their buurt now.
         matched = []
         for address in Address.objects.filter(buurt__isnull=True).iterator(chunk_size=5000):
-            hit = entries.get((address.postcode, address.huisnummer, address.toevoeging)) or \
-                entries.get((address.postcode, address.huisnummer, ""))
+            hit = entries.get((address.postcode, address.huisnummer, address.toevoeging)) or entries.get(
+                (address.postcode, address.huisnummer, "")
+            )
             if hit:
                 address.buurt_id = hit[2]
                 matched.append(address)
         Address.objects.bulk_update(matched, ["buurt"], batch_size=5000)
         result.addresses_matched = len(matched)
-    result.message = (f"{name}: {result.created} nieuw, {result.updated} gewijzigd, {result.unchanged} ongewijzigd; "
-                      f"{result.addresses_matched} adressen kregen alsnog een buurt")
+    result.message = (
+        f"{name}: {result.created} nieuw, {result.updated} gewijzigd, {result.unchanged} ongewijzigd; "
+        f"{result.addresses_matched} adressen kregen alsnog een buurt"
+    )
     return result
 
 

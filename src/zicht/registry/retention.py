@@ -62,7 +62,9 @@ class RegistryPersonRule(RetentionRule):
     def candidates(self, today, config):
         expired = {c.record_id for c in self.report_rule.candidates(today, config)}
         expired |= set(Report._base_manager.filter(source_record_id__startswith=ANONYMISED).values_list("pk", flat=True))
-        live_persons = {p for p, r in ReportParty.objects.values_list("person_id", "report_id").iterator(chunk_size=10000) if r not in expired}
+        live_persons = {
+            p for p, r in ReportParty.objects.values_list("person_id", "report_id").iterator(chunk_size=10000) if r not in expired
+        }
         has_reports = set(ReportParty.objects.values_list("person_id", flat=True).distinct())
         held = held_person_ids()
         found = []

@@ -56,8 +56,7 @@ def address_scope_sql(scope: Scope, address: str) -> tuple[str, list] | None:
     """
     report, buurt, source = Report._meta.db_table, Buurt._meta.db_table, Organisation._meta.db_table
     if scope.kind == ORGANISATION:
-        return (f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND sr.source_id = %s)",
-                [scope.organisation_id])
+        return (f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND sr.source_id = %s)", [scope.organisation_id])
     if scope.kind != REGION:
         return None
     codes = sorted(scope.gemeente_codes)
@@ -74,7 +73,9 @@ def address_scope_sql(scope: Scope, address: str) -> tuple[str, list] | None:
         report_in.append(f"EXISTS (SELECT 1 FROM {buurt} sb WHERE sb.code = sr.buurt_id AND sb.gemeente_id IN ({marks}))")
         params += codes
     if source_in:
-        report_in.append(f"(sr.buurt_id IS NULL AND EXISTS (SELECT 1 FROM {source} so WHERE so.id = sr.source_id AND ({' OR '.join(source_in)})))")
+        report_in.append(
+            f"(sr.buurt_id IS NULL AND EXISTS (SELECT 1 FROM {source} so WHERE so.id = sr.source_id AND ({' OR '.join(source_in)})))"
+        )
         params += source_params
     if not report_in:
         return None

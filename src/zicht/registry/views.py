@@ -67,8 +67,7 @@ def imports(request):
 def batch_detail(request, pk: int):
     batch = get_object_or_404(_visible_batches(request.user), pk=pk)
     batch.badge = STATUS_BADGE.get(batch.status, "onbekend")
-    set_aside = [{**entry, "label": REASONS.get(entry.get("reason", ""), entry.get("reason", ""))}
-                 for entry in batch.set_aside]
+    set_aside = [{**entry, "label": REASONS.get(entry.get("reason", ""), entry.get("reason", ""))} for entry in batch.set_aside]
     return render(request, "registry/batch.html", {"batch": batch, "set_aside": set_aside})
 
 
@@ -81,8 +80,14 @@ def batch_rejects_csv(request, pk: int):
     writer = csv_writer(response)
     writer.writerow(["file", "row", "field", "reason"])
     for reject in batch.rejects:
-        writer.writerow([defuse(reject.get("file", ""), 255), reject.get("row", ""), defuse(reject.get("field", ""), 60),
-                         defuse(reject.get("reason", ""), 300)])
+        writer.writerow(
+            [
+                defuse(reject.get("file", ""), 255),
+                reject.get("row", ""),
+                defuse(reject.get("field", ""), 60),
+                defuse(reject.get("reason", ""), 300),
+            ]
+        )
     return response
 
 
@@ -95,8 +100,11 @@ def upload(request):
             # An unnamed file on disk: a process killed mid-import leaves nothing readable (registry.uploads).
             with stored_upload(upload_file.chunks(), upload_dir(settings.DATA_DIR)) as tmp_path:
                 batch = import_file(
-                    tmp_path, form.cleaned_data["profile"], accept_partial=form.cleaned_data["accept_partial"],
-                    user=request.user, file_name=Path(upload_file.name).name[:255],
+                    tmp_path,
+                    form.cleaned_data["profile"],
+                    accept_partial=form.cleaned_data["accept_partial"],
+                    user=request.user,
+                    file_name=Path(upload_file.name).name[:255],
                 )
         except ProfileError as exc:
             form.add_error("profile", str(exc))
@@ -105,8 +113,13 @@ def upload(request):
             messages.error(request, f"De import is mislukt ({type(exc).__name__}); er is niets geladen.")
             return redirect("registry:imports")
         if batch.status in ("loaded", "partial"):
-            log_access(request, action="create", record_type="import_batch", record_id=batch.pk,
-                       reason=f"{batch.persons_created} personen geïmporteerd met profiel {batch.profile}")
+            log_access(
+                request,
+                action="create",
+                record_type="import_batch",
+                record_id=batch.pk,
+                reason=f"{batch.persons_created} personen geïmporteerd met profiel {batch.profile}",
+            )
             level = messages.SUCCESS if batch.status == "loaded" else messages.WARNING
         else:
             level = messages.ERROR if batch.status == "rejected" else messages.INFO

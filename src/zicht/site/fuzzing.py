@@ -39,9 +39,28 @@ from zicht.registry.domain.profile import find_profile
 from zicht.registry.pipeline import import_file
 
 HOSTILE = [
-    "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", "\x00", "\ufeff", "'; DROP TABLE registry_person; --",
-    "<script>alert(1)</script>", "../../etc/passwd", "%s%s%s%n", "9" * 400, "31-02-2024", "2024-13-45",
-    "0000 AA", "123456789", "😀", "\u202e", "NaN", "-1", "1e309", " ", "",
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\x00",
+    "\ufeff",
+    "'; DROP TABLE registry_person; --",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "%s%s%s%n",
+    "9" * 400,
+    "31-02-2024",
+    "2024-13-45",
+    "0000 AA",
+    "123456789",
+    "😀",
+    "\u202e",
+    "NaN",
+    "-1",
+    "1e309",
+    " ",
+    "",
 ]
 text = st.one_of(st.text(max_size=60), st.sampled_from(HOSTILE), st.from_regex(r"\d{1,10}", fullmatch=True))
 FUZZ_SETTINGS = dict(database=None, deadline=None, suppress_health_check=list(HealthCheck), print_blob=False)
@@ -56,9 +75,15 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"target": self.target, "inputs": self.inputs, "findings": self.findings[:20], "finding_count": len(self.findings),
-                "seconds": round(self.seconds, 2), "inputs_per_second": round(self.inputs / self.seconds, 1) if self.seconds else None,
-                "skipped": self.skipped}
+        return {
+            "target": self.target,
+            "inputs": self.inputs,
+            "findings": self.findings[:20],
+            "finding_count": len(self.findings),
+            "seconds": round(self.seconds, 2),
+            "inputs_per_second": round(self.inputs / self.seconds, 1) if self.seconds else None,
+            "skipped": self.skipped,
+        }
 
 
 def _run(outcome: Outcome, n: int, strategy, check, derandomize: bool, label: str = "") -> None:
@@ -101,8 +126,23 @@ def discover_forms() -> list[type]:
     return found
 
 
-_STANDARD_ARGS = {"self", "args", "kwargs", "data", "files", "auto_id", "prefix", "initial", "error_class", "label_suffix",
-                  "empty_permitted", "field_order", "use_required_attribute", "renderer", "instance"}
+_STANDARD_ARGS = {
+    "self",
+    "args",
+    "kwargs",
+    "data",
+    "files",
+    "auto_id",
+    "prefix",
+    "initial",
+    "error_class",
+    "label_suffix",
+    "empty_permitted",
+    "field_order",
+    "use_required_attribute",
+    "renderer",
+    "instance",
+}
 
 
 def _instantiate(form_class, data):
@@ -149,7 +189,6 @@ def fuzz_forms(n: int, derandomize: bool = False) -> Outcome:
 def fuzz_http(n: int, derandomize: bool = False) -> Outcome:
     """Random GET parameters and POST bodies to every URL, as every role (and anonymous)."""
 
-
     def walk(patterns, prefix=""):
         for p in patterns:
             if isinstance(p, URLResolver):
@@ -166,7 +205,9 @@ def fuzz_http(n: int, derandomize: bool = False) -> Outcome:
 
     clients = {"anonymous": Client(raise_request_exception=False)}
     for role in sorted(roles.ALL_ROLES):
-        user = get_user_model().objects.filter(username=f"fuzz-{role}").first() or make_user(role, username=f"fuzz-{role}", organisation=org if role == roles.PROFESSIONAL else None, regio=make_region("Midden-Brabant"))
+        user = get_user_model().objects.filter(username=f"fuzz-{role}").first() or make_user(
+            role, username=f"fuzz-{role}", organisation=org if role == roles.PROFESSIONAL else None, regio=make_region("Midden-Brabant")
+        )
         client = Client(raise_request_exception=False)
         client.force_login(user)
         clients[role] = client
@@ -176,7 +217,9 @@ def fuzz_http(n: int, derandomize: bool = False) -> Outcome:
         return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: seg if (m.group(1) or "str") != "int" else str(abs(hash(seg)) % 50), route)
 
     strategy = st.tuples(
-        st.sampled_from(routes), st.sampled_from(sorted(clients)), st.sampled_from(["get", "post"]),
+        st.sampled_from(routes),
+        st.sampled_from(sorted(clients)),
+        st.sampled_from(["get", "post"]),
         st.dictionaries(st.text(min_size=1, max_size=12), text, max_size=6),
         st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True),
     )
@@ -208,7 +251,9 @@ def fuzz_importer(n: int, derandomize: bool = False) -> Outcome:
         return outcome
     headers = {name: _profile_header(p) for name, p in profiles.items()}
     workdir = Path(tempfile.mkdtemp(prefix="zicht-fuzz-"))
-    cell = st.one_of(text, st.sampled_from(["J", "N", "ja", "nee", "14-03-2024", "2024-03-14", "5025 AB", "12", "Slachtoffer", "Verdachte"]))
+    cell = st.one_of(
+        text, st.sampled_from(["J", "N", "ja", "nee", "14-03-2024", "2024-03-14", "5025 AB", "12", "Slachtoffer", "Verdachte"])
+    )
 
     strategy = st.tuples(
         st.sampled_from(sorted(profiles)),
@@ -228,7 +273,9 @@ def fuzz_importer(n: int, derandomize: bool = False) -> Outcome:
         if as_garbage:
             path.write_bytes(garbage)
         else:
-            lines = ([delimiter.join(headers[name])] if use_header else []) + [delimiter.join(c.replace("\n", " ") for c in row) for row in rows]
+            lines = ([delimiter.join(headers[name])] if use_header else []) + [
+                delimiter.join(c.replace("\n", " ") for c in row) for row in rows
+            ]
             path.write_text("\n".join(lines), encoding="utf-8", errors="replace")
         try:
             import_file(path, profiles[name], accept_partial=bool(counter[0] % 2))

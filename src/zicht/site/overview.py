@@ -24,11 +24,7 @@ def registry_counts_by_wijk(gemeente_code: str) -> tuple[dict[tuple[str, str], i
     """Raw counts {(wijk code, kind): n} for one gemeente, and the wijken in order (code, name)."""
     wijken = list(Wijk.objects.filter(gemeente_id=gemeente_code).order_by("code").values_list("code", "naam"))
     counts: dict[tuple[str, str], int] = {}
-    rows = (
-        Report.objects.filter(buurt__gemeente_id=gemeente_code)
-        .values("buurt__wijk_id", "soort")
-        .annotate(n=Count("id"))
-    )
+    rows = Report.objects.filter(buurt__gemeente_id=gemeente_code).values("buurt__wijk_id", "soort").annotate(n=Count("id"))
     for row in rows:
         counts[(row["buurt__wijk_id"], row["soort"])] = row["n"]
     return counts, wijken

@@ -11,15 +11,18 @@ from dataclasses import dataclass
 
 # Targets per 1,000 inwoners per year (domain brief §8; wijkteam rate is our own assumption).
 TARGET_RATES = {
-    "vt_melding": 7.0,   # 127,340 meldingen / ~17.9 mln inwoners (84849NED, 2023*)
-    "vt_advies": 8.0,    # 143,210 adviezen (84849NED, 2023*)
-    "politie": 4.0,      # 70,887–95,541 HG incidenten per year (§3)
-    "wijkteam": 3.0,     # assumption: signals of involvement registered by wijkteams
+    "vt_melding": 7.0,  # 127,340 meldingen / ~17.9 mln inwoners (84849NED, 2023*)
+    "vt_advies": 8.0,  # 143,210 adviezen (84849NED, 2023*)
+    "politie": 4.0,  # 70,887–95,541 HG incidenten per year (§3)
+    "wijkteam": 3.0,  # assumption: signals of involvement registered by wijkteams
 }
 TARGET_REPEAT_SHARE = 0.285  # vervolgmeldingen tijdens VT-betrokkenheid, 85361NED 2023*
 TARGET_AARD_MIX = {  # VT meldingen, Drenthe 2023* (84851NED); 'overig' is the remainder
-    "Kindermishandeling": 0.56, "(Ex-)Partnergeweld": 0.31, "Geweld tegen ouders": 0.07,
-    "Ouderenmishandeling": 0.02, "Huiselijk geweld overig": 0.04,
+    "Kindermishandeling": 0.56,
+    "(Ex-)Partnergeweld": 0.31,
+    "Geweld tegen ouders": 0.07,
+    "Ouderenmishandeling": 0.02,
+    "Huiselijk geweld overig": 0.04,
 }
 TARGET_POLICE_PARTNER_SHARE = 2 / 3  # partner 44.8 % + ex-partner 22 % (2012, §3)
 
@@ -40,15 +43,15 @@ POLICE_ONLY_AARD = {"overig": 0.45, "gto": 0.25, "partner": 0.12, "ex_partner": 
 ADVIES_AARD = {"km": 0.60, "partner": 0.15, "ex_partner": 0.08, "gto": 0.07, "ouderen": 0.05, "overig": 0.05}
 WIJKTEAM_ONLY_AARD = {"km": 0.55, "partner": 0.15, "ex_partner": 0.10, "gto": 0.10, "ouderen": 0.05, "overig": 0.05}
 
-ADVIES_BEFORE_MELDING = 0.35   # melding cases that started with an advies
+ADVIES_BEFORE_MELDING = 0.35  # melding cases that started with an advies
 EXTRA_POLICE_IN_MELDING_CASE = 0.0
-SECOND_REPORT = 0.10           # advies-only / police-only / wijkteam-only cases with a second report
-WIJKTEAM_ON_MELDING = 0.60     # share of wijkteam signals on households with a VT melding
-WIJKTEAM_ON_ADVIES = 0.15      # … on advies-only households
-SIGNALS_PER_CASE = 1.2         # a signalling household gets 1 or 2 signals (20 % two)
+SECOND_REPORT = 0.10  # advies-only / police-only / wijkteam-only cases with a second report
+WIJKTEAM_ON_MELDING = 0.60  # share of wijkteam signals on households with a VT melding
+WIJKTEAM_ON_ADVIES = 0.15  # … on advies-only households
+SIGNALS_PER_CASE = 1.2  # a signalling household gets 1 or 2 signals (20 % two)
 
 ADVIES_IDENTITY = {"full": 0.45, "partial": 0.35, "anonymous": 0.20}
-MOVE_SHARE = 0.10              # households that move once during the window
+MOVE_SHARE = 0.10  # households that move once during the window
 
 
 @dataclass(frozen=True)

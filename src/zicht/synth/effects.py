@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 # Registry aard codes as a user types them → the generator's case aard keys.
-AARD_KEYS = {"partnergeweld": "partner", "ex_partnergeweld": "ex_partner", "kindermishandeling": "km",
-             "geweld_tegen_ouders": "gto", "ouderenmishandeling": "ouderen", "hg_overig": "overig"}
+AARD_KEYS = {
+    "partnergeweld": "partner",
+    "ex_partnergeweld": "ex_partner",
+    "kindermishandeling": "km",
+    "geweld_tegen_ouders": "gto",
+    "ouderenmishandeling": "ouderen",
+    "hg_overig": "overig",
+}
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,13 @@ def plant(cases: list, wijk_of_buurt: list[str], effects: list[PlantedEffect], s
         first = min((ev.day for ev in case.events), default=None)
         drop = False
         for i, effect in enumerate(effects):
-            if (first is not None and first >= effect.start and wijk_of_buurt[case.buurt_index] == effect.wijk
-                    and (effect.aard is None or case.aard == effect.aard) and rng.random() < -effect.change):
+            if (
+                first is not None
+                and first >= effect.start
+                and wijk_of_buurt[case.buurt_index] == effect.wijk
+                and (effect.aard is None or case.aard == effect.aard)
+                and rng.random() < -effect.change
+            ):
                 removed[i] += 1
                 drop = True
                 break

@@ -51,9 +51,21 @@ def _round(rng: random.Random, expected: float) -> int:
     return base + (1 if rng.random() < expected - base else 0)
 
 
-def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, scale: float = 1.0,
-             end_date: date = date(2026, 6, 30), sources: tuple[str, ...] = SOURCES, noise: float = 1.0,
-             wijkteam_format: str = "auto", progress: bool | None = None, log=print, effects=()) -> dict:
+def generate(
+    gemeente: str,
+    years: int,
+    seed: int,
+    out: Path,
+    data_dir: Path,
+    scale: float = 1.0,
+    end_date: date = date(2026, 6, 30),
+    sources: tuple[str, ...] = SOURCES,
+    noise: float = 1.0,
+    wijkteam_format: str = "auto",
+    progress: bool | None = None,
+    log=print,
+    effects=(),
+) -> dict:
     """Write the partner exports, adresregister.csv, truth.csv and manifest.json into `out`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -145,7 +157,8 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
                     w.writerow(row)
                     truth_rows.append((truth[0], truth[1], rows) + truth[2:])
         files[path.name] = {
-            "rows": rows, "records": len(events["veilig_thuis"]),
+            "rows": rows,
+            "records": len(events["veilig_thuis"]),
             "meldingen": sum(1 for e in events["veilig_thuis"] if e.kind == "melding"),
             "adviezen": sum(1 for e in events["veilig_thuis"] if e.kind == "advies"),
         }
@@ -155,15 +168,19 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
         if fmt == "auto":
             fmt = "xlsx" if scale <= XLSX_MAX_SCALE else "csv"
             if fmt == "csv":
-                log(f"wijkteam: scale {scale} > {XLSX_MAX_SCALE}: writing wijkteam_signalen.csv instead of .xlsx "
-                    "(XLSX is too slow at this size; use --wijkteam-format xlsx to force it)")
+                log(
+                    f"wijkteam: scale {scale} > {XLSX_MAX_SCALE}: writing wijkteam_signalen.csv instead of .xlsx "
+                    "(XLSX is too slow at this size; use --wijkteam-format xlsx to force it)"
+                )
         staff_faker = Faker("nl_NL")
         staff_faker.seed_instance(seed)
         staff = [(staff_faker.name(), f"06-{staff_faker.numerify('########')}") for _ in range(30)]
         rows = 0
-        wt_rows = ((row, truth) for ev in bar(events["wijkteam"], "wijkteam")
-                   for row, truth in wijkteam_rows(ev, _wt_id(ev, seq),
-                                                   write_rng, lvl, noise_counts, staff, fmt == "csv"))
+        wt_rows = (
+            (row, truth)
+            for ev in bar(events["wijkteam"], "wijkteam")
+            for row, truth in wijkteam_rows(ev, _wt_id(ev, seq), write_rng, lvl, noise_counts, staff, fmt == "csv")
+        )
         if fmt == "xlsx":
             from openpyxl import Workbook
 
@@ -217,23 +234,39 @@ def generate(gemeente: str, years: int, seed: int, out: Path, data_dir: Path, sc
     achieved = achieved_figures(events, cases, inwoners, years, factory)
     total_mentions = sum(v["rows"] for k, v in files.items() if k not in ("adresregister.csv", "truth.csv", "hard_negatives.csv"))
     manifest = {
-        "generator": "zicht.synth", "version": GENERATOR_VERSION, "seed": seed,
-        "parameters": {"gemeente": geo.code, "gemeentenaam": geo.name, "years": years, "scale": scale,
-                       "start_date": start.isoformat(), "end_date": end_date.isoformat(), "sources": list(sources),
-                       "noise": noise, "wijkteam_format": files.get("wijkteam_signalen.xlsx") and "xlsx" or (
-                           "csv" if "wijkteam_signalen.csv" in files else None)},
-        "population": {"inwoners_kwb2017": inwoners, "buurten_populated": len(book.buurten),
-                       "buurten_total": len(geo.buurten), "addresses": book.total, "address_stock_factor": stock_factor},
+        "generator": "zicht.synth",
+        "version": GENERATOR_VERSION,
+        "seed": seed,
+        "parameters": {
+            "gemeente": geo.code,
+            "gemeentenaam": geo.name,
+            "years": years,
+            "scale": scale,
+            "start_date": start.isoformat(),
+            "end_date": end_date.isoformat(),
+            "sources": list(sources),
+            "noise": noise,
+            "wijkteam_format": files.get("wijkteam_signalen.xlsx") and "xlsx" or ("csv" if "wijkteam_signalen.csv" in files else None),
+        },
+        "population": {
+            "inwoners_kwb2017": inwoners,
+            "buurten_populated": len(book.buurten),
+            "buurten_total": len(geo.buurten),
+            "addresses": book.total,
+            "address_stock_factor": stock_factor,
+        },
         "targets_per_1000_per_year": cal.TARGET_RATES,
         "files": files,
         "achieved": achieved,
         "planted_effects": planted,
-        "noise": {"rates_at_level": {k: round(lvl.rate(k), 4) for k in BASE_RATES},
-                  "source_rates_at_level": {s: {k: round(lvl.rate(k, s), 4) for k in SOURCE_RATES[s]} for s in SOURCE_RATES},
-                  "applied_counts": dict(sorted(noise_counts.items())), "mentions": total_mentions},
+        "noise": {
+            "rates_at_level": {k: round(lvl.rate(k), 4) for k in BASE_RATES},
+            "source_rates_at_level": {s: {k: round(lvl.rate(k, s), 4) for k in SOURCE_RATES[s]} for s in SOURCE_RATES},
+            "applied_counts": dict(sorted(noise_counts.items())),
+            "mentions": total_mentions,
+        },
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
-                                       encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
     return manifest
 
 
@@ -256,8 +289,14 @@ def achieved_figures(events: dict[str, list[Event]], cases, inwoners: int, years
         repeats += hid in seen
         seen.add(hid)
     aard = Counter(e.aard for e in meldingen)
-    label = {"km": "Kindermishandeling", "partner": "(Ex-)Partnergeweld", "ex_partner": "(Ex-)Partnergeweld",
-             "gto": "Geweld tegen ouders", "ouderen": "Ouderenmishandeling", "overig": "Huiselijk geweld overig"}
+    label = {
+        "km": "Kindermishandeling",
+        "partner": "(Ex-)Partnergeweld",
+        "ex_partner": "(Ex-)Partnergeweld",
+        "gto": "Geweld tegen ouders",
+        "ouderen": "Ouderenmishandeling",
+        "overig": "Huiselijk geweld overig",
+    }
     mix: Counter = Counter()
     for k, v in aard.items():
         mix[label[k]] += v
@@ -269,8 +308,10 @@ def achieved_figures(events: dict[str, list[Event]], cases, inwoners: int, years
 
     return {
         "per_1000_per_year": {
-            "vt_melding": round(len(meldingen) / py, 3), "vt_advies": round(len(adviezen) / py, 3),
-            "politie": round(len(incidents) / py, 3), "wijkteam": round(len(signals) / py, 3),
+            "vt_melding": round(len(meldingen) / py, 3),
+            "vt_advies": round(len(adviezen) / py, 3),
+            "politie": round(len(incidents) / py, 3),
+            "wijkteam": round(len(signals) / py, 3),
         },
         "repeat_share_meldingen": share(repeats, len(meldingen)),
         "aard_mix_meldingen": {k: share(v, len(meldingen)) for k, v in sorted(mix.items())},

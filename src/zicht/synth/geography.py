@@ -44,8 +44,7 @@ def _number(value: str) -> float | None:
     return float(value)
 
 
-def relative_risk(low_income: float | None, social_min: float | None,
-                  gm_low_income: float | None, gm_social_min: float | None) -> float:
+def relative_risk(low_income: float | None, social_min: float | None, gm_low_income: float | None, gm_social_min: float | None) -> float:
     """The buurt's relative risk from its income indicators versus the gemeente's."""
     ratios = []
     if low_income is not None and gm_low_income:
@@ -113,20 +112,27 @@ def load_gemeente(data_dir: Path, gemeente_code: str) -> Gemeente:
             elif code.startswith("BU" + digits) and row["SoortRegio_2"].strip() == "Buurt":
                 inw = _number(row["AantalInwoners_5"]) or 0
                 denominator = inw if inw > 0 else 1
-                buurten.append(Buurt(
-                    code=code, wijkcode="WK" + code[2:8], inwoners=int(inw),
-                    low_income=_number(row["HuishoudensMetEenLaagInkomen_72"]),
-                    social_min=_number(row["HuishOnderOfRondSociaalMinimum_73"]),
-                    share_tr=(_number(row["Turkije_22"]) or 0) / denominator,
-                    share_ma=(_number(row["Marokko_19"]) or 0) / denominator,
-                ))
+                buurten.append(
+                    Buurt(
+                        code=code,
+                        wijkcode="WK" + code[2:8],
+                        inwoners=int(inw),
+                        low_income=_number(row["HuishoudensMetEenLaagInkomen_72"]),
+                        social_min=_number(row["HuishOnderOfRondSociaalMinimum_73"]),
+                        share_tr=(_number(row["Turkije_22"]) or 0) / denominator,
+                        share_ma=(_number(row["Marokko_19"]) or 0) / denominator,
+                    )
+                )
     if gm_row is None:
         raise ValueError(f"Gemeente {gm} not found in KWB 2017")
     gemeente = Gemeente(
-        code=gm, name=name, inwoners=int(_number(gm_row["AantalInwoners_5"]) or 0),
+        code=gm,
+        name=name,
+        inwoners=int(_number(gm_row["AantalInwoners_5"]) or 0),
         low_income=_number(gm_row["HuishoudensMetEenLaagInkomen_72"]),
         social_min=_number(gm_row["HuishOnderOfRondSociaalMinimum_73"]),
-        buurten=sorted(buurten, key=lambda b: b.code), pc4=[],
+        buurten=sorted(buurten, key=lambda b: b.code),
+        pc4=[],
     )
     for b in gemeente.buurten:
         b.rr = relative_risk(b.low_income, b.social_min, gemeente.low_income, gemeente.social_min)
@@ -228,8 +234,7 @@ class AddressBook:
             nr, toev = rest // 3 + 1, units[rest % 3]
         pair_index = street.letter_base + 2 * ((nr - 1) // street.block) + (nr % 2)
         letters = _LETTER_PAIRS[pair_index % len(_LETTER_PAIRS)]
-        addr = Address(self.offsets[buurt_index] + k + 1, street.name, nr, toev, street.pc4, letters,
-                       street.woonplaats, b.code)
+        addr = Address(self.offsets[buurt_index] + k + 1, street.name, nr, toev, street.pc4, letters, street.woonplaats, b.code)
         self._cache[key] = addr
         return addr
 

@@ -18,19 +18,19 @@ from datetime import date
 
 # Per-mention probability at noise 1.0 (conditional where a name says so).
 BASE_RATES: dict[str, float] = {
-    "typo_achternaam": 0.04,         # insert / delete / substitute / transpose one letter
+    "typo_achternaam": 0.04,  # insert / delete / substitute / transpose one letter
     "typo_voornaam": 0.03,
-    "phonetic": 0.015,               # ij↔y, ei↔ij, dt→t, ck→k, ou↔au, ch→g, ph→f
-    "tussenvoegsel_variant": 0.35,   # of mentions whose surname has a tussenvoegsel
-    "name_swap": 0.015,              # first and last name swapped
-    "dob_day_month_swap": 0.01,      # only where the day is ≤ 12 (else still a valid date)
-    "diacritics_dropped": 0.5,       # of mentions whose name has diacritics
-    "toevoeging_dropped": 0.15,      # of mentions at an address with a toevoeging
-    "married_name": 0.25,            # of mentions of a woman living with a husband (VT, wijkteam)
+    "phonetic": 0.015,  # ij↔y, ei↔ij, dt→t, ck→k, ou↔au, ch→g, ph→f
+    "tussenvoegsel_variant": 0.35,  # of mentions whose surname has a tussenvoegsel
+    "name_swap": 0.015,  # first and last name swapped
+    "dob_day_month_swap": 0.01,  # only where the day is ≤ 12 (else still a valid date)
+    "diacritics_dropped": 0.5,  # of mentions whose name has diacritics
+    "toevoeging_dropped": 0.15,  # of mentions at an address with a toevoeging
+    "married_name": 0.25,  # of mentions of a woman living with a husband (VT, wijkteam)
     "geslacht_missing": 0.02,
-    "postcode_no_space": 0.45,       # '5041AB' rather than '5041 AB'
+    "postcode_no_space": 0.45,  # '5041AB' rather than '5041 AB'
     "postcode_lower": 0.05,
-    "street_split": 0.15,            # VT free address: 'Korvelse weg' for 'Korvelseweg'
+    "street_split": 0.15,  # VT free address: 'Korvelse weg' for 'Korvelseweg'
     "street_lowercase": 0.10,
 }
 
@@ -54,8 +54,20 @@ _TV_VARIANTS = {
     "te": ["Te"],
     "el": ["El", "al"],
 }
-_PHONETIC = [("ij", "y"), ("y", "ij"), ("ei", "ij"), ("ij", "ei"), ("dt", "t"), ("ck", "k"),
-             ("ou", "au"), ("au", "ou"), ("ch", "g"), ("ph", "f"), ("ss", "s"), ("ee", "e")]
+_PHONETIC = [
+    ("ij", "y"),
+    ("y", "ij"),
+    ("ei", "ij"),
+    ("ij", "ei"),
+    ("dt", "t"),
+    ("ck", "k"),
+    ("ou", "au"),
+    ("au", "ou"),
+    ("ch", "g"),
+    ("ph", "f"),
+    ("ss", "s"),
+    ("ee", "e"),
+]
 _SPECIAL_FOLD = str.maketrans({"ı": "i", "İ": "I", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L"})
 
 
@@ -86,11 +98,11 @@ def typo(value: str, rng: random.Random) -> str:
     if kind == 0:
         return value[:i] + rng.choice(string.ascii_lowercase) + value[i:]
     if kind == 1:
-        return value[:i] + value[i + 1:]
+        return value[:i] + value[i + 1 :]
     if kind == 2:
         letter = rng.choice([c for c in string.ascii_lowercase if c != value[i].lower()])
-        return value[:i] + letter + value[i + 1:]
-    return value[:i] + value[i + 1] + value[i] + value[i + 2:]
+        return value[:i] + letter + value[i + 1 :]
+    return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
 
 
 def phonetic_variant(value: str, rng: random.Random) -> str:
@@ -152,7 +164,7 @@ def split_compound_street(straat: str) -> str:
     """'Korvelseweg' → 'Korvelse weg': the street typed as two words."""
     for suffix in _STREET_SUFFIXES:
         if straat.lower().endswith(suffix) and len(straat) > len(suffix) + 2:
-            return f"{straat[:-len(suffix)]} {straat[-len(suffix):]}"
+            return f"{straat[: -len(suffix)]} {straat[-len(suffix) :]}"
     return straat
 
 

@@ -26,14 +26,35 @@ CLUSTER_WEIGHTS = (40, 26, 15, 9, 4, 3, 2, 1)
 SOURCE_MIX = (("politie", 30), ("veilig_thuis", 38), ("advies", 10), ("wijkteam", 22))
 
 # Household kinds among people known to domestic-violence partners.
-COMPOSITION_MIX = (("gezin", 34), ("eenoudergezin", 22), ("paar", 16), ("alleenstaand", 10),
-                   ("ouderen", 4), ("oudere_alleen", 3), ("ouders_volwassen_kind", 8), ("huisgenoten", 3))
+COMPOSITION_MIX = (
+    ("gezin", 34),
+    ("eenoudergezin", 22),
+    ("paar", 16),
+    ("alleenstaand", 10),
+    ("ouderen", 4),
+    ("oudere_alleen", 3),
+    ("ouders_volwassen_kind", 8),
+    ("huisgenoten", 3),
+)
 
 MOVE_SHARE = 0.08  # households that move once; later mentions use the new address
 ORIGIN_SHARES = (("nl", 0.954), ("tr", 0.023), ("ma", 0.023))  # Turkije/Marokko ≈ 2.3 % each, KWB 2017 NL
 
-COLUMNS = ["record_id", "cluster_id", "voornamen", "tussenvoegsel", "achternaam", "geboortedatum",
-           "geslacht", "postcode", "huisnummer", "woonplaats", "bsn", "datum", "kind_op"]
+COLUMNS = [
+    "record_id",
+    "cluster_id",
+    "voornamen",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "postcode",
+    "huisnummer",
+    "woonplaats",
+    "bsn",
+    "datum",
+    "kind_op",
+]
 CHILD_ROLE_SHARE = 0.6  # mentions of a minor child that name it in the role "kind" (the rest: slachtoffer, betrokkene)
 # Registration dates: spread over three years; a household that moves is seen at its old address first.
 DATES_FROM, DATES_DAYS = date(2022, 1, 1), 3 * 365
@@ -43,13 +64,13 @@ _LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 # Hard negatives: different people who look alike (truth kinds in ``frame.attrs["hard_negatives"]``).
 # Shares are per household and chosen so 20,000 mentions hold a few hundred pairs of each kind;
 # they over-represent the cases on purpose (a benchmark needs enough of them to count).
-EXTRA_TWIN_SHARE = 0.10      # households with children that get a twin of one child (besides population's 4 %)
-TWIN_SAME_INITIAL = 0.35     # of those twins: a given name with the same initial (only "J." tells them apart)
-JR_SR_SHARE = 0.30           # households with a father and a son where the son carries the father's given names
-GENERATION_MARKER = 0.30     # mentions of such a father or son written with "sr."/"jr."
-NAMESAKE_SHARE = 0.03        # households with an adult who has an unrelated namesake (same names and date of
+EXTRA_TWIN_SHARE = 0.10  # households with children that get a twin of one child (besides population's 4 %)
+TWIN_SAME_INITIAL = 0.35  # of those twins: a given name with the same initial (only "J." tells them apart)
+JR_SR_SHARE = 0.30  # households with a father and a son where the son carries the father's given names
+GENERATION_MARKER = 0.30  # mentions of such a father or son written with "sr."/"jr."
+NAMESAKE_SHARE = 0.03  # households with an adult who has an unrelated namesake (same names and date of
 #                              birth) living elsewhere in the same woonplaats
-NAMESAKE_HOUSEHOLD = 0.75    # of those namesakes: living in a household of their own (a random composition with an
+NAMESAKE_HOUSEHOLD = 0.75  # of those namesakes: living in a household of their own (a random composition with an
 #                              adult of the same sex), the rest alone; about a fifth of Dutch adults live alone
 # Per source: a child's mention carrying a parent's BSN, and a BSN with two adjacent digits transposed
 # (which always fails the 11-proef, so it arrives as no BSN). Assumed rates: no partner publishes them.
@@ -63,10 +84,31 @@ def _address_maker(rng: random.Random):
     """Synthetic addresses: PC4 1000–9999 (woonplaats fixed per PC3), PC6 letters, a street per PC6."""
     cities = sorted(set(_NlAddress.cities))
     city_of_pc3: dict[int, str] = {}
-    streets: list[str] = [f"{n}{s}" for n in ("Kerk", "Molen", "School", "Dorps", "Stations", "Nieuwe", "Lange",
-                                                "Hoog", "Beek", "Linden", "Eiken", "Berken", "Wilhelmina",
-                                                "Juliana", "Oranje", "Prins Hendrik", "Koning", "Zand", "Veld")
-                          for s in ("straat", "weg", "laan", "pad", "singel", "plein", "dreef", "hof")]
+    streets: list[str] = [
+        f"{n}{s}"
+        for n in (
+            "Kerk",
+            "Molen",
+            "School",
+            "Dorps",
+            "Stations",
+            "Nieuwe",
+            "Lange",
+            "Hoog",
+            "Beek",
+            "Linden",
+            "Eiken",
+            "Berken",
+            "Wilhelmina",
+            "Juliana",
+            "Oranje",
+            "Prins Hendrik",
+            "Koning",
+            "Zand",
+            "Veld",
+        )
+        for s in ("straat", "weg", "laan", "pad", "singel", "plein", "dreef", "hof")
+    ]
     counter = {"aid": 1}
 
     def make() -> Address:
@@ -78,8 +120,9 @@ def _address_maker(rng: random.Random):
         if letters in ("SA", "SD", "SS"):
             letters = "AB"
         toev = rng.choice(("A", "B", "1", "2", "bis", "hs")) if rng.random() < 0.08 else ""
-        addr = Address(counter["aid"], rng.choice(streets), 1 + int(rng.expovariate(1 / 40)) % 400, toev,
-                       str(pc4), letters, city_of_pc3[pc3], "")
+        addr = Address(
+            counter["aid"], rng.choice(streets), 1 + int(rng.expovariate(1 / 40)) % 400, toev, str(pc4), letters, city_of_pc3[pc3], ""
+        )
         counter["aid"] += 1
         return addr
 
@@ -92,7 +135,7 @@ def transpose_bsn(bsn: str, rng: random.Random) -> str:
     if not spots:
         return bsn
     i = rng.choice(spots)
-    return bsn[:i] + bsn[i + 1] + bsn[i] + bsn[i + 2:]
+    return bsn[:i] + bsn[i + 1] + bsn[i] + bsn[i + 2 :]
 
 
 def _with_marker(voornamen: str, achternaam: str, marker: str, rng: random.Random) -> tuple[str, str]:
@@ -123,7 +166,11 @@ def add_hard_cases(hh: Household, factory: PopulationFactory, hard: random.Rando
             hh.members.append(twin)
             factory.hard_pairs.append((kid.pid, twin.pid, "twin"))
     fathers = [p for p in hh.members if p.role == "ouder" and p.sex == "M"]
-    sons = [p for p in kids if p.sex == "M" and (p.tussenvoegsel, p.achternaam) == (fathers[0].tussenvoegsel, fathers[0].achternaam)] if fathers else []
+    sons = (
+        [p for p in kids if p.sex == "M" and (p.tussenvoegsel, p.achternaam) == (fathers[0].tussenvoegsel, fathers[0].achternaam)]
+        if fathers
+        else []
+    )
     if sons and hard.random() < JR_SR_SHARE:
         son = sons[0]
         son.voornamen = fathers[0].voornamen
@@ -149,7 +196,9 @@ def add_hard_cases(hh: Household, factory: PopulationFactory, hard: random.Rando
             if not same_sex:
                 home = None
         if home is None:
-            other = factory.person(factory._new_hid(), model.sex, model.dob, (model.tussenvoegsel, model.achternaam), model.origin, "volwassene")
+            other = factory.person(
+                factory._new_hid(), model.sex, model.dob, (model.tussenvoegsel, model.achternaam), model.origin, "volwassene"
+            )
             home = Household(hid=other.hid, composition="alleenstaand", members=[other])
         else:
             other = same_sex[0]
@@ -252,11 +301,22 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
             produced += k
             if produced >= n:
                 break
-    frame = pd.DataFrame({
-        "cluster_id": clusters, "voornamen": voornamen, "tussenvoegsel": tvs, "achternaam": ans,
-        "geboortedatum": dobs, "geslacht": sexes, "postcode": pcs, "huisnummer": nrs,
-        "woonplaats": places, "bsn": bsns, "datum": seen, "kind_op": child,
-    })
+    frame = pd.DataFrame(
+        {
+            "cluster_id": clusters,
+            "voornamen": voornamen,
+            "tussenvoegsel": tvs,
+            "achternaam": ans,
+            "geboortedatum": dobs,
+            "geslacht": sexes,
+            "postcode": pcs,
+            "huisnummer": nrs,
+            "woonplaats": places,
+            "bsn": bsns,
+            "datum": seen,
+            "kind_op": child,
+        }
+    )
     order = list(range(len(frame)))
     rng.shuffle(order)
     frame = frame.iloc[order].reset_index(drop=True)

@@ -80,8 +80,7 @@ class Household:
         return [p for p in self.members if p.role in roles]
 
 
-COMPOSITIONS = ("gezin", "eenoudergezin", "paar", "alleenstaand", "ouderen", "oudere_alleen",
-                "ouders_volwassen_kind", "huisgenoten")
+COMPOSITIONS = ("gezin", "eenoudergezin", "paar", "alleenstaand", "ouderen", "oudere_alleen", "ouders_volwassen_kind", "huisgenoten")
 
 
 class PopulationFactory:
@@ -108,10 +107,16 @@ class PopulationFactory:
 
     def person(self, hid: int, sex: str, dob: date, surname: tuple[str, str], origin: str, role: str) -> Person:
         p = Person(
-            pid=self.next_pid, hid=hid,
+            pid=self.next_pid,
+            hid=hid,
             voornamen=self.pools.voornamen(self.rng, origin, sex, dob.year),
-            tussenvoegsel=surname[0], achternaam=surname[1], sex=sex, dob=dob,
-            bsn=make_bsn(self.rng, self.bsns), origin=origin, role=role,
+            tussenvoegsel=surname[0],
+            achternaam=surname[1],
+            sex=sex,
+            dob=dob,
+            bsn=make_bsn(self.rng, self.bsns),
+            origin=origin,
+            role=role,
         )
         self.next_pid += 1
         return p
@@ -145,8 +150,9 @@ class PopulationFactory:
             b.married_name = (a.tussenvoegsel, a.achternaam)
         return [a, b]
 
-    def _children(self, hid: int, mother_dob: date, surname: tuple[str, str], origin: str,
-                  count: int, max_age: float = 17.9, min_age: float = 0.1) -> list[Person]:
+    def _children(
+        self, hid: int, mother_dob: date, surname: tuple[str, str], origin: str, count: int, max_age: float = 17.9, min_age: float = 0.1
+    ) -> list[Person]:
         rng = self.rng
         kids = []
         mother_age = (self.ref - mother_dob).days / 365.25
@@ -259,8 +265,7 @@ class Observed:
     woonplaats: str
 
 
-def observe(person: Person, address: Address, source: str, rng: random.Random, noise: Noise,
-            counts: Counter | None = None) -> Observed:
+def observe(person: Person, address: Address, source: str, rng: random.Random, noise: Noise, counts: Counter | None = None) -> Observed:
     """Apply the noise model to one mention; `counts` (if given) tallies the kinds applied."""
 
     def hit(kind: str, src: str | None = None) -> bool:
@@ -297,10 +302,8 @@ def observe(person: Person, address: Address, source: str, rng: random.Random, n
         dob = swap_day_month(dob)
     bsn = "" if hit("bsn_missing", source) else person.bsn
     geslacht = "" if hit("geslacht_missing") else person.sex
-    postcode = format_postcode(address.pc4, address.letters,
-                               space=not hit("postcode_no_space"), lower=hit("postcode_lower"))
+    postcode = format_postcode(address.pc4, address.letters, space=not hit("postcode_no_space"), lower=hit("postcode_lower"))
     toevoeging = address.toevoeging
     if toevoeging and hit("toevoeging_dropped"):
         toevoeging = ""
-    return Observed(vn, tv, an, dob, geslacht, bsn, postcode, address.huisnummer, toevoeging,
-                    address.straat, address.woonplaats)
+    return Observed(vn, tv, an, dob, geslacht, bsn, postcode, address.huisnummer, toevoeging, address.straat, address.woonplaats)

@@ -16,21 +16,41 @@ from .geography import AddressBook
 from .population import Address, Household, Person, PopulationFactory
 
 VT_AARD_LABEL = {
-    "km": "Kindermishandeling", "partner": "(Ex-)Partnergeweld", "ex_partner": "(Ex-)Partnergeweld",
-    "gto": "Geweld tegen ouders", "ouderen": "Ouderenmishandeling", "overig": "Huiselijk geweld overig",
+    "km": "Kindermishandeling",
+    "partner": "(Ex-)Partnergeweld",
+    "ex_partner": "(Ex-)Partnergeweld",
+    "gto": "Geweld tegen ouders",
+    "ouderen": "Ouderenmishandeling",
+    "overig": "Huiselijk geweld overig",
 }
 POLICE_SOORT = {
-    "partner": "Partnergeweld", "ex_partner": "Ex-partnergeweld", "km": "Kindermishandeling",
-    "gto": "Geweld tegen ouder(s)", "ouderen": "Ouderenmishandeling", "overig": "Overig huiselijk geweld",
+    "partner": "Partnergeweld",
+    "ex_partner": "Ex-partnergeweld",
+    "km": "Kindermishandeling",
+    "gto": "Geweld tegen ouder(s)",
+    "ouderen": "Ouderenmishandeling",
+    "overig": "Overig huiselijk geweld",
 }
 HOEDANIGHEID_OTHER = (
-    ("Niet beroepsmatig", 25), ("Onderwijs", 14), ("Gezondheidszorg", 14), ("Geestelijke gezondheidszorg", 8),
-    ("Jeugdzorg", 12), ("Kinderopvang", 3), ("Bureau Leerplicht", 2), ("Justitie en veiligheid", 12),
-    ("Veilig Thuis andere regio", 3), ("Andere organisatie", 7),
+    ("Niet beroepsmatig", 25),
+    ("Onderwijs", 14),
+    ("Gezondheidszorg", 14),
+    ("Geestelijke gezondheidszorg", 8),
+    ("Jeugdzorg", 12),
+    ("Kinderopvang", 3),
+    ("Bureau Leerplicht", 2),
+    ("Justitie en veiligheid", 12),
+    ("Veilig Thuis andere regio", 3),
+    ("Andere organisatie", 7),
 )
 ADVIESVRAGER = (
-    ("Niet beroepsmatig", 30), ("Onderwijs", 20), ("Gezondheidszorg", 15), ("Geestelijke gezondheidszorg", 8),
-    ("Jeugdzorg", 10), ("Kinderopvang", 7), ("Andere organisatie", 10),
+    ("Niet beroepsmatig", 30),
+    ("Onderwijs", 20),
+    ("Gezondheidszorg", 15),
+    ("Geestelijke gezondheidszorg", 8),
+    ("Jeugdzorg", 10),
+    ("Kinderopvang", 7),
+    ("Andere organisatie", 10),
 )
 COMPOSITION_FOR = {
     "km": (("gezin", 60), ("eenoudergezin", 40)),
@@ -52,14 +72,14 @@ class Party:
 
 @dataclass(slots=True)
 class Event:
-    source: str   # politie / veilig_thuis / wijkteam
-    kind: str     # incident / melding / advies / signaal
+    source: str  # politie / veilig_thuis / wijkteam
+    kind: str  # incident / melding / advies / signaal
     day: date
     case: Case
-    aard: str     # case aard key
+    aard: str  # case aard key
     subtype: str  # police incidentsoort key (partner, ex_partner, km, …)
     parties: list[Party]
-    melder: str = ""      # hoedanigheid melder / adviesvrager
+    melder: str = ""  # hoedanigheid melder / adviesvrager
     identity: str = "full"  # advies: full / partial / anonymous
     police_followup: bool = False
 
@@ -82,8 +102,7 @@ def _pick(rng: random.Random, table) -> str:
 
 
 class CaseBuilder:
-    def __init__(self, rng: random.Random, factory: PopulationFactory, book: AddressBook,
-                 start: date, end: date):
+    def __init__(self, rng: random.Random, factory: PopulationFactory, book: AddressBook, start: date, end: date):
         self.rng = rng
         self.factory = factory
         self.book = book
@@ -249,8 +268,7 @@ class CaseBuilder:
             if rng.random() < 0.15:  # a neighbour or relative called the police and is registered
                 outsider = self.factory.outsider(case.household.members[0].origin)
                 parties.append(Party(outsider, "melder", self.book.random_address(rng, case.buurt_index)))
-            return Event("politie", "incident", day, case, case.aard, subtype, parties,
-                         police_followup=extra.get("followup", False))
+            return Event("politie", "incident", day, case, case.aard, subtype, parties, police_followup=extra.get("followup", False))
         if kind == "melding":
             melder = extra["melder"]
             subtype = self.police_subtype(case) if melder == "Politie" else case.aard
@@ -262,6 +280,7 @@ class CaseBuilder:
         if kind == "advies":
             identity = _pick(rng, cal.ADVIES_IDENTITY)
             parties = self.parties(case, case.aard, day, list_children=0.5)
-            return Event("veilig_thuis", "advies", day, case, case.aard, case.aard, parties,
-                         melder=_pick(rng, ADVIESVRAGER), identity=identity)
+            return Event(
+                "veilig_thuis", "advies", day, case, case.aard, case.aard, parties, melder=_pick(rng, ADVIESVRAGER), identity=identity
+            )
         return Event("wijkteam", "signaal", day, case, case.aard, case.aard, self.household_parties(case, day))

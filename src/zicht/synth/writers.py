@@ -14,21 +14,71 @@ from .noise import Noise, free_address, initials
 from .population import Address, Person, observe
 from .scenario import POLICE_SOORT, VT_AARD_LABEL, Event, Party
 
-POLITIE_HEADER = ["Registratienummer", "Pleegdatum", "Incidentsoort", "Relatie", "Geweldsvormen", "Letsel",
-                  "Wapen", "Huisverbod", "Kinderen aanwezig", "Rol", "BSN", "Voornamen", "Tussenvoegsel",
-                  "Achternaam", "Geslacht", "Geboortedatum", "Straat", "Huisnummer", "Toevoeging", "Postcode",
-                  "Woonplaats", "Buurtcode", "Mutatietekst"]
-VT_HEADER = ["vt_registratie_id", "soort", "datum_ontvangst", "aard_geweld", "vormen", "relatie_pleger_slachtoffer",
-             "kinderen_betrokken", "hoedanigheid_melder", "rol", "bsn", "naam", "geboortedatum", "geslacht", "adres",
-             "postcode", "woonplaats", "toelichting"]
-WIJKTEAM_HEADER = ["Signaal-ID", "Datum signaal", "Categorie", "Medewerker", "Telefoon medewerker", "Rol",
-                   "Achternaam", "Tussenvoegsel", "Voorletters", "Voornaam", "Geboortedatum", "BSN", "Adres",
-                   "Huisnummer", "Postcode"]
+POLITIE_HEADER = [
+    "Registratienummer",
+    "Pleegdatum",
+    "Incidentsoort",
+    "Relatie",
+    "Geweldsvormen",
+    "Letsel",
+    "Wapen",
+    "Huisverbod",
+    "Kinderen aanwezig",
+    "Rol",
+    "BSN",
+    "Voornamen",
+    "Tussenvoegsel",
+    "Achternaam",
+    "Geslacht",
+    "Geboortedatum",
+    "Straat",
+    "Huisnummer",
+    "Toevoeging",
+    "Postcode",
+    "Woonplaats",
+    "Buurtcode",
+    "Mutatietekst",
+]
+VT_HEADER = [
+    "vt_registratie_id",
+    "soort",
+    "datum_ontvangst",
+    "aard_geweld",
+    "vormen",
+    "relatie_pleger_slachtoffer",
+    "kinderen_betrokken",
+    "hoedanigheid_melder",
+    "rol",
+    "bsn",
+    "naam",
+    "geboortedatum",
+    "geslacht",
+    "adres",
+    "postcode",
+    "woonplaats",
+    "toelichting",
+]
+WIJKTEAM_HEADER = [
+    "Signaal-ID",
+    "Datum signaal",
+    "Categorie",
+    "Medewerker",
+    "Telefoon medewerker",
+    "Rol",
+    "Achternaam",
+    "Tussenvoegsel",
+    "Voorletters",
+    "Voornaam",
+    "Geboortedatum",
+    "BSN",
+    "Adres",
+    "Huisnummer",
+    "Postcode",
+]
 ADRES_HEADER = ["postcode", "huisnummer", "toevoeging", "straat", "woonplaats", "buurtcode", "jaar"]
 TRUTH_HEADER = ["source", "record_id", "row", "person_id", "household_id", "address_id", "role"]
 
-POLICE_ROL = {"slachtoffer": "Slachtoffer", "pleger": "Verdachte", "kind": "Kind", "melder": "Melder",
-              "betrokkene": "Betrokkene"}
+POLICE_ROL = {"slachtoffer": "Slachtoffer", "pleger": "Verdachte", "kind": "Kind", "melder": "Melder", "betrokkene": "Betrokkene"}
 _VORMEN = {
     "partner": (("lichamelijk", 50), ("psychisch", 45), ("seksueel", 5)),
     "ex_partner": (("psychisch", 55), ("lichamelijk", 40), ("seksueel", 5)),
@@ -59,8 +109,15 @@ _TOELICHTING = [
     "Oudere maakt een verwaarloosde indruk volgens de mantelzorger.",
     "Spanningen tussen ouder en volwassen kind lopen op.",
 ]
-CATEGORIES = (("zorg om veiligheid", 40), ("zorg om ontwikkeling", 20), ("opvoeding", 10), ("financiën", 10),
-              ("huisvesting", 8), ("psychische gezondheid", 7), ("", 5))
+CATEGORIES = (
+    ("zorg om veiligheid", 40),
+    ("zorg om ontwikkeling", 20),
+    ("opvoeding", 10),
+    ("financiën", 10),
+    ("huisvesting", 8),
+    ("psychische gezondheid", 7),
+    ("", 5),
+)
 
 
 def dmy(value: date | None) -> str:
@@ -112,16 +169,24 @@ def politie_rows(event: Event, record_id: str, rng: random.Random, noise: Noise,
     letsel = "J" if rng.random() < 0.3 else "N"
     wapen = "J" if rng.random() < 0.07 else "N"
     huisverbod = "J" if rng.random() < (0.08 if letsel == "J" else 0.02) else "N"
-    record = [record_id, dmy(event.day), POLICE_SOORT[event.subtype], _relation(event.parties, rng), forms, letsel,
-              wapen, huisverbod, aanwezig]
+    record = [
+        record_id,
+        dmy(event.day),
+        POLICE_SOORT[event.subtype],
+        _relation(event.parties, rng),
+        forms,
+        letsel,
+        wapen,
+        huisverbod,
+        aanwezig,
+    ]
     text = " ".join(rng.sample(_MUTATIE, k=rng.randint(1, 3)))
     for party in event.parties:
         addr = party.address or _empty_address()
         o = observe(party.person, addr, "politie", rng, noise, counts)
         geslacht = o.geslacht or "O"
         buurt = addr.buurtcode if (party.address and rng.random() > min(1.0, 0.08 * noise.level)) else ""
-        row = record + [POLICE_ROL[party.role], o.bsn, o.voornamen, o.tussenvoegsel, o.achternaam, geslacht,
-                        dmy(o.geboortedatum)]
+        row = record + [POLICE_ROL[party.role], o.bsn, o.voornamen, o.tussenvoegsel, o.achternaam, geslacht, dmy(o.geboortedatum)]
         if party.address:
             row += [o.straat, str(o.huisnummer), o.toevoeging, o.postcode, o.woonplaats, buurt]
         else:
@@ -146,8 +211,7 @@ def vt_name(first: str, tv: str, an: str, rng: random.Random) -> str:
 
 
 def vt_rows(event: Event, record_id: str, rng: random.Random, noise: Noise, counts: Counter):
-    children = any(p.role == "kind" for p in event.parties) or any(
-        m.role == "kind" for m in event.case.household.members)
+    children = any(p.role == "kind" for p in event.parties) or any(m.role == "kind" for m in event.case.household.members)
     if event.kind == "advies" and rng.random() < 0.10:
         aard = "Onbekend"
     else:
@@ -155,8 +219,16 @@ def vt_rows(event: Event, record_id: str, rng: random.Random, noise: Noise, coun
     kinderen = "ja" if children else "nee"
     if rng.random() < 0.05:
         kinderen = ""
-    record = [record_id, event.kind, event.day.isoformat(), aard, ";".join(vormen(rng, event.subtype, children)),
-              _relation(event.parties, rng), kinderen, event.melder]
+    record = [
+        record_id,
+        event.kind,
+        event.day.isoformat(),
+        aard,
+        ";".join(vormen(rng, event.subtype, children)),
+        _relation(event.parties, rng),
+        kinderen,
+        event.melder,
+    ]
     text = " ".join(rng.sample(_TOELICHTING, k=rng.randint(1, 2)))
     source = "advies" if event.kind == "advies" else "veilig_thuis"
     for party in event.parties:
@@ -172,16 +244,26 @@ def vt_rows(event: Event, record_id: str, rng: random.Random, noise: Noise, coun
         elif event.identity == "anonymous":
             naam, dob, bsn, adres, postcode = "", None, "", "", ""
             counts["advies_anonymous"] += 1
-        row = record + [party.role, bsn, naam, dob.isoformat() if dob else "", o.geslacht, adres, postcode,
-                        woonplaats if party.address else "", text]
+        row = record + [
+            party.role,
+            bsn,
+            naam,
+            dob.isoformat() if dob else "",
+            o.geslacht,
+            adres,
+            postcode,
+            woonplaats if party.address else "",
+            text,
+        ]
         yield row, _truth("veilig_thuis", record_id, party)
 
 
 WIJKTEAM_ROL = {"kind": "Kind", "ouder": "Ouder", "volwassen_kind": "Gezinslid"}
 
 
-def wijkteam_rows(event: Event, record_id: str, rng: random.Random, noise: Noise, counts: Counter,
-                  staff: list[tuple[str, str]], text_dates: bool):
+def wijkteam_rows(
+    event: Event, record_id: str, rng: random.Random, noise: Noise, counts: Counter, staff: list[tuple[str, str]], text_dates: bool
+):
     """Rows of one signal; dates are `date` objects (Excel dates) unless written as text."""
     medewerker, telefoon = rng.choice(staff)
     category = _weighted(rng, CATEGORIES)
@@ -207,6 +289,21 @@ def wijkteam_rows(event: Event, record_id: str, rng: random.Random, noise: Noise
             nr: int | str = f"{o.huisnummer}{sep}{o.toevoeging}"
         else:
             nr = o.huisnummer
-        row = [record_id, day, category, medewerker, telefoon, rol, o.achternaam, o.tussenvoegsel, voorletters,
-               voornaam, dob, o.bsn, o.straat, nr, o.postcode]
+        row = [
+            record_id,
+            day,
+            category,
+            medewerker,
+            telefoon,
+            rol,
+            o.achternaam,
+            o.tussenvoegsel,
+            voorletters,
+            voornaam,
+            dob,
+            o.bsn,
+            o.straat,
+            nr,
+            o.postcode,
+        ]
         yield row, _truth("wijkteam", record_id, party)

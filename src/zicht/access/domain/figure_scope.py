@@ -44,7 +44,10 @@ def figure_gemeenten(
 
 
 def figure_regions(
-    role: str | None, *, profile_region: str | None = None, organisation_region: str | None = None,
+    role: str | None,
+    *,
+    profile_region: str | None = None,
+    organisation_region: str | None = None,
     home_gemeente_region: str | None = None,
 ) -> frozenset[str]:
     """The VT regions whose regional tables ``role`` may open: their own region only."""

@@ -6,46 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UserProfile',
+            name="UserProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('ketenregisseur', 'Ketenregisseur / analist'), ('professional', 'Professional (wijkteam, politie, school, GGD)'), ('beleidsmedewerker', 'Beleidsmedewerker gemeente'), ('functioneel_beheerder', 'Functioneel beheerder'), ('privacy_officer', 'Privacy officer / auditor')], max_length=30)),
-                ('vt_regio', models.CharField(blank=True, help_text='Scope of a ketenregisseur', max_length=120)),
-                ('gemeente', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='geo.gemeente')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.organisation')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='zicht_profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("ketenregisseur", "Ketenregisseur / analist"),
+                            ("professional", "Professional (wijkteam, politie, school, GGD)"),
+                            ("beleidsmedewerker", "Beleidsmedewerker gemeente"),
+                            ("functioneel_beheerder", "Functioneel beheerder"),
+                            ("privacy_officer", "Privacy officer / auditor"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("vt_regio", models.CharField(blank=True, help_text="Scope of a ketenregisseur", max_length=120)),
+                ("gemeente", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="geo.gemeente")),
+                (
+                    "organisation",
+                    models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="registry.organisation"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="zicht_profile", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(max_length=150)),
-                ('role', models.CharField(blank=True, max_length=30)),
-                ('organisation', models.CharField(blank=True, max_length=200)),
-                ('action', models.CharField(choices=[('view', 'Inzien'), ('create', 'Aanmaken'), ('change', 'Wijzigen'), ('delete', 'Verwijderen'), ('export', 'Exporteren')], max_length=10)),
-                ('record_type', models.CharField(max_length=40)),
-                ('record_id', models.CharField(max_length=80)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('path', models.CharField(blank=True, max_length=300)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(max_length=150)),
+                ("role", models.CharField(blank=True, max_length=30)),
+                ("organisation", models.CharField(blank=True, max_length=200)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Inzien"),
+                            ("create", "Aanmaken"),
+                            ("change", "Wijzigen"),
+                            ("delete", "Verwijderen"),
+                            ("export", "Exporteren"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=40)),
+                ("record_id", models.CharField(max_length=80)),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("path", models.CharField(blank=True, max_length=300)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user", models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['record_type', 'record_id'], name='access_acce_record__cb755c_idx')],
+                "ordering": ["-at"],
+                "indexes": [models.Index(fields=["record_type", "record_id"], name="access_acce_record__cb755c_idx")],
             },
         ),
     ]

@@ -6,34 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0001_initial'),
+        ("access", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetentionRun',
+            name="RetentionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('dry_run', models.BooleanField()),
-                ('today', models.DateField(help_text='The reference date the terms were computed against')),
-                ('summary', models.JSONField(default=list, help_text='[{rule, kind, action, count}]')),
-                ('by', models.CharField(default='systeem', max_length=150)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("dry_run", models.BooleanField()),
+                ("today", models.DateField(help_text="The reference date the terms were computed against")),
+                ("summary", models.JSONField(default=list, help_text="[{rule, kind, action, count}]")),
+                ("by", models.CharField(default="systeem", max_length=150)),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.AlterModelOptions(
-            name='userprofile',
-            options={'permissions': [('import_files', 'Mag partnerbestanden importeren'), ('manage_reference_data', 'Mag organisaties, profielen, regelsets en catalogus beheren'), ('plan_prevention', 'Mag preventieplannen maken'), ('register_signal', 'Mag signalen registreren (verwijsindex)'), ('review_links', 'Mag koppelingen van personen beoordelen'), ('run_retention', 'Mag bewaartermijnen beoordelen en uitvoeren'), ('view_access_log', 'Mag het toegangslogboek inzien en exporteren'), ('view_aggregates', 'Mag geaggregeerde, onthullingsbeveiligde cijfers inzien'), ('view_own_organisation', 'Mag alleen gegevens van de eigen organisatie inzien'), ('view_personal_data', 'Mag persoonsgegevens op individueel niveau inzien'), ('view_region', 'Mag gegevens van de eigen Veilig Thuis-regio inzien')]},
+            name="userprofile",
+            options={
+                "permissions": [
+                    ("import_files", "Mag partnerbestanden importeren"),
+                    ("manage_reference_data", "Mag organisaties, profielen, regelsets en catalogus beheren"),
+                    ("plan_prevention", "Mag preventieplannen maken"),
+                    ("register_signal", "Mag signalen registreren (verwijsindex)"),
+                    ("review_links", "Mag koppelingen van personen beoordelen"),
+                    ("run_retention", "Mag bewaartermijnen beoordelen en uitvoeren"),
+                    ("view_access_log", "Mag het toegangslogboek inzien en exporteren"),
+                    ("view_aggregates", "Mag geaggregeerde, onthullingsbeveiligde cijfers inzien"),
+                    ("view_own_organisation", "Mag alleen gegevens van de eigen organisatie inzien"),
+                    ("view_personal_data", "Mag persoonsgegevens op individueel niveau inzien"),
+                    ("view_region", "Mag gegevens van de eigen Veilig Thuis-regio inzien"),
+                ]
+            },
         ),
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='user',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="accesslogentry",
+            name="user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

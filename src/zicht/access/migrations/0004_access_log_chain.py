@@ -63,7 +63,14 @@ class Migration(migrations.Migration):
             model_name="accesslogentry",
             name="action",
             field=models.CharField(
-                choices=[("view", "Inzien"), ("create", "Aanmaken"), ("change", "Wijzigen"), ("delete", "Verwijderen"), ("export", "Exporteren"), ("command", "Opdracht (CLI)")],
+                choices=[
+                    ("view", "Inzien"),
+                    ("create", "Aanmaken"),
+                    ("change", "Wijzigen"),
+                    ("delete", "Verwijderen"),
+                    ("export", "Exporteren"),
+                    ("command", "Opdracht (CLI)"),
+                ],
                 max_length=10,
             ),
         ),
@@ -75,7 +82,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="accesslogentry",
             name="outcome",
-            field=models.CharField(choices=[("ok", "Toegestaan"), ("denied", "Geweigerd (403)"), ("not_found", "Niet gevonden (404)")], default="ok", max_length=10),
+            field=models.CharField(
+                choices=[("ok", "Toegestaan"), ("denied", "Geweigerd (403)"), ("not_found", "Niet gevonden (404)")],
+                default="ok",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
             model_name="accesslogentry",
@@ -95,7 +106,10 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("record_type", models.CharField(max_length=40)),
                 ("record_id", models.CharField(max_length=80)),
-                ("entry", models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name="records", to="access.accesslogentry")),
+                (
+                    "entry",
+                    models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name="records", to="access.accesslogentry"),
+                ),
             ],
             options={"indexes": [models.Index(fields=["record_type", "record_id"], name="access_acce_record__ef3180_idx")]},
         ),

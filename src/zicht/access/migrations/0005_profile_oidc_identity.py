@@ -5,27 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0004_access_log_chain'),
-        ('geo', '0001_initial'),
-        ('registry', '0005_redundant_fk_indexes'),
+        ("access", "0004_access_log_chain"),
+        ("geo", "0001_initial"),
+        ("registry", "0005_redundant_fk_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='userprofile',
-            name='oidc_issuer',
-            field=models.CharField(blank=True, default='', max_length=255),
+            model_name="userprofile",
+            name="oidc_issuer",
+            field=models.CharField(blank=True, default="", max_length=255),
         ),
         migrations.AddField(
-            model_name='userprofile',
-            name='oidc_subject',
-            field=models.CharField(blank=True, default='', max_length=255),
+            model_name="userprofile",
+            name="oidc_subject",
+            field=models.CharField(blank=True, default="", max_length=255),
         ),
         migrations.AddConstraint(
-            model_name='userprofile',
-            constraint=models.UniqueConstraint(condition=models.Q(('oidc_subject', ''), _negated=True), fields=('oidc_issuer', 'oidc_subject'), name='access_profile_oidc_identity'),
+            model_name="userprofile",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("oidc_subject", ""), _negated=True),
+                fields=("oidc_issuer", "oidc_subject"),
+                name="access_profile_oidc_identity",
+            ),
         ),
     ]

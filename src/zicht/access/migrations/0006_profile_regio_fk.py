@@ -19,21 +19,26 @@ def text_to_fk(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0005_profile_oidc_identity'),
-        ('geo', '0002_vt_regions'),
+        ("access", "0005_profile_oidc_identity"),
+        ("geo", "0002_vt_regions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='userprofile',
-            name='regio',
-            field=models.ForeignKey(blank=True, help_text='Veilig Thuis-regio (scope of a ketenregisseur)', null=True, on_delete=django.db.models.deletion.PROTECT, to='geo.vtregio'),
+            model_name="userprofile",
+            name="regio",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Veilig Thuis-regio (scope of a ketenregisseur)",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="geo.vtregio",
+            ),
         ),
         migrations.RunPython(text_to_fk, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='userprofile',
-            name='vt_regio',
+            model_name="userprofile",
+            name="vt_regio",
         ),
     ]

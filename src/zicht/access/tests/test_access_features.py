@@ -33,8 +33,24 @@ def world():
         buurt = Buurt.objects.create(code=f"BU{gm[2:]}0101", naam="B", wijk=wijk, gemeente=gemeente, indeling_jaar=2024)
         org = make_organisation(f"org-{tag}", gemeente=gemeente, regio=make_region(region))
         address = Address.objects.create(key=f"5021A{tag.upper()}|1|", postcode=f"5021A{tag.upper()}", huisnummer=1, buurt=buurt)
-        report = Report.objects.create(source=org, source_record_id=f"R-{tag}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt, toelichting="vrije tekst")
-        person = Person.objects.create(source=org, source_key=f"P-{tag}", voornamen="Pieter", achternaam=f"Jansen{tag}", geboortedatum="1980-01-01", bsn_hash="abc", address=address)
+        report = Report.objects.create(
+            source=org,
+            source_record_id=f"R-{tag}",
+            soort="incident",
+            datum=dt.date(2024, 1, 1),
+            address=address,
+            buurt=buurt,
+            toelichting="vrije tekst",
+        )
+        person = Person.objects.create(
+            source=org,
+            source_key=f"P-{tag}",
+            voornamen="Pieter",
+            achternaam=f"Jansen{tag}",
+            geboortedatum="1980-01-01",
+            bsn_hash="abc",
+            address=address,
+        )
         ReportParty.objects.create(report=report, person=person, rol="slachtoffer")
         out[tag] = {"org": org, "address": address, "report": report, "person": person, "gemeente": gemeente}
     return out
@@ -105,7 +121,9 @@ def test_privacy_officer_searches_and_exports_and_the_export_is_logged():
     client.force_login(officer)
     html = client.get("/account/toegangslog/", {"record_type": "address", "record_id": "42"}).content.decode()
     assert "Voorbereiding casusoverleg" in html and "Veiligheidsbeoordeling" not in html
-    html = client.get("/account/toegangslog/", {"gebruiker": "ketenregisseur-test", "van": "2000-01-01", "tot": "2099-12-31"}).content.decode()
+    html = client.get(
+        "/account/toegangslog/", {"gebruiker": "ketenregisseur-test", "van": "2000-01-01", "tot": "2099-12-31"}
+    ).content.decode()
     assert "2 regels" in html
     assert "van" in client.get("/account/toegangslog/", {"van": "2024-02-01", "tot": "2024-01-01"}).content.decode()
     response = client.get("/account/toegangslog/", {"gebruiker": "ketenregisseur-test", "export": "csv"})
@@ -266,7 +284,14 @@ def test_a_new_report_at_the_address_keeps_the_casus():
     from zicht.registry.models import Report
 
     w = world()
-    Report.objects.create(source=w["a"]["org"], source_record_id="R-new", soort="incident", datum=dt.date(2030, 1, 1), address=w["a"]["address"], buurt=w["a"]["report"].buurt)
+    Report.objects.create(
+        source=w["a"]["org"],
+        source_record_id="R-new",
+        soort="incident",
+        datum=dt.date(2030, 1, 1),
+        address=w["a"]["address"],
+        buurt=w["a"]["report"].buurt,
+    )
     from zicht.access import retention
 
     result = retention.run(today=dt.date(2044, 1, 2), dry_run=True)
@@ -316,7 +341,10 @@ def test_masked_tag_hides_the_value_behind_a_reveal_button():
     assert Template("{% load privacy %}{% masked name %}").render(Context({"name": ""})) == ""
 
 
-@pytest.mark.parametrize("value, expected", [("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"), ("+31", "'+31"), ("-1", "'-1"), ("@x", "'@x"), ("Jan", "Jan"), (None, "")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"), ("+31", "'+31"), ("-1", "'-1"), ("@x", "'@x"), ("Jan", "Jan"), (None, "")],
+)
 def test_csv_export_cells_cannot_start_a_formula(value, expected):
     from zicht.access.views import _csv_cell
 

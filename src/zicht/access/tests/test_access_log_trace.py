@@ -18,8 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
 
-from zicht.access import chain, triggers
-from zicht.access import roles as r
+from zicht.access import chain, roles, triggers
 from zicht.access.models import AccessLogEntry, AccessLogRecord
 from zicht.access.purpose import with_purpose
 from zicht.access.rules import log_access, requires
@@ -29,8 +28,14 @@ from zicht.core.testing import make_user
 
 
 def _fields(seq: int, **extra) -> dict:
-    return {"at": dt.datetime(2026, 1, 1, 12, 0, seq, tzinfo=dt.UTC), "username": "u", "action": "view",
-            "record_type": "address", "record_id": str(seq), **extra}
+    return {
+        "at": dt.datetime(2026, 1, 1, 12, 0, seq, tzinfo=dt.UTC),
+        "username": "u",
+        "action": "view",
+        "record_type": "address",
+        "record_id": str(seq),
+        **extra,
+    }
 
 
 def _chain(n: int, start: int = 1, prev: str = "") -> list[chain.Link]:
@@ -58,7 +63,13 @@ def _tampered(links, index, **changes):
         ("empty", [], {}, None, None),
         ("content changed", _tampered(_chain(5), 2, reason="anders"), {}, None, 3),
         ("entry removed", [link for link in _chain(5) if link.seq != 3], {}, None, 4),
-        ("records changed", [*_chain(2), chain.Link(3, _chain(3)[1].entry_hash, _chain(3)[2].entry_hash, _fields(3), chain.records_digest([]))], {}, None, 3),
+        (
+            "records changed",
+            [*_chain(2), chain.Link(3, _chain(3)[1].entry_hash, _chain(3)[2].entry_hash, _fields(3), chain.records_digest([]))],
+            {},
+            None,
+            3,
+        ),
         ("tail removed (head ahead)", _chain(3), {}, (5, "x"), 4),
         ("head agrees", _chain(3), {}, (3, _chain(3)[-1].entry_hash), None),
         ("starts late without anchor", _chain(3, start=4, prev="h3"), {}, None, 4),
@@ -84,7 +95,6 @@ def test_anchor_round_trip():
 # --- the database side -------------------------------------------------------------------------
 
 
-
 def _verify_exit(stdout=None) -> int:
     try:
         call_command("accesslog", "--verify", stdout=stdout or io.StringIO(), stderr=io.StringIO())
@@ -95,7 +105,7 @@ def _verify_exit(stdout=None) -> int:
 
 @pytest.mark.django_db
 def test_an_export_of_5000_households_records_every_id_and_the_filter():
-    user = make_user(r.KETENREGISSEUR)
+    user = make_user(roles.KETENREGISSEUR)
     request = RequestFactory().get("/casus/kleurenlijst/export/", {"kleur": "rood", "wijk": "WK085501"})
     request.user = user
     ids = list(range(1, 5001))
@@ -171,8 +181,12 @@ def test_retention_of_the_log_removes_the_oldest_part_and_the_chain_still_verifi
     from zicht.access.logretention import purge_before
 
     for year in (2015, 2016, 2024):
-        append(AccessLogEntry(username="u", action="view", record_type="address", record_id=str(year),
-                              at=dt.datetime(year, 1, 1, tzinfo=dt.UTC)), [("address", str(year))])
+        append(
+            AccessLogEntry(
+                username="u", action="view", record_type="address", record_id=str(year), at=dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+            ),
+            [("address", str(year))],
+        )
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):  # younger than the minimum term of five years
@@ -207,12 +221,12 @@ def _request(user, path="/dossier/7/"):
 
 @pytest.mark.django_db
 def test_a_read_outside_the_scope_is_logged_as_refused_never_as_a_view():
-    @requires(r.PROFESSIONAL, personal_data=True)
+    @requires(roles.PROFESSIONAL, personal_data=True)
     @with_purpose("address", kwarg="pk")
     def address(request, pk):
         raise Http404("Adres niet gevonden")  # the scope check of the view
 
-    user = make_user(r.PROFESSIONAL)
+    user = make_user(roles.PROFESSIONAL)
     with pytest.raises(Http404):
         address(_request(user), pk=7)
     entries = list(AccessLogEntry.objects.filter(username=user.username).exclude(record_type__in=("user_role", "account")))
@@ -221,13 +235,13 @@ def test_a_read_outside_the_scope_is_logged_as_refused_never_as_a_view():
 
 @pytest.mark.django_db
 def test_a_read_inside_the_scope_is_logged_with_the_record():
-    @requires(r.PROFESSIONAL, personal_data=True)
+    @requires(roles.PROFESSIONAL, personal_data=True)
     @with_purpose("address", kwarg="pk")
     def address(request, pk):
         request.zicht_records = [("person", 70), ("person", 71)]
         return HttpResponse("ok")
 
-    user = make_user(r.PROFESSIONAL)
+    user = make_user(roles.PROFESSIONAL)
     address(_request(user), pk=7)
     entry = AccessLogEntry.objects.get(username=user.username, record_type="address")
     assert entry.outcome == "ok" and entry.reason == "Voorbereiding casusoverleg"
@@ -237,11 +251,11 @@ def test_a_read_inside_the_scope_is_logged_with_the_record():
 
 @pytest.mark.django_db
 def test_role_and_scope_refusals_are_logged_with_their_outcome():
-    @requires(r.PROFESSIONAL, personal_data=True)
+    @requires(roles.PROFESSIONAL, personal_data=True)
     def page(request):
         raise PermissionDenied("niet van uw organisatie")
 
-    professional, beleid = make_user(r.PROFESSIONAL), make_user(r.BELEIDSMEDEWERKER)
+    professional, beleid = make_user(roles.PROFESSIONAL), make_user(roles.BELEIDSMEDEWERKER)
     for user in (professional, beleid):
         with pytest.raises(PermissionDenied):
             page(_request(user))
@@ -251,7 +265,7 @@ def test_role_and_scope_refusals_are_logged_with_their_outcome():
 
 @pytest.mark.django_db
 def test_reading_the_access_log_is_logged_with_the_entries_shown():
-    officer = make_user(r.PRIVACY_OFFICER)
+    officer = make_user(roles.PRIVACY_OFFICER)
     for i in range(3):
         log_access(None, action="view", record_type="address", record_id=i)
     shown = set(AccessLogEntry.objects.values_list("pk", flat=True))

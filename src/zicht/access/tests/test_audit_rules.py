@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.adminsite import may_use_admin
 from zicht.access.audit import ACCOUNT_FIELDS, PROFILE_FIELDS, describe_changes
 
@@ -19,14 +19,14 @@ def _user(role=None, staff=True, superuser=False, active=True):
 @pytest.mark.parametrize(
     "user,allowed",
     [
-        (_user(r.FUNCTIONEEL_BEHEERDER), True),
+        (_user(roles.FUNCTIONEEL_BEHEERDER), True),
         (_user(superuser=True), True),
-        (_user(r.FUNCTIONEEL_BEHEERDER, staff=False), False),
-        (_user(r.FUNCTIONEEL_BEHEERDER, active=False), False),
-        (_user(r.PRIVACY_OFFICER), False),
-        (_user(r.KETENREGISSEUR), False),
-        (_user(r.PROFESSIONAL), False),
-        (_user(r.BELEIDSMEDEWERKER), False),
+        (_user(roles.FUNCTIONEEL_BEHEERDER, staff=False), False),
+        (_user(roles.FUNCTIONEEL_BEHEERDER, active=False), False),
+        (_user(roles.PRIVACY_OFFICER), False),
+        (_user(roles.KETENREGISSEUR), False),
+        (_user(roles.PROFESSIONAL), False),
+        (_user(roles.BELEIDSMEDEWERKER), False),
         (_user(), False),
     ],
 )
@@ -37,15 +37,30 @@ def test_may_use_admin(user, allowed):
 @pytest.mark.parametrize(
     "before,after,fields,expected",
     [
-        ({"role": "professional", "organisation_id": 3, "regio_id": None, "gemeente_id": None},
-         {"role": "ketenregisseur", "organisation_id": 3, "regio_id": "midden-brabant", "gemeente_id": None},
-         PROFILE_FIELDS, "role: professional → ketenregisseur; regio: — → midden-brabant"),
-        (None, {"role": "professional", "organisation_id": 3, "regio_id": None, "gemeente_id": None},
-         PROFILE_FIELDS, "role: — → professional; organisation: — → 3"),
-        ({"is_active": True, "is_staff": False, "is_superuser": False},
-         {"is_active": True, "is_staff": True, "is_superuser": True}, ACCOUNT_FIELDS, "is_staff: nee → ja; is_superuser: nee → ja"),
-        ({"is_active": True, "is_staff": False, "is_superuser": False},
-         {"is_active": True, "is_staff": False, "is_superuser": False}, ACCOUNT_FIELDS, ""),
+        (
+            {"role": "professional", "organisation_id": 3, "regio_id": None, "gemeente_id": None},
+            {"role": "ketenregisseur", "organisation_id": 3, "regio_id": "midden-brabant", "gemeente_id": None},
+            PROFILE_FIELDS,
+            "role: professional → ketenregisseur; regio: — → midden-brabant",
+        ),
+        (
+            None,
+            {"role": "professional", "organisation_id": 3, "regio_id": None, "gemeente_id": None},
+            PROFILE_FIELDS,
+            "role: — → professional; organisation: — → 3",
+        ),
+        (
+            {"is_active": True, "is_staff": False, "is_superuser": False},
+            {"is_active": True, "is_staff": True, "is_superuser": True},
+            ACCOUNT_FIELDS,
+            "is_staff: nee → ja; is_superuser: nee → ja",
+        ),
+        (
+            {"is_active": True, "is_staff": False, "is_superuser": False},
+            {"is_active": True, "is_staff": False, "is_superuser": False},
+            ACCOUNT_FIELDS,
+            "",
+        ),
     ],
 )
 def test_describe_changes(before, after, fields, expected):
@@ -59,11 +74,11 @@ def test_role_account_and_group_changes_outside_the_admin_are_logged_by_the_syst
     from zicht.access.models import AccessLogEntry
     from zicht.core.testing import make_user
 
-    user = make_user(r.PROFESSIONAL, username="wisselt-van-rol")
+    user = make_user(roles.PROFESSIONAL, username="wisselt-van-rol")
     granted = AccessLogEntry.objects.get(record_type="user_role", record_id=str(user.pk), action="create")
     assert "role: — → professional" in granted.reason and granted.username == "systeem"
     profile = user.zicht_profile
-    profile.role = r.PRIVACY_OFFICER
+    profile.role = roles.PRIVACY_OFFICER
     profile.save()
     changed = AccessLogEntry.objects.get(record_type="user_role", record_id=str(user.pk), action="change")
     assert "role: professional → privacy_officer" in changed.reason

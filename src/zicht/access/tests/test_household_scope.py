@@ -27,7 +27,9 @@ def household_across_regions():
         org = make_organisation(f"org-{tag}", gemeente=gemeente, regio=make_region(region))
         postcode = {"a": "5011AA", "b": "5211BB"}[tag]
         address = Address.objects.create(key=f"{tag}|1|", postcode=postcode, huisnummer=1, buurt=buurt)
-        report = Report.objects.create(source=org, source_record_id=f"R{tag}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt)
+        report = Report.objects.create(
+            source=org, source_record_id=f"R{tag}", soort="incident", datum=dt.date(2024, 1, 1), address=address, buurt=buurt
+        )
         person = Person.objects.create(source=org, source_key=f"P{tag}", voornamen="T", achternaam=tag, address=address)
         ReportParty.objects.create(report=report, person=person, rol="slachtoffer")
         linked = LinkedPerson.objects.create()

@@ -67,9 +67,18 @@ class Provider:
                     return self._json(400, {"error": "invalid_grant", "error_description": "PKCE"})
                 now = int(time.time())
                 id_token = jwt.encode(
-                    {"iss": provider.url, "aud": CLIENT_ID, "sub": entry["claims"]["sub"], "iat": now, "exp": now + 300,
-                     "nonce": entry["nonce"], "amr": entry["amr"]},
-                    provider.key, algorithm="RS256", headers={"kid": "test"},
+                    {
+                        "iss": provider.url,
+                        "aud": CLIENT_ID,
+                        "sub": entry["claims"]["sub"],
+                        "iat": now,
+                        "exp": now + 300,
+                        "nonce": entry["nonce"],
+                        "amr": entry["amr"],
+                    },
+                    provider.key,
+                    algorithm="RS256",
+                    headers={"kid": "test"},
                 )
                 entry["access_token"] = f"at-{form['code']}"
                 return self._json(200, {"access_token": entry["access_token"], "id_token": id_token, "token_type": "Bearer"})
@@ -135,7 +144,11 @@ def test_oidc_login_maps_role_and_organisation_and_still_asks_the_second_factor(
     org = make_organisation("wijkteam-noord")
     with override_settings(**provider.settings()):
         client = Client()
-        response = sign_in(client, provider, {"sub": "u-1", "preferred_username": "p.devries", "zicht_role": "professional", "zicht_organisation": "wijkteam-noord"})
+        response = sign_in(
+            client,
+            provider,
+            {"sub": "u-1", "preferred_username": "p.devries", "zicht_role": "professional", "zicht_organisation": "wijkteam-noord"},
+        )
         assert response.status_code == 302 and response.url == "/"
         from django.contrib.auth import get_user_model
 

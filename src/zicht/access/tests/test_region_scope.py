@@ -67,8 +67,9 @@ def test_ketenregisseur_sees_the_addresses_of_all_gemeenten_of_the_region(region
     assert set(visible_addresses(keten).values_list("key", flat=True)) == {"kGM0855", "kGM0785"}
     # Goirle leaves the region last year: out of the scope now (membership of the current year)
     VtRegioGemeente.objects.filter(gemeente_code="GM0785").update(tot_jaar=THIS_YEAR - 1)
-    VtRegioGemeente.objects.create(regio=make_region("West-Brabant"), gemeente_code="GM0785", gemeente_naam="Goirle",
-                                   van_jaar=THIS_YEAR, bron="test")
+    VtRegioGemeente.objects.create(
+        regio=make_region("West-Brabant"), gemeente_code="GM0785", gemeente_naam="Goirle", van_jaar=THIS_YEAR, bron="test"
+    )
     assert scope_for(keten).gemeente_codes == {"GM0855"}
     assert set(visible_addresses(keten).values_list("key", flat=True)) == {"kGM0855"}
     west = make_user(roles.KETENREGISSEUR, username="kw", regio=make_region("West-Brabant"))

@@ -35,20 +35,21 @@ def world():
     def addr(buurt, *reports):
         a = Address.objects.create(key=f"k{next(n)}", postcode="5000AA", huisnummer=next(n), buurt=buurt)
         for source, report_buurt in reports:
-            Report.objects.create(source=source, source_record_id=f"r{next(n)}", soort="incident", datum=date(2026, 1, 5),
-                                  address=a, buurt=report_buurt)
+            Report.objects.create(
+                source=source, source_record_id=f"r{next(n)}", soort="incident", datum=date(2026, 1, 5), address=a, buurt=report_buurt
+            )
         return a
 
     return {
         "orgs": (politie_tilburg, vt_regio, politie_breda),
         "addresses": [
-            addr(tilburg),                                    # in the region by its buurt, no reports
-            addr(breda, (politie_breda, breda)),              # elsewhere
-            addr(breda, (politie_breda, tilburg)),            # elsewhere, but a report placed it in the region
-            addr(None, (politie_tilburg, None)),              # no buurt: the source's gemeente decides
-            addr(None, (vt_regio, None)),                     # no buurt: the source's region decides
-            addr(None, (politie_breda, None)),                # no buurt, source elsewhere
-            addr(None),                                       # nothing known
+            addr(tilburg),  # in the region by its buurt, no reports
+            addr(breda, (politie_breda, breda)),  # elsewhere
+            addr(breda, (politie_breda, tilburg)),  # elsewhere, but a report placed it in the region
+            addr(None, (politie_tilburg, None)),  # no buurt: the source's gemeente decides
+            addr(None, (vt_regio, None)),  # no buurt: the source's region decides
+            addr(None, (politie_breda, None)),  # no buurt, source elsewhere
+            addr(None),  # nothing known
         ],
     }
 

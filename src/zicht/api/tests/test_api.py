@@ -36,9 +36,15 @@ def professional(code: str, naam: str, type_: str = "wijkteam"):
 def signaal(**extra) -> dict:
     today = timezone.localdate()
     data = {
-        "voornamen": "Tim", "achternaam": "de Vries", "geboortedatum": f"{today.year - 6}-02-02", "postcode": "5021 AB",
-        "huisnummer": 12, "datum": today.isoformat(), "categorie": "opvoeding",
-        "contactNaam": "Mila Wijkteam", "contactTelefoon": "06-11112222",
+        "voornamen": "Tim",
+        "achternaam": "de Vries",
+        "geboortedatum": f"{today.year - 6}-02-02",
+        "postcode": "5021 AB",
+        "huisnummer": 12,
+        "datum": today.isoformat(),
+        "categorie": "opvoeding",
+        "contactNaam": "Mila Wijkteam",
+        "contactTelefoon": "06-11112222",
     }
     data.update(extra)
     return data
@@ -50,6 +56,7 @@ def post(client, url, data):
 
 # --- the contract ---------------------------------------------------------------------------------
 
+
 def test_openapi_contract_is_public_and_valid():
     from drf_spectacular.validation import validate_schema
 
@@ -60,9 +67,16 @@ def test_openapi_contract_is_public_and_valid():
     assert schema["info"]["version"] == "1.0.0"
     assert schema["servers"] == [{"url": "/api/v1", "description": "Deze installatie"}]
     assert set(schema["paths"]) == {
-        "/signalen", "/signalen/{id}", "/signalen/{id}/intrekken",
-        "/gebieden/{code}/cijfers", "/gebieden/{code}/risicoprofiel", "/regios/{code}/cijfers",
-        "/catalogus", "/catalogus/{slug}", "/plannen", "/plannen/{id}",
+        "/signalen",
+        "/signalen/{id}",
+        "/signalen/{id}/intrekken",
+        "/gebieden/{code}/cijfers",
+        "/gebieden/{code}/risicoprofiel",
+        "/regios/{code}/cijfers",
+        "/catalogus",
+        "/catalogus/{slug}",
+        "/plannen",
+        "/plannen/{id}",
     }
     assert {"name", "url", "email"} <= set(schema["info"]["contact"])
     assert "tokenAuth" in schema["components"]["securitySchemes"]
@@ -75,10 +89,13 @@ def test_openapi_contract_is_public_and_valid():
 
 # --- signals ------------------------------------------------------------------------------------------
 
+
 def test_signal_submission_registers_and_returns_a_match_without_content():
     school = professional("school-api", "Basisschool De Vlinder", "onderwijs")
     wijkteam = professional("wijkteam-api", "Wijkteam Noord")
-    first = post(token_client(school), "/api/v1/signalen", signaal(contactNaam="Juf Ans", contactTelefoon="013-5550000", categorie="school"))
+    first = post(
+        token_client(school), "/api/v1/signalen", signaal(contactNaam="Juf Ans", contactTelefoon="013-5550000", categorie="school")
+    )
     assert first.status_code == 201, first.content
     assert first.json()["matches"] == [] and first["API-Version"] == "1.0.0"
     second = post(token_client(wijkteam), "/api/v1/signalen", signaal(huisnummertoevoeging=""))
@@ -88,13 +105,22 @@ def test_signal_submission_registers_and_returns_a_match_without_content():
     assert signal.organisation.code == "wijkteam-api" and signal.registered_by.username == "api-wijkteam-api"
     assert second["Location"].endswith(f"/api/v1/signalen/{signal.pk}")
     assert body["status"] == "actief" and body["vervaltOp"] == signal.expires_on.isoformat()
-    assert body["matches"] == [{"organisatie": "Basisschool De Vlinder", "contactNaam": "Juf Ans",
-                                "contactTelefoon": "013-5550000", "contactEmail": "", "niveau": "Persoon"}]
+    assert body["matches"] == [
+        {
+            "organisatie": "Basisschool De Vlinder",
+            "contactNaam": "Juf Ans",
+            "contactTelefoon": "013-5550000",
+            "contactEmail": "",
+            "niveau": "Persoon",
+        }
+    ]
     text = second.content.decode()
     for secret in ("Tim", "Vries", "5021", "school"):  # no person, no address, not the other's category
         assert secret not in text.replace("Basisschool", ""), secret
-    assert AccessLogEntry.objects.filter(record_type="signal", action="create", username="api-wijkteam-api",
-                                         path="/api/v1/signalen").count() == 1
+    assert (
+        AccessLogEntry.objects.filter(record_type="signal", action="create", username="api-wijkteam-api", path="/api/v1/signalen").count()
+        == 1
+    )
 
 
 def test_own_signals_are_listed_without_names_and_others_are_404():
@@ -107,8 +133,10 @@ def test_own_signals_are_listed_without_names_and_others_are_404():
     assert [x["id"] for x in listing.json()["resultaten"]] == [pk] and listing.json()["volgende"] is None
     assert "Tim" not in listing.content.decode() and "Vries" not in listing.content.decode()
     assert c_wijkteam.get("/api/v1/signalen").json()["resultaten"] == []
-    for response in (c_wijkteam.get(f"/api/v1/signalen/{pk}"),
-                     post(c_wijkteam, f"/api/v1/signalen/{pk}/intrekken", {"reden": "onterecht"})):
+    for response in (
+        c_wijkteam.get(f"/api/v1/signalen/{pk}"),
+        post(c_wijkteam, f"/api/v1/signalen/{pk}/intrekken", {"reden": "onterecht"}),
+    ):
         assert response.status_code == 404 and response["Content-Type"] == PROBLEM
         assert response.json()["status"] == 404
     assert Signal.objects.get(pk=pk).withdrawn_on is None
@@ -122,15 +150,18 @@ def test_own_signals_are_listed_without_names_and_others_are_404():
     assert AccessLogEntry.objects.filter(record_type="signal_list", username="api-school-api").count() == 1
 
 
-@pytest.mark.parametrize("change,field", [
-    ({"bsn": "123456789"}, "bsn"),                                        # elfproef (casework form)
-    ({"datum": (timezone.localdate() + timedelta(days=3)).isoformat()}, "datum"),
-    ({"geboortedatum": "1980-01-01"}, "geboortedatum"),                   # adult without legal basis
-    ({"huisnummer": None}, "nonFieldErrors"),                             # postcode without number
-    ({"contactTelefoon": ""}, "contactTelefoon"),
-    ({"categorie": "roddel"}, "categorie"),
-    ({"geboortedatum": "2-2-2019"}, "geboortedatum"),
-])
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"bsn": "123456789"}, "bsn"),  # elfproef (casework form)
+        ({"datum": (timezone.localdate() + timedelta(days=3)).isoformat()}, "datum"),
+        ({"geboortedatum": "1980-01-01"}, "geboortedatum"),  # adult without legal basis
+        ({"huisnummer": None}, "nonFieldErrors"),  # postcode without number
+        ({"contactTelefoon": ""}, "contactTelefoon"),
+        ({"categorie": "roddel"}, "categorie"),
+        ({"geboortedatum": "2-2-2019"}, "geboortedatum"),
+    ],
+)
 def test_validation_errors_are_problem_json_naming_the_field_never_the_value(change, field):
     client = token_client(professional("school-api", "School", "onderwijs"))
     response = post(client, "/api/v1/signalen", signaal(**change))
@@ -152,6 +183,7 @@ def test_malformed_json_is_a_problem_without_a_trace():
 
 
 # --- authentication and roles --------------------------------------------------------------------
+
 
 def test_role_denials_are_403_problems():
     beleid = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-beleid"))
@@ -210,6 +242,7 @@ def test_api_token_command_issues_rotates_and_revokes():
 
 
 # --- figures --------------------------------------------------------------------------------------
+
 
 def _cells(node):
     if isinstance(node, dict):

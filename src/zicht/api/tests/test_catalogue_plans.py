@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.core.testing import make_user
 from zicht.geo.models import Gemeente
 from zicht.prevention.models import Intervention, PlanIntervention, PlanSection, PreventionPlan
@@ -22,7 +22,7 @@ def token_client(user) -> Client:
 
 
 def test_catalogue_lists_levels_dates_sources_and_flags():
-    client = token_client(make_user(r.BELEIDSMEDEWERKER, username="api-cat"))
+    client = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-cat"))
     response = client.get("/api/v1/catalogus")
     assert response.status_code == 200 and response["API-Version"] == "1.0.0"
     body = response.json()
@@ -36,7 +36,7 @@ def test_catalogue_lists_levels_dates_sources_and_flags():
 
 
 def test_catalogue_filters_and_invalid_filters():
-    client = token_client(make_user(r.KETENREGISSEUR, username="api-cat2"))
+    client = token_client(make_user(roles.KETENREGISSEUR, username="api-cat2"))
     selectief = client.get("/api/v1/catalogus?preventietype=selectief").json()["resultaten"]
     assert selectief and all("selectief" in x["preventietypes"] for x in selectief)
     erkend = client.get("/api/v1/catalogus?erkenning=erkend").json()["resultaten"]
@@ -48,7 +48,7 @@ def test_catalogue_filters_and_invalid_filters():
 
 
 def test_one_intervention_and_missing_or_malformed_slug():
-    client = token_client(make_user(r.FUNCTIONEEL_BEHEERDER, username="api-cat3"))
+    client = token_client(make_user(roles.FUNCTIONEEL_BEHEERDER, username="api-cat3"))
     one = client.get("/api/v1/catalogus/voorzorg")
     assert one.status_code == 200 and one.json()["naam"] == "VoorZorg"
     missing = client.get("/api/v1/catalogus/bestaat-niet")
@@ -58,7 +58,7 @@ def test_one_intervention_and_missing_or_malformed_slug():
 
 
 def test_catalogue_is_not_for_professionals():
-    client = token_client(make_user(r.PROFESSIONAL, username="api-cat4"))
+    client = token_client(make_user(roles.PROFESSIONAL, username="api-cat4"))
     assert client.get("/api/v1/catalogus").status_code == 403
 
 
@@ -73,10 +73,9 @@ def test_plans_are_scoped_to_the_own_gemeente(two_gemeenten):
     own, other = two_gemeenten
     mine = PreventionPlan.objects.create(titel="Preventieplan Tilburg", gemeente=own, periode="2026–2028")
     PlanSection.objects.create(plan=mine, code="stand_van_zaken", tekst="Korvel: verhoogde opvoedingsbelasting.")
-    PlanIntervention.objects.create(plan=mine, intervention=Intervention.objects.get(slug="voorzorg"), naam="VoorZorg",
-                                    budget="12500.00")
+    PlanIntervention.objects.create(plan=mine, intervention=Intervention.objects.get(slug="voorzorg"), naam="VoorZorg", budget="12500.00")
     theirs = PreventionPlan.objects.create(titel="Plan Den Bosch", gemeente=other)
-    client = token_client(make_user(r.BELEIDSMEDEWERKER, username="api-plan", gemeente=own))
+    client = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-plan", gemeente=own))
     listing = client.get("/api/v1/plannen")
     assert listing.status_code == 200
     assert [p["id"] for p in listing.json()["resultaten"]] == [mine.pk]
@@ -90,14 +89,14 @@ def test_plans_are_scoped_to_the_own_gemeente(two_gemeenten):
 
 
 def test_ids_out_of_range_are_400_not_a_crash(two_gemeenten):
-    client = token_client(make_user(r.BELEIDSMEDEWERKER, username="api-plan2"))
+    client = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-plan2"))
     for url in ("/api/v1/plannen/0", f"/api/v1/plannen/{2**63}"):
         response = client.get(url)
         assert response.status_code == 400 and response.json()["invalid-params"][0]["name"] == "id", url
 
 
 def test_unknown_api_addresses_are_problem_json_not_html():
-    client = token_client(make_user(r.BELEIDSMEDEWERKER, username="api-404"))
+    client = token_client(make_user(roles.BELEIDSMEDEWERKER, username="api-404"))
     for method in ("get", "post", "delete"):
         response = getattr(client, method)("/api/v1/bestaat/niet")
         assert response.status_code == 404 and response["Content-Type"] == PROBLEM, method
@@ -110,9 +109,16 @@ def test_unknown_api_addresses_are_problem_json_not_html():
 def test_a_bsn_with_non_ascii_digits_is_a_400_not_a_server_error():
     from zicht.casework.tests import factories as fx
 
-    user = make_user(r.PROFESSIONAL, username="api-bsn", organisation=fx.organisation("bsn-org", "wijkteam"))
+    user = make_user(roles.PROFESSIONAL, username="api-bsn", organisation=fx.organisation("bsn-org", "wijkteam"))
     client = token_client(user)
-    data = {"voornamen": "Tim", "achternaam": "de Vries", "geboortedatum": "2019-02-02", "datum": "2026-01-05",
-            "bsn": "12345678²", "contactNaam": "Mila", "contactTelefoon": "06-11112222"}
+    data = {
+        "voornamen": "Tim",
+        "achternaam": "de Vries",
+        "geboortedatum": "2019-02-02",
+        "datum": "2026-01-05",
+        "bsn": "12345678²",
+        "contactNaam": "Mila",
+        "contactTelefoon": "06-11112222",
+    }
     response = client.post("/api/v1/signalen", json.dumps(data), content_type="application/json")
     assert response.status_code == 400 and response.json()["invalid-params"][0]["name"] == "bsn"

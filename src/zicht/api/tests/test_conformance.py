@@ -22,7 +22,7 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.casework.tests import factories as fx
 from zicht.core.testing import make_user
 
@@ -39,6 +39,7 @@ def openapi_document() -> dict:
 
 # --- Spectral: the NL API Design Rules ruleset ------------------------------------------------------------
 
+
 def spectral_errors(document: dict, tmp_path: Path) -> list[dict]:
     if not SPECTRAL.exists():
         if shutil.which("npm") is None:
@@ -48,7 +49,10 @@ def spectral_errors(document: dict, tmp_path: Path) -> list[dict]:
     target.write_text(json.dumps(document), encoding="utf-8")
     run = subprocess.run(
         [str(SPECTRAL), "lint", "--ruleset", str(RULESET), "--format", "json", "--quiet", str(target)],
-        capture_output=True, text=True, timeout=180, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=REPO,
     )
     try:
         results = json.loads(run.stdout or "[]")
@@ -74,16 +78,22 @@ def test_spectral_test_catches_a_violation(tmp_path):
 
 # --- schemathesis: the running API against its contract ---------------------------------------------------
 
+
 @pytest.fixture
 def api_world(tilburg):
     """One token per kind of caller; the operation's path decides whose token a request carries."""
     org = fx.organisation("schemathesis-org", "wijkteam", naam="Wijkteam Schemathesis")
-    professional = make_user(r.PROFESSIONAL, username="st-prof", organisation=org)
-    ketenregisseur = make_user(r.KETENREGISSEUR, username="st-keten")
-    beleid = make_user(r.BELEIDSMEDEWERKER, username="st-beleid")
+    professional = make_user(roles.PROFESSIONAL, username="st-prof", organisation=org)
+    ketenregisseur = make_user(roles.KETENREGISSEUR, username="st-keten")
+    beleid = make_user(roles.BELEIDSMEDEWERKER, username="st-beleid")
     token = {user: f"Token {Token.objects.create(user=user).key}" for user in (professional, ketenregisseur, beleid)}
-    return {"signalen": token[professional], "gebieden": token[ketenregisseur], "regios": token[ketenregisseur],
-            "catalogus": token[beleid], "plannen": token[beleid]}
+    return {
+        "signalen": token[professional],
+        "gebieden": token[ketenregisseur],
+        "regios": token[ketenregisseur],
+        "catalogus": token[beleid],
+        "plannen": token[beleid],
+    }
 
 
 def _schema():
@@ -104,8 +114,14 @@ def _failures_of(operation, token: str, checks: list) -> list[str]:
     extra = [positive_data_acceptance] if operation.method.upper() == "GET" else []
     failures: list[str] = []
 
-    @settings(max_examples=25, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck), phases=["explicit", "generate"])
+    @settings(
+        max_examples=25,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        phases=["explicit", "generate"],
+    )
     @given(case=operation.as_strategy())
     def run(case):
         response = case.call(headers={"Authorization": token})
@@ -131,8 +147,13 @@ def test_schemathesis_every_operation(api_world):
         status_code_conformance,
     )
 
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-              response_headers_conformance]
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        response_headers_conformance,
+    ]
     operations = [op.ok() for op in _schema().get_all_operations()]
     assert len(operations) >= 9
     failures = []

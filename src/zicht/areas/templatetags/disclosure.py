@@ -30,8 +30,9 @@ def dc(cell) -> str:
             cell.display,
             cell.reason,
         )
-    return format_html('<span class="dc" data-dc="{}" data-kind="{}" title="{}">{}</span>', cell.status, cell.kind,
-                       cell.reason, cell.display)
+    return format_html(
+        '<span class="dc" data-dc="{}" data-kind="{}" title="{}">{}</span>', cell.status, cell.kind, cell.reason, cell.display
+    )
 
 
 @register.filter(name="dc_value")

@@ -38,8 +38,11 @@ def tilburg_reports(tilburg):
     """About 900 reports in five wijken (most in Korvel) and exactly 3 in Moerenburg, all in 2023-2024."""
     from zicht.geo.models import Buurt
 
-    busy = list(Buurt.objects.filter(wijk_id__in=[KORVEL, "WK085539", "WK085510", "WK085538", "WK085516"])
-                .order_by("code").values_list("code", flat=True))
+    busy = list(
+        Buurt.objects.filter(wijk_id__in=[KORVEL, "WK085539", "WK085510", "WK085538", "WK085516"])
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     make_reports(busy, 900, seed=3)
     quiet = Buurt.objects.filter(wijk_id="WK085530").order_by("code").values_list("code", flat=True).first()
     make_reports([quiet], 3, seed=9, start=date(2024, 2, 1), days=10, addresses_per_buurt=2)

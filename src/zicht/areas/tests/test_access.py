@@ -8,15 +8,28 @@ from zicht.access import roles
 from zicht.core.testing import make_user
 from zicht.registry.models import Address
 
-URLS = ["/gebied/", "/gebied/wijk/WK085517/", "/gebied/kaart/", "/gebied/factsheet/WK085517/",
-        "/gebied/factsheet/WK085517.pdf", "/gebied/export/WK085517.xlsx", "/gebied/export/GM0855.csv"]
+URLS = [
+    "/gebied/",
+    "/gebied/wijk/WK085517/",
+    "/gebied/kaart/",
+    "/gebied/factsheet/WK085517/",
+    "/gebied/factsheet/WK085517.pdf",
+    "/gebied/export/WK085517.xlsx",
+    "/gebied/export/GM0855.csv",
+]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role, allowed", [
-    (roles.BELEIDSMEDEWERKER, True), (roles.KETENREGISSEUR, True), (roles.PROFESSIONAL, False),
-    (roles.FUNCTIONEEL_BEHEERDER, False), (roles.PRIVACY_OFFICER, False),
-])
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        (roles.BELEIDSMEDEWERKER, True),
+        (roles.KETENREGISSEUR, True),
+        (roles.PROFESSIONAL, False),
+        (roles.FUNCTIONEEL_BEHEERDER, False),
+        (roles.PRIVACY_OFFICER, False),
+    ],
+)
 def test_roles(client, tilburg, role, allowed):
     client.force_login(make_user(role))
     for url in URLS:

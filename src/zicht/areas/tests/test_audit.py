@@ -17,8 +17,9 @@ def test_audit_command_passes_on_the_fixture_registry(tilburg_reports):
     out = io.StringIO()
     call_command("disclosure-audit", "--gemeente", "GM0855", "--json", "--quiet", stdout=out)
     result = json.loads(out.getvalue())
-    assert result["oordeel"] == "ok" and result["lekken"] == 0 and not result["fouten"], \
-        [c for c in result["cellen"] if not c["beschermd"]][:5]
+    assert result["oordeel"] == "ok" and result["lekken"] == 0 and not result["fouten"], [
+        c for c in result["cellen"] if not c["beschermd"]
+    ][:5]
     assert result["onderdrukte_cellen"] > 1000 and result["gepubliceerde_aantallen"] > 5000
     assert all(c["breedte"] >= c["vereist"] for c in result["cellen"])
 
@@ -39,8 +40,9 @@ def test_audit_command_fails_on_a_leaky_extra_table(tilburg_reports, monkeypatch
     real_collect = publication.collect
 
     def leaky_collect(gemeente, policy, progress=None, extra=None):
-        fig = FigureTable("oud", "", "Wijk", ["Aantal"],
-                          [FigureRow("Moerenburg", [Cell(5, OK, "afgerond", "5")], code=tilburg_reports["quiet_wijk"])])
+        fig = FigureTable(
+            "oud", "", "Wijk", ["Aantal"], [FigureRow("Moerenburg", [Cell(5, OK, "afgerond", "5")], code=tilburg_reports["quiet_wijk"])]
+        )
         set_grid(fig, {"year": 2024}, [{"wijk": tilburg_reports["quiet_wijk"]}], [{}])
         return real_collect(gemeente, policy, progress, extra=[publication.Source("test: drempel 1", fig)])
 
@@ -49,5 +51,4 @@ def test_audit_command_fails_on_a_leaky_extra_table(tilburg_reports, monkeypatch
     with pytest.raises(CommandError, match="Onthullingsaudit GM0855"):
         call_command("disclosure-audit", "--gemeente", "GM0855", "--json", "--quiet", stdout=out)
     result = json.loads(out.getvalue())
-    assert result["oordeel"] == "lek" and any("Model klopt niet" in e and tilburg_reports["quiet_wijk"] in e
-                                              for e in result["fouten"])
+    assert result["oordeel"] == "lek" and any("Model klopt niet" in e and tilburg_reports["quiet_wijk"] in e for e in result["fouten"])

@@ -39,9 +39,19 @@ def cube_of(rows: list[tuple[str, date, str]]) -> ReportCube:
     kinds = {"politie": "incident", "veilig_thuis": "melding", "wijkteam": "signaal"}
     cols = {name: [] for name in SCHEMA.names}
     for i, (buurt, datum, bron) in enumerate(rows):
-        for name, value in (("report_id", i), ("buurt", buurt), ("wijk", WIJK_OF[buurt]), ("gemeente", GM),
-                            ("datum", datum), ("kind", kinds[bron]), ("bron", bron), ("aard", "kindermishandeling"),
-                            ("relatie", "partner"), ("kinderen", True), ("address_id", None)):
+        for name, value in (
+            ("report_id", i),
+            ("buurt", buurt),
+            ("wijk", WIJK_OF[buurt]),
+            ("gemeente", GM),
+            ("datum", datum),
+            ("kind", kinds[bron]),
+            ("bron", bron),
+            ("aard", "kindermishandeling"),
+            ("relatie", "partner"),
+            ("kinderen", True),
+            ("address_id", None),
+        ):
             cols[name].append(value)
     return ReportCube(pa.table([pa.array(cols[f.name], type=f.type) for f in SCHEMA], schema=SCHEMA))
 
@@ -57,16 +67,19 @@ def publication(cube: ReportCube, policy: Policy = P) -> list[Published]:
             fig = from_controlled_table(dim, dim, "Wijk", canon.by_dim[dim], {}, {}, dims=({"year": year}, "wijk", dim))
             out += published_cells(fig, f"gemeente {dim}")
         months = gemeente_months(cube, GM, canon, period, policy)
-        out += published_cells(from_controlled_table("maanden", "", "", months, {}, BRON_LABELS,
-                                                     dims=({"year": year}, "month", "bron")), "maanden")
+        out += published_cells(
+            from_controlled_table("maanden", "", "", months, {}, BRON_LABELS, dims=({"year": year}, "month", "bron")), "maanden"
+        )
         wm = wijk_months(cube, GM, canon, period, policy)
-        out += published_cells(from_controlled_table("wijkmaanden", "", "", wm, {}, {},
-                                                     dims=({"year": year}, "wijk", "month")), "wijkmaanden")
+        out += published_cells(
+            from_controlled_table("wijkmaanden", "", "", wm, {}, {}, dims=({"year": year}, "wijk", "month")), "wijkmaanden"
+        )
         for w in wijken:
             buurten = sorted(b for b, x in WIJK_OF.items() if x == w)
             t = buurt_bron_table(cube, GM, canon, w, buurten, period, policy)
-            out += published_cells(from_controlled_table("buurt_bron", "", "", t, {}, {},
-                                                         dims=({"year": year, "wijk": w}, "buurt", "bron")), f"wijk {w}")
+            out += published_cells(
+                from_controlled_table("buurt_bron", "", "", t, {}, {}, dims=({"year": year, "wijk": w}, "buurt", "bron")), f"wijk {w}"
+            )
     return out
 
 
@@ -92,10 +105,19 @@ def old_wijk_month_tables(cube: ReportCube, policy: Policy = P) -> list[Publishe
         canon = canonical(cube, GM, wijken, year, policy, BUURTEN)
         for w in wijken:
             series = canon.wijk_series(w, "bron")
-            counts = {k: v for k, v in cube.counts(["month", "bron"], where={"wijk": w}, start=period.start,
-                                                     end=period.end).items() if k[1] in series.cells}
-            t = control_table(counts, row_keys=period.months, col_keys=list(series.keys), policy=policy,
-                              fixed_col_totals=series.cells, fixed_total=canon.totals.cell(w))
+            counts = {
+                k: v
+                for k, v in cube.counts(["month", "bron"], where={"wijk": w}, start=period.start, end=period.end).items()
+                if k[1] in series.cells
+            }
+            t = control_table(
+                counts,
+                row_keys=period.months,
+                col_keys=list(series.keys),
+                policy=policy,
+                fixed_col_totals=series.cells,
+                fixed_total=canon.totals.cell(w),
+            )
             fig = from_controlled_table("maanden", "", "", t, {}, {}, dims=({"year": year, "wijk": w}, "month", "bron"))
             out += published_cells(fig, f"oude wijkpagina {w} maanden")
     return out
@@ -114,12 +136,18 @@ def rows_for(spec: dict[tuple[str, str, str], int]) -> list[tuple[str, date, str
 # bron table publishes January-politie for the whole gemeente, and wijk 2 and 3's January-politie
 # can be read off their own (old) month tables: the difference pins wijk 1's "<10".
 WORKED = {
-    ("BU00010001", "2024-01", "politie"): 9, ("BU00010001", "2024-01", "veilig_thuis"): 41,
-    ("BU00010001", "2024-02", "politie"): 37, ("BU00010001", "2024-02", "veilig_thuis"): 44,
-    ("BU00010101", "2024-01", "politie"): 40, ("BU00010101", "2024-01", "veilig_thuis"): 52,
-    ("BU00010101", "2024-02", "politie"): 33, ("BU00010101", "2024-02", "veilig_thuis"): 47,
-    ("BU00010201", "2024-01", "politie"): 31, ("BU00010201", "2024-01", "veilig_thuis"): 28,
-    ("BU00010201", "2024-02", "politie"): 26, ("BU00010201", "2024-02", "veilig_thuis"): 35,
+    ("BU00010001", "2024-01", "politie"): 9,
+    ("BU00010001", "2024-01", "veilig_thuis"): 41,
+    ("BU00010001", "2024-02", "politie"): 37,
+    ("BU00010001", "2024-02", "veilig_thuis"): 44,
+    ("BU00010101", "2024-01", "politie"): 40,
+    ("BU00010101", "2024-01", "veilig_thuis"): 52,
+    ("BU00010101", "2024-02", "politie"): 33,
+    ("BU00010101", "2024-02", "veilig_thuis"): 47,
+    ("BU00010201", "2024-01", "politie"): 31,
+    ("BU00010201", "2024-01", "veilig_thuis"): 28,
+    ("BU00010201", "2024-02", "politie"): 26,
+    ("BU00010201", "2024-02", "veilig_thuis"): 35,
 }
 
 
@@ -145,21 +173,29 @@ def test_worked_example_is_protected_by_the_one_protected_set():
 
 def test_a_lonely_secondary_partner_just_above_the_threshold_is_avoided():
     """advies 2 next to signaal 10 in one row: a '×' known to be ≥ 10 would pin the '<10' to [0, 4]."""
-    counts = {("w1", "incident"): 60, ("w1", "melding"): 45, ("w1", "advies"): 2, ("w1", "signaal"): 10,
-              ("w2", "incident"): 70, ("w2", "melding"): 55, ("w2", "advies"): 30, ("w2", "signaal"): 40}
+    counts = {
+        ("w1", "incident"): 60,
+        ("w1", "melding"): 45,
+        ("w1", "advies"): 2,
+        ("w1", "signaal"): 10,
+        ("w2", "incident"): 70,
+        ("w2", "melding"): 55,
+        ("w2", "advies"): 30,
+        ("w2", "signaal"): 40,
+    }
     t = control_table(counts, policy=P)
     assert t.cell("w1", "advies").display == "<10"
-    assert t.cell("w1", "signaal").display == "10"      # not chosen as the partner
-    assert any(t.cell("w1", c).status == "secondary" or t.row_total("w1").status == "secondary"
-               for c in ("incident", "melding"))
+    assert t.cell("w1", "signaal").display == "10"  # not chosen as the partner
+    assert any(t.cell("w1", c).status == "secondary" or t.row_total("w1").status == "secondary" for c in ("incident", "melding"))
 
 
 def test_unmodelled_publication_is_an_error_not_a_pass():
     cube = cube_of(rows_for(WORKED))
     structure, truth = structure_and_truth(cube)
     t = control_table({("b", "politie"): 3}, policy=P)
-    fig = set_grid(from_controlled_table("x", "", "", t, {}, {}), {"year": 2024}, [{"buurt": "BU00010001", "month": "2024-01"}],
-                   [{"bron": "politie"}])
+    fig = set_grid(
+        from_controlled_table("x", "", "", t, {}, {}), {"year": 2024}, [{"buurt": "BU00010001", "month": "2024-01"}], [{"bron": "politie"}]
+    )
     report = audit(publication(cube) + published_cells(fig, "test"), structure, truth, P)
     assert report.errors and not report.ok
 
@@ -169,8 +205,14 @@ BRONNEN = ["politie", "veilig_thuis", "wijkteam"]
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(st.dictionaries(st.tuples(st.sampled_from(sorted(WIJK_OF)), st.sampled_from(MONTHS), st.sampled_from(BRONNEN)),
-                       st.one_of(st.integers(0, 12), st.integers(10, 60)), min_size=1, max_size=20))
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(sorted(WIJK_OF)), st.sampled_from(MONTHS), st.sampled_from(BRONNEN)),
+        st.one_of(st.integers(0, 12), st.integers(10, 60)),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_property_random_small_cubes_leave_no_narrow_interval(spec):
     cube = cube_of(rows_for(spec))
     structure, truth = structure_and_truth(cube)
@@ -181,9 +223,13 @@ def test_property_random_small_cubes_leave_no_narrow_interval(spec):
 
 def test_wijk_total_just_above_the_threshold_is_suppressed_so_it_cannot_pin_its_rows():
     """Wijk 2 has exactly 10 reports: published, its total (10-12) next to a '×' (≥ 10) would pin its '<10's to 0-2."""
-    spec = {("BU00010001", "2024-02", "politie"): 41, ("BU00010002", "2024-02", "veilig_thuis"): 56,
-            ("BU00010001", "2024-02", "wijkteam"): 39, ("BU00010101", "2024-01", "wijkteam"): 10,
-            ("BU00010201", "2024-03", "politie"): 30}
+    spec = {
+        ("BU00010001", "2024-02", "politie"): 41,
+        ("BU00010002", "2024-02", "veilig_thuis"): 56,
+        ("BU00010001", "2024-02", "wijkteam"): 39,
+        ("BU00010101", "2024-01", "wijkteam"): 10,
+        ("BU00010201", "2024-03", "politie"): 30,
+    }
     cube = cube_of(rows_for(spec))
     structure, truth = structure_and_truth(cube)
     report = audit(publication(cube), structure, truth, P, exact=True)
@@ -198,12 +244,17 @@ def test_a_table_pinned_by_margins_it_took_over_reports_them_for_the_table_above
     from zicht.areas.disclosure import OK, published_cell
 
     counts = {("b1", "politie"): 3, ("b2", "politie"): 9, ("b1", "vt"): 30, ("b2", "vt"): 40}
-    t = control_table(counts, row_keys=["b1", "b2"], col_keys=["politie", "vt"], policy=P,
-                      fixed_col_totals={"politie": published_cell(12, OK, P), "vt": published_cell(70, OK, P)},
-                      fixed_total=published_cell(82, OK, P))
+    t = control_table(
+        counts,
+        row_keys=["b1", "b2"],
+        col_keys=["politie", "vt"],
+        policy=P,
+        fixed_col_totals={"politie": published_cell(12, OK, P), "vt": published_cell(70, OK, P)},
+        fixed_total=published_cell(82, OK, P),
+    )
     assert ("col", "politie") in t.blocked
     free = control_table(counts, row_keys=["b1", "b2"], col_keys=["politie", "vt"], policy=P)
-    assert not free.blocked   # without margins from elsewhere the table protects itself
+    assert not free.blocked  # without margins from elsewhere the table protects itself
 
 
 def test_the_repair_loop_suppresses_a_wijk_cell_that_pins_the_rest_of_the_gemeente():

@@ -25,8 +25,20 @@ P = Policy()
 
 @pytest.mark.parametrize(
     "raw, base, expected",
-    [(0, 5, 0), (2, 5, 0), (3, 5, 5), (10, 5, 10), (12, 5, 10), (13, 5, 15), (17, 5, 15), (18, 5, 20),
-     (1234, 5, 1235), (15, 10, 20), (14, 10, 10), (7, 1, 7)],
+    [
+        (0, 5, 0),
+        (2, 5, 0),
+        (3, 5, 5),
+        (10, 5, 10),
+        (12, 5, 10),
+        (13, 5, 15),
+        (17, 5, 15),
+        (18, 5, 20),
+        (1234, 5, 1235),
+        (15, 10, 20),
+        (14, 10, 10),
+        (7, 1, 7),
+    ],
 )
 def test_round_to_base(raw, base, expected):
     assert round_to_base(raw, base) == expected
@@ -59,15 +71,20 @@ def test_single_count(raw, policy, display, status):
     "counts, expected_status",
     [
         # No small cells: nothing suppressed.
-        ({("a", "x"): 20, ("a", "y"): 30, ("b", "x"): 40, ("b", "y"): 50},
-         {("a", "x"): OK, ("a", "y"): OK, ("b", "x"): OK, ("b", "y"): OK}),
+        (
+            {("a", "x"): 20, ("a", "y"): 30, ("b", "x"): 40, ("b", "y"): 50},
+            {("a", "x"): OK, ("a", "y"): OK, ("b", "x"): OK, ("b", "y"): OK},
+        ),
         # One small cell: its row and column need a partner, which needs a fourth corner.
-        ({("a", "x"): 4, ("a", "y"): 30, ("b", "x"): 40, ("b", "y"): 50},
-         {("a", "x"): PRIMARY, ("a", "y"): SECONDARY, ("b", "x"): SECONDARY, ("b", "y"): SECONDARY}),
+        (
+            {("a", "x"): 4, ("a", "y"): 30, ("b", "x"): 40, ("b", "y"): 50},
+            {("a", "x"): PRIMARY, ("a", "y"): SECONDARY, ("b", "x"): SECONDARY, ("b", "y"): SECONDARY},
+        ),
         # Two small cells in one row: the row is safe, each column needs one more.
-        ({("a", "x"): 4, ("a", "y"): 3, ("b", "x"): 40, ("b", "y"): 50, ("c", "x"): 60, ("c", "y"): 70},
-         {("a", "x"): PRIMARY, ("a", "y"): PRIMARY, ("b", "x"): SECONDARY, ("b", "y"): SECONDARY,
-          ("c", "x"): OK, ("c", "y"): OK}),
+        (
+            {("a", "x"): 4, ("a", "y"): 3, ("b", "x"): 40, ("b", "y"): 50, ("c", "x"): 60, ("c", "y"): 70},
+            {("a", "x"): PRIMARY, ("a", "y"): PRIMARY, ("b", "x"): SECONDARY, ("b", "y"): SECONDARY, ("c", "x"): OK, ("c", "y"): OK},
+        ),
     ],
 )
 def test_table_patterns(counts, expected_status):
@@ -142,8 +159,9 @@ def assert_not_recoverable(table, counts):
 
     def cell_of(e):
         kind, r, c = e
-        return {"c": lambda: table.cell(r, c), "r": lambda: table.row_total(r),
-                "k": lambda: table.col_total(c), "t": lambda: table.total}[kind]()
+        return {"c": lambda: table.cell(r, c), "r": lambda: table.row_total(r), "k": lambda: table.col_total(c), "t": lambda: table.total}[
+            kind
+        ]()
 
     unknown = [e for e in entries if cell_of(e).suppressed]
     if not unknown:
@@ -235,8 +253,7 @@ def test_property_linked_tables_share_their_margins(grid, threshold):
     counts = {(f"r{i}", f"c{j}"): v for i, row in enumerate(grid) for j, v in enumerate(row)}
     rows = [f"r{i}" for i in range(len(grid))]
     series = control_series({r: sum(grid[i]) for i, r in enumerate(rows)}, keys=rows, policy=policy)
-    table = control_table(counts, row_keys=rows, policy=policy,
-                          fixed_row_totals=series.cells, fixed_total=series.total)
+    table = control_table(counts, row_keys=rows, policy=policy, fixed_row_totals=series.cells, fixed_total=series.total)
     assert all(table.row_total(r) == series.cell(r) for r in rows)
     assert table.total == series.total
     assert_not_recoverable(table, counts)
@@ -248,15 +265,20 @@ def test_property_linked_tables_share_their_margins(grid, threshold):
 def test_fixed_published_margin_is_never_suppressed_and_fallback_is_safe():
     outer = control_total(40)
     # One buurt holds everything: its cells equal the fixed column totals.
-    table = control_table({("b", "x"): 4, ("b", "y"): 36}, col_keys=["x", "y"],
-                          fixed_col_totals={"x": control_total(4), "y": control_total(36)}, fixed_total=outer)
+    table = control_table(
+        {("b", "x"): 4, ("b", "y"): 36},
+        col_keys=["x", "y"],
+        fixed_col_totals={"x": control_total(4), "y": control_total(36)},
+        fixed_total=outer,
+    )
     assert table.total.display == "40"
     assert table.cell("b", "x").suppressed and table.col_total("y").display == "35"
 
 
 @settings(max_examples=40, deadline=None)
-@given(grid=st.integers(9, 11).flatmap(lambda n_c: st.lists(
-    st.lists(st.integers(0, 14), min_size=n_c, max_size=n_c), min_size=9, max_size=11)))
+@given(
+    grid=st.integers(9, 11).flatmap(lambda n_c: st.lists(st.lists(st.integers(0, 14), min_size=n_c, max_size=n_c), min_size=9, max_size=11))
+)
 def test_property_large_tables_use_the_general_bridge_search(grid):
     counts = {(f"r{i:02d}", f"c{j:02d}"): v for i, row in enumerate(grid) for j, v in enumerate(row)}
     table = control_table(counts, policy=P)
@@ -264,8 +286,7 @@ def test_property_large_tables_use_the_general_bridge_search(grid):
 
 
 @settings(max_examples=100, deadline=None)
-@given(mask=st.integers(2, 6).flatmap(lambda n_c: st.lists(
-    st.lists(st.booleans(), min_size=n_c, max_size=n_c), min_size=2, max_size=12)))
+@given(mask=st.integers(2, 6).flatmap(lambda n_c: st.lists(st.lists(st.booleans(), min_size=n_c, max_size=n_c), min_size=2, max_size=12)))
 def test_bridge_searches_agree(mask):
     from zicht.areas.disclosure import _bridges, _bridges_small_side
 

@@ -10,8 +10,8 @@ from zicht.areas.effects import Series, did_estimate, months_needed, wording
 
 def test_noise_free_series_give_the_planted_effect_exactly():
     # comparison grows 1% a month; treated grows the same and drops by 25% from month 24
-    comp = [Series("B", [round(200 * 1.01 ** m) for m in range(48)], 20_000)]
-    treated = Series("A", [round(100 * 1.01 ** m * (0.75 if m >= 24 else 1)) for m in range(48)], 10_000)
+    comp = [Series("B", [round(200 * 1.01**m) for m in range(48)], 20_000)]
+    treated = Series("A", [round(100 * 1.01**m * (0.75 if m >= 24 else 1)) for m in range(48)], 10_000)
     est = did_estimate(treated, comp, 24)
     assert est.effect == pytest.approx(-0.25, abs=0.01)
     assert est.ci_low < -0.25 < est.ci_high and est.significant
@@ -34,11 +34,14 @@ def test_poisson_noise_interval_covers_the_truth(seed):
     assert est.ci_low <= -0.3 <= est.ci_high
 
 
-@pytest.mark.parametrize("treated, comp, start, reason", [
-    (Series("A", [1] * 36, 1000), [Series("B", [50] * 36, 5000)], 18, "Te weinig registraties"),
-    (Series("A", [20] * 36, 1000), [Series("B", [50] * 36, 5000)], 3, "Te weinig maanden"),
-    (Series("A", [20] * 36, 1000), [], 18, "Geen vergelijkingsgebieden"),
-])
+@pytest.mark.parametrize(
+    "treated, comp, start, reason",
+    [
+        (Series("A", [1] * 36, 1000), [Series("B", [50] * 36, 5000)], 18, "Te weinig registraties"),
+        (Series("A", [20] * 36, 1000), [Series("B", [50] * 36, 5000)], 3, "Te weinig maanden"),
+        (Series("A", [20] * 36, 1000), [], 18, "Geen vergelijkingsgebieden"),
+    ],
+)
 def test_small_areas_are_refused_with_a_reason(treated, comp, start, reason):
     est = did_estimate(treated, comp, start)
     assert est.effect is None and reason in est.refused and wording(est, "A", ["B"]) == est.refused
@@ -66,8 +69,7 @@ def test_placebo_false_positive_rate_is_near_five_percent():
     hits = 0
     runs = 60
     for _ in range(runs):
-        comp = [Series(f"C{i}", [np.random.default_rng(rng.randrange(10**6)).poisson(50) for _ in range(36)], 5000)
-                for i in range(3)]
+        comp = [Series(f"C{i}", [np.random.default_rng(rng.randrange(10**6)).poisson(50) for _ in range(36)], 5000) for i in range(3)]
         treated = Series("A", list(np.random.default_rng(rng.randrange(10**6)).poisson(50, 36)), 5000)
         hits += did_estimate(treated, comp, 18).significant
     assert hits / runs <= 0.15
@@ -81,8 +83,7 @@ def test_effect_command_on_registry_data(tilburg_reports):
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("effect", "--wijk", "WK085517", "--start", "2024-01-01", "--vergelijk", "WK085539,WK085510", "--json",
-                 stdout=out)
+    call_command("effect", "--wijk", "WK085517", "--start", "2024-01-01", "--vergelijk", "WK085539,WK085510", "--json", stdout=out)
     data = json.loads(out.getvalue())
     assert data["vergelijk"] == ["WK085539", "WK085510"]
     # no intervention was planted: either refused with a reason, or an interval that says so
@@ -92,8 +93,7 @@ def test_effect_command_on_registry_data(tilburg_reports):
         assert data["ci_low"] <= data["estimate"] <= data["ci_high"] and "samenhang, geen bewijs" in data["tekst"]
     assert "WK085517" not in str(data.get("counts", ""))  # no counts are printed
     quiet = StringIO()
-    call_command("effect", "--wijk", tilburg_reports["quiet_wijk"], "--start", "2024-01-01", "--vergelijk", "WK085517",
-                 stdout=quiet)
+    call_command("effect", "--wijk", tilburg_reports["quiet_wijk"], "--start", "2024-01-01", "--vergelijk", "WK085517", stdout=quiet)
     assert "Te weinig registraties" in quiet.getvalue()
 
 
@@ -110,14 +110,22 @@ def test_bench_effects_reports_coverage_and_placebo_rate():
     assert len(data["scenarios"]) == 4 and {s["planted_effect"] for s in data["scenarios"]} == {-0.4, -0.25, -0.15, 0.2}
     for s in data["scenarios"]:
         if "estimate" in s:
-            assert s["ci_low"] <= s["estimate"] <= s["ci_high"] and s["covers_truth"] == (s["ci_low"] <= s["planted_effect"] <= s["ci_high"])
+            assert s["ci_low"] <= s["estimate"] <= s["ci_high"] and s["covers_truth"] == (
+                s["ci_low"] <= s["planted_effect"] <= s["ci_high"]
+            )
     assert 0 <= data["coverage"] <= 1 and data["placebo_false_positive_rate"] is not None
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role, status", [
-    ("beleidsmedewerker", 200), ("ketenregisseur", 200), ("professional", 403), ("privacy_officer", 403),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("beleidsmedewerker", 200),
+        ("ketenregisseur", 200),
+        ("professional", 403),
+        ("privacy_officer", 403),
+    ],
+)
 def test_effect_page_roles(client, tilburg, role, status):
     from zicht.core.testing import make_user
 
@@ -131,10 +139,13 @@ def test_effect_page_shows_estimate_series_and_refusal(client, tilburg_reports):
     from zicht.core.testing import make_user
 
     client.force_login(make_user(roles.BELEIDSMEDEWERKER))
-    html = client.get("/gebied/effect/?gemeente=GM0855&wijk=WK085517&start=2024-01-01"
-                      "&vergelijk=WK085539&vergelijk=WK085510").content.decode()
+    html = client.get(
+        "/gebied/effect/?gemeente=GM0855&wijk=WK085517&start=2024-01-01&vergelijk=WK085539&vergelijk=WK085510"
+    ).content.decode()
     assert 'id="tabel-effect-reeksen"' in html and "<svg" in html and "Korvel" in html
     assert ("samenhang, geen bewijs" in html) or ("Te weinig" in html)
-    quiet = client.get(f"/gebied/effect/?gemeente=GM0855&wijk={tilburg_reports['quiet_wijk']}&start=2024-01-01&vergelijk=WK085517").content.decode()
+    quiet = client.get(
+        f"/gebied/effect/?gemeente=GM0855&wijk={tilburg_reports['quiet_wijk']}&start=2024-01-01&vergelijk=WK085517"
+    ).content.decode()
     assert "Te weinig registraties" in quiet
     assert client.get("/gebied/effect/?gemeente=GM0855&wijk=WK036301").status_code == 404

@@ -38,7 +38,9 @@ class FigureParser(HTMLParser):
         a = dict(attrs)
         if tag == "table" and "data" in (a.get("class") or "").split():
             self.in_data_table += 1
-        if (tag == "td" and self.in_data_table and "label" not in (a.get("class") or "").split()) or (tag == "div" and a.get("class") == "card__value"):
+        if (tag == "td" and self.in_data_table and "label" not in (a.get("class") or "").split()) or (
+            tag == "div" and a.get("class") == "card__value"
+        ):
             self.stack.append({"tag": tag, "text": "", "dc": []})
         if tag == "span" and "data-dc" in a:
             span = {"dc": a["data-dc"], "kind": a.get("data-kind"), "text": ""}

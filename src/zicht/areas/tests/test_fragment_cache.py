@@ -44,6 +44,7 @@ def test_a_cached_wijk_page_needs_no_query_of_its_own(tilburg, django_assert_max
     first = client.get(url).content.decode()
     with django_assert_max_num_queries(3):  # session, user + profile (no snapshot in tests), nothing for the page
         second = client.get(url).content.decode()
+
     def without_token(html):  # the CSRF token is masked afresh on every response
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 

@@ -39,9 +39,17 @@ def timelines(tilburg):
     adr = [Address.objects.create(key=f"T|{i}", postcode="5000AA", huisnummer=i + 1, buurt_id=buurt) for i in range(3)]
 
     def report(a, d, kind="incident", aard="partnergeweld", kinderen=True):
-        return Report.objects.create(source=orgs["politie"], source_record_id=f"R{Report.objects.count()}", soort=kind,
-                                     datum=date.fromisoformat(d), aard=aard, kinderen_aanwezig=kinderen, buurt_id=buurt,
-                                     address=a)
+        return Report.objects.create(
+            source=orgs["politie"],
+            source_record_id=f"R{Report.objects.count()}",
+            soort=kind,
+            datum=date.fromisoformat(d),
+            aard=aard,
+            kinderen_aanwezig=kinderen,
+            buurt_id=buurt,
+            address=a,
+        )
+
     r1 = report(adr[0], "2024-01-10")
     report(adr[0], "2024-01-15")  # same episode (within 14 days)
     r3 = report(adr[0], "2024-05-01")  # next registration after 112 days
@@ -80,8 +88,9 @@ def test_trajectory_ends_come_through_the_registered_source(timelines):
     a1 = timelines["addresses"][1]
     hh = timelines["household"]
     saved = sources._trajectory_ends
-    sources.register_trajectory_ends(lambda gm: [sources.TrajectoryEnd(a1.id, None, date(2024, 4, 1)),
-                                                 sources.TrajectoryEnd(None, hh.id, date(2024, 2, 1))])
+    sources.register_trajectory_ends(
+        lambda gm: [sources.TrajectoryEnd(a1.id, None, date(2024, 4, 1)), sources.TrajectoryEnd(None, hh.id, date(2024, 2, 1))]
+    )
     try:
         eps = load_episodes("GM0855")
     finally:
@@ -97,8 +106,9 @@ def test_site_registers_casework_trajectories(timelines):
     from zicht.casework.colour.models import Hulptraject
 
     a0 = timelines["addresses"][0]
-    Hulptraject.objects.create(address=a0, organisation=organisations()["wijkteam"], soort="wijkteam",
-                               start=date(2024, 1, 20), einde=date(2024, 3, 1))
+    Hulptraject.objects.create(
+        address=a0, organisation=organisations()["wijkteam"], soort="wijkteam", start=date(2024, 1, 20), einde=date(2024, 3, 1)
+    )
     Hulptraject.objects.create(address=a0, organisation=organisations()["wijkteam"], soort="wijkteam", start=date(2024, 6, 1))
     (episode,) = load_episodes("GM0855").select("adres", "hulp")
     assert (episode.index, episode.days, episode.event) == (date(2024, 3, 1), 61, True)
@@ -107,8 +117,7 @@ def test_site_registers_casework_trajectories(timelines):
 @pytest.mark.django_db
 def test_small_numbers_publish_nothing(timelines, no_trajectories):
     fig = recidive_figures(load_episodes("GM0855"), Policy())
-    cells = [c for rows in ("overview", "aard", "kinderen", "cohorts", "per_wijk") for r in fig[rows]
-             for c in (*r.shares, *r.eligible)]
+    cells = [c for rows in ("overview", "aard", "kinderen", "cohorts", "per_wijk") for r in fig[rows] for c in (*r.shares, *r.eligible)]
     assert cells and all(c.value is None for c in cells)
     points = [p for c in fig["curves"] + fig["curves_kinderen"] for p in c["points"]]
     assert points and all(p.share.value is None and p.at_risk.value is None for p in points)
@@ -164,10 +173,16 @@ def test_command_json(tilburg_reports, no_trajectories):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role, status", [
-    (roles.BELEIDSMEDEWERKER, 200), (roles.KETENREGISSEUR, 200), (roles.PROFESSIONAL, 403),
-    (roles.FUNCTIONEEL_BEHEERDER, 403), (roles.PRIVACY_OFFICER, 403),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        (roles.BELEIDSMEDEWERKER, 200),
+        (roles.KETENREGISSEUR, 200),
+        (roles.PROFESSIONAL, 403),
+        (roles.FUNCTIONEEL_BEHEERDER, 403),
+        (roles.PRIVACY_OFFICER, 403),
+    ],
+)
 def test_page_roles(client, tilburg_reports, role, status):
     client.force_login(make_user(role))
     assert client.get("/gebied/recidive/?gemeente=GM0855").status_code == status
@@ -199,8 +214,14 @@ def test_factsheet_has_a_recidive_section(client, tilburg_reports):
 def test_pdf_factsheet_renders_the_recidive_table():
     from zicht.areas.factsheet import render_pdf
 
-    sheet = {"title": "T", "subtitle": "S", "tiles": [], "bars": [], "notes": [],
-             "recidive_rows": [["Nieuwe registratie", "binnen 6 mnd"], ["Adressen na een eerste registratie", "20%"]]}
+    sheet = {
+        "title": "T",
+        "subtitle": "S",
+        "tiles": [],
+        "bars": [],
+        "notes": [],
+        "recidive_rows": [["Nieuwe registratie", "binnen 6 mnd"], ["Adressen na een eerste registratie", "20%"]],
+    }
     assert render_pdf(sheet).startswith(b"%PDF")
 
 

@@ -19,29 +19,36 @@ END = date(2025, 12, 31)
 
 
 def tl(*dates, ends=(), censor_at=None):
-    return Timeline("x", tuple(Registration(date.fromisoformat(d), "WK1", "partnergeweld", True) for d in dates),
-                    tuple(date.fromisoformat(e) for e in ends), date.fromisoformat(censor_at) if censor_at else None)
+    return Timeline(
+        "x",
+        tuple(Registration(date.fromisoformat(d), "WK1", "partnergeweld", True) for d in dates),
+        tuple(date.fromisoformat(e) for e in ends),
+        date.fromisoformat(censor_at) if censor_at else None,
+    )
 
 
-@pytest.mark.parametrize("timeline, days, event", [
-    # one registration: censored at the end of the data
-    (tl("2025-01-01"), 364, False),
-    # a second registration 100 days later: an event
-    (tl("2025-01-01", "2025-04-11"), 100, True),
-    # order of input does not matter; the earliest is the index
-    (tl("2025-04-11", "2025-01-01"), 100, True),
-    # within the episode window (several partners, one incident): not a new registration
-    (tl("2025-01-01", "2025-01-05"), 364, False),
-    (tl("2025-01-01", "2025-01-05", "2025-03-02"), 60, True),
-    # exactly at the episode boundary (14 days) counts
-    (tl("2025-01-01", "2025-01-15"), 14, True),
-    # retention: censored at the subject's own date; a later registration is not seen
-    (tl("2025-01-01", "2025-09-01", censor_at="2025-06-30"), 180, False),
-    # a registration on the censoring date still counts
-    (tl("2025-01-01", "2025-06-30", censor_at="2025-06-30"), 180, True),
-    # censoring date after the end of data: the end of data wins
-    (tl("2025-01-01", censor_at="2026-06-30"), 364, False),
-])
+@pytest.mark.parametrize(
+    "timeline, days, event",
+    [
+        # one registration: censored at the end of the data
+        (tl("2025-01-01"), 364, False),
+        # a second registration 100 days later: an event
+        (tl("2025-01-01", "2025-04-11"), 100, True),
+        # order of input does not matter; the earliest is the index
+        (tl("2025-04-11", "2025-01-01"), 100, True),
+        # within the episode window (several partners, one incident): not a new registration
+        (tl("2025-01-01", "2025-01-05"), 364, False),
+        (tl("2025-01-01", "2025-01-05", "2025-03-02"), 60, True),
+        # exactly at the episode boundary (14 days) counts
+        (tl("2025-01-01", "2025-01-15"), 14, True),
+        # retention: censored at the subject's own date; a later registration is not seen
+        (tl("2025-01-01", "2025-09-01", censor_at="2025-06-30"), 180, False),
+        # a registration on the censoring date still counts
+        (tl("2025-01-01", "2025-06-30", censor_at="2025-06-30"), 180, True),
+        # censoring date after the end of data: the end of data wins
+        (tl("2025-01-01", censor_at="2026-06-30"), 364, False),
+    ],
+)
 def test_first_registration_episode(timeline, days, event):
     e = first_registration_episode(timeline, END)
     assert (e.days, e.event) == (days, event)
@@ -54,19 +61,24 @@ def test_no_registrations_no_episode_and_index_after_censoring_none():
     assert first_registration_episode(tl("2025-08-01", censor_at="2025-06-30"), END) is None
 
 
-@pytest.mark.parametrize("timeline, expected", [
-    # one closed trajectory, a registration 30 days after its end
-    (tl("2024-01-01", "2024-07-01", ends=["2024-06-01"]), [(30, True)]),
-    # no registration after the end: censored at end of data
-    (tl("2024-01-01", ends=["2025-01-01"]), [(364, False)]),
-    # a registration on the end date itself is not "after"; one the next day is
-    (tl("2024-01-01", "2024-06-01", "2024-06-02", ends=["2024-06-01"]), [(1, True)]),
-    # two trajectories: two episodes; retention cuts the second
-    (tl("2024-01-01", "2024-03-01", "2025-06-01", ends=["2024-02-01", "2024-12-01"], censor_at="2025-03-01"),
-     [(29, True), (90, False)]),
-    # a trajectory ending after the censoring date gives no episode
-    (tl("2024-01-01", ends=["2025-04-01"], censor_at="2025-03-01"), []),
-])
+@pytest.mark.parametrize(
+    "timeline, expected",
+    [
+        # one closed trajectory, a registration 30 days after its end
+        (tl("2024-01-01", "2024-07-01", ends=["2024-06-01"]), [(30, True)]),
+        # no registration after the end: censored at end of data
+        (tl("2024-01-01", ends=["2025-01-01"]), [(364, False)]),
+        # a registration on the end date itself is not "after"; one the next day is
+        (tl("2024-01-01", "2024-06-01", "2024-06-02", ends=["2024-06-01"]), [(1, True)]),
+        # two trajectories: two episodes; retention cuts the second
+        (
+            tl("2024-01-01", "2024-03-01", "2025-06-01", ends=["2024-02-01", "2024-12-01"], censor_at="2025-03-01"),
+            [(29, True), (90, False)],
+        ),
+        # a trajectory ending after the censoring date gives no episode
+        (tl("2024-01-01", ends=["2025-04-01"], censor_at="2025-03-01"), []),
+    ],
+)
 def test_trajectory_end_episodes(timeline, expected):
     assert [(e.days, e.event) for e in trajectory_end_episodes(timeline, END)] == expected
 
@@ -80,18 +92,21 @@ def ep(days, event):
     return Episode("x", date(2024, 1, 1), days, event, "WK1", "a", None)
 
 
-@pytest.mark.parametrize("episodes, months, recurred, eligible", [
-    ([ep(100, True), ep(400, False)], 6, 1, 2),
-    # censored before the window ends: not eligible
-    ([ep(100, True), ep(120, False)], 6, 1, 1),
-    # event after the window: eligible, not recurred
-    ([ep(200, True)], 6, 0, 1),
-    # event exactly at the window's last day counts
-    ([ep(months_to_days(12), True)], 12, 1, 1),
-    # followed exactly the whole window counts as eligible
-    ([ep(months_to_days(24), False)], 24, 0, 1),
-    ([], 12, 0, 0),
-])
+@pytest.mark.parametrize(
+    "episodes, months, recurred, eligible",
+    [
+        ([ep(100, True), ep(400, False)], 6, 1, 2),
+        # censored before the window ends: not eligible
+        ([ep(100, True), ep(120, False)], 6, 1, 1),
+        # event after the window: eligible, not recurred
+        ([ep(200, True)], 6, 0, 1),
+        # event exactly at the window's last day counts
+        ([ep(months_to_days(12), True)], 12, 1, 1),
+        # followed exactly the whole window counts as eligible
+        ([ep(months_to_days(24), False)], 24, 0, 1),
+        ([], 12, 0, 0),
+    ],
+)
 def test_within(episodes, months, recurred, eligible):
     w = within(episodes, months)
     assert (w.recurred, w.eligible) == (recurred, eligible)

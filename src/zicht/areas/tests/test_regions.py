@@ -24,16 +24,19 @@ TILBURG, GOIRLE, HILVARENBEEK, DEN_BOSCH = "GM0855", "GM0785", "GM0798", "GM0796
 
 def test_a_region_total_never_gives_back_a_lonely_suppressed_gemeente():
     policy = Policy()
-    cells = {("a", "n"): published_cell(900, OK, policy), ("b", "n"): published_cell(200, OK, policy),
-             ("c", "n"): published_cell(4, "primary", policy)}
-    table = control_stacked({("a", "n"): 900, ("b", "n"): 200, ("c", "n"): 4}, "abc", ["n"], cells,
-                            {k[0]: v for k, v in cells.items()}, policy)
+    cells = {
+        ("a", "n"): published_cell(900, OK, policy),
+        ("b", "n"): published_cell(200, OK, policy),
+        ("c", "n"): published_cell(4, "primary", policy),
+    }
+    table = control_stacked(
+        {("a", "n"): 900, ("b", "n"): 200, ("c", "n"): 4}, "abc", ["n"], cells, {k[0]: v for k, v in cells.items()}, policy
+    )
     assert table.col_total("n").suppressed and table.total.suppressed
     assert [table.cell(r, "n") for r in "abc"] == [cells[(r, "n")] for r in "abc"]  # the gemeente cells unchanged
     # two suppressed gemeenten protect each other: the region total can be published
     two = {**cells, ("b", "n"): published_cell(6, "primary", policy)}
-    table = control_stacked({("a", "n"): 900, ("b", "n"): 6, ("c", "n"): 4}, "abc", ["n"], two,
-                            {k[0]: v for k, v in two.items()}, policy)
+    table = control_stacked({("a", "n"): 900, ("b", "n"): 6, ("c", "n"): 4}, "abc", ["n"], two, {k[0]: v for k, v in two.items()}, policy)
     assert table.col_total("n").status == OK and table.col_total("n").value == 910
 
 
@@ -41,8 +44,7 @@ def test_stacked_breakdown_protects_its_totals_like_control_table():
     """Gemeenten × bron, with the gemeente cells taken from each gemeente's own controlled table."""
     policy = Policy()
     raw = {("a", "politie"): 40, ("a", "vt"): 3, ("a", "wt"): 30, ("b", "politie"): 50, ("b", "vt"): 20, ("b", "wt"): 25}
-    own = {g: control_table({(g, c): n for (r, c), n in raw.items() if r == g}, [g], ["politie", "vt", "wt"], policy)
-           for g in "ab"}
+    own = {g: control_table({(g, c): n for (r, c), n in raw.items() if r == g}, [g], ["politie", "vt", "wt"], policy) for g in "ab"}
     published = {(g, c): own[g].cell(g, c) for g in "ab" for c in ("politie", "vt", "wt")}
     totals = {g: own[g].row_total(g) for g in "ab"}
     table = control_stacked(raw, "ab", ["politie", "vt", "wt"], published, totals, policy)
@@ -124,8 +126,10 @@ def test_the_functioneel_beheerder_moves_a_gemeente_from_a_year(region):
     admin = Client()
     admin.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER, username="fb"))
     assert admin.get("/gebied/regios/beheer/?jaar=2024").status_code == 200
-    response = admin.post("/gebied/regios/beheer/", {"gemeente_code": GOIRLE, "regio": "brabant-noordoost", "van_jaar": 2025,
-                                                     "bevestigd": "on", "bron": "besluit (test)"})
+    response = admin.post(
+        "/gebied/regios/beheer/",
+        {"gemeente_code": GOIRLE, "regio": "brabant-noordoost", "van_jaar": 2025, "bevestigd": "on", "bron": "besluit (test)"},
+    )
     assert response.status_code == 302
     assert GOIRLE in gemeenten_in_regio("midden-brabant", 2024) and GOIRLE not in gemeenten_in_regio("midden-brabant", 2025)
     assert GOIRLE in gemeenten_in_regio("brabant-noordoost", 2025)

@@ -17,9 +17,15 @@ SQUARE = {"type": "Polygon", "coordinates": [[[5.0, 51.5], [5.1, 51.5], [5.1, 51
 SQUARE2 = {"type": "MultiPolygon", "coordinates": [[[[5.1, 51.5], [5.2, 51.5], [5.2, 51.6], [5.1, 51.5]]]]}
 
 
-@pytest.mark.parametrize("values, breaks", [
-    ([1, 2, 3, 4], [1, 2, 3]), ([5, 5, 5, 5], [5]), ([], []), ([1.5, 9.0], [1.5, 9.0]),
-])
+@pytest.mark.parametrize(
+    "values, breaks",
+    [
+        ([1, 2, 3, 4], [1, 2, 3]),
+        ([5, 5, 5, 5], [5]),
+        ([], []),
+        ([1.5, 9.0], [1.5, 9.0]),
+    ],
+)
 def test_quantile_breaks(values, breaks):
     assert maps.quantile_breaks(values) == breaks
 
@@ -37,8 +43,10 @@ def test_projection_keeps_aspect_with_cos_lat():
 
 
 def test_choropleth_links_titles_and_patterns():
-    areas = [maps.MapArea("WK1", "Korvel <&>", SQUARE, control_total(50), "/gebied/wijk/WK1/"),
-             maps.MapArea("WK2", "Oerle", SQUARE2, control_total(3), "/gebied/wijk/WK2/")]
+    areas = [
+        maps.MapArea("WK1", "Korvel <&>", SQUARE, control_total(50), "/gebied/wijk/WK1/"),
+        maps.MapArea("WK2", "Oerle", SQUARE2, control_total(3), "/gebied/wijk/WK2/"),
+    ]
     svg, legend = maps.choropleth_svg(areas, "Titel", "Beschrijving", "meldingen")
     assert svg.count("<a ") == 2 and "Korvel &lt;&amp;&gt;: 50 meldingen" in svg
     assert "Oerle: &lt;10" in svg and "url(#p-nodata)" in svg
@@ -60,17 +68,24 @@ def test_bar_chart_marks_suppressed():
     assert "&lt;10" in svg and "stroke-dasharray" in svg
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("=SUM(A1)", "'=SUM(A1)"), ("+31", "'+31"), ("-5", "'-5"), ("@x", "'@x"), ("Korvel", "Korvel"), ("<10", "<10"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+31", "'+31"),
+        ("-5", "'-5"),
+        ("@x", "'@x"),
+        ("Korvel", "Korvel"),
+        ("<10", "<10"),
+    ],
+)
 def test_formula_injection_escaped(text, expected):
     assert escape_formula(text) == expected
 
 
 def _table():
     series = control_series({"a": 42, "b": 3, "c": 20}, keys=["a", "b", "c"])
-    rows = [FigureRow("=HYPERLINK(evil)", [series.cell("a")]), FigureRow("B", [series.cell("b")]),
-            FigureRow("C", [series.cell("c")])]
+    rows = [FigureRow("=HYPERLINK(evil)", [series.cell("a")]), FigureRow("B", [series.cell("b")]), FigureRow("C", [series.cell("c")])]
     return FigureTable("t1", "Titel", "Wijk", ["Aantal"], rows, FigureRow("Totaal", [series.total]), note="Noot")
 
 

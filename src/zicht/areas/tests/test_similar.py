@@ -11,12 +11,15 @@ CODES = ["WK1", "WK2", "WK3", "WK4"]
 M = np.array([[10.0, 100.0], [11.0, 110.0], [30.0, 100.0], [10.0, 400.0]])
 
 
-@pytest.mark.parametrize("target, n, allowed, expected", [
-    ("WK1", 1, None, ["WK2"]),
-    ("WK1", 3, None, ["WK2", "WK4", "WK3"]),
-    ("WK1", 2, {"WK3", "WK4"}, ["WK4", "WK3"]),
-    ("WK9", 2, None, []),
-])
+@pytest.mark.parametrize(
+    "target, n, allowed, expected",
+    [
+        ("WK1", 1, None, ["WK2"]),
+        ("WK1", 3, None, ["WK2", "WK4", "WK3"]),
+        ("WK1", 2, {"WK3", "WK4"}, ["WK4", "WK3"]),
+        ("WK9", 2, None, []),
+    ],
+)
 def test_nearest(target, n, allowed, expected):
     assert [c for c, _ in zscore_nearest(CODES, M, target, n, allowed)] == expected
 

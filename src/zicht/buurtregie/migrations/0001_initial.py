@@ -7,99 +7,170 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casework', '0002_colour_list_keyset_index'),
-        ('geo', '0001_initial'),
-        ('registry', '0008_bsn_key_state'),
+        ("casework", "0002_colour_list_keyset_index"),
+        ("geo", "0001_initial"),
+        ("registry", "0008_bsn_key_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Buurtregie',
+            name="Buurtregie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('naam', models.CharField(max_length=120)),
-                ('eerste_bijeenkomst', models.DateField()),
-                ('interval_weken', models.PositiveSmallIntegerField(default=2)),
-                ('tijd', models.TimeField(blank=True, null=True)),
-                ('locatie', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(help_text='De organisatie die het overleg organiseert', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.organisation')),
-                ('wijk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.wijk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("naam", models.CharField(max_length=120)),
+                ("eerste_bijeenkomst", models.DateField()),
+                ("interval_weken", models.PositiveSmallIntegerField(default=2)),
+                ("tijd", models.TimeField(blank=True, null=True)),
+                ("locatie", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        help_text="De organisatie die het overleg organiseert",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.organisation",
+                    ),
+                ),
+                ("wijk", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="geo.wijk")),
             ],
             options={
-                'verbose_name_plural': 'buurtregies',
-                'ordering': ['naam'],
+                "verbose_name_plural": "buurtregies",
+                "ordering": ["naam"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('functie', models.CharField(choices=[('wijkagent', 'Wijkagent'), ('wijkcoach', 'Wijkcoach / sociaal werker'), ('school', 'School (intern begeleider, zorgcoördinator)'), ('huismeester', 'Huismeester / woningcorporatie'), ('ggd', 'GGD / jeugdgezondheidszorg'), ('voorzitter', 'Voorzitter')], max_length=20)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.organisation')),
-                ('regie', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='buurtregie.buurtregie')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buurtregie_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "functie",
+                    models.CharField(
+                        choices=[
+                            ("wijkagent", "Wijkagent"),
+                            ("wijkcoach", "Wijkcoach / sociaal werker"),
+                            ("school", "School (intern begeleider, zorgcoördinator)"),
+                            ("huismeester", "Huismeester / woningcorporatie"),
+                            ("ggd", "GGD / jeugdgezondheidszorg"),
+                            ("voorzitter", "Voorzitter"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.organisation"),
+                ),
+                (
+                    "regie",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="members", to="buurtregie.buurtregie"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="buurtregie_memberships", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['functie', 'id'],
+                "ordering": ["functie", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bijeenkomst', models.DateField()),
-                ('tekst', zicht.core.fields.EncryptedTextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.organisation')),
-                ('regie', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='buurtregie.buurtregie')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("bijeenkomst", models.DateField()),
+                ("tekst", zicht.core.fields.EncryptedTextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.organisation"),
+                ),
+                ("regie", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="buurtregie.buurtregie")),
             ],
             options={
-                'ordering': ['-bijeenkomst', '-created_at'],
+                "ordering": ["-bijeenkomst", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Weighing',
+            name="Weighing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bijeenkomst', models.DateField()),
-                ('uitkomst', models.CharField(choices=[('geen_actie', 'Geen actie'), ('volgen', 'Volgen (blijft op de agenda)'), ('meldcode', 'Meldcode: een betrokken professional zet de stappen van de Meldcode'), ('casusoverleg', 'Casusoverleg organiseren')], max_length=20)),
-                ('reden', zicht.core.fields.EncryptedTextField()),
-                ('organisations', models.JSONField(default=list, help_text='Ids of the organisations involved when weighed')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('match', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='casework.signalmatch')),
-                ('regie', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weighings', to='buurtregie.buurtregie')),
-                ('weighed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("bijeenkomst", models.DateField()),
+                (
+                    "uitkomst",
+                    models.CharField(
+                        choices=[
+                            ("geen_actie", "Geen actie"),
+                            ("volgen", "Volgen (blijft op de agenda)"),
+                            ("meldcode", "Meldcode: een betrokken professional zet de stappen van de Meldcode"),
+                            ("casusoverleg", "Casusoverleg organiseren"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reden", zicht.core.fields.EncryptedTextField()),
+                ("organisations", models.JSONField(default=list, help_text="Ids of the organisations involved when weighed")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("match", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="casework.signalmatch")),
+                (
+                    "regie",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="weighings", to="buurtregie.buurtregie"),
+                ),
+                (
+                    "weighed_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('omschrijving', zicht.core.fields.EncryptedTextField()),
-                ('due_on', models.DateField()),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('regie', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='buurtregie.buurtregie')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='buurtregie.member')),
-                ('weighing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='buurtregie.weighing')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("omschrijving", zicht.core.fields.EncryptedTextField()),
+                ("due_on", models.DateField()),
+                ("done_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "regie",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="buurtregie.buurtregie"),
+                ),
+                ("owner", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="actions", to="buurtregie.member")),
+                (
+                    "weighing",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="buurtregie.weighing"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('regie', 'user'), name='buurtregie_member_once'),
+            model_name="member",
+            constraint=models.UniqueConstraint(fields=("regie", "user"), name="buurtregie_member_once"),
         ),
     ]

@@ -6,14 +6,14 @@ from datetime import date
 
 import pytest
 
-from zicht.buurtregie.domain import rules as r
+from zicht.buurtregie.domain import rules as regie_rules
 
 WIJK, OTHER_WIJK = 1, 2
 SCHOOL, WIJKTEAM, POLITIE, GGD = 10, 11, 12, 13
 
 
 def fact(orgs, wijken=(WIJK,), active=True):
-    return r.MatchFact(1, active, frozenset(orgs), frozenset(wijken))
+    return regie_rules.MatchFact(1, active, frozenset(orgs), frozenset(wijken))
 
 
 @pytest.mark.parametrize(
@@ -29,42 +29,42 @@ def fact(orgs, wijken=(WIJK,), active=True):
     ],
 )
 def test_which_matches_enter_the_agenda(match, members, expected, why):
-    assert r.enters_agenda(match, WIJK, members) is expected, why
+    assert regie_rules.enters_agenda(match, WIJK, members) is expected, why
 
 
 @pytest.mark.parametrize(
     "last,before,now,expected",
     [
         (None, (), {SCHOOL, POLITIE}, True),
-        (r.VOLGEN, {SCHOOL, POLITIE}, {SCHOOL, POLITIE}, True),
-        (r.GEEN_ACTIE, {SCHOOL, POLITIE}, {SCHOOL, POLITIE}, False),
-        (r.MELDCODE, {SCHOOL, POLITIE}, {POLITIE, SCHOOL}, False),
-        (r.CASUSOVERLEG, {SCHOOL, POLITIE}, {SCHOOL, POLITIE}, False),
-        (r.GEEN_ACTIE, {SCHOOL, POLITIE}, {SCHOOL, POLITIE, GGD}, True),  # GGD joined: weigh again
-        (r.GEEN_ACTIE, {SCHOOL, POLITIE, GGD}, {SCHOOL, POLITIE}, True),  # one left
+        (regie_rules.VOLGEN, {SCHOOL, POLITIE}, {SCHOOL, POLITIE}, True),
+        (regie_rules.GEEN_ACTIE, {SCHOOL, POLITIE}, {SCHOOL, POLITIE}, False),
+        (regie_rules.MELDCODE, {SCHOOL, POLITIE}, {POLITIE, SCHOOL}, False),
+        (regie_rules.CASUSOVERLEG, {SCHOOL, POLITIE}, {SCHOOL, POLITIE}, False),
+        (regie_rules.GEEN_ACTIE, {SCHOOL, POLITIE}, {SCHOOL, POLITIE, GGD}, True),  # GGD joined: weigh again
+        (regie_rules.GEEN_ACTIE, {SCHOOL, POLITIE, GGD}, {SCHOOL, POLITIE}, True),  # one left
     ],
 )
 def test_what_stays_on_the_agenda(last, before, now, expected):
-    assert r.stays_on_agenda(last, before, now) is expected
+    assert regie_rules.stays_on_agenda(last, before, now) is expected
 
 
 @pytest.mark.parametrize(
     "outcome,reason,action,errors",
     [
-        (r.GEEN_ACTIE, "Zorgen zijn al besproken met ouders", False, 0),
-        (r.VOLGEN, "Volgende keer opnieuw bekijken", False, 0),
-        (r.MELDCODE, "School start de Meldcode", True, 0),
-        (r.MELDCODE, "School start de Meldcode", False, 1),  # who starts it, by when?
-        (r.CASUSOVERLEG, "Meerdere partijen, complex", False, 1),
-        (r.CASUSOVERLEG, "Meerdere partijen, complex", True, 0),
-        (r.GEEN_ACTIE, "kort", False, 1),
-        (r.GEEN_ACTIE, "          ", False, 1),
+        (regie_rules.GEEN_ACTIE, "Zorgen zijn al besproken met ouders", False, 0),
+        (regie_rules.VOLGEN, "Volgende keer opnieuw bekijken", False, 0),
+        (regie_rules.MELDCODE, "School start de Meldcode", True, 0),
+        (regie_rules.MELDCODE, "School start de Meldcode", False, 1),  # who starts it, by when?
+        (regie_rules.CASUSOVERLEG, "Meerdere partijen, complex", False, 1),
+        (regie_rules.CASUSOVERLEG, "Meerdere partijen, complex", True, 0),
+        (regie_rules.GEEN_ACTIE, "kort", False, 1),
+        (regie_rules.GEEN_ACTIE, "          ", False, 1),
         ("onbekend", "Een reden van voldoende lengte", False, 1),
-        (r.MELDCODE, "", False, 2),
+        (regie_rules.MELDCODE, "", False, 2),
     ],
 )
 def test_a_weighing_needs_a_reason_and_sometimes_an_action(outcome, reason, action, errors):
-    assert len(r.weighing_errors(outcome, reason, action)) == errors
+    assert len(regie_rules.weighing_errors(outcome, reason, action)) == errors
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_a_weighing_needs_a_reason_and_sometimes_an_action(outcome, reason, acti
     [(SCHOOL, SCHOOL, True), (SCHOOL, POLITIE, False), (None, SCHOOL, False), (SCHOOL, None, False), (None, None, False)],
 )
 def test_a_note_is_read_by_its_own_organisation_only(note_org, reader_org, expected):
-    assert r.may_read_note(note_org, reader_org) is expected
+    assert regie_rules.may_read_note(note_org, reader_org) is expected
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_a_note_is_read_by_its_own_organisation_only(note_org, reader_org, expec
     ],
 )
 def test_overdue_actions(due, done, today, expected):
-    assert r.is_overdue(due, done, today) is expected
+    assert regie_rules.is_overdue(due, done, today) is expected
 
 
 @pytest.mark.parametrize(
@@ -100,10 +100,14 @@ def test_overdue_actions(due, done, today, expected):
     ],
 )
 def test_next_meeting(first, weeks, today, expected):
-    assert r.next_meeting(first, weeks, today) == expected
+    assert regie_rules.next_meeting(first, weeks, today) == expected
 
 
 def test_upcoming_meetings_and_a_zero_interval():
-    assert r.upcoming_meetings(date(2026, 1, 5), 2, date(2026, 1, 6), 3) == [date(2026, 1, 19), date(2026, 2, 2), date(2026, 2, 16)]
+    assert regie_rules.upcoming_meetings(date(2026, 1, 5), 2, date(2026, 1, 6), 3) == [
+        date(2026, 1, 19),
+        date(2026, 2, 2),
+        date(2026, 2, 16),
+    ]
     with pytest.raises(ValueError):
-        r.next_meeting(date(2026, 1, 5), 0, date(2026, 1, 6))
+        regie_rules.next_meeting(date(2026, 1, 5), 0, date(2026, 1, 6))

@@ -26,9 +26,18 @@ pytestmark = pytest.mark.django_db
 def signal(user, org, *, name="Tim", contact="Juf Ans", phone="013-5550000", postcode="5021AB", categorie="school"):
     born = timezone.localdate().replace(year=timezone.localdate().year - 8, day=1)
     return register_signal(
-        user=user, organisation=org,
-        data={"voornamen": name, "achternaam": "de Vries", "geboortedatum": born, "contact_naam": contact,
-              "contact_telefoon": phone, "categorie": categorie, "postcode": postcode, "huisnummer": 12},
+        user=user,
+        organisation=org,
+        data={
+            "voornamen": name,
+            "achternaam": "de Vries",
+            "geboortedatum": born,
+            "contact_naam": contact,
+            "contact_telefoon": phone,
+            "categorie": categorie,
+            "postcode": postcode,
+            "huisnummer": 12,
+        },
     )
 
 
@@ -46,8 +55,13 @@ def world():
     coach.email = "coach@example.org"
     coach.save()
     outsider = make_user(roles.PROFESSIONAL, username="ggd-niet-lid", organisation=ggd)
-    regie = Buurtregie.objects.create(naam="Buurtregie Centrum", wijk=wijk, organisation=wijkteam,
-                                      eerste_bijeenkomst=timezone.localdate() - timedelta(days=14), interval_weken=2)
+    regie = Buurtregie.objects.create(
+        naam="Buurtregie Centrum",
+        wijk=wijk,
+        organisation=wijkteam,
+        eerste_bijeenkomst=timezone.localdate() - timedelta(days=14),
+        interval_weken=2,
+    )
     members = {
         "juf": Member.objects.create(regie=regie, user=juf, organisation=school, functie="school"),
         "agent": Member.objects.create(regie=regie, user=agent, organisation=politie, functie="wijkagent"),
@@ -55,8 +69,19 @@ def world():
     }
     s1 = signal(juf, school)
     s2 = signal(agent, politie, contact="Agent Bakker", phone="0900-8844", categorie="politie")
-    return {"regie": regie, "members": members, "juf": juf, "agent": agent, "coach": coach, "outsider": outsider,
-            "signals": (s1, s2), "school": school, "politie": politie, "wijkteam": wijkteam, "wijk": wijk}
+    return {
+        "regie": regie,
+        "members": members,
+        "juf": juf,
+        "agent": agent,
+        "coach": coach,
+        "outsider": outsider,
+        "signals": (s1, s2),
+        "school": school,
+        "politie": politie,
+        "wijkteam": wijkteam,
+        "wijk": wijk,
+    }
 
 
 def login(user):
@@ -89,7 +114,9 @@ def test_an_involved_member_gets_a_link_to_its_own_signal_only(world):
 
 def test_non_members_and_other_wijken_get_404_logged_as_refused(world):
     other_wijk = Wijk.objects.create(code="WK085502", naam="Noord", gemeente=world["wijk"].gemeente, indeling_jaar=2024)
-    other = Buurtregie.objects.create(naam="Buurtregie Noord", wijk=other_wijk, organisation=world["wijkteam"], eerste_bijeenkomst=date(2026, 1, 5))
+    other = Buurtregie.objects.create(
+        naam="Buurtregie Noord", wijk=other_wijk, organisation=world["wijkteam"], eerste_bijeenkomst=date(2026, 1, 5)
+    )
     c = login(world["outsider"])
     for url in (reverse("buurtregie:agenda", args=[world["regie"].pk]), reverse("buurtregie:minutes", args=[world["regie"].pk])):
         assert c.get(url).status_code == 404
@@ -133,8 +160,16 @@ def test_weighing_with_action_leaves_the_agenda_and_shows_in_the_minutes(world):
     _weigh(c, regie, match.pk, uitkomst="meldcode", reden="School start de Meldcode-stappen")
     assert not Weighing.objects.exists()
     due = timezone.localdate() + timedelta(days=7)
-    resp = _weigh(c, regie, match.pk, uitkomst="meldcode", reden="School start de Meldcode-stappen",
-                  actie="Stap 1 en 2 van de Meldcode", eigenaar=world["members"]["juf"].pk, datum=due.isoformat())
+    resp = _weigh(
+        c,
+        regie,
+        match.pk,
+        uitkomst="meldcode",
+        reden="School start de Meldcode-stappen",
+        actie="Stap 1 en 2 van de Meldcode",
+        eigenaar=world["members"]["juf"].pk,
+        datum=due.isoformat(),
+    )
     assert resp.status_code == 302
     weighing = Weighing.objects.get()
     assert weighing.uitkomst == "meldcode" and sorted(weighing.organisations) == sorted([world["school"].pk, world["politie"].pk])
@@ -181,7 +216,9 @@ def test_notes_are_read_by_the_own_organisation_only(world):
 def test_reminders_on_the_pages_and_by_command(world):
     regie = world["regie"]
     coach_member = world["members"]["coach"]
-    late = Action.objects.create(regie=regie, omschrijving="Huisbezoek plannen met gezin", owner=coach_member, due_on=timezone.localdate() - timedelta(days=3))
+    late = Action.objects.create(
+        regie=regie, omschrijving="Huisbezoek plannen met gezin", owner=coach_member, due_on=timezone.localdate() - timedelta(days=3)
+    )
     Action.objects.create(regie=regie, omschrijving="Later", owner=coach_member, due_on=timezone.localdate() + timedelta(days=3))
     c = login(world["coach"])
     index = c.get(reverse("buurtregie:index")).content.decode()
@@ -204,8 +241,12 @@ def test_reminders_on_the_pages_and_by_command(world):
 
 
 def test_the_home_page_reminds_the_owner_only(world):
-    Action.objects.create(regie=world["regie"], omschrijving="Huisbezoek plannen met gezin", owner=world["members"]["coach"],
-                          due_on=timezone.localdate() - timedelta(days=1))
+    Action.objects.create(
+        regie=world["regie"],
+        omschrijving="Huisbezoek plannen met gezin",
+        owner=world["members"]["coach"],
+        due_on=timezone.localdate() - timedelta(days=1),
+    )
     home = login(world["coach"]).get("/").content.decode()
     assert "Herinnering buurtregie" in home and "1 actie van u over datum" in home and "Huisbezoek" not in home
     assert "Herinnering buurtregie" not in login(world["juf"]).get("/").content.decode()

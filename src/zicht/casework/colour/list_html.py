@@ -13,16 +13,16 @@ from ..pages import escape as e
 
 def list_rows(rows: list[dict]) -> str:
     """The list's table rows (dicts with url, label, buurt, colour, reason, events, last)."""
-    return mark_safe("".join(
-        f'<tr><td><a href="{e(r["url"])}">{e(r["label"])}</a></td><td>{e(r["buurt"])}</td>'
-        f'<td><span class="badge badge--{e(r["colour"])}">{e(r["colour"].capitalize())}</span></td><td>{e(r["reason"])}</td>'
-        f'<td class="num">{e(r["events"])}</td><td>{e(r["last"])}</td></tr>\n'
-        for r in rows
-    ))
+    return mark_safe(
+        "".join(
+            f'<tr><td><a href="{e(r["url"])}">{e(r["label"])}</a></td><td>{e(r["buurt"])}</td>'
+            f'<td><span class="badge badge--{e(r["colour"])}">{e(r["colour"].capitalize())}</span></td><td>{e(r["reason"])}</td>'
+            f'<td class="num">{e(r["events"])}</td><td>{e(r["last"])}</td></tr>\n'
+            for r in rows
+        )
+    )
 
 
 def options(choices, value: str) -> str:
     """``<option>`` elements of a plain select, the chosen value selected."""
-    return mark_safe("".join(
-        f'<option value="{e(v)}"{" selected" if str(v) == value else ""}>{e(text)}</option>' for v, text in choices
-    ))
+    return mark_safe("".join(f'<option value="{e(v)}"{" selected" if str(v) == value else ""}>{e(text)}</option>' for v, text in choices))

@@ -52,7 +52,9 @@ class ColourResult(Subject):
     last_report_date = models.DateField(null=True, blank=True)
     aarden = models.CharField(max_length=300, blank=True, help_text="|aard|aard| of the counted reports, for the filter")
     buurt = models.ForeignKey("geo.Buurt", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    gemeente = models.ForeignKey("geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="For region scoping")
+    gemeente = models.ForeignKey(
+        "geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="For region scoping"
+    )
     evaluated_at = models.DateTimeField()
     is_current = models.BooleanField(default=True)
     superseded_at = models.DateTimeField(null=True, blank=True)

@@ -30,9 +30,21 @@ from .models import ColourResult, Hulptraject, WorklistItem
 
 @cache
 def _tables() -> dict[str, str]:
-    models = {"address": Address, "buurt": Buurt, "wijk": Wijk, "report": Report, "party": ReportParty, "person": Person,
-              "org": Organisation, "link": PersonLink, "member": HouseholdMember, "colour": ColourResult, "help": Hulptraject,
-              "work": WorklistItem, "signal": Signal}
+    models = {
+        "address": Address,
+        "buurt": Buurt,
+        "wijk": Wijk,
+        "report": Report,
+        "party": ReportParty,
+        "person": Person,
+        "org": Organisation,
+        "link": PersonLink,
+        "member": HouseholdMember,
+        "colour": ColourResult,
+        "help": Hulptraject,
+        "work": WorklistItem,
+        "signal": Signal,
+    }
     return {name: model._meta.db_table for name, model in models.items()}
 
 
@@ -75,8 +87,16 @@ def address_in_scope(pk: int, scope_sql: str, scope_params: list) -> dict | None
     if not rows:
         return None
     r = rows[0]
-    return {"id": r[0], "postcode": r[1], "huisnummer": r[2], "toevoeging": r[3], "straat": r[4], "woonplaats": r[5],
-            "buurt": r[6], "wijk": r[7]}
+    return {
+        "id": r[0],
+        "postcode": r[1],
+        "huisnummer": r[2],
+        "toevoeging": r[3],
+        "straat": r[4],
+        "woonplaats": r[5],
+        "buurt": r[6],
+        "wijk": r[7],
+    }
 
 
 def address_label(a: dict) -> str:
@@ -106,28 +126,65 @@ def address_reports(pk: int) -> list[dict]:
     places = [Person._meta.get_field(name).place for name in PERSON_FIELDS]
     persons: dict[int, tuple] = {}
     reports: dict[int, dict] = {}
-    for (rid, datum, soort, aard, vormen, letsel, wapen, huisverbod, kinderen, created, source,
-         party_id, rol, person_id, voornamen, tussenvoegsel, achternaam, geboortedatum, linked) in rows:
+    for (
+        rid,
+        datum,
+        soort,
+        aard,
+        vormen,
+        letsel,
+        wapen,
+        huisverbod,
+        kinderen,
+        created,
+        source,
+        party_id,
+        rol,
+        person_id,
+        voornamen,
+        tussenvoegsel,
+        achternaam,
+        geboortedatum,
+        linked,
+    ) in rows:
         report = reports.get(rid)
         if report is None:
             report = reports[rid] = {
-                "id": rid, "datum": as_date(datum), "soort": soort, "aard": aard, "vormen": as_json(vormen), "letsel": as_bool(letsel),
-                "wapen": as_bool(wapen), "huisverbod": as_bool(huisverbod), "kinderen_aanwezig": as_bool(kinderen),
-                "created_at": aware(created), "source__naam": source, "address_id": pk, "parties": [],
+                "id": rid,
+                "datum": as_date(datum),
+                "soort": soort,
+                "aard": aard,
+                "vormen": as_json(vormen),
+                "letsel": as_bool(letsel),
+                "wapen": as_bool(wapen),
+                "huisverbod": as_bool(huisverbod),
+                "kinderen_aanwezig": as_bool(kinderen),
+                "created_at": aware(created),
+                "source__naam": source,
+                "address_id": pk,
+                "parties": [],
             }
         if party_id is None:
             continue
         person = persons.get(person_id)
         if person is None:
             # Checked against the column and row, as the ORM field would: a token moved here from another row fails.
-            person = persons[person_id] = tuple(decrypt(value, where, person_id) for value, where in
-                                                zip((voornamen, tussenvoegsel, achternaam, geboortedatum), places, strict=True))
-        report["parties"].append({
-            "parties__id": party_id, "parties__rol": rol, "parties__person_id": person_id,
-            "parties__person__voornamen": person[0], "parties__person__tussenvoegsel": person[1],
-            "parties__person__achternaam": person[2], "parties__person__geboortedatum": person[3],
-            "parties__person__link__linked_person_id": linked,
-        })
+            person = persons[person_id] = tuple(
+                decrypt(value, where, person_id)
+                for value, where in zip((voornamen, tussenvoegsel, achternaam, geboortedatum), places, strict=True)
+            )
+        report["parties"].append(
+            {
+                "parties__id": party_id,
+                "parties__rol": rol,
+                "parties__person_id": person_id,
+                "parties__person__voornamen": person[0],
+                "parties__person__tussenvoegsel": person[1],
+                "parties__person__achternaam": person[2],
+                "parties__person__geboortedatum": person[3],
+                "parties__person__link__linked_person_id": linked,
+            }
+        )
     return list(reports.values())
 
 
@@ -144,8 +201,15 @@ def colour_history(key: str, limit: int = HISTORY_LIMIT) -> tuple[dict | None, l
     )
     history, current = [], None
     for rid, colour, version, rule_ids, evaluated, superseded, is_current, events, n_reports, reasons in rows:
-        item = {"id": rid, "colour": colour, "ruleset_version": version, "rule_ids": rule_ids, "evaluated_at": aware(evaluated),
-                "superseded_at": aware(superseded), "is_current": bool(is_current)}
+        item = {
+            "id": rid,
+            "colour": colour,
+            "ruleset_version": version,
+            "rule_ids": rule_ids,
+            "evaluated_at": aware(evaluated),
+            "superseded_at": aware(superseded),
+            "is_current": bool(is_current),
+        }
         if item["is_current"] and current is None:
             current = {**item, "events": events, "reports": n_reports, "reasons": as_json(reasons) or []}
         history.append(item)
@@ -158,8 +222,9 @@ def colour_history(key: str, limit: int = HISTORY_LIMIT) -> tuple[dict | None, l
 
 def open_work_items(key: str) -> list[tuple[str, str]]:
     t = _tables()
-    return _rows(f"SELECT kind, text FROM {t['work']} WHERE subject_key = %s AND status = %s ORDER BY trigger_date DESC, id DESC",
-                 [key, "open"])
+    return _rows(
+        f"SELECT kind, text FROM {t['work']} WHERE subject_key = %s AND status = %s ORDER BY trigger_date DESC, id DESC", [key, "open"]
+    )
 
 
 def address_help(pk: int) -> list[dict]:
@@ -170,7 +235,9 @@ def address_help(pk: int) -> list[dict]:
         f"WHERE h.address_id = %s ORDER BY h.start DESC, h.id",
         [pk],
     )
-    return [{"id": r[0], "soort": r[1], "organisation": r[2], "start": as_date(r[3]), "einde": as_date(r[4]), "uitkomst": r[5]} for r in rows]
+    return [
+        {"id": r[0], "soort": r[1], "organisation": r[2], "start": as_date(r[3]), "einde": as_date(r[4]), "uitkomst": r[5]} for r in rows
+    ]
 
 
 def address_households(pk: int) -> list[tuple[int, str | None]]:

@@ -240,9 +240,7 @@ def current_result(subject_type: str, pk: int) -> ColourResult | None:
 
 def recolour_batch(batch) -> dict:
     """After an import (and its linking): recolour the batch's addresses and the households it touches."""
-    address_ids = set(
-        Report.objects.filter(import_batch=batch, address__isnull=False).values_list("address_id", flat=True)
-    )
+    address_ids = set(Report.objects.filter(import_batch=batch, address__isnull=False).values_list("address_id", flat=True))
     household_ids = set(
         HouseholdMember.objects.filter(linked_person__links__person__import_batch=batch).values_list("household_id", flat=True)
     )

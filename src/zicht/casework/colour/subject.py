@@ -34,10 +34,30 @@ from .models import Hulptraject, subject_key
 from .services import household_report_ids, recolour
 from .views import address_label
 
-REPORT_COLUMNS = ("id", "datum", "soort", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
-                  "source__naam", "address_id")
-PARTY_COLUMNS = ("parties__id", "parties__rol", "parties__person_id", "parties__person__voornamen", "parties__person__tussenvoegsel",
-                 "parties__person__achternaam", "parties__person__geboortedatum", "parties__person__link__linked_person_id")
+REPORT_COLUMNS = (
+    "id",
+    "datum",
+    "soort",
+    "aard",
+    "vormen",
+    "letsel",
+    "wapen",
+    "huisverbod",
+    "kinderen_aanwezig",
+    "created_at",
+    "source__naam",
+    "address_id",
+)
+PARTY_COLUMNS = (
+    "parties__id",
+    "parties__rol",
+    "parties__person_id",
+    "parties__person__voornamen",
+    "parties__person__tussenvoegsel",
+    "parties__person__achternaam",
+    "parties__person__geboortedatum",
+    "parties__person__link__linked_person_id",
+)
 ADDRESS_COLUMNS = ("address__straat", "address__huisnummer", "address__toevoeging", "address__postcode", "address__woonplaats")
 
 
@@ -56,8 +76,16 @@ def report_rows(qs, with_address: bool = False) -> list[dict]:
 
 def _features_text(report: dict) -> str:
     parts = list(report["vormen"] or [])
-    parts += [label for flag, label in (("letsel", "letsel"), ("wapen", "wapen"), ("huisverbod", "huisverbod"),
-                                        ("kinderen_aanwezig", "kinderen aanwezig")) if report[flag]]
+    parts += [
+        label
+        for flag, label in (
+            ("letsel", "letsel"),
+            ("wapen", "wapen"),
+            ("huisverbod", "huisverbod"),
+            ("kinderen_aanwezig", "kinderen aanwezig"),
+        )
+        if report[flag]
+    ]
     return ", ".join(parts) or "—"
 
 
@@ -75,27 +103,36 @@ def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_addr
                 pid = party["parties__person_id"]
                 entry = persons[pid] = {
                     "id": pid,
-                    "name": name_of(party["parties__person__voornamen"], party["parties__person__tussenvoegsel"],
-                                    party["parties__person__achternaam"], pid),
-                    "age": age_from(party["parties__person__geboortedatum"], today), "roles": set(), "role_codes": set(),
-                    "linked": party["parties__person__link__linked_person_id"], "sources": set(),
+                    "name": name_of(
+                        party["parties__person__voornamen"],
+                        party["parties__person__tussenvoegsel"],
+                        party["parties__person__achternaam"],
+                        pid,
+                    ),
+                    "age": age_from(party["parties__person__geboortedatum"], today),
+                    "roles": set(),
+                    "role_codes": set(),
+                    "linked": party["parties__person__link__linked_person_id"],
+                    "sources": set(),
                 }
             entry["roles"].add(rol)
             entry["role_codes"].add(party["parties__rol"])
             entry["sources"].add(report["source__naam"])
             roles.append(rol)
-        rows.append({
-            "id": report["id"],
-            "datum": date_text(report["datum"]),
-            "soort": soorten.get(report["soort"], report["soort"]),
-            "source": report["source__naam"],
-            "aard": aarden.get(report["aard"], report["aard"]),
-            "features": _features_text(report),
-            "roles": ", ".join(roles),
-            "evidence": report["id"] in evidence_ids,
-            "address": address_label(report) if with_address and report["address_id"] else "",
-            "address_url": f"{address_url}{report['address_id']}/" if report["address_id"] else "",
-        })
+        rows.append(
+            {
+                "id": report["id"],
+                "datum": date_text(report["datum"]),
+                "soort": soorten.get(report["soort"], report["soort"]),
+                "source": report["source__naam"],
+                "aard": aarden.get(report["aard"], report["aard"]),
+                "features": _features_text(report),
+                "roles": ", ".join(roles),
+                "evidence": report["id"] in evidence_ids,
+                "address": address_label(report) if with_address and report["address_id"] else "",
+                "address_url": f"{address_url}{report['address_id']}/" if report["address_id"] else "",
+            }
+        )
     people = sorted(persons.values(), key=lambda p: oldest_first(p["age"]))
     children = []
     for person in people:
@@ -113,12 +150,21 @@ def _reasons_with_evidence(result: dict | None, reports_by_id: dict[int, dict]):
     out = []
     for reason in result["reasons"]:
         evidence = [
-            {"id": i, "text": f"{soorten.get(reports_by_id[i]['soort'])} {reports_by_id[i]['source__naam']} {date_text(reports_by_id[i]['datum'])}"}
+            {
+                "id": i,
+                "text": f"{soorten.get(reports_by_id[i]['soort'])} {reports_by_id[i]['source__naam']} {date_text(reports_by_id[i]['datum'])}",
+            }
             for i in reason.get("reports", [])
             if i in reports_by_id
         ]
-        out.append({**reason, "evidence": evidence, "evidence_html": subject_html.evidence_links(evidence),
-                    "label": COLOUR_LABELS.get(reason["colour"], reason["colour"])})
+        out.append(
+            {
+                **reason,
+                "evidence": evidence,
+                "evidence_html": subject_html.evidence_links(evidence),
+                "label": COLOUR_LABELS.get(reason["colour"], reason["colour"]),
+            }
+        )
     return out
 
 
@@ -179,12 +225,14 @@ def address_page(request, pk: int):
         raise Http404("Adres niet gevonden")
     reports = queries.address_reports(pk)
     context = _subject_context("address", pk, reports, request, queries.address_help(pk))
-    context.update({
-        "title": queries.address_label(address),
-        "address": address,
-        "households": [{"id": h, "colour": c, "label": COLOUR_LABELS.get(c, "")} for h, c in queries.address_households(pk)],
-        "help_url": f"{reverse('casework:help_new')}?adres={pk}",
-    })
+    context.update(
+        {
+            "title": queries.address_label(address),
+            "address": address,
+            "households": [{"id": h, "colour": c, "label": COLOUR_LABELS.get(c, "")} for h, c in queries.address_households(pk)],
+            "help_url": f"{reverse('casework:help_new')}?adres={pk}",
+        }
+    )
     request.zicht_records = shown_records(reports, context["people"], households=[h["id"] for h in context["households"]])
     return render(request, "casework/colour/subject.html", context)
 
@@ -199,27 +247,46 @@ def household_page(request, pk: int):
     report_ids = visible_report_ids(request.user, household_report_ids([pk]).get(pk, set()))
     reports = report_rows(Report.objects.filter(id__in=report_ids), with_address=True)
     help_items = [
-        {"id": h["id"], "soort": h["soort"], "organisation": h["organisation__naam"], "start": h["start"], "einde": h["einde"], "uitkomst": h["uitkomst"]}
+        {
+            "id": h["id"],
+            "soort": h["soort"],
+            "organisation": h["organisation__naam"],
+            "start": h["start"],
+            "einde": h["einde"],
+            "uitkomst": h["uitkomst"],
+        }
         for h in Hulptraject.objects.filter(household=pk).values("id", "soort", "organisation__naam", "start", "einde", "uitkomst")
     ]
     context = _subject_context("household", pk, reports, request, help_items, with_address=True)
-    members = list(visible_household_members(request.user, household.members.all()).select_related("address", "linked_person").order_by("-since"))
+    members = list(
+        visible_household_members(request.user, household.members.all()).select_related("address", "linked_person").order_by("-since")
+    )
     persons = {
         link.linked_person_id: link.person
-        for link in PersonLink.objects.filter(linked_person_id__in=[m.linked_person_id for m in members]).select_related("person").order_by("-id")
+        for link in PersonLink.objects.filter(linked_person_id__in=[m.linked_person_id for m in members])
+        .select_related("person")
+        .order_by("-id")
     }
     member_people = []
     for member in members:
         person = persons.get(member.linked_person_id)
-        member_people.append({"member": member, "name": full_name(person) if person else f"Gekoppelde persoon #{member.linked_person_id}",
-                              "age": age_from(person.geboortedatum, today) if person else None})
-    context.update({
-        "title": f"Huishouden #{household.pk}",
-        "household": household,
-        "members": member_people,
-        "signal_orgs": queries.signal_organisations([m["member"].linked_person_id for m in member_people], today),
-        "help_url": f"{reverse('casework:help_new')}?huishouden={pk}",
-    })
-    request.zicht_records = shown_records(reports, context["people"], persons=[p.pk for p in persons.values()],
-                                          addresses=[m.address_id for m in members if m.address_id])
+        member_people.append(
+            {
+                "member": member,
+                "name": full_name(person) if person else f"Gekoppelde persoon #{member.linked_person_id}",
+                "age": age_from(person.geboortedatum, today) if person else None,
+            }
+        )
+    context.update(
+        {
+            "title": f"Huishouden #{household.pk}",
+            "household": household,
+            "members": member_people,
+            "signal_orgs": queries.signal_organisations([m["member"].linked_person_id for m in member_people], today),
+            "help_url": f"{reverse('casework:help_new')}?huishouden={pk}",
+        }
+    )
+    request.zicht_records = shown_records(
+        reports, context["people"], persons=[p.pk for p in persons.values()], addresses=[m.address_id for m in members if m.address_id]
+    )
     return render(request, "casework/colour/subject.html", context)

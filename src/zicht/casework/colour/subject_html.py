@@ -27,7 +27,7 @@ def timeline_rows(timeline: list[dict], with_address: bool) -> str:
         evidence = ' <span class="note">(telt mee voor de kleur)</span>' if r["evidence"] else ""
         rows.append(
             f'<tr id="melding-{e(r["id"])}"><td>{e(r["datum"])}{evidence}</td><td>{e(r["soort"])}</td><td>{e(r["source"])}</td>'
-            f'<td>{e(r["aard"])}</td><td>{e(r["features"])}</td><td>{e(r["roles"])}</td>{address}</tr>\n'
+            f"<td>{e(r['aard'])}</td><td>{e(r['features'])}</td><td>{e(r['roles'])}</td>{address}</tr>\n"
         )
     return mark_safe("".join(rows))
 
@@ -39,25 +39,29 @@ def evidence_links(evidence: list[dict]) -> str:
 
 def history_rows(history: list[dict]) -> str:
     """The colour history's table rows."""
-    return mark_safe("".join(
-        f'<tr><td>{e(datetime_text(h["evaluated_at"]))}</td><td><span class="badge badge--{e(h["colour"])}">'
-        f'{e(COLOUR_LABELS.get(h["colour"], h["colour"]))}</span></td><td>{e(h["ruleset_version"])}</td><td>{e(h["rule_ids"])}</td>'
-        f'<td>{e(datetime_text(h["superseded_at"]) or "huidig")}</td></tr>\n'
-        for h in history
-    ))
+    return mark_safe(
+        "".join(
+            f'<tr><td>{e(datetime_text(h["evaluated_at"]))}</td><td><span class="badge badge--{e(h["colour"])}">'
+            f"{e(COLOUR_LABELS.get(h['colour'], h['colour']))}</span></td><td>{e(h['ruleset_version'])}</td><td>{e(h['rule_ids'])}</td>"
+            f"<td>{e(datetime_text(h['superseded_at']) or 'huidig')}</td></tr>\n"
+            for h in history
+        )
+    )
 
 
 def people_rows(people: list[dict]) -> str:
     """The persons table: names masked until 'Toon naam' (zicht.js)."""
     if not people:
         return mark_safe('<tr><td colspan="5">Geen betrokkenen geregistreerd.</td></tr>\n')
-    return mark_safe("".join(
-        f'<tr><td><span class="masked" id="p-{e(p["id"])}">{e(p["name"])}</span> <button type="button" class="button button--secondary" '
-        f'data-reveal="p-{e(p["id"])}" aria-pressed="false">Toon naam</button></td>'
-        f'<td class="num">{"?" if p["age"] is None else e(p["age"])}</td><td>{e(p["roles"])}</td><td>{e(p["sources"])}</td>'
-        f'<td>{"#" + e(p["linked"]) if p["linked"] else "niet gekoppeld"}</td></tr>\n'
-        for p in people
-    ))
+    return mark_safe(
+        "".join(
+            f'<tr><td><span class="masked" id="p-{e(p["id"])}">{e(p["name"])}</span> <button type="button" class="button button--secondary" '
+            f'data-reveal="p-{e(p["id"])}" aria-pressed="false">Toon naam</button></td>'
+            f'<td class="num">{"?" if p["age"] is None else e(p["age"])}</td><td>{e(p["roles"])}</td><td>{e(p["sources"])}</td>'
+            f"<td>{'#' + e(p['linked']) if p['linked'] else 'niet gekoppeld'}</td></tr>\n"
+            for p in people
+        )
+    )
 
 
 def help_rows(items: list[dict]) -> str:
@@ -66,9 +70,11 @@ def help_rows(items: list[dict]) -> str:
         return mark_safe('<tr><td colspan="6">Geen hulp vastgelegd.</td></tr>\n')
     soorten, uitkomsten = choice_labels(Hulptraject, "soort"), choice_labels(Hulptraject, "uitkomst")
     edit = reverse("casework:help_edit", args=[0])[:-2]
-    return mark_safe("".join(
-        f'<tr><td>{e(soorten.get(h["soort"], h["soort"]))}</td><td>{e(h["organisation"])}</td><td>{e(date_text(h["start"]))}</td>'
-        f'<td>{e(date_text(h["einde"]) or "loopt")}</td><td>{e(uitkomsten.get(h["uitkomst"], h["uitkomst"]) or "—")}</td>'
-        f'<td><a href="{e(edit)}{e(h["id"])}/">Wijzigen of afsluiten</a></td></tr>\n'
-        for h in items
-    ))
+    return mark_safe(
+        "".join(
+            f"<tr><td>{e(soorten.get(h['soort'], h['soort']))}</td><td>{e(h['organisation'])}</td><td>{e(date_text(h['start']))}</td>"
+            f"<td>{e(date_text(h['einde']) or 'loopt')}</td><td>{e(uitkomsten.get(h['uitkomst'], h['uitkomst']) or '—')}</td>"
+            f'<td><a href="{e(edit)}{e(h["id"])}/">Wijzigen of afsluiten</a></td></tr>\n'
+            for h in items
+        )
+    )

@@ -51,9 +51,13 @@ def wijken(gemeenten: tuple[str, ...]):
     A DISTINCT over all current results: cached in the shared cache per region and casework
     version (not personal: area names only).
     """
+
     def build():
         codes = ColourResult.objects.filter(is_current=True, wijk__isnull=False).values_list("wijk_id", flat=True).distinct()
-        return [WijkChoice(c, n) for c, n in Wijk.objects.filter(code__in=codes, gemeente_id__in=gemeenten).order_by("naam").values_list("code", "naam")]
+        return [
+            WijkChoice(c, n)
+            for c, n in Wijk.objects.filter(code__in=codes, gemeente_id__in=gemeenten).order_by("naam").values_list("code", "naam")
+        ]
 
     return caching.get_or_build(("wijken", ",".join(gemeenten)), build)
 
@@ -127,12 +131,26 @@ def _after(qs, cursor: tuple[int, date | None, int]):
 
 def address_label(row: dict) -> str:
     """``str(Address)`` from ``address__*`` values without building a model (tested to match)."""
-    return address_text(row["address__straat"], row["address__huisnummer"], row["address__toevoeging"],
-                        row["address__postcode"], row["address__woonplaats"])
+    return address_text(
+        row["address__straat"], row["address__huisnummer"], row["address__toevoeging"], row["address__postcode"], row["address__woonplaats"]
+    )
 
 
-LIST_COLUMNS = ("id", "address_id", "household_id", "buurt__naam", "colour", "colour_rank", "events", "last_report_date",
-                "address__straat", "address__huisnummer", "address__toevoeging", "address__postcode", "address__woonplaats")
+LIST_COLUMNS = (
+    "id",
+    "address_id",
+    "household_id",
+    "buurt__naam",
+    "colour",
+    "colour_rank",
+    "events",
+    "last_report_date",
+    "address__straat",
+    "address__huisnummer",
+    "address__toevoeging",
+    "address__postcode",
+    "address__woonplaats",
+)
 
 
 def shown_records(results) -> list[tuple[str, int]]:
@@ -171,8 +189,14 @@ def colour_list(request):
         for r in found
     ]
     counts = _colour_counts(data, codes)
-    log_access(request, action="view", record_type="colour_list", record_id=f"{subject}:p{page}:{request.GET.get('na', '')}"[:80],
-               reason="Overzicht adressen en huishoudens per kleur", records=shown_records(found))
+    log_access(
+        request,
+        action="view",
+        record_type="colour_list",
+        record_id=f"{subject}:p{page}:{request.GET.get('na', '')}"[:80],
+        reason="Overzicht adressen en huishoudens per kleur",
+        records=shown_records(found),
+    )
     query = request.GET.copy()
     for param in ("page", "na"):
         query.pop(param, None)
@@ -192,8 +216,12 @@ def colour_list(request):
             # plain selects: Django's widget templates cost more than the whole result table
             "rows_html": list_html.list_rows(rows),
             "filters": [
-                {"name": name, "label": field.label, "value": str(data.get(name) or ""),
-                 "options": list_html.options(field.choices, str(data.get(name) or ""))}
+                {
+                    "name": name,
+                    "label": field.label,
+                    "value": str(data.get(name) or ""),
+                    "options": list_html.options(field.choices, str(data.get(name) or "")),
+                }
                 for name, field in form.fields.items()
             ],
             "export_reasons": REASONS,
@@ -217,23 +245,54 @@ def colour_export(request):
     results = list(qs)
     persons = _persons_for_results(results)
     exported = shown_records(results) + [("person", p.pk) for people in persons.values() for p, _ in people]
-    log_access(request, action="export", record_type="colour_list", record_id=f"{subject}:{'namen' if names else 'initialen'}",
-               reason=reason, records=list(dict.fromkeys(exported)))
+    log_access(
+        request,
+        action="export",
+        record_type="colour_list",
+        record_id=f"{subject}:{'namen' if names else 'initialen'}",
+        reason=reason,
+        records=list(dict.fromkeys(exported)),
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="zicht-{subject}-kleuren-{timezone.localdate():%Y%m%d}.csv"'
     response.write("\ufeff")
     writer = csv_writer(response, delimiter=";")
-    writer.writerow(["niveau", "id", "adres", "buurt", "wijk", "kleur", "regelset", "redenen", "gebeurtenissen", "registraties", "laatste registratie", "betrokkenen"])
+    writer.writerow(
+        [
+            "niveau",
+            "id",
+            "adres",
+            "buurt",
+            "wijk",
+            "kleur",
+            "regelset",
+            "redenen",
+            "gebeurtenissen",
+            "registraties",
+            "laatste registratie",
+            "betrokkenen",
+        ]
+    )
     for r in results:
         label = str(r.address) if r.address_id else f"Huishouden #{r.household_id}"
         people = persons.get(r.subject_key, [])
         shown = ", ".join(f"{full_name(p) if names else initials(p)} ({rol})" for p, rol in people)
-        writer.writerow([
-            r.get_subject_type_display(), r.address_id or r.household_id, label, r.buurt.naam if r.buurt else "",
-            r.wijk.naam if r.wijk else "", r.get_colour_display(), r.ruleset_version,
-            " | ".join(x["text"] for x in r.reasons), r.events, r.reports,
-            r.last_report_date.isoformat() if r.last_report_date else "", shown,
-        ])
+        writer.writerow(
+            [
+                r.get_subject_type_display(),
+                r.address_id or r.household_id,
+                label,
+                r.buurt.naam if r.buurt else "",
+                r.wijk.naam if r.wijk else "",
+                r.get_colour_display(),
+                r.ruleset_version,
+                " | ".join(x["text"] for x in r.reasons),
+                r.events,
+                r.reports,
+                r.last_report_date.isoformat() if r.last_report_date else "",
+                shown,
+            ]
+        )
     return response
 
 
@@ -241,7 +300,9 @@ def _persons_for_results(results) -> dict[str, list]:
     out: dict[str, list] = {}
     address_ids = [r.address_id for r in results if r.address_id]
     seen = set()
-    for party in ReportParty.objects.filter(report__address_id__in=address_ids).select_related("person", "report").order_by("report__datum"):
+    for party in (
+        ReportParty.objects.filter(report__address_id__in=address_ids).select_related("person", "report").order_by("report__datum")
+    ):
         key = subject_key("address", party.report.address_id)
         if (key, party.person_id) in seen:
             continue
@@ -256,6 +317,7 @@ def _persons_for_results(results) -> dict[str, list]:
 
 
 # --- help trajectories ---------------------------------------------------------------------------
+
 
 def _help_subject(request, instance=None):
     if instance is not None:
@@ -278,7 +340,13 @@ def help_form(request, pk: int | None = None):
             traject.created_by = request.user
             setattr(traject, "address" if kind == "address" else "household", subject)
         traject.save()
-        log_access(request, action="change" if instance else "create", record_type="hulptraject", record_id=traject.pk, reason="Hulptraject vastleggen")
+        log_access(
+            request,
+            action="change" if instance else "create",
+            record_type="hulptraject",
+            record_id=traject.pk,
+            reason="Hulptraject vastleggen",
+        )
         recolour(kind, [subject_id])
         messages.success(request, "Het hulptraject is opgeslagen; de kleur is opnieuw bepaald.")
         target = "casework:address" if kind == "address" else "casework:household"
@@ -287,6 +355,7 @@ def help_form(request, pk: int | None = None):
 
 
 # --- worklists -----------------------------------------------------------------------------------
+
 
 @requires(KETENREGISSEUR, personal_data=True)
 def worklists(request):
@@ -306,9 +375,15 @@ def worklists(request):
     page = page_number(request)
     items = list(qs.select_related("address", "handled_by").order_by("-trigger_date", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     counts = dict(WorklistItem.objects.filter(status="open", gemeente_id__in=codes).values_list("kind").annotate(n=Count("id")).order_by())
-    log_access(request, action="view", record_type="worklist", record_id=f"{kind}:p{page}", reason="Werklijst",
-               records=[("worklist_item", i.pk) for i in items[:PAGE_SIZE]]
-               + [("address", i.address_id) if i.address_id else ("household", i.household_id) for i in items[:PAGE_SIZE]])
+    log_access(
+        request,
+        action="view",
+        record_type="worklist",
+        record_id=f"{kind}:p{page}",
+        reason="Werklijst",
+        records=[("worklist_item", i.pk) for i in items[:PAGE_SIZE]]
+        + [("address", i.address_id) if i.address_id else ("household", i.household_id) for i in items[:PAGE_SIZE]],
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

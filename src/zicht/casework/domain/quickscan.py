@@ -90,11 +90,15 @@ def suggest(selected, *, kinderen: bool = False) -> Suggestion:
         step = MELDEN_VT
         reasons += [f"Acute onveiligheid: {label[c].lower()}." for c in acute]
         reasons += [f"Structurele onveiligheid: {label[c].lower()}." for c in structural]
-        reasons.append("Bij acute of structurele onveiligheid is melden bij Veilig Thuis de norm (afwegingskader, afweging 2); afweging 3 tot en met 5 doorloopt u samen met Veilig Thuis.")
+        reasons.append(
+            "Bij acute of structurele onveiligheid is melden bij Veilig Thuis de norm (afwegingskader, afweging 2); afweging 3 tot en met 5 doorloopt u samen met Veilig Thuis."
+        )
     elif relation:
         step = STAP_2
         reasons += [f"Relatiedynamiek: {label[c].lower()}." for c in relation]
-        reasons.append("Signalen in de relatiedynamiek kunnen op huiselijk geweld wijzen: bespreek ze met een collega of de aandachtsfunctionaris en raadpleeg zo nodig Veilig Thuis (dat kan anoniem).")
+        reasons.append(
+            "Signalen in de relatiedynamiek kunnen op huiselijk geweld wijzen: bespreek ze met een collega of de aandachtsfunctionaris en raadpleeg zo nodig Veilig Thuis (dat kan anoniem)."
+        )
     elif risk_categories:
         step = STAP_1
         for cat in risk_categories:

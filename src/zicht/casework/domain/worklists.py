@@ -56,7 +56,9 @@ def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> 
             help_ = hit[0][1]
             items.append(
                 WorkItem(
-                    "recidive", trigger.id, event.datum,
+                    "recidive",
+                    trigger.id,
+                    event.datum,
                     f"Nieuwe registratie op {event.datum:%d-%m-%Y}, na hulptraject afgesloten op {help_.end:%d-%m-%Y}",
                     {"reports": ids, "hulptraject": help_.id, "hulp_einde": help_.end.isoformat()},
                 )
@@ -67,7 +69,9 @@ def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> 
         if len(upto) >= cfg["escalation_min_events"]:
             items.append(
                 WorkItem(
-                    "escalatie", trigger.id, event.datum,
+                    "escalatie",
+                    trigger.id,
+                    event.datum,
                     f"{len(upto)} gebeurtenissen binnen {cfg['escalation_window_days']} dagen (drempel {cfg['escalation_min_events']})",
                     {"reports": [i for e in upto for i in e.report_ids], "dates": [e.datum.isoformat() for e in upto]},
                 )
@@ -77,7 +81,9 @@ def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> 
         if found:
             items.append(
                 WorkItem(
-                    "stijgende_ernst", trigger.id, event.datum,
+                    "stijgende_ernst",
+                    trigger.id,
+                    event.datum,
                     f"Ernst stijgt: score {found[0]} tegen eerder hoogstens {found[1]}",
                     {"reports": [i for e in upto for i in e.report_ids], "score": found[0], "previous": found[1]},
                 )
@@ -89,7 +95,9 @@ def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> 
             if before.colour in ("oranje", "rood"):
                 items.append(
                     WorkItem(
-                        "nieuw_op_kleur", trigger.id, event.datum,
+                        "nieuw_op_kleur",
+                        trigger.id,
+                        event.datum,
                         f"Nieuwe registratie op {event.datum:%d-%m-%Y}; kleur daarvoor was {before.colour}",
                         {"reports": ids, "colour_before": before.colour, "reasons_before": [r.rule_id for r in before.reasons]},
                     )

@@ -27,7 +27,8 @@ class QuickscanForm(forms.Form):
     keuze = forms.ChoiceField(label="Welke stap zet u?", choices=qs.STEPS, widget=forms.RadioSelect, required=False)
     reden = forms.CharField(
         label="Reden (verplicht als u een andere stap kiest dan voorgesteld; versleuteld opgeslagen)",
-        widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -35,7 +36,9 @@ class QuickscanForm(forms.Form):
         factor_fields = {}
         for code, label in qs.CATEGORIES:
             factor_fields[f"f_{code}"] = forms.MultipleChoiceField(
-                label=label, required=False, widget=forms.CheckboxSelectMultiple,
+                label=label,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
                 choices=[(c, qs.FACTORS[c][1]) for c in qs.factors_in(qs.FACTORS.keys(), code)],
             )
         self.fields = {**factor_fields, **self.fields}
@@ -58,12 +61,23 @@ def quickscan(request, pk: int):
             errors = qs.choice_errors(suggestion.step, form.cleaned_data["keuze"], form.cleaned_data["reden"])
             if not errors:
                 scan = Quickscan.objects.create(
-                    case=case, factors=form.factors(), kinderen=form.cleaned_data["kinderen"], suggested=suggestion.step,
-                    reasons=list(suggestion.reasons), chosen=form.cleaned_data["keuze"], done_by=request.user,
+                    case=case,
+                    factors=form.factors(),
+                    kinderen=form.cleaned_data["kinderen"],
+                    suggested=suggestion.step,
+                    reasons=list(suggestion.reasons),
+                    chosen=form.cleaned_data["keuze"],
+                    done_by=request.user,
                     keuze_reden=form.cleaned_data["reden"].strip() if form.cleaned_data["keuze"] != suggestion.step else "",
                 )
-                log_access(request, action="create", record_type="meldcode_quickscan", record_id=scan.pk,
-                           reason="Quickscan vastleggen", records=[("meldcode_case", case.pk)])
+                log_access(
+                    request,
+                    action="create",
+                    record_type="meldcode_quickscan",
+                    record_id=scan.pk,
+                    reason="Quickscan vastleggen",
+                    records=[("meldcode_case", case.pk)],
+                )
                 messages.success(request, f"De quickscan is vastgelegd. Gekozen stap: {qs.STEP_LABELS[scan.chosen].lower()}.")
                 return redirect("casework:meldcode_case", pk=case.pk)
             for error in errors:
@@ -74,6 +88,12 @@ def quickscan(request, pk: int):
             form = QuickscanForm(data)
             form.is_valid()
     earlier = list(case.quickscans.select_related("done_by"))
-    log_access(request, action="view", record_type="meldcode_case", record_id=case.pk, reason="Quickscan",
-               records=[("meldcode_quickscan", s.pk) for s in earlier])
+    log_access(
+        request,
+        action="view",
+        record_type="meldcode_case",
+        record_id=case.pk,
+        reason="Quickscan",
+        records=[("meldcode_quickscan", s.pk) for s in earlier],
+    )
     return render(request, "casework/meldcode/quickscan.html", {"case": case, "form": form, "suggestion": suggestion, "earlier": earlier})

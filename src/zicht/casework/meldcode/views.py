@@ -35,8 +35,14 @@ def meldcode_list(request):
             {"case": case, "step": dict(mc.STATES)[case.state], "overdue": mc.is_overdue(case.vervolgdatum, today)}
         )
     closed = [c for c in cases if not c.is_open][:20]
-    log_access(request, action="view", record_type="meldcode_list", record_id=f"org:{org.pk}", reason="Overzicht open Meldcode-stappen",
-               records=[("meldcode_case", c.pk) for c in open_cases + closed])
+    log_access(
+        request,
+        action="view",
+        record_type="meldcode_list",
+        record_id=f"org:{org.pk}",
+        reason="Overzicht open Meldcode-stappen",
+        records=[("meldcode_case", c.pk) for c in open_cases + closed],
+    )
     return render(
         request,
         "casework/meldcode/meldcode_list.html",
@@ -50,7 +56,9 @@ def meldcode_new(request):
     signals = Signal.objects.filter(organisation=org, withdrawn_on__isnull=True)
     form = forms.MeldcodeNewForm(request.POST or None, signals=signals)
     if request.method == "POST" and form.is_valid():
-        case = MeldcodeCase.objects.create(organisation=org, professional=request.user, referentie=form.cleaned_data["referentie"], signal=form.cleaned_data["signal"])
+        case = MeldcodeCase.objects.create(
+            organisation=org, professional=request.user, referentie=form.cleaned_data["referentie"], signal=form.cleaned_data["signal"]
+        )
         log_access(request, action="create", record_type="meldcode_case", record_id=case.pk, reason="Meldcode starten")
         return redirect("casework:meldcode_case", pk=case.pk)
     return render(request, "casework/meldcode/meldcode_new.html", {"form": form})
@@ -65,20 +73,34 @@ def meldcode_case(request, pk: int):
     form = forms.MeldcodeAnswerForm(request.POST or None, state=case.state) if case.is_open else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            answer_case(case, answer=form.cleaned_data["answer"], user=request.user, toelichting=form.cleaned_data["toelichting"], vervolgdatum=form.cleaned_data["vervolgdatum"])
+            answer_case(
+                case,
+                answer=form.cleaned_data["answer"],
+                user=request.user,
+                toelichting=form.cleaned_data["toelichting"],
+                vervolgdatum=form.cleaned_data["vervolgdatum"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             log_access(request, action="change", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-stap vastleggen")
             messages.success(request, "Het antwoord is vastgelegd.")
             return redirect("casework:meldcode_case", pk=case.pk)
-    log_access(request, action="view", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-casus",
-               records=[("signal", case.signal_id)] if case.signal_id else None)
+    log_access(
+        request,
+        action="view",
+        record_type="meldcode_case",
+        record_id=case.pk,
+        reason="Meldcode-casus",
+        records=[("signal", case.signal_id)] if case.signal_id else None,
+    )
     answers = list(case.answers.select_related("answered_by"))
     steps = []
     for code, label in mc.STATES[:8]:
         done = [a for a in answers if a.question == code]
-        steps.append({"code": code, "label": label, "question": mc.QUESTIONS[code], "answers": done, "current": mc.question_for(case.state) == code})
+        steps.append(
+            {"code": code, "label": label, "question": mc.QUESTIONS[code], "answers": done, "current": mc.question_for(case.state) == code}
+        )
     return render(
         request,
         "casework/meldcode/meldcode_case.html",

@@ -7,202 +7,494 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('linkage', '0002_linkagemodel_linkagerun_reviewpair_linkdecision_and_more'),
-        ('registry', '0002_import_pipeline'),
+        ("geo", "0001_initial"),
+        ("linkage", "0002_linkagemodel_linkagerun_reviewpair_linkdecision_and_more"),
+        ("registry", "0002_import_pipeline"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MeldcodeCase',
+            name="MeldcodeCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('referentie', zicht.core.fields.EncryptedTextField(help_text='Eigen dossiernummer of korte omschrijving (encrypted)')),
-                ('state', models.CharField(choices=[('stap_1', 'Stap 1: signalen in kaart brengen'), ('stap_2', 'Stap 2: collegiale consultatie (en zo nodig Veilig Thuis raadplegen)'), ('stap_3', 'Stap 3: gesprek met de betrokkene(n)'), ('afweging_1', 'Stap 4: afweging 1'), ('afweging_2', 'Stap 4: afweging 2'), ('afweging_3', 'Stap 5: afweging 3'), ('afweging_4', 'Stap 5: afweging 4'), ('afweging_5', 'Stap 5: afweging 5'), ('hulp_volgen', 'Hulp vervolgen, veiligheid volgen (afweging 5 opnieuw op de vervolgdatum)'), ('afgesloten', 'Afgesloten: geen vermoeden, vastgelegd in dossier'), ('gemeld', 'Gemeld bij Veilig Thuis'), ('afgerond', 'Afgerond: hulp beëindigd met duurzame veiligheid')], default='stap_1', max_length=20)),
-                ('gemeld', models.BooleanField(default=False, help_text='Veilig Thuis is geïnformeerd')),
-                ('vervolgdatum', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meldcode_cases', to='registry.organisation')),
-                ('professional', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meldcode_cases', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("referentie", zicht.core.fields.EncryptedTextField(help_text="Eigen dossiernummer of korte omschrijving (encrypted)")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("stap_1", "Stap 1: signalen in kaart brengen"),
+                            ("stap_2", "Stap 2: collegiale consultatie (en zo nodig Veilig Thuis raadplegen)"),
+                            ("stap_3", "Stap 3: gesprek met de betrokkene(n)"),
+                            ("afweging_1", "Stap 4: afweging 1"),
+                            ("afweging_2", "Stap 4: afweging 2"),
+                            ("afweging_3", "Stap 5: afweging 3"),
+                            ("afweging_4", "Stap 5: afweging 4"),
+                            ("afweging_5", "Stap 5: afweging 5"),
+                            ("hulp_volgen", "Hulp vervolgen, veiligheid volgen (afweging 5 opnieuw op de vervolgdatum)"),
+                            ("afgesloten", "Afgesloten: geen vermoeden, vastgelegd in dossier"),
+                            ("gemeld", "Gemeld bij Veilig Thuis"),
+                            ("afgerond", "Afgerond: hulp beëindigd met duurzame veiligheid"),
+                        ],
+                        default="stap_1",
+                        max_length=20,
+                    ),
+                ),
+                ("gemeld", models.BooleanField(default=False, help_text="Veilig Thuis is geïnformeerd")),
+                ("vervolgdatum", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="meldcode_cases", to="registry.organisation"
+                    ),
+                ),
+                (
+                    "professional",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="meldcode_cases", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['vervolgdatum', '-updated_at'],
+                "ordering": ["vervolgdatum", "-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='MeldcodeAnswer',
+            name="MeldcodeAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.CharField(max_length=20)),
-                ('answer', models.CharField(max_length=10)),
-                ('toelichting', zicht.core.fields.EncryptedTextField(blank=True)),
-                ('samen_met_vt', models.BooleanField(default=False)),
-                ('outcome', models.CharField(blank=True, choices=[('afsluiten', 'Afsluiten, vastleggen in dossier'), ('melden_vt', 'Melden bij Veilig Thuis'), ('hulp_bieden', 'Hulp bieden'), ('opnieuw_melden', 'Opnieuw melden bij Veilig Thuis')], max_length=20)),
-                ('next_state', models.CharField(choices=[('stap_1', 'Stap 1: signalen in kaart brengen'), ('stap_2', 'Stap 2: collegiale consultatie (en zo nodig Veilig Thuis raadplegen)'), ('stap_3', 'Stap 3: gesprek met de betrokkene(n)'), ('afweging_1', 'Stap 4: afweging 1'), ('afweging_2', 'Stap 4: afweging 2'), ('afweging_3', 'Stap 5: afweging 3'), ('afweging_4', 'Stap 5: afweging 4'), ('afweging_5', 'Stap 5: afweging 5'), ('hulp_volgen', 'Hulp vervolgen, veiligheid volgen (afweging 5 opnieuw op de vervolgdatum)'), ('afgesloten', 'Afgesloten: geen vermoeden, vastgelegd in dossier'), ('gemeld', 'Gemeld bij Veilig Thuis'), ('afgerond', 'Afgerond: hulp beëindigd met duurzame veiligheid')], max_length=20)),
-                ('vervolgdatum', models.DateField(blank=True, null=True)),
-                ('answered_at', models.DateTimeField(auto_now_add=True)),
-                ('answered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='casework.meldcodecase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.CharField(max_length=20)),
+                ("answer", models.CharField(max_length=10)),
+                ("toelichting", zicht.core.fields.EncryptedTextField(blank=True)),
+                ("samen_met_vt", models.BooleanField(default=False)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("afsluiten", "Afsluiten, vastleggen in dossier"),
+                            ("melden_vt", "Melden bij Veilig Thuis"),
+                            ("hulp_bieden", "Hulp bieden"),
+                            ("opnieuw_melden", "Opnieuw melden bij Veilig Thuis"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "next_state",
+                    models.CharField(
+                        choices=[
+                            ("stap_1", "Stap 1: signalen in kaart brengen"),
+                            ("stap_2", "Stap 2: collegiale consultatie (en zo nodig Veilig Thuis raadplegen)"),
+                            ("stap_3", "Stap 3: gesprek met de betrokkene(n)"),
+                            ("afweging_1", "Stap 4: afweging 1"),
+                            ("afweging_2", "Stap 4: afweging 2"),
+                            ("afweging_3", "Stap 5: afweging 3"),
+                            ("afweging_4", "Stap 5: afweging 4"),
+                            ("afweging_5", "Stap 5: afweging 5"),
+                            ("hulp_volgen", "Hulp vervolgen, veiligheid volgen (afweging 5 opnieuw op de vervolgdatum)"),
+                            ("afgesloten", "Afgesloten: geen vermoeden, vastgelegd in dossier"),
+                            ("gemeld", "Gemeld bij Veilig Thuis"),
+                            ("afgerond", "Afgerond: hulp beëindigd met duurzame veiligheid"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("vervolgdatum", models.DateField(blank=True, null=True)),
+                ("answered_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="casework.meldcodecase"),
+                ),
             ],
             options={
-                'ordering': ['answered_at', 'id'],
+                "ordering": ["answered_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Signal',
+            name="Signal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_naam', models.CharField(max_length=120)),
-                ('contact_telefoon', models.CharField(max_length=40)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('datum', models.DateField()),
-                ('categorie', models.CharField(blank=True, choices=[('zorg_veiligheid', 'Zorgen over veiligheid thuis'), ('opvoeding', 'Opvoed- en opgroeiproblemen'), ('school', 'Schoolverzuim / onderwijs'), ('gezondheid', 'Gezondheid'), ('financien', 'Financiële problemen'), ('politie', 'Politiecontact'), ('overig', 'Overig')], max_length=30)),
-                ('link_method', models.CharField(blank=True, max_length=20)),
-                ('expires_on', models.DateField(db_index=True)),
-                ('legal_basis', models.CharField(blank=True, help_text='For adults: the convenant in force', max_length=200)),
-                ('withdrawn_on', models.DateField(blank=True, null=True)),
-                ('withdrawn_reason', models.CharField(blank=True, choices=[('onterecht', 'Signaal was onterecht'), ('risico_weg', 'Het risico is weggenomen'), ('overleden', 'Betrokkene is overleden'), ('overig', 'Andere reden')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('linked_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='signals', to='linkage.linkedperson')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signals', to='registry.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signals', to='registry.person')),
-                ('registered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("contact_naam", models.CharField(max_length=120)),
+                ("contact_telefoon", models.CharField(max_length=40)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("datum", models.DateField()),
+                (
+                    "categorie",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("zorg_veiligheid", "Zorgen over veiligheid thuis"),
+                            ("opvoeding", "Opvoed- en opgroeiproblemen"),
+                            ("school", "Schoolverzuim / onderwijs"),
+                            ("gezondheid", "Gezondheid"),
+                            ("financien", "Financiële problemen"),
+                            ("politie", "Politiecontact"),
+                            ("overig", "Overig"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("link_method", models.CharField(blank=True, max_length=20)),
+                ("expires_on", models.DateField(db_index=True)),
+                ("legal_basis", models.CharField(blank=True, help_text="For adults: the convenant in force", max_length=200)),
+                ("withdrawn_on", models.DateField(blank=True, null=True)),
+                (
+                    "withdrawn_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("onterecht", "Signaal was onterecht"),
+                            ("risico_weg", "Het risico is weggenomen"),
+                            ("overleden", "Betrokkene is overleden"),
+                            ("overig", "Andere reden"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "linked_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="signals",
+                        to="linkage.linkedperson",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="signals", to="registry.organisation"),
+                ),
+                ("person", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="signals", to="registry.person")),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-datum', '-id'],
+                "ordering": ["-datum", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='meldcodecase',
-            name='signal',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meldcode_cases', to='casework.signal'),
+            model_name="meldcodecase",
+            name="signal",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="meldcode_cases", to="casework.signal"
+            ),
         ),
         migrations.CreateModel(
-            name='SignalMatch',
+            name="SignalMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('persoon', 'Persoon'), ('huishouden', 'Huishouden')], max_length=12)),
-                ('subject_key', models.CharField(max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('ended_at', models.DateTimeField(blank=True, help_text='Set when fewer than two organisations remain active', null=True)),
-                ('status', models.CharField(choices=[('nieuw', 'Nieuw'), ('in_behandeling', 'In behandeling'), ('regie_belegd', 'Regie belegd')], default='nieuw', max_length=16)),
-                ('coordinator_note', models.CharField(blank=True, max_length=200)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.household')),
-                ('linked_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.linkedperson')),
-                ('organisations', models.ManyToManyField(related_name='+', to='registry.organisation')),
-                ('regie_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.organisation')),
-                ('signals', models.ManyToManyField(related_name='matches', to='casework.signal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("level", models.CharField(choices=[("persoon", "Persoon"), ("huishouden", "Huishouden")], max_length=12)),
+                ("subject_key", models.CharField(max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("ended_at", models.DateTimeField(blank=True, help_text="Set when fewer than two organisations remain active", null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("nieuw", "Nieuw"), ("in_behandeling", "In behandeling"), ("regie_belegd", "Regie belegd")],
+                        default="nieuw",
+                        max_length=16,
+                    ),
+                ),
+                ("coordinator_note", models.CharField(blank=True, max_length=200)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="linkage.household"
+                    ),
+                ),
+                (
+                    "linked_person",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="linkage.linkedperson"
+                    ),
+                ),
+                ("organisations", models.ManyToManyField(related_name="+", to="registry.organisation")),
+                (
+                    "regie_organisation",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="registry.organisation"
+                    ),
+                ),
+                ("signals", models.ManyToManyField(related_name="matches", to="casework.signal")),
             ],
             options={
-                'ordering': ['-updated_at'],
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='WorklistItem',
+            name="WorklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('recidive', 'Recidive na hulp'), ('escalatie', 'Escalatie'), ('stijgende_ernst', 'Stijgende ernst'), ('nieuw_op_kleur', 'Nieuwe registratie op oranje/rood adres')], max_length=20)),
-                ('subject_type', models.CharField(choices=[('address', 'Adres'), ('household', 'Huishouden')], max_length=10)),
-                ('subject_key', models.CharField(max_length=40)),
-                ('trigger_date', models.DateField()),
-                ('text', models.CharField(max_length=300)),
-                ('evidence', models.JSONField(default=dict)),
-                ('ruleset_version', models.CharField(max_length=40)),
-                ('detected_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('afgehandeld', 'Afgehandeld')], default='open', max_length=12)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('handled_note', models.CharField(blank=True, help_text='Wat is er afgesproken (geen persoonsgegevens)', max_length=200)),
-                ('address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.address')),
-                ('gemeente', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geo.gemeente')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.household')),
-                ('trigger_report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.report')),
-                ('wijk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geo.wijk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("recidive", "Recidive na hulp"),
+                            ("escalatie", "Escalatie"),
+                            ("stijgende_ernst", "Stijgende ernst"),
+                            ("nieuw_op_kleur", "Nieuwe registratie op oranje/rood adres"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("subject_type", models.CharField(choices=[("address", "Adres"), ("household", "Huishouden")], max_length=10)),
+                ("subject_key", models.CharField(max_length=40)),
+                ("trigger_date", models.DateField()),
+                ("text", models.CharField(max_length=300)),
+                ("evidence", models.JSONField(default=dict)),
+                ("ruleset_version", models.CharField(max_length=40)),
+                ("detected_at", models.DateTimeField(auto_now_add=True)),
+                ("status", models.CharField(choices=[("open", "Open"), ("afgehandeld", "Afgehandeld")], default="open", max_length=12)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                ("handled_note", models.CharField(blank=True, help_text="Wat is er afgesproken (geen persoonsgegevens)", max_length=200)),
+                (
+                    "address",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.address"
+                    ),
+                ),
+                (
+                    "gemeente",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="geo.gemeente"
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="linkage.household"
+                    ),
+                ),
+                ("trigger_report", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.report")),
+                (
+                    "wijk",
+                    models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="geo.wijk"),
+                ),
             ],
             options={
-                'ordering': ['-trigger_date', '-id'],
+                "ordering": ["-trigger_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ColourResult',
+            name="ColourResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_type', models.CharField(choices=[('address', 'Adres'), ('household', 'Huishouden')], max_length=10)),
-                ('subject_key', models.CharField(max_length=40)),
-                ('colour', models.CharField(choices=[('groen', 'Groen'), ('geel', 'Geel'), ('oranje', 'Oranje'), ('rood', 'Rood')], max_length=10)),
-                ('colour_rank', models.PositiveSmallIntegerField(help_text='0 groen … 3 rood, for sorting')),
-                ('ruleset_version', models.CharField(max_length=40)),
-                ('ruleset_sha256', models.CharField(max_length=64)),
-                ('reasons', models.JSONField(default=list, help_text='[{rule, colour, text, reports, dates}]')),
-                ('rule_ids', models.CharField(blank=True, max_length=300)),
-                ('events', models.PositiveIntegerField(default=0)),
-                ('reports', models.PositiveIntegerField(default=0)),
-                ('last_report_date', models.DateField(blank=True, null=True)),
-                ('aarden', models.CharField(blank=True, help_text='|aard|aard| of the counted reports, for the filter', max_length=300)),
-                ('evaluated_at', models.DateTimeField()),
-                ('is_current', models.BooleanField(default=True)),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='colour_results', to='registry.address')),
-                ('buurt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geo.buurt')),
-                ('gemeente', models.ForeignKey(blank=True, help_text='For region scoping', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geo.gemeente')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='colour_results', to='linkage.household')),
-                ('wijk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='geo.wijk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject_type", models.CharField(choices=[("address", "Adres"), ("household", "Huishouden")], max_length=10)),
+                ("subject_key", models.CharField(max_length=40)),
+                (
+                    "colour",
+                    models.CharField(choices=[("groen", "Groen"), ("geel", "Geel"), ("oranje", "Oranje"), ("rood", "Rood")], max_length=10),
+                ),
+                ("colour_rank", models.PositiveSmallIntegerField(help_text="0 groen … 3 rood, for sorting")),
+                ("ruleset_version", models.CharField(max_length=40)),
+                ("ruleset_sha256", models.CharField(max_length=64)),
+                ("reasons", models.JSONField(default=list, help_text="[{rule, colour, text, reports, dates}]")),
+                ("rule_ids", models.CharField(blank=True, max_length=300)),
+                ("events", models.PositiveIntegerField(default=0)),
+                ("reports", models.PositiveIntegerField(default=0)),
+                ("last_report_date", models.DateField(blank=True, null=True)),
+                ("aarden", models.CharField(blank=True, help_text="|aard|aard| of the counted reports, for the filter", max_length=300)),
+                ("evaluated_at", models.DateTimeField()),
+                ("is_current", models.BooleanField(default=True)),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "address",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="colour_results",
+                        to="registry.address",
+                    ),
+                ),
+                (
+                    "buurt",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="geo.buurt"
+                    ),
+                ),
+                (
+                    "gemeente",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For region scoping",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="geo.gemeente",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="colour_results",
+                        to="linkage.household",
+                    ),
+                ),
+                (
+                    "wijk",
+                    models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="geo.wijk"),
+                ),
             ],
             options={
-                'ordering': ['-evaluated_at'],
-                'indexes': [models.Index(fields=['is_current', 'subject_type', 'colour_rank', 'last_report_date'], name='colour_list_idx'), models.Index(fields=['is_current', 'subject_type', 'wijk', 'colour_rank', 'last_report_date'], name='colour_wijk_idx'), models.Index(fields=['subject_key', 'evaluated_at'], name='colour_history_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('subject_key',), name='colour_one_current_per_subject')],
+                "ordering": ["-evaluated_at"],
+                "indexes": [
+                    models.Index(fields=["is_current", "subject_type", "colour_rank", "last_report_date"], name="colour_list_idx"),
+                    models.Index(fields=["is_current", "subject_type", "wijk", "colour_rank", "last_report_date"], name="colour_wijk_idx"),
+                    models.Index(fields=["subject_key", "evaluated_at"], name="colour_history_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)), fields=("subject_key",), name="colour_one_current_per_subject"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Hulptraject',
+            name="Hulptraject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('soort', models.CharField(choices=[('vt_veiligheidsbeoordeling', 'Veilig Thuis: veiligheidsbeoordeling'), ('vt_onderzoek', 'Veilig Thuis: onderzoek'), ('vt_voorwaarden_vervolg', 'Veilig Thuis: voorwaarden en vervolg'), ('vt_monitoring', 'Veilig Thuis: monitoring'), ('wijkteam', 'Wijkteam / Toegang: ondersteuning'), ('jeugdhulp', 'Jeugdhulp'), ('ggz_verslavingszorg', 'GGZ / verslavingszorg'), ('daderhulp', 'Hulp aan pleger (bijv. na huisverbod)'), ('reclassering', 'Reclassering'), ('opvang', 'Vrouwen- / maatschappelijke opvang'), ('overig', 'Overige hulp')], max_length=30)),
-                ('start', models.DateField()),
-                ('einde', models.DateField(blank=True, help_text='Leeg zolang de hulp loopt', null=True)),
-                ('uitkomst', models.CharField(blank=True, choices=[('doelen_bereikt', 'Afgesloten: doelen bereikt'), ('voortijdig', 'Afgesloten: voortijdig beëindigd'), ('overgedragen', 'Afgesloten: overgedragen'), ('geen_medewerking', 'Afgesloten: geen medewerking')], max_length=20)),
-                ('toelichting', zicht.core.fields.EncryptedTextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='hulptrajecten', to='registry.address')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='hulptrajecten', to='linkage.household')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hulptrajecten', to='registry.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "soort",
+                    models.CharField(
+                        choices=[
+                            ("vt_veiligheidsbeoordeling", "Veilig Thuis: veiligheidsbeoordeling"),
+                            ("vt_onderzoek", "Veilig Thuis: onderzoek"),
+                            ("vt_voorwaarden_vervolg", "Veilig Thuis: voorwaarden en vervolg"),
+                            ("vt_monitoring", "Veilig Thuis: monitoring"),
+                            ("wijkteam", "Wijkteam / Toegang: ondersteuning"),
+                            ("jeugdhulp", "Jeugdhulp"),
+                            ("ggz_verslavingszorg", "GGZ / verslavingszorg"),
+                            ("daderhulp", "Hulp aan pleger (bijv. na huisverbod)"),
+                            ("reclassering", "Reclassering"),
+                            ("opvang", "Vrouwen- / maatschappelijke opvang"),
+                            ("overig", "Overige hulp"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("einde", models.DateField(blank=True, help_text="Leeg zolang de hulp loopt", null=True)),
+                (
+                    "uitkomst",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("doelen_bereikt", "Afgesloten: doelen bereikt"),
+                            ("voortijdig", "Afgesloten: voortijdig beëindigd"),
+                            ("overgedragen", "Afgesloten: overgedragen"),
+                            ("geen_medewerking", "Afgesloten: geen medewerking"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("toelichting", zicht.core.fields.EncryptedTextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "address",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hulptrajecten",
+                        to="registry.address",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hulptrajecten",
+                        to="linkage.household",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="hulptrajecten", to="registry.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('address__isnull', False), ('household__isnull', False), _connector='OR'), name='hulptraject_has_subject')],
+                "ordering": ["-start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("address__isnull", False), ("household__isnull", False), _connector="OR"),
+                        name="hulptraject_has_subject",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='meldcodecase',
-            index=models.Index(fields=['organisation', 'state'], name='meldcode_open_idx'),
+            model_name="meldcodecase",
+            index=models.Index(fields=["organisation", "state"], name="meldcode_open_idx"),
         ),
         migrations.AddConstraint(
-            model_name='signalmatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('subject_key',), name='signalmatch_one_active'),
+            model_name="signalmatch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)), fields=("subject_key",), name="signalmatch_one_active"
+            ),
         ),
         migrations.AddIndex(
-            model_name='worklistitem',
-            index=models.Index(fields=['status', 'kind', 'trigger_date'], name='worklist_open_idx'),
+            model_name="worklistitem",
+            index=models.Index(fields=["status", "kind", "trigger_date"], name="worklist_open_idx"),
         ),
         migrations.AddIndex(
-            model_name='worklistitem',
-            index=models.Index(fields=['subject_key', 'status'], name='worklist_subject_idx'),
+            model_name="worklistitem",
+            index=models.Index(fields=["subject_key", "status"], name="worklist_subject_idx"),
         ),
         migrations.AddConstraint(
-            model_name='worklistitem',
-            constraint=models.UniqueConstraint(fields=('kind', 'subject_key', 'trigger_report'), name='worklist_item_unique'),
+            model_name="worklistitem",
+            constraint=models.UniqueConstraint(fields=("kind", "subject_key", "trigger_report"), name="worklist_item_unique"),
         ),
     ]

@@ -4,29 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0001_initial'),
-        ('geo', '0001_initial'),
-        ('linkage', '0002_linkagemodel_linkagerun_reviewpair_linkdecision_and_more'),
-        ('registry', '0004_meldcode_stoplicht_labels'),
+        ("casework", "0001_initial"),
+        ("geo", "0001_initial"),
+        ("linkage", "0002_linkagemodel_linkagerun_reviewpair_linkdecision_and_more"),
+        ("registry", "0004_meldcode_stoplicht_labels"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='colourresult',
-            name='colour_list_idx',
+            model_name="colourresult",
+            name="colour_list_idx",
         ),
         migrations.RemoveIndex(
-            model_name='colourresult',
-            name='colour_wijk_idx',
+            model_name="colourresult",
+            name="colour_wijk_idx",
         ),
         migrations.AddIndex(
-            model_name='colourresult',
-            index=models.Index(fields=['is_current', 'subject_type', 'colour_rank', 'last_report_date', 'id'], name='colour_list_idx'),
+            model_name="colourresult",
+            index=models.Index(fields=["is_current", "subject_type", "colour_rank", "last_report_date", "id"], name="colour_list_idx"),
         ),
         migrations.AddIndex(
-            model_name='colourresult',
-            index=models.Index(fields=['is_current', 'subject_type', 'wijk', 'colour_rank', 'last_report_date', 'id'], name='colour_wijk_idx'),
+            model_name="colourresult",
+            index=models.Index(
+                fields=["is_current", "subject_type", "wijk", "colour_rank", "last_report_date", "id"], name="colour_wijk_idx"
+            ),
         ),
     ]

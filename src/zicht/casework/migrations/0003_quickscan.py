@@ -7,29 +7,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0002_colour_list_keyset_index'),
+        ("casework", "0002_colour_list_keyset_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Quickscan',
+            name="Quickscan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('factors', models.JSONField(default=list, help_text='Codes of the ticked risk factors (domain.quickscan.FACTORS)')),
-                ('kinderen', models.BooleanField(default=False, help_text='Minor children in the household (Kindcheck)')),
-                ('suggested', models.CharField(choices=[('melden_vt', 'Melden bij Veilig Thuis (afweging 2: acute of structurele onveiligheid)'), ('stap_2', 'Stap 2: collegiale consultatie en zo nodig Veilig Thuis raadplegen (ook anoniem)'), ('stap_1', 'Stap 1: signalen in kaart brengen en vastleggen'), ('geen', 'Geen Meldcode-stap: vastleggen in het dossier')], max_length=20)),
-                ('reasons', models.JSONField(default=list)),
-                ('chosen', models.CharField(choices=[('melden_vt', 'Melden bij Veilig Thuis (afweging 2: acute of structurele onveiligheid)'), ('stap_2', 'Stap 2: collegiale consultatie en zo nodig Veilig Thuis raadplegen (ook anoniem)'), ('stap_1', 'Stap 1: signalen in kaart brengen en vastleggen'), ('geen', 'Geen Meldcode-stap: vastleggen in het dossier')], max_length=20)),
-                ('keuze_reden', zicht.core.fields.EncryptedTextField(blank=True, help_text='Why another step than the suggestion (encrypted)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quickscans', to='casework.meldcodecase')),
-                ('done_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("factors", models.JSONField(default=list, help_text="Codes of the ticked risk factors (domain.quickscan.FACTORS)")),
+                ("kinderen", models.BooleanField(default=False, help_text="Minor children in the household (Kindcheck)")),
+                (
+                    "suggested",
+                    models.CharField(
+                        choices=[
+                            ("melden_vt", "Melden bij Veilig Thuis (afweging 2: acute of structurele onveiligheid)"),
+                            ("stap_2", "Stap 2: collegiale consultatie en zo nodig Veilig Thuis raadplegen (ook anoniem)"),
+                            ("stap_1", "Stap 1: signalen in kaart brengen en vastleggen"),
+                            ("geen", "Geen Meldcode-stap: vastleggen in het dossier"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reasons", models.JSONField(default=list)),
+                (
+                    "chosen",
+                    models.CharField(
+                        choices=[
+                            ("melden_vt", "Melden bij Veilig Thuis (afweging 2: acute of structurele onveiligheid)"),
+                            ("stap_2", "Stap 2: collegiale consultatie en zo nodig Veilig Thuis raadplegen (ook anoniem)"),
+                            ("stap_1", "Stap 1: signalen in kaart brengen en vastleggen"),
+                            ("geen", "Geen Meldcode-stap: vastleggen in het dossier"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "keuze_reden",
+                    zicht.core.fields.EncryptedTextField(blank=True, help_text="Why another step than the suggestion (encrypted)"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="quickscans", to="casework.meldcodecase"),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -35,5 +35,7 @@ def red_address(db):
     today = timezone.localdate()
     victim = fx.person(politie, voornamen="Sanne", achternaam="de Vries", address_=addr)
     child = fx.person(politie, voornamen="Tim", achternaam="de Vries", geboortedatum=f"{today.year - 6}-02-02", address_=addr)
-    fx.report(politie, addr, today - timedelta(days=20), parties=[(victim, "slachtoffer"), (child, "kind")], vormen=["lichamelijk"], wapen=True)
+    fx.report(
+        politie, addr, today - timedelta(days=20), parties=[(victim, "slachtoffer"), (child, "kind")], vormen=["lichamelijk"], wapen=True
+    )
     return addr

@@ -81,8 +81,12 @@ def test_subject_pages_name_reports_persons_and_the_other_subject(scene, page, o
     with_reason(c, page, pk)
     assert c.get(reverse(f"casework:{page}", args=[pk])).status_code == 200
     records = shown(last_entry(record_type=page, record_id=str(pk)))
-    assert {("report", str(scene["report"].pk)), ("person", str(scene["victim"].pk)), ("person", str(scene["child"].pk)),
-            (other, str(scene[other].pk))} <= records
+    assert {
+        ("report", str(scene["report"].pk)),
+        ("person", str(scene["victim"].pk)),
+        ("person", str(scene["child"].pk)),
+        (other, str(scene[other].pk)),
+    } <= records
 
 
 def test_another_regions_address_is_logged_as_refused_not_as_a_view(scene):
@@ -173,8 +177,10 @@ def test_inbox_assigns_the_regie_organisatie_and_logs_the_change():
     _, first, _ = _two_signals()
     match = SignalMatch.objects.get(ended_at__isnull=True)
     kr, _ = client_for(roles.KETENREGISSEUR)
-    resp = kr.post(reverse("casework:inbox_handle", args=[match.pk]),
-                   {"status": "regie_belegd", "regie_organisatie": first.organisation_id, "note": "Overleg gepland"})
+    resp = kr.post(
+        reverse("casework:inbox_handle", args=[match.pk]),
+        {"status": "regie_belegd", "regie_organisatie": first.organisation_id, "note": "Overleg gepland"},
+    )
     assert resp.status_code == 302
     match.refresh_from_db()
     assert match.status == "regie_belegd" and match.regie_organisatie_id == first.organisation_id

@@ -45,8 +45,13 @@ def test_queryset_and_sql_agree_with_the_domain_rule():
     expected = {}
     for case, datum, expires_on, withdrawn_on, active, word in CASES:
         signal = Signal.objects.create(
-            organisation=org, contact_naam="C", contact_telefoon="0", datum=datum, expires_on=expires_on,
-            withdrawn_on=withdrawn_on, person=fx.person(org),
+            organisation=org,
+            contact_naam="C",
+            contact_telefoon="0",
+            datum=datum,
+            expires_on=expires_on,
+            withdrawn_on=withdrawn_on,
+            person=fx.person(org),
         )
         expected[signal.pk] = (case, active, word)
     by_domain = {pk for pk in expected if Signal.objects.get(pk=pk).is_active(TODAY, StackingRules())}
@@ -59,7 +64,9 @@ def test_queryset_and_sql_agree_with_the_domain_rule():
     assert by_domain == wanted
     assert by_queryset == wanted, sorted(expected[pk][0] for pk in by_queryset ^ wanted)
     assert by_sql == wanted, sorted(expected[pk][0] for pk in by_sql ^ wanted)
-    assert {pk: Signal.objects.get(pk=pk).status(TODAY, StackingRules()) for pk in expected} == {pk: w for pk, (_, _, w) in expected.items()}
+    assert {pk: Signal.objects.get(pk=pk).status(TODAY, StackingRules()) for pk in expected} == {
+        pk: w for pk, (_, _, w) in expected.items()
+    }
 
 
 @pytest.mark.django_db
@@ -75,8 +82,9 @@ def test_linkage_counts_a_signal_as_urgent_only_while_it_is_active(monkeypatch):
     person = fx.person(org)
     lp = LinkedPerson.objects.create()
     PersonLink.objects.create(person=person, linked_person=lp, method="single")
-    signal = Signal.objects.create(organisation=org, contact_naam="C", contact_telefoon="0", datum=TODAY - 730 * D,
-                                   expires_on=TODAY + D, person=person)
+    signal = Signal.objects.create(
+        organisation=org, contact_naam="C", contact_telefoon="0", datum=TODAY - 730 * D, expires_on=TODAY + D, person=person
+    )
     assert lp.pk in _hot_linked_persons({lp.pk})
     Signal.objects.filter(pk=signal.pk).update(expires_on=TODAY)  # the expiry day itself
     assert lp.pk not in _hot_linked_persons({lp.pk})

@@ -84,11 +84,17 @@ def test_group_events_joins_only_different_sources():
 
 
 BROKEN = [
-    ("no version", '[ruleset]\nvalid_from = 2026-01-01\n'),
+    ("no version", "[ruleset]\nvalid_from = 2026-01-01\n"),
     ("bad colour", '[ruleset]\nversion="x"\nvalid_from=2026-01-01\n[[rules]]\nid="a"\ncolour="paars"\ncondition="aantal"\ntext="t"\n'),
     ("bad condition", '[ruleset]\nversion="x"\nvalid_from=2026-01-01\n[[rules]]\nid="a"\ncolour="rood"\ncondition="gevoel"\ntext="t"\n'),
-    ("duplicate id", '[ruleset]\nversion="x"\nvalid_from=2026-01-01\n' + '[[rules]]\nid="a"\ncolour="rood"\ncondition="aantal"\ntext="t"\n' * 2),
-    ("unknown feature", '[ruleset]\nversion="x"\nvalid_from=2026-01-01\n[[rules]]\nid="a"\ncolour="rood"\ncondition="kenmerk"\nfeatures=["boos"]\ntext="t"\n'),
+    (
+        "duplicate id",
+        '[ruleset]\nversion="x"\nvalid_from=2026-01-01\n' + '[[rules]]\nid="a"\ncolour="rood"\ncondition="aantal"\ntext="t"\n' * 2,
+    ),
+    (
+        "unknown feature",
+        '[ruleset]\nversion="x"\nvalid_from=2026-01-01\n[[rules]]\nid="a"\ncolour="rood"\ncondition="kenmerk"\nfeatures=["boos"]\ntext="t"\n',
+    ),
     ("not toml", "[ruleset\n"),
 ]
 

@@ -59,7 +59,12 @@ def test_explain_unknown_address():
 
 @pytest.mark.parametrize(
     "text,expected",
-    [("5021 AB 12", ("5021AB", 12, "")), ("5021ab 12-a", ("5021AB", 12, "A")), ("5021AB, 12", ("5021AB", 12, "")), ("5021 AB 12 bis", ("5021AB", 12, "BIS"))],
+    [
+        ("5021 AB 12", ("5021AB", 12, "")),
+        ("5021ab 12-a", ("5021AB", 12, "A")),
+        ("5021AB, 12", ("5021AB", 12, "")),
+        ("5021 AB 12 bis", ("5021AB", 12, "BIS")),
+    ],
 )
 def test_parse_address(text, expected):
     assert parse_address(text) == expected
@@ -87,7 +92,14 @@ def test_help_trajectory_turns_a_new_report_into_recidive():
     addr = fx.address(huisnummer=14)
     today = timezone.localdate()
     rep = fx.report(vt, addr, today - timedelta(days=10), soort="melding", vormen=["psychisch"])
-    Hulptraject.objects.create(address=addr, organisation=vt, soort="wijkteam", start=today - timedelta(days=300), einde=today - timedelta(days=40), uitkomst="doelen_bereikt")
+    Hulptraject.objects.create(
+        address=addr,
+        organisation=vt,
+        soort="wijkteam",
+        start=today - timedelta(days=300),
+        einde=today - timedelta(days=40),
+        uitkomst="doelen_bereikt",
+    )
     result = current_result("address", addr.pk)
     assert result.colour == "oranje"
     assert "O2-recidive-na-hulp" in result.rule_ids

@@ -21,16 +21,19 @@ from zicht.registry.models import Address
 from . import factories as fx
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("3.2026-01-02.5", (3, date(2026, 1, 2), 5)),
-    ("0..17", (0, None, 17)),
-    ("", None),
-    (None, None),
-    ("3.2026-01-02", None),
-    ("x.2026-01-02.5", None),
-    ("3.2026-13-40.5", None),
-    ("3.2026-01-02.5.9", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("3.2026-01-02.5", (3, date(2026, 1, 2), 5)),
+        ("0..17", (0, None, 17)),
+        ("", None),
+        (None, None),
+        ("3.2026-01-02", None),
+        ("x.2026-01-02.5", None),
+        ("3.2026-13-40.5", None),
+        ("3.2026-01-02.5.9", None),
+    ],
+)
 def test_parse_cursor(value, expected):
     assert views.parse_cursor(value) == expected
 
@@ -40,14 +43,26 @@ def test_cursor_round_trip(rank, day, pk):
     assert views.parse_cursor(views.cursor_of(rank, day, pk)) == (rank, day, pk)
 
 
-@pytest.mark.parametrize("postcode, huisnummer, toevoeging, straat", [
-    ("5021AB", 12, "", "Heuvelstraat"), ("5021AB", 3, "A", "Korvelseweg"), ("", 1, "", ""), ("5021", 7, "-2", "Lange Nieuwstraat"),
-])
+@pytest.mark.parametrize(
+    "postcode, huisnummer, toevoeging, straat",
+    [
+        ("5021AB", 12, "", "Heuvelstraat"),
+        ("5021AB", 3, "A", "Korvelseweg"),
+        ("", 1, "", ""),
+        ("5021", 7, "-2", "Lange Nieuwstraat"),
+    ],
+)
 def test_address_label_matches_the_model(postcode, huisnummer, toevoeging, straat):
-    row = {"address__postcode": postcode, "address__huisnummer": huisnummer, "address__toevoeging": toevoeging,
-           "address__straat": straat, "address__woonplaats": "Tilburg"}
-    assert views.address_label(row) == str(Address(postcode=postcode, huisnummer=huisnummer, toevoeging=toevoeging,
-                                                     straat=straat, woonplaats="Tilburg"))
+    row = {
+        "address__postcode": postcode,
+        "address__huisnummer": huisnummer,
+        "address__toevoeging": toevoeging,
+        "address__straat": straat,
+        "address__woonplaats": "Tilburg",
+    }
+    assert views.address_label(row) == str(
+        Address(postcode=postcode, huisnummer=huisnummer, toevoeging=toevoeging, straat=straat, woonplaats="Tilburg")
+    )
 
 
 def _regie(gemeente, username="regie"):
@@ -58,9 +73,19 @@ def _regie(gemeente, username="regie"):
 
 def _result(addr, colour, rank, last, gm, wk, bu):
     return ColourResult.objects.create(
-        subject_type="address", subject_key=f"address:{addr.pk}", address=addr, colour=colour, colour_rank=rank,
-        ruleset_version="test", ruleset_sha256="0" * 64, reasons=[{"text": f"reden {addr.huisnummer}", "colour": colour}],
-        last_report_date=last, buurt=bu, wijk=wk, gemeente=gm, evaluated_at=timezone.now(),
+        subject_type="address",
+        subject_key=f"address:{addr.pk}",
+        address=addr,
+        colour=colour,
+        colour_rank=rank,
+        ruleset_version="test",
+        ruleset_sha256="0" * 64,
+        reasons=[{"text": f"reden {addr.huisnummer}", "colour": colour}],
+        last_report_date=last,
+        buurt=bu,
+        wijk=wk,
+        gemeente=gm,
+        evaluated_at=timezone.now(),
     )
 
 
@@ -70,8 +95,16 @@ def test_keyset_pages_show_every_row_once_in_order(monkeypatch):
     gm, wk, bu = fx.geography()
     day = date(2026, 3, 1)
     # equal dates, an undated result, every rank: the cases where a cursor can go wrong
-    spec = [("rood", 3, day), ("rood", 3, day), ("rood", 3, None), ("oranje", 2, day - timedelta(days=5)),
-            ("oranje", 2, day), ("geel", 1, None), ("groen", 0, day), ("groen", 0, day)]
+    spec = [
+        ("rood", 3, day),
+        ("rood", 3, day),
+        ("rood", 3, None),
+        ("oranje", 2, day - timedelta(days=5)),
+        ("oranje", 2, day),
+        ("geel", 1, None),
+        ("groen", 0, day),
+        ("groen", 0, day),
+    ]
     for n, (colour, rank, last) in enumerate(spec, start=1):
         _result(fx.address(huisnummer=n), colour, rank, last, gm, wk, bu)
     expected = [f"/casus/adres/{pk}/" for pk in ColourResult.objects.order_by(*views.LIST_ORDER).values_list("address_id", flat=True)]
@@ -91,7 +124,10 @@ def test_keyset_pages_show_every_row_once_in_order(monkeypatch):
 
 
 def _counts(html: str) -> dict[str, int]:
-    return {colour: int(n) for n, colour in re.findall(r'card__value">(\d+)</div><div class="card__label"><span class="badge badge--(\w+)"', html)}
+    return {
+        colour: int(n)
+        for n, colour in re.findall(r'card__value">(\d+)</div><div class="card__label"><span class="badge badge--(\w+)"', html)
+    }
 
 
 @pytest.mark.django_db
@@ -142,5 +178,5 @@ def test_the_address_page_recolours_when_a_report_arrived_after_its_result():
     assert "badge--rood" not in before
     fx.report(politie, addr, timezone.localdate() - timedelta(days=2), vormen=["lichamelijk"], wapen=True)
     after = c.get(url).content.decode()  # no recolour was run: the page sees the newer report itself
-    assert "Huidige kleur: <span class=\"badge badge--rood\">" in after
+    assert 'Huidige kleur: <span class="badge badge--rood">' in after
     assert ColourResult.objects.filter(subject_key=f"address:{addr.pk}").count() == 2  # the history keeps the old colour

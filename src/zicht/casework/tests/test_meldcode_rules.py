@@ -13,8 +13,20 @@ PATHS = [
     ("1 nee: afsluiten", ["nee"], meldcode.AFGESLOTEN, ["afsluiten"], [False]),
     ("2 ja, 3 nee: gemeld, samen met VT", ["ja", "ja", "nee"], meldcode.GEMELD, ["melden_vt"], [False, False, True]),
     ("2 ja, 3 ja, 4 nee", ["ja", "ja", "ja", "nee"], meldcode.GEMELD, ["melden_vt"], [False, False, True, True]),
-    ("2 ja, 3 ja, 4 ja, 5 ja", ["ja", "ja", "ja", "ja", "ja"], meldcode.HULP_VOLGEN, ["melden_vt", "hulp_bieden"], [False, False, True, True, True]),
-    ("2 ja, ..., 5 nee: opnieuw melden", ["ja", "ja", "ja", "ja", "nee"], meldcode.GEMELD, ["melden_vt", "hulp_bieden", "opnieuw_melden"], [False, False, True, True, True]),
+    (
+        "2 ja, 3 ja, 4 ja, 5 ja",
+        ["ja", "ja", "ja", "ja", "ja"],
+        meldcode.HULP_VOLGEN,
+        ["melden_vt", "hulp_bieden"],
+        [False, False, True, True, True],
+    ),
+    (
+        "2 ja, ..., 5 nee: opnieuw melden",
+        ["ja", "ja", "ja", "ja", "nee"],
+        meldcode.GEMELD,
+        ["melden_vt", "hulp_bieden", "opnieuw_melden"],
+        [False, False, True, True, True],
+    ),
     ("2 nee, 3 nee: melden", ["ja", "nee", "nee"], meldcode.GEMELD, ["melden_vt"], [False, False, False]),
     ("2 nee, 3 ja, 4 nee: melden", ["ja", "nee", "ja", "nee"], meldcode.GEMELD, ["melden_vt"], [False] * 4),
     ("2 nee, 3 ja, 4 ja: hulp, naar 5", ["ja", "nee", "ja", "ja"], meldcode.AFWEGING_5, ["hulp_bieden"], [False] * 4),
@@ -68,5 +80,14 @@ def test_invalid_answers_are_refused(state, answer):
 def test_hulp_volgen_answers_afweging_5():
     assert meldcode.question_for(meldcode.HULP_VOLGEN) == meldcode.AFWEGING_5
     assert meldcode.transition(meldcode.HULP_VOLGEN, "nee", gemeld_before=True).outcome == "opnieuw_melden"
-    assert set(meldcode.QUESTIONS) == {meldcode.STAP_1, meldcode.STAP_2, meldcode.STAP_3, meldcode.AFWEGING_1, meldcode.AFWEGING_2, meldcode.AFWEGING_3, meldcode.AFWEGING_4, meldcode.AFWEGING_5}
+    assert set(meldcode.QUESTIONS) == {
+        meldcode.STAP_1,
+        meldcode.STAP_2,
+        meldcode.STAP_3,
+        meldcode.AFWEGING_1,
+        meldcode.AFWEGING_2,
+        meldcode.AFWEGING_3,
+        meldcode.AFWEGING_4,
+        meldcode.AFWEGING_5,
+    }
     assert not meldcode.allowed_answers(meldcode.GEMELD)

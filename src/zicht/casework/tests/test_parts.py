@@ -12,9 +12,13 @@ from django.core.management import call_command
 def test_every_model_stays_in_the_casework_app_with_its_table():
     tables = {m.__name__: m._meta.db_table for m in apps.get_app_config("casework").get_models()}
     assert tables == {
-        "ColourResult": "casework_colourresult", "Hulptraject": "casework_hulptraject", "WorklistItem": "casework_worklistitem",
-        "Signal": "casework_signal", "SignalMatch": "casework_signalmatch",
-        "MeldcodeCase": "casework_meldcodecase", "MeldcodeAnswer": "casework_meldcodeanswer",
+        "ColourResult": "casework_colourresult",
+        "Hulptraject": "casework_hulptraject",
+        "WorklistItem": "casework_worklistitem",
+        "Signal": "casework_signal",
+        "SignalMatch": "casework_signalmatch",
+        "MeldcodeCase": "casework_meldcodecase",
+        "MeldcodeAnswer": "casework_meldcodeanswer",
         "Quickscan": "casework_quickscan",  # added with the Quickscan (migration 0003), not by the split
     }
 

@@ -27,8 +27,20 @@ from . import factories as fx
 
 pytestmark = pytest.mark.django_db
 
-REPORT_KEYS = ("id", "datum", "soort", "aard", "vormen", "letsel", "wapen", "huisverbod", "kinderen_aanwezig", "created_at",
-               "source__naam", "address_id")
+REPORT_KEYS = (
+    "id",
+    "datum",
+    "soort",
+    "aard",
+    "vormen",
+    "letsel",
+    "wapen",
+    "huisverbod",
+    "kinderen_aanwezig",
+    "created_at",
+    "source__naam",
+    "address_id",
+)
 
 
 @pytest.fixture
@@ -38,7 +50,7 @@ def world():
     bwk = Wijk.objects.create(code="WK075801", naam="Breda Centrum", gemeente=breda, indeling_jaar=2024)
     bbu = Buurt.objects.create(code="BU07580101", naam="Breda Binnenstad", wijk=bwk, gemeente=breda, indeling_jaar=2024)
     politie = fx.organisation("politie", "politie", naam="Politie", gemeente=gm)
-    wijkteam = fx.organisation("wijkteam", "wijkteam", naam="Wijkteam <Noord> & \"Zuid\"", gemeente=gm)
+    wijkteam = fx.organisation("wijkteam", "wijkteam", naam='Wijkteam <Noord> & "Zuid"', gemeente=gm)
     school = fx.organisation("school", "onderwijs", naam="School", gemeente=gm)
     politie_breda = fx.organisation("politie-breda", "politie", naam="Politie Breda", gemeente=breda)
     today = timezone.localdate()
@@ -53,8 +65,14 @@ def world():
     lp_mother, lp_child = LinkedPerson.objects.create(), LinkedPerson.objects.create()
     PersonLink.objects.create(person=mother, linked_person=lp_mother, method="bsn")
     PersonLink.objects.create(person=child, linked_person=lp_child, method="single")
-    fx.report(politie, red, today - timedelta(days=20), parties=[(mother, "slachtoffer"), (child, "kind"), (father, "pleger")],
-              vormen=["lichamelijk"], wapen=True)
+    fx.report(
+        politie,
+        red,
+        today - timedelta(days=20),
+        parties=[(mother, "slachtoffer"), (child, "kind"), (father, "pleger")],
+        vormen=["lichamelijk"],
+        wapen=True,
+    )
     fx.report(wijkteam, red, today - timedelta(days=20), parties=[(father, "pleger")], kinderen_aanwezig=True)
     fx.report(politie, red, today - timedelta(days=400))  # no parties
     other = fx.person(politie_breda, voornamen="Piet", address_=elsewhere)
@@ -67,8 +85,14 @@ def world():
     HouseholdMember.objects.create(household=empty_household, linked_person=lp_child, address=red, since=today - timedelta(days=30))
 
     Hulptraject.objects.create(address=red, organisation=wijkteam, soort="wijkteam", start=today - timedelta(days=100))
-    Hulptraject.objects.create(address=red, organisation=politie, soort="overig", start=today - timedelta(days=50),
-                               einde=today - timedelta(days=10), uitkomst="doelen_bereikt")
+    Hulptraject.objects.create(
+        address=red,
+        organisation=politie,
+        soort="overig",
+        start=today - timedelta(days=50),
+        einde=today - timedelta(days=10),
+        uitkomst="doelen_bereikt",
+    )
 
     recolour("address", [red.pk, quiet.pk, elsewhere.pk])
     recolour("household", [household.pk])
@@ -78,8 +102,16 @@ def world():
     earlier.save()  # a superseded result: a history of two, one current
 
     def signal(org, lp, datum, expires_on, withdrawn_on=None):
-        return Signal.objects.create(organisation=org, contact_naam="C", contact_telefoon="0", datum=datum, expires_on=expires_on,
-                                     withdrawn_on=withdrawn_on, person=mother, linked_person=lp)
+        return Signal.objects.create(
+            organisation=org,
+            contact_naam="C",
+            contact_telefoon="0",
+            datum=datum,
+            expires_on=expires_on,
+            withdrawn_on=withdrawn_on,
+            person=mother,
+            linked_person=lp,
+        )
 
     signal(school, lp_mother, today - timedelta(days=5), today + timedelta(days=700))  # active
     signal(wijkteam, lp_child, today - timedelta(days=730), today)  # expires today: not active
@@ -87,29 +119,56 @@ def world():
     signal(politie_breda, lp_child, today + timedelta(days=1), today + timedelta(days=700))  # registered tomorrow
     signal(wijkteam, lp_child, today - timedelta(days=3), today + timedelta(days=1))  # last active day
     user = make_user(roles.KETENREGISSEUR, gemeente=gm)
-    return {"user": user, "addresses": [red, quiet, elsewhere], "household": household, "empty": empty_household,
-            "linked": [lp_mother.pk, lp_child.pk], "today": today}
+    return {
+        "user": user,
+        "addresses": [red, quiet, elsewhere],
+        "household": household,
+        "empty": empty_household,
+        "linked": [lp_mother.pk, lp_child.pk],
+        "today": today,
+    }
 
 
 # --- ORM references -----------------------------------------------------------------------------
+
 
 def orm_address_in_scope(user, pk):
     a = visible_addresses(user).filter(pk=pk).select_related("buurt__wijk").first()
     if a is None:
         return None
-    return {"id": a.pk, "postcode": a.postcode, "huisnummer": a.huisnummer, "toevoeging": a.toevoeging, "straat": a.straat,
-            "woonplaats": a.woonplaats, "buurt": a.buurt.naam if a.buurt else None, "wijk": a.buurt.wijk.naam if a.buurt else None}
+    return {
+        "id": a.pk,
+        "postcode": a.postcode,
+        "huisnummer": a.huisnummer,
+        "toevoeging": a.toevoeging,
+        "straat": a.straat,
+        "woonplaats": a.woonplaats,
+        "buurt": a.buurt.naam if a.buurt else None,
+        "wijk": a.buurt.wijk.naam if a.buurt else None,
+    }
 
 
 def orm_address_reports(pk):
-    return [{**{k: rep[k] for k in REPORT_KEYS}, "parties": [{k: p[k] for k in PARTY_COLUMNS} for p in rep["parties"]]}
-            for rep in report_rows(Report.objects.filter(address_id=pk))]
+    return [
+        {**{k: rep[k] for k in REPORT_KEYS}, "parties": [{k: p[k] for k in PARTY_COLUMNS} for p in rep["parties"]]}
+        for rep in report_rows(Report.objects.filter(address_id=pk))
+    ]
 
 
 def orm_colour_history(key):
-    rows = list(ColourResult.objects.filter(subject_key=key).order_by("-evaluated_at", "-id")[:queries.HISTORY_LIMIT])
-    history = [{"id": c.pk, "colour": c.colour, "ruleset_version": c.ruleset_version, "rule_ids": c.rule_ids,
-                "evaluated_at": c.evaluated_at, "superseded_at": c.superseded_at, "is_current": c.is_current} for c in rows]
+    rows = list(ColourResult.objects.filter(subject_key=key).order_by("-evaluated_at", "-id")[: queries.HISTORY_LIMIT])
+    history = [
+        {
+            "id": c.pk,
+            "colour": c.colour,
+            "ruleset_version": c.ruleset_version,
+            "rule_ids": c.rule_ids,
+            "evaluated_at": c.evaluated_at,
+            "superseded_at": c.superseded_at,
+            "is_current": c.is_current,
+        }
+        for c in rows
+    ]
     cur = next((c for c in rows if c.is_current), None)
     current = None
     if cur is not None:
@@ -118,13 +177,26 @@ def orm_colour_history(key):
 
 
 def orm_open_work_items(key):
-    return [tuple(x) for x in WorklistItem.objects.filter(subject_key=key, status="open").order_by("-trigger_date", "-id").values_list("kind", "text")]
+    return [
+        tuple(x)
+        for x in WorklistItem.objects.filter(subject_key=key, status="open").order_by("-trigger_date", "-id").values_list("kind", "text")
+    ]
 
 
 def orm_address_help(pk):
-    return [{"id": h["id"], "soort": h["soort"], "organisation": h["organisation__naam"], "start": h["start"], "einde": h["einde"],
-             "uitkomst": h["uitkomst"]}
-            for h in Hulptraject.objects.filter(address_id=pk).order_by("-start", "id").values("id", "soort", "organisation__naam", "start", "einde", "uitkomst")]
+    return [
+        {
+            "id": h["id"],
+            "soort": h["soort"],
+            "organisation": h["organisation__naam"],
+            "start": h["start"],
+            "einde": h["einde"],
+            "uitkomst": h["uitkomst"],
+        }
+        for h in Hulptraject.objects.filter(address_id=pk)
+        .order_by("-start", "id")
+        .values("id", "soort", "organisation__naam", "start", "einde", "uitkomst")
+    ]
 
 
 def orm_address_households(pk):
@@ -134,11 +206,17 @@ def orm_address_households(pk):
 
 
 def orm_signal_organisations(linked_ids, today):
-    return sorted(set(Signal.objects.active(today).filter(linked_person_id__in=[i for i in linked_ids if i])
-                      .values_list("organisation__naam", flat=True)))
+    return sorted(
+        set(
+            Signal.objects.active(today)
+            .filter(linked_person_id__in=[i for i in linked_ids if i])
+            .values_list("organisation__naam", flat=True)
+        )
+    )
 
 
 # --- the comparisons ------------------------------------------------------------------------------
+
 
 def test_scope_and_address_row(world):
     user = world["user"]
@@ -181,7 +259,7 @@ def test_signal_organisations(world, shift):
     today = world["today"] + timedelta(days=shift)
     for ids in (world["linked"], world["linked"][:1], world["linked"][1:], [], [None, 99999]):
         assert queries.signal_organisations(ids, today) == orm_signal_organisations(ids, today), (shift, ids)
-    assert queries.signal_organisations(world["linked"], world["today"]) == sorted(["School", "Wijkteam <Noord> & \"Zuid\""])
+    assert queries.signal_organisations(world["linked"], world["today"]) == sorted(["School", 'Wijkteam <Noord> & "Zuid"'])
 
 
 def test_a_name_moved_to_another_persons_row_is_refused():

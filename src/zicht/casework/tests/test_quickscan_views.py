@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.models import AccessLogEntry
 from zicht.casework.models import MeldcodeCase, Quickscan
 from zicht.core.testing import make_user
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def case():
     wijkteam = fx.organisation("toegang", "wijkteam", naam="Toegang Tilburg")
-    user = make_user(r.PROFESSIONAL, username="intake", organisation=wijkteam)
+    user = make_user(roles.PROFESSIONAL, username="intake", organisation=wijkteam)
     case = MeldcodeCase.objects.create(organisation=wijkteam, professional=user, referentie="Intake 12")
     c = Client()
     c.force_login(user)
@@ -59,7 +59,7 @@ def test_another_step_needs_a_reason(case):
 
 def test_another_organisations_case_is_404_and_logged(case):
     _c, mc = case
-    other = make_user(r.PROFESSIONAL, username="ander", organisation=fx.organisation("school", "onderwijs"))
+    other = make_user(roles.PROFESSIONAL, username="ander", organisation=fx.organisation("school", "onderwijs"))
     c = Client()
     c.force_login(other)
     assert c.get(reverse("casework:meldcode_quickscan", args=[mc.pk])).status_code == 404

@@ -43,7 +43,12 @@ def test_every_casework_view_declares_its_roles():
 @pytest.mark.parametrize("role", [roles.BELEIDSMEDEWERKER, roles.PROFESSIONAL, roles.FUNCTIONEEL_BEHEERDER, roles.PRIVACY_OFFICER])
 def test_address_pages_are_for_the_ketenregisseur_only(role, red_address):
     c, _ = client_for(role)
-    for name, args in [("casework:address", [red_address.pk]), ("casework:colour_list", []), ("casework:worklists", []), ("casework:inbox", [])]:
+    for name, args in [
+        ("casework:address", [red_address.pk]),
+        ("casework:colour_list", []),
+        ("casework:worklists", []),
+        ("casework:inbox", []),
+    ]:
         assert c.get(reverse(name, args=args)).status_code == 403, name
 
 
@@ -68,7 +73,9 @@ def test_colour_list_filters_and_export_masks_names(red_address):
     from zicht.casework.colour.services import recolour
 
     recolour("address", [red_address.pk])
-    html = c.get(reverse("casework:colour_list"), {"kleur": "rood", "wijk": "WK085501", "periode": "3", "aard": "ex_partnergeweld"}).content.decode()
+    html = c.get(
+        reverse("casework:colour_list"), {"kleur": "rood", "wijk": "WK085501", "periode": "3", "aard": "ex_partnergeweld"}
+    ).content.decode()
     assert "Heuvelstraat 12" in html
     html = c.get(reverse("casework:colour_list"), {"aard": "kindermishandeling"}).content.decode()
     assert "Heuvelstraat 12" not in html
@@ -89,13 +96,26 @@ def test_help_form_records_a_trajectory_and_recolours(red_address):
     today = timezone.localdate()
     resp = c.post(
         f"{reverse('casework:help_new')}?adres={red_address.pk}",
-        {"organisation": vt.pk, "soort": "vt_monitoring", "start": (today - timedelta(days=90)).isoformat(), "einde": "", "uitkomst": "", "toelichting": ""},
+        {
+            "organisation": vt.pk,
+            "soort": "vt_monitoring",
+            "start": (today - timedelta(days=90)).isoformat(),
+            "einde": "",
+            "uitkomst": "",
+            "toelichting": "",
+        },
     )
     assert resp.status_code == 302
     assert red_address.hulptrajecten.count() == 1
     bad = c.post(
         f"{reverse('casework:help_new')}?adres={red_address.pk}",
-        {"organisation": vt.pk, "soort": "vt_monitoring", "start": today.isoformat(), "einde": (today - timedelta(days=1)).isoformat(), "uitkomst": "voortijdig"},
+        {
+            "organisation": vt.pk,
+            "soort": "vt_monitoring",
+            "start": today.isoformat(),
+            "einde": (today - timedelta(days=1)).isoformat(),
+            "uitkomst": "voortijdig",
+        },
     )
     assert bad.status_code == 200 and "vóór de start" in bad.content.decode()
 
@@ -103,9 +123,19 @@ def test_help_form_records_a_trajectory_and_recolours(red_address):
 def _signal_data(**extra):
     today = timezone.localdate()
     data = {
-        "voornamen": "Tim", "tussenvoegsel": "", "achternaam": "de Vries", "geboortedatum": f"{today.year - 6}-02-02",
-        "bsn": "", "postcode": "5021 AB", "huisnummer": "12", "toevoeging": "", "datum": today.isoformat(),
-        "categorie": "opvoeding", "contact_naam": "Mila Wijkteam", "contact_telefoon": "06-11112222", "contact_email": "",
+        "voornamen": "Tim",
+        "tussenvoegsel": "",
+        "achternaam": "de Vries",
+        "geboortedatum": f"{today.year - 6}-02-02",
+        "bsn": "",
+        "postcode": "5021 AB",
+        "huisnummer": "12",
+        "toevoeging": "",
+        "datum": today.isoformat(),
+        "categorie": "opvoeding",
+        "contact_naam": "Mila Wijkteam",
+        "contact_telefoon": "06-11112222",
+        "contact_email": "",
     }
     data.update(extra)
     return data
@@ -282,20 +312,35 @@ def test_address_page_shows_help_households_and_work_in_few_queries(red_address,
 
     vt = fx.organisation("vt", "veilig_thuis", naam="Veilig Thuis Midden-Brabant")
     today = timezone.localdate()
-    traject = Hulptraject.objects.create(address=red_address, organisation=vt, soort="vt_monitoring", start=today - timedelta(days=200),
-                                         einde=today - timedelta(days=100), uitkomst="doelen_bereikt")
+    traject = Hulptraject.objects.create(
+        address=red_address,
+        organisation=vt,
+        soort="vt_monitoring",
+        start=today - timedelta(days=200),
+        einde=today - timedelta(days=100),
+        uitkomst="doelen_bereikt",
+    )
     household = Household.objects.create()
     HouseholdMember.objects.create(household=household, linked_person=LinkedPerson.objects.create(), address=red_address, since=today)
     recolour("address", [red_address.pk])
     recolour("household", [household.pk])
-    WorklistItem.objects.create(kind="escalatie", subject_type="address", subject_key=f"address:{red_address.pk}", address=red_address,
-                                trigger_report=Report.objects.filter(address=red_address).first(), trigger_date=today,
-                                text="Escalatie <na> hulp", ruleset_version="2026.1")
+    WorklistItem.objects.create(
+        kind="escalatie",
+        subject_type="address",
+        subject_key=f"address:{red_address.pk}",
+        address=red_address,
+        trigger_report=Report.objects.filter(address=red_address).first(),
+        trigger_date=today,
+        text="Escalatie <na> hulp",
+        ruleset_version="2026.1",
+    )
     c, _ = client_for(roles.KETENREGISSEUR)
     url = reverse("casework:address", args=[red_address.pk])
     with_reason(c, "address", red_address.pk)
     c.get(url)
-    with django_assert_max_num_queries(10):  # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry and its records
+    with django_assert_max_num_queries(
+        10
+    ):  # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry and its records
         html = c.get(url).content.decode()
     assert "Veilig Thuis Midden-Brabant" in html and "Afgesloten: doelen bereikt" in html
     assert f'href="/casus/hulp/{traject.pk}/"' in html

@@ -30,7 +30,9 @@ class SignalForm(forms.Form):
     huisnummer = forms.IntegerField(label="Huisnummer", required=False, min_value=1)
     toevoeging = forms.CharField(label="Toevoeging", max_length=10, required=False)
     datum = forms.DateField(label="Datum signaal", widget=DATE)
-    categorie = forms.ChoiceField(label="Categorie (optioneel, alleen zichtbaar voor uw eigen organisatie)", choices=[("", "—")] + Signal.CATEGORIES, required=False)
+    categorie = forms.ChoiceField(
+        label="Categorie (optioneel, alleen zichtbaar voor uw eigen organisatie)", choices=[("", "—")] + Signal.CATEGORIES, required=False
+    )
     contact_naam = forms.CharField(label="Contactpersoon", max_length=120)
     contact_telefoon = forms.CharField(label="Telefoon contactpersoon", max_length=40)
     contact_email = forms.EmailField(label="E-mail contactpersoon (optioneel)", required=False)

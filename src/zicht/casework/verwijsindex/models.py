@@ -68,8 +68,10 @@ class Signal(models.Model):
     @staticmethod
     def active_sql(alias: str, today: date) -> tuple[str, list]:
         """``SignalQuerySet.active`` as a WHERE fragment for hand-written SQL on alias ``alias``."""
-        return (f"({alias}.withdrawn_on IS NULL OR {alias}.withdrawn_on > %s) AND {alias}.datum <= %s AND {alias}.expires_on > %s",
-                [today, today, today])
+        return (
+            f"({alias}.withdrawn_on IS NULL OR {alias}.withdrawn_on > %s) AND {alias}.datum <= %s AND {alias}.expires_on > %s",
+            [today, today, today],
+        )
 
     def fact(self) -> SignalFact:
         """The signal as the pure rules see it (its own dates only)."""

@@ -91,12 +91,25 @@ def refresh_matches(linked_ids=None, today: date | None = None) -> dict:
     linked_ids = set(linked_ids)
     households = _households_of(linked_ids, today)
     hh_ids = {h for hs in households.values() for h in hs}
-    members = set(HouseholdMember.objects.filter(household_id__in=hh_ids).filter(Q(until__isnull=True) | Q(until__gte=today)).values_list("linked_person_id", flat=True))
+    members = set(
+        HouseholdMember.objects.filter(household_id__in=hh_ids)
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .values_list("linked_person_id", flat=True)
+    )
     scope = linked_ids | members
     households = _households_of(scope, today)
     signals = list(Signal.objects.filter(linked_person_id__in=scope))
     facts = [
-        SignalFact(s.id, s.organisation_id, s.datum, s.linked_person_id, frozenset(households.get(s.linked_person_id, ())), s.withdrawn_on, None, s.expires_on)
+        SignalFact(
+            s.id,
+            s.organisation_id,
+            s.datum,
+            s.linked_person_id,
+            frozenset(households.get(s.linked_person_id, ())),
+            s.withdrawn_on,
+            None,
+            s.expires_on,
+        )
         for s in signals
     ]
     found = {subject_key(m.level, m.subject_id): m for m in find_matches(facts, today, rules)}
@@ -156,10 +169,7 @@ def counterpart_contacts(signal: Signal) -> list[dict]:
     """What a professional may learn from a match: the other organisations and whom to call. Nothing else."""
     out, seen = [], set()
     for match in signal.matches.filter(ended_at__isnull=True):
-        others = (
-            match.signals.active(timezone.localdate()).exclude(organisation_id=signal.organisation_id)
-            .select_related("organisation")
-        )
+        others = match.signals.active(timezone.localdate()).exclude(organisation_id=signal.organisation_id).select_related("organisation")
         for other in others:
             key = (other.organisation_id, other.contact_naam, other.contact_telefoon)
             if key in seen:

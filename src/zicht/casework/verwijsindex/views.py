@@ -41,14 +41,25 @@ def signal_list(request):
     org = own_organisation(request)
     page = page_number(request)
     signals = list(
-        Signal.objects.filter(organisation=org).prefetch_related("matches").order_by("-datum", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
+        Signal.objects.filter(organisation=org)
+        .prefetch_related("matches")
+        .order_by("-datum", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )
     rows = [{"signal": s, "status": s.status(today, rules).capitalize(), "contacts": counterpart_contacts(s)} for s in signals[:PAGE_SIZE]]
     shown = signals[:PAGE_SIZE]
-    log_access(request, action="view", record_type="signal_list", record_id=f"org:{org.pk}:p{page}", reason="Eigen signalen (verwijsindex)",
-               records=[("signal", s.pk) for s in shown] + [("person", s.person_id) for s in shown])
-    return render(request, "casework/verwijsindex/signal_list.html",
-                  {"rows": rows, "organisation": org, "page": page, "has_next": len(signals) > PAGE_SIZE, "rules": rules})
+    log_access(
+        request,
+        action="view",
+        record_type="signal_list",
+        record_id=f"org:{org.pk}:p{page}",
+        reason="Eigen signalen (verwijsindex)",
+        records=[("signal", s.pk) for s in shown] + [("person", s.person_id) for s in shown],
+    )
+    return render(
+        request,
+        "casework/verwijsindex/signal_list.html",
+        {"rows": rows, "organisation": org, "page": page, "has_next": len(signals) > PAGE_SIZE, "rules": rules},
+    )
 
 
 @requires(PROFESSIONAL, personal_data=True)
@@ -70,7 +81,10 @@ def signal_new(request):
             log_access(request, action="create", record_type="signal", record_id=signal.pk, reason="Signaal registreren (verwijsindex)")
             contacts = counterpart_contacts(signal)
             if contacts:
-                messages.warning(request, f"Match: ook {', '.join(sorted({c['organisatie'] for c in contacts}))} is betrokken. Neem contact op en spreek af wie de regie neemt.")
+                messages.warning(
+                    request,
+                    f"Match: ook {', '.join(sorted({c['organisatie'] for c in contacts}))} is betrokken. Neem contact op en spreek af wie de regie neemt.",
+                )
             else:
                 messages.success(request, "Het signaal is geregistreerd. U hoort het als een andere organisatie ook betrokken is.")
             return redirect("casework:signal_detail", pk=signal.pk)
@@ -88,8 +102,14 @@ def _own_signal(request, pk: int) -> Signal:
 @requires(PROFESSIONAL, personal_data=True)
 def signal_detail(request, pk: int):
     signal = _own_signal(request, pk)
-    log_access(request, action="view", record_type="signal", record_id=signal.pk, reason="Eigen signaal (verwijsindex)",
-               records=[("signal", signal.pk), ("person", signal.person_id)])
+    log_access(
+        request,
+        action="view",
+        record_type="signal",
+        record_id=signal.pk,
+        reason="Eigen signaal (verwijsindex)",
+        records=[("signal", signal.pk), ("person", signal.person_id)],
+    )
     today = timezone.localdate()
     return render(
         request,
@@ -149,8 +169,11 @@ def inbox(request):
             for s in match.signals.all()
         ]
         # auto_id per match: one form per row, so every label points at its own control (unique ids)
-        form = forms.InboxForm(initial={"status": match.status, "regie_organisatie": match.regie_organisatie_id},
-                               organisations=match.organisations.all(), auto_id=f"id_%s-{match.pk}")
+        form = forms.InboxForm(
+            initial={"status": match.status, "regie_organisatie": match.regie_organisatie_id},
+            organisations=match.organisations.all(),
+            auto_id=f"id_%s-{match.pk}",
+        )
         rows.append({"match": match, "addresses": addresses, "contacts": contacts, "form": form})
     records = []
     for row in rows:
@@ -161,8 +184,14 @@ def inbox(request):
         if match.household_id:
             records.append(("household", match.household_id))
         records += [("address", a.pk) for a in row["addresses"]] + [("signal", s.pk) for s in match.signals.all()]
-    log_access(request, action="view", record_type="signal_inbox", record_id=status, reason="Inbox signaalmatches",
-               records=list(dict.fromkeys(records)))
+    log_access(
+        request,
+        action="view",
+        record_type="signal_inbox",
+        record_id=status,
+        reason="Inbox signaalmatches",
+        records=list(dict.fromkeys(records)),
+    )
     return render(request, "casework/verwijsindex/inbox.html", {"rows": rows, "status": status})
 
 

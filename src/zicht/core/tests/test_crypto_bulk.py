@@ -54,11 +54,9 @@ def test_pack_and_unpack_round_trip(values):
 def test_secure_columns_encrypts_and_hashes():
     key = generate_key()
     bsns = ["944117715", "", "944117715"]
-    packed, hashes, cpu = secure_columns((key,), "hash-key", [pack_column(VALUES)], [len(VALUES)], pack_column(bsns), 3,
-                                         [W], [ROWS], [0])
+    packed, hashes, cpu = secure_columns((key,), "hash-key", [pack_column(VALUES)], [len(VALUES)], pack_column(bsns), 3, [W], [ROWS], [0])
     tokens = unpack_column(packed[0], len(VALUES))
     c = FieldCipher([key])
     assert [c.decrypt(t, W, row) for t, row in zip(tokens, ROWS)] == [v or "" for v in VALUES]
-    assert unpack_column(hashes, 3) == bsn_hash_many(bsns, "hash-key") == [bsn_hash(bsns[0], "hash-key"), "",
-                                                                            bsn_hash(bsns[0], "hash-key")]
+    assert unpack_column(hashes, 3) == bsn_hash_many(bsns, "hash-key") == [bsn_hash(bsns[0], "hash-key"), "", bsn_hash(bsns[0], "hash-key")]
     assert cpu >= 0

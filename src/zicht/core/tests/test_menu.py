@@ -11,9 +11,19 @@ from zicht.core import menu
 def test_every_installed_app_registered_its_entries_in_order():
     names = [entry.url_name for entry in menu.entries()]
     assert names == [
-        "home", "casework:colour_list", "casework:worklists", "linkage:review_queue", "casework:signal_list",
-        "casework:meldcode_list", "buurtregie:index", "areas:gemeente", "areas:own_region", "prevention:index", "registry:imports",
-        "areas:regions_manage", "knowledge:index",
+        "home",
+        "casework:colour_list",
+        "casework:worklists",
+        "linkage:review_queue",
+        "casework:signal_list",
+        "casework:meldcode_list",
+        "buurtregie:index",
+        "areas:gemeente",
+        "areas:own_region",
+        "prevention:index",
+        "registry:imports",
+        "areas:regions_manage",
+        "knowledge:index",
         "access:accesslog",
     ]
 

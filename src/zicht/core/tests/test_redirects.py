@@ -36,7 +36,7 @@ def test_safe_next_falls_back():
 
 @pytest.mark.django_db
 def test_person_split_does_not_redirect_off_site(client):
-    from zicht.access import roles as r
+    from zicht.access import roles
     from zicht.core.testing import make_gemeente, make_organisation, make_region, make_user
     from zicht.geo.models import Buurt, Wijk
     from zicht.registry.models import Address, Person
@@ -47,7 +47,7 @@ def test_person_split_does_not_redirect_off_site(client):
     address = Address.objects.create(key="5011AB|1|", postcode="5011AB", huisnummer=1, buurt=buurt)
     org = make_organisation("org-a", gemeente=gemeente, regio=make_region("Midden-Brabant"))
     person = Person.objects.create(source=org, source_key="P1", voornamen="A", achternaam="B", address=address)
-    client.force_login(make_user(r.KETENREGISSEUR, organisation=org, regio=make_region("Midden-Brabant")))
+    client.force_login(make_user(roles.KETENREGISSEUR, organisation=org, regio=make_region("Midden-Brabant")))
     response = client.post(f"/koppeling/persoon/{person.pk}/losmaken/", {"next": "https://evil.example/phish", "reden": ""})
     assert response.status_code == 302
     assert not response.url.startswith(("http", "//")), response.url

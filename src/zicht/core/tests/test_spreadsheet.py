@@ -14,7 +14,7 @@ from zicht.core.spreadsheet import append_row, csv_writer, defuse_cell, new_work
 @pytest.mark.parametrize(
     "value, expected",
     [
-        ("=HYPERLINK(\"https://evil\")", "'=HYPERLINK(\"https://evil\")"),
+        ('=HYPERLINK("https://evil")', '\'=HYPERLINK("https://evil")'),
         ("+31 6 1234", "'+31 6 1234"),
         ("-1+1", "'-1+1"),
         ("@SUM(A1)", "'@SUM(A1)"),

@@ -5,71 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Gemeente',
+            name="Gemeente",
             fields=[
-                ('code', models.CharField(help_text='CBS code, GM####', max_length=6, primary_key=True, serialize=False)),
-                ('naam', models.CharField(max_length=120)),
-                ('indeling_jaar', models.PositiveSmallIntegerField()),
-                ('geometry', models.JSONField(blank=True, help_text='GeoJSON geometry, WGS84', null=True)),
-                ('ggd_regio', models.CharField(blank=True, max_length=120)),
-                ('vt_regio', models.CharField(blank=True, help_text='Veilig Thuis-regio', max_length=120)),
+                ("code", models.CharField(help_text="CBS code, GM####", max_length=6, primary_key=True, serialize=False)),
+                ("naam", models.CharField(max_length=120)),
+                ("indeling_jaar", models.PositiveSmallIntegerField()),
+                ("geometry", models.JSONField(blank=True, help_text="GeoJSON geometry, WGS84", null=True)),
+                ("ggd_regio", models.CharField(blank=True, max_length=120)),
+                ("vt_regio", models.CharField(blank=True, help_text="Veilig Thuis-regio", max_length=120)),
             ],
             options={
-                'verbose_name_plural': 'gemeenten',
-                'ordering': ['naam'],
+                "verbose_name_plural": "gemeenten",
+                "ordering": ["naam"],
             },
         ),
         migrations.CreateModel(
-            name='Kerncijfer',
+            name="Kerncijfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_code', models.CharField(db_index=True, max_length=10)),
-                ('jaar', models.PositiveSmallIntegerField()),
-                ('indicator', models.CharField(max_length=80)),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('unit', models.CharField(blank=True, max_length=20)),
-                ('bron', models.CharField(help_text='CBS table or file the value came from', max_length=80)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("area_code", models.CharField(db_index=True, max_length=10)),
+                ("jaar", models.PositiveSmallIntegerField()),
+                ("indicator", models.CharField(max_length=80)),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("unit", models.CharField(blank=True, max_length=20)),
+                ("bron", models.CharField(help_text="CBS table or file the value came from", max_length=80)),
             ],
             options={
-                'indexes': [models.Index(fields=['indicator', 'jaar'], name='geo_kerncij_indicat_5f64df_idx')],
-                'constraints': [models.UniqueConstraint(fields=('area_code', 'jaar', 'indicator'), name='kerncijfer_unique')],
+                "indexes": [models.Index(fields=["indicator", "jaar"], name="geo_kerncij_indicat_5f64df_idx")],
+                "constraints": [models.UniqueConstraint(fields=("area_code", "jaar", "indicator"), name="kerncijfer_unique")],
             },
         ),
         migrations.CreateModel(
-            name='Wijk',
+            name="Wijk",
             fields=[
-                ('code', models.CharField(help_text='CBS code, WK######', max_length=8, primary_key=True, serialize=False)),
-                ('naam', models.CharField(max_length=120)),
-                ('indeling_jaar', models.PositiveSmallIntegerField()),
-                ('geometry', models.JSONField(blank=True, null=True)),
-                ('gemeente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wijken', to='geo.gemeente')),
+                ("code", models.CharField(help_text="CBS code, WK######", max_length=8, primary_key=True, serialize=False)),
+                ("naam", models.CharField(max_length=120)),
+                ("indeling_jaar", models.PositiveSmallIntegerField()),
+                ("geometry", models.JSONField(blank=True, null=True)),
+                ("gemeente", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="wijken", to="geo.gemeente")),
             ],
             options={
-                'verbose_name_plural': 'wijken',
-                'ordering': ['code'],
+                "verbose_name_plural": "wijken",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Buurt',
+            name="Buurt",
             fields=[
-                ('code', models.CharField(help_text='CBS code, BU########', max_length=10, primary_key=True, serialize=False)),
-                ('naam', models.CharField(max_length=120)),
-                ('indeling_jaar', models.PositiveSmallIntegerField()),
-                ('geometry', models.JSONField(blank=True, null=True)),
-                ('gemeente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buurten', to='geo.gemeente')),
-                ('wijk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buurten', to='geo.wijk')),
+                ("code", models.CharField(help_text="CBS code, BU########", max_length=10, primary_key=True, serialize=False)),
+                ("naam", models.CharField(max_length=120)),
+                ("indeling_jaar", models.PositiveSmallIntegerField()),
+                ("geometry", models.JSONField(blank=True, null=True)),
+                ("gemeente", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="buurten", to="geo.gemeente")),
+                ("wijk", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="buurten", to="geo.wijk")),
             ],
             options={
-                'verbose_name_plural': 'buurten',
-                'ordering': ['code'],
+                "verbose_name_plural": "buurten",
+                "ordering": ["code"],
             },
         ),
     ]

@@ -17,50 +17,55 @@ def text_to_rows(apps, schema_editor):
         if not code:
             continue
         regio = VtRegio.objects.filter(code=code).first() or VtRegio.objects.create(code=code, naam=g.vt_regio.strip())
-        Lid.objects.get_or_create(gemeente_code=g.code, van_jaar=min(g.indeling_jaar, 2022), defaults={
-            "regio": regio, "gemeente_naam": g.naam, "bron": "overgenomen uit het vrije tekstveld vt_regio (migratie)"})
+        Lid.objects.get_or_create(
+            gemeente_code=g.code,
+            van_jaar=min(g.indeling_jaar, 2022),
+            defaults={"regio": regio, "gemeente_naam": g.naam, "bron": "overgenomen uit het vrije tekstveld vt_regio (migratie)"},
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VtRegio',
+            name="VtRegio",
             fields=[
-                ('code', models.SlugField(help_text='Stable key, e.g. midden-brabant', max_length=40, primary_key=True, serialize=False)),
-                ('naam', models.CharField(max_length=120, unique=True)),
+                ("code", models.SlugField(help_text="Stable key, e.g. midden-brabant", max_length=40, primary_key=True, serialize=False)),
+                ("naam", models.CharField(max_length=120, unique=True)),
             ],
             options={
-                'verbose_name': 'Veilig Thuis-regio',
-                'verbose_name_plural': "Veilig Thuis-regio's",
-                'ordering': ['naam'],
+                "verbose_name": "Veilig Thuis-regio",
+                "verbose_name_plural": "Veilig Thuis-regio's",
+                "ordering": ["naam"],
             },
         ),
         migrations.CreateModel(
-            name='VtRegioGemeente',
+            name="VtRegioGemeente",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gemeente_code', models.CharField(db_index=True, max_length=6)),
-                ('gemeente_naam', models.CharField(max_length=120)),
-                ('van_jaar', models.PositiveSmallIntegerField()),
-                ('tot_jaar', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('bevestigd', models.BooleanField(default=False, help_text='Gecontroleerd tegen een gepubliceerde VT-lijst')),
-                ('bron', models.CharField(max_length=300)),
-                ('handmatig', models.BooleanField(default=False, help_text='Door de functioneel beheerder gewijzigd; load-geo laat de rij staan')),
-                ('regio', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lidmaatschappen', to='geo.vtregio')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("gemeente_code", models.CharField(db_index=True, max_length=6)),
+                ("gemeente_naam", models.CharField(max_length=120)),
+                ("van_jaar", models.PositiveSmallIntegerField()),
+                ("tot_jaar", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("bevestigd", models.BooleanField(default=False, help_text="Gecontroleerd tegen een gepubliceerde VT-lijst")),
+                ("bron", models.CharField(max_length=300)),
+                (
+                    "handmatig",
+                    models.BooleanField(default=False, help_text="Door de functioneel beheerder gewijzigd; load-geo laat de rij staan"),
+                ),
+                ("regio", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="lidmaatschappen", to="geo.vtregio")),
             ],
             options={
-                'ordering': ['regio', 'gemeente_naam', 'van_jaar'],
-                'constraints': [models.UniqueConstraint(fields=('gemeente_code', 'van_jaar'), name='vtregio_gemeente_van_unique')],
+                "ordering": ["regio", "gemeente_naam", "van_jaar"],
+                "constraints": [models.UniqueConstraint(fields=("gemeente_code", "van_jaar"), name="vtregio_gemeente_van_unique")],
             },
         ),
         migrations.RunPython(text_to_rows, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='gemeente',
-            name='vt_regio',
+            model_name="gemeente",
+            name="vt_regio",
         ),
     ]

@@ -10,10 +10,28 @@ from zicht.geo import cbs
 @pytest.mark.parametrize(
     "raw, expected",
     [
-        (".", None), ("       .", None), ("", None), ("   ", None), (None, None), ("x", None), ("-", None),
-        (-99997, None), (-99995.0, None), ("-99997", None), (float("nan"), None), ("NA", None),
-        (0, 0.0), ("0", 0.0), (7.2, 7.2), ("7.2", 7.2), ("7,2", 7.2), ("17.081.507", 17081507.0),
-        ("1.234,5", 1234.5), ("12", 12.0), (-3, -3.0), ("abc", None),
+        (".", None),
+        ("       .", None),
+        ("", None),
+        ("   ", None),
+        (None, None),
+        ("x", None),
+        ("-", None),
+        (-99997, None),
+        (-99995.0, None),
+        ("-99997", None),
+        (float("nan"), None),
+        ("NA", None),
+        (0, 0.0),
+        ("0", 0.0),
+        (7.2, 7.2),
+        ("7.2", 7.2),
+        ("7,2", 7.2),
+        ("17.081.507", 17081507.0),
+        ("1.234,5", 1234.5),
+        ("12", 12.0),
+        (-3, -3.0),
+        ("abc", None),
     ],
 )
 def test_parse_value(raw, expected):
@@ -27,8 +45,13 @@ def test_boolean_is_rejected():
 
 @pytest.mark.parametrize(
     "raw, code, level",
-    [("WK085517  ", "WK085517", "wijk"), ("BU08551701", "BU08551701", "buurt"), ("GM0855 ", "GM0855", "gemeente"),
-     ("NL00      ", "NL00", "land"), ("LD01", "LD01", "onbekend")],
+    [
+        ("WK085517  ", "WK085517", "wijk"),
+        ("BU08551701", "BU08551701", "buurt"),
+        ("GM0855 ", "GM0855", "gemeente"),
+        ("NL00      ", "NL00", "land"),
+        ("LD01", "LD01", "onbekend"),
+    ],
 )
 def test_codes(raw, code, level):
     assert cbs.clean_code(raw) == code
@@ -50,8 +73,11 @@ def test_weighted_mean_skips_missing():
 
 @pytest.mark.parametrize(
     "title, expected",
-    [("Aantal inwoners (aantal)", "aantal inwoners"), ("Huishoudens met een laag  inkomen (%)", "huishoudens met een laag inkomen"),
-     ("Wmo-cliënten", "wmo-cliënten")],
+    [
+        ("Aantal inwoners (aantal)", "aantal inwoners"),
+        ("Huishoudens met een laag  inkomen (%)", "huishoudens met een laag inkomen"),
+        ("Wmo-cliënten", "wmo-cliënten"),
+    ],
 )
 def test_normalise_title(title, expected):
     assert cbs.normalise_title(title) == expected

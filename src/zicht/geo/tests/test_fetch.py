@@ -31,12 +31,28 @@ class RecordedCbs:
         return self.data["rows"]
 
 
-@pytest.mark.parametrize("name, keys", [
-    ("cbs_85984NED.json", {"inwoners": "AantalInwoners_5", "bijstand_per_1000": "PersonenPerSoortUitkeringBijstand_87",
-                           "pct_rond_sociaal_min": "HuishOnderOfRondSociaalMinimum_84", "ww_per_1000": "PersonenPerSoortUitkeringWW_89"}),
-    ("cbs_85618NED.json", {"bijstand_per_1000": "PersonenPerSoortUitkeringBijstand_92",
-                           "pct_rond_sociaal_min": "HuishOnderOfRondSociaalMinimum_88", "wmo_per_1000": "WmoClientenRelatief_101"}),
-])
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        (
+            "cbs_85984NED.json",
+            {
+                "inwoners": "AantalInwoners_5",
+                "bijstand_per_1000": "PersonenPerSoortUitkeringBijstand_87",
+                "pct_rond_sociaal_min": "HuishOnderOfRondSociaalMinimum_84",
+                "ww_per_1000": "PersonenPerSoortUitkeringWW_89",
+            },
+        ),
+        (
+            "cbs_85618NED.json",
+            {
+                "bijstand_per_1000": "PersonenPerSoortUitkeringBijstand_92",
+                "pct_rond_sociaal_min": "HuishOnderOfRondSociaalMinimum_88",
+                "wmo_per_1000": "WmoClientenRelatief_101",
+            },
+        ),
+    ],
+)
 def test_columns_resolved_by_title_whatever_the_suffix(name, keys):
     props = RecordedCbs(name).data["DataProperties"]
     special, columns, missing = fetch_module.resolve_columns(props)
@@ -55,11 +71,11 @@ def test_counts_become_rates_and_missing_stays_missing():
     assert figures[("WK085517", "bijstand_per_1000")] == round(330 / 5810 * 1000, 1)
     assert figures[("WK085517", "pct_eenpersoonshhd")] == round(1790 / 3225 * 100, 1)
     assert figures[("WK085517", "pct_rond_sociaal_min")] is None  # '' is missing
-    assert figures[("GM0855", "pct_hh_laag_inkomen")] is None      # '.' is missing
-    assert figures[("BU08551701", "gem_woz_waarde")] is None       # sentinel -99997
-    assert figures[("BU08551701", "bijstand_per_1000")] is None    # '.' count -> no rate
-    assert figures[("BU08551701", "pct_gescheiden")] is None       # null count -> no share
-    assert ("GM0785", "inwoners") not in figures                   # other gemeente filtered out
+    assert figures[("GM0855", "pct_hh_laag_inkomen")] is None  # '.' is missing
+    assert figures[("BU08551701", "gem_woz_waarde")] is None  # sentinel -99997
+    assert figures[("BU08551701", "bijstand_per_1000")] is None  # '.' count -> no rate
+    assert figures[("BU08551701", "pct_gescheiden")] is None  # null count -> no share
+    assert ("GM0785", "inwoners") not in figures  # other gemeente filtered out
     assert figures[("NL00", "inwoners")] == 17942942
 
 
@@ -72,10 +88,15 @@ def test_units_in_percent_are_not_divided_again():
     assert figures[("WK085517", "bijstand_per_1000")] is None  # 'x' = geheim
 
 
-@pytest.mark.parametrize("infos, override, expected", [
-    ([{"Period": "2024"}], None, 2024), ([{"Title": "Kerncijfers wijken en buurten 2023"}], None, 2023),
-    (None, None, 2024), ([{"Period": "2024"}], 2025, 2025),
-])
+@pytest.mark.parametrize(
+    "infos, override, expected",
+    [
+        ([{"Period": "2024"}], None, 2024),
+        ([{"Title": "Kerncijfers wijken en buurten 2023"}], None, 2023),
+        (None, None, 2024),
+        ([{"Period": "2024"}], 2025, 2025),
+    ],
+)
 def test_table_year(infos, override, expected):
     assert fetch_module.table_year("85984NED", infos, override) == expected
 

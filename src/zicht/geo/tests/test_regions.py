@@ -60,8 +60,15 @@ def test_conflicts(rows, problem):
     assert (problem is None and found == []) or (problem is not None and any(problem in p for p in found))
 
 
-@pytest.mark.parametrize(("naam", "code"), [("Midden-Brabant", "midden-brabant"), (" midden brabant ", "midden-brabant"),
-                                            ("Noord- en Oost-Gelderland", "noord-en-oost-gelderland"), ("", "")])
+@pytest.mark.parametrize(
+    ("naam", "code"),
+    [
+        ("Midden-Brabant", "midden-brabant"),
+        (" midden brabant ", "midden-brabant"),
+        ("Noord- en Oost-Gelderland", "noord-en-oost-gelderland"),
+        ("", ""),
+    ],
+)
 def test_region_code(naam, code):
     assert region_code(naam) == code
 
@@ -69,14 +76,24 @@ def test_region_code(naam, code):
 def test_data_file_has_26_regions_one_region_per_gemeente_per_year():
     rows = read_region_file()
     assert len({r["regio_code"] for r in rows}) == 26
-    members = [Membership(r["regio_code"], r["gemeentecode"], int(r["van_jaar"]), int(r["tot_jaar"]) if r["tot_jaar"] else None)
-               for r in rows]
+    members = [
+        Membership(r["regio_code"], r["gemeentecode"], int(r["van_jaar"]), int(r["tot_jaar"]) if r["tot_jaar"] else None) for r in rows
+    ]
     assert conflicts(members) == []
     for jaar, count in ((2022, 345), (2023, 342), (2024, 342)):  # CBS indeling (without 'Buitenland')
         assert sum(1 for m in members if m.valid_in(jaar)) == count
     assert all(r["bron"] for r in rows) and {r["bevestigd"] for r in rows} <= {"ja", "nee"}
     assert gemeenten_of(members, "midden-brabant", 2024) == {
-        "GM0766", "GM0784", "GM0785", "GM0797", "GM0798", "GM0809", "GM0824", "GM0855", "GM0867"}
+        "GM0766",
+        "GM0784",
+        "GM0785",
+        "GM0797",
+        "GM0798",
+        "GM0809",
+        "GM0824",
+        "GM0855",
+        "GM0867",
+    }
 
 
 @pytest.mark.django_db

@@ -100,14 +100,16 @@ def parse_statements(data: dict, where: str = "feitencheck") -> list[Statement]:
         parsed = tuple(_source(s, here, i) for i, s in enumerate(sources, start=1))
         if not any(source.year is not None for source in parsed):
             raise FactcheckError(here, "bronnen.jaar", "minstens één bron noemt het jaar")
-        result.append(Statement(
-            slug=slug,
-            statement=str(item["uitspraak"]).strip(),
-            verdict=verdict,
-            explanation=str(item["toelichting"]).strip(),
-            sources=parsed,
-            top=bool(item.get("top", False)),
-        ))
+        result.append(
+            Statement(
+                slug=slug,
+                statement=str(item["uitspraak"]).strip(),
+                verdict=verdict,
+                explanation=str(item["toelichting"]).strip(),
+                sources=parsed,
+                top=bool(item.get("top", False)),
+            )
+        )
     return result
 
 

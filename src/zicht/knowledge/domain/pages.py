@@ -82,7 +82,7 @@ def split_front_matter(text: str, filename: str) -> tuple[dict, str]:
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             header = "".join(lines[1:index])
-            body = "".join(lines[index + 1:])
+            body = "".join(lines[index + 1 :])
             break
     else:
         raise FrontMatterError(filename, "front matter", "het '---'-blok wordt niet afgesloten")

@@ -18,8 +18,35 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "strong", "em", "code", "pre",
-    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "br", "abbr", "dl", "dt", "dd",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "hr",
+    "br",
+    "abbr",
+    "dl",
+    "dt",
+    "dd",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 URL_SCHEMES = {"http", "https", "mailto"}

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,47 +14,58 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='KnowledgePage',
+            name="KnowledgePage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200, verbose_name='titel')),
-                ('samenvatting', models.CharField(blank=True, max_length=300, verbose_name='samenvatting')),
-                ('roles', models.JSONField(default=list, verbose_name='rollen')),
-                ('sources', models.JSONField(default=list, verbose_name='bronnen')),
-                ('herzien_op', models.DateField(verbose_name='herzien op')),
-                ('body', models.TextField(verbose_name='tekst (Markdown)')),
-                ('volgorde', models.IntegerField(default=100)),
-                ('source_file', models.CharField(blank=True, help_text='Bestand in knowledge/content/ waaruit de pagina kwam', max_length=200)),
-                ('edited_in_ui', models.BooleanField(default=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200, verbose_name="titel")),
+                ("samenvatting", models.CharField(blank=True, max_length=300, verbose_name="samenvatting")),
+                ("roles", models.JSONField(default=list, verbose_name="rollen")),
+                ("sources", models.JSONField(default=list, verbose_name="bronnen")),
+                ("herzien_op", models.DateField(verbose_name="herzien op")),
+                ("body", models.TextField(verbose_name="tekst (Markdown)")),
+                ("volgorde", models.IntegerField(default=100)),
+                (
+                    "source_file",
+                    models.CharField(blank=True, help_text="Bestand in knowledge/content/ waaruit de pagina kwam", max_length=200),
+                ),
+                ("edited_in_ui", models.BooleanField(default=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'kennispagina',
-                'verbose_name_plural': "kennispagina's",
-                'ordering': ['volgorde', 'title'],
+                "verbose_name": "kennispagina",
+                "verbose_name_plural": "kennispagina's",
+                "ordering": ["volgorde", "title"],
             },
         ),
         migrations.CreateModel(
-            name='KnowledgePageVersion',
+            name="KnowledgePageVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('samenvatting', models.CharField(blank=True, max_length=300)),
-                ('roles', models.JSONField(default=list)),
-                ('sources', models.JSONField(default=list)),
-                ('herzien_op', models.DateField()),
-                ('body', models.TextField()),
-                ('changed_by_name', models.CharField(help_text="Gebruikersnaam, of 'repository' voor een laadactie", max_length=150)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='toelichting')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='knowledge.knowledgepage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("samenvatting", models.CharField(blank=True, max_length=300)),
+                ("roles", models.JSONField(default=list)),
+                ("sources", models.JSONField(default=list)),
+                ("herzien_op", models.DateField()),
+                ("body", models.TextField()),
+                ("changed_by_name", models.CharField(help_text="Gebruikersnaam, of 'repository' voor een laadactie", max_length=150)),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="toelichting")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="knowledge.knowledgepage"),
+                ),
             ],
             options={
-                'ordering': ['page', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('page', 'number'), name='knowledge_version_unique_number')],
+                "ordering": ["page", "-number"],
+                "constraints": [models.UniqueConstraint(fields=("page", "number"), name="knowledge_version_unique_number")],
             },
         ),
     ]

@@ -6,8 +6,7 @@ from django.db import migrations
 def load(apps, schema_editor):
     from zicht.knowledge.services import load_pages
 
-    load_pages(page_model=apps.get_model("knowledge", "KnowledgePage"),
-               version_model=apps.get_model("knowledge", "KnowledgePageVersion"))
+    load_pages(page_model=apps.get_model("knowledge", "KnowledgePage"), version_model=apps.get_model("knowledge", "KnowledgePageVersion"))
 
 
 class Migration(migrations.Migration):

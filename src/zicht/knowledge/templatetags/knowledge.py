@@ -10,7 +10,7 @@ import datetime as dt
 
 from django import template
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.rules import user_role
 
 register = template.Library()
@@ -26,7 +26,7 @@ def knowledge_for_role(context, heading_level: int = 2):
     today = dt.date.today()
     return {
         "pages": [p for p in pages if p.is_for_role(role)],
-        "overdue": [p for p in pages if p.is_overdue(today)] if role == r.FUNCTIONEEL_BEHEERDER else [],
+        "overdue": [p for p in pages if p.is_overdue(today)] if role == roles.FUNCTIONEEL_BEHEERDER else [],
         "role": role,
         "h": max(2, min(5, int(heading_level))),
     }

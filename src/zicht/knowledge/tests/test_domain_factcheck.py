@@ -9,10 +9,18 @@ import pytest
 
 from zicht.knowledge.domain import factcheck as fc
 
-GOOD = {"uitspraak": [{
-    "slug": "voorbeeld", "uitspraak": "Iets", "oordeel": "niet waar", "toelichting": "Omdat.", "top": True,
-    "bronnen": [{"titel": "Bron", "url": "https://www.cbs.nl/", "jaar": 2023, "uitgever": "CBS"}],
-}]}
+GOOD = {
+    "uitspraak": [
+        {
+            "slug": "voorbeeld",
+            "uitspraak": "Iets",
+            "oordeel": "niet waar",
+            "toelichting": "Omdat.",
+            "top": True,
+            "bronnen": [{"titel": "Bron", "url": "https://www.cbs.nl/", "jaar": 2023, "uitgever": "CBS"}],
+        }
+    ]
+}
 
 
 def broken(**changes):
@@ -53,18 +61,21 @@ def test_every_figure_in_an_explanation_cites_a_cbs_or_named_source():
             assert s.sources and any(src.year for src in s.sources), s.slug
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"oordeel": "half waar"}, "oordeel"),
-    ({"toelichting": None}, "toelichting"),
-    ({"uitspraak": ""}, "uitspraak"),
-    ({"bronnen": []}, "bronnen"),
-    ({"bron_url": None}, "bronnen[1].url"),
-    ({"bron_url": "www.cbs.nl"}, "bronnen[1].url"),
-    ({"bron_titel": None}, "bronnen[1].titel"),
-    ({"bron_jaar": None}, "bronnen.jaar"),
-    ({"bron_jaar": "2023"}, "bronnen[1].jaar"),
-    ({"slug": "Met Spatie"}, "slug"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"oordeel": "half waar"}, "oordeel"),
+        ({"toelichting": None}, "toelichting"),
+        ({"uitspraak": ""}, "uitspraak"),
+        ({"bronnen": []}, "bronnen"),
+        ({"bron_url": None}, "bronnen[1].url"),
+        ({"bron_url": "www.cbs.nl"}, "bronnen[1].url"),
+        ({"bron_titel": None}, "bronnen[1].titel"),
+        ({"bron_jaar": None}, "bronnen.jaar"),
+        ({"bron_jaar": "2023"}, "bronnen[1].jaar"),
+        ({"slug": "Met Spatie"}, "slug"),
+    ],
+)
 def test_invalid_statements_are_refused(changes, field):
     with pytest.raises(fc.FactcheckError) as info:
         fc.parse_statements(broken(**changes))
@@ -79,9 +90,7 @@ def test_duplicate_slugs_are_refused():
 
 
 def test_top_facts_for_other_apps():
-    statements = fc.parse_statements({"uitspraak": [
-        {**GOOD["uitspraak"][0], "slug": f"s{i}", "top": i % 2 == 0} for i in range(6)
-    ]})
+    statements = fc.parse_statements({"uitspraak": [{**GOOD["uitspraak"][0], "slug": f"s{i}", "top": i % 2 == 0} for i in range(6)]})
     assert [s.slug for s in fc.top_facts(2, statements)] == ["s0", "s2"]
     assert fc.top_facts(0, statements) == []
     shipped = fc.top_facts(3)

@@ -7,15 +7,18 @@ import pytest
 from zicht.knowledge.domain import render, search
 
 
-@pytest.mark.parametrize("markdown_text, forbidden", [
-    ("Hallo <script>alert('x')</script> wereld", ["<script", "alert("]),
-    ('<img src="x" onerror="alert(1)">', ["onerror", "<img"]),
-    ("[klik](javascript:alert(1))", ["javascript:"]),
-    ('<a href="https://x.nl" onclick="steal()">x</a>', ["onclick"]),
-    ("<style>body{display:none}</style>tekst", ["<style", "display:none"]),
-    ('<iframe src="https://evil.example"></iframe>', ["<iframe"]),
-    ('<p style="color:red">x</p>', ["style="]),
-])
+@pytest.mark.parametrize(
+    "markdown_text, forbidden",
+    [
+        ("Hallo <script>alert('x')</script> wereld", ["<script", "alert("]),
+        ('<img src="x" onerror="alert(1)">', ["onerror", "<img"]),
+        ("[klik](javascript:alert(1))", ["javascript:"]),
+        ('<a href="https://x.nl" onclick="steal()">x</a>', ["onclick"]),
+        ("<style>body{display:none}</style>tekst", ["<style", "display:none"]),
+        ('<iframe src="https://evil.example"></iframe>', ["<iframe"]),
+        ('<p style="color:red">x</p>', ["style="]),
+    ],
+)
 def test_dangerous_markup_is_removed(markdown_text, forbidden):
     html = render.render_markdown(markdown_text)
     for fragment in forbidden:
@@ -46,9 +49,15 @@ def test_internal_links_resolve_or_become_text():
     assert render.internal_link_names("[a](url:x:y) [b](https://z)") == ["x:y"]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("Meldcode  meldcode", ["meldcode"]), ("a b cd", ["cd"]), ("", []), ("  ", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Meldcode  meldcode", ["meldcode"]),
+        ("a b cd", ["cd"]),
+        ("", []),
+        ("  ", []),
+    ],
+)
 def test_terms(query, expected):
     assert search.terms(query) == expected
 

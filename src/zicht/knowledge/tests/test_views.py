@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from zicht.access import roles as r
+from zicht.access import roles as access_roles
 from zicht.core.testing import make_user
 from zicht.knowledge import services
 from zicht.knowledge.domain import render
@@ -24,7 +24,7 @@ def login(client, role, **extra):
     return user
 
 
-@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+@pytest.mark.parametrize("role", sorted(access_roles.ALL_ROLES))
 def test_every_role_reads_the_index_a_page_and_the_factchecker(client, role):
     login(client, role)
     assert client.get(reverse("knowledge:index")).status_code == 200
@@ -37,11 +37,22 @@ def test_anonymous_is_sent_to_login(client):
     assert response.status_code == 302 and "/account/login/" in response.url
 
 
-@pytest.mark.parametrize("role, own, not_own", [
-    (r.PROFESSIONAL, ["Signalen van geweld en mishandeling per leeftijd", "De Kindcheck", "Veilig Thuis raadplegen of melden"], "Vier soorten preventie"),
-    (r.BELEIDSMEDEWERKER, ["Vier soorten preventie", "Van risicofactor naar beleidskader", "Interventies kiezen"], "De Kindcheck"),
-    (r.KETENREGISSEUR, ["De kleurcode in de praktijk", "Het casusoverleg"], "Vier soorten preventie"),
-])
+@pytest.mark.parametrize(
+    "role, own, not_own",
+    [
+        (
+            access_roles.PROFESSIONAL,
+            ["Signalen van geweld en mishandeling per leeftijd", "De Kindcheck", "Veilig Thuis raadplegen of melden"],
+            "Vier soorten preventie",
+        ),
+        (
+            access_roles.BELEIDSMEDEWERKER,
+            ["Vier soorten preventie", "Van risicofactor naar beleidskader", "Interventies kiezen"],
+            "De Kindcheck",
+        ),
+        (access_roles.KETENREGISSEUR, ["De kleurcode in de praktijk", "Het casusoverleg"], "Vier soorten preventie"),
+    ],
+)
 def test_the_index_shows_the_roles_own_pages_first(client, role, own, not_own):
     login(client, role)
     html = client.get(reverse("knowledge:index")).content.decode()
@@ -52,7 +63,7 @@ def test_the_index_shows_the_roles_own_pages_first(client, role, own, not_own):
 
 
 def test_the_home_template_tag_renders_the_roles_cards():
-    user = make_user(r.BELEIDSMEDEWERKER)
+    user = make_user(access_roles.BELEIDSMEDEWERKER)
     request = RequestFactory().get("/")
     request.user = user
     html = Template("{% load knowledge %}{% knowledge_for_role %}").render(Context({"request": request}))
@@ -61,7 +72,7 @@ def test_the_home_template_tag_renders_the_roles_cards():
 
 
 def test_a_page_shows_its_sources_and_review_date_and_resolves_internal_links(client):
-    login(client, r.BELEIDSMEDEWERKER)
+    login(client, access_roles.BELEIDSMEDEWERKER)
     html = client.get(reverse("knowledge:page", args=["preventietypen"])).content.decode()
     assert "<h1>Vier soorten preventie</h1>" in html
     assert 'id="bronnen"' in html and "Gemeentelijk preventiebeleid huiselijk geweld" in html and "(2014)" in html
@@ -70,8 +81,12 @@ def test_a_page_shows_its_sources_and_review_date_and_resolves_internal_links(cl
 
 
 def test_every_internal_link_in_the_shipped_pages_resolves():
-    missing = [(page.slug, name) for page in KnowledgePage.objects.all() for name in render.internal_link_names(page.body)
-               if services.resolve_url_name(name) is None]
+    missing = [
+        (page.slug, name)
+        for page in KnowledgePage.objects.all()
+        for name in render.internal_link_names(page.body)
+        if services.resolve_url_name(name) is None
+    ]
     assert not missing
 
 
@@ -85,7 +100,7 @@ def test_relative_links_between_pages_point_at_existing_pages():
 
 
 def test_search_ranks_title_hits_first_and_has_a_label(client):
-    login(client, r.PROFESSIONAL)
+    login(client, access_roles.PROFESSIONAL)
     html = client.get(reverse("knowledge:index"), {"q": "kindcheck"}).content.decode()
     assert '<label for="kennis-zoek">' in html and 'id="kennis-zoek"' in html
     results = html.split('id="resultaten"')[1]
@@ -101,7 +116,7 @@ def test_search_service_requires_every_term():
 
 
 def test_the_factchecker_shows_verdict_source_and_year(client):
-    login(client, r.BELEIDSMEDEWERKER)
+    login(client, access_roles.BELEIDSMEDEWERKER)
     html = client.get(reverse("knowledge:factcheck")).content.decode()
     assert "Huiselijk geweld komt vooral voor in achterstandswijken." in html
     assert "Oordeel: genuanceerd" in html and "Oordeel: niet waar" in html
@@ -110,25 +125,37 @@ def test_the_factchecker_shows_verdict_source_and_year(client):
 
 # --- editing -----------------------------------------------------------------------------------
 
+
 def edit_data(page, **changes):
     data = {
-        "title": page.title, "samenvatting": page.samenvatting, "roles": list(page.roles),
-        "herzien_op": "2028-06-30", "sources": "Basismodel meldcode | https://www.rijksoverheid.nl/documenten/rapporten/2017/01/09/basismodel-meldcode-huiselijk-geweld-en-kindermishandeling | Rijksoverheid | 2017",
-        "body": page.body + "\n## Nieuw\n\nEen toegevoegde alinea.\n", "note": "Alinea toegevoegd na herziening",
+        "title": page.title,
+        "samenvatting": page.samenvatting,
+        "roles": list(page.roles),
+        "herzien_op": "2028-06-30",
+        "sources": "Basismodel meldcode | https://www.rijksoverheid.nl/documenten/rapporten/2017/01/09/basismodel-meldcode-huiselijk-geweld-en-kindermishandeling | Rijksoverheid | 2017",
+        "body": page.body + "\n## Nieuw\n\nEen toegevoegde alinea.\n",
+        "note": "Alinea toegevoegd na herziening",
     }
     data.update(changes)
     return data
 
 
 def test_the_beheerder_edits_and_the_history_says_who_what_when(client):
-    user = login(client, r.FUNCTIONEEL_BEHEERDER)
+    user = login(client, access_roles.FUNCTIONEEL_BEHEERDER)
     page = KnowledgePage.objects.get(slug="kindcheck")
     before = page.versions.count()
     response = client.post(reverse("knowledge:edit", args=[page.slug]), edit_data(page))
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.edited_in_ui and page.herzien_op == dt.date(2028, 6, 30) and "Een toegevoegde alinea." in page.body
-    assert page.sources == [{"title": "Basismodel meldcode", "url": "https://www.rijksoverheid.nl/documenten/rapporten/2017/01/09/basismodel-meldcode-huiselijk-geweld-en-kindermishandeling", "publisher": "Rijksoverheid", "year": 2017}]
+    assert page.sources == [
+        {
+            "title": "Basismodel meldcode",
+            "url": "https://www.rijksoverheid.nl/documenten/rapporten/2017/01/09/basismodel-meldcode-huiselijk-geweld-en-kindermishandeling",
+            "publisher": "Rijksoverheid",
+            "year": 2017,
+        }
+    ]
     version = page.versions.order_by("-number").first()
     assert page.versions.count() == before + 1 and version.changed_by == user and version.note == "Alinea toegevoegd na herziening"
     html = client.get(reverse("knowledge:history", args=[page.slug])).content.decode()
@@ -137,22 +164,25 @@ def test_the_beheerder_edits_and_the_history_says_who_what_when(client):
 
 
 def test_a_script_saved_by_the_beheerder_is_not_rendered(client):
-    login(client, r.FUNCTIONEEL_BEHEERDER)
+    login(client, access_roles.FUNCTIONEEL_BEHEERDER)
     page = KnowledgePage.objects.get(slug="kindcheck")
     client.post(reverse("knowledge:edit", args=[page.slug]), edit_data(page, body="## Kop\n\n<script>alert('x')</script>Tekst\n"))
     html = client.get(reverse("knowledge:page", args=[page.slug])).content.decode()
     assert "alert('x')" not in html and "Tekst" in html
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"sources": ""}, "sources"),
-    ({"sources": "Alleen een titel"}, "sources"),
-    ({"herzien_op": ""}, "herzien_op"),
-    ({"note": ""}, "note"),
-    ({"roles": []}, "roles"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"sources": ""}, "sources"),
+        ({"sources": "Alleen een titel"}, "sources"),
+        ({"herzien_op": ""}, "herzien_op"),
+        ({"note": ""}, "note"),
+        ({"roles": []}, "roles"),
+    ],
+)
 def test_an_edit_without_source_or_review_date_is_refused(client, changes, field):
-    login(client, r.FUNCTIONEEL_BEHEERDER)
+    login(client, access_roles.FUNCTIONEEL_BEHEERDER)
     page = KnowledgePage.objects.get(slug="kindcheck")
     before = (page.body, page.versions.count())
     response = client.post(reverse("knowledge:edit", args=[page.slug]), edit_data(page, **changes))
@@ -161,7 +191,7 @@ def test_an_edit_without_source_or_review_date_is_refused(client, changes, field
     assert (page.body, page.versions.count()) == before
 
 
-@pytest.mark.parametrize("role", sorted(r.ALL_ROLES - {r.FUNCTIONEEL_BEHEERDER}))
+@pytest.mark.parametrize("role", sorted(access_roles.ALL_ROLES - {access_roles.FUNCTIONEEL_BEHEERDER}))
 def test_other_roles_cannot_edit_or_see_history(client, role):
     login(client, role)
     page = KnowledgePage.objects.get(slug="kindcheck")
@@ -176,16 +206,17 @@ def test_an_overdue_page_is_flagged_to_the_beheerder_only(client):
     page = KnowledgePage.objects.get(slug="casusoverleg")
     page.herzien_op = dt.date.today() - dt.timedelta(days=1)
     page.save()
-    login(client, r.FUNCTIONEEL_BEHEERDER)
+    login(client, access_roles.FUNCTIONEEL_BEHEERDER)
     html = client.get(reverse("knowledge:index")).content.decode()
     assert 'id="herziening"' in html and "Het casusoverleg" in html.split('id="herziening"')[1].split("</div>")[0]
     assert "herziening nodig" in client.get(reverse("knowledge:page", args=["casusoverleg"])).content.decode()
     client.logout()
-    login(client, r.KETENREGISSEUR)
+    login(client, access_roles.KETENREGISSEUR)
     assert 'id="herziening"' not in client.get(reverse("knowledge:index")).content.decode()
 
 
 # --- loading from the repository ----------------------------------------------------------------
+
 
 def test_the_loader_keeps_ui_edits_unless_told_to_overwrite(tmp_path):
     page = KnowledgePage.objects.get(slug="kindcheck")
@@ -204,7 +235,9 @@ def test_the_loader_keeps_ui_edits_unless_told_to_overwrite(tmp_path):
 def test_the_command_refuses_a_bad_file_naming_file_and_field(tmp_path):
     from django.core.management import CommandError, call_command
 
-    (tmp_path / "zonder-datum.md").write_text("---\ntitle: X\nroles: [professional]\nsources:\n  - title: CBS\n    url: https://www.cbs.nl/\n---\n## Kop\n\nTekst\n")
+    (tmp_path / "zonder-datum.md").write_text(
+        "---\ntitle: X\nroles: [professional]\nsources:\n  - title: CBS\n    url: https://www.cbs.nl/\n---\n## Kop\n\nTekst\n"
+    )
     with pytest.raises(CommandError) as info:
         call_command("load-knowledge", "--map", str(tmp_path))
     assert "zonder-datum.md" in str(info.value) and "herzien_op" in str(info.value)
@@ -218,7 +251,7 @@ def test_versions_are_numbered_per_page():
     assert KnowledgePageVersion.objects.filter(page=page, number=1, changed_by_name="repository").exists()
 
 
-@pytest.mark.parametrize("role", sorted(r.ALL_ROLES))
+@pytest.mark.parametrize("role", sorted(access_roles.ALL_ROLES))
 def test_every_role_has_kennis_in_the_menu(role):
     from zicht.core.menu import menu_for
 
@@ -226,7 +259,7 @@ def test_every_role_has_kennis_in_the_menu(role):
 
 
 def test_the_edit_form_has_labels_for_every_field(client):
-    login(client, r.FUNCTIONEEL_BEHEERDER)
+    login(client, access_roles.FUNCTIONEEL_BEHEERDER)
     html = client.get(reverse("knowledge:edit", args=["kindcheck"])).content.decode()
     for name in ("title", "samenvatting", "herzien_op", "sources", "body", "note"):
         assert f'<label for="id_{name}">' in html, name
@@ -243,9 +276,9 @@ def test_the_home_tag_flags_overdue_pages_to_the_beheerder():
     page.herzien_op = dt.date.today() - dt.timedelta(days=3)
     page.save()
     request = RequestFactory().get("/")
-    request.user = make_user(r.FUNCTIONEEL_BEHEERDER)
+    request.user = make_user(access_roles.FUNCTIONEEL_BEHEERDER)
     html = Template("{% load knowledge %}{% knowledge_for_role %}").render(Context({"request": request}))
     assert "over de herzieningsdatum" in html and "Vier soorten preventie" in html
-    request.user = make_user(r.BELEIDSMEDEWERKER)
+    request.user = make_user(access_roles.BELEIDSMEDEWERKER)
     html = Template("{% load knowledge %}{% knowledge_for_role %}").render(Context({"request": request}))
     assert "over de herzieningsdatum" not in html

@@ -5,49 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='LinkedPerson',
+            name="LinkedPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='HouseholdMember',
+            name="HouseholdMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(blank=True, null=True)),
-                ('until', models.DateField(blank=True, null=True)),
-                ('address', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.address')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='linkage.household')),
-                ('linked_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='households', to='linkage.linkedperson')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("since", models.DateField(blank=True, null=True)),
+                ("until", models.DateField(blank=True, null=True)),
+                ("address", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="registry.address")),
+                (
+                    "household",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="members", to="linkage.household"),
+                ),
+                (
+                    "linked_person",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="households", to="linkage.linkedperson"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PersonLink',
+            name="PersonLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('bsn', 'Gelijke BSN-hash'), ('model', 'Probabilistisch model'), ('review', 'Beoordeling ketenregisseur'), ('single', 'Geen koppeling gevonden')], max_length=10)),
-                ('match_weight', models.FloatField(blank=True, help_text='Best match weight to the cluster', null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('linked_person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links', to='linkage.linkedperson')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='link', to='registry.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("bsn", "Gelijke BSN-hash"),
+                            ("model", "Probabilistisch model"),
+                            ("review", "Beoordeling ketenregisseur"),
+                            ("single", "Geen koppeling gevonden"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("match_weight", models.FloatField(blank=True, help_text="Best match weight to the cluster", null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "linked_person",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="links", to="linkage.linkedperson"),
+                ),
+                ("person", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name="link", to="registry.person")),
             ],
         ),
     ]

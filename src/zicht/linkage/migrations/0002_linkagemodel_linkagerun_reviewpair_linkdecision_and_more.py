@@ -6,100 +6,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('linkage', '0001_initial'),
-        ('registry', '0002_import_pipeline'),
+        ("linkage", "0001_initial"),
+        ("registry", "0002_import_pipeline"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkageModel',
+            name="LinkageModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('params', models.JSONField(help_text='zicht.linkage.engine.ModelParams.to_dict()')),
-                ('link_threshold', models.FloatField()),
-                ('review_threshold', models.FloatField()),
-                ('records', models.PositiveIntegerField(default=0, help_text='Persons the model was trained on')),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("params", models.JSONField(help_text="zicht.linkage.engine.ModelParams.to_dict()")),
+                ("link_threshold", models.FloatField()),
+                ("review_threshold", models.FloatField()),
+                ("records", models.PositiveIntegerField(default=0, help_text="Persons the model was trained on")),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='LinkageRun',
+            name="LinkageRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('batch', 'Volledige koppeling'), ('incremental', 'Nieuwe personen')], max_length=12)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('persons', models.PositiveIntegerField(default=0)),
-                ('pairs_compared', models.PositiveIntegerField(default=0)),
-                ('links', models.PositiveIntegerField(default=0)),
-                ('review_pairs', models.PositiveIntegerField(default=0)),
-                ('linked_persons', models.PositiveIntegerField(default=0)),
-                ('households', models.PositiveIntegerField(default=0)),
-                ('seconds', models.FloatField(default=0)),
-                ('model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='linkage.linkagemodel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("batch", "Volledige koppeling"), ("incremental", "Nieuwe personen")], max_length=12)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("persons", models.PositiveIntegerField(default=0)),
+                ("pairs_compared", models.PositiveIntegerField(default=0)),
+                ("links", models.PositiveIntegerField(default=0)),
+                ("review_pairs", models.PositiveIntegerField(default=0)),
+                ("linked_persons", models.PositiveIntegerField(default=0)),
+                ("households", models.PositiveIntegerField(default=0)),
+                ("seconds", models.FloatField(default=0)),
+                (
+                    "model",
+                    models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="linkage.linkagemodel"),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewPair',
+            name="ReviewPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('match_weight', models.FloatField()),
-                ('prior_weight', models.FloatField(default=0)),
-                ('contributions', models.JSONField(default=list, help_text='[{field, label, level, weight}] per comparison')),
-                ('status', models.CharField(choices=[('open', 'Te beoordelen'), ('accepted', 'Zelfde persoon'), ('rejected', 'Verschillende personen'), ('superseded', 'Vervallen')], db_index=True, default='open', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("match_weight", models.FloatField()),
+                ("prior_weight", models.FloatField(default=0)),
+                ("contributions", models.JSONField(default=list, help_text="[{field, label, level, weight}] per comparison")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Te beoordelen"),
+                            ("accepted", "Zelfde persoon"),
+                            ("rejected", "Verschillende personen"),
+                            ("superseded", "Vervallen"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("person_a", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.person")),
+                ("person_b", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.person")),
             ],
             options={
-                'ordering': ['-match_weight'],
+                "ordering": ["-match_weight"],
             },
         ),
         migrations.CreateModel(
-            name='LinkDecision',
+            name="LinkDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('link', 'Samenvoegen: zelfde persoon'), ('no_link', 'Niet koppelen: verschillende personen')], max_length=8)),
-                ('origin', models.CharField(choices=[('review', 'Beoordeling koppelpaar'), ('split', 'Losmaken uit gekoppelde persoon')], default='review', max_length=8)),
-                ('reason', models.TextField()),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoke_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.person')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review_pair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='linkage.reviewpair')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("link", "Samenvoegen: zelfde persoon"), ("no_link", "Niet koppelen: verschillende personen")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("review", "Beoordeling koppelpaar"), ("split", "Losmaken uit gekoppelde persoon")],
+                        default="review",
+                        max_length=8,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoke_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                ("person_a", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.person")),
+                ("person_b", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.person")),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "review_pair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="decisions",
+                        to="linkage.reviewpair",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at'],
+                "ordering": ["-decided_at"],
             },
         ),
         migrations.CreateModel(
-            name='BlockingKey',
+            name="BlockingKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.PositiveSmallIntegerField()),
-                ('digest', models.BigIntegerField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blocking_keys', to='registry.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rule", models.PositiveSmallIntegerField()),
+                ("digest", models.BigIntegerField()),
+                (
+                    "person",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="blocking_keys", to="registry.person"),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['rule', 'digest'], name='linkage_blo_rule_6c810e_idx')],
+                "indexes": [models.Index(fields=["rule", "digest"], name="linkage_blo_rule_6c810e_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='reviewpair',
-            constraint=models.UniqueConstraint(fields=('person_a', 'person_b'), name='reviewpair_unique'),
+            model_name="reviewpair",
+            constraint=models.UniqueConstraint(fields=("person_a", "person_b"), name="reviewpair_unique"),
         ),
     ]

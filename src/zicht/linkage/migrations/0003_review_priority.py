@@ -4,29 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('linkage', '0002_linkagemodel_linkagerun_reviewpair_linkdecision_and_more'),
-        ('registry', '0004_meldcode_stoplicht_labels'),
+        ("linkage", "0002_linkagemodel_linkagerun_reviewpair_linkdecision_and_more"),
+        ("registry", "0004_meldcode_stoplicht_labels"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='reviewpair',
-            options={'ordering': ['-priority', 'boundary_distance', 'id']},
+            name="reviewpair",
+            options={"ordering": ["-priority", "boundary_distance", "id"]},
         ),
         migrations.AddField(
-            model_name='reviewpair',
-            name='boundary_distance',
-            field=models.FloatField(default=0, help_text='|match weight − link threshold|: smaller is less certain'),
+            model_name="reviewpair",
+            name="boundary_distance",
+            field=models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain"),
         ),
         migrations.AddField(
-            model_name='reviewpair',
-            name='priority',
-            field=models.PositiveSmallIntegerField(default=0, help_text='zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker'),
+            model_name="reviewpair",
+            name="priority",
+            field=models.PositiveSmallIntegerField(
+                default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reviewpair',
-            index=models.Index(fields=['status', '-priority', 'boundary_distance', 'id'], name='reviewpair_queue_idx'),
+            model_name="reviewpair",
+            index=models.Index(fields=["status", "-priority", "boundary_distance", "id"], name="reviewpair_queue_idx"),
         ),
     ]

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('linkage', '0003_review_priority'),
+        ("linkage", "0003_review_priority"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reviewpair',
-            name='reason',
-            field=models.CharField(blank=True, choices=[('', ''), ('onzeker', 'Matchgewicht onder de koppeldrempel'), ('generatie', 'Jr. en sr.: vader en zoon met dezelfde naam'), ('geboortedatum', 'Geboortedata die geen tikfout verklaart'), ('geslacht', 'Verschillend geslacht'), ('voornaam', 'Voornamen die niet bij één persoon passen'), ('huishouden', 'Naamgenoot? Ander adres met andere huisgenoten in dezelfde periode'), ('tegengehouden', 'Past bij meer dan één persoon (bijv. alleen initialen of geen geboortedatum)')], default='', help_text='zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)', max_length=20),
+            model_name="reviewpair",
+            name="reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", ""),
+                    ("onzeker", "Matchgewicht onder de koppeldrempel"),
+                    ("generatie", "Jr. en sr.: vader en zoon met dezelfde naam"),
+                    ("geboortedatum", "Geboortedata die geen tikfout verklaart"),
+                    ("geslacht", "Verschillend geslacht"),
+                    ("voornaam", "Voornamen die niet bij één persoon passen"),
+                    ("huishouden", "Naamgenoot? Ander adres met andere huisgenoten in dezelfde periode"),
+                    ("tegengehouden", "Past bij meer dan één persoon (bijv. alleen initialen of geen geboortedatum)"),
+                ],
+                default="",
+                help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)",
+                max_length=20,
+            ),
         ),
     ]

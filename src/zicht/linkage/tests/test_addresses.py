@@ -52,7 +52,9 @@ def test_key_maps_to_buurt_and_wijk():
     gm = make_gemeente(code="GM0855", naam="Tilburg", indeling_jaar=2024, regio="Midden-Brabant")
     wk = Wijk.objects.create(code="WK085517", naam="Oud-Zuid", gemeente=gm, indeling_jaar=2024)
     bu = Buurt.objects.create(code="BU08551700", naam="Korvel", wijk=wk, gemeente=gm, indeling_jaar=2024)
-    AddressRegisterEntry.objects.create(postcode="5038AB", huisnummer=12, toevoeging="A", straat="Korvelseweg", woonplaats="Tilburg", buurt=bu, jaar=2024)
+    AddressRegisterEntry.objects.create(
+        postcode="5038AB", huisnummer=12, toevoeging="A", straat="Korvelseweg", woonplaats="Tilburg", buurt=bu, jaar=2024
+    )
     for text in ("Korvelseweg 12 a", "korvelse weg 12-A"):
         parsed = parse_address(text)
         entry = AddressRegisterEntry.objects.select_related("buurt__wijk").get(

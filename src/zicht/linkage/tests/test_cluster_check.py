@@ -12,8 +12,16 @@ from zicht.linkage.matcher import ArrayIndex, Scored, choose_cluster, shares_blo
 
 def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x"):
     return features.record_features(
-        {"unique_id": uid, "voornamen": voornamen, "achternaam": achternaam, "geboortedatum": dob, "geslacht": gender,
-         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn}
+        {
+            "unique_id": uid,
+            "voornamen": voornamen,
+            "achternaam": achternaam,
+            "geboortedatum": dob,
+            "geslacht": gender,
+            "postcode": pc,
+            "huisnummer": hnr,
+            "bsn_hash": bsn,
+        }
     )
 
 
@@ -61,15 +69,24 @@ def params_for(weights: dict[str, dict[int, float]]) -> ModelParams:
 
 
 DOB_ELSE, GENDER_ELSE = 0, 0
-PARAMS = params_for({
-    "geboortedatum": {-1: 0.0, **{g: 1.0 for g in range(1, 7)}, DOB_ELSE: -13.0},
-    "geslacht": {-1: 0.0, 1: 1.0, GENDER_ELSE: -12.0},
-    "voornaam": {-1: 0.0, **{g: 1.0 for g in range(1, 7)}, 0: -7.8},
-})
+PARAMS = params_for(
+    {
+        "geboortedatum": {-1: 0.0, **{g: 1.0 for g in range(1, 7)}, DOB_ELSE: -13.0},
+        "geslacht": {-1: 0.0, 1: 1.0, GENDER_ELSE: -12.0},
+        "voornaam": {-1: 0.0, **{g: 1.0 for g in range(1, 7)}, 0: -7.8},
+    }
+)
 
 
 def test_veto_levels_are_learned_weights_below_the_veto():
-    hard = {"generatie", "leeftijd", "geslacht", "geboortedatum", "voornaam", "huishouden"}  # dates and given names: weights at or below -5.5
+    hard = {
+        "generatie",
+        "leeftijd",
+        "geslacht",
+        "geboortedatum",
+        "voornaam",
+        "huishouden",
+    }  # dates and given names: weights at or below -5.5
     assert veto.veto_levels(PARAMS, -10.0) == {"geboortedatum": {DOB_ELSE}, "geslacht": {GENDER_ELSE}, veto.HARD: hard}
     assert veto.veto_levels(PARAMS, -15.0) == {veto.HARD: hard}
 
@@ -92,14 +109,16 @@ def test_conflicts(a, b, conflict):
 
 
 def test_conflicting_pairs_only_inside_clusters_and_never_on_equal_bsn():
-    feats = pd.DataFrame([
-        rec("Nicole", "Hammeberg", "1984-12-29", "V", uid="m"),
-        rec(None, "Hammeberg", None, "V", uid="advies"),
-        rec("Lisa", "Hammeberg", "2012-05-01", "V", uid="d"),
-        rec("Anna", "Smit", "1970-01-01", "V", bsn="h1", uid="a1"),
-        rec("Anna", "Smit", "1971-01-01", "V", bsn="h1", uid="a2"),  # same BSN: the same woman, a typo
-        rec("Kees", "Smit", "1930-01-01", "M", uid="other"),  # another cluster
-    ])
+    feats = pd.DataFrame(
+        [
+            rec("Nicole", "Hammeberg", "1984-12-29", "V", uid="m"),
+            rec(None, "Hammeberg", None, "V", uid="advies"),
+            rec("Lisa", "Hammeberg", "2012-05-01", "V", uid="d"),
+            rec("Anna", "Smit", "1970-01-01", "V", bsn="h1", uid="a1"),
+            rec("Anna", "Smit", "1971-01-01", "V", bsn="h1", uid="a2"),  # same BSN: the same woman, a typo
+            rec("Kees", "Smit", "1930-01-01", "M", uid="other"),  # another cluster
+        ]
+    )
     labels = np.array([0, 0, 0, 1, 1, 2])
     found = veto.conflicting_pairs(feats, labels, comparisons.model_comparisons(PARAMS), veto.veto_levels(PARAMS, -10.0))
     assert found == [(0, 2)]
@@ -235,8 +254,11 @@ def test_review_tier(weight, hot_a, hot_b, tier):
 
 def test_review_order():
     pairs = [  # (id, tier, weight)
-        (1, priority.BAND, -0.9), (2, priority.BAND, -0.1), (3, priority.URGENT, -0.8),
-        (4, priority.CLUSTER_CHECK, 12.0), (5, priority.CLUSTER_CHECK, 1.0),
+        (1, priority.BAND, -0.9),
+        (2, priority.BAND, -0.1),
+        (3, priority.URGENT, -0.8),
+        (4, priority.CLUSTER_CHECK, 12.0),
+        (5, priority.CLUSTER_CHECK, 1.0),
     ]
     order = sorted(pairs, key=lambda p: priority.sort_key(p[1], priority.boundary_distance(p[2], 0.0), p[0]))
     assert [p[0] for p in order] == [3, 5, 4, 2, 1]

@@ -22,25 +22,33 @@ from .test_services import PEOPLE, make_registry
 LINK_AT, REVIEW_AT = 5.0, -2.0
 
 
-@pytest.mark.parametrize("weight, bsn_l, bsn_r, expected", [
-    (9.0, None, None, LINK),
-    (5.0, None, None, LINK),  # at the link threshold
-    (4.99, None, None, REVIEW),
-    (-2.0, None, None, REVIEW),  # at the review threshold
-    (-2.01, None, None, NO_MATCH),
-    (9.0, "a", None, LINK),  # one BSN: the weight decides
-    (0.0, "", "a", REVIEW),  # '' is no BSN
-    (-30.0, "a", "a", SAME_BSN),  # equal BSNs link whatever the weight
-    (30.0, "a", "b", DIFFERENT_BSN),  # different BSNs never link, never go to review
-    (0.0, float("nan"), "b", REVIEW),
-    (0.0, pd.NA, pd.NA, REVIEW),
-])
+@pytest.mark.parametrize(
+    "weight, bsn_l, bsn_r, expected",
+    [
+        (9.0, None, None, LINK),
+        (5.0, None, None, LINK),  # at the link threshold
+        (4.99, None, None, REVIEW),
+        (-2.0, None, None, REVIEW),  # at the review threshold
+        (-2.01, None, None, NO_MATCH),
+        (9.0, "a", None, LINK),  # one BSN: the weight decides
+        (0.0, "", "a", REVIEW),  # '' is no BSN
+        (-30.0, "a", "a", SAME_BSN),  # equal BSNs link whatever the weight
+        (30.0, "a", "b", DIFFERENT_BSN),  # different BSNs never link, never go to review
+        (0.0, float("nan"), "b", REVIEW),
+        (0.0, pd.NA, pd.NA, REVIEW),
+    ],
+)
 def test_pair_decision_table(weight, bsn_l, bsn_r, expected):
     assert pair_decisions([weight], [bsn_l], [bsn_r], LINK_AT, REVIEW_AT).tolist() == [expected]
 
 
 TABLE = [  # (weight, bsn_l, bsn_r) of pairs (0, k) for k = 1..
-    (9.0, None, None), (4.0, None, None), (-5.0, None, None), (-30.0, "a", "a"), (30.0, "a", "b"), (5.0, "a", None),
+    (9.0, None, None),
+    (4.0, None, None),
+    (-5.0, None, None),
+    (-30.0, "a", "a"),
+    (30.0, "a", "b"),
+    (5.0, "a", None),
 ]
 
 
@@ -59,9 +67,15 @@ class _Index:
 
 def test_batch_and_arrival_take_the_same_decision_per_pair():
     # batch: pairs (0, k); a pair links when cluster_pairs puts both in one cluster, is reviewed when review_band keeps it
-    pairs = pd.DataFrame({"unique_id_l": [0] * len(TABLE), "unique_id_r": range(1, len(TABLE) + 1),
-                          "match_weight": [w for w, _, _ in TABLE], "bsn_hash_l": [b for _, b, _ in TABLE],
-                          "bsn_hash_r": [b for _, _, b in TABLE]})
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": [0] * len(TABLE),
+            "unique_id_r": range(1, len(TABLE) + 1),
+            "match_weight": [w for w, _, _ in TABLE],
+            "bsn_hash_l": [b for _, b, _ in TABLE],
+            "bsn_hash_r": [b for _, _, b in TABLE],
+        }
+    )
     batch_links, batch_review = set(), set()
     for k in range(1, len(TABLE) + 1):  # one pair at a time: no clustering effects between pairs
         one = pairs.iloc[[k - 1]]
@@ -75,8 +89,11 @@ def test_batch_and_arrival_take_the_same_decision_per_pair():
     arrival_links, arrival_review = set(), set()
     for k, (w, bl, br) in enumerate(TABLE, 1):
         matcher = Matcher.__new__(Matcher)
-        matcher.index, matcher.link_threshold, matcher.review_threshold = _Index([{"unique_id": 0, "bsn_hash": bl},
-                                                                                  {"unique_id": k, "bsn_hash": br}]), LINK_AT, REVIEW_AT
+        matcher.index, matcher.link_threshold, matcher.review_threshold = (
+            _Index([{"unique_id": 0, "bsn_hash": bl}, {"unique_id": k, "bsn_hash": br}]),
+            LINK_AT,
+            REVIEW_AT,
+        )
         matcher.score = lambda left, right, w=w: type("S", (), {"weight": w, "other": None})()
         result = matcher.match({"unique_id": 0, "bsn_hash": bl})
         arrival_links |= {k for _ in result.links}
@@ -86,8 +103,11 @@ def test_batch_and_arrival_take_the_same_decision_per_pair():
 
 
 def _review_record(rp: ReviewPair) -> dict:
-    fields = {f.name: getattr(rp, f.name) for f in ReviewPair._meta.concrete_fields
-              if f.name not in ("id", "person_a", "person_b", "created_at", "updated_at")}
+    fields = {
+        f.name: getattr(rp, f.name)
+        for f in ReviewPair._meta.concrete_fields
+        if f.name not in ("id", "person_a", "person_b", "created_at", "updated_at")
+    }
     return fields
 
 
@@ -101,16 +121,20 @@ def test_a_review_pair_from_the_batch_and_from_arrival_carries_the_same_fields()
     from_batch = _review_record(ReviewPair.objects.get(person_a=min(p3.pk, p7.pk), person_b=max(p3.pk, p7.pk)))
 
     # the same registration arrives once more: the same pair, now decided on arrival
-    newcomer = Person.objects.create(source=p3.source, source_key="p3-again", voornamen=p3.voornamen,
-                                     tussenvoegsel=p3.tussenvoegsel, achternaam=p3.achternaam,
-                                     geboortedatum=p3.geboortedatum, geslacht=p3.geslacht, address=p3.address)
+    newcomer = Person.objects.create(
+        source=p3.source,
+        source_key="p3-again",
+        voornamen=p3.voornamen,
+        tussenvoegsel=p3.tussenvoegsel,
+        achternaam=p3.achternaam,
+        geboortedatum=p3.geboortedatum,
+        geslacht=p3.geslacht,
+        address=p3.address,
+    )
     services.link_person(newcomer)
-    from_arrival = _review_record(ReviewPair.objects.get(person_a=min(newcomer.pk, p7.pk),
-                                                         person_b=max(newcomer.pk, p7.pk)))
+    from_arrival = _review_record(ReviewPair.objects.get(person_a=min(newcomer.pk, p7.pk), person_b=max(newcomer.pk, p7.pk)))
 
     assert set(from_batch) == set(from_arrival)
-    assert from_batch["contributions"] and \
-        [set(c) for c in from_batch["contributions"]] == [set(c) for c in from_arrival["contributions"]]
+    assert from_batch["contributions"] and [set(c) for c in from_batch["contributions"]] == [set(c) for c in from_arrival["contributions"]]
     assert from_batch == from_arrival  # the same pair of data, the same model: the same record
-    assert set(services.REVIEW_PAIR_FIELDS) == set(services.review_pair_fields(
-        services.current_model()[0], 0.0, [], LINK_AT, False, False))
+    assert set(services.REVIEW_PAIR_FIELDS) == set(services.review_pair_fields(services.current_model()[0], 0.0, [], LINK_AT, False, False))

@@ -163,7 +163,10 @@ def test_large_registry_trains_on_a_sample(data):
     assert result.labels.index.size == len(feats)
     truth = df.set_index(df["record_id"].astype(str))["cluster_id"]
     lab = result.labels
-    same_truth = truth.reindex(result.pairs["unique_id_l"].astype(str)).to_numpy() == truth.reindex(result.pairs["unique_id_r"].astype(str)).to_numpy()
+    same_truth = (
+        truth.reindex(result.pairs["unique_id_l"].astype(str)).to_numpy()
+        == truth.reindex(result.pairs["unique_id_r"].astype(str)).to_numpy()
+    )
     linked = result.pairs["match_weight"].to_numpy() >= cfg["link_threshold"]
     assert linked.sum() > 100
     assert same_truth[linked].mean() > 0.9  # links made with the sample-trained model are mostly true
@@ -213,7 +216,7 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
         result = matcher.match(rec)
         target, merges, _ = choose_cluster(result.links, index.cluster_of, fits, joinable, cfg["ambiguity_margin"], bool(rec["bsn_hash"]))
         incremental_mates = set()
-        for c in ([target, *merges] if target is not None else []):
+        for c in [target, *merges] if target is not None else []:
             incremental_mates |= set(rest_labels.index[rest_labels == c])
         assert incremental_mates == batch_mates, x
         checked += bool(batch_mates)

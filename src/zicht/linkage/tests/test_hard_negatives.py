@@ -5,20 +5,26 @@ import pandas as pd
 import pytest
 
 from zicht.bench.linkage import hard_negative_merged
-from zicht.linkage import comparisons as C
-from zicht.linkage import features as F
-from zicht.linkage import hard_negatives as H
-from zicht.linkage import normalise as N
-from zicht.linkage import veto
+from zicht.linkage import comparisons, features, hard_negatives, normalise, veto
 from zicht.linkage.engine import ModelParams, cluster_pairs
 from zicht.linkage.matcher import Scored, choose_cluster
 from zicht.linkage.reasons import REASONS, review_reason
 
 
 def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x", datum="2023-03-01", kind_op=None):
-    return F.record_features(
-        {"unique_id": uid, "voornamen": voornamen, "achternaam": achternaam, "geboortedatum": dob, "geslacht": gender,
-         "postcode": pc, "huisnummer": hnr, "bsn_hash": bsn, "datum": datum, "kind_op": kind_op}
+    return features.record_features(
+        {
+            "unique_id": uid,
+            "voornamen": voornamen,
+            "achternaam": achternaam,
+            "geboortedatum": dob,
+            "geslacht": gender,
+            "postcode": pc,
+            "huisnummer": hnr,
+            "bsn_hash": bsn,
+            "datum": datum,
+            "kind_op": kind_op,
+        }
     )
 
 
@@ -37,8 +43,8 @@ def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=Non
     ],
 )
 def test_dob_explained(a, b, explained):
-    assert H.dob_explained(a, b) is explained
-    assert H.dob_explained(b, a) is explained
+    assert hard_negatives.dob_explained(a, b) is explained
+    assert hard_negatives.dob_explained(b, a) is explained
 
 
 @pytest.mark.parametrize(
@@ -53,10 +59,10 @@ def test_dob_explained(a, b, explained):
     ],
 )
 def test_generation_marker_read_off_and_kept_out_of_names(voornamen, achternaam, marker, given, core):
-    assert N.generation_marker(voornamen, achternaam) == marker
+    assert normalise.generation_marker(voornamen, achternaam) == marker
     r = rec(voornamen, achternaam)
     assert (r["given1"] or "") == given and r["sn_core"] == core
-    assert H.generation(r) == marker
+    assert hard_negatives.generation(r) == marker
 
 
 @pytest.mark.parametrize(
@@ -82,8 +88,8 @@ def test_generation_marker_read_off_and_kept_out_of_names(voornamen, achternaam,
     ],
 )
 def test_conflict_table(a, b, reason):
-    assert H.conflict(a, b) == reason
-    assert H.conflict(b, a) == reason
+    assert hard_negatives.conflict(a, b) == reason
+    assert hard_negatives.conflict(b, a) == reason
 
 
 @pytest.mark.parametrize(
@@ -97,14 +103,18 @@ def test_conflict_table(a, b, reason):
     ],
 )
 def test_same_person_by_bsn(a, b, same):
-    assert H.same_person_by_bsn(a, b) is same
+    assert hard_negatives.same_person_by_bsn(a, b) is same
 
 
 @pytest.mark.parametrize(
     "dob_else, given_else, rules",
     [
         (-6.9, -7.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}),  # Dutch registrations with BSNs
-        (-5.29, -5.50, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}),  # a small Dutch registry (issue 19)
+        (
+            -5.29,
+            -5.50,
+            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"},
+        ),  # a small Dutch registry (issue 19)
         (-3.0, -2.8, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
         (-1.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
         (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum"}),
@@ -112,7 +122,7 @@ def test_same_person_by_bsn(a, b, same):
 )
 def test_rules_switch_on_by_the_trained_weights(dob_else, given_else, rules):
     weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: dob_else}, "voornaam": {-1: 0.0, 1: 5.0, 0: given_else}}
-    assert H.active_rules(weights) == rules
+    assert hard_negatives.active_rules(weights) == rules
 
 
 @pytest.mark.parametrize("shift", [-0.2, -0.05, 0.0, 0.05, 0.1, 0.2])
@@ -121,7 +131,7 @@ def test_a_few_missing_values_do_not_switch_a_rule(shift):
     typos set aside (the values missing, as they should be) moved it to −5.45 and, with the gate at
     −5.5, the given-name rule went off (pairwise F1 0.976 → 0.957). Noise of that size must not switch a rule."""
     weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: -5.29 + shift}, "voornaam": {-1: 0.0, 1: 5.0, 0: -5.50 + shift}}
-    assert H.active_rules(weights) == {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}
+    assert hard_negatives.active_rules(weights) == {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}
 
 
 # --------------------------------------------------------------------------- batch and arrival decide alike
@@ -130,7 +140,7 @@ COMPS = ("voornaam", "achternaam", "geboortedatum", "geslacht", "adres")
 
 
 def _params() -> ModelParams:
-    comps = [c for c in C.ALL_COMPARISONS if c.name in COMPS]
+    comps = [c for c in comparisons.ALL_COMPARISONS if c.name in COMPS]
     weights = {c.name: {-1: 0.0, **{g: 4.0 for g in range(1, len(c.levels) - 1)}, 0: -7.0} for c in comps}
     labels = {c.name: {(-1 if lv.is_null else len(c.levels) - 1 - i): lv.label for i, lv in enumerate(c.levels)} for c in comps}
     return ModelParams(-10.0, [c.name for c in comps], weights, labels, [])
@@ -142,79 +152,128 @@ CASES = {
     "twins kept apart": (
         [rec("Joost", "Bos", "2010-04-01", "M", "1234AB", "5", uid="0"), rec("Julian", "Bos", "2010-04-01", "M", "1234AB", "5", uid="1")],
         [(0, 1, 12.0)],
-        [{0}, {1}], "alone",
+        [{0}, {1}],
+        "alone",
     ),
     "twin known by initial only: review": (
-        [rec("Joost", "Bos", "2010-04-01", "M", "1234AB", "5", uid="0"), rec("Julian", "Bos", "2010-04-01", "M", "1234AB", "5", uid="1"),
-         rec("J.", "Bos", "2010-04-01", "M", "1234AB", "5", uid="2")],
+        [
+            rec("Joost", "Bos", "2010-04-01", "M", "1234AB", "5", uid="0"),
+            rec("Julian", "Bos", "2010-04-01", "M", "1234AB", "5", uid="1"),
+            rec("J.", "Bos", "2010-04-01", "M", "1234AB", "5", uid="2"),
+        ],
         [(0, 1, 12.0), (0, 2, 14.0), (1, 2, 14.0)],
-        [{0}, {1}, {2}], "review",
+        [{0}, {1}, {2}],
+        "review",
     ),
     "jr. and sr. kept apart": (
-        [rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"), rec("Jan", "Smit", "2001-06-01", "M", "1234AB", "5", uid="1"),
-         rec("Jan jr.", "Smit", "2001-06-01", "M", "1234AB", "5", uid="2")],
+        [
+            rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"),
+            rec("Jan", "Smit", "2001-06-01", "M", "1234AB", "5", uid="1"),
+            rec("Jan jr.", "Smit", "2001-06-01", "M", "1234AB", "5", uid="2"),
+        ],
         [(0, 1, 15.0), (0, 2, 10.0), (1, 2, 20.0)],
-        [{0}, {1, 2}], "join",
+        [{0}, {1, 2}],
+        "join",
     ),
     "parent's BSN on a child's registration": (
-        [rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="0"), rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", uid="1"),
-         rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h1", uid="2")],
+        [
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="0"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", uid="1"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h1", uid="2"),
+        ],
         [(1, 2, 20.0), (0, 1, 2.0)],
-        [{0}, {1, 2}], "join",
+        [{0}, {1, 2}],
+        "join",
     ),
     "namesake at another address with another household: kept apart": (
-        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
-         rec("Kees", "Bos", "2012-01-09", "M", "1234AB", "5", uid="2"), rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="3"),
-         rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="4")],
+        [
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+            rec("Kees", "Bos", "2012-01-09", "M", "1234AB", "5", uid="2"),
+            rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="3"),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="4"),
+        ],
         [(0, 4, 14.0)],
-        [{0}, {1}, {2}, {3}, {4}], "alone",
+        [{0}, {1}, {2}, {3}, {4}],
+        "alone",
     ),
     "a family that moved together: one person": (
-        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
-         rec("Marie", "Bos", "1982-07-01", "V", "5678CD", "9", uid="2"), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3")],
+        [
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+            rec("Marie", "Bos", "1982-07-01", "V", "5678CD", "9", uid="2"),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3"),
+        ],
         [(0, 3, 14.0), (1, 2, 14.0)],
-        [{0, 3}, {1, 2}], "join",
+        [{0, 3}, {1, 2}],
+        "join",
     ),
     "left the household to live alone: one person": (
-        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
-         rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="2")],
+        [
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="2"),
+        ],
         [(0, 2, 14.0)],
-        [{0, 2}, {1}], "join",
+        [{0, 2}, {1}],
+        "join",
     ),
     "moved in with other people, after the last registration at the old address: one person": (
-        [rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="0", datum="2023-01-10"),
-         rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="1", datum="2023-01-10"),
-         rec("Gerrit", "Smit", "1950-02-03", "M", "5678CD", "9", uid="2", datum="2022-05-01"),
-         rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01")],
+        [
+            rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="0", datum="2023-01-10"),
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="1", datum="2023-01-10"),
+            rec("Gerrit", "Smit", "1950-02-03", "M", "5678CD", "9", uid="2", datum="2022-05-01"),
+            rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01"),
+        ],
         [(0, 3, 14.0)],
-        [{0, 3}, {1}, {2}], "join",
+        [{0, 3}, {1}, {2}],
+        "join",
     ),
     "other co-residents but no dates: one person": (
-        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0", datum=None), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum=None),
-         rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2", datum=None), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3", datum=None)],
+        [
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0", datum=None),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum=None),
+            rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2", datum=None),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3", datum=None),
+        ],
         [(0, 3, 14.0)],
-        [{0, 3}, {1}, {2}], "join",
+        [{0, 3}, {1}, {2}],
+        "join",
     ),
     "two households but the same BSN: one person": (
-        [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", bsn="h7", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
-         rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2"), rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", bsn="h7", uid="3")],
+        [
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", bsn="h7", uid="0"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+            rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2"),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", bsn="h7", uid="3"),
+        ],
         [(0, 3, 14.0)],
-        [{0, 3}, {1}, {2}], "join",
+        [{0, 3}, {1}, {2}],
+        "join",
     ),
     "a son named as a child, no date of birth, no marker: not the father": (
-        [rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"), rec("Jan", "Smit", None, "M", "1234AB", "5", uid="1", kind_op="2023-03-01")],
+        [
+            rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"),
+            rec("Jan", "Smit", None, "M", "1234AB", "5", uid="1", kind_op="2023-03-01"),
+        ],
         [(0, 1, 12.0)],
-        [{0}, {1}], "alone",
+        [{0}, {1}],
+        "alone",
     ),
     "a child named as a child, born 2012: one person": (
-        [rec("Jan", "Smit", "2012-06-01", "M", "1234AB", "5", uid="0"), rec("Jan", "Smit", None, "M", "1234AB", "5", uid="1", kind_op="2023-03-01")],
+        [
+            rec("Jan", "Smit", "2012-06-01", "M", "1234AB", "5", uid="0"),
+            rec("Jan", "Smit", None, "M", "1234AB", "5", uid="1", kind_op="2023-03-01"),
+        ],
         [(0, 1, 12.0)],
-        [{0, 1}], "join",
+        [{0, 1}],
+        "join",
     ),
     "a typo is one person": (
         [rec("Meike", "Bos", "2019-04-25", "V", uid="0"), rec("Mhike", "Bos", "2019-04-25", "V", uid="1")],
         [(0, 1, 12.0)],
-        [{0, 1}], "join",
+        [{0, 1}],
+        "join",
     ),
 }
 
@@ -222,11 +281,15 @@ CASES = {
 def _batch(records, links):
     feats = pd.DataFrame(records)
     ids = feats["unique_id"].tolist()
-    pairs = pd.DataFrame({
-        "unique_id_l": [ids[i] for i, _, _ in links], "unique_id_r": [ids[j] for _, j, _ in links],
-        "match_weight": [w for *_, w in links],
-        "bsn_hash_l": [records[i]["bsn_hash"] for i, _, _ in links], "bsn_hash_r": [records[j]["bsn_hash"] for _, j, _ in links],
-    })
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": [ids[i] for i, _, _ in links],
+            "unique_id_r": [ids[j] for _, j, _ in links],
+            "match_weight": [w for *_, w in links],
+            "bsn_hash_l": [records[i]["bsn_hash"] for i, _, _ in links],
+            "bsn_hash_r": [records[j]["bsn_hash"] for _, j, _ in links],
+        }
+    )
     labels = cluster_pairs(feats, pairs, 0.0, {}, params=_params(), veto_weight=-10.0, ambiguity_margin=3.0)
     out: dict = {}
     for k, uid in enumerate(ids):
@@ -243,7 +306,7 @@ def _arrival(records, links):
     cluster_of = {k: ci for ci, members in enumerate(clusters) for k in members}
     params = _params()
     levels = veto.veto_levels(params, -10.0)
-    comps = C.model_comparisons(params)
+    comps = comparisons.model_comparisons(params)
     scored = [Scored(i, w, {}) for i, j, w in links if j == n]
 
     def address(r):
@@ -268,8 +331,17 @@ def _arrival(records, links):
             return False
         mine = {new["bsn_hash"]} - {None}
         own = (new["seen"], new["seen"]) if new["seen"] is not None else None
-        return any(H.household_conflict(occupants.get(here, set()) - {c}, occupants[a] - {c}, mine, b, span_a=own,
-                                        span_b=(min(days[a]), max(days[a])) if days.get(a) else None) for a, b in seen.items())
+        return any(
+            hard_negatives.household_conflict(
+                occupants.get(here, set()) - {c},
+                occupants[a] - {c},
+                mine,
+                b,
+                span_a=own,
+                span_b=(min(days[a]), max(days[a])) if days.get(a) else None,
+            )
+            for a, b in seen.items()
+        )
 
     def fits(c):
         bsns = {before[m]["bsn_hash"] for m in clusters[c] if before[m]["bsn_hash"]}
@@ -277,7 +349,9 @@ def _arrival(records, links):
             return False
         if household_conflict(c):
             return False
-        return not any(veto.conflicts(new, before[m], comps, levels) for m in clusters[c] if not H.same_person_by_bsn(new, before[m]))
+        return not any(
+            veto.conflicts(new, before[m], comps, levels) for m in clusters[c] if not hard_negatives.same_person_by_bsn(new, before[m])
+        )
 
     def joinable(c1, c2):
         return not any(veto.conflicts(before[a], before[b], comps, levels) for a in clusters[c1] for b in clusters[c2])
@@ -328,7 +402,7 @@ def test_hard_negative_merged_share():
     ],
 )
 def test_household_conflict(co_a, co_b, bsn_a, bsn_b, conflict):
-    assert H.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=(1, 9), span_b=(5, 5)) is conflict
+    assert hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=(1, 9), span_b=(5, 5)) is conflict
 
 
 @pytest.mark.parametrize(
@@ -342,19 +416,23 @@ def test_household_conflict(co_a, co_b, bsn_a, bsn_b, conflict):
     ],
 )
 def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
-    assert H.household_conflict({1, 2}, {3}, span_a=span_a, span_b=span_b) is conflict
+    assert hard_negatives.household_conflict({1, 2}, {3}, span_a=span_a, span_b=span_b) is conflict
 
 
 def test_household_conflict_well_populated_threshold():
     one = {"span_a": (1, 9), "span_b": (5, 5)}
-    assert H.household_conflict({1}, {2}, min_each=1, **one)
-    assert not H.household_conflict({1}, {2}, min_each=2, **one)
-    assert H.household_conflict({1, 4}, {2, 3}, min_each=2, **one)
+    assert hard_negatives.household_conflict({1}, {2}, min_each=1, **one)
+    assert not hard_negatives.household_conflict({1}, {2}, min_each=2, **one)
+    assert hard_negatives.household_conflict({1, 4}, {2, 3}, min_each=2, **one)
 
 
 def test_household_pairs_reads_co_residents_per_cluster():
-    records = [rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"), rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
-               rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2"), rec("Piet", "Bos", "1980-02-03", "M", "5678 cd", "9", uid="3")]
+    records = [
+        rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"),
+        rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
+        rec("Anna", "de Wit", "1979-11-30", "V", "5678CD", "9", uid="2"),
+        rec("Piet", "Bos", "1980-02-03", "M", "5678 cd", "9", uid="3"),
+    ]
     feats = pd.DataFrame(records)
     assert veto.household_pairs(feats, np.array([0, 1, 2, 0])) == [(0, 3)]  # Piet's two records: two households
     assert veto.household_pairs(feats, np.array([0, 1, 1, 0])) == []  # Marie and Anna one person: she moved with him
@@ -372,7 +450,7 @@ def test_household_pairs_reads_co_residents_per_cluster():
     ],
 )
 def test_review_reason(a, b, weight, household, reason):
-    assert review_reason(a, b, weight, 0.0, H.RULES, household=household) == reason
+    assert review_reason(a, b, weight, 0.0, hard_negatives.RULES, household=household) == reason
     assert REASONS[reason]  # every code has its Dutch text
 
 
@@ -390,6 +468,6 @@ def test_review_reason(a, b, weight, household, reason):
 def test_age_conflict(dob, kind_op, conflict):
     child = rec("Jan", "Smit", None, "M", kind_op=kind_op)
     other = rec("Jan", "Smit", dob, "M")
-    assert H.age_conflict(child, other) is conflict
-    assert H.age_conflict(other, child) is conflict  # either order
-    assert (H.conflict(child, other) == "leeftijd") is conflict
+    assert hard_negatives.age_conflict(child, other) is conflict
+    assert hard_negatives.age_conflict(other, child) is conflict  # either order
+    assert (hard_negatives.conflict(child, other) == "leeftijd") is conflict

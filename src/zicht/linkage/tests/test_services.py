@@ -45,8 +45,15 @@ def make_registry(rows=PEOPLE):
     persons = {}
     for key, vn, tv, an, dob, g, addr, bsn, rep, rol in rows:
         p = Person.objects.create(
-            source=org, source_key=key, voornamen=vn, tussenvoegsel=tv, achternaam=an, geboortedatum=dob, geslacht=g,
-            address=addrs[addr], bsn_hash=bsn_hash(bsn) if bsn else "",
+            source=org,
+            source_key=key,
+            voornamen=vn,
+            tussenvoegsel=tv,
+            achternaam=an,
+            geboortedatum=dob,
+            geslacht=g,
+            address=addrs[addr],
+            bsn_hash=bsn_hash(bsn) if bsn else "",
         )
         report, _ = Report.objects.get_or_create(
             source=org, source_record_id=f"R{rep}", defaults={"soort": "melding", "datum": date(2023, rep, 1), "address": addrs[addr]}
@@ -113,8 +120,16 @@ def test_link_person_on_arrival_matches_batch():
     ps = make_registry(PEOPLE[:-1])
     services.run_batch()
     org = ps["p1"].source
-    new = Person.objects.create(source=org, source_key="new", voornamen="Pieter", tussenvoegsel="", achternaam="de Vries",
-                                geboortedatum="1980-03-12", geslacht="M", address=ps["p1"].address)
+    new = Person.objects.create(
+        source=org,
+        source_key="new",
+        voornamen="Pieter",
+        tussenvoegsel="",
+        achternaam="de Vries",
+        geboortedatum="1980-03-12",
+        geslacht="M",
+        address=ps["p1"].address,
+    )
     pl = services.link_person(new)
     assert pl.linked_person_id == cluster_of(ps["p1"])
     assert pl.method == "model"
@@ -131,8 +146,16 @@ def test_batch_imported_signal_links_new_persons():
     services.run_batch()
     org = ps["p1"].source
     batch = ImportBatch.objects.create(file_name="x.csv", file_sha256="0" * 64, profile="veilig-thuis", profile_sha256="0" * 64, source=org)
-    new = Person.objects.create(source=org, source_key="sig", voornamen="Anna", achternaam="Jansen", geboortedatum="1982-07-01",
-                                geslacht="V", address=ps["p4"].address, import_batch=batch)
+    new = Person.objects.create(
+        source=org,
+        source_key="sig",
+        voornamen="Anna",
+        achternaam="Jansen",
+        geboortedatum="1982-07-01",
+        geslacht="V",
+        address=ps["p4"].address,
+        import_batch=batch,
+    )
     batch_imported.send(sender=ImportBatch, batch=batch)
     assert cluster_of(new) == cluster_of(ps["p4"])
 
@@ -208,8 +231,14 @@ def test_ambiguous_registration_is_linked_to_nobody_and_reviewed_first_at_a_red_
         assert rp.match_weight >= 0 and rp.priority == priority.CLUSTER_CHECK
     # the address turns red: the same pairs now come first
     ColourResult.objects.create(
-        subject_type="address", subject_key=f"address:{ps['m'].address_id}", address=ps["m"].address, colour="rood", colour_rank=3,
-        ruleset_version="test", ruleset_sha256="0" * 64, evaluated_at=timezone.now(),
+        subject_type="address",
+        subject_key=f"address:{ps['m'].address_id}",
+        address=ps["m"].address,
+        colour="rood",
+        colour_rank=3,
+        ruleset_version="test",
+        ruleset_sha256="0" * 64,
+        evaluated_at=timezone.now(),
     )
     services.run_batch()
     ranks = list(ReviewPair.objects.filter(status="open").values_list("priority", flat=True))
@@ -246,8 +275,14 @@ def test_registry_benchmark_scores_the_links_and_rolls_arrivals_back(tmp_path):
 
     ps = make_registry()
     org = ps["p1"].source
-    batch = ImportBatch.objects.create(file_name="politie_incidenten.csv", file_sha256="0" * 64, profile="politie-bvh",
-                                       profile_sha256="0" * 64, source=org, status="loaded")
+    batch = ImportBatch.objects.create(
+        file_name="politie_incidenten.csv",
+        file_sha256="0" * 64,
+        profile="politie-bvh",
+        profile_sha256="0" * 64,
+        source=org,
+        status="loaded",
+    )
     truth_of = {"p1": "A", "p2": "A", "p3": "A", "p4": "B", "p5": "B", "p6": "C", "p7": "D", "p8": "E", "p9": "E"}
     lines = ["source,record_id,row,person_id,household_id,address_id,role"]
     for row, (key, person) in enumerate(sorted(ps.items()), start=1):
@@ -297,8 +332,16 @@ def test_a_namesake_in_another_household_is_not_merged_in_the_batch_nor_on_arriv
     assert pairs.exists() and {rp.reason for rp in pairs} == {"huishouden"}  # the reason the page shows
     # on arrival: another registration of the namesake at B does not join the man at A either
     org = ps["a1"].source
-    new = Person.objects.create(source=org, source_key="b4", voornamen="Pieter", tussenvoegsel="de", achternaam="Vries",
-                                geboortedatum="1980-03-12", geslacht="M", address=ps["b1"].address)
+    new = Person.objects.create(
+        source=org,
+        source_key="b4",
+        voornamen="Pieter",
+        tussenvoegsel="de",
+        achternaam="Vries",
+        geboortedatum="1980-03-12",
+        geslacht="M",
+        address=ps["b1"].address,
+    )
     report = Report.objects.create(source=org, source_record_id="R9", soort="melding", datum=date(2023, 2, 15), address=ps["b1"].address)
     ReportParty.objects.create(report=report, person=new, rol="betrokkene")
     pl = services.link_person(new)

@@ -24,13 +24,30 @@ def test_pair_page_shows_the_set_aside_bsn_and_logs_the_raw_read(client):
     services.run_batch()
     rp = ReviewPair.objects.filter(status="open").select_related("person_a").first()
     person = rp.person_a
-    batch = ImportBatch.objects.create(file_name="x.csv", file_sha256="0" * 64, profile="veilig-thuis",
-                                       profile_sha256="0" * 64, source=person.source, status="loaded")
-    value = SetAsideValue.objects.create(import_batch=batch, source=person.source, source_record_id="R1", source_row=7,
-                                         person=person, field="person.bsn", reason="bsn_11proef", raw_value="944117716")
-    SetAsideValue.objects.create(import_batch=batch, source=person.source, source_record_id="R1", source_row=7,
-                                 person=person, field="person.geslacht", reason="geslacht_onbekend", raw_value="Q",
-                                 resolved_at=batch.started_at)  # resolved: no longer shown
+    batch = ImportBatch.objects.create(
+        file_name="x.csv", file_sha256="0" * 64, profile="veilig-thuis", profile_sha256="0" * 64, source=person.source, status="loaded"
+    )
+    value = SetAsideValue.objects.create(
+        import_batch=batch,
+        source=person.source,
+        source_record_id="R1",
+        source_row=7,
+        person=person,
+        field="person.bsn",
+        reason="bsn_11proef",
+        raw_value="944117716",
+    )
+    SetAsideValue.objects.create(
+        import_batch=batch,
+        source=person.source,
+        source_record_id="R1",
+        source_row=7,
+        person=person,
+        field="person.geslacht",
+        reason="geslacht_onbekend",
+        raw_value="Q",
+        resolved_at=batch.started_at,
+    )  # resolved: no longer shown
     user = make_user(KETENREGISSEUR, username="kr", regio=make_region(REGION))
     client.login(username="kr", password=TEST_PASSWORD)
     session = client.session

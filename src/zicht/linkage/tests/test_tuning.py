@@ -134,5 +134,7 @@ def test_one_record_per_file_in_link_only_clusters(g):
 
 def test_one_record_per_file_keeps_the_strongest_link():
     # a1-b1 strong, a2-b1 weaker: b1 goes with a1, a2 stays alone
-    labels = cluster(3, np.array([0, 2]), np.array([1, 1]), np.array([20.0, 3.0]), [None] * 3, source=np.array(["a", "b", "a"], dtype=object))
+    labels = cluster(
+        3, np.array([0, 2]), np.array([1, 1]), np.array([20.0, 3.0]), [None] * 3, source=np.array(["a", "b", "a"], dtype=object)
+    )
     assert labels[0] == labels[1] != labels[2]

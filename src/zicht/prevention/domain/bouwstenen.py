@@ -20,16 +20,28 @@ class Bouwsteen:
 
 
 BOUWSTENEN = [
-    Bouwsteen("vertrouwen", 2, "Werken aan vertrouwen",
-              "vertrouwens- en samenwerkingsrelatie tussen inwoners, informele ondersteuning en professionals"),
+    Bouwsteen(
+        "vertrouwen",
+        2,
+        "Werken aan vertrouwen",
+        "vertrouwens- en samenwerkingsrelatie tussen inwoners, informele ondersteuning en professionals",
+    ),
     Bouwsteen("taboe", 3, "Taboes doorbreken", "bespreekbaar maken van de problematiek"),
     Bouwsteen("armoede", 4, "Minder armoede", "verminderen van armoede"),
     Bouwsteen("opgroeien", 5, "Minder opgroeiproblemen", "verminderen van opgroeiproblematiek"),
     Bouwsteen("opvoeden", 6, "Betere opvoedvaardigheden", "verstevigen van opvoedvaardigheden"),
-    Bouwsteen("zorgafhankelijkheid", 7, "Minder risico's door zorgafhankelijkheid",
-              "verminderen van risico's die samenhangen met zorgafhankelijkheid"),
-    Bouwsteen("specialistisch", 8, "Specialistische inzet op LVB-, GGZ- en verslavingsproblematiek",
-              "specialistische inzet op GGZ-, LVB- en verslavingsproblematiek"),
+    Bouwsteen(
+        "zorgafhankelijkheid",
+        7,
+        "Minder risico's door zorgafhankelijkheid",
+        "verminderen van risico's die samenhangen met zorgafhankelijkheid",
+    ),
+    Bouwsteen(
+        "specialistisch",
+        8,
+        "Specialistische inzet op LVB-, GGZ- en verslavingsproblematiek",
+        "specialistische inzet op GGZ-, LVB- en verslavingsproblematiek",
+    ),
 ]
 BOUWSTEEN_CODES = [b.code for b in BOUWSTENEN]
 BY_CODE = {b.code: b for b in BOUWSTENEN}
@@ -64,8 +76,7 @@ _ROWS = {  # the X marks per row, in column order 2..8
     "veilig_thuis": ".X.XX..",
 }
 DEFAULT_MATRIX: dict[str, frozenset[str]] = {
-    partner: frozenset(code for code, mark in zip(BOUWSTEEN_CODES, marks) if mark == "X")
-    for partner, marks in _ROWS.items()
+    partner: frozenset(code for code, mark in zip(BOUWSTEEN_CODES, marks) if mark == "X") for partner, marks in _ROWS.items()
 }
 
 # registry.vocab.ORGANISATIE_TYPES → the handreiking's partner type (for organisations without an explicit one).

@@ -33,8 +33,15 @@ ERKENNINGSNIVEAUS = [
 ERKENNING_CODES = [c for c, _ in ERKENNINGSNIVEAUS]
 # Strength for ranking: higher is stronger evidence. Unknown and not recognised rank lowest.
 ERKENNING_RANK = {
-    "sterke_aanwijzingen": 5, "goede_aanwijzingen": 4, "eerste_aanwijzingen": 3, "goed_onderbouwd": 2,
-    "goed_beschreven": 1, "in_herbeoordeling": 0, "niet_erkend": 0, "niet_van_toepassing": 0, "onbekend": 0,
+    "sterke_aanwijzingen": 5,
+    "goede_aanwijzingen": 4,
+    "eerste_aanwijzingen": 3,
+    "goed_onderbouwd": 2,
+    "goed_beschreven": 1,
+    "in_herbeoordeling": 0,
+    "niet_erkend": 0,
+    "niet_van_toepassing": 0,
+    "onbekend": 0,
 }
 SOORTEN = [("interventie", "Interventie"), ("instrument", "Instrument")]
 SETTINGS = [
@@ -49,9 +56,23 @@ SETTING_CODES = [c for c, _ in SETTINGS]
 ERKENNING_VALID_YEARS = 5  # an erkenning is valid five years (domain brief §9)
 
 COLUMNS = [
-    "slug", "naam", "soort", "beschrijving", "preventietypes", "doelgroep", "leeftijd_min", "leeftijd_max",
-    "setting", "risicofactoren", "bouwstenen", "erkenningsniveau", "erkenningsdatum", "erkenning_toelichting",
-    "erkenning_bron", "bron", "toelichting",
+    "slug",
+    "naam",
+    "soort",
+    "beschrijving",
+    "preventietypes",
+    "doelgroep",
+    "leeftijd_min",
+    "leeftijd_max",
+    "setting",
+    "risicofactoren",
+    "bouwstenen",
+    "erkenningsniveau",
+    "erkenningsdatum",
+    "erkenning_toelichting",
+    "erkenning_bron",
+    "bron",
+    "toelichting",
 ]
 REQUIRED = ["naam", "soort", "beschrijving", "bron"]
 MULTI = {
@@ -235,6 +256,7 @@ def validate_rows(rows: list[dict], *, first_row_number: int = 2) -> tuple[list[
 
 
 # --- search and filter, as the databanks do -------------------------------------------------------
+
 
 @dataclass
 class CatalogueQuery:

@@ -54,8 +54,11 @@ def progress(baseline: float | None, target: float | None, latest: float | None,
         return Progress(None, f"Laatste meting{when}: {format_number(latest)}.")
     if target == baseline:
         reached = latest == target
-        return Progress(1.0 if reached else 0.0, f"Laatste meting{when}: {format_number(latest)}; "
-                        f"streefwaarde {format_number(target)} {'bereikt' if reached else 'niet bereikt'}.")
+        return Progress(
+            1.0 if reached else 0.0,
+            f"Laatste meting{when}: {format_number(latest)}; "
+            f"streefwaarde {format_number(target)} {'bereikt' if reached else 'niet bereikt'}.",
+        )
     share = (latest - baseline) / (target - baseline)
     if share >= 1:
         state = "de streefwaarde is bereikt"
@@ -63,6 +66,9 @@ def progress(baseline: float | None, target: float | None, latest: float | None,
         state = "nog geen beweging in de gewenste richting"
     else:
         state = f"{round(100 * share)}% van de weg van nulmeting naar streefwaarde"
-    return Progress(share, f"Laatste meting{when}: {format_number(latest)} (nulmeting {format_number(baseline)}, "
-                           f"streefwaarde {format_number(target)}): {state}. Een verandering zegt nog niet dat het plan "
-                           "die veroorzaakte.")
+    return Progress(
+        share,
+        f"Laatste meting{when}: {format_number(latest)} (nulmeting {format_number(baseline)}, "
+        f"streefwaarde {format_number(target)}): {state}. Een verandering zegt nog niet dat het plan "
+        "die veroorzaakte.",
+    )

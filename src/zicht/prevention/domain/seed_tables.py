@@ -61,12 +61,21 @@ GEMEENTE_TASKS = [
         "code": "informatie",
         "taak": "Het verschaffen van informatie",
         "uitvoering": [
-            (1, "Universele preventie: informatiefunctie over het thema huiselijk geweld, het advies- en meldpunt "
-             "huiselijk geweld en kindermishandeling, lokale campagnes."),
-            (2, "Selectieve preventie: planmatig uitzetten van informatie gericht op risicowijken en risicogroepen, "
-             "zodat hulp wordt gezocht voordat zich incidenten voordoen; een belangrijke opdracht voor sociale wijkteams."),
-            (3, "Geïndiceerde preventie: burgers en professionals weten wat ze kunnen doen als ze te maken krijgen met "
-             "beginnend en gevorderd geweld in huiselijke kring."),
+            (
+                1,
+                "Universele preventie: informatiefunctie over het thema huiselijk geweld, het advies- en meldpunt "
+                "huiselijk geweld en kindermishandeling, lokale campagnes.",
+            ),
+            (
+                2,
+                "Selectieve preventie: planmatig uitzetten van informatie gericht op risicowijken en risicogroepen, "
+                "zodat hulp wordt gezocht voordat zich incidenten voordoen; een belangrijke opdracht voor sociale wijkteams.",
+            ),
+            (
+                3,
+                "Geïndiceerde preventie: burgers en professionals weten wat ze kunnen doen als ze te maken krijgen met "
+                "beginnend en gevorderd geweld in huiselijke kring.",
+            ),
         ],
     },
     {
@@ -81,10 +90,16 @@ GEMEENTE_TASKS = [
         "code": "deskundigheid",
         "taak": "Het bevorderen van deskundigheid in het professionele veld",
         "uitvoering": [
-            (6, "Professionals in wijkteams zijn bekend met risicofactoren van huiselijk geweld en kindermishandeling "
-             "en hanteren de stappen van de Meldcode huiselijk geweld en kindermishandeling."),
-            (7, "Zorg voor deskundigheid in de wijkteams: gespecialiseerde kennis bij professionals of laat kennis "
-             "'invliegen' bij vermoedens van geweld."),
+            (
+                6,
+                "Professionals in wijkteams zijn bekend met risicofactoren van huiselijk geweld en kindermishandeling "
+                "en hanteren de stappen van de Meldcode huiselijk geweld en kindermishandeling.",
+            ),
+            (
+                7,
+                "Zorg voor deskundigheid in de wijkteams: gespecialiseerde kennis bij professionals of laat kennis "
+                "'invliegen' bij vermoedens van geweld.",
+            ),
         ],
     },
     {
@@ -98,39 +113,66 @@ GEMEENTE_TASKS = [
         "code": "seksueel_misbruik",
         "taak": "Specifieke aandacht: tegengaan van seksueel misbruik",
         "uitvoering": [
-            (9, "Agenderen van het thema, bijvoorbeeld door een regionaal convenant tussen gemeenten, scholen en "
-             "residentiële instellingen."),
+            (
+                9,
+                "Agenderen van het thema, bijvoorbeeld door een regionaal convenant tussen gemeenten, scholen en "
+                "residentiële instellingen.",
+            ),
         ],
     },
 ]
 
 # Seed 000 §4.1: the format of the joint plan, in order. Codes are the plan section codes.
 PLAN_FORMAT = [
-    ("stand_van_zaken", "1. De stand van zaken",
-     "Welke activiteiten voeren welke organisaties al uit, voor welke doelgroepen? Wat zijn de risicogroepen, zijn ze "
-     "stabiel of groeiend, en hoe weten we dat? Waar zijn de witte vlekken als we risicogroepen naast het aanbod leggen?"),
-    ("droom", "2. Onze gemeenschappelijke droom",
-     "Wat is de ideale situatie die we nastreven? Delen de burgers deze droom? Is hij realistisch, en op welke termijn?"),
-    ("financiering", "3. De financiering van de preventieactiviteiten",
-     "Welke middelen zijn beschikbaar, ook bij verwante beleidsterreinen zoals armoede-, ouderen- en jongerenbeleid?"),
-    ("doelstellingen", "4a. Doelstellingen",
-     "Wat willen we binnen dit plan bereiken, welke stappen zetten we, en hoe weten we dat de doelen bereikt zijn?"),
-    ("doelgroepen", "4b. Doelgroep(en)",
-     "Op welke risicogroepen richten we ons, wat is hun risicogedrag en het gewenste gedrag, en in welke setting "
-     "bereiken we ze?"),
-    ("interventies", "4c. Interventies",
-     "Welke lopende activiteiten passen, zijn vernieuwingen nodig, welke (erkende) interventies sluiten beter aan?"),
-    ("communicatie", "4d. Communicatie",
-     "Hoe communiceren we het best met de gekozen doelgroepen, en via welke (sociale) media?"),
-    ("uitvoering", "5a. Uitvoering",
-     "Wie voert wat uit? Wie heeft al contact met de risicogroepen, wie heeft de competenties, welke afspraken leggen we vast?"),
-    ("organisatie", "5b. Organisatie en financiering",
-     "Wat is nodig aan middelen, materialen en scholing, en wie regelt wat?"),
-    ("evaluatie", "5c. Evaluatie en borging",
-     "Dragen de resultaten bij aan de doelen, wat is het bereik, is uitgevoerd zoals bedoeld, wat zijn succes- en "
-     "faalfactoren, hoe verliep de samenwerking?"),
-    ("communicatie_samenwerking", "5d. Communicatie in de samenwerking",
-     "Welke afspraken maken de samenwerkingspartners over hun onderlinge communicatie?"),
+    (
+        "stand_van_zaken",
+        "1. De stand van zaken",
+        "Welke activiteiten voeren welke organisaties al uit, voor welke doelgroepen? Wat zijn de risicogroepen, zijn ze "
+        "stabiel of groeiend, en hoe weten we dat? Waar zijn de witte vlekken als we risicogroepen naast het aanbod leggen?",
+    ),
+    (
+        "droom",
+        "2. Onze gemeenschappelijke droom",
+        "Wat is de ideale situatie die we nastreven? Delen de burgers deze droom? Is hij realistisch, en op welke termijn?",
+    ),
+    (
+        "financiering",
+        "3. De financiering van de preventieactiviteiten",
+        "Welke middelen zijn beschikbaar, ook bij verwante beleidsterreinen zoals armoede-, ouderen- en jongerenbeleid?",
+    ),
+    (
+        "doelstellingen",
+        "4a. Doelstellingen",
+        "Wat willen we binnen dit plan bereiken, welke stappen zetten we, en hoe weten we dat de doelen bereikt zijn?",
+    ),
+    (
+        "doelgroepen",
+        "4b. Doelgroep(en)",
+        "Op welke risicogroepen richten we ons, wat is hun risicogedrag en het gewenste gedrag, en in welke setting bereiken we ze?",
+    ),
+    (
+        "interventies",
+        "4c. Interventies",
+        "Welke lopende activiteiten passen, zijn vernieuwingen nodig, welke (erkende) interventies sluiten beter aan?",
+    ),
+    ("communicatie", "4d. Communicatie", "Hoe communiceren we het best met de gekozen doelgroepen, en via welke (sociale) media?"),
+    (
+        "uitvoering",
+        "5a. Uitvoering",
+        "Wie voert wat uit? Wie heeft al contact met de risicogroepen, wie heeft de competenties, welke afspraken leggen we vast?",
+    ),
+    ("organisatie", "5b. Organisatie en financiering", "Wat is nodig aan middelen, materialen en scholing, en wie regelt wat?"),
+    (
+        "evaluatie",
+        "5c. Evaluatie en borging",
+        "Dragen de resultaten bij aan de doelen, wat is het bereik, is uitgevoerd zoals bedoeld, wat zijn succes- en "
+        "faalfactoren, hoe verliep de samenwerking?",
+    ),
+    (
+        "communicatie_samenwerking",
+        "5d. Communicatie in de samenwerking",
+        "Welke afspraken maken de samenwerkingspartners over hun onderlinge communicatie?",
+    ),
 ]
 PLAN_SECTION_CODES = [code for code, _, _ in PLAN_FORMAT]
 

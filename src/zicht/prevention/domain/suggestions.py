@@ -107,8 +107,13 @@ def suggest(signals: Iterable, catalogue: Iterable[dict], *, area_name: str, tod
             if sug is None:
                 erk = parse_erkenningsdatum(entry.get("erkenningsdatum", ""))
                 sug = Suggestion(
-                    slug=entry["slug"], naam=entry["naam"], score=0, factors=[], prevention_types=[],
-                    policy_frameworks=[], outdated=erkenning_outdated(erk, today),
+                    slug=entry["slug"],
+                    naam=entry["naam"],
+                    score=0,
+                    factors=[],
+                    prevention_types=[],
+                    policy_frameworks=[],
+                    outdated=erkenning_outdated(erk, today),
                 )
                 sug.score += 2 * ERKENNING_RANK.get(entry.get("erkenningsniveau", "onbekend"), 0)
                 sug.score -= 1 if sug.outdated else 0

@@ -6,154 +6,263 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('naam', models.CharField(max_length=200)),
-                ('soort', models.CharField(choices=[('interventie', 'Interventie'), ('instrument', 'Instrument')], default='interventie', max_length=12)),
-                ('beschrijving', models.TextField()),
-                ('preventietypes', models.JSONField(blank=True, default=list, help_text='Empty: onbekend')),
-                ('doelgroep', models.TextField(blank=True)),
-                ('leeftijd_min', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('leeftijd_max', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('setting', models.JSONField(blank=True, default=list)),
-                ('risicofactoren', models.JSONField(blank=True, default=list)),
-                ('bouwstenen', models.JSONField(blank=True, default=list)),
-                ('erkenningsniveau', models.CharField(choices=[('sterke_aanwijzingen', 'Effectief – sterke aanwijzingen'), ('goede_aanwijzingen', 'Effectief – goede aanwijzingen'), ('eerste_aanwijzingen', 'Effectief – eerste aanwijzingen'), ('goed_onderbouwd', 'Goed onderbouwd'), ('goed_beschreven', 'Goed beschreven'), ('in_herbeoordeling', 'In herbeoordeling'), ('niet_erkend', 'Niet erkend'), ('onbekend', 'Onbekend')], default='onbekend', max_length=24)),
-                ('erkenningsdatum', models.CharField(blank=True, help_text='JJJJ or JJJJ-MM-DD, as precise as the source', max_length=10)),
-                ('erkenning_toelichting', models.TextField(blank=True)),
-                ('bron', models.TextField(help_text='Source URL(s) or document')),
-                ('toelichting', models.TextField(blank=True, help_text='Where each classification comes from')),
-                ('herkomst', models.CharField(choices=[('pakket', 'Meegeleverde catalogus'), ('import', 'CSV-import'), ('handmatig', 'Handmatig toegevoegd')], default='handmatig', max_length=10)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("naam", models.CharField(max_length=200)),
+                (
+                    "soort",
+                    models.CharField(
+                        choices=[("interventie", "Interventie"), ("instrument", "Instrument")], default="interventie", max_length=12
+                    ),
+                ),
+                ("beschrijving", models.TextField()),
+                ("preventietypes", models.JSONField(blank=True, default=list, help_text="Empty: onbekend")),
+                ("doelgroep", models.TextField(blank=True)),
+                ("leeftijd_min", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("leeftijd_max", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("setting", models.JSONField(blank=True, default=list)),
+                ("risicofactoren", models.JSONField(blank=True, default=list)),
+                ("bouwstenen", models.JSONField(blank=True, default=list)),
+                (
+                    "erkenningsniveau",
+                    models.CharField(
+                        choices=[
+                            ("sterke_aanwijzingen", "Effectief – sterke aanwijzingen"),
+                            ("goede_aanwijzingen", "Effectief – goede aanwijzingen"),
+                            ("eerste_aanwijzingen", "Effectief – eerste aanwijzingen"),
+                            ("goed_onderbouwd", "Goed onderbouwd"),
+                            ("goed_beschreven", "Goed beschreven"),
+                            ("in_herbeoordeling", "In herbeoordeling"),
+                            ("niet_erkend", "Niet erkend"),
+                            ("onbekend", "Onbekend"),
+                        ],
+                        default="onbekend",
+                        max_length=24,
+                    ),
+                ),
+                ("erkenningsdatum", models.CharField(blank=True, help_text="JJJJ or JJJJ-MM-DD, as precise as the source", max_length=10)),
+                ("erkenning_toelichting", models.TextField(blank=True)),
+                ("bron", models.TextField(help_text="Source URL(s) or document")),
+                ("toelichting", models.TextField(blank=True, help_text="Where each classification comes from")),
+                (
+                    "herkomst",
+                    models.CharField(
+                        choices=[("pakket", "Meegeleverde catalogus"), ("import", "CSV-import"), ("handmatig", "Handmatig toegevoegd")],
+                        default="handmatig",
+                        max_length=10,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['naam'],
+                "ordering": ["naam"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerProfile',
+            name="PartnerProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('partnertype', models.CharField(choices=[('toegang', 'Toegang'), ('onderwijs', 'Onderwijs incl. leerplicht'), ('welzijn', 'Welzijn en maatschappelijk werk'), ('zorg_1e_lijn', 'Zorg: 1e lijn'), ('zorg_2e_lijn', 'Zorg: 2e lijn'), ('zorg_jeugd', 'Zorg voor jeugd'), ('informeel', 'Verenigingen, vrijwilligers, zelforganisaties'), ('woningbouw', 'Woningbouw, nutsbedrijven'), ('politie', 'Politie'), ('gemeente', 'Gemeentelijke uitvoerders'), ('veilig_thuis', 'Veilig Thuis')], max_length=20)),
-                ('bouwstenen', models.JSONField(blank=True, default=list)),
-                ('doelgroepen', models.TextField(blank=True, help_text='Which groups the organisation reaches')),
-                ('toelichting', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('interventies', models.ManyToManyField(blank=True, related_name='aanbieders', to='prevention.intervention')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='prevention_profile', to='registry.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "partnertype",
+                    models.CharField(
+                        choices=[
+                            ("toegang", "Toegang"),
+                            ("onderwijs", "Onderwijs incl. leerplicht"),
+                            ("welzijn", "Welzijn en maatschappelijk werk"),
+                            ("zorg_1e_lijn", "Zorg: 1e lijn"),
+                            ("zorg_2e_lijn", "Zorg: 2e lijn"),
+                            ("zorg_jeugd", "Zorg voor jeugd"),
+                            ("informeel", "Verenigingen, vrijwilligers, zelforganisaties"),
+                            ("woningbouw", "Woningbouw, nutsbedrijven"),
+                            ("politie", "Politie"),
+                            ("gemeente", "Gemeentelijke uitvoerders"),
+                            ("veilig_thuis", "Veilig Thuis"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("bouwstenen", models.JSONField(blank=True, default=list)),
+                ("doelgroepen", models.TextField(blank=True, help_text="Which groups the organisation reaches")),
+                ("toelichting", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("interventies", models.ManyToManyField(blank=True, related_name="aanbieders", to="prevention.intervention")),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="prevention_profile", to="registry.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__naam'],
+                "ordering": ["organisation__naam"],
             },
         ),
         migrations.CreateModel(
-            name='PreventionPlan',
+            name="PreventionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('titel', models.CharField(max_length=200)),
-                ('periode', models.CharField(blank=True, help_text='e.g. 2026–2028', max_length=40)),
-                ('status', models.CharField(choices=[('concept', 'Concept'), ('vastgesteld', 'Vastgesteld')], default='concept', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('gemeente', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='preventieplannen', to='geo.gemeente')),
-                ('wijk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='preventieplannen', to='geo.wijk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("titel", models.CharField(max_length=200)),
+                ("periode", models.CharField(blank=True, help_text="e.g. 2026–2028", max_length=40)),
+                (
+                    "status",
+                    models.CharField(choices=[("concept", "Concept"), ("vastgesteld", "Vastgesteld")], default="concept", max_length=12),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "gemeente",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="preventieplannen", to="geo.gemeente"),
+                ),
+                (
+                    "wijk",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="preventieplannen", to="geo.wijk"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='PlanIntervention',
+            name="PlanIntervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('naam', models.CharField(help_text='Own activity, or a copy of the catalogue name', max_length=200)),
-                ('doelgroep', models.CharField(blank=True, max_length=300)),
-                ('reden', models.TextField(blank=True, help_text="Why: the suggestion's reason or the author's")),
-                ('budget', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('financieringsbron', models.CharField(blank=True, max_length=200)),
-                ('planning', models.CharField(blank=True, max_length=200)),
-                ('volgorde', models.PositiveSmallIntegerField(default=0)),
-                ('eigenaar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.organisation')),
-                ('intervention', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='prevention.intervention')),
-                ('partners', models.ManyToManyField(blank=True, related_name='+', to='registry.organisation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='prevention.preventionplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("naam", models.CharField(help_text="Own activity, or a copy of the catalogue name", max_length=200)),
+                ("doelgroep", models.CharField(blank=True, max_length=300)),
+                ("reden", models.TextField(blank=True, help_text="Why: the suggestion's reason or the author's")),
+                ("budget", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ("financieringsbron", models.CharField(blank=True, max_length=200)),
+                ("planning", models.CharField(blank=True, max_length=200)),
+                ("volgorde", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "eigenaar",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="registry.organisation"
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="prevention.intervention"),
+                ),
+                ("partners", models.ManyToManyField(blank=True, related_name="+", to="registry.organisation")),
+                (
+                    "plan",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="prevention.preventionplan"),
+                ),
             ],
             options={
-                'ordering': ['volgorde', 'id'],
+                "ordering": ["volgorde", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanIndicator',
+            name="PlanIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('naam', models.CharField(max_length=200)),
-                ('soort', models.CharField(choices=[('proces', 'Proces'), ('effect', 'Effect')], default='effect', max_length=10)),
-                ('eenheid', models.CharField(blank=True, max_length=40)),
-                ('baseline', models.CharField(blank=True, max_length=60)),
-                ('baseline_jaar', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('streefwaarde', models.CharField(blank=True, max_length=60)),
-                ('streefjaar', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('bron', models.CharField(blank=True, max_length=200)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='prevention.preventionplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("naam", models.CharField(max_length=200)),
+                ("soort", models.CharField(choices=[("proces", "Proces"), ("effect", "Effect")], default="effect", max_length=10)),
+                ("eenheid", models.CharField(blank=True, max_length=40)),
+                ("baseline", models.CharField(blank=True, max_length=60)),
+                ("baseline_jaar", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("streefwaarde", models.CharField(blank=True, max_length=60)),
+                ("streefjaar", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("bron", models.CharField(blank=True, max_length=200)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="indicators", to="prevention.preventionplan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='MatrixCell',
+            name="MatrixCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('partnertype', models.CharField(choices=[('toegang', 'Toegang'), ('onderwijs', 'Onderwijs incl. leerplicht'), ('welzijn', 'Welzijn en maatschappelijk werk'), ('zorg_1e_lijn', 'Zorg: 1e lijn'), ('zorg_2e_lijn', 'Zorg: 2e lijn'), ('zorg_jeugd', 'Zorg voor jeugd'), ('informeel', 'Verenigingen, vrijwilligers, zelforganisaties'), ('woningbouw', 'Woningbouw, nutsbedrijven'), ('politie', 'Politie'), ('gemeente', 'Gemeentelijke uitvoerders'), ('veilig_thuis', 'Veilig Thuis')], max_length=20)),
-                ('bouwstenen', models.JSONField(blank=True, default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.CharField(blank=True, max_length=150)),
-                ('gemeente', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='preventie_matrix', to='geo.gemeente')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "partnertype",
+                    models.CharField(
+                        choices=[
+                            ("toegang", "Toegang"),
+                            ("onderwijs", "Onderwijs incl. leerplicht"),
+                            ("welzijn", "Welzijn en maatschappelijk werk"),
+                            ("zorg_1e_lijn", "Zorg: 1e lijn"),
+                            ("zorg_2e_lijn", "Zorg: 2e lijn"),
+                            ("zorg_jeugd", "Zorg voor jeugd"),
+                            ("informeel", "Verenigingen, vrijwilligers, zelforganisaties"),
+                            ("woningbouw", "Woningbouw, nutsbedrijven"),
+                            ("politie", "Politie"),
+                            ("gemeente", "Gemeentelijke uitvoerders"),
+                            ("veilig_thuis", "Veilig Thuis"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("bouwstenen", models.JSONField(blank=True, default=list)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("updated_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "gemeente",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="preventie_matrix", to="geo.gemeente"),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('gemeente', 'partnertype'), name='prevention_matrix_unique')],
+                "constraints": [models.UniqueConstraint(fields=("gemeente", "partnertype"), name="prevention_matrix_unique")],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nummer', models.PositiveIntegerField()),
-                ('snapshot', models.JSONField()),
-                ('opmerking', models.CharField(blank=True, max_length=300)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='prevention.preventionplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nummer", models.PositiveIntegerField()),
+                ("snapshot", models.JSONField()),
+                ("opmerking", models.CharField(blank=True, max_length=300)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "plan",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="versions", to="prevention.preventionplan"),
+                ),
             ],
             options={
-                'ordering': ['-nummer'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'nummer'), name='plan_version_unique')],
+                "ordering": ["-nummer"],
+                "constraints": [models.UniqueConstraint(fields=("plan", "nummer"), name="plan_version_unique")],
             },
         ),
         migrations.CreateModel(
-            name='PlanSection',
+            name="PlanSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('tekst', models.TextField(blank=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='prevention.preventionplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40)),
+                ("tekst", models.TextField(blank=True)),
+                (
+                    "plan",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="prevention.preventionplan"),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('plan', 'code'), name='plan_section_unique')],
+                "constraints": [models.UniqueConstraint(fields=("plan", "code"), name="plan_section_unique")],
             },
         ),
     ]

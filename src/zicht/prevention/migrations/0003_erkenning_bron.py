@@ -11,21 +11,34 @@ def reload_catalogue(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prevention', '0002_load_catalogue'),
+        ("prevention", "0002_load_catalogue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='intervention',
-            name='erkenning_bron',
-            field=models.TextField(blank=True, help_text='Where level and date are stated (URLs); empty when no source was found'),
+            model_name="intervention",
+            name="erkenning_bron",
+            field=models.TextField(blank=True, help_text="Where level and date are stated (URLs); empty when no source was found"),
         ),
         migrations.AlterField(
-            model_name='intervention',
-            name='erkenningsniveau',
-            field=models.CharField(choices=[('sterke_aanwijzingen', 'Effectief – sterke aanwijzingen'), ('goede_aanwijzingen', 'Effectief – goede aanwijzingen'), ('eerste_aanwijzingen', 'Effectief – eerste aanwijzingen'), ('goed_onderbouwd', 'Goed onderbouwd'), ('goed_beschreven', 'Goed beschreven'), ('in_herbeoordeling', 'In herbeoordeling'), ('niet_erkend', 'Niet erkend'), ('niet_van_toepassing', 'Niet van toepassing (geen interventie)'), ('onbekend', 'Onbekend')], default='onbekend', max_length=24),
+            model_name="intervention",
+            name="erkenningsniveau",
+            field=models.CharField(
+                choices=[
+                    ("sterke_aanwijzingen", "Effectief – sterke aanwijzingen"),
+                    ("goede_aanwijzingen", "Effectief – goede aanwijzingen"),
+                    ("eerste_aanwijzingen", "Effectief – eerste aanwijzingen"),
+                    ("goed_onderbouwd", "Goed onderbouwd"),
+                    ("goed_beschreven", "Goed beschreven"),
+                    ("in_herbeoordeling", "In herbeoordeling"),
+                    ("niet_erkend", "Niet erkend"),
+                    ("niet_van_toepassing", "Niet van toepassing (geen interventie)"),
+                    ("onbekend", "Onbekend"),
+                ],
+                default="onbekend",
+                max_length=24,
+            ),
         ),
         migrations.RunPython(reload_catalogue, migrations.RunPython.noop),
     ]

@@ -5,70 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prevention', '0003_erkenning_bron'),
+        ("prevention", "0003_erkenning_bron"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='planindicator',
-            name='figuur',
-            field=models.CharField(blank=True, help_text='Registry figure or CBS indicator key', max_length=40),
+            model_name="planindicator",
+            name="figuur",
+            field=models.CharField(blank=True, help_text="Registry figure or CBS indicator key", max_length=40),
         ),
         migrations.AddField(
-            model_name='planindicator',
-            name='type',
-            field=models.CharField(choices=[('tekst', 'Vrije tekst'), ('register', 'Cijfer uit het register (Zicht)'), ('cbs', 'CBS-cijfer'), ('hand', 'Handmatig ingevoerde metingen')], default='tekst', max_length=10),
+            model_name="planindicator",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("tekst", "Vrije tekst"),
+                    ("register", "Cijfer uit het register (Zicht)"),
+                    ("cbs", "CBS-cijfer"),
+                    ("hand", "Handmatig ingevoerde metingen"),
+                ],
+                default="tekst",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='planintervention',
-            name='bereikt',
-            field=models.PositiveIntegerField(blank=True, help_text='Participants reached', null=True),
+            model_name="planintervention",
+            name="bereikt",
+            field=models.PositiveIntegerField(blank=True, help_text="Participants reached", null=True),
         ),
         migrations.AddField(
-            model_name='planintervention',
-            name='bijeenkomsten',
-            field=models.PositiveIntegerField(blank=True, help_text='Sessions held', null=True),
+            model_name="planintervention",
+            name="bijeenkomsten",
+            field=models.PositiveIntegerField(blank=True, help_text="Sessions held", null=True),
         ),
         migrations.AddField(
-            model_name='planintervention',
-            name='doelgroep_omvang',
-            field=models.PositiveIntegerField(blank=True, help_text='Size of the target group', null=True),
+            model_name="planintervention",
+            name="doelgroep_omvang",
+            field=models.PositiveIntegerField(blank=True, help_text="Size of the target group", null=True),
         ),
         migrations.AddField(
-            model_name='planintervention',
-            name='uitvoering_toelichting',
+            model_name="planintervention",
+            name="uitvoering_toelichting",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='planintervention',
-            name='uitvoering_tot',
+            model_name="planintervention",
+            name="uitvoering_tot",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='planintervention',
-            name='uitvoering_van',
+            model_name="planintervention",
+            name="uitvoering_van",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='planintervention',
-            name='zoals_bedoeld',
-            field=models.CharField(blank=True, choices=[('ja', 'Ja'), ('deels', 'Deels'), ('nee', 'Nee')], max_length=5),
+            model_name="planintervention",
+            name="zoals_bedoeld",
+            field=models.CharField(blank=True, choices=[("ja", "Ja"), ("deels", "Deels"), ("nee", "Nee")], max_length=5),
         ),
         migrations.CreateModel(
-            name='IndicatorMeting',
+            name="IndicatorMeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('datum', models.DateField()),
-                ('waarde', models.FloatField()),
-                ('bron', models.CharField(max_length=200)),
-                ('toelichting', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='metingen', to='prevention.planindicator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("datum", models.DateField()),
+                ("waarde", models.FloatField()),
+                ("bron", models.CharField(max_length=200)),
+                ("toelichting", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="metingen", to="prevention.planindicator"),
+                ),
             ],
             options={
-                'ordering': ['datum', 'id'],
+                "ordering": ["datum", "id"],
             },
         ),
     ]

@@ -108,10 +108,20 @@ def test_validate_rows_rejects_duplicates_in_file():
 
 
 ENTRY = {
-    "slug": "x", "naam": "Stevig Ouderschap", "soort": "interventie", "beschrijving": "Huisbezoeken JGZ",
-    "preventietypes": ["selectief"], "doelgroep": "Ouders met risicofactoren", "leeftijd_min": 0, "leeftijd_max": 2,
-    "setting": ["thuis"], "risicofactoren": ["opvoedingsbelasting"], "bouwstenen": ["opvoeden"],
-    "erkenningsniveau": "eerste_aanwijzingen", "erkenningsdatum": "2017-09-14", "toelichting": "",
+    "slug": "x",
+    "naam": "Stevig Ouderschap",
+    "soort": "interventie",
+    "beschrijving": "Huisbezoeken JGZ",
+    "preventietypes": ["selectief"],
+    "doelgroep": "Ouders met risicofactoren",
+    "leeftijd_min": 0,
+    "leeftijd_max": 2,
+    "setting": ["thuis"],
+    "risicofactoren": ["opvoedingsbelasting"],
+    "bouwstenen": ["opvoeden"],
+    "erkenningsniveau": "eerste_aanwijzingen",
+    "erkenningsdatum": "2017-09-14",
+    "toelichting": "",
 }
 
 
@@ -147,6 +157,7 @@ def test_age_filter_excludes_entries_without_age():
 
 # --- the shipped catalogue -------------------------------------------------------------------------------
 
+
 def _package_rows():
     with open(PACKAGE_CATALOGUE, encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -161,9 +172,24 @@ def test_package_catalogue_is_valid_and_large_enough():
 
 
 REQUIRED_NAMES = [
-    "Triple P niveau 4/5", "VoorZorg", "Stevig Ouderschap", "Home-Start", "Opstapje", "Signs of Safety", "Families First",
-    "SAVE – Samenwerken aan Veiligheid", "Krachtwerk", "Relatiewijs", "Vlaggensysteem", "Marietje Kessels Project",
-    "We Can Young", "Girls' Talk+", "Kindcheck", "No Kidding", "Als ik haar was", "Aan de goede kant van de eer",
+    "Triple P niveau 4/5",
+    "VoorZorg",
+    "Stevig Ouderschap",
+    "Home-Start",
+    "Opstapje",
+    "Signs of Safety",
+    "Families First",
+    "SAVE – Samenwerken aan Veiligheid",
+    "Krachtwerk",
+    "Relatiewijs",
+    "Vlaggensysteem",
+    "Marietje Kessels Project",
+    "We Can Young",
+    "Girls' Talk+",
+    "Kindcheck",
+    "No Kidding",
+    "Als ik haar was",
+    "Aan de goede kant van de eer",
     "Mannen kom op!",
 ]
 
@@ -209,6 +235,7 @@ def test_unknown_type_stays_unknown():
 
 # Issue 18: every level comes with where it was found, every 'onbekend' says where it was looked for.
 
+
 def test_every_unknown_level_says_where_no_source_was_found():
     unknown = [r for r in _package_rows() if r["erkenningsniveau"] == "onbekend"]
     assert unknown
@@ -238,10 +265,17 @@ def test_voorzorg_keeps_the_sourced_date_and_says_why():
     assert row["erkenningsdatum"] == "2015" and "30-09-2021" in row["erkenning_toelichting"]
 
 
-@pytest.mark.parametrize("slug, expected", [
-    ("slaan-is-uit-de-tijd", "universeel"), ("kinderrechtennu", "universeel"), ("halt-voorlichting", "universeel"),
-    ("voorkom", "universeel"), ("ouderenbonden-financieel-misbruik", "universeel"), ("conflictscheidingen", "selectief"),
-])
+@pytest.mark.parametrize(
+    "slug, expected",
+    [
+        ("slaan-is-uit-de-tijd", "universeel"),
+        ("kinderrechtennu", "universeel"),
+        ("halt-voorlichting", "universeel"),
+        ("voorkom", "universeel"),
+        ("ouderenbonden-financieel-misbruik", "universeel"),
+        ("conflictscheidingen", "selectief"),
+    ],
+)
 def test_prevention_types_assigned_from_the_target_group(slug, expected):
     row = next(r for r in _package_rows() if r["slug"] == slug)
     assert row["preventietypes"] == expected and "docs/prevention.md" in row["toelichting"]

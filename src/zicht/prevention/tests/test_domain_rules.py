@@ -22,16 +22,14 @@ TODAY = date(2026, 1, 1)
         ("verslaving", ["selectief", "geindiceerd"], ["oggz", "jeugdbeleid"]),
         ("eerdere_delicten", ["geindiceerd"], ["integraal_veiligheidsbeleid"]),
         ("armoede", ["universeel", "selectief"], ["armoedebeleid", "participatiebeleid"]),
-        ("afhankelijkheid", ["universeel", "selectief"],
-         ["mantelzorgbeleid", "sociaal_economisch_beleid", "ouderenbeleid", "jeugdbeleid"]),
+        ("afhankelijkheid", ["universeel", "selectief"], ["mantelzorgbeleid", "sociaal_economisch_beleid", "ouderenbeleid", "jeugdbeleid"]),
         ("sociaal_isolement", ["universeel", "selectief"], ["participatiebeleid", "welzijnsbeleid", "ouderenbeleid"]),
         ("weerbaarheid", ["universeel", "selectief", "geindiceerd"], ["emancipatiebeleid", "ouderenbeleid"]),
     ],
 )
 def test_seed_000_table(code, types, frameworks):
     f = rf.factor(code)
-    assert (list(f.prevention_types), list(f.policy_frameworks), f.source, f.frameworks_inferred) == (
-        types, frameworks, "000", False)
+    assert (list(f.prevention_types), list(f.policy_frameworks), f.source, f.frameworks_inferred) == (types, frameworks, "000", False)
 
 
 def test_area_indicators_exist_in_the_geo_catalogue():
@@ -57,8 +55,7 @@ def test_factors_for_indicator(indicator, factors):
 
 @pytest.mark.parametrize(
     "value, reference, elevated",
-    [(13.0, 9.7, True), (10.5, 9.7, False), (10.7, 9.7, True), (None, 9.7, None), (5.0, None, None), (1.0, 0.0, True),
-     (0.0, 0.0, False)],
+    [(13.0, 9.7, True), (10.5, 9.7, False), (10.7, 9.7, True), (None, 9.7, None), (5.0, None, None), (1.0, 0.0, True), (0.0, 0.0, False)],
 )
 def test_is_elevated(value, reference, elevated):
     assert rf.is_elevated(value, reference) is elevated
@@ -66,8 +63,14 @@ def test_is_elevated(value, reference, elevated):
 
 # --- suggestions ---------------------------------------------------------------------------------
 def entry(slug, types, factors, niveau="onbekend", datum=""):
-    return {"slug": slug, "naam": slug.title(), "preventietypes": types, "risicofactoren": factors,
-            "erkenningsniveau": niveau, "erkenningsdatum": datum}
+    return {
+        "slug": slug,
+        "naam": slug.title(),
+        "preventietypes": types,
+        "risicofactoren": factors,
+        "erkenningsniveau": niveau,
+        "erkenningsdatum": datum,
+    }
 
 
 CATALOGUE = [
@@ -93,8 +96,7 @@ CATALOGUE = [
         # erkenning ranks before an outdated one, and a stronger level before a weaker one
         ([FactorSignal("opvoedingsbelasting", True)], ["nieuw", "oud", "opstap"]),
         # covering two elevated factors beats a stronger erkenning on one
-        ([FactorSignal("armoede", True), FactorSignal("opvoedingsbelasting", True)],
-         ["opstap", "nieuw", "oud", "schuld", "onbekendtype"]),
+        ([FactorSignal("armoede", True), FactorSignal("opvoedingsbelasting", True)], ["opstap", "nieuw", "oud", "schuld", "onbekendtype"]),
         # seed 000 'afhankelijkheid' also matches seed 003 'zorgafhankelijkheid' interventions
         ([FactorSignal("afhankelijkheid", True)], ["mantelzorg"]),
     ],
@@ -107,15 +109,15 @@ def test_suggestion_reason_names_area_figures_type_framework_and_intervention():
     signal = FactorSignal("armoede", True, indicator="pct_hh_laag_inkomen", value=13.0, gemeente_value=9.7)
     first = sug.suggest([signal], CATALOGUE, area_name="Korvel", today=TODAY)[0]
     assert first.reasons == [
-        "Korvel: huishoudens met een laag inkomen 13,0% vs gemeente 9,7% → selectieve preventie, "
-        "armoedebeleid, participatiebeleid → Opstap"
+        "Korvel: huishoudens met een laag inkomen 13,0% vs gemeente 9,7% → selectieve preventie, armoedebeleid, participatiebeleid → Opstap"
     ]
     assert first.policy_frameworks == ["armoedebeleid", "participatiebeleid"]
 
 
 def test_unknown_type_is_said_in_the_reason():
-    s = next(s for s in sug.suggest([FactorSignal("armoede", True)], CATALOGUE, area_name="Korvel", today=TODAY)
-             if s.slug == "onbekendtype")
+    s = next(
+        s for s in sug.suggest([FactorSignal("armoede", True)], CATALOGUE, area_name="Korvel", today=TODAY) if s.slug == "onbekendtype"
+    )
     assert s.type_unknown and "preventietype onbekend" in s.reasons[0]
 
 
@@ -143,8 +145,7 @@ def test_uncovered_factors():
     "contributions, missing",
     [
         ({}, bs.BOUWSTEEN_CODES),
-        ({"a": {"vertrouwen", "taboe", "armoede"}, "b": {"opgroeien", "opvoeden", "zorgafhankelijkheid"}},
-         ["specialistisch"]),
+        ({"a": {"vertrouwen", "taboe", "armoede"}, "b": {"opgroeien", "opvoeden", "zorgafhankelijkheid"}}, ["specialistisch"]),
         ({"a": set(bs.BOUWSTEEN_CODES)}, []),
     ],
 )
@@ -167,7 +168,9 @@ def test_risk_factor_gaps(factors, offered, missing):
 
 def test_find_gaps_combines_all():
     result = gaps.find_gaps(
-        ["armoede", "opvoedingsbelasting"], {"school": {"opgroeien", "opvoeden"}}, {"school": {"opvoedingsbelasting"}},
+        ["armoede", "opvoedingsbelasting"],
+        {"school": {"opgroeien", "opvoeden"}},
+        {"school": {"opvoedingsbelasting"}},
         matrix={p: set() for p in bs.PARTNER_TYPE_CODES},
     )
     assert result.risicofactoren_zonder_aanbod == ["armoede"]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.access.domain.gemeente_scope import editable_gemeenten
 from zicht.core.testing import make_organisation, make_user
 from zicht.geo.models import Gemeente
@@ -31,7 +31,7 @@ def other(db, korvel):
 
 @pytest.fixture
 def beleid(client, korvel):
-    client.force_login(make_user(r.BELEIDSMEDEWERKER, gemeente=korvel.gemeente))
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER, gemeente=korvel.gemeente))
 
 
 def test_matrix_of_another_gemeente_cannot_be_changed(client, beleid, other):
@@ -47,8 +47,12 @@ def test_plans_of_another_gemeente_cannot_be_created_or_changed(client, beleid, 
     assert client.post(reverse("prevention:plan_create"), {"gemeente": other.code, "titel": "Overname"}).status_code == 404
     assert not PreventionPlan.objects.filter(gemeente=other).exists()
     plan = PreventionPlan.objects.create(titel="Plan Den Bosch", gemeente=other)
-    for name, extra in [("plan_sections", {"s-visie": "overschreven"}), ("plan_save_version", {"status": "vastgesteld"}),
-                        ("plan_indicator", {"ind-naam": "x"}), ("plan_add_suggestion", {"slug": "triple-p"})]:
+    for name, extra in [
+        ("plan_sections", {"s-visie": "overschreven"}),
+        ("plan_save_version", {"status": "vastgesteld"}),
+        ("plan_indicator", {"ind-naam": "x"}),
+        ("plan_add_suggestion", {"slug": "triple-p"}),
+    ]:
         assert client.post(reverse(f"prevention:{name}", args=[plan.pk]), extra).status_code == 404, name
     assert client.get(reverse("prevention:plan_line_add", args=[plan.pk])).status_code == 404
     plan.refresh_from_db()
@@ -64,5 +68,5 @@ def test_organisations_of_another_gemeente_cannot_be_edited(client, beleid, othe
 
 
 def test_a_user_without_gemeente_or_region_changes_nothing(client, korvel):
-    client.force_login(make_user(r.FUNCTIONEEL_BEHEERDER))
+    client.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
     assert client.post(reverse("prevention:matrix_save"), {"gemeente": "GM0855"}).status_code == 404

@@ -31,29 +31,42 @@ def _docx_text(content: bytes) -> tuple[str, int]:
 
 
 def test_free_text_indicator_still_works(client, plan):
-    client.post(reverse("prevention:plan_indicator", args=[plan.pk]), {"ind-naam": "Tevredenheid", "ind-soort": "effect",
-                                                                       "ind-baseline": "6,5", "ind-streefwaarde": "7,5"})
+    client.post(
+        reverse("prevention:plan_indicator", args=[plan.pk]),
+        {"ind-naam": "Tevredenheid", "ind-soort": "effect", "ind-baseline": "6,5", "ind-streefwaarde": "7,5"},
+    )
     indicator = PlanIndicator.objects.get()
     assert (indicator.type, indicator.figuur) == ("tekst", "")
     assert services.plan_snapshot(plan)["indicators"][0]["metingen"] == []
     assert "Tevredenheid" in client.get(reverse("prevention:plan", args=[plan.pk])).content.decode()
 
 
-@pytest.mark.parametrize("kind, figuur, ok", [
-    ("register", "per1000", True), ("register", "pct_65plus", False), ("register", "", False),
-    ("cbs", "pct_65plus", True), ("cbs", "per1000", False), ("hand", "per1000", True), ("tekst", "", True),
-])
+@pytest.mark.parametrize(
+    "kind, figuur, ok",
+    [
+        ("register", "per1000", True),
+        ("register", "pct_65plus", False),
+        ("register", "", False),
+        ("cbs", "pct_65plus", True),
+        ("cbs", "per1000", False),
+        ("hand", "per1000", True),
+        ("tekst", "", True),
+    ],
+)
 def test_indicator_type_needs_a_matching_figure(client, plan, kind, figuur, ok):
-    client.post(reverse("prevention:plan_indicator", args=[plan.pk]),
-                {"ind-naam": "X", "ind-soort": "effect", "ind-type": kind, "ind-figuur": figuur})
+    client.post(
+        reverse("prevention:plan_indicator", args=[plan.pk]),
+        {"ind-naam": "X", "ind-soort": "effect", "ind-type": kind, "ind-figuur": figuur},
+    )
     assert PlanIndicator.objects.exists() == ok
     if ok and kind == "hand":
         assert PlanIndicator.objects.get().figuur == ""  # a figure only belongs to register and CBS
 
 
 def test_hand_entered_values_chart_table_progress_and_export(client, plan):
-    indicator = PlanIndicator.objects.create(plan=plan, naam="Bereikte gezinnen", soort="proces", type="hand",
-                                             baseline="0", streefwaarde="40")
+    indicator = PlanIndicator.objects.create(
+        plan=plan, naam="Bereikte gezinnen", soort="proces", type="hand", baseline="0", streefwaarde="40"
+    )
     url = reverse("prevention:plan_indicator_meting", args=[plan.pk, indicator.pk])
     p = f"met{indicator.pk}"
     client.post(url, {f"{p}-datum": "2025-06-30", f"{p}-waarde": "12", f"{p}-bron": "Presentielijsten"})
@@ -82,14 +95,17 @@ def test_measured_values_only_for_hand_indicators_and_only_by_editors(client, pl
     assert client.post(reverse("prevention:plan_indicator_meting", args=[plan.pk, cbs.pk]), data).status_code == 404
     hand = PlanIndicator.objects.create(plan=plan, naam="Deelnemers", type="hand")
     client.force_login(make_user(roles.KETENREGISSEUR, gemeente=korvel.gemeente))
-    response = client.post(reverse("prevention:plan_indicator_meting", args=[plan.pk, hand.pk]),
-                           {f"met{hand.pk}-datum": "2025-01-01", f"met{hand.pk}-waarde": "1", f"met{hand.pk}-bron": "x"})
+    response = client.post(
+        reverse("prevention:plan_indicator_meting", args=[plan.pk, hand.pk]),
+        {f"met{hand.pk}-datum": "2025-01-01", f"met{hand.pk}-waarde": "1", f"met{hand.pk}-bron": "x"},
+    )
     assert response.status_code == 403 and not IndicatorMeting.objects.exists()
 
 
 def test_cbs_indicator_reads_the_key_figure_of_the_plan_area(plan):
-    PlanIndicator.objects.create(plan=plan, naam="Lage inkomens", type="cbs", figuur="pct_hh_laag_inkomen",
-                                 baseline="13", streefwaarde="11")
+    PlanIndicator.objects.create(
+        plan=plan, naam="Lage inkomens", type="cbs", figuur="pct_hh_laag_inkomen", baseline="13", streefwaarde="11"
+    )
     (ind,) = services.plan_snapshot(plan)["indicators"]
     assert [(p["periode"], p["display"]) for p in ind["metingen"]] == [("2022", "13,0%")]
     assert ind["figuur_label"].startswith("Huishoudens") or ind["figuur_label"]
@@ -98,8 +114,14 @@ def test_cbs_indicator_reads_the_key_figure_of_the_plan_area(plan):
 def test_reach_and_fidelity(client, plan):
     line = PlanIntervention.objects.create(plan=plan, naam="Opstapje")
     url = reverse("prevention:plan_line", args=[plan.pk, line.pk])
-    base = {"line-naam": "Opstapje", "line-doelgroep_omvang": "400", "line-bereikt": "120", "line-bijeenkomsten": "8",
-            "line-uitvoering_van": "2026-02-01", "line-uitvoering_tot": "2026-06-30"}
+    base = {
+        "line-naam": "Opstapje",
+        "line-doelgroep_omvang": "400",
+        "line-bereikt": "120",
+        "line-bijeenkomsten": "8",
+        "line-uitvoering_van": "2026-02-01",
+        "line-uitvoering_tot": "2026-06-30",
+    }
     # "deels" needs a note; more reached than the group; end before start
     assert client.post(url, {**base, "line-zoals_bedoeld": "deels"}).status_code == 200
     assert client.post(url, {**base, "line-bereikt": "500"}).status_code == 200

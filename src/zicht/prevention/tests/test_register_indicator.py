@@ -20,8 +20,7 @@ def test_registry_indicator_on_the_plan_and_in_its_export(client, tilburg_report
     plans = {}
     for code in ("WK085517", tilburg_reports["quiet_wijk"]):
         plan = PreventionPlan.objects.create(titel=f"Plan {code}", gemeente=gm, wijk=Wijk.objects.get(code=code))
-        PlanIndicator.objects.create(plan=plan, naam="Meldingen", type="register", figuur="meldingen",
-                                     baseline="100", streefwaarde="80")
+        PlanIndicator.objects.create(plan=plan, naam="Meldingen", type="register", figuur="meldingen", baseline="100", streefwaarde="80")
         plans[code] = plan
     (korvel,) = services.plan_snapshot(plans["WK085517"])["indicators"]
     assert [p["periode"] for p in korvel["metingen"]] == ["2023", "2024"]

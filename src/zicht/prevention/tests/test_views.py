@@ -25,10 +25,16 @@ def beleid(client, korvel):
 READ_PAGES = ["prevention:index", "prevention:catalogue", "prevention:organisations", "prevention:matrix", "prevention:plans"]
 
 
-@pytest.mark.parametrize("role, status", [
-    (roles.BELEIDSMEDEWERKER, 200), (roles.KETENREGISSEUR, 200), (roles.FUNCTIONEEL_BEHEERDER, 200),
-    (roles.PROFESSIONAL, 403), (roles.PRIVACY_OFFICER, 403),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        (roles.BELEIDSMEDEWERKER, 200),
+        (roles.KETENREGISSEUR, 200),
+        (roles.FUNCTIONEEL_BEHEERDER, 200),
+        (roles.PROFESSIONAL, 403),
+        (roles.PRIVACY_OFFICER, 403),
+    ],
+)
 def test_read_pages_by_role(client, korvel, role, status):
     client.force_login(make_user(role, gemeente=korvel.gemeente))
     assert [client.get(reverse(name)).status_code for name in READ_PAGES] == [status] * len(READ_PAGES)
@@ -36,8 +42,16 @@ def test_read_pages_by_role(client, korvel, role, status):
 
 def test_index_shows_the_seed_tables(client, beleid):
     html = client.get(reverse("prevention:index")).content.decode()
-    for text in ["Universele preventie", "Zorggerichte preventie", "Begeleide terugkeer", "Integraal veiligheidsbeleid".lower(),
-                 "Het verstrekken van advies", "tegengaan van seksueel misbruik", "Minder armoede", "Gesloten gemeenschappen"]:
+    for text in [
+        "Universele preventie",
+        "Zorggerichte preventie",
+        "Begeleide terugkeer",
+        "Integraal veiligheidsbeleid".lower(),
+        "Het verstrekken van advies",
+        "tegengaan van seksueel misbruik",
+        "Minder armoede",
+        "Gesloten gemeenschappen",
+    ]:
         assert text in html or text in html.lower()
 
 
@@ -55,10 +69,19 @@ def test_catalogue_editing_roles(client, korvel):
     client.force_login(make_user(roles.KETENREGISSEUR))
     assert client.get(reverse("prevention:intervention_add")).status_code == 403
     client.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
-    response = client.post(reverse("prevention:intervention_add"), {
-        "naam": "Buurtgezinscoach proef", "soort": "interventie", "beschrijving": "Lokale proef", "bron": "Raadsbesluit 2025",
-        "erkenningsniveau": "onbekend", "erkenningsdatum": "", "preventietypes": ["selectief"], "risicofactoren": ["armoede"],
-    })
+    response = client.post(
+        reverse("prevention:intervention_add"),
+        {
+            "naam": "Buurtgezinscoach proef",
+            "soort": "interventie",
+            "beschrijving": "Lokale proef",
+            "bron": "Raadsbesluit 2025",
+            "erkenningsniveau": "onbekend",
+            "erkenningsdatum": "",
+            "preventietypes": ["selectief"],
+            "risicofactoren": ["armoede"],
+        },
+    )
     assert response.status_code == 302
     item = Intervention.objects.get(slug="buurtgezinscoach-proef")
     assert (item.herkomst, item.preventietypes) == ("handmatig", ["selectief"])
@@ -102,8 +125,10 @@ def test_matrix_is_editable_per_gemeente(client, beleid, korvel):
 
 def test_plan_builder_flow(client, beleid, korvel):
     load_demo()
-    response = client.post(reverse("prevention:plan_create"), {"gemeente": "GM0855", "titel": "Preventieplan Korvel",
-                                                              "wijk": "WK085517", "periode": "2026–2028"})
+    response = client.post(
+        reverse("prevention:plan_create"),
+        {"gemeente": "GM0855", "titel": "Preventieplan Korvel", "wijk": "WK085517", "periode": "2026–2028"},
+    )
     plan = PreventionPlan.objects.get()
     assert response.url == reverse("prevention:plan", args=[plan.pk])
     assert "laag inkomen 13,0% vs gemeente 9,7%" in plan.sections.get(code="stand_van_zaken").tekst
@@ -115,12 +140,30 @@ def test_plan_builder_flow(client, beleid, korvel):
     line = plan.lines.get()
     assert line.intervention.slug == "opstapje" and "Korvel:" in line.reden
     org = line.plan.gemeente.organisation_set.get(code="demo-jgz")
-    client.post(reverse("prevention:plan_line", args=[plan.pk, line.pk]), {
-        "line-naam": "Opstapje", "line-eigenaar": org.pk, "line-partners": [org.pk], "line-budget": "12500.00",
-        "line-financieringsbron": "Armoedebeleid", "line-planning": "2026 Q1", "line-reden": line.reden, "line-doelgroep": "x"})
-    client.post(reverse("prevention:plan_indicator", args=[plan.pk]), {
-        "ind-naam": "Bereikte gezinnen", "ind-soort": "proces", "ind-baseline": "0", "ind-baseline_jaar": 2025,
-        "ind-streefwaarde": "40", "ind-streefjaar": 2027})
+    client.post(
+        reverse("prevention:plan_line", args=[plan.pk, line.pk]),
+        {
+            "line-naam": "Opstapje",
+            "line-eigenaar": org.pk,
+            "line-partners": [org.pk],
+            "line-budget": "12500.00",
+            "line-financieringsbron": "Armoedebeleid",
+            "line-planning": "2026 Q1",
+            "line-reden": line.reden,
+            "line-doelgroep": "x",
+        },
+    )
+    client.post(
+        reverse("prevention:plan_indicator", args=[plan.pk]),
+        {
+            "ind-naam": "Bereikte gezinnen",
+            "ind-soort": "proces",
+            "ind-baseline": "0",
+            "ind-baseline_jaar": 2025,
+            "ind-streefwaarde": "40",
+            "ind-streefjaar": 2027,
+        },
+    )
     client.post(reverse("prevention:plan_sections", args=[plan.pk]), {"s-droom": "Elk kind groeit veilig op."})
     client.post(reverse("prevention:plan_save_version", args=[plan.pk]), {"opmerking": "Eerste versie", "status": "concept"})
     v1 = PlanVersion.objects.get()
@@ -170,10 +213,13 @@ def test_plan_without_figures_has_no_suggestions(client, beleid, korvel):
     assert "geen CBS-kerncijfers geladen" in html
 
 
-@pytest.mark.parametrize("name, make, section", [
-    ("prevention:plan_line_delete", lambda plan: plan.lines.create(naam="Opstapje", volgorde=1), "interventies"),
-    ("prevention:plan_indicator_delete", lambda plan: plan.indicators.create(naam="Bereik", soort="proces"), "evaluatie"),
-])
+@pytest.mark.parametrize(
+    "name, make, section",
+    [
+        ("prevention:plan_line_delete", lambda plan: plan.lines.create(naam="Opstapje", volgorde=1), "interventies"),
+        ("prevention:plan_indicator_delete", lambda plan: plan.indicators.create(naam="Bereik", soort="proces"), "evaluatie"),
+    ],
+)
 def test_plan_item_delete_removes_only_an_item_of_that_plan(client, beleid, korvel, name, make, section):
     load_demo()
     plan = PreventionPlan.objects.create(gemeente_id="GM0855", titel="Plan A")

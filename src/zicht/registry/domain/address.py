@@ -120,7 +120,7 @@ def _iter_candidates(text: str):
         straat = text[: match.start()].rstrip().rstrip(",").rstrip()
         if not straat or straat[-1] in "-/" or not any(ch.isalpha() for ch in straat):
             continue
-        rest = _REST.match(text[match.end():])
+        rest = _REST.match(text[match.end() :])
         if rest is None:
             continue
         tail = rest.group(1) or ""

@@ -36,9 +36,20 @@ _INCOMPLETE = object()  # address parts given but no postcode or huisnummer (row
 _NAME_TARGETS = ("person.naam", "person.voornamen", "person.voorletters", "person.tussenvoegsel", "person.achternaam")
 # What RowChecker.check puts in a Record when the target has no value.
 _RECORD_DEFAULTS = {
-    "kind": "", "datum": None, "aard": "onbekend", "vormen": (), "relatie": "onbekend", "kinderen_aanwezig": None,
-    "letsel": None, "wapen": None, "huisverbod": None, "hoedanigheid_melder": "", "categorie": "",
-    "toelichting": "", "contact_medewerker": "", "contact_telefoon": "",
+    "kind": "",
+    "datum": None,
+    "aard": "onbekend",
+    "vormen": (),
+    "relatie": "onbekend",
+    "kinderen_aanwezig": None,
+    "letsel": None,
+    "wapen": None,
+    "huisverbod": None,
+    "hoedanigheid_melder": "",
+    "categorie": "",
+    "toelichting": "",
+    "contact_medewerker": "",
+    "contact_telefoon": "",
 }
 _MISS = object()  # not in a cache yet
 _FAR = 10**8  # ordinal sentinel: later or earlier than every real date
@@ -247,10 +258,21 @@ class ColumnChecker:
         rol = values["party.rol"].rows() if "party.rol" in values else [None] * n
         clean = bytearray((~bad).view(np.uint8).tobytes())
         return Block(
-            numbers=numbers, cells=rows, record_ids=record_ids, clean=clean, records=records, rol=rol,
-            bsn=plain("person.bsn", "").rows(), voornamen=names[0], voorletters=names[1], tussenvoegsel=names[2],
-            achternaam=names[3], geboortedatum=plain("person.geboortedatum", None).rows(),
-            geslacht=plain("person.geslacht", "").rows(), address=address, incomplete=incomplete,
+            numbers=numbers,
+            cells=rows,
+            record_ids=record_ids,
+            clean=clean,
+            records=records,
+            rol=rol,
+            bsn=plain("person.bsn", "").rows(),
+            voornamen=names[0],
+            voorletters=names[1],
+            tussenvoegsel=names[2],
+            achternaam=names[3],
+            geboortedatum=plain("person.geboortedatum", None).rows(),
+            geslacht=plain("person.geslacht", "").rows(),
+            address=address,
+            incomplete=incomplete,
         )
 
     # -- cross-field rules ----------------------------------------------------------------
@@ -267,10 +289,12 @@ class ColumnChecker:
         bad |= dob.where(lambda v: v.__class__ is date and rules.birth_reason(v) is not None)
         if datum is None:
             return
-        datum_ord = np.fromiter((rules.latest_birth(v).toordinal() if v.__class__ is date else _FAR
-                                 for v in datum.values), dtype=np.int64, count=len(datum.values))
-        dob_ord = np.fromiter((v.toordinal() if v.__class__ is date else -_FAR for v in dob.values),
-                              dtype=np.int64, count=len(dob.values))
+        datum_ord = np.fromiter(
+            (rules.latest_birth(v).toordinal() if v.__class__ is date else _FAR for v in datum.values),
+            dtype=np.int64,
+            count=len(datum.values),
+        )
+        dob_ord = np.fromiter((v.toordinal() if v.__class__ is date else -_FAR for v in dob.values), dtype=np.int64, count=len(dob.values))
         bad |= dob_ord[dob.codes] > datum_ord[datum.codes]
 
     def _per_combination(self, rule: str, targets: list[str], values: dict, n: int, compute) -> tuple[list, np.ndarray]:
@@ -329,8 +353,7 @@ class ColumnChecker:
             return person.voornamen, person.voorletters, person.tussenvoegsel, person.achternaam
 
         out, which = self._per_combination("names", key_targets, values, n, name_parts)
-        voornamen, voorletters, tussenvoegsel, achternaam = (
-            Coded([r[k] for r in out], which).rows() for k in range(4))
+        voornamen, voorletters, tussenvoegsel, achternaam = (Coded([r[k] for r in out], which).rows() for k in range(4))
         if passthrough:
             column = values["person.achternaam"]
             achternaam = column.with_values(["" if v is _ABSENT or v is _BAD else v for v in column.values]).rows()

@@ -61,8 +61,19 @@ TARGETS: dict[str, Target] = {
 }
 
 BOOL_DEFAULTS = {
-    "j": True, "ja": True, "y": True, "yes": True, "true": True, "waar": True, "1": True,
-    "n": False, "nee": False, "no": False, "false": False, "onwaar": False, "0": False,
+    "j": True,
+    "ja": True,
+    "y": True,
+    "yes": True,
+    "true": True,
+    "waar": True,
+    "1": True,
+    "n": False,
+    "nee": False,
+    "no": False,
+    "false": False,
+    "onwaar": False,
+    "0": False,
 }
 
 

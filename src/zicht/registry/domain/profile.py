@@ -168,9 +168,9 @@ def _build(path: Path, data: dict, sha256: str) -> Profile:
     for target, mapping in _table(data, "values", fail).items():
         t = _known_target(target, "[values]", fail)
         if t.kind not in ("code", "codes", "bool"):
-            fail(f"[values.\"{target}\"]", "waardevertaling kan alleen voor codevelden en ja/nee-velden")
+            fail(f'[values."{target}"]', "waardevertaling kan alleen voor codevelden en ja/nee-velden")
         if not isinstance(mapping, dict):
-            fail(f"[values.\"{target}\"]", "moet een tabel 'partnerwaarde = code' zijn")
+            fail(f'[values."{target}"]', "moet een tabel 'partnerwaarde = code' zijn")
         folded = {}
         for partner_value, code in mapping.items():
             _check_value(t, code, f"[values.\"{target}\"] '{partner_value}'", fail)
@@ -222,8 +222,7 @@ def _build(path: Path, data: dict, sha256: str) -> Profile:
             _known_target(target, f"[validation] {key}", fail)
     for target in auxiliary or ():
         if target not in SET_ASIDE_CAPABLE:
-            fail(f"[validation] auxiliary '{target}'",
-                 f"kan niet terzijde worden gelegd (wel: {', '.join(sorted(SET_ASIDE_CAPABLE))})")
+            fail(f"[validation] auxiliary '{target}'", f"kan niet terzijde worden gelegd (wel: {', '.join(sorted(SET_ASIDE_CAPABLE))})")
         if target in essential or target in required:
             fail(f"[validation] auxiliary '{target}'", "staat ook in essential of required: kies één")
     max_share = validation.get("max_set_aside_share", DEFAULT_MAX_SHARE)

@@ -113,8 +113,15 @@ class Row(NamedTuple):
 _DATE_TARGETS = frozenset({"report.datum", "person.geboortedatum"})
 _NOTHING: frozenset = frozenset()
 _PERSON_NAME_FIELDS = ("person.voornamen", "person.voorletters", "person.tussenvoegsel", "person.achternaam")
-_ADDRESS_FIELDS = ("address.adres", "address.straat", "address.huisnummer", "address.toevoeging", "address.postcode",
-                   "address.woonplaats", "address.buurtcode")
+_ADDRESS_FIELDS = (
+    "address.adres",
+    "address.straat",
+    "address.huisnummer",
+    "address.toevoeging",
+    "address.postcode",
+    "address.woonplaats",
+    "address.buurtcode",
+)
 _ADDRESS_SET = frozenset(_ADDRESS_FIELDS)
 
 
@@ -147,21 +154,24 @@ def resolve_header(profile: Profile, header: list) -> dict[str, int]:
     return found
 
 
-
 def _field_errors(normalise, error: type[Exception]):
     """``normalise`` as a converter: its own error becomes a FieldError with the same message."""
+
     def convert(raw):
         try:
             return normalise(raw)
         except error as exc:
             raise FieldError(str(exc)) from None
+
     return convert
+
 
 class RowChecker:
     """Checks and normalises rows for one profile and one file header."""
 
-    def __init__(self, profile: Profile, header: list, *, file_name: str, today: date,
-                 known_buurten: set[str] | frozenset[str] | None = None):
+    def __init__(
+        self, profile: Profile, header: list, *, file_name: str, today: date, known_buurten: set[str] | frozenset[str] | None = None
+    ):
         self.profile = profile
         self.file_name = file_name
         self.today = today
@@ -193,11 +203,13 @@ class RowChecker:
             for code in allowed:  # the registry's own codes are always understood
                 mapping.setdefault(code.casefold(), code)
             if kind == "code":
+
                 def code(raw, mapping=mapping, name=target_name):
                     value = mapping.get(raw.casefold())
                     if value is None:
                         raise FieldError(f"onbekende waarde '{defuse(raw)}' voor {name} (vul [values.\"{name}\"] aan)")
                     return value
+
                 return code
             sep = self.profile.lists.get(target_name, "|")
 
@@ -213,6 +225,7 @@ class RowChecker:
                     if value not in out:
                         out.append(value)
                 return tuple(out)
+
             return codes
         if kind == "bool":
             mapping = self.profile.values.get(target_name) or BOOL_DEFAULTS
@@ -222,6 +235,7 @@ class RowChecker:
                 if value is None:
                     raise FieldError(f"onbekende waarde '{defuse(raw)}' voor {name} (verwacht ja/nee)")
                 return value
+
             return boolean
         if kind in ("date", "dob"):
             return self.parse_date
@@ -239,12 +253,15 @@ class RowChecker:
                 if known is not None and code not in known:
                     raise FieldError("onbekende buurtcode (niet in de geladen CBS-buurten)")
                 return code
+
             return buurtcode
         if kind in ("secret", "huisnummer", "toevoeging"):  # house numbers are normalised later
+
             def within_limit(raw, limit=limit):
                 if len(raw) > limit:
                     raise FieldError(f"te lang (meer dan {limit} tekens)")
                 return raw
+
             return within_limit
 
         # names, free address, plain text, voorletters: length, formulas, control characters
@@ -258,6 +275,7 @@ class RowChecker:
                     raise FieldError("bevat stuurtekens")
                 return " ".join(raw.split())
             return " ".join(raw.split()) if "  " in raw else raw
+
         return text
 
     # -- one row ---------------------------------------------------------------------------
@@ -320,8 +338,7 @@ class RowChecker:
             except FieldError as exc:
                 field_name = "address.adres" if "address.adres" in values else "address.huisnummer"
                 if field_name in self.auxiliary:
-                    set_aside = (*set_aside, SetAside(field_name, reason_code(field_name, str(exc)),
-                                                      self._raw(cells, field_name)))
+                    set_aside = (*set_aside, SetAside(field_name, reason_code(field_name, str(exc)), self._raw(cells, field_name)))
                 else:
                     rejects.append(Reject(file_name, row, field_name, str(exc)))
         if rejects:
@@ -378,16 +395,22 @@ class RowChecker:
     def _person(self, values: dict) -> PersonData:
         if self.has_fullname and "person.naam" in values:
             parts = split_name(values["person.naam"])
-            voornamen, voorletters, tussenvoegsel, achternaam = (
-                parts.voornamen, parts.voorletters, parts.tussenvoegsel, parts.achternaam)
+            voornamen, voorletters, tussenvoegsel, achternaam = (parts.voornamen, parts.voorletters, parts.tussenvoegsel, parts.achternaam)
         else:
             voornamen = values.get("person.voornamen", "")
             voorletters = values.get("person.voorletters", "")
             voorletters = normalise_voorletters(voorletters) if voorletters else _initials(voornamen)
             tussenvoegsel = values.get("person.tussenvoegsel", "").lower()
             achternaam = values.get("person.achternaam", "")
-        return PersonData(values.get("person.bsn", ""), voornamen, voorletters, tussenvoegsel, achternaam,
-                          values.get("person.geboortedatum"), values.get("person.geslacht", ""))
+        return PersonData(
+            values.get("person.bsn", ""),
+            voornamen,
+            voorletters,
+            tussenvoegsel,
+            achternaam,
+            values.get("person.geboortedatum"),
+            values.get("person.geslacht", ""),
+        )
 
     def _address(self, values: dict) -> AddressData | None:
         postcode = values.get("address.postcode", "")

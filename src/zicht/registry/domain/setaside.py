@@ -16,10 +16,17 @@ from __future__ import annotations
 from typing import NamedTuple
 
 # Fields whose invalid value can be set aside (a profile may make any of them essential again).
-SET_ASIDE_CAPABLE = frozenset({
-    "person.bsn", "person.geboortedatum", "person.geslacht",
-    "address.adres", "address.postcode", "address.huisnummer", "address.toevoeging",
-})
+SET_ASIDE_CAPABLE = frozenset(
+    {
+        "person.bsn",
+        "person.geboortedatum",
+        "person.geslacht",
+        "address.adres",
+        "address.postcode",
+        "address.huisnummer",
+        "address.toevoeging",
+    }
+)
 DEFAULT_AUXILIARY = SET_ASIDE_CAPABLE
 ADDRESS_FIELDS = frozenset(f for f in SET_ASIDE_CAPABLE if f.startswith("address."))
 DEFAULT_MAX_SHARE = 0.05  # more than 5 % of the rows with a set-aside value: the file is refused
@@ -59,8 +66,9 @@ class SetAside(NamedTuple):
     raw: str
 
 
-def auxiliary_fields(essential: frozenset[str] | set[str], auxiliary: frozenset[str] | set[str] | None,
-                     required: frozenset[str] | set[str]) -> frozenset[str]:
+def auxiliary_fields(
+    essential: frozenset[str] | set[str], auxiliary: frozenset[str] | set[str] | None, required: frozenset[str] | set[str]
+) -> frozenset[str]:
     """The fields of a profile whose invalid values are set aside: the default (or declared)
     auxiliary fields, minus those declared essential and those the profile requires."""
     chosen = DEFAULT_AUXILIARY if auxiliary is None else frozenset(auxiliary)
@@ -75,7 +83,7 @@ def reason_code(field: str, message: str) -> str:
     if field == "person.bsn":
         return "bsn_11proef" if "11-proef" in text else "bsn_vorm"
     if field == "person.geboortedatum":
-        onwaarschijnlijk = ("toekomst" in text or "onwaarschijnlijk" in text or "na de datum" in text)
+        onwaarschijnlijk = "toekomst" in text or "onwaarschijnlijk" in text or "na de datum" in text
         return "geboortedatum_onwaarschijnlijk" if onwaarschijnlijk else "geboortedatum_onleesbaar"
     if field == "person.geslacht":
         return "geslacht_onbekend"

@@ -6,60 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='accept_partial',
-            field=models.BooleanField(default=False, help_text='Valid rows loaded even if others were rejected'),
+            model_name="importbatch",
+            name="accept_partial",
+            field=models.BooleanField(default=False, help_text="Valid rows loaded even if others were rejected"),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.importbatch'),
+            model_name="importbatch",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="registry.importbatch"
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='message',
-            field=models.CharField(blank=True, help_text='Outcome in one sentence, without personal values', max_length=500),
+            model_name="importbatch",
+            name="message",
+            field=models.CharField(blank=True, help_text="Outcome in one sentence, without personal values", max_length=500),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='rows_loaded',
+            model_name="importbatch",
+            name="rows_loaded",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='person',
-            name='source_row',
-            field=models.PositiveIntegerField(blank=True, help_text='Row in the source file (header = row 1)', null=True),
+            model_name="person",
+            name="source_row",
+            field=models.PositiveIntegerField(blank=True, help_text="Row in the source file (header = row 1)", null=True),
         ),
         migrations.AddField(
-            model_name='person',
-            name='voorletters',
+            model_name="person",
+            name="voorletters",
             field=zicht.core.fields.EncryptedTextField(blank=True, help_text="'P.J.': from the source, or derived from voornamen"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='contact_medewerker',
-            field=zicht.core.fields.EncryptedTextField(blank=True, help_text='Who to call at the source about this signal'),
+            model_name="report",
+            name="contact_medewerker",
+            field=zicht.core.fields.EncryptedTextField(blank=True, help_text="Who to call at the source about this signal"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='contact_telefoon',
+            model_name="report",
+            name="contact_telefoon",
             field=zicht.core.fields.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='importbatch',
-            name='rejects',
-            field=models.JSONField(blank=True, default=list, help_text='[{row, field, reason}] without personal values (first 1000; rows_rejected counts all)'),
+            model_name="importbatch",
+            name="rejects",
+            field=models.JSONField(
+                blank=True, default=list, help_text="[{row, field, reason}] without personal values (first 1000; rows_rejected counts all)"
+            ),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='source_rows',
+            model_name="report",
+            name="source_rows",
             field=models.CharField(blank=True, help_text="Rows in the source file (header = row 1), e.g. '2-5'", max_length=120),
         ),
     ]

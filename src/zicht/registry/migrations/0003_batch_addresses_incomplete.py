@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_import_pipeline'),
+        ("registry", "0002_import_pipeline"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='addresses_incomplete',
-            field=models.PositiveIntegerField(default=0, help_text='Rows loaded without address: postcode or huisnummer missing'),
+            model_name="importbatch",
+            name="addresses_incomplete",
+            field=models.PositiveIntegerField(default=0, help_text="Rows loaded without address: postcode or huisnummer missing"),
         ),
         migrations.AlterField(
-            model_name='importbatch',
-            name='addresses_unmatched',
-            field=models.PositiveIntegerField(default=0, help_text='New addresses without buurt'),
+            model_name="importbatch",
+            name="addresses_unmatched",
+            field=models.PositiveIntegerField(default=0, help_text="New addresses without buurt"),
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_batch_addresses_incomplete'),
+        ("registry", "0003_batch_addresses_incomplete"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='meldcode_stoplicht',
-            field=models.CharField(choices=[('groen', 'Groen: partner bij preventie, geen verhoogd veiligheidsrisico'), ('oranje', 'Oranje: partner bij enig veiligheidsrisico (er ging incidenteel iets mis)'), ('rood', 'Rood: specialistische organisatie huiselijk geweld (bijv. vrouwenopvang)'), ('onbekend', 'Onbekend')], default='onbekend', max_length=10),
+            model_name="organisation",
+            name="meldcode_stoplicht",
+            field=models.CharField(
+                choices=[
+                    ("groen", "Groen: partner bij preventie, geen verhoogd veiligheidsrisico"),
+                    ("oranje", "Oranje: partner bij enig veiligheidsrisico (er ging incidenteel iets mis)"),
+                    ("rood", "Rood: specialistische organisatie huiselijk geweld (bijv. vrouwenopvang)"),
+                    ("onbekend", "Onbekend"),
+                ],
+                default="onbekend",
+                max_length=10,
+            ),
         ),
     ]

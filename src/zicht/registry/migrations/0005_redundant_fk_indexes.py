@@ -5,36 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
-        ('registry', '0004_meldcode_stoplicht_labels'),
+        ("geo", "0001_initial"),
+        ("registry", "0004_meldcode_stoplicht_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='source',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='registry.organisation'),
+            model_name="person",
+            name="source",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="persons", to="registry.organisation"
+            ),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='address',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to='registry.address'),
+            model_name="report",
+            name="address",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="reports",
+                to="registry.address",
+            ),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='buurt',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to='geo.buurt'),
+            model_name="report",
+            name="buurt",
+            field=models.ForeignKey(
+                blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="reports", to="geo.buurt"
+            ),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='source',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='registry.organisation'),
+            model_name="report",
+            name="source",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="registry.organisation"
+            ),
         ),
         migrations.AlterField(
-            model_name='reportparty',
-            name='report',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='registry.report'),
+            model_name="reportparty",
+            name="report",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="parties", to="registry.report"
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0005_redundant_fk_indexes'),
+        ("registry", "0005_redundant_fk_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='postprocess_error',
-            field=models.CharField(blank=True, default='', help_text='Linking/recolouring after the import failed: step and error class, no values (zicht retry-batch N)', max_length=200),
+            model_name="importbatch",
+            name="postprocess_error",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="Linking/recolouring after the import failed: step and error class, no values (zicht retry-batch N)",
+                max_length=200,
+            ),
         ),
     ]

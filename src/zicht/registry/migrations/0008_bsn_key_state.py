@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0007_bind_encrypted_values'),
+        ("registry", "0007_bind_encrypted_values"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BsnKeyState',
+            name="BsnKeyState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('depth', models.PositiveSmallIntegerField(help_text='Number of keys in the chain')),
-                ('rotated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("depth", models.PositiveSmallIntegerField(help_text="Number of keys in the chain")),
+                ("rotated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
     ]

@@ -6,46 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0008_bsn_key_state'),
+        ("registry", "0008_bsn_key_state"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='incidents_partial',
-            field=models.JSONField(blank=True, default=list, help_text='[{record, rows}]: records loaded without some rejected rows (--accept-partial)'),
+            model_name="importbatch",
+            name="incidents_partial",
+            field=models.JSONField(
+                blank=True, default=list, help_text="[{record, rows}]: records loaded without some rejected rows (--accept-partial)"
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='rows_set_aside',
-            field=models.PositiveIntegerField(default=0, help_text='Rows loaded with an invalid auxiliary value set aside (BSN, date of birth, gender, address)'),
+            model_name="importbatch",
+            name="rows_set_aside",
+            field=models.PositiveIntegerField(
+                default=0, help_text="Rows loaded with an invalid auxiliary value set aside (BSN, date of birth, gender, address)"
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='set_aside',
-            field=models.JSONField(blank=True, default=list, help_text='[{row, field, reason}] of the set-aside values, without values (first 1000)'),
+            model_name="importbatch",
+            name="set_aside",
+            field=models.JSONField(
+                blank=True, default=list, help_text="[{row, field, reason}] of the set-aside values, without values (first 1000)"
+            ),
         ),
         migrations.CreateModel(
-            name='SetAsideValue',
+            name="SetAsideValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_record_id', models.CharField(max_length=80)),
-                ('source_row', models.PositiveIntegerField(help_text='Row in the source file (header = row 1)')),
-                ('field', models.CharField(help_text='Registry field, e.g. person.bsn', max_length=40)),
-                ('reason', models.CharField(choices=[('bsn_11proef', 'ongeldig (11-proef)'), ('bsn_vorm', 'ongeldig (geen 9 cijfers)'), ('geboortedatum_onleesbaar', 'onleesbare datum'), ('geboortedatum_onwaarschijnlijk', 'onwaarschijnlijke datum'), ('geslacht_onbekend', 'code niet in het profiel'), ('postcode_ongeldig', 'onmogelijke postcode'), ('huisnummer_ongeldig', 'ongeldig huisnummer'), ('adres_ongeldig', 'onleesbaar adres'), ('te_lang', 'te lang')], max_length=40)),
-                ('raw_value', zicht.core.fields.EncryptedTextField(blank=True, help_text='The value as delivered, encrypted; only for the reviewer')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('import_batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='set_aside_values', to='registry.importbatch')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='set_aside_values', to='registry.person')),
-                ('resolved_by_batch', models.ForeignKey(blank=True, help_text='The re-delivery that carried a valid value', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.importbatch')),
-                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source_record_id", models.CharField(max_length=80)),
+                ("source_row", models.PositiveIntegerField(help_text="Row in the source file (header = row 1)")),
+                ("field", models.CharField(help_text="Registry field, e.g. person.bsn", max_length=40)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("bsn_11proef", "ongeldig (11-proef)"),
+                            ("bsn_vorm", "ongeldig (geen 9 cijfers)"),
+                            ("geboortedatum_onleesbaar", "onleesbare datum"),
+                            ("geboortedatum_onwaarschijnlijk", "onwaarschijnlijke datum"),
+                            ("geslacht_onbekend", "code niet in het profiel"),
+                            ("postcode_ongeldig", "onmogelijke postcode"),
+                            ("huisnummer_ongeldig", "ongeldig huisnummer"),
+                            ("adres_ongeldig", "onleesbaar adres"),
+                            ("te_lang", "te lang"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "raw_value",
+                    zicht.core.fields.EncryptedTextField(blank=True, help_text="The value as delivered, encrypted; only for the reviewer"),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="set_aside_values", to="registry.importbatch"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="set_aside_values", to="registry.person"),
+                ),
+                (
+                    "resolved_by_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The re-delivery that carried a valid value",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.importbatch",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['import_batch', 'source_row', 'field'],
-                'indexes': [models.Index(fields=['source', 'source_record_id'], name='registry_se_source__ca1656_idx')],
+                "ordering": ["import_batch", "source_row", "field"],
+                "indexes": [models.Index(fields=["source", "source_record_id"], name="registry_se_source__ca1656_idx")],
             },
         ),
     ]

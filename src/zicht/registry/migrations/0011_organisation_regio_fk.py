@@ -19,21 +19,22 @@ def text_to_fk(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0002_vt_regions'),
-        ('registry', '0010_report_soort'),
+        ("geo", "0002_vt_regions"),
+        ("registry", "0010_report_soort"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='regio',
-            field=models.ForeignKey(blank=True, help_text='Veilig Thuis-regio', null=True, on_delete=django.db.models.deletion.PROTECT, to='geo.vtregio'),
+            model_name="organisation",
+            name="regio",
+            field=models.ForeignKey(
+                blank=True, help_text="Veilig Thuis-regio", null=True, on_delete=django.db.models.deletion.PROTECT, to="geo.vtregio"
+            ),
         ),
         migrations.RunPython(text_to_fk, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='organisation',
-            name='vt_regio',
+            model_name="organisation",
+            name="vt_regio",
         ),
     ]

@@ -20,8 +20,9 @@ def buurt():
 
 
 def test_a_new_address_takes_the_register_entry(buurt):
-    AddressRegisterEntry.objects.create(postcode="5021AB", huisnummer=12, toevoeging="A", straat="Heuvelstraat",
-                                        woonplaats="Tilburg", buurt=buurt, jaar=2024)
+    AddressRegisterEntry.objects.create(
+        postcode="5021AB", huisnummer=12, toevoeging="A", straat="Heuvelstraat", woonplaats="Tilburg", buurt=buurt, jaar=2024
+    )
     a = address_for("5021 ab", 12, "a")
     assert (a.key, a.straat, a.woonplaats, a.buurt_id) == ("5021AB|12|A", "Heuvelstraat", "Tilburg", buurt.code)
     assert address_for("5021AB", "12", "A") == a  # found again, not created twice

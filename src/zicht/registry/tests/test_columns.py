@@ -38,8 +38,21 @@ def _fixture(name: str) -> tuple[list, list[list]]:
     return rows[0], rows[1:]
 
 
-_BLOCK_FIELDS = ("record_ids", "clean", "records", "rol", "bsn", "voornamen", "voorletters", "tussenvoegsel", "achternaam",
-                 "geboortedatum", "geslacht", "address", "incomplete")
+_BLOCK_FIELDS = (
+    "record_ids",
+    "clean",
+    "records",
+    "rol",
+    "bsn",
+    "voornamen",
+    "voorletters",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "address",
+    "incomplete",
+)
 
 
 def _via_pyarrow(profile_name: str, checker: RowChecker, numbers: list[int], rows: list[list]):
@@ -62,35 +75,85 @@ def _compare(profile_name: str, header: list, rows: list[list]) -> None:
     parsed = _via_pyarrow(profile_name, checker, numbers, rows)
     if parsed is not None:  # pyarrow's coded columns give the very same block
         assert [getattr(parsed, f) for f in _BLOCK_FIELDS] == [getattr(block, f) for f in _BLOCK_FIELDS]
-        assert [parsed.cells[i][:len(r)] for i, r in enumerate(rows)] == [r[:checker.width] for r in rows]
+        assert [parsed.cells[i][: len(r)] for i, r in enumerate(rows)] == [r[: checker.width] for r in rows]
     for i, cells in enumerate(rows):
         row, rejects = checker.check(cells, numbers[i])
         # clean: accepted unchanged — a row with a value set aside goes the row path's way
         assert bool(block.clean[i]) == (row is not None and not row.set_aside), (i, rejects)
         if not block.clean[i]:
             continue
-        got = (block.record_ids[i], block.records[i], block.rol[i],
-               (block.bsn[i], block.voornamen[i], block.voorletters[i], block.tussenvoegsel[i], block.achternaam[i],
-                block.geboortedatum[i], block.geslacht[i]), block.address[i], block.incomplete[i])
-        assert got == (row.record_id, tuple(row.record), row.rol, tuple(row.person), row.address,
-                       row.incomplete_address), i
+        got = (
+            block.record_ids[i],
+            block.records[i],
+            block.rol[i],
+            (
+                block.bsn[i],
+                block.voornamen[i],
+                block.voorletters[i],
+                block.tussenvoegsel[i],
+                block.achternaam[i],
+                block.geboortedatum[i],
+                block.geslacht[i],
+            ),
+            block.address[i],
+            block.incomplete[i],
+        )
+        assert got == (row.record_id, tuple(row.record), row.rol, tuple(row.person), row.address, row.incomplete_address), i
         assert hash(block.records[i]) == hash(row.record)  # the row path remembers records by this hash
 
 
 # (column name, hostile value): each replaces one cell of a valid row.
 POLITIE_CELLS = [
-    ("BSN", "886075003"), ("BSN", " 886075002 "), ("BSN", "86075002"), ("BSN", "12-34"), ("BSN", ""),
-    ("Pleegdatum", "31-02-2024"), ("Pleegdatum", "2024-03-14"), ("Pleegdatum", "14-03-2099"), ("Pleegdatum", ""),
-    ("Pleegdatum", " 14/03/2024 "), ("Geboortedatum", "17-11-2087"), ("Geboortedatum", "17-11-1787"),
-    ("Geboortedatum", "01-01-2025"), ("Geboortedatum", ""), ("Incidentsoort", "Burenruzie"), ("Incidentsoort", ""),
-    ("Incidentsoort", "PARTNERGEWELD"), ("Relatie", ""), ("Relatie", "buurman"), ("Geweldsvormen", "lichamelijk||psychisch"),
-    ("Geweldsvormen", "lichamelijk|vreemd"), ("Letsel", "ja"), ("Letsel", "X"), ("Rol", "Kindje"), ("Rol", ""),
-    ("Achternaam", "=HYPERLINK(1)"), ("Achternaam", "Jan\x07sen"), ("Achternaam", "x" * 201), ("Voornamen", "Anne  Marie"),
-    ("Voornamen", "Anne\u00a0Marie"), ("Tussenvoegsel", "Van Der"), ("Straat", ""), ("Huisnummer", ""),
-    ("Huisnummer", "elf"), ("Huisnummer", "12-II"), ("Huisnummer", "0"), ("Toevoeging", "a/b"), ("Toevoeging", "ABCDEFGHIJK"),
-    ("Postcode", ""), ("Postcode", "9999 X"), ("Postcode", "5021 SA"), ("Postcode", "5021ab"), ("Buurtcode", "BU1"),
-    ("Buurtcode", "BU08559999"), ("Buurtcode", "bu08551700"), ("Registratienummer", ""),
-    ("Registratienummer", "R" * 81), ("Mutatietekst", "=1+1"), ("Mutatietekst", "x" * 10001), ("Geslacht", "Q"),
+    ("BSN", "886075003"),
+    ("BSN", " 886075002 "),
+    ("BSN", "86075002"),
+    ("BSN", "12-34"),
+    ("BSN", ""),
+    ("Pleegdatum", "31-02-2024"),
+    ("Pleegdatum", "2024-03-14"),
+    ("Pleegdatum", "14-03-2099"),
+    ("Pleegdatum", ""),
+    ("Pleegdatum", " 14/03/2024 "),
+    ("Geboortedatum", "17-11-2087"),
+    ("Geboortedatum", "17-11-1787"),
+    ("Geboortedatum", "01-01-2025"),
+    ("Geboortedatum", ""),
+    ("Incidentsoort", "Burenruzie"),
+    ("Incidentsoort", ""),
+    ("Incidentsoort", "PARTNERGEWELD"),
+    ("Relatie", ""),
+    ("Relatie", "buurman"),
+    ("Geweldsvormen", "lichamelijk||psychisch"),
+    ("Geweldsvormen", "lichamelijk|vreemd"),
+    ("Letsel", "ja"),
+    ("Letsel", "X"),
+    ("Rol", "Kindje"),
+    ("Rol", ""),
+    ("Achternaam", "=HYPERLINK(1)"),
+    ("Achternaam", "Jan\x07sen"),
+    ("Achternaam", "x" * 201),
+    ("Voornamen", "Anne  Marie"),
+    ("Voornamen", "Anne\u00a0Marie"),
+    ("Tussenvoegsel", "Van Der"),
+    ("Straat", ""),
+    ("Huisnummer", ""),
+    ("Huisnummer", "elf"),
+    ("Huisnummer", "12-II"),
+    ("Huisnummer", "0"),
+    ("Toevoeging", "a/b"),
+    ("Toevoeging", "ABCDEFGHIJK"),
+    ("Postcode", ""),
+    ("Postcode", "9999 X"),
+    ("Postcode", "5021 SA"),
+    ("Postcode", "5021ab"),
+    ("Buurtcode", "BU1"),
+    ("Buurtcode", "BU08559999"),
+    ("Buurtcode", "bu08551700"),
+    ("Registratienummer", ""),
+    ("Registratienummer", "R" * 81),
+    ("Mutatietekst", "=1+1"),
+    ("Mutatietekst", "x" * 10001),
+    ("Geslacht", "Q"),
 ]
 
 
@@ -118,9 +181,19 @@ def test_veilig_thuis_rows_and_full_names(name, profile):
     header, rows = _fixture(name)
     idx = {h: i for i, h in enumerate(header)}
     variants = []
-    for column, value in [("naam", "Jansen, Pieter"), ("naam", "P. de Vries"), ("naam", "Vries, P. de"), ("naam", ""),
-                          ("adres", "Korvelseweg"), ("adres", "Plein 1944 12"), ("adres", ""), ("postcode", ""),
-                          ("soort", "onbekend"), ("datum_ontvangst", "20-03-2024"), ("vormen", "lichamelijk;;seksueel")]:
+    for column, value in [
+        ("naam", "Jansen, Pieter"),
+        ("naam", "P. de Vries"),
+        ("naam", "Vries, P. de"),
+        ("naam", ""),
+        ("adres", "Korvelseweg"),
+        ("adres", "Plein 1944 12"),
+        ("adres", ""),
+        ("postcode", ""),
+        ("soort", "onbekend"),
+        ("datum_ontvangst", "20-03-2024"),
+        ("vormen", "lichamelijk;;seksueel"),
+    ]:
         row = list(rows[0])
         row[idx[column]] = value
         variants.append(row)
@@ -128,13 +201,58 @@ def test_veilig_thuis_rows_and_full_names(name, profile):
 
 
 def test_wijkteam_csv_rows():
-    header = ["Signaal-ID", "Datum signaal", "Categorie", "Medewerker", "Telefoon medewerker", "Rol", "Achternaam",
-              "Tussenvoegsel", "Voorletters", "Voornaam", "Geboortedatum", "BSN", "Adres", "Huisnummer", "Postcode"]
+    header = [
+        "Signaal-ID",
+        "Datum signaal",
+        "Categorie",
+        "Medewerker",
+        "Telefoon medewerker",
+        "Rol",
+        "Achternaam",
+        "Tussenvoegsel",
+        "Voorletters",
+        "Voornaam",
+        "Geboortedatum",
+        "BSN",
+        "Adres",
+        "Huisnummer",
+        "Postcode",
+    ]
     rows = [
-        ["WT-1", "02-04-2024", "zorg om veiligheid", "Ilse", "013-5550101", "kind", "Jansen", "", "n", "Noah",
-         "09-08-2016", "", "Korvelseweg", "12a", "5025 AB"],
-        ["WT-1", "2024-04-02", "zorg", "Ilse", "013", "ouder", "Vries", "de", "", "Sanne Maria", "1990-05-02",
-         "944117715", "Korvelseweg", "12", "5025AB"],
+        [
+            "WT-1",
+            "02-04-2024",
+            "zorg om veiligheid",
+            "Ilse",
+            "013-5550101",
+            "kind",
+            "Jansen",
+            "",
+            "n",
+            "Noah",
+            "09-08-2016",
+            "",
+            "Korvelseweg",
+            "12a",
+            "5025 AB",
+        ],
+        [
+            "WT-1",
+            "2024-04-02",
+            "zorg",
+            "Ilse",
+            "013",
+            "ouder",
+            "Vries",
+            "de",
+            "",
+            "Sanne Maria",
+            "1990-05-02",
+            "944117715",
+            "Korvelseweg",
+            "12",
+            "5025AB",
+        ],
         ["WT-2", "02-04-2024", "+31", "", "", "cliënt", "Berg", "van der", "P J", "", "30-06-1982", "", "", "", ""],
         ["WT-3", "02-04-2024", "", "", "", "ouder", "Berg", "", "", "", "", "", "Ringbaan", "", "5041 LB"],
     ]
@@ -184,10 +302,18 @@ def test_results_kept_across_blocks_are_those_of_the_row_checker(monkeypatch, ca
             row, rejects = checker.check(cells, numbers[i])
             assert bool(checked.clean[i]) == (row is not None and not row.set_aside), (i, rejects)
             if checked.clean[i]:
-                assert (checked.records[i], checked.rol[i], checked.bsn[i], checked.voornamen[i], checked.voorletters[i],
-                        checked.tussenvoegsel[i], checked.achternaam[i], checked.geboortedatum[i], checked.address[i],
-                        checked.incomplete[i]) == (tuple(row.record), row.rol, *row.person[:5], row.person.geboortedatum,
-                                                   row.address, row.incomplete_address)
+                assert (
+                    checked.records[i],
+                    checked.rol[i],
+                    checked.bsn[i],
+                    checked.voornamen[i],
+                    checked.voorletters[i],
+                    checked.tussenvoegsel[i],
+                    checked.achternaam[i],
+                    checked.geboortedatum[i],
+                    checked.address[i],
+                    checked.incomplete[i],
+                ) == (tuple(row.record), row.rol, *row.person[:5], row.person.geboortedatum, row.address, row.incomplete_address)
     index = column_checker.columns["person.bsn"]
     first_only = {r[index] for r in blocks[0]} - {r[index] for r in blocks[-1]}
     kept = set(column_checker._caches["person.bsn"])
@@ -205,18 +331,45 @@ def test_runs_marks_each_change_of_record_id():
 
 # -- whole imports: column path = row path ----------------------------------------------------------
 
+
 def _snapshot(batch: ImportBatch) -> dict:
     c = cipher()
     reports = {
-        r.source_record_id: (r.soort, r.datum, r.aard, tuple(r.vormen), r.relatie, r.kinderen_aanwezig, r.letsel, r.wapen,
-                             r.huisverbod, r.hoedanigheid_melder, r.categorie, r.address.key if r.address else None,
-                             r.buurt_id, r.toelichting, r.contact_medewerker, r.contact_telefoon, r.source_rows)
+        r.source_record_id: (
+            r.soort,
+            r.datum,
+            r.aard,
+            tuple(r.vormen),
+            r.relatie,
+            r.kinderen_aanwezig,
+            r.letsel,
+            r.wapen,
+            r.huisverbod,
+            r.hoedanigheid_melder,
+            r.categorie,
+            r.address.key if r.address else None,
+            r.buurt_id,
+            r.toelichting,
+            r.contact_medewerker,
+            r.contact_telefoon,
+            r.source_rows,
+        )
         for r in Report.objects.filter(import_batch=batch).select_related("address")
     }
     parties = {p.person_id: (p.report.source_record_id, p.rol) for p in ReportParty.objects.select_related("report")}
     persons = {
-        p.source_key: (p.bsn_hash, p.voornamen, p.voorletters, p.tussenvoegsel, p.achternaam, p.geboortedatum, p.geslacht,
-                       p.address.key if p.address else None, p.source_row, parties.get(p.pk))
+        p.source_key: (
+            p.bsn_hash,
+            p.voornamen,
+            p.voorletters,
+            p.tussenvoegsel,
+            p.achternaam,
+            p.geboortedatum,
+            p.geslacht,
+            p.address.key if p.address else None,
+            p.source_row,
+            parties.get(p.pk),
+        )
         for p in Person.objects.filter(import_batch=batch).select_related("address")
     }
     raw_person = Person.objects.filter(import_batch=batch).values_list("voornamen", flat=True).first()
@@ -224,17 +377,33 @@ def _snapshot(batch: ImportBatch) -> dict:
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute("SELECT voornamen, id FROM registry_person WHERE import_batch_id = %s AND voornamen <> '' LIMIT 1",
-                           [batch.pk])
+            cursor.execute("SELECT voornamen, id FROM registry_person WHERE import_batch_id = %s AND voornamen <> '' LIMIT 1", [batch.pk])
             token = cursor.fetchone()
             assert token is None or (token[0].startswith("z2:") and c.decrypt(token[0], "registry_person.voornamen", token[1]))
-    addresses = {a.key: (a.postcode, a.huisnummer, a.toevoeging, a.straat, a.woonplaats, a.buurt_id)
-                 for a in Address.objects.all()}
-    counts = {f: getattr(batch, f) for f in ("status", "rows_total", "rows_loaded", "rows_rejected", "reports_created",
-                                             "reports_already_present", "persons_created", "addresses_created",
-                                             "addresses_unmatched", "addresses_incomplete")}
-    return {"counts": counts, "rejects": batch.rejects, "reports": reports, "persons": persons, "addresses": addresses,
-            "message": batch.message}
+    addresses = {a.key: (a.postcode, a.huisnummer, a.toevoeging, a.straat, a.woonplaats, a.buurt_id) for a in Address.objects.all()}
+    counts = {
+        f: getattr(batch, f)
+        for f in (
+            "status",
+            "rows_total",
+            "rows_loaded",
+            "rows_rejected",
+            "reports_created",
+            "reports_already_present",
+            "persons_created",
+            "addresses_created",
+            "addresses_unmatched",
+            "addresses_incomplete",
+        )
+    }
+    return {
+        "counts": counts,
+        "rejects": batch.rejects,
+        "reports": reports,
+        "persons": persons,
+        "addresses": addresses,
+        "message": batch.message,
+    }
 
 
 def _both(path, tmp_path, **kwargs) -> tuple[dict, dict, list, list]:
@@ -244,8 +413,7 @@ def _both(path, tmp_path, **kwargs) -> tuple[dict, dict, list, list]:
     for column_path in (False, True):
         out = tmp_path / f"rejects-{column_path}.csv"
         with transaction.atomic():
-            batch = pipeline.import_file(path, "politie-bvh", column_path=column_path, rejects_out=out,
-                                         today=TODAY, **kwargs)
+            batch = pipeline.import_file(path, "politie-bvh", column_path=column_path, rejects_out=out, today=TODAY, **kwargs)
             results.append(_snapshot(batch))
             transaction.set_rollback(True)
         files.append(out.read_text(encoding="utf-8"))
@@ -289,8 +457,7 @@ def _hostile_politie(style: str = "quoted") -> list[str]:
 @pytest.mark.parametrize("accept_partial", [True, False])
 @pytest.mark.parametrize("block_rows", [2, 5, 40_000])
 @pytest.mark.parametrize("style", sorted(STYLES))
-def test_column_path_imports_exactly_what_the_row_path_imports(register, tmp_path, monkeypatch, accept_partial, block_rows,
-                                                               style):
+def test_column_path_imports_exactly_what_the_row_path_imports(register, tmp_path, monkeypatch, accept_partial, block_rows, style):
     monkeypatch.setattr(fastpath, "BLOCK_ROWS", block_rows)
     monkeypatch.setattr(fastpath, "BLOCK_BYTES", block_rows * 60)  # pyarrow's blocks: one to many rows
     monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 3)
@@ -307,10 +474,12 @@ def test_column_path_imports_exactly_what_the_row_path_imports(register, tmp_pat
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("style, writer_min_rows", [("line break in a cell", fastpath.WRITER_MIN_ROWS), ("quoted", 0)],
-                         ids=["csv module", "pyarrow and writer thread"])
-def test_column_path_skips_records_already_present(register, tmp_path, politie_file, monkeypatch, style,
-                                                   writer_min_rows):
+@pytest.mark.parametrize(
+    "style, writer_min_rows",
+    [("line break in a cell", fastpath.WRITER_MIN_ROWS), ("quoted", 0)],
+    ids=["csv module", "pyarrow and writer thread"],
+)
+def test_column_path_skips_records_already_present(register, tmp_path, politie_file, monkeypatch, style, writer_min_rows):
     monkeypatch.setattr(fastpath, "WRITER_MIN_ROWS", writer_min_rows)
     pipeline.import_file(politie_file, "politie-bvh", today=TODAY)
     rows = _hostile_politie(style)
@@ -330,7 +499,6 @@ def test_column_path_with_encryption_pool(register, tmp_path, monkeypatch):
     assert row == column
 
 
-
 @pytest.mark.django_db
 def test_column_path_with_writer_thread(register, tmp_path, monkeypatch):
     """SQLite's writer thread (forced on for a small file, with tiny statements and hand-overs) yields
@@ -341,9 +509,11 @@ def test_column_path_with_writer_thread(register, tmp_path, monkeypatch):
     monkeypatch.setattr(fastpath, "BLOCK_BYTES", 300)
     monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 2)
     threads = []
-    monkeypatch.setattr(fastpath.SqliteWriter, "close",
-                        lambda self, raise_error=True, real=fastpath.SqliteWriter.close: threads.append(1) or real(
-                            self, raise_error))
+    monkeypatch.setattr(
+        fastpath.SqliteWriter,
+        "close",
+        lambda self, raise_error=True, real=fastpath.SqliteWriter.close: threads.append(1) or real(self, raise_error),
+    )
     path = write_politie(tmp_path / "writer.csv", _hostile_politie())
     row, column, row_file, column_file = _both(path, tmp_path, accept_partial=True)
     assert row == column and row_file == column_file

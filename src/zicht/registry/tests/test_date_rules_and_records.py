@@ -16,17 +16,20 @@ TOO_OLD = ("person.geboortedatum", "geboortedatum onwaarschijnlijk (ouder dan 11
 AFTER_RECORD = ("person.geboortedatum", "geboortedatum ligt ruim na de datum van het record")
 
 
-@pytest.mark.parametrize("datum, dob, expected", [
-    (date(2024, 6, 15), date(1980, 1, 1), []),
-    (date(2024, 6, 16), None, [("report.datum", "datum ligt in de toekomst")]),
-    (None, date(2024, 6, 16), [FUTURE_BIRTH]),
-    (None, date(1914, 5, 31), [TOO_OLD]),
-    (None, date(1914, 6, 1), []),  # earliest_birth: the first of the month, max_age_years ago
-    (date(2023, 1, 1), date(2023, 1, 1) + (date(2023, 10, 28) - date(2023, 1, 1)), []),  # exactly PRENATAL_DAYS later
-    (date(2023, 1, 1), date(2023, 10, 29), [AFTER_RECORD]),
-    (date(2024, 6, 16), date(2024, 6, 17), [("report.datum", "datum ligt in de toekomst"), FUTURE_BIRTH]),
-    (None, None, []),
-])
+@pytest.mark.parametrize(
+    "datum, dob, expected",
+    [
+        (date(2024, 6, 15), date(1980, 1, 1), []),
+        (date(2024, 6, 16), None, [("report.datum", "datum ligt in de toekomst")]),
+        (None, date(2024, 6, 16), [FUTURE_BIRTH]),
+        (None, date(1914, 5, 31), [TOO_OLD]),
+        (None, date(1914, 6, 1), []),  # earliest_birth: the first of the month, max_age_years ago
+        (date(2023, 1, 1), date(2023, 1, 1) + (date(2023, 10, 28) - date(2023, 1, 1)), []),  # exactly PRENATAL_DAYS later
+        (date(2023, 1, 1), date(2023, 10, 29), [AFTER_RECORD]),
+        (date(2024, 6, 16), date(2024, 6, 17), [("report.datum", "datum ligt in de toekomst"), FUTURE_BIRTH]),
+        (None, None, []),
+    ],
+)
 def test_date_rules(datum, dob, expected):
     assert RULES.problems(datum, dob) == expected
 
@@ -40,13 +43,16 @@ def test_latest_birth_is_a_pregnancy_after_the_record():
 A, B = object(), object()
 
 
-@pytest.mark.parametrize("address, rol, expected", [
-    ([A, B], ["verdachte", "slachtoffer"], 1),  # the victim's address before the suspect's
-    ([A, B], ["verdachte", "kind"], 1),
-    ([A, None], ["verdachte", "slachtoffer"], 0),  # a victim without address: the first with one
-    ([None, None], ["slachtoffer", "kind"], None),
-    ([A, B, A], ["melder", "slachtoffer", "kind"], 1),
-])
+@pytest.mark.parametrize(
+    "address, rol, expected",
+    [
+        ([A, B], ["verdachte", "slachtoffer"], 1),  # the victim's address before the suspect's
+        ([A, B], ["verdachte", "kind"], 1),
+        ([A, None], ["verdachte", "slachtoffer"], 0),  # a victim without address: the first with one
+        ([None, None], ["slachtoffer", "kind"], None),
+        ([A, B, A], ["melder", "slachtoffer", "kind"], 1),
+    ],
+)
 def test_report_address_row(address, rol, expected):
     assert report_address_row(address, rol, 0, len(address)) == expected
 

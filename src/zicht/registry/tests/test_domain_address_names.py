@@ -134,9 +134,7 @@ def test_full_name_split(text, expected):
     assert split_name(text) == expected
 
 
-@pytest.mark.parametrize(
-    "text, expected", [("p.j", "P.J."), ("P J", "P.J."), ("PJ.", "P.J."), ("", "")]
-)
+@pytest.mark.parametrize("text, expected", [("p.j", "P.J."), ("P J", "P.J."), ("PJ.", "P.J."), ("", "")])
 def test_voorletters_normalised(text, expected):
     assert normalise_voorletters(text) == expected
 

@@ -71,10 +71,20 @@ def test_killed_import_leaves_counts_unchanged(tmp_path):
     db = tmp_path / "kill.sqlite3"
     script = tmp_path / "run_import.py"
     script.write_text(SCRIPT, encoding="utf-8")
-    env = dict(os.environ, ZICHT_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{db}",
-               DJANGO_SETTINGS_MODULE="zicht.settings", PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, str(script), str(FIXTURES / "politie_incidenten.csv"), str(tmp_path / "big.csv")],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = dict(
+        os.environ,
+        ZICHT_DATA_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{db}",
+        DJANGO_SETTINGS_MODULE="zicht.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(FIXTURES / "politie_incidenten.csv"), str(tmp_path / "big.csv")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         seen, flushed = [], None
         deadline = time.monotonic() + 120
@@ -99,6 +109,9 @@ def test_killed_import_leaves_counts_unchanged(tmp_path):
     counts = _counts(db)
     # only the fixture's 3 incidents, 7 persons and 3 addresses: nothing of the killed import
     assert {k: counts[k] for k in counts if k != "statuses"} == {
-        "registry_report": 3, "registry_person": 7, "registry_reportparty": 7, "registry_address": 3,
+        "registry_report": 3,
+        "registry_person": 7,
+        "registry_reportparty": 7,
+        "registry_address": 3,
     }
     assert counts["statuses"] == ["loaded", "running"]  # the killed batch stays visible as 'running' (Bezig)

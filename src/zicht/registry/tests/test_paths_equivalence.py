@@ -25,8 +25,11 @@ from zicht.synth.generate import generate
 
 REPO = Path(__file__).resolve().parents[4]
 # the shared open data (CBS buurten) beside the checkout, or beside the folder of worktrees
-DATA_DIRS = [Path(os.environ["ZICHT_SHARED_DATA"])] if os.environ.get("ZICHT_SHARED_DATA") else [
-    REPO.parent / "shared" / "data", REPO.parent.parent / "shared" / "data"]
+DATA_DIRS = (
+    [Path(os.environ["ZICHT_SHARED_DATA"])]
+    if os.environ.get("ZICHT_SHARED_DATA")
+    else [REPO.parent / "shared" / "data", REPO.parent.parent / "shared" / "data"]
+)
 TODAY = date(2026, 7, 1)  # the generator's exports end on 2026-06-30
 FILES = {  # profile → file written by zicht.synth
     "politie-bvh": "politie_incidenten.csv",
@@ -75,9 +78,14 @@ def hostile(source: Path, out: Path, profile_name: str, dense: bool = False) -> 
     index = {name.replace("\ufeff", "").strip(): i for i, name in enumerate(header)}
     bsn = index[profile.columns["person.bsn"]]
     column = {t: index[c] for t, c in profile.columns.items()}
-    planted = [("person.bsn", 97, 5, "123456789"), ("person.geboortedatum", 101, 7, "01-01-2090"),
-               ("address.postcode", 103, 9, "0123 AB"), ("person.geslacht", 107, 11, "q"),
-               ("report.datum", 113, 13, "01-01-2090"), ("party.rol", 127, 15, "toeschouwer")]
+    planted = [
+        ("person.bsn", 97, 5, "123456789"),
+        ("person.geboortedatum", 101, 7, "01-01-2090"),
+        ("address.postcode", 103, 9, "0123 AB"),
+        ("person.geslacht", 107, 11, "q"),
+        ("report.datum", 113, 13, "01-01-2090"),
+        ("party.rol", 127, 15, "toeschouwer"),
+    ]
     moved = []
     for n, row in enumerate(body):
         for target, every, at, value in planted:
@@ -117,23 +125,41 @@ def database_content() -> dict:
     from zicht.registry.models import Organisation
 
     source_key = dict(Organisation.objects.values_list("id", "code"))
-    keys = {Address: address_key.__getitem__, Report: report_key.__getitem__, Person: person_key.__getitem__,
-            Organisation: source_key.__getitem__, Buurt: str}
+    keys = {
+        Address: address_key.__getitem__,
+        Report: report_key.__getitem__,
+        Person: person_key.__getitem__,
+        Organisation: source_key.__getitem__,
+        Buurt: str,
+    }
     keys[SetAsideValue] = keys[Person]  # (only its person: the batch is not compared)
     content = {model.__name__: _table(model, keys) for model in (Address, Report, Person, ReportParty)}
     content["SetAsideValue"] = sorted(
-        (v.source_record_id, v.source_row, person_key[v.person_id], v.field, v.reason, v.raw_value)
-        for v in SetAsideValue.objects.all())
+        (v.source_record_id, v.source_row, person_key[v.person_id], v.field, v.reason, v.raw_value) for v in SetAsideValue.objects.all()
+    )
     return content
 
 
 def _import(path: Path, profile: str, column_path: bool, **kwargs) -> tuple[dict, dict]:
     with transaction.atomic():
         batch = pipeline.import_file(path, profile, column_path=column_path, today=TODAY, **kwargs)
-        counts = {f: getattr(batch, f) for f in ("status", "rows_total", "rows_loaded", "rows_rejected",
-                                                 "reports_created", "persons_created", "addresses_created",
-                                                 "addresses_unmatched", "addresses_incomplete",
-                                                 "rows_set_aside", "set_aside", "incidents_partial")}
+        counts = {
+            f: getattr(batch, f)
+            for f in (
+                "status",
+                "rows_total",
+                "rows_loaded",
+                "rows_rejected",
+                "reports_created",
+                "persons_created",
+                "addresses_created",
+                "addresses_unmatched",
+                "addresses_incomplete",
+                "rows_set_aside",
+                "set_aside",
+                "incidents_partial",
+            )
+        }
         content = database_content()
         transaction.set_rollback(True)
     return content, {**counts, "rejects": batch.rejects, "message": batch.message}
@@ -142,15 +168,17 @@ def _import(path: Path, profile: str, column_path: bool, **kwargs) -> tuple[dict
 @pytest.mark.django_db
 @pytest.mark.parametrize("profile", sorted(FILES))
 @pytest.mark.parametrize("accept_partial", [True, False])
-def test_row_path_and_column_path_write_the_same_registry(synth_register, exports, tmp_path, monkeypatch, profile,
-                                                          accept_partial):
+def test_row_path_and_column_path_write_the_same_registry(synth_register, exports, tmp_path, monkeypatch, profile, accept_partial):
     monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 7)  # many writes, records continued across them
     monkeypatch.setattr(fastpath, "BLOCK_BYTES", 20_000)  # many blocks, records cut at block edges
     monkeypatch.setattr(fastpath, "BLOCK_ROWS", 150)
     path = hostile(exports / FILES[profile], tmp_path / FILES[profile], profile)
     prepared = []
-    monkeypatch.setattr(fastpath.ColumnPath, "_prepare",
-                        lambda self, block, fast, real=fastpath.ColumnPath._prepare: prepared.append(1) or real(self, block, fast))
+    monkeypatch.setattr(
+        fastpath.ColumnPath,
+        "_prepare",
+        lambda self, block, fast, real=fastpath.ColumnPath._prepare: prepared.append(1) or real(self, block, fast),
+    )
     row_content, row_batch = _import(path, profile, column_path=False, accept_partial=accept_partial)
     assert not prepared  # the row path never takes the fast route
     column_content, column_batch = _import(path, profile, column_path=True, accept_partial=accept_partial)
@@ -175,8 +203,7 @@ def test_row_path_and_column_path_write_the_same_registry(synth_register, export
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("profile", sorted(FILES))
-def test_both_paths_refuse_a_file_past_the_set_aside_threshold(synth_register, exports, tmp_path, monkeypatch,
-                                                               profile):
+def test_both_paths_refuse_a_file_past_the_set_aside_threshold(synth_register, exports, tmp_path, monkeypatch, profile):
     monkeypatch.setattr(fastpath, "BLOCK_BYTES", 20_000)
     monkeypatch.setattr(fastpath, "BLOCK_ROWS", 150)
     path = hostile(exports / FILES[profile], tmp_path / FILES[profile], profile, dense=True)

@@ -36,6 +36,7 @@ def raw(table: str, column: str, pk: int):
 
 # -- each profile imports its fixture ------------------------------------------------------------
 
+
 def test_politie_fixture(register, politie_file):
     batch = import_file(politie_file, "politie-bvh")
     assert batch.status == "loaded", batch.message
@@ -98,6 +99,7 @@ def test_wijkteam_fixture(register, wijkteam_file):
 
 # -- idempotence -----------------------------------------------------------------------------------
 
+
 def test_same_file_twice_adds_nothing_and_says_so(register, politie_file):
     first = import_file(politie_file, "politie-bvh")
     before = counts()
@@ -120,6 +122,7 @@ def test_record_already_present_is_not_duplicated(register, tmp_path, politie_fi
 
 # -- atomicity ---------------------------------------------------------------------------------
 
+
 def test_one_bad_row_loads_nothing(register, tmp_path):
     rows = politie_rows()
     rows[4] = rows[4].replace("Verdachte", "Dader")  # an unknown role: essential
@@ -127,8 +130,14 @@ def test_one_bad_row_loads_nothing(register, tmp_path):
     batch = import_file(write_politie(tmp_path / "bad.csv", rows), "politie-bvh")
     assert batch.status == "rejected"
     assert counts() == before
-    assert batch.rejects == [{"file": "bad.csv", "row": 6, "field": "party.rol",
-                              "reason": "onbekende waarde 'Dader' voor party.rol (vul [values.\"party.rol\"] aan)"}]
+    assert batch.rejects == [
+        {
+            "file": "bad.csv",
+            "row": 6,
+            "field": "party.rol",
+            "reason": "onbekende waarde 'Dader' voor party.rol (vul [values.\"party.rol\"] aan)",
+        }
+    ]
     assert (batch.rows_total, batch.rows_rejected, batch.reports_created, batch.persons_created) == (7, 1, 0, 0)
     assert "niets geladen" in batch.message
 
@@ -175,6 +184,7 @@ def test_signal_sent_after_commit_only_for_loaded_batches(register, politie_file
 
 # -- partial loads and rejects ------------------------------------------------------------------
 
+
 def test_accept_partial_loads_valid_records_and_writes_rejects(register, tmp_path):
     rows = politie_rows()
     rows[1] = rows[1].replace("Partnergeweld", "Burenruzie")  # record 101: an aard outside the profile
@@ -192,10 +202,10 @@ def test_accept_partial_loads_valid_records_and_writes_rejects(register, tmp_pat
 
 
 def test_rejects_never_contain_personal_values(register, tmp_path):
-    personal = ["853194131", "Jansen-Geheim", "=HYPERLINK(\"http://x\")", "Korvelseweg-Geheim", "9999 X"]
+    personal = ["853194131", "Jansen-Geheim", '=HYPERLINK("http://x")', "Korvelseweg-Geheim", "9999 X"]
     rows = politie_rows()
     rows[0] = rows[0].replace("944117715", "853194131")
-    rows[1] = rows[1].replace(";Jansen;", ";=HYPERLINK(\"\"http://x\"\");").replace("17-11-1987", "17-11-1787")
+    rows[1] = rows[1].replace(";Jansen;", ';=HYPERLINK(""http://x"");').replace("17-11-1987", "17-11-1787")
     rows[3] = rows[3].replace("Ringbaan-West", "Korvelseweg-Geheim").replace("5041 LB", "9999 X")
     rows[4] = rows[4].replace("Ringbaan-West;101", "Ringbaan-West;elf")
     rows[2] = rows[2].replace(";Noah;", ";Jansen-Geheim;").replace("Kind;", "Kindje;")
@@ -218,8 +228,14 @@ def test_inconsistent_record_level_values_are_rejected(register, tmp_path):
     rows[1] = rows[1].replace("14-03-2024", "15-03-2024")
     batch = import_file(write_politie(tmp_path / "inconsistent.csv", rows), "politie-bvh")
     assert batch.status == "rejected"
-    assert batch.rejects == [{"file": "inconsistent.csv", "row": 3, "field": "report.datum",
-                              "reason": "recordgegevens wijken af van rij 2 met hetzelfde registratienummer"}]
+    assert batch.rejects == [
+        {
+            "file": "inconsistent.csv",
+            "row": 3,
+            "field": "report.datum",
+            "reason": "recordgegevens wijken af van rij 2 met hetzelfde registratienummer",
+        }
+    ]
 
 
 def test_rows_of_one_record_need_not_be_adjacent(register, tmp_path):
@@ -236,11 +252,17 @@ def test_rows_of_one_record_need_not_be_adjacent(register, tmp_path):
 
 # -- encryption and pseudonymisation ----------------------------------------------------------
 
+
 def test_names_dob_and_free_text_encrypted_at_rest_and_bsn_only_hashed(register, politie_file):
     import_file(politie_file, "politie-bvh")
     person = Person.objects.get(source_key="PL2000-2024000101/1")
-    for column, plain in [("voornamen", "Sanne"), ("achternaam", "Vries"), ("tussenvoegsel", "de"),
-                          ("geboortedatum", "1990-05-02"), ("voorletters", "S.")]:
+    for column, plain in [
+        ("voornamen", "Sanne"),
+        ("achternaam", "Vries"),
+        ("tussenvoegsel", "de"),
+        ("geboortedatum", "1990-05-02"),
+        ("voorletters", "S."),
+    ]:
         stored = raw("registry_person", column, person.pk)
         assert stored != plain and stored.startswith(f"z2:{cipher().current_key_id}:registry_person.{column}:{person.pk}:")
         # a short plaintext ('de', 'S.') can occur in base64 ciphertext by chance; longer ones cannot
@@ -248,7 +270,10 @@ def test_names_dob_and_free_text_encrypted_at_rest_and_bsn_only_hashed(register,
         assert cipher().decrypt(stored, f"registry_person.{column}", person.pk) == plain
     report = person.parties.get().report
     stored = raw("registry_report", "toelichting", report.pk)
-    assert "alcohol" not in stored and cipher().decrypt(stored, "registry_report.toelichting", report.pk) == "Ruzie na alcoholgebruik; buren belden."
+    assert (
+        "alcohol" not in stored
+        and cipher().decrypt(stored, "registry_report.toelichting", report.pk) == "Ruzie na alcoholgebruik; buren belden."
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM registry_person")
         everything = json.dumps(cursor.fetchall(), default=str)
@@ -259,9 +284,11 @@ def test_names_dob_and_free_text_encrypted_at_rest_and_bsn_only_hashed(register,
 
 # -- hostile input ------------------------------------------------------------------------------
 
-HEADER = ("Registratienummer;Pleegdatum;Incidentsoort;Relatie;Geweldsvormen;Letsel;Wapen;Huisverbod;Kinderen aanwezig;"
-           "Rol;BSN;Voornamen;Tussenvoegsel;Achternaam;Geslacht;Geboortedatum;Straat;Huisnummer;Toevoeging;Postcode;"
-           "Woonplaats;Buurtcode;Mutatietekst")
+HEADER = (
+    "Registratienummer;Pleegdatum;Incidentsoort;Relatie;Geweldsvormen;Letsel;Wapen;Huisverbod;Kinderen aanwezig;"
+    "Rol;BSN;Voornamen;Tussenvoegsel;Achternaam;Geslacht;Geboortedatum;Straat;Huisnummer;Toevoeging;Postcode;"
+    "Woonplaats;Buurtcode;Mutatietekst"
+)
 
 
 @pytest.mark.parametrize(
@@ -271,10 +298,16 @@ HEADER = ("Registratienummer;Pleegdatum;Incidentsoort;Relatie;Geweldsvormen;Lets
         ("header.csv", ("\ufeff" + HEADER + "\r\n").encode(), "geen gegevensrijen"),
         ("comma.csv", ("\ufeff" + HEADER.replace(";", ",") + "\r\nPL1,14-03-2024\r\n").encode(), "scheidingsteken (';')"),
         ("garbage.csv", bytes(range(256)) * 64, "binaire gegevens"),
-        ("latin.csv", ("\ufeff" + HEADER + "\r\nPL1;14-03-2024;Partnergeweld;;;;;;;Slachtoffer;;Jos\xe9").encode("utf-8")[:-2]
-         + b"\xe9\r\n", "geen geldige tekst in codering utf-8-sig"),
-        ("huge.csv", ("\ufeff" + HEADER + "\r\nPL1;14-03-2024;Partnergeweld;;;;;;;Slachtoffer;;" + "A" * 200_000 + "\r\n").encode(),
-         "groter dan 131072 tekens"),
+        (
+            "latin.csv",
+            ("\ufeff" + HEADER + "\r\nPL1;14-03-2024;Partnergeweld;;;;;;;Slachtoffer;;Jos\xe9").encode("utf-8")[:-2] + b"\xe9\r\n",
+            "geen geldige tekst in codering utf-8-sig",
+        ),
+        (
+            "huge.csv",
+            ("\ufeff" + HEADER + "\r\nPL1;14-03-2024;Partnergeweld;;;;;;;Slachtoffer;;" + "A" * 200_000 + "\r\n").encode(),
+            "groter dan 131072 tekens",
+        ),
         ("excel.csv", b"PK\x03\x04" + b"\x00" * 100, "Excel- of zip-bestand"),
     ],
 )
@@ -316,6 +349,7 @@ def test_broken_xlsx_gives_clear_errors(geo, tmp_path, maker, reason):
 
 # -- address register, commands ---------------------------------------------------------------------
 
+
 def test_load_addresses_is_idempotent_and_matches_addresses_imported_earlier(geo, politie_file, tmp_path):
     from zicht.registry.register import load_address_register
     from zicht.registry.tests.conftest import FIXTURES
@@ -329,11 +363,15 @@ def test_load_addresses_is_idempotent_and_matches_addresses_imported_earlier(geo
     second = load_address_register(FIXTURES / "adresregister.csv")
     assert (second.created, second.updated, second.unchanged, second.addresses_matched) == (0, 0, 4, 0)
     bad = tmp_path / "register.csv"
-    bad.write_text("postcode,huisnummer,toevoeging,straat,woonplaats,buurtcode,jaar\n"
-                   "5000AA,1,,Straat,Tilburg,BU08550110,2024\n5000 AB,2,,Straat,Tilburg,BU99999999,2024\n", encoding="utf-8")
+    bad.write_text(
+        "postcode,huisnummer,toevoeging,straat,woonplaats,buurtcode,jaar\n"
+        "5000AA,1,,Straat,Tilburg,BU08550110,2024\n5000 AB,2,,Straat,Tilburg,BU99999999,2024\n",
+        encoding="utf-8",
+    )
     result = load_address_register(bad)
-    assert not result.ok and result.rejects == [{"file": "register.csv", "row": 3, "field": "buurtcode",
-                                                 "reason": "onbekende buurtcode (laad eerst de CBS-buurten)"}]
+    assert not result.ok and result.rejects == [
+        {"file": "register.csv", "row": 3, "field": "buurtcode", "reason": "onbekende buurtcode (laad eerst de CBS-buurten)"}
+    ]
     assert not Address.objects.filter(postcode="5000AA").exists()
 
 

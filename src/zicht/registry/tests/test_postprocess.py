@@ -22,8 +22,9 @@ def test_failure_text_names_step_and_error_class_only():
     assert failure_text([]) == ""
 
 
-def test_failed_linking_flags_the_batch_and_retry_batch_completes_it(register, politie_file, monkeypatch,
-                                                                     django_capture_on_commit_callbacks, client):
+def test_failed_linking_flags_the_batch_and_retry_batch_completes_it(
+    register, politie_file, monkeypatch, django_capture_on_commit_callbacks, client
+):
     from zicht.linkage import services as linkage_services
 
     real = linkage_services.link_batch_persons
@@ -52,8 +53,14 @@ def test_failed_linking_flags_the_batch_and_retry_batch_completes_it(register, p
 
 
 def test_retry_batch_refuses_a_batch_that_loaded_nothing(register, politie_file):
-    batch = ImportBatch.objects.create(file_name="x.csv", file_sha256="0" * 64, profile="politie-bvh", profile_sha256="0",
-                                       source=import_file(politie_file, "politie-bvh").source, status="rejected")
+    batch = ImportBatch.objects.create(
+        file_name="x.csv",
+        file_sha256="0" * 64,
+        profile="politie-bvh",
+        profile_sha256="0",
+        source=import_file(politie_file, "politie-bvh").source,
+        status="rejected",
+    )
     with pytest.raises(CommandError, match="niets na te bewerken"):
         call_command("retry-batch", str(batch.pk))
     with pytest.raises(CommandError, match="bestaat niet"):

@@ -123,13 +123,15 @@ def test_table_blocks_hand_over_to_the_csv_module_at_the_first_doubtful_block(tm
     assert kinds == {"table", "rows"} and got == [(number, _width(cells, 3)) for number, cells in _by_row(path)]
 
 
-@pytest.mark.parametrize("encoding, content, by_pyarrow", [
-    ("cp1252", (HEADER + _rows(3)).encode("cp1252"), False),
-    ("utf-8", ('"Registratie\r\nnummer";Pleegdatum;Rol\r\n' + _rows(3)).encode(), False),  # header over two lines
-    ("utf-8", ('"Registratienummer";"Pleeg;datum";Rol\r\n' + _rows(3)).encode(), True),
-])
-def test_table_blocks_leave_other_encodings_and_multiline_headers_to_the_csv_module(tmp_path, encoding, content,
-                                                                                    by_pyarrow):
+@pytest.mark.parametrize(
+    "encoding, content, by_pyarrow",
+    [
+        ("cp1252", (HEADER + _rows(3)).encode("cp1252"), False),
+        ("utf-8", ('"Registratie\r\nnummer";Pleegdatum;Rol\r\n' + _rows(3)).encode(), False),  # header over two lines
+        ("utf-8", ('"Registratienummer";"Pleeg;datum";Rol\r\n' + _rows(3)).encode(), True),
+    ],
+)
+def test_table_blocks_leave_other_encodings_and_multiline_headers_to_the_csv_module(tmp_path, encoding, content, by_pyarrow):
     profile = dataclasses.replace(find_profile("politie-bvh"), encoding=encoding)
     path = _write(tmp_path, content)
     expected = [(number, _width(cells, 3)) for number, cells in read_rows(path, profile)[1]]
@@ -162,8 +164,11 @@ def test_table_blocks_fail_with_the_reason_and_row_of_iteration(tmp_path, name, 
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.text(alphabet=["a", "é", ";", '"', "\r", "\n", " ", "1"], max_size=120),
-       block_bytes=st.sampled_from([1, 7, 64, 4096]), width=st.integers(1, 4))
+@given(
+    body=st.text(alphabet=["a", "é", ";", '"', "\r", "\n", " ", "1"], max_size=120),
+    block_bytes=st.sampled_from([1, 7, 64, 4096]),
+    width=st.integers(1, 4),
+)
 def test_table_blocks_agree_with_the_csv_module_on_any_text(tmp_path_factory, body, block_bytes, width):
     """Whatever the text — quotes open, doubled, stray; line ends of every kind; blank lines —
     pyarrow's blocks and the csv module's give the same rows, row numbers and errors."""

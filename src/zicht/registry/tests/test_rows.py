@@ -12,16 +12,53 @@ from zicht.registry.domain.setaside import SetAside
 TODAY = date(2025, 1, 15)
 BUURTEN = {"BU08551700", "BU08550110"}
 POLITIE_HEADER = [
-    "Registratienummer", "Pleegdatum", "Incidentsoort", "Relatie", "Geweldsvormen", "Letsel", "Wapen", "Huisverbod",
-    "Kinderen aanwezig", "Rol", "BSN", "Voornamen", "Tussenvoegsel", "Achternaam", "Geslacht", "Geboortedatum", "Straat",
-    "Huisnummer", "Toevoeging", "Postcode", "Woonplaats", "Buurtcode", "Mutatietekst",
+    "Registratienummer",
+    "Pleegdatum",
+    "Incidentsoort",
+    "Relatie",
+    "Geweldsvormen",
+    "Letsel",
+    "Wapen",
+    "Huisverbod",
+    "Kinderen aanwezig",
+    "Rol",
+    "BSN",
+    "Voornamen",
+    "Tussenvoegsel",
+    "Achternaam",
+    "Geslacht",
+    "Geboortedatum",
+    "Straat",
+    "Huisnummer",
+    "Toevoeging",
+    "Postcode",
+    "Woonplaats",
+    "Buurtcode",
+    "Mutatietekst",
 ]
 GOOD = {
-    "Registratienummer": "PL2000-2024000101", "Pleegdatum": "14-03-2024", "Incidentsoort": "Partnergeweld",
-    "Relatie": "partner", "Geweldsvormen": "lichamelijk|psychisch", "Letsel": "J", "Wapen": "N", "Huisverbod": "",
-    "Kinderen aanwezig": "J", "Rol": "Verdachte", "BSN": "944117715", "Voornamen": "Mark", "Tussenvoegsel": "",
-    "Achternaam": "Jansen", "Geslacht": "M", "Geboortedatum": "17-11-1987", "Straat": "Korvelseweg", "Huisnummer": "12",
-    "Toevoeging": "a", "Postcode": "5025 ab", "Woonplaats": "Tilburg", "Buurtcode": "BU08551700",
+    "Registratienummer": "PL2000-2024000101",
+    "Pleegdatum": "14-03-2024",
+    "Incidentsoort": "Partnergeweld",
+    "Relatie": "partner",
+    "Geweldsvormen": "lichamelijk|psychisch",
+    "Letsel": "J",
+    "Wapen": "N",
+    "Huisverbod": "",
+    "Kinderen aanwezig": "J",
+    "Rol": "Verdachte",
+    "BSN": "944117715",
+    "Voornamen": "Mark",
+    "Tussenvoegsel": "",
+    "Achternaam": "Jansen",
+    "Geslacht": "M",
+    "Geboortedatum": "17-11-1987",
+    "Straat": "Korvelseweg",
+    "Huisnummer": "12",
+    "Toevoeging": "a",
+    "Postcode": "5025 ab",
+    "Woonplaats": "Tilburg",
+    "Buurtcode": "BU08551700",
     "Mutatietekst": "Ruzie; buren belden",
 }
 # Values that are personal data and must never appear in a reject.
@@ -30,8 +67,7 @@ PERSONAL = {"BSN", "Voornamen", "Achternaam", "Geboortedatum", "Straat", "Huisnu
 
 @pytest.fixture(scope="module")
 def checker():
-    return RowChecker(find_profile("politie-bvh"), POLITIE_HEADER, file_name="politie.csv", today=TODAY,
-                      known_buurten=BUURTEN)
+    return RowChecker(find_profile("politie-bvh"), POLITIE_HEADER, file_name="politie.csv", today=TODAY, known_buurten=BUURTEN)
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +148,10 @@ def test_rule_rejects_with_field_and_reason_but_never_the_personal_value(strict,
     [
         ({"BSN": ""}, lambda r: r.person.bsn == ""),
         ({"Buurtcode": ""}, lambda r: r.address.buurtcode == ""),
-        ({"Straat": "", "Huisnummer": "", "Toevoeging": "", "Postcode": "", "Woonplaats": "", "Buurtcode": ""},
-         lambda r: r.address is None),
+        (
+            {"Straat": "", "Huisnummer": "", "Toevoeging": "", "Postcode": "", "Woonplaats": "", "Buurtcode": ""},
+            lambda r: r.address is None,
+        ),
         ({"Huisnummer": "12-a", "Toevoeging": ""}, lambda r: r.address.key == "5025AB|12|A"),
         ({"Huisnummer": "", "Toevoeging": ""}, lambda r: r.address is None and r.incomplete_address),
         ({"Postcode": ""}, lambda r: r.address is None and r.incomplete_address),
@@ -153,9 +191,25 @@ def test_header_matches_case_insensitively_and_ignores_bom():
     assert rejects == [] and row.record_id == "PL2000-2024000101"
 
 
-VT_HEADER = ["vt_registratie_id", "soort", "datum_ontvangst", "aard_geweld", "vormen", "relatie_pleger_slachtoffer",
-             "kinderen_betrokken", "hoedanigheid_melder", "rol", "bsn", "naam", "geboortedatum", "geslacht", "adres",
-             "postcode", "woonplaats", "toelichting"]
+VT_HEADER = [
+    "vt_registratie_id",
+    "soort",
+    "datum_ontvangst",
+    "aard_geweld",
+    "vormen",
+    "relatie_pleger_slachtoffer",
+    "kinderen_betrokken",
+    "hoedanigheid_melder",
+    "rol",
+    "bsn",
+    "naam",
+    "geboortedatum",
+    "geslacht",
+    "adres",
+    "postcode",
+    "woonplaats",
+    "toelichting",
+]
 
 
 @pytest.mark.parametrize(
@@ -168,8 +222,25 @@ VT_HEADER = ["vt_registratie_id", "soort", "datum_ontvangst", "aard_geweld", "vo
 )
 def test_veilig_thuis_free_name_and_address(naam, adres, expected):
     checker = RowChecker(find_profile("veilig-thuis"), VT_HEADER, file_name="vt.csv", today=TODAY)
-    cells = ["VT-1", "advies", "2024-05-02", "(Ex-)Partnergeweld", "lichamelijk;psychisch", "partner", "ja", "Onderwijs",
-             "slachtoffer", "", naam, "1990-01-01", "V", adres, "5025 AB", "Tilburg", ""]
+    cells = [
+        "VT-1",
+        "advies",
+        "2024-05-02",
+        "(Ex-)Partnergeweld",
+        "lichamelijk;psychisch",
+        "partner",
+        "ja",
+        "Onderwijs",
+        "slachtoffer",
+        "",
+        naam,
+        "1990-01-01",
+        "V",
+        adres,
+        "5025 AB",
+        "Tilburg",
+        "",
+    ]
     row, rejects = checker.check(cells, 2)
     assert rejects == []
     p = row.person
@@ -180,8 +251,25 @@ def test_veilig_thuis_free_name_and_address(naam, adres, expected):
 
 def test_veilig_thuis_unparseable_address_is_set_aside_and_never_an_address():
     checker = RowChecker(find_profile("veilig-thuis"), VT_HEADER, file_name="vt.csv", today=TODAY)
-    cells = ["VT-1", "melding", "2024-05-02", "Onbekend", "", "", "", "", "slachtoffer", "", "A. Bakker", "", "",
-             "Geheime Straatnaam 12 #&", "5025 AB", "", ""]
+    cells = [
+        "VT-1",
+        "melding",
+        "2024-05-02",
+        "Onbekend",
+        "",
+        "",
+        "",
+        "",
+        "slachtoffer",
+        "",
+        "A. Bakker",
+        "",
+        "",
+        "Geheime Straatnaam 12 #&",
+        "5025 AB",
+        "",
+        "",
+    ]
     row, rejects = checker.check(cells, 3)
     assert rejects == [] and row.address is None and not row.incomplete_address
     assert row.set_aside == (SetAside("address.adres", "adres_ongeldig", "Geheime Straatnaam 12 #&"),)
@@ -190,8 +278,25 @@ def test_veilig_thuis_unparseable_address_is_set_aside_and_never_an_address():
 def test_veilig_thuis_unparseable_address_is_rejected_where_the_profile_makes_it_essential():
     profile = dataclasses.replace(find_profile("veilig-thuis"), auxiliary=frozenset({"person.bsn"}))
     checker = RowChecker(profile, VT_HEADER, file_name="vt.csv", today=TODAY)
-    cells = ["VT-1", "melding", "2024-05-02", "Onbekend", "", "", "", "", "slachtoffer", "", "A. Bakker", "", "",
-             "Geheime Straatnaam 12 #&", "5025 AB", "", ""]
+    cells = [
+        "VT-1",
+        "melding",
+        "2024-05-02",
+        "Onbekend",
+        "",
+        "",
+        "",
+        "",
+        "slachtoffer",
+        "",
+        "A. Bakker",
+        "",
+        "",
+        "Geheime Straatnaam 12 #&",
+        "5025 AB",
+        "",
+        "",
+    ]
     row, rejects = checker.check(cells, 3)
     assert row is None
     assert [(r.row, r.field) for r in rejects] == [(3, "address.adres")]
@@ -206,16 +311,26 @@ def test_veilig_thuis_unparseable_address_is_rejected_where_the_profile_makes_it
         ({"BSN": "944117716"}, "person.bsn", "bsn_11proef", lambda r: r.person.bsn == ""),
         ({"BSN": "12345"}, "person.bsn", "bsn_vorm", lambda r: r.person.bsn == ""),
         ({"BSN": "94411771x"}, "person.bsn", "bsn_vorm", lambda r: r.person.bsn == ""),
-        ({"Geboortedatum": "17/11/87"}, "person.geboortedatum", "geboortedatum_onleesbaar",
-         lambda r: r.person.geboortedatum is None),
-        ({"Geboortedatum": "31-02-1987"}, "person.geboortedatum", "geboortedatum_onleesbaar",
-         lambda r: r.person.geboortedatum is None),
-        ({"Geboortedatum": "01-02-2026"}, "person.geboortedatum", "geboortedatum_onwaarschijnlijk",
-         lambda r: r.person.geboortedatum is None),
-        ({"Geboortedatum": "01-02-1880"}, "person.geboortedatum", "geboortedatum_onwaarschijnlijk",
-         lambda r: r.person.geboortedatum is None),
-        ({"Pleegdatum": "14-03-2023", "Geboortedatum": "01-12-2024"}, "person.geboortedatum",
-         "geboortedatum_onwaarschijnlijk", lambda r: r.person.geboortedatum is None),
+        ({"Geboortedatum": "17/11/87"}, "person.geboortedatum", "geboortedatum_onleesbaar", lambda r: r.person.geboortedatum is None),
+        ({"Geboortedatum": "31-02-1987"}, "person.geboortedatum", "geboortedatum_onleesbaar", lambda r: r.person.geboortedatum is None),
+        (
+            {"Geboortedatum": "01-02-2026"},
+            "person.geboortedatum",
+            "geboortedatum_onwaarschijnlijk",
+            lambda r: r.person.geboortedatum is None,
+        ),
+        (
+            {"Geboortedatum": "01-02-1880"},
+            "person.geboortedatum",
+            "geboortedatum_onwaarschijnlijk",
+            lambda r: r.person.geboortedatum is None,
+        ),
+        (
+            {"Pleegdatum": "14-03-2023", "Geboortedatum": "01-12-2024"},
+            "person.geboortedatum",
+            "geboortedatum_onwaarschijnlijk",
+            lambda r: r.person.geboortedatum is None,
+        ),
         ({"Geslacht": "Q"}, "person.geslacht", "geslacht_onbekend", lambda r: r.person.geslacht == ""),
         ({"Postcode": "502 AB"}, "address.postcode", "postcode_ongeldig", lambda r: r.address is None),
         ({"Postcode": "0123 AB"}, "address.postcode", "postcode_ongeldig", lambda r: r.address is None),
@@ -261,8 +376,25 @@ def test_two_values_set_aside_on_one_row_and_no_profile_default_used(checker):
 
 def test_veilig_thuis_street_without_number_is_loaded_without_address():
     checker = RowChecker(find_profile("veilig-thuis"), VT_HEADER, file_name="vt.csv", today=TODAY)
-    cells = ["VT-1", "melding", "2024-05-02", "Onbekend", "", "", "", "", "slachtoffer", "", "A. Bakker", "", "",
-             "Korvelseweg", "5025 AB", "", ""]
+    cells = [
+        "VT-1",
+        "melding",
+        "2024-05-02",
+        "Onbekend",
+        "",
+        "",
+        "",
+        "",
+        "slachtoffer",
+        "",
+        "A. Bakker",
+        "",
+        "",
+        "Korvelseweg",
+        "5025 AB",
+        "",
+        "",
+    ]
     row, rejects = checker.check(cells, 3)
     assert rejects == [] and row.address is None and row.incomplete_address
 
@@ -281,8 +413,15 @@ def test_compress_rows(rows, expected):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"), ("+31", "'+31"), ("@x", "'@x"), ("-1", "'-1"), ("gewoon", "gewoon"),
-     ("a\nb", "a b"), ("x" * 50, "x" * 39 + "…")],
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+31", "'+31"),
+        ("@x", "'@x"),
+        ("-1", "'-1"),
+        ("gewoon", "gewoon"),
+        ("a\nb", "a b"),
+        ("x" * 50, "x" * 39 + "…"),
+    ],
 )
 def test_defuse_neutralises_spreadsheet_formulas(value, expected):
     assert defuse(value) == expected

@@ -56,38 +56,63 @@ def _many(n_records: int, bad_bsn_records: int) -> list[str]:
 
 # -- the pure rules ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("field, message, code", [
-    ("person.bsn", "BSN voldoet niet aan de 11-proef", "bsn_11proef"),
-    ("person.bsn", "BSN heeft geen 9 cijfers", "bsn_vorm"),
-    ("person.bsn", "BSN bevat andere tekens dan cijfers", "bsn_vorm"),
-    ("person.geboortedatum", "geen geldige datum (verwacht dd-mm-jjjj)", "geboortedatum_onleesbaar"),
-    ("person.geboortedatum", "geboortedatum ligt in de toekomst", "geboortedatum_onwaarschijnlijk"),
-    ("person.geboortedatum", "geboortedatum onwaarschijnlijk (ouder dan 120 jaar)", "geboortedatum_onwaarschijnlijk"),
-    ("person.geboortedatum", "geboortedatum ligt ruim na de datum van het record", "geboortedatum_onwaarschijnlijk"),
-    ("person.geslacht", "onbekende waarde 'Q' voor person.geslacht", "geslacht_onbekend"),
-    ("address.postcode", "ongeldige postcode", "postcode_ongeldig"),
-    ("address.huisnummer", "ongeldig huisnummer", "huisnummer_ongeldig"),
-    ("address.adres", "adres niet te lezen", "adres_ongeldig"),
-    ("address.toevoeging", "te lang (meer dan 20 tekens)", "te_lang"),
-])
+
+@pytest.mark.parametrize(
+    "field, message, code",
+    [
+        ("person.bsn", "BSN voldoet niet aan de 11-proef", "bsn_11proef"),
+        ("person.bsn", "BSN heeft geen 9 cijfers", "bsn_vorm"),
+        ("person.bsn", "BSN bevat andere tekens dan cijfers", "bsn_vorm"),
+        ("person.geboortedatum", "geen geldige datum (verwacht dd-mm-jjjj)", "geboortedatum_onleesbaar"),
+        ("person.geboortedatum", "geboortedatum ligt in de toekomst", "geboortedatum_onwaarschijnlijk"),
+        ("person.geboortedatum", "geboortedatum onwaarschijnlijk (ouder dan 120 jaar)", "geboortedatum_onwaarschijnlijk"),
+        ("person.geboortedatum", "geboortedatum ligt ruim na de datum van het record", "geboortedatum_onwaarschijnlijk"),
+        ("person.geslacht", "onbekende waarde 'Q' voor person.geslacht", "geslacht_onbekend"),
+        ("address.postcode", "ongeldige postcode", "postcode_ongeldig"),
+        ("address.huisnummer", "ongeldig huisnummer", "huisnummer_ongeldig"),
+        ("address.adres", "adres niet te lezen", "adres_ongeldig"),
+        ("address.toevoeging", "te lang (meer dan 20 tekens)", "te_lang"),
+    ],
+)
 def test_reason_codes(field, message, code):
     assert setaside.reason_code(field, message) == code
     assert code in setaside.REASONS
 
 
-@pytest.mark.parametrize("rows, total, share, refused", [
-    (0, 100, 0.05, False), (5, 100, 0.05, False), (6, 100, 0.05, True), (5, 7, 0.05, False),  # the floor
-    (70, 20001, 0.05, False), (1001, 20000, 0.05, True), (1000, 20000, 0.05, False), (60, 100, 0.5, True),
-    (50, 100, 0.5, False), (6, 100, 0.0, True), (0, 0, 0.05, False),
-])
+@pytest.mark.parametrize(
+    "rows, total, share, refused",
+    [
+        (0, 100, 0.05, False),
+        (5, 100, 0.05, False),
+        (6, 100, 0.05, True),
+        (5, 7, 0.05, False),  # the floor
+        (70, 20001, 0.05, False),
+        (1001, 20000, 0.05, True),
+        (1000, 20000, 0.05, False),
+        (60, 100, 0.5, True),
+        (50, 100, 0.5, False),
+        (6, 100, 0.0, True),
+        (0, 0, 0.05, False),
+    ],
+)
 def test_threshold(rows, total, share, refused):
     assert setaside.exceeds_share(rows, total, share) is refused
 
 
-@pytest.mark.parametrize("field, record_level", [
-    ("Registratienummer", True), ("report.datum", True), ("report.aard", True), ("report", True), ("(record)", True),
-    ("party.rol", False), ("person.achternaam", False), ("person.bsn", False), ("address.buurtcode", False),
-])
+@pytest.mark.parametrize(
+    "field, record_level",
+    [
+        ("Registratienummer", True),
+        ("report.datum", True),
+        ("report.aard", True),
+        ("report", True),
+        ("(record)", True),
+        ("party.rol", False),
+        ("person.achternaam", False),
+        ("person.bsn", False),
+        ("address.buurtcode", False),
+    ],
+)
 def test_which_rejects_spoil_the_incident(field, record_level):
     assert setaside.is_record_level(field, "Registratienummer") is record_level
 
@@ -97,6 +122,7 @@ def test_describe_never_needs_the_value():
 
 
 # -- profiles ------------------------------------------------------------------------------------
+
 
 def test_packaged_profiles_default_to_the_rule():
     profile = find_profile("politie-bvh")
@@ -112,25 +138,31 @@ def _profile(tmp_path, validation: str):
 
 
 def test_profile_declares_fields_essential_and_its_threshold(tmp_path):
-    profile = _profile(tmp_path, """
+    profile = _profile(
+        tmp_path,
+        """
         essential = ["person.bsn"]
         max_set_aside_share = 0.01
-    """)
+    """,
+    )
     assert "person.bsn" not in profile.auxiliary and "person.geslacht" in profile.auxiliary
     assert profile.max_set_aside_share == 0.01
     only = _profile(tmp_path, 'auxiliary = ["person.geslacht"]')
     assert only.auxiliary == {"person.geslacht"}
 
 
-@pytest.mark.parametrize("validation, message", [
-    ('auxiliary = ["person.achternaam"]', "kan niet terzijde worden gelegd"),
-    ('auxiliary = ["party.rol"]', "kan niet terzijde worden gelegd"),
-    ('essential = ["person.bestaatniet"]', "onbekend doelveld"),
-    ('essential = "person.bsn"', "moet een lijst"),
-    ('auxiliary = ["person.bsn"]\nessential = ["person.bsn"]', "kies één"),
-    ("max_set_aside_share = 5", "tussen 0 en 1"),
-    ('max_set_aside_share = "5%"', "tussen 0 en 1"),
-])
+@pytest.mark.parametrize(
+    "validation, message",
+    [
+        ('auxiliary = ["person.achternaam"]', "kan niet terzijde worden gelegd"),
+        ('auxiliary = ["party.rol"]', "kan niet terzijde worden gelegd"),
+        ('essential = ["person.bestaatniet"]', "onbekend doelveld"),
+        ('essential = "person.bsn"', "moet een lijst"),
+        ('auxiliary = ["person.bsn"]\nessential = ["person.bsn"]', "kies één"),
+        ("max_set_aside_share = 5", "tussen 0 en 1"),
+        ('max_set_aside_share = "5%"', "tussen 0 en 1"),
+    ],
+)
 def test_profile_mistakes_name_the_key(tmp_path, validation, message):
     with pytest.raises(ProfileError) as exc:
         _profile(tmp_path, validation)
@@ -144,6 +176,7 @@ def test_a_required_field_is_essential(tmp_path):
 
 # -- the import ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("column_path", PATHS)
 def test_bsn_typo_loads_the_row_without_the_bsn_and_keeps_it_encrypted(register, tmp_path, column_path):
     batch = import_file(write_politie(tmp_path / "typo.csv", _typo_rows()), "politie-bvh", column_path=column_path)
@@ -155,7 +188,12 @@ def test_bsn_typo_loads_the_row_without_the_bsn_and_keeps_it_encrypted(register,
     assert person.bsn_hash == "" and person.achternaam == "Jansen"  # loaded, but never linked on the bad BSN
     value = SetAsideValue.objects.get()
     assert (value.person, value.field, value.reason, value.source_row, value.source_record_id) == (
-        person, "person.bsn", "bsn_11proef", 3, "PL2000-2024000101")
+        person,
+        "person.bsn",
+        "bsn_11proef",
+        3,
+        "PL2000-2024000101",
+    )
     assert value.raw_value == BAD_BSN and value.import_batch == batch
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT raw_value FROM {SetAsideValue._meta.db_table}")
@@ -171,7 +209,8 @@ def test_impossible_postcode_is_never_an_address(register, tmp_path, column_path
     rows[0] = rows[0].replace("5025 AB", "0025 AB")  # the victim of record 101
     batch = import_file(write_politie(tmp_path / "pc.csv", rows), "politie-bvh", column_path=column_path)
     assert batch.status == "loaded" and batch.set_aside == [
-        {"file": "pc.csv", "row": 2, "field": "address.postcode", "reason": "postcode_ongeldig"}]
+        {"file": "pc.csv", "row": 2, "field": "address.postcode", "reason": "postcode_ongeldig"}
+    ]
     victim = Person.objects.get(source_key="PL2000-2024000101/1")
     assert victim.address is None
     assert batch.addresses_incomplete == 0  # set aside is not 'incomplete'
@@ -193,8 +232,7 @@ def test_essential_errors_still_refuse_the_whole_file(register, tmp_path):
     rows[4] = rows[4].replace("02-06-2024", "02-13-2024")  # an impossible record date: essential
     batch = import_file(write_politie(tmp_path / "bad.csv", rows), "politie-bvh")
     assert batch.status == "rejected" and "niets geladen" in batch.message
-    assert batch.rejects == [{"file": "bad.csv", "row": 6, "field": "report.datum",
-                              "reason": "geen geldige datum (verwacht dd-mm-jjjj)"}]
+    assert batch.rejects == [{"file": "bad.csv", "row": 6, "field": "report.datum", "reason": "geen geldige datum (verwacht dd-mm-jjjj)"}]
     assert not Report.objects.exists() and not Person.objects.exists() and not SetAsideValue.objects.exists()
 
 
@@ -202,8 +240,7 @@ def test_essential_errors_still_refuse_the_whole_file(register, tmp_path):
 def test_accept_partial_keeps_the_other_persons_of_the_incident(register, tmp_path, column_path):
     rows = politie_rows()
     rows[2] = rows[2].replace("Kind;", "Kindje;")  # the child's role of record 101: that row only
-    batch = import_file(write_politie(tmp_path / "p.csv", rows), "politie-bvh", accept_partial=True,
-                        column_path=column_path)
+    batch = import_file(write_politie(tmp_path / "p.csv", rows), "politie-bvh", accept_partial=True, column_path=column_path)
     assert batch.status == "partial"
     assert (batch.reports_created, batch.rows_loaded, batch.rows_rejected) == (3, 6, 1)
     report = Report.objects.get(source_record_id="PL2000-2024000101")

@@ -24,8 +24,7 @@ from zicht.registry.models import SetAsideValue
 from .test_paths_equivalence import FILES, TODAY, exports, synth_register  # noqa: F401  (fixtures)
 
 # (target, every n-th row, at): a typo in each auxiliary field, ~3 % of the rows in all
-PLANTED = [("person.bsn", 127, 3), ("address.postcode", 131, 5), ("person.geboortedatum", 137, 7),
-           ("person.geslacht", 139, 9)]
+PLANTED = [("person.bsn", 127, 3), ("address.postcode", 131, 5), ("person.geboortedatum", 137, 7), ("person.geslacht", 139, 9)]
 
 
 def _typo(value: str, target: str) -> str:
@@ -61,8 +60,9 @@ def planted(source: Path, out: Path, profile_name: str) -> int:
 
 def _load_and_score(folder: Path, truth: Path) -> tuple[dict, list]:
     with transaction.atomic():
-        batches = [pipeline.import_file(folder / name, profile, accept_partial=True, today=TODAY)
-                   for profile, name in sorted(FILES.items())]
+        batches = [
+            pipeline.import_file(folder / name, profile, accept_partial=True, today=TODAY) for profile, name in sorted(FILES.items())
+        ]
         services.run_batch()
         frame = registry_frame().merge(read_truth(truth), on=["source", "row"], how="inner")
         result = scores(frame["truth"].to_numpy(), frame["linked"].to_numpy(), identifiable(frame))

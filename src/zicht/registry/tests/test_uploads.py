@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from zicht.access import roles as r
+from zicht.access import roles
 from zicht.registry import views as registry_views
 from zicht.registry.uploads import remove_stale_uploads, stored_upload, upload_dir
 
@@ -52,8 +52,12 @@ def test_a_killed_upload_process_leaves_no_file(tmp_path):
         "with stored_upload([b'Jansen;Korvelseweg 12'], Path(sys.argv[1])) as p:\n"
         "    print('READY', flush=True); time.sleep(60)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)),
+    )
     assert proc.stdout.readline().strip() == "READY"
     proc.kill()
     proc.wait()
@@ -65,7 +69,7 @@ def test_a_killed_upload_process_leaves_no_file(tmp_path):
 def test_upload_view_keeps_no_named_copy_during_the_import(register, politie_file, client, monkeypatch):
     from zicht.core.testing import make_user
 
-    client.force_login(make_user(r.KETENREGISSEUR))
+    client.force_login(make_user(roles.KETENREGISSEUR))
     seen = {}
     real = registry_views.import_file
 

@@ -36,8 +36,12 @@ def test_other_roles_are_refused(role, register, politie_file):
 
     batch = import_file(politie_file, "politie-bvh")
     client, _ = client_for(role)
-    for name, args in [("registry:imports", []), ("registry:upload", []), ("registry:batch", [batch.pk]),
-                       ("registry:batch_rejects_csv", [batch.pk])]:
+    for name, args in [
+        ("registry:imports", []),
+        ("registry:upload", []),
+        ("registry:batch", [batch.pk]),
+        ("registry:batch_rejects_csv", [batch.pk]),
+    ]:
         assert client.get(reverse(name, args=args)).status_code == 403, name
 
 
@@ -76,7 +80,7 @@ def test_rejected_upload_shows_rejects_without_personal_values(register, tmp_pat
     batch = ImportBatch.objects.get()
     csv_text = client.get(reverse("registry:batch_rejects_csv", args=[batch.pk])).content.decode()
     assert csv_text.splitlines()[0] == "file,row,field,reason"
-    assert "bad.csv,3,person.achternaam,\"begint met een formuleteken" in csv_text
+    assert 'bad.csv,3,person.achternaam,"begint met een formuleteken' in csv_text
 
 
 def test_upload_form_errors(register):

@@ -18,7 +18,7 @@ from zicht.synth.names import NamePools
 from zicht.synth.population import PopulationFactory
 from zicht.synth.writers import ADRES_HEADER, POLITIE_HEADER, TRUTH_HEADER, VT_HEADER, WIJKTEAM_HEADER
 
-RATE_TOLERANCE = 0.15   # ±15 % of each target rate per 1,000 inwoners per year
+RATE_TOLERANCE = 0.15  # ±15 % of each target rate per 1,000 inwoners per year
 SHARE_TOLERANCE = 0.05  # ±5 percentage points for shares
 
 
@@ -63,10 +63,25 @@ def test_politie_format(tilburg, files):
         assert set(row[col["Geweldsvormen"]].split("|")) <= {"lichamelijk", "psychisch", "seksueel", "verwaarlozing", "getuige"}
         assert row[col["Buurtcode"]] == "" or row[col["Buurtcode"]].startswith("BU0855")
     soorten = {r[col["Incidentsoort"]] for r in rows[1:]}
-    assert soorten == {"Partnergeweld", "Ex-partnergeweld", "Kindermishandeling", "Ouderenmishandeling",
-                       "Geweld tegen ouder(s)", "Overig huiselijk geweld"}
-    assert {r[col["Relatie"]] for r in rows[1:]} <= {"partner", "ex-partner", "ouder-kind", "kind-ouder", "familie",
-                                                      "huisgenoot", "mantelzorger", "huisvriend", "onbekend"}
+    assert soorten == {
+        "Partnergeweld",
+        "Ex-partnergeweld",
+        "Kindermishandeling",
+        "Ouderenmishandeling",
+        "Geweld tegen ouder(s)",
+        "Overig huiselijk geweld",
+    }
+    assert {r[col["Relatie"]] for r in rows[1:]} <= {
+        "partner",
+        "ex-partner",
+        "ouder-kind",
+        "kind-ouder",
+        "familie",
+        "huisgenoot",
+        "mantelzorger",
+        "huisvriend",
+        "onbekend",
+    }
 
 
 def test_veilig_thuis_format(tilburg, files):
@@ -86,12 +101,12 @@ def test_veilig_thuis_format(tilburg, files):
         assert row[col["kinderen_betrokken"]] in {"ja", "nee", ""}
         assert row[col["aard_geweld"]] in set(TARGET_AARD_MIX) | {"Onbekend"}
     adres = {r[col["adres"]] for r in rows[1:]}
-    assert any(re.search(r"\d+ [a-zA-Z]$", a) for a in adres)   # 'Korvelseweg 12 a'
-    assert any(re.search(r"\d+-[A-Za-z]$", a) for a in adres)   # '… 12-A'
-    assert any(re.search(r"\d+[A-Za-z]$", a) for a in adres)    # '… 12A'
+    assert any(re.search(r"\d+ [a-zA-Z]$", a) for a in adres)  # 'Korvelseweg 12 a'
+    assert any(re.search(r"\d+-[A-Za-z]$", a) for a in adres)  # '… 12-A'
+    assert any(re.search(r"\d+[A-Za-z]$", a) for a in adres)  # '… 12A'
     naam = [r[col["naam"]] for r in rows[1:]]
     assert any(re.fullmatch(r"[^,]+, [A-Z][a-z]+.*", n) for n in naam)  # 'Jansen, Pieter'
-    assert any(re.fullmatch(r"([A-Z]\.)+ .+", n) for n in naam)          # 'P. de Vries'
+    assert any(re.fullmatch(r"([A-Z]\.)+ .+", n) for n in naam)  # 'P. de Vries'
 
 
 def test_wijkteam_format(files):
@@ -99,7 +114,7 @@ def test_wijkteam_format(files):
     assert rows[0] == WIJKTEAM_HEADER
     dates = [r[1] for r in rows[1:]]
     assert all(hasattr(d, "year") or re.fullmatch(r"\d{2}-\d{2}-\d{4}", d) for d in dates)
-    assert sum(isinstance(d, str) for d in dates) > 0          # some text dates
+    assert sum(isinstance(d, str) for d in dates) > 0  # some text dates
     assert sum(hasattr(d, "year") for d in dates) > 0.9 * len(dates)
     assert {r[5] for r in rows[1:]} <= {"Cliënt", "Ouder", "Kind", "Gezinslid"}
 
@@ -123,13 +138,15 @@ def test_truth_one_row_per_data_row(files):
     truth = files["truth"]
     assert truth[0] == TRUTH_HEADER
     by_source = Counter(r[0] for r in truth[1:])
-    assert by_source == {"politie": len(files["politie"]) - 1, "veilig_thuis": len(files["veilig_thuis"]) - 1,
-                         "wijkteam": len(files["wijkteam"]) - 1}
+    assert by_source == {
+        "politie": len(files["politie"]) - 1,
+        "veilig_thuis": len(files["veilig_thuis"]) - 1,
+        "wijkteam": len(files["wijkteam"]) - 1,
+    }
     index = {(r[0], int(r[2])): r for r in truth[1:]}
     assert len(index) == len(truth) - 1
     ids = {"politie": 0, "veilig_thuis": 0, "wijkteam": 0}
-    for source, rows in (("politie", files["politie"]), ("veilig_thuis", files["veilig_thuis"]),
-                         ("wijkteam", files["wijkteam"])):
+    for source, rows in (("politie", files["politie"]), ("veilig_thuis", files["veilig_thuis"]), ("wijkteam", files["wijkteam"])):
         for n, row in enumerate(rows[1:], start=1):
             assert index[(source, n)][1] == row[ids[source]]
 
@@ -150,8 +167,9 @@ def test_truth_addresses_match_register(files):
 def test_bsn_valid_where_present(files):
     col_p = POLITIE_HEADER.index("BSN")
     col_v = VT_HEADER.index("bsn")
-    values = [r[col_p] for r in files["politie"][1:]] + [r[col_v] for r in files["veilig_thuis"][1:]] + [
-        r[11] for r in files["wijkteam"][1:]]
+    values = (
+        [r[col_p] for r in files["politie"][1:]] + [r[col_v] for r in files["veilig_thuis"][1:]] + [r[11] for r in files["wijkteam"][1:]]
+    )
     present = [v for v in values if v]
     assert present and all(is_valid_bsn(str(v)) for v in present)
     politie_share = sum(1 for r in files["politie"][1:] if r[col_p]) / (len(files["politie"]) - 1)
@@ -209,14 +227,27 @@ def test_buurt_rates_follow_income(tilburg, files):
 def test_noise_kinds_present(tilburg, files):
     _, manifest = tilburg
     applied = manifest["noise"]["applied_counts"]
-    for kind in ("typo_achternaam", "typo_voornaam", "phonetic", "tussenvoegsel_variant", "name_swap",
-                 "dob_day_month_swap", "diacritics_dropped", "toevoeging_dropped", "married_name",
-                 "bsn_missing", "dob_missing", "initials_only", "postcode_no_space", "postcode_lower"):
+    for kind in (
+        "typo_achternaam",
+        "typo_voornaam",
+        "phonetic",
+        "tussenvoegsel_variant",
+        "name_swap",
+        "dob_day_month_swap",
+        "diacritics_dropped",
+        "toevoeging_dropped",
+        "married_name",
+        "bsn_missing",
+        "dob_missing",
+        "initials_only",
+        "postcode_no_space",
+        "postcode_lower",
+    ):
         assert applied.get(kind, 0) > 0, kind
     col = {name: i for i, name in enumerate(POLITIE_HEADER)}
     pol = files["politie"][1:]
     achternamen = {r[col["Achternaam"]] for r in pol}
-    assert any(", " in a for a in achternamen)                                  # 'Berg, van den'
+    assert any(", " in a for a in achternamen)  # 'Berg, van den'
     assert {r[col["Tussenvoegsel"]] for r in pol} & {"vd", "v.d.", "V.d."}
     postcodes = {r[col["Postcode"]] for r in pol}
     assert any(" " in p for p in postcodes) and any(re.fullmatch(r"\d{4}[A-Z]{2}", p) for p in postcodes)
@@ -224,8 +255,7 @@ def test_noise_kinds_present(tilburg, files):
 
 
 def test_noise_zero_is_clean(tmp_path, data_dir):
-    manifest = generate("GM0855", 1, 4, tmp_path, data_dir, scale=0.1, noise=0.0,
-                        sources=("politie",), progress=False, log=lambda *_: None)
+    manifest = generate("GM0855", 1, 4, tmp_path, data_dir, scale=0.1, noise=0.0, sources=("politie",), progress=False, log=lambda *_: None)
     assert manifest["noise"]["applied_counts"] == {}
     rows = read_csv(tmp_path / "politie_incidenten.csv", ";", "utf-8-sig")[1:]
     assert all(r[POLITIE_HEADER.index("BSN")] for r in rows)
@@ -236,16 +266,26 @@ def test_same_seed_same_bytes(tmp_path, data_dir):
     names = ("politie_incidenten.csv", "veilig_thuis_meldingen.csv", "adresregister.csv", "truth.csv", "hard_negatives.csv")
     runs = []
     for name, seed in (("a", 9), ("b", 9), ("c", 10)):
-        generate("GM0855", 1, seed, tmp_path / name, data_dir, scale=0.2, sources=("politie", "veilig_thuis"),
-                 progress=False, log=lambda *_: None)
+        generate(
+            "GM0855",
+            1,
+            seed,
+            tmp_path / name,
+            data_dir,
+            scale=0.2,
+            sources=("politie", "veilig_thuis"),
+            progress=False,
+            log=lambda *_: None,
+        )
         runs.append({n: (tmp_path / name / n).read_bytes() for n in names})
     assert runs[0] == runs[1]
     assert runs[0]["politie_incidenten.csv"] != runs[2]["politie_incidenten.csv"]
 
 
 def test_sources_subset_and_csv_fallback(tmp_path, data_dir):
-    manifest = generate("GM0855", 1, 2, tmp_path, data_dir, scale=0.2, sources=("wijkteam",),
-                        wijkteam_format="csv", progress=False, log=lambda *_: None)
+    manifest = generate(
+        "GM0855", 1, 2, tmp_path, data_dir, scale=0.2, sources=("wijkteam",), wijkteam_format="csv", progress=False, log=lambda *_: None
+    )
     assert set(manifest["files"]) == {"wijkteam_signalen.csv", "adresregister.csv", "truth.csv", "hard_negatives.csv"}
     rows = read_csv(tmp_path / "wijkteam_signalen.csv")
     assert rows[0] == WIJKTEAM_HEADER and re.fullmatch(r"\d{2}-\d{2}-\d{4}", rows[1][1])

@@ -42,10 +42,10 @@ def test_noise_zero_gives_consistent_clusters():
 
 def test_noise_kinds_visible():
     df = person_records(20_000, seed=2)
-    assert df["achternaam"].str.contains(", ").any()            # 'Berg, van den'
+    assert df["achternaam"].str.contains(", ").any()  # 'Berg, van den'
     assert df["tussenvoegsel"].isin(["vd", "v.d.", "V.d."]).any()
-    assert df["voornamen"].str.match(r"^([A-Z]\.)+$").any()     # initials only
-    assert df["postcode"].str.match(r"^\d{4}[a-z]{2}$").any()    # lower case, no space
+    assert df["voornamen"].str.match(r"^([A-Z]\.)+$").any()  # initials only
+    assert df["postcode"].str.match(r"^\d{4}[a-z]{2}$").any()  # lower case, no space
 
 
 def test_hard_cases_and_their_truth():
@@ -58,8 +58,10 @@ def test_hard_cases_and_their_truth():
     kinds = Counter(k for *_, k in hard)
     assert set(kinds) == set(HARD_KINDS) and min(kinds.values()) >= 1 and sum(kinds.values()) > 100, kinds
     people = df.groupby("cluster_id").agg(
-        voornamen=("voornamen", lambda s: set(s)), dob=("geboortedatum", lambda s: set(s.dropna())),
-        bsn=("bsn", lambda s: set(s) - {""}), pc=("postcode", lambda s: {p.replace(" ", "").upper() for p in s}),
+        voornamen=("voornamen", lambda s: set(s)),
+        dob=("geboortedatum", lambda s: set(s.dropna())),
+        bsn=("bsn", lambda s: set(s) - {""}),
+        pc=("postcode", lambda s: {p.replace(" ", "").upper() for p in s}),
     )
     for a, b, kind in hard:
         assert a != b and a in people.index and b in people.index

@@ -24,10 +24,18 @@ from zicht.synth.noise import (
 )
 
 
-@pytest.mark.parametrize("value,valid", [
-    ("111222333", True), ("123456782", True), ("123456789", False), ("000000000", False),
-    ("12345678", False), ("12345678a", False), ("999999999", False),
-])
+@pytest.mark.parametrize(
+    "value,valid",
+    [
+        ("111222333", True),
+        ("123456782", True),
+        ("123456789", False),
+        ("000000000", False),
+        ("12345678", False),
+        ("12345678a", False),
+        ("999999999", False),
+    ],
+)
 def test_bsn_11_proef(value, valid):
     assert is_valid_bsn(value) is valid
 
@@ -40,44 +48,76 @@ def test_make_bsn_valid_and_unique():
     assert check_digit("11122233") == 3
 
 
-@pytest.mark.parametrize("full,expected", [
-    ("van den Berg", ("van den", "Berg")), ("de Vries", ("de", "Vries")), ("Jansen", ("", "Jansen")),
-    ("van der Meer", ("van der", "Meer")), ("el Amrani", ("el", "Amrani")), ("Vandenberg", ("", "Vandenberg")),
-])
+@pytest.mark.parametrize(
+    "full,expected",
+    [
+        ("van den Berg", ("van den", "Berg")),
+        ("de Vries", ("de", "Vries")),
+        ("Jansen", ("", "Jansen")),
+        ("van der Meer", ("van der", "Meer")),
+        ("el Amrani", ("el", "Amrani")),
+        ("Vandenberg", ("", "Vandenberg")),
+    ],
+)
 def test_split_surname(full, expected):
     assert split_surname(full) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Öztürk", "Ozturk"), ("Yılmaz", "Yilmaz"), ("Çelik", "Celik"), ("Şahin", "Sahin"), ("Jansen", "Jansen"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Öztürk", "Ozturk"),
+        ("Yılmaz", "Yilmaz"),
+        ("Çelik", "Celik"),
+        ("Şahin", "Sahin"),
+        ("Jansen", "Jansen"),
+    ],
+)
 def test_strip_diacritics(text, expected):
     assert strip_diacritics(text) == expected
 
 
-@pytest.mark.parametrize("voornamen,all_names,expected", [
-    ("Pieter Jan", True, "P.J."), ("Pieter Jan", False, "P."), ("anna", True, "A."), ("", True, ""),
-])
+@pytest.mark.parametrize(
+    "voornamen,all_names,expected",
+    [
+        ("Pieter Jan", True, "P.J."),
+        ("Pieter Jan", False, "P."),
+        ("anna", True, "A."),
+        ("", True, ""),
+    ],
+)
 def test_initials(voornamen, all_names, expected):
     assert initials(voornamen, all_names) == expected
 
 
-@pytest.mark.parametrize("space,lower,expected", [
-    (True, False, "5041 AB"), (False, False, "5041AB"), (False, True, "5041ab"), (True, True, "5041 ab"),
-])
+@pytest.mark.parametrize(
+    "space,lower,expected",
+    [
+        (True, False, "5041 AB"),
+        (False, False, "5041AB"),
+        (False, True, "5041ab"),
+        (True, True, "5041 ab"),
+    ],
+)
 def test_postcode_format(space, lower, expected):
     assert format_postcode("5041", "AB", space, lower) == expected
 
 
-@pytest.mark.parametrize("dob,expected", [
-    (date(1980, 3, 7), date(1980, 7, 3)), (date(1980, 3, 25), date(1980, 3, 25)), (date(1980, 5, 5), date(1980, 5, 5)),
-])
+@pytest.mark.parametrize(
+    "dob,expected",
+    [
+        (date(1980, 3, 7), date(1980, 7, 3)),
+        (date(1980, 3, 25), date(1980, 3, 25)),
+        (date(1980, 5, 5), date(1980, 5, 5)),
+    ],
+)
 def test_swap_day_month(dob, expected):
     assert swap_day_month(dob) == expected
 
 
 def test_typo_is_one_edit():
     from rapidfuzz.distance import OSA
+
     rng = random.Random(1)
     for word in ("Jansen", "Bakker", "Öztürk", "Vos"):
         for _ in range(300):
@@ -107,8 +147,15 @@ def test_free_address_spellings():
     assert any(s.endswith("bis") for s in seen)
     assert split_compound_street("Korvelseweg") == "Korvelse weg"
     assert {free_address("Hoofdstraat", 3, "2", random.Random(i), Noise(1)) for i in range(50)} <= {
-        "Hoofdstraat 3 2", "Hoofdstraat 3-2", "hoofdstraat 3 2", "hoofdstraat 3-2", "Hoofd straat 3 2",
-        "Hoofd straat 3-2", "hoofd straat 3 2", "hoofd straat 3-2"}
+        "Hoofdstraat 3 2",
+        "Hoofdstraat 3-2",
+        "hoofdstraat 3 2",
+        "hoofdstraat 3-2",
+        "Hoofd straat 3 2",
+        "Hoofd straat 3-2",
+        "hoofd straat 3 2",
+        "hoofd straat 3-2",
+    }
 
 
 def test_noise_zero_is_clean_and_rates_scale():
@@ -117,10 +164,17 @@ def test_noise_zero_is_clean_and_rates_scale():
     assert Noise(100).rate("bsn_missing", "veilig_thuis") == 1.0
 
 
-@pytest.mark.parametrize("low,soc,gm_low,gm_soc,expected", [
-    (9.7, 8.8, 9.7, 8.8, 1.0), (19.4, 17.6, 9.7, 8.8, 2.0), (None, 17.6, 9.7, 8.8, 2.0),
-    (None, None, 9.7, 8.8, 1.0), (100.0, 100.0, 9.7, 8.8, 4.0), (0.1, 0.1, 9.7, 8.8, 0.25),
-])
+@pytest.mark.parametrize(
+    "low,soc,gm_low,gm_soc,expected",
+    [
+        (9.7, 8.8, 9.7, 8.8, 1.0),
+        (19.4, 17.6, 9.7, 8.8, 2.0),
+        (None, 17.6, 9.7, 8.8, 2.0),
+        (None, None, 9.7, 8.8, 1.0),
+        (100.0, 100.0, 9.7, 8.8, 4.0),
+        (0.1, 0.1, 9.7, 8.8, 0.25),
+    ],
+)
 def test_relative_risk(low, soc, gm_low, gm_soc, expected):
     assert relative_risk(low, soc, gm_low, gm_soc) == pytest.approx(expected)
 

@@ -57,9 +57,7 @@ class Command(BaseCommand):
                 raise CommandError("--record verwacht TYPE:ID")
             criteria["record_type"], criteria["record_id"] = options["record"].split(":", 1)
         entries = list(filter_log(AccessLogEntry.objects.order_by("at", "pk"), criteria))
-        rows = [
-            {c: (timezone.localtime(e.at).isoformat() if c == "at" else getattr(e, c)) for c in EXPORT_COLUMNS} for e in entries
-        ]
+        rows = [{c: (timezone.localtime(e.at).isoformat() if c == "at" else getattr(e, c)) for c in EXPORT_COLUMNS} for e in entries]
         # Reading the log is itself an export of (employee) personal data: log it, as the system.
         arguments = " ".join(f"--{k}={v}" for k, v in criteria.items() if v)
         log_access(

@@ -33,7 +33,10 @@ class Command(BaseCommand):
                     rule.pop("ids")
             self.stdout.write(json.dumps(result, indent=1))
             return
-        verb = {"delete": "te verwijderen" if options["dry_run"] else "verwijderd", "anonymise": "te anonimiseren" if options["dry_run"] else "geanonimiseerd"}
+        verb = {
+            "delete": "te verwijderen" if options["dry_run"] else "verwijderd",
+            "anonymise": "te anonimiseren" if options["dry_run"] else "geanonimiseerd",
+        }
         self.stdout.write(f"Bewaartermijnen per {result['today']}{' (proefrun, er is niets gewijzigd)' if options['dry_run'] else ''}:")
         for rule in result["rules"]:
             self.stdout.write(f"  {rule['rule']:<22} {rule['kind']:<10} {rule['count']:>8} {verb[rule['action']]}")

@@ -39,8 +39,9 @@ def encrypted_fields():
 
 def rotate_model(model, fields, batch: int = 2000, dry_run: bool = False, progress=None) -> dict:
     """Re-encrypt one model's encrypted columns; returns counts (values seen, values re-encrypted)."""
-    seen, rotated = reencrypt_table(connection, model._meta.db_table, model._meta.pk.column, [f.column for f in fields],
-                                    batch, dry_run, progress)
+    seen, rotated = reencrypt_table(
+        connection, model._meta.db_table, model._meta.pk.column, [f.column for f in fields], batch, dry_run, progress
+    )
     return {"model": model._meta.label, "fields": [f.name for f in fields], "values": seen, "reencrypted": rotated}
 
 
@@ -59,15 +60,25 @@ class Command(BaseCommand):
         results = []
         for model, fields in encrypted_fields():
             total = model._base_manager.count()
-            with tqdm(total=total, desc=model._meta.label, unit="rij", disable=options["no_progress"] or options["json"], file=self.stderr) as bar:
+            with tqdm(
+                total=total, desc=model._meta.label, unit="rij", disable=options["no_progress"] or options["json"], file=self.stderr
+            ) as bar:
                 results.append(rotate_model(model, fields, options["batch"], options["dry_run"], bar))
         reencrypted = sum(r["reencrypted"] for r in results)
         if not options["dry_run"] and reencrypted:
-            log_access(None, action="change", record_type="sleutelrotatie", record_id=cipher().current_key_id, reason=f"{reencrypted} waarden opnieuw versleuteld")
+            log_access(
+                None,
+                action="change",
+                record_type="sleutelrotatie",
+                record_id=cipher().current_key_id,
+                reason=f"{reencrypted} waarden opnieuw versleuteld",
+            )
         summary = {"key_id": cipher().current_key_id, "dry_run": options["dry_run"], "models": results, "reencrypted": reencrypted}
         if options["json"]:
             self.stdout.write(json.dumps(summary, indent=1))
         else:
             for r in results:
-                self.stdout.write(f"{r['model']}: {r['values']} waarden, {r['reencrypted']} {'te versleutelen' if options['dry_run'] else 'opnieuw versleuteld'}")
+                self.stdout.write(
+                    f"{r['model']}: {r['values']} waarden, {r['reencrypted']} {'te versleutelen' if options['dry_run'] else 'opnieuw versleuteld'}"
+                )
             self.stdout.write(f"Huidige sleutel: {summary['key_id']}")

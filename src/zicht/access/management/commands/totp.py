@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEMO:
-            raise CommandError("`zicht totp` werkt alleen in demo-modus (ZICHT_DEMO=1 met ZICHT_DEBUG=1): echte codes staan alleen op de telefoon van de gebruiker.")
+            raise CommandError(
+                "`zicht totp` werkt alleen in demo-modus (ZICHT_DEMO=1 met ZICHT_DEBUG=1): echte codes staan alleen op de telefoon van de gebruiker."
+            )
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"Onbekende gebruiker {options['username']!r}")

@@ -45,7 +45,12 @@ class Command(BaseCommand):
         if existing:
             existing.delete()
         token = Token.objects.create(user=user)
-        log_access(None, action="change", record_type="api_token", record_id=user.pk,
-                   reason="API-token vernieuwd" if existing else "API-token uitgegeven")
+        log_access(
+            None,
+            action="change",
+            record_type="api_token",
+            record_id=user.pk,
+            reason="API-token vernieuwd" if existing else "API-token uitgegeven",
+        )
         self.stdout.write(token.key)
         self.stderr.write(f"Token voor rol {role}. Geef het via een veilig kanaal door en bewaar het alleen in het partnersysteem.")

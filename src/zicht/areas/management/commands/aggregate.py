@@ -43,8 +43,7 @@ class Command(BaseCommand):
         where.add_argument("--gemeente", help="GM-code, bijvoorbeeld GM0855")
         where.add_argument("--regio", help="code van een Veilig Thuis-regio, bijvoorbeeld midden-brabant")
         parser.add_argument("--level", choices=LEVELS, help="standaard wijk (met --regio: gemeente)")
-        parser.add_argument("--by", default="", help="dimensies, komma-gescheiden: " + ", ".join(
-            d for d in DIMENSIONS if d not in LEVELS))
+        parser.add_argument("--by", default="", help="dimensies, komma-gescheiden: " + ", ".join(d for d in DIMENSIONS if d not in LEVELS))
         parser.add_argument("--jaar", type=int, help="alleen dit kalenderjaar")
         parser.add_argument("--json", action="store_true")
 
@@ -70,11 +69,21 @@ class Command(BaseCommand):
         table, row_dims = pub.table, pub.row_dims
         if options["json"]:
             out = {
-                "gemeente": code, "level": level, "by": by, "jaar": pub.base["year"],
+                "gemeente": code,
+                "level": level,
+                "by": by,
+                "jaar": pub.base["year"],
                 "policy": {"threshold": policy.threshold, "rounding_base": policy.rounding_base},
-                "row_dimensions": row_dims, "columns": list(table.col_keys),
-                "rows": [{"key": dict(zip(row_dims, key)), "cells": {c: _cell(cell) for c, cell in zip(table.col_keys, cells)},
-                          "total": _cell(total)} for key, cells, total in table.rows()],
+                "row_dimensions": row_dims,
+                "columns": list(table.col_keys),
+                "rows": [
+                    {
+                        "key": dict(zip(row_dims, key)),
+                        "cells": {c: _cell(cell) for c, cell in zip(table.col_keys, cells)},
+                        "total": _cell(total),
+                    }
+                    for key, cells, total in table.rows()
+                ],
                 "column_totals": {c: _cell(table.col_total(c)) for c in table.col_keys},
                 "total": _cell(table.total),
                 "suppressed_cells": table.suppressed_count,
@@ -85,10 +94,15 @@ class Command(BaseCommand):
         self.stdout.write("\t".join(header))
         for key, cells, total in table.rows():
             self.stdout.write("\t".join([*map(str, key), *(c.display for c in cells), total.display]))
-        self.stdout.write("\t".join(["totaal"] + [""] * (len(row_dims) - 1) + [table.col_total(c).display for c in table.col_keys]
-                                    + [table.total.display]))
-        self.stdout.write(f"Jaar {pub.base['year']}. <{policy.threshold} = minder dan {policy.threshold} (primair onderdrukt); × = secundair onderdrukt; "
-                          f"overige aantallen afgerond op {policy.rounding_base}.")
+        self.stdout.write(
+            "\t".join(
+                ["totaal"] + [""] * (len(row_dims) - 1) + [table.col_total(c).display for c in table.col_keys] + [table.total.display]
+            )
+        )
+        self.stdout.write(
+            f"Jaar {pub.base['year']}. <{policy.threshold} = minder dan {policy.threshold} (primair onderdrukt); × = secundair onderdrukt; "
+            f"overige aantallen afgerond op {policy.rounding_base}."
+        )
 
     def region(self, options):
         regio = VtRegio.objects.filter(code=options["regio"].lower()).first()
@@ -107,11 +121,22 @@ class Command(BaseCommand):
         if options["json"]:
             policy = default_policy()
             out = {
-                "regio": regio.code, "naam": regio.naam, "level": "gemeente", "by": [by], "jaar": figures.year,
+                "regio": regio.code,
+                "naam": regio.naam,
+                "level": "gemeente",
+                "by": [by],
+                "jaar": figures.year,
                 "policy": {"threshold": policy.threshold, "rounding_base": policy.rounding_base},
-                "gemeenten_zonder_gegevens": figures.missing, "columns": table.columns,
-                "rows": [{"key": {"gemeente": r.code, "naam": r.label}, "cells": dict(zip(table.columns, map(_cell, r.cells), strict=True)),
-                          "total": _cell(r.total) if r.total is not None else None} for r in table.rows],
+                "gemeenten_zonder_gegevens": figures.missing,
+                "columns": table.columns,
+                "rows": [
+                    {
+                        "key": {"gemeente": r.code, "naam": r.label},
+                        "cells": dict(zip(table.columns, map(_cell, r.cells), strict=True)),
+                        "total": _cell(r.total) if r.total is not None else None,
+                    }
+                    for r in table.rows
+                ],
                 "column_totals": dict(zip(table.columns, map(_cell, table.totals.cells), strict=True)),
                 "total": _cell(table.totals.total) if table.totals.total is not None else None,
                 "suppressed_cells": sum(1 for c in table.all_cells() if c.suppressed),

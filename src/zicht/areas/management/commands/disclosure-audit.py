@@ -73,8 +73,10 @@ def run_audit(gemeente, policy, progress=None, extra=None):
 
 
 class Command(BaseCommand):
-    help = ("Speel de aanvaller: zijn onderdrukte cijfers uit alles wat Zicht over een gemeente publiceert "
-            "terug te rekenen? Faalt als een interval smaller is dan de afrondingsbasis.")
+    help = (
+        "Speel de aanvaller: zijn onderdrukte cijfers uit alles wat Zicht over een gemeente publiceert "
+        "terug te rekenen? Faalt als een interval smaller is dan de afrondingsbasis."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--gemeente", required=True, help="GM-code, bijvoorbeeld GM0855")
@@ -109,23 +111,32 @@ class Command(BaseCommand):
             out = {
                 "gemeente": code,
                 "beleid": {"drempel": policy.threshold, "afrondingsbasis": policy.rounding_base},
-                "tabellen": n_tables, "gepubliceerde_aantallen": report.published,
-                "variabelen": report.variables, "beperkingen": report.constraints,
-                "onderdrukte_cellen": len(report.findings), "lekken": len(report.leaks),
-                "fouten": report.errors, "apart_geteld": apart,
-                "seconden": round(seconds, 1), "oordeel": "ok" if report.ok else "lek",
+                "tabellen": n_tables,
+                "gepubliceerde_aantallen": report.published,
+                "variabelen": report.variables,
+                "beperkingen": report.constraints,
+                "onderdrukte_cellen": len(report.findings),
+                "lekken": len(report.leaks),
+                "fouten": report.errors,
+                "apart_geteld": apart,
+                "seconden": round(seconds, 1),
+                "oordeel": "ok" if report.ok else "lek",
                 "cellen": [f.as_json() for f in report.findings],
             }
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=1))
         else:
-            self.stdout.write(f"{code}: {n_tables} tabellen, {report.published} gepubliceerde aantallen, "
-                              f"{len(report.findings)} onderdrukte cellen aangevallen "
-                              f"({report.variables} onbekenden, {report.constraints} beperkingen) in {seconds:.1f} s.")
+            self.stdout.write(
+                f"{code}: {n_tables} tabellen, {report.published} gepubliceerde aantallen, "
+                f"{len(report.findings)} onderdrukte cellen aangevallen "
+                f"({report.variables} onbekenden, {report.constraints} beperkingen) in {seconds:.1f} s."
+            )
             narrowest = sorted(report.findings, key=lambda f: f.width - f.required)[:5]
             for f in narrowest:
                 mark = "ok " if f.protected else "LEK"
-                self.stdout.write(f"  {mark} {f.label} ({f.status}): bewijsbaar in [{f.low}, {f.high}], "
-                                  f"{f.width} mogelijke waarden (vereist {f.required}); {f.where[0]}")
+                self.stdout.write(
+                    f"  {mark} {f.label} ({f.status}): bewijsbaar in [{f.low}, {f.high}], "
+                    f"{f.width} mogelijke waarden (vereist {f.required}); {f.where[0]}"
+                )
             for f in report.leaks[5:]:
                 self.stdout.write(f"  LEK {f.label} ({f.status}): [{f.low}, {f.high}]; {f.where[0]}")
             for e in report.errors:
@@ -134,5 +145,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  apart: {table_id}: {why}")
             self.stdout.write(f"Oordeel: {verdict}.")
         if not report.ok:
-            raise CommandError(f"Onthullingsaudit {code}: {len(report.leaks)} onderdrukte cel(len) terug te rekenen tot een "
-                               f"interval smaller dan de afrondingsbasis, {len(report.errors)} fout(en).")
+            raise CommandError(
+                f"Onthullingsaudit {code}: {len(report.leaks)} onderdrukte cel(len) terug te rekenen tot een "
+                f"interval smaller dan de afrondingsbasis, {len(report.errors)} fout(en)."
+            )

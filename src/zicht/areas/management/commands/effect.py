@@ -38,7 +38,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("--start moet JJJJ-MM-DD zijn") from exc
         comparison = [c.strip().upper() for c in options["vergelijk"].split(",") if c.strip()] or [
-            r["code"] for r in similar_wijken(code, 5, "gemeente")["rows"] if r["code"] != code]
+            r["code"] for r in similar_wijken(code, 5, "gemeente")["rows"] if r["code"] != code
+        ]
         out = estimate_for(wijk.gemeente_id, code, comparison, start, options["aard"] or None)
         out.update({"wijk": code, "start": start.isoformat(), "vergelijk": comparison})
         if options["json"]:

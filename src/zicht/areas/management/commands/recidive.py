@@ -32,8 +32,10 @@ class Command(BaseCommand):
         episodes = load_episodes(code)
         out = figures_json(recidive_figures(episodes, policy))
         if options["level"] == "wijk":
-            out["wijken"] = [figures_json(recidive_figures(episodes, policy, wijk=w))
-                             for w in Wijk.objects.filter(gemeente_id=code).order_by("code").values_list("code", flat=True)]
+            out["wijken"] = [
+                figures_json(recidive_figures(episodes, policy, wijk=w))
+                for w in Wijk.objects.filter(gemeente_id=code).order_by("code").values_list("code", flat=True)
+            ]
         if options["json"]:
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
@@ -42,6 +44,5 @@ class Command(BaseCommand):
             if part.get("wijk"):
                 self.stdout.write(f"\nWijk {part['wijk']}")
             for row in part["overview"]:
-                cells = "  ".join(f"{m} mnd: {w['share']['display']:>5} (n {w['n']['display']})"
-                                  for m, w in row["windows"].items())
+                cells = "  ".join(f"{m} mnd: {w['share']['display']:>5} (n {w['n']['display']})" for m, w in row["windows"].items())
                 self.stdout.write(f"  {row['label']:<60} {cells}")

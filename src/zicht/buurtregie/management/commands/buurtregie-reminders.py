@@ -37,8 +37,13 @@ class Command(BaseCommand):
             per_owner[action.owner.user].append(action)
         log_command("buurtregie-reminders", f"--today {today.isoformat()}" + (" --mail" if options["mail"] else ""), records=len(actions))
         rows = [
-            {"action": a.pk, "buurtregie": a.regie.naam, "owner": a.owner.user.get_username(), "due_on": a.due_on.isoformat(),
-             "days_overdue": (today - a.due_on).days}
+            {
+                "action": a.pk,
+                "buurtregie": a.regie.naam,
+                "owner": a.owner.user.get_username(),
+                "due_on": a.due_on.isoformat(),
+                "days_overdue": (today - a.due_on).days,
+            }
             for a in actions
         ]
         sent = 0
@@ -59,5 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"today": today.isoformat(), "overdue": rows, "mails": sent}, indent=2))
             return
         for row in rows:
-            self.stdout.write(f"{row['buurtregie']}: actie {row['action']} van {row['owner']}, uiterlijk {row['due_on']} ({row['days_overdue']} dagen over datum)")
+            self.stdout.write(
+                f"{row['buurtregie']}: actie {row['action']} van {row['owner']}, uiterlijk {row['due_on']} ({row['days_overdue']} dagen over datum)"
+            )
         self.stdout.write(f"{len(rows)} actie(s) over datum bij {len(per_owner)} eigenaar/eigenaren; {sent} e-mail(s) verstuurd.")

@@ -48,12 +48,24 @@ class Command(BaseCommand):
             raise CommandError(f"Adres {postcode} {number}{addition} komt niet voor in de registratie.")
         result = current_result("address", address.pk)
         AccessLogEntry.objects.create(
-            username=f"cli:{getpass.getuser()}", role="", action="view", record_type="address",
-            record_id=str(address.pk), reason="zicht explain (opdrachtregel)", path="zicht explain",
+            username=f"cli:{getpass.getuser()}",
+            role="",
+            action="view",
+            record_type="address",
+            record_id=str(address.pk),
+            reason="zicht explain (opdrachtregel)",
+            path="zicht explain",
         )
         data = {
-            "address": {"id": address.pk, "postcode": address.postcode, "huisnummer": address.huisnummer, "toevoeging": address.toevoeging,
-                        "straat": address.straat, "woonplaats": address.woonplaats, "buurt": address.buurt_id},
+            "address": {
+                "id": address.pk,
+                "postcode": address.postcode,
+                "huisnummer": address.huisnummer,
+                "toevoeging": address.toevoeging,
+                "straat": address.straat,
+                "woonplaats": address.woonplaats,
+                "buurt": address.buurt_id,
+            },
             "colour": result.colour,
             "ruleset_version": result.ruleset_version,
             "evaluated_at": result.evaluated_at.isoformat(),
@@ -65,7 +77,12 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
             return
-        self.stdout.write(f"{address}: {result.colour.upper()} (regelset {result.ruleset_version}, {result.events} gebeurtenissen uit {result.reports} registraties)")
+        self.stdout.write(
+            f"{address}: {result.colour.upper()} (regelset {result.ruleset_version}, {result.events} gebeurtenissen uit {result.reports} registraties)"
+        )
         for reason in result.reasons:
             dates = ", ".join(reason.get("dates", []))
-            self.stdout.write(f"  - [{reason['colour']}] {reason['rule']}: {reason['text']}" + (f" (data: {dates}; registraties {reason['reports']})" if dates else ""))
+            self.stdout.write(
+                f"  - [{reason['colour']}] {reason['rule']}: {reason['text']}"
+                + (f" (data: {dates}; registraties {reason['reports']})" if dates else "")
+            )

@@ -37,6 +37,8 @@ class Command(BaseCommand):
             return
         for subject in ("address", "household"):
             s = stats[subject]
-            self.stdout.write(f"{subject}: {s['evaluated']} bepaald, {s['changed']} gewijzigd, {s['unchanged']} ongewijzigd, {s['work_items']} nieuwe werklijst-items")
+            self.stdout.write(
+                f"{subject}: {s['evaluated']} bepaald, {s['changed']} gewijzigd, {s['unchanged']} ongewijzigd, {s['work_items']} nieuwe werklijst-items"
+            )
         self.stdout.write(f"signaalmatches: {stats['signal_matches']}")
         self.stdout.write(f"regelset {ruleset.version}, {stats['seconds']} s")

@@ -35,10 +35,12 @@ class Command(BaseCommand):
         counts = save(result, table, year)
         for key in result["missing"]:
             self.stdout.write(self.style.WARNING(f"Niet gevonden in {table}: {cbs.INDICATORS[key].label} ({key})"))
-        self.stdout.write(self.style.SUCCESS(
-            f"{table} ({year}): {counts['kerncijfers']} kerncijfers voor {counts['areas']} gebieden; "
-            f"{counts['renamed']} gebiedsnamen bijgewerkt"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{table} ({year}): {counts['kerncijfers']} kerncijfers voor {counts['areas']} gebieden; "
+                f"{counts['renamed']} gebiedsnamen bijgewerkt"
+            )
+        )
 
 
 def save(result: dict, table: str, year: int) -> dict:
@@ -50,9 +52,10 @@ def save(result: dict, table: str, year: int) -> dict:
         codes = {a["code"] for a in result["areas"]}
         Kerncijfer.objects.filter(bron=bron, area_code__in=codes).delete()
         Kerncijfer.objects.bulk_create(
-            [Kerncijfer(area_code=c, jaar=year, indicator=k, value=v, unit=units[k], bron=bron)
-             for c, k, v in result["figures"]],
-            batch_size=2000, update_conflicts=True, unique_fields=["area_code", "jaar", "indicator"],
+            [Kerncijfer(area_code=c, jaar=year, indicator=k, value=v, unit=units[k], bron=bron) for c, k, v in result["figures"]],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["area_code", "jaar", "indicator"],
             update_fields=["value", "unit", "bron"],
         )
         for area in result["areas"]:
@@ -67,6 +70,5 @@ def save(result: dict, table: str, year: int) -> dict:
             if area["level"] == "buurt" and not Buurt.objects.filter(code=area["code"]).exists():
                 wijk = Wijk.objects.filter(code="WK" + area["code"][2:8]).first()
                 if wijk:
-                    Buurt.objects.create(code=area["code"], naam=area["naam"], wijk=wijk,
-                                         gemeente_id=wijk.gemeente_id, indeling_jaar=year)
+                    Buurt.objects.create(code=area["code"], naam=area["naam"], wijk=wijk, gemeente_id=wijk.gemeente_id, indeling_jaar=year)
     return {"kerncijfers": len(result["figures"]), "areas": len(result["areas"]), "renamed": renamed}

@@ -26,13 +26,16 @@ class Command(BaseCommand):
         counts = load_geo(gemeente=code, progress=lambda msg: self.stdout.write(f"… {msg}"))
         if code and counts["gemeenten"] == 0:
             raise CommandError(f"Gemeente {code} komt niet voor in de CBS-bestanden")
-        self.stdout.write(self.style.SUCCESS(
-            "Geladen: {gemeenten} gemeenten, {wijken} wijken, {buurten} buurten, {kerncijfers} kerncijfers".format(**counts)
-            + f" in {time.perf_counter() - start:.1f} s"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Geladen: {gemeenten} gemeenten, {wijken} wijken, {buurten} buurten, {kerncijfers} kerncijfers".format(**counts)
+                + f" in {time.perf_counter() - start:.1f} s"
+            )
+        )
         try:
             regions = load_regions()
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(
-            "Veilig Thuis-regio's: {regios} regio's, {lidmaatschappen} gemeente-lidmaatschappen".format(**regions)))
+        self.stdout.write(
+            self.style.SUCCESS("Veilig Thuis-regio's: {regios} regio's, {lidmaatschappen} gemeente-lidmaatschappen".format(**regions))
+        )

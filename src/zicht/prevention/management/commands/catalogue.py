@@ -46,16 +46,26 @@ class Command(BaseCommand):
         if (opts["load"] or opts["import_file"]) and not opts["json"]:
             return
         query = cat.CatalogueQuery(
-            tekst=opts["tekst"], preventietype=opts["preventietype"], risicofactor=opts["risicofactor"],
-            bouwsteen=opts["bouwsteen"], setting=opts["setting"], leeftijd=opts["leeftijd"], erkenning=opts["erkenning"],
+            tekst=opts["tekst"],
+            preventietype=opts["preventietype"],
+            risicofactor=opts["risicofactor"],
+            bouwsteen=opts["bouwsteen"],
+            setting=opts["setting"],
+            leeftijd=opts["leeftijd"],
+            erkenning=opts["erkenning"],
         )
         entries = [e for e in services.catalogue_entries() if cat.matches(e, query, today)]
         if opts["json"]:
             out = []
             for e in entries:
                 erk = cat.parse_erkenningsdatum(e["erkenningsdatum"])
-                out.append({**e, "erkenning_verouderd": cat.erkenning_outdated(erk, today),
-                            "erkenning_status": cat.erkenning_status(e["erkenningsniveau"], erk, today)})
+                out.append(
+                    {
+                        **e,
+                        "erkenning_verouderd": cat.erkenning_outdated(erk, today),
+                        "erkenning_status": cat.erkenning_status(e["erkenningsniveau"], erk, today),
+                    }
+                )
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
         for e in entries:

@@ -23,6 +23,8 @@ def _arguments(path: Path, options: dict) -> str:
     if options.get("user"):
         flags.append(f"--user={options['user']}")
     return " ".join([path.name, *flags])
+
+
 SHOW_REJECTS = 20
 
 
@@ -57,8 +59,12 @@ class Command(BaseCommand):
         progress = not options["no_progress"] and path.stat().st_size >= PROGRESS_FROM_BYTES
         try:
             batch = import_file(
-                path, options["profile"], accept_partial=options["accept_partial"], user=user,
-                rejects_out=options["rejects_out"], progress=progress,
+                path,
+                options["profile"],
+                accept_partial=options["accept_partial"],
+                user=user,
+                rejects_out=options["rejects_out"],
+                progress=progress,
             )
         except ProfileError as exc:
             known = ", ".join(sorted(available_profiles()))
@@ -101,8 +107,10 @@ class Command(BaseCommand):
             elif options["rejects_out"] and batch.rows_rejected:
                 self.stdout.write(f"  Afgekeurde rijen: {options['rejects_out']}")
             for entry in batch.set_aside[:SHOW_REJECTS]:
-                self.stdout.write(f"  waarschuwing: {entry['file']} rij {entry['row']}, {entry['field']} terzijde gelegd: "
-                                  f"{describe_reason(entry['reason'])}")
+                self.stdout.write(
+                    f"  waarschuwing: {entry['file']} rij {entry['row']}, {entry['field']} terzijde gelegd: "
+                    f"{describe_reason(entry['reason'])}"
+                )
             if batch.rows_set_aside > min(len(batch.set_aside), SHOW_REJECTS):
                 self.stdout.write(f"  … {batch.rows_set_aside} rijen met terzijde gelegde waarden (zie de importpagina)")
         if batch.status == "rejected":

@@ -10,8 +10,10 @@ from zicht.registry.register import load_address_register
 
 
 class Command(BaseCommand):
-    help = ("Laad het adresregister (postcode,huisnummer,toevoeging,straat,woonplaats,buurtcode,jaar). "
-            "Alles-of-niets en idempotent: hetzelfde bestand opnieuw laden verandert niets.")
+    help = (
+        "Laad het adresregister (postcode,huisnummer,toevoeging,straat,woonplaats,buurtcode,jaar). "
+        "Alles-of-niets en idempotent: hetzelfde bestand opnieuw laden verandert niets."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

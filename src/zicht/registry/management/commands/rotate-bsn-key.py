@@ -35,8 +35,9 @@ class Command(BaseCommand):
     help = "Her-hash alle opgeslagen BSN-hashes met een nieuwe sleutel (uit ZICHT_BSN_HASH_KEY_NEW), zonder BSN."
 
     def add_arguments(self, parser):
-        parser.add_argument("--new-key-env", default="ZICHT_BSN_HASH_KEY_NEW",
-                            help="omgevingsvariabele met de nieuwe sleutel (nooit op de opdrachtregel)")
+        parser.add_argument(
+            "--new-key-env", default="ZICHT_BSN_HASH_KEY_NEW", help="omgevingsvariabele met de nieuwe sleutel (nooit op de opdrachtregel)"
+        )
 
     def handle(self, *args, **options):
         new_key = os.environ.get(options["new_key_env"], "").strip()
@@ -56,19 +57,26 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 last = 0
                 while True:
-                    cursor.execute(f"SELECT id, bsn_hash FROM {qn(table)} WHERE id > %s AND bsn_hash <> '' ORDER BY id LIMIT %s",
-                                   [last, CHUNK])
+                    cursor.execute(
+                        f"SELECT id, bsn_hash FROM {qn(table)} WHERE id > %s AND bsn_hash <> '' ORDER BY id LIMIT %s", [last, CHUNK]
+                    )
                     rows = cursor.fetchall()
                     if not rows:
                         break
-                    cursor.executemany(f"UPDATE {qn(table)} SET bsn_hash = %s WHERE id = %s",
-                                       [(rehash_bsn(value, new_key), pk) for pk, value in rows])
+                    cursor.executemany(
+                        f"UPDATE {qn(table)} SET bsn_hash = %s WHERE id = %s", [(rehash_bsn(value, new_key), pk) for pk, value in rows]
+                    )
                     done += len(rows)
                     last = rows[-1][0]
             BsnKeyState.objects.all().delete()
             BsnKeyState.objects.create(fingerprint=bsn_chain_fingerprint(new_chain), depth=len(new_chain.split(",")))
-            log_access(None, action="change", record_type="bsn_sleutelrotatie", record_id=str(len(new_chain.split(","))),
-                       reason=f"{done} BSN-hashes opnieuw gehasht")
+            log_access(
+                None,
+                action="change",
+                record_type="bsn_sleutelrotatie",
+                record_id=str(len(new_chain.split(","))),
+                reason=f"{done} BSN-hashes opnieuw gehasht",
+            )
         self.stdout.write(
             f"{done} BSN-hashes opnieuw gehasht. Zet nu ZICHT_BSN_HASH_KEY=<huidige keten>,<nieuwe sleutel>, "
             "verwijder de nieuwe sleutel uit de omgeving, herstart en voer `zicht link` uit."

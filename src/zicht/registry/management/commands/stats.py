@@ -53,10 +53,15 @@ class Command(BaseCommand):
         w = self.stdout.write
         w(f"Records: {stats['reports_total']}  " + "  ".join(f"{k}: {v}" for k, v in stats["reports"].items()))
         w(f"Personen: {stats['persons']} (met BSN: {stats['persons_with_bsn']})")
-        w(f"Adressen: {stats['addresses']} (zonder buurt: {stats['addresses_without_buurt']}); "
-          f"adresregister: {stats['address_register_entries']}")
-        w("Imports: " + ("  ".join(f"{k}: {v}" for k, v in stats["batches"].items()) or "geen")
-          + f"; afgekeurde rijen: {stats['rows_rejected']}")
+        w(
+            f"Adressen: {stats['addresses']} (zonder buurt: {stats['addresses_without_buurt']}); "
+            f"adresregister: {stats['address_register_entries']}"
+        )
+        w(
+            "Imports: "
+            + ("  ".join(f"{k}: {v}" for k, v in stats["batches"].items()) or "geen")
+            + f"; afgekeurde rijen: {stats['rows_rejected']}"
+        )
         for code, s in stats["per_source"].items():
             kinds = ", ".join(f"{k} {v}" for k, v in s["reports"].items()) or "geen records"
             w(f"  {code}: {kinds}; personen {s['persons']}; imports {s['batches']}; afgekeurd {s['rows_rejected']}")

@@ -159,8 +159,12 @@ class Command(BaseCommand):
             user.save()
             UserProfile.objects.update_or_create(
                 user=user,
-                defaults={"role": role, "organisation": organisation, "regio_id": region_code(DEMO_VT_REGIO),
-                          "gemeente": None if username in REGIONAL_ACCOUNTS else gemeente},
+                defaults={
+                    "role": role,
+                    "organisation": organisation,
+                    "regio_id": region_code(DEMO_VT_REGIO),
+                    "gemeente": None if username in REGIONAL_ACCOUNTS else gemeente,
+                },
             )
             self.enrol_totp(user, role)
             known[username] = password

@@ -49,9 +49,13 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=1))
         else:
             for t in result["targets"]:
-                self.stdout.write(f"{t['target']:<9} {t['inputs']:>8} inputs  {t['seconds']:>7.1f} s  {t['finding_count']} bevindingen {t['findings'][:3]}")
+                self.stdout.write(
+                    f"{t['target']:<9} {t['inputs']:>8} inputs  {t['seconds']:>7.1f} s  {t['finding_count']} bevindingen {t['findings'][:3]}"
+                )
                 for s in t["skipped"]:
                     self.stdout.write(f"          overgeslagen: {s}")
-            self.stdout.write(f"totaal    {result['inputs']:>8} inputs  {result['seconds']:>7.1f} s  {result['findings']} bevindingen  piek {result['peak_rss_mb']} MB")
+            self.stdout.write(
+                f"totaal    {result['inputs']:>8} inputs  {result['seconds']:>7.1f} s  {result['findings']} bevindingen  piek {result['peak_rss_mb']} MB"
+            )
         if result["findings"]:
             raise SystemExit(1)

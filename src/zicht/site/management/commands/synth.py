@@ -30,10 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--end-date", default="2026-06-30", help="last day of the window (jjjj-mm-dd)")
         parser.add_argument("--sources", default=",".join(SOURCES), help="comma-separated subset of " + ",".join(SOURCES))
         parser.add_argument("--noise", type=float, default=1.0, help="multiplies every noise rate (0 = clean)")
-        parser.add_argument("--wijkteam-format", choices=("auto", "xlsx", "csv"), default="auto",
-                            help="auto: XLSX up to scale 5, CSV above")
-        parser.add_argument("--effect", action="append", default=[],
-                            help="plant een afname: wijk(code of naam):-25%%:jjjj-mm-dd[:aard], herhaalbaar")
+        parser.add_argument(
+            "--wijkteam-format", choices=("auto", "xlsx", "csv"), default="auto", help="auto: XLSX up to scale 5, CSV above"
+        )
+        parser.add_argument(
+            "--effect", action="append", default=[], help="plant een afname: wijk(code of naam):-25%%:jjjj-mm-dd[:aard], herhaalbaar"
+        )
         parser.add_argument("--data-dir", default=None, help="open-data directory (default settings.SHARED_DATA_DIR)")
 
     def handle(self, *args, **opts):
@@ -62,10 +64,20 @@ class Command(BaseCommand):
         data_dir = Path(opts["data_dir"] or settings.SHARED_DATA_DIR)
         started = time.perf_counter()
         try:
-            manifest = generate(opts["gemeente"], opts["years"], opts["seed"], Path(opts["out"]), data_dir,
-                                scale=opts["scale"], end_date=end, sources=sources, noise=opts["noise"],
-                                wijkteam_format=opts["wijkteam_format"], log=self.stdout.write,
-                                effects=effects)
+            manifest = generate(
+                opts["gemeente"],
+                opts["years"],
+                opts["seed"],
+                Path(opts["out"]),
+                data_dir,
+                scale=opts["scale"],
+                end_date=end,
+                sources=sources,
+                noise=opts["noise"],
+                wijkteam_format=opts["wijkteam_format"],
+                log=self.stdout.write,
+                effects=effects,
+            )
         except (FileNotFoundError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.perf_counter() - started
@@ -75,5 +87,4 @@ class Command(BaseCommand):
         records = sum(v.get("records", 0) for v in manifest["files"].values())
         self.stdout.write(f"per 1.000 inwoners per jaar: {rates}")
         self.stdout.write(f"herhaalmeldingen: {manifest['achieved']['repeat_share_meldingen']}")
-        self.stdout.write(self.style.SUCCESS(
-            f"{records} records in {elapsed:.1f} s ({records / elapsed:,.0f} records/s) → {opts['out']}"))
+        self.stdout.write(self.style.SUCCESS(f"{records} records in {elapsed:.1f} s ({records / elapsed:,.0f} records/s) → {opts['out']}"))
