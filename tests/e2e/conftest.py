@@ -42,7 +42,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
-    context.set_default_timeout(15000)
+    context.set_default_timeout(60000)  # a cold protected set (issue 12) may take seconds on a busy machine
     page = context.new_page()
     yield page
     context.close()

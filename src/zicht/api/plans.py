@@ -8,7 +8,7 @@ content is the prevention app's own snapshot (``services.plan_snapshot``), the s
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
@@ -17,7 +17,7 @@ from zicht.prevention.domain import seed_tables as seeds
 from zicht.prevention.models import PreventionPlan
 from zicht.prevention.views import READ
 
-from .schema import checked_id, id_param
+from .schema import PAGE_PARAM, checked_id, checked_page, id_param
 from .views import PAGE_SIZE, ZichtAPIView, problems
 
 
@@ -137,14 +137,11 @@ class PlannenView(PlanAPIView):
         operation_id="plannen_list",
         summary="Preventieplannen van de eigen gemeente",
         description="De preventieplannen van de eigen gemeente (van het account), laatst bijgewerkt eerst, per 50.",
-        parameters=[OpenApiParameter("pagina", {"type": "integer", "minimum": 1}, description="Paginanummer (vanaf 1)")],
+        parameters=[PAGE_PARAM],
         responses={200: PlanLijstSerializer, **problems(400, 401, 403)},
     )
     def get(self, request):
-        raw = request.query_params.get("pagina", "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise exceptions.ValidationError({"pagina": ["Geef een paginanummer vanaf 1."]})
-        page = int(raw)
+        page = checked_page(request)
         rows = list(self.plans(request).order_by("-updated_at", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
         following = request.build_absolute_uri(f"{request.path}?pagina={page + 1}") if len(rows) > PAGE_SIZE else None
         return Response({"pagina": page, "volgende": following, "resultaten": [plan_summary(p) for p in rows[:PAGE_SIZE]]})

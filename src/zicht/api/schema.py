@@ -26,6 +26,19 @@ def id_param(description: str) -> OpenApiParameter:
     return OpenApiParameter("id", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, OpenApiParameter.PATH, description=description)
 
 
+MAX_PAGE = 1_000_000  # far beyond any list; bounds the offset the database is asked for
+
+PAGE_PARAM = OpenApiParameter("pagina", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, description="Paginanummer (vanaf 1)")
+
+
+def checked_page(request) -> int:
+    """The ``pagina`` query parameter (1 … MAX_PAGE), or a 400 problem."""
+    raw = request.query_params.get("pagina", "1")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        raise exceptions.ValidationError({"pagina": [f"Geef een paginanummer van 1 tot en met {MAX_PAGE}."]})
+    return int(raw)
+
+
 def checked_id(pk: int) -> int:
     """A path id in the range the contract declares; outside it a 400 problem naming ``id``."""
     if not 1 <= pk <= MAX_ID:

@@ -55,7 +55,7 @@ from zicht.geo.models import Gemeente, VtRegio, Wijk
 from . import serializers
 from .cells import cell_json
 from .problems import PROBLEM_CONTENT_TYPE, invalid_params, problem, rename
-from .schema import checked_id, id_param
+from .schema import PAGE_PARAM, checked_id, checked_page, id_param
 
 logger = logging.getLogger(__name__)
 API_VERSION = settings.SPECTACULAR_SETTINGS["VERSION"]
@@ -211,14 +211,11 @@ class SignalenView(SignalView):
         operation_id="signalen_list",
         summary="Eigen signalen",
         description="De signalen van de eigen organisatie, nieuwste eerst, per 50; zonder naam, geboortedatum of adres.",
-        parameters=[OpenApiParameter("pagina", {"type": "integer", "minimum": 1}, description="Paginanummer (vanaf 1)")],
+        parameters=[PAGE_PARAM],
         responses={200: serializers.SignaalLijstSerializer, **problems(400, 401, 403)},
     )
     def get(self, request):
-        raw = request.query_params.get("pagina", "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise exceptions.ValidationError({"pagina": ["Geef een paginanummer vanaf 1."]})
-        page = int(raw)
+        page = checked_page(request)
         org = user_organisation(request.user)
         today = timezone.localdate()
         rows = list(

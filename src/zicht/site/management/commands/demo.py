@@ -184,7 +184,7 @@ class Command(BaseCommand):
         User = get_user_model()
         today = dt.date.today()
         children = (
-            ReportParty.objects.filter(rol="kind", report__kind="melding", person__address__isnull=False)
+            ReportParty.objects.filter(rol="kind", report__soort="melding", person__address__isnull=False)
             .select_related("person", "person__address")
             .order_by("person_id")
         )
