@@ -158,7 +158,7 @@ def axe_page(browser, live_server):
         pytest.fail(f"{AXE_JS} is missing: run `npm ci` (make install)")
     # bypass_csp: Zicht's CSP refuses inline scripts, and that is how axe is injected.
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", bypass_csp=True)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(60000)  # a cold protected set (issue 12) may take seconds
     page = context.new_page()
     yield page
     context.close()

@@ -132,8 +132,20 @@ def _failures_of(operation, token: str, checks: list) -> list[str]:
             failures.append(f"{operation.method.upper()} {operation.path}: {summary}")
             raise
 
-    with contextlib.suppress(Exception):  # recorded in failures
-        run()
+    # As Django's test client does: a request through the WSGI app must not close the test's
+    # database connection (request_started/finished -> close_old_connections), or the next example
+    # finds it closed on PostgreSQL.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with contextlib.suppress(Exception):  # recorded in failures
+            run()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return failures
 
 

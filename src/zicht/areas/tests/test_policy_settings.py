@@ -56,7 +56,14 @@ def test_startup_refuses_rounding_base_1_and_threshold_3(env, message):
     src = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={**os.environ, "PYTHONPATH": src, "DJANGO_SETTINGS_MODULE": "zicht.settings", "ZICHT_DEMO": "1", "ZICHT_DEBUG": "1", **env},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            "PYTHONPATH": src,  # demo mode: SQLite
+            "DJANGO_SETTINGS_MODULE": "zicht.settings",
+            "ZICHT_DEMO": "1",
+            "ZICHT_DEBUG": "1",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -338,9 +339,11 @@ def test_address_page_shows_help_households_and_work_in_few_queries(red_address,
     url = reverse("casework:address", args=[red_address.pk])
     with_reason(c, "address", red_address.pk)
     c.get(url)
-    with django_assert_max_num_queries(
-        10
-    ):  # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry and its records
+    # the user (uncached in tests), the 2FA device, the page's 6 reads, the log entry and its records;
+    # on PostgreSQL the log append runs in a savepoint (SAVEPOINT + RELEASE: a lost race for the
+    # chain's next number is retried, access.chain)
+    budget = 10 + (2 if connection.vendor == "postgresql" else 0)
+    with django_assert_max_num_queries(budget):
         html = c.get(url).content.decode()
     assert "Veilig Thuis Midden-Brabant" in html and "Afgesloten: doelen bereikt" in html
     assert f'href="/casus/hulp/{traject.pk}/"' in html
