@@ -132,24 +132,27 @@ def _failures_of(operation, token: str, checks: list) -> list[str]:
             failures.append(f"{operation.method.upper()} {operation.path}: {summary}")
             raise
 
-    # As Django's test client does: a request through the WSGI app must not close the test's
-    # database connection (request_started/finished -> close_old_connections), or the next example
-    # finds it closed on PostgreSQL.
+    with contextlib.suppress(Exception):  # recorded in failures
+        run()
+    return failures
+
+
+@pytest.fixture
+def keep_test_connection():
+    """As Django's test client does: a request through the WSGI app (the schema fetch, every example)
+    must not close the test's database connection (request_started/finished -> close_old_connections),
+    or the next request finds it closed on PostgreSQL."""
     from django.core import signals
     from django.db import close_old_connections
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    try:
-        with contextlib.suppress(Exception):  # recorded in failures
-            run()
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-    return failures
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
-def test_schemathesis_every_operation(api_world):
+def test_schemathesis_every_operation(api_world, keep_test_connection):
     """Bounded property-based run over every operation (25 examples each, deterministic, no shrinking)."""
     from schemathesis.checks import (
         content_type_conformance,
