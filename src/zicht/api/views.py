@@ -329,6 +329,19 @@ def _row(row) -> dict:
     return {"code": row.code, "label": row.label, "cellen": [cell_json(c) for c in row.cells], "totaal": cell_json(row.total)}
 
 
+def _table_json(t) -> dict:
+    """One controlled figure table as the API shows it (area and region figures alike)."""
+    return {
+        "id": t.id,
+        "titel": t.title,
+        "rijkop": t.row_header,
+        "kolommen": list(t.columns),
+        "rijen": [_row(r) for r in t.rows],
+        "totalen": _row(t.totals) if t.totals else None,
+        "toelichting": t.note,
+    }
+
+
 def figures_json(figures, policy) -> dict:
     """An ``AreaFigures`` as JSON: only published cells (never the raw number of reports in the database)."""
     h = figures.headline
@@ -350,18 +363,7 @@ def figures_json(figures, policy) -> dict:
         "periode": {"jaar": figures.period.year, "label": figures.period.label, "beschikbareJaren": list(figures.period.years)},
         "beleid": {"drempel": policy.threshold, "afrondingsbasis": policy.rounding_base},
         "kerncijfers": kern,
-        "tabellen": [
-            {
-                "id": t.id,
-                "titel": t.title,
-                "rijkop": t.row_header,
-                "kolommen": list(t.columns),
-                "rijen": [_row(r) for r in t.rows],
-                "totalen": _row(t.totals) if t.totals else None,
-                "toelichting": t.note,
-            }
-            for t in figures.tables
-        ],
+        "tabellen": [_table_json(t) for t in figures.tables],
         "bron": SOURCE_NOTE,
     }
 
@@ -457,18 +459,7 @@ class RegioCijfersView(ZichtAPIView):
                     "per1000": cell_json(h["per1000"]),
                     "inwoners": cell_json(h["inwoners"]),
                 },
-                "tabellen": [
-                    {
-                        "id": t.id,
-                        "titel": t.title,
-                        "rijkop": t.row_header,
-                        "kolommen": list(t.columns),
-                        "rijen": [_row(r) for r in t.rows],
-                        "totalen": _row(t.totals) if t.totals else None,
-                        "toelichting": t.note,
-                    }
-                    for t in figures.tables
-                ],
+                "tabellen": [_table_json(t) for t in figures.tables],
                 "bron": REGION_SOURCE_NOTE,
             }
         )
