@@ -136,22 +136,7 @@ def verify_links(links: Iterable[Link], anchors: dict[int, str] | None = None, h
 
 # --- database side -----------------------------------------------------------------------------
 
-INSERT_COLUMNS = (
-    "at",
-    "user_id",
-    "username",
-    "role",
-    "organisation",
-    "action",
-    "outcome",
-    "record_type",
-    "record_id",
-    "record_count",
-    "reason",
-    "path",
-    "query",
-    "ip",
-)
+INSERT_COLUMNS = CHAIN_FIELDS  # what is inserted is exactly what the hash covers
 
 
 def _hash_sql(vendor: str) -> str:
