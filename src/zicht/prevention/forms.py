@@ -63,24 +63,7 @@ class InterventionForm(forms.ModelForm):
 
     class Meta:
         model = Intervention
-        fields = [
-            "naam",
-            "soort",
-            "beschrijving",
-            "preventietypes",
-            "doelgroep",
-            "leeftijd_min",
-            "leeftijd_max",
-            "setting",
-            "risicofactoren",
-            "bouwstenen",
-            "erkenningsniveau",
-            "erkenningsdatum",
-            "erkenning_toelichting",
-            "erkenning_bron",
-            "bron",
-            "toelichting",
-        ]
+        fields = [c for c in cat.COLUMNS if c != "slug"]  # the catalogue file's columns; the slug follows the name
         labels = {
             "leeftijd_min": "Leeftijd vanaf (jaar)",
             "leeftijd_max": "Leeftijd tot en met (jaar)",
