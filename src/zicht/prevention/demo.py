@@ -6,16 +6,36 @@ traffic-light meanings follow seeds 003 and 000. Wijk codes and names are CBS's.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 
 from zicht.geo.models import Gemeente, Wijk
 from zicht.registry.models import Organisation
 
 from .domain import bouwstenen as bs
-from .models import Intervention, PartnerProfile
+from .models import Intervention, PartnerProfile, PlanIndicator, PlanIntervention, PreventionPlan
 
 GEMEENTE = ("GM0855", "Tilburg")
 WIJKEN = {"korvel": ("WK085517", "Korvel"), "wandelbos": ("WK085539", "Wandelbos Noord")}
+
+# The demo's planted effect (issue 14, ground truth for the effect page): `zicht demo` asks `zicht synth`
+# to remove this share of the new cases in Korvel (every aard) from the start date on, and the demo plan's
+# intervention in Korvel starts on that date. The effect page then shows a known decrease.
+EFFECT_WIJK = WIJKEN["korvel"][0]
+EFFECT_CHANGE = -0.25
+EFFECT_YEARS_BEFORE_END = 2  # the start lies this many years before the end of the data (first of the month)
+PLAN_TITLE = "Preventieplan Korvel: samen tegen partnergeweld (demo)"
+
+
+def effect_start(end: date) -> date:
+    """Start of the demo's intervention: the first of the month, ``EFFECT_YEARS_BEFORE_END`` years before ``end``."""
+    return date(end.year - EFFECT_YEARS_BEFORE_END, end.month, 1)
+
+
+def effect_argument(end: date) -> str:
+    """The demo's planted effect as `zicht synth --effect` takes it (wijk:change%:start; all aarden)."""
+    return f"{EFFECT_WIJK}:{round(EFFECT_CHANGE * 100)}%:{effect_start(end).isoformat()}"
 
 # code, naam, registry type, partnertype, wijk key or None, stoplicht, bouwstenen (None = matrix row), aanbod, doelgroepen
 PARTNERS = [
@@ -207,3 +227,53 @@ def load_demo() -> dict:
         )
         profile.interventies.set([slugs[s] for s in aanbod if s in slugs])
     return {"organisaties": len(PARTNERS), "nieuw": created, "gemeente": gemeente.code}
+
+
+@transaction.atomic
+def load_effect_plan(start: date, wijk_code: str = EFFECT_WIJK) -> PreventionPlan:
+    """The demo plan for a wijk with one intervention starting on ``start`` and a registry indicator (idempotent).
+
+    ``zicht demo`` passes the start and wijk of the effect it planted in the synthetic data, so the plan's
+    "Effect schatten" link opens an effect page with a known, real decrease.
+    """
+    wijk = Wijk.objects.select_related("gemeente").get(code=wijk_code)
+    plan, _ = PreventionPlan.objects.update_or_create(
+        titel=PLAN_TITLE,
+        gemeente=wijk.gemeente,
+        defaults={"wijk": wijk, "periode": f"{start.year}–{start.year + 3}", "status": "vastgesteld"},
+    )
+    owner = Organisation.objects.filter(code="demo-welzijn").first()
+    line, _ = PlanIntervention.objects.update_or_create(
+        plan=plan,
+        naam="Relatiewijs",
+        defaults={
+            "intervention": Intervention.objects.filter(slug="relatiewijs").first(),
+            "doelgroep": f"Stellen en jongeren in {wijk.naam}",
+            "reden": "Veel meldingen van (ex-)partnergeweld in de wijk; preventie van geweld in relaties.",
+            "eigenaar": owner,
+            "planning": f"Vanaf {start.strftime('%m-%Y')}, doorlopend",
+            "doelgroep_omvang": 600,
+            "bereikt": 240,
+            "bijeenkomsten": 36,
+            "zoals_bedoeld": "deels",
+            "uitvoering_toelichting": "Groepen liepen zoals bedoeld; het huisbezoek na afloop werd niet altijd gedaan (demo).",
+            "uitvoering_van": start,
+            "uitvoering_tot": None,
+        },
+    )
+    partners = list(Organisation.objects.filter(code__in=["demo-wijkagent", "demo-jongerenwerk", "demo-huisarts-korvel"]))
+    line.partners.set(partners)
+    PlanIndicator.objects.update_or_create(
+        plan=plan,
+        naam=f"Meldingen per 1.000 inwoners in {wijk.naam}",
+        defaults={
+            "soort": "effect",
+            "type": "register",
+            "figuur": "per1000",
+            "eenheid": "per 1.000 inwoners",
+            "baseline_jaar": start.year - 1,
+            "streefjaar": start.year + 3,
+            "bron": "Zicht-register",
+        },
+    )
+    return plan

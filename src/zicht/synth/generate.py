@@ -231,8 +231,18 @@ def generate(
         w.writerows(pairs)
     files[path.name] = {"rows": len(pairs)}
 
+    if planted:  # the ground truth of the planted effects, next to truth.csv (also in the manifest)
+        path = out / "planted_effects.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(("wijk", "change", "start", "aard", "cases_removed"))
+            w.writerows((p["wijk"], p["change"], p["start"], p["aard"] or "", p["cases_removed"]) for p in planted)
+        files[path.name] = {"rows": len(planted)}
+
     achieved = achieved_figures(events, cases, inwoners, years, factory)
-    total_mentions = sum(v["rows"] for k, v in files.items() if k not in ("adresregister.csv", "truth.csv", "hard_negatives.csv"))
+    total_mentions = sum(
+        v["rows"] for k, v in files.items() if k not in ("adresregister.csv", "truth.csv", "hard_negatives.csv", "planted_effects.csv")
+    )
     manifest = {
         "generator": "zicht.synth",
         "version": GENERATOR_VERSION,

@@ -27,6 +27,8 @@ from zicht.geo.models import Gemeente, VtRegio
 from zicht.geo.regiodata import load_regions
 from zicht.geo.regions import region_code
 from zicht.linkage.models import PersonLink
+from zicht.prevention.demo import GEMEENTE as PLAN_GEMEENTE
+from zicht.prevention.demo import effect_argument
 from zicht.registry.models import Organisation, Person, ReportParty
 
 EXPORTS = [
@@ -57,7 +59,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--gemeente", default=settings.DEMO_GEMEENTE)
-        parser.add_argument("--years", type=int, default=3)
+        # at least 4 years: recidive within 24 months and the effect's before/after both need data
+        parser.add_argument("--years", type=int, default=4)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--scale", type=float, default=1.0)
 
@@ -77,10 +80,22 @@ class Command(BaseCommand):
         call_command("load-geo")
 
         if not (out / "manifest.json").exists():
-            self.step(f"Synthetische exports van politie, Veilig Thuis en wijkteam maken voor {gemeente}")
-            call_command("synth", gemeente=gemeente, years=opts["years"], seed=opts["seed"], out=str(out), scale=opts["scale"])
+            # The data end yesterday (the demo lives in the present) and hold the planted effect in Korvel.
+            end = dt.date.today() - dt.timedelta(days=1)
+            self.step(f"Synthetische exports van politie, Veilig Thuis en wijkteam maken voor {gemeente} (t/m {end.isoformat()})")
+            call_command(
+                "synth",
+                gemeente=gemeente,
+                years=opts["years"],
+                seed=opts["seed"],
+                out=str(out),
+                scale=opts["scale"],
+                end_date=end.isoformat(),
+                effect=[effect_argument(end)] if gemeente == PLAN_GEMEENTE[0] else [],
+            )
         else:
             self.step(f"Synthetische exports al aanwezig in {out}")
+        planted = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("planted_effects") or []
 
         self.step("Adresregister (postcode + huisnummer → buurt) laden")
         call_command("load-addresses", str(out / "adresregister.csv"))
@@ -99,8 +114,11 @@ class Command(BaseCommand):
             self.step("Kleurcode berekenen")
             call_command("recolour")
 
-        self.step("Preventie: interventiecatalogus en partners")
-        call_command("prevention-demo")
+        self.step("Preventie: interventiecatalogus, partners en het plan voor Korvel")
+        if planted:  # the plan's intervention starts where and when the synthetic data hold the planted effect
+            call_command("prevention-demo", plan_start=planted[0]["start"], plan_wijk=planted[0]["wijk"])
+        else:
+            call_command("prevention-demo")
 
         self.step(f"Veilig Thuis-regio {DEMO_VT_REGIO} instellen voor {gemeente} en de partners")
         self.assign_region(gemeente)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--out", required=True, help="output directory")
         parser.add_argument("--scale", type=float, default=1.0, help="multiplies every rate (70 ≈ 1 mln reports)")
-        parser.add_argument("--end-date", default="2026-06-30", help="last day of the window (jjjj-mm-dd)")
+        parser.add_argument("--end-date", default=None, help="last day of the window (jjjj-mm-dd); default yesterday")
         parser.add_argument("--sources", default=",".join(SOURCES), help="comma-separated subset of " + ",".join(SOURCES))
         parser.add_argument("--noise", type=float, default=1.0, help="multiplies every noise rate (0 = clean)")
         parser.add_argument(
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if opts["years"] < 1 or opts["scale"] <= 0 or opts["noise"] < 0:
             raise CommandError("--years ≥ 1, --scale > 0 and --noise ≥ 0 are required")
         try:
-            end = date.fromisoformat(opts["end_date"])
+            end = date.fromisoformat(opts["end_date"]) if opts["end_date"] else date.today() - timedelta(days=1)
         except ValueError as exc:
             raise CommandError("--end-date must be jjjj-mm-dd") from exc
         effects = []
