@@ -25,6 +25,7 @@ from .geography import INDELING_YEAR, AddressBook, load_gemeente
 from .names import NamePools
 from .noise import BASE_RATES, SOURCE_RATES, Noise
 from .population import PopulationFactory
+from .region import RegionCaseBuilder, load_region, moves_between_gemeenten, per_gemeente
 from .scenario import CaseBuilder, Event, _pick
 from .writers import (
     ADRES_HEADER,
@@ -52,7 +53,7 @@ def _round(rng: random.Random, expected: float) -> int:
 
 
 def generate(
-    gemeente: str,
+    gemeente: str | tuple[str, ...] | list[str],
     years: int,
     seed: int,
     out: Path,
@@ -66,21 +67,31 @@ def generate(
     log=print,
     effects=(),
 ) -> dict:
-    """Write the partner exports, adresregister.csv, truth.csv and manifest.json into `out`."""
+    """Write the partner exports, adresregister.csv, truth.csv and manifest.json into `out`.
+
+    ``gemeente``: one CBS code, or several (a region, see `region`): one population over all of them
+    whose households also move between them; the exports then cover the region.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if progress is None:
         progress = sys.stderr.isatty()
     rng = random.Random(seed)
     lvl = Noise(noise)
-    geo = load_gemeente(Path(data_dir), gemeente)
+    codes = [gemeente] if isinstance(gemeente, str) else list(gemeente)
     stock_factor = max(1.0, scale / XLSX_MAX_SCALE)
-    book = AddressBook(geo, random.Random(rng.randrange(2**63)), stock_factor)
+    builder_class = CaseBuilder
+    if len(codes) == 1:
+        geo = load_gemeente(Path(data_dir), codes[0])
+        book = AddressBook(geo, random.Random(rng.randrange(2**63)), stock_factor)
+    else:
+        geo, book = load_region(Path(data_dir), codes, random.Random(rng.randrange(2**63)), stock_factor)
+        builder_class = RegionCaseBuilder
     pools = NamePools.build(seed)
     start = end_date - timedelta(days=round(365.25 * years) - 1)
     factory = PopulationFactory(random.Random(rng.randrange(2**63)), pools, end_date)
     factory.same_name_sons = SAME_NAME_SONS
-    builder = CaseBuilder(random.Random(rng.randrange(2**63)), factory, book, start, end_date)
+    builder = builder_class(random.Random(rng.randrange(2**63)), factory, book, start, end_date)
     factory.rng = builder.rng  # one stream for case structure
     inwoners = sum(b.inwoners for b in book.buurten)
     counts = cal.case_counts(inwoners, years, scale)
@@ -240,6 +251,9 @@ def generate(
         files[path.name] = {"rows": len(planted)}
 
     achieved = achieved_figures(events, cases, inwoners, years, factory)
+    if len(codes) > 1:
+        achieved["households_moved_between_gemeenten"] = moves_between_gemeenten(cases)
+        achieved["cases_per_gemeente"] = per_gemeente(cases)
     total_mentions = sum(
         v["rows"] for k, v in files.items() if k not in ("adresregister.csv", "truth.csv", "hard_negatives.csv", "planted_effects.csv")
     )
@@ -250,6 +264,7 @@ def generate(
         "parameters": {
             "gemeente": geo.code,
             "gemeentenaam": geo.name,
+            "gemeenten": codes,
             "years": years,
             "scale": scale,
             "start_date": start.isoformat(),

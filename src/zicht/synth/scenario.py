@@ -127,14 +127,18 @@ class CaseBuilder:
         household.address = self.book.random_address(rng, buurt_index)
         if rng.random() < cal.MOVE_SHARE:
             since = self.start + timedelta(days=rng.randrange((self.end - self.start).days))
-            target = buurt_index if rng.random() < 0.4 else None
-            household.moves.append((since, self.book.random_address(rng, target)))
+            household.moves.append((since, self.move_address(buurt_index)))
         case = Case(self.next_cid, ctype, aard, household, buurt_index)
         self.next_cid += 1
         if aard == "ex_partner" or (household.composition == "eenoudergezin" and rng.random() < 0.5):
             ex = self.factory.ex_partner_for(household, origin)
             case.others[ex.pid] = self._elsewhere()
         return case
+
+    def move_address(self, buurt_index: int) -> Address:
+        """Where a moving household goes: its own buurt (40 %) or anywhere in the book by population."""
+        target = buurt_index if self.rng.random() < 0.4 else None
+        return self.book.random_address(self.rng, target)
 
     def relative(self, case: Case) -> Person:
         rel = self.factory.outsider(case.household.members[0].origin)

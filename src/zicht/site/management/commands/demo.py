@@ -24,7 +24,7 @@ from zicht.access.otp import ensure_totp_device
 from zicht.casework.models import ColourResult, Signal
 from zicht.casework.verwijsindex.registration import register_signal
 from zicht.geo.models import Gemeente, VtRegio
-from zicht.geo.regiodata import load_regions
+from zicht.geo.regiodata import load_regions, regio_van_gemeente
 from zicht.geo.regions import region_code
 from zicht.linkage.models import PersonLink
 from zicht.prevention.demo import GEMEENTE as PLAN_GEMEENTE
@@ -59,6 +59,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--gemeente", default=settings.DEMO_GEMEENTE)
+        parser.add_argument(
+            "--regio",
+            action="store_true",
+            help="de hele Veilig Thuis-regio van de gemeente laden, met verhuizingen tussen de gemeenten (ruim 2× zo lang)",
+        )
         # at least 4 years: recidive within 24 months and the effect's before/after both need data
         parser.add_argument("--years", type=int, default=4)
         parser.add_argument("--seed", type=int, default=1)
@@ -71,21 +76,25 @@ class Command(BaseCommand):
         if not settings.DEMO:
             raise CommandError("zicht demo only runs in demo mode (ZICHT_DEMO=1): it creates accounts and synthetic data.")
         gemeente = opts["gemeente"]
-        out = Path(settings.DATA_DIR) / f"demo-exports-{gemeente}-seed{opts['seed']}"
-
         self.step("Database aanmaken / bijwerken")
         call_command("migrate", interactive=False, verbosity=0)
 
         self.step("CBS-geografie en kerncijfers laden (heel Nederland, indeling 2017/2024)")
         call_command("load-geo")
+        # With --regio (issue 15): all gemeenten of the gemeente's VT region in one synthetic population whose
+        # households move between them. Not the default: it imports 2.7× the rows of the gemeente alone.
+        regio = regio_van_gemeente(gemeente) if opts["regio"] else None
+        out = Path(settings.DATA_DIR) / f"demo-exports-{regio or gemeente}-seed{opts['seed']}"
 
         if not (out / "manifest.json").exists():
             # The data end yesterday (the demo lives in the present) and hold the planted effect in Korvel.
             end = dt.date.today() - dt.timedelta(days=1)
-            self.step(f"Synthetische exports van politie, Veilig Thuis en wijkteam maken voor {gemeente} (t/m {end.isoformat()})")
+            where = f"de Veilig Thuis-regio {regio}" if regio else gemeente
+            self.step(f"Synthetische exports van politie, Veilig Thuis en wijkteam maken voor {where} (t/m {end.isoformat()})")
             call_command(
                 "synth",
                 gemeente=gemeente,
+                regio=regio,
                 years=opts["years"],
                 seed=opts["seed"],
                 out=str(out),

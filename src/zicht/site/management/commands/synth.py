@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from zicht.geo.models import Wijk
+from zicht.geo.regiodata import gemeenten_in_regio
 from zicht.synth.effects import parse_effect
 from zicht.synth.generate import SOURCES, generate
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--gemeente", default="GM0855", help="CBS gemeentecode, e.g. GM0855 (Tilburg)")
+        parser.add_argument(
+            "--regio", default=None, help="Veilig Thuis-regio (code, e.g. midden-brabant): al haar gemeenten, met verhuizingen ertussen"
+        )
         parser.add_argument("--years", type=int, default=3)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--out", required=True, help="output directory")
@@ -61,11 +65,16 @@ class Command(BaseCommand):
                     raise CommandError(f"Onbekende wijk {effect.wijk} in {opts['gemeente']}")
                 effect = replace(effect, wijk=wijk.code)
             effects.append(effect)
+        gemeenten: str | list[str] = opts["gemeente"]
+        if opts["regio"]:
+            gemeenten = sorted(gemeenten_in_regio(opts["regio"]))
+            if not gemeenten:
+                raise CommandError(f"Onbekende of lege regio {opts['regio']} (zicht load-geo laadt de regio's)")
         data_dir = Path(opts["data_dir"] or settings.SHARED_DATA_DIR)
         started = time.perf_counter()
         try:
             manifest = generate(
-                opts["gemeente"],
+                gemeenten,
                 opts["years"],
                 opts["seed"],
                 Path(opts["out"]),
