@@ -25,7 +25,7 @@ def test_effect_start_lies_inside_a_four_year_window_on_the_first_of_a_month():
     for end in (date(2026, 12, 6), date(2028, 2, 29), date(2027, 1, 1)):
         start = effect_start(end)
         assert start.day == 1 and end - timedelta(days=4 * 365) < start < end - timedelta(days=365)
-    assert effect_argument(date(2026, 12, 6)) == f"{EFFECT_WIJK}:-25%:2024-12-01"
+    assert effect_argument(date(2026, 12, 6)) == f"{EFFECT_WIJK}:{round(EFFECT_CHANGE * 100)}%:2024-12-01"
 
 
 @pytest.fixture
