@@ -40,6 +40,7 @@ def effect_argument(end: date) -> str:
     """The demo's planted effect as `zicht synth --effect` takes it (wijk:change%:start; all aarden)."""
     return f"{EFFECT_WIJK}:{round(EFFECT_CHANGE * 100)}%:{effect_start(end).isoformat()}"
 
+
 # code, naam, registry type, partnertype, wijk key or None, stoplicht, bouwstenen (None = matrix row), aanbod, doelgroepen
 PARTNERS = [
     (
