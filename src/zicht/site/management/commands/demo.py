@@ -54,6 +54,23 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def signal_data(person, birth: dt.date, datum: dt.date) -> dict:
+    """A school's verwijsindex signal about a registry person, as the demo registers it."""
+    return {
+        "voornamen": person.voornamen,
+        "tussenvoegsel": person.tussenvoegsel or "",
+        "achternaam": person.achternaam,
+        "geboortedatum": birth,
+        "postcode": person.address.postcode,
+        "huisnummer": person.address.huisnummer,
+        "toevoeging": person.address.toevoeging,
+        "datum": datum,
+        "categorie": "",
+        "contact_naam": "Intern begeleider (demo)",
+        "contact_telefoon": "013-0000001",
+    }
+
+
 class Command(BaseCommand):
     help = "Set up the demo: Tilburg's geography, synthetic partner exports imported, linked and coloured, demo accounts."
 
@@ -137,6 +154,8 @@ class Command(BaseCommand):
 
         self.step("Verwijsindex: signalen van de school (en één van het wijkteam) over kinderen uit het register")
         self.seed_signals()
+        if regio:
+            self.seed_cross_border_signal(gemeente)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Zicht-demo staat klaar op http://127.0.0.1:8000"))
         self.stdout.write("Accounts (alleen voor deze demo):")
@@ -244,6 +263,39 @@ class Command(BaseCommand):
             if i == 0:
                 data.update(datum=today - dt.timedelta(days=7), contact_naam="Wijkcoach (demo)", contact_telefoon="013-0000002")
                 register_signal(user=User.objects.get(username="wijkteam"), organisation=wijkteam, data=data)
+
+    def seed_cross_border_signal(self, gemeente: str) -> None:
+        """In the regional demo: the Korvel school (in the gemeente) signals a child the registry knows at an
+        address in another gemeente of the region, and the wijkteam does too: a match across the border."""
+
+        school = Organisation.objects.get(code="demo-school-korvel")
+        if (
+            Signal.objects.filter(organisation=school, person__address__buurt__gemeente_id__isnull=False)
+            .exclude(person__address__buurt__gemeente_id=gemeente)
+            .exists()
+        ):
+            return
+        today = dt.date.today()
+        children = (
+            ReportParty.objects.filter(rol="kind", report__soort="melding", person__address__buurt__isnull=False)
+            .exclude(person__address__buurt__gemeente_id=gemeente)
+            .select_related("person", "person__address")
+            .order_by("person_id")
+        )
+        for party in children[:400]:
+            person = party.person
+            try:
+                birth = dt.date.fromisoformat(person.geboortedatum)
+            except (TypeError, ValueError):
+                continue
+            if not (4 <= (today - birth).days / 365.25 <= 12 and person.voornamen and person.achternaam):
+                continue
+            data = signal_data(person, birth, today - dt.timedelta(days=14))
+            User = get_user_model()
+            register_signal(user=User.objects.get(username="school"), organisation=school, data=data)
+            data.update(datum=today - dt.timedelta(days=5), contact_naam="Wijkcoach (demo)", contact_telefoon="013-0000002")
+            register_signal(user=User.objects.get(username="wijkteam"), organisation=Organisation.objects.get(code="wijkteam"), data=data)
+            return
 
     def enrol_totp(self, user, role) -> None:
         """Accounts that see personal data get a TOTP device (codes via ``zicht totp`` in the demo)."""
