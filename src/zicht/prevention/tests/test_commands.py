@@ -50,3 +50,28 @@ def test_prevention_demo_is_idempotent():
     assert "0 nieuw" in run("prevention-demo")
     assert PartnerProfile.objects.count() == 15
     assert PartnerProfile.objects.get(organisation__code="demo-ggz").bouwstenen == ["specialistisch"]
+
+
+def test_prevention_demo_writes_the_korvel_plan_from_the_planted_effects_start():
+    from datetime import date
+
+    from zicht.prevention.demo import EFFECT_WIJK, PLAN_TITLE
+    from zicht.prevention.models import PreventionPlan
+
+    assert "Preventieplan" not in run("prevention-demo")  # without a start: partners only
+    assert not PreventionPlan.objects.exists()
+    out = run("prevention-demo", "--plan-start", "2024-12-01")
+    assert "interventie vanaf 2024-12-01 in Korvel" in out
+    run("prevention-demo", "--plan-start", "2024-12-01")
+    plan = PreventionPlan.objects.get(titel=PLAN_TITLE)
+    (line,) = plan.lines.all()
+    (indicator,) = plan.indicators.all()
+    assert (plan.wijk_id, plan.status, line.uitvoering_van, line.eigenaar.code) == (
+        EFFECT_WIJK,
+        "vastgesteld",
+        date(2024, 12, 1),
+        "demo-welzijn",
+    )
+    assert (indicator.type, indicator.figuur, indicator.baseline_jaar) == ("register", "per1000", 2023)
+    with pytest.raises(CommandError):
+        run("prevention-demo", "--plan-start", "1-12-2024")
