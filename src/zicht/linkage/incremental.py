@@ -193,9 +193,7 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         t = time.perf_counter()
         old_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
         n_links = services._write_clusters(labels, scored, cfg["link_threshold"], scope=scope)
-        n_review = services._write_review_pairs(
-            scored, params, cfg["link_threshold"], labels, feats, cfg.get("veto_weight"), scope=scope
-        )
+        n_review = services._write_review_pairs(scored, params, cfg["link_threshold"], labels, feats, cfg.get("veto_weight"), scope=scope)
         new_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
         timings["write"] = time.perf_counter() - t
 
@@ -241,9 +239,7 @@ def household_closure(linked_persons: set[int]) -> set[int]:
                 "report__address_id", flat=True
             )
         )
-        reports |= set(
-            services._scoped(ReportParty.objects.all(), "report__address_id", addresses).values_list("report_id", flat=True)
-        )
+        reports |= set(services._scoped(ReportParty.objects.all(), "report__address_id", addresses).values_list("report_id", flat=True))
         others = set(services._scoped(ReportParty.objects.all(), "report_id", reports).values_list("person_id", flat=True))
         lps = set(services._scoped(PersonLink.objects.all(), "person_id", others).values_list("linked_person_id", flat=True))
         hhs = set(services._scoped(HouseholdMember.objects.all(), "linked_person_id", lps | todo).values_list("household_id", flat=True))
@@ -261,13 +257,15 @@ def update_households(linked_persons: set[int]) -> int:
     lp_of = dict(services._scoped(PersonLink.objects.all(), "linked_person_id", scope).values_list("person_id", "linked_person_id"))
     obs = [
         households.Observation(lp_of[person_id], address_id, datum, report_id, rol)
-        for person_id, rol, datum, address_id, report_id in services._scoped(ReportParty.objects.all(), "person_id", set(lp_of)).values_list(
-            "person_id", "rol", "report__datum", "report__address_id", "report_id"
-        )
+        for person_id, rol, datum, address_id, report_id in services._scoped(
+            ReportParty.objects.all(), "person_id", set(lp_of)
+        ).values_list("person_id", "rol", "report__datum", "report__address_id", "report_id")
     ]
     groups = households.group(obs)
     old: dict[int, set[int]] = {}
-    for hid, lp in services._scoped(HouseholdMember.objects.all(), "linked_person_id", scope).values_list("household_id", "linked_person_id"):
+    for hid, lp in services._scoped(HouseholdMember.objects.all(), "linked_person_id", scope).values_list(
+        "household_id", "linked_person_id"
+    ):
         old.setdefault(hid, set()).add(lp)
     matched = households.match_existing(groups, old)
     for ids in _chunks(sorted(scope)):
@@ -293,13 +291,14 @@ def update_households(linked_persons: set[int]) -> int:
 
 def touched_households(linked_persons: set[int]) -> set[int]:
     """The current households of these linked persons."""
-    return set(services._scoped(HouseholdMember.objects.all(), "linked_person_id", set(linked_persons)).values_list("household_id", flat=True))
+    return set(
+        services._scoped(HouseholdMember.objects.all(), "linked_person_id", set(linked_persons)).values_list("household_id", flat=True)
+    )
 
 
 def _chunks(ids: list[int]):
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
-
 
 
 def bar(items, desc: str, enabled: bool):

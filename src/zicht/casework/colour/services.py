@@ -256,7 +256,9 @@ def recolour_batch(batch) -> dict:
     lp_ids = sorted(lps)
     household_ids: set[int] = set()
     for i in range(0, len(lp_ids), CHUNK):
-        household_ids |= set(HouseholdMember.objects.filter(linked_person_id__in=lp_ids[i : i + CHUNK]).values_list("household_id", flat=True))
+        household_ids |= set(
+            HouseholdMember.objects.filter(linked_person_id__in=lp_ids[i : i + CHUNK]).values_list("household_id", flat=True)
+        )
     return {
         "address": recolour("address", sorted(address_ids)),
         "household": recolour("household", sorted(household_ids)),
