@@ -80,7 +80,11 @@ def synthetic():
     return frame.iloc[:500], frame.iloc[500:]
 
 
-def test_delivery_links_to_the_same_clusters_as_a_batch_run(synthetic):
+@pytest.mark.parametrize("engine_from", [10_000, 0], ids=["matcher", "engine"])
+def test_delivery_links_to_the_same_clusters_as_a_batch_run(synthetic, settings, engine_from):
+    """Both scorers of a delivery (the matcher's Python twins for a small subproblem, the engine for a
+    large one) end in the batch's clusters."""
+    settings.ZICHT_LINKAGE = {"delivery_engine_persons": engine_from}
     first, delivery = synthetic
     org = make_organisation("vt-inc", type="veilig_thuis")
     load_persons(first, org, _batch(org, "a"))
@@ -88,7 +92,7 @@ def test_delivery_links_to_the_same_clusters_as_a_batch_run(synthetic):
     new = load_persons(delivery, org, _batch(org, "b"))
     run = incremental.link_delivery(new)
     assert run.kind == "incremental" and run.persons == len(new)
-    assert run.scope < 700  # the subproblem: the delivery and its neighbourhood, not the registry
+    assert incremental.last_run["subproblem_persons"] < 700  # the delivery and its neighbourhood, not the registry
     assert PersonLink.objects.count() == 700
     assert BlockingKey.objects.filter(person_id__in=new).exists()
     delivered = partition()
