@@ -1,9 +1,9 @@
 """The import pipeline end to end: an initial load, then a delivery into it, each linked, householded and coloured.
 
-Issue 13's benchmark. One politie-format file of ``--registry-rows`` + ``--delivery-rows`` rows is
-generated (``import_.generate``: generation is not timed) and cut at an incident boundary: the
-first part is the registry, the rest the delivery. The two share the generator's BSN pool, so
-the delivery mentions people the registry already holds, as a real delta does.
+Issue 13's benchmark. One politie-format file of ``--registry-rows`` + ``--delivery-rows`` person mentions is
+generated (``generate``, from ``synth.people``; not timed) and cut at an incident boundary: the
+first part is the registry, the rest the delivery. The same people are mentioned in both, so the
+delivery links to persons the registry already holds, as a real delta does.
 
 In a child process against a throw-away database (a temporary SQLite file, or
 ``--database-url`` pointing at a throw-away PostgreSQL database):
@@ -40,6 +40,50 @@ def add_arguments(parser):
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (files and database)")
 
 
+ROLES = ("Slachtoffer", "Verdachte", "Kind")
+
+
+def generate(path: Path, rows: int, seed: int = 1) -> None:
+    """A politie-format file (``import_.HEADER``) of ``rows`` person mentions from ``synth.people``:
+    realistic Dutch names, most people mentioned 1–4 times with the generator's noise, about half
+    with a BSN. Mentions are grouped into incidents of one to three parties at the first party's
+    address. (``import_.generate`` draws names from a few dozen, which makes blocks of thousands.)"""
+    import random
+
+    from zicht.synth.people import person_records
+
+    rng = random.Random(seed)
+    frame = person_records(rows, seed=seed)
+    mentions = frame.to_dict("records")
+    incident = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        fh.write(import_.HEADER + "\r\n")
+        i = 0
+        while i < len(mentions):
+            incident += 1
+            size = min(rng.choice((1, 2, 2, 3)), len(mentions) - i)
+            group, i = mentions[i : i + size], i + size
+            head = group[0]
+            rid = f"PL2000-{incident:08d}"
+            datum = "-".join(reversed(head["datum"].split("-")))
+            soort, relatie = rng.choice(import_.SOORTEN)
+            record = (
+                f"{rid};{datum};{soort};{relatie};{rng.choice(import_.VORMEN)};{rng.choice('JN')};{rng.choice('NNNJ')};"
+                f"{rng.choice('NNNJ')};{rng.choice('JN')}"
+            )
+            buurt = rng.choice(import_.BUURTEN) if rng.random() < 0.6 else ""
+            straat = rng.choice(import_.STRATEN)
+            lines = []
+            for k, m in enumerate(group):
+                rol = "Kind" if m["kind_op"] else ROLES[min(k, 1)]
+                dob = "-".join(reversed(m["geboortedatum"].split("-"))) if m["geboortedatum"] else ""
+                lines.append(
+                    f"{record};{rol};{m['bsn']};{m['voornamen']};{m['tussenvoegsel']};{m['achternaam']};{m['geslacht']};{dob};"
+                    f"{straat};{head['huisnummer']};;{head['postcode']};{head['woonplaats']};{buurt};Melding via 112."
+                )
+            fh.write("\r\n".join(lines) + "\r\n")
+
+
 def split(path: Path, registry: Path, delivery: Path, registry_rows: int) -> dict:
     """Cut a generated file in two at the first incident boundary after ``registry_rows`` rows."""
     counts = {"registry": 0, "delivery": 0}
@@ -69,7 +113,7 @@ def run(options) -> dict:
         delivery_rows = options.get("delivery_rows") or 10_000
         whole, registry, delivery = tmp / "all.csv", tmp / "registry.csv", tmp / "delivery.csv"
         t0 = time.perf_counter()
-        import_.generate(whole, registry_rows + delivery_rows)
+        generate(whole, registry_rows + delivery_rows)
         counts = split(whole, registry, delivery, registry_rows)
         whole.unlink()
         generation = round(time.perf_counter() - t0, 1)
