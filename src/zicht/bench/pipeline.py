@@ -198,11 +198,11 @@ def _import_and_postprocess(path: Path) -> tuple[object, dict]:
 
 def _engine_floor(person_ids) -> float:
     """Seconds of the engine's in-memory batch link of these persons' features with the stored model."""
+    import pandas as pd
+
     from zicht.linkage import config, services
     from zicht.linkage.engine import features_frame, link
     from zicht.linkage.incremental import person_recs
-
-    import pandas as pd
 
     cfg = config.load()
     params, _ = services.current_model()
