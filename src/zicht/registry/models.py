@@ -138,7 +138,9 @@ class ImportBatch(models.Model):
     @property
     def postprocess_pending(self) -> bool:
         """Loaded, with linking or colouring still to run (``zicht postprocess``)."""
-        return self.postprocess_queued_at is not None and not self.postprocess_error and (self.linked_at is None or self.coloured_at is None)
+        return (
+            self.postprocess_queued_at is not None and not self.postprocess_error and (self.linked_at is None or self.coloured_at is None)
+        )
 
     @property
     def postprocess_failed(self) -> bool:
