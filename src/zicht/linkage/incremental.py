@@ -6,8 +6,10 @@ linked in one pass:
 
 1. their blocking keys (``services.blocking_key_rows``) are written with one bulk statement;
 2. **candidates** come from one set-based join of the stored keys (``linkage_blockingkey``
-   with itself on rule and digest) plus the persons with an equal BSN hash;
-3. the **subproblem** is the delivery, its candidates and every member of the candidates'
+   with itself on rule and digest) plus the persons with an equal BSN hash; the delivery is
+   scored against them, and those below the review threshold with every delivered person (and
+   without its BSN) are dropped: no pair of theirs can change a cluster or a review pair;
+3. the **subproblem** is the delivery, its remaining candidates and every member of their
    clusters: the linked persons a new pair can change, and nothing else;
 4. its **pairs** (again one self-join of the stored keys, inside the subproblem) are scored
    by the matcher's comparisons with the trained model's weights and decided, then clustered
@@ -32,6 +34,7 @@ import logging
 import sys
 import time
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
@@ -61,27 +64,28 @@ def _load_ids(cursor, ids, table: str = IDS_TABLE) -> None:
         cursor.executemany(f"INSERT INTO {table} (id) VALUES (%s)", rows[start : start + 20_000])
 
 
-def candidate_ids(person_ids) -> set[int]:
-    """Persons sharing a stored blocking key or a BSN hash with one of ``person_ids`` (themselves excluded).
+def candidate_pairs(person_ids) -> tuple[list[tuple[int, int]], set[int]]:
+    """The pairs (a, b), a < b, of ``person_ids`` with a person sharing a stored blocking key, and the
+    persons sharing a BSN hash with one of them (themselves excluded).
 
     One join of the index with itself on (rule, digest), served by its (rule, digest) index,
     and one on the BSN hash: two statements whatever the delivery's size."""
     keys, persons = BlockingKey._meta.db_table, Person._meta.db_table
-    found: set[int] = set()
     with connection.cursor() as cursor:
         _load_ids(cursor, person_ids)
         cursor.execute(
-            f"SELECT DISTINCT o.person_id FROM {IDS_TABLE} t "
+            f"SELECT DISTINCT n.person_id, o.person_id FROM {IDS_TABLE} t "
             f"JOIN {keys} n ON n.person_id = t.id "
-            f"JOIN {keys} o ON o.rule = n.rule AND o.digest = n.digest"
+            f"JOIN {keys} o ON o.rule = n.rule AND o.digest = n.digest "
+            f"WHERE o.person_id <> n.person_id"
         )
-        found.update(r[0] for r in cursor.fetchall())
+        pairs = {(min(a, b), max(a, b)) for a, b in cursor.fetchall()}
         cursor.execute(
             f"SELECT DISTINCT o.id FROM {IDS_TABLE} t JOIN {persons} n ON n.id = t.id "
             f"JOIN {persons} o ON o.bsn_hash = n.bsn_hash WHERE n.bsn_hash <> ''"
         )
-        found.update(r[0] for r in cursor.fetchall())
-    return found - set(int(i) for i in person_ids)
+        same_bsn = {r[0] for r in cursor.fetchall()}
+    return sorted(pairs), same_bsn - {int(i) for i in person_ids}
 
 
 def block_pairs_within(person_ids) -> list[tuple[int, int]]:
@@ -181,19 +185,35 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         timings["keys"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        candidates = candidate_ids(new)
-        members, _ = cluster_members(candidates | set(new))
-        scope = set(new) | candidates | members
-        recs = sorted(new_recs + person_recs(scope - set(new)), key=lambda r: r["unique_id"])
-        feats = features_frame(pd.DataFrame(recs))
+        # stage 1: the delivery against its candidates; a candidate scoring below the review
+        # threshold with every delivered person (and without its BSN) changes nothing
+        new_set = set(new)
+        pairs, same_bsn = candidate_pairs(new)
+        candidates = ({p for pair in pairs for p in pair} | same_bsn) - new_set
+        known = {r["unique_id"]: r for r in new_recs + person_recs(candidates)}
+        first = features_frame(pd.DataFrame(sorted(known.values(), key=lambda r: r["unique_id"])))
+        if len(known) > int(cfg.get("delivery_engine_persons", 2000)):
+            scored, compared = score_with_engine(first, params, cfg)
+        else:
+            scored, compared = score_pairs(pairs, _records(first), params, cfg, progress), len(pairs)
+        left = scored["unique_id_l"].to_numpy(dtype=object).astype(np.int64)
+        right = scored["unique_id_r"].to_numpy(dtype=object).astype(np.int64)
+        touching = np.isin(left, new) | np.isin(right, new)
+        relevant = (set(left[touching].tolist()) | set(right[touching].tolist()) | same_bsn) - new_set
         timings["candidates"] = time.perf_counter() - t
 
+        # stage 2: the subproblem, the delivery, its relevant candidates and their clusters' members
         t = time.perf_counter()
+        members, _ = cluster_members(relevant | new_set)
+        scope = new_set | relevant | members
+        recs = [known[i] for i in scope if i in known] + person_recs(scope - set(known))
+        feats = features_frame(pd.DataFrame(sorted(recs, key=lambda r: r["unique_id"])))
         if len(scope) > int(cfg.get("delivery_engine_persons", 2000)):
-            scored, compared = score_with_engine(feats, params, cfg)
+            scored, n = score_with_engine(feats, params, cfg)
         else:
-            pairs = block_pairs_within(scope)
-            scored, compared = score_pairs(pairs, _records(feats), params, cfg, progress), len(pairs)
+            within = block_pairs_within(scope)
+            scored, n = score_pairs(within, _records(feats), params, cfg, progress), len(within)
+        compared += n
         decisions = {k: v for k, v in services.active_decisions().items() if k[0] in scope and k[1] in scope}
         labels = cluster_pairs(
             feats,
