@@ -175,6 +175,7 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         run.save()
         return run
     timings: dict[str, float] = {}
+    stages = stage_bar(len(new), progress)
     with transaction.atomic():
         t = time.perf_counter()
         new_recs = person_recs(new)
@@ -183,6 +184,8 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             BlockingKey.objects.filter(person_id__in=new[i : i + CHUNK]).delete()
         services.insert_blocking_keys(services.blocking_key_rows(new_feats, params.rules))
         timings["keys"] = time.perf_counter() - t
+        stages.set_postfix_str("keys", refresh=False)
+        stages.update(1)
 
         t = time.perf_counter()
         # stage 1: the delivery against its candidates; a candidate scoring below the review
@@ -201,6 +204,8 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         touching = np.isin(left, new) | np.isin(right, new)
         relevant = (set(left[touching].tolist()) | set(right[touching].tolist()) | same_bsn) - new_set
         timings["candidates"] = time.perf_counter() - t
+        stages.set_postfix_str("candidates", refresh=False)
+        stages.update(1)
 
         # stage 2: the subproblem, the delivery, its relevant candidates and their clusters' members
         t = time.perf_counter()
@@ -225,6 +230,8 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             ambiguity_margin=cfg.get("ambiguity_margin"),
         )
         timings["score_and_cluster"] = time.perf_counter() - t
+        stages.set_postfix_str("score_and_cluster", refresh=False)
+        stages.update(1)
 
         t = time.perf_counter()
         old_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
@@ -232,10 +239,15 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         n_review = services._write_review_pairs(scored, params, cfg["link_threshold"], labels, feats, cfg.get("veto_weight"), scope=scope)
         new_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
         timings["write"] = time.perf_counter() - t
+        stages.set_postfix_str("write", refresh=False)
+        stages.update(1)
 
         t = time.perf_counter()
         n_households = update_households(old_lps | new_lps)
         timings["households"] = time.perf_counter() - t
+        stages.set_postfix_str("households", refresh=False)
+        stages.update(1)
+    stages.close()
     run.pairs_compared = compared
     run.links = n_links
     run.review_pairs = n_review
@@ -337,6 +349,13 @@ def touched_households(linked_persons: set[int]) -> set[int]:
 def _chunks(ids: list[int]):
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
+
+
+def stage_bar(persons: int, enabled: bool):
+    """The delivery's five parts (keys, candidates, score and cluster, write, households) on stderr."""
+    from tqdm import tqdm  # imported on use: a command-line nicety, not needed to link
+
+    return tqdm(total=5, desc=f"koppelen {persons} personen", unit=" stap", file=sys.stderr, disable=not enabled)
 
 
 def bar(items, desc: str, enabled: bool):

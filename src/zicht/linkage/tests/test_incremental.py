@@ -123,7 +123,7 @@ def test_candidates_are_found_by_set_based_sql_not_per_person(synthetic):
     assert len(large.captured_queries) <= len(small.captured_queries) + 15
 
 
-def test_an_initial_load_takes_the_batch_run(synthetic):
+def test_an_initial_load_takes_the_batch_run(synthetic, capsys):
     first, _ = synthetic
     org = make_organisation("vt-inc", type="veilig_thuis")
     batch = _batch(org, "a")
@@ -135,6 +135,7 @@ def test_an_initial_load_takes_the_batch_run(synthetic):
     later = _batch(org, "b")
     load_persons(person_records(40, seed=11), org, later, prefix="x")
     assert not incremental.is_initial_load(40)
-    services.link_batch_persons(later)
+    services.link_batch_persons(later, progress=True)
     assert LinkageRun.objects.order_by("pk").last().kind == "incremental"
+    assert "koppelen 40 personen" in capsys.readouterr().err  # progress on stderr, as the import shows it
     assert PersonLink.objects.count() == len(first) + 40
