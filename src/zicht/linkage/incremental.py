@@ -258,7 +258,13 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
     run.save()
     last_run.clear()  # not stored: for the pipeline benchmark
     last_run.update(
-        {"persons": len(new), "subproblem_persons": len(scope), "pairs": compared, **{k: round(v, 2) for k, v in timings.items()}}
+        {
+            "persons": len(new),
+            "candidate_persons": len(candidates),
+            "subproblem_persons": len(scope),
+            "pairs": compared,
+            **{k: round(v, 2) for k, v in timings.items()},
+        }
     )
     log.info("linkage delivery run %s: %s persons, subproblem of %s persons, %s pairs", run.pk, len(new), len(scope), compared)
     return run
