@@ -30,6 +30,7 @@ class LinkageConfig(AppConfig):
 
         def on_batch_imported(sender, batch=None, **kwargs):
             if batch is not None:
-                services.link_batch_persons(batch)  # looked up per call: tests and retry-batch may swap it
+                # looked up per call: tests and retry-batch may swap it
+                services.link_batch_persons(batch, progress=kwargs.get("progress", False))
 
         batch_imported.connect(on_batch_imported, dispatch_uid="zicht.linkage.on_batch_imported", weak=False)

@@ -20,6 +20,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
+from zicht.registry.postprocess import touched
 
 from . import config, features, hard_negatives, hooks, households, priority, reasons, veto
 from .comparisons import model_comparisons
@@ -229,24 +230,31 @@ def _best_weights(pairs: pd.DataFrame, labels: pd.Series) -> dict[int, float]:
     return both.groupby("id", observed=True)["w"].max().to_dict()
 
 
-def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: float) -> int:
-    """PersonLink per person; a cluster keeps the LinkedPerson most of its members already had."""
-    existing = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
+def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: float, scope: set[int] | None = None) -> int:
+    """PersonLink per person; a cluster keeps the LinkedPerson most of its members already had.
+
+    ``scope``: the persons ``labels`` covers when it is not the whole registry (a delivery's
+    closed subproblem, ``incremental``); only their rows are read and written."""
+    existing = dict(_scoped(PersonLink.objects.all(), "person_id", scope).values_list("person_id", "linked_person_id"))
     best = _best_weights(pairs, labels)
     decided = {pid for k in active_decisions() for pid in k}
-    bsn = dict(Person.objects.exclude(bsn_hash="").values_list("pk", "bsn_hash"))
+    bsn = dict(_scoped(Person.objects.exclude(bsn_hash=""), "pk", scope).values_list("pk", "bsn_hash"))
     groups: dict = {}
     for pid, lab in labels.items():
         groups.setdefault(lab, []).append(int(pid))
     claimed: set[int] = set()
     order = sorted(groups.values(), key=len, reverse=True)
-    link_rows = []
+    chosen: list[int | None] = []
     for members in order:
         votes = Counter(existing[m] for m in members if m in existing)
         lp_id = next((lp for lp, _ in votes.most_common() if lp not in claimed), None)
-        if lp_id is None:
-            lp_id = LinkedPerson.objects.create().pk
-        claimed.add(lp_id)
+        if lp_id is not None:
+            claimed.add(lp_id)
+        chosen.append(lp_id)
+    fresh = iter(_create_linked_persons(sum(1 for lp in chosen if lp is None)))
+    link_rows = []
+    for members, lp_id in zip(order, chosen):
+        lp_id = lp_id if lp_id is not None else next(fresh)
         hashes = Counter(bsn[m] for m in members if m in bsn)
         for m in members:
             if len(members) == 1:
@@ -258,7 +266,7 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
             else:
                 method, weight = "model", best.get(m)
             link_rows.append((m, lp_id, method, weight))
-    by_person = {pl.person_id: pl for pl in PersonLink.objects.all()}
+    by_person = {pl.person_id: pl for pl in _scoped(PersonLink.objects.all(), "person_id", scope)}
     create, update = [], []
     for m, lp_id, method, weight in link_rows:
         pl = by_person.get(m)
@@ -272,6 +280,46 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
+def _create_linked_persons(n: int) -> list[int]:
+    """Ids of ``n`` new linked persons, created in bulk (as ``_create_households``)."""
+    if n == 0:
+        return []
+    made = LinkedPerson.objects.bulk_create([LinkedPerson() for _ in range(n)], batch_size=2000)
+    if all(lp.pk is not None for lp in made):
+        return [lp.pk for lp in made]
+    return [LinkedPerson.objects.create().pk for _ in range(n)]  # a database that returns no ids
+
+
+SCOPE_CHUNK = 2000  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def _scoped(qs, field: str, scope: set[int] | None):
+    """``qs`` limited to ``field`` in ``scope`` (None: unlimited), read in chunks of ids."""
+    if scope is None:
+        return qs
+    return _Chunked(qs, field, sorted(scope))
+
+
+class _Chunked:
+    """A queryset filtered by a long id list, evaluated chunk by chunk (``values_list`` and iteration)."""
+
+    def __init__(self, qs, field: str, ids: list[int]):
+        self.qs, self.field, self.ids = qs, field, ids
+
+    def _parts(self, qs):
+        for i in range(0, len(self.ids), SCOPE_CHUNK):
+            yield from qs.filter(**{f"{self.field}__in": self.ids[i : i + SCOPE_CHUNK]})
+
+    def values_list(self, *fields, **kw):
+        return list(self._parts(self.qs.values_list(*fields, **kw)))
+
+    def exclude(self, *args, **kw):
+        return _Chunked(self.qs.exclude(*args, **kw), self.field, self.ids)
+
+    def __iter__(self):
+        return iter(list(self._parts(self.qs)))
+
+
 def _write_review_pairs(
     pairs: pd.DataFrame,
     params: ModelParams,
@@ -279,18 +327,21 @@ def _write_review_pairs(
     labels: pd.Series,
     feats: pd.DataFrame | None = None,
     veto_weight: float | None = None,
+    scope: set[int] | None = None,
 ) -> int:
     """Open review pairs = pairs between the thresholds not yet decided; decided pairs are kept as they are.
 
-    With ``feats`` each pair gets its reason (``reasons.review_reason``)."""
+    With ``feats`` each pair gets its reason (``reasons.review_reason``). With ``scope`` (the
+    persons of a delivery's subproblem) only pairs with both persons in it are written or superseded."""
+    in_scope = (lambda rp: True) if scope is None else (lambda rp: rp.person_a_id in scope and rp.person_b_id in scope)
+    existing = {(r.person_a_id, r.person_b_id): r for r in _scoped(ReviewPair.objects.all(), "person_a_id", scope) if in_scope(r)}
     if pairs.empty:
-        ReviewPair.objects.filter(status="open").update(status="superseded")
+        ReviewPair.objects.filter(pk__in=[rp.pk for rp in existing.values() if rp.status == "open"]).update(status="superseded")
         return 0
     band = review_band(pairs, labels, link_threshold)
     reason_of = _batch_reasons(band, feats, labels, params, link_threshold, veto_weight) if feats is not None else {}
-    lp_of = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
-    hot = _hot_linked_persons()
-    existing = {(r.person_a_id, r.person_b_id): r for r in ReviewPair.objects.all()}
+    lp_of = dict(_scoped(PersonLink.objects.all(), "person_id", scope).values_list("person_id", "linked_person_id"))
+    hot = _hot_linked_persons(None if scope is None else set(lp_of.values()))
     keep = set()
     create, update = [], []
     for row in band.to_dict("records"):
@@ -315,7 +366,8 @@ def _write_review_pairs(
     ReviewPair.objects.bulk_create(create, batch_size=2000)
     ReviewPair.objects.bulk_update(update, list(REVIEW_PAIR_FIELDS), batch_size=2000)
     stale = [rp.pk for k, rp in existing.items() if k not in keep and rp.status == "open"]
-    ReviewPair.objects.filter(pk__in=stale).update(status="superseded")
+    for i in range(0, len(stale), SCOPE_CHUNK):
+        ReviewPair.objects.filter(pk__in=stale[i : i + SCOPE_CHUNK]).update(status="superseded")
     return len(keep)
 
 
@@ -347,12 +399,16 @@ def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
 
 
 def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
-    """Replace the persisted index: every person's key under every rule, digested in one pass.
-
-    The digests are computed column-wise (one keyed hash call for all keys) and written with
-    plain executemany: at a region's size this table holds about 15 rows per person.
-    """
+    """Replace the persisted index: every person's key under every rule, digested in one pass."""
     BlockingKey.objects.all().delete()
+    insert_blocking_keys(blocking_key_rows(feats, rules))
+
+
+def blocking_key_rows(feats: pd.DataFrame, rules) -> list[tuple[int, int, int]]:
+    """(person, rule, digest) of every record's key under every rule.
+
+    The digests are computed column-wise (one keyed hash call for all keys): at a region's
+    size this table holds about 15 rows per person."""
     secret = _secret()
     person_ids, rule_ids, texts = [], [], []
     for rec in feats.to_dict("records"):
@@ -365,12 +421,23 @@ def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
                 rule_ids.append(i)
                 texts.append(features.key_text(key))
     if not texts:
-        return
+        return []
     digests = features.key_digests(texts, secret).tolist()
+    return list(zip(person_ids, rule_ids, digests))
+
+
+def insert_blocking_keys(rows: list[tuple[int, int, int]]) -> None:
+    """Bulk insert of index rows: COPY on PostgreSQL, executemany in chunks elsewhere."""
+    if not rows:
+        return
     table = BlockingKey._meta.db_table
-    sql = f"INSERT INTO {table} (person_id, rule, digest) VALUES (%s, %s, %s)"
-    rows = list(zip(person_ids, rule_ids, digests))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one COPY stream instead of a round trip per chunk
+            with cursor.cursor.copy(f"COPY {table} (person_id, rule, digest) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} (person_id, rule, digest) VALUES (%s, %s, %s)"
         for start in range(0, len(rows), 20_000):
             cursor.executemany(sql, rows[start : start + 20_000])
 
@@ -588,27 +655,26 @@ def _cluster_members(linked_person_ids) -> dict:
     return out
 
 
-def link_batch_persons(batch) -> int:
-    """Receiver work for registry.signals.batch_imported: link the batch's new persons.
+def link_batch_persons(batch, progress: bool = False) -> int:
+    """Receiver work for registry.signals.batch_imported: link the persons the batch touched
+    (``registry.postprocess.touched``).
 
-    A small batch (a partner's daily delta, one uploaded file of a few hundred rows) is
-    linked person by person against the index, in one transaction. A large batch (an
-    initial load) is linked by a batch run over the whole registry instead: the same
-    decisions, near-linear, and far faster than thousands of single look-ups.
+    A delivery into a registry that already holds at least as many persons is linked in bulk
+    against the persisted index (``incremental.link_delivery``: cost proportional to the
+    delivery). An initial load (an empty or nearly empty registry) is linked by a batch run over
+    the whole registry instead, which also trains the first model.
     """
-    cfg = config.load()
-    persons = Person.objects.filter(import_batch=batch)
-    n = persons.count()
-    if n == 0:
+    # Imported on use: incremental builds on this module's writers (a cycle at import time).
+    from . import incremental
+
+    persons = touched(batch).persons
+    if not persons:
         return 0
-    if n > int(cfg.get("incremental_max_batch", 500)):
+    if incremental.is_initial_load(len(persons)):
         run_batch()
-        return n
-    with transaction.atomic():
-        for person in persons.select_related("address").order_by("pk"):
-            link_person(person)
-        rebuild_households()
-    return n
+    else:
+        incremental.link_delivery(persons, progress=progress)
+    return len(persons)
 
 
 # --------------------------------------------------------------------------- decisions

@@ -123,12 +123,24 @@ class ImportBatch(models.Model):
         default="",
         help_text="Linking/recolouring after the import failed: step and error class, no values (zicht retry-batch N)",
     )
+    postprocess_queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="Linking and colouring left to `zicht postprocess` (outside the web request)"
+    )
+    linked_at = models.DateTimeField(null=True, blank=True, help_text="When linking the batch's persons finished")
+    coloured_at = models.DateTimeField(null=True, blank=True, help_text="When recolouring what the batch touched finished")
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.profile}, {self.status})"
+
+    @property
+    def postprocess_pending(self) -> bool:
+        """Loaded, with linking or colouring still to run (``zicht postprocess``)."""
+        return (
+            self.postprocess_queued_at is not None and not self.postprocess_error and (self.linked_at is None or self.coloured_at is None)
+        )
 
     @property
     def postprocess_failed(self) -> bool:

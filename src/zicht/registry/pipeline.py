@@ -46,7 +46,7 @@ from .domain.rows import HeaderError, Reject, RowChecker, defuse
 from .domain.setaside import ADDRESS_FIELDS as SET_ASIDE_ADDRESS
 from .domain.setaside import exceeds_share, is_record_level
 from .models import ImportBatch, Organisation, Person, Report, ReportParty, SetAsideValue, check_bsn_key
-from .postprocess import run_postprocessing
+from .postprocess import queue, run_postprocessing
 from .readers import FileFormatError, read_rows
 from .records import IN_CHUNK, PARTY_FIELDS, PERSON_FIELDS, REPORT_FIELDS, ImportCounts, RecordBuilder, Records, RecordStore, Securer
 
@@ -88,8 +88,12 @@ def import_file(
     file_name: str | None = None,
     today: date | None = None,
     column_path: bool = True,
+    defer_postprocess: bool = False,
 ) -> ImportBatch:
     """Import one partner file; returns its ImportBatch (status loaded/partial/rejected/duplicate).
+
+    Linking and colouring run once the import is committed (``registry.postprocess``), or, with
+    ``defer_postprocess``, are left to ``zicht postprocess`` (the batch is queued).
 
     Raises ProfileError for an unknown or invalid profile; any unexpected error marks the
     batch 'failed' (nothing loaded) and is re-raised. ``column_path=False`` forces the row
@@ -151,7 +155,7 @@ def import_file(
                 loader.run()
                 status = "partial" if loader.rejects.rows else "loaded"
                 _finish(batch, loader, status, loader.summary(status))
-                transaction.on_commit(lambda: _announce(batch))
+                transaction.on_commit(lambda: _announce(batch, defer=defer_postprocess, progress=progress))
                 loader.timings["before_commit"] = time.perf_counter() - started
             loader.timings["with_commit"] = time.perf_counter() - started
         except _Abort:
@@ -176,11 +180,15 @@ def import_file(
     return batch
 
 
-def _announce(batch: ImportBatch) -> None:
-    """Tell subscribers (linkage, casework) about a committed batch. A failing receiver cannot undo
-    the import, which is already committed: the batch is flagged 'nabewerking mislukt' (step and
-    error class, no values) and `zicht retry-batch N` runs the steps again (registry.postprocess)."""
-    run_postprocessing(batch)
+def _announce(batch: ImportBatch, *, defer: bool = False, progress: bool = False) -> None:
+    """Tell subscribers (linkage, casework) about a committed batch, or queue it for `zicht postprocess`.
+    A failing receiver cannot undo the import, which is already committed: the batch is flagged
+    'nabewerking mislukt' (step and error class, no values) and `zicht retry-batch N` runs the steps
+    again (registry.postprocess)."""
+    if defer:
+        queue(batch)
+    else:
+        run_postprocessing(batch, progress=progress)
 
 
 def _finish(batch: ImportBatch, loader: BatchLoader, status: str, message: str, rolled_back: bool = False) -> None:

@@ -1,5 +1,5 @@
 """After an import: linking and recolouring (the receivers of ``batch_imported``), with their
-failure recorded on the batch and a way to run them again (``zicht retry-batch N``).
+failure recorded on the batch, their finishing times, and a way to run them outside the import.
 
 The import itself is committed before the receivers run: a failing receiver cannot undo it. A
 batch whose linking or recolouring failed would otherwise look "loaded" while its persons are
@@ -7,19 +7,54 @@ unlinked and its addresses keep an old colour; ``ImportBatch.postprocess_error``
 failed and with which error class (never a value from the data), the batch pages show it as
 "nabewerking mislukt", and ``zicht retry-batch N`` runs every step again and clears the flag
 when all of them succeed.
+
+**Outside the web request.** An upload (or ``zicht import --defer``) may leave the steps to
+``zicht postprocess``: the batch is committed with ``postprocess_queued_at`` set, and the
+command runs the queued batches in import order (``run_pending``), with progress on stderr.
+The queue is the batch table itself: no worker, no thread, works offline on SQLite. Each step
+records when it finished (``linked_at``, ``coloured_at``); the batch page shows both.
+
+**What a batch touched** (``touched``) is one function: the persons and addresses the steps
+work on. Linking links those persons, colouring recolours those addresses and the households
+of those persons. A delivery that corrects records adds the corrected persons and addresses
+here (issue 13 item 3), and both steps follow.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
-from .models import ImportBatch
+from django.utils import timezone
+
+from .models import ImportBatch, Person, Report
 from .signals import batch_imported
 
 log = logging.getLogger(__name__)
 
 # Receivers by the app that connects them: the step's name as the batch shows it.
 STEP_NAMES = {"zicht.linkage": "koppelen", "zicht.casework": "kleuren"}
+# The batch field each step's finishing time goes to.
+STEP_FIELDS = {"koppelen": "linked_at", "kleuren": "coloured_at"}
+
+
+@dataclass
+class Touched:
+    """Registry persons and addresses (ids) a batch added or changed."""
+
+    persons: set[int] = field(default_factory=set)
+    addresses: set[int] = field(default_factory=set)
+
+
+def touched(batch: ImportBatch) -> Touched:
+    """The persons and addresses linking and colouring must look at after ``batch``.
+
+    New persons of the batch, and the addresses of its new reports (a report's address is
+    what colours an address). Corrections and withdrawals (issue 13 item 3) extend both sets
+    here, so linking and colouring follow the current version of a record."""
+    persons = set(Person.objects.filter(import_batch=batch).values_list("pk", flat=True))
+    addresses = set(Report.objects.filter(import_batch=batch, address__isnull=False).values_list("address_id", flat=True))
+    return Touched(persons=persons, addresses=addresses)
 
 
 def step_name(receiver) -> str:
@@ -35,14 +70,47 @@ def failure_text(failures: list[tuple[str, str]]) -> str:
     return "; ".join(f"{step}: {error}" for step, error in failures)[:200]
 
 
-def run_postprocessing(batch: ImportBatch) -> list[tuple[str, str]]:
-    """Send ``batch_imported`` to every receiver (each runs even if an earlier one failed) and
-    record the outcome on the batch; returns [(step, error class)] of the failed steps."""
+def run_postprocessing(batch: ImportBatch, *, progress: bool = False) -> list[tuple[str, str]]:
+    """Run every receiver of ``batch_imported`` in order (each runs even if an earlier one failed,
+    as ``send_robust`` does) and record the outcome on the batch: the failed steps, and for each
+    step that succeeded when it finished. Returns [(step, error class)] of the failed steps."""
     failures = []
-    for receiver, result in batch_imported.send_robust(sender=ImportBatch, batch=batch):
-        if isinstance(result, Exception):
-            failures.append((step_name(receiver), type(result).__name__))
-            log.error("Post-processing step %s failed for import #%s: %s", step_name(receiver), batch.pk, type(result).__name__)
+    # One receiver at a time (not send_robust): each step's own finishing time goes on the batch.
+    receivers, _async = batch_imported._live_receivers(ImportBatch)
+    for receiver in receivers:
+        step = step_name(receiver)
+        try:
+            receiver(signal=batch_imported, sender=ImportBatch, batch=batch, progress=progress)
+        except Exception as exc:
+            failures.append((step, type(exc).__name__))
+            log.error("Post-processing step %s failed for import #%s: %s", step, batch.pk, type(exc).__name__)
+            continue
+        if step in STEP_FIELDS:
+            setattr(batch, STEP_FIELDS[step], timezone.now())
+            ImportBatch.objects.filter(pk=batch.pk).update(**{STEP_FIELDS[step]: getattr(batch, STEP_FIELDS[step])})
     batch.postprocess_error = failure_text(failures)
     ImportBatch.objects.filter(pk=batch.pk).update(postprocess_error=batch.postprocess_error)
     return failures
+
+
+def queue(batch: ImportBatch) -> None:
+    """Leave linking and colouring of a committed batch to ``zicht postprocess``."""
+    batch.postprocess_queued_at = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(postprocess_queued_at=batch.postprocess_queued_at)
+
+
+def pending():
+    """Queued batches whose steps have not all run (failed ones wait for ``zicht retry-batch``), oldest first."""
+    return (
+        ImportBatch.objects.filter(status__in=("loaded", "partial"), postprocess_queued_at__isnull=False, postprocess_error="")
+        .exclude(linked_at__isnull=False, coloured_at__isnull=False)
+        .order_by("pk")
+    )
+
+
+def run_pending(*, progress: bool = False, limit: int | None = None) -> list[tuple[int, list[tuple[str, str]]]]:
+    """Post-process the queued batches in import order; [(batch id, failures)] per batch run."""
+    out = []
+    for batch in pending()[:limit] if limit else pending():
+        out.append((batch.pk, run_postprocessing(batch, progress=progress)))
+    return out

@@ -105,6 +105,8 @@ def upload(request):
                     accept_partial=form.cleaned_data["accept_partial"],
                     user=request.user,
                     file_name=Path(upload_file.name).name[:255],
+                    # linking and colouring outside the request when the installation runs `zicht postprocess`
+                    defer_postprocess=getattr(settings, "ZICHT_DEFER_POSTPROCESS", False),
                 )
         except ProfileError as exc:
             form.add_error("profile", str(exc))

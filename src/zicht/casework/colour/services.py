@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from zicht.linkage.models import Household, HouseholdMember, PersonLink
 from zicht.registry.models import Address, Report, ReportParty
+from zicht.registry.postprocess import touched
 
 from ..domain.colour import RANK, HelpFact, ReportFact, RuleSet, evaluate
 from ..domain.worklists import work_items
@@ -239,11 +240,25 @@ def current_result(subject_type: str, pk: int) -> ColourResult | None:
 
 
 def recolour_batch(batch) -> dict:
-    """After an import (and its linking): recolour the batch's addresses and the households it touches."""
-    address_ids = set(Report.objects.filter(import_batch=batch, address__isnull=False).values_list("address_id", flat=True))
-    household_ids = set(
-        HouseholdMember.objects.filter(linked_person__links__person__import_batch=batch).values_list("household_id", flat=True)
-    )
+    """After an import (and its linking): recolour what the batch touched (``registry.postprocess.touched``),
+    and nothing else: its addresses, and the households of its persons and of everyone reported at
+    those addresses (linking may have joined a new person to a co-resident's household)."""
+    found = touched(batch)
+    address_ids = found.addresses
+    persons = set(found.persons)
+    ids = sorted(address_ids)
+    for i in range(0, len(ids), CHUNK):
+        persons |= set(ReportParty.objects.filter(report__address_id__in=ids[i : i + CHUNK]).values_list("person_id", flat=True))
+    person_ids = sorted(persons)
+    lps: set[int] = set()
+    for i in range(0, len(person_ids), CHUNK):
+        lps |= set(PersonLink.objects.filter(person_id__in=person_ids[i : i + CHUNK]).values_list("linked_person_id", flat=True))
+    lp_ids = sorted(lps)
+    household_ids: set[int] = set()
+    for i in range(0, len(lp_ids), CHUNK):
+        household_ids |= set(
+            HouseholdMember.objects.filter(linked_person_id__in=lp_ids[i : i + CHUNK]).values_list("household_id", flat=True)
+        )
     return {
         "address": recolour("address", sorted(address_ids)),
         "household": recolour("household", sorted(household_ids)),

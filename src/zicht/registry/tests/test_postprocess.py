@@ -29,7 +29,7 @@ def test_failed_linking_flags_the_batch_and_retry_batch_completes_it(
 
     real = linkage_services.link_batch_persons
 
-    def broken(batch):
+    def broken(batch, **kwargs):
         raise RuntimeError("Jansen, Korvelseweg 12")  # a message with values must never reach the batch
 
     monkeypatch.setattr(linkage_services, "link_batch_persons", broken)

@@ -46,6 +46,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="uitkomst als JSON")
         parser.add_argument("--user", help="gebruikersnaam die als importeur wordt vastgelegd")
         parser.add_argument("--no-progress", action="store_true", help="geen voortgangsbalk op stderr")
+        parser.add_argument(
+            "--defer", action="store_true", help="koppelen en kleuren niet nu: `zicht postprocess` doet het (buiten de import)"
+        )
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -65,6 +68,7 @@ class Command(BaseCommand):
                 user=user,
                 rejects_out=options["rejects_out"],
                 progress=progress,
+                defer_postprocess=options["defer"],
             )
         except ProfileError as exc:
             known = ", ".join(sorted(available_profiles()))

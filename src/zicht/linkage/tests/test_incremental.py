@@ -1,0 +1,141 @@
+"""Issue 13 item 6: a delivery is linked in bulk against the persisted index, with the batch's clustering.
+
+The equivalence test: the same persons linked as an initial load followed by a delivery
+(``incremental.link_delivery``) end in the same clusters as one batch run over all of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from zicht.core.crypto import bsn_hash
+from zicht.core.testing import make_organisation
+from zicht.linkage import incremental, services
+from zicht.linkage.models import BlockingKey, Household, HouseholdMember, LinkageRun, LinkedPerson, PersonLink, ReviewPair
+from zicht.registry.models import Address, ImportBatch, Person, Report, ReportParty
+from zicht.synth.people import person_records
+
+pytestmark = pytest.mark.django_db
+
+
+def _batch(org, name):
+    return ImportBatch.objects.create(
+        file_name=name, file_sha256=name.ljust(64, "0")[:64], profile="test", profile_sha256="0", source=org, status="loaded"
+    )
+
+
+def load_persons(frame, org, batch, prefix: str = "") -> list[int]:
+    """One report per synthetic mention, at its address, the person as victim (or child)."""
+    ids = []
+    for row in frame.to_dict("records"):
+        pc = str(row["postcode"]).replace(" ", "").upper()
+        nr = int(row["huisnummer"])
+        address, _ = Address.objects.get_or_create(
+            key=f"{pc}|{nr}|", defaults={"postcode": pc, "huisnummer": nr, "toevoeging": "", "woonplaats": row["woonplaats"]}
+        )
+        person = Person.objects.create(
+            source=org,
+            source_key=f"{prefix}m{row['record_id']}",
+            voornamen=row["voornamen"] or "",
+            tussenvoegsel=row["tussenvoegsel"] or "",
+            achternaam=row["achternaam"] or "",
+            geboortedatum=row["geboortedatum"] or "",
+            geslacht=row["geslacht"] or "",
+            address=address,
+            bsn_hash=bsn_hash(row["bsn"]) if row["bsn"] else "",
+            import_batch=batch,
+        )
+        report = Report.objects.create(
+            source=org,
+            source_record_id=f"{prefix}R{row['record_id']}",
+            soort="melding",
+            datum=date.fromisoformat(row["datum"]),
+            address=address,
+            import_batch=batch,
+        )
+        ReportParty.objects.create(report=report, person=person, rol="kind" if row["kind_op"] else "slachtoffer")
+        ids.append(person.pk)
+    return ids
+
+
+def partition() -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    for person, lp in PersonLink.objects.values_list("person_id", "linked_person_id"):
+        groups.setdefault(lp, set()).add(person)
+    return {frozenset(g) for g in groups.values()}
+
+
+def reset_linkage():
+    for model in (HouseholdMember, Household, ReviewPair, PersonLink, LinkedPerson, BlockingKey, LinkageRun):
+        model.objects.all().delete()
+
+
+@pytest.fixture
+def synthetic():
+    frame = person_records(700, seed=7)
+    return frame.iloc[:500], frame.iloc[500:]
+
+
+@pytest.mark.parametrize("engine_from", [10_000, 0], ids=["matcher", "engine"])
+def test_delivery_links_to_the_same_clusters_as_a_batch_run(synthetic, settings, engine_from):
+    """Both scorers of a delivery (the matcher's Python twins for a small subproblem, the engine for a
+    large one) end in the batch's clusters."""
+    settings.ZICHT_LINKAGE = {"delivery_engine_persons": engine_from}
+    first, delivery = synthetic
+    org = make_organisation("vt-inc", type="veilig_thuis")
+    load_persons(first, org, _batch(org, "a"))
+    services.run_batch()  # the initial load (the shipped model: too few persons to train)
+    new = load_persons(delivery, org, _batch(org, "b"))
+    run = incremental.link_delivery(new)
+    assert run.kind == "incremental" and run.persons == len(new)
+    assert incremental.last_run["subproblem_persons"] < 700  # the delivery and its neighbourhood, not the registry
+    assert PersonLink.objects.count() == 700
+    assert BlockingKey.objects.filter(person_id__in=new).exists()
+    delivered = partition()
+    households_delivered = HouseholdMember.objects.values("household").distinct().count()
+
+    reset_linkage()
+    services.run_batch()  # the same 700 persons in one batch run
+    batch = partition()
+    assert delivered == batch
+    # households follow the clusters: the same number of households either way
+    assert households_delivered == HouseholdMember.objects.values("household").distinct().count()
+    assert len([g for g in batch if len(g) > 1]) > 50  # the data links: the comparison means something
+
+
+def test_candidates_are_found_by_set_based_sql_not_per_person(synthetic):
+    first, delivery = synthetic
+    org = make_organisation("vt-inc", type="veilig_thuis")
+    load_persons(first, org, _batch(org, "a"))
+    services.run_batch()
+    new = load_persons(delivery.iloc[:50], org, _batch(org, "b"))
+    with CaptureQueriesContext(connection) as small:
+        incremental.link_delivery(new[:10])
+    reset_linkage()
+    services.run_batch()
+    with CaptureQueriesContext(connection) as large:
+        incremental.link_delivery(new)
+    # five times the persons, about the same statements: nothing runs once per person
+    assert len(large.captured_queries) <= len(small.captured_queries) + 15
+
+
+def test_an_initial_load_takes_the_batch_run(synthetic, capsys):
+    first, _ = synthetic
+    org = make_organisation("vt-inc", type="veilig_thuis")
+    batch = _batch(org, "a")
+    load_persons(first, org, batch)
+    assert incremental.is_initial_load(len(first))
+    services.link_batch_persons(batch)
+    assert LinkageRun.objects.get().kind == "batch"
+    assert PersonLink.objects.count() == len(first)
+    later = _batch(org, "b")
+    load_persons(person_records(40, seed=11), org, later, prefix="x")
+    assert not incremental.is_initial_load(40)
+    services.link_batch_persons(later, progress=True)
+    assert LinkageRun.objects.order_by("pk").last().kind == "incremental"
+    assert "koppelen 40 personen" in capsys.readouterr().err  # progress on stderr, as the import shows it
+    assert PersonLink.objects.count() == len(first) + 40
