@@ -43,6 +43,7 @@ import pyarrow as pa
 from django.db import connection
 
 from .domain.columns import Block, Coded, ColumnChecker, runs
+from .domain.duplicates import SEPARATOR, DuplicateLines, line_key
 from .models import Person, Report, ReportParty
 from .readers import TableBlock, TableRows
 from .records import (
@@ -105,6 +106,7 @@ class ColumnPathPorts:
     timings: dict  # seconds per phase (the import benchmark)
     store: RecordStore  # addresses, primary keys, inserts (shared with the row path)
     row_path: RowPath
+    duplicates: DuplicateLines  # exact duplicate lines of the file (shared with the row path)
 
 
 class ColumnPath:
@@ -196,13 +198,27 @@ class ColumnPath:
     def _block(self, rows):
         t0 = time.perf_counter()
         if isinstance(rows, TableBlock):
-            numbers = rows.numbers()
-            block = self.columns.check_coded(numbers, TableRows(rows.table), _coded(rows.table, self.columns.used))
+            numbers, table = rows.numbers(), rows.table
+            self.counts.rows_total += len(numbers)
+            self.counts.last_row = numbers[-1]
+            keep = self._not_repeated(numbers, _line_keys(table))
+            if keep is not None:  # exact duplicate lines are left out before anything is checked
+                table = table.filter(pa.array(keep))
+                numbers = [n for n, k in zip(numbers, keep) if k]
+            if not numbers:
+                return []
+            block = self.columns.check_coded(numbers, TableRows(table), _coded(table, self.columns.used))
         else:
             numbers, cells = rows
+            self.counts.rows_total += len(numbers)
+            self.counts.last_row = numbers[-1]
+            keep = self._not_repeated(numbers, [line_key(c) for c in cells])
+            if keep is not None:
+                numbers = [n for n, k in zip(numbers, keep) if k]
+                cells = [c for c, k in zip(cells, keep) if k]
+            if not numbers:
+                return []
             block = self.columns.check(numbers, cells)
-        self.counts.rows_total += len(numbers)
-        self.counts.last_row = numbers[-1]
         self.bar.update(len(numbers))
         fast, slow = self._classify(block)
         t1 = time.perf_counter()
@@ -219,6 +235,13 @@ class ColumnPath:
         prepared = [p for p in prepared if p is not None]  # None: every record of the group was present
         self.timings["build"] += time.perf_counter() - t2 - self.timings["addresses"] + addresses_before
         return prepared
+
+    def _not_repeated(self, numbers: list[int], keys) -> np.ndarray | None:
+        """Which lines of a block to keep (None: all); a line repeating an earlier one is counted, not kept."""
+        repeats = self.ports.duplicates.first_rows(keys, numbers)
+        if not repeats.any():
+            return None
+        return repeats == 0
 
     def _classify(self, block: Block) -> tuple[list, list]:
         """Runs of one record: fast (clean, consistent, first and only run so far) or slow."""
@@ -377,6 +400,15 @@ def _cut(block, record_index: int):
     if cut == 0:
         return None, block
     return (numbers[:cut], cells[:cut]), (numbers[cut:], cells[cut:])
+
+
+def _line_keys(table) -> np.ndarray:
+    """``domain.duplicates.line_key`` of every row of a table, its cells joined by pyarrow."""
+    import pyarrow.compute as pc
+
+    columns = [c.fill_null("") if c.null_count else c for c in table.columns]
+    joined = pc.binary_join_element_wise(*columns, SEPARATOR) if len(columns) > 1 else columns[0]
+    return np.fromiter(map(hash, joined.to_pylist()), dtype=np.int64, count=table.num_rows)
 
 
 def _coded(table, used: list[int]) -> dict[int, Coded]:
