@@ -30,6 +30,7 @@ SAMPLE_BYTES = 2 * 2**20  # bytes shown to charset-normalizer (from the first by
 CANDIDATES = ("cp1252", "iso8859_15", "latin_1")  # what Dutch partner systems write besides UTF-8
 MAX_CHAOS = 5.0  # percent of "mess" charset-normalizer may find in its best reading
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
 HINT = 'zet de codering van de partner in het importprofiel (bijv. encoding = "cp1252")'
 
 
@@ -90,8 +91,11 @@ def recognise(sample: bytes) -> str | None:
         try:
             sample.decode("cp1252")
         except UnicodeDecodeError:
-            return encoding
-        return "cp1252"
+            pass
+        else:
+            encoding = "cp1252"
+    if _C1_CONTROLS.search(sample.decode(encoding, "replace")):
+        return None  # control characters, not text: no reading of these bytes is reliable
     return encoding
 
 

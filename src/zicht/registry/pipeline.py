@@ -317,7 +317,7 @@ class BatchLoader:
         ImportBatch.objects.filter(pk=self.batch.pk).update(status="running")
         header, rows = read_rows(self.path, self.profile)
         if hasattr(rows, "check_structure"):  # CSV: a row of another width refuses the file, or only itself
-            rows.check_structure(self.broken_rows.append if self.accept_partial else None)
+            rows.check_structure((lambda row, reason: self.broken_rows.append((row, reason))) if self.accept_partial else None)
             self.detected_encoding = rows.detected_encoding
         known_buurten = set(Buurt.objects.values_list("code", flat=True))
         checker = RowChecker(self.profile, header, file_name=self.file_name, today=self.today, known_buurten=known_buurten)

@@ -134,7 +134,7 @@ class CsvRows:
             return numbers, chunk
         kept_numbers, kept = [], []
         for number, cells in zip(numbers, chunk):
-            problem = structure_problem(cells, self.header, number)
+            problem = structure_problem(cells, self.header, number, self.profile.delimiter, self.profile.quotechar)
             if problem:
                 self._broken(number, problem)
             else:

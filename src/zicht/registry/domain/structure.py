@@ -11,22 +11,28 @@ checked. Messages name rows, counts and column names, never cell values.
 from __future__ import annotations
 
 
-def structure_problem(cells: list, header: list, row: int) -> str | None:
+def structure_problem(cells: list, header: list, row: int, delimiter: str = ";", quote: str = '"') -> str | None:
     """Why ``cells`` (row ``row``) is not a row of a file with this header, or None.
 
-    A cell holding a line break can only come from a quoted cell that ran over a line end;
-    when the row then has the wrong number of cells, the quote opened in that cell did not
-    close where it should have: that is named, with the row and column where it opened."""
+    When the row has the wrong number of cells and a cell holds a line break (only a quoted cell
+    can), or the row has too few and a cell holds the delimiter or a stray quote, a quote opened
+    in that row did not close where it should have and the csv module read on into the cells or
+    lines after it: that is named, with the row and the column where the quote opened."""
     width = len(header)
     if len(cells) == width:
         return None
-    for i, cell in enumerate(cells):
-        if isinstance(cell, str) and ("\n" in cell or "\r" in cell):
-            column = _column_name(header, i)
-            return (
-                f"rij {row}: een aanhalingsteken (\") in kolom {column} wordt geopend maar niet gesloten; "
-                f"de volgende regels zijn in die cel gelezen (rij {row} heeft daardoor {len(cells)} velden, de kopregel {width})"
-            )
+    texts = [(i, c) for i, c in enumerate(cells) if isinstance(c, str)]
+    swallowed = next((i for i, c in texts if "\n" in c or "\r" in c), None)
+    if swallowed is None and len(cells) < width:  # a quote that closed on the same line took cells with it
+        swallowed = next((i for i, c in texts if delimiter and delimiter in c), None)
+        if swallowed is None and quote:
+            swallowed = next((i for i, c in texts if quote in c), None)
+    if swallowed is not None:
+        return (
+            f"rij {row}: een aanhalingsteken ({quote}) in kolom {_column_name(header, swallowed)} wordt geopend maar niet "
+            f"(op de juiste plaats) gesloten, zodat de cellen of regels erna in die cel zijn gelezen "
+            f"(rij {row} heeft daardoor {len(cells)} velden, de kopregel {width})"
+        )
     return f"rij {row} heeft {len(cells)} velden, de kopregel {width}"
 
 
