@@ -162,6 +162,8 @@ def import_file(
             _finish(batch, loader, "rejected", loader.summary("rejected"), rolled_back=True)
         except (FileFormatError, HeaderError) as exc:
             row = getattr(exc, "row", 1)
+            if row and row > 1:  # the rows before it (how far each path had read when it stopped differs)
+                loader.counts.rows_total = row - 2
             loader.rejects.add(Reject(file_name, row or 0, "(bestand)", str(exc)))
             _finish(batch, loader, "rejected", f"Afgewezen: {defuse(file_name, 120)}: {exc}. Er is niets geladen.", rolled_back=True)
         except Exception as exc:
