@@ -66,7 +66,9 @@ def _locked_ids(ids: list[int]) -> set[int] | None:
 
 def mark_interrupted() -> int:
     """Mark every 'running' batch whose importer is gone; returns how many were marked."""
-    running = list(ImportBatch.objects.filter(status="running").values_list("pk", "worker_host", "worker_pid", "worker_started", "started_at"))
+    running = list(
+        ImportBatch.objects.filter(status="running").values_list("pk", "worker_host", "worker_pid", "worker_started", "started_at")
+    )
     if not running:
         return 0
     host = socket.gethostname()[:255]

@@ -116,7 +116,7 @@ class CsvRows:
             return FileFormatError(_decode_reason(self.encoding, self.profile), row)
         if self.structure and "field larger than field limit" in str(exc):
             return FileFormatError(
-                f"rij {row}: een cel is groter dan {FIELD_SIZE_LIMIT} tekens; meestal opent daar een aanhalingsteken (\") "
+                f'rij {row}: een cel is groter dan {FIELD_SIZE_LIMIT} tekens; meestal opent daar een aanhalingsteken (") '
                 "dat niet wordt gesloten",
                 row,
             )
@@ -143,7 +143,7 @@ class CsvRows:
         if last and kept_numbers and kept_numbers[-1] == numbers[-1] and self._ends_in_open_quote():
             row = kept_numbers.pop()
             kept.pop()
-            self._broken(row, f"rij {row}: een aanhalingsteken (\") wordt geopend maar niet gesloten voor het einde van het bestand")
+            self._broken(row, f'rij {row}: een aanhalingsteken (") wordt geopend maar niet gesloten voor het einde van het bestand')
         return kept_numbers, kept
 
     def _ends_in_open_quote(self) -> bool:
@@ -438,10 +438,10 @@ def _parse_block(data: bytes, profile: Profile, width: int):
 def _decode_reason(encoding: str, profile: Profile | None) -> str:
     """Why the text could not be read, with what to do about it."""
     if profile is not None and profile.encoding_declared:
-        return f"bestand is geen geldige tekst in codering {encoding} (zo staat in het profiel: encoding = \"{profile.encoding}\")"
+        return f'bestand is geen geldige tekst in codering {encoding} (zo staat in het profiel: encoding = "{profile.encoding}")'
     return (
         f"bestand is geen geldige tekst in codering {encoding}; "
-        "zet de codering van de partner in het importprofiel (bijv. encoding = \"cp1252\")"
+        'zet de codering van de partner in het importprofiel (bijv. encoding = "cp1252")'
     )
 
 

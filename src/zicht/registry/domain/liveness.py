@@ -26,9 +26,7 @@ START_TOLERANCE_SECONDS = 1.0  # process start times are recorded to within cloc
 ALIVE, GONE, UNKNOWN = "alive", "gone", "unknown"
 
 
-def importer_state(
-    *, recorded: bool, same_host: bool, process_alive: bool | None, locked: bool | None, age_seconds: float
-) -> str:
+def importer_state(*, recorded: bool, same_host: bool, process_alive: bool | None, locked: bool | None, age_seconds: float) -> str:
     """ALIVE, GONE or UNKNOWN for one 'running' batch.
 
     ``process_alive``: None unless on the batch's own host; ``locked``: None unless the database

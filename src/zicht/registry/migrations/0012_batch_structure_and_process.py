@@ -4,40 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0011_organisation_regio_fk'),
+        ("registry", "0011_organisation_regio_fk"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='encoding',
-            field=models.CharField(blank=True, default='', help_text='Text encoding recognised (no encoding in the profile, not UTF-8), e.g. cp1252', max_length=40),
+            model_name="importbatch",
+            name="encoding",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="Text encoding recognised (no encoding in the profile, not UTF-8), e.g. cp1252",
+                max_length=40,
+            ),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='rows_duplicate',
-            field=models.PositiveIntegerField(default=0, help_text='Exact duplicate lines skipped (domain.duplicates)'),
+            model_name="importbatch",
+            name="rows_duplicate",
+            field=models.PositiveIntegerField(default=0, help_text="Exact duplicate lines skipped (domain.duplicates)"),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='worker_host',
-            field=models.CharField(blank=True, default='', max_length=255),
+            model_name="importbatch",
+            name="worker_host",
+            field=models.CharField(blank=True, default="", max_length=255),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='worker_pid',
+            model_name="importbatch",
+            name="worker_pid",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importbatch',
-            name='worker_started',
-            field=models.FloatField(blank=True, help_text='Start of the importing process (seconds since the epoch)', null=True),
+            model_name="importbatch",
+            name="worker_started",
+            field=models.FloatField(blank=True, help_text="Start of the importing process (seconds since the epoch)", null=True),
         ),
         migrations.AlterField(
-            model_name='importbatch',
-            name='status',
-            field=models.CharField(choices=[('running', 'Bezig'), ('loaded', 'Geladen'), ('partial', 'Deels geladen'), ('rejected', 'Afgewezen'), ('failed', 'Mislukt'), ('duplicate', 'Al eerder geladen'), ('interrupted', 'Onderbroken')], default='running', max_length=12),
+            model_name="importbatch",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("running", "Bezig"),
+                    ("loaded", "Geladen"),
+                    ("partial", "Deels geladen"),
+                    ("rejected", "Afgewezen"),
+                    ("failed", "Mislukt"),
+                    ("duplicate", "Al eerder geladen"),
+                    ("interrupted", "Onderbroken"),
+                ],
+                default="running",
+                max_length=12,
+            ),
         ),
     ]

@@ -131,7 +131,9 @@ def test_a_file_pasted_after_itself_loads_once(register, tmp_path, column_path, 
     batch = import_file(write(tmp_path / "f.csv", rows + rows), "politie-bvh", column_path=column_path)
     assert batch.status == "loaded", batch.message
     assert loaded() == (3, 7, 7) and batch.rows_duplicate == 7
-    assert "7 dubbele regels overgeslagen (rij 9 = rij 2, rij 10 = rij 3, rij 11 = rij 4, rij 12 = rij 5, rij 13 = rij 6, …)" in batch.message
+    assert (
+        "7 dubbele regels overgeslagen (rij 9 = rij 2, rij 10 = rij 3, rij 11 = rij 4, rij 12 = rij 5, rij 13 = rij 6, …)" in batch.message
+    )
 
 
 # -- 3. encodings ---------------------------------------------------------------------------------
