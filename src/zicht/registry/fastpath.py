@@ -43,7 +43,7 @@ import pyarrow as pa
 from django.db import connection
 
 from .domain.columns import Block, Coded, ColumnChecker, runs
-from .domain.duplicates import SEPARATOR, DuplicateLines, line_key
+from .domain.duplicates import DuplicateLines, column_keys, line_key
 from .models import Person, Report, ReportParty
 from .readers import TableBlock, TableRows
 from .records import (
@@ -201,13 +201,15 @@ class ColumnPath:
             numbers, table = rows.numbers(), rows.table
             self.counts.rows_total += len(numbers)
             self.counts.last_row = numbers[-1]
-            keep = self._not_repeated(numbers, _line_keys(table))
+            coded = _coded(table, range(table.num_columns))  # every column: duplicate lines compare whole lines
+            keep = self._not_repeated(numbers, column_keys([(c.values, c.codes) for c in coded.values()], len(numbers)))
             if keep is not None:  # exact duplicate lines are left out before anything is checked
                 table = table.filter(pa.array(keep))
                 numbers = [n for n, k in zip(numbers, keep) if k]
+                coded = {i: Coded(c.values, c.codes[keep]) for i, c in coded.items()}
             if not numbers:
                 return []
-            block = self.columns.check_coded(numbers, TableRows(table), _coded(table, self.columns.used))
+            block = self.columns.check_coded(numbers, TableRows(table), {i: coded[i] for i in self.columns.used})
         else:
             numbers, cells = rows
             self.counts.rows_total += len(numbers)
@@ -400,15 +402,6 @@ def _cut(block, record_index: int):
     if cut == 0:
         return None, block
     return (numbers[:cut], cells[:cut]), (numbers[cut:], cells[cut:])
-
-
-def _line_keys(table) -> np.ndarray:
-    """``domain.duplicates.line_key`` of every row of a table, its cells joined by pyarrow."""
-    import pyarrow.compute as pc
-
-    columns = [c.fill_null("") if c.null_count else c for c in table.columns]
-    joined = pc.binary_join_element_wise(*columns, SEPARATOR) if len(columns) > 1 else columns[0]
-    return np.fromiter(map(hash, joined.to_pylist()), dtype=np.int64, count=table.num_rows)
 
 
 def _coded(table, used: list[int]) -> dict[int, Coded]:

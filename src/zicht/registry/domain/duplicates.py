@@ -6,30 +6,45 @@ lines with the same registratienummer stay what they are: the parties of one rec
 
 A line is a duplicate when every cell equals the cell of an earlier line of the same file
 (after CSV parsing: quoting does not matter, a space does). Lines are compared by a 64-bit
-key of their cells joined with the unit separator; the keys are kept in sorted numpy runs
-(16 bytes per line, merged as they grow), so a file of millions of lines costs tens of
-megabytes and a search per block, on both import paths alike.
+key: the hashes of their cells folded column by column (``line_key``; the column path folds
+whole coded columns at once with numpy, ``column_keys``, which gives the same keys). The keys
+are kept in sorted numpy runs (16 bytes per line, merged as they grow), so a file of
+millions of lines costs tens of megabytes and a search per block, on both import paths.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-SEPARATOR = "\x1f"  # the ASCII unit separator: between the cells of a line's key
+MULTIPLIER = 0x100000001B3  # folds the cell hashes of a line (FNV's 64-bit prime)
+MASK = (1 << 64) - 1
 BUFFER = 65_536  # keys added one at a time (the row path) before they become a sorted run
 MAX_NAMED = 5  # pairs named in the summary
 
 
-def line_text(cells) -> str:
-    """The cells of one line as one string (what the key is taken of)."""
-    try:
-        return SEPARATOR.join(cells)
-    except TypeError:  # XLSX cells: numbers, dates, None
-        return SEPARATOR.join("" if c is None else str(c) for c in cells)
+def cell_hash(value) -> int:
+    """64-bit hash of one cell (XLSX cells — numbers, dates — by their text; an empty cell is '')."""
+    if not isinstance(value, str):
+        value = "" if value is None else str(value)
+    return hash(value) & MASK
 
 
 def line_key(cells) -> int:
-    return hash(line_text(cells))
+    """The key of one line: its cell hashes folded in column order."""
+    key = 0
+    for value in cells:
+        key = ((key * MULTIPLIER) & MASK) ^ cell_hash(value)
+    return key
+
+
+def column_keys(columns, n: int) -> np.ndarray:
+    """``line_key`` of ``n`` lines given column by column as (distinct values, index per line)."""
+    keys = np.zeros(n, dtype=np.uint64)
+    multiplier = np.uint64(MULTIPLIER)
+    for values, codes in columns:
+        hashes = np.fromiter(map(cell_hash, values), dtype=np.uint64, count=len(values))
+        keys = (keys * multiplier) ^ hashes[codes]  # uint64 arithmetic wraps, as & MASK does
+    return keys
 
 
 class DuplicateLines:
@@ -57,7 +72,7 @@ class DuplicateLines:
 
     def first_rows(self, keys, numbers) -> np.ndarray:
         """For each line of a block (in file order): the row it duplicates, or 0; remembers the new ones."""
-        keys = np.asarray(keys, dtype=np.int64)
+        keys = np.asarray(keys, dtype=np.uint64)
         numbers = np.asarray(numbers, dtype=np.int64)
         n = len(keys)
         if n == 0:
@@ -85,13 +100,13 @@ class DuplicateLines:
         """One line (the row path): the row it duplicates, or 0."""
         earlier = self.buffer.get(key, 0)
         if not earlier and self.runs:
-            earlier = int(self._earlier(np.array([key], dtype=np.int64))[0])
+            earlier = int(self._earlier(np.array([key], dtype=np.uint64))[0])
         if earlier:
             self._note([number], [earlier])
             return earlier
         self.buffer[key] = number
         if len(self.buffer) >= BUFFER:
-            keys = np.fromiter(self.buffer, dtype=np.int64, count=len(self.buffer))
+            keys = np.fromiter(self.buffer, dtype=np.uint64, count=len(self.buffer))
             rows = np.fromiter(self.buffer.values(), dtype=np.int64, count=len(self.buffer))
             self.buffer = {}
             self._add_run(keys, rows)
