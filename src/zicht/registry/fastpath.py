@@ -33,7 +33,7 @@ import sqlite3
 import threading
 import time
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import eq, sub
 from typing import Protocol
@@ -106,7 +106,7 @@ class ColumnPathPorts:
     timings: dict  # seconds per phase (the import benchmark)
     store: RecordStore  # addresses, primary keys, inserts (shared with the row path)
     row_path: RowPath
-    duplicates: DuplicateLines  # exact duplicate lines of the file (shared with the row path)
+    duplicates: DuplicateLines = field(default_factory=DuplicateLines)  # exact duplicate lines (shared with the row path)
 
 
 class ColumnPath:
