@@ -33,7 +33,7 @@ import sqlite3
 import threading
 import time
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import eq, sub
 from typing import Protocol
@@ -43,6 +43,7 @@ import pyarrow as pa
 from django.db import connection
 
 from .domain.columns import Block, Coded, ColumnChecker, runs
+from .domain.duplicates import DuplicateLines, column_keys, line_key
 from .models import Person, Report, ReportParty
 from .readers import TableBlock, TableRows
 from .records import (
@@ -105,6 +106,7 @@ class ColumnPathPorts:
     timings: dict  # seconds per phase (the import benchmark)
     store: RecordStore  # addresses, primary keys, inserts (shared with the row path)
     row_path: RowPath
+    duplicates: DuplicateLines = field(default_factory=DuplicateLines)  # exact duplicate lines (shared with the row path)
 
 
 class ColumnPath:
@@ -196,13 +198,29 @@ class ColumnPath:
     def _block(self, rows):
         t0 = time.perf_counter()
         if isinstance(rows, TableBlock):
-            numbers = rows.numbers()
-            block = self.columns.check_coded(numbers, TableRows(rows.table), _coded(rows.table, self.columns.used))
+            numbers, table = rows.numbers(), rows.table
+            self.counts.rows_total += len(numbers)
+            self.counts.last_row = numbers[-1]
+            coded = _coded(table, range(table.num_columns))  # every column: duplicate lines compare whole lines
+            keep = self._not_repeated(numbers, column_keys([(c.values, c.codes) for c in coded.values()], len(numbers)))
+            if keep is not None:  # exact duplicate lines are left out before anything is checked
+                table = table.filter(pa.array(keep))
+                numbers = [n for n, k in zip(numbers, keep) if k]
+                coded = {i: Coded(c.values, c.codes[keep]) for i, c in coded.items()}
+            if not numbers:
+                return []
+            block = self.columns.check_coded(numbers, TableRows(table), {i: coded[i] for i in self.columns.used})
         else:
             numbers, cells = rows
+            self.counts.rows_total += len(numbers)
+            self.counts.last_row = numbers[-1]
+            keep = self._not_repeated(numbers, [line_key(c) for c in cells])
+            if keep is not None:
+                numbers = [n for n, k in zip(numbers, keep) if k]
+                cells = [c for c, k in zip(cells, keep) if k]
+            if not numbers:
+                return []
             block = self.columns.check(numbers, cells)
-        self.counts.rows_total += len(numbers)
-        self.counts.last_row = numbers[-1]
         self.bar.update(len(numbers))
         fast, slow = self._classify(block)
         t1 = time.perf_counter()
@@ -219,6 +237,13 @@ class ColumnPath:
         prepared = [p for p in prepared if p is not None]  # None: every record of the group was present
         self.timings["build"] += time.perf_counter() - t2 - self.timings["addresses"] + addresses_before
         return prepared
+
+    def _not_repeated(self, numbers: list[int], keys) -> np.ndarray | None:
+        """Which lines of a block to keep (None: all); a line repeating an earlier one is counted, not kept."""
+        repeats = self.ports.duplicates.first_rows(keys, numbers)
+        if not repeats.any():
+            return None
+        return repeats == 0
 
     def _classify(self, block: Block) -> tuple[list, list]:
         """Runs of one record: fast (clean, consistent, first and only run so far) or slow."""

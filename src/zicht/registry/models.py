@@ -83,6 +83,7 @@ class ImportBatch(models.Model):
         ("rejected", "Afgewezen"),
         ("failed", "Mislukt"),
         ("duplicate", "Al eerder geladen"),
+        ("interrupted", "Onderbroken"),
     ]
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
@@ -117,6 +118,15 @@ class ImportBatch(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    rows_duplicate = models.PositiveIntegerField(default=0, help_text="Exact duplicate lines skipped (domain.duplicates)")
+    encoding = models.CharField(
+        max_length=40, blank=True, default="", help_text="Text encoding recognised (no encoding in the profile, not UTF-8), e.g. cp1252"
+    )
+    # The process that runs the import (registry.interrupted): a 'running' batch whose process is
+    # gone was interrupted (killed, crashed machine) and is marked so at the next start.
+    worker_host = models.CharField(max_length=255, blank=True, default="")
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    worker_started = models.FloatField(null=True, blank=True, help_text="Start of the importing process (seconds since the epoch)")
     postprocess_error = models.CharField(
         max_length=200,
         blank=True,

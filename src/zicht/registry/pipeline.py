@@ -41,10 +41,12 @@ from zicht.core.crypto import bsn_hash
 from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Buurt
 
+from .domain.duplicates import DuplicateLines, line_key
 from .domain.profile import Profile, find_profile
 from .domain.rows import HeaderError, Reject, RowChecker, defuse
 from .domain.setaside import ADDRESS_FIELDS as SET_ASIDE_ADDRESS
 from .domain.setaside import exceeds_share, is_record_level
+from .interrupted import mark_interrupted, this_process
 from .models import ImportBatch, Organisation, Person, Report, ReportParty, SetAsideValue, check_bsn_key
 from .postprocess import queue, run_postprocessing
 from .readers import FileFormatError, read_rows
@@ -104,6 +106,7 @@ def import_file(
     path = Path(path)
     file_name = file_name or path.name
     check_bsn_key()  # hashes under another key chain would never link (zicht rotate-bsn-key)
+    mark_interrupted()  # batches of killed imports say so (and never count as this file's earlier load)
     sha = file_sha256(path)
     source = source_organisation(profile)
 
@@ -135,6 +138,7 @@ def import_file(
         status="running",
         imported_by=user,
         accept_partial=accept_partial,
+        **this_process(),
     )
     rejects = RejectLog(rejects_out)
     loader = BatchLoader(
@@ -162,8 +166,10 @@ def import_file(
             _finish(batch, loader, "rejected", loader.summary("rejected"), rolled_back=True)
         except (FileFormatError, HeaderError) as exc:
             row = getattr(exc, "row", 1)
+            if row and row > 1:  # the rows before it (how far each path had read when it stopped differs)
+                loader.counts.rows_total = row - 2
             loader.rejects.add(Reject(file_name, row or 0, "(bestand)", str(exc)))
-            _finish(batch, loader, "rejected", f"Afgewezen: {exc}. Er is niets geladen.", rolled_back=True)
+            _finish(batch, loader, "rejected", f"Afgewezen: {defuse(file_name, 120)}: {exc}. Er is niets geladen.", rolled_back=True)
         except Exception as exc:
             log.error("Import #%s failed after row %s: %s", batch.pk, loader.counts.rows_total, type(exc).__name__)
             _finish(
@@ -199,6 +205,8 @@ def _finish(batch: ImportBatch, loader: BatchLoader, status: str, message: str, 
     batch.rows_rejected = loader.rejects.rows
     batch.rejects = loader.rejects.stored
     batch.rows_set_aside = loader.rows_set_aside
+    batch.rows_duplicate = 0 if rolled_back else loader.duplicates.count
+    batch.encoding = loader.detected_encoding or ""
     batch.set_aside = loader.set_aside_log
     batch.incidents_partial = [] if rolled_back else loader.incidents_partial()[:MAX_STORED_REJECTS]
     created = (
@@ -304,6 +312,9 @@ class BatchLoader:
         self.open_set_aside: set[str] = set()  # record ids of this source with unresolved set-aside values
         self.lost_rows: dict[str, list[int]] = {}  # --accept-partial: record id → rejected rows of one person
         self.refusal = ""  # why the file is refused although no row was rejected (the set-aside threshold)
+        self.duplicates = DuplicateLines()  # exact duplicate lines: skipped, counted (domain.duplicates)
+        self.broken_rows: list[tuple[int, str]] = []  # --accept-partial: rows of the wrong structure, left out
+        self.detected_encoding: str | None = None  # recognised, not declared (registry.encodings)
         # Seconds per phase (row path: read+check is the rest of run()); the import benchmark prints them.
         self.timings = {"addresses": 0.0, "encrypt_and_build": 0.0, "insert": 0.0}
         if self.column_path:
@@ -311,11 +322,15 @@ class BatchLoader:
 
     # -- driving ---------------------------------------------------------------------------
     def run(self) -> None:
+        # Take the batch's row lock (PostgreSQL: the sign that this import is alive, registry.interrupted)
+        # and the database's write lock (SQLite: before reading MAX(id)) first.
+        ImportBatch.objects.filter(pk=self.batch.pk).update(status="running")
         header, rows = read_rows(self.path, self.profile)
+        if hasattr(rows, "check_structure"):  # CSV: a row of another width refuses the file, or only itself
+            rows.check_structure((lambda row, reason: self.broken_rows.append((row, reason))) if self.accept_partial else None)
+            self.detected_encoding = rows.detected_encoding
         known_buurten = set(Buurt.objects.values_list("code", flat=True))
         checker = RowChecker(self.profile, header, file_name=self.file_name, today=self.today, known_buurten=known_buurten)
-        # Take the database's write lock first (SQLite: before reading MAX(id)).
-        ImportBatch.objects.filter(pk=self.batch.pk).update(status="running")
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:  # keep the indexes being written in memory (this connection only)
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
@@ -347,6 +362,7 @@ class BatchLoader:
                 timings=self.timings,
                 store=self.store,
                 row_path=self,
+                duplicates=self.duplicates,
             )
             ColumnPath(ports, checker, rows, bar).run()
             bar.close()
@@ -360,6 +376,8 @@ class BatchLoader:
             counts.last_row = row_number
             if counts.rows_total % 5000 == 0:
                 bar.update(5000)
+            if self.duplicates.first_row(line_key(cells), row_number):
+                continue  # an exact copy of an earlier line: counted, never loaded
             row, row_rejects = checker.check(cells, row_number)
             if row is not None:
                 rid = row.record_id
@@ -377,6 +395,10 @@ class BatchLoader:
         self._finish_run()
 
     def _finish_run(self) -> None:
+        for row, reason in self.broken_rows:  # --accept-partial: only these rows are left out
+            self.counts.rows_total += 1
+            self.counts.last_row = max(self.counts.last_row, row)
+            self.rejects.add(Reject(self.file_name, row, "(structuur)", reason))
         if self.counts.rows_total == 0:
             raise FileFormatError("bestand bevat geen gegevensrijen (alleen een kopregel)", 1)
         if self.failed:
@@ -465,6 +487,10 @@ class BatchLoader:
             )
         if self.set_aside_resolved:
             text += f"; {self.set_aside_resolved} eerder terzijde gelegde waarden hersteld"
+        if self.duplicates.count:
+            text += f"; {self.duplicates.summary()}"
+        if self.detected_encoding:
+            text += f"; codering herkend: {self.detected_encoding}"
         if status == "partial":
             text += f"; {self.rejects.rows} rijen afgewezen"
             partial = self.incidents_partial()

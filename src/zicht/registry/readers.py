@@ -18,10 +18,13 @@ from itertools import islice
 from pathlib import Path
 
 from .domain.profile import Profile
+from .domain.structure import ends_in_open_quote, structure_problem
+from .encodings import choose_encoding
 
 FIELD_SIZE_LIMIT = 131072  # characters per cell (csv module default, stated explicitly)
 TABLE_BLOCK_BYTES = 8 * 2**20  # bytes parsed at a time by pyarrow (then cut at a line end)
 MAX_LINE_BYTES = 16 * 2**20  # a longer line goes to the csv module (and its field limit)
+TAIL_BYTES = 4 * FIELD_SIZE_LIMIT + 16  # bytes read from the end for the last line (a cell at the limit, in UTF-8)
 
 
 class FileFormatError(ValueError):
@@ -51,10 +54,16 @@ def _read_csv(path: Path, profile: Profile):
         head = fh.read(4096)
     if head.startswith(b"PK\x03\x04"):
         raise FileFormatError(f"dit is een Excel- of zip-bestand, maar profiel '{profile.name}' verwacht CSV", 1)
-    if b"\x00" in head and not profile.encoding.lower().startswith("utf-16"):
+    declared = profile.encoding if profile.encoding_declared else None
+    utf16 = (declared or "").lower().replace("_", "-").startswith("utf-16") or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in head and not utf16:
         raise FileFormatError("bestand bevat binaire gegevens (NUL-tekens): geen CSV-tekstbestand", 1)
+    choice = choose_encoding(path, declared)
+    if choice.refusal:
+        raise FileFormatError(choice.refusal, choice.row)
+    encoding = choice.encoding
     csv.field_size_limit(FIELD_SIZE_LIMIT)
-    handle = path.open("r", encoding=profile.encoding, newline="")
+    handle = path.open("r", encoding=encoding, newline="")
     reader = csv.reader(handle, delimiter=profile.delimiter, quotechar=profile.quotechar, strict=False)
     try:
         header = next(reader)
@@ -63,12 +72,14 @@ def _read_csv(path: Path, profile: Profile):
         raise FileFormatError("bestand is leeg", 1) from None
     except UnicodeDecodeError:
         handle.close()
-        raise FileFormatError(f"bestand is geen geldige tekst in codering {profile.encoding}", 1) from None
+        raise FileFormatError(_decode_reason(encoding, profile), 1) from None
     except csv.Error as exc:
         handle.close()
         raise FileFormatError(_csv_reason(exc), 1) from None
 
-    return header, CsvRows(handle, reader, profile.encoding, path=path, profile=profile, header=header)
+    rows = CsvRows(handle, reader, encoding, path=path, profile=profile, header=header)
+    rows.detected_encoding = choice.encoding if choice.detected else None
+    return header, rows
 
 
 class CsvRows:
@@ -87,24 +98,98 @@ class CsvRows:
         self.handle, self.reader, self.encoding = handle, reader, encoding
         self.path, self.profile, self.header = path, profile, header
         self.row = 1  # spreadsheet number of the last row read (header = 1)
+        self.detected_encoding: str | None = None  # set by _read_csv when the encoding was recognised
+        # Structure (``check_structure``): off for plain reading, on in the pipeline.
+        self.structure = False
+        self.on_broken = None  # None: a broken row refuses the file; else called with (row, reason) and the row is left out
+
+    def check_structure(self, on_broken=None) -> None:
+        """From here on a row with more or fewer cells than the header is a structural error
+        (``domain.structure``): it refuses the file (FileFormatError naming the row and both
+        counts, or the row where an unclosed quote opened), or, with ``on_broken``, it is
+        reported there and left out. Blank lines stay blank rows (skipped)."""
+        self.structure = True
+        self.on_broken = on_broken
 
     def _error(self, exc: Exception, row: int) -> FileFormatError:
         if isinstance(exc, UnicodeDecodeError):
-            return FileFormatError(f"bestand is geen geldige tekst in codering {self.encoding}", row)
+            return FileFormatError(_decode_reason(self.encoding, self.profile), row)
+        if self.structure and "field larger than field limit" in str(exc):
+            return FileFormatError(
+                f'rij {row}: een cel is groter dan {FIELD_SIZE_LIMIT} tekens; meestal opent daar een aanhalingsteken (") '
+                "dat niet wordt gesloten",
+                row,
+            )
         return FileFormatError(_csv_reason(exc), row)
 
+    def _broken(self, row: int, reason: str) -> None:
+        if self.on_broken is None:
+            raise FileFormatError(reason, row)
+        self.on_broken(row, reason)
+
+    def _structured(self, numbers: list[int], chunk: list[list], last: bool) -> tuple[list[int], list[list]]:
+        """The rows of a chunk whose cell count is the header's (others refused or reported)."""
+        width = len(self.header)
+        if all(map(width.__eq__, map(len, chunk))) and not last:
+            return numbers, chunk
+        kept_numbers, kept = [], []
+        for number, cells in zip(numbers, chunk):
+            problem = structure_problem(cells, self.header, number, self.profile.delimiter, self.profile.quotechar)
+            if problem:
+                self._broken(number, problem)
+            else:
+                kept_numbers.append(number)
+                kept.append(cells)
+        if last and kept_numbers and kept_numbers[-1] == numbers[-1] and self._ends_in_open_quote():
+            row = kept_numbers.pop()
+            kept.pop()
+            self._broken(row, f'rij {row}: een aanhalingsteken (") wordt geopend maar niet gesloten voor het einde van het bestand')
+        return kept_numbers, kept
+
+    def _ends_in_open_quote(self) -> bool:
+        """Whether the file's last non-blank line ends inside a quoted cell (the file was cut off there).
+
+        Only the last line is looked at: the last row is exactly that line when none of its cells
+        holds a line break; a quote that runs on over line ends shows as a wrong number of cells."""
+        quote = self.profile.quotechar if self.profile else '"'
+        if self.path is None or not quote or codecs.lookup(self.encoding).name.startswith("utf-16"):
+            return False
+        size = self.path.stat().st_size
+        with self.path.open("rb") as fh:
+            fh.seek(max(0, size - TAIL_BYTES))
+            tail = fh.read()
+        line = tail.rstrip(b"\r\n").rsplit(b"\n", 1)[-1]
+        if len(line) >= TAIL_BYTES - 1:
+            return False  # a very long last line: left to the cell-count check
+        text = line.decode(self.encoding, "replace")
+        return ends_in_open_quote(text, self.profile.delimiter if self.profile else ",", quote)
+
     def __iter__(self) -> Iterator[tuple[int, list]]:
+        # One row of look-ahead when the structure is checked: the last row may end in an open quote.
+        held = None
         try:
             for cells in self.reader:
                 self.row += 1
-                if cells:
+                if not cells:
+                    continue
+                if not self.structure:
                     yield self.row, cells
+                    continue
+                if held is not None:
+                    yield held
+                numbers, kept = self._structured([self.row], [cells], last=False)
+                held = (numbers[0], kept[0]) if kept else None
+            if held is not None:
+                numbers, kept = self._structured([held[0]], [held[1]], last=True)
+                if kept:
+                    yield numbers[0], kept[0]
         except (UnicodeDecodeError, csv.Error) as exc:
             raise self._error(exc, self.row + 1) from None
         finally:
             self.handle.close()
 
     def blocks(self, n: int) -> Iterator[tuple[list[int], list[list]]]:
+        held = None  # one block of look-ahead (the structure check looks at the file's last row)
         try:
             while True:
                 chunk: list = []
@@ -113,15 +198,26 @@ class CsvRows:
                 except (UnicodeDecodeError, csv.Error) as exc:
                     raise self._error(exc, self.row + len(chunk) + 1) from None
                 if not chunk:
-                    return
+                    break
                 start = self.row + 1
                 self.row += len(chunk)
                 if all(chunk):
-                    yield list(range(start, start + len(chunk))), chunk
+                    block = list(range(start, start + len(chunk))), chunk
+                else:
+                    kept = [(number, cells) for number, cells in enumerate(chunk, start) if cells]
+                    if not kept:
+                        continue
+                    block = [number for number, _ in kept], [cells for _, cells in kept]
+                if not self.structure:
+                    yield block
                     continue
-                kept = [(number, cells) for number, cells in enumerate(chunk, start) if cells]
-                if kept:
-                    yield [number for number, _ in kept], [cells for _, cells in kept]
+                if held is not None:
+                    yield held
+                held = self._structured(*block, last=False)
+            if held is not None:
+                numbers, cells = self._structured(*held, last=True) if held[0] else held
+                if numbers:
+                    yield numbers, cells
         finally:
             self.handle.close()
 
@@ -147,6 +243,8 @@ class CsvRows:
         the ``(numbers, cells)`` blocks of ``blocks``.
         """
         block_bytes = block_bytes or TABLE_BLOCK_BYTES
+        if self.structure:
+            width = len(self.header)  # every row has the header's cells: keep them all (duplicate lines compare whole rows)
         start = self._data_offset()
         if start is None:
             yield from self.blocks(_rows_for(block_bytes))
@@ -164,6 +262,8 @@ class CsvRows:
                     data += raw.readline(MAX_LINE_BYTES)
                 whole_lines = data.endswith(b"\n") or not raw.read(1)  # else a line longer than MAX_LINE_BYTES
                 table = _parse_block(data, self.profile, width) if whole_lines else None
+                if table is not None and self.structure and not self._plain_structure(data, raw):
+                    table = None  # a row of another width, or a quote left open at the end: the csv module reports it
                 quote = self.profile.quotechar
                 if table is None and whole_lines and _plain_lines(data) and not (quote and quote.encode() in data):
                     self._raise_if_not_utf8(data)
@@ -181,13 +281,28 @@ class CsvRows:
             if raw is not None:
                 raw.close()
 
+    def _plain_structure(self, data: bytes, raw) -> bool:
+        """A block pyarrow parsed (one row per line, as many cells on every line) has the header's
+        cell count, and, if it is the file's last, does not end inside an open quote."""
+        first = data[: data.find(b"\n")] if b"\n" in data else data
+        cells = _cells(first.removesuffix(b"\r").decode("utf-8", "replace"), self.profile)
+        if cells is None or len(cells) != len(self.header):
+            return False
+        position = raw.tell()
+        at_end = not raw.read(1)
+        raw.seek(position)
+        if not at_end or not self.profile.quotechar:
+            return True
+        line = data.rstrip(b"\r\n").rsplit(b"\n", 1)[-1]
+        return not ends_in_open_quote(line.decode("utf-8", "replace"), self.profile.delimiter, self.profile.quotechar)
+
     def _raise_if_not_utf8(self, data: bytes) -> None:
         """The exact row of the first byte that is not UTF-8 (the lines are plain: one row each)."""
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             row = self.row + 1 + data.count(b"\n", 0, exc.start)
-            raise FileFormatError(f"bestand is geen geldige tekst in codering {self.encoding}", row) from None
+            raise FileFormatError(_decode_reason(self.encoding, self.profile), row) from None
 
     def _data_offset(self) -> int | None:
         """Byte offset of the first data row, or None when this file is not for pyarrow at all."""
@@ -195,7 +310,7 @@ class CsvRows:
         if (
             profile is None
             or self.row != 1
-            or codecs.lookup(profile.encoding).name not in ("utf-8", "utf-8-sig")
+            or codecs.lookup(self.encoding).name not in ("utf-8", "utf-8-sig")
             or len(profile.delimiter) != 1
             or not profile.delimiter.isascii()
         ):
@@ -205,7 +320,7 @@ class CsvRows:
         if not line.endswith(b"\n"):
             return None
         try:
-            text = line.decode(profile.encoding)
+            text = line.decode(self.encoding)
         except UnicodeDecodeError:
             return None
         body = text[:-2] if text.endswith("\r\n") else text[:-1]
@@ -318,6 +433,16 @@ def _parse_block(data: bytes, profile: Profile, width: int):
         return table.select(list(range(width))).rename_columns([f"c{i}" for i in range(width)])
     missing = [pa.nulls(table.num_rows, pa.string()) for _ in range(width - cells)]
     return pa.Table.from_arrays([*table.columns, *missing], names=[f"c{i}" for i in range(width)])
+
+
+def _decode_reason(encoding: str, profile: Profile | None) -> str:
+    """Why the text could not be read, with what to do about it."""
+    if profile is not None and profile.encoding_declared:
+        return f'bestand is geen geldige tekst in codering {encoding} (zo staat in het profiel: encoding = "{profile.encoding}")'
+    return (
+        f"bestand is geen geldige tekst in codering {encoding}; "
+        'zet de codering van de partner in het importprofiel (bijv. encoding = "cp1252")'
+    )
 
 
 def _csv_reason(exc: csv.Error) -> str:

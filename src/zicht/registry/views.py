@@ -25,6 +25,7 @@ from .domain.profile import ProfileError
 from .domain.rows import defuse
 from .domain.setaside import REASONS
 from .forms import ImportForm
+from .interrupted import mark_interrupted
 from .models import ImportBatch, Organisation
 from .pipeline import import_file
 from .uploads import stored_upload, upload_dir
@@ -36,6 +37,7 @@ STATUS_BADGE = {
     "rejected": "rood",
     "failed": "rood",
     "duplicate": "onbekend",
+    "interrupted": "rood",
 }
 
 
@@ -53,6 +55,7 @@ def _with_badges(batches):
 
 @requires(KETENREGISSEUR, FUNCTIONEEL_BEHEERDER)
 def imports(request):
+    mark_interrupted()  # a killed import shows as 'Onderbroken', not 'Bezig' for ever
     queryset = _visible_batches(request.user).order_by("-started_at")
     source = request.GET.get("bron", "")
     if source:
@@ -65,6 +68,7 @@ def imports(request):
 
 @requires(KETENREGISSEUR, FUNCTIONEEL_BEHEERDER)
 def batch_detail(request, pk: int):
+    mark_interrupted()
     batch = get_object_or_404(_visible_batches(request.user), pk=pk)
     batch.badge = STATUS_BADGE.get(batch.status, "onbekend")
     set_aside = [{**entry, "label": REASONS.get(entry.get("reason", ""), entry.get("reason", ""))} for entry in batch.set_aside]
@@ -93,6 +97,7 @@ def batch_rejects_csv(request, pk: int):
 
 @requires(KETENREGISSEUR, FUNCTIONEEL_BEHEERDER)
 def upload(request):
+    mark_interrupted()
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]

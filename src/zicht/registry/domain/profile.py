@@ -55,6 +55,7 @@ class Profile:
     max_age_years: int = 120
     auxiliary: frozenset[str] = frozenset()  # invalid values of these fields are set aside (domain.setaside)
     max_set_aside_share: float = DEFAULT_MAX_SHARE
+    encoding_declared: bool = False  # False: UTF-8 (with or without BOM), else recognised (registry.encodings)
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
     def mapped(self, target: str) -> bool:
@@ -253,6 +254,7 @@ def _build(path: Path, data: dict, sha256: str) -> Profile:
         max_age_years=max_age,
         auxiliary=auxiliary_fields(essential, auxiliary, frozenset(required)),
         max_set_aside_share=float(max_share),
+        encoding_declared="encoding" in file,
         raw=data,
     )
     for target in required:

@@ -213,3 +213,51 @@ def test_both_paths_refuse_a_file_past_the_set_aside_threshold(synth_register, e
     assert row_content == column_content
     assert row_batch["status"] == "rejected" and not row_content["Report"] and not row_content["SetAsideValue"]
     assert "max_set_aside_share" in row_batch["message"] and row_batch["rows_set_aside"] > row_batch["rows_total"] * 0.05
+
+
+def broken(source: Path, out: Path, profile_name: str) -> Path:
+    """The export with structural faults and exact duplicate lines (issue 13): every 53rd line repeated
+    at once and every 61st again at the end of the file (duplicates), every 211th row cut to half its
+    cells, every 223rd with a cell too many."""
+    profile = find_profile(profile_name)
+    with source.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=profile.delimiter))
+    header, body = rows[0], rows[1:]
+    out_rows, again = [], []
+    for n, row in enumerate(body):
+        if n % 211 == 100:
+            row = row[: len(row) // 2]
+        elif n % 223 == 50:
+            row = [*row, "x"]
+        out_rows.append(row)
+        if n % 53 == 7:
+            out_rows.append(list(row))
+        if n % 61 == 3:
+            again.append(list(row))
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=profile.delimiter).writerows([header, *out_rows, *again])
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("profile", sorted(FILES))
+@pytest.mark.parametrize("accept_partial", [True, False])
+def test_both_paths_agree_on_broken_rows_and_duplicate_lines(synth_register, exports, tmp_path, monkeypatch, profile, accept_partial):
+    monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 7)
+    monkeypatch.setattr(fastpath, "BLOCK_BYTES", 20_000)
+    monkeypatch.setattr(fastpath, "BLOCK_ROWS", 150)
+    path = broken(exports / FILES[profile], tmp_path / FILES[profile], profile)
+    row_content, row_batch = _import(path, profile, column_path=False, accept_partial=accept_partial)
+    column_content, column_batch = _import(path, profile, column_path=True, accept_partial=accept_partial)
+    assert row_batch == column_batch
+    assert row_content == column_content
+    if accept_partial:
+        assert row_batch["status"] == "partial"
+        reasons = [r["reason"] for r in row_batch["rejects"] if r["field"] == "(structuur)"]
+        assert reasons and all(" velden, de kopregel " in r for r in reasons)
+        assert "dubbele regels overgeslagen (rij " in row_batch["message"]
+        keys = [p[1] for p in row_content["Person"]]  # source_key: record/person number, one person per line
+        assert len(keys) == len(set(keys)) == row_batch["rows_loaded"]
+    else:
+        assert row_batch["status"] == "rejected" and not row_content["Report"]
+        assert " velden, de kopregel " in row_batch["message"]

@@ -13,6 +13,8 @@ from zicht.registry.domain.profile import find_profile
 from zicht.registry.readers import FileFormatError, TableBlock, TableRows, read_rows
 
 HEADER = "Registratienummer;Pleegdatum;Rol\r\n"
+# Reading mechanics under a declared UTF-8 (undeclared files are recognised: tests/test_file_robustness.py).
+PROFILE = dataclasses.replace(find_profile("politie-bvh"), encoding="utf-8-sig", encoding_declared=True)
 ROW = "PL{n};14-03-2024;Slachtoffer\r\n"
 
 
@@ -57,12 +59,12 @@ def _write(tmp_path, content: bytes):
 
 
 def _by_row(path):
-    return list(read_rows(path, find_profile("politie-bvh"))[1])
+    return list(read_rows(path, PROFILE)[1])
 
 
 def _by_block(path, n):
     out = []
-    for numbers, cells in read_rows(path, find_profile("politie-bvh"))[1].blocks(n):
+    for numbers, cells in read_rows(path, PROFILE)[1].blocks(n):
         assert numbers and len(numbers) == len(cells)
         out += list(zip(numbers, cells))
     return out
@@ -90,7 +92,7 @@ def test_blocks_fail_with_the_reason_and_row_of_iteration(tmp_path, name, conten
 
 def _by_table(path, block_bytes, width):
     out, kinds = [], set()
-    for block in read_rows(path, find_profile("politie-bvh"))[1].table_blocks(width, block_bytes):
+    for block in read_rows(path, PROFILE)[1].table_blocks(width, block_bytes):
         if isinstance(block, TableBlock):
             kinds.add("table")
             out += list(zip(range(block.first, block.first + len(block)), TableRows(block.table).all()))
@@ -132,7 +134,7 @@ def test_table_blocks_hand_over_to_the_csv_module_at_the_first_doubtful_block(tm
     ],
 )
 def test_table_blocks_leave_other_encodings_and_multiline_headers_to_the_csv_module(tmp_path, encoding, content, by_pyarrow):
-    profile = dataclasses.replace(find_profile("politie-bvh"), encoding=encoding)
+    profile = dataclasses.replace(find_profile("politie-bvh"), encoding=encoding, encoding_declared=True)
     path = _write(tmp_path, content)
     expected = [(number, _width(cells, 3)) for number, cells in read_rows(path, profile)[1]]
     blocks = list(read_rows(path, profile)[1].table_blocks(3, 4096))

@@ -98,6 +98,8 @@ class Command(BaseCommand):
             "rows_set_aside": batch.rows_set_aside,
             "set_aside": batch.set_aside,  # [{file, row, field, reason}]: never the value
             "incidents_partial": batch.incidents_partial,
+            "rows_duplicate": batch.rows_duplicate,  # exact duplicate lines skipped
+            "encoding": batch.encoding,  # recognised text encoding ('' when UTF-8 or declared)
         }
         if options["json"]:
             self.stdout.write(json.dumps(outcome, indent=2, ensure_ascii=False))
