@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import clustering, features, labelled, normalise, veto
+from . import clustering, features, hard_negatives, labelled, normalise, veto
 from .comparisons import CONDITIONS, EXTRA_RULES, Comparison, block_pairs, model_comparisons, present_comparisons, present_rules, rule_needs
 
 log = logging.getLogger(__name__)
@@ -661,6 +661,16 @@ def _given(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def effective_bsn(feats: pd.DataFrame) -> np.ndarray:
+    """Per record the BSN hash clustering reads: the record's own, or None where it is someone
+    else's (``hard_negatives.borrowed_bsn``: a parent's BSN on a child's registration)."""
+    bsn = feats["bsn_hash"].to_numpy(dtype=object)
+    if "dob" not in feats.columns:
+        return bsn
+    borrowed = hard_negatives.borrowed_bsn(bsn, feats["dob"].to_numpy(dtype=object))
+    return np.where(borrowed, None, bsn) if borrowed.any() else bsn
+
+
 def cluster_pairs(
     feats: pd.DataFrame,
     pairs: pd.DataFrame,
@@ -685,11 +695,12 @@ def cluster_pairs(
     """
     ids = feats["unique_id"].to_numpy()
     pos = pd.Index(ids)
+    bsn = effective_bsn(feats)
     if len(pairs):
         decided = pair_decisions(
             pairs["match_weight"].to_numpy(dtype=float),
-            pairs["bsn_hash_l"].to_numpy(dtype=object),
-            pairs["bsn_hash_r"].to_numpy(dtype=object),
+            bsn[pos.get_indexer(pairs["unique_id_l"])],
+            bsn[pos.get_indexer(pairs["unique_id_r"])],
             link_threshold,
             -np.inf,
         )
@@ -702,7 +713,6 @@ def cluster_pairs(
     left = pos.get_indexer(links["unique_id_l"])
     right = pos.get_indexer(links["unique_id_r"])
     # equal BSN hash links whatever the model says (also below the review threshold)
-    bsn = feats["bsn_hash"].to_numpy(dtype=object)
     with_bsn = np.nonzero(pd.notna(bsn))[0]
     if len(with_bsn):
         order = with_bsn[np.argsort(bsn[with_bsn].astype(str), kind="stable")]
@@ -729,7 +739,7 @@ def cluster_pairs(
             right = np.concatenate([right, ar[ok]])
             lw = np.concatenate([lw, np.full(ok.sum(), np.inf)])
     source = feats["source_dataset"].to_numpy(dtype=object) if one_per_source else None
-    bsn_arr = feats["bsn_hash"].to_numpy(dtype=object)
+    bsn_arr = bsn
     labels = clustering.cluster(len(ids), left, right, lw, bsn_arr, cannot, source=source)
     if params is not None and veto_weight is not None:
         levels = veto.veto_levels(params, veto_weight)

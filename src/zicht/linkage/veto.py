@@ -101,6 +101,14 @@ def conflicting_pairs(
         if child.any():
             both = (np.bincount(label_codes[child], minlength=len(sizes)) > 0) & (np.bincount(label_codes[dated], minlength=len(sizes)) > 0)
             suspect |= both[label_codes]
+    if levels.get(HARD):
+        # the generation rule: a marker on one record is read against every other record of its cluster
+        marked = np.zeros(len(feats), dtype=bool)
+        for col in hard_negatives.GENERATION_COLUMNS:
+            if col in feats.columns:
+                marked |= pd.notna(np.asarray(feats[col], dtype=object)) & (np.asarray(feats[col], dtype=object) != "")
+        if marked.any():
+            suspect |= (np.bincount(label_codes[marked], minlength=len(sizes)) > 0)[label_codes]
     suspect &= sizes[label_codes] > 1
     rows = np.nonzero(suspect)[0]
     if len(rows) == 0:
