@@ -4,7 +4,7 @@ Why: blocking that is near-linear on records spread over the country (every PC4,
 surname tail) can be quadratic in one city, where many records share a postcode area, a
 woonplaats and the common surnames. ``person_records(..., density="city")`` draws addresses
 in ``CITY_PC4`` areas of one woonplaats (a city of about 600,000 inhabitants has some 80 PC4
-areas) and surnames from the national pool with its tail cut to ``CITY_TAIL`` names: the common
+areas) and surnames from the national pool with its tail (about 2,500 names) cut to ``CITY_TAIL``: the common
 surnames (de Jong, Jansen, de Vries, van den Berg, …) keep their real national frequencies,
 the rest of the probability goes to fewer distinct names, as in one city's population.
 """
@@ -21,7 +21,7 @@ from .population import Address
 DENSITIES = ("country", "city")
 CITY = "Rotterdam"
 CITY_PC4 = tuple(range(3011, 3091))  # 80 PC4 areas of one city
-CITY_TAIL = 12_000  # distinct uncommon surnames among one city's residents (an assumption)
+CITY_TAIL = 1_500  # distinct uncommon surnames drawn for one city (an assumption; the national pool has ~2,500)
 _LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 _STREETS = [
     f"{a}{b}"
