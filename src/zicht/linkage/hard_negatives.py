@@ -293,8 +293,10 @@ def borrowed_bsn(bsn, dob) -> np.ndarray:
     has = np.nonzero(pd.notna(bsn) & pd.notna(dob))[0]
     if len(has) < 2:
         return out
-    frame = pd.DataFrame({"b": bsn[has], "y": [str(d)[:4] for d in dob[has]], "row": has})
-    spread = frame.groupby("b")["y"].agg(lambda y: int(max(y)) - int(min(y)) if all(v.isdigit() for v in y) else 0)
+    years = pd.to_numeric(pd.Series([str(d)[:4] for d in dob[has]]), errors="coerce").to_numpy()
+    frame = pd.DataFrame({"b": bsn[has], "y": years, "row": has})
+    by = frame.groupby("b")["y"]
+    spread = by.max() - by.min()
     for key in spread.index[spread >= BSN_CONTRADICTED_YEARS]:
         rows = frame.loc[frame["b"] == key, "row"].to_numpy()
         groups: list[list[int]] = []
