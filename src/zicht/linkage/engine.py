@@ -340,7 +340,7 @@ def rule_pairs(feats: pd.DataFrame, rule) -> int:
 # a rule that would exceed it is left out (``LinkResult.rules``), so pairs, and with them the
 # memory of prediction, grow with the records and not with their density. Rationale and
 # measurements: docs/linkage.md (memory bounded by pairs).
-PAIR_BUDGET_PER_RECORD = 40.0
+PAIR_BUDGET_PER_RECORD = 30.0
 # Predict scores the blocked pairs in slices of at most this many estimated pairs (and of at
 # most CHUNK_RECORDS left-hand records).
 PAIRS_PER_SLICE = 10_000_000
