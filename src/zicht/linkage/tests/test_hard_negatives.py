@@ -185,6 +185,18 @@ CASES = {
         [{0}, {1, 2}],
         "join",
     ),
+    "a parent's BSN on one of a child's registrations that also carry her own: one child": (
+        [
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="0"),
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="1"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h2", uid="2"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h1", uid="3"),  # the mother's BSN
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", uid="4"),  # before: fitted two Lisas, linked to neither
+        ],
+        [(0, 1, 20.0), (2, 3, 20.0), (2, 4, 20.0), (3, 4, 20.0), (0, 3, 2.0)],
+        [{0, 1}, {2, 3, 4}],
+        "join",
+    ),
     "namesake at another address with another household: kept apart": (
         [
             rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"),
