@@ -1,13 +1,15 @@
 """Person linkage quality and speed against two baselines, on the same data in the same run.
 
-``zicht bench linkage --dataset {febrl3,febrl4,fake1000,fake20000,synthetic,exports} [--size N] [--json]``
+``zicht bench linkage --dataset {febrl3,febrl4,fake1000,fake20000,synthetic,exports} [--size N] [--density city] [--json]``
 prints precision, recall and F1 (pairwise, over the clusters each method produces),
 pairs compared, seconds and peak memory for: Zicht's linkage, a generic Splink model
 (standard comparison library, single-field blocking, EM, threshold at match weight 0;
 it gets an exact-match comparison and a blocking rule on the BSN hash whenever Zicht gets the BSN)
 and the recordlinkage toolkit's guide pipeline (block on given name, match when more
 than 3 of 6 fields agree). With ``--incremental`` it also times linking single new
-records against the whole set (p50/p95 in ms).
+records against the whole set (p50/p95 in ms). ``--density city`` (synthetic): the people of
+one city (``zicht.synth.density``); the JSON's ``zicht.blocking`` gives the estimated pairs per
+blocking rule and the rules left out for the pair budget.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ import psutil
 from zicht.core.crypto import bsn_hash
 from zicht.linkage import config
 from zicht.linkage.clustering import cluster
-from zicht.linkage.engine import features_frame, input_frame, link, release_memory, review_band, rss_mb
+from zicht.linkage.engine import PAIR_BUDGET_PER_RECORD, features_frame, input_frame, link, release_memory, review_band, rss_mb
 from zicht.linkage.matcher import ArrayIndex, Matcher
 from zicht.registry.domain.bsn import is_valid_bsn
 from zicht.registry.domain.profile import find_profile
 from zicht.registry.domain.rows import RowChecker
 from zicht.registry.readers import read_rows
+from zicht.synth.density import DENSITIES
 from zicht.synth.people import person_records
 
 DATASETS = ("febrl3", "febrl4", "fake1000", "fake20000", "synthetic", "exports")
@@ -48,6 +51,12 @@ def add_arguments(parser):
         action=argparse.BooleanOptionalAction,
         default=True,
         help="--dataset synthetic: with twins, jr./sr., namesakes and BSN errors (default), or without",
+    )
+    parser.add_argument(
+        "--density",
+        choices=DENSITIES,
+        default="country",
+        help="--dataset synthetic: people across the country (default) or of one city (common surnames, few postcode areas)",
     )
     parser.add_argument(
         "--exports", type=Path, help="for --dataset exports: a `zicht synth` output folder (default: generate Tilburg, 3 years)"
@@ -98,7 +107,13 @@ def _from_febrl(df: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
 
 
 def load(
-    dataset: str, size: int = 20000, seed: int = 1, noise: float = 1.0, exports: Path | None = None, hard: bool = True
+    dataset: str,
+    size: int = 20000,
+    seed: int = 1,
+    noise: float = 1.0,
+    exports: Path | None = None,
+    hard: bool = True,
+    density: str = "country",
 ) -> tuple[pd.DataFrame, str]:
     """Records in the standard input schema with a ``truth`` column, and the link type."""
     if dataset == "febrl3":
@@ -123,7 +138,7 @@ def load(
         )
         return out.replace({"": None}), "dedupe_only"
     if dataset == "synthetic":
-        df = person_records(size, seed=seed, noise=noise, hard=hard)
+        df = person_records(size, seed=seed, noise=noise, hard=hard, density=density)
         out = input_frame(df, "record_id", lambda b: bsn_hash(b, key=BENCH_BSN_KEY) if is_valid_bsn(b) else None)
         out["truth"] = df["cluster_id"]
         out.attrs["hard_negatives"] = df.attrs.get("hard_negatives", [])
@@ -344,6 +359,7 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
         train_kwargs=cfg.get("training"),
         veto_weight=cfg.get("veto_weight"),
         ambiguity_margin=cfg.get("ambiguity_margin"),
+        pair_budget_per_record=cfg.get("pair_budget_per_record", PAIR_BUDGET_PER_RECORD),
     )
     seconds = time.perf_counter() - t0
     cpu1 = psutil.Process().cpu_times()
@@ -354,6 +370,7 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
         **scores(df["truth"], labels, data.get("keep")),
         **hard,
         "pairs_compared": result.pairs_compared,
+        "blocking": result.rules,
         "review_pairs": int(len(review)),
         "review_bands": review_bands(review, df, cfg["link_threshold"]),
         "seconds": round(seconds, 2),
@@ -561,12 +578,14 @@ def run(options) -> dict:
         noise=options.get("noise", 1.0),
         exports=options.get("exports"),
         hard=options.get("hard_cases", True),
+        density=options.get("density", "country"),
     )
     gc.collect()
     out = {
         "dataset": dataset,
         "records": len(df),
         "link_type": link_type,
+        **({"density": options["density"]} if dataset == "synthetic" and options.get("density") else {}),
         "metric": "pairwise precision/recall/F1 over each method's clusters",
     }
     which = options.get("baselines", "all")

@@ -23,8 +23,18 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import clustering, features, labelled, normalise, veto
-from .comparisons import CONDITIONS, EXTRA_RULES, Comparison, block_pairs, model_comparisons, present_comparisons, present_rules, rule_needs
+from . import clustering, features, hard_negatives, labelled, normalise, veto
+from .comparisons import (
+    CONDITIONS,
+    EXTRA_RULES,
+    Comparison,
+    block_pairs,
+    model_comparisons,
+    present_comparisons,
+    present_rules,
+    rule_columns,
+    rule_needs,
+)
 
 log = logging.getLogger(__name__)
 # Splink warns on every predict that levels never seen in training use its default m/u
@@ -306,14 +316,50 @@ def select_extra_rules(feats: pd.DataFrame, candidates, rules, pairs_per_record:
     for rule in candidates:
         if rule in rules:
             continue
-        codes = _combined_codes(feats, list(rule))
-        missing = np.zeros(len(codes), dtype=bool)
-        for c in rule:
-            missing |= feats[c].isna().to_numpy()
-        codes = np.where(missing, -1, codes)
-        if block_pairs(codes) <= pairs_per_record * len(feats):
+        if rule_pairs(feats, rule) <= pairs_per_record * len(feats):
             chosen.append(rule)
     return tuple(chosen)
+
+
+def rule_pairs(feats: pd.DataFrame, rule) -> int:
+    """Pairs a blocking rule generates on these records (its equi-join on the key columns; a
+    missing value never joins), counted from the key's value counts without forming a pair:
+    what Splink's ``count_comparisons_from_blocking_rule`` counts. Conditions ("?…") are not
+    read, so this is an upper bound for rules that have one."""
+    cols = list(rule_columns(rule))
+    codes = _combined_codes(feats, cols)
+    missing = np.zeros(len(codes), dtype=bool)
+    for c in cols:
+        missing |= feats[c].isna().to_numpy()
+    return block_pairs(np.where(missing, -1, codes))
+
+
+# Predicted pairs per record the blocking rules may generate together (estimated per rule
+# before predicting, ``rule_pairs``, and summed: an upper bound, pairs found by two rules count
+# twice). Rules are taken in their order of importance while the sum stays within the budget;
+# a rule that would exceed it is left out (``LinkResult.rules``), so pairs, and with them the
+# memory of prediction, grow with the records and not with their density. Rationale and
+# measurements: docs/linkage.md (memory bounded by pairs).
+PAIR_BUDGET_PER_RECORD = 30.0
+# Predict scores the blocked pairs in slices of at most this many estimated pairs (and of at
+# most CHUNK_RECORDS left-hand records).
+PAIRS_PER_SLICE = 10_000_000
+
+
+def rules_within_budget(counts: dict, n: int, per_record: float | None) -> tuple[tuple, tuple]:
+    """(kept, left out): the rules in order while their summed pair counts stay within
+    ``per_record`` × ``n``; the first rule is always kept (a linkage needs one)."""
+    if not per_record or per_record <= 0:
+        return tuple(counts), ()
+    budget, total = per_record * max(n, 1), 0
+    kept, dropped = [], []
+    for i, (rule, pairs) in enumerate(counts.items()):
+        if i == 0 or total + pairs <= budget:
+            kept.append(rule)
+            total += pairs
+        else:
+            dropped.append(rule)
+    return tuple(kept), tuple(dropped)
 
 
 @dataclass
@@ -324,6 +370,7 @@ class LinkResult:
     pairs_compared: int
     timings: dict
     memory: dict = field(default_factory=dict)  # stage → resident MB after it (and peak seen in predict)
+    rules: dict = field(default_factory=dict)  # estimated pairs per blocking rule, rules left out for the budget
 
 
 class Engine:
@@ -380,6 +427,7 @@ class Engine:
         else:
             self.tables = [self.db_api.register(to_arrow(feats[keep]), dataset_display_name="personen")]
         self.n = len(feats)
+        self.estimated_pairs = 0  # set by ``link`` from the per-rule estimate (slices by pairs)
         # categories for the compact pair frame (see predict)
         self.id_index = pd.Index(feats["unique_id"].to_numpy(dtype=object))
         bsn = feats["bsn_hash"].dropna().unique() if "bsn_hash" in feats.columns else []
@@ -470,6 +518,15 @@ class Engine:
                 lv.m_probability = m[lv.comparison_vector_value]
         return len(left)
 
+    def keep_rules(self, rules) -> None:
+        """Predict with only these of the model's blocking rules (``rules_within_budget``)."""
+        sqls = {rule_sql(r) for r in rules}
+        settings = self.linker._settings_obj  # noqa: SLF001 - Splink keeps the prediction rules only here
+        settings._blocking_rules_to_generate_predictions = [  # noqa: SLF001
+            br for br in settings._blocking_rules_to_generate_predictions if br.blocking_rule_sql in sqls  # noqa: SLF001
+        ]
+        self.rules = tuple(r for r in self.rules if rule_sql(r) in sqls)
+
     def _usable(self, sql: str) -> bool:
         cols = [part.split(".")[1].split()[0] for part in sql.split(" AND ")]
         return all(c in self.present for c in cols)
@@ -486,7 +543,7 @@ class Engine:
         the pair frame is a fraction of its size as Python objects.
         """
         linker = self.linker
-        k = chunks or max(1, -(-self.n // CHUNK_RECORDS))
+        k = chunks or max(1, -(-self.n // CHUNK_RECORDS), -(-int(self.estimated_pairs) // PAIRS_PER_SLICE))
         names = ["match_weight", *[f"mw_{c.name}" for c in self.comparisons]]
         cols = ", ".join(["unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names])
         parts: dict[str, list] = {c: [] for c in ("unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names)}
@@ -553,8 +610,13 @@ def link(
     memory_limit: str | None = None,
     veto_weight: float | None = None,
     ambiguity_margin: float | None = None,
+    pair_budget_per_record: float | None = PAIR_BUDGET_PER_RECORD,
 ) -> LinkResult:
     """Batch linkage of a feature frame: train (unless ``params``), score, cluster with the BSN constraint.
+
+    Before predicting, the pairs of each blocking rule are counted on the whole registry
+    (``rule_pairs``) and the rules kept within ``pair_budget_per_record`` (``rules_within_budget``);
+    prediction is sliced so no slice holds more than ``PAIRS_PER_SLICE`` estimated pairs.
 
     ``decisions`` maps (unique_id, unique_id) → True (must link) / False (must not):
     reviewed pairs override the model in every re-link.
@@ -583,6 +645,19 @@ def link(
         timings["train"] = time.perf_counter() - t
     timings.setdefault("train", 0.0)
     t = time.perf_counter()
+    counts = {tuple(r): rule_pairs(feats, r) for r in engine.rules}
+    kept, dropped = rules_within_budget(counts, len(feats), pair_budget_per_record)
+    if dropped:
+        engine.keep_rules(kept)
+        log.info("blocking rules left out for the pair budget: %s", dropped)
+    engine.estimated_pairs = sum(counts[r] for r in kept)
+    rule_report = {
+        "estimated_pairs": {"+".join(r): counts[r] for r in counts},
+        "left_out": ["+".join(r) for r in dropped],
+        "budget_pairs": int((pair_budget_per_record or 0) * len(feats)),
+    }
+    timings["estimate"] = time.perf_counter() - t
+    t = time.perf_counter()
     pairs, compared = engine.predict(review_threshold)
     memory["predict_peak"] = engine.predict_peak_mb
     engine.con.close()
@@ -603,7 +678,7 @@ def link(
     )
     timings["cluster"] = time.perf_counter() - t
     memory["cluster"] = rss_mb()
-    return LinkResult(pairs, labels, params, compared, timings, memory)
+    return LinkResult(pairs, labels, params, compared, timings, memory, rule_report)
 
 
 def _train_on_sample(feats: pd.DataFrame, max_records: int, threads, memory_limit, train_kwargs: dict) -> ModelParams:
@@ -661,6 +736,16 @@ def _given(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def effective_bsn(feats: pd.DataFrame) -> np.ndarray:
+    """Per record the BSN hash clustering reads: the record's own, or None where it is someone
+    else's (``hard_negatives.borrowed_bsn``: a parent's BSN on a child's registration)."""
+    bsn = feats["bsn_hash"].to_numpy(dtype=object)
+    if "dob" not in feats.columns:
+        return bsn
+    borrowed = hard_negatives.borrowed_bsn(bsn, feats["dob"].to_numpy(dtype=object))
+    return np.where(borrowed, None, bsn) if borrowed.any() else bsn
+
+
 def cluster_pairs(
     feats: pd.DataFrame,
     pairs: pd.DataFrame,
@@ -685,11 +770,12 @@ def cluster_pairs(
     """
     ids = feats["unique_id"].to_numpy()
     pos = pd.Index(ids)
+    bsn = effective_bsn(feats)
     if len(pairs):
         decided = pair_decisions(
             pairs["match_weight"].to_numpy(dtype=float),
-            pairs["bsn_hash_l"].to_numpy(dtype=object),
-            pairs["bsn_hash_r"].to_numpy(dtype=object),
+            bsn[pos.get_indexer(pairs["unique_id_l"])],
+            bsn[pos.get_indexer(pairs["unique_id_r"])],
             link_threshold,
             -np.inf,
         )
@@ -702,7 +788,6 @@ def cluster_pairs(
     left = pos.get_indexer(links["unique_id_l"])
     right = pos.get_indexer(links["unique_id_r"])
     # equal BSN hash links whatever the model says (also below the review threshold)
-    bsn = feats["bsn_hash"].to_numpy(dtype=object)
     with_bsn = np.nonzero(pd.notna(bsn))[0]
     if len(with_bsn):
         order = with_bsn[np.argsort(bsn[with_bsn].astype(str), kind="stable")]
@@ -729,7 +814,7 @@ def cluster_pairs(
             right = np.concatenate([right, ar[ok]])
             lw = np.concatenate([lw, np.full(ok.sum(), np.inf)])
     source = feats["source_dataset"].to_numpy(dtype=object) if one_per_source else None
-    bsn_arr = feats["bsn_hash"].to_numpy(dtype=object)
+    bsn_arr = bsn
     labels = clustering.cluster(len(ids), left, right, lw, bsn_arr, cannot, source=source)
     if params is not None and veto_weight is not None:
         levels = veto.veto_levels(params, veto_weight)

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 from . import normalise
 from .comparisons import jw
 
@@ -133,10 +136,29 @@ def generation(rec: dict) -> str:
     return rec.get("gen_given") or rec.get("gen_sn") or ""
 
 
+# A registration written with "sr." names a parent (of a son with the same name): on that
+# registration's day the person is at least this old. Slack below 18 for a wrong year of birth.
+SENIOR_MIN_AGE = 16
+
+
 def generation_conflict(a: dict, b: dict) -> bool:
-    """One written as jr., the other as sr.: a father and his son."""
+    """A father and his son: one written as jr., the other as sr.; or one written as sr. (a
+    parent) and the other naming the person in the role of a child (``kind_on``) or giving a
+    date of birth that makes the person younger than ``SENIOR_MIN_AGE`` on the day of the sr.
+    registration (``seen``)."""
     ga, gb = generation(a), generation(b)
-    return bool(ga) and bool(gb) and ga != gb
+    if ga and gb and ga != gb:
+        return True
+    for x, gx, y in ((a, ga, b), (b, gb, a)):
+        if gx != "sr":
+            continue
+        if y.get("kind_on"):
+            return True
+        day, dob = x.get("seen"), y.get("dob")
+        born = _days(dob) if dob else None
+        if day is not None and born is not None and (day - born) < SENIOR_MIN_AGE * 365.25:
+            return True
+    return False
 
 
 def _swapped(a: dict, b: dict) -> bool:
@@ -253,6 +275,45 @@ def bsn_contradicted(a: dict, b: dict) -> bool:
     return abs(int(da[:4]) - int(db[:4])) >= BSN_CONTRADICTED_YEARS
 
 
+def borrowed_bsn(bsn, dob) -> np.ndarray:
+    """Per record: its BSN is someone else's (a parent's on a child's registration), to be read as absent.
+
+    ``bsn`` and ``dob`` are per-record arrays (hash or None, ISO date or None). Within the
+    records sharing one BSN, the dates of birth fall into groups no registration error
+    joins (``bsn_contradicted``: a generation apart); the largest group owns the BSN (on a
+    tie the oldest date of birth: the BSN on a child's registration is the documented
+    error), the records of the other groups borrowed it. Records without a date of birth
+    keep their BSN. Why: a borrowed BSN makes the child's registration a person of its own
+    (different BSN from the child's other records), and the child's records without a BSN
+    then fit two persons and are linked to neither.
+    """
+    bsn = np.asarray(bsn, dtype=object)
+    dob = np.asarray(dob, dtype=object)
+    out = np.zeros(len(bsn), dtype=bool)
+    has = np.nonzero(pd.notna(bsn) & pd.notna(dob))[0]
+    if len(has) < 2:
+        return out
+    years = pd.to_numeric(pd.Series([str(d)[:4] for d in dob[has]]), errors="coerce").to_numpy()
+    frame = pd.DataFrame({"b": bsn[has], "y": years, "row": has})
+    by = frame.groupby("b")["y"]
+    spread = by.max() - by.min()
+    for key in spread.index[spread >= BSN_CONTRADICTED_YEARS]:
+        rows = frame.loc[frame["b"] == key, "row"].to_numpy()
+        groups: list[list[int]] = []
+        for r in sorted(rows, key=lambda r: str(dob[r])):
+            for g in groups:
+                if not bsn_contradicted({"dob": dob[g[0]]}, {"dob": dob[r]}):
+                    g.append(int(r))
+                    break
+            else:
+                groups.append([int(r)])
+        owner = max(range(len(groups)), key=lambda i: (len(groups[i]), -i))  # sorted oldest first: ties to the oldest
+        for i, g in enumerate(groups):
+            if i != owner:
+                out[g] = True
+    return out
+
+
 def same_person_by_bsn(a: dict, b: dict) -> bool:
     """Equal BSN hashes that are not contradicted: the same person, whatever else differs."""
     return bool(a.get("bsn_hash")) and a.get("bsn_hash") == b.get("bsn_hash") and not bsn_contradicted(a, b)
@@ -265,6 +326,11 @@ def same_person_by_bsn(a: dict, b: dict) -> bool:
 # linked persons* registered at an address (``veto.household_pairs`` for the batch,
 # ``services.link_person`` on arrival).
 HOUSEHOLD_MIN = 1  # co-residents needed on each side before the difference counts (see docs/linkage.md)
+# One address after the other, other people at both and nobody seen at both: a person who
+# moved in with other people (a victim to her parents, a perpetrator to a new partner) or a
+# namesake. True reads it as a move (linked; the namesake is merged), False as two people
+# (the link goes to review with the reason "huishouden"). Measured both ways: docs/linkage.md.
+MOVE_TO_OTHERS = True
 HOUSEHOLD_MAX = 8  # more persons at one address is no household (a shelter, a student house, a block)
 
 
@@ -287,27 +353,32 @@ def household_conflict(
     span_b: tuple[int, int] | None = None,
 ) -> bool:
     """Two registrations (or groups of one cluster's registrations) at two addresses are two
-    people: the co-residents at each address (``co_a``, ``co_b``: the other persons there) are
-    both well populated (``min_each`` … ``max_each``) and share nobody, and no BSN links the
-    two sides (``bsn_a``, ``bsn_b``: the BSN hashes each side carries).
+    people: ``co_a``, ``co_b`` are the co-residents at each address (the other persons there),
+    ``bsn_a``, ``bsn_b`` the BSN hashes each side carries, ``span_a``, ``span_b`` the first and
+    last registration day per side.
 
-    Not a conflict: a family that moved together (a co-resident seen at both addresses), a
-    person who left to live alone (one side below ``min_each``), an equal BSN on both sides, an
-    address with more than ``max_each`` persons, and registrations at the one address that all
-    come before those at the other (``span_a``, ``span_b``: first and last registration day per
-    side): that is a move, also when the person moved in with other people (a victim to her
-    parents, a perpetrator to a new partner), or no dates on either side. Seen at both addresses
-    in one period, with other people at each: two people.
+    Never two people: an equal BSN on both sides; a co-resident seen at both addresses (a
+    family that moved together); an address with more than ``max_each`` persons (a shelter,
+    a student house: no household); no dates on either side (FEBRL, fake_*: nothing to read).
+    Two people: seen at the two addresses in one period (a person does not live at two
+    addresses at one time; since issue 16 whoever else lives there), and, as before, with
+    ``min_each`` or more co-residents at *both* addresses whom the person is never seen with
+    at the other (``MOVE_TO_OTHERS``: see below).
+
+    One address after the other with nobody else at one of them reads as a move: a person who
+    leaves a household to live alone, or the first of a family seen at the new address.
     """
     if bsn_a and bsn_b and set(bsn_a) & set(bsn_b):
         return False
-    if not periods_overlap(span_a, span_b):
+    if not span_a or not span_b:
         return False
     min_each = HOUSEHOLD_MIN if min_each is None else min_each
     max_each = HOUSEHOLD_MAX if max_each is None else max_each
-    if not (min_each <= len(co_a) <= max_each and min_each <= len(co_b) <= max_each):
+    if len(co_a) > max_each or len(co_b) > max_each or set(co_a) & set(co_b):
         return False
-    return not (set(co_a) & set(co_b))
+    if periods_overlap(span_a, span_b):
+        return True
+    return not MOVE_TO_OTHERS and len(co_a) >= min_each and len(co_b) >= min_each
 
 
 # feature columns the rules read (the cluster check fetches only these per suspect record)
@@ -325,8 +396,11 @@ COLUMNS = (
     "gen_sn",
     "bsn_hash",
     "kind_on",
+    "seen",
 )
 # columns whose two or more distinct values within one cluster make it worth checking
 KEY_COLUMNS = ("dob", "gender", "init1", "given1", "gen_given", "gen_sn")
 # a cluster with a record named as a child and a record with a date of birth is worth checking too
 CHILD_COLUMN = "kind_on"
+# ... and a cluster with a generation marker on any record (jr. or sr. against records without one)
+GENERATION_COLUMNS = ("gen_given", "gen_sn")

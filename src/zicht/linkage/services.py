@@ -24,7 +24,7 @@ from zicht.registry.postprocess import touched
 
 from . import config, features, hard_negatives, hooks, households, priority, reasons, veto
 from .comparisons import model_comparisons
-from .engine import ModelParams, cluster_pairs, features_frame, link, review_band
+from .engine import PAIR_BUDGET_PER_RECORD, ModelParams, cluster_pairs, features_frame, link, review_band
 from .matcher import Matcher, choose_cluster, rule_key, shares_block
 from .models import (
     BlockingKey,
@@ -180,6 +180,7 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
         decisions=active_decisions(),
         veto_weight=cfg.get("veto_weight"),
         ambiguity_margin=cfg.get("ambiguity_margin"),
+        pair_budget_per_record=cfg.get("pair_budget_per_record", PAIR_BUDGET_PER_RECORD),
     )
     if train:
         LinkageModel.objects.filter(active=True).update(active=False)

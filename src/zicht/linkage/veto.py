@@ -101,6 +101,14 @@ def conflicting_pairs(
         if child.any():
             both = (np.bincount(label_codes[child], minlength=len(sizes)) > 0) & (np.bincount(label_codes[dated], minlength=len(sizes)) > 0)
             suspect |= both[label_codes]
+    if levels.get(HARD):
+        # the generation rule: a marker on one record is read against every other record of its cluster
+        marked = np.zeros(len(feats), dtype=bool)
+        for col in hard_negatives.GENERATION_COLUMNS:
+            if col in feats.columns:
+                marked |= pd.notna(np.asarray(feats[col], dtype=object)) & (np.asarray(feats[col], dtype=object) != "")
+        if marked.any():
+            suspect |= (np.bincount(label_codes[marked], minlength=len(sizes)) > 0)[label_codes]
     suspect &= sizes[label_codes] > 1
     rows = np.nonzero(suspect)[0]
     if len(rows) == 0:
@@ -109,7 +117,9 @@ def conflicting_pairs(
         {c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns}
     )
     sub = feats.iloc[rows][[c for c in cols if c in feats.columns]].astype(object)
-    recs = sub.where(sub.notna(), None).to_dict("records")
+    names = list(sub.columns)
+    # plain dicts from an object array (DataFrame.to_dict boxes every cell: the slowest step here)
+    recs = [dict(zip(names, row)) for row in sub.where(sub.notna(), None).to_numpy(dtype=object)]
     groups: dict = {}
     for k, lab in enumerate(labels[rows]):
         groups.setdefault(lab, []).append(k)
@@ -170,8 +180,15 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
         return (int(days.min()), int(days.max())) if len(days) else None
 
     out = []
-    for lab, rows in moved.groupby("lab"):
-        groups = {a: g["row"].to_numpy() for a, g in rows.groupby("addr")}
+    # one sort instead of a groupby per cluster: runs of (cluster, address) in row order
+    moved = moved.sort_values(["lab", "addr", "row"], kind="stable")
+    lab_arr, addr_arr, row_arr = moved["lab"].to_numpy(), moved["addr"].to_numpy(), moved["row"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (lab_arr[1:] != lab_arr[:-1]) | (addr_arr[1:] != addr_arr[:-1])])
+    ends = np.r_[starts[1:], len(lab_arr)]
+    per_cluster: dict = {}
+    for a, b in zip(starts, ends):
+        per_cluster.setdefault(lab_arr[a], {})[addr_arr[a]] = row_arr[a:b]
+    for lab, groups in per_cluster.items():
         keys = sorted(groups)
         for i, a in enumerate(keys):
             co_a = occupants[a] - {lab}

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from . import calibration as cal
 from .effects import plant
 from .geography import INDELING_YEAR, AddressBook, load_gemeente
+from .hard_cases import ExportHardCases
 from .names import NamePools
 from .noise import BASE_RATES, SOURCE_RATES, Noise
 from .population import PopulationFactory
@@ -91,6 +92,7 @@ def generate(
     start = end_date - timedelta(days=round(365.25 * years) - 1)
     factory = PopulationFactory(random.Random(rng.randrange(2**63)), pools, end_date)
     factory.same_name_sons = SAME_NAME_SONS
+    hard = ExportHardCases.install(factory, seed)  # namesakes and BSN errors (issue 16)
     builder = builder_class(random.Random(rng.randrange(2**63)), factory, book, start, end_date)
     factory.rng = builder.rng  # one stream for case structure
     inwoners = sum(b.inwoners for b in book.buurten)
@@ -150,6 +152,7 @@ def generate(
             for ev in bar(events["politie"], "politie"):
                 rid = next_id("PL2000-", ev.day.year, 6)
                 for row, truth in politie_rows(ev, rid, write_rng, lvl, noise_counts):
+                    row = hard.row("politie", row, POLITIE_HEADER, truth)
                     rows += 1
                     w.writerow(row)
                     truth_rows.append((truth[0], truth[1], rows) + truth[2:])
@@ -164,6 +167,7 @@ def generate(
             for ev in bar(events["veilig_thuis"], "veilig thuis"):
                 rid = next_id("VT-M" if ev.kind == "melding" else "VT-A", ev.day.year, 6)
                 for row, truth in vt_rows(ev, rid, write_rng, lvl, noise_counts):
+                    row = hard.row("veilig_thuis", row, VT_HEADER, truth)
                     rows += 1
                     w.writerow(row)
                     truth_rows.append((truth[0], truth[1], rows) + truth[2:])
@@ -188,7 +192,7 @@ def generate(
         staff = [(staff_faker.name(), f"06-{staff_faker.numerify('########')}") for _ in range(30)]
         rows = 0
         wt_rows = (
-            (row, truth)
+            (hard.row("wijkteam", row, WIJKTEAM_HEADER, truth), truth)
             for ev in bar(events["wijkteam"], "wijkteam")
             for row, truth in wijkteam_rows(ev, _wt_id(ev, seq), write_rng, lvl, noise_counts, staff, fmt == "csv")
         )

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 from faker.providers.address.nl_NL import Provider as _NlAddress
 
+from .density import city_address_maker, city_pools
 from .names import NamePools
 from .noise import Noise
 from .population import Address, Household, PopulationFactory, observe
@@ -210,7 +211,7 @@ def add_hard_cases(hh: Household, factory: PopulationFactory, hard: random.Rando
     return extra
 
 
-def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True) -> pd.DataFrame:
+def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True, density: str = "country") -> pd.DataFrame:
     """``n`` person mentions with their true identity.
 
     Columns (all strings except the two ids):
@@ -235,12 +236,16 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True)
     ``frame.attrs["hard_negatives"]`` lists the pairs of different people that look alike as
     (cluster_id, cluster_id, kind) with kind in ``HARD_KINDS`` and
     ``frame.attrs["bsn_errors"]`` counts the BSN errors per kind.
+
+    ``density="city"``: the people of one city (``zicht.synth.density``) instead of the country.
     """
     rng = random.Random(seed)
     pools = NamePools.build(seed)
+    if density == "city":
+        pools = city_pools(pools)
     factory = PopulationFactory(rng, pools, date(2025, 1, 1))
     lvl = Noise(noise)
-    make_address = _address_maker(rng)
+    make_address = city_address_maker(rng) if density == "city" else _address_maker(rng)
     comps, comp_w = zip(*COMPOSITION_MIX)
     sources, source_w = zip(*SOURCE_MIX)
     origins, origin_w = zip(*ORIGIN_SHARES)

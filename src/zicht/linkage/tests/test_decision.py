@@ -15,7 +15,7 @@ from zicht.linkage import services
 from zicht.linkage.engine import DIFFERENT_BSN, LINK, NO_MATCH, REVIEW, SAME_BSN, cluster_pairs, pair_decisions, review_band
 from zicht.linkage.matcher import Matcher
 from zicht.linkage.models import ReviewPair
-from zicht.registry.models import Person
+from zicht.registry.models import Person, ReportParty
 
 from .test_services import PEOPLE, make_registry
 
@@ -131,6 +131,8 @@ def test_a_review_pair_from_the_batch_and_from_arrival_carries_the_same_fields()
         geslacht=p3.geslacht,
         address=p3.address,
     )
+    # on the same report as p3 (its date is what the household rule reads, in the batch and on arrival)
+    ReportParty.objects.create(report=p3.parties.get().report, person=newcomer, rol="pleger")
     services.link_person(newcomer)
     from_arrival = _review_record(ReviewPair.objects.get(person_a=min(newcomer.pk, p7.pk), person_b=max(newcomer.pk, p7.pk)))
 

@@ -180,7 +180,7 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
     The batch over (rest + x) keeps vetoed records apart and leaves ambiguous records alone;
     ``choose_cluster`` must give x the same cluster-mates from the rest's clusters.
     """
-    from zicht.linkage import veto
+    from zicht.linkage import hard_negatives, veto
     from zicht.linkage.comparisons import model_comparisons
     from zicht.linkage.hard_negatives import same_person_by_bsn
     from zicht.linkage.matcher import choose_cluster
@@ -194,9 +194,37 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
     held_pos, rest, rest_labels, index, matcher = _held_out(feats, batch.pairs, cfg, params, seed=4, **kw)
     recs = rest.astype(object).where(rest.notna(), None).to_dict("records")
     members: dict = {}
+    occupants: dict = {}  # address -> clusters with a record there (the household rule's co-residents)
     for rec, lab in zip(recs, rest_labels.reindex(rest["unique_id"]).to_numpy()):
         members.setdefault(lab, []).append(rec)
+        if rec["pc"] and rec["hnr"]:
+            occupants.setdefault((rec["pc"], rec["hnr"]), set()).add(lab)
     checked = 0
+
+    def household_conflict(rec, c):
+        """As services._Households: the new registration's address against the cluster's other addresses."""
+        here = (rec["pc"], rec["hnr"]) if rec["pc"] and rec["hnr"] else None
+        sides: dict = {}
+        for m in members[c]:
+            if m["pc"] and m["hnr"]:
+                side = sides.setdefault((m["pc"], m["hnr"]), (set(), []))
+                side[0].update({m["bsn_hash"]} - {None})
+                if m["seen"] is not None:
+                    side[1].append(m["seen"])
+        if here is None or here in sides:
+            return False
+        own = (rec["seen"], rec["seen"]) if rec["seen"] is not None else None
+        return any(
+            hard_negatives.household_conflict(
+                occupants.get(here, set()) - {c},
+                occupants[a] - {c},
+                {rec["bsn_hash"]} - {None},
+                b,
+                span_a=own,
+                span_b=(min(days), max(days)) if days else None,
+            )
+            for a, (b, days) in sides.items()
+        )
     for pos in held_pos:
         rec, x, batch_mates = _arrival(feats, rest, batch.pairs, pos, cfg, **kw)
 
@@ -205,6 +233,8 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
 
         def fits(c, rec=rec):
             if rec["bsn_hash"] and bsns(c) and rec["bsn_hash"] not in bsns(c):
+                return False
+            if household_conflict(rec, c):
                 return False
             return not any(veto.conflicts(rec, m, comps, levels) for m in members[c] if not same_person_by_bsn(rec, m))
 

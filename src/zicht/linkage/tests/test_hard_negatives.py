@@ -185,6 +185,18 @@ CASES = {
         [{0}, {1, 2}],
         "join",
     ),
+    "a parent's BSN on one of a child's registrations that also carry her own: one child": (
+        [
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="0"),
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="1"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h2", uid="2"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h1", uid="3"),  # the mother's BSN
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", uid="4"),  # before: fitted two Lisas, linked to neither
+        ],
+        [(0, 1, 20.0), (2, 3, 20.0), (2, 4, 20.0), (3, 4, 20.0), (0, 3, 2.0)],
+        [{0, 1}, {2, 3, 4}],
+        "join",
+    ),
     "namesake at another address with another household: kept apart": (
         [
             rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"),
@@ -199,10 +211,10 @@ CASES = {
     ),
     "a family that moved together: one person": (
         [
-            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"),
-            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
-            rec("Marie", "Bos", "1982-07-01", "V", "5678CD", "9", uid="2"),
-            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3"),
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0", datum="2023-01-10"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum="2023-01-10"),
+            rec("Marie", "Bos", "1982-07-01", "V", "5678CD", "9", uid="2", datum="2023-06-01"),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3", datum="2023-06-01"),
         ],
         [(0, 3, 14.0), (1, 2, 14.0)],
         [{0, 3}, {1, 2}],
@@ -210,9 +222,9 @@ CASES = {
     ),
     "left the household to live alone: one person": (
         [
-            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0"),
-            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1"),
-            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="2"),
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0", datum="2023-01-10"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum="2023-01-10"),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="2", datum="2023-06-01"),
         ],
         [(0, 2, 14.0)],
         [{0, 2}, {1}],
@@ -394,8 +406,8 @@ def test_hard_negative_merged_share():
     [
         ({1, 2}, {3}, set(), set(), True),  # a family at one address, another household at the other: a namesake
         ({1, 2}, {2, 5}, set(), set(), False),  # the partner seen at both addresses: the family moved
-        ({1, 2}, set(), set(), set(), False),  # alone at the new address: left the household, or a namesake; no evidence
-        (set(), set(), set(), set(), False),  # nobody else known anywhere
+        ({1, 2}, set(), set(), set(), True),  # alone at one address, but seen at both in one period: two people
+        (set(), set(), set(), set(), True),  # nobody else known anywhere, seen at both in one period: two people
         ({1, 2}, {3}, {"h1"}, {"h1"}, False),  # the same BSN on both sides: one person
         ({1, 2}, {3}, {"h1"}, set(), True),  # a BSN on one side only says nothing
         (set(range(1, 12)), {3}, set(), set(), False),  # eleven others at one address: no household (a shelter)
@@ -419,8 +431,25 @@ def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
     assert hard_negatives.household_conflict({1, 2}, {3}, span_a=span_a, span_b=span_b) is conflict
 
 
-def test_household_conflict_well_populated_threshold():
-    one = {"span_a": (1, 9), "span_b": (5, 5)}
+@pytest.mark.parametrize(
+    "co_a, co_b, move_to_others, conflict",
+    [
+        ({1, 2}, set(), True, False),  # left the household to live alone (or the first of a family seen at the new address)
+        ({1, 2}, set(), False, False),
+        (set(), set(), False, False),  # alone at both: a move
+        ({1, 2}, {3}, True, False),  # moved in with other people: a move (MOVE_TO_OTHERS, the default)
+        ({1, 2}, {3}, False, True),  # ... or two people
+        ({1, 2}, {2, 3}, False, False),  # a co-resident seen at both: a family that moved together
+    ],
+)
+def test_household_conflict_one_address_after_the_other(co_a, co_b, move_to_others, conflict, monkeypatch):
+    monkeypatch.setattr(hard_negatives, "MOVE_TO_OTHERS", move_to_others)
+    assert hard_negatives.household_conflict(co_a, co_b, span_a=(100, 200), span_b=(201, 400)) is conflict
+
+
+def test_household_conflict_well_populated_threshold(monkeypatch):
+    monkeypatch.setattr(hard_negatives, "MOVE_TO_OTHERS", False)
+    one = {"span_a": (1, 9), "span_b": (10, 12)}
     assert hard_negatives.household_conflict({1}, {2}, min_each=1, **one)
     assert not hard_negatives.household_conflict({1}, {2}, min_each=2, **one)
     assert hard_negatives.household_conflict({1, 4}, {2, 3}, min_each=2, **one)
@@ -471,3 +500,36 @@ def test_age_conflict(dob, kind_op, conflict):
     assert hard_negatives.age_conflict(child, other) is conflict
     assert hard_negatives.age_conflict(other, child) is conflict  # either order
     assert (hard_negatives.conflict(child, other) == "leeftijd") is conflict
+
+
+@pytest.mark.parametrize(
+    "bsn, dob, borrowed",
+    [
+        (["h1", "h1", "h1"], ["1980-01-01", "1980-01-01", "2015-05-05"], [False, False, True]),  # a parent's BSN on the child's record
+        (["h1", "h1"], ["1980-01-01", "2015-05-05"], [False, True]),  # one each: the oldest owns it
+        (["h1", "h1"], ["1980-01-01", "1980-10-01"], [False, False]),  # a typo, not a generation
+        (["h1", "h1", "h2"], ["1980-01-01", None, "2015-05-05"], [False, False, False]),  # no date of birth: kept
+        (["h1", "h1", "h1"], ["2015-05-05", "2015-05-05", "1980-01-01"], [False, False, True]),  # the majority owns it
+        ([None, None], ["1980-01-01", "2015-05-05"], [False, False]),
+    ],
+)
+def test_borrowed_bsn(bsn, dob, borrowed):
+    assert hard_negatives.borrowed_bsn(bsn, dob).tolist() == borrowed
+
+
+@pytest.mark.parametrize(
+    "a, b, conflict",
+    [
+        ({"gen_given": "sr"}, {"gen_sn": "jr"}, True),  # jr. against sr.
+        ({"gen_given": "sr"}, {"gen_given": "sr"}, False),
+        ({"gen_given": "sr"}, {"kind_on": 738000}, True),  # sr. (a parent) against a registration naming a child
+        ({"gen_given": "jr"}, {"kind_on": 738000}, False),  # jr. may well be the child
+        ({"gen_sn": "sr", "seen": 738900}, {"dob": "2019-05-25"}, True),  # sr. on a day the other was four years old
+        ({"gen_sn": "sr", "seen": 738900}, {"dob": "1985-05-25"}, False),
+        ({"gen_sn": "sr"}, {"dob": "2019-05-25"}, False),  # no registration date: nothing to read
+        ({}, {"dob": "2019-05-25", "kind_on": 738000}, False),
+    ],
+)
+def test_generation_conflict(a, b, conflict):
+    assert hard_negatives.generation_conflict(a, b) is conflict
+    assert hard_negatives.generation_conflict(b, a) is conflict

@@ -64,6 +64,48 @@ VOORVOEGSELS = frozenset(
         "vd",
     }
 )
+# Tussenvoegsels as whole strings: the single words above, the runs of them that occur as one
+# tussenvoegsel, and the abbreviations partners type ("vd", "v.d.", "v/d", "v.", "v.h.", after
+# folding). One list for the registry and for linkage (``zicht.linkage.normalise`` compares
+# surnames with it); the parser above splits on the single words only.
+TUSSENVOEGSEL_REEKSEN = frozenset(
+    {
+        "van de",
+        "van der",
+        "van den",
+        "van het",
+        "van 't",
+        "van 's",
+        "in de",
+        "in den",
+        "in het",
+        "in 't",
+        "op de",
+        "op den",
+        "op het",
+        "op 't",
+        "aan de",
+        "aan den",
+        "aan het",
+        "bij de",
+        "uit de",
+        "uit den",
+        "uit het",
+        "van de la",
+        "von der",
+        "von dem",
+        "de la",
+        "de las",
+        "de los",
+        "van ter",
+        "onder de",
+        "over de",
+        "voor de",
+        "voor den",
+    }
+)
+AFGEKORTE_TUSSENVOEGSELS = frozenset({"vander", "vanden", "vd", "v d", "vdn", "v", "d", "vh", "v h"})
+TUSSENVOEGSELS = VOORVOEGSELS | TUSSENVOEGSEL_REEKSEN | AFGEKORTE_TUSSENVOEGSELS
 # Words that only count as a prefix after another prefix ('van de', 'in den'), never alone
 # at the start of the surname part where they could be a real name ('Over', 'Voor').
 _ONLY_INSIDE = frozenset({"onder", "over", "voor", "aan", "bij", "in", "op", "uit"})

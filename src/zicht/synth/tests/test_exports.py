@@ -171,20 +171,27 @@ def test_bsn_valid_where_present(files):
         [r[col_p] for r in files["politie"][1:]] + [r[col_v] for r in files["veilig_thuis"][1:]] + [r[11] for r in files["wijkteam"][1:]]
     )
     present = [v for v in values if v]
-    assert present and all(is_valid_bsn(str(v)) for v in present)
+    invalid = [v for v in present if not is_valid_bsn(str(v))]
+    # transposed digits (hard_cases, at most 1 % per source) fail the 11-proef; every other BSN passes it
+    assert present and len(invalid) <= 0.015 * len(present)
+    assert all(len(str(v)) == 9 and str(v).isdigit() for v in invalid)
     politie_share = sum(1 for r in files["politie"][1:] if r[col_p]) / (len(files["politie"]) - 1)
     vt_share = sum(1 for r in files["veilig_thuis"][1:] if r[col_v]) / (len(files["veilig_thuis"]) - 1)
     assert politie_share > 0.8 and vt_share < 0.3
 
 
-def test_same_person_same_bsn(files):
+def test_same_person_same_bsn(tilburg, files):
     col = POLITIE_HEADER.index("BSN")
     truth = {(r[0], int(r[2])): r[3] for r in files["truth"][1:]}
     bsn_of: dict[str, set] = {}
     for n, row in enumerate(files["politie"][1:], start=1):
         if row[col]:
             bsn_of.setdefault(row[col], set()).add(truth[("politie", n)])
-    assert all(len(p) == 1 for p in bsn_of.values())
+    # one person per BSN, except a parent's BSN on a child's row (hard_cases), listed as such
+    borrowed = {frozenset((a, b)) for a, b, kind in read_csv(tilburg[0] / "hard_negatives.csv")[1:] if kind == "parent_bsn"}
+    shared = [p for p in bsn_of.values() if len(p) > 1]
+    assert all(len(p) == 2 and frozenset(p) in borrowed for p in shared)
+    assert len(shared) <= 0.01 * len(bsn_of)
 
 
 # -- calibration (Tilburg, 3 years, seed 1, scale 1) -------------------------------------
@@ -299,10 +306,10 @@ def test_hard_negatives_file_names_twins_of_the_truth(tilburg, files):
     pid, hid = header.index("person_id"), header.index("household_id")
     household = {r[pid]: r[hid] for r in files["truth"][1:]}
     kinds = Counter(kind for _, _, kind in rows[1:])
-    assert kinds["twin"] > 0 and kinds["parent_child_same_name"] > 0 and set(kinds) == {"twin", "parent_child_same_name"}
-    for a, b, _ in rows[1:]:
+    assert set(kinds) == {"twin", "parent_child_same_name", "namesake_dob", "parent_bsn"} and all(kinds.values())
+    for a, b, kind in rows[1:]:
         assert a != b
-        if a in household and b in household:  # both mentioned in an export
+        if kind in ("twin", "parent_child_same_name") and a in household and b in household:  # both mentioned in an export
             assert household[a] == household[b]  # twins, and a father with his son, live in one household
 
 
