@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
 from zicht.registry import vocab
 
+from . import protected_cache
 from .audit import Published, Structure, audit, expression
 from .data import buurten_by_wijk, cube_for, population, wijken_of
 from .disclosure import ControlledSeries, ControlledTable, Policy, control_series, control_table, percentage
@@ -299,9 +301,15 @@ def canonical(
     ).hexdigest()
     with _repairs_lock:
         extra = _repairs.get(digest)
+    if extra is None:  # solved by another process or before a restart (zicht.areas.protected_cache)
+        stored = protected_cache.fetch(digest)
+        if stored is not None:
+            extra = _Extra()
+            protected_cache.load(stored, extra)
     known = extra is not None
     if extra is None:
         extra = _Extra(totals=set(near))
+    started = time.perf_counter()
     for _round in range(_MAX_REPAIR_ROUNDS):
         result, tables, months, wm = _build_set(
             cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim, columns, totals_raw, extra
@@ -316,6 +324,8 @@ def canonical(
             break  # nothing left to suppress near the leak: ``zicht disclosure-audit`` reports it
     with _repairs_lock:
         _repairs[digest] = extra
+    if not known:
+        protected_cache.store(digest, gemeente_code, year, extra, time.perf_counter() - started)
     tables = {("buurt_bron", gemeente_code, result.wijken, w, tuple(buurten.get(w, [])), year, policy): t for w, t in tables.items()}
     tables[("months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = months
     tables[("wijk_months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = wm
