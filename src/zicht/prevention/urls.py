@@ -19,6 +19,7 @@ urlpatterns = [
     path("matrix/herstellen/", views.matrix_reset, name="matrix_reset"),
     path("plannen/", views.plans, name="plans"),
     path("plannen/nieuw/", views.plan_create, name="plan_create"),
+    path("plannen/nieuw-regionaal/", views.plan_create_regional, name="plan_create_regional"),
     path("plannen/<int:pk>/", views.plan_detail, name="plan"),
     path("plannen/<int:pk>/teksten/", views.plan_sections, name="plan_sections"),
     path("plannen/<int:pk>/suggestie/", views.plan_add_suggestion, name="plan_add_suggestion"),
