@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import orgmap_views, views
 
 app_name = "prevention"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("catalogus/<slug:slug>/", views.intervention_detail, name="intervention"),
     path("catalogus/<slug:slug>/wijzigen/", views.intervention_edit, name="intervention_edit"),
     path("organisaties/", views.organisations, name="organisations"),
+    path("organisaties/meldcode/", orgmap_views.meldcode_map, name="meldcode_map"),
+    path("organisaties/meldcode/import/", orgmap_views.meldcode_import, name="meldcode_import"),
     path("organisaties/<slug:code>/", views.organisation_edit, name="organisation_edit"),
     path("matrix/", views.matrix, name="matrix"),
     path("matrix/opslaan/", views.matrix_save, name="matrix_save"),
