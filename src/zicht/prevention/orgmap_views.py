@@ -25,8 +25,11 @@ from zicht.areas.disclosure import Cell
 from zicht.geo.models import Gemeente, VtRegio
 from zicht.geo.regiodata import gemeenten_in_regio, regio_van_gemeente
 
-from . import orgimport
+from . import orgimport, services
+from .domain import bouwstenen as bs
+from .domain import gaps as gaps_mod
 from .domain import meldcode_map as mm
+from .domain import regional as reg
 from .views import EDIT_REFERENCE, READ, user_regio
 
 
@@ -153,5 +156,40 @@ def meldcode_import(request):
             "n_errors": len(errors),
             "profile": profile,
             "allowed": sorted(allowed) if allowed is not None else None,
+        },
+    )
+
+
+@requires(*READ)
+def matrix_region(request):
+    """The bouwstenen × partners matrix at region level: every organisation of the region's gemeenten."""
+    region = visible_region(request)
+    codes = sorted(gemeenten_in_regio(region.code))
+    names = dict(Gemeente.objects.filter(code__in=codes).values_list("code", "naam"))
+    orgs = list(services.organisations_in_gemeenten(codes))
+    contributions, _offered = services.contributions(orgs)
+    bouw_codes = [b.code for b in bs.BOUWSTENEN]
+    coverage = reg.coverage_by_gemeente({o.code: o.gemeente_id for o in orgs}, contributions, codes, bouw_codes)
+    gemeenten = {g.code: g for g in Gemeente.objects.filter(code__in=codes)}
+    agreement = reg.matrix_agreement({c: services.gemeente_matrix(gemeenten[c]) for c in codes if c in gemeenten})
+    org_rows = [
+        {"org": o, "gemeente": names.get(o.gemeente_id, o.gemeente_id), "cells": [b in contributions[o.code] for b in bouw_codes]}
+        for o in orgs
+        if o.code in contributions
+    ]
+    return render(
+        request,
+        "prevention/matrix_region.html",
+        {
+            "region": region,
+            "bouwstenen": bs.BOUWSTENEN,
+            "n_gemeenten": len(codes),
+            "coverage_rows": [{"code": c, "naam": names.get(c, c), "cells": [coverage[c][b] for b in bouw_codes]} for c in codes],
+            "agreement_rows": [
+                {"label": label, "cells": [agreement.get(code, {}).get(b, 0) for b in bouw_codes]} for code, label in bs.PARTNER_TYPES
+            ],
+            "org_rows": org_rows,
+            "region_gaps": gaps_mod.bouwsteen_gaps(contributions),
+            "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
         },
     )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("organisaties/meldcode/import/", orgmap_views.meldcode_import, name="meldcode_import"),
     path("organisaties/<slug:code>/", views.organisation_edit, name="organisation_edit"),
     path("matrix/", views.matrix, name="matrix"),
+    path("matrix/regio/", orgmap_views.matrix_region, name="matrix_region"),
     path("matrix/opslaan/", views.matrix_save, name="matrix_save"),
     path("matrix/herstellen/", views.matrix_reset, name="matrix_reset"),
     path("plannen/", views.plans, name="plans"),

@@ -72,3 +72,29 @@ def applicable_regional_lines(lines: list[dict]) -> list[dict]:
     """The lines of a region's plans that apply in each of its gemeenten: the regional agreements
     (a regional plan may also record what one gemeente does locally: that stays there)."""
     return [line for line in lines if line.get("schaal") == REGIONAAL]
+
+
+def coverage_by_gemeente(
+    org_gemeente: dict[str, str], contributions: dict[str, set[str]], gemeenten: list[str], bouwstenen: list[str]
+) -> dict[str, dict[str, int]]:
+    """gemeente -> bouwsteen -> number of its organisations contributing (0: a witte vlek there).
+    ``org_gemeente``: organisation code -> gemeente; ``contributions``: organisation code -> bouwstenen."""
+    out = {g: dict.fromkeys(bouwstenen, 0) for g in gemeenten}
+    for org, bouw in contributions.items():
+        g = org_gemeente.get(org)
+        if g in out:
+            for b in bouw:
+                if b in out[g]:
+                    out[g][b] += 1
+    return out
+
+
+def matrix_agreement(matrices: dict[str, dict[str, set[str]]]) -> dict[str, dict[str, int]]:
+    """partner type -> bouwsteen -> in how many gemeenten' matrices that partner type has that bouwsteen."""
+    out: dict[str, dict[str, int]] = {}
+    for matrix in matrices.values():
+        for partner, bouw in matrix.items():
+            row = out.setdefault(partner, {})
+            for b in bouw:
+                row[b] = row.get(b, 0) + 1
+    return out
