@@ -234,3 +234,19 @@ def test_the_import_page(zuid_limburg, client):
     bad.name = "fout.csv"
     response = client.post(url, {"profiel": "meldcodekaart", "bestand": bad})
     assert response.status_code == 200 and "fout.csv, rij 2, kolom &#x27;gemeente&#x27;" in response.content.decode()
+
+
+def test_the_command_writes_a_synthetic_file_and_imports_it(zuid_limburg, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "kaart.csv"
+    call_command("organisations", synth=path, regio="zuid-limburg", n=40, seed=2)
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ";".join(COLUMNS) and len(text.splitlines()) == 41
+    call_command("organisations", import_file=path)
+    assert MeldcodeStatus.objects.count() == 40
+    call_command("organisations", import_file=path)  # again: nothing new
+    assert Organisation.objects.filter(code__startswith="syn-org-").count() == 40
+    path.write_text(text.replace("zuid", "zuid").replace(";GM0935;", ";GM9999;", 1), encoding="utf-8")
+    with pytest.raises(CommandError, match="niets geïmporteerd"):
+        call_command("organisations", import_file=path)
