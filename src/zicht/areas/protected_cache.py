@@ -7,12 +7,16 @@ breaks a page: the set is then solved as before. Nothing here logs a value from 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.db import IntegrityError, transaction
 
 log = logging.getLogger(__name__)
 
+# Part of every stored key: bump it when the way sets are built or repaired changes
+# (``figures._build_set``, ``_repair``, the rules), so repairs solved by older code are not reused.
+ALGORITHM_VERSION = "1"
 KEEP_PER_YEAR = 3  # older data versions of one gemeente and year are deleted when a new one is stored
 
 # The repair kinds of ``figures._Extra`` and their shape: a set of keys, or a dict of sets.
@@ -42,11 +46,16 @@ def load(data: dict, extra) -> None:
             target.setdefault(k, set()).update(_key(v) for v in values)
 
 
+def stored_key(digest: str) -> str:
+    """The row's key: the set's digest (gemeente, wijken, buurten, year, policy, base counts) and the algorithm version."""
+    return hashlib.sha256(f"{ALGORITHM_VERSION}|{digest}".encode()).hexdigest()
+
+
 def fetch(digest: str) -> dict | None:
     from .models import ProtectedSetRepairs
 
     try:
-        row = ProtectedSetRepairs.objects.filter(digest=digest).values_list("repairs", flat=True).first()
+        row = ProtectedSetRepairs.objects.filter(digest=stored_key(digest)).values_list("repairs", flat=True).first()
     except Exception as exc:  # noqa: BLE001 — a cache must not break a page (e.g. no database in a pure test)
         log.debug("protected-set cache unavailable: %s", type(exc).__name__)
         return None
@@ -60,7 +69,7 @@ def store(digest: str, gemeente_code: str, year: int, extra, seconds: float) -> 
     try:
         with transaction.atomic():
             ProtectedSetRepairs.objects.create(
-                digest=digest, gemeente_code=gemeente_code, jaar=year, repairs=dump(extra), build_seconds=round(seconds, 3)
+                digest=stored_key(digest), gemeente_code=gemeente_code, jaar=year, repairs=dump(extra), build_seconds=round(seconds, 3)
             )
             old = ProtectedSetRepairs.objects.filter(gemeente_code=gemeente_code, jaar=year).order_by("-created_at", "-id")
             stale = list(old.values_list("id", flat=True)[KEEP_PER_YEAR:])

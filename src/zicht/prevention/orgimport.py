@@ -163,12 +163,14 @@ def _write(clean: list[dict], existing: dict, bron: str) -> Result:
         if org is None:
             continue
         target = {"naam": r["naam"], "gemeente_id": r["gemeente"], "meldcode_stoplicht": r["stoplicht"]}
+        if org.gemeente_id != r["gemeente"]:  # moved to another gemeente: its region follows
+            target["regio_id"] = regions[r["gemeente"]]
         if any(getattr(org, k) != v for k, v in target.items()):
             for k, v in target.items():
                 setattr(org, k, v)
             changed_orgs.append(org)
     if changed_orgs:
-        Organisation.objects.bulk_update(changed_orgs, ["naam", "gemeente_id", "meldcode_stoplicht"], batch_size=1000)
+        Organisation.objects.bulk_update(changed_orgs, ["naam", "gemeente_id", "regio_id", "meldcode_stoplicht"], batch_size=1000)
     ids = dict(Organisation.objects.filter(code__in=[r["code"] for r in clean]).values_list("code", "id"))
     statuses = {s.organisation_id: s for s in MeldcodeStatus.objects.filter(organisation_id__in=ids.values())}
     new_status, changed_status = [], []

@@ -99,7 +99,7 @@ def test_an_import_warms_the_sets_of_the_gemeenten_it_touched(tilburg_reports, s
 
 
 @pytest.mark.django_db
-def test_deferred_warms_once_at_the_end(tilburg_reports, settings, monkeypatch):
+def test_deferred_warms_once_at_the_end(settings, monkeypatch):
     settings.ZICHT_WARM_AFTER_IMPORT = "sync"
     calls = []
     monkeypatch.setattr(warm, "warm_gemeente", lambda code: calls.append(code))
@@ -115,3 +115,12 @@ def test_off_does_not_warm(settings, monkeypatch):
     settings.ZICHT_WARM_AFTER_IMPORT = "off"
     monkeypatch.setattr(warm, "warm_gemeente", lambda code: pytest.fail("warmed although off"))
     warm.request_warm({"GM0855"})
+
+
+@pytest.mark.django_db
+def test_repairs_of_another_algorithm_version_are_not_reused(monkeypatch):
+    extra = figures._Extra(totals={"WK1"})
+    assert protected_cache.store("a" * 64, "GM0855", 2024, extra, 0.1)
+    assert protected_cache.fetch("a" * 64) == protected_cache.dump(extra)
+    monkeypatch.setattr(protected_cache, "ALGORITHM_VERSION", "2")
+    assert protected_cache.fetch("a" * 64) is None
