@@ -52,9 +52,9 @@ def plan_access(
     if role is None:
         return None
     if plan_gemeente:
-        return EDIT if plan_gemeente in editable_gemeenten and role == BELEIDSMEDEWERKER else (
-            READ if plan_gemeente in editable_gemeenten else None
-        )
+        if plan_gemeente not in editable_gemeenten:
+            return None
+        return EDIT if role == BELEIDSMEDEWERKER else READ
     if not plan_regio:
         return None
     if is_regional_coordinator(role, profile_gemeente=profile_gemeente, profile_regio=profile_regio) and profile_regio == plan_regio:
