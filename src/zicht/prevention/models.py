@@ -129,7 +129,10 @@ class PreventionPlan(models.Model):
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(gemeente__isnull=False, regio__isnull=True) | models.Q(gemeente__isnull=True, regio__isnull=False, wijk__isnull=True)),
+                condition=(
+                    models.Q(gemeente__isnull=False, regio__isnull=True)
+                    | models.Q(gemeente__isnull=True, regio__isnull=False, wijk__isnull=True)
+                ),
                 name="prevention_plan_gemeente_or_regio",
             )
         ]

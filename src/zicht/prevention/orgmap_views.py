@@ -83,7 +83,13 @@ def meldcode_map(request):
     ]
     totals = mm.counts_per_gemeente([{**r, "gemeente": "regio"} for r in rows]).get("regio")
     areas = [
-        maps.MapArea(c, names[c], gemeenten[c].geometry if c in gemeenten else None, _share_cell(counts.get(c)), url=f"?regio={region.code}&gemeente={c}")
+        maps.MapArea(
+            c,
+            names[c],
+            gemeenten[c].geometry if c in gemeenten else None,
+            _share_cell(counts.get(c)),
+            url=f"?regio={region.code}&gemeente={c}",
+        )
         for c in codes
     ]
     svg, legend = maps.choropleth_svg(
@@ -164,7 +170,8 @@ def meldcode_import(request):
         errors = result.errors
         if result.ok:
             messages.success(
-                request, f"Geïmporteerd uit {upload.name}: {result.created} nieuw, {result.updated} bijgewerkt, {result.unchanged} ongewijzigd."
+                request,
+                f"Geïmporteerd uit {upload.name}: {result.created} nieuw, {result.updated} bijgewerkt, {result.unchanged} ongewijzigd.",
             )
             return redirect(reverse("prevention:meldcode_map"))
     profile = next(iter(orgimport.profiles().values()))

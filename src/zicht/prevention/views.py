@@ -454,10 +454,7 @@ def regional_agreements(plan) -> list[dict]:
     if not region:
         return []
     lines = PlanIntervention.objects.filter(plan__regio_id=region, plan__gemeente=None).select_related("plan", "intervention", "eigenaar")
-    rows = [
-        {"schaal": line.schaal, "line": line, "plan": line.plan}
-        for line in lines.order_by("plan__titel", "volgorde", "id")
-    ]
+    rows = [{"schaal": line.schaal, "line": line, "plan": line.plan} for line in lines.order_by("plan__titel", "volgorde", "id")]
     return reg.applicable_regional_lines(rows)
 
 
@@ -478,7 +475,9 @@ def _plan_context(request, plan):
     ]
     snapshot = services.plan_snapshot(plan)
     orgs = (
-        services.organisations_in_gemeenten(_plan_gemeenten(plan)) if plan.is_regional else services.organisations_in(plan.gemeente, plan.wijk)
+        services.organisations_in_gemeenten(_plan_gemeenten(plan))
+        if plan.is_regional
+        else services.organisations_in(plan.gemeente, plan.wijk)
     )
     contributions, offered = services.contributions(orgs)
     elevated = list(sug.elevated_factors(rows))

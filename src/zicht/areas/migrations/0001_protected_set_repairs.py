@@ -4,28 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ProtectedSetRepairs',
+            name="ProtectedSetRepairs",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(help_text='sha256 of gemeente, wijken, buurten, year, policy and base counts', max_length=64, unique=True)),
-                ('gemeente_code', models.CharField(max_length=6)),
-                ('jaar', models.PositiveSmallIntegerField()),
-                ('repairs', models.JSONField(help_text='Cells suppressed on top of the rules, per table of the set')),
-                ('build_seconds', models.FloatField(default=0.0, help_text='Time the attacker rounds took when it was solved')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "digest",
+                    models.CharField(
+                        help_text="sha256 of gemeente, wijken, buurten, year, policy and base counts", max_length=64, unique=True
+                    ),
+                ),
+                ("gemeente_code", models.CharField(max_length=6)),
+                ("jaar", models.PositiveSmallIntegerField()),
+                ("repairs", models.JSONField(help_text="Cells suppressed on top of the rules, per table of the set")),
+                ("build_seconds", models.FloatField(default=0.0, help_text="Time the attacker rounds took when it was solved")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'beveiligde set (herstelde cellen)',
-                'verbose_name_plural': 'beveiligde sets (herstelde cellen)',
-                'indexes': [models.Index(fields=['gemeente_code', 'jaar', 'created_at'], name='areas_repairs_gm_year')],
+                "verbose_name": "beveiligde set (herstelde cellen)",
+                "verbose_name_plural": "beveiligde sets (herstelde cellen)",
+                "indexes": [models.Index(fields=["gemeente_code", "jaar", "created_at"], name="areas_repairs_gm_year")],
             },
         ),
     ]

@@ -6,55 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0002_vt_regions'),
-        ('prevention', '0004_indicator_types_measurements_reach'),
-        ('registry', '0011_organisation_regio_fk'),
+        ("geo", "0002_vt_regions"),
+        ("prevention", "0004_indicator_types_measurements_reach"),
+        ("registry", "0011_organisation_regio_fk"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MeldcodeStatus',
+            name="MeldcodeStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sector', models.CharField(choices=[('gezondheidszorg', 'Gezondheidszorg'), ('onderwijs', 'Onderwijs'), ('kinderopvang', 'Kinderopvang'), ('maatschappelijke_ondersteuning', 'Maatschappelijke ondersteuning'), ('jeugdhulp', 'Jeugdhulp'), ('justitie', 'Justitie'), ('ouderenzorg', 'Ouderenzorg'), ('gehandicaptenzorg', 'Gehandicaptenzorg'), ('asielopvang', 'Asielopvang'), ('politie', 'Politie'), ('sport_en_vrije_tijd', 'Sport en vrije tijd'), ('overig', 'Overig')], default='overig', max_length=30)),
-                ('meldcode', models.CharField(choices=[('ja', 'Ja'), ('nee', 'Nee'), ('onbekend', 'Onbekend')], default='onbekend', help_text='Has its own meldcode', max_length=8)),
-                ('aandachtsfunctionaris', models.CharField(choices=[('ja', 'Ja'), ('nee', 'Nee'), ('onbekend', 'Onbekend')], default='onbekend', max_length=8)),
-                ('af_getraind', models.CharField(choices=[('ja', 'Ja'), ('nee', 'Nee'), ('onbekend', 'Onbekend')], default='onbekend', help_text='Aandachtsfunctionaris trained', max_length=8)),
-                ('medewerkers_getraind', models.CharField(choices=[('ja', 'Ja'), ('nee', 'Nee'), ('onbekend', 'Onbekend')], default='onbekend', max_length=8)),
-                ('peildatum', models.DateField(blank=True, null=True)),
-                ('bron', models.CharField(blank=True, help_text='File (and profile) the status came from', max_length=200)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("gezondheidszorg", "Gezondheidszorg"),
+                            ("onderwijs", "Onderwijs"),
+                            ("kinderopvang", "Kinderopvang"),
+                            ("maatschappelijke_ondersteuning", "Maatschappelijke ondersteuning"),
+                            ("jeugdhulp", "Jeugdhulp"),
+                            ("justitie", "Justitie"),
+                            ("ouderenzorg", "Ouderenzorg"),
+                            ("gehandicaptenzorg", "Gehandicaptenzorg"),
+                            ("asielopvang", "Asielopvang"),
+                            ("politie", "Politie"),
+                            ("sport_en_vrije_tijd", "Sport en vrije tijd"),
+                            ("overig", "Overig"),
+                        ],
+                        default="overig",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "meldcode",
+                    models.CharField(
+                        choices=[("ja", "Ja"), ("nee", "Nee"), ("onbekend", "Onbekend")],
+                        default="onbekend",
+                        help_text="Has its own meldcode",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "aandachtsfunctionaris",
+                    models.CharField(choices=[("ja", "Ja"), ("nee", "Nee"), ("onbekend", "Onbekend")], default="onbekend", max_length=8),
+                ),
+                (
+                    "af_getraind",
+                    models.CharField(
+                        choices=[("ja", "Ja"), ("nee", "Nee"), ("onbekend", "Onbekend")],
+                        default="onbekend",
+                        help_text="Aandachtsfunctionaris trained",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "medewerkers_getraind",
+                    models.CharField(choices=[("ja", "Ja"), ("nee", "Nee"), ("onbekend", "Onbekend")], default="onbekend", max_length=8),
+                ),
+                ("peildatum", models.DateField(blank=True, null=True)),
+                ("bron", models.CharField(blank=True, help_text="File (and profile) the status came from", max_length=200)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.AddField(
-            model_name='planintervention',
-            name='schaal',
-            field=models.CharField(choices=[('lokaal', 'Lokaal (deze gemeente)'), ('regionaal', 'Regionale afspraak (hele VT-regio)')], default='lokaal', help_text='Regional agreement (whole VT region) or local', max_length=10),
+            model_name="planintervention",
+            name="schaal",
+            field=models.CharField(
+                choices=[("lokaal", "Lokaal (deze gemeente)"), ("regionaal", "Regionale afspraak (hele VT-regio)")],
+                default="lokaal",
+                help_text="Regional agreement (whole VT region) or local",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='preventionplan',
-            name='regio',
-            field=models.ForeignKey(blank=True, help_text='Regional plan: no gemeente', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='preventieplannen', to='geo.vtregio'),
+            model_name="preventionplan",
+            name="regio",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Regional plan: no gemeente",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="preventieplannen",
+                to="geo.vtregio",
+            ),
         ),
         migrations.AlterField(
-            model_name='preventionplan',
-            name='gemeente',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='preventieplannen', to='geo.gemeente'),
+            model_name="preventionplan",
+            name="gemeente",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="preventieplannen", to="geo.gemeente"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='preventionplan',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('gemeente__isnull', False), ('regio__isnull', True)), models.Q(('gemeente__isnull', True), ('regio__isnull', False), ('wijk__isnull', True)), _connector='OR'), name='prevention_plan_gemeente_or_regio'),
+            model_name="preventionplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("gemeente__isnull", False), ("regio__isnull", True)),
+                    models.Q(("gemeente__isnull", True), ("regio__isnull", False), ("wijk__isnull", True)),
+                    _connector="OR",
+                ),
+                name="prevention_plan_gemeente_or_regio",
+            ),
         ),
         migrations.AddField(
-            model_name='meldcodestatus',
-            name='organisation',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='meldcode_status', to='registry.organisation'),
+            model_name="meldcodestatus",
+            name="organisation",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="meldcode_status", to="registry.organisation"
+            ),
         ),
         migrations.AddIndex(
-            model_name='meldcodestatus',
-            index=models.Index(fields=['sector'], name='prevention_mcs_sector'),
+            model_name="meldcodestatus",
+            index=models.Index(fields=["sector"], name="prevention_mcs_sector"),
         ),
     ]

@@ -31,14 +31,34 @@ def profile():
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("ja", "ja"), ("Ja", "ja"), ("J", "ja"), ("1", "ja"), ("x", "ja"), ("nee", "nee"), ("N", "nee"), ("", "onbekend"), (None, "onbekend"), ("n.v.t.", "onbekend"), ("misschien", None)],
+    [
+        ("ja", "ja"),
+        ("Ja", "ja"),
+        ("J", "ja"),
+        ("1", "ja"),
+        ("x", "ja"),
+        ("nee", "nee"),
+        ("N", "nee"),
+        ("", "onbekend"),
+        (None, "onbekend"),
+        ("n.v.t.", "onbekend"),
+        ("misschien", None),
+    ],
 )
 def test_ja_nee(value, expected):
     assert mm.ja_nee(value) == expected
 
 
 def _rec(gemeente="GM1", sector="onderwijs", meldcode="ja", af="ja", af_t="ja", stoplicht="groen"):
-    return {"gemeente": gemeente, "sector": sector, "meldcode": meldcode, "aandachtsfunctionaris": af, "af_getraind": af_t, "medewerkers_getraind": "nee", "stoplicht": stoplicht}
+    return {
+        "gemeente": gemeente,
+        "sector": sector,
+        "meldcode": meldcode,
+        "aandachtsfunctionaris": af,
+        "af_getraind": af_t,
+        "medewerkers_getraind": "nee",
+        "stoplicht": stoplicht,
+    }
 
 
 @pytest.mark.parametrize(
@@ -76,9 +96,18 @@ def test_gaps_name_gemeenten_sectors_and_cells_without_a_trained_aandachtsfuncti
 
 @pytest.mark.parametrize(
     "filters, expected",
-    [({}, True), ({"sector": "onderwijs"}, True), ({"sector": "kinderopvang"}, False), ({"gemeente": "GM2"}, False),
-     ({"status": "getraind"}, True), ({"status": "meldcode"}, False), ({"status": "af_getraind:ja"}, True),
-     ({"status": "af_getraind:nee"}, False), ({"status": "bogus:ja"}, False), ({"stoplicht": "rood"}, False)],
+    [
+        ({}, True),
+        ({"sector": "onderwijs"}, True),
+        ({"sector": "kinderopvang"}, False),
+        ({"gemeente": "GM2"}, False),
+        ({"status": "getraind"}, True),
+        ({"status": "meldcode"}, False),
+        ({"status": "af_getraind:ja"}, True),
+        ({"status": "af_getraind:nee"}, False),
+        ({"status": "bogus:ja"}, False),
+        ({"stoplicht": "rood"}, False),
+    ],
 )
 def test_filters(filters, expected):
     assert mm.matches(_rec(), **filters) is expected
@@ -86,11 +115,30 @@ def test_filters(filters, expected):
 
 def test_a_row_with_errors_names_file_row_and_column():
     p = profile()
-    raw = {"organisatie_id": "Bad Code!", "naam": "", "sector": "ruimtevaart", "gemeente": "Atlantis", "stoplicht": "paars",
-           "meldcode": "misschien", "aandachtsfunctionaris": "nee", "aandachtsfunctionaris_getraind": "ja", "medewerkers_getraind": "", "peildatum": "1-1-2026"}
+    raw = {
+        "organisatie_id": "Bad Code!",
+        "naam": "",
+        "sector": "ruimtevaart",
+        "gemeente": "Atlantis",
+        "stoplicht": "paars",
+        "meldcode": "misschien",
+        "aandachtsfunctionaris": "nee",
+        "aandachtsfunctionaris_getraind": "ja",
+        "medewerkers_getraind": "",
+        "peildatum": "1-1-2026",
+    }
     _, errors = mm.clean_row(raw, 7, p, "kaart.csv", {"gm0935": "GM0935"})
     columns = {e.column if hasattr(e, "column") else e.field for e in errors}
-    assert columns == {"organisatie_id", "naam", "sector", "gemeente", "stoplicht", "meldcode", "aandachtsfunctionaris_getraind", "peildatum"}
+    assert columns == {
+        "organisatie_id",
+        "naam",
+        "sector",
+        "gemeente",
+        "stoplicht",
+        "meldcode",
+        "aandachtsfunctionaris_getraind",
+        "peildatum",
+    }
     assert all(e.row == 7 and e.file == "kaart.csv" for e in errors)
     assert str(errors[0]).startswith("kaart.csv, rij 7, kolom 'organisatie_id'")
 
@@ -101,7 +149,17 @@ def test_a_row_with_errors_names_file_row_and_column():
 @pytest.fixture
 def zuid_limburg(db):
     codes = [("GM0935", "Maastricht"), ("GM0917", "Heerlen"), ("GM1883", "Sittard-Geleen"), ("GM0888", "Beek")]
-    gemeenten = [make_gemeente(c, n, geometry={"type": "Polygon", "coordinates": [[[5.6 + i * 0.1, 50.8], [5.7 + i * 0.1, 50.8], [5.7 + i * 0.1, 50.9], [5.6 + i * 0.1, 50.8]]]}) for i, (c, n) in enumerate(codes)]
+    gemeenten = [
+        make_gemeente(
+            c,
+            n,
+            geometry={
+                "type": "Polygon",
+                "coordinates": [[[5.6 + i * 0.1, 50.8], [5.7 + i * 0.1, 50.8], [5.7 + i * 0.1, 50.9], [5.6 + i * 0.1, 50.8]]],
+            },
+        )
+        for i, (c, n) in enumerate(codes)
+    ]
     region = make_region("Zuid-Limburg", gemeenten)
     make_gemeente("GM0855", "Tilburg", regio="Midden-Brabant")
     return region, [c for c, _ in codes]
@@ -212,7 +270,9 @@ def test_the_region_map_with_1600_organisations(zuid_limburg, client):
     print(f"\n1,600 organisations: import {import_seconds:.2f} s, page {seconds * 1000:.0f} ms, {len(queries)} queries")
 
     filtered = client.get(url, {"gemeente": "GM0917", "sector": "kinderopvang", "status": "af_getraind:ja"}).content.decode()
-    expected = sum(1 for r in rows if r["gemeente"] == "GM0917" and r["sector"] == "kinderopvang" and r["aandachtsfunctionaris_getraind"] == "ja")
+    expected = sum(
+        1 for r in rows if r["gemeente"] == "GM0917" and r["sector"] == "kinderopvang" and r["aandachtsfunctionaris_getraind"] == "ja"
+    )
     assert f"Organisaties ({expected})" in filtered
 
 

@@ -77,13 +77,18 @@ def people(brabant):
 
 
 def test_the_coordinator_edits_the_regional_plan_and_a_gemeente_reads_it(brabant, people):
-    response = people["coordinator"].post(reverse("prevention:plan_create_regional"), {"titel": "Regionale aanpak 2026", "periode": "2026–2028"})
+    response = people["coordinator"].post(
+        reverse("prevention:plan_create_regional"), {"titel": "Regionale aanpak 2026", "periode": "2026–2028"}
+    )
     assert response.status_code == 302
     plan = PreventionPlan.objects.get(titel="Regionale aanpak 2026")
     assert plan.is_regional and plan.regio_id == "midden-brabant" and plan.gemeente_id is None
     assert PlanSection.objects.filter(plan=plan).exists()
     url = reverse("prevention:plan_line_add", args=[plan.pk])
-    assert people["coordinator"].post(url, {"line-naam": "Regionaal Zorg- en Veiligheidshuis-overleg", "line-schaal": "regionaal"}).status_code == 302
+    assert (
+        people["coordinator"].post(url, {"line-naam": "Regionaal Zorg- en Veiligheidshuis-overleg", "line-schaal": "regionaal"}).status_code
+        == 302
+    )
     assert people["coordinator"].post(url, {"line-naam": "Alleen in Goirle: voorlichting", "line-schaal": "lokaal"}).status_code == 302
     assert PlanIntervention.objects.get(naam__startswith="Regionaal").schaal == "regionaal"
 
@@ -135,7 +140,11 @@ def test_a_plan_is_of_a_gemeente_or_of_a_region_never_both(brabant):
 
 
 def test_the_matrix_at_region_level(brabant, people):
-    for code, gemeente, bouw in (("school-tb", "tilburg", ["vertrouwen", "taboe"]), ("wijkteam-goirle", "goirle", ["vertrouwen"]), ("school-breda", "breda", ["taboe"])):
+    for code, gemeente, bouw in (
+        ("school-tb", "tilburg", ["vertrouwen", "taboe"]),
+        ("wijkteam-goirle", "goirle", ["vertrouwen"]),
+        ("school-breda", "breda", ["taboe"]),
+    ):
         org = make_organisation(code, type="onderwijs", naam=code, gemeente=brabant[gemeente])
         PartnerProfile.objects.create(organisation=org, partnertype="onderwijs", bouwstenen=bouw)
     response = people["tilburg"].get(reverse("prevention:matrix_region"))

@@ -52,7 +52,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         with open(opts["import_file"], "rb") as fh:
             result = orgimport.import_organisations(fh, opts["import_file"].name, profile, None)
-        out = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged, "errors": [str(e) for e in result.errors]}
+        out = {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "errors": [str(e) for e in result.errors],
+        }
         if opts["json"]:
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
         elif result.ok:
