@@ -23,3 +23,5 @@ if not os.environ.get("ZICHT_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zicht-tests"}}
 # A query per request: the suite's rolled-back ids repeat between tests.
 USER_SNAPSHOT_SECONDS = int(os.environ.get("ZICHT_USER_SNAPSHOT_SECONDS", "0"))
+# No background warming threads in tests (zicht.areas.warm); tests that need it set "sync".
+ZICHT_WARM_AFTER_IMPORT = "off"

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
 from zicht.registry import vocab
 
+from . import protected_cache
 from .audit import Published, Structure, audit, expression
 from .data import buurten_by_wijk, cube_for, population, wijken_of
 from .disclosure import ControlledSeries, ControlledTable, Policy, control_series, control_table, percentage
@@ -299,9 +301,15 @@ def canonical(
     ).hexdigest()
     with _repairs_lock:
         extra = _repairs.get(digest)
+    if extra is None:  # solved by another process or before a restart (zicht.areas.protected_cache)
+        stored = protected_cache.fetch(digest)
+        if stored is not None:
+            extra = _Extra()
+            protected_cache.load(stored, extra)
     known = extra is not None
     if extra is None:
         extra = _Extra(totals=set(near))
+    started = time.perf_counter()
     for _round in range(_MAX_REPAIR_ROUNDS):
         result, tables, months, wm = _build_set(
             cube, gemeente_code, wijken, buurten, period, policy, raw_by_dim, columns, totals_raw, extra
@@ -316,6 +324,8 @@ def canonical(
             break  # nothing left to suppress near the leak: ``zicht disclosure-audit`` reports it
     with _repairs_lock:
         _repairs[digest] = extra
+    if not known:
+        protected_cache.store(digest, gemeente_code, year, extra, time.perf_counter() - started)
     tables = {("buurt_bron", gemeente_code, result.wijken, w, tuple(buurten.get(w, [])), year, policy): t for w, t in tables.items()}
     tables[("months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = months
     tables[("wijk_months", gemeente_code, result.wijken, year, tuple(period.months), policy)] = wm
@@ -647,16 +657,27 @@ def buurt_bron_table(
     return table
 
 
+def _buurt_bron_counts(cube, period: Period) -> dict[str, dict[tuple, int]]:
+    """wijk -> {(buurt, bron): n} for the period, from one query (memoised on the cube): building a
+    set asked the cube once per wijk and year, ≈ 60 queries per year for Tilburg."""
+    key = ("buurt_bron_counts", period.start, period.end)
+    with cube.memo_lock:
+        if key in cube.memo:
+            return cube.memo[key]
+    out: dict[str, dict[tuple, int]] = {}
+    for (w, b, bron), n in cube.counts(["wijk", "buurt", "bron"], start=period.start, end=period.end).items():
+        out.setdefault(w, {})[(b, bron)] = n
+    with cube.memo_lock:
+        cube.memo[key] = out
+    return out
+
+
 def _buurt_bron(
     cube, canon: Canonical, wijk_code: str, buurten: list[str], period: Period, policy: Policy, also_cells=(), also_rows=()
 ) -> ControlledTable:
     bron_cols = canon.columns["bron"]
     wanted = set(buurten)
-    by_bron = {
-        k: v
-        for k, v in cube.counts(["buurt", "bron"], where={"wijk": wijk_code}, start=period.start, end=period.end).items()
-        if k[1] in bron_cols and k[0] in wanted
-    }
+    by_bron = {k: v for k, v in _buurt_bron_counts(cube, period).get(wijk_code, {}).items() if k[1] in bron_cols and k[0] in wanted}
     series = canon.wijk_series(wijk_code, "bron")
     return control_table(
         by_bron,

@@ -28,8 +28,11 @@ def _euro(value) -> str:
 
 def document_model(snapshot: dict) -> dict:
     """Title, meta lines and a list of sections, each with text and an optional table."""
-    gem, wijk = snapshot["gemeente"], snapshot.get("wijk")
-    area = f"{wijk['naam']} ({wijk['code']}), gemeente {gem['naam']}" if wijk else f"{gem['naam']} ({gem['code']})"
+    gem, wijk, regio = snapshot["gemeente"], snapshot.get("wijk"), snapshot.get("regio")
+    if gem is None:  # a regional plan
+        area = f"Veilig Thuis-regio {regio['naam']}" if regio else "regio"
+    else:
+        area = f"{wijk['naam']} ({wijk['code']}), gemeente {gem['naam']}" if wijk else f"{gem['naam']} ({gem['code']})"
     lines = snapshot["lines"]
     tables = {
         "lines": {
@@ -37,7 +40,7 @@ def document_model(snapshot: dict) -> dict:
             "header": ["Interventie", "Preventietype", "Erkenning", "Doelgroep", "Waarom"],
             "rows": [
                 [
-                    line["naam"],
+                    line["naam"] + (" (regionale afspraak)" if line.get("schaal") == "regionaal" else ""),
                     ", ".join(prevention_type_label(t) for t in line["preventietypes"]) or "onbekend",
                     line["erkenning"] or "eigen activiteit",
                     line["doelgroep"],

@@ -140,6 +140,7 @@ class PlanLineForm(forms.ModelForm):
         model = PlanIntervention
         fields = [
             "naam",
+            "schaal",
             "doelgroep",
             "eigenaar",
             "partners",
@@ -175,14 +176,25 @@ class PlanLineForm(forms.ModelForm):
             "uitvoering_tot": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, gemeente=None, **kwargs):
+    def __init__(self, *args, gemeente=None, gemeenten=None, **kwargs):
+        """``gemeente``: a local plan's; ``gemeenten``: a regional plan's (its region's gemeenten)."""
         super().__init__(*args, **kwargs)
-        orgs = Organisation.objects.filter(gemeente=gemeente) if gemeente else Organisation.objects.none()
+        if gemeente:
+            orgs = Organisation.objects.filter(gemeente=gemeente)
+        elif gemeenten:
+            orgs = Organisation.objects.filter(gemeente_id__in=gemeenten).select_related("gemeente")
+        else:
+            orgs = Organisation.objects.none()
         self.fields["eigenaar"].queryset = orgs
         self.fields["partners"].queryset = orgs
+        self.fields["schaal"].label = "Schaal"
+        self.fields["schaal"].required = False  # a form without it keeps the line's scale (new: the plan's default)
+        self._default_schaal = "regionaal" if (gemeenten and not gemeente) else "lokaal"
 
     def clean(self):
         data = super().clean()
+        if not data.get("schaal"):
+            data["schaal"] = self.instance.schaal if self.instance.pk else self._default_schaal
         van, tot = data.get("uitvoering_van"), data.get("uitvoering_tot")
         if van and tot and tot < van:
             self.add_error("uitvoering_tot", "Het einde van de uitvoering ligt voor het begin.")

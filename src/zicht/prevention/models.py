@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from zicht.geo.models import Gemeente, Wijk
+from zicht.geo.models import Gemeente, VtRegio, Wijk
 from zicht.registry.models import Organisation
 
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
+from .domain import meldcode_map as mm
+from .domain import regional as reg
 
 
 class Intervention(models.Model):
@@ -106,12 +108,16 @@ class MatrixCell(models.Model):
 
 
 class PreventionPlan(models.Model):
-    """A prevention plan for a gemeente or one wijk, in the format of seed 000 §4.1."""
+    """A prevention plan for a gemeente or one wijk, or a regional plan of a Veilig Thuis region
+    (its regional agreements apply in every gemeente of the region), in the format of seed 000 §4.1."""
 
     STATUS = [("concept", "Concept"), ("vastgesteld", "Vastgesteld")]
 
     titel = models.CharField(max_length=200)
-    gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="preventieplannen")
+    gemeente = models.ForeignKey(Gemeente, null=True, blank=True, on_delete=models.PROTECT, related_name="preventieplannen")
+    regio = models.ForeignKey(
+        VtRegio, null=True, blank=True, on_delete=models.PROTECT, related_name="preventieplannen", help_text="Regional plan: no gemeente"
+    )
     wijk = models.ForeignKey(Wijk, null=True, blank=True, on_delete=models.PROTECT, related_name="preventieplannen")
     periode = models.CharField(max_length=40, blank=True, help_text="e.g. 2026–2028")
     status = models.CharField(max_length=12, choices=STATUS, default="concept")
@@ -121,16 +127,31 @@ class PreventionPlan(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(gemeente__isnull=False, regio__isnull=True)
+                    | models.Q(gemeente__isnull=True, regio__isnull=False, wijk__isnull=True)
+                ),
+                name="prevention_plan_gemeente_or_regio",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.titel
 
     @property
+    def is_regional(self) -> bool:
+        return self.regio_id is not None and self.gemeente_id is None
+
+    @property
     def area_code(self) -> str:
-        return self.wijk_id or self.gemeente_id
+        return self.wijk_id or self.gemeente_id or self.regio_id
 
     @property
     def area_name(self) -> str:
+        if self.is_regional:
+            return f"regio {self.regio.naam}"
         return self.wijk.naam if self.wijk_id else self.gemeente.naam
 
 
@@ -148,6 +169,9 @@ class PlanIntervention(models.Model):
 
     plan = models.ForeignKey(PreventionPlan, on_delete=models.CASCADE, related_name="lines")
     intervention = models.ForeignKey(Intervention, null=True, blank=True, on_delete=models.PROTECT)
+    schaal = models.CharField(
+        max_length=10, choices=reg.SCHALEN, default=reg.LOKAAL, help_text="Regional agreement (whole VT region) or local"
+    )
     naam = models.CharField(max_length=200, help_text="Own activity, or a copy of the catalogue name")
     doelgroep = models.CharField(max_length=300, blank=True)
     reden = models.TextField(blank=True, help_text="Why: the suggestion's reason or the author's")
@@ -246,3 +270,26 @@ class PlanVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Een planversie kan niet worden verwijderd")
+
+
+class MeldcodeStatus(models.Model):
+    """How far an organisation is with the meldcode (the Zuid-Limburg organisation map): has a
+    meldcode, has an aandachtsfunctionaris, is that person trained, are the staff trained. The
+    traffic light itself stays ``Organisation.meldcode_stoplicht``. Imported through a profile
+    (``zicht.prevention.orgimport``) or edited by hand; no personal data (no names of people)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="meldcode_status")
+    sector = models.CharField(max_length=30, choices=mm.SECTORS, default="overig")
+    meldcode = models.CharField(max_length=8, choices=mm.JA_NEE, default=mm.ONBEKEND, help_text="Has its own meldcode")
+    aandachtsfunctionaris = models.CharField(max_length=8, choices=mm.JA_NEE, default=mm.ONBEKEND)
+    af_getraind = models.CharField(max_length=8, choices=mm.JA_NEE, default=mm.ONBEKEND, help_text="Aandachtsfunctionaris trained")
+    medewerkers_getraind = models.CharField(max_length=8, choices=mm.JA_NEE, default=mm.ONBEKEND)
+    peildatum = models.DateField(null=True, blank=True)
+    bron = models.CharField(max_length=200, blank=True, help_text="File (and profile) the status came from")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sector"], name="prevention_mcs_sector")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.get_sector_display()}"

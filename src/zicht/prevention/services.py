@@ -143,6 +143,15 @@ def organisations_in(gemeente, wijk=None):
     return qs.prefetch_related("prevention_profile__interventies")
 
 
+def organisations_in_gemeenten(codes):
+    """The organisations of several gemeenten (a region), with their profiles."""
+    return (
+        Organisation.objects.filter(gemeente_id__in=codes)
+        .select_related("wijk", "gemeente", "prevention_profile")
+        .prefetch_related("prevention_profile__interventies")
+    )
+
+
 def contributions(orgs) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(organisation code → bouwstenen, organisation code → risk factors of its aanbod)."""
     bouw, factors = {}, {}
@@ -168,6 +177,8 @@ def indicator_points(indicator, plan) -> list[dict]:
     Registry figures come from the controlled cells of the gebiedscan for the plan's area (its wijk,
     or the gemeente), one per year; a suppressed figure stays suppressed here.
     """
+    if plan.gemeente_id is None and indicator.type in ("register", "cbs"):
+        return []  # a regional plan: registry and CBS figures are per gemeente and wijk (the region page compares them)
     if indicator.type == "register" and indicator.figuur in REGISTER_FIGURES:
         return [
             _point(year, cell, "Zicht-register (beveiligd)")
@@ -216,12 +227,14 @@ def plan_snapshot(plan) -> dict:
         "titel": plan.titel,
         "periode": plan.periode,
         "status": plan.status,
-        "gemeente": {"code": plan.gemeente_id, "naam": plan.gemeente.naam},
+        "gemeente": {"code": plan.gemeente_id, "naam": plan.gemeente.naam} if plan.gemeente_id else None,
+        "regio": {"code": plan.regio_id, "naam": plan.regio.naam} if plan.regio_id else None,
         "wijk": {"code": plan.wijk_id, "naam": plan.wijk.naam} if plan.wijk_id else None,
         "sections": sections,
         "lines": [
             {
                 "naam": line.naam,
+                "schaal": line.schaal,
                 "intervention": line.intervention.slug if line.intervention_id else None,
                 "erkenning": (cat.label(cat.ERKENNINGSNIVEAUS, line.intervention.erkenningsniveau) if line.intervention_id else ""),
                 "preventietypes": list(line.intervention.preventietypes) if line.intervention_id else [],

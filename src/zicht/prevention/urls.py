@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import orgmap_views, views
 
 app_name = "prevention"
 urlpatterns = [
@@ -13,12 +13,16 @@ urlpatterns = [
     path("catalogus/<slug:slug>/", views.intervention_detail, name="intervention"),
     path("catalogus/<slug:slug>/wijzigen/", views.intervention_edit, name="intervention_edit"),
     path("organisaties/", views.organisations, name="organisations"),
+    path("organisaties/meldcode/", orgmap_views.meldcode_map, name="meldcode_map"),
+    path("organisaties/meldcode/import/", orgmap_views.meldcode_import, name="meldcode_import"),
     path("organisaties/<slug:code>/", views.organisation_edit, name="organisation_edit"),
     path("matrix/", views.matrix, name="matrix"),
+    path("matrix/regio/", orgmap_views.matrix_region, name="matrix_region"),
     path("matrix/opslaan/", views.matrix_save, name="matrix_save"),
     path("matrix/herstellen/", views.matrix_reset, name="matrix_reset"),
     path("plannen/", views.plans, name="plans"),
     path("plannen/nieuw/", views.plan_create, name="plan_create"),
+    path("plannen/nieuw-regionaal/", views.plan_create_regional, name="plan_create_regional"),
     path("plannen/<int:pk>/", views.plan_detail, name="plan"),
     path("plannen/<int:pk>/teksten/", views.plan_sections, name="plan_sections"),
     path("plannen/<int:pk>/suggestie/", views.plan_add_suggestion, name="plan_add_suggestion"),

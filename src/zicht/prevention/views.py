@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,13 +22,15 @@ from zicht.access import roles
 from zicht.access.rules import requires, user_role
 from zicht.access.scoping import editable_gemeente_codes
 from zicht.areas import risk_factors as rf
-from zicht.geo.models import Gemeente, Wijk
+from zicht.geo.models import Gemeente, VtRegio, Wijk
+from zicht.geo.regiodata import gemeenten_in_regio, regio_van_gemeente
 from zicht.registry.models import Organisation
 
 from . import export, indicator_charts, services
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
 from .domain import gaps as gaps_mod
+from .domain import regional as reg
 from .domain import seed_tables as seeds
 from .domain import suggestions as sug
 from .forms import (
@@ -65,10 +68,57 @@ def _editable_gemeente_or_404(request, gemeente: Gemeente | None) -> Gemeente:
     return gemeente
 
 
-def _editable_plan_or_404(request, pk, qs=None) -> PreventionPlan:
-    plan = get_object_or_404((qs if qs is not None else PreventionPlan.objects).select_related("gemeente", "wijk"), pk=pk)
-    _editable_gemeente_or_404(request, plan.gemeente)
+def user_regio(user) -> str | None:
+    """The VT region the user works in: their profile's, their organisation's, else their gemeente's."""
+    profile = getattr(user, "zicht_profile", None)
+    if profile is None:
+        return None
+    org = profile.organisation
+    region = profile.regio_id or (org.regio_id if org else None)
+    if region:
+        return region
+    home = profile.gemeente_id or (org.gemeente_id if org else None) or settings.DEMO_GEMEENTE
+    return regio_van_gemeente(home) if home else None
+
+
+def plan_access(request, plan) -> str | None:
+    """EDIT, READ or None for this user and plan (the rule: ``domain.regional.plan_access``)."""
+    profile = getattr(request.user, "zicht_profile", None)
+    return reg.plan_access(
+        user_role(request.user),
+        plan_gemeente=plan.gemeente_id,
+        plan_regio=plan.regio_id,
+        editable_gemeenten=editable_gemeente_codes(request.user),
+        profile_gemeente=profile.gemeente_id if profile else None,
+        profile_regio=profile.regio_id if profile else None,
+        user_regio=user_regio(request.user),
+    )
+
+
+def _plan_or_404(request, pk, need: str = reg.READ) -> PreventionPlan:
+    """The plan if the user may read it (``need=READ``) or change it (``EDIT``); 404 otherwise (a
+    regional plan a gemeente's beleidsmedewerker may only read answers 403, not 404: it exists for them)."""
+    plan = get_object_or_404(PreventionPlan.objects.select_related("gemeente", "wijk", "regio"), pk=pk)
+    access = plan_access(request, plan)
+    if access is None:
+        raise Http404("Onbekend plan")
+    if need == reg.EDIT and access != reg.EDIT:
+        raise PermissionDenied("Dit plan kunt u alleen inzien")
     return plan
+
+
+def _editable_plan_or_404(request, pk, qs=None) -> PreventionPlan:
+    return _plan_or_404(request, pk, reg.EDIT)
+
+
+def _coordinated_region(request) -> VtRegio | None:
+    """The region whose regional plan this user edits (a regional coordinator), else None."""
+    profile = getattr(request.user, "zicht_profile", None)
+    if profile is None or not reg.is_regional_coordinator(
+        user_role(request.user), profile_gemeente=profile.gemeente_id, profile_regio=profile.regio_id
+    ):
+        return None
+    return profile.regio
 
 
 def current_gemeente(request) -> Gemeente | None:
@@ -313,18 +363,26 @@ def matrix_reset(request):
 @requires(*READ)
 def plans(request):
     gemeente = current_gemeente(request)
+    coordinated = _coordinated_region(request)
     form = PlanCreateForm(gemeente=gemeente)
-    qs = PreventionPlan.objects.select_related("gemeente", "wijk")
-    if gemeente:
-        qs = qs.filter(gemeente=gemeente)
+    qs = PreventionPlan.objects.select_related("gemeente", "wijk", "regio")
+    if gemeente and gemeente.code in editable_gemeente_codes(request.user):
+        local = list(qs.filter(gemeente=gemeente))
+    else:
+        local = []
+    region = user_regio(request.user)
+    regional = [p for p in qs.filter(regio_id=region, gemeente=None)] if region else []
     return render(
         request,
         "prevention/plans.html",
         {
-            "plans": qs,
+            "plans": local,
+            "regional_plans": [(p, plan_access(request, p) == reg.EDIT) for p in regional],
+            "regio": VtRegio.objects.filter(code=region).first() if region else None,
+            "coordinated": coordinated,
             "gemeente": gemeente,
             "form": form,
-            "can_edit": _can(request, EDIT_PLAN),
+            "can_edit": _can(request, EDIT_PLAN) and gemeente is not None and gemeente.code in editable_gemeente_codes(request.user),
         },
     )
 
@@ -349,6 +407,27 @@ def _stand_van_zaken_text(plan, rows, source) -> str:
 
 @requires(*EDIT_PLAN)
 @require_POST
+def plan_create_regional(request):
+    """A regional plan of the coordinator's own VT region (only a regional coordinator)."""
+    region = _coordinated_region(request)
+    if region is None:
+        raise PermissionDenied("Alleen de regionale coördinator maakt het regionale plan")
+    form = PlanCreateForm(request.POST, gemeente=None)
+    if not form.is_valid():
+        messages.error(request, "Het plan kon niet worden aangemaakt: controleer de titel.")
+        return redirect("prevention:plans")
+    with transaction.atomic():
+        plan = form.save(commit=False)
+        plan.gemeente, plan.wijk, plan.regio, plan.created_by = None, None, region, request.user
+        plan.save()
+        for code in seeds.PLAN_SECTION_CODES:
+            PlanSection.objects.create(plan=plan, code=code, tekst="")
+    messages.success(request, f"Regionaal plan '{plan.titel}' is aangemaakt.")
+    return redirect("prevention:plan", pk=plan.pk)
+
+
+@requires(*EDIT_PLAN)
+@require_POST
 def plan_create(request):
     gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     form = PlanCreateForm(request.POST, gemeente=gemeente)
@@ -367,9 +446,25 @@ def plan_create(request):
     return redirect("prevention:plan", pk=plan.pk)
 
 
+def regional_agreements(plan) -> list[dict]:
+    """For a gemeente's plan: the regional agreements of its region's plans that apply here."""
+    if plan.gemeente_id is None:
+        return []
+    region = regio_van_gemeente(plan.gemeente_id)
+    if not region:
+        return []
+    lines = PlanIntervention.objects.filter(plan__regio_id=region, plan__gemeente=None).select_related("plan", "intervention", "eigenaar")
+    rows = [{"schaal": line.schaal, "line": line, "plan": line.plan} for line in lines.order_by("plan__titel", "volgorde", "id")]
+    return reg.applicable_regional_lines(rows)
+
+
+def _plan_gemeenten(plan) -> list[str]:
+    return sorted(gemeenten_in_regio(plan.regio_id)) if plan.is_regional else [plan.gemeente_id]
+
+
 def _plan_context(request, plan):
     today = _today()
-    rows, source = risk_profile(plan.area_code)
+    rows, source = ([], "") if plan.is_regional else risk_profile(plan.area_code)
     entries = services.catalogue_entries()
     in_plan = set(plan.lines.exclude(intervention=None).values_list("intervention__slug", flat=True))
     suggestions = [s for s in sug.suggest(rows, entries, area_name=plan.area_name, today=today, limit=15)]
@@ -379,7 +474,11 @@ def _plan_context(request, plan):
         for code, titel, vraag in seeds.PLAN_FORMAT
     ]
     snapshot = services.plan_snapshot(plan)
-    orgs = services.organisations_in(plan.gemeente, plan.wijk)
+    orgs = (
+        services.organisations_in_gemeenten(_plan_gemeenten(plan))
+        if plan.is_regional
+        else services.organisations_in(plan.gemeente, plan.wijk)
+    )
     contributions, offered = services.contributions(orgs)
     elevated = list(sug.elevated_factors(rows))
     gaps = gaps_mod.find_gaps(elevated, contributions, offered)
@@ -397,9 +496,10 @@ def _plan_context(request, plan):
         "indicators": _indicator_rows(plan, snapshot),
         "versions": plan.versions.all(),
         "total_budget": services.total_budget(snapshot),
-        "line_form": PlanLineForm(gemeente=plan.gemeente, prefix="line"),
+        "line_form": _line_form(plan),
         "indicator_form": PlanIndicatorForm(prefix="ind"),
-        "can_edit": _can(request, EDIT_PLAN),
+        "can_edit": plan_access(request, plan) == reg.EDIT,
+        "regional_agreements": regional_agreements(plan),
         "gaps": gaps,
         "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
         "type_label": rf.PREVENTION_TYPE_LABELS,
@@ -422,9 +522,17 @@ def _indicator_rows(plan, snapshot) -> list[dict]:
     ]
 
 
+def _line_form(plan, data=None, instance=None):
+    if plan.is_regional:
+        return PlanLineForm(
+            data, instance=instance, gemeenten=_plan_gemeenten(plan), prefix="line", initial={"schaal": reg.default_schaal(True)}
+        )
+    return PlanLineForm(data, instance=instance, gemeente=plan.gemeente, prefix="line")
+
+
 @requires(*READ)
 def plan_detail(request, pk):
-    plan = _editable_plan_or_404(request, pk)
+    plan = _plan_or_404(request, pk)
     return render(request, "prevention/plan_detail.html", _plan_context(request, plan))
 
 
@@ -458,6 +566,7 @@ def plan_add_suggestion(request, pk):
     else:
         PlanIntervention.objects.create(
             plan=plan,
+            schaal=reg.default_schaal(plan.is_regional),
             intervention=intervention,
             naam=intervention.naam,
             doelgroep=intervention.doelgroep[:300],
@@ -473,7 +582,7 @@ def plan_add_suggestion(request, pk):
 def plan_line(request, pk, line_id=None):
     plan = _editable_plan_or_404(request, pk)
     line = get_object_or_404(PlanIntervention, pk=line_id, plan=plan) if line_id else None
-    form = PlanLineForm(request.POST or None, instance=line, gemeente=plan.gemeente, prefix="line")
+    form = _line_form(plan, request.POST or None, line)
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
         item.plan = plan
@@ -564,7 +673,7 @@ def plan_save_version(request, pk):
 
 @requires(*READ)
 def plan_version(request, pk, nummer):
-    _editable_plan_or_404(request, pk)
+    _plan_or_404(request, pk)
     version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
     return render(
         request,
@@ -592,13 +701,13 @@ def _export(snapshot: dict, fmt: str, filename: str, version_label: str) -> Http
 
 @requires(*READ)
 def plan_export(request, pk, fmt):
-    plan = _editable_plan_or_404(request, pk)
+    plan = _plan_or_404(request, pk)
     return _export(services.plan_snapshot(plan), fmt, f"preventieplan-{cat.slugify(plan.titel)}", "werkversie")
 
 
 @requires(*READ)
 def plan_version_export(request, pk, nummer, fmt):
-    _editable_plan_or_404(request, pk)
+    _plan_or_404(request, pk)
     version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan_id=pk, nummer=nummer)
     return _export(
         version.snapshot,

@@ -33,7 +33,7 @@ from .signals import batch_imported
 log = logging.getLogger(__name__)
 
 # Receivers by the app that connects them: the step's name as the batch shows it.
-STEP_NAMES = {"zicht.linkage": "koppelen", "zicht.casework": "kleuren"}
+STEP_NAMES = {"zicht.linkage": "koppelen", "zicht.casework": "kleuren", "zicht.areas": "cijfers beveiligen"}
 # The batch field each step's finishing time goes to.
 STEP_FIELDS = {"koppelen": "linked_at", "kleuren": "coloured_at"}
 

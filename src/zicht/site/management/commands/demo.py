@@ -21,6 +21,7 @@ from django.db import transaction
 from zicht.access import roles
 from zicht.access.models import UserProfile
 from zicht.access.otp import ensure_totp_device
+from zicht.areas.warm import deferred as warm_after_imports
 from zicht.casework.models import ColourResult, Signal
 from zicht.casework.verwijsindex.registration import register_signal
 from zicht.geo.models import Gemeente, VtRegio
@@ -126,9 +127,10 @@ class Command(BaseCommand):
         self.step("Adresregister (postcode + huisnummer → buurt) laden")
         call_command("load-addresses", str(out / "adresregister.csv"))
 
-        for profile, filename in EXPORTS:
-            self.step(f"Import {filename} met profiel {profile}")
-            call_command("import", str(out / filename), profile=profile)
+        with warm_after_imports():  # the protected sets are solved once, after the last import
+            for profile, filename in EXPORTS:
+                self.step(f"Import {filename} met profiel {profile}")
+                call_command("import", str(out / filename), profile=profile)
 
         # Each import links its persons and recolours what it touched (registry's batch_imported
         # signal); run the batch steps only for what those hooks did not finish.
