@@ -270,3 +270,9 @@ def render_png(svg: str) -> bytes:
     import cairosvg  # noqa: PLC0415 -- loads libcairo; only the PNG download and the PDF need it
 
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=WIDTH, output_height=HEIGHT)
+
+
+def add_to_sheet(sheet: dict, info: Infographic) -> None:
+    """Put ``info`` in a factsheet (``factsheet.render_pdf`` adds it as its last page)."""
+    sheet["infographic_png"] = render_png(render_svg(info))
+    sheet["infographic_title"] = f"{info.title}, {info.period}"

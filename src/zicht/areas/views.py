@@ -32,6 +32,7 @@ from .data import data_version, wijken_of
 from .disclosure import Cell
 from .factsheet import render_pdf
 from .figures import AreaFigures, gemeente_figures, wijk_figures, wijk_rate_cells
+from .infographic import add_to_sheet, gemeente_infographic
 from .policy import default_policy
 from .recidive import load_episodes, recidive_figures
 from .risk import area_risk_profile, context_profile
@@ -356,8 +357,8 @@ def _sheet(code: str, year: int | None) -> dict:
 
     risk_rows = [["Risicofactor", "Indicator", "Gebied", "Gemeente" if is_wijk else "Nederland", "Verhoogd"]] + [
         [
-            s.label[:34],
-            s.indicator_label[:34],
+            s.label,
+            s.indicator_label,
             fmt(s.value, s.unit),
             fmt(s.gemeente_value if is_wijk else s.national_value, s.unit),
             "ja" if s.elevated else "nee",
@@ -420,6 +421,8 @@ def factsheet(request, code: str):
 def factsheet_pdf(request, code: str):
     check_area(request, code.upper())
     sheet = _sheet(code.upper(), _year(request))
+    if sheet["figures"].level == "gemeente":
+        add_to_sheet(sheet, gemeente_infographic(sheet["area"], _year(request), default_policy()))
     response = HttpResponse(render_pdf(sheet), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="factsheet-{slugify(sheet["figures"].naam)}-{sheet["figures"].code}.pdf"'
     return response
