@@ -12,9 +12,9 @@ from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -64,7 +64,7 @@ def _bars(rows: list[tuple[str, object]], width: float) -> Drawing:
     vmax = max(values) if values else 1
     plot_w = width - label_w - 20 * mm
     top = d.height
-    for (label, cell), lines, row_h in zip(rows, labels, heights, strict=True):
+    for (_label, cell), lines, row_h in zip(rows, labels, heights, strict=True):
         top -= row_h
         y = top + row_h - gap - bar_h
         for k, line in enumerate(lines):
