@@ -34,9 +34,7 @@ def _big_numbers(items: list[tuple[str, str, str]], width: float) -> Drawing:
     gap = 4 * mm
     tile_w = (width - gap * (n - 1)) / n
     text_w = tile_w - 6 * mm
-    wrapped = [
-        (wrap_label(label, "Helvetica", 8.5, text_w), wrap_label(sub, "Helvetica-Oblique", 7, text_w)) for _n, label, sub in items
-    ]
+    wrapped = [(wrap_label(label, "Helvetica", 8.5, text_w), wrap_label(sub, "Helvetica-Oblique", 7, text_w)) for _n, label, sub in items]
     text_h = max((len(lab) * 10 + len(sub) * 8.5 for lab, sub in wrapped), default=0)
     height = 16 * mm + text_h
     d = Drawing(width, height)
