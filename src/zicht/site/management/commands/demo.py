@@ -21,6 +21,7 @@ from django.db import transaction
 from zicht.access import roles
 from zicht.access.models import UserProfile
 from zicht.access.otp import ensure_totp_device
+from zicht.buurtregie.setup import demo_buurtregie
 from zicht.casework.models import ColourResult, Signal
 from zicht.casework.verwijsindex.registration import register_signal
 from zicht.geo.models import Gemeente, VtRegio
@@ -110,6 +111,7 @@ class Command(BaseCommand):
 
         self.step("Verwijsindex: signalen van de school (en één van het wijkteam) over kinderen uit het register")
         self.seed_signals()
+        demo_buurtregie()  # Buurtregie Korvel: the school and the wijkteam as members (zicht.buurtregie.setup)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Zicht-demo staat klaar op http://127.0.0.1:8000"))
         self.stdout.write("Accounts (alleen voor deze demo):")
