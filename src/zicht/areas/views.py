@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from zicht.access import roles
 from zicht.access.rules import requires, user_role
@@ -177,9 +178,10 @@ def _fragment(request, parts: tuple, build):
     """A user-independent page part, cached per role and data version.
 
     The role is part of the key although both roles see the same aggregates today: a page that
-    ever shows a role more must never be served from another role's copy.
+    ever shows a role more must never be served from another role's copy. The UI language is part
+    of it too: an English page never comes from a Dutch copy (issue 18).
     """
-    raw = repr((*parts, user_role(request.user), default_policy(), data_version()))
+    raw = repr((*parts, user_role(request.user), get_language(), default_policy(), data_version()))
     key = f"areas:{parts[0]}:" + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key) if FRAGMENT_SECONDS else None
     if value is None:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zicht.access.rules import user_organisation, user_role
+from zicht.access.scoping import editable_gemeente_codes
 from zicht.geo.models import Wijk
 from zicht.registry.models import Organisation
 
@@ -30,7 +31,9 @@ def own_functie(user, regie: Buurtregie) -> str | None:
 
 def may_manage(user, regie: Buurtregie) -> bool:
     role = user_role(user)
-    return setup_rules.may_manage(role, own_functie(user, regie) if role == setup_rules.PROFESSIONAL else None)
+    functie = own_functie(user, regie) if role == setup_rules.PROFESSIONAL else None
+    in_scope = role == setup_rules.FUNCTIONEEL_BEHEERDER and regie.wijk.gemeente_id in editable_gemeente_codes(user)
+    return setup_rules.may_manage(role, functie, in_scope)
 
 
 def manageable(user):
@@ -38,7 +41,7 @@ def manageable(user):
     role = user_role(user)
     qs = Buurtregie.objects.select_related("wijk", "organisation")
     if role == setup_rules.FUNCTIONEEL_BEHEERDER:
-        return qs
+        return qs.filter(wijk__gemeente_id__in=editable_gemeente_codes(user))
     org = user_organisation(user)
     if role != setup_rules.PROFESSIONAL or org is None:
         return qs.none()

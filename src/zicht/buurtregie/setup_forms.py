@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from zicht.access.roles import PROFESSIONAL
 from zicht.geo.models import Wijk
@@ -39,17 +40,23 @@ class BuurtregieForm(forms.ModelForm):
 
     field_order = ["naam", "wijk_code", "organisation", "eerste_bijeenkomst", "interval_weken", "tijd", "locatie"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, gemeenten=frozenset(), **kwargs):
+        """``gemeenten``: where the user may set up buurtregies (the wijk must lie in one of them)."""
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("naam")
+        self.gemeenten = gemeenten
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            Q(gemeente_id__in=gemeenten) | Q(gemeente__isnull=True) | Q(pk=self.instance.organisation_id)
+        ).order_by("naam")
         if self.instance.pk:
             self.fields["wijk_code"].initial = self.instance.wijk_id
 
     def clean_wijk_code(self):
         code = self.cleaned_data["wijk_code"]
-        wijk = Wijk.objects.filter(code=code).only("code").first()
+        wijk = Wijk.objects.filter(code=code).only("code", "gemeente_id").first()
         if wijk is None:
             raise forms.ValidationError("Deze wijk is niet geladen (zicht load-geo).")
+        if wijk.gemeente_id not in self.gemeenten and wijk.code != self.instance.wijk_id:
+            raise forms.ValidationError("Deze wijk ligt buiten de gemeenten die u beheert.")
         self.instance.wijk = wijk
         return code
 
@@ -65,11 +72,13 @@ class MemberForm(forms.Form):
     user = forms.ModelChoiceField(label="Professional", queryset=None)
     functie = forms.ChoiceField(label="Functie in de buurtregie", choices=rules.FUNCTIONS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, gemeenten=frozenset(), **kwargs):
+        """``gemeenten``: professionals of organisations there (or without a gemeente) are offered."""
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (
             get_user_model()
             .objects.filter(is_active=True, zicht_profile__role=PROFESSIONAL, zicht_profile__organisation__isnull=False)
+            .filter(Q(zicht_profile__organisation__gemeente_id__in=gemeenten) | Q(zicht_profile__organisation__gemeente__isnull=True))
             .select_related("zicht_profile__organisation")
             .order_by("last_name", "username")
         )

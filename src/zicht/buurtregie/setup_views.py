@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, PROFESSIONAL
 from zicht.access.rules import log_access, requires, user_role
+from zicht.access.scoping import editable_gemeente_codes
 
 from . import setup
 from .domain import setup_rules
@@ -46,7 +47,7 @@ def manage_index(request):
 
 @requires(FUNCTIONEEL_BEHEERDER)
 def create(request):
-    form = BuurtregieForm(request.POST or None)
+    form = BuurtregieForm(request.POST or None, gemeenten=editable_gemeente_codes(request.user))
     if request.method == "POST" and form.is_valid():
         regie = form.save()
         log_access(
@@ -60,8 +61,9 @@ def create(request):
 @requires(FUNCTIONEEL_BEHEERDER, PROFESSIONAL)
 def edit(request, pk: int):
     regie = _manageable(request, pk)
-    form = BuurtregieForm(request.POST if request.POST.get("form") == "schema" else None, instance=regie, prefix="schema")
-    member_form = MemberForm(request.POST if request.POST.get("form") == "lid" else None, prefix="lid")
+    gemeenten = editable_gemeente_codes(request.user) | {regie.wijk.gemeente_id}
+    form = BuurtregieForm(request.POST if request.POST.get("form") == "schema" else None, instance=regie, prefix="schema", gemeenten=gemeenten)
+    member_form = MemberForm(request.POST if request.POST.get("form") == "lid" else None, prefix="lid", gemeenten=gemeenten)
     if request.method == "POST" and request.POST.get("form") == "schema" and form.is_valid():
         form.save()
         log_access(request, action="change", record_type="buurtregie", record_id=regie.pk, reason="Buurtregie: schema en plaats")

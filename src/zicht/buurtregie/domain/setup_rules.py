@@ -1,6 +1,7 @@
 """Who sets up a buurtregie (issue 18), and what a valid set-up is. Pure: no Django.
 
-- The functioneel beheerder creates a buurtregie for a wijk and edits every buurtregie: its
+- The functioneel beheerder creates a buurtregie for a wijk and edits every buurtregie of the
+  gemeenten whose reference data they keep (``zicht.access.scoping.editable_gemeente_codes``): its
   schedule, place and members (they manage the accounts and the organisations too).
 - The chair (a member with functie ``voorzitter``, for the organisation they work for now) edits
   the schedule and members of their own buurtregie, but does not create new ones.
@@ -23,9 +24,10 @@ def may_create(role: str | None) -> bool:
     return role == FUNCTIONEEL_BEHEERDER
 
 
-def may_manage(role: str | None, own_functie: str | None) -> bool:
-    """``own_functie``: the user's functie in this buurtregie (None when not a member)."""
-    return role == FUNCTIONEEL_BEHEERDER or (role == PROFESSIONAL and own_functie == VOORZITTER)
+def may_manage(role: str | None, own_functie: str | None, in_beheer_scope: bool) -> bool:
+    """``own_functie``: the user's functie in this buurtregie (None when not a member);
+    ``in_beheer_scope``: the buurtregie's wijk lies in a gemeente the user keeps reference data of."""
+    return (role == FUNCTIONEEL_BEHEERDER and in_beheer_scope) or (role == PROFESSIONAL and own_functie == VOORZITTER)
 
 
 def member_errors(role: str | None, has_organisation: bool, already_member: bool) -> list[str]:

@@ -8,22 +8,23 @@ from zicht.buurtregie.domain import setup_rules as r
 
 
 @pytest.mark.parametrize(
-    "role, functie, create, manage",
+    "role, functie, scope, create, manage",
     [
-        ("functioneel_beheerder", None, True, True),
-        ("professional", "voorzitter", False, True),
-        ("professional", "wijkcoach", False, False),
-        ("professional", None, False, False),
-        ("beleidsmedewerker", None, False, False),
-        ("ketenregisseur", None, False, False),
-        ("privacy_officer", None, False, False),
-        (None, None, False, False),
-        ("beleidsmedewerker", "voorzitter", False, False),  # only a professional chairs
+        ("functioneel_beheerder", None, True, True, True),
+        ("functioneel_beheerder", None, False, True, False),  # another gemeente's buurtregie
+        ("professional", "voorzitter", False, False, True),  # the chair, wherever the wijk lies
+        ("professional", "wijkcoach", True, False, False),
+        ("professional", None, True, False, False),
+        ("beleidsmedewerker", None, True, False, False),
+        ("ketenregisseur", None, True, False, False),
+        ("privacy_officer", None, True, False, False),
+        (None, None, True, False, False),
+        ("beleidsmedewerker", "voorzitter", True, False, False),  # only a professional chairs
     ],
 )
-def test_who_creates_and_manages(role, functie, create, manage):
+def test_who_creates_and_manages(role, functie, scope, create, manage):
     assert r.may_create(role) is create
-    assert r.may_manage(role, functie) is manage
+    assert r.may_manage(role, functie, scope) is manage
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def login(user):
 
 
 def test_the_beheerder_creates_a_buurtregie_and_adds_members(world):  # noqa: F811
-    beheer = login(make_user(roles.FUNCTIONEEL_BEHEERDER, username="beheer"))
+    beheer = login(make_user(roles.FUNCTIONEEL_BEHEERDER, username="beheer", gemeente_id="GM0855"))
     assert beheer.get(reverse("buurtregie:setup")).status_code == 200
     assert "Nieuwe buurtregie" in beheer.get(reverse("buurtregie:setup")).content.decode()
     form = {
