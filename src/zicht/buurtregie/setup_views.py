@@ -62,7 +62,9 @@ def create(request):
 def edit(request, pk: int):
     regie = _manageable(request, pk)
     gemeenten = editable_gemeente_codes(request.user) | {regie.wijk.gemeente_id}
-    form = BuurtregieForm(request.POST if request.POST.get("form") == "schema" else None, instance=regie, prefix="schema", gemeenten=gemeenten)
+    form = BuurtregieForm(
+        request.POST if request.POST.get("form") == "schema" else None, instance=regie, prefix="schema", gemeenten=gemeenten
+    )
     member_form = MemberForm(request.POST if request.POST.get("form") == "lid" else None, prefix="lid", gemeenten=gemeenten)
     if request.method == "POST" and request.POST.get("form") == "schema" and form.is_valid():
         form.save()
