@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from zicht.access.roles import PROFESSIONAL
 from zicht.geo.models import Wijk
@@ -20,21 +21,21 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class BuurtregieForm(forms.ModelForm):
     wijk_code = forms.RegexField(
         regex=r"^WK\d{6}$",
-        label="Wijkcode (CBS, bijvoorbeeld WK085517)",
+        label=_("Wijkcode (CBS, bijvoorbeeld WK085517)"),
         max_length=8,
-        error_messages={"invalid": "Een wijkcode is WK en 6 cijfers."},
+        error_messages={"invalid": _("Een wijkcode is WK en 6 cijfers.")},
     )
 
     class Meta:
         model = Buurtregie
         fields = ["naam", "organisation", "eerste_bijeenkomst", "interval_weken", "tijd", "locatie"]
         labels = {
-            "naam": "Naam van het overleg",
-            "organisation": "Organiserende organisatie",
-            "eerste_bijeenkomst": "Eerste bijeenkomst",
-            "interval_weken": "Elke hoeveel weken",
-            "tijd": "Tijd (optioneel)",
-            "locatie": "Plaats (optioneel)",
+            "naam": _("Naam van het overleg"),
+            "organisation": _("Organiserende organisatie"),
+            "eerste_bijeenkomst": _("Eerste bijeenkomst"),
+            "interval_weken": _("Elke hoeveel weken"),
+            "tijd": _("Tijd (optioneel)"),
+            "locatie": _("Plaats (optioneel)"),
         }
         widgets = {"eerste_bijeenkomst": DATE, "tijd": TIME}
 
@@ -54,9 +55,9 @@ class BuurtregieForm(forms.ModelForm):
         code = self.cleaned_data["wijk_code"]
         wijk = Wijk.objects.filter(code=code).only("code", "gemeente_id").first()
         if wijk is None:
-            raise forms.ValidationError("Deze wijk is niet geladen (zicht load-geo).")
+            raise forms.ValidationError(_("Deze wijk is niet geladen (zicht load-geo)."))
         if wijk.gemeente_id not in self.gemeenten and wijk.code != self.instance.wijk_id:
-            raise forms.ValidationError("Deze wijk ligt buiten de gemeenten die u beheert.")
+            raise forms.ValidationError(_("Deze wijk ligt buiten de gemeenten die u beheert."))
         self.instance.wijk = wijk
         return code
 
@@ -69,8 +70,8 @@ class BuurtregieForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    user = forms.ModelChoiceField(label="Professional", queryset=None)
-    functie = forms.ChoiceField(label="Functie in de buurtregie", choices=rules.FUNCTIONS)
+    user = forms.ModelChoiceField(label=_("Professional"), queryset=None)
+    functie = forms.ChoiceField(label=_("Functie in de buurtregie"), choices=rules.FUNCTIONS)
 
     def __init__(self, *args, gemeenten=frozenset(), **kwargs):
         """``gemeenten``: professionals of organisations there (or without a gemeente) are offered."""

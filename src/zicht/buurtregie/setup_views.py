@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, PROFESSIONAL
@@ -53,7 +54,7 @@ def create(request):
         log_access(
             request, action="create", record_type="buurtregie", record_id=regie.pk, reason=f"Buurtregie aangemaakt voor {regie.wijk_id}"
         )
-        messages.success(request, "De buurtregie is aangemaakt. Voeg nu de leden toe.")
+        messages.success(request, _("De buurtregie is aangemaakt. Voeg nu de leden toe."))
         return redirect("buurtregie:setup_edit", pk=regie.pk)
     return render(request, "buurtregie/setup_form.html", {"form": form})
 
@@ -69,7 +70,7 @@ def edit(request, pk: int):
     if request.method == "POST" and request.POST.get("form") == "schema" and form.is_valid():
         form.save()
         log_access(request, action="change", record_type="buurtregie", record_id=regie.pk, reason="Buurtregie: schema en plaats")
-        messages.success(request, "De gegevens van de buurtregie zijn opgeslagen.")
+        messages.success(request, _("De gegevens van de buurtregie zijn opgeslagen."))
         return redirect("buurtregie:setup_edit", pk=regie.pk)
     if request.method == "POST" and request.POST.get("form") == "lid" and member_form.is_valid():
         try:
@@ -81,7 +82,7 @@ def edit(request, pk: int):
             log_access(
                 request, action="create", record_type="buurtregie_member", record_id=member.pk, reason="Lid toegevoegd aan buurtregie"
             )
-            messages.success(request, "Het lid is toegevoegd.")
+            messages.success(request, _("Het lid is toegevoegd."))
             return redirect("buurtregie:setup_edit", pk=regie.pk)
     members = list(regie.members.select_related("user", "organisation"))
     log_access(
@@ -107,5 +108,5 @@ def remove_member(request, pk: int, member_pk: int):
             messages.error(request, message)
     else:
         log_access(request, action="delete", record_type="buurtregie_member", record_id=member_pk, reason="Lid verwijderd uit buurtregie")
-        messages.success(request, "Het lid is verwijderd.")
+        messages.success(request, _("Het lid is verwijderd."))
     return redirect("buurtregie:setup_edit", pk=regie.pk)
