@@ -4,15 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export ZICHT_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo demo-regio test test-postgres lint format-check install bench clean
+.PHONY: demo demo-regio test test-postgres lint format-check install messages bench clean
 
 ## make demo: set up, load Tilburg (GM0855) with synthetic partner exports, serve http://127.0.0.1:8000
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed messages
 	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht demo
 	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht runserver 127.0.0.1:8000 --noreload
 
 ## make demo-regio: the whole VT region Midden-Brabant (9 gemeenten, people moving between them); about 2× as long
-demo-regio: $(VENV)/.installed
+demo-regio: $(VENV)/.installed messages
 	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht demo --regio
 	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht runserver 127.0.0.1:8000 --noreload
 
@@ -34,7 +34,11 @@ format-check: install
 test-postgres: install
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(VENV)/.installed $(if $(wildcard package.json),node_modules/.installed)
+install: $(VENV)/.installed $(if $(wildcard package.json),node_modules/.installed) messages
+
+## make messages: compile the UI translations (src/zicht/locale/*/LC_MESSAGES/django.po -> .mo; GNU gettext's msgfmt)
+messages: $(VENV)/.installed
+	cd src/zicht && env -u DJANGO_SETTINGS_MODULE $(abspath $(BIN))/django-admin compilemessages -v 0  # finds ./locale, needs no settings
 
 # Node tooling for the checks (Spectral for the NL API Design Rules, axe-core for WCAG 2.1 A/AA): exactly the versions in package-lock.json.
 node_modules/.installed: package.json package-lock.json

@@ -80,6 +80,7 @@ PUBLIC_VIEWS = {
     "api:schema",
     "api:schema_slash",  # the API description, no data
     "api:not_found",  # an unknown address under /api/: a 404 problem+json (401 for anonymous callers), no data
+    "set_language",  # the language switch (issue 18): stores a preference, no data
 }
 
 
@@ -106,6 +107,10 @@ TENANT_STR = {
     ("areas:region", "code"): _region_code,
     ("areas:region_csv", "code"): _region_code,
     ("areas:region_xlsx", "code"): _region_code,
+    ("areas:infographic", "code"): _gemeente_code,
+    ("areas:infographic_download", "code"): _gemeente_code,
+    ("areas:region_infographic", "code"): _region_code,
+    ("areas:region_infographic_download", "code"): _region_code,
     ("api:gebied_cijfers", "code"): _gemeente_code,
     ("api:regio_cijfers", "code"): _region_code,
 }

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+
+def N_(text: str) -> str:
+    """Marks a label for translation (``zicht makemessages`` extracts N_); translated where shown."""
+    return text
+
+
 KETENREGISSEUR = "ketenregisseur"
 PROFESSIONAL = "professional"
 BELEIDSMEDEWERKER = "beleidsmedewerker"
@@ -9,11 +15,11 @@ FUNCTIONEEL_BEHEERDER = "functioneel_beheerder"
 PRIVACY_OFFICER = "privacy_officer"
 
 ROLES = [
-    (KETENREGISSEUR, "Ketenregisseur / analist"),
-    (PROFESSIONAL, "Professional (wijkteam, politie, school, GGD)"),
-    (BELEIDSMEDEWERKER, "Beleidsmedewerker gemeente"),
-    (FUNCTIONEEL_BEHEERDER, "Functioneel beheerder"),
-    (PRIVACY_OFFICER, "Privacy officer / auditor"),
+    (KETENREGISSEUR, N_("Ketenregisseur / analist")),
+    (PROFESSIONAL, N_("Professional (wijkteam, politie, school, GGD)")),
+    (BELEIDSMEDEWERKER, N_("Beleidsmedewerker gemeente")),
+    (FUNCTIONEEL_BEHEERDER, N_("Functioneel beheerder")),
+    (PRIVACY_OFFICER, N_("Privacy officer / auditor")),
 ]
 
 # Roles with a legal basis for individual-level views (DPIA: Wmo 2015, Jeugdwet, Wet verplichte meldcode).

@@ -8,43 +8,65 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 BLUE = colors.HexColor("#08519c")
 LIGHT = colors.HexColor("#deebf7")
 
 
+def wrap_label(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` in lines that fit ``width`` points: labels are wrapped, never cut (issue 18)."""
+    return simpleSplit(str(text), font, size, width) or [""]
+
+
 def _big_numbers(items: list[tuple[str, str, str]], width: float) -> Drawing:
-    """Tiles with a big number, its label and a sub line."""
+    """Tiles with a big number, its label and a sub line; long labels wrap and the tiles grow."""
     n = max(len(items), 1)
     gap = 4 * mm
     tile_w = (width - gap * (n - 1)) / n
-    d = Drawing(width, 30 * mm)
-    for i, (number, label, sub) in enumerate(items):
+    text_w = tile_w - 6 * mm
+    wrapped = [(wrap_label(label, "Helvetica", 8.5, text_w), wrap_label(sub, "Helvetica-Oblique", 7, text_w)) for _n, label, sub in items]
+    text_h = max((len(lab) * 10 + len(sub) * 8.5 for lab, sub in wrapped), default=0)
+    height = 16 * mm + text_h
+    d = Drawing(width, height)
+    for i, ((number, _label, _sub), (label_lines, sub_lines)) in enumerate(zip(items, wrapped, strict=True)):
         x = i * (tile_w + gap)
-        d.add(Rect(x, 0, tile_w, 30 * mm, fillColor=LIGHT, strokeColor=BLUE, strokeWidth=0.8))
-        d.add(String(x + 4 * mm, 17 * mm, number, fontName="Helvetica-Bold", fontSize=20, fillColor=BLUE))
-        d.add(String(x + 4 * mm, 10 * mm, label[:32], fontName="Helvetica", fontSize=8.5))
-        d.add(String(x + 4 * mm, 5 * mm, sub[:40], fontName="Helvetica-Oblique", fontSize=7, fillColor=colors.HexColor("#555555")))
+        d.add(Rect(x, 0, tile_w, height, fillColor=LIGHT, strokeColor=BLUE, strokeWidth=0.8))
+        d.add(String(x + 4 * mm, height - 10 * mm, number, fontName="Helvetica-Bold", fontSize=20, fillColor=BLUE))
+        y = height - 14 * mm
+        for line in label_lines:
+            d.add(String(x + 4 * mm, y, line, fontName="Helvetica", fontSize=8.5))
+            y -= 10
+        for line in sub_lines:
+            d.add(String(x + 4 * mm, y, line, fontName="Helvetica-Oblique", fontSize=7, fillColor=colors.HexColor("#555555")))
+            y -= 8.5
     return d
 
 
 def _bars(rows: list[tuple[str, object]], width: float) -> Drawing:
     """Horizontal bars of published cells; suppressed ones as dashed outlines with their mark."""
-    bar_h, gap, label_w = 5 * mm, 2 * mm, 60 * mm
-    d = Drawing(width, len(rows) * (bar_h + gap) + 2 * mm)
+    bar_h, gap, label_w, line_h = 5 * mm, 2 * mm, 60 * mm, 10
+    labels = [wrap_label(label, "Helvetica", 8.5, label_w - 3 * mm) for label, _ in rows]
+    heights = [max(bar_h, len(lines) * line_h) + gap for lines in labels]
+    d = Drawing(width, sum(heights) + 2 * mm)
     values = [c.value for _, c in rows if c.value is not None]
     vmax = max(values) if values else 1
     plot_w = width - label_w - 20 * mm
-    for i, (label, cell) in enumerate(rows):
-        y = d.height - (i + 1) * (bar_h + gap)
-        d.add(String(0, y + 1.5 * mm, label[:38], fontName="Helvetica", fontSize=8.5))
+    top = d.height
+    for (_label, cell), lines, row_h in zip(rows, labels, heights, strict=True):
+        top -= row_h
+        y = top + row_h - gap - bar_h
+        for k, line in enumerate(lines):
+            d.add(String(0, top + row_h - gap - 8.5 - k * line_h + 1, line, fontName="Helvetica", fontSize=8.5))
         if cell.value is None:
             d.add(Rect(label_w, y, plot_w * 0.06, bar_h, fillColor=None, strokeColor=colors.grey, strokeDashArray=[2, 2]))
             d.add(String(label_w + plot_w * 0.06 + 2 * mm, y + 1.5 * mm, cell.display, fontName="Helvetica", fontSize=8.5))
@@ -55,20 +77,40 @@ def _bars(rows: list[tuple[str, object]], width: float) -> Drawing:
     return d
 
 
-def _table(rows: list[list[str]], widths) -> Table:
-    t = Table(rows, colWidths=widths, repeatRows=1)
+CELL = ParagraphStyle("cell", fontName="Helvetica", fontSize=8.5, leading=10, alignment=TA_LEFT)
+CELL_NUM = ParagraphStyle("cell_num", parent=CELL, alignment=TA_RIGHT)
+HEAD = ParagraphStyle("head", parent=CELL, fontName="Helvetica-Bold")
+HEAD_NUM = ParagraphStyle("head_num", parent=HEAD, alignment=TA_RIGHT)
+
+
+def _table(rows: list[list[str]], widths, text_cols: int = 1) -> Table:
+    """Every cell a Paragraph: a long wijk name, indicator or column header wraps within its column
+    instead of running into the next one or off the page (issue 18)."""
+
+    def para(text, row: int, col: int) -> Paragraph:
+        numeric = col >= text_cols
+        style = (HEAD_NUM if numeric else HEAD) if row == 0 else (CELL_NUM if numeric else CELL)
+        return Paragraph(escape(str(text)), style)
+
+    data = [[para(text, r, c) for c, text in enumerate(row)] for r, row in enumerate(rows)]
+    t = Table(data, colWidths=widths, repeatRows=1)
     t.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 8.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, BLUE),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f4f7fb")]),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
             ]
         )
     )
     return t
+
+
+def infographic_page(png: bytes, title: str, width: float) -> list:
+    """The infographic (``areas.infographic``) as the factsheet's last page: the PNG at full width.
+    The same figures are in the sheet's tables, so the image adds no figure of its own."""
+    height = width * 1350 / 1080
+    return [PageBreak(), Image(io.BytesIO(png), width=width, height=height), Paragraph(escape(title), CELL)]
 
 
 def render_pdf(sheet: dict) -> bytes:
@@ -91,8 +133,8 @@ def render_pdf(sheet: dict) -> bytes:
     small = ParagraphStyle("small", parent=styles["Normal"], fontSize=7.5, textColor=colors.HexColor("#444444"))
     width = A4[0] - 32 * mm
     story = [
-        Paragraph(sheet["title"], h1),
-        Paragraph(sheet["subtitle"], styles["Normal"]),
+        Paragraph(escape(sheet["title"]), h1),
+        Paragraph(escape(sheet["subtitle"]), styles["Normal"]),
         Spacer(1, 4 * mm),
         _big_numbers(sheet["tiles"], width),
         Paragraph("Meldingen naar aard van het geweld", h2),
@@ -108,9 +150,11 @@ def render_pdf(sheet: dict) -> bytes:
     if sheet.get("risk_rows"):
         story += [
             Paragraph("Risicofactoren in dit gebied (CBS)", h2),
-            _table(sheet["risk_rows"], [52 * mm, 52 * mm, 22 * mm, 22 * mm, 22 * mm]),
+            _table(sheet["risk_rows"], [52 * mm, 52 * mm, 22 * mm, 22 * mm, 22 * mm], text_cols=2),
         ]
-    story += [Spacer(1, 4 * mm)] + [Paragraph(n, small) for n in sheet.get("notes", [])]
+    story += [Spacer(1, 4 * mm)] + [Paragraph(escape(n), small) for n in sheet.get("notes", [])]
     story.append(Paragraph(f"Gemaakt met Zicht op {date.today():%d-%m-%Y}.", small))
+    if sheet.get("infographic_png"):
+        story += infographic_page(sheet["infographic_png"], sheet.get("infographic_title", ""), width)
     doc.build(story)
     return buf.getvalue()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import recidive_views, region_views, views
+from . import infographic_views, recidive_views, region_views, views
 
 app_name = "areas"
 urlpatterns = [
@@ -19,5 +19,9 @@ urlpatterns = [
     path("regio/<slug:code>/", region_views.region, name="region"),
     path("regio/<slug:code>.csv", region_views.region_export, {"fmt": "csv"}, name="region_csv"),
     path("regio/<slug:code>.xlsx", region_views.region_export, {"fmt": "xlsx"}, name="region_xlsx"),
+    path("infographic/<str:code>/", infographic_views.gemeente_page, name="infographic"),
+    path("infographic/<str:code>.<str:fmt>", infographic_views.gemeente_download, name="infographic_download"),
+    path("regio/<slug:code>/infographic/", infographic_views.region_page, name="region_infographic"),
+    path("regio/<slug:code>/infographic.<str:fmt>", infographic_views.region_download, name="region_infographic_download"),
     path("regios/beheer/", region_views.manage, name="regions_manage"),
 ]

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from zicht.access import roles
 from zicht.access.rules import requires, user_role
@@ -32,6 +33,7 @@ from .data import data_version, wijken_of
 from .disclosure import Cell
 from .factsheet import render_pdf
 from .figures import AreaFigures, gemeente_figures, wijk_figures, wijk_rate_cells
+from .infographic import add_to_sheet, gemeente_infographic
 from .policy import default_policy
 from .recidive import load_episodes, recidive_figures
 from .risk import area_risk_profile, context_profile
@@ -176,9 +178,10 @@ def _fragment(request, parts: tuple, build):
     """A user-independent page part, cached per role and data version.
 
     The role is part of the key although both roles see the same aggregates today: a page that
-    ever shows a role more must never be served from another role's copy.
+    ever shows a role more must never be served from another role's copy. The UI language is part
+    of it too: an English page never comes from a Dutch copy (issue 18).
     """
-    raw = repr((*parts, user_role(request.user), default_policy(), data_version()))
+    raw = repr((*parts, user_role(request.user), get_language(), default_policy(), data_version()))
     key = f"areas:{parts[0]}:" + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key) if FRAGMENT_SECONDS else None
     if value is None:
@@ -356,8 +359,8 @@ def _sheet(code: str, year: int | None) -> dict:
 
     risk_rows = [["Risicofactor", "Indicator", "Gebied", "Gemeente" if is_wijk else "Nederland", "Verhoogd"]] + [
         [
-            s.label[:34],
-            s.indicator_label[:34],
+            s.label,
+            s.indicator_label,
             fmt(s.value, s.unit),
             fmt(s.gemeente_value if is_wijk else s.national_value, s.unit),
             "ja" if s.elevated else "nee",
@@ -420,6 +423,8 @@ def factsheet(request, code: str):
 def factsheet_pdf(request, code: str):
     check_area(request, code.upper())
     sheet = _sheet(code.upper(), _year(request))
+    if sheet["figures"].level == "gemeente":
+        add_to_sheet(sheet, gemeente_infographic(sheet["area"], _year(request), default_policy()))
     response = HttpResponse(render_pdf(sheet), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="factsheet-{slugify(sheet["figures"].naam)}-{sheet["figures"].code}.pdf"'
     return response

@@ -11,3 +11,4 @@ class BuurtregieConfig(AppConfig):
         from zicht.core.menu import register
 
         register("buurtregie:index", "Buurtregie", {roles.PROFESSIONAL}, order=55)
+        register("buurtregie:setup", "Buurtregies instellen", {roles.FUNCTIONEEL_BEHEERDER}, order=84)

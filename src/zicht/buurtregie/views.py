@@ -19,7 +19,7 @@ from zicht.access.roles import PROFESSIONAL
 from zicht.access.rules import log_access, requires
 
 from . import forms, services
-from .domain import rules
+from .domain import rules, setup_rules
 from .models import Action, Member
 
 
@@ -47,7 +47,8 @@ def index(request):
         reason="Mijn buurtregies en acties",
         records=[("buurtregie_action", a.pk) for a in overdue],
     )
-    return render(request, "buurtregie/index.html", {"rows": rows, "overdue": overdue, "today": today})
+    chairs = any(r["member"].functie == setup_rules.VOORZITTER for r in rows)
+    return render(request, "buurtregie/index.html", {"rows": rows, "overdue": overdue, "today": today, "chairs": chairs})
 
 
 @requires(PROFESSIONAL, personal_data=True)

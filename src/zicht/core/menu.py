@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -39,5 +40,5 @@ def menu_for(role: str | None, current_path: str) -> list[dict]:
             continue
         url = reverse(entry.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"url": url, "label": entry.label, "active": active})
+        items.append({"url": url, "label": gettext(entry.label), "active": active})
     return items

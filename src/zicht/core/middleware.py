@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 
-PUBLIC_PREFIXES = ("/account/login", "/account/oidc/", "/static/", "/api/schema", "/api/v1/openapi.json", "/healthz")
+PUBLIC_PREFIXES = ("/taal/", "/account/login", "/account/oidc/", "/static/", "/api/schema", "/api/v1/openapi.json", "/healthz")
 
 
 class SessionIdleTimeoutMiddleware:

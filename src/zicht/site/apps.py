@@ -17,6 +17,7 @@ class SiteConfig(AppConfig):
         from zicht.core.menu import register
 
         from .colours import colour_version
+        from .facts import register_facts
         from .trajectories import trajectory_ends
 
         register("home", "Overzicht", roles.ALL_ROLES, order=0)
@@ -26,3 +27,5 @@ class SiteConfig(AppConfig):
         register_colour_source(ColourSource(COLOURS, COLOUR_LABELS, addresses_by_colour, colour_version))
         # Recidive after help needs the ends of casework's help trajectories, wired the same way.
         register_trajectory_ends(trajectory_ends)
+        # The infographic (areas) shows the factchecker's top facts (knowledge): siblings, wired here.
+        register_facts()

@@ -177,6 +177,23 @@ def test_walk_every_figure_page_and_export(client, tilburg_reports, settings):
         visited.add("areas:region_csv")
         if ws.title not in CBS_TABLES and ws.title != "risico":
             check_csv(csv_response.content.decode("utf-8"), ws.title)
+    # The infographics (issue 18): their page tables carry data-dc like every figure; the SVG's
+    # numbers are the same cells' displays (areas/tests/test_infographic.py).
+    for name, page_url, download in [
+        ("infographic", "/gebied/infographic/GM0855/?jaar=2024", "/gebied/infographic/GM0855.{}?jaar=2024"),
+        (
+            "region_infographic",
+            "/gebied/regio/midden-brabant/infographic/?jaar=2024",
+            "/gebied/regio/midden-brabant/infographic.{}?jaar=2024",
+        ),
+    ]:
+        response = client.get(page_url)
+        assert response.status_code == 200, page_url
+        check_html(response.content.decode(), page_url)
+        visited.add(f"areas:{name}")
+        for fmt in ("svg", "png"):
+            assert client.get(download.format(fmt)).status_code == 200
+        visited.add(f"areas:{name}_download")
     beheer = type(client)()
     beheer.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
     assert beheer.get("/gebied/regios/beheer/").status_code == 200

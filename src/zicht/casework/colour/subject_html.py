@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from ..domain.colour import COLOUR_LABELS
 from ..pages import choice_labels, date_text, datetime_text
@@ -56,7 +57,7 @@ def people_rows(people: list[dict]) -> str:
     return mark_safe(
         "".join(
             f'<tr><td><span class="masked" id="p-{e(p["id"])}">{e(p["name"])}</span> <button type="button" class="button button--secondary" '
-            f'data-reveal="p-{e(p["id"])}" aria-pressed="false">Toon naam</button></td>'
+            f'data-reveal="p-{e(p["id"])}" aria-pressed="false">{e(gettext("Toon naam"))}</button></td>'
             f'<td class="num">{"?" if p["age"] is None else e(p["age"])}</td><td>{e(p["roles"])}</td><td>{e(p["sources"])}</td>'
             f"<td>{'#' + e(p['linked']) if p['linked'] else 'niet gekoppeld'}</td></tr>\n"
             for p in people

@@ -23,6 +23,7 @@ def test_every_installed_app_registered_its_entries_in_order():
         "prevention:index",
         "registry:imports",
         "areas:regions_manage",
+        "buurtregie:setup",
         "knowledge:index",
         "access:accesslog",
     ]
@@ -34,7 +35,7 @@ def test_every_installed_app_registered_its_entries_in_order():
         (roles.PROFESSIONAL, ["Overzicht", "Signalen", "Meldcode", "Buurtregie", "Kennis"]),
         (roles.BELEIDSMEDEWERKER, ["Overzicht", "Gebiedscan", "Regio", "Preventie", "Kennis"]),
         (roles.PRIVACY_OFFICER, ["Overzicht", "Kennis", "Toegangslog"]),
-        (roles.FUNCTIONEEL_BEHEERDER, ["Overzicht", "Preventie", "Imports", "Regio-indeling", "Kennis"]),
+        (roles.FUNCTIONEEL_BEHEERDER, ["Overzicht", "Preventie", "Imports", "Regio-indeling", "Buurtregies instellen", "Kennis"]),
         (None, []),
     ],
 )

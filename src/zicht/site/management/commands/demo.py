@@ -22,6 +22,7 @@ from zicht.access import roles
 from zicht.access.models import UserProfile
 from zicht.access.otp import ensure_totp_device
 from zicht.areas.warm import deferred as warm_after_imports
+from zicht.buurtregie.setup import demo_buurtregie
 from zicht.casework.models import ColourResult, Signal
 from zicht.casework.verwijsindex.registration import register_signal
 from zicht.geo.models import Gemeente, VtRegio
@@ -158,6 +159,7 @@ class Command(BaseCommand):
         self.seed_signals()
         if regio:
             self.seed_cross_border_signal(gemeente)
+        demo_buurtregie()  # Buurtregie Korvel: the school and the wijkteam as members (zicht.buurtregie.setup)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Zicht-demo staat klaar op http://127.0.0.1:8000"))
         self.stdout.write("Accounts (alleen voor deze demo):")
