@@ -191,14 +191,15 @@ class ParallelCheck:
         direction = "sneller steeg (of minder daalde)" if self.gap > 0 else "sneller daalde (of minder steeg)"
         return (
             f"Let op: voor de start liepen de trends niet parallel. Het aantal registraties per inwoner in het gebied "
-            f"{direction} dan in de vergelijkingsgebieden: {_signed_pct(self.gap)} per jaar verschil "
-            f"(95%-interval {_signed_pct(self.ci_low)} tot {_signed_pct(self.ci_high)}). Een verschil-in-verschillen-"
+            f"{direction} dan in de vergelijkingsgebieden: {signed_pct(self.gap)} per jaar verschil "
+            f"(95%-interval {signed_pct(self.ci_low)} tot {signed_pct(self.ci_high)}). Een verschil-in-verschillen-"
             "schatting neemt aan dat de trends zonder interventie gelijk waren gebleven; kies andere vergelijkingswijken "
             "of lees de uitkomst met extra voorzichtigheid."
         )
 
 
-def _signed_pct(value: float) -> str:
+def signed_pct(value: float) -> str:
+    """0.123 -> '+12%', -0.05 -> '−5%' (the page's way of writing a relative change)."""
     return f"{'+' if value >= 0 else '−'}{abs(round(100 * value))}%"
 
 
@@ -287,10 +288,6 @@ def _reason(c: Candidate, treated_trend: float | None) -> str:
     if c.trend is None or treated_trend is None:
         parts.append("trend voor de start niet te bepalen")
     else:
-        parts.append(f"trend voor de start {_signed_pct(c.trend)} per jaar (gebied {_signed_pct(treated_trend)})")
+        parts.append(f"trend voor de start {signed_pct(c.trend)} per jaar (gebied {signed_pct(treated_trend)})")
     return "; ".join(parts)
 
-
-def choose_comparison(candidates: Sequence[Candidate], treated_trend: float | None, n: int = 5) -> list[Ranked]:
-    """The ``n`` best candidates by ``rank_comparison``."""
-    return rank_comparison(candidates, treated_trend)[:n]

@@ -6,7 +6,6 @@ import pytest
 from zicht.areas.effects import (
     Candidate,
     Series,
-    choose_comparison,
     parallel_trends,
     pre_trend,
     rank_comparison,
@@ -98,7 +97,3 @@ def test_missing_profile_or_trend_goes_last_and_says_why():
     assert "niet te bepalen" in by["no_trend"].reason
     assert "afstand 1,0" in by["ok"].reason and "+0% per jaar" in by["ok"].reason
 
-
-def test_choose_takes_the_n_best():
-    candidates = [Candidate(f"W{i}", float(i), 0.0) for i in range(8)]
-    assert [r.code for r in choose_comparison(candidates, 0.0, 3)] == ["W0", "W1", "W2"]
