@@ -78,8 +78,19 @@ def _year_of(f: dict) -> int:
     raise Unmodelled(f"geen periode in {f}")
 
 
+def _gemeenten(value) -> set[str] | None:
+    """The gemeente part of a filter as the four digits of the GM codes (a wijk code WKggggww holds
+    them): one code (a gemeente page's figure in a region audit), a tuple of codes (a region total
+    over the region's gemeenten), or None (the whole structure: one gemeente's own audit)."""
+    if value is None:
+        return None
+    codes = [value] if isinstance(value, str) else list(value)
+    return {c[2:6] for c in codes}
+
+
 def expression(f: dict, s: Structure) -> dict[tuple, int]:
     """The published count ``f`` as a sum of base cells ``{variable: 1}``."""
+    gemeenten = _gemeenten(f.get("gemeente"))
     f = {k: v for k, v in f.items() if k != "gemeente"}
     year = _year_of(f)
     cats = [k for k in f if k in BREAKDOWNS]
@@ -94,7 +105,7 @@ def expression(f: dict, s: Structure) -> dict[tuple, int]:
         if "month" in f or cat not in (None, "bron"):
             raise Unmodelled(f"buurt met {cat or 'maand'}")
         return {("B", f["buurt"], year, b): 1 for b in ([f["bron"]] if cat else bronnen)}
-    wijken = [f["wijk"]] if "wijk" in f else s.wijken
+    wijken = [f["wijk"]] if "wijk" in f else [w for w in s.wijken if gemeenten is None or w[2:6] in gemeenten]
     out: dict[tuple, int] = {}
     for w in wijken:
         if "month" in f:
@@ -203,12 +214,36 @@ class Report:
 
 
 def label(f: dict) -> str:
-    order = ("year", "month", "wijk", "buurt", *BREAKDOWNS)
-    return " ".join(f"{k}={f[k]}" for k in order if k in f) or "gemeente"
+    order = ("gemeente", "year", "month", "wijk", "buurt", *BREAKDOWNS)
+
+    def show(k):
+        v = f[k]
+        return f"{k}={'+'.join(v)}" if isinstance(v, (tuple, list)) else f"{k}={v}"
+
+    return " ".join(show(k) for k in order if k in f) or "gemeente"
 
 
 def _key(f: dict) -> tuple:
-    return tuple(sorted((k, str(v)) for k, v in f.items() if k != "gemeente"))
+    """One published quantity: the same filter (a gemeente's figure and a region total differ by
+    their ``gemeente``; a wijk or buurt figure is the same whichever gemeente filter it carries)."""
+    drop = {"gemeente"} if ("wijk" in f or "buurt" in f) else set()
+    return tuple(sorted((k, "+".join(sorted(v)) if isinstance(v, (tuple, list)) else str(v)) for k, v in f.items() if k not in drop))
+
+
+def merge_structures(parts: list[Structure]) -> Structure:
+    """The structure of several gemeenten together (a region): wijk and buurt codes are national,
+    months and published columns are the union."""
+    wijk_of_buurt: dict[str, str] = {}
+    months: dict[int, set[str]] = defaultdict(set)
+    columns: dict[str, list[str]] = {}
+    for p in parts:
+        wijk_of_buurt.update(p.wijk_of_buurt)
+        for y, ms in p.months.items():
+            months[y].update(ms)
+        for dim, values in p.columns.items():
+            columns.setdefault(dim, [])
+            columns[dim] += [v for v in values if v not in columns[dim]]
+    return Structure(wijk_of_buurt, {y: sorted(ms) for y, ms in months.items()}, columns)
 
 
 def audit(

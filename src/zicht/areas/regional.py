@@ -18,7 +18,7 @@ from .disclosure import Cell, Policy, control_stacked, missing_cell, percentage
 from .figures import AARD_LABELS, BRON_LABELS, canonical, ordered, period_for, rate
 from .recidive import load_episodes, published_window
 from .risk import area_risk_profile
-from .tables import FigureRow, FigureTable, cbs_cell
+from .tables import FigureRow, FigureTable, cbs_cell, set_grid
 
 ABSENT = "Komt in deze gemeente niet voor (niet in de tabel van de gemeente)."
 
@@ -63,7 +63,7 @@ def _breakdown(dim: str, labels: dict, title: str, gemeenten, canons, year: int,
     controlled = control_stacked(raw, [g.code for g in gemeenten], cols, published, row_totals, policy)
     rows = [FigureRow(g.naam, [controlled.cell(g.code, c) for c in cols], controlled.row_total(g.code), code=g.code) for g in gemeenten]
     totals = FigureRow("Regio", [controlled.col_total(c) for c in cols], controlled.total)
-    return FigureTable(
+    table = FigureTable(
         dim,
         f"{title}, {year}",
         "Gemeente",
@@ -73,6 +73,8 @@ def _breakdown(dim: str, labels: dict, title: str, gemeenten, canons, year: int,
         note="Per gemeente dezelfde cellen als op de gemeentepagina; regiototalen onthullingsbeveiligd "
         "samen met die cellen (× waar een totaal een onderdrukte gemeentecel zou teruggeven).",
     )
+    codes = tuple(g.code for g in gemeenten)
+    return set_grid(table, {"year": year, "gemeente": codes}, [{"gemeente": c} for c in codes], [{dim: c} for c in cols])
 
 
 def _start(year: int) -> date:
@@ -166,6 +168,9 @@ def region_figures(regio, gemeenten, missing: list[str], year: int | None, polic
         note="Het lopende jaar kan onvolledig zijn. Gemeentegrenzen en regio-indeling van het gekozen jaar.",
     )
 
+    # What each count counts, for ``zicht disclosure-audit --regio`` (region totals: the tuple of gemeenten).
+    set_grid(t_rate, {"year": year, "gemeente": tuple(codes)}, [{"gemeente": c} for c in codes], [{}, None, None])
+    set_grid(t_trend, {"gemeente": tuple(codes)}, [{"gemeente": c} for c in codes], [{"year": y} for y in years])
     tables = [
         t_rate,
         t_trend,

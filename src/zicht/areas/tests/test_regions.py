@@ -224,3 +224,21 @@ def test_recidive_command_for_a_region_json(region):
     text = io.StringIO()
     call_command("recidive", "--regio", "midden-brabant", stdout=text)
     assert "Regio" in text.getvalue() and "Goirle" in text.getvalue()
+
+
+def test_disclosure_audit_of_a_region_attacks_region_and_gemeente_figures_together(region):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("disclosure-audit", "--regio", "midden-brabant", "--json", "--quiet", stdout=out)
+    body = json.loads(out.getvalue())
+    assert body["regio"] == "midden-brabant" and set(body["gemeenten"]) == {TILBURG, GOIRLE, HILVARENBEEK}
+    assert body["oordeel"] == "ok" and body["lekken"] == 0 and body["fouten"] == []
+    cells = [c["cel"] for c in body["cellen"]]
+    # Hilvarenbeek's suppressed gemeente figures are attacked with the region totals published beside them
+    assert any("gemeente=GM0798" in c for c in cells)
+    assert any(c.startswith("recidive 12 mnd") for c in cells)
+    assert any("gemeente=GM0785+GM0798+GM0855" in c for c in cells)  # a suppressed region total
