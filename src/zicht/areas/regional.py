@@ -110,7 +110,7 @@ def recidive_table(gemeenten, policy: Policy, window: int = RECIDIVE_WINDOW, epi
         "recidive",
         f"Recidive: adressen met een nieuwe registratie binnen {window} maanden na een eerste, per gemeente",
         "Gemeente",
-        ["Adressen gevolgd", f"Met nieuwe registratie binnen {window} maanden"],
+        ["Adressen gevolgd", f"Aandeel met nieuwe registratie binnen {window} maanden"],
         rows,
         totals,
         note="Alle eerste registraties sinds het begin van de gegevens die minstens "

@@ -18,6 +18,7 @@ urlpatterns = [
     path("regio/", region_views.own_region, name="own_region"),
     path("regio/<slug:code>/", region_views.region, name="region"),
     path("regio/<slug:code>.csv", region_views.region_export, {"fmt": "csv"}, name="region_csv"),
+    path("regio/<slug:code>.pdf", region_views.region_factsheet_pdf, name="region_pdf"),
     path("regio/<slug:code>.xlsx", region_views.region_export, {"fmt": "xlsx"}, name="region_xlsx"),
     path("regios/beheer/", region_views.manage, name="regions_manage"),
 ]
