@@ -106,6 +106,7 @@ TENANT_STR = {
     ("areas:region", "code"): _region_code,
     ("areas:region_csv", "code"): _region_code,
     ("areas:region_xlsx", "code"): _region_code,
+    ("areas:region_pdf", "code"): _region_code,
     ("api:gebied_cijfers", "code"): _gemeente_code,
     ("api:regio_cijfers", "code"): _region_code,
 }
