@@ -290,4 +290,3 @@ def _reason(c: Candidate, treated_trend: float | None) -> str:
     else:
         parts.append(f"trend voor de start {signed_pct(c.trend)} per jaar (gebied {signed_pct(treated_trend)})")
     return "; ".join(parts)
-

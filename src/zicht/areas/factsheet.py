@@ -125,7 +125,9 @@ def figure_rows(table) -> list[list[str]]:
     """A FigureTable as rows of text for a PDF table: the header, then every row with its displayed cells."""
     out = [table.header()]
     for row in table.body():
-        out.append([row.label, *(c.display for c in row.cells)] + ([row.total.display if row.total else ""] if table.has_totals_column else []))
+        out.append(
+            [row.label, *(c.display for c in row.cells)] + ([row.total.display if row.total else ""] if table.has_totals_column else [])
+        )
     return out
 
 

@@ -96,4 +96,3 @@ def test_missing_profile_or_trend_goes_last_and_says_why():
     assert "geen volledig CBS-profiel" in by["no_profile"].reason
     assert "niet te bepalen" in by["no_trend"].reason
     assert "afstand 1,0" in by["ok"].reason and "+0% per jaar" in by["ok"].reason
-

@@ -99,5 +99,7 @@ class Command(BaseCommand):
                 for m, w in windows.items()
             )
             self.stdout.write(f"  {g.naam:<30} {cells}")
-        cells = "  ".join(f"{m} mnd: {w['regio']['aandeel']['display']:>5} (n {w['regio']['gevolgd']['display']})" for m, w in windows.items())
+        cells = "  ".join(
+            f"{m} mnd: {w['regio']['aandeel']['display']:>5} (n {w['regio']['gevolgd']['display']})" for m, w in windows.items()
+        )
         self.stdout.write(f"  {'Regio':<30} {cells}")
