@@ -111,6 +111,7 @@ TENANT_STR = {
     ("areas:infographic_download", "code"): _gemeente_code,
     ("areas:region_infographic", "code"): _region_code,
     ("areas:region_infographic_download", "code"): _region_code,
+    ("areas:region_pdf", "code"): _region_code,
     ("api:gebied_cijfers", "code"): _gemeente_code,
     ("api:regio_cijfers", "code"): _region_code,
 }

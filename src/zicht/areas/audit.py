@@ -78,8 +78,19 @@ def _year_of(f: dict) -> int:
     raise Unmodelled(f"geen periode in {f}")
 
 
+def _gemeenten(value) -> set[str] | None:
+    """The gemeente part of a filter as the four digits of the GM codes (a wijk code WKggggww holds
+    them): one code (a gemeente page's figure in a region audit), a tuple of codes (a region total
+    over the region's gemeenten), or None (the whole structure: one gemeente's own audit)."""
+    if value is None:
+        return None
+    codes = [value] if isinstance(value, str) else list(value)
+    return {c[2:6] for c in codes}
+
+
 def expression(f: dict, s: Structure) -> dict[tuple, int]:
     """The published count ``f`` as a sum of base cells ``{variable: 1}``."""
+    gemeenten = _gemeenten(f.get("gemeente"))
     f = {k: v for k, v in f.items() if k != "gemeente"}
     year = _year_of(f)
     cats = [k for k in f if k in BREAKDOWNS]
@@ -94,7 +105,7 @@ def expression(f: dict, s: Structure) -> dict[tuple, int]:
         if "month" in f or cat not in (None, "bron"):
             raise Unmodelled(f"buurt met {cat or 'maand'}")
         return {("B", f["buurt"], year, b): 1 for b in ([f["bron"]] if cat else bronnen)}
-    wijken = [f["wijk"]] if "wijk" in f else s.wijken
+    wijken = [f["wijk"]] if "wijk" in f else [w for w in s.wijken if gemeenten is None or w[2:6] in gemeenten]
     out: dict[tuple, int] = {}
     for w in wijken:
         if "month" in f:
@@ -203,12 +214,36 @@ class Report:
 
 
 def label(f: dict) -> str:
-    order = ("year", "month", "wijk", "buurt", *BREAKDOWNS)
-    return " ".join(f"{k}={f[k]}" for k in order if k in f) or "gemeente"
+    order = ("gemeente", "year", "month", "wijk", "buurt", *BREAKDOWNS)
+
+    def show(k):
+        v = f[k]
+        return f"{k}={'+'.join(v)}" if isinstance(v, (tuple, list)) else f"{k}={v}"
+
+    return " ".join(show(k) for k in order if k in f) or "gemeente"
 
 
 def _key(f: dict) -> tuple:
-    return tuple(sorted((k, str(v)) for k, v in f.items() if k != "gemeente"))
+    """One published quantity: the same filter (a gemeente's figure and a region total differ by
+    their ``gemeente``; a wijk or buurt figure is the same whichever gemeente filter it carries)."""
+    drop = {"gemeente"} if ("wijk" in f or "buurt" in f) else set()
+    return tuple(sorted((k, "+".join(sorted(v)) if isinstance(v, (tuple, list)) else str(v)) for k, v in f.items() if k not in drop))
+
+
+def merge_structures(parts: list[Structure]) -> Structure:
+    """The structure of several gemeenten together (a region): wijk and buurt codes are national,
+    months and published columns are the union."""
+    wijk_of_buurt: dict[str, str] = {}
+    months: dict[int, set[str]] = defaultdict(set)
+    columns: dict[str, list[str]] = {}
+    for p in parts:
+        wijk_of_buurt.update(p.wijk_of_buurt)
+        for y, ms in p.months.items():
+            months[y].update(ms)
+        for dim, values in p.columns.items():
+            columns.setdefault(dim, [])
+            columns[dim] += [v for v in values if v not in columns[dim]]
+    return Structure(wijk_of_buurt, {y: sorted(ms) for y, ms in months.items()}, columns)
 
 
 def audit(
@@ -442,3 +477,61 @@ def published_cells(table, where: str) -> list[Published]:
                 add({**base, **cols[j]}, cell)
         add(dict(base), table.totals.total)
     return out
+
+
+def audit_stacked(table, truth: dict[tuple, int], policy: Policy, name: str, where: str) -> Report:
+    """The attacker on one stacked table of a population of its own (a region's recidive: addresses
+    followed, not reports): unknowns are the true inner counts ``(row, col)`` ≥ 0; every published
+    inner cell, row total, column total and the grand total bounds its sum. Every suppressed figure
+    is minimised and maximised; ``truth`` only checks that the model matches the publication."""
+    rows, cols = list(table.row_keys), list(table.col_keys)
+    index = {(r, c): i for i, (r, c) in enumerate((r, c) for r in rows for c in cols)}
+    figures: list[tuple[str, dict, list[tuple]]] = []
+    for r in rows:
+        for c in cols:
+            figures.append((f"{name} {r} {c}", {"regel": str(r), "kolom": str(c)}, [(r, c)]))
+        figures.append((f"{name} {r} totaal", {"regel": str(r)}, [(r, c) for c in cols]))
+    for c in cols:
+        figures.append((f"{name} regio {c}", {"kolom": str(c)}, [(r, c) for r in rows]))
+    figures.append((f"{name} regio totaal", {}, list(index)))
+    cells = []
+    for r in rows:
+        cells += [table.cell(r, c) for c in cols] + [table.row_total(r)]
+    cells += [table.col_total(c) for c in cols] + [table.total]
+    report = Report()
+    a_rows, lo, hi, kept = [], [], [], []
+    for (label_, f, members), cell in zip(figures, cells, strict=True):
+        bounds = bounds_of(cell, policy)
+        if bounds is None:
+            continue
+        report.published += 1
+        a_rows.append(members)
+        lo.append(bounds[0])
+        hi.append(bounds[1])
+        kept.append((label_, f, members, cell))
+    if not a_rows:
+        return report
+    data, ri, ci = [], [], []
+    for i, members in enumerate(a_rows):
+        for m in members:
+            ri.append(i)
+            ci.append(index[m])
+            data.append(1.0)
+    a = csr_matrix((data, (ri, ci)), shape=(len(a_rows), len(index)))
+    true_x = np.array([truth.get(k, 0) for k in index], dtype=float)
+    published = a @ true_x
+    for i, (label_, *_rest) in enumerate(kept):
+        if not (lo[i] - 1e-9 <= published[i] <= hi[i] + 1e-9):
+            report.errors.append(f"Model klopt niet met de publicatie bij {label_} ({where})")
+    report.constraints, report.variables = len(a_rows), len(index)
+    solver = _Solver(a.tocsr(), np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
+    for label_, f, members, cell in kept:
+        if not cell.suppressed:
+            continue
+        idx = np.array([index[m] for m in members], dtype=np.int32)
+        low, _ = solver.solve(idx, 1)
+        high, _ = solver.solve(idx, -1)
+        low_i = math.ceil(low - 1e-6) if math.isfinite(low) else 0
+        high_i = math.floor(high + 1e-6) if math.isfinite(high) else 10**9
+        report.findings.append(Finding(label_, f, cell.status, [where], low_i, high_i, required_width(cell, policy)))
+    return report

@@ -11,22 +11,64 @@ from datetime import date
 
 from .data import cube_for, population
 from .disclosure import Cell, Policy, control_series, rate
-from .effects import Series, did_estimate, monthly_series, months_needed, wording
+from .effects import (
+    Candidate,
+    Ranked,
+    Series,
+    did_estimate,
+    monthly_series,
+    months_needed,
+    parallel_trends,
+    pre_trend,
+    rank_comparison,
+    wording,
+)
+from .similar import similar_wijken
+
+DEFAULT_COMPARISON = 5
 
 
-def estimate_for(gemeente: str, code: str, comparison: list[str], start: date, aard: str | None = None) -> dict:
+def _monthly(gemeente: str, codes: list[str], start: date, aard: str | None) -> tuple[dict[str, Series], int]:
+    """Monthly series of ``codes`` (with their population) and the month index of ``start``."""
     cube = cube_for(gemeente)
     months = cube.months()
     where = {"aard": aard} if aard else None
     counts = cube.counts(["wijk", "month"], where=where)
-    pops = population([code, *comparison])
+    pops = population(codes)
     by_area: dict[str, dict[str, int]] = {}
     for (wk, month), n in counts.items():
         by_area.setdefault(wk, {})[month] = n
     start_index = sum(1 for m in months if m < start.strftime("%Y-%m"))
-    treated = Series(code, monthly_series(by_area.get(code, {}), months), pops.get(code, (0, None))[0] or 0)
-    others = [Series(c, monthly_series(by_area.get(c, {}), months), pops.get(c, (0, None))[0] or 0) for c in comparison if c in pops]
+    series = {c: Series(c, monthly_series(by_area.get(c, {}), months), pops[c][0] or 0) for c in codes if c in pops}
+    return series, start_index
+
+
+def comparison_candidates(gemeente: str, code: str, wijken: list[str], start: date | None, aard: str | None = None) -> list[Ranked]:
+    """Every other wijk of the gemeente ranked as a comparison for ``code``: CBS-profile distance
+    (``similar.py``) plus the difference in pre-period trend (``effects.rank_comparison``). Without a
+    start date the pre-period is unknown and the ranking is by profile only."""
+    others = [w for w in wijken if w != code]
+    distances = {r["code"]: r["distance"] for r in similar_wijken(code, len(others) or 1, "gemeente")["rows"]}
+    if start is None:
+        return rank_comparison([Candidate(c, distances.get(c), None) for c in others], None, weight=0)
+    series, start_index = _monthly(gemeente, [code, *others], start, aard)
+    treated_trend = pre_trend(series[code], start_index) if code in series else None
+    candidates = [Candidate(c, distances.get(c), pre_trend(series[c], start_index) if c in series else None) for c in others]
+    return rank_comparison(candidates, treated_trend)
+
+
+def default_comparison(ranked: list[Ranked], n: int = DEFAULT_COMPARISON) -> list[str]:
+    return [r.code for r in ranked[:n]]
+
+
+def estimate_for(gemeente: str, code: str, comparison: list[str], start: date, aard: str | None = None) -> dict:
+    series, start_index = _monthly(gemeente, [code, *comparison], start, aard)
+    treated = series.get(code) or Series(code, [], 0)
+    if not treated.counts:
+        treated = Series(code, [0] * len(cube_for(gemeente).months()), 0)
+    others = [series[c] for c in comparison if c in series and c != code]
     estimate = did_estimate(treated, others, start_index)
+    check = parallel_trends(treated, others, start_index)
     pre = max(start_index, 1)
     t_rate = sum(treated.counts[:pre]) / pre
     c_rate = sum(sum(s.counts[:pre]) for s in others) / pre if others else 0
@@ -39,6 +81,13 @@ def estimate_for(gemeente: str, code: str, comparison: list[str], start: date, a
         "refused": estimate.refused or None,
         "months_needed_for_25pct": needed,
         "tekst": wording(estimate, code, [s.area for s in others]),
+        "pre_trend": {
+            "verschil_per_jaar": check.gap,
+            "ci_low": check.ci_low,
+            "ci_high": check.ci_high,
+            "parallel": check.parallel,
+        },
+        "waarschuwing": check.warning or None,
     }
 
 

@@ -149,3 +149,144 @@ def wording(estimate: Estimate, area: str, comparison: Sequence[str]) -> str:
 def monthly_series(counts: Mapping[str, int], months: Sequence[str]) -> list[int]:
     """Counts per month in the order of ``months`` ('YYYY-MM'), zero where absent."""
     return [int(counts.get(m, 0)) for m in months]
+
+
+# --- comparison areas: CBS profile and pre-period trend (issue 14 item 4) ------------------------------
+
+# The pre-trend check: the treated area's yearly change in the rate before the start, against the
+# comparison areas' (difference of log-linear slopes). Not parallel when the 95% interval of the
+# difference excludes zero AND the difference is at least this large per year (a tiny but precisely
+# estimated difference in a big area would otherwise always warn).
+MIN_TREND_GAP = 0.05
+TREND_WEIGHT = 1.0  # weight of the standardised trend difference next to the CBS-profile distance
+
+
+def pre_trend(series: Series, start: int) -> float | None:
+    """Yearly relative change of the area's rate in the ``start`` months before the start (Poisson, log-linear).
+
+    ``0.10`` means +10% a year. None when there are fewer than ``MIN_MONTHS`` pre-period months or
+    no registrations at all (no trend to speak of).
+    """
+    counts = np.asarray(series.counts[:start], dtype=float)
+    if start < MIN_MONTHS or counts.sum() <= 0:
+        return None
+    t = np.arange(start, dtype=float) / 12.0
+    fit = sm.GLM(counts, sm.add_constant(t), family=sm.families.Poisson()).fit()
+    return math.exp(float(fit.params[1])) - 1
+
+
+@dataclass(frozen=True)
+class ParallelCheck:
+    """Were the treated and comparison areas moving alike before the start?"""
+
+    gap: float | None  # yearly change of the treated area relative to the comparison's (ratio − 1)
+    ci_low: float | None
+    ci_high: float | None
+    parallel: bool | None  # None: not checkable (too few months or no comparison)
+
+    @property
+    def warning(self) -> str:
+        if self.parallel is not False:
+            return ""
+        direction = "sneller steeg (of minder daalde)" if self.gap > 0 else "sneller daalde (of minder steeg)"
+        return (
+            f"Let op: voor de start liepen de trends niet parallel. Het aantal registraties per inwoner in het gebied "
+            f"{direction} dan in de vergelijkingsgebieden: {signed_pct(self.gap)} per jaar verschil "
+            f"(95%-interval {signed_pct(self.ci_low)} tot {signed_pct(self.ci_high)}). Een verschil-in-verschillen-"
+            "schatting neemt aan dat de trends zonder interventie gelijk waren gebleven; kies andere vergelijkingswijken "
+            "of lees de uitkomst met extra voorzichtigheid."
+        )
+
+
+def signed_pct(value: float) -> str:
+    """0.123 -> '+12%', -0.05 -> '−5%' (the page's way of writing a relative change)."""
+    return f"{'+' if value >= 0 else '−'}{abs(round(100 * value))}%"
+
+
+def parallel_trends(treated: Series, comparison: Sequence[Series], start: int) -> ParallelCheck:
+    """Difference of pre-period slopes: log E = offset + area + month + γ·(treated × years since month 0).
+
+    Quasi-Poisson like ``did_estimate``; ``exp(γ) − 1`` is the treated area's yearly change relative
+    to the comparison areas'. Not parallel when its interval excludes 0 and |gap| ≥ ``MIN_TREND_GAP``.
+    """
+    if not comparison or start < MIN_MONTHS or sum(treated.counts[:start]) <= 0:
+        return ParallelCheck(None, None, None, None)
+    areas = [treated, *comparison]
+    if any(s.population <= 0 for s in areas):
+        return ParallelCheck(None, None, None, None)
+    k, n = len(areas), start
+    rows_x, rows_y, offset = [], [], []
+    for a_idx, s in enumerate(areas):
+        for m in range(n):
+            x = np.zeros(1 + (k - 1) + (n - 1) + 1)
+            x[0] = 1.0
+            if a_idx > 0:
+                x[a_idx] = 1.0
+            if m > 0:
+                x[k + m - 1] = 1.0
+            x[-1] = m / 12.0 if a_idx == 0 else 0.0
+            rows_x.append(x)
+            rows_y.append(s.counts[m])
+            offset.append(math.log(s.population))
+    model = sm.GLM(np.asarray(rows_y, dtype=float), np.vstack(rows_x), family=sm.families.Poisson(), offset=np.asarray(offset))
+    fit = model.fit(scale="X2")
+    gamma, se = float(fit.params[-1]), float(fit.bse[-1])
+    if float(fit.scale) < 1.0:  # never narrower than Poisson
+        se = float(model.fit().bse[-1])
+    gap, low, high = math.exp(gamma) - 1, math.exp(gamma - Z_ALPHA * se) - 1, math.exp(gamma + Z_ALPHA * se) - 1
+    parallel = not ((low > 0 or high < 0) and abs(gap) >= MIN_TREND_GAP)
+    return ParallelCheck(gap, low, high, parallel)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible comparison area: its CBS-profile distance to the treated area and its pre-period trend."""
+
+    code: str
+    distance: float | None  # Euclidean over z-scored CBS indicators (similar.py); None: no complete profile
+    trend: float | None  # pre_trend(); None: not computable
+
+
+@dataclass(frozen=True)
+class Ranked:
+    code: str
+    score: float
+    distance: float | None
+    trend: float | None
+    reason: str
+
+
+def rank_comparison(candidates: Sequence[Candidate], treated_trend: float | None, weight: float = TREND_WEIGHT) -> list[Ranked]:
+    """Order candidates by CBS-profile distance plus the standardised difference in pre-period trend.
+
+    score = distance + weight · |trend − treated trend| / spread, where spread is the standard
+    deviation of the candidates' trends (1 when they are all equal). A candidate without a profile
+    counts as the largest profile distance seen plus one; without a trend (or without a treated
+    trend) the trend term is the largest seen. Ties keep the input order.
+    """
+    distances = [c.distance for c in candidates if c.distance is not None]
+    worst_distance = (max(distances) if distances else 0.0) + 1.0
+    trends = [c.trend for c in candidates if c.trend is not None]
+    spread = float(np.std(trends)) if len(trends) > 1 else 0.0
+    spread = spread if spread > 1e-12 else 1.0
+    gaps = [abs(c.trend - treated_trend) / spread for c in candidates if c.trend is not None and treated_trend is not None]
+    worst_gap = max(gaps) if gaps else 0.0
+    out = []
+    for c in candidates:
+        d = c.distance if c.distance is not None else worst_distance
+        g = abs(c.trend - treated_trend) / spread if c.trend is not None and treated_trend is not None else worst_gap
+        out.append(Ranked(c.code, d + weight * g, c.distance, c.trend, _reason(c, treated_trend)))
+    return sorted(out, key=lambda r: r.score)
+
+
+def _reason(c: Candidate, treated_trend: float | None) -> str:
+    parts = []
+    if c.distance is None:
+        parts.append("geen volledig CBS-profiel")
+    else:
+        parts.append(f"CBS-profiel op afstand {c.distance:.1f}".replace(".", ","))
+    if c.trend is None or treated_trend is None:
+        parts.append("trend voor de start niet te bepalen")
+    else:
+        parts.append(f"trend voor de start {signed_pct(c.trend)} per jaar (gebied {signed_pct(treated_trend)})")
+    return "; ".join(parts)

@@ -10,7 +10,7 @@ import io
 from datetime import date
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import Drawing, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -18,6 +18,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .maps import CLASS_FILLS, NODATA_FILL, Projection, bounds, class_of, quantile_breaks, rings
 
 BLUE = colors.HexColor("#08519c")
 LIGHT = colors.HexColor("#deebf7")
@@ -156,5 +158,92 @@ def render_pdf(sheet: dict) -> bytes:
     story.append(Paragraph(f"Gemaakt met Zicht op {date.today():%d-%m-%Y}.", small))
     if sheet.get("infographic_png"):
         story += infographic_page(sheet["infographic_png"], sheet.get("infographic_title", ""), width)
+    doc.build(story)
+    return buf.getvalue()
+
+
+# --- the region factsheet (issue 15 item 3) ---------------------------------------------------------
+
+
+def figure_rows(table) -> list[list[str]]:
+    """A FigureTable as rows of text for a PDF table: the header, then every row with its displayed cells."""
+    out = [table.header()]
+    for row in table.body():
+        out.append(
+            [row.label, *(c.display for c in row.cells)] + ([row.total.display if row.total else ""] if table.has_totals_column else [])
+        )
+    return out
+
+
+def map_drawing(areas, width: float, height: float = 95 * mm) -> Drawing:
+    """The region's choropleth for print: each gemeente filled by the class of its published value
+    (maps.quantile_breaks), outlined, and labelled with its name and value, so it reads without colour."""
+    shapes = [a for a in areas if a.geometry]
+    box = bounds(a.geometry for a in shapes)
+    d = Drawing(width, height)
+    if box is None:
+        return d
+    proj = Projection(box, width)
+    scale = min(1.0, height / proj.height)
+    breaks = quantile_breaks([a.cell.value for a in shapes if a.cell.value is not None])
+    for a in shapes:
+        klass = class_of(a.cell.value, breaks)
+        fill = colors.HexColor(NODATA_FILL if klass is None else CLASS_FILLS[klass])
+        xs, ys = [], []
+        for ring in rings(a.geometry):
+            pts = []
+            for lon, lat, *_ in ring:
+                x, y = proj(lon, lat)
+                x, y = x * scale, height - y * scale
+                pts += [x, y]
+                xs.append(x)
+                ys.append(y)
+            if len(pts) >= 6:
+                d.add(Polygon(pts, fillColor=fill, strokeColor=colors.HexColor("#444444"), strokeWidth=0.5))
+        if xs:
+            cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+            dark = klass is not None and klass >= 2
+            ink = colors.white if dark else colors.black
+            d.add(String(cx, cy + 1.5 * mm, a.name, fontName="Helvetica-Bold", fontSize=7.5, fillColor=ink, textAnchor="middle"))
+            d.add(String(cx, cy - 2 * mm, a.cell.display, fontName="Helvetica", fontSize=7.5, fillColor=ink, textAnchor="middle"))
+    return d
+
+
+def render_region_pdf(sheet: dict) -> bytes:
+    """``sheet``: title, subtitle, tiles, map (Drawing or None), map_caption, tables [(heading, FigureTable)], notes."""
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=sheet["title"],
+        author="Zicht",
+        subject="Factsheet Veilig Thuis-regio",
+    )
+    styles = getSampleStyleSheet()
+    h1 = ParagraphStyle("h1", parent=styles["Heading1"], textColor=BLUE, fontSize=18, spaceAfter=2 * mm)
+    h2 = ParagraphStyle("h2", parent=styles["Heading2"], textColor=BLUE, fontSize=12, spaceBefore=4 * mm)
+    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=7.5, textColor=colors.HexColor("#444444"))
+    width = A4[0] - 32 * mm
+    story = [
+        Paragraph(sheet["title"], h1),
+        Paragraph(sheet["subtitle"], styles["Normal"]),
+        Spacer(1, 4 * mm),
+        _big_numbers(sheet["tiles"], width),
+    ]
+    if sheet.get("map") is not None:
+        story += [Paragraph(sheet.get("map_heading", "Kaart"), h2), sheet["map"], Paragraph(sheet.get("map_caption", ""), small)]
+    for heading, table in sheet["tables"]:
+        rows = figure_rows(table)
+        n = len(rows[0])
+        first = min(50 * mm, width * 0.35)
+        story += [Paragraph(heading, h2), _table(rows, [first] + [(width - first) / max(n - 1, 1)] * (n - 1))]
+        if table.note:
+            story.append(Paragraph(table.note, small))
+    story += [Spacer(1, 4 * mm)] + [Paragraph(n, small) for n in sheet.get("notes", [])]
+    story.append(Paragraph(f"Gemaakt met Zicht op {date.today():%d-%m-%Y}.", small))
     doc.build(story)
     return buf.getvalue()

@@ -31,7 +31,8 @@ class MapArea:
     highlight: bool = False
 
 
-def _rings(geometry: dict):
+def rings(geometry: dict):
+    """The coordinate rings of a GeoJSON Polygon or MultiPolygon (outer rings and holes)."""
     if not geometry:
         return
     if geometry["type"] == "Polygon":
@@ -44,7 +45,7 @@ def _rings(geometry: dict):
 def bounds(geometries) -> tuple[float, float, float, float] | None:
     xs, ys = [], []
     for g in geometries:
-        for ring in _rings(g):
+        for ring in rings(g):
             for lon, lat, *_ in ring:
                 xs.append(lon)
                 ys.append(lat)
@@ -70,7 +71,7 @@ class Projection:
 
 def path_d(geometry: dict, proj: Projection) -> str:
     parts = []
-    for ring in _rings(geometry):
+    for ring in rings(geometry):
         pts = [proj(lon, lat) for lon, lat, *_ in ring]
         if len(pts) < 3:
             continue

@@ -207,17 +207,58 @@ def controlled_curve(episodes: Sequence[Episode], policy: Policy, months: Sequen
     return out
 
 
-def recidive_figures(episodes: Episodes, policy: Policy, wijk: str | None = None) -> dict:
-    """Everything the page, the factsheet and the command show, for the gemeente or one wijk."""
-    windows = WINDOWS_MONTHS
-    overview_groups, overview_labels = {}, {}
+def overview_groups(episodes: Episodes, wijk: str | None = None) -> tuple[dict, dict]:
+    """The rows of the overview table (subject × index) with their episodes and labels."""
+    groups, labels = {}, {}
     for subject, subject_label in SUBJECTS:
         for index, index_label in INDEXES:
             if index == "hulp" and (not episodes.help_available or subject == "persoon"):
                 continue
-            overview_groups[(subject, index)] = episodes.select(subject, index, wijk)
-            overview_labels[(subject, index)] = f"{subject_label} {index_label}"
-    overview = rate_rows(overview_groups, overview_labels, policy)
+            groups[(subject, index)] = episodes.select(subject, index, wijk)
+            labels[(subject, index)] = f"{subject_label} {index_label}"
+    return groups, labels
+
+
+@dataclass(frozen=True)
+class WindowCells:
+    """One overview row in one window exactly as the recidive page publishes it, with the raw counts
+    (never published; only a region's totals are computed from them, through ``control_stacked``)."""
+
+    wel: Cell
+    geen: Cell
+    total: Cell
+    share: Cell
+    raw_wel: int
+    raw_geen: int
+
+
+def published_window(episodes: Episodes, policy: Policy, window: int = 12, key: tuple = ("adres", "eerste")) -> WindowCells | None:
+    """The cells of the gemeente's overview table for ``key`` and ``window`` (the same controlled
+    table as ``recidive_figures``: all overview rows together), or None when the row is absent."""
+    groups, _ = overview_groups(episodes)
+    if key not in groups:
+        return None
+    counts = {}
+    for k, eps in groups.items():
+        w = within(eps, window)
+        counts[(k, "wel")] = w.recurred
+        counts[(k, "geen")] = w.eligible - w.recurred
+    table = control_table(counts, list(groups), ("wel", "geen"), policy)
+    return WindowCells(
+        table.cell(key, "wel"),
+        table.cell(key, "geen"),
+        table.row_total(key),
+        table.share(key, "wel"),
+        counts[(key, "wel")],
+        counts[(key, "geen")],
+    )
+
+
+def recidive_figures(episodes: Episodes, policy: Policy, wijk: str | None = None) -> dict:
+    """Everything the page, the factsheet and the command show, for the gemeente or one wijk."""
+    windows = WINDOWS_MONTHS
+    groups, labels = overview_groups(episodes, wijk)
+    overview = rate_rows(groups, labels, policy)
 
     first = episodes.select("adres", "eerste", wijk)
     by_aard: dict[str, list[Episode]] = defaultdict(list)
@@ -266,7 +307,7 @@ def twelve_month_rate(episodes: Episodes, policy: Policy, wijk: str | None = Non
     return _share_cells({"x": eps}, 12, policy)["x"][0]
 
 
-def _cell_json(cell: Cell) -> dict:
+def cell_json(cell: Cell) -> dict:
     return {"value": cell.value, "display": cell.display, "status": cell.status}
 
 
@@ -279,7 +320,7 @@ def figures_json(figures: dict) -> dict:
                 "key": str(r.key) if not isinstance(r.key, tuple) else "/".join(r.key),
                 "label": r.label,
                 "windows": {
-                    str(m): {"share": _cell_json(s), "n": _cell_json(n)} for m, s, n in zip(figures["windows"], r.shares, r.eligible)
+                    str(m): {"share": cell_json(s), "n": cell_json(n)} for m, s, n in zip(figures["windows"], r.shares, r.eligible)
                 },
             }
             for r in rs
@@ -292,8 +333,8 @@ def figures_json(figures: dict) -> dict:
                 "points": [
                     {
                         "month": p.month,
-                        "at_risk": _cell_json(p.at_risk),
-                        "share": _cell_json(p.share),
+                        "at_risk": cell_json(p.at_risk),
+                        "share": cell_json(p.share),
                         "ci_low": round(100 * p.low, 1) if p.share.value is not None and p.low is not None else None,
                         "ci_high": round(100 * p.high, 1) if p.share.value is not None and p.high is not None else None,
                     }

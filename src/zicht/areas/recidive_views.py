@@ -16,11 +16,11 @@ from zicht.access.rules import requires
 from zicht.geo.models import Wijk
 
 from .charts import LINE_STYLES, line_chart
-from .effect_figures import estimate_for, quarterly_rates
+from .effect_figures import comparison_candidates, default_comparison, estimate_for, quarterly_rates
+from .effects import signed_pct
 from .policy import default_policy
 from .recidive import AARD_LABELS, load_episodes, recidive_figures
 from .recidive_rules import EPISODE_DAYS
-from .similar import similar_wijken
 from .views import AREA_ONLY, AREA_ROLES, _gemeente_for
 
 
@@ -148,7 +148,8 @@ def recidive(request):
 
 @requires(*AREA_ROLES)
 def effect(request):
-    """Before/after of a wijk against comparison wijken (editable; default the most similar by CBS profile)."""
+    """Before/after of a wijk against comparison wijken (editable; default the five most similar by CBS profile
+    and pre-period trend, ``effect_figures.comparison_candidates``), with the parallel-trends warning."""
     gm = _gemeente_for(request)
     wijken = list(Wijk.objects.filter(gemeente_id=gm.code).order_by("naam").only("code", "naam"))
     names = {w.code: w.naam for w in wijken}
@@ -170,12 +171,23 @@ def effect(request):
             start = date.fromisoformat(context["start"])
         except ValueError:
             start = None
-        chosen = [c for c in request.GET.getlist("vergelijk") if c in names and c != code]
-        similar = [r["code"] for r in similar_wijken(code, 5, "gemeente")["rows"] if r["code"] != code and r["code"] in names]
-        comparison = chosen or similar
         aard = context["aard"] if context["aard"] in AARD_LABELS else None
+        ranked = comparison_candidates(gm.code, code, list(names), start, aard)
+        suggested = default_comparison(ranked)
+        chosen = [c for c in request.GET.getlist("vergelijk") if c in names and c != code]
+        comparison = chosen or suggested
         context.update(
-            {"naam": names[code], "comparison": comparison, "similar": similar, "comparison_names": [names[c] for c in comparison]}
+            {
+                "naam": names[code],
+                "comparison": comparison,
+                "similar": suggested,
+                "edited": bool(chosen) and set(chosen) != set(suggested),
+                "comparison_names": [names[c] for c in comparison],
+                "candidates": [
+                    {"code": r.code, "naam": names[r.code], "rank": i + 1, "reason": r.reason, "suggested": r.code in suggested}
+                    for i, r in enumerate(ranked)
+                ],
+            }
         )
         series = quarterly_rates(gm.code, code, comparison, default_policy(), aard)
         context["rates"] = series["rows"]
@@ -192,5 +204,15 @@ def effect(request):
             result["tekst"] = result["tekst"].replace(code, names[code])
             for c in comparison:
                 result["tekst"] = result["tekst"].replace(c, names[c])
+            if result["estimate"] is not None:
+                result.update(
+                    estimate_pct=signed_pct(result["estimate"]),
+                    ci_low_pct=signed_pct(result["ci_low"]),
+                    ci_high_pct=signed_pct(result["ci_high"]),
+                )
+            if result["pre_trend"]["verschil_per_jaar"] is not None:
+                result["pre_trend_pct"] = signed_pct(result["pre_trend"]["verschil_per_jaar"])
+            if result["waarschuwing"]:
+                result["waarschuwing"] = result["waarschuwing"].replace("het gebied", names[code])
             context["result"] = result
     return render(request, "areas/effect.html", context)

@@ -25,7 +25,7 @@ from zicht.geo.models import Gemeente, VtRegio, VtRegioGemeente
 from zicht.geo.regiodata import current_year, gemeenten_in_regio, memberships
 from zicht.geo.regions import conflicts
 
-from . import maps
+from . import factsheet, maps
 from .policy import default_policy
 from .regional import region_figures
 from .tables import cbs_cell, to_csv, to_xlsx
@@ -81,11 +81,7 @@ def own_region(request):
 def region(request, code: str):
     regio = _region(request, code)
     figures = figures_for(request, regio, _year(request))
-    geo = {g.code: g.geometry for g in Gemeente.objects.filter(code__in=[g.code for g in figures.gemeenten]).only("code", "geometry")}
-    areas = [
-        maps.MapArea(g.code, g.naam, geo.get(g.code), figures.map_cells.get(g.code) or cbs_cell(None), figures.table("per1000").rows[i].url)
-        for i, g in enumerate(figures.gemeenten)
-    ]
+    areas = _map_areas(figures)
     svg, legend = maps.choropleth_svg(
         areas,
         f"Meldingen per 1.000 inwoners, regio {regio.naam}, {figures.year}",
@@ -104,6 +100,56 @@ def region(request, code: str):
             "year": figures.year,
         },
     )
+
+
+def _map_areas(figures) -> list[maps.MapArea]:
+    geo = {g.code: g.geometry for g in Gemeente.objects.filter(code__in=[g.code for g in figures.gemeenten]).only("code", "geometry")}
+    return [
+        maps.MapArea(g.code, g.naam, geo.get(g.code), figures.map_cells.get(g.code) or cbs_cell(None), figures.table("per1000").rows[i].url)
+        for i, g in enumerate(figures.gemeenten)
+    ]
+
+
+FACTSHEET_TABLES = (
+    ("per1000", "De gemeenten naast elkaar"),
+    ("jaren", "Trend: meldingen per gemeente en jaar"),
+    ("recidive", "Recidive binnen 12 maanden"),
+    ("aard", "Aard van het geweld"),
+    ("risico", "Risicofactoren (CBS)"),
+)
+
+
+@requires(*AREA_ROLES)
+def region_factsheet_pdf(request, code: str):
+    """The region's factsheet: tiles, the map, the gemeenten compared, the trend, recidive and risk factors."""
+    regio = _region(request, code)
+    figures = figures_for(request, regio, _year(request))
+    head = figures.headline
+    sheet = {
+        "title": f"Factsheet Veilig Thuis-regio {regio.naam}",
+        "subtitle": f"{len(figures.gemeenten)} gemeenten, {figures.year}. Per gemeente dezelfde cijfers als op haar eigen pagina; "
+        "de regiototalen zijn samen met die cijfers onthullingsbeveiligd. Dit blad beschrijft gebieden, nooit personen of huishoudens.",
+        "tiles": [
+            (head["meldingen"].display, "meldingen in de regio", str(figures.year)),
+            (head["per1000"].display, "per 1.000 inwoners", "regio"),
+            (head["inwoners"].display, "inwoners", "CBS"),
+            (str(head["gemeenten"]), "gemeenten", "regio-indeling " + str(figures.year)),
+        ],
+        "map": factsheet.map_drawing(_map_areas(figures), 178 * factsheet.mm),
+        "map_heading": f"Meldingen per 1.000 inwoners per gemeente, {figures.year}",
+        "map_caption": "Klassen: kwartielen van de gepubliceerde waarden (licht: laag, donker: hoog); grijs: onderdrukt of "
+        "geen gegevens. Elke gemeente draagt haar naam en cijfer. Gemeentegrenzen: CBS/PDOK, vereenvoudigd.",
+        "tables": [(heading, figures.table(tid)) for tid, heading in FACTSHEET_TABLES],
+        "notes": [
+            SOURCE_NOTE,
+            f"Onthullingsbeveiliging: aantallen afgerond op {default_policy().rounding_base}, minder dan "
+            f"{default_policy().threshold} niet getoond (<{default_policy().threshold}); × = niet getoond omdat een "
+            "verschil anders een onderdrukt cijfer zou teruggeven. Percentages uit gepubliceerde aantallen.",
+        ],
+    }
+    response = HttpResponse(factsheet.render_region_pdf(sheet), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="factsheet-regio-{slugify(regio.code)}-{figures.year}.pdf"'
+    return response
 
 
 @requires(*AREA_ROLES)

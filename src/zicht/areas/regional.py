@@ -16,8 +16,9 @@ from datetime import date
 from .data import cube_for, population, wijken_of
 from .disclosure import Cell, Policy, control_stacked, missing_cell, percentage
 from .figures import AARD_LABELS, BRON_LABELS, canonical, ordered, period_for, rate
+from .recidive import load_episodes, published_window
 from .risk import area_risk_profile
-from .tables import FigureRow, FigureTable, cbs_cell
+from .tables import FigureRow, FigureTable, cbs_cell, set_grid
 
 ABSENT = "Komt in deze gemeente niet voor (niet in de tabel van de gemeente)."
 
@@ -62,7 +63,7 @@ def _breakdown(dim: str, labels: dict, title: str, gemeenten, canons, year: int,
     controlled = control_stacked(raw, [g.code for g in gemeenten], cols, published, row_totals, policy)
     rows = [FigureRow(g.naam, [controlled.cell(g.code, c) for c in cols], controlled.row_total(g.code), code=g.code) for g in gemeenten]
     totals = FigureRow("Regio", [controlled.col_total(c) for c in cols], controlled.total)
-    return FigureTable(
+    table = FigureTable(
         dim,
         f"{title}, {year}",
         "Gemeente",
@@ -72,10 +73,51 @@ def _breakdown(dim: str, labels: dict, title: str, gemeenten, canons, year: int,
         note="Per gemeente dezelfde cellen als op de gemeentepagina; regiototalen onthullingsbeveiligd "
         "samen met die cellen (× waar een totaal een onderdrukte gemeentecel zou teruggeven).",
     )
+    codes = tuple(g.code for g in gemeenten)
+    return set_grid(table, {"year": year, "gemeente": codes}, [{"gemeente": c} for c in codes], [{dim: c} for c in cols])
 
 
 def _start(year: int) -> date:
     return date(year, 1, 1)
+
+
+RECIDIVE_WINDOW = 12
+
+
+def recidive_stack(codes: list[str], policy: Policy, window: int = RECIDIVE_WINDOW, episodes_of=load_episodes):
+    """(controlled region table gemeente × wel/geen, {code: WindowCells}, raw counts); the raw counts are
+    never published: only the region totals come from them, through ``control_stacked``."""
+    windows = {c: published_window(episodes_of(c), policy, window) for c in codes}
+    raw = {(c, "wel"): windows[c].raw_wel for c in codes} | {(c, "geen"): windows[c].raw_geen for c in codes}
+    published = {(c, "wel"): windows[c].wel for c in codes} | {(c, "geen"): windows[c].geen for c in codes}
+    controlled = control_stacked(raw, codes, ("wel", "geen"), published, {c: windows[c].total for c in codes}, policy)
+    return controlled, windows, raw
+
+
+def recidive_table(gemeenten, policy: Policy, window: int = RECIDIVE_WINDOW, episodes_of=load_episodes) -> FigureTable:
+    """Recidive within ``window`` months after a first registration, per gemeente side by side.
+
+    Each gemeente row holds the cells of that gemeente's own recidive page (its overview table:
+    addresses followed and the share with a next registration, ``recidive.published_window``); the
+    region row's totals are new and go through ``control_stacked`` with those cells (the "wel" and
+    "geen" cells each gemeente's table controlled), so no region total gives back a suppressed
+    gemeente cell by differencing. The share is computed from published cells only.
+    """
+    controlled, windows, _ = recidive_stack([g.code for g in gemeenten], policy, window, episodes_of)
+    rows = [FigureRow(g.naam, [windows[g.code].total, windows[g.code].share], code=g.code) for g in gemeenten]
+    totals = FigureRow("Regio", [controlled.total, percentage(controlled.col_total("wel"), controlled.total)])
+    return FigureTable(
+        "recidive",
+        f"Recidive: adressen met een nieuwe registratie binnen {window} maanden na een eerste, per gemeente",
+        "Gemeente",
+        ["Adressen gevolgd", f"Aandeel met nieuwe registratie binnen {window} maanden"],
+        rows,
+        totals,
+        note="Alle eerste registraties sinds het begin van de gegevens die minstens "
+        f"{window} maanden gevolgd konden worden (definities: de recidivepagina). Per gemeente dezelfde cellen als op haar "
+        "recidivepagina; de regiototalen zijn samen met die cellen beveiligd. Een adres dat naar een andere gemeente "
+        "verhuist, wordt daar niet gevolgd.",
+    )
 
 
 def region_figures(regio, gemeenten, missing: list[str], year: int | None, policy: Policy, gemeente_url=lambda code: None) -> RegionFigures:
@@ -126,11 +168,15 @@ def region_figures(regio, gemeenten, missing: list[str], year: int | None, polic
         note="Het lopende jaar kan onvolledig zijn. Gemeentegrenzen en regio-indeling van het gekozen jaar.",
     )
 
+    # What each count counts, for ``zicht disclosure-audit --regio`` (region totals: the tuple of gemeenten).
+    set_grid(t_rate, {"year": year, "gemeente": tuple(codes)}, [{"gemeente": c} for c in codes], [{}, None, None])
+    set_grid(t_trend, {"gemeente": tuple(codes)}, [{"gemeente": c} for c in codes], [{"year": y} for y in years])
     tables = [
         t_rate,
         t_trend,
         _breakdown("bron", BRON_LABELS, "Meldingen naar bron per gemeente", gemeenten, canons, year, policy),
         _breakdown("aard", AARD_LABELS, "Meldingen naar aard van het geweld per gemeente", gemeenten, canons, year, policy),
+        recidive_table(gemeenten, policy),
         risk_table(gemeenten),
     ]
     repeat = [canons[c][1][year].by_dim["repeat"] for c in codes]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("regio/", region_views.own_region, name="own_region"),
     path("regio/<slug:code>/", region_views.region, name="region"),
     path("regio/<slug:code>.csv", region_views.region_export, {"fmt": "csv"}, name="region_csv"),
+    path("regio/<slug:code>.pdf", region_views.region_factsheet_pdf, name="region_pdf"),
     path("regio/<slug:code>.xlsx", region_views.region_export, {"fmt": "xlsx"}, name="region_xlsx"),
     path("infographic/<str:code>/", infographic_views.gemeente_page, name="infographic"),
     path("infographic/<str:code>.<str:fmt>", infographic_views.gemeente_download, name="infographic_download"),

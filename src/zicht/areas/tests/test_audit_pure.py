@@ -264,3 +264,29 @@ def test_the_repair_loop_suppresses_a_wijk_cell_that_pins_the_rest_of_the_gemeen
     structure, truth = structure_and_truth(cube)
     report = audit(publication(cube), structure, truth, P, exact=True)
     assert not report.errors and report.ok, [f.as_json() for f in report.leaks]
+
+
+def test_audit_stacked_finds_a_region_total_that_gives_a_gemeente_back_and_passes_control_stacked():
+    from zicht.areas.audit import audit_stacked
+    from zicht.areas.disclosure import ControlledTable, Policy, control_stacked, control_table, published_cell
+
+    policy = Policy()
+    raw = {("a", "wel"): 80, ("a", "geen"): 320, ("c", "wel"): 8, ("c", "geen"): 7}
+    own = {g: control_table({(g, c): n for (r, c), n in raw.items() if r == g}, [g], ["wel", "geen"], policy) for g in "ac"}
+    published = {(g, c): own[g].cell(g, c) for g in "ac" for c in ("wel", "geen")}
+    totals = {g: own[g].row_total(g) for g in "ac"}
+    assert published[("c", "wel")].suppressed
+    naive = ControlledTable(
+        tuple("ac"),
+        ("wel", "geen"),
+        published,
+        totals,
+        {c: published_cell(sum(raw[(g, c)] for g in "ac"), "ok", policy) for c in ("wel", "geen")},
+        published_cell(sum(raw.values()), "ok", policy),
+        policy,
+    )
+    # region total 88 published as 90 minus a's 80: c's 8 is in [6, 9], fewer values than the base
+    assert not audit_stacked(naive, raw, policy, "recidive", "naief").ok
+    safe = control_stacked(raw, "ac", ("wel", "geen"), published, totals, policy)
+    report = audit_stacked(safe, raw, policy, "recidive", "regio")
+    assert report.ok and report.findings and not report.errors

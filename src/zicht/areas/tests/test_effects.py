@@ -149,3 +149,32 @@ def test_effect_page_shows_estimate_series_and_refusal(client, tilburg_reports):
     ).content.decode()
     assert "Te weinig registraties" in quiet
     assert client.get("/gebied/effect/?gemeente=GM0855&wijk=WK036301").status_code == 404
+
+
+@pytest.mark.django_db
+def test_effect_page_explains_the_chosen_comparison_and_lets_the_user_change_it(client, tilburg_reports):
+    from zicht.access import roles
+    from zicht.core.testing import make_user
+
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER))
+    html = client.get("/gebied/effect/?gemeente=GM0855&wijk=WK085517&start=2024-01-01").content.decode()
+    assert 'id="tabel-vergelijkingswijken"' in html and "trend voor de start" in html and "CBS-profiel op afstand" in html
+    assert html.count("(voorgesteld)") == 5
+    assert "voorgesteld op CBS-profiel en trend voor de start" in html
+    assert "Geschat effect" in html or "Te weinig" in html
+    edited = client.get("/gebied/effect/?gemeente=GM0855&wijk=WK085517&start=2024-01-01&vergelijk=WK085539").content.decode()
+    assert "door u gekozen" in edited and edited.count(" checked") == 1
+
+
+def test_default_comparison_follows_profile_and_trend(tilburg_reports):
+    from datetime import date
+
+    from zicht.areas.effect_figures import comparison_candidates, default_comparison, estimate_for
+    from zicht.geo.models import Wijk
+
+    wijken = list(Wijk.objects.filter(gemeente_id="GM0855").values_list("code", flat=True))
+    ranked = comparison_candidates("GM0855", "WK085517", wijken, date(2024, 1, 1))
+    assert len(ranked) == len(wijken) - 1 and all(r.code != "WK085517" for r in ranked)
+    assert [r.score for r in ranked] == sorted(r.score for r in ranked)
+    out = estimate_for("GM0855", "WK085517", default_comparison(ranked), date(2024, 1, 1))
+    assert set(out["pre_trend"]) == {"verschil_per_jaar", "ci_low", "ci_high", "parallel"}

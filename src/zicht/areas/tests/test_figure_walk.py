@@ -171,6 +171,14 @@ def test_walk_every_figure_page_and_export(client, tilburg_reports, settings):
     response = client.get("/gebied/regio/midden-brabant.xlsx?jaar=2024")
     assert response.status_code == 200
     visited.add("areas:region_xlsx")
+    rl_config.pageCompression = 0
+    try:
+        pdf = client.get("/gebied/regio/midden-brabant.pdf?jaar=2024")
+    finally:
+        rl_config.pageCompression = old
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert b"Recidive binnen 12 maanden" in pdf.content and b"Tilburg" in pdf.content
+    visited.add("areas:region_pdf")
     for ws in load_workbook(io.BytesIO(response.content)).worksheets:
         csv_response = client.get(f"/gebied/regio/midden-brabant.csv?tabel={ws.title}&jaar=2024")
         assert csv_response.status_code == 200

@@ -7,11 +7,12 @@ import pytest
 from django.test import Client
 
 from zicht.access import roles
+from zicht.areas.audit import audit_stacked
 from zicht.areas.disclosure import OK, Policy, control_stacked, control_table, published_cell
 from zicht.areas.figures import gemeente_figures
 from zicht.areas.policy import default_policy
 from zicht.areas.region_views import move_gemeente
-from zicht.areas.regional import region_figures
+from zicht.areas.regional import recidive_table, region_figures
 from zicht.core.testing import make_user
 from zicht.geo.loaders import load_geo
 from zicht.geo.models import Buurt, Gemeente, VtRegio, VtRegioGemeente
@@ -173,3 +174,71 @@ def test_aggregate_region_by_year_json(region):
     assert set(rows) == {TILBURG, GOIRLE, HILVARENBEEK}
     assert rows[HILVARENBEEK]["cells"]["2024"]["display"] == "<10"
     assert body["column_totals"]["2024"]["status"] != "ok"  # the region total of 2024 would give Hilvarenbeek back
+
+
+def test_region_recidive_is_the_gemeente_cells_with_protected_totals(region):
+    from zicht.areas.recidive import load_episodes, recidive_figures
+    from zicht.areas.regional import recidive_stack
+
+    policy = default_policy()
+    regio = VtRegio.objects.get(code="midden-brabant")
+    members = list(Gemeente.objects.filter(code__in=gemeenten_in_regio("midden-brabant", 2024)).order_by("naam"))
+    table = region_figures(regio, members, [], 2024, policy).table("recidive")
+    twelve = list(recidive_figures(load_episodes(TILBURG), policy)["windows"]).index(12)
+    for row in table.rows:
+        own = recidive_figures(load_episodes(row.code), policy)["overview"]
+        adres = next(r for r in own if r.key == ("adres", "eerste"))
+        assert row.cells == [adres.eligible[twelve], adres.shares[twelve]]  # what the gemeente's recidive page shows
+    hilvarenbeek = next(r for r in table.rows if r.code == HILVARENBEEK)
+    assert hilvarenbeek.cells[0].suppressed and hilvarenbeek.cells[1].suppressed
+    # the region totals never give Hilvarenbeek back: the attacker's interval keeps the rounding base
+    controlled, _, raw = recidive_stack([g.code for g in members], policy)
+    report = audit_stacked(controlled, raw, policy, "recidive", "test")
+    assert report.ok and any(HILVARENBEEK in f.label for f in report.findings)
+    # the region page and its export show the table
+    beleid = Client()
+    beleid.force_login(make_user(roles.BELEIDSMEDEWERKER, username="b-rec", gemeente_id=TILBURG))
+    assert "nieuwe registratie binnen 12 maanden" in beleid.get("/gebied/regio/midden-brabant/?jaar=2024").content.decode()
+    csv = beleid.get("/gebied/regio/midden-brabant.csv?tabel=recidive&jaar=2024").content.decode()
+    assert "Hilvarenbeek" in csv and "<10" in csv
+
+
+def test_recidive_command_for_a_region_json(region):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("recidive", "--regio", "midden-brabant", "--json", stdout=out)
+    body = json.loads(out.getvalue())
+    assert body["regio"] == "midden-brabant" and {g["code"] for g in body["gemeenten"]} == {TILBURG, GOIRLE, HILVARENBEEK}
+    assert set(body["vensters_maanden"]) == {"6", "12", "24"}
+    twelve = body["vensters_maanden"]["12"]
+    assert twelve["gemeenten"][HILVARENBEEK]["gevolgd"]["display"] == "<10"
+    # the same cells as the region page's recidive table
+    members = list(Gemeente.objects.filter(code__in=gemeenten_in_regio("midden-brabant", 2024)).order_by("naam"))
+    page = recidive_table(members, default_policy())
+    assert twelve["regio"]["gevolgd"]["display"] == page.totals.cells[0].display
+    assert twelve["regio"]["aandeel"]["display"] == page.totals.cells[1].display
+    text = io.StringIO()
+    call_command("recidive", "--regio", "midden-brabant", stdout=text)
+    assert "Regio" in text.getvalue() and "Goirle" in text.getvalue()
+
+
+def test_disclosure_audit_of_a_region_attacks_region_and_gemeente_figures_together(region):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("disclosure-audit", "--regio", "midden-brabant", "--json", "--quiet", stdout=out)
+    body = json.loads(out.getvalue())
+    assert body["regio"] == "midden-brabant" and set(body["gemeenten"]) == {TILBURG, GOIRLE, HILVARENBEEK}
+    assert body["oordeel"] == "ok" and body["lekken"] == 0 and body["fouten"] == []
+    cells = [c["cel"] for c in body["cellen"]]
+    # Hilvarenbeek's suppressed gemeente figures are attacked with the region totals published beside them
+    assert any("gemeente=GM0798" in c for c in cells)
+    assert any(c.startswith("recidive 12 mnd") for c in cells)
+    assert any("gemeente=GM0785+GM0798+GM0855" in c for c in cells)  # a suppressed region total

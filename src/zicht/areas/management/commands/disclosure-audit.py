@@ -6,6 +6,13 @@ answers, and every ``zicht aggregate`` table), then plays the differencing attac
 programming over all of them at once (``zicht.areas.audit``). Prints for every suppressed figure
 the interval the attacker can prove; exits non-zero when any interval is narrower than the
 rounding base. See docs/disclosure-control.md.
+
+``--regio CODE`` attacks a Veilig Thuis region: everything published about each of its gemeenten
+(as above, every filter tagged with its gemeente) together with the region page's tables for every
+year (``regional.region_figures``: the region page, its CSV/XLSX/PDF, the API and ``zicht aggregate
+--regio``), over the gemeenten's structures merged. The region's recidive table counts addresses,
+not reports: it is attacked on its own with ``audit.audit_stacked`` (each window of ``zicht recidive
+--regio``).
 """
 
 from __future__ import annotations
@@ -16,12 +23,25 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zicht.areas.audit import BREAKDOWNS, Published, Structure, Unmodelled, audit, published_cells
+from zicht.areas.audit import (
+    BREAKDOWNS,
+    Published,
+    Structure,
+    Unmodelled,
+    audit,
+    audit_stacked,
+    merge_structures,
+    published_cells,
+)
 from zicht.areas.data import cube_for, wijken_of
 from zicht.areas.figures import canonical, period_for
 from zicht.areas.policy import default_policy
 from zicht.areas.publication import collect
-from zicht.geo.models import Buurt, Gemeente
+from zicht.areas.recidive import load_episodes
+from zicht.areas.recidive_rules import WINDOWS_MONTHS
+from zicht.areas.regional import recidive_stack, region_figures
+from zicht.geo.models import Buurt, Gemeente, VtRegio
+from zicht.geo.regiodata import current_year, gemeenten_in_regio
 
 # Tables that count something other than reports: audited apart, never combinable with report counts.
 SEPARATE_POPULATIONS = {
@@ -72,6 +92,62 @@ def run_audit(gemeente, policy, progress=None, extra=None):
     return report, apart, len(sources)
 
 
+def run_region_audit(regio, policy, progress=None):
+    """Attack the region's tables with all its gemeenten's publications; returns (report, apart, n_tables, gemeenten)."""
+    codes = gemeenten_in_regio(regio.code, current_year())
+    gemeenten = list(Gemeente.objects.filter(code__in=codes).defer("geometry").order_by("naam"))
+    if not gemeenten:
+        raise CommandError(f"Geen gemeenten van regio {regio.code} geladen (zicht load-geo)")
+    published: list[Published] = []
+    errors, apart, n_tables, structures, truth = [], {}, 0, [], {}
+    for g in gemeenten:
+        for src in collect(g, policy):
+            n_tables += 1
+            if src.table.id in SEPARATE_POPULATIONS and "grid" not in src.table.extra:
+                apart[src.table.id] = SEPARATE_POPULATIONS[src.table.id]
+                continue
+            try:
+                cells = published_cells(src.table, f"{g.code}: {src.where}")
+            except Unmodelled as exc:
+                if any(c.kind == "count" for c in src.table.all_cells()):
+                    errors.append(f"{g.code} {src.where}: {exc}")
+                continue
+            for p in cells:
+                if "gemeente" not in p.filter and "wijk" not in p.filter and "buurt" not in p.filter:
+                    p.filter = {**p.filter, "gemeente": g.code}
+                published.append(p)
+        structure, t = structure_and_truth(g, policy)
+        structures.append(structure)
+        truth.update(t)
+    years = sorted({y for s in structures for y in s.months})
+    region_reports = []
+    for year in years:
+        fig = region_figures(regio, gemeenten, [], year, policy)
+        where = f"/gebied/regio/{regio.code}/ {fig.year}"
+        for table in fig.tables:
+            n_tables += 1
+            if table.id == "recidive":
+                continue  # addresses, not reports: audited below on its own
+            try:
+                published.extend(published_cells(table, where))
+            except Unmodelled as exc:
+                if any(c.kind == "count" for c in table.all_cells()):
+                    errors.append(f"{where} {table.id}: {exc}")
+    report = audit(published, merge_structures(structures), truth, policy, progress=progress)
+    report.errors[:0] = errors
+    episodes = {g.code: load_episodes(g.code) for g in gemeenten}
+    for window in WINDOWS_MONTHS:
+        controlled, _, raw = recidive_stack([g.code for g in gemeenten], policy, window, episodes.__getitem__)
+        region_reports.append(audit_stacked(controlled, raw, policy, f"recidive {window} mnd", f"/gebied/regio/{regio.code}/ recidive"))
+    for r in region_reports:
+        report.findings += r.findings
+        report.errors += r.errors
+        report.published += r.published
+        report.constraints += r.constraints
+        report.variables += r.variables
+    return report, apart, n_tables, [g.code for g in gemeenten]
+
+
 class Command(BaseCommand):
     help = (
         "Speel de aanvaller: zijn onderdrukte cijfers uit alles wat Zicht over een gemeente publiceert "
@@ -79,16 +155,25 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--gemeente", required=True, help="GM-code, bijvoorbeeld GM0855")
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--gemeente", help="GM-code, bijvoorbeeld GM0855")
+        where.add_argument("--regio", help="Veilig Thuis-regio (bijvoorbeeld midden-brabant): de regio met al haar gemeenten samen")
         parser.add_argument("--json", action="store_true", help="cellen, intervallen en oordeel als JSON")
         parser.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
 
     def handle(self, *args, **options):
-        code = options["gemeente"].upper()
-        gemeente = Gemeente.objects.filter(code=code).defer("geometry").first()
-        if gemeente is None:
-            raise CommandError(f"Gemeente {code} is niet geladen (zicht load-geo --gemeente {code})")
         policy = default_policy()
+        regio = None
+        if options["regio"]:
+            regio = VtRegio.objects.filter(code=options["regio"].lower()).first()
+            if regio is None:
+                raise CommandError(f"Onbekende regio {options['regio']}")
+            code = regio.code
+        else:
+            code = options["gemeente"].upper()
+            gemeente = Gemeente.objects.filter(code=code).defer("geometry").first()
+            if gemeente is None:
+                raise CommandError(f"Gemeente {code} is niet geladen (zicht load-geo --gemeente {code})")
         started = time.monotonic()
         last = [0.0]
 
@@ -102,14 +187,18 @@ class Command(BaseCommand):
 
         if not options["quiet"]:
             sys.stderr.write(f"Publicaties van {code} verzamelen en aanvallen...\n")
-        report, apart, n_tables = run_audit(gemeente, policy, progress=progress)
+        members = None
+        if regio is not None:
+            report, apart, n_tables, members = run_region_audit(regio, policy, progress=progress)
+        else:
+            report, apart, n_tables = run_audit(gemeente, policy, progress=progress)
         seconds = time.monotonic() - started
         if not options["quiet"]:
             sys.stderr.write("\n")
         verdict = "beschermd" if report.ok else "NIET beschermd"
         if options["json"]:
             out = {
-                "gemeente": code,
+                **({"regio": code, "gemeenten": members} if regio is not None else {"gemeente": code}),
                 "beleid": {"drempel": policy.threshold, "afrondingsbasis": policy.rounding_base},
                 "tabellen": n_tables,
                 "gepubliceerde_aantallen": report.published,

@@ -1,7 +1,8 @@
 """``zicht effect --wijk WK085517 --start 2025-01-01 [--vergelijk WK..,WK..] [--aard partnergeweld] [--json]``.
 
 Difference-in-differences of the wijk's monthly registrations per inwoner against comparison wijken of
-the same gemeente (default: the five most similar by CBS profile, ``areas/similar.py``), with the
+the same gemeente (default: the five most similar by CBS profile and pre-period trend,
+``effect_figures.comparison_candidates``; the JSON says whether the pre-trends were parallel), with the
 months-needed power statement for a 25% change. Prints no counts: only the estimate, its interval and
 the reason when refused (docs/effects.md).
 """
@@ -13,8 +14,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zicht.areas.effect_figures import estimate_for
-from zicht.areas.similar import similar_wijken
+from zicht.areas.effect_figures import comparison_candidates, default_comparison, estimate_for
 from zicht.geo.models import Wijk
 
 
@@ -37,9 +37,15 @@ class Command(BaseCommand):
             start = date.fromisoformat(options["start"])
         except ValueError as exc:
             raise CommandError("--start moet JJJJ-MM-DD zijn") from exc
-        comparison = [c.strip().upper() for c in options["vergelijk"].split(",") if c.strip()] or [
-            r["code"] for r in similar_wijken(code, 5, "gemeente")["rows"] if r["code"] != code
-        ]
+        comparison = [c.strip().upper() for c in options["vergelijk"].split(",") if c.strip()] or default_comparison(
+            comparison_candidates(
+                wijk.gemeente_id,
+                code,
+                list(Wijk.objects.filter(gemeente_id=wijk.gemeente_id).values_list("code", flat=True)),
+                start,
+                options["aard"] or None,
+            )
+        )
         out = estimate_for(wijk.gemeente_id, code, comparison, start, options["aard"] or None)
         out.update({"wijk": code, "start": start.isoformat(), "vergelijk": comparison})
         if options["json"]:
