@@ -523,7 +523,9 @@ class Engine:
         sqls = {rule_sql(r) for r in rules}
         settings = self.linker._settings_obj  # noqa: SLF001 - Splink keeps the prediction rules only here
         settings._blocking_rules_to_generate_predictions = [  # noqa: SLF001
-            br for br in settings._blocking_rules_to_generate_predictions if br.blocking_rule_sql in sqls  # noqa: SLF001
+            br
+            for br in settings._blocking_rules_to_generate_predictions
+            if br.blocking_rule_sql in sqls  # noqa: SLF001
         ]
         self.rules = tuple(r for r in self.rules if rule_sql(r) in sqls)
 

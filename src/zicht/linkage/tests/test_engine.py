@@ -225,6 +225,7 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
             )
             for a, (b, days) in sides.items()
         )
+
     for pos in held_pos:
         rec, x, batch_mates = _arrival(feats, rest, batch.pairs, pos, cfg, **kw)
 
