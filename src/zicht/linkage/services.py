@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from zicht.registry.corrections import touched_persons
 from zicht.registry.models import Person, ReportParty
 
 from . import config, features, hard_negatives, hooks, households, priority, reasons, veto
@@ -597,7 +598,8 @@ def link_batch_persons(batch) -> int:
     decisions, near-linear, and far faster than thousands of single look-ups.
     """
     cfg = config.load()
-    persons = Person.objects.filter(import_batch=batch)
+    # new persons, and persons a correction in this batch changed (registry.corrections): linked again
+    persons = Person.objects.filter(Q(import_batch=batch) | Q(pk__in=list(touched_persons(batch))))
     n = persons.count()
     if n == 0:
         return 0

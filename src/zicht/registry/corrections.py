@@ -336,7 +336,7 @@ def withdraw(batch: ImportBatch, record_ids: Iterable[str]) -> tuple[int, list[s
     found = {}
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
-        found.update(Report.all_objects.filter(source_id=batch.source_id, source_record_id__in=chunk).in_bulk(field_name="source_record_id"))
+        found.update((r.source_record_id, r) for r in Report.all_objects.filter(source_id=batch.source_id, source_record_id__in=chunk))
     now = timezone.now()
     n = 0
     for rid in wanted:

@@ -228,6 +228,7 @@ class Report(models.Model):
     all_objects = models.Manager.from_queryset(ReportQuerySet)()
 
     class Meta:
+        default_manager_name = "objects"
         base_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["source", "source_record_id"], name="report_source_unique")]
         indexes = [models.Index(fields=["buurt", "datum"]), models.Index(fields=["address", "datum"])]
@@ -250,10 +251,11 @@ class ReportParty(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties")
     rol = models.CharField(max_length=12, choices=vocab.ROLLEN)
 
-    objects = CurrentPartyManager()
     all_objects = models.Manager()
+    objects = CurrentPartyManager()
 
     class Meta:
+        default_manager_name = "objects"
         base_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["report", "person", "rol"], name="party_unique")]
 

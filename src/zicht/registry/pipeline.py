@@ -46,12 +46,12 @@ from zicht.core.crypto import bsn_hash
 from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Buurt
 
+from .corrections import Corrector, withdraw
+from .domain.corrections import is_withdrawn_status, summary_fields
 from .domain.profile import Profile, find_profile
 from .domain.rows import HeaderError, Reject, RowChecker, defuse
 from .domain.setaside import ADDRESS_FIELDS as SET_ASIDE_ADDRESS
 from .domain.setaside import exceeds_share, is_record_level
-from .corrections import Corrector, withdraw
-from .domain.corrections import is_withdrawn_status, summary_fields
 from .models import ImportBatch, Organisation, Person, Report, ReportParty, SetAsideValue, check_bsn_key
 from .postprocess import run_postprocessing
 from .readers import FileFormatError, read_rows

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zicht.linkage.models import Household, HouseholdMember, PersonLink
+from zicht.registry.corrections import touched_addresses, touched_persons
 from zicht.registry.models import Address, Report, ReportParty
 
 from ..domain.colour import RANK, HelpFact, ReportFact, RuleSet, evaluate
@@ -241,8 +242,12 @@ def current_result(subject_type: str, pk: int) -> ColourResult | None:
 def recolour_batch(batch) -> dict:
     """After an import (and its linking): recolour the batch's addresses and the households it touches."""
     address_ids = set(Report.objects.filter(import_batch=batch, address__isnull=False).values_list("address_id", flat=True))
+    address_ids |= touched_addresses(batch)  # corrected and withdrawn records, before and after (registry.corrections)
     household_ids = set(
         HouseholdMember.objects.filter(linked_person__links__person__import_batch=batch).values_list("household_id", flat=True)
+    )
+    household_ids |= set(
+        HouseholdMember.objects.filter(linked_person__links__person_id__in=touched_persons(batch)).values_list("household_id", flat=True)
     )
     return {
         "address": recolour("address", sorted(address_ids)),
