@@ -302,7 +302,12 @@ class Corrector:
         self.counts.persons_created += 1
         self.counts.rows_loaded += 1
         self._change(
-            report, "partij_toegevoegd", person=person, party=number, fields=["betrokkene"], address_ids=(person.address_id, report.address_id)
+            report,
+            "partij_toegevoegd",
+            person=person,
+            party=number,
+            fields=["betrokkene"],
+            address_ids=(person.address_id, report.address_id),
         )
 
     def _remove_party(self, party: ReportParty, old: dict) -> None:
@@ -345,7 +350,11 @@ def withdraw(batch: ImportBatch, record_ids: Iterable[str]) -> tuple[int, list[s
             continue
         Report.all_objects.filter(pk=report.pk).update(withdrawn_at=now, withdrawn_by_batch=batch)
         RecordChange.objects.create(
-            report=report, import_batch=batch, kind="ingetrokken", fields=["ingetrokken"], address_ids=[report.address_id] if report.address_id else []
+            report=report,
+            import_batch=batch,
+            kind="ingetrokken",
+            fields=["ingetrokken"],
+            address_ids=[report.address_id] if report.address_id else [],
         )
         n += 1
     return n, [rid for rid in wanted if rid not in found]

@@ -78,7 +78,9 @@ def person_key(values: Mapping) -> tuple:
     return tuple(values.get(f) for f in PERSON_FIELDS)
 
 
-def match_parties(stored: Sequence[tuple[int, Mapping]], delivered: Sequence[Mapping]) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+def match_parties(
+    stored: Sequence[tuple[int, Mapping]], delivered: Sequence[Mapping]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """(pairs (stored number, delivered index), delivered indexes added, stored numbers removed).
 
     ``stored``: (person number, values) per stored party; ``delivered``: values per delivered row.

@@ -160,7 +160,9 @@ def test_a_deletion_list_withdraws_records_from_colour_and_figures_but_not_from_
     batch = ImportBatch.objects.latest("pk")
     assert batch.reports_withdrawn == 1 and batch.status == "partial"
     assert "1 records ingetrokken" in batch.message and "1 registratienummers onbekend" in batch.message
-    assert batch.rejects == [{"file": "ingetrokken.csv", "row": 3, "field": "registratienummer", "reason": "onbekend bij deze bron: niets ingetrokken"}]
+    assert batch.rejects == [
+        {"file": "ingetrokken.csv", "row": 3, "field": "registratienummer", "reason": "onbekend bij deze bron: niets ingetrokken"}
+    ]
 
     assert not Report.objects.filter(pk=report.pk).exists()  # THE rule: Report.objects is the current records
     assert Report.all_objects.get(pk=report.pk).withdrawn_at is not None
@@ -217,3 +219,48 @@ def test_retention_takes_the_history_with_its_record(register, tmp_path):
     assert RecordChange.objects.filter(person=lotte).exists()
     RegistryPersonRule(rule).apply([lotte.pk], TODAY)
     assert not RecordChange.objects.filter(person=lotte).exists()
+
+
+# -- the pages ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_record_page_shows_the_history_and_previous_values_only_to_who_may_see_the_record(register, tmp_path):
+    from django.test import Client
+    from django.urls import reverse
+
+    from zicht.access import roles
+    from zicht.access.models import AccessLogEntry
+    from zicht.core.testing import make_region, make_user
+    from zicht.registry.models import Organisation
+
+    rows = politie_rows()
+    _load(tmp_path, "first.csv", rows)
+    second = _load(tmp_path, "second.csv", [rows[0].replace(";de;Vries;", ";de;Visser;"), *rows[1:]])
+    report = Report.objects.get(source_record_id="PL2000-2024000101")
+    region = make_region("Midden-Brabant", ["GM0855"])
+    Organisation.objects.filter(code="politie").update(gemeente_id="GM0855", regio=region)
+
+    keten = Client()
+    keten.force_login(make_user(roles.KETENREGISSEUR, username="keten-mb", regio=region))
+    batch_page = keten.get(reverse("registry:batch", args=[second.pk])).content.decode()
+    assert "Gecorrigeerde en ingetrokken records" in batch_page and "PL2000-2024000101" in batch_page
+    assert reverse("registry:record", args=[report.pk]) in batch_page and "Vries" not in batch_page and "Visser" not in batch_page
+
+    page = keten.get(reverse("registry:record", args=[report.pk])).content.decode()
+    assert "Historie van dit record" in page and f"#{second.pk}" in page and "achternaam" in page
+    assert "achternaam: Vries" in page and "Visser" in page  # previous and current value, for the ketenregisseur
+    entry = AccessLogEntry.objects.filter(record_type="report", record_id=str(report.pk)).latest("pk")
+    assert entry.action == "view"
+
+    beheerder = Client()
+    beheerder.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
+    page = beheerder.get(reverse("registry:record", args=[report.pk])).content.decode()
+    assert "achternaam" in page and "Vries" not in page and "Visser" not in page  # field names, never values
+
+    elsewhere = Client()
+    elsewhere.force_login(make_user(roles.KETENREGISSEUR, username="keten-bno", regio=make_region("Brabant-Noordoost")))
+    assert elsewhere.get(reverse("registry:record", args=[report.pk])).status_code == 404
+    professional = Client()
+    professional.force_login(make_user(roles.PROFESSIONAL))
+    assert professional.get(reverse("registry:record", args=[report.pk])).status_code == 403

@@ -111,7 +111,17 @@ def registry_state() -> dict:
     for party in ReportParty.objects.select_related("report", "person__address"):
         p = party.person
         parties[(party.report.source_id, party.report.source_record_id)].append(
-            (party.rol, p.bsn_hash, p.voornamen, p.voorletters, p.tussenvoegsel, p.achternaam, p.geboortedatum, p.geslacht, p.address.key if p.address else None)
+            (
+                party.rol,
+                p.bsn_hash,
+                p.voornamen,
+                p.voorletters,
+                p.tussenvoegsel,
+                p.achternaam,
+                p.geboortedatum,
+                p.geslacht,
+                p.address.key if p.address else None,
+            )
         )
     return {"reports": reports, "parties": {k: sorted(v) for k, v in parties.items()}}
 
