@@ -160,14 +160,37 @@ class Corrector:
         self.reinstated = 0  # withdrawn records delivered again (current again)
         self.reinstated_unchanged = 0  # … of which nothing else changed
 
-    def apply(self, rid: str, rows: list, *, keep_missing_parties: bool = False) -> bool:
+    def apply_many(self, items: list[tuple[str, list, bool]], chunk: int = 500) -> None:
+        """``apply`` for many records: (record id, rows, keep_missing_parties), their stored versions
+        read in bulk (a few queries per ``chunk`` records, not per record)."""
+        for i in range(0, len(items), chunk):
+            part = items[i : i + chunk]
+            reports = {
+                r.source_record_id: r
+                for r in Report.all_objects.select_related("address").filter(
+                    source_id=self.batch.source_id, source_record_id__in=[rid for rid, _, _ in part]
+                )
+            }
+            by_pk = {r.pk: r for r in reports.values()}
+            parties: dict[int, list] = {pk: [] for pk in by_pk}
+            for party in ReportParty.all_objects.filter(report_id__in=list(by_pk)).select_related("person__address").order_by("person_id"):
+                party.report = by_pk[party.report_id]
+                parties[party.report_id].append(party)
+            for rid, rows, keep in part:
+                report = reports.get(rid)
+                if report is not None:
+                    self.apply(rid, rows, keep_missing_parties=keep, report=report, parties=parties[report.pk])
+
+    def apply(self, rid: str, rows: list, *, keep_missing_parties: bool = False, report=None, parties=None) -> bool:
         """The re-delivered ``rows`` (checked Rows, all of them) of record ``rid``; True if it changed.
         ``keep_missing_parties``: rows of the record were rejected (--accept-partial), so a stored
-        party not delivered is not taken as removed."""
-        report = Report.all_objects.select_related("address").filter(source_id=self.batch.source_id, source_record_id=rid).first()
+        party not delivered is not taken as removed. ``report``/``parties``: read already (apply_many)."""
+        if report is None:
+            report = Report.all_objects.select_related("address").filter(source_id=self.batch.source_id, source_record_id=rid).first()
         if report is None or not rows:
             return False
-        parties = list(ReportParty.all_objects.filter(report=report).select_related("person__address").order_by("person_id"))
+        if parties is None:
+            parties = list(ReportParty.all_objects.filter(report=report).select_related("person__address").order_by("person_id"))
         hashes = {b: bsn_hash(b) for b in {r.person.bsn for r in rows if r.person.bsn}}
         old_record, new_record = stored_record(report), delivered_record(rows)
         stored = [(person_number(p.person.source_key), stored_person(p.person, p.rol)) for p in parties]

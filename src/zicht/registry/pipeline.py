@@ -637,21 +637,24 @@ class BatchLoader:
         set-aside values resolved, then compared with the stored version and corrected
         (corrections.Corrector); the status column's withdrawals applied."""
         corrector = self.corrector
-        for rid, entry in self.entries.items():
-            if entry.state != "present" or not entry.rows:
-                continue
+        held = [(rid, entry) for rid, entry in self.entries.items() if entry.state == "present" and entry.rows]
+        withdrawn_before = set()
+        if self.withdrawn_status:  # a withdrawn record delivered again with its withdrawn status stays as it is
+            marked = [rid for rid, _ in held if self.withdrawn_status.get(rid)]
+            for i in range(0, len(marked), IN_CHUNK):
+                withdrawn_before.update(
+                    Report.all_objects.filter(
+                        source_id=self.batch.source_id, source_record_id__in=marked[i : i + IN_CHUNK], withdrawn_at__isnull=False
+                    ).values_list("source_record_id", flat=True)
+                )
+        items = []
+        for rid, entry in held:
             if rid in self.open_set_aside:
                 self.resolve_present(rid, entry.rows)
-            # a withdrawn record delivered again with its withdrawn status stays withdrawn (no reinstatement)
-            if self.withdrawn_status.get(rid):
-                withdrawn_at = Report.all_objects.filter(source_id=self.batch.source_id, source_record_id=rid).values_list(
-                    "withdrawn_at", flat=True
-                )
-                if withdrawn_at and withdrawn_at[0] is not None:
-                    entry.rows = []
-                    continue
-            corrector.apply(rid, entry.rows, keep_missing_parties=rid in self.lost_rows)
+            if rid not in withdrawn_before:
+                items.append((rid, entry.rows, rid in self.lost_rows))
             entry.rows = []
+        corrector.apply_many(items)
         self.counts.reports_already_present -= len(corrector.corrected) + corrector.reinstated_unchanged
         if self.withdrawn_status:
             marked = [rid for rid, gone in self.withdrawn_status.items() if gone and self._loaded(rid)]
