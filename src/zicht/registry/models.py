@@ -221,6 +221,9 @@ class Report(models.Model):
     source_rows = models.CharField(max_length=120, blank=True, help_text="Rows in the source file (header = row 1), e.g. '2-5'")
     created_at = models.DateTimeField(auto_now_add=True)
     corrected_at = models.DateTimeField(null=True, blank=True, help_text="Last correction by a re-delivery (RecordChange)")
+    content_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", help_text="Keyed digest of the last delivered version: an unchanged re-delivery is recognised without decrypting"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn or voided by the source: in no figure")
     withdrawn_by_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 

@@ -264,3 +264,20 @@ def test_the_record_page_shows_the_history_and_previous_values_only_to_who_may_s
     professional = Client()
     professional.force_login(make_user(roles.PROFESSIONAL))
     assert professional.get(reverse("registry:record", args=[report.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_unchanged_record_compared_once_is_recognised_by_its_digest(register, tmp_path, monkeypatch):
+    from zicht.registry.corrections import Corrector
+
+    rows = politie_rows()
+    _load(tmp_path, "first.csv", rows)
+    compared = []
+    monkeypatch.setattr(Corrector, "apply", lambda self, rid, *a, real=Corrector.apply, **k: compared.append(rid) or real(self, rid, *a, **k))
+    _load(tmp_path, "second.csv", list(reversed(rows)))
+    assert len(compared) == 3  # the first re-delivery reads and compares each record
+    assert all(Report.objects.values_list("content_digest", flat=True))
+    compared.clear()
+    changed = [rows[0].replace(";de;Vries;", ";de;Visser;"), *rows[2:], rows[1]]  # another order, one change
+    third = _load(tmp_path, "third.csv", changed)
+    assert compared == ["PL2000-2024000101"] and third.reports_corrected == 1 and third.reports_already_present == 2
