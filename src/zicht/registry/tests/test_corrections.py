@@ -281,3 +281,33 @@ def test_an_unchanged_record_compared_once_is_recognised_by_its_digest(register,
     changed = [rows[0].replace(";de;Vries;", ";de;Visser;"), *rows[2:], rows[1]]  # another order, one change
     third = _load(tmp_path, "third.csv", changed)
     assert compared == ["PL2000-2024000101"] and third.reports_corrected == 1 and third.reports_already_present == 2
+
+
+@pytest.mark.django_db
+def test_linkage_and_colour_follow_the_corrected_version(register, tmp_path, django_capture_on_commit_callbacks):
+    """After the batch (``batch_imported``): a corrected person is linked again, the corrected
+    record's old and new address are recoloured."""
+    from zicht.casework.colour.models import ColourResult
+    from zicht.linkage.models import PersonLink
+
+    rows = politie_rows()
+    with django_capture_on_commit_callbacks(execute=True):
+        _load(tmp_path, "first.csv", rows)
+    mark, peter = _person("PL2000-2024000101", 2), _person("PL2000-2024000102", 2)
+    assert PersonLink.objects.get(person=mark).linked_person_id != PersonLink.objects.get(person=peter).linked_person_id
+    old_address = Report.objects.get(source_record_id="PL2000-2024000102").address_id
+    assert ColourResult.objects.filter(address_id=old_address, is_current=True, reports=1).exists()
+    # record 102 corrected: Peter's BSN is Mark's (the same man), and the incident moves to Mark's address
+    moved = [
+        r.replace("886075002", "853194130").replace(";Ringbaan-West;101;;5041 LB;", ";Korvelseweg;12;a;5025 AB;")
+        for r in rows[3:5]
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _load(tmp_path, "second.csv", rows[:3] + moved + rows[5:])
+    second.refresh_from_db()
+    assert second.reports_corrected == 1 and not second.postprocess_failed
+    assert PersonLink.objects.get(person=mark).linked_person_id == PersonLink.objects.get(person=peter).linked_person_id
+    new_address = Report.objects.get(source_record_id="PL2000-2024000102").address_id
+    assert new_address != old_address
+    assert not ColourResult.objects.filter(address_id=old_address, is_current=True, reports__gt=0).exists()
+    assert ColourResult.objects.get(address_id=new_address, is_current=True).reports == 2
