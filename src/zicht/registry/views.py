@@ -70,7 +70,9 @@ def batch_detail(request, pk: int):
     batch = get_object_or_404(_visible_batches(request.user), pk=pk)
     batch.badge = STATUS_BADGE.get(batch.status, "onbekend")
     set_aside = [{**entry, "label": REASONS.get(entry.get("reason", ""), entry.get("reason", ""))} for entry in batch.set_aside]
-    return render(request, "registry/batch.html", {"batch": batch, "set_aside": set_aside, "changed": _changed_records(batch)})
+    context = {"batch": batch, "set_aside": set_aside, "changed": _changed_records(batch)}
+    context["open_records"] = user_role(request.user) == KETENREGISSEUR  # the record page is the ketenregisseur's
+    return render(request, "registry/batch.html", context)
 
 
 MAX_LISTED_CHANGES = 200
@@ -109,20 +111,14 @@ def _history(report, with_values: bool) -> list[dict]:
     return rows
 
 
-@requires(KETENREGISSEUR, FUNCTIONEEL_BEHEERDER, personal_data=True)
+@requires(KETENREGISSEUR, personal_data=True)
 def record_detail(request, pk: int):
-    """One record (report) with its history of corrections and withdrawal (issue 13).
-
-    The functioneel beheerder sees which fields changed in which batch, never a value; a
-    ketenregisseur for whom the record is in scope also sees the parties and the previous values
-    (decrypted here), and that read is logged."""
-    role = user_role(request.user)
-    if role == KETENREGISSEUR:
-        report = get_object_or_404(visible_reports(request.user, Report.all_objects.select_related("source", "import_batch")), pk=pk)
-        with_values = True
-    else:
-        report = get_object_or_404(Report.all_objects.select_related("source", "import_batch"), pk=pk)
-        with_values = False
+    """One record (report) with its history of corrections and withdrawal (issue 13), for a
+    ketenregisseur for whom the record is in scope: the parties and the previous values (decrypted
+    here), and that read is logged. (The functioneel beheerder sees which fields of which records
+    a batch changed on the batch page, never a value.)"""
+    report = get_object_or_404(visible_reports(request.user, Report.all_objects.select_related("source", "import_batch")), pk=pk)
+    with_values = True
     history = _history(report, with_values)
     parties = []
     if with_values:

@@ -255,8 +255,10 @@ def test_the_record_page_shows_the_history_and_previous_values_only_to_who_may_s
 
     beheerder = Client()
     beheerder.force_login(make_user(roles.FUNCTIONEEL_BEHEERDER))
-    page = beheerder.get(reverse("registry:record", args=[report.pk])).content.decode()
-    assert "achternaam" in page and "Vries" not in page and "Visser" not in page  # field names, never values
+    assert beheerder.get(reverse("registry:record", args=[report.pk])).status_code == 403
+    page = beheerder.get(reverse("registry:batch", args=[second.pk])).content.decode()
+    assert "PL2000-2024000101" in page and "achternaam" in page and "Vries" not in page and "Visser" not in page  # names, never values
+    assert reverse("registry:record", args=[report.pk]) not in page
 
     elsewhere = Client()
     elsewhere.force_login(make_user(roles.KETENREGISSEUR, username="keten-bno", regio=make_region("Brabant-Noordoost")))
