@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Max
 
 from zicht.geo.models import Buurt, Gemeente, Kerncijfer, Wijk
-from zicht.registry.models import ImportBatch, Organisation, Report
+from zicht.registry.models import ImportBatch, Organisation, Report, current_report_sql
 
 from .engine import SCHEMA, ReportCube
 from .sources import colour_source
@@ -59,7 +59,7 @@ def load_reports(gemeente_code: str, chunk: int = 100_000) -> pa.Table:
     sql = (
         f"SELECT r.id, r.buurt_id, b.wijk_id, b.gemeente_id, CAST(r.datum AS VARCHAR(10)), r.soort, o.type, r.aard, r.relatie, "
         f"r.kinderen_aanwezig, r.address_id FROM {r} r JOIN {b} b ON b.code = r.buurt_id "
-        f"JOIN {o} o ON o.id = r.source_id WHERE b.gemeente_id = %s"
+        f"JOIN {o} o ON o.id = r.source_id WHERE b.gemeente_id = %s AND {current_report_sql('r')}"
     )
     columns: list[list] = [[] for _ in SCHEMA.names]
     with connection.cursor() as cursor:

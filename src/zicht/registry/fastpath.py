@@ -78,7 +78,6 @@ class RowPath(Protocol):
     clean, and records that come back further down the file, are the row path's."""
 
     failed: bool  # all-or-nothing and a row was rejected: only check from here on
-    open_set_aside: set  # record ids with unresolved set-aside values (a re-delivery may correct them)
 
     def knows(self, rid: str) -> bool: ...
 
@@ -88,7 +87,7 @@ class RowPath(Protocol):
 
     def flush(self) -> None: ...
 
-    def resolve_present(self, rid: str, rows: list) -> None: ...
+    def add_present(self, rid: str, first_row: int, record_hash: int, rows: list) -> None: ...
 
 
 @dataclass
@@ -293,13 +292,11 @@ class ColumnPath:
         if self.ports.has_existing:
             present = self.store.present_record_ids([ids[s] for s, _ in fast])
             if present:
+                check = self.checker.check
                 for s, e in fast:
-                    if ids[s] in present:
-                        self.fast_index[ids[s]] = (None, block.numbers[s], hash(block.records[s]), 0)
-                        self.counts.reports_already_present += 1
-                        if ids[s] in self.row_path.open_set_aside:  # a re-delivery may correct a set-aside value
-                            check = self.checker.check
-                            self.row_path.resolve_present(ids[s], [check(block.cells[i], block.numbers[i])[0] for i in range(s, e)])
+                    if ids[s] in present:  # the row path compares it with the stored version (corrections)
+                        rows = [check(block.cells[i], block.numbers[i])[0] for i in range(s, e)]
+                        self.row_path.add_present(ids[s], block.numbers[s], hash(block.records[s]), rows)
                 fast = [(s, e) for s, e in fast if ids[s] not in present]
                 if not fast:
                     return None

@@ -96,6 +96,8 @@ class ImportBatch(models.Model):
     reports_created = models.PositiveIntegerField(default=0)
     reports_already_present = models.PositiveIntegerField(default=0)
     persons_created = models.PositiveIntegerField(default=0)
+    reports_corrected = models.PositiveIntegerField(default=0, help_text="Records delivered again with changed content (RecordChange)")
+    reports_withdrawn = models.PositiveIntegerField(default=0, help_text="Records withdrawn or voided by the source in this delivery")
     addresses_created = models.PositiveIntegerField(default=0)
     addresses_unmatched = models.PositiveIntegerField(default=0, help_text="New addresses without buurt")
     addresses_incomplete = models.PositiveIntegerField(default=0, help_text="Rows loaded without address: postcode or huisnummer missing")
@@ -183,8 +185,39 @@ class Person(models.Model):
         return f"Persoon #{self.pk}"
 
 
+class ReportQuerySet(models.QuerySet):
+    def current(self):
+        """Reports not withdrawn by their source (THE rule; see ``CurrentReportManager``)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class CurrentReportManager(models.Manager.from_queryset(ReportQuerySet)):
+    """``Report.objects``: only the current reports — not withdrawn or voided by their source.
+
+    One rule in one place (issue 13): a withdrawn record leaves the colour, the worklists, the
+    area figures and recidive because every ORM reader of reports goes through this default
+    manager (and ``ReportParty.objects`` through ``CurrentPartyManager``). Raw SQL readers add
+    ``current_report_sql(alias)``. The history (``RecordChange``), the record page and retention
+    use ``Report.all_objects``.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+def current_report_sql(alias: str) -> str:
+    """The same rule for raw SQL on the report table under ``alias`` (no parameters)."""
+    return f"{alias}.withdrawn_at IS NULL"
+
+
 class Report(models.Model):
-    """An incident, melding, advies or signaal as a partner registered it."""
+    """An incident, melding, advies or signaal as a partner registered it.
+
+    A re-delivery under the same registratienummer with changed content is a correction: the
+    report (and its persons) are updated in place, the previous values kept encrypted in
+    ``RecordChange`` (registry.corrections). A withdrawn or voided record keeps its row with
+    ``withdrawn_at`` set and leaves every figure (``Report.objects``).
+    """
 
     # source, address and buurt have no index of their own: the unique constraint and the
     # (address, datum) and (buurt, datum) indexes lead with them. Fewer indexes, faster imports.
@@ -209,8 +242,23 @@ class Report(models.Model):
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
     source_rows = models.CharField(max_length=120, blank=True, help_text="Rows in the source file (header = row 1), e.g. '2-5'")
     created_at = models.DateTimeField(auto_now_add=True)
+    corrected_at = models.DateTimeField(null=True, blank=True, help_text="Last correction by a re-delivery (RecordChange)")
+    content_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Keyed digest of the last delivered version: an unchanged re-delivery is recognised without decrypting",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn or voided by the source: in no figure")
+    withdrawn_by_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = CurrentReportManager()
+    all_objects = models.Manager.from_queryset(ReportQuerySet)()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["source", "source_record_id"], name="report_source_unique")]
         indexes = [models.Index(fields=["buurt", "datum"]), models.Index(fields=["address", "datum"])]
         ordering = ["-datum"]
@@ -219,13 +267,25 @@ class Report(models.Model):
         return f"{self.get_soort_display()} {self.source_record_id}"
 
 
+class CurrentPartyManager(models.Manager):
+    """``ReportParty.objects``: the parties of current reports only (the rule of ``CurrentReportManager``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(report__withdrawn_at__isnull=True)
+
+
 class ReportParty(models.Model):
     # No index of its own: the unique (report, person, rol) constraint leads with it.
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="parties", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties")
     rol = models.CharField(max_length=12, choices=vocab.ROLLEN)
 
+    all_objects = models.Manager()
+    objects = CurrentPartyManager()
+
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [models.UniqueConstraint(fields=["report", "person", "rol"], name="party_unique")]
 
 
@@ -290,3 +350,36 @@ class SetAsideValue(models.Model):
     @property
     def description(self) -> str:
         return setaside.describe(self.field, self.reason)
+
+
+class RecordChange(models.Model):
+    """One change of a record by a later delivery (issue 13): a corrected field, a party added or
+    removed, a withdrawal or a reinstatement. Field NAMES in ``fields``; the previous values only
+    encrypted in ``previous`` (JSON, bound to this row), never in logs. Goes with its record at
+    retention (registry.retention)."""
+
+    KINDS = [
+        ("gewijzigd", "Gecorrigeerd"),
+        ("partij_toegevoegd", "Betrokkene toegevoegd"),
+        ("partij_verwijderd", "Betrokkene vervallen"),
+        ("ingetrokken", "Ingetrokken"),
+        ("hersteld", "Weer geldig"),
+    ]
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="changes")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+    party = models.CharField(max_length=20, blank=True, help_text="Person number within the record ('2'), empty for the record itself")
+    import_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="record_changes")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    fields = models.JSONField(default=list, blank=True, help_text="Names of the changed fields, e.g. ['aard', 'person.achternaam']")
+    previous = EncryptedTextField(blank=True, help_text="JSON {field: previous value}, encrypted")
+    address_ids = models.JSONField(
+        default=list, blank=True, help_text="Addresses before and after: to recolour (corrections.touched_addresses)"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "created_at", "id"]
+        indexes = [models.Index(fields=["import_batch", "kind"])]
+
+    def __str__(self) -> str:  # never a value
+        return f"Wijziging #{self.pk} ({self.kind})"

@@ -8,6 +8,11 @@ Why it looks like this:
 - **Idempotent.** A file already loaded with the same profile (same SHA-256) adds nothing
   and is recorded as 'duplicate'; a record already present (same source and record id) is
   never duplicated, so overlapping exports are safe.
+- **Corrections and withdrawals** (``corrections.py``). A record already present is held
+  (all its rows in this file, wherever they are) and compared with its stored version at the
+  end of the file: the same content is "al aanwezig", changed content is applied in place
+  with its history (``RecordChange``). A profile's ``[withdrawals]`` status column marks
+  records withdrawn (``Report.withdrawn_at``: out of every figure, kept in the history).
 - **Fast.** CSV files take the column path (``fastpath.py``): blocks of rows checked column
   by column with the row checker's own rules, encryption in a worker pool, bulk inserts.
   Rows and records it cannot prove clean go through the row path below (``domain.rows`` row
@@ -41,6 +46,8 @@ from zicht.core.crypto import bsn_hash
 from zicht.core.spreadsheet import csv_writer
 from zicht.geo.models import Buurt
 
+from .corrections import Corrector, withdraw
+from .domain.corrections import is_withdrawn_status, summary_fields
 from .domain.duplicates import DuplicateLines, line_key
 from .domain.profile import Profile, find_profile
 from .domain.rows import HeaderError, Reject, RowChecker, defuse
@@ -208,6 +215,8 @@ def _finish(batch: ImportBatch, loader: BatchLoader, status: str, message: str, 
     batch.rows_duplicate = 0 if rolled_back else loader.duplicates.count
     batch.encoding = loader.detected_encoding or ""
     batch.set_aside = loader.set_aside_log
+    batch.reports_corrected = 0 if rolled_back else len(loader.corrector.corrected) if loader.corrector else 0
+    batch.reports_withdrawn = 0 if rolled_back else loader.withdrawn
     batch.incidents_partial = [] if rolled_back else loader.incidents_partial()[:MAX_STORED_REJECTS]
     created = (
         (0, 0, 0, 0, 0, 0, 0)
@@ -315,6 +324,9 @@ class BatchLoader:
         self.duplicates = DuplicateLines()  # exact duplicate lines: skipped, counted (domain.duplicates)
         self.broken_rows: list[tuple[int, str]] = []  # --accept-partial: rows of the wrong structure, left out
         self.detected_encoding: str | None = None  # recognised, not declared (registry.encodings)
+        self.corrector: Corrector | None = None  # re-delivered records: compared and corrected at the end (corrections.py)
+        self.withdrawn_status: dict[str, bool] = {}  # record id → its status column marks it withdrawn (profile [withdrawals])
+        self.withdrawn = 0  # records withdrawn by this file
         # Seconds per phase (row path: read+check is the rest of run()); the import benchmark prints them.
         self.timings = {"addresses": 0.0, "encrypt_and_build": 0.0, "insert": 0.0}
         if self.column_path:
@@ -336,6 +348,9 @@ class BatchLoader:
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         self.has_existing = Report.objects.filter(source_id=self.batch.source_id).exists()
         self.store = RecordStore(source_id=self.batch.source_id, counts=self.counts)
+        self.corrector = Corrector(self.batch, self.store, self.counts)
+        if self.profile.withdrawal_column:
+            self.withdrawn_status = self._read_status()
         if self.has_existing:
             self.open_set_aside = set(
                 SetAsideValue.objects.filter(source_id=self.batch.source_id, resolved_at__isnull=True).values_list(
@@ -407,7 +422,8 @@ class BatchLoader:
         self.store.apply_source_rows()
         if self.bad_flushed:
             self._delete_reports(self.bad_flushed)
-        if self.counts.rows_loaded == 0 and self.rejects.rows:
+        self._apply_corrections()
+        if self.counts.rows_loaded == 0 and self.rejects.rows and not self.corrector.corrected:
             raise _Abort  # --accept-partial, but no valid row at all
         self._keep_set_aside()
 
@@ -480,6 +496,13 @@ class BatchLoader:
             text += f"; {c.addresses_incomplete} rijen zonder adres geladen (postcode of huisnummer ontbreekt)"
         if c.reports_already_present:
             text += f"; {c.reports_already_present} records waren al aanwezig"
+        corrected = self.corrector.corrected if self.corrector else []
+        if corrected:
+            text += f"; {len(corrected)} records gecorrigeerd (velden: {summary_fields(corrected)})"
+        if self.corrector and self.corrector.reinstated:
+            text += f"; {self.corrector.reinstated} eerder ingetrokken records weer geldig"
+        if self.withdrawn:
+            text += f"; {self.withdrawn} records ingetrokken"
         if self.rows_set_aside:
             text += (
                 f"; {self.rows_set_aside} rijen geladen met een terzijde gelegde waarde "
@@ -508,6 +531,14 @@ class BatchLoader:
     def knows(self, rid: str) -> bool:
         """Whether the row path has seen (and remembers) this record id."""
         return rid in self.entries
+
+    def add_present(self, rid: str, first_row: int, record_hash: int, rows: list) -> None:
+        """The column path met a record already in the registry: the row path holds its rows (and any
+        further run of it in the file) for the comparison with the stored version."""
+        entry = _Entry(first_row, None)
+        entry.record, entry.state, entry.rows = record_hash, "present", list(rows)
+        self.entries[rid] = entry
+        self.counts.reports_already_present += 1
 
     def adopt_entry(self, rid: str, report_id, first_row: int, record_hash: int, parties: int) -> None:
         """A record written by the column path shows up again later in the file: the row path
@@ -578,7 +609,8 @@ class BatchLoader:
         if entry is None:
             entry = _Entry(consistent[0][0], consistent[0][1].record)
             self.entries[rid] = entry
-        if entry.state == "present":
+        if entry.state == "present":  # held for the comparison with the stored version (_apply_corrections)
+            entry.rows.extend(row for _, row in consistent)
             return
         if entry.state == "flushed" or not entry.rows:
             self.pending.append(entry)
@@ -601,9 +633,7 @@ class BatchLoader:
             if present:
                 for rid, entry in pending:
                     if rid in present and entry.report_id is None:
-                        if rid in self.open_set_aside:
-                            self.resolve_present(rid, entry.rows)
-                        entry.state, entry.rows = "present", []
+                        entry.state = "present"  # its rows are kept: compared at the end of the file
                         counts.reports_already_present += 1
                 pending = [(rid, e) for rid, e in pending if e.state != "present"]
         if not pending:
@@ -635,6 +665,55 @@ class BatchLoader:
         counts.reports_created += prepared.records
         counts.persons_created += prepared.persons
         counts.rows_loaded += prepared.persons
+
+    def _apply_corrections(self) -> None:
+        """Every record of this file that was already in the registry, with all its rows here:
+        set-aside values resolved, then compared with the stored version and corrected
+        (corrections.Corrector); the status column's withdrawals applied."""
+        corrector = self.corrector
+        held = [(rid, entry) for rid, entry in self.entries.items() if entry.state == "present" and entry.rows]
+        withdrawn_before = set()
+        if self.withdrawn_status:  # a withdrawn record delivered again with its withdrawn status stays as it is
+            marked = [rid for rid, _ in held if self.withdrawn_status.get(rid)]
+            for i in range(0, len(marked), IN_CHUNK):
+                withdrawn_before.update(
+                    Report.all_objects.filter(
+                        source_id=self.batch.source_id, source_record_id__in=marked[i : i + IN_CHUNK], withdrawn_at__isnull=False
+                    ).values_list("source_record_id", flat=True)
+                )
+        items = []
+        for rid, entry in held:
+            if rid in self.open_set_aside:
+                self.resolve_present(rid, entry.rows)
+            if rid not in withdrawn_before:
+                items.append((rid, entry.rows, rid in self.lost_rows))
+            entry.rows = []
+        corrector.apply_many(items)
+        self.counts.reports_already_present -= len(corrector.corrected) + corrector.reinstated_unchanged
+        if self.withdrawn_status:
+            marked = [rid for rid, gone in self.withdrawn_status.items() if gone and self._loaded(rid)]
+            self.withdrawn, _ = withdraw(self.batch, marked)
+
+    def _loaded(self, rid: str) -> bool:
+        entry = self.entries.get(rid)
+        return entry is None or entry.state in ("flushed", "present")  # (None: written by the column path alone)
+
+    def _read_status(self) -> dict[str, bool]:
+        """The profile's status column per record id (a pass over the file of its own: only for
+        profiles that declare ``[withdrawals]``); the last row of a record decides."""
+        header, rows = read_rows(self.path, self.profile)
+        names = [str(h or "").replace("\ufeff", "").strip() for h in header]
+        column, record = self.profile.withdrawal_column, self.profile.record_id
+        if column not in names:
+            raise HeaderError(f"kolom '{column}' ([withdrawals] column van het profiel) ontbreekt in de kopregel")
+        ci, ri = names.index(column), names.index(record) if record in names else -1
+        status: dict[str, bool] = {}
+        values = self.profile.withdrawal_values
+        for _, cells in rows:
+            rid = str(cells[ri]).strip() if 0 <= ri < len(cells) and cells[ri] is not None else ""
+            if rid:
+                status[rid] = is_withdrawn_status(str(cells[ci]) if ci < len(cells) and cells[ci] is not None else None, values)
+        return status
 
     def resolve_present(self, rid: str, rows: list) -> None:
         """A record already in the registry arrives again: where it carries a valid value for a

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from .corrections import touched_addresses, touched_persons
 from .models import ImportBatch, Person, Report
 from .signals import batch_imported
 
@@ -54,6 +55,8 @@ def touched(batch: ImportBatch) -> Touched:
     here, so linking and colouring follow the current version of a record."""
     persons = set(Person.objects.filter(import_batch=batch).values_list("pk", flat=True))
     addresses = set(Report.objects.filter(import_batch=batch, address__isnull=False).values_list("address_id", flat=True))
+    persons |= touched_persons(batch)  # corrected and withdrawn records' persons (registry.corrections)
+    addresses |= touched_addresses(batch)  # their addresses before and after the change
     return Touched(persons=persons, addresses=addresses)
 
 

@@ -174,6 +174,8 @@ class RecordStore:
         self.register_loaded: set[str] = set()
         self.next_id: dict[str, int] = {}
         self.extra_rows: dict[int, list[int]] = {}  # report id → rows of its record found further down the file
+        # report id → (victim or child row?, address id, buurt) of the rows found further down the file
+        self.later_address: dict[int, tuple[bool, int, str | None]] = {}
 
     def present_record_ids(self, record_ids: list[str]) -> set[str]:
         """The record ids of this source already in the registry."""
@@ -293,6 +295,15 @@ class RecordStore:
         for report_id, numbers in report_rows:
             self.extra_rows.setdefault(report_id, []).extend(numbers)
 
+    def note_later_address(self, report_id: int, preferred: bool, address_id: int, buurt: str | None) -> None:
+        """Rows of a record written earlier, found further down the file, carry an address: the
+        report without one takes it (``apply_source_rows``), so that its address does not depend on
+        where in the file the record's rows are (a victim's or child's row first, as
+        ``report_address_row``)."""
+        known = self.later_address.get(report_id)
+        if known is None or (preferred and not known[0]):
+            self.later_address[report_id] = (preferred, address_id, buurt)
+
     def apply_source_rows(self) -> None:
         """Write the provenance gathered by ``extend_source_rows`` (rare: read back and rewritten per record).
 
@@ -300,9 +311,16 @@ class RecordStore:
         encryption, or queued for the writer thread) when its record comes back further down
         the file; an UPDATE then would find no row and the extra rows would be lost.
         """
+        table = Report._meta.db_table
+        if self.later_address:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET address_id = %s, buurt_id = %s WHERE id = %s AND address_id IS NULL",
+                    [(address_id, buurt, report_id) for report_id, (_, address_id, buurt) in self.later_address.items()],
+                )
+            self.later_address = {}
         if not self.extra_rows:
             return
-        table = Report._meta.db_table
         with connection.cursor() as cursor:
             for report_id, numbers in self.extra_rows.items():
                 cursor.execute(f"SELECT source_rows FROM {table} WHERE id = %s", [report_id])
@@ -459,6 +477,13 @@ class RecordBuilder:
         dates = {v: adapt_date(v) for v in set(datum)}
         forms = {v: adapt_json(list(v), None) for v in set(vormen)}
         report_address, report_buurt, source_rows = [], [], []
+        for k, report_id in enumerate(group.report_ids):  # rows of a record written earlier: an address it lacked
+            if report_id is not None:
+                row = report_address_row(address, rol, starts[k], starts[k] + sizes[k])
+                if row is not None:
+                    a = address[row]
+                    address_id, known_buurt = address_of[id(a)]
+                    store.note_later_address(report_id, rol[row] in PARTY_ROLES_FOR_ADDRESS, address_id, a.buurtcode or known_buurt or None)
         for k in new:
             s, size = starts[k], sizes[k]
             first, last = numbers[s], numbers[s + size - 1]

@@ -15,7 +15,7 @@ from zicht.geo.models import VtRegio
 from zicht.geo.regiodata import memberships
 from zicht.geo.regions import regio_of
 
-from .models import Person, Report, ReportParty, SetAsideValue
+from .models import Person, RecordChange, Report, ReportParty, SetAsideValue
 
 
 class RegistryReportRule(RetentionRule):
@@ -46,6 +46,8 @@ class RegistryReportRule(RetentionRule):
         return found
 
     def apply(self, ids, today):
+        # the record's history (corrections, withdrawal: previous values) goes with it (issue 13)
+        RecordChange.objects.filter(report_id__in=ids).delete()
         return anonymise(Report, ids, {"address": None, "source_rows": ""}, key_field="source_record_id")
 
 
@@ -63,9 +65,9 @@ class RegistryPersonRule(RetentionRule):
         expired = {c.record_id for c in self.report_rule.candidates(today, config)}
         expired |= set(Report._base_manager.filter(source_record_id__startswith=ANONYMISED).values_list("pk", flat=True))
         live_persons = {
-            p for p, r in ReportParty.objects.values_list("person_id", "report_id").iterator(chunk_size=10000) if r not in expired
+            p for p, r in ReportParty.all_objects.values_list("person_id", "report_id").iterator(chunk_size=10000) if r not in expired
         }
-        has_reports = set(ReportParty.objects.values_list("person_id", flat=True).distinct())
+        has_reports = set(ReportParty.all_objects.values_list("person_id", flat=True).distinct())  # withdrawn records too
         held = held_person_ids()
         found = []
         default_years = config["registry_years"]
@@ -84,6 +86,7 @@ class RegistryPersonRule(RetentionRule):
     def apply(self, ids, today):
         # the invalid values set aside at import (issue 19) go with the person
         SetAsideValue._base_manager.filter(person_id__in=ids).delete()
+        RecordChange.objects.filter(person_id__in=ids).delete()  # a person's corrected values go with the person
         return anonymise(Person, ids, {"bsn_hash": "", "address": None}, key_field="source_key")
 
 

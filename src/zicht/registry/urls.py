@@ -10,4 +10,5 @@ urlpatterns = [
     path("imports/nieuw/", views.upload, name="upload"),
     path("imports/<int:pk>/", views.batch_detail, name="batch"),
     path("imports/<int:pk>/afwijzingen.csv", views.batch_rejects_csv, name="batch_rejects_csv"),
+    path("record/<int:pk>/", views.record_detail, name="record"),
 ]

@@ -8,6 +8,7 @@ ones they imported themselves; the functioneel beheerder sees all.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -17,16 +18,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, KETENREGISSEUR
-from zicht.access.rules import log_access, requires
-from zicht.access.scoping import visible_import_batches
+from zicht.access.rules import log_access, requires, user_role
+from zicht.access.scoping import visible_import_batches, visible_reports
 from zicht.core.spreadsheet import csv_writer
 
+from .domain.corrections import label, summary_fields
 from .domain.profile import ProfileError
 from .domain.rows import defuse
 from .domain.setaside import REASONS
 from .forms import ImportForm
 from .interrupted import mark_interrupted
-from .models import ImportBatch, Organisation
+from .models import ImportBatch, Organisation, RecordChange, Report, ReportParty
 from .pipeline import import_file
 from .uploads import stored_upload, upload_dir
 
@@ -72,7 +74,73 @@ def batch_detail(request, pk: int):
     batch = get_object_or_404(_visible_batches(request.user), pk=pk)
     batch.badge = STATUS_BADGE.get(batch.status, "onbekend")
     set_aside = [{**entry, "label": REASONS.get(entry.get("reason", ""), entry.get("reason", ""))} for entry in batch.set_aside]
-    return render(request, "registry/batch.html", {"batch": batch, "set_aside": set_aside})
+    context = {"batch": batch, "set_aside": set_aside, "changed": _changed_records(batch)}
+    context["open_records"] = user_role(request.user) == KETENREGISSEUR  # the record page is the ketenregisseur's
+    return render(request, "registry/batch.html", context)
+
+
+MAX_LISTED_CHANGES = 200
+
+
+def _changed_records(batch) -> list[dict]:
+    """The records this batch corrected or withdrew: registratienummer, what (field names), a link.
+    No values: the batch page shows none."""
+    by_report: dict[int, dict] = {}
+    changes = RecordChange.objects.filter(import_batch=batch).select_related("report").order_by("report_id", "id")
+    for change in changes[: MAX_LISTED_CHANGES * 5]:
+        entry = by_report.setdefault(change.report_id, {"report": change.report, "kinds": [], "fields": []})
+        entry["kinds"].append(change.get_kind_display())
+        entry["fields"].append(change.fields)
+    out = []
+    for entry in list(by_report.values())[:MAX_LISTED_CHANGES]:
+        out.append({**entry, "kinds": ", ".join(dict.fromkeys(entry["kinds"])), "fields": summary_fields(entry["fields"], limit=10)})
+    return out
+
+
+def _history(report, with_values: bool) -> list[dict]:
+    """The record's changes, oldest first: date, batch, what, field labels and (``with_values``) the previous values."""
+    rows = []
+    for change in RecordChange.objects.filter(report=report).select_related("import_batch").order_by("created_at", "id"):
+        previous = {}
+        if with_values and change.previous:
+            previous = json.loads(change.previous)
+        rows.append(
+            {
+                "change": change,
+                "fields": [label(f) for f in change.fields],
+                "previous": [(label(f), "" if v is None else v) for f, v in previous.items() if not f.endswith("bsn")],
+                "bsn": any(f.endswith("bsn") for f in change.fields),
+            }
+        )
+    return rows
+
+
+@requires(KETENREGISSEUR, personal_data=True)
+def record_detail(request, pk: int):
+    """One record (report) with its history of corrections and withdrawal (issue 13), for a
+    ketenregisseur for whom the record is in scope: the parties and the previous values (decrypted
+    here), and that read is logged. (The functioneel beheerder sees which fields of which records
+    a batch changed on the batch page, never a value.)"""
+    report = get_object_or_404(visible_reports(request.user, Report.all_objects.select_related("source", "import_batch")), pk=pk)
+    with_values = True
+    history = _history(report, with_values)
+    parties = []
+    if with_values:
+        parties = list(ReportParty.all_objects.filter(report=report).select_related("person").order_by("person__source_key"))
+        persons = [party.person_id for party in parties] + [h["change"].person_id for h in history if h["change"].person_id]
+        log_access(
+            request,
+            action="view",
+            record_type="report",
+            record_id=report.pk,
+            reason="record met wijzigingshistorie",
+            records=[("report", report.pk), *(("person", p) for p in dict.fromkeys(persons))],
+        )
+    return render(
+        request,
+        "registry/record.html",
+        {"report": report, "history": history, "parties": parties, "with_values": with_values},
+    )
 
 
 @requires(KETENREGISSEUR, FUNCTIONEEL_BEHEERDER)

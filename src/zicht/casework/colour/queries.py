@@ -21,7 +21,7 @@ from django.db import connection
 from zicht.core.crypto import cipher
 from zicht.geo.models import Buurt, Wijk
 from zicht.linkage.models import HouseholdMember, PersonLink
-from zicht.registry.models import Address, Organisation, Person, Report, ReportParty
+from zicht.registry.models import Address, Organisation, Person, Report, ReportParty, current_report_sql
 
 from ..pages import address_text
 from ..verwijsindex.models import Signal
@@ -119,7 +119,7 @@ def address_reports(pk: int) -> list[dict]:
         f"FROM {t['report']} r INNER JOIN {t['org']} o ON o.id = r.source_id "
         f"LEFT JOIN {t['party']} p ON p.report_id = r.id LEFT JOIN {t['person']} pe ON pe.id = p.person_id "
         f"LEFT JOIN {t['link']} l ON l.person_id = pe.id "
-        f"WHERE r.address_id = %s ORDER BY r.datum DESC, r.id DESC, p.id",
+        f"WHERE r.address_id = %s AND {current_report_sql('r')} ORDER BY r.datum DESC, r.id DESC, p.id",
         [pk],
     )
     decrypt = cipher().decrypt

@@ -21,7 +21,7 @@ from .fields import BOOL_DEFAULTS, TARGETS, allowed_codes
 from .setaside import DEFAULT_MAX_SHARE, SET_ASIDE_CAPABLE, auxiliary_fields
 
 PACKAGE_PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
-TABLES = {"source", "file", "columns", "constants", "defaults", "lists", "values", "validation"}
+TABLES = {"source", "file", "columns", "constants", "defaults", "lists", "values", "validation", "withdrawals"}
 TOP_KEYS = {"name", "description", "version"}
 VALIDATION_KEYS = {"required", "max_age_years", "essential", "auxiliary", "max_set_aside_share"}
 
@@ -56,6 +56,8 @@ class Profile:
     auxiliary: frozenset[str] = frozenset()  # invalid values of these fields are set aside (domain.setaside)
     max_set_aside_share: float = DEFAULT_MAX_SHARE
     encoding_declared: bool = False  # False: UTF-8 (with or without BOM), else recognised (registry.encodings)
+    withdrawal_column: str = ""  # [withdrawals] column: the source's status column (issue 13), or ""
+    withdrawal_values: tuple[str, ...] = ()  # [withdrawals] values: statuses that mark a record withdrawn
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
     def mapped(self, target: str) -> bool:
@@ -230,6 +232,21 @@ def _build(path: Path, data: dict, sha256: str) -> Profile:
     if isinstance(max_share, bool) or not isinstance(max_share, (int, float)) or not 0 <= max_share <= 1:
         fail("[validation] max_set_aside_share", "moet een getal tussen 0 en 1 zijn (0.05 = 5 % van de rijen)")
 
+    withdrawals = _table(data, "withdrawals", fail)
+    for key in withdrawals:
+        if key not in ("column", "values"):
+            fail(f"[withdrawals] {key}", "onbekende sleutel (toegestaan: column, values)")
+    withdrawal_column = withdrawals.get("column", "")
+    withdrawal_values = withdrawals.get("values", [])
+    if withdrawals and (not isinstance(withdrawal_column, str) or not withdrawal_column.strip()):
+        fail("[withdrawals] column", "ontbreekt: de kolom met de status van het record (bijv. 'Status')")
+    if withdrawals and (
+        not isinstance(withdrawal_values, list)
+        or not withdrawal_values
+        or not all(isinstance(v, str) and v.strip() for v in withdrawal_values)
+    ):
+        fail("[withdrawals] values", 'moet een lijst van statuswaarden zijn, bijv. ["vervallen", "ingetrokken"]')
+
     profile = Profile(
         name=name,
         path=path,
@@ -255,6 +272,8 @@ def _build(path: Path, data: dict, sha256: str) -> Profile:
         auxiliary=auxiliary_fields(essential, auxiliary, frozenset(required)),
         max_set_aside_share=float(max_share),
         encoding_declared="encoding" in file,
+        withdrawal_column=withdrawal_column.strip(),
+        withdrawal_values=tuple(v.strip() for v in withdrawal_values),
         raw=data,
     )
     for target in required:

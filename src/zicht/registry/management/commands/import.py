@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from zicht.access.rules import log_command
-from zicht.registry.domain.profile import ProfileError, available_profiles
+from zicht.registry.corrections import import_withdrawals
+from zicht.registry.domain.profile import ProfileError, available_profiles, find_profile
 from zicht.registry.domain.setaside import REASONS
 from zicht.registry.pipeline import import_file
 
@@ -49,6 +50,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--defer", action="store_true", help="koppelen en kleuren niet nu: `zicht postprocess` doet het (buiten de import)"
         )
+        parser.add_argument(
+            "--withdrawals",
+            action="store_true",
+            help="het bestand is een lijst van ingetrokken of vervallen records (kolom registratienummer van het profiel)",
+        )
+
+    def _withdrawals(self, path: Path, options: dict, user) -> None:
+        """``--withdrawals``: the source's deletion list (registry.corrections.import_withdrawals)."""
+        try:
+            profile = find_profile(options["profile"])
+        except ProfileError as exc:
+            raise CommandError(f"{exc}\nBeschikbare profielen: {', '.join(sorted(available_profiles()))}") from None
+        batch = import_withdrawals(path, profile, user=user)
+        log_command("import", _arguments(path, options) + " --withdrawals", batch=str(batch.pk), reason=f"status {batch.status}")
+        if options["json"]:
+            outcome = {"batch": batch.pk, "status": batch.status, "message": batch.message, "reports_withdrawn": batch.reports_withdrawn}
+            self.stdout.write(json.dumps({**outcome, "rejects": batch.rejects}, indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(f"Intrekkingen #{batch.pk} ({batch.get_status_display()}): {batch.message}")
+            for reject in batch.rejects[:SHOW_REJECTS]:
+                self.stdout.write(f"  {reject['file']} rij {reject['row']}, {reject['field']}: {reject['reason']}")
+        if batch.status == "rejected":
+            sys.exit(1)
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -60,6 +84,8 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"Gebruiker '{options['user']}' bestaat niet")
         progress = not options["no_progress"] and path.stat().st_size >= PROGRESS_FROM_BYTES
+        if options["withdrawals"]:
+            return self._withdrawals(path, options, user)
         try:
             batch = import_file(
                 path,
@@ -90,6 +116,8 @@ class Command(BaseCommand):
             "rows_rejected": batch.rows_rejected,
             "reports_created": batch.reports_created,
             "reports_already_present": batch.reports_already_present,
+            "reports_corrected": batch.reports_corrected,
+            "reports_withdrawn": batch.reports_withdrawn,
             "persons_created": batch.persons_created,
             "addresses_created": batch.addresses_created,
             "addresses_unmatched": batch.addresses_unmatched,
