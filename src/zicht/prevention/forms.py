@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zicht.areas import risk_factors as rf
 from zicht.areas.indicators import REGISTER_FIGURES
@@ -127,7 +128,7 @@ class PlanCreateForm(forms.ModelForm):
     class Meta:
         model = PreventionPlan
         fields = ["titel", "wijk", "periode"]
-        labels = {"wijk": "Wijk (leeg: hele gemeente)", "periode": "Looptijd"}
+        labels = {"titel": _("Titel"), "wijk": _("Wijk (leeg: hele gemeente)"), "periode": _("Looptijd")}
 
     def __init__(self, *args, gemeente=None, **kwargs):
         super().__init__(*args, **kwargs)
