@@ -38,7 +38,11 @@ install: $(VENV)/.installed $(if $(wildcard package.json),node_modules/.installe
 
 ## make messages: compile the UI translations (src/zicht/locale/*/LC_MESSAGES/django.po -> .mo; GNU gettext's msgfmt)
 messages: $(VENV)/.installed
-	cd src/zicht && env -u DJANGO_SETTINGS_MODULE $(abspath $(BIN))/django-admin compilemessages -v 0  # finds ./locale, needs no settings
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  cd src/zicht && env -u DJANGO_SETTINGS_MODULE $(abspath $(BIN))/django-admin compilemessages -v 0; \
+	else \
+	  echo "msgfmt (GNU gettext) ontbreekt: de Engelse vertaling wordt niet gebouwd, Zicht blijft Nederlands (apt-get install gettext)"; \
+	fi
 
 # Node tooling for the checks (Spectral for the NL API Design Rules, axe-core for WCAG 2.1 A/AA): exactly the versions in package-lock.json.
 node_modules/.installed: package.json package-lock.json

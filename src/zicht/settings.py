@@ -240,6 +240,8 @@ USER_SNAPSHOT_SECONDS = int(os.environ.get("ZICHT_USER_SNAPSHOT_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # How the protected sets are solved after an import: thread | sync | off (zicht.areas.warm).
 ZICHT_WARM_AFTER_IMPORT = os.environ.get("ZICHT_WARM_AFTER_IMPORT", "thread")
+# Uploads leave linking and colouring to `zicht postprocess` (a cron job or worker) instead of the request.
+ZICHT_DEFER_POSTPROCESS = env_bool("ZICHT_DEFER_POSTPROCESS", False)
 SECURE_COOKIES = env_bool("ZICHT_SECURE_COOKIES", not DEMO)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES

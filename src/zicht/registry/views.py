@@ -179,7 +179,7 @@ def upload(request):
                     user=request.user,
                     file_name=Path(upload_file.name).name[:255],
                     # linking and colouring outside the request when the installation runs `zicht postprocess`
-                    defer_postprocess=getattr(settings, "ZICHT_DEFER_POSTPROCESS", False),
+                    defer_postprocess=settings.ZICHT_DEFER_POSTPROCESS,
                 )
         except ProfileError as exc:
             form.add_error("profile", str(exc))
