@@ -4,16 +4,16 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export ZICHT_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo demo-regio test test-postgres lint format-check install messages bench clean
+.PHONY: demo demo-gemeente test test-postgres lint format-check install messages bench clean
 
-## make demo: set up, load Tilburg (GM0855) with synthetic partner exports, serve http://127.0.0.1:8000
+## make demo: set up, load the Veilig Thuis region Midden-Brabant (Tilburg and eight gemeenten around it) with synthetic partner exports, serve http://127.0.0.1:8000
 demo: $(VENV)/.installed messages
-	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht demo
+	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht demo --regio
 	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht runserver 127.0.0.1:8000 --noreload
 
-## make demo-regio: the whole VT region Midden-Brabant (9 gemeenten, people moving between them); about 2× as long
-demo-regio: $(VENV)/.installed messages
-	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht demo --regio
+## make demo-gemeente: Tilburg (GM0855) alone, about half the time of the region
+demo-gemeente: $(VENV)/.installed messages
+	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht demo
 	ZICHT_DEMO=1 ZICHT_DEBUG=1 $(BIN)/zicht runserver 127.0.0.1:8000 --noreload
 
 ## make test: run every test (unit, integration, browser) on SQLite, or on DATABASE_URL when set

@@ -92,8 +92,8 @@ def rows_of(rid: str, record: dict) -> list[str]:
 
 def registry_state() -> dict:
     reports = {}
-    for r in Report.objects.select_related("address"):
-        reports[(r.source_id, r.source_record_id)] = (
+    for r in Report.objects.select_related("address", "source"):
+        reports[(r.source.code, r.source_record_id)] = (
             r.soort,
             r.datum,
             r.aard,
@@ -108,9 +108,9 @@ def registry_state() -> dict:
             r.buurt_id,
         )
     parties: dict = {key: [] for key in reports}
-    for party in ReportParty.objects.select_related("report", "person__address"):
+    for party in ReportParty.objects.select_related("report__source", "person__address"):
         p = party.person
-        parties[(party.report.source_id, party.report.source_record_id)].append(
+        parties[(party.report.source.code, party.report.source_record_id)].append(
             (
                 party.rol,
                 p.bsn_hash,
