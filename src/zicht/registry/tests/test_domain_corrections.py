@@ -67,3 +67,16 @@ def test_summary_fields(lists, expected):
 )
 def test_is_withdrawn_status(value, expected):
     assert is_withdrawn_status(value, ["vervallen", "ingetrokken"]) is expected
+
+
+def test_every_stored_record_and_person_field_is_compared_for_corrections():
+    """The fields a correction compares are the fields the importer stores, minus bookkeeping: a
+    new column in the record builder that is not compared would be silently dropped on re-delivery."""
+    from zicht.registry import records
+    from zicht.registry.domain import corrections
+
+    bookkeeping = {"id", "source", "source_record_id", "buurt", "import_batch", "source_rows", "created_at"}
+    assert set(corrections.RECORD_FIELDS) == set(records.REPORT_FIELDS) - bookkeeping
+    person_bookkeeping = {"id", "source", "source_key", "import_batch", "created_at", "source_row"}
+    stored = {"bsn" if f == "bsn_hash" else f for f in records.PERSON_FIELDS} - person_bookkeeping
+    assert set(corrections.PERSON_FIELDS) - {"rol"} == stored
