@@ -115,9 +115,8 @@ def infographic_page(png: bytes, title: str, width: float) -> list:
     return [PageBreak(), Image(io.BytesIO(png), width=width, height=height), Paragraph(escape(title), CELL)]
 
 
-def render_pdf(sheet: dict) -> bytes:
-    """``sheet``: title, subtitle, tiles [(number, label, sub)], bars [(label, Cell)], key_rows, risk_rows, notes."""
-    buf = io.BytesIO()
+def _document(buf, title: str, subject: str):
+    """The A4 document and the styles every factsheet uses (gemeente and region): one house style."""
     doc = SimpleDocTemplate(
         buf,
         pagesize=A4,
@@ -125,15 +124,21 @@ def render_pdf(sheet: dict) -> bytes:
         rightMargin=16 * mm,
         topMargin=14 * mm,
         bottomMargin=14 * mm,
-        title=sheet["title"],
+        title=title,
         author="Zicht",
-        subject="Factsheet gebiedscan",
+        subject=subject,
     )
     styles = getSampleStyleSheet()
     h1 = ParagraphStyle("h1", parent=styles["Heading1"], textColor=BLUE, fontSize=18, spaceAfter=2 * mm)
     h2 = ParagraphStyle("h2", parent=styles["Heading2"], textColor=BLUE, fontSize=12, spaceBefore=4 * mm)
     small = ParagraphStyle("small", parent=styles["Normal"], fontSize=7.5, textColor=colors.HexColor("#444444"))
-    width = A4[0] - 32 * mm
+    return doc, styles, h1, h2, small, A4[0] - 32 * mm
+
+
+def render_pdf(sheet: dict) -> bytes:
+    """``sheet``: title, subtitle, tiles [(number, label, sub)], bars [(label, Cell)], key_rows, risk_rows, notes."""
+    buf = io.BytesIO()
+    doc, styles, h1, h2, small, width = _document(buf, sheet["title"], "Factsheet gebiedscan")
     story = [
         Paragraph(escape(sheet["title"]), h1),
         Paragraph(escape(sheet["subtitle"]), styles["Normal"]),
@@ -212,25 +217,10 @@ def map_drawing(areas, width: float, height: float = 95 * mm) -> Drawing:
 def render_region_pdf(sheet: dict) -> bytes:
     """``sheet``: title, subtitle, tiles, map (Drawing or None), map_caption, tables [(heading, FigureTable)], notes."""
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=16 * mm,
-        rightMargin=16 * mm,
-        topMargin=14 * mm,
-        bottomMargin=14 * mm,
-        title=sheet["title"],
-        author="Zicht",
-        subject="Factsheet Veilig Thuis-regio",
-    )
-    styles = getSampleStyleSheet()
-    h1 = ParagraphStyle("h1", parent=styles["Heading1"], textColor=BLUE, fontSize=18, spaceAfter=2 * mm)
-    h2 = ParagraphStyle("h2", parent=styles["Heading2"], textColor=BLUE, fontSize=12, spaceBefore=4 * mm)
-    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=7.5, textColor=colors.HexColor("#444444"))
-    width = A4[0] - 32 * mm
+    doc, styles, h1, h2, small, width = _document(buf, sheet["title"], "Factsheet Veilig Thuis-regio")
     story = [
-        Paragraph(sheet["title"], h1),
-        Paragraph(sheet["subtitle"], styles["Normal"]),
+        Paragraph(escape(sheet["title"]), h1),
+        Paragraph(escape(sheet["subtitle"]), styles["Normal"]),
         Spacer(1, 4 * mm),
         _big_numbers(sheet["tiles"], width),
     ]
