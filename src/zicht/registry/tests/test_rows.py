@@ -8,34 +8,11 @@ import pytest
 from zicht.registry.domain.profile import find_profile
 from zicht.registry.domain.rows import HeaderError, RowChecker, compress_rows, defuse
 from zicht.registry.domain.setaside import SetAside
+from zicht.synth import writers
 
 TODAY = date(2025, 1, 15)
 BUURTEN = {"BU08551700", "BU08550110"}
-POLITIE_HEADER = [
-    "Registratienummer",
-    "Pleegdatum",
-    "Incidentsoort",
-    "Relatie",
-    "Geweldsvormen",
-    "Letsel",
-    "Wapen",
-    "Huisverbod",
-    "Kinderen aanwezig",
-    "Rol",
-    "BSN",
-    "Voornamen",
-    "Tussenvoegsel",
-    "Achternaam",
-    "Geslacht",
-    "Geboortedatum",
-    "Straat",
-    "Huisnummer",
-    "Toevoeging",
-    "Postcode",
-    "Woonplaats",
-    "Buurtcode",
-    "Mutatietekst",
-]
+POLITIE_HEADER = writers.POLITIE_HEADER  # the politie export's columns, as the synthetic exports write them
 GOOD = {
     "Registratienummer": "PL2000-2024000101",
     "Pleegdatum": "14-03-2024",
