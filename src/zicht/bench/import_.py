@@ -268,10 +268,15 @@ def _worker(path: Path) -> None:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    from django.db import connection
+
+    postmaster = _postmaster_pid(connection)
+    server_cpu_before = _backends_cpu_seconds(postmaster)
     load_before = os.getloadavg()
     t0, cpu0 = time.perf_counter(), time.process_time()
     batch = import_file(path, "politie-bvh", accept_partial=True, progress=False)
     seconds, main_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    server_cpu = _backends_cpu_seconds(postmaster, server_cpu_before)
     sampled["run"] = False
     raw = batch.timings
     inside = raw.get("before_commit", seconds)
@@ -306,6 +311,7 @@ def _worker(path: Path) -> None:
                 "rss_peak_sampled_mb": round(sampled["peak"] / 2**20, 1),
                 "seconds_by_phase": timings,
                 "main_process_cpu_seconds": round(main_cpu, 1),
+                **({"server_cpu_seconds": round(server_cpu, 1)} if server_cpu is not None else {}),
                 "load_average_before": [round(x, 2) for x in load_before],
                 "load_average_after": [round(x, 2) for x in os.getloadavg()],
                 "database": "postgresql" if "postgres" in os.environ.get("DATABASE_URL", "") else "sqlite (temporary file)",
@@ -596,6 +602,46 @@ def _backend_cpu_seconds(pid: int | None) -> float | None:
     if not name.startswith("postgres"):
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _postmaster_pid(connection) -> int | None:
+    """PostgreSQL: the postmaster's pid (the parent of this connection's backend); None on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        stat = Path(f"/proc/{backend}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(")") + 2 :].split()[1])
+
+
+def _backends_cpu_seconds(postmaster: int | None, before: float | None = None) -> float | None:
+    """CPU seconds of the whole cluster (minus ``before``): every live process of the postmaster
+    (backends, WAL writer, checkpointer) plus the children it has reaped (a second connection the
+    import opened and closed is counted there); None unless the server runs on this machine."""
+    if postmaster is None:
+        return None
+    try:
+        stat = Path(f"/proc/{postmaster}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    total = sum(int(f) for f in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            child = (entry / "stat").read_text()
+        except OSError:
+            continue
+        rest = child[child.rindex(")") + 2 :].split()
+        if int(rest[1]) == postmaster:
+            total += (int(rest[11]) + int(rest[12])) / tick
+    return total - before if before is not None else total
 
 
 def _floor_worker(reports: int, persons: int, parties: int, addresses: int) -> None:
