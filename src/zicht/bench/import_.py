@@ -282,10 +282,11 @@ def _worker(path: Path) -> None:
     inside = raw.get("before_commit", seconds)
     if "check" in raw:  # the column path (CSV): wall-clock seconds of the main process per phase
         phases = ("read", "check", "row_path", "addresses", "build", "encrypt_wait", "insert", "index_rebuild")
+        phases += ("foreign_key_validation",) if "foreign_key_validation" in raw else ()  # PostgreSQL's bulk mode
         timings = {k: round(raw[k], 2) for k in phases}
         timings["other"] = round(inside - sum(raw[k] for k in phases), 2)
         timings["commit"] = round(raw.get("with_commit", seconds) - inside, 2)
-        if "insert_in_thread" in raw:  # SQLite: "insert" is then the main thread waiting for the writer thread
+        if "insert_in_thread" in raw:  # "insert" is then the main thread waiting for the writer thread
             timings["writer_thread_busy_seconds"] = round(raw["insert_in_thread"], 2)
         timings["encrypt_cpu_seconds"] = round(raw["encrypt_cpu"], 2)
         timings["encrypt_where"] = "process pool (2 workers)" if raw["encrypt_in_pool"] else "main process"

@@ -45,6 +45,7 @@ from django.db import connection
 from .domain.columns import Block, Coded, ColumnChecker, runs
 from .domain.duplicates import DuplicateLines, column_keys, line_key
 from .models import Person, Report, ReportParty
+from .pgbulk import PgBulkLoad, PgCopyWriter
 from .readers import TableBlock, TableRows
 from .records import (
     PARTY_FIELDS,
@@ -66,6 +67,7 @@ POOL_MIN_BYTES = 16 * 2**20  # files from this size encrypt in a process pool
 POOL_AHEAD = 2  # blocks in flight in the pool
 BULK_INDEX_MIN_ROWS = 200_000  # SQLite: drop and rebuild indexes from this many (estimated) new rows
 WRITER_MIN_ROWS = 200_000  # SQLite: inserts in a thread of their own from this many (estimated) new rows
+PG_WRITER_MIN_ROWS = 20_000  # PostgreSQL: COPY in a thread of its own from this many (estimated) new rows
 INSERT_CHUNK = 20_000  # rows handed to the writer thread at a time
 STATEMENT_ROWS = 1_000  # rows per multi-row INSERT in the writer thread (bounded by SQLite's parameter limit)
 
@@ -126,7 +128,7 @@ class ColumnPath:
         self.timings = ports.timings
         self.builder = RecordBuilder(ports.store, self.securer, batch_id=ports.batch_id, now=ports.now, timings=self.timings)
         self.estimated_rows = size // 120
-        self.writer: SqliteWriter | None = None
+        self.writer: SqliteWriter | PgCopyWriter | None = None
 
     # -- driving ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -140,6 +142,11 @@ class ColumnPath:
             bulk.drop()
             if self.estimated_rows >= WRITER_MIN_ROWS:
                 self.writer = SqliteWriter(connection.connection)
+        elif connection.vendor == "postgresql":
+            bulk = PgBulkLoad(self.estimated_rows)
+            bulk.drop()
+            if self.estimated_rows >= PG_WRITER_MIN_ROWS:
+                self.writer = PgCopyWriter(connection.connection)
         in_flight: list[Prepared] = []
         try:
             if hasattr(self.rows, "table_blocks"):
@@ -170,7 +177,9 @@ class ColumnPath:
             while in_flight and not self.row_path.failed:
                 self._write(in_flight.pop(0))
             self._close_writer()
-            if bulk is not None and not self.row_path.failed:
+            if isinstance(bulk, PgBulkLoad) and not self.row_path.failed:
+                bulk.rebuild(self.timings)
+            elif bulk is not None and not self.row_path.failed:
                 t0 = time.perf_counter()
                 bulk.rebuild()
                 self.timings["index_rebuild"] += time.perf_counter() - t0

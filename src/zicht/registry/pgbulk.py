@@ -1,0 +1,189 @@
+"""PostgreSQL: what the column path does differently there — a COPY writer thread, and a bulk mode
+for loads large next to the registry.
+
+Why (measured at 250,000 rows, ``docs/benchmarks.md``, import pipeline (c)): of the server's CPU,
+most went to the foreign-key checks at commit — Django declares every foreign key
+``DEFERRABLE INITIALLY DEFERRED``, so each inserted row queues one trigger event per foreign
+key, and at commit PostgreSQL runs one ``SELECT … FOR KEY SHARE`` on the parent per event
+(≈ 1.6 million at 250,000 rows) — and to maintaining the secondary indexes row by row.
+
+**Bulk mode** (``PgBulkLoad``), only for a load large next to the three big tables (the initial
+load of a registry): inside the import's own transaction the foreign keys of reports, persons
+and parties and their secondary indexes (not the primary keys and unique constraints, which
+keep "re-import adds nothing" enforced row by row) are dropped, the rows are copied, and
+before commit the indexes are built again (one sort each) and every foreign key is added
+again with exactly its old definition. ``ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`` without
+``NOT VALID`` checks every row of the table in one set-based query (PostgreSQL's own
+validation, ``RI_Initial_Check``) and fails the statement — and so the file's transaction — on
+the first row without its parent. The constraints stay declared and enforced by PostgreSQL:
+from the next statement on every row is checked by its triggers again, and no committed state
+ever lacks one. ``NOT VALID`` + ``VALIDATE CONSTRAINT`` was considered and not used: its point is
+lighter locks when validating in a *later* transaction, which would commit rows nobody had
+checked; in the same transaction it validates the same way as a plain ``ADD``. Disabling the
+triggers instead (``session_replication_role``, ``DISABLE TRIGGER ALL``) needs a superuser and
+never checks the rows at all. DDL is transactional in PostgreSQL: a rejected file, an error or a
+kill restores constraints and indexes with everything else.
+
+The price: dropping a foreign key takes an ``ACCESS EXCLUSIVE`` lock on the child *and* the
+parent table until commit, so during a bulk load nobody else reads the registry's tables (the
+web application waits; another import waits). That is why bulk mode is only used when the
+load is at least ``BULK_MIN_ROWS`` (estimated from the file size) and at least twice the
+persons already registered: the initial load, before the registry is in use. A delivery into
+a registry in use keeps the per-row checks.
+
+**Writer thread** (``PgCopyWriter``): ``COPY`` runs in a thread of its own on the import's own
+connection (so inside the same transaction), fed through a short queue, while the main thread
+reads, checks and encrypts the next block; psycopg releases the GIL while it sends data and
+waits for the server, so the server's work on one block overlaps with Python's on the next.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+from django.db import connection
+
+from .models import Person, Report, ReportParty
+from .records import db_columns
+
+BULK_MIN_ROWS = 100_000  # estimated new rows from which a load may take bulk mode
+COPY_CHUNK = 20_000  # rows per COPY statement in the writer thread
+BULK_TABLES = (Report._meta.db_table, Person._meta.db_table, ReportParty._meta.db_table)
+
+
+class PgBulkLoad:
+    """Drop the foreign keys and secondary indexes of reports, persons and parties for a bulk load;
+    add them again (validated by PostgreSQL) before commit. See the module docstring."""
+
+    def __init__(self, estimated_rows: int, tables: tuple[str, ...] = BULK_TABLES):
+        self.estimated_rows = estimated_rows
+        self.tables = tables
+        self.indexes: list[str] = []  # CREATE INDEX statements
+        self.foreign_keys: list[tuple[str, str, str]] = []  # (table, constraint name, definition)
+        self.active = False
+
+    def applies(self) -> bool:
+        """Large enough, the tables small next to it, and every deferrable constraint initially deferred
+        (``SET CONSTRAINTS ALL DEFERRED`` then restores exactly the default)."""
+        if self.estimated_rows < BULK_MIN_ROWS:
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {Person._meta.db_table}")
+            if cursor.fetchone()[0] * 2 > self.estimated_rows:
+                return False
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+                "WHERE n.nspname = current_schema() AND c.condeferrable AND NOT c.condeferred"
+            )
+            return cursor.fetchone()[0] == 0
+
+    def drop(self) -> bool:
+        """Drop them if the load qualifies; whether it did."""
+        if not self.applies():
+            return False
+        with connection.cursor() as cursor:
+            # Trigger events queued earlier in this transaction would forbid the ALTERs: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[]) ORDER BY c.conrelid::regclass::text, c.conname",
+                [list(self.tables)],
+            )
+            self.foreign_keys = cursor.fetchall()
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                "ORDER BY 1",
+                [list(self.tables)],
+            )
+            found = cursor.fetchall()
+            for table, name, _ in self.foreign_keys:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            for name, definition in found:
+                cursor.execute(f"DROP INDEX {name}")
+                self.indexes.append(definition)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        self.active = True
+        return True
+
+    def rebuild(self, timings: dict | None = None) -> None:
+        """Indexes built again, foreign keys added again and validated (raises on a row without its parent)."""
+        if not self.active:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # e.g. the addresses written during the load
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            t0 = time.perf_counter()
+            while self.indexes:
+                cursor.execute(self.indexes.pop(0))
+            t1 = time.perf_counter()
+            while self.foreign_keys:
+                table, name, definition = self.foreign_keys.pop(0)
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            if timings is not None:
+                timings["index_rebuild"] = timings.get("index_rebuild", 0.0) + t1 - t0
+                timings["foreign_key_validation"] = timings.get("foreign_key_validation", 0.0) + time.perf_counter() - t1
+        self.active = False
+
+
+class PgCopyWriter:
+    """PostgreSQL: the column path's COPY statements in a thread of their own, on the import's connection.
+
+    Same contract as ``fastpath.SqliteWriter``: rows handed over in order through a short queue,
+    written in order; an error in the thread is raised in the main thread at the next hand-over
+    or at ``close``. The thread uses the raw psycopg connection (thread-safe: one statement at a
+    time, so the main thread's own queries wait for a running COPY) and so the very transaction
+    of the import: a rollback, a rejected file or a kill undo its rows with everything else.
+    """
+
+    def __init__(self, raw_connection, depth: int = 3):
+        self.raw = raw_connection
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.abandoned = False
+        self.busy_seconds = 0.0
+        self.thread = threading.Thread(target=self._run, name="zicht-import-copy", daemon=True)
+        self.thread.start()
+
+    def insert(self, model, fields: list[str], rows: list[tuple]) -> None:
+        self._raise()
+        if not rows:
+            return
+        columns = ", ".join(db_columns(model, fields))
+        for i in range(0, len(rows), COPY_CHUNK):
+            self.queue.put((f"COPY {model._meta.db_table} ({columns}) FROM STDIN", rows[i : i + COPY_CHUNK]))
+
+    def close(self, raise_error: bool = True) -> None:
+        if not raise_error:
+            self.abandoned = True
+        self.queue.put(None)
+        self.thread.join()
+        if raise_error:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is not None or self.abandoned:
+                continue
+            started = time.perf_counter()
+            try:
+                statement, rows = item
+                with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+                    write = copy.write_row
+                    for row in rows:
+                        write(row)
+            except BaseException as exc:  # handed to the main thread
+                self.error = exc
+            self.busy_seconds += time.perf_counter() - started
