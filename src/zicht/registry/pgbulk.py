@@ -31,7 +31,8 @@ load is at least ``BULK_MIN_ROWS`` (estimated from the file size) and at least t
 persons already registered: the initial load, before the registry is in use. A delivery into
 a registry in use keeps the per-row checks.
 
-**Writer thread** (``PgCopyWriter``): ``COPY`` runs in a thread of its own on the import's own
+**Writer thread** (``PgCopyWriter``): binary ``COPY`` (the server converts no integers, dates,
+timestamps or booleans from text) runs in a thread of its own on the import's own
 connection (so inside the same transaction), fed through a short queue, while the main thread
 reads, checks and encrypts the next block; psycopg releases the GIL while it sends data and
 waits for the server, so the server's work on one block overlaps with Python's on the next.
@@ -130,6 +131,20 @@ class PgBulkLoad:
         self.active = False
 
 
+TEXT_TYPES = {1043: 25, 1042: 25}  # varchar, char: sent as text (the same binary form)
+
+
+def column_types(table: str, columns: list[str]) -> list[int]:
+    """The type oids of ``columns`` of ``table``, as binary COPY needs them (``Copy.set_types``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            [table],
+        )
+        oids = dict(cursor.fetchall())
+    return [TEXT_TYPES.get(oids[c], oids[c]) for c in columns]
+
+
 class PgCopyWriter:
     """PostgreSQL: the column path's COPY statements in a thread of their own, on the import's connection.
 
@@ -146,6 +161,7 @@ class PgCopyWriter:
         self.error: BaseException | None = None
         self.abandoned = False
         self.busy_seconds = 0.0
+        self.types: dict[tuple, list[int]] = {}
         self.thread = threading.Thread(target=self._run, name="zicht-import-copy", daemon=True)
         self.thread.start()
 
@@ -153,9 +169,13 @@ class PgCopyWriter:
         self._raise()
         if not rows:
             return
-        columns = ", ".join(db_columns(model, fields))
+        table, columns = model._meta.db_table, db_columns(model, fields)
+        key = (table, tuple(columns))
+        if key not in self.types:
+            self.types[key] = column_types(table, columns)
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         for i in range(0, len(rows), COPY_CHUNK):
-            self.queue.put((f"COPY {model._meta.db_table} ({columns}) FROM STDIN", rows[i : i + COPY_CHUNK]))
+            self.queue.put((statement, self.types[key], rows[i : i + COPY_CHUNK]))
 
     def close(self, raise_error: bool = True) -> None:
         if not raise_error:
@@ -179,8 +199,9 @@ class PgCopyWriter:
                 continue
             started = time.perf_counter()
             try:
-                statement, rows = item
+                statement, types, rows = item
                 with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+                    copy.set_types(types)
                     write = copy.write_row
                     for row in rows:
                         write(row)

@@ -90,6 +90,23 @@ def db_columns(model, fields: list[str]) -> list[str]:
     return [model._meta.get_field(f).column if f != "id" else "id" for f in fields]
 
 
+def select_in(sql: str, values: list, params: list | tuple = ()) -> list[tuple]:
+    """Rows of ``sql`` (ending in the column to match, e.g. ``… WHERE key``) for every value in ``values``:
+    one ``= ANY(array)`` statement on PostgreSQL, ``IN (…)`` lists of IN_CHUNK values on SQLite."""
+    if not values:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one round trip, however many values
+            cursor.execute(f"{sql} = ANY(%s)", [*params, list(values)])
+            return cursor.fetchall()
+        rows = []
+        for i in range(0, len(values), IN_CHUNK):
+            chunk = values[i : i + IN_CHUNK]
+            cursor.execute(f"{sql} IN ({','.join(['%s'] * len(chunk))})", [*params, *chunk])
+            rows.extend(cursor.fetchall())
+        return rows
+
+
 def report_address_row(address: list, rol: list, start: int, end: int) -> int | None:
     """The row (index in ``start``..``end``) whose address is the report's: the first victim or
     child with an address, else the first row with one; None if no row has one."""
@@ -179,18 +196,9 @@ class RecordStore:
 
     def present_record_ids(self, record_ids: list[str]) -> set[str]:
         """The record ids of this source already in the registry."""
-        present: set[str] = set()
         table = Report._meta.db_table
-        with connection.cursor() as cursor:
-            for i in range(0, len(record_ids), IN_CHUNK):
-                chunk = record_ids[i : i + IN_CHUNK]
-                marks = ",".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT source_record_id FROM {table} WHERE source_id = %s AND source_record_id IN ({marks})",
-                    [self.source_id, *chunk],
-                )
-                present.update(r[0] for r in cursor.fetchall())
-        return present
+        rows = select_in(f"SELECT source_record_id FROM {table} WHERE source_id = %s AND source_record_id", record_ids, [self.source_id])
+        return {r[0] for r in rows}
 
     def resolve_addresses(self, addresses, keys: list[str]) -> dict[str, tuple[int, str | None]]:
         """Address key → (address id, buurt code) for the AddressData given (``keys`` are theirs); creates new ones.
@@ -206,13 +214,8 @@ class RecordStore:
         cache = self.address_cache
         unknown = [k for k in wanted if k not in cache]
         if unknown:
-            table = Address._meta.db_table
-            with connection.cursor() as cursor:
-                for i in range(0, len(unknown), IN_CHUNK):
-                    chunk = unknown[i : i + IN_CHUNK]
-                    cursor.execute(f"SELECT key, id, buurt_id FROM {table} WHERE key IN ({','.join(['%s'] * len(chunk))})", chunk)
-                    for k, pk, buurt in cursor.fetchall():
-                        cache[k] = (pk, buurt)
+            for k, pk, buurt in select_in(f"SELECT key, id, buurt_id FROM {Address._meta.db_table} WHERE key", unknown):
+                cache[k] = (pk, buurt)
             new = [k for k in unknown if k not in cache]
             if new:
                 self._load_register({wanted[k].postcode for k in new})
@@ -234,10 +237,15 @@ class RecordStore:
         # An address known without buurt gets one as soon as a partner geocodes it.
         updates = [(k, a.buurtcode) for k, a in wanted.items() if a.buurtcode and cache[k][1] is None]
         if updates:
+            table = Address._meta.db_table
             with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {Address._meta.db_table} SET buurt_id = %s WHERE id = %s", [(code, cache[k][0]) for k, code in updates]
-                )
+                if connection.vendor == "postgresql":  # one statement for all of them
+                    cursor.execute(
+                        f"UPDATE {table} SET buurt_id = u.code FROM unnest(%s::text[], %s::bigint[]) AS u(code, id) WHERE {table}.id = u.id",
+                        [[code for _, code in updates], [cache[k][0] for k, _ in updates]],
+                    )
+                else:
+                    cursor.executemany(f"UPDATE {table} SET buurt_id = %s WHERE id = %s", [(code, cache[k][0]) for k, code in updates])
             for k, code in updates:
                 cache[k] = (cache[k][0], code)
         return {k: cache[k] for k in wanted}
@@ -247,15 +255,8 @@ class RecordStore:
         if not todo:
             return
         table = AddressRegisterEntry._meta.db_table
-        with connection.cursor() as cursor:
-            for i in range(0, len(todo), IN_CHUNK):
-                chunk = todo[i : i + IN_CHUNK]
-                cursor.execute(
-                    f"SELECT postcode, huisnummer, toevoeging, buurt_id FROM {table} WHERE postcode IN ({','.join(['%s'] * len(chunk))})",
-                    chunk,
-                )
-                for pc, hn, tv, buurt in cursor.fetchall():
-                    self.register[(pc, hn, tv)] = buurt
+        for pc, hn, tv, buurt in select_in(f"SELECT postcode, huisnummer, toevoeging, buurt_id FROM {table} WHERE postcode", todo):
+            self.register[(pc, hn, tv)] = buurt
         self.register_loaded.update(todo)
 
     def allocate(self, model, n: int) -> list[int]:

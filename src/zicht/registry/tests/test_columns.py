@@ -507,47 +507,63 @@ def test_column_path_with_encryption_pool(register, tmp_path, monkeypatch):
 
 @pytest.mark.django_db
 def test_column_path_with_writer_thread(register, tmp_path, monkeypatch):
-    """SQLite's writer thread (forced on for a small file, with tiny statements and hand-overs) yields
-    the same registry as the row path."""
+    """The writer thread (SQLite's multi-row INSERTs, PostgreSQL's binary COPY; forced on for a small
+    file, with tiny statements and hand-overs) yields the same registry as the row path."""
+    from zicht.registry import pgbulk
+
     monkeypatch.setattr(fastpath, "WRITER_MIN_ROWS", 0)
+    monkeypatch.setattr(fastpath, "PG_WRITER_MIN_ROWS", 0)
     monkeypatch.setattr(fastpath, "STATEMENT_ROWS", 2)
     monkeypatch.setattr(fastpath, "INSERT_CHUNK", 3)
+    monkeypatch.setattr(pgbulk, "COPY_CHUNK", 3)
     monkeypatch.setattr(fastpath, "BLOCK_BYTES", 300)
     monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 2)
     threads = []
-    monkeypatch.setattr(
-        fastpath.SqliteWriter,
-        "close",
-        lambda self, raise_error=True, real=fastpath.SqliteWriter.close: threads.append(1) or real(self, raise_error),
-    )
+    for writer in (fastpath.SqliteWriter, pgbulk.PgCopyWriter):
+        monkeypatch.setattr(
+            writer, "close", lambda self, raise_error=True, real=writer.close: threads.append(type(self)) or real(self, raise_error)
+        )
     path = write_politie(tmp_path / "writer.csv", _hostile_politie())
     row, column, row_file, column_file = _both(path, tmp_path, accept_partial=True)
     assert row == column and row_file == column_file
     from django.db import connection
 
-    assert bool(threads) == (connection.vendor == "sqlite")  # PostgreSQL writes with COPY in the main thread
+    assert threads and set(threads) == {fastpath.SqliteWriter if connection.vendor == "sqlite" else pgbulk.PgCopyWriter}
 
 
 @pytest.mark.django_db
 def test_an_error_in_the_writer_thread_fails_the_import_and_leaves_nothing(register, tmp_path, monkeypatch):
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        pytest.skip("the writer thread is SQLite's")
+    from zicht.registry import pgbulk
+
     monkeypatch.setattr(fastpath, "WRITER_MIN_ROWS", 0)
+    monkeypatch.setattr(fastpath, "PG_WRITER_MIN_ROWS", 0)
     monkeypatch.setattr(pipeline, "CHUNK_RECORDS", 2)
     calls = []
 
-    def failing(self, table, columns, rows, real=fastpath.MultiRowInserter.insert):
-        calls.append(table)
-        if len(calls) == 4:  # the second group's first insert
-            raise connection.Database.IntegrityError("simulated")
-        return real(self, table, columns, rows)
+    if connection.vendor == "sqlite":
 
-    monkeypatch.setattr(fastpath.MultiRowInserter, "insert", failing)
+        def failing(self, table, columns, rows, real=fastpath.MultiRowInserter.insert):
+            calls.append(table)
+            if len(calls) == 4:  # the second group's first insert
+                raise connection.Database.IntegrityError("simulated")
+            return real(self, table, columns, rows)
+
+        monkeypatch.setattr(fastpath.MultiRowInserter, "insert", failing)
+    else:  # PostgreSQL: the thread's second group of reports carries a row COPY refuses
+
+        def failing(self, model, fields, rows, real=pgbulk.PgCopyWriter.insert):
+            calls.append(model)
+            if len(calls) == 4:
+                rows = [("simulated", *rows[0][1:]), *rows[1:]]  # not an integer id
+            return real(self, model, fields, rows)
+
+        monkeypatch.setattr(pgbulk.PgCopyWriter, "insert", failing)
     path = write_politie(tmp_path / "fails.csv", _hostile_politie())
-    with pytest.raises(Exception, match="simulated"):
+    with pytest.raises(Exception, match="simulated" if connection.vendor == "sqlite" else None):
         pipeline.import_file(path, "politie-bvh", today=TODAY, accept_partial=True)
+    assert len(calls) >= 4
     assert not Report.objects.exists() and not Person.objects.exists() and not ReportParty.objects.exists()
     assert ImportBatch.objects.get().status == "failed"
 
