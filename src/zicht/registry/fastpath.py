@@ -147,6 +147,7 @@ class ColumnPath:
             bulk.drop()
             if self.estimated_rows >= PG_WRITER_MIN_ROWS:
                 self.writer = PgCopyWriter(connection.connection)
+                self.store.turns = self.writer.turns.main
         in_flight: list[Prepared] = []
         try:
             if hasattr(self.rows, "table_blocks"):
@@ -196,6 +197,7 @@ class ColumnPath:
         if self.writer is None:
             return
         writer, self.writer = self.writer, None
+        self.store.__dict__.pop("turns", None)  # the connection is the main thread's alone again
         t0 = time.perf_counter()
         try:
             writer.close(raise_error)

@@ -9,10 +9,11 @@ key, and at commit PostgreSQL runs one ``SELECT … FOR KEY SHARE`` on the paren
 
 **Bulk mode** (``PgBulkLoad``), only for a load large next to the three big tables (the initial
 load of a registry): inside the import's own transaction the foreign keys of reports, persons
-and parties and their secondary indexes (not the primary keys and unique constraints, which
-keep "re-import adds nothing" enforced row by row) are dropped, the rows are copied, and
-before commit the indexes are built again (one sort each) and every foreign key is added
-again with exactly its old definition. ``ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`` without
+and parties, their secondary indexes and the unique constraints of persons and parties are
+dropped (not the primary keys, and not reports' unique (source, record id), which the load
+reads while it runs), the rows are copied, and before commit the indexes and unique
+constraints are built again (one sort each; a duplicate fails the statement and so the file)
+and every foreign key is added again with exactly its old definition. ``ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`` without
 ``NOT VALID`` checks every row of the table in one set-based query (PostgreSQL's own
 validation, ``RI_Initial_Check``) and fails the statement — and so the file's transaction — on
 the first row without its parent. The constraints stay declared and enforced by PostgreSQL:
@@ -43,6 +44,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -50,8 +52,11 @@ from .models import Person, Report, ReportParty
 from .records import db_columns
 
 BULK_MIN_ROWS = 100_000  # estimated new rows from which a load may take bulk mode
-COPY_CHUNK = 20_000  # rows per COPY statement in the writer thread
+COPY_CHUNK = 10_000  # rows per COPY statement in the writer thread (the main thread waits for one at most)
 BULK_TABLES = (Report._meta.db_table, Person._meta.db_table, ReportParty._meta.db_table)
+# Their unique constraints are rebuilt too, except reports' (source, record id): the load looks
+# records up by it (records already present) while it runs.
+UNIQUE_REBUILT = (Person._meta.db_table, ReportParty._meta.db_table)
 
 
 class PgBulkLoad:
@@ -63,6 +68,7 @@ class PgBulkLoad:
         self.tables = tables
         self.indexes: list[str] = []  # CREATE INDEX statements
         self.foreign_keys: list[tuple[str, str, str]] = []  # (table, constraint name, definition)
+        self.uniques: list[tuple[str, str, str]] = []
         self.active = False
 
     def applies(self) -> bool:
@@ -93,6 +99,15 @@ class PgBulkLoad:
                 [list(self.tables)],
             )
             self.foreign_keys = cursor.fetchall()
+            # Unique constraints no foreign key points at, of the tables the load does not look rows up in.
+            cursor.execute(
+                "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "WHERE c.contype = 'u' AND c.conrelid = ANY(%s::regclass[]) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid) "
+                "ORDER BY c.conrelid::regclass::text, c.conname",
+                [list(UNIQUE_REBUILT)],
+            )
+            self.uniques = cursor.fetchall()
             cursor.execute(
                 "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique "
@@ -101,7 +116,7 @@ class PgBulkLoad:
                 [list(self.tables)],
             )
             found = cursor.fetchall()
-            for table, name, _ in self.foreign_keys:
+            for table, name, _ in self.foreign_keys + self.uniques:
                 cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             for name, definition in found:
                 cursor.execute(f"DROP INDEX {name}")
@@ -120,6 +135,9 @@ class PgBulkLoad:
             t0 = time.perf_counter()
             while self.indexes:
                 cursor.execute(self.indexes.pop(0))
+            while self.uniques:  # built by one sort; a duplicate fails the statement, and so the file
+                table, name, definition = self.uniques.pop(0)
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
             t1 = time.perf_counter()
             while self.foreign_keys:
                 table, name, definition = self.foreign_keys.pop(0)
@@ -129,6 +147,55 @@ class PgBulkLoad:
                 timings["index_rebuild"] = timings.get("index_rebuild", 0.0) + t1 - t0
                 timings["foreign_key_validation"] = timings.get("foreign_key_validation", 0.0) + time.perf_counter() - t1
         self.active = False
+
+
+class Turns:
+    """Who uses the shared connection next: the main thread's statements go before the writer's next COPY.
+
+    Why: the connection runs one statement at a time (psycopg's lock), and a lock is not a
+    queue — the writer thread, finishing one COPY and starting the next, took it again before
+    the waiting main thread, whose address lookups and key allocations then waited for the
+    whole queue of COPYs (at 250,000 rows ≈ 5 s of the main thread's wall time). Here the main
+    thread waits for the running COPY only. Re-entrant for the main thread (a lookup inside a lookup).
+    """
+
+    def __init__(self):
+        self.condition = threading.Condition()
+        self.busy = False
+        self.main_waiting = 0
+        self.depth = 0  # the main thread's nesting
+
+    @contextmanager
+    def main(self):
+        with self.condition:
+            if self.depth == 0:
+                self.main_waiting += 1
+                while self.busy:
+                    self.condition.wait()
+                self.main_waiting -= 1
+                self.busy = True
+            self.depth += 1
+        try:
+            yield
+        finally:
+            with self.condition:
+                self.depth -= 1
+                if self.depth == 0:
+                    self.busy = False
+                    self.condition.notify_all()
+
+    @contextmanager
+    def writer(self):
+        with self.condition:
+            while self.busy or self.main_waiting:
+                self.condition.wait()
+            self.busy = True
+        try:
+            yield
+        finally:
+            with self.condition:
+                self.busy = False
+                self.condition.notify_all()
 
 
 TEXT_TYPES = {1043: 25, 1042: 25}  # varchar, char: sent as text (the same binary form)
@@ -162,6 +229,7 @@ class PgCopyWriter:
         self.abandoned = False
         self.busy_seconds = 0.0
         self.types: dict[tuple, list[int]] = {}
+        self.turns = Turns()  # the main thread's statements (RecordStore) go first
         self.thread = threading.Thread(target=self._run, name="zicht-import-copy", daemon=True)
         self.thread.start()
 
@@ -200,7 +268,7 @@ class PgCopyWriter:
             started = time.perf_counter()
             try:
                 statement, types, rows = item
-                with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+                with self.turns.writer(), self.raw.cursor() as cursor, cursor.copy(statement) as copy:
                     copy.set_types(types)
                     write = copy.write_row
                     for row in rows:

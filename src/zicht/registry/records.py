@@ -16,10 +16,12 @@ the column path writes millions of rows: a Python loop building one tuple per ro
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
 
@@ -180,8 +182,21 @@ class Securer:
 # -- the database side: addresses, primary keys, inserts -----------------------------------------
 
 
+def _in_turn(method):
+    """A RecordStore statement waits for its turn on a connection shared with a writer thread (``turns``)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.turns():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class RecordStore:
     """Reads and writes of one import, inside the caller's transaction (both paths use this one)."""
+
+    turns = staticmethod(nullcontext)  # PostgreSQL's writer thread: pgbulk.Turns.main (the main thread goes first)
 
     def __init__(self, *, source_id: int, counts: ImportCounts):
         self.source_id = source_id
@@ -194,12 +209,14 @@ class RecordStore:
         # report id → (victim or child row?, address id, buurt) of the rows found further down the file
         self.later_address: dict[int, tuple[bool, int, str | None]] = {}
 
+    @_in_turn
     def present_record_ids(self, record_ids: list[str]) -> set[str]:
         """The record ids of this source already in the registry."""
         table = Report._meta.db_table
         rows = select_in(f"SELECT source_record_id FROM {table} WHERE source_id = %s AND source_record_id", record_ids, [self.source_id])
         return {r[0] for r in rows}
 
+    @_in_turn
     def resolve_addresses(self, addresses, keys: list[str]) -> dict[str, tuple[int, str | None]]:
         """Address key → (address id, buurt code) for the AddressData given (``keys`` are theirs); creates new ones.
 
@@ -259,6 +276,7 @@ class RecordStore:
             self.register[(pc, hn, tv)] = buurt
         self.register_loaded.update(todo)
 
+    @_in_turn
     def allocate(self, model, n: int) -> list[int]:
         """n new primary keys: from the sequence on PostgreSQL, MAX(id)+1… under SQLite's write lock."""
         if n == 0:
@@ -275,6 +293,7 @@ class RecordStore:
         self.next_id[table] = start + n
         return list(range(start, start + n))
 
+    @_in_turn
     def insert(self, model, fields: list[str], values: list[tuple]) -> None:
         if not values:
             return

@@ -115,9 +115,11 @@ def test_a_bulk_load_writes_the_same_registry_and_restores_every_constraint(regi
     assert _schema() == before  # same names, same definitions, validated, deferrable initially deferred
 
 
-def test_a_bulk_load_with_a_row_without_its_parent_loads_nothing(register, politie_file, bulk):
-    """The foreign keys are added again before commit and PostgreSQL validates every row: a party
-    pointing at no person fails the file's transaction, and the constraints are back."""
+@pytest.mark.parametrize("broken", ["orphan", "duplicate"])
+def test_a_bulk_load_with_a_broken_row_loads_nothing(register, politie_file, bulk, broken):
+    """The foreign keys and unique constraints are added again before commit and PostgreSQL checks
+    every row: a party pointing at no person, or the same party twice, fails the file's
+    transaction, and the constraints are back."""
     from django.db import IntegrityError
 
     from zicht.registry import records
@@ -128,8 +130,10 @@ def test_a_bulk_load_with_a_row_without_its_parent_loads_nothing(register, polit
 
     def orphan(self, prepared):
         reports, persons, parties = real_rows(self, prepared)
-        if parties:
+        if parties and broken == "orphan":
             parties = [*parties[:-1], (parties[-1][0], 10**12, parties[-1][2])]
+        elif parties:
+            parties = [*parties, parties[-1]]
         return reports, persons, parties
 
     records.RecordBuilder.rows = orphan
