@@ -8,10 +8,10 @@ key, and at commit PostgreSQL runs one ``SELECT … FOR KEY SHARE`` on the paren
 (≈ 1.6 million at 250,000 rows) — and to maintaining the secondary indexes row by row.
 
 **Bulk mode** (``PgBulkLoad``), only for a load large next to the three big tables (the initial
-load of a registry): inside the import's own transaction the foreign keys of reports, persons
-and parties, their secondary indexes and the unique constraints of persons and parties are
-dropped (not the primary keys, and not reports' unique (source, record id), which the load
-reads while it runs), the rows are copied, and before commit the indexes and unique
+load of a registry): inside the import's own transaction the foreign keys of reports, persons,
+parties and addresses, their secondary indexes and the unique constraints of persons and
+parties are dropped (not the primary keys, and not the unique record id of reports or key of
+addresses, which the load reads while it runs), the rows are copied, and before commit the indexes and unique
 constraints are built again (one sort each; a duplicate fails the statement and so the file)
 and every foreign key is added again with exactly its old definition. ``ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`` without
 ``NOT VALID`` checks every row of the table in one set-based query (PostgreSQL's own
@@ -48,12 +48,12 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from .models import Person, Report, ReportParty
+from .models import Address, Person, Report, ReportParty
 from .records import db_columns
 
 BULK_MIN_ROWS = 100_000  # estimated new rows from which a load may take bulk mode
 COPY_CHUNK = 10_000  # rows per COPY statement in the writer thread (the main thread waits for one at most)
-BULK_TABLES = (Report._meta.db_table, Person._meta.db_table, ReportParty._meta.db_table)
+BULK_TABLES = (Report._meta.db_table, Person._meta.db_table, ReportParty._meta.db_table, Address._meta.db_table)
 # Their unique constraints are rebuilt too, except reports' (source, record id): the load looks
 # records up by it (records already present) while it runs.
 UNIQUE_REBUILT = (Person._meta.db_table, ReportParty._meta.db_table)

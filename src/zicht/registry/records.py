@@ -205,6 +205,7 @@ class RecordStore:
         self.register: dict[tuple[str, int, str], str] = {}
         self.register_loaded: set[str] = set()
         self.next_id: dict[str, int] = {}
+        self.sequences: dict[str, int] = {}  # PostgreSQL: table → oid of its id sequence
         self.extra_rows: dict[int, list[int]] = {}  # report id → rows of its record found further down the file
         # report id → (victim or child row?, address id, buurt) of the rows found further down the file
         self.later_address: dict[int, tuple[bool, int, str | None]] = {}
@@ -284,7 +285,11 @@ class RecordStore:
         table = model._meta.db_table
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+                # The sequence's oid looked up once: pg_get_serial_sequence per row was most of nextval's cost.
+                if table not in self.sequences:
+                    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid::bigint", [table])
+                    self.sequences[table] = int(cursor.fetchone()[0])
+                cursor.execute(f"SELECT nextval({self.sequences[table]}::oid::regclass) FROM generate_series(1, %s)", [n])
                 return [r[0] for r in cursor.fetchall()]
             if table not in self.next_id:
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
