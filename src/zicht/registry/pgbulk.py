@@ -26,8 +26,9 @@ never checks the rows at all. DDL is transactional in PostgreSQL: a rejected fil
 kill restores constraints and indexes with everything else.
 
 The price: dropping a foreign key takes an ``ACCESS EXCLUSIVE`` lock on the child *and* the
-parent table until commit, so during a bulk load nobody else reads the registry's tables (the
-web application waits; another import waits). That is why bulk mode is only used when the
+parent table until commit (checked on PostgreSQL 15: a reader of the parent waits), so during a
+bulk load nobody else reads the registry's tables, organisations, import batches or buurten (the
+web application waits; another import, and its check for interrupted imports, waits). That is why bulk mode is only used when the
 load is at least ``BULK_MIN_ROWS`` (estimated from the file size) and at least twice the
 persons already registered: the initial load, before the registry is in use. A delivery into
 a registry in use keeps the per-row checks.
