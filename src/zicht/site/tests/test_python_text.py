@@ -5,7 +5,7 @@ commands' console output left out). A string literal in a *UI position* is flagg
 contains letters (other than the product's and the formats' names) and is not inside a
 ``gettext``/``gettext_lazy``/``_``/``pgettext``/``ngettext``/``N_`` call. UI positions:
 
-- keyword arguments ``verbose_name``, ``verbose_name_plural``, ``label``, ``help_text``,
+- keyword arguments (and ``class Meta`` attributes) ``verbose_name``, ``verbose_name_plural``, ``label``, ``help_text``,
   ``empty_label``, ``title``, ``caption``, ``note``, ``toelichting`` (and a few more, KEYWORDS);
 - the message of ``messages.success/info/warning/error/debug`` (``add_message``'s third) and of
   ``ValidationError``;
@@ -59,6 +59,12 @@ KEYWORDS = {
     "heading",
     "legend",
     "unit_label",
+    "notes",
+    "tiles",
+    "map_heading",
+    "map_caption",
+    "text",
+    "pattern_label",
 }
 MESSAGE_FUNCS = {"success": 1, "info": 1, "warning": 1, "error": 1, "debug": 1, "add_message": 2}
 # Builders whose positional arguments are shown: function name -> indexes of the text arguments.
@@ -70,14 +76,20 @@ POSITIONAL = {
     "line_chart": (2,),
     "bar_chart": (1,),
     "choropleth_svg": (1, 2, 3),
+    "survival_chart": (1,),
+    "Paragraph": (0,),  # reportlab: the text of a PDF paragraph
+    "_document": (2,),  # a factsheet PDF's subject
+    "add_error": (1,),
     "ValidationError": (0,),
 }
-CONSTANT_NAME = re.compile(r"(?:_LABELS|CHOICES|_NOTE|_TITLES?|_HEADERS?|_TASKS)$")
+CONSTANT_NAME = re.compile(r"(?:_LABELS|CHOICES|_NOTE|_TITLES?|_HEADERS?|_TASKS|_TABLES)$")
 # Constants shown whatever their name: (file, name) -> every string in them is UI text ("all") or
 # only their display side ("labels").
 SHOWN_CONSTANTS = {
     ("areas/figures.py", "DIMENSIONS"): "all",
     ("areas/views.py", "AREA_ONLY"): "all",
+    ("areas/recidive.py", "SUBJECTS"): "labels",
+    ("areas/recidive.py", "INDEXES"): "labels",
     ("site/overview.py", "SOURCE_COLUMNS"): "labels",
 }
 SKIP_PARTS = {"tests", "migrations", "synth", "bench"}
@@ -201,6 +213,8 @@ def offenders_in(source: str, path: str = "<src>") -> list[Offender]:
             names = [t.id for t in targets if isinstance(t, ast.Name)]
             if node.value is None:
                 continue
+            if any(n in ("verbose_name", "verbose_name_plural") for n in names):  # class Meta
+                found += untranslated(node.value)
             shown = {SHOWN_CONSTANTS.get((path, n)) for n in names}
             if "all" in shown:
                 found += untranslated(node.value)
@@ -234,7 +248,7 @@ def all_offenders() -> list[Offender]:
 def test_the_check_finds_untranslated_text_in_every_ui_position():
     source = """
 from django.utils.translation import gettext as _, gettext_lazy
-name = models.CharField(verbose_name="Naam", help_text=gettext_lazy("Volledige naam"))
+name = models.CharField(verbose_name="Naam", help_text=gettext_lazy("Volledige naam")); verbose_name = "Namen"
 field = forms.ChoiceField(label=_("Kies"), choices=[("a", "Eerste"), ("b", _("Tweede"))])
 messages.success(request, f"Opgeslagen: {n} regels")
 messages.error(request, _("Mislukt"))
@@ -248,6 +262,7 @@ ok = Thing(title="CBS", label="%", note=reverse("areas:wijk"))
     found = [(o.line, o.text) for o in offenders_in(source)]
     assert found == [
         (3, "Naam"),
+        (3, "Namen"),
         (4, "Eerste"),
         (5, " regels"),
         (5, "Opgeslagen: "),
