@@ -217,6 +217,6 @@ def effect(request):
             if result["pre_trend"]["verschil_per_jaar"] is not None:
                 result["pre_trend_pct"] = signed_pct(result["pre_trend"]["verschil_per_jaar"])
             if result["waarschuwing"]:
-                result["waarschuwing"] = result["waarschuwing"].replace("het gebied", names[code])
+                result["waarschuwing"] = result["waarschuwing"].replace(gettext("het gebied"), names[code])
             context["result"] = result
     return render(request, "areas/effect.html", context)
