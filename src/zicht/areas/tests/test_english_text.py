@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 
 import pytest
 from django.conf import settings
@@ -23,10 +24,12 @@ from zicht.geo.models import Gemeente, Wijk
 
 from .conftest import KORVEL
 
+_users = itertools.count()
+
 
 def _client(language: str | None) -> Client:
     client = Client()
-    client.force_login(make_user(roles.BELEIDSMEDEWERKER, username=f"beleid-{language}"))
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER, username=f"beleid-{language}-{next(_users)}"))
     if language:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client

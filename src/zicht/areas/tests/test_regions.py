@@ -261,7 +261,7 @@ def test_region_page_and_pdf_in_english(region):
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "The municipalities side by side" in text and "Recidivism within 12 months" in text and "Onthullingsbeveiliging" not in text
     csv_en = client.get("/gebied/regio/midden-brabant.csv?tabel=bron&jaar=2024").content.decode("utf-8-sig")
-    assert "Municipality" in csv_en.splitlines()[1] and csv_en.splitlines()[-1].startswith("Sources: Zicht registry")
+    assert csv_en.splitlines()[1].startswith("Municipality;") and "Sources: Zicht registry" in csv_en.splitlines()[-1]
     dutch = Client()
     dutch.force_login(make_user(roles.BELEIDSMEDEWERKER, username="b-tilburg-nl", gemeente_id=TILBURG))
     assert "Meldingen per 1.000 inwoners per gemeente, 2024" in dutch.get("/gebied/regio/midden-brabant/?jaar=2024").content.decode()
