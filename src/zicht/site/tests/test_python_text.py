@@ -1,7 +1,7 @@
 """Issue 18 item 6: user-visible text built in Python goes through gettext.
 
-A static check over the AST of ``src/zicht`` (tests, migrations, synth, bench and management
-commands' console output left out). A string literal in a *UI position* is flagged when it
+A static check over the AST of the apps in ``src/zicht`` (tests, migrations, synth, bench,
+management commands' console output and the top-level configuration modules left out). A string literal in a *UI position* is flagged when it
 contains letters (other than the product's and the formats' names) and is not inside a
 ``gettext``/``gettext_lazy``/``_``/``pgettext``/``ngettext``/``N_`` call. UI positions:
 
@@ -233,6 +233,8 @@ def python_files() -> list[Path]:
     for p in sorted(SRC.rglob("*.py")):
         rel = p.relative_to(SRC).parts
         if SKIP_PARTS & set(rel) or ("management" in rel and "commands" in rel):
+            continue
+        if len(rel) == 1:  # settings.py, urls.py, cli.py, wsgi.py: configuration and console, not an app
             continue
         out.append(p)
     return out
