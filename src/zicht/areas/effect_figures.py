@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext
+
 from .data import cube_for, population
 from .disclosure import Cell, Policy, control_series, rate
 from .effects import (
@@ -50,11 +52,11 @@ def comparison_candidates(gemeente: str, code: str, wijken: list[str], start: da
     others = [w for w in wijken if w != code]
     distances = {r["code"]: r["distance"] for r in similar_wijken(code, len(others) or 1, "gemeente")["rows"]}
     if start is None:
-        return rank_comparison([Candidate(c, distances.get(c), None) for c in others], None, weight=0)
+        return rank_comparison([Candidate(c, distances.get(c), None) for c in others], None, weight=0, _=gettext)
     series, start_index = _monthly(gemeente, [code, *others], start, aard)
     treated_trend = pre_trend(series[code], start_index) if code in series else None
     candidates = [Candidate(c, distances.get(c), pre_trend(series[c], start_index) if c in series else None) for c in others]
-    return rank_comparison(candidates, treated_trend)
+    return rank_comparison(candidates, treated_trend, _=gettext)
 
 
 def default_comparison(ranked: list[Ranked], n: int = DEFAULT_COMPARISON) -> list[str]:
@@ -67,7 +69,7 @@ def estimate_for(gemeente: str, code: str, comparison: list[str], start: date, a
     if not treated.counts:
         treated = Series(code, [0] * len(cube_for(gemeente).months()), 0)
     others = [series[c] for c in comparison if c in series and c != code]
-    estimate = did_estimate(treated, others, start_index)
+    estimate = did_estimate(treated, others, start_index, _=gettext)
     check = parallel_trends(treated, others, start_index)
     pre = max(start_index, 1)
     t_rate = sum(treated.counts[:pre]) / pre
@@ -80,14 +82,14 @@ def estimate_for(gemeente: str, code: str, comparison: list[str], start: date, a
         "p_value": estimate.p_value,
         "refused": estimate.refused or None,
         "months_needed_for_25pct": needed,
-        "tekst": wording(estimate, code, [s.area for s in others]),
+        "tekst": wording(estimate, code, [s.area for s in others], _=gettext),
         "pre_trend": {
             "verschil_per_jaar": check.gap,
             "ci_low": check.ci_low,
             "ci_high": check.ci_high,
             "parallel": check.parallel,
         },
-        "waarschuwing": check.warning or None,
+        "waarschuwing": check.warning_text(_=gettext) or None,  # "het gebied", translated: the view names it
     }
 
 

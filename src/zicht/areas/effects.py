@@ -17,11 +17,13 @@ detectable (two-sided 5%, power 80%) at the observed levels.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import statsmodels.api as sm
+
+from zicht.access.roles import N_
 
 MIN_PRE_COUNT = 50
 MIN_MONTHS = 6
@@ -60,17 +62,22 @@ def _refuse(reason: str) -> Estimate:
     return Estimate(None, None, None, None, reason)
 
 
-def did_estimate(treated: Series, comparison: Sequence[Series], start: int) -> Estimate:
-    """Difference-in-differences of ``treated`` against ``comparison`` around month index ``start``."""
+def did_estimate(treated: Series, comparison: Sequence[Series], start: int, _: Callable[[str], str] = N_) -> Estimate:
+    """Difference-in-differences of ``treated`` against ``comparison`` around month index ``start``.
+
+    ``_``: the translation of the refusal's reason (Django's ``gettext`` from the view; Dutch without it)."""
     n = len(treated.counts)
     if not comparison:
-        return _refuse("Geen vergelijkingsgebieden gekozen.")
+        return _refuse(_("Geen vergelijkingsgebieden gekozen."))
     if start < MIN_MONTHS or n - start < MIN_MONTHS:
-        return _refuse(f"Te weinig maanden: minstens {MIN_MONTHS} maanden voor en na de start nodig.")
+        return _refuse(_("Te weinig maanden: minstens %(months)s maanden voor en na de start nodig.") % {"months": MIN_MONTHS})
     if sum(treated.counts[:start]) < MIN_PRE_COUNT:
         return _refuse(
-            f"Te weinig registraties in het gebied voor de start (minder dan {MIN_PRE_COUNT}): een schatting "
-            "zou ruis zijn. Voeg wijken samen of kies de gemeente."
+            _(
+                "Te weinig registraties in het gebied voor de start (minder dan %(minimum)s): een schatting "
+                "zou ruis zijn. Voeg wijken samen of kies de gemeente."
+            )
+            % {"minimum": MIN_PRE_COUNT}
         )
     if any(len(s.counts) != n for s in comparison):
         raise ValueError("all series need the same months")
@@ -79,7 +86,7 @@ def did_estimate(treated: Series, comparison: Sequence[Series], start: int) -> E
     k = len(areas)
     for a_idx, s in enumerate(areas):
         if s.population <= 0:
-            return _refuse("Inwonertal onbekend voor een van de gebieden.")
+            return _refuse(_("Inwonertal onbekend voor een van de gebieden."))
         for m in range(n):
             x = np.zeros(1 + (k - 1) + (n - 1) + 1)
             x[0] = 1.0
@@ -127,22 +134,34 @@ def months_needed(
     return None
 
 
-def wording(estimate: Estimate, area: str, comparison: Sequence[str]) -> str:
-    """Plain Dutch: what the estimate says, and that it is association, not proof."""
+def wording(estimate: Estimate, area: str, comparison: Sequence[str], _: Callable[[str], str] = N_) -> str:
+    """Plain language (Dutch, or what ``_`` translates to): what the estimate says, and that it is
+    association, not proof."""
     if estimate.effect is None:
         return estimate.refused
     pct = round(100 * estimate.effect)
     low, high = round(100 * estimate.ci_low), round(100 * estimate.ci_high)
-    direction = "minder" if pct < 0 else "meer"
-    head = (
-        f"Na de start waren er in {area} naar schatting {abs(pct)}% {direction} registraties dan op grond van de "
-        f"ontwikkeling in {', '.join(comparison)} te verwachten was (95%-interval {low}% tot {high}%)."
-    )
+    values = {"area": area, "pct": abs(pct), "comparison": ", ".join(comparison), "low": low, "high": high}
+    if pct < 0:
+        head = _(
+            "Na de start waren er in %(area)s naar schatting %(pct)s%% minder registraties dan op grond van de "
+            "ontwikkeling in %(comparison)s te verwachten was (95%%-interval %(low)s%% tot %(high)s%%)."
+        )
+    else:
+        head = _(
+            "Na de start waren er in %(area)s naar schatting %(pct)s%% meer registraties dan op grond van de "
+            "ontwikkeling in %(comparison)s te verwachten was (95%%-interval %(low)s%% tot %(high)s%%)."
+        )
+    head %= values
     if not estimate.significant:
-        head += " Het interval omvat nul: er is geen duidelijke verandering te zien."
-    return head + (
-        " Dit is een samenhang, geen bewijs dat de interventie dit veroorzaakte: ook meldbereidheid, "
-        "registratie en andere ontwikkelingen in de wijk spelen mee."
+        head += " " + _("Het interval omvat nul: er is geen duidelijke verandering te zien.")
+    return (
+        head
+        + " "
+        + _(
+            "Dit is een samenhang, geen bewijs dat de interventie dit veroorzaakte: ook meldbereidheid, "
+            "registratie en andere ontwikkelingen in de wijk spelen mee."
+        )
     )
 
 
@@ -186,16 +205,35 @@ class ParallelCheck:
 
     @property
     def warning(self) -> str:
+        return self.warning_text()
+
+    def warning_text(self, area: str = "", _: Callable[[str], str] = N_) -> str:
+        """The warning in Dutch, or translated by ``_``; ``area`` names the area ("het gebied" without it)."""
         if self.parallel is not False:
             return ""
-        direction = "sneller steeg (of minder daalde)" if self.gap > 0 else "sneller daalde (of minder steeg)"
-        return (
-            f"Let op: voor de start liepen de trends niet parallel. Het aantal registraties per inwoner in het gebied "
-            f"{direction} dan in de vergelijkingsgebieden: {signed_pct(self.gap)} per jaar verschil "
-            f"(95%-interval {signed_pct(self.ci_low)} tot {signed_pct(self.ci_high)}). Een verschil-in-verschillen-"
-            "schatting neemt aan dat de trends zonder interventie gelijk waren gebleven; kies andere vergelijkingswijken "
-            "of lees de uitkomst met extra voorzichtigheid."
-        )
+        values = {
+            "area": area or _("het gebied"),
+            "gap": signed_pct(self.gap),
+            "low": signed_pct(self.ci_low),
+            "high": signed_pct(self.ci_high),
+        }
+        if self.gap > 0:
+            text = _(
+                "Let op: voor de start liepen de trends niet parallel. Het aantal registraties per inwoner in %(area)s "
+                "sneller steeg (of minder daalde) dan in de vergelijkingsgebieden: %(gap)s per jaar verschil "
+                "(95%%-interval %(low)s tot %(high)s). Een verschil-in-verschillen-schatting neemt aan dat de trends "
+                "zonder interventie gelijk waren gebleven; kies andere vergelijkingswijken of lees de uitkomst met extra "
+                "voorzichtigheid."
+            )
+        else:
+            text = _(
+                "Let op: voor de start liepen de trends niet parallel. Het aantal registraties per inwoner in %(area)s "
+                "sneller daalde (of minder steeg) dan in de vergelijkingsgebieden: %(gap)s per jaar verschil "
+                "(95%%-interval %(low)s tot %(high)s). Een verschil-in-verschillen-schatting neemt aan dat de trends "
+                "zonder interventie gelijk waren gebleven; kies andere vergelijkingswijken of lees de uitkomst met extra "
+                "voorzichtigheid."
+            )
+        return text % values
 
 
 def signed_pct(value: float) -> str:
@@ -256,7 +294,9 @@ class Ranked:
     reason: str
 
 
-def rank_comparison(candidates: Sequence[Candidate], treated_trend: float | None, weight: float = TREND_WEIGHT) -> list[Ranked]:
+def rank_comparison(
+    candidates: Sequence[Candidate], treated_trend: float | None, weight: float = TREND_WEIGHT, _: Callable[[str], str] = N_
+) -> list[Ranked]:
     """Order candidates by CBS-profile distance plus the standardised difference in pre-period trend.
 
     score = distance + weight · |trend − treated trend| / spread, where spread is the standard
@@ -275,18 +315,20 @@ def rank_comparison(candidates: Sequence[Candidate], treated_trend: float | None
     for c in candidates:
         d = c.distance if c.distance is not None else worst_distance
         g = abs(c.trend - treated_trend) / spread if c.trend is not None and treated_trend is not None else worst_gap
-        out.append(Ranked(c.code, d + weight * g, c.distance, c.trend, _reason(c, treated_trend)))
+        out.append(Ranked(c.code, d + weight * g, c.distance, c.trend, _reason(c, treated_trend, _)))
     return sorted(out, key=lambda r: r.score)
 
 
-def _reason(c: Candidate, treated_trend: float | None) -> str:
+def _reason(c: Candidate, treated_trend: float | None, _: Callable[[str], str] = N_) -> str:
     parts = []
     if c.distance is None:
-        parts.append("geen volledig CBS-profiel")
+        parts.append(_("geen volledig CBS-profiel"))
     else:
-        parts.append(f"CBS-profiel op afstand {c.distance:.1f}".replace(".", ","))
+        parts.append(_("CBS-profiel op afstand %(distance)s") % {"distance": f"{c.distance:.1f}".replace(".", ",")})
     if c.trend is None or treated_trend is None:
-        parts.append("trend voor de start niet te bepalen")
+        parts.append(_("trend voor de start niet te bepalen"))
     else:
-        parts.append(f"trend voor de start {signed_pct(c.trend)} per jaar (gebied {signed_pct(treated_trend)})")
+        parts.append(
+            _("trend voor de start %(trend)s per jaar (gebied %(own)s)") % {"trend": signed_pct(c.trend), "own": signed_pct(treated_trend)}
+        )
     return "; ".join(parts)

@@ -10,6 +10,7 @@ import io
 from datetime import date
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext
 from reportlab.graphics.shapes import Drawing, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -138,29 +139,29 @@ def _document(buf, title: str, subject: str):
 def render_pdf(sheet: dict) -> bytes:
     """``sheet``: title, subtitle, tiles [(number, label, sub)], bars [(label, Cell)], key_rows, risk_rows, notes."""
     buf = io.BytesIO()
-    doc, styles, h1, h2, small, width = _document(buf, sheet["title"], "Factsheet gebiedscan")
+    doc, styles, h1, h2, small, width = _document(buf, sheet["title"], gettext("Factsheet gebiedscan"))
     story = [
         Paragraph(escape(sheet["title"]), h1),
         Paragraph(escape(sheet["subtitle"]), styles["Normal"]),
         Spacer(1, 4 * mm),
         _big_numbers(sheet["tiles"], width),
-        Paragraph("Meldingen naar aard van het geweld", h2),
+        Paragraph(escape(gettext("Meldingen naar aard van het geweld")), h2),
         _bars(sheet["bars"], width),
     ]
     if sheet.get("key_rows"):
-        story += [Paragraph("Kerncijfers", h2), _table(sheet["key_rows"], [70 * mm, 35 * mm, 35 * mm, 35 * mm])]
+        story += [Paragraph(escape(gettext("Kerncijfers")), h2), _table(sheet["key_rows"], [70 * mm, 35 * mm, 35 * mm, 35 * mm])]
     if sheet.get("recidive_rows") and len(sheet["recidive_rows"]) > 1:
         story += [
-            Paragraph("Recidive: aandeel met een nieuwe registratie", h2),
+            Paragraph(escape(gettext("Recidive: aandeel met een nieuwe registratie")), h2),
             _table(sheet["recidive_rows"], [85 * mm, 30 * mm, 30 * mm, 30 * mm]),
         ]
     if sheet.get("risk_rows"):
         story += [
-            Paragraph("Risicofactoren in dit gebied (CBS)", h2),
+            Paragraph(escape(gettext("Risicofactoren in dit gebied (CBS)")), h2),
             _table(sheet["risk_rows"], [52 * mm, 52 * mm, 22 * mm, 22 * mm, 22 * mm], text_cols=2),
         ]
     story += [Spacer(1, 4 * mm)] + [Paragraph(escape(n), small) for n in sheet.get("notes", [])]
-    story.append(Paragraph(f"Gemaakt met Zicht op {date.today():%d-%m-%Y}.", small))
+    story.append(Paragraph(escape(gettext("Gemaakt met Zicht op %(date)s.") % {"date": f"{date.today():%d-%m-%Y}"}), small))
     if sheet.get("infographic_png"):
         story += infographic_page(sheet["infographic_png"], sheet.get("infographic_title", ""), width)
     doc.build(story)
@@ -217,7 +218,7 @@ def map_drawing(areas, width: float, height: float = 95 * mm) -> Drawing:
 def render_region_pdf(sheet: dict) -> bytes:
     """``sheet``: title, subtitle, tiles, map (Drawing or None), map_caption, tables [(heading, FigureTable)], notes."""
     buf = io.BytesIO()
-    doc, styles, h1, h2, small, width = _document(buf, sheet["title"], "Factsheet Veilig Thuis-regio")
+    doc, styles, h1, h2, small, width = _document(buf, sheet["title"], gettext("Factsheet Veilig Thuis-regio"))
     story = [
         Paragraph(escape(sheet["title"]), h1),
         Paragraph(escape(sheet["subtitle"]), styles["Normal"]),
@@ -225,7 +226,7 @@ def render_region_pdf(sheet: dict) -> bytes:
         _big_numbers(sheet["tiles"], width),
     ]
     if sheet.get("map") is not None:
-        story += [Paragraph(sheet.get("map_heading", "Kaart"), h2), sheet["map"], Paragraph(sheet.get("map_caption", ""), small)]
+        story += [Paragraph(sheet.get("map_heading") or gettext("Kaart"), h2), sheet["map"], Paragraph(sheet.get("map_caption", ""), small)]
     for heading, table in sheet["tables"]:
         rows = figure_rows(table)
         n = len(rows[0])
@@ -234,6 +235,6 @@ def render_region_pdf(sheet: dict) -> bytes:
         if table.note:
             story.append(Paragraph(table.note, small))
     story += [Spacer(1, 4 * mm)] + [Paragraph(n, small) for n in sheet.get("notes", [])]
-    story.append(Paragraph(f"Gemaakt met Zicht op {date.today():%d-%m-%Y}.", small))
+    story.append(Paragraph(escape(gettext("Gemaakt met Zicht op %(date)s.") % {"date": f"{date.today():%d-%m-%Y}"}), small))
     doc.build(story)
     return buf.getvalue()

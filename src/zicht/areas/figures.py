@@ -18,6 +18,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext
+
+from zicht.access.roles import N_
 from zicht.registry import vocab
 
 from . import protected_cache
@@ -32,16 +35,31 @@ BRON_LABELS = dict(vocab.ORGANISATIE_TYPES)
 AARD_LABELS = dict(vocab.AARD_GEWELD)
 RELATIE_LABELS = dict(vocab.RELATIES)
 KIND_LABELS = dict(vocab.REPORT_KINDS)
-KINDEREN_LABELS = {"ja": "Kinderen aanwezig", "nee": "Geen kinderen aanwezig", "onbekend": "Onbekend"}
-REPEAT_LABELS = {"eerste": "Eerste melding (12 mnd)", "herhaald": "Herhaalde melding"}
-MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+# Labels are Dutch msgids (N_), translated where a table is built (``labels``): the keys are the
+# codes the disclosure structures, exports and the API use, never the labels.
+KINDEREN_LABELS = {"ja": N_("Kinderen aanwezig"), "nee": N_("Geen kinderen aanwezig"), "onbekend": N_("Onbekend")}
+REPEAT_LABELS = {"eerste": N_("Eerste melding (12 mnd)"), "herhaald": N_("Herhaalde melding")}
+MONTHS_NL = [
+    N_("jan"),
+    N_("feb"),
+    N_("mrt"),
+    N_("apr"),
+    N_("mei"),
+    N_("jun"),
+    N_("jul"),
+    N_("aug"),
+    N_("sep"),
+    N_("okt"),
+    N_("nov"),
+    N_("dec"),
+]
 DIMENSIONS = {
-    "bron": ("Bron", BRON_LABELS, "Meldingen naar bron"),
-    "aard": ("Aard geweld", AARD_LABELS, "Meldingen naar aard van het geweld"),
-    "kind": ("Soort", KIND_LABELS, "Registraties naar soort"),
-    "relatie": ("Relatie", RELATIE_LABELS, "Meldingen naar relatie pleger–slachtoffer"),
-    "kinderen": ("Kinderen", KINDEREN_LABELS, "Meldingen met kinderen in het gezin"),
-    "repeat": ("Eerste of herhaald", REPEAT_LABELS, "Eerste en herhaalde meldingen"),
+    "bron": (N_("Bron"), BRON_LABELS, N_("Meldingen naar bron")),
+    "aard": (N_("Aard geweld"), AARD_LABELS, N_("Meldingen naar aard van het geweld")),
+    "kind": (N_("Soort"), KIND_LABELS, N_("Registraties naar soort")),
+    "relatie": (N_("Relatie"), RELATIE_LABELS, N_("Meldingen naar relatie pleger–slachtoffer")),
+    "kinderen": (N_("Kinderen"), KINDEREN_LABELS, N_("Meldingen met kinderen in het gezin")),
+    "repeat": (N_("Eerste of herhaald"), REPEAT_LABELS, N_("Eerste en herhaalde meldingen")),
 }
 MIN_POPULATION = 100  # no rate per 1,000 for areas with fewer inwoners (business parks, outskirts)
 
@@ -50,7 +68,17 @@ def rate(count, population):
     return _rate(count, population, min_population=MIN_POPULATION)
 
 
-REPEAT_NOTE = "Herhaald: op hetzelfde adres was er in de 365 dagen ervoor al een melding (van welke bron ook)."
+REPEAT_NOTE = N_("Herhaald: op hetzelfde adres was er in de 365 dagen ervoor al een melding (van welke bron ook).")
+
+
+def labels(vocabulary_labels: dict) -> dict:
+    """The labels of a vocabulary in the active language (codes unchanged)."""
+    return {k: gettext(v) if v else v for k, v in vocabulary_labels.items()}
+
+
+def label(vocabulary_labels: dict, key) -> str:
+    value = vocabulary_labels.get(key, key)
+    return gettext(value) if isinstance(value, str) and value else value
 
 
 def ordered(keys, vocabulary_labels: dict) -> list:
@@ -62,7 +90,7 @@ def ordered(keys, vocabulary_labels: dict) -> list:
 
 def month_label(month: str) -> str:
     y, m = month.split("-")
-    return f"{MONTHS_NL[int(m) - 1]} {y}"
+    return f"{gettext(MONTHS_NL[int(m) - 1])} {y}"
 
 
 @dataclass
@@ -82,7 +110,11 @@ def period_for(cube, year: int | None) -> Period:
     months = [m for m in cube.months() if m.startswith(f"{year}-")] or [f"{year}-01"]
     label = str(year)
     if months[0] != f"{year}-01" or months[-1] != f"{year}-12":
-        label = f"{year} ({month_label(months[0])} t/m {month_label(months[-1])})"
+        label = gettext("%(year)s (%(first)s t/m %(last)s)") % {
+            "year": year,
+            "first": month_label(months[0]),
+            "last": month_label(months[-1]),
+        }
     return Period(year, date(year, 1, 1), date(year + 1, 1, 1), label, years, months)
 
 
@@ -290,9 +322,13 @@ def canonical(
     # So such totals are suppressed up front (docs/disclosure-control.md, issue 12).
     near = {w for w in wijken if policy.threshold <= totals_raw.get(w, 0) < policy.threshold + 2 * policy.rounding_base}
     raw_by_dim, columns = {}, {}
-    for dim, (_, labels, _) in DIMENSIONS.items():
-        cols = ["eerste", "herhaald"] if dim == "repeat" else (list(labels) if dim == "kinderen" else ordered(cube.distinct(dim), labels))
-        cols = cols or list(labels)[:1]
+    for dim, (_, dim_labels, _) in DIMENSIONS.items():
+        cols = (
+            ["eerste", "herhaald"]
+            if dim == "repeat"
+            else (list(dim_labels) if dim == "kinderen" else ordered(cube.distinct(dim), dim_labels))
+        )
+        cols = cols or list(dim_labels)[:1]
         raw_by_dim[dim] = {k: v for k, v in cube.counts(["wijk", dim], **span).items() if k[0] in set(wijken) and k[1] in cols}
         columns[dim] = cols
     structure, truth = _attacker_view(cube, wijken, buurten, period, columns)
@@ -421,18 +457,18 @@ def _monthly(cube, gemeente_code: str, canon: Canonical, period: Period, policy:
     bronnen = list(table.col_keys)
     fig = from_controlled_table(
         "maanden",
-        f"{title}, per maand en bron, {period.label}",
-        "Maand",
+        gettext("%(title)s, per maand en bron, %(period)s") % {"title": title, "period": period.label},
+        gettext("Maand"),
         table,
         {m: month_label(m) for m in period.months},
-        BRON_LABELS,
-        note="De jaartotalen zijn dezelfde als elders op de pagina; lege punten in de grafiek zijn onderdrukt.",
+        labels(BRON_LABELS),
+        note=gettext("De jaartotalen zijn dezelfde als elders op de pagina; lege punten in de grafiek zijn onderdrukt."),
         dims=({"year": period.year}, "month", "bron"),
     )
     chart = {
         "x": [month_label(m) for m in period.months],
-        "series": [{"label": "Totaal", "cells": [table.row_total(m) for m in period.months]}]
-        + [{"label": BRON_LABELS.get(b, b), "cells": [table.cell(m, b) for m in period.months]} for b in bronnen],
+        "series": [{"label": gettext("Totaal"), "cells": [table.row_total(m) for m in period.months]}]
+        + [{"label": label(BRON_LABELS, b), "cells": [table.cell(m, b) for m in period.months]} for b in bronnen],
     }
     return chart, fig
 
@@ -443,19 +479,20 @@ def _wijk_monthly(cube, gemeente_code: str, canon: Canonical, wijk: str, period:
     series = ControlledSeries(tuple(period.months), {m: table.cell(wijk, m) for m in period.months}, table.row_total(wijk), policy)
     fig = from_series(
         "maanden",
-        f"{title}, per maand, {period.label}",
-        "Maand",
+        gettext("%(title)s, per maand, %(period)s") % {"title": title, "period": period.label},
+        gettext("Maand"),
         series,
         {m: month_label(m) for m in period.months},
-        value_header="Meldingen",
+        value_header=gettext("Meldingen"),
         with_share=False,
-        note="Per wijk alleen maandtotalen: zo sluiten ze aan op de maandtotalen van de gemeente. "
-        "Lege punten in de grafiek zijn onderdrukt.",
+        note=gettext(
+            "Per wijk alleen maandtotalen: zo sluiten ze aan op de maandtotalen van de gemeente. Lege punten in de grafiek zijn onderdrukt."
+        ),
         dims=({"year": period.year, "wijk": wijk}, "month"),
     )
     chart = {
         "x": [month_label(m) for m in period.months],
-        "series": [{"label": "Totaal", "cells": [series.cell(m) for m in period.months]}],
+        "series": [{"label": gettext("Totaal"), "cells": [series.cell(m) for m in period.months]}],
     }
     return chart, fig
 
@@ -475,26 +512,28 @@ def _yearly(canons: list[Canonical], wijk: str | None, title: str):
         rows.append(FigureRow(str(canon.year), cells, total, code=str(canon.year)))
     fig = FigureTable(
         "jaren",
-        f"{title}, per jaar en bron",
-        "Jaar",
-        [BRON_LABELS.get(b, b) for b in bronnen],
+        gettext("%(title)s, per jaar en bron") % {"title": title},
+        gettext("Jaar"),
+        [label(BRON_LABELS, b) for b in bronnen],
         rows,
-        note="Het lopende jaar kan onvolledig zijn.",
+        note=gettext("Het lopende jaar kan onvolledig zijn."),
     )
     set_grid(fig, {} if wijk is None else {"wijk": wijk}, [{"year": canon.year} for canon in canons], [{"bron": b} for b in bronnen])
     chart = {
         "x": [str(c.year) for c in canons],
-        "series": [{"label": "Totaal", "cells": [r.total for r in rows]}]
-        + [{"label": BRON_LABELS.get(b, b), "cells": [r.cells[i] for r in rows]} for i, b in enumerate(bronnen)],
+        "series": [{"label": gettext("Totaal"), "cells": [r.total for r in rows]}]
+        + [{"label": label(BRON_LABELS, b), "cells": [r.cells[i] for r in rows]} for i, b in enumerate(bronnen)],
     }
     return chart, fig
 
 
 def _series_table(series: ControlledSeries, dim: str, period: Period, base: dict) -> FigureTable:
-    header, labels, title = DIMENSIONS[dim]
-    fig = from_series(dim, f"{title}, {period.label}", header, series, labels, dims=({"year": period.year, **base}, dim))
+    header, dim_labels, title = DIMENSIONS[dim]
+    fig = from_series(
+        dim, f"{gettext(title)}, {period.label}", gettext(header), series, labels(dim_labels), dims=({"year": period.year, **base}, dim)
+    )
     if dim == "repeat":
-        fig.note = REPEAT_NOTE
+        fig.note = gettext(REPEAT_NOTE)
     return fig
 
 
@@ -524,38 +563,38 @@ def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda
         )
     t_rate = FigureTable(
         "per1000",
-        f"Meldingen per 1.000 inwoners per wijk, {period.label}",
-        "Wijk",
-        ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
+        gettext("Meldingen per 1.000 inwoners per wijk, %(period)s") % {"period": period.label},
+        gettext("Wijk"),
+        [gettext("Meldingen"), gettext("Inwoners (CBS)"), gettext("Per 1.000 inwoners")],
         rate_rows,
-        FigureRow("Gemeente", [total, cbs_cell(gm_pop, "aantal", "CBS"), rate(total, gm_pop)]),
-        note="Per 1.000 inwoners berekend uit het afgeronde aantal en het nieuwste CBS-inwonertal.",
+        FigureRow(gettext("Gemeente"), [total, cbs_cell(gm_pop, "aantal", "CBS"), rate(total, gm_pop)]),
+        note=gettext("Per 1.000 inwoners berekend uit het afgeronde aantal en het nieuwste CBS-inwonertal."),
     )
     set_grid(t_rate, {"year": period.year}, [{"wijk": c} for c in codes], [{}, None, None])
     tables = [t_rate]
-    for dim, (_header, labels, title) in DIMENSIONS.items():
+    for dim, (_header, dim_labels, title) in DIMENSIONS.items():
         fig = from_controlled_table(
             dim,
-            f"{title} per wijk, {period.label}",
-            "Wijk",
+            gettext("%(title)s per wijk, %(period)s") % {"title": gettext(title), "period": period.label},
+            gettext("Wijk"),
             canon.by_dim[dim],
             names,
-            labels,
+            labels(dim_labels),
             urls,
             dims=({"year": period.year}, "wijk", dim),
         )
         if dim == "repeat":
             t = canon.by_dim["repeat"]
-            fig.columns.append("Aandeel herhaald")
+            fig.columns.append(gettext("Aandeel herhaald"))
             fig.extra["grid"]["cols"].append(None)
             for row in fig.rows:
                 row.cells = [*row.cells, t.share(row.code, "herhaald")]
             fig.totals.cells = [*fig.totals.cells, percentage(t.col_total("herhaald"), t.total)]
-            fig.note = REPEAT_NOTE
+            fig.note = gettext(REPEAT_NOTE)
         tables.append(fig)
-    month_chart, t_month = _monthly(cube, gemeente.code, canon, period, policy, "Meldingen")
+    month_chart, t_month = _monthly(cube, gemeente.code, canon, period, policy, gettext("Meldingen"))
     canons = [canonical(cube, gemeente.code, codes, y, policy) for y in period.years]
-    year_chart, t_year = _yearly(canons, None, "Meldingen")
+    year_chart, t_year = _yearly(canons, None, gettext("Meldingen"))
     tables += [t_month, t_year]
     colours, _ = colour_table(gemeente.code, codes, names, policy, urls)
     if colours is not None:
@@ -567,7 +606,7 @@ def gemeente_figures(gemeente, year: int | None, policy: Policy, wijk_url=lambda
         "herhaald": percentage(g_rep.col_total("herhaald"), g_rep.total),
         "inwoners": cbs_cell(gm_pop, "aantal", f"CBS {gm_year or ''}".strip()),
         "aard": [
-            (AARD_LABELS.get(a, a), g_aard.col_total(a), percentage(g_aard.col_total(a), g_aard.total)) for a in canon.columns["aard"]
+            (label(AARD_LABELS, a), g_aard.col_total(a), percentage(g_aard.col_total(a), g_aard.total)) for a in canon.columns["aard"]
         ],
     }
     map_cells = {row.code: row.cells[2] for row in rate_rows}
@@ -593,14 +632,16 @@ def colour_table(gemeente_code: str, wijken: list[str], names: dict, policy: Pol
     )
     fig = from_controlled_table(
         "kleuren",
-        "Adressen naar huidige kleurcode per wijk",
-        "Wijk",
+        gettext("Adressen naar huidige kleurcode per wijk"),
+        gettext("Wijk"),
         table,
         names,
-        COLOUR_LABELS,
+        labels(COLOUR_LABELS),
         urls,
-        note="Huidige kleurcode van adressen met meldingen (casework-regels); telt adressen, "
-        "geen personen. De kleur staat als tekst in de kolomkop, niet alleen als kleur.",
+        note=gettext(
+            "Huidige kleurcode van adressen met meldingen (casework-regels); telt adressen, "
+            "geen personen. De kleur staat als tekst in de kolomkop, niet alleen als kleur."
+        ),
     )
     return fig, table
 
@@ -624,12 +665,12 @@ def buurt_colour_table(wijk_code: str, buurten: list[str], names: dict, gemeente
     )
     return from_controlled_table(
         "kleuren",
-        "Adressen naar huidige kleurcode per buurt",
-        "Buurt",
+        gettext("Adressen naar huidige kleurcode per buurt"),
+        gettext("Buurt"),
         table,
         names,
-        COLOUR_LABELS,
-        note="Huidige kleurcode van adressen met meldingen; telt adressen, geen personen.",
+        labels(COLOUR_LABELS),
+        note=gettext("Huidige kleurcode van adressen met meldingen; telt adressen, geen personen."),
     )
 
 
@@ -709,9 +750,9 @@ def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
     t_bron = buurt_bron_table(cube, wijk.gemeente_id, canon, wijk.code, codes, period, policy)
     compare = FigureTable(
         "vergelijking",
-        f"Meldingen per 1.000 inwoners: wijk en gemeente, {period.label}",
-        "Gebied",
-        ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
+        gettext("Meldingen per 1.000 inwoners: wijk en gemeente, %(period)s") % {"period": period.label},
+        gettext("Gebied"),
+        [gettext("Meldingen"), gettext("Inwoners (CBS)"), gettext("Per 1.000 inwoners")],
         [
             FigureRow(wijk.naam, [wijk_total, cbs_cell(wk_pop, "aantal", "CBS"), rate(wijk_total, wk_pop)], code=wijk.code),
             FigureRow(wijk.gemeente.naam, [gm_total, cbs_cell(gm_pop, "aantal", "CBS"), rate(gm_total, gm_pop)], code=wijk.gemeente_id),
@@ -725,25 +766,26 @@ def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
         rate_rows.append(FigureRow(names[c], [count, cbs_cell(pop, "aantal", f"CBS {pop_year or ''}".strip()), rate(count, pop)], code=c))
     t_buurt_rate = FigureTable(
         "buurt_per1000",
-        f"Meldingen per 1.000 inwoners per buurt, {period.label}",
-        "Buurt",
-        ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
+        gettext("Meldingen per 1.000 inwoners per buurt, %(period)s") % {"period": period.label},
+        gettext("Buurt"),
+        [gettext("Meldingen"), gettext("Inwoners (CBS)"), gettext("Per 1.000 inwoners")],
         rate_rows,
-        note="Buurtinwoners uit KWB 2017 (nieuwere buurtcijfers zitten niet in de lokale data).",
+        note=gettext("Buurtinwoners uit KWB 2017 (nieuwere buurtcijfers zitten niet in de lokale data)."),
     )
     set_grid(t_buurt_rate, {"year": period.year}, [{"buurt": c} for c in codes], [{}, None, None])
-    month_chart, t_month = _wijk_monthly(cube, wijk.gemeente_id, canon, wijk.code, period, policy, f"Meldingen in {wijk.naam}")
+    in_wijk = gettext("Meldingen in %(wijk)s") % {"wijk": wijk.naam}
+    month_chart, t_month = _wijk_monthly(cube, wijk.gemeente_id, canon, wijk.code, period, policy, in_wijk)
     canons = [canonical(cube, wijk.gemeente_id, gm_wijken, y, policy) for y in period.years]
-    year_chart, t_year = _yearly(canons, wijk.code, f"Meldingen in {wijk.naam}")
+    year_chart, t_year = _yearly(canons, wijk.code, in_wijk)
     tables = [
         compare,
         from_controlled_table(
             "buurt_bron",
-            f"Meldingen per buurt en bron, {period.label}",
-            "Buurt",
+            gettext("Meldingen per buurt en bron, %(period)s") % {"period": period.label},
+            gettext("Buurt"),
             t_bron,
             names,
-            BRON_LABELS,
+            labels(BRON_LABELS),
             dims=({"year": period.year, "wijk": wijk.code}, "buurt", "bron"),
         ),
         t_buurt_rate,
@@ -762,7 +804,7 @@ def wijk_figures(wijk, year: int | None, policy: Policy) -> AreaFigures:
         "herhaald": series["repeat"].share("herhaald"),
         "kinderen": series["kinderen"].share("ja"),
         "inwoners": cbs_cell(wk_pop, "aantal", f"CBS {wk_year or ''}".strip()),
-        "aard": [(AARD_LABELS.get(k, k), c, series["aard"].share(k)) for k, c in series["aard"].items()],
+        "aard": [(label(AARD_LABELS, k), c, series["aard"].share(k)) for k, c in series["aard"].items()],
     }
     return AreaFigures(wijk.code, wijk.naam, "wijk", period, headline, tables, month_chart, year_chart, {}, len(cube))
 
@@ -795,11 +837,11 @@ def home_figures(gemeente_code: str, policy: Policy) -> HomeFigures:
     table = canon.by_dim["kind"]
     fig = from_controlled_table(
         "home",
-        f"Registraties per wijk en soort, {period.label}",
-        "Wijk",
+        gettext("Registraties per wijk en soort, %(period)s") % {"period": period.label},
+        gettext("Wijk"),
         table,
         dict(wijken),
-        KIND_LABELS,
+        labels(KIND_LABELS),
         dims=({"year": period.year}, "wijk", "kind"),
     )
     return HomeFigures(table, wijken, period, fig)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from zicht.access.rules import requires
 from zicht.geo.models import Gemeente
@@ -49,7 +50,7 @@ def _page(request, info: Infographic, download: str, back_url: str):
             "svg_url": reverse(download, args=[info.code, "svg"]) + query,
             "png_url": reverse(download, args=[info.code, "png"]) + query,
             "back_url": back_url,
-            "area_only": AREA_ONLY,
+            "area_only": gettext(AREA_ONLY),
         },
     )
 

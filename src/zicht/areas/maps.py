@@ -12,12 +12,16 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.translation import gettext
+
+from zicht.access.roles import N_
+
 from .disclosure import Cell
 
 # Sequential blues (light to dark) with a pattern per class.
 CLASS_FILLS = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]
 CLASS_PATTERNS = ["", "dots", "lines", "cross"]
-PATTERN_LABELS = {"": "effen", "dots": "stippen", "lines": "schuine lijnen", "cross": "kruisarcering"}
+PATTERN_LABELS = {"": N_("effen"), "dots": N_("stippen"), "lines": N_("schuine lijnen"), "cross": N_("kruisarcering")}
 NODATA_FILL = "#f0f0f0"
 
 
@@ -111,20 +115,20 @@ def legend(breaks: list[float], unit: str) -> list[dict]:
     highs = [*breaks, None]
     for i, (lo, hi) in enumerate(zip(lows, highs)):
         if lo is None and hi is None:
-            text = "alle waarden"
+            text = gettext("alle waarden")
         elif lo is None:
-            text = f"t/m {_fmt(hi)}"
+            text = gettext("t/m %(high)s") % {"high": _fmt(hi)}
         elif hi is None:
-            text = f"meer dan {_fmt(lo)}"
+            text = gettext("meer dan %(low)s") % {"low": _fmt(lo)}
         else:
-            text = f"meer dan {_fmt(lo)} t/m {_fmt(hi)}"
+            text = gettext("meer dan %(low)s t/m %(high)s") % {"low": _fmt(lo), "high": _fmt(hi)}
         entries.append(
             {
                 "index": i,
                 "fill": CLASS_FILLS[i],
                 "pattern": CLASS_PATTERNS[i],
-                "pattern_label": PATTERN_LABELS[CLASS_PATTERNS[i]],
-                "text": f"Klasse {i + 1}: {text} {unit}".strip(),
+                "pattern_label": gettext(PATTERN_LABELS[CLASS_PATTERNS[i]]),
+                "text": (gettext("Klasse %(n)s: %(range)s") % {"n": i + 1, "range": f"{text} {unit}"}).strip(),
             }
         )
     entries.append(
@@ -132,8 +136,8 @@ def legend(breaks: list[float], unit: str) -> list[dict]:
             "index": None,
             "fill": NODATA_FILL,
             "pattern": "nodata",
-            "pattern_label": "grijze arcering",
-            "text": "Onderdrukt (<10 of ×) of geen gegevens",
+            "pattern_label": gettext("grijze arcering"),
+            "text": gettext("Onderdrukt (<10 of ×) of geen gegevens"),
         }
     )
     return entries

@@ -15,20 +15,21 @@ No personal data: wijk, buurt and month codes and breakdown values, never a coun
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ProtectedSetRepairs(models.Model):
-    digest = models.CharField(max_length=64, unique=True, help_text="sha256 of gemeente, wijken, buurten, year, policy and base counts")
+    digest = models.CharField(max_length=64, unique=True, help_text=_("sha256 of gemeente, wijken, buurten, year, policy and base counts"))
     gemeente_code = models.CharField(max_length=6)
     jaar = models.PositiveSmallIntegerField()
-    repairs = models.JSONField(help_text="Cells suppressed on top of the rules, per table of the set")
-    build_seconds = models.FloatField(default=0.0, help_text="Time the attacker rounds took when it was solved")
+    repairs = models.JSONField(help_text=_("Cells suppressed on top of the rules, per table of the set"))
+    build_seconds = models.FloatField(default=0.0, help_text=_("Time the attacker rounds took when it was solved"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [models.Index(fields=["gemeente_code", "jaar", "created_at"], name="areas_repairs_gm_year")]
-        verbose_name = "beveiligde set (herstelde cellen)"
-        verbose_name_plural = "beveiligde sets (herstelde cellen)"
+        verbose_name = _("beveiligde set (herstelde cellen)")
+        verbose_name_plural = _("beveiligde sets (herstelde cellen)")
 
     def __str__(self) -> str:
         return f"{self.gemeente_code} {self.jaar} ({self.digest[:12]})"

@@ -149,7 +149,7 @@ def aggregate_figure(gemeente, level: str, by: tuple[str, ...], year: int | None
     from .tables import from_controlled_table, set_grid
 
     pub = published_table(gemeente, level, by, year, policy)
-    fig = from_controlled_table(f"aggregate:{level}:{','.join(by)}", "zicht aggregate", level, pub.table, {}, {})
+    fig = from_controlled_table(f"aggregate:{level}:{','.join(by)}", "zicht aggregate", level, pub.table, {}, {})  # i18n: not UI
     rows = []
     for key in pub.table.row_keys:
         f = {d: v for d, v in zip(pub.row_dims, key) if d != "gemeente"}

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Max
+from django.utils.translation import gettext
 
+from zicht.access.roles import N_
 from zicht.geo.models import Wijk
 from zicht.linkage.models import HouseholdMember
 from zicht.registry import vocab
@@ -42,12 +44,17 @@ from .sources import trajectory_ends
 # Signals (verwijsindex) are kept only two years and are not registrations of violence: recidive
 # counts police incidents and Veilig Thuis meldingen and adviezen.
 COUNTED_KINDS = ("incident", "melding", "advies")
-SUBJECTS = (("adres", "Adressen"), ("huishouden", "Huishoudens"), ("persoon", "Personen (gekoppeld)"))
-INDEXES = (("eerste", "na een eerste registratie"), ("hulp", "na het einde van een hulptraject"))
+# Labels are Dutch msgids, translated when the figures are built; the keys are what JSON and tests use.
+SUBJECTS = (("adres", N_("Adressen")), ("huishouden", N_("Huishoudens")), ("persoon", N_("Personen (gekoppeld)")))
+INDEXES = (("eerste", N_("na een eerste registratie")), ("hulp", N_("na het einde van een hulptraject")))
 CURVE_MONTHS = tuple(range(0, 25))
 TABLE_MONTHS = (3, 6, 12, 18, 24)
 AARD_LABELS = dict(vocab.AARD_GEWELD)
-KINDEREN_LABELS = {True: "Kinderen betrokken", False: "Geen kinderen betrokken", None: "Onbekend"}
+KINDEREN_LABELS = {True: N_("Kinderen betrokken"), False: N_("Geen kinderen betrokken"), None: N_("Onbekend")}
+
+
+def _labels(labels: dict) -> dict:
+    return {k: gettext(v) for k, v in labels.items()}
 
 
 @dataclass
@@ -175,9 +182,13 @@ class CurvePointCell:
     def interval_cell(self) -> Cell:
         """The 95% interval as a cell (for tables): published with its point, missing without it."""
         if not self.interval:
-            return missing_cell("Geen interval: het punt wordt niet getoond.", "interval")
+            return missing_cell(gettext("Geen interval: het punt wordt niet getoond."), "interval")
         return Cell(
-            round(100 * self.low, 1), OK, "95%-betrouwbaarheidsinterval (Kaplan–Meier, log-log-transformatie).", self.interval, "interval"
+            round(100 * self.low, 1),
+            OK,
+            gettext("95%-betrouwbaarheidsinterval (Kaplan–Meier, log-log-transformatie)."),
+            self.interval,
+            "interval",
         )
 
 
@@ -192,17 +203,20 @@ def controlled_curve(episodes: Sequence[Episode], policy: Policy, months: Sequen
             share = Cell(
                 value,
                 OK,
-                "Kaplan–Meier-schatting; getoond omdat het aantal gevolgde en het aantal nieuwe "
-                f"registraties elk minstens {policy.threshold} zijn.",
+                gettext(
+                    "Kaplan–Meier-schatting; getoond omdat het aantal gevolgde en het aantal nieuwe registraties elk "
+                    "minstens %(threshold)s zijn."
+                )
+                % {"threshold": policy.threshold},
                 _format_number(value, 0) + "%",
                 "percentage",
             )
             out.append(CurvePointCell(p.month, at_risk, share, p.low, p.high))
         else:
-            reason = (
-                f"Niet getoond: berust op minder dan {policy.threshold} gevolgde adressen, huishoudens of personen "
+            reason = gettext(
+                "Niet getoond: berust op minder dan %(threshold)s gevolgde adressen, huishoudens of personen "
                 "of minder dan dat aantal nieuwe registraties."
-            )
+            ) % {"threshold": policy.threshold}
             out.append(CurvePointCell(p.month, at_risk, Cell(None, "primary", reason, policy.primary_mark, "percentage"), None, None))
     return out
 
@@ -215,7 +229,7 @@ def overview_groups(episodes: Episodes, wijk: str | None = None) -> tuple[dict, 
             if index == "hulp" and (not episodes.help_available or subject == "persoon"):
                 continue
             groups[(subject, index)] = episodes.select(subject, index, wijk)
-            labels[(subject, index)] = f"{subject_label} {index_label}"
+            labels[(subject, index)] = f"{gettext(subject_label)} {gettext(index_label)}"
     return groups, labels
 
 
@@ -268,8 +282,8 @@ def recidive_figures(episodes: Episodes, policy: Policy, wijk: str | None = None
         by_aard[e.aard].append(e)
         by_kinderen[e.kinderen].append(e)
         by_cohort[e.cohort].append(e)
-    aard = rate_rows(dict(sorted(by_aard.items())), AARD_LABELS, policy)
-    kinderen = rate_rows({k: by_kinderen[k] for k in (True, False, None) if k in by_kinderen}, KINDEREN_LABELS, policy)
+    aard = rate_rows(dict(sorted(by_aard.items())), _labels(AARD_LABELS), policy)
+    kinderen = rate_rows({k: by_kinderen[k] for k in (True, False, None) if k in by_kinderen}, _labels(KINDEREN_LABELS), policy)
     cohorts = rate_rows(dict(sorted(by_cohort.items())), {y: str(y) for y in by_cohort}, policy)
 
     per_wijk = []
@@ -280,7 +294,9 @@ def recidive_figures(episodes: Episodes, policy: Policy, wijk: str | None = None
 
     curves = [{"label": str(year), "points": controlled_curve(eps, policy)} for year, eps in sorted(by_cohort.items())]
     curves_kinderen = [
-        {"label": KINDEREN_LABELS[k], "points": controlled_curve(by_kinderen[k], policy)} for k in (True, False) if k in by_kinderen
+        {"label": gettext(KINDEREN_LABELS[k]), "points": controlled_curve(by_kinderen[k], policy)}
+        for k in (True, False)
+        if k in by_kinderen
     ]
     return {
         "gemeente": episodes.gemeente,
@@ -303,7 +319,7 @@ def twelve_month_rate(episodes: Episodes, policy: Policy, wijk: str | None = Non
     """Share of addresses with a next registration within 12 months of a first one (plan indicators)."""
     eps = [e for e in episodes.select("adres", "eerste", wijk) if cohort is None or e.cohort == cohort]
     if not eps:
-        return missing_cell("Geen adressen met een eerste registratie in deze periode.", "percentage")
+        return missing_cell(gettext("Geen adressen met een eerste registratie in deze periode."), "percentage")
     return _share_cells({"x": eps}, 12, policy)["x"][0]
 
 

@@ -11,6 +11,7 @@ from html import escape
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 
 from zicht.access.rules import requires
 from zicht.geo.models import Wijk
@@ -126,7 +127,7 @@ def recidive(request):
             "naam": naam,
             "fig": figures,
             "policy": policy,
-            "area_only": AREA_ONLY,
+            "area_only": gettext(AREA_ONLY),
             "overview": figures["overview"],
             "aard": figures["aard"],
             "kinderen": figures["kinderen"],
@@ -135,11 +136,14 @@ def recidive(request):
             "episode_days": EPISODE_DAYS,
             "wijken": Wijk.objects.filter(gemeente_id=gm.code).order_by("naam").only("code", "naam"),
             "curve_svg": survival_chart(
-                figures["curves"], f"Aandeel adressen met een nieuwe registratie na een eerste, per jaar van de eerste registratie, {naam}"
+                figures["curves"],
+                gettext("Aandeel adressen met een nieuwe registratie na een eerste, per jaar van de eerste registratie, %(area)s")
+                % {"area": naam},
             ),
             "curve_table": curve_table(figures["curves"], figures["table_months"]),
             "kinderen_svg": survival_chart(
-                figures["curves_kinderen"], f"Aandeel adressen met een nieuwe registratie, met en zonder kinderen, {naam}"
+                figures["curves_kinderen"],
+                gettext("Aandeel adressen met een nieuwe registratie, met en zonder kinderen, %(area)s") % {"area": naam},
             ),
             "kinderen_table": curve_table(figures["curves_kinderen"], figures["table_months"]),
         },
@@ -157,12 +161,12 @@ def effect(request):
     context = {
         "gemeente": gm,
         "wijken": wijken,
-        "area_only": AREA_ONLY,
+        "area_only": gettext(AREA_ONLY),
         "policy": default_policy(),
         "code": code,
         "start": request.GET.get("start", ""),
         "aard": request.GET.get("aard", ""),
-        "aarden": list(AARD_LABELS.items()),
+        "aarden": [(k, gettext(v)) for k, v in AARD_LABELS.items()],
     }
     if code:
         if code not in names:
@@ -195,9 +199,9 @@ def effect(request):
             series["quarters"],
             [
                 {"label": names[code], "cells": [r[1] for r in series["rows"]]},
-                {"label": "Vergelijkingswijken samen", "cells": [r[2] for r in series["rows"]]},
+                {"label": gettext("Vergelijkingswijken samen"), "cells": [r[2] for r in series["rows"]]},
             ],
-            f"Registraties per 1.000 inwoners per kwartaal: {names[code]} en vergelijkingswijken",
+            gettext("Registraties per 1.000 inwoners per kwartaal: %(wijk)s en vergelijkingswijken") % {"wijk": names[code]},
         )
         if start is not None:
             result = estimate_for(gm.code, code, comparison, start, aard)
@@ -213,6 +217,6 @@ def effect(request):
             if result["pre_trend"]["verschil_per_jaar"] is not None:
                 result["pre_trend_pct"] = signed_pct(result["pre_trend"]["verschil_per_jaar"])
             if result["waarschuwing"]:
-                result["waarschuwing"] = result["waarschuwing"].replace("het gebied", names[code])
+                result["waarschuwing"] = result["waarschuwing"].replace(gettext("het gebied"), names[code])
             context["result"] = result
     return render(request, "areas/effect.html", context)

@@ -17,8 +17,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from zicht.access import roles
+from zicht.access.roles import N_
 from zicht.access.rules import log_access, requires
 from zicht.access.scoping import figure_gemeente_codes, figure_region_codes
 from zicht.geo.models import Gemeente, VtRegio, VtRegioGemeente
@@ -31,7 +33,7 @@ from .regional import region_figures
 from .tables import cbs_cell, to_csv, to_xlsx
 
 AREA_ROLES = (roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR)
-SOURCE_NOTE = (
+SOURCE_NOTE = N_(
     "Bronnen: Zicht-register (meldingen van partners in de gemeenten van de regio, onthullingsbeveiligd: "
     "afgerond op 5, <10 onderdrukt, regiototalen samen met de gemeentecellen beveiligd); CBS (CC BY 4.0); "
     "regio-indeling: zicht/geo/data/vt_regios.csv."
@@ -84,9 +86,9 @@ def region(request, code: str):
     areas = _map_areas(figures)
     svg, legend = maps.choropleth_svg(
         areas,
-        f"Meldingen per 1.000 inwoners, regio {regio.naam}, {figures.year}",
-        "Kaart van de gemeenten van de regio; elke gemeente met haar cijfer.",
-        "per 1.000 inwoners",
+        gettext("Meldingen per 1.000 inwoners, regio %(regio)s, %(year)s") % {"regio": regio.naam, "year": figures.year},
+        gettext("Kaart van de gemeenten van de regio; elke gemeente met haar cijfer."),
+        gettext("per 1.000 inwoners"),
     )
     return render(
         request,
@@ -111,11 +113,11 @@ def _map_areas(figures) -> list[maps.MapArea]:
 
 
 FACTSHEET_TABLES = (
-    ("per1000", "De gemeenten naast elkaar"),
-    ("jaren", "Trend: meldingen per gemeente en jaar"),
-    ("recidive", "Recidive binnen 12 maanden"),
-    ("aard", "Aard van het geweld"),
-    ("risico", "Risicofactoren (CBS)"),
+    ("per1000", N_("De gemeenten naast elkaar")),
+    ("jaren", N_("Trend: meldingen per gemeente en jaar")),
+    ("recidive", N_("Recidive binnen 12 maanden")),
+    ("aard", N_("Aard van het geweld")),
+    ("risico", N_("Risicofactoren (CBS)")),
 )
 
 
@@ -126,25 +128,33 @@ def region_factsheet_pdf(request, code: str):
     figures = figures_for(request, regio, _year(request))
     head = figures.headline
     sheet = {
-        "title": f"Factsheet Veilig Thuis-regio {regio.naam}",
-        "subtitle": f"{len(figures.gemeenten)} gemeenten, {figures.year}. Per gemeente dezelfde cijfers als op haar eigen pagina; "
-        "de regiototalen zijn samen met die cijfers onthullingsbeveiligd. Dit blad beschrijft gebieden, nooit personen of huishoudens.",
+        "title": gettext("Factsheet Veilig Thuis-regio %(regio)s") % {"regio": regio.naam},
+        "subtitle": gettext(
+            "%(n)s gemeenten, %(year)s. Per gemeente dezelfde cijfers als op haar eigen pagina; de regiototalen zijn "
+            "samen met die cijfers onthullingsbeveiligd. Dit blad beschrijft gebieden, nooit personen of huishoudens."
+        )
+        % {"n": len(figures.gemeenten), "year": figures.year},
         "tiles": [
-            (head["meldingen"].display, "meldingen in de regio", str(figures.year)),
-            (head["per1000"].display, "per 1.000 inwoners", "regio"),
-            (head["inwoners"].display, "inwoners", "CBS"),
-            (str(head["gemeenten"]), "gemeenten", "regio-indeling " + str(figures.year)),
+            (head["meldingen"].display, gettext("meldingen in de regio"), str(figures.year)),
+            (head["per1000"].display, gettext("per 1.000 inwoners"), gettext("regio")),
+            (head["inwoners"].display, gettext("inwoners"), "CBS"),
+            (str(head["gemeenten"]), gettext("gemeenten"), gettext("regio-indeling %(year)s") % {"year": figures.year}),
         ],
         "map": factsheet.map_drawing(_map_areas(figures), 178 * factsheet.mm),
-        "map_heading": f"Meldingen per 1.000 inwoners per gemeente, {figures.year}",
-        "map_caption": "Klassen: kwartielen van de gepubliceerde waarden (licht: laag, donker: hoog); grijs: onderdrukt of "
-        "geen gegevens. Elke gemeente draagt haar naam en cijfer. Gemeentegrenzen: CBS/PDOK, vereenvoudigd.",
-        "tables": [(heading, figures.table(tid)) for tid, heading in FACTSHEET_TABLES],
+        "map_heading": gettext("Meldingen per 1.000 inwoners per gemeente, %(year)s") % {"year": figures.year},
+        "map_caption": gettext(
+            "Klassen: kwartielen van de gepubliceerde waarden (licht: laag, donker: hoog); grijs: onderdrukt of "
+            "geen gegevens. Elke gemeente draagt haar naam en cijfer. Gemeentegrenzen: CBS/PDOK, vereenvoudigd."
+        ),
+        "tables": [(gettext(heading), figures.table(tid)) for tid, heading in FACTSHEET_TABLES],
         "notes": [
-            SOURCE_NOTE,
-            f"Onthullingsbeveiliging: aantallen afgerond op {default_policy().rounding_base}, minder dan "
-            f"{default_policy().threshold} niet getoond (<{default_policy().threshold}); × = niet getoond omdat een "
-            "verschil anders een onderdrukt cijfer zou teruggeven. Percentages uit gepubliceerde aantallen.",
+            gettext(SOURCE_NOTE),
+            gettext(
+                "Onthullingsbeveiliging: aantallen afgerond op %(base)s, minder dan %(threshold)s niet getoond "
+                "(<%(threshold)s); × = niet getoond omdat een verschil anders een onderdrukt cijfer zou teruggeven. "
+                "Percentages uit gepubliceerde aantallen."
+            )
+            % {"base": default_policy().rounding_base, "threshold": default_policy().threshold},
         ],
     }
     response = HttpResponse(factsheet.render_region_pdf(sheet), content_type="application/pdf")
@@ -159,7 +169,7 @@ def region_export(request, code: str, fmt: str):
     name = f"regio-{slugify(regio.code)}-{figures.year}"
     if fmt == "xlsx":
         response = HttpResponse(
-            to_xlsx(figures.tables, SOURCE_NOTE), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            to_xlsx(figures.tables, gettext(SOURCE_NOTE)), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
@@ -167,7 +177,7 @@ def region_export(request, code: str, fmt: str):
     table = next((t for t in figures.tables if t.id == wanted), None)
     if table is None:
         raise Http404("Onbekende tabel")
-    response = HttpResponse("\ufeff" + to_csv(table, SOURCE_NOTE), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("\ufeff" + to_csv(table, gettext(SOURCE_NOTE)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{table.id}.csv"'
     return response
 
@@ -176,11 +186,11 @@ def region_export(request, code: str, fmt: str):
 
 
 class MoveForm(forms.Form):
-    gemeente_code = forms.RegexField(regex=r"^GM\d{4}$", label="Gemeentecode", max_length=6)
-    regio = forms.ModelChoiceField(VtRegio.objects.all(), label="Veilig Thuis-regio")
-    van_jaar = forms.IntegerField(min_value=2000, max_value=2100, label="Vanaf jaar")
-    bevestigd = forms.BooleanField(required=False, label="Bevestigd tegen een gepubliceerde lijst")
-    bron = forms.CharField(max_length=300, label="Bron")
+    gemeente_code = forms.RegexField(regex=r"^GM\d{4}$", label=gettext_lazy("Gemeentecode"), max_length=6)
+    regio = forms.ModelChoiceField(VtRegio.objects.all(), label=gettext_lazy("Veilig Thuis-regio"))
+    van_jaar = forms.IntegerField(min_value=2000, max_value=2100, label=gettext_lazy("Vanaf jaar"))
+    bevestigd = forms.BooleanField(required=False, label=gettext_lazy("Bevestigd tegen een gepubliceerde lijst"))
+    bron = forms.CharField(max_length=300, label=gettext_lazy("Bron"))
 
 
 def move_gemeente(code: str, regio: VtRegio, van_jaar: int, bevestigd: bool, bron: str, naam: str = "") -> None:
@@ -216,7 +226,7 @@ def manage(request):
                 data["gemeente_code"], data["regio"], data["van_jaar"], data["bevestigd"], data["bron"], gemeente.naam if gemeente else ""
             )
         except ValueError as exc:
-            form.add_error(None, f"Niet opgeslagen: {exc}")
+            form.add_error(None, gettext("Niet opgeslagen: %(reason)s") % {"reason": exc})
         else:
             log_access(
                 request,
@@ -225,7 +235,7 @@ def manage(request):
                 record_id=data["gemeente_code"],
                 reason=f"Regio-indeling: {data['gemeente_code']} naar {data['regio'].code} vanaf {data['van_jaar']}",
             )
-            messages.success(request, "De regio-indeling is opgeslagen.")
+            messages.success(request, gettext("De regio-indeling is opgeslagen."))
             return redirect(f"{reverse('areas:regions_manage')}?jaar={data['van_jaar']}")
     rows = [
         m

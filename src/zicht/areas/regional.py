@@ -13,14 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext
+
+from zicht.access.roles import N_
+
 from .data import cube_for, population, wijken_of
 from .disclosure import Cell, Policy, control_stacked, missing_cell, percentage
-from .figures import AARD_LABELS, BRON_LABELS, canonical, ordered, period_for, rate
+from .figures import AARD_LABELS, BRON_LABELS, canonical, label, ordered, period_for, rate
 from .recidive import load_episodes, published_window
 from .risk import area_risk_profile
 from .tables import FigureRow, FigureTable, cbs_cell, set_grid
 
-ABSENT = "Komt in deze gemeente niet voor (niet in de tabel van de gemeente)."
+ABSENT = N_("Komt in deze gemeente niet voor (niet in de tabel van de gemeente).")
 
 
 @dataclass
@@ -57,21 +61,23 @@ def _breakdown(dim: str, labels: dict, title: str, gemeenten, canons, year: int,
         table = canon.by_dim[dim]
         counts = _raw(cube, canon, [dim], year)
         for c in cols:
-            published[(g.code, c)] = table.col_total(c) if c in table.col_keys else missing_cell(ABSENT)
+            published[(g.code, c)] = table.col_total(c) if c in table.col_keys else missing_cell(gettext(ABSENT))
             raw[(g.code, c)] = counts.get((c,), 0)
         row_totals[g.code] = canon.totals.total
     controlled = control_stacked(raw, [g.code for g in gemeenten], cols, published, row_totals, policy)
     rows = [FigureRow(g.naam, [controlled.cell(g.code, c) for c in cols], controlled.row_total(g.code), code=g.code) for g in gemeenten]
-    totals = FigureRow("Regio", [controlled.col_total(c) for c in cols], controlled.total)
+    totals = FigureRow(gettext("Regio"), [controlled.col_total(c) for c in cols], controlled.total)
     table = FigureTable(
         dim,
-        f"{title}, {year}",
-        "Gemeente",
-        [labels.get(c, c) for c in cols],
+        f"{gettext(title)}, {year}",
+        gettext("Gemeente"),
+        [label(labels, c) for c in cols],
         rows,
         totals,
-        note="Per gemeente dezelfde cellen als op de gemeentepagina; regiototalen onthullingsbeveiligd "
-        "samen met die cellen (× waar een totaal een onderdrukte gemeentecel zou teruggeven).",
+        note=gettext(
+            "Per gemeente dezelfde cellen als op de gemeentepagina; regiototalen onthullingsbeveiligd "
+            "samen met die cellen (× waar een totaal een onderdrukte gemeentecel zou teruggeven)."
+        ),
     )
     codes = tuple(g.code for g in gemeenten)
     return set_grid(table, {"year": year, "gemeente": codes}, [{"gemeente": c} for c in codes], [{dim: c} for c in cols])
@@ -105,18 +111,21 @@ def recidive_table(gemeenten, policy: Policy, window: int = RECIDIVE_WINDOW, epi
     """
     controlled, windows, _ = recidive_stack([g.code for g in gemeenten], policy, window, episodes_of)
     rows = [FigureRow(g.naam, [windows[g.code].total, windows[g.code].share], code=g.code) for g in gemeenten]
-    totals = FigureRow("Regio", [controlled.total, percentage(controlled.col_total("wel"), controlled.total)])
+    totals = FigureRow(gettext("Regio"), [controlled.total, percentage(controlled.col_total("wel"), controlled.total)])
     return FigureTable(
         "recidive",
-        f"Recidive: adressen met een nieuwe registratie binnen {window} maanden na een eerste, per gemeente",
-        "Gemeente",
-        ["Adressen gevolgd", f"Aandeel met nieuwe registratie binnen {window} maanden"],
+        gettext("Recidive: adressen met een nieuwe registratie binnen %(window)s maanden na een eerste, per gemeente") % {"window": window},
+        gettext("Gemeente"),
+        [gettext("Adressen gevolgd"), gettext("Aandeel met nieuwe registratie binnen %(window)s maanden") % {"window": window}],
         rows,
         totals,
-        note="Alle eerste registraties sinds het begin van de gegevens die minstens "
-        f"{window} maanden gevolgd konden worden (definities: de recidivepagina). Per gemeente dezelfde cellen als op haar "
-        "recidivepagina; de regiototalen zijn samen met die cellen beveiligd. Een adres dat naar een andere gemeente "
-        "verhuist, wordt daar niet gevolgd.",
+        note=gettext(
+            "Alle eerste registraties sinds het begin van de gegevens die minstens %(window)s maanden gevolgd konden "
+            "worden (definities: de recidivepagina). Per gemeente dezelfde cellen als op haar recidivepagina; de "
+            "regiototalen zijn samen met die cellen beveiligd. Een adres dat naar een andere gemeente verhuist, wordt "
+            "daar niet gevolgd."
+        )
+        % {"window": window},
     )
 
 
@@ -146,12 +155,12 @@ def region_figures(regio, gemeenten, missing: list[str], year: int | None, polic
         )
     t_rate = FigureTable(
         "per1000",
-        f"Meldingen per 1.000 inwoners per gemeente, {year}",
-        "Gemeente",
-        ["Meldingen", "Inwoners (CBS)", "Per 1.000 inwoners"],
+        gettext("Meldingen per 1.000 inwoners per gemeente, %(year)s") % {"year": year},
+        gettext("Gemeente"),
+        [gettext("Meldingen"), gettext("Inwoners (CBS)"), gettext("Per 1.000 inwoners")],
         rate_rows,
-        FigureRow("Regio", [region_total, cbs_cell(region_pop, "aantal", "CBS"), rate(region_total, region_pop)]),
-        note="Gemeentecijfers zoals op de gemeentepagina; de regiototaal is samen met die cellen beveiligd.",
+        FigureRow(gettext("Regio"), [region_total, cbs_cell(region_pop, "aantal", "CBS"), rate(region_total, region_pop)]),
+        note=gettext("Gemeentecijfers zoals op de gemeentepagina; de regiototaal is samen met die cellen beveiligd."),
     )
 
     # Trend: gemeente × year, each cell the gemeente's published year total.
@@ -160,12 +169,12 @@ def region_figures(regio, gemeenten, missing: list[str], year: int | None, polic
     trend = control_stacked(raw, codes, years, published, None, policy)
     t_trend = FigureTable(
         "jaren",
-        "Meldingen per gemeente en jaar",
-        "Gemeente",
+        gettext("Meldingen per gemeente en jaar"),
+        gettext("Gemeente"),
         [str(y) for y in years],
         [FigureRow(g.naam, [trend.cell(g.code, y) for y in years], code=g.code) for g in gemeenten],
-        FigureRow("Regio", [trend.col_total(y) for y in years]),
-        note="Het lopende jaar kan onvolledig zijn. Gemeentegrenzen en regio-indeling van het gekozen jaar.",
+        FigureRow(gettext("Regio"), [trend.col_total(y) for y in years]),
+        note=gettext("Het lopende jaar kan onvolledig zijn. Gemeentegrenzen en regio-indeling van het gekozen jaar."),
     )
 
     # What each count counts, for ``zicht disclosure-audit --regio`` (region totals: the tuple of gemeenten).
@@ -174,8 +183,8 @@ def region_figures(regio, gemeenten, missing: list[str], year: int | None, polic
     tables = [
         t_rate,
         t_trend,
-        _breakdown("bron", BRON_LABELS, "Meldingen naar bron per gemeente", gemeenten, canons, year, policy),
-        _breakdown("aard", AARD_LABELS, "Meldingen naar aard van het geweld per gemeente", gemeenten, canons, year, policy),
+        _breakdown("bron", BRON_LABELS, N_("Meldingen naar bron per gemeente"), gemeenten, canons, year, policy),
+        _breakdown("aard", AARD_LABELS, N_("Meldingen naar aard van het geweld per gemeente"), gemeenten, canons, year, policy),
         recidive_table(gemeenten, policy),
         risk_table(gemeenten),
     ]
@@ -222,9 +231,9 @@ def risk_table(gemeenten) -> FigureTable:
         rows.append(FigureRow(g.naam, cells, code=g.code))
     return FigureTable(
         "risico",
-        "Risicofactoren per gemeente (CBS)",
-        "Gemeente",
-        [f"{label} ({unit})" if unit else label for label, _, unit in factors],
+        gettext("Risicofactoren per gemeente (CBS)"),
+        gettext("Gemeente"),
+        [f"{name} ({unit})" if unit else name for name, _, unit in factors],
         rows,
-        note="Openbare CBS-kerncijfers op gemeenteniveau; geen registercijfers.",
+        note=gettext("Openbare CBS-kerncijfers op gemeenteniveau; geen registercijfers."),
     )

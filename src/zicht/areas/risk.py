@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from zicht.geo.cbs import INDICATORS
 from zicht.geo.models import Kerncijfer
 
@@ -38,13 +40,14 @@ class RiskFactorScore:
     frameworks_inferred: bool = False
     reference: str = "gemeente"
 
+    # Labels in the active language (risk_factors marks them with N_); codes stay as they are.
     @property
     def prevention_type_labels(self) -> list[str]:
-        return [rf.PREVENTION_TYPE_LABELS[t] for t in self.prevention_types]
+        return [gettext(rf.PREVENTION_TYPE_LABELS[t]) for t in self.prevention_types]
 
     @property
     def policy_framework_labels(self) -> list[str]:
-        return [rf.POLICY_FRAMEWORKS[f] for f in self.policy_frameworks]
+        return [gettext(rf.POLICY_FRAMEWORKS[f]) for f in self.policy_frameworks]
 
 
 def _series(codes: list[str], indicators: set[str]) -> dict[tuple[str, str], dict[int, float]]:
@@ -76,9 +79,9 @@ def area_risk_profile(area_code: str, year: int | None = None) -> list[RiskFacto
             scores.append(
                 RiskFactorScore(
                     factor=factor.code,
-                    label=factor.label,
+                    label=gettext(factor.label),
                     indicator=ind.key,
-                    indicator_label=ind.label,
+                    indicator_label=gettext(ind.label),
                     unit=ind.unit,
                     year=chosen,
                     value=value,
@@ -89,7 +92,7 @@ def area_risk_profile(area_code: str, year: int | None = None) -> list[RiskFacto
                     prevention_types=tuple(factor.prevention_types),
                     policy_frameworks=tuple(factor.policy_frameworks),
                     frameworks_inferred=factor.frameworks_inferred,
-                    reference="Nederland" if is_gemeente else "gemeente",
+                    reference=gettext("Nederland") if is_gemeente else gettext("gemeente"),
                 )
             )
     return scores
@@ -126,7 +129,7 @@ def context_profile(area_code: str) -> list[dict]:
         rows.append(
             {
                 "indicator": key,
-                "label": INDICATORS[key].label,
+                "label": gettext(INDICATORS[key].label),  # geo.cbs marks its labels
                 "unit": INDICATORS[key].unit,
                 "year": year,
                 "value": own[year],

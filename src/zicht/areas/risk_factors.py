@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from zicht.access.roles import N_
+
 # Prevention types (seed 000 "Doelgroepen voor preventiebeleid"; domain brief §9).
 UNIVERSEEL = "universeel"
 SELECTIEF = "selectief"
@@ -26,24 +28,24 @@ GEINDICEERD = "geindiceerd"
 ZORGGERICHT = "zorggericht"
 PREVENTION_TYPES = (UNIVERSEEL, SELECTIEF, GEINDICEERD, ZORGGERICHT)
 PREVENTION_TYPE_LABELS = {
-    UNIVERSEEL: "universele preventie",
-    SELECTIEF: "selectieve preventie",
-    GEINDICEERD: "geïndiceerde preventie",
-    ZORGGERICHT: "zorggerichte preventie",
+    UNIVERSEEL: N_("universele preventie"),
+    SELECTIEF: N_("selectieve preventie"),
+    GEINDICEERD: N_("geïndiceerde preventie"),
+    ZORGGERICHT: N_("zorggerichte preventie"),
 }
 
 # Policy frameworks named in seed 000 (the table and the Rotterdam "koereiger" text).
 POLICY_FRAMEWORKS = {
-    "oggz": "OGGZ",
-    "jeugdbeleid": "jeugdbeleid",
-    "integraal_veiligheidsbeleid": "integraal veiligheidsbeleid",
-    "armoedebeleid": "armoedebeleid",
-    "participatiebeleid": "participatiebeleid",
-    "mantelzorgbeleid": "mantelzorgbeleid",
-    "sociaal_economisch_beleid": "sociaal-economisch beleid",
-    "ouderenbeleid": "ouderenbeleid",
-    "welzijnsbeleid": "welzijnsbeleid",
-    "emancipatiebeleid": "emancipatiebeleid",
+    "oggz": N_("OGGZ"),
+    "jeugdbeleid": N_("jeugdbeleid"),
+    "integraal_veiligheidsbeleid": N_("integraal veiligheidsbeleid"),
+    "armoedebeleid": N_("armoedebeleid"),
+    "participatiebeleid": N_("participatiebeleid"),
+    "mantelzorgbeleid": N_("mantelzorgbeleid"),
+    "sociaal_economisch_beleid": N_("sociaal-economisch beleid"),
+    "ouderenbeleid": N_("ouderenbeleid"),
+    "welzijnsbeleid": N_("welzijnsbeleid"),
+    "emancipatiebeleid": N_("emancipatiebeleid"),
 }
 
 HIGHER_IS_RISK = "hoger"  # a higher value than the comparison area signals the factor
@@ -82,27 +84,27 @@ class RiskFactor:
 
 
 # --- CBS indicators (KWB). Keys are the names geo.Kerncijfer rows carry. -----------------------
-LAAG_INKOMEN = AreaIndicator("pct_hh_laag_inkomen", "huishoudens met een laag inkomen", "%", "Huishoudens met een laag inkomen")
+LAAG_INKOMEN = AreaIndicator("pct_hh_laag_inkomen", N_("huishoudens met een laag inkomen"), "%", "Huishoudens met een laag inkomen")
 SOCIAAL_MINIMUM = AreaIndicator(
     "pct_rond_sociaal_min",
-    "huishoudens onder of rond het sociaal minimum",
+    N_("huishoudens onder of rond het sociaal minimum"),
     "%",
     "Huishoudens onder of rond sociaal minimum",
 )
-BIJSTAND = AreaIndicator("bijstand_per_1000", "personen met bijstand", "per 1.000 inwoners", "Personen per soort uitkering; Bijstand")
+BIJSTAND = AreaIndicator("bijstand_per_1000", N_("personen met bijstand"), "per 1.000 inwoners", "Personen per soort uitkering; Bijstand")
 LAAGSTE40 = AreaIndicator(
     "pct_hh_laagste40",
-    "huishoudens in de landelijk laagste 40% inkomens",
+    N_("huishoudens in de landelijk laagste 40% inkomens"),
     "%",
     "Huishoudens met landelijk laagste 40% inkomen",
 )
-WW = AreaIndicator("ww_per_1000", "personen met WW (proxy werkloosheid)", "per 1.000 inwoners", "Personen per soort uitkering; WW")
-EENPERSOONS = AreaIndicator("pct_eenpersoonshhd", "eenpersoonshuishoudens", "%", "Eenpersoonshuishoudens")
-OUDEREN = AreaIndicator("pct_65plus", "inwoners van 65 jaar of ouder", "%", "65 jaar of ouder")
-WMO = AreaIndicator("wmo_per_1000", "Wmo-cliënten", "per 1.000 inwoners", "Wmo-cliënten")
-MET_KINDEREN = AreaIndicator("pct_hhd_met_kind", "huishoudens met kinderen", "%", "Huishoudens met kinderen")
-JEUGDZORG = AreaIndicator("pct_jeugdzorg", "jongeren met jeugdzorg", "%", "Percentage jongeren met jeugdzorg")
-GESCHEIDEN = AreaIndicator("pct_gescheiden", "gescheiden inwoners", "%", "Burgerlijke staat; Gescheiden")
+WW = AreaIndicator("ww_per_1000", N_("personen met WW (proxy werkloosheid)"), "per 1.000 inwoners", "Personen per soort uitkering; WW")
+EENPERSOONS = AreaIndicator("pct_eenpersoonshhd", N_("eenpersoonshuishoudens"), "%", "Eenpersoonshuishoudens")
+OUDEREN = AreaIndicator("pct_65plus", N_("inwoners van 65 jaar of ouder"), "%", "65 jaar of ouder")
+WMO = AreaIndicator("wmo_per_1000", N_("Wmo-cliënten"), "per 1.000 inwoners", "Wmo-cliënten")
+MET_KINDEREN = AreaIndicator("pct_hhd_met_kind", N_("huishoudens met kinderen"), "%", "Huishoudens met kinderen")
+JEUGDZORG = AreaIndicator("pct_jeugdzorg", N_("jongeren met jeugdzorg"), "%", "Percentage jongeren met jeugdzorg")
+GESCHEIDEN = AreaIndicator("pct_gescheiden", N_("gescheiden inwoners"), "%", "Burgerlijke staat; Gescheiden")
 
 INDICATORS = {
     i.key: i
@@ -117,107 +119,109 @@ RISK_FACTORS: dict[str, RiskFactor] = {
         # Seed 000, table "Van risicofactor naar beleidskader" (row order and wording kept).
         RiskFactor(
             "verslaving",
-            "Verslavingen, zoals alcohol-, drugs- of gokverslavingen",
+            N_("Verslavingen, zoals alcohol-, drugs- of gokverslavingen"),
             (S, G),
             ("oggz", "jeugdbeleid"),
             related=("ggz_lvb_verslaving",),
-            note="Niet zichtbaar in CBS-kerncijfers; gebruik GGD-, GGZ- en politie-informatie.",
+            note=N_("Niet zichtbaar in CBS-kerncijfers; gebruik GGD-, GGZ- en politie-informatie."),
         ),
         RiskFactor(
             "eerdere_delicten",
-            "Eerdere (gewelds)delicten (gepleegd of slachtoffer van geweest)",
+            N_("Eerdere (gewelds)delicten (gepleegd of slachtoffer van geweest)"),
             (G,),
             ("integraal_veiligheidsbeleid",),
-            note="Niet zichtbaar in CBS-kerncijfers per wijk; politiecijfers zijn er alleen per gemeente.",
+            note=N_("Niet zichtbaar in CBS-kerncijfers per wijk; politiecijfers zijn er alleen per gemeente."),
         ),
         RiskFactor(
             "armoede",
-            "Armoede of financiële problemen",
+            N_("Armoede of financiële problemen"),
             (U, S),
             ("armoedebeleid", "participatiebeleid"),
             indicators=(LAAG_INKOMEN, SOCIAAL_MINIMUM, LAAGSTE40, BIJSTAND, WW),
-            note="Seed 003 rekent lage opleiding, werkloosheid, schulden en slechte huisvesting tot armoede.",
+            note=N_("Seed 003 rekent lage opleiding, werkloosheid, schulden en slechte huisvesting tot armoede."),
         ),
         RiskFactor(
             "afhankelijkheid",
-            "De mate van afhankelijkheid van andere personen",
+            N_("De mate van afhankelijkheid van andere personen"),
             (U, S),
             ("mantelzorgbeleid", "sociaal_economisch_beleid", "ouderenbeleid", "jeugdbeleid"),
             indicators=(OUDEREN, WMO),
             related=("zorgafhankelijkheid",),
-            note="Hoog aandeel ouderen en Wmo-cliënten: risico op ouderenmishandeling en overbelaste mantelzorg.",
+            note=N_("Hoog aandeel ouderen en Wmo-cliënten: risico op ouderenmishandeling en overbelaste mantelzorg."),
         ),
         RiskFactor(
             "sociaal_isolement",
-            "Het niveau van sociale isolatie en het sociale netwerk",
+            N_("Het niveau van sociale isolatie en het sociale netwerk"),
             (U, S),
             ("participatiebeleid", "welzijnsbeleid", "ouderenbeleid"),
             indicators=(EENPERSOONS,),
         ),
         RiskFactor(
             "weerbaarheid",
-            "Weerbaarheid specifieke slachtoffergroepen",
+            N_("Weerbaarheid specifieke slachtoffergroepen"),
             (U, S, G),
             ("emancipatiebeleid", "ouderenbeleid"),
-            note="De bron breekt de rij af na 'ouderenbeleid,'; verdere kaders zijn niet overgenomen.",
+            note=N_("De bron breekt de rij af na 'ouderenbeleid,'; verdere kaders zijn niet overgenomen."),
         ),
         # Seed 003 §1.2 (Korvel / Wandelbos-Noord). The handreiking targets selectieve preventie with
         # overflow to geïndiceerde preventie (§1.1), hence (S, G). No beleidskader is given there.
         RiskFactor(
             "ggz_lvb_verslaving",
-            "GGZ-, verslavings- en LVB-problematiek",
+            N_("GGZ-, verslavings- en LVB-problematiek"),
             (S, G),
             ("oggz",),
             source="003",
             frameworks_inferred=True,
             related=("verslaving",),
-            note="Kader OGGZ overgenomen van de rij 'verslavingen' in seed 000.",
+            note=N_("Kader OGGZ overgenomen van de rij 'verslavingen' in seed 000."),
         ),
         RiskFactor(
             "zorgafhankelijkheid",
-            "Machtsverschillen door zorgafhankelijkheid (ouderen, mensen met een beperking)",
+            N_("Machtsverschillen door zorgafhankelijkheid (ouderen, mensen met een beperking)"),
             (S, G),
             ("mantelzorgbeleid", "ouderenbeleid"),
             source="003",
             frameworks_inferred=True,
             related=("afhankelijkheid",),
-            note="Kaders overgenomen van de rij 'afhankelijkheid' in seed 000; op gebiedsniveau gesignaleerd via "
-            "'afhankelijkheid' (aandeel 65-plussers, Wmo-cliënten).",
+            note=N_(
+                "Kaders overgenomen van de rij 'afhankelijkheid' in seed 000; op gebiedsniveau gesignaleerd via "
+                "'afhankelijkheid' (aandeel 65-plussers, Wmo-cliënten)."
+            ),
         ),
         RiskFactor(
             "opvoedingsbelasting",
-            "Opvoed- en opgroeiproblematiek",
+            N_("Opvoed- en opgroeiproblematiek"),
             (S, G),
             ("jeugdbeleid",),
             indicators=(MET_KINDEREN, JEUGDZORG),
             source="003",
             frameworks_inferred=True,
-            note="Seed 003 noemt dit een gevolg van de risicofactoren en een aangrijpingspunt (bouwstenen 5 en 6).",
+            note=N_("Seed 003 noemt dit een gevolg van de risicofactoren en een aangrijpingspunt (bouwstenen 5 en 6)."),
         ),
         RiskFactor(
             "traditionele_rolpatronen",
-            "Machtsverschillen door traditionele rolpatronen",
+            N_("Machtsverschillen door traditionele rolpatronen"),
             (S, G),
             (),
             source="003",
-            note="Niet zichtbaar in CBS-kerncijfers; de bron noemt geen beleidskader.",
+            note=N_("Niet zichtbaar in CBS-kerncijfers; de bron noemt geen beleidskader."),
         ),
         RiskFactor(
             "gesloten_gemeenschap",
-            "Gesloten gemeenschappen",
+            N_("Gesloten gemeenschappen"),
             (S, G),
             (),
             source="003",
-            note="Niet zichtbaar in CBS-kerncijfers; de bron noemt geen beleidskader.",
+            note=N_("Niet zichtbaar in CBS-kerncijfers; de bron noemt geen beleidskader."),
         ),
         RiskFactor(
             "vechtscheiding",
-            "Vechtscheidingen",
+            N_("Vechtscheidingen"),
             (S, G),
             (),
             indicators=(GESCHEIDEN,),
             source="003",
-            note="Aandeel gescheiden inwoners is een zwakke indicator; de bron noemt geen beleidskader.",
+            note=N_("Aandeel gescheiden inwoners is een zwakke indicator; de bron noemt geen beleidskader."),
         ),
     )
 }

@@ -3,13 +3,17 @@
 Every number in a ``FigureTable`` is a ``disclosure.Cell`` — registry counts come from
 ``control_table``/``control_series``; CBS open data (already published, and disclosure-
 controlled by CBS itself) comes through ``cbs_cell`` so it carries its source as reason.
-Pure Python (openpyxl for XLSX); no Django.
+Pure Python (openpyxl for XLSX); of Django only its translation: the labels these builders add
+("Totaal", "Aandeel", a CBS cell's reason) are in the active language, like the titles and
+headers the callers give (issue 18). Ids and row codes are never translated.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext, gettext_lazy
 
 from zicht.core.spreadsheet import append_row, csv_writer, defuse_cell, new_workbook
 
@@ -33,7 +37,7 @@ class FigureTable:
     columns: list[str]
     rows: list[FigureRow]
     totals: FigureRow | None = None
-    total_header: str = "Totaal"
+    total_header: str = gettext_lazy("Totaal")
     note: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -42,7 +46,7 @@ class FigureTable:
         return any(r.total is not None for r in self.rows)
 
     def header(self) -> list[str]:
-        return [self.row_header, *self.columns] + ([self.total_header] if self.has_totals_column else [])
+        return [self.row_header, *self.columns] + ([str(self.total_header)] if self.has_totals_column else [])
 
     def body(self) -> list[FigureRow]:
         return self.rows + ([self.totals] if self.totals else [])
@@ -62,14 +66,14 @@ def _num(value: float, decimals: int) -> str:
 def cbs_cell(value: float | None, unit: str = "", source: str = "CBS", decimals: int = 1) -> Cell:
     """A CBS key figure as a Cell: open data with its source as the reason; missing stays missing."""
     if value is None:
-        return missing_cell(f"{source}: geen waarde (onbekend, onvoldoende betrouwbaar of geheim).", "cbs")
+        return missing_cell(gettext("%(source)s: geen waarde (onbekend, onvoldoende betrouwbaar of geheim).") % {"source": source}, "cbs")
     if unit in ("aantal", "klasse") or float(value).is_integer() and unit not in ("%",):
         display = _num(value, 0)
     else:
         display = _num(value, decimals)
     if unit == "%":
         display += "%"
-    return Cell(value, OK, f"Bron: {source} (open data).", display, "cbs")
+    return Cell(value, OK, gettext("Bron: %(source)s (open data).") % {"source": source}, display, "cbs")
 
 
 def set_grid(table: FigureTable, base: dict, rows: list[dict | None], cols: list[dict | None]) -> FigureTable:
@@ -100,7 +104,7 @@ def from_controlled_table(
         FigureRow(str(row_labels.get(key, key)), cells, total, (row_urls or {}).get(key), str(key))
         for key, cells, total in controlled.rows()
     ]
-    totals = FigureRow("Totaal", controlled.totals_row(), controlled.total)
+    totals = FigureRow(gettext("Totaal"), controlled.totals_row(), controlled.total)
     fig = FigureTable(table_id, title, row_header, [str(col_labels.get(c, c)) for c in controlled.col_keys], rows, totals, note=note)
     if dims is not None:
         base, row_dim, col_dim = dims
@@ -114,18 +118,19 @@ def from_series(
     row_header: str,
     series: ControlledSeries,
     labels: dict,
-    value_header: str = "Aantal",
+    value_header: str = "",
     with_share: bool = True,
     note: str = "",
     dims: tuple[dict, str] | None = None,
 ) -> FigureTable:
     """``dims=(base filter, dimension of the keys)`` records what the cells count."""
+    value_header = value_header or gettext("Aantal")
     rows = []
     for key, cell in series.items():
         cells = [cell] + ([series.share(key)] if with_share else [])
         rows.append(FigureRow(str(labels.get(key, key)), cells, code=str(key)))
-    totals = FigureRow("Totaal", [series.total] + ([series.share_total()] if with_share else []))
-    columns = [value_header] + (["Aandeel"] if with_share else [])
+    totals = FigureRow(gettext("Totaal"), [series.total] + ([series.share_total()] if with_share else []))
+    columns = [value_header] + ([gettext("Aandeel")] if with_share else [])
     fig = FigureTable(table_id, title, row_header, columns, rows, totals, note=note)
     if dims is not None:
         base, dim = dims

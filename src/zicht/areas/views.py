@@ -20,9 +20,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from zicht.access import roles
+from zicht.access.roles import N_
 from zicht.access.rules import requires, user_role
 from zicht.access.scoping import figure_gemeente_codes
 from zicht.geo.cbs import INDICATORS
@@ -41,12 +42,13 @@ from .similar import similar_wijken
 from .tables import FigureRow, FigureTable, cbs_cell, to_csv, to_xlsx
 
 AREA_ROLES = (roles.BELEIDSMEDEWERKER, roles.KETENREGISSEUR)
-SOURCE_NOTE = (
+# Dutch msgids (N_): the API publishes them as they are; the pages, exports and PDFs translate them.
+SOURCE_NOTE = N_(
     "Bronnen: Zicht-register (meldingen van partners, onthullingsbeveiligd: afgerond op 5, <10 onderdrukt); "
     "CBS Kerncijfers wijken en buurten, PDOK/Kadaster (CC BY 4.0)."
 )
 MAP_INDICATORS = ("per1000", "pct_rond_sociaal_min", "pct_hh_laag_inkomen", "pct_65plus", "bevolkingsdichtheid", "pct_0_15", "inwoners")
-AREA_ONLY = (
+AREA_ONLY = N_(
     "Deze gebiedscan beschrijft gebieden, nooit personen of huishoudens. Sociaal-economische cijfers worden "
     "alleen op gebiedsniveau gebruikt en nooit om inwoners te selecteren."
 )
@@ -100,15 +102,17 @@ def _risk_table(code: str) -> tuple[list, FigureTable]:
             cells.append(cbs_cell(s.gemeente_value, s.unit, f"CBS {s.year or ''}".strip()))
         cells.append(cbs_cell(s.national_value, s.unit, f"CBS {s.year or ''}".strip()))
         rows.append(FigureRow(f"{s.label}: {s.indicator_label}", cells, code=s.indicator))
-    columns = ["Gebied"] + ([] if is_gm else ["Gemeente"]) + ["Nederland"]
+    columns = [gettext("Gebied")] + ([] if is_gm else [gettext("Gemeente")]) + [gettext("Nederland")]
     table = FigureTable(
         "risicoprofiel",
-        "Risicofactoren uit CBS-cijfers",
-        "Risicofactor en indicator",
+        gettext("Risicofactoren uit CBS-cijfers"),
+        gettext("Risicofactor en indicator"),
         columns,
         rows,
-        note="Per indicator het nieuwste jaar waarin het gebied een waarde heeft; gemeente en Nederland "
-        "uit hetzelfde jaar. Verhoogd = meer dan 10% boven de referentie.",
+        note=gettext(
+            "Per indicator het nieuwste jaar waarin het gebied een waarde heeft; gemeente en Nederland "
+            "uit hetzelfde jaar. Verhoogd = meer dan 10% boven de referentie."
+        ),
     )
     return scores, table
 
@@ -122,14 +126,14 @@ def _context_table(code: str) -> FigureTable:
             cells.append(cbs_cell(r["gemeente_value"], r["unit"], f"CBS {r['year']}"))
         cells.append(cbs_cell(r["national_value"], r["unit"], f"CBS {r['year']}"))
         rows.append(FigureRow(f"{r['label']} ({r['unit']}, {r['year']})", cells, code=r["indicator"]))
-    columns = ["Gebied"] + ([] if is_gm else ["Gemeente"]) + ["Nederland"]
+    columns = [gettext("Gebied")] + ([] if is_gm else [gettext("Gemeente")]) + [gettext("Nederland")]
     return FigureTable(
         "kenmerken",
-        "Bevolking, leeftijdsopbouw en dichtheid (CBS)",
-        "Kenmerk",
+        gettext("Bevolking, leeftijdsopbouw en dichtheid (CBS)"),
+        gettext("Kenmerk"),
         columns,
         rows,
-        note="Landelijke waarden voor 2022–2024 zijn afgeleid uit de gemeenten (som of gewogen gemiddelde).",
+        note=gettext("Landelijke waarden voor 2022–2024 zijn afgeleid uit de gemeenten (som of gewogen gemiddelde)."),
     )
 
 
@@ -149,8 +153,11 @@ def _map(gemeente: Gemeente, cells: dict, unit: str, title: str, highlight: str 
     svg, legend = maps.choropleth_svg(
         areas,
         title,
-        f"Kaart van de wijken van {gemeente.naam}; elke wijk is een link naar de wijkpagina. "
-        "De tabel naast de kaart bevat dezelfde cijfers.",
+        gettext(
+            "Kaart van de wijken van %(gemeente)s; elke wijk is een link naar de wijkpagina. "
+            "De tabel naast de kaart bevat dezelfde cijfers."
+        )
+        % {"gemeente": gemeente.naam},
         unit,
     )
     for entry in legend:
@@ -203,7 +210,12 @@ def gemeente(request):
 
 def _gemeente_context(gm, year):
     figures, _ = _figures_for(gm.code, year)
-    svg, legend = _map(gm, figures.map_cells, "per 1.000 inwoners", f"Meldingen per 1.000 inwoners, {figures.period.label}")
+    svg, legend = _map(
+        gm,
+        figures.map_cells,
+        gettext("per 1.000 inwoners"),
+        gettext("Meldingen per 1.000 inwoners, %(period)s") % {"period": figures.period.label},
+    )
     scores, risk_table = _risk_table(gm.code)
     return {
         "gemeente": gm,
@@ -212,17 +224,23 @@ def _gemeente_context(gm, year):
         "map_svg": svg,
         "legend": legend,
         "map_table": figures.table("per1000"),
-        "trend_svg": charts.line_chart(figures.trend["x"], figures.trend["series"], f"Meldingen per maand, {gm.naam}"),
-        "years_svg": charts.line_chart(figures.years_trend["x"], figures.years_trend["series"], f"Meldingen per jaar, {gm.naam}"),
+        "trend_svg": charts.line_chart(
+            figures.trend["x"], figures.trend["series"], gettext("Meldingen per maand, %(area)s") % {"area": gm.naam}
+        ),
+        "years_svg": charts.line_chart(
+            figures.years_trend["x"], figures.years_trend["series"], gettext("Meldingen per jaar, %(area)s") % {"area": gm.naam}
+        ),
         "years_table": figures.table("jaren"),
-        "aard_svg": charts.bar_chart([(label, cell) for label, cell, _ in figures.headline["aard"]], "Meldingen naar aard van het geweld"),
+        "aard_svg": charts.bar_chart(
+            [(label, cell) for label, cell, _ in figures.headline["aard"]], gettext("Meldingen naar aard van het geweld")
+        ),
         "tables": [t for t in figures.tables if t.id not in ("per1000", "maanden", "jaren")],
         "trend_table": figures.table("maanden"),
         "risk_rows": list(zip(scores, risk_table.rows)),
         "risk_table": risk_table,
         "context_table": _context_table(gm.code),
         "gemeenten": Gemeente.objects.filter(geometry__isnull=False).only("code", "naam"),
-        "area_only": AREA_ONLY,
+        "area_only": gettext(AREA_ONLY),
     }
 
 
@@ -236,11 +254,11 @@ def _similar(code: str, scope: str) -> dict:
         row["distance_cell"] = Cell(
             round(row["distance"], 2),
             "ok",
-            "Afstand in het gestandaardiseerde indicatorprofiel (z-scores, euclidisch); kleiner is meer gelijk.",
+            gettext("Afstand in het gestandaardiseerde indicatorprofiel (z-scores, euclidisch); kleiner is meer gelijk."),
             f"{row['distance']:.2f}".replace(".", ","),
             "score",
         )
-    result["zero"] = Cell(0.0, "ok", "Deze wijk zelf.", "0", "score")
+    result["zero"] = Cell(0.0, "ok", gettext("Deze wijk zelf."), "0", "score")
     return result
 
 
@@ -269,8 +287,9 @@ def _wijk_context(wk, year, scope):
     svg, legend = _map(
         wk.gemeente,
         cells,
-        "per 1.000 inwoners",
-        f"Meldingen per 1.000 inwoners per wijk, {figures.period.label}; {wk.naam} met dikke rand",
+        gettext("per 1.000 inwoners"),
+        gettext("Meldingen per 1.000 inwoners per wijk, %(period)s; %(wijk)s met dikke rand")
+        % {"period": figures.period.label, "wijk": wk.naam},
         highlight=wk.code,
     )
     return {
@@ -281,15 +300,21 @@ def _wijk_context(wk, year, scope):
         "risk_table": risk_table,
         "context_table": _context_table(wk.code),
         "similar": _similar(wk.code, scope),
-        "trend_svg": charts.line_chart(figures.trend["x"], figures.trend["series"], f"Meldingen per maand, {wk.naam}"),
+        "trend_svg": charts.line_chart(
+            figures.trend["x"], figures.trend["series"], gettext("Meldingen per maand, %(area)s") % {"area": wk.naam}
+        ),
         "trend_table": figures.table("maanden"),
-        "years_svg": charts.line_chart(figures.years_trend["x"], figures.years_trend["series"], f"Meldingen per jaar, {wk.naam}"),
+        "years_svg": charts.line_chart(
+            figures.years_trend["x"], figures.years_trend["series"], gettext("Meldingen per jaar, %(area)s") % {"area": wk.naam}
+        ),
         "years_table": figures.table("jaren"),
-        "aard_svg": charts.bar_chart([(label, cell) for label, cell, _ in figures.headline["aard"]], "Meldingen naar aard van het geweld"),
+        "aard_svg": charts.bar_chart(
+            [(label, cell) for label, cell, _ in figures.headline["aard"]], gettext("Meldingen naar aard van het geweld")
+        ),
         "tables": [t for t in figures.tables if t.id not in ("maanden", "jaren")],
         "map_svg": svg,
         "legend": legend,
-        "area_only": AREA_ONLY,
+        "area_only": gettext(AREA_ONLY),
     }
 
 
@@ -301,20 +326,20 @@ def kaart(request):
         indicator = "per1000"
     if indicator == "per1000":
         figures, _ = _figures_for(gm.code, _year(request))
-        cells, unit = figures.map_cells, "per 1.000 inwoners"
-        title = f"Meldingen per 1.000 inwoners, {figures.period.label}"
+        cells, unit = figures.map_cells, gettext("per 1.000 inwoners")
+        title = gettext("Meldingen per 1.000 inwoners, %(period)s") % {"period": figures.period.label}
         table = figures.table("per1000")
         period = figures.period
     else:
         cells, year = _cbs_map_cells(gm, indicator)
         unit = INDICATORS[indicator].unit
-        title = f"{INDICATORS[indicator].label} ({unit}), CBS {year or ''}".strip()
+        title = f"{gettext(INDICATORS[indicator].label)} ({unit}), CBS {year or ''}".strip()
         names = {w.code: w for w in wijken_of(gm.code)}
         table = FigureTable(
             "kaart",
             title,
-            "Wijk",
-            [INDICATORS[indicator].label],
+            gettext("Wijk"),
+            [gettext(INDICATORS[indicator].label)],
             [FigureRow(w.naam, [cells.get(c) or cbs_cell(None)], url=reverse("areas:wijk", args=[c]), code=c) for c, w in names.items()],
         )
         period = None
@@ -329,10 +354,12 @@ def kaart(request):
             "table": table,
             "title": title,
             "indicator": indicator,
-            "indicators": [(k, "Meldingen per 1.000 inwoners" if k == "per1000" else INDICATORS[k].label) for k in MAP_INDICATORS],
+            "indicators": [
+                (k, gettext("Meldingen per 1.000 inwoners") if k == "per1000" else gettext(INDICATORS[k].label)) for k in MAP_INDICATORS
+            ],
             "policy": default_policy(),
             "period": period,
-            "area_only": AREA_ONLY,
+            "area_only": gettext(AREA_ONLY),
         },
     )
 
@@ -342,45 +369,51 @@ def _sheet(code: str, year: int | None) -> dict:
     h = figures.headline
     is_wijk = figures.level == "wijk"
     tiles = [
-        (h["meldingen"].display, "meldingen", figures.period.label),
+        (h["meldingen"].display, gettext("meldingen"), figures.period.label),
         (
             h["per1000"].display,
-            "per 1.000 inwoners",
-            f"gemeente: {h['gemeente_per1000'].display}" if is_wijk else f"{h['inwoners'].display} inwoners",
+            gettext("per 1.000 inwoners"),
+            gettext("gemeente: %(value)s") % {"value": h["gemeente_per1000"].display}
+            if is_wijk
+            else gettext("%(value)s inwoners") % {"value": h["inwoners"].display},
         ),
-        (h["herhaald"].display, "herhaalde meldingen", "zelfde adres binnen 12 maanden"),
+        (h["herhaald"].display, gettext("herhaalde meldingen"), gettext("zelfde adres binnen 12 maanden")),
     ]
     if is_wijk:
-        tiles.append((h["kinderen"].display, "met kinderen in het gezin", "van de meldingen"))
+        tiles.append((h["kinderen"].display, gettext("met kinderen in het gezin"), gettext("van de meldingen")))
     scores, _ = _risk_table(code)
 
     def fmt(v, unit):
         return cbs_cell(v, unit).display
 
-    risk_rows = [["Risicofactor", "Indicator", "Gebied", "Gemeente" if is_wijk else "Nederland", "Verhoogd"]] + [
+    header = [gettext("Risicofactor"), gettext("Indicator"), gettext("Gebied")]
+    header += [gettext("Gemeente") if is_wijk else gettext("Nederland"), gettext("Verhoogd")]
+    risk_rows = [header] + [
         [
             s.label,
             s.indicator_label,
             fmt(s.value, s.unit),
             fmt(s.gemeente_value if is_wijk else s.national_value, s.unit),
-            "ja" if s.elevated else "nee",
+            gettext("ja") if s.elevated else gettext("nee"),
         ]
         for s in scores
         if s.value is not None
     ]
     gm_code = "GM" + figures.code[2:6]
     recidive = recidive_figures(load_episodes(gm_code), default_policy(), wijk=figures.code if is_wijk else None)
-    recidive_rows = [["Nieuwe registratie", *(f"binnen {m} mnd" for m in recidive["windows"])]] + [
-        [r.label, *(s.display for s in r.shares)] for r in recidive["overview"]
-    ]
+    recidive_rows = [[gettext("Nieuwe registratie"), *(gettext("binnen %(months)s mnd") % {"months": m} for m in recidive["windows"])]]
+    recidive_rows += [[r.label, *(s.display for s in r.shares)] for r in recidive["overview"]]
     compare = figures.tables[0]
     key_rows = [["", *compare.columns[:3]]] + [[r.label, *(c.display for c in r.cells[:3])] for r in compare.body()]
     return {
         "figures": figures,
         "area": area,
-        "title": f"Factsheet {'wijk' if is_wijk else 'gemeente'} {figures.naam}",
+        "title": (gettext("Factsheet wijk %(name)s") if is_wijk else gettext("Factsheet gemeente %(name)s")) % {"name": figures.naam},
         "subtitle": (
-            f"{figures.code}{' · gemeente ' + area.gemeente.naam if is_wijk else ''} · periode {figures.period.label}. " + AREA_ONLY
+            figures.code
+            + (gettext(" · gemeente %(name)s") % {"name": area.gemeente.naam} if is_wijk else "")
+            + gettext(" · periode %(period)s. ") % {"period": figures.period.label}
+            + gettext(AREA_ONLY)
         ),
         "tiles": tiles,
         "bars": [(label, cell) for label, cell, _ in h["aard"]],
@@ -391,10 +424,13 @@ def _sheet(code: str, year: int | None) -> dict:
         "recidive_rows": recidive_rows,
         "recidive_query": f"gemeente={gm_code}" + (f"&wijk={figures.code}" if is_wijk else ""),
         "notes": [
-            "Onthullingsbeveiliging: aantallen afgerond op 5; aantallen onder de "
-            f"{default_policy().threshold} getoond als <{default_policy().threshold}; × = weggelaten zodat een onderdrukt "
-            "getal niet via een totaal terug te rekenen is. Percentages en rates zijn berekend uit de afgeronde aantallen.",
-            SOURCE_NOTE,
+            gettext(
+                "Onthullingsbeveiliging: aantallen afgerond op 5; aantallen onder de %(threshold)s getoond als "
+                "<%(threshold)s; × = weggelaten zodat een onderdrukt getal niet via een totaal terug te rekenen is. "
+                "Percentages en rates zijn berekend uit de afgeronde aantallen."
+            )
+            % {"threshold": default_policy().threshold},
+            gettext(SOURCE_NOTE),
         ],
     }
 
@@ -411,10 +447,10 @@ def factsheet(request, code: str):
             "sheet": sheet,
             "fig": figures,
             "policy": default_policy(),
-            "aard_svg": charts.bar_chart(sheet["bars"], "Meldingen naar aard van het geweld"),
+            "aard_svg": charts.bar_chart(sheet["bars"], gettext("Meldingen naar aard van het geweld")),
             "compare": figures.tables[0],
             "risk": [s for s in area_risk_profile(code.upper()) if s.value is not None],
-            "area_only": AREA_ONLY,
+            "area_only": gettext(AREA_ONLY),
         },
     )
 
@@ -443,7 +479,7 @@ def export(request, code: str, fmt: str):
     name = f"gebiedscan-{code}-{figures.period.year}"
     if fmt == "xlsx":
         response = HttpResponse(
-            to_xlsx(tables, SOURCE_NOTE), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            to_xlsx(tables, gettext(SOURCE_NOTE)), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
@@ -451,6 +487,6 @@ def export(request, code: str, fmt: str):
     table = next((t for t in tables if t.id == wanted), None)
     if table is None:
         raise Http404("Onbekende tabel")
-    response = HttpResponse("\ufeff" + to_csv(table, SOURCE_NOTE), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("\ufeff" + to_csv(table, gettext(SOURCE_NOTE)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{table.id}.csv"'
     return response

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from zicht.access.roles import N_
 from zicht.geo.models import Wijk
 from zicht.registry.models import Report
 
-# (column key, Dutch label, filter on Report)
+# (column key, Dutch label (a msgid, translated by the view), filter on Report)
 SOURCE_COLUMNS = [
-    ("incident", "Politie-incidenten", {"soort": "incident"}),
-    ("melding", "Meldingen Veilig Thuis", {"soort": "melding"}),
-    ("advies", "Adviezen Veilig Thuis", {"soort": "advies"}),
-    ("signaal", "Signalen wijkteam en partners", {"soort": "signaal"}),
+    ("incident", N_("Politie-incidenten"), {"soort": "incident"}),
+    ("melding", N_("Meldingen Veilig Thuis"), {"soort": "melding"}),
+    ("advies", N_("Adviezen Veilig Thuis"), {"soort": "advies"}),
+    ("signaal", N_("Signalen wijkteam en partners"), {"soort": "signaal"}),
 ]
 UNKNOWN_WIJK = "onbekend"
 

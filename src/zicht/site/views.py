@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 
 from zicht.access import roles
 from zicht.access.roles import ALL_ROLES
@@ -20,11 +21,17 @@ from zicht.registry.models import ImportBatch
 from .overview import SOURCE_COLUMNS, unlocated_count
 
 ROLE_TASKS = {
-    roles.KETENREGISSEUR: "Importeer partnerexports, beoordeel koppelingen en bekijk adressen en huishoudens met hun kleurcode.",
-    roles.PROFESSIONAL: "Registreer een signaal en doorloop de Meldcode. U ziet alleen óf een andere organisatie betrokken is, nooit wat zij weet.",
-    roles.BELEIDSMEDEWERKER: "Bekijk de gebiedscan per wijk en buurt, de interventiecatalogus en uw preventieplannen. U ziet alleen geaggregeerde cijfers.",
-    roles.FUNCTIONEEL_BEHEERDER: "Beheer gebruikers, organisaties, importprofielen en de interventiecatalogus.",
-    roles.PRIVACY_OFFICER: "Lees het toegangslogboek: wie bekeek welk dossier, wanneer en waarom.",
+    roles.KETENREGISSEUR: gettext_lazy(
+        "Importeer partnerexports, beoordeel koppelingen en bekijk adressen en huishoudens met hun kleurcode."
+    ),
+    roles.PROFESSIONAL: gettext_lazy(
+        "Registreer een signaal en doorloop de Meldcode. U ziet alleen óf een andere organisatie betrokken is, nooit wat zij weet."
+    ),
+    roles.BELEIDSMEDEWERKER: gettext_lazy(
+        "Bekijk de gebiedscan per wijk en buurt, de interventiecatalogus en uw preventieplannen. U ziet alleen geaggregeerde cijfers."
+    ),
+    roles.FUNCTIONEEL_BEHEERDER: gettext_lazy("Beheer gebruikers, organisaties, importprofielen en de interventiecatalogus."),
+    roles.PRIVACY_OFFICER: gettext_lazy("Lees het toegangslogboek: wie bekeek welk dossier, wanneer en waarom."),
 }
 
 
@@ -48,7 +55,7 @@ def home(request):
         "site/home.html",
         {
             "gemeente": gemeente,
-            "columns": [(key, label) for key, label, _ in SOURCE_COLUMNS if table is not None and key in table.col_keys],
+            "columns": [(key, gettext(label)) for key, label, _ in SOURCE_COLUMNS if table is not None and key in table.col_keys],
             "table": table,
             "period": home.period,
             "rows": rows,

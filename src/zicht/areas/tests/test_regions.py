@@ -242,3 +242,26 @@ def test_disclosure_audit_of_a_region_attacks_region_and_gemeente_figures_togeth
     assert any("gemeente=GM0798" in c for c in cells)
     assert any(c.startswith("recidive 12 mnd") for c in cells)
     assert any("gemeente=GM0785+GM0798+GM0855" in c for c in cells)  # a suppressed region total
+
+
+def test_region_page_and_pdf_in_english(region):
+    """Issue 18: the region's Python-built text (table titles, headers, the PDF) follows the language."""
+    import io
+
+    from django.conf import settings
+    from pypdf import PdfReader
+
+    client = Client()
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER, username="b-tilburg-en", gemeente_id=TILBURG))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/gebied/regio/midden-brabant/?jaar=2024").content.decode()
+    assert "Reports per 1,000 inhabitants per municipality, 2024" in html and "Reports by source per municipality, 2024" in html
+    assert "Meldingen per 1.000 inwoners per gemeente" not in html
+    pdf = client.get("/gebied/regio/midden-brabant.pdf?jaar=2024").content
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "The municipalities side by side" in text and "Recidivism within 12 months" in text and "Onthullingsbeveiliging" not in text
+    csv_en = client.get("/gebied/regio/midden-brabant.csv?tabel=bron&jaar=2024").content.decode("utf-8-sig")
+    assert csv_en.splitlines()[1].startswith("Municipality;") and "Sources: Zicht registry" in csv_en.splitlines()[-1]
+    dutch = Client()
+    dutch.force_login(make_user(roles.BELEIDSMEDEWERKER, username="b-tilburg-nl", gemeente_id=TILBURG))
+    assert "Meldingen per 1.000 inwoners per gemeente, 2024" in dutch.get("/gebied/regio/midden-brabant/?jaar=2024").content.decode()

@@ -57,3 +57,17 @@ def test_home_without_geography_explains_what_to_do(client):
     client.force_login(make_user(roles.BELEIDSMEDEWERKER))
     response = client.get("/")
     assert "zicht load-geo" in response.content.decode()
+
+
+def test_home_cards_and_role_task_in_english(client, registry):
+    """Issue 18: the cards' labels (overview.SOURCE_COLUMNS) and the role's task are translated."""
+    from django.conf import settings
+
+    client.force_login(make_user(roles.BELEIDSMEDEWERKER))
+    dutch = client.get("/").content.decode()
+    assert "Politie-incidenten" in dutch and "Bekijk de gebiedscan per wijk en buurt" in dutch
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/").content.decode()
+    assert "Police incidents" in english and "Veilig Thuis reports" in english
+    assert "View the area scan per district and neighbourhood" in english
+    assert "Politie-incidenten" not in english
