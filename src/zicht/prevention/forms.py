@@ -18,6 +18,7 @@ from .labels import translated
 from .models import IndicatorMeting, Intervention, PartnerProfile, PlanIndicator, PlanIntervention, PreventionPlan
 
 ALL = [("", _("Alle"))]
+ERKENNING_FILTERS = [("erkend", _("Erkend (goed beschreven of hoger)")), ("actueel", _("Erkenning jonger dan 5 jaar"))]
 TYPE_CHOICES = translated((t, rf.PREVENTION_TYPE_LABELS[t]) for t in rf.PREVENTION_TYPES)
 FACTOR_CHOICES = translated((f.code, f.label) for f in rf.RISK_FACTORS.values())
 BOUWSTEEN_CHOICES = translated((b.code, b.titel) for b in bs.BOUWSTENEN)
@@ -35,9 +36,7 @@ class CatalogueFilterForm(forms.Form):
     erkenning = forms.ChoiceField(
         label=_("Erkenning"),
         required=False,
-        choices=ALL
-        + [("erkend", _("Erkend (goed beschreven of hoger)")), ("actueel", _("Erkenning jonger dan 5 jaar"))]
-        + translated(cat.ERKENNINGSNIVEAUS),
+        choices=ALL + ERKENNING_FILTERS + translated(cat.ERKENNINGSNIVEAUS),
     )
 
     def query(self) -> cat.CatalogueQuery:
