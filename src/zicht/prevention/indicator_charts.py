@@ -50,7 +50,7 @@ def progress_text(indicator: dict) -> str:
         parse_number(indicator.get("streefwaarde")),
         latest["value"] if latest else None,
         latest["periode"] if latest else "",
-    ).text
+    ).render(gettext)
 
 
 def svg(indicator: dict) -> str:

@@ -185,7 +185,7 @@ def catalogue(request):
 def intervention_detail(request, slug):
     obj = get_object_or_404(Intervention, slug=slug)
     entry = services.entry_for_display(obj.as_entry(), _today())
-    factor_labels = [rf.RISK_FACTORS[c].label for c in entry["risicofactoren"] if c in rf.RISK_FACTORS]
+    factor_labels = [tr(rf.RISK_FACTORS[c].label) for c in entry["risicofactoren"] if c in rf.RISK_FACTORS]
     aanbieders = Organisation.objects.filter(prevention_profile__interventies=obj).order_by("naam")
     return render(
         request,
@@ -306,7 +306,7 @@ def matrix(request):
     partner_rows = [
         {
             "code": code,
-            "label": label,
+            "label": tr(label),
             "cells": [(b, b.code in gem_matrix.get(code, set())) for b in bs.BOUWSTENEN],
             "edited": code in edited,
         }
@@ -495,7 +495,7 @@ def _plan_context(request, plan):
         "factor_info": rf.RISK_FACTORS,
         "suggestions": suggestions,
         "in_plan": in_plan,
-        "uncovered": [rf.RISK_FACTORS[c].label for c in sug.uncovered_factors(rows, entries)],
+        "uncovered": [tr(rf.RISK_FACTORS[c].label) for c in sug.uncovered_factors(rows, entries)],
         "sections": section_rows,
         "lines": plan.lines.select_related("intervention", "eigenaar").prefetch_related("partners"),
         "indicators": _indicator_rows(plan, snapshot),
