@@ -109,14 +109,14 @@ def history(request, slug):
                 difflib.unified_diff(
                     previous.body.splitlines(),
                     version.body.splitlines(),
-                    f"versie {previous.number}",
-                    f"versie {version.number}",
+                    _("versie %(nummer)s") % {"nummer": previous.number},
+                    _("versie %(nummer)s") % {"nummer": version.number},
                     lineterm="",
                     n=1,
                 )
             )
         else:
-            changes, diff = ["eerste versie"], ""
+            changes, diff = [_("eerste versie")], ""
         rows.append({"version": version, "changes": changes, "diff": diff})
         previous = version
     rows.reverse()
