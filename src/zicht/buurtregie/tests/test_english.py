@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from zicht.buurtregie.models import Weighing
 
-from .test_views import _weigh, login, world  # noqa: F401 (the fixture)
+from .test_views import (
+    _weigh,
+    login,
+    world,  # noqa: F401, F811 (the fixture)
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +25,7 @@ def english(client):
     return client
 
 
-def test_the_agenda_and_its_weighing_form_in_english(world):
+def test_the_agenda_and_its_weighing_form_in_english(world):  # noqa: F811
     c = english(login(world["coach"]))
     body = c.get(reverse("buurtregie:agenda", args=[world["regie"].pk])).content.decode()
     assert '<html lang="en">' in body
@@ -45,7 +49,7 @@ def test_the_agenda_and_its_weighing_form_in_english(world):
     assert "Community police officer" in body and "Wijkagent" not in body
 
 
-def test_weighing_errors_and_messages_follow_the_language(world):
+def test_weighing_errors_and_messages_follow_the_language(world):  # noqa: F811
     regie, match = world["regie"], world["signals"][0].matches.get()
     c = english(login(world["coach"]))
     # the domain's errors (marked N_) are translated where they are raised, with the minimum length filled in
@@ -69,7 +73,7 @@ def test_weighing_errors_and_messages_follow_the_language(world):
     assert f"Agenda item {match.pk} has been weighed: watch (stays on the agenda)." in shown
 
 
-def test_dutch_is_unchanged(world):
+def test_dutch_is_unchanged(world):  # noqa: F811
     regie, match = world["regie"], world["signals"][0].matches.get()
     c = login(world["coach"])
     body = c.get(reverse("buurtregie:agenda", args=[regie.pk])).content.decode()
