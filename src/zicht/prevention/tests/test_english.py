@@ -75,3 +75,13 @@ def test_progress_is_one_sentence_rendered_in_either_language():
     with translation.override("en"):
         english_text = p.render(translation.gettext)
     assert english_text.startswith("Latest measurement (2025): 15 (baseline 10, target 20): 50% of the way from baseline to target.")
+
+
+def test_the_plan_page_defaults_follow_the_language(client, plan):
+    plan.lines.create(naam="Opstapje", volgorde=1)
+    url = reverse("prevention:plan", args=[plan.pk])
+    nl = client.get(url).content.decode()
+    assert "nog te bepalen" in nl and "nog niet beoordeeld" in nl and "Lokaal" in nl
+    en = english(client).get(url).content.decode()
+    assert "to be decided" in en and "not yet assessed" in en and "own activity" in en
+    assert "nog te bepalen" not in en and "nog niet beoordeeld" not in en
