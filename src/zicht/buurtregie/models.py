@@ -32,7 +32,7 @@ class Buurtregie(models.Model):
 
     class Meta:
         ordering = ["naam"]
-        verbose_name_plural = "buurtregies"
+        verbose_name_plural = _("buurtregies")
 
     def __str__(self) -> str:
         return self.naam

@@ -15,7 +15,7 @@ class Gemeente(models.Model):
 
     class Meta:
         ordering = ["naam"]
-        verbose_name_plural = "gemeenten"
+        verbose_name_plural = _("gemeenten")
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.code})"
@@ -29,8 +29,8 @@ class VtRegio(models.Model):
 
     class Meta:
         ordering = ["naam"]
-        verbose_name = "Veilig Thuis-regio"
-        verbose_name_plural = "Veilig Thuis-regio's"
+        verbose_name = _("Veilig Thuis-regio")
+        verbose_name_plural = _("Veilig Thuis-regio's")
 
     def __str__(self) -> str:
         return self.naam
@@ -71,7 +71,7 @@ class Wijk(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "wijken"
+        verbose_name_plural = _("wijken")
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.code})"
@@ -87,7 +87,7 @@ class Buurt(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "buurten"
+        verbose_name_plural = _("buurten")
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.code})"

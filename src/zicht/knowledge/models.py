@@ -31,8 +31,8 @@ class KnowledgePage(models.Model):
 
     class Meta:
         ordering = ["volgorde", "title"]
-        verbose_name = "kennispagina"
-        verbose_name_plural = "kennispagina's"
+        verbose_name = _("kennispagina")
+        verbose_name_plural = _("kennispagina's")
 
     def __str__(self) -> str:
         return self.title

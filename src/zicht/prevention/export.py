@@ -182,7 +182,7 @@ def render_pdf(snapshot: dict, version_label: str) -> bytes:
                 if para.strip():
                     story.append(Paragraph(escape(para), styles["BodyText"]))
         elif not s["table"]:
-            story.append(Paragraph("<i>Nog niet ingevuld.</i> " + escape(s["vraag"]), small))
+            story.append(Paragraph("<i>Nog niet ingevuld.</i> " + escape(s["vraag"]), small))  # i18n: not UI (Dutch document)
         if s["table"]:
             t = s["table"]
             data = [[Paragraph(f"<b>{escape(h)}</b>", small) for h in t["header"]]]
