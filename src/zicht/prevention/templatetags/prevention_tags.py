@@ -51,3 +51,9 @@ def bouwsteen_label(code):
 def tr(label):
     """A label of a domain vocabulary (marked N_ where it is defined) in the page's language."""
     return translate_label(label)
+
+
+@register.filter
+def tr_all(labels):
+    """Each label of a list in the page's language (for ``|join``)."""
+    return [translate_label(label) for label in labels or ()]
