@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BuurtregieConfig(AppConfig):
     name = "zicht.buurtregie"
     label = "buurtregie"
-    verbose_name = "Buurtregie"
+    verbose_name = _("Buurtregie")
 
     def ready(self):
         from zicht.access import roles

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .domain import rules
 
@@ -10,14 +11,18 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class WeighingForm(forms.Form):
-    uitkomst = forms.ChoiceField(label="Uitkomst van de weging", choices=rules.OUTCOMES, widget=forms.RadioSelect)
+    uitkomst = forms.ChoiceField(
+        label=_("Uitkomst van de weging"), choices=[(code, _(label)) for code, label in rules.OUTCOMES], widget=forms.RadioSelect
+    )
     reden = forms.CharField(
-        label="Reden (gedeeld met alle leden: geen inhoud van een andere organisatie)",
+        label=_("Reden (gedeeld met alle leden: geen inhoud van een andere organisatie)"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    actie = forms.CharField(label="Afgesproken actie (optioneel; verplicht bij Meldcode of casusoverleg)", max_length=300, required=False)
-    eigenaar = forms.ModelChoiceField(label="Wie voert de actie uit", queryset=None, required=False)
-    datum = forms.DateField(label="Uiterlijk op", widget=DATE, required=False)
+    actie = forms.CharField(
+        label=_("Afgesproken actie (optioneel; verplicht bij Meldcode of casusoverleg)"), max_length=300, required=False
+    )
+    eigenaar = forms.ModelChoiceField(label=_("Wie voert de actie uit"), queryset=None, required=False)
+    datum = forms.DateField(label=_("Uiterlijk op"), widget=DATE, required=False)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,7 +35,7 @@ class WeighingForm(forms.Form):
         data = super().clean()
         given = [bool(data.get("actie")), data.get("eigenaar") is not None, data.get("datum") is not None]
         if any(given) and not all(given):
-            raise forms.ValidationError("Vul bij een actie de omschrijving, wie en de datum in.")
+            raise forms.ValidationError(_("Vul bij een actie de omschrijving, wie en de datum in."))
         return data
 
     def action(self) -> dict | None:
@@ -42,5 +47,5 @@ class WeighingForm(forms.Form):
 
 class NoteForm(forms.Form):
     tekst = forms.CharField(
-        label="Notitie (alleen leesbaar voor uw eigen organisatie)", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+        label=_("Notitie (alleen leesbaar voor uw eigen organisatie)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zicht.core.fields import EncryptedTextField
 
@@ -21,7 +22,7 @@ class Buurtregie(models.Model):
     naam = models.CharField(max_length=120)
     wijk = models.ForeignKey("geo.Wijk", on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+", help_text="De organisatie die het overleg organiseert"
+        "registry.Organisation", on_delete=models.PROTECT, related_name="+", help_text=_("De organisatie die het overleg organiseert")
     )
     eerste_bijeenkomst = models.DateField()
     interval_weken = models.PositiveSmallIntegerField(default=2)
@@ -31,7 +32,7 @@ class Buurtregie(models.Model):
 
     class Meta:
         ordering = ["naam"]
-        verbose_name_plural = "buurtregies"
+        verbose_name_plural = _("buurtregies")
 
     def __str__(self) -> str:
         return self.naam
@@ -41,7 +42,7 @@ class Member(models.Model):
     regie = models.ForeignKey(Buurtregie, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buurtregie_memberships")
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
-    functie = models.CharField(max_length=20, choices=rules.FUNCTIONS)
+    functie = models.CharField(max_length=20, choices=[(code, _(label)) for code, label in rules.FUNCTIONS])
 
     class Meta:
         ordering = ["functie", "id"]
@@ -57,9 +58,9 @@ class Weighing(models.Model):
     regie = models.ForeignKey(Buurtregie, on_delete=models.CASCADE, related_name="weighings")
     match = models.ForeignKey("casework.SignalMatch", on_delete=models.CASCADE, related_name="+")
     bijeenkomst = models.DateField()
-    uitkomst = models.CharField(max_length=20, choices=rules.OUTCOMES)
+    uitkomst = models.CharField(max_length=20, choices=[(code, _(label)) for code, label in rules.OUTCOMES])
     reden = EncryptedTextField()
-    organisations = models.JSONField(default=list, help_text="Ids of the organisations involved when weighed")
+    organisations = models.JSONField(default=list, help_text="Ids of the organisations involved when weighed")  # i18n: not UI
     weighed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

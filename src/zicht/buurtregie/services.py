@@ -15,6 +15,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from zicht.access.rules import user_organisation
 from zicht.casework.verwijsindex.models import Signal, SignalMatch
@@ -114,7 +115,7 @@ def weigh(regie: Buurtregie, item: AgendaItem, *, user, meeting: date, outcome: 
     """Record the meeting's weighing and (optionally) the action agreed with it."""
     errors = rules.weighing_errors(outcome, reason, bool(action))
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError([gettext(e) % {"n": rules.MIN_REASON} for e in errors])
     weighing = Weighing.objects.create(
         regie=regie,
         match=item.match,
@@ -131,7 +132,7 @@ def weigh(regie: Buurtregie, item: AgendaItem, *, user, meeting: date, outcome: 
 
 def add_action(regie: Buurtregie, *, weighing: Weighing | None, user, omschrijving: str, owner: Member, due_on: date) -> Action:
     if owner.regie_id != regie.pk:
-        raise ValidationError("De eigenaar van een actie is lid van deze buurtregie.")
+        raise ValidationError(gettext("De eigenaar van een actie is lid van deze buurtregie."))
     return Action.objects.create(
         regie=regie, weighing=weighing, omschrijving=omschrijving.strip(), owner=owner, due_on=due_on, created_by=user
     )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from zicht.access.rules import user_organisation, user_role
 from zicht.access.scoping import editable_gemeente_codes
@@ -52,7 +53,7 @@ def add_member(regie: Buurtregie, user, functie: str) -> Member:
     org = user_organisation(user)
     errors = setup_rules.member_errors(user_role(user), org is not None, Member.objects.filter(regie=regie, user=user).exists())
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError([gettext(e) for e in errors])
     return Member.objects.create(regie=regie, user=user, organisation=org, functie=functie)
 
 
@@ -62,9 +63,9 @@ def remove_member(member: Member) -> None:
     chairs = regie.members.filter(functie=setup_rules.VOORZITTER).count()
     errors = setup_rules.removal_errors(member.functie, chairs, regie.members.count())
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError([gettext(e) for e in errors])
     if member.actions.exists():
-        raise ValidationError(["Dit lid is eigenaar van afgesproken acties; draag die eerst over of rond ze af."])
+        raise ValidationError([gettext("Dit lid is eigenaar van afgesproken acties; draag die eerst over of rond ze af.")])
     member.delete()
 
 

@@ -65,13 +65,13 @@ class BuurtregieForm(forms.ModelForm):
         value = self.cleaned_data["interval_weken"]
         errors = setup_rules.schedule_errors(value)
         if errors:
-            raise forms.ValidationError(errors)
+            raise forms.ValidationError([_(e) for e in errors])
         return value
 
 
 class MemberForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Professional"), queryset=None)
-    functie = forms.ChoiceField(label=_("Functie in de buurtregie"), choices=rules.FUNCTIONS)
+    functie = forms.ChoiceField(label=_("Functie in de buurtregie"), choices=[(code, _(label)) for code, label in rules.FUNCTIONS])
 
     def __init__(self, *args, gemeenten=frozenset(), **kwargs):
         """``gemeenten``: professionals of organisations there (or without a gemeente) are offered."""

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zicht.access.roles import PROFESSIONAL
@@ -120,11 +121,15 @@ def weigh(request, pk: int, match_pk: int):
                 reason="Weging agendapunt buurtregie",
                 records=[("signal_match", match_pk)],
             )
-            messages.success(request, f"Agendapunt {match_pk} is gewogen: {rules.OUTCOME_LABELS[weighing.uitkomst].lower()}.")
+            messages.success(
+                request,
+                _("Agendapunt %(nummer)s is gewogen: %(uitkomst)s.")
+                % {"nummer": match_pk, "uitkomst": _(rules.OUTCOME_LABELS[weighing.uitkomst]).lower()},
+            )
     else:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, f"Agendapunt {match_pk}: {message}")
+                messages.error(request, _("Agendapunt %(nummer)s: %(fout)s") % {"nummer": match_pk, "fout": message})
     return redirect("buurtregie:agenda", pk=regie.pk)
 
 
@@ -139,7 +144,7 @@ def action_done(request, pk: int, action_pk: int):
         action.done_on = timezone.localdate()
         action.save(update_fields=["done_on"])
         log_access(request, action="change", record_type="buurtregie_action", record_id=action.pk, reason="Actie buurtregie afgerond")
-        messages.success(request, "De actie is afgevinkt.")
+        messages.success(request, _("De actie is afgevinkt."))
     return redirect("buurtregie:agenda", pk=member.regie_id)
 
 
@@ -154,7 +159,7 @@ def minutes(request, pk: int):
             organisation=member.organisation, author=request.user, bijeenkomst=_next_meeting(regie, today), tekst=form.cleaned_data["tekst"]
         )
         log_access(request, action="create", record_type="buurtregie_note", record_id=note.pk, reason="Notitie buurtregie")
-        messages.success(request, "Uw notitie is opgeslagen; alleen uw eigen organisatie leest haar.")
+        messages.success(request, _("Uw notitie is opgeslagen; alleen uw eigen organisatie leest haar."))
         return redirect("buurtregie:minutes", pk=regie.pk)
     weighings = list(regie.weighings.select_related("weighed_by").prefetch_related("actions__owner__user", "actions__owner__organisation"))
     notes = services.readable_notes(regie, member.organisation_id)

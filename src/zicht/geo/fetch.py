@@ -64,9 +64,9 @@ SPECS = (
     Spec("pct_jeugdzorg", ("percentage jongeren met jeugdzorg", "jongeren met jeugdzorg in natura")),
     Spec("stedelijkheid", ("mate van stedelijkheid",)),
 )
-CODE_TITLES = ("codering",)
-NAME_TITLES = ("wijken en buurten",)
-GEMEENTE_NAME_TITLES = ("gemeentenaam",)
+CODE_TITLES = ("codering",)  # i18n: not UI
+NAME_TITLES = ("wijken en buurten",)  # i18n: not UI
+GEMEENTE_NAME_TITLES = ("gemeentenaam",)  # i18n: not UI
 
 
 @dataclass(frozen=True)

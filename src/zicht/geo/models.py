@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Gemeente(models.Model):
-    code = models.CharField(max_length=6, primary_key=True, help_text="CBS code, GM####")
+    code = models.CharField(max_length=6, primary_key=True, help_text="CBS code, GM####")  # i18n: not UI
     naam = models.CharField(max_length=120)
     indeling_jaar = models.PositiveSmallIntegerField()
-    geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, WGS84")
+    geometry = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry, WGS84")  # i18n: not UI
     ggd_regio = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["naam"]
-        verbose_name_plural = "gemeenten"
+        verbose_name_plural = _("gemeenten")
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.code})"
@@ -23,13 +24,13 @@ class Gemeente(models.Model):
 class VtRegio(models.Model):
     """One of the 26 Veilig Thuis regions. Its gemeenten change by year: see ``VtRegioGemeente``."""
 
-    code = models.SlugField(max_length=40, primary_key=True, help_text="Stable key, e.g. midden-brabant")
+    code = models.SlugField(max_length=40, primary_key=True, help_text="Stable key, e.g. midden-brabant")  # i18n: not UI
     naam = models.CharField(max_length=120, unique=True)
 
     class Meta:
         ordering = ["naam"]
-        verbose_name = "Veilig Thuis-regio"
-        verbose_name_plural = "Veilig Thuis-regio's"
+        verbose_name = _("Veilig Thuis-regio")
+        verbose_name_plural = _("Veilig Thuis-regio's")
 
     def __str__(self) -> str:
         return self.naam
@@ -48,9 +49,9 @@ class VtRegioGemeente(models.Model):
     gemeente_naam = models.CharField(max_length=120)
     van_jaar = models.PositiveSmallIntegerField()
     tot_jaar = models.PositiveSmallIntegerField(null=True, blank=True)
-    bevestigd = models.BooleanField(default=False, help_text="Gecontroleerd tegen een gepubliceerde VT-lijst")
+    bevestigd = models.BooleanField(default=False, help_text=_("Gecontroleerd tegen een gepubliceerde VT-lijst"))
     bron = models.CharField(max_length=300)
-    handmatig = models.BooleanField(default=False, help_text="Door de functioneel beheerder gewijzigd; load-geo laat de rij staan")
+    handmatig = models.BooleanField(default=False, help_text=_("Door de functioneel beheerder gewijzigd; load-geo laat de rij staan"))
 
     class Meta:
         ordering = ["regio", "gemeente_naam", "van_jaar"]
@@ -62,7 +63,7 @@ class VtRegioGemeente(models.Model):
 
 
 class Wijk(models.Model):
-    code = models.CharField(max_length=8, primary_key=True, help_text="CBS code, WK######")
+    code = models.CharField(max_length=8, primary_key=True, help_text="CBS code, WK######")  # i18n: not UI
     naam = models.CharField(max_length=120)
     gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="wijken")
     indeling_jaar = models.PositiveSmallIntegerField()
@@ -70,14 +71,14 @@ class Wijk(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "wijken"
+        verbose_name_plural = _("wijken")
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.code})"
 
 
 class Buurt(models.Model):
-    code = models.CharField(max_length=10, primary_key=True, help_text="CBS code, BU########")
+    code = models.CharField(max_length=10, primary_key=True, help_text="CBS code, BU########")  # i18n: not UI
     naam = models.CharField(max_length=120)
     wijk = models.ForeignKey(Wijk, on_delete=models.CASCADE, related_name="buurten")
     gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="buurten")
@@ -86,7 +87,7 @@ class Buurt(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "buurten"
+        verbose_name_plural = _("buurten")
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.code})"
@@ -104,7 +105,7 @@ class Kerncijfer(models.Model):
     indicator = models.CharField(max_length=80)
     value = models.FloatField(null=True, blank=True)
     unit = models.CharField(max_length=20, blank=True)
-    bron = models.CharField(max_length=80, help_text="CBS table or file the value came from")
+    bron = models.CharField(max_length=80, help_text="CBS table or file the value came from")  # i18n: not UI
 
     class Meta:
         constraints = [

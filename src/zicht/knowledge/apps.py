@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KnowledgeConfig(AppConfig):
     name = "zicht.knowledge"
     label = "knowledge"
-    verbose_name = "Kennisbank"
+    verbose_name = _("Kennisbank")
 
     def ready(self):
         from zicht.access import roles

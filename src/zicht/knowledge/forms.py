@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zicht.access.roles import ROLES
 
 from .domain import pages as pages_domain
 
-SOURCE_HELP = "Eén bron per regel: titel | URL | uitgever | jaar (uitgever en jaar mogen leeg). Minstens één openbare bron."
+SOURCE_HELP = _("Eén bron per regel: titel | URL | uitgever | jaar (uitgever en jaar mogen leeg). Minstens één openbare bron.")
 
 
 def sources_to_text(sources: list[dict]) -> str:
@@ -33,21 +34,23 @@ def text_to_sources(text: str) -> list[dict]:
 
 
 class KnowledgePageForm(forms.Form):
-    title = forms.CharField(label="Titel", max_length=200)
-    samenvatting = forms.CharField(label="Samenvatting (voor de kaart op de startpagina)", max_length=300, required=False)
-    roles = forms.MultipleChoiceField(label="Voor welke rollen", choices=ROLES, widget=forms.CheckboxSelectMultiple)
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    samenvatting = forms.CharField(label=_("Samenvatting (voor de kaart op de startpagina)"), max_length=300, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Voor welke rollen"), choices=[(code, _(label)) for code, label in ROLES], widget=forms.CheckboxSelectMultiple
+    )
     herzien_op = forms.DateField(
-        label="Herzien op (uiterlijk)",
+        label=_("Herzien op (uiterlijk)"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Na deze datum wordt de pagina gemarkeerd als 'herziening nodig'.",
+        help_text=_("Na deze datum wordt de pagina gemarkeerd als 'herziening nodig'."),
     )
-    sources = forms.CharField(label="Bronnen", widget=forms.Textarea(attrs={"rows": 5}), help_text=SOURCE_HELP)
+    sources = forms.CharField(label=_("Bronnen"), widget=forms.Textarea(attrs={"rows": 5}), help_text=SOURCE_HELP)
     body = forms.CharField(
-        label="Tekst (Markdown)",
+        label=_("Tekst (Markdown)"),
         widget=forms.Textarea(attrs={"rows": 24}),
-        help_text="Koppen beginnen bij ##. Interne links: [tekst](url:prevention:catalogue). HTML en scripts worden verwijderd.",
+        help_text=_("Koppen beginnen bij ##. Interne links: [tekst](url:prevention:catalogue). HTML en scripts worden verwijderd."),
     )
-    note = forms.CharField(label="Wat heeft u gewijzigd en waarom?", max_length=300)
+    note = forms.CharField(label=_("Wat heeft u gewijzigd en waarom?"), max_length=300)
 
     def clean_sources(self):
         try:

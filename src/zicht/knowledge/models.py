@@ -11,27 +11,28 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .domain import pages as pages_domain
 
 
 class KnowledgePage(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField("titel", max_length=200)
-    samenvatting = models.CharField("samenvatting", max_length=300, blank=True)
-    roles = models.JSONField("rollen", default=list)
-    sources = models.JSONField("bronnen", default=list)
-    herzien_op = models.DateField("herzien op")
-    body = models.TextField("tekst (Markdown)")
+    title = models.CharField(_("titel"), max_length=200)
+    samenvatting = models.CharField(_("samenvatting"), max_length=300, blank=True)
+    roles = models.JSONField(_("rollen"), default=list)
+    sources = models.JSONField(_("bronnen"), default=list)
+    herzien_op = models.DateField(_("herzien op"))
+    body = models.TextField(_("tekst (Markdown)"))
     volgorde = models.IntegerField(default=100)
-    source_file = models.CharField(max_length=200, blank=True, help_text="Bestand in knowledge/content/ waaruit de pagina kwam")
+    source_file = models.CharField(max_length=200, blank=True, help_text=_("Bestand in knowledge/content/ waaruit de pagina kwam"))
     edited_in_ui = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["volgorde", "title"]
-        verbose_name = "kennispagina"
-        verbose_name_plural = "kennispagina's"
+        verbose_name = _("kennispagina")
+        verbose_name_plural = _("kennispagina's")
 
     def __str__(self) -> str:
         return self.title
@@ -65,9 +66,9 @@ class KnowledgePageVersion(models.Model):
     herzien_op = models.DateField()
     body = models.TextField()
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    changed_by_name = models.CharField(max_length=150, help_text="Gebruikersnaam, of 'repository' voor een laadactie")
+    changed_by_name = models.CharField(max_length=150, help_text=_("Gebruikersnaam, of 'repository' voor een laadactie"))
     changed_at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField("toelichting", max_length=300, blank=True)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["page", "-number"]

@@ -15,6 +15,11 @@ CONTENT_DIR = Path(__file__).resolve().parent / "content"
 REPOSITORY = "repository"
 
 
+def stored_note(what: str, filename: str) -> str:
+    """A version note stored with the page (data, in Dutch like the pages themselves)."""
+    return f"{what} {filename}"
+
+
 def resolve_url_name(name: str) -> str | None:
     try:
         return reverse(name)
@@ -81,7 +86,7 @@ def load_pages(directory: Path | None = None, *, overwrite: bool = False, page_m
             page = page_model.objects.filter(slug=source.slug).first()
             if page is None:
                 page = page_model.objects.create(slug=source.slug, **fields)
-                add_version(page, note=f"Geladen uit {source.filename}", version_model=version_model)
+                add_version(page, note=stored_note("Geladen uit", source.filename), version_model=version_model)
                 counts["nieuw"] += 1
                 continue
             if page.edited_in_ui and not overwrite:
@@ -95,7 +100,7 @@ def load_pages(directory: Path | None = None, *, overwrite: bool = False, page_m
                 setattr(page, name, value)
             page.edited_in_ui = False
             page.save()
-            add_version(page, note=f"Bijgewerkt uit {source.filename}", version_model=version_model)
+            add_version(page, note=stored_note("Bijgewerkt uit", source.filename), version_model=version_model)
             counts["bijgewerkt"] += 1
     return counts
 

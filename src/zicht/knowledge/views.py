@@ -12,6 +12,7 @@ import difflib
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from zicht.access import roles as access_roles
 from zicht.access.rules import requires, user_role
@@ -75,7 +76,7 @@ def edit(request, slug):
             data = dict(form.cleaned_data)
             note = data.pop("note")
             version = services.save_edit(obj, user=request.user, data=data, note=note)
-            messages.success(request, f"Opgeslagen als versie {version.number}.")
+            messages.success(request, _("Opgeslagen als versie %(nummer)s.") % {"nummer": version.number})
             return redirect("knowledge:page", slug=obj.slug)
     else:
         form = KnowledgePageForm(initial=KnowledgePageForm.initial_for(obj))
@@ -95,12 +96,12 @@ def history(request, slug):
         changes = []
         if previous is not None:
             for name, label in (
-                ("title", "titel"),
-                ("samenvatting", "samenvatting"),
-                ("roles", "rollen"),
-                ("sources", "bronnen"),
-                ("herzien_op", "herzien op"),
-                ("body", "tekst"),
+                ("title", _("titel")),
+                ("samenvatting", _("samenvatting")),
+                ("roles", _("rollen")),
+                ("sources", _("bronnen")),
+                ("herzien_op", _("herzien op")),
+                ("body", _("tekst")),
             ):
                 if getattr(previous, name) != getattr(version, name):
                     changes.append(label)
@@ -108,14 +109,14 @@ def history(request, slug):
                 difflib.unified_diff(
                     previous.body.splitlines(),
                     version.body.splitlines(),
-                    f"versie {previous.number}",
-                    f"versie {version.number}",
+                    _("versie %(nummer)s") % {"nummer": previous.number},
+                    _("versie %(nummer)s") % {"nummer": version.number},
                     lineterm="",
                     n=1,
                 )
             )
         else:
-            changes, diff = ["eerste versie"], ""
+            changes, diff = [_("eerste versie")], ""
         rows.append({"version": version, "changes": changes, "diff": diff})
         previous = version
     rows.reverse()

@@ -28,7 +28,7 @@ EFFECT_WIJK = WIJKEN["korvel"][0]
 # significant in about 95 % of draws; −25 % in about two thirds (measured: −21 %, p = 0.04 on one day).
 EFFECT_CHANGE = -0.35
 EFFECT_YEARS_BEFORE_END = 2  # the start lies this many years before the end of the data (first of the month)
-PLAN_TITLE = "Preventieplan Korvel: samen tegen partnergeweld (demo)"
+PLAN_TITLE = "Preventieplan Korvel: samen tegen partnergeweld (demo)"  # i18n: not UI
 
 
 def effect_start(end: date) -> date:

@@ -36,7 +36,7 @@ def document_model(snapshot: dict) -> dict:
     lines = snapshot["lines"]
     tables = {
         "lines": {
-            "caption": "Interventies",
+            "caption": "Interventies",  # i18n: not UI
             "header": ["Interventie", "Preventietype", "Erkenning", "Doelgroep", "Waarom"],
             "rows": [
                 [
@@ -50,7 +50,7 @@ def document_model(snapshot: dict) -> dict:
             ],
         },
         "uitvoering": {
-            "caption": "Uitvoering: eigenaar, partners, bereik en uitvoering zoals bedoeld",
+            "caption": "Uitvoering: eigenaar, partners, bereik en uitvoering zoals bedoeld",  # i18n: not UI
             "header": ["Interventie", "Eigenaar", "Partners", "Planning", "Bereik", "Zoals bedoeld?"],
             "rows": [
                 [
@@ -65,13 +65,13 @@ def document_model(snapshot: dict) -> dict:
             ],
         },
         "budget": {
-            "caption": "Begroting per regel",
+            "caption": "Begroting per regel",  # i18n: not UI
             "header": ["Interventie", "Budget", "Financieringsbron"],
             "rows": [[line["naam"], _euro(line["budget"]), line["financieringsbron"] or "–"] for line in lines]
             + [["Totaal", _euro(sum((Decimal(line["budget"]) for line in lines if line.get("budget")), Decimal("0"))), ""]],
         },
         "indicators": {
-            "caption": "Indicatoren met nulmeting en streefwaarde",
+            "caption": "Indicatoren met nulmeting en streefwaarde",  # i18n: not UI
             "header": ["Indicator", "Soort", "Nulmeting", "Streefwaarde", "Bron"],
             "rows": [
                 [
@@ -88,7 +88,7 @@ def document_model(snapshot: dict) -> dict:
     charts = [
         {
             "indicator": i,
-            "caption": f"Metingen: {i['naam']}",
+            "caption": f"Metingen: {i['naam']}",  # i18n: not UI
             "progress": indicator_charts.progress_text(i),
             "svg": indicator_charts.svg(i),
             "header": ["Periode", "Waarde", "Bron"],
@@ -182,7 +182,7 @@ def render_pdf(snapshot: dict, version_label: str) -> bytes:
                 if para.strip():
                     story.append(Paragraph(escape(para), styles["BodyText"]))
         elif not s["table"]:
-            story.append(Paragraph("<i>Nog niet ingevuld.</i> " + escape(s["vraag"]), small))
+            story.append(Paragraph("<i>Nog niet ingevuld.</i> " + escape(s["vraag"]), small))  # i18n: not UI (Dutch document)
         if s["table"]:
             t = s["table"]
             data = [[Paragraph(f"<b>{escape(h)}</b>", small) for h in t["header"]]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zicht.areas import risk_factors as rf
@@ -13,27 +14,29 @@ from zicht.registry.models import Organisation
 
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
+from .labels import translated
 from .models import IndicatorMeting, Intervention, PartnerProfile, PlanIndicator, PlanIntervention, PreventionPlan
 
-TYPE_CHOICES = [(t, rf.PREVENTION_TYPE_LABELS[t]) for t in rf.PREVENTION_TYPES]
-FACTOR_CHOICES = [(f.code, f.label) for f in rf.RISK_FACTORS.values()]
-BOUWSTEEN_CHOICES = [(b.code, b.titel) for b in bs.BOUWSTENEN]
+ALL = [("", _("Alle"))]
+ERKENNING_FILTERS = [("erkend", _("Erkend (goed beschreven of hoger)")), ("actueel", _("Erkenning jonger dan 5 jaar"))]
+TYPE_CHOICES = translated((t, rf.PREVENTION_TYPE_LABELS[t]) for t in rf.PREVENTION_TYPES)
+FACTOR_CHOICES = translated((f.code, f.label) for f in rf.RISK_FACTORS.values())
+BOUWSTEEN_CHOICES = translated((b.code, b.titel) for b in bs.BOUWSTENEN)
 
 
 class CatalogueFilterForm(forms.Form):
-    tekst = forms.CharField(label="Zoekterm", required=False)
-    soort = forms.ChoiceField(label="Soort", required=False, choices=[("", "Alle")] + cat.SOORTEN)
-    preventietype = forms.ChoiceField(label="Preventietype", required=False, choices=[("", "Alle")] + TYPE_CHOICES)
-    doelgroep = forms.CharField(label="Doelgroep bevat", required=False)
-    leeftijd = forms.IntegerField(label="Leeftijd (jaar)", required=False, min_value=0, max_value=120)
-    setting = forms.ChoiceField(label="Setting", required=False, choices=[("", "Alle")] + cat.SETTINGS)
-    risicofactor = forms.ChoiceField(label="Risicofactor", required=False, choices=[("", "Alle")] + FACTOR_CHOICES)
-    bouwsteen = forms.ChoiceField(label="Bouwsteen", required=False, choices=[("", "Alle")] + BOUWSTEEN_CHOICES)
+    tekst = forms.CharField(label=_("Zoekterm"), required=False)
+    soort = forms.ChoiceField(label=_("Soort"), required=False, choices=ALL + translated(cat.SOORTEN))
+    preventietype = forms.ChoiceField(label=_("Preventietype"), required=False, choices=ALL + TYPE_CHOICES)
+    doelgroep = forms.CharField(label=_("Doelgroep bevat"), required=False)
+    leeftijd = forms.IntegerField(label=_("Leeftijd (jaar)"), required=False, min_value=0, max_value=120)
+    setting = forms.ChoiceField(label=_("Setting"), required=False, choices=ALL + translated(cat.SETTINGS))
+    risicofactor = forms.ChoiceField(label=_("Risicofactor"), required=False, choices=ALL + FACTOR_CHOICES)
+    bouwsteen = forms.ChoiceField(label=_("Bouwsteen"), required=False, choices=ALL + BOUWSTEEN_CHOICES)
     erkenning = forms.ChoiceField(
-        label="Erkenning",
+        label=_("Erkenning"),
         required=False,
-        choices=[("", "Alle"), ("erkend", "Erkend (goed beschreven of hoger)"), ("actueel", "Erkenning jonger dan 5 jaar")]
-        + cat.ERKENNINGSNIVEAUS,
+        choices=ALL + ERKENNING_FILTERS + translated(cat.ERKENNINGSNIVEAUS),
     )
 
     def query(self) -> cat.CatalogueQuery:
@@ -48,66 +51,81 @@ class CatalogueFilterForm(forms.Form):
 
 class InterventionForm(forms.ModelForm):
     preventietypes = forms.MultipleChoiceField(
-        label="Preventietype(n)",
+        label=_("Preventietype(n)"),
         required=False,
         choices=TYPE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leeg laten als onbekend.",
+        help_text=_("Leeg laten als onbekend."),
     )
-    setting = forms.MultipleChoiceField(label="Setting", required=False, choices=cat.SETTINGS, widget=forms.CheckboxSelectMultiple)
+    setting = forms.MultipleChoiceField(
+        label=_("Setting"), required=False, choices=translated(cat.SETTINGS), widget=forms.CheckboxSelectMultiple
+    )
     risicofactoren = forms.MultipleChoiceField(
-        label="Risicofactoren", required=False, choices=FACTOR_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Risicofactoren"), required=False, choices=FACTOR_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     bouwstenen = forms.MultipleChoiceField(
-        label="Bouwstenen", required=False, choices=BOUWSTEEN_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Bouwstenen"), required=False, choices=BOUWSTEEN_CHOICES, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
         model = Intervention
         fields = [c for c in cat.COLUMNS if c != "slug"]  # the catalogue file's columns; the slug follows the name
         labels = {
-            "leeftijd_min": "Leeftijd vanaf (jaar)",
-            "leeftijd_max": "Leeftijd tot en met (jaar)",
-            "erkenningsdatum": "Erkenningsdatum (JJJJ of JJJJ-MM-DD; leeg als onbekend)",
-            "erkenning_toelichting": "Toelichting erkenning",
-            "erkenning_bron": "Bron van de erkenning (URL's)",
-            "bron": "Bron (URL of document)",
-            "toelichting": "Herkomst van de indeling",
+            "leeftijd_min": _("Leeftijd vanaf (jaar)"),
+            "naam": _("Naam"),
+            "soort": _("Soort"),
+            "beschrijving": _("Beschrijving"),
+            "doelgroep": _("Doelgroep"),
+            "erkenningsniveau": _("Erkenningsniveau"),
+            "leeftijd_max": _("Leeftijd tot en met (jaar)"),
+            "erkenningsdatum": _("Erkenningsdatum (JJJJ of JJJJ-MM-DD; leeg als onbekend)"),
+            "erkenning_toelichting": _("Toelichting erkenning"),
+            "erkenning_bron": _("Bron van de erkenning (URL's)"),
+            "bron": _("Bron (URL of document)"),
+            "toelichting": _("Herkomst van de indeling"),
+        }
+        help_texts = {
+            "erkenningsdatum": _("Zo precies als de bron het noemt."),
+            "erkenning_bron": _("Waar niveau en datum staan (URL's); leeg als geen bron is gevonden."),
+            "bron": "",
+            "toelichting": _("Waar elke indeling vandaan komt."),
         }
 
     def clean_erkenningsdatum(self):
         value = self.cleaned_data.get("erkenningsdatum", "")
         try:
             parsed = cat.parse_erkenningsdatum(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+        except ValueError:  # the domain's reason is Dutch (it names the import's rows); the form says it in the UI's language
+            raise forms.ValidationError(_("De datum moet JJJJ, JJJJ-MM-DD of D-M-JJJJ zijn, en bestaan.")) from None
         return parsed.iso() if parsed else ""
 
     def clean(self):
         data = super().clean()
         lo, hi = data.get("leeftijd_min"), data.get("leeftijd_max")
         if lo is not None and hi is not None and lo > hi:
-            self.add_error("leeftijd_max", "Moet groter of gelijk zijn aan de leeftijd vanaf.")
+            self.add_error("leeftijd_max", _("Moet groter of gelijk zijn aan de leeftijd vanaf."))
         return data
 
 
 class CatalogueImportForm(forms.Form):
-    bestand = forms.FileField(label="CSV-bestand", help_text="Kolommen: " + ", ".join(cat.COLUMNS))
+    bestand = forms.FileField(label=_("CSV-bestand"), help_text=format_lazy(_("Kolommen: {columns}"), columns=", ".join(cat.COLUMNS)))
 
 
 class PartnerProfileForm(forms.ModelForm):
     bouwstenen = forms.MultipleChoiceField(
-        label="Bijdrage aan bouwstenen", required=False, choices=BOUWSTEEN_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Bijdrage aan bouwstenen"), required=False, choices=BOUWSTEEN_CHOICES, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
         model = PartnerProfile
         fields = ["partnertype", "bouwstenen", "interventies", "doelgroepen", "toelichting"]
         labels = {
-            "partnertype": "Soort partner (handreiking)",
-            "interventies": "Aanbod uit de catalogus",
-            "doelgroepen": "Bereikte doelgroepen",
+            "partnertype": _("Soort partner (handreiking)"),
+            "interventies": _("Aanbod uit de catalogus"),
+            "doelgroepen": _("Bereikte doelgroepen"),
+            "toelichting": _("Toelichting"),
         }
+        help_texts = {"doelgroepen": _("Welke groepen de organisatie bereikt.")}
         widgets = {"interventies": forms.CheckboxSelectMultiple}
 
 
@@ -115,7 +133,13 @@ class OrganisationStoplichtForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["meldcode_stoplicht", "wijk", "contact_naam", "contact_telefoon", "contact_email"]
-        labels = {"meldcode_stoplicht": "Meldcode-stoplicht"}
+        labels = {
+            "meldcode_stoplicht": _("Meldcode-stoplicht"),
+            "wijk": _("Wijk"),
+            "contact_naam": _("Naam contactpersoon"),
+            "contact_telefoon": _("Telefoon contactpersoon"),
+            "contact_email": _("E-mail contactpersoon"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +153,7 @@ class PlanCreateForm(forms.ModelForm):
         model = PreventionPlan
         fields = ["titel", "wijk", "periode"]
         labels = {"titel": _("Titel"), "wijk": _("Wijk (leeg: hele gemeente)"), "periode": _("Looptijd")}
+        help_texts = {"periode": _("bijv. 2026–2028")}
 
     def __init__(self, *args, gemeente=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,16 +183,30 @@ class PlanLineForm(forms.ModelForm):
             "uitvoering_tot",
         ]
         labels = {
-            "eigenaar": "Eigenaar (uitvoerder)",
-            "budget": "Budget (€)",
-            "reden": "Reden / onderbouwing",
-            "doelgroep_omvang": "Omvang doelgroep (aantal)",
-            "bereikt": "Deelnemers bereikt",
-            "bijeenkomsten": "Bijeenkomsten gehouden",
-            "zoals_bedoeld": "Uitgevoerd zoals bedoeld?",
-            "uitvoering_toelichting": "Toelichting op de uitvoering",
-            "uitvoering_van": "Uitvoering van",
-            "uitvoering_tot": "Uitvoering tot en met",
+            "eigenaar": _("Eigenaar (uitvoerder)"),
+            "naam": _("Naam"),
+            "schaal": _("Schaal"),
+            "doelgroep": _("Doelgroep"),
+            "partners": _("Partners"),
+            "financieringsbron": _("Financieringsbron"),
+            "planning": _("Planning"),
+            "budget": _("Budget (€)"),
+            "reden": _("Reden / onderbouwing"),
+            "doelgroep_omvang": _("Omvang doelgroep (aantal)"),
+            "bereikt": _("Deelnemers bereikt"),
+            "bijeenkomsten": _("Bijeenkomsten gehouden"),
+            "zoals_bedoeld": _("Uitgevoerd zoals bedoeld?"),
+            "uitvoering_toelichting": _("Toelichting op de uitvoering"),
+            "uitvoering_van": _("Uitvoering van"),
+            "uitvoering_tot": _("Uitvoering tot en met"),
+        }
+        help_texts = {
+            "naam": _("Eigen activiteit, of de naam uit de catalogus"),
+            "schaal": _("Regionale afspraak (hele VT-regio) of lokaal"),
+            "reden": _("Waarom: de reden van de suggestie of van de opsteller"),
+            "doelgroep_omvang": "",
+            "bereikt": "",
+            "bijeenkomsten": "",
         }
         widgets = {
             "partners": forms.CheckboxSelectMultiple,
@@ -188,7 +227,6 @@ class PlanLineForm(forms.ModelForm):
             orgs = Organisation.objects.none()
         self.fields["eigenaar"].queryset = orgs
         self.fields["partners"].queryset = orgs
-        self.fields["schaal"].label = "Schaal"
         self.fields["schaal"].required = False  # a form without it keeps the line's scale (new: the plan's default)
         self._default_schaal = "regionaal" if (gemeenten and not gemeente) else "lokaal"
 
@@ -198,34 +236,37 @@ class PlanLineForm(forms.ModelForm):
             data["schaal"] = self.instance.schaal if self.instance.pk else self._default_schaal
         van, tot = data.get("uitvoering_van"), data.get("uitvoering_tot")
         if van and tot and tot < van:
-            self.add_error("uitvoering_tot", "Het einde van de uitvoering ligt voor het begin.")
+            self.add_error("uitvoering_tot", _("Het einde van de uitvoering ligt voor het begin."))
         omvang, bereikt = data.get("doelgroep_omvang"), data.get("bereikt")
         if data.get("zoals_bedoeld") in ("deels", "nee") and not (data.get("uitvoering_toelichting") or "").strip():
-            self.add_error("uitvoering_toelichting", "Licht toe wat anders ging dan bedoeld.")
+            self.add_error("uitvoering_toelichting", _("Licht toe wat anders ging dan bedoeld."))
         if omvang is not None and bereikt is not None and bereikt > omvang:
-            self.add_error("bereikt", "Meer deelnemers bereikt dan de doelgroep groot is: pas de omvang aan.")
+            self.add_error("bereikt", _("Meer deelnemers bereikt dan de doelgroep groot is: pas de omvang aan."))
         return data
 
 
 FIGUUR_CHOICES = [("", "—")] + [
-    ("Cijfer uit het register", [(k, label) for k, (label, _) in REGISTER_FIGURES.items()]),
-    ("CBS-cijfer", [(i.key, i.label) for i in CBS_INDICATORS.values()]),
+    (_("Cijfer uit het register"), translated((k, label) for k, (label, _unit) in REGISTER_FIGURES.items())),
+    (_("CBS-cijfer"), translated((i.key, i.label) for i in CBS_INDICATORS.values())),
 ]
 
 
 class PlanIndicatorForm(forms.ModelForm):
-    figuur = forms.ChoiceField(choices=FIGUUR_CHOICES, required=False, label="Cijfer (bij register of CBS)")
+    figuur = forms.ChoiceField(choices=FIGUUR_CHOICES, required=False, label=_("Cijfer (bij register of CBS)"))
 
     class Meta:
         model = PlanIndicator
         fields = ["naam", "soort", "type", "figuur", "eenheid", "baseline", "baseline_jaar", "streefwaarde", "streefjaar", "bron"]
         labels = {
-            "naam": "Indicator",
-            "type": "Soort meting",
-            "baseline": "Nulmeting",
-            "baseline_jaar": "Jaar nulmeting",
-            "streefwaarde": "Streefwaarde",
-            "streefjaar": "Streefjaar",
+            "naam": _("Indicator"),
+            "soort": _("Soort"),
+            "eenheid": _("Eenheid"),
+            "bron": _("Bron"),
+            "type": _("Soort meting"),
+            "baseline": _("Nulmeting"),
+            "baseline_jaar": _("Jaar nulmeting"),
+            "streefwaarde": _("Streefwaarde"),
+            "streefjaar": _("Streefjaar"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -237,9 +278,9 @@ class PlanIndicatorForm(forms.ModelForm):
         kind, figuur = data.get("type") or "tekst", data.get("figuur") or ""
         data["type"] = kind
         if kind == "register" and figuur not in REGISTER_FIGURES:
-            self.add_error("figuur", "Kies een cijfer uit het register.")
+            self.add_error("figuur", _("Kies een cijfer uit het register."))
         elif kind == "cbs" and figuur not in CBS_INDICATORS:
-            self.add_error("figuur", "Kies een CBS-cijfer.")
+            self.add_error("figuur", _("Kies een CBS-cijfer."))
         elif kind in ("tekst", "hand"):
             data["figuur"] = ""
         return data
@@ -249,5 +290,10 @@ class IndicatorMetingForm(forms.ModelForm):
     class Meta:
         model = IndicatorMeting
         fields = ["datum", "waarde", "bron", "toelichting"]
-        labels = {"datum": "Datum meting", "waarde": "Waarde", "bron": "Bron (bijv. presentielijst, enquête)", "toelichting": "Toelichting"}
+        labels = {
+            "datum": _("Datum meting"),
+            "waarde": _("Waarde"),
+            "bron": _("Bron (bijv. presentielijst, enquête)"),
+            "toelichting": _("Toelichting"),
+        }
         widgets = {"datum": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

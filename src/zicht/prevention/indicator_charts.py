@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext
+
 from zicht.areas.charts import line_chart
 from zicht.areas.disclosure import Cell
 
@@ -32,11 +34,11 @@ def chart_data(indicator: dict) -> dict | None:
         return None
     baseline, target = parse_number(indicator.get("baseline")), parse_number(indicator.get("streefwaarde"))
     x = [p["periode"] for p in points]
-    series = [{"label": "Gemeten", "cells": [_cell(p) for p in points]}]
+    series = [{"label": gettext("Gemeten"), "cells": [_cell(p) for p in points]}]
     if baseline is not None:
-        series.append({"label": "Nulmeting", "cells": [_constant(baseline, "Nulmeting")] * len(points)})
+        series.append({"label": gettext("Nulmeting"), "cells": [_constant(baseline, gettext("Nulmeting"))] * len(points)})
     if target is not None:
-        series.append({"label": "Streefwaarde", "cells": [_constant(target, "Streefwaarde")] * len(points)})
+        series.append({"label": gettext("Streefwaarde"), "cells": [_constant(target, gettext("Streefwaarde"))] * len(points)})
     return {"x": x, "series": series, "baseline": baseline, "target": target}
 
 
@@ -48,14 +50,20 @@ def progress_text(indicator: dict) -> str:
         parse_number(indicator.get("streefwaarde")),
         latest["value"] if latest else None,
         latest["periode"] if latest else "",
-    ).text
+    ).render(gettext)
 
 
 def svg(indicator: dict) -> str:
     data = chart_data(indicator)
     if data is None:
         return ""
-    return line_chart(data["x"], data["series"], f"{indicator['naam']}: gemeten waarden, nulmeting en streefwaarde", width=560, height=220)
+    return line_chart(
+        data["x"],
+        data["series"],
+        gettext("%(naam)s: gemeten waarden, nulmeting en streefwaarde") % {"naam": indicator["naam"]},
+        width=560,
+        height=220,
+    )
 
 
 def drawing(indicator: dict, width: float, height: float = 120):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zicht.geo.models import Gemeente, VtRegio, Wijk
 from zicht.registry.models import Organisation
@@ -16,30 +17,34 @@ from .domain import bouwstenen as bs
 from .domain import catalogue as cat
 from .domain import meldcode_map as mm
 from .domain import regional as reg
+from .labels import translated
 
 
 class Intervention(models.Model):
     """One intervention or instrument as the databanks describe it."""
 
-    HERKOMST = [("pakket", "Meegeleverde catalogus"), ("import", "CSV-import"), ("handmatig", "Handmatig toegevoegd")]
+    HERKOMST = [("pakket", _("Meegeleverde catalogus")), ("import", _("CSV-import")), ("handmatig", _("Handmatig toegevoegd"))]
 
     slug = models.SlugField(max_length=80, unique=True)
     naam = models.CharField(max_length=200)
-    soort = models.CharField(max_length=12, choices=cat.SOORTEN, default="interventie")
+    soort = models.CharField(max_length=12, choices=translated(cat.SOORTEN), default="interventie")
     beschrijving = models.TextField()
-    preventietypes = models.JSONField(default=list, blank=True, help_text="Empty: onbekend")
+    preventietypes = models.JSONField(default=list, blank=True, help_text="Empty: onbekend")  # i18n: not UI
     doelgroep = models.TextField(blank=True)
     leeftijd_min = models.PositiveSmallIntegerField(null=True, blank=True)
     leeftijd_max = models.PositiveSmallIntegerField(null=True, blank=True)
     setting = models.JSONField(default=list, blank=True)
     risicofactoren = models.JSONField(default=list, blank=True)
     bouwstenen = models.JSONField(default=list, blank=True)
-    erkenningsniveau = models.CharField(max_length=24, choices=cat.ERKENNINGSNIVEAUS, default="onbekend")
-    erkenningsdatum = models.CharField(max_length=10, blank=True, help_text="JJJJ or JJJJ-MM-DD, as precise as the source")
+    erkenningsniveau = models.CharField(max_length=24, choices=translated(cat.ERKENNINGSNIVEAUS), default="onbekend")
+    erkenningsdatum = models.CharField(max_length=10, blank=True, help_text="JJJJ or JJJJ-MM-DD, as precise as the source")  # i18n: not UI
     erkenning_toelichting = models.TextField(blank=True)
-    erkenning_bron = models.TextField(blank=True, help_text="Where level and date are stated (URLs); empty when no source was found")
-    bron = models.TextField(help_text="Source URL(s) or document")
-    toelichting = models.TextField(blank=True, help_text="Where each classification comes from")
+    erkenning_bron = models.TextField(
+        blank=True,
+        help_text="Where level and date are stated (URLs); empty when no source was found",  # i18n: not UI
+    )
+    bron = models.TextField(help_text="Source URL(s) or document")  # i18n: not UI
+    toelichting = models.TextField(blank=True, help_text="Where each classification comes from")  # i18n: not UI
     herkomst = models.CharField(max_length=10, choices=HERKOMST, default="handmatig")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,10 +85,10 @@ class PartnerProfile(models.Model):
     """What an organisation contributes to prevention: its partner type, bouwstenen and aanbod."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="prevention_profile")
-    partnertype = models.CharField(max_length=20, choices=bs.PARTNER_TYPES)
+    partnertype = models.CharField(max_length=20, choices=translated(bs.PARTNER_TYPES))
     bouwstenen = models.JSONField(default=list, blank=True)
     interventies = models.ManyToManyField(Intervention, blank=True, related_name="aanbieders")
-    doelgroepen = models.TextField(blank=True, help_text="Which groups the organisation reaches")
+    doelgroepen = models.TextField(blank=True, help_text="Which groups the organisation reaches")  # i18n: not UI
     toelichting = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,7 +103,7 @@ class MatrixCell(models.Model):
     """The gemeente's own partners × bouwstenen matrix (defaults: seed 003 §9.6)."""
 
     gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="preventie_matrix")
-    partnertype = models.CharField(max_length=20, choices=bs.PARTNER_TYPES)
+    partnertype = models.CharField(max_length=20, choices=translated(bs.PARTNER_TYPES))
     bouwstenen = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.CharField(max_length=150, blank=True)
@@ -111,12 +116,17 @@ class PreventionPlan(models.Model):
     """A prevention plan for a gemeente or one wijk, or a regional plan of a Veilig Thuis region
     (its regional agreements apply in every gemeente of the region), in the format of seed 000 §4.1."""
 
-    STATUS = [("concept", "Concept"), ("vastgesteld", "Vastgesteld")]
+    STATUS = [("concept", _("Concept")), ("vastgesteld", _("Vastgesteld"))]
 
     titel = models.CharField(max_length=200)
     gemeente = models.ForeignKey(Gemeente, null=True, blank=True, on_delete=models.PROTECT, related_name="preventieplannen")
     regio = models.ForeignKey(
-        VtRegio, null=True, blank=True, on_delete=models.PROTECT, related_name="preventieplannen", help_text="Regional plan: no gemeente"
+        VtRegio,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="preventieplannen",
+        help_text="Regional plan: no gemeente",  # i18n: not UI
     )
     wijk = models.ForeignKey(Wijk, null=True, blank=True, on_delete=models.PROTECT, related_name="preventieplannen")
     periode = models.CharField(max_length=40, blank=True, help_text="e.g. 2026–2028")
@@ -170,11 +180,14 @@ class PlanIntervention(models.Model):
     plan = models.ForeignKey(PreventionPlan, on_delete=models.CASCADE, related_name="lines")
     intervention = models.ForeignKey(Intervention, null=True, blank=True, on_delete=models.PROTECT)
     schaal = models.CharField(
-        max_length=10, choices=reg.SCHALEN, default=reg.LOKAAL, help_text="Regional agreement (whole VT region) or local"
+        max_length=10,
+        choices=translated(reg.SCHALEN),
+        default=reg.LOKAAL,
+        help_text="Regional agreement (whole VT region) or local",  # i18n: not UI
     )
-    naam = models.CharField(max_length=200, help_text="Own activity, or a copy of the catalogue name")
+    naam = models.CharField(max_length=200, help_text="Own activity, or a copy of the catalogue name")  # i18n: not UI
     doelgroep = models.CharField(max_length=300, blank=True)
-    reden = models.TextField(blank=True, help_text="Why: the suggestion's reason or the author's")
+    reden = models.TextField(blank=True, help_text="Why: the suggestion's reason or the author's")  # i18n: not UI
     eigenaar = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     partners = models.ManyToManyField(Organisation, blank=True, related_name="+")
     budget = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -182,10 +195,10 @@ class PlanIntervention(models.Model):
     planning = models.CharField(max_length=200, blank=True)
     volgorde = models.PositiveSmallIntegerField(default=0)
     # Reach and fidelity (Movisie: "uitgevoerd zoals bedoeld?"), filled in during and after delivery.
-    FIDELITY = [("ja", "Ja"), ("deels", "Deels"), ("nee", "Nee")]
-    doelgroep_omvang = models.PositiveIntegerField(null=True, blank=True, help_text="Size of the target group")
-    bereikt = models.PositiveIntegerField(null=True, blank=True, help_text="Participants reached")
-    bijeenkomsten = models.PositiveIntegerField(null=True, blank=True, help_text="Sessions held")
+    FIDELITY = [("ja", _("Ja")), ("deels", _("Deels")), ("nee", _("Nee"))]
+    doelgroep_omvang = models.PositiveIntegerField(null=True, blank=True, help_text="Size of the target group")  # i18n: not UI
+    bereikt = models.PositiveIntegerField(null=True, blank=True, help_text="Participants reached")  # i18n: not UI
+    bijeenkomsten = models.PositiveIntegerField(null=True, blank=True, help_text="Sessions held")  # i18n: not UI
     zoals_bedoeld = models.CharField(max_length=5, choices=FIDELITY, blank=True)
     uitvoering_toelichting = models.TextField(blank=True)
     uitvoering_van = models.DateField(null=True, blank=True)
@@ -200,7 +213,7 @@ class PlanIndicator(models.Model):
 
     plan = models.ForeignKey(PreventionPlan, on_delete=models.CASCADE, related_name="indicators")
     naam = models.CharField(max_length=200)
-    soort = models.CharField(max_length=10, choices=[("proces", "Proces"), ("effect", "Effect")], default="effect")
+    soort = models.CharField(max_length=10, choices=[("proces", _("Proces")), ("effect", _("Effect"))], default="effect")
     eenheid = models.CharField(max_length=40, blank=True)
     baseline = models.CharField(max_length=60, blank=True)
     baseline_jaar = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -210,13 +223,13 @@ class PlanIndicator(models.Model):
     # What the indicator measures: free text (as before), a registry figure Zicht computes for the
     # plan's area, a CBS key figure, or values entered by hand (IndicatorMeting).
     TYPES = [
-        ("tekst", "Vrije tekst"),
-        ("register", "Cijfer uit het register (Zicht)"),
-        ("cbs", "CBS-cijfer"),
-        ("hand", "Handmatig ingevoerde metingen"),
+        ("tekst", _("Vrije tekst")),
+        ("register", _("Cijfer uit het register (Zicht)")),
+        ("cbs", _("CBS-cijfer")),
+        ("hand", _("Handmatig ingevoerde metingen")),
     ]
     type = models.CharField(max_length=10, choices=TYPES, default="tekst")
-    figuur = models.CharField(max_length=40, blank=True, help_text="Registry figure or CBS indicator key")
+    figuur = models.CharField(max_length=40, blank=True, help_text="Registry figure or CBS indicator key")  # i18n: not UI
 
     class Meta:
         ordering = ["id"]
@@ -279,13 +292,23 @@ class MeldcodeStatus(models.Model):
     (``zicht.prevention.orgimport``) or edited by hand; no personal data (no names of people)."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="meldcode_status")
-    sector = models.CharField(max_length=30, choices=mm.SECTORS, default="overig")
-    meldcode = models.CharField(max_length=8, choices=mm.JA_NEE, default=mm.ONBEKEND, help_text="Has its own meldcode")
-    aandachtsfunctionaris = models.CharField(max_length=8, choices=mm.JA_NEE, default=mm.ONBEKEND)
-    af_getraind = models.CharField(max_length=8, choices=mm.JA_NEE, default=mm.ONBEKEND, help_text="Aandachtsfunctionaris trained")
-    medewerkers_getraind = models.CharField(max_length=8, choices=mm.JA_NEE, default=mm.ONBEKEND)
+    sector = models.CharField(max_length=30, choices=translated(mm.SECTORS), default="overig")
+    meldcode = models.CharField(
+        max_length=8,
+        choices=translated(mm.JA_NEE),
+        default=mm.ONBEKEND,
+        help_text="Has its own meldcode",  # i18n: not UI
+    )
+    aandachtsfunctionaris = models.CharField(max_length=8, choices=translated(mm.JA_NEE), default=mm.ONBEKEND)
+    af_getraind = models.CharField(
+        max_length=8,
+        choices=translated(mm.JA_NEE),
+        default=mm.ONBEKEND,
+        help_text="Aandachtsfunctionaris trained",  # i18n: not UI
+    )
+    medewerkers_getraind = models.CharField(max_length=8, choices=translated(mm.JA_NEE), default=mm.ONBEKEND)
     peildatum = models.DateField(null=True, blank=True)
-    bron = models.CharField(max_length=200, blank=True, help_text="File (and profile) the status came from")
+    bron = models.CharField(max_length=200, blank=True, help_text="File (and profile) the status came from")  # i18n: not UI
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

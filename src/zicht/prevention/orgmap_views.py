@@ -19,6 +19,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zicht.access import roles
 from zicht.access.rules import requires, user_role
@@ -33,6 +35,7 @@ from .domain import bouwstenen as bs
 from .domain import gaps as gaps_mod
 from .domain import meldcode_map as mm
 from .domain import regional as reg
+from .labels import tr
 from .views import EDIT_REFERENCE, READ, user_regio
 
 
@@ -54,7 +57,7 @@ def visible_region(request) -> VtRegio:
 
 def _share_cell(count: dict | None) -> Cell:
     if not count or not count["n"]:
-        return Cell(None, "missing", "geen organisaties in kaart", "–", "percentage")
+        return Cell(None, "missing", _("geen organisaties in kaart"), "–", "percentage")
     share = 100.0 * count["getraind"] / count["n"]
     return Cell(share, "ok", "", f"{share:.0f}%", "percentage")
 
@@ -76,7 +79,7 @@ def meldcode_map(request):
             "code": c,
             "naam": names[c],
             "n": counts.get(c, {}).get("n", 0),
-            "levels": [counts.get(c, {}).get("levels", {}).get(k, 0) for k, _ in mm.LEVELS],
+            "levels": [counts.get(c, {}).get("levels", {}).get(k, 0) for k, _label in mm.LEVELS],
             "share": _share_cell(counts.get(c)),
         }
         for c in codes
@@ -94,13 +97,14 @@ def meldcode_map(request):
     ]
     svg, legend = maps.choropleth_svg(
         areas,
-        f"Aandeel organisaties met een getrainde aandachtsfunctionaris, regio {region.naam}",
-        "Kaart per gemeente; dezelfde cijfers staan in de tabel ernaast.",
+        _("Aandeel organisaties met een getrainde aandachtsfunctionaris, regio %(naam)s") % {"naam": region.naam},
+        _("Kaart per gemeente; dezelfde cijfers staan in de tabel ernaast."),
         unit="%",
     )
     for entry in legend:
         entry["swatch"] = maps.swatch_svg(entry)
-    level_labels = dict(mm.LEVELS)
+    levels = [(code, tr(label)) for code, label in mm.LEVELS]
+    level_labels = dict(levels)
     gaps = mm.find_gaps(rows, [chosen["gemeente"]] if chosen["gemeente"] else codes)
     return render(
         request,
@@ -110,13 +114,13 @@ def meldcode_map(request):
             "regions": VtRegio.objects.all() if user_role(request.user) == roles.FUNCTIONEEL_BEHEERDER else [region],
             "gemeenten": [(c, names[c]) for c in codes],
             "names": names,
-            "sectors": mm.SECTORS,
-            "sector_labels": mm.SECTOR_LABELS,
-            "levels": mm.LEVELS,
-            "level_labels": dict(mm.LEVELS),
-            "status_fields": [(f, mm.STATUS_LABELS[f]) for f in mm.STATUS_FIELDS],
+            "sectors": [(code, tr(label)) for code, label in mm.SECTORS],
+            "sector_labels": {code: tr(label) for code, label in mm.SECTOR_LABELS.items()},
+            "levels": levels,
+            "level_labels": level_labels,
+            "status_fields": [(f, tr(mm.STATUS_LABELS[f])) for f in mm.STATUS_FIELDS],
             "chosen": chosen,
-            "stoplichten": mm.STOPLICHT_CODES,
+            "stoplichten": [(c, tr(mm.STOPLICHT_LABELS[c])) for c in mm.STOPLICHT_CODES],
             "rows": rows,
             "rows_html": organisation_rows_html(rows, names, level_labels),
             "total": len(records),
@@ -138,12 +142,9 @@ def organisation_rows_html(rows: list[dict], names: dict[str, str], level_labels
     for r in rows:
         cells = (
             names.get(r["gemeente"], r["gemeente"]),
-            sector[r["sector"]],
-            r["stoplicht"],
-            r["meldcode"],
-            r["aandachtsfunctionaris"],
-            r["af_getraind"],
-            r["medewerkers_getraind"],
+            tr(sector[r["sector"]]),
+            tr(mm.STOPLICHT_LABELS.get(r["stoplicht"], r["stoplicht"])),
+            *(tr(mm.ANSWER_LABELS.get(r[f], r[f])) for f in mm.STATUS_FIELDS),
             level_labels[mm.level(r)],
         )
         out.append(f'<tr><th scope="row">{escape(r["naam"])}</th>' + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
@@ -151,8 +152,8 @@ def organisation_rows_html(rows: list[dict], names: dict[str, str], level_labels
 
 
 class OrganisationImportForm(forms.Form):
-    profiel = forms.ChoiceField(label="Importprofiel")
-    bestand = forms.FileField(label="Bestand (CSV of XLSX)")
+    profiel = forms.ChoiceField(label=gettext_lazy("Importprofiel"))
+    bestand = forms.FileField(label=gettext_lazy("Bestand (CSV of XLSX)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,7 +172,8 @@ def meldcode_import(request):
         if result.ok:
             messages.success(
                 request,
-                f"Geïmporteerd uit {upload.name}: {result.created} nieuw, {result.updated} bijgewerkt, {result.unchanged} ongewijzigd.",
+                _("Geïmporteerd uit %(name)s: %(created)s nieuw, %(updated)s bijgewerkt, %(unchanged)s ongewijzigd.")
+                % {"name": upload.name, "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
             )
             return redirect(reverse("prevention:meldcode_map"))
     profile = next(iter(orgimport.profiles().values()))
@@ -214,10 +216,10 @@ def matrix_region(request):
             "n_gemeenten": len(codes),
             "coverage_rows": [{"code": c, "naam": names.get(c, c), "cells": [coverage[c][b] for b in bouw_codes]} for c in codes],
             "agreement_rows": [
-                {"label": label, "cells": [agreement.get(code, {}).get(b, 0) for b in bouw_codes]} for code, label in bs.PARTNER_TYPES
+                {"label": tr(label), "cells": [agreement.get(code, {}).get(b, 0) for b in bouw_codes]} for code, label in bs.PARTNER_TYPES
             ],
             "org_rows": org_rows,
             "region_gaps": gaps_mod.bouwsteen_gaps(contributions),
-            "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
+            "bouwsteen_label": {b.code: tr(b.titel) for b in bs.BOUWSTENEN},
         },
     )

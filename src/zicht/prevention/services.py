@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from zicht.areas.indicators import REGISTER_FIGURES, cbs_series, register_series
 from zicht.areas.policy import default_policy
@@ -18,6 +19,7 @@ from zicht.registry.models import Organisation
 from .domain import bouwstenen as bs
 from .domain import catalogue as cat
 from .domain import indicators as ind
+from .labels import tr
 from .models import Intervention, MatrixCell, PlanVersion
 
 PACKAGE_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.csv"
@@ -111,13 +113,13 @@ def entry_for_display(entry: dict, today: date) -> dict:
     erk = cat.parse_erkenningsdatum(entry.get("erkenningsdatum", ""))
     return {
         **entry,
-        "erkenning_label": cat.label(cat.ERKENNINGSNIVEAUS, entry["erkenningsniveau"]),
-        "erkenning_datum_display": erk.display() if erk else "onbekend",
+        "erkenning_label": tr(cat.label(cat.ERKENNINGSNIVEAUS, entry["erkenningsniveau"])),
+        "erkenning_datum_display": erk.display() if erk else gettext("onbekend"),
         "erkenning_status": cat.erkenning_status(entry["erkenningsniveau"], erk, today),
         "erkenning_outdated": cat.erkenning_outdated(erk, today),
-        "preventietype_labels": [cat.prevention_type_label(t) for t in entry["preventietypes"]] or ["onbekend"],
-        "setting_labels": [cat.label(cat.SETTINGS, s) for s in entry["setting"]] or ["onbekend"],
-        "bouwsteen_labels": [bs.label(b) for b in entry["bouwstenen"]],
+        "preventietype_labels": [tr(cat.prevention_type_label(t)) for t in entry["preventietypes"]] or [gettext("onbekend")],
+        "setting_labels": [tr(cat.label(cat.SETTINGS, s)) for s in entry["setting"]] or [gettext("onbekend")],
+        "bouwsteen_labels": [tr(bs.label(b)) for b in entry["bouwstenen"]],
     }
 
 

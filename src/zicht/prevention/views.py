@@ -16,6 +16,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zicht.access import roles
@@ -44,6 +46,7 @@ from .forms import (
     PlanIndicatorForm,
     PlanLineForm,
 )
+from .labels import tr
 from .models import Intervention, MatrixCell, PartnerProfile, PlanIndicator, PlanIntervention, PlanSection, PlanVersion, PreventionPlan
 from .profile import risk_profile
 
@@ -182,7 +185,7 @@ def catalogue(request):
 def intervention_detail(request, slug):
     obj = get_object_or_404(Intervention, slug=slug)
     entry = services.entry_for_display(obj.as_entry(), _today())
-    factor_labels = [rf.RISK_FACTORS[c].label for c in entry["risicofactoren"] if c in rf.RISK_FACTORS]
+    factor_labels = [tr(rf.RISK_FACTORS[c].label) for c in entry["risicofactoren"] if c in rf.RISK_FACTORS]
     aanbieders = Organisation.objects.filter(prevention_profile__interventies=obj).order_by("naam")
     return render(
         request,
@@ -211,7 +214,7 @@ def intervention_edit(request, slug=None):
                 candidate, n = f"{base}-{n}", n + 1
             item.slug, item.herkomst = candidate, "handmatig"
         item.save()
-        messages.success(request, f"'{item.naam}' is opgeslagen.")
+        messages.success(request, _("'%(naam)s' is opgeslagen.") % {"naam": item.naam})
         return redirect("prevention:intervention", slug=item.slug)
     return render(request, "prevention/intervention_form.html", {"form": form, "obj": obj})
 
@@ -223,7 +226,9 @@ def catalogue_import(request):
     if request.method == "POST" and form.is_valid():
         created, updated, errors = services.import_catalogue_csv(form.cleaned_data["bestand"])
         if not errors:
-            messages.success(request, f"Geïmporteerd: {created} nieuw, {updated} bijgewerkt.")
+            messages.success(
+                request, _("Geïmporteerd: %(created)s nieuw, %(updated)s bijgewerkt.") % {"created": created, "updated": updated}
+            )
             return redirect("prevention:catalogue")
     return render(request, "prevention/catalogue_import.html", {"form": form, "errors": errors, "columns": cat.COLUMNS})
 
@@ -276,7 +281,7 @@ def organisation_edit(request, code):
         with transaction.atomic():
             org_form.save()
             form.save()
-        messages.success(request, f"Partnerprofiel van {org.naam} is opgeslagen.")
+        messages.success(request, _("Partnerprofiel van %(naam)s is opgeslagen.") % {"naam": org.naam})
         return redirect(reverse("prevention:organisations") + f"?gemeente={org.gemeente_id or ''}")
     return render(request, "prevention/organisation_form.html", {"org": org, "form": form, "org_form": org_form})
 
@@ -301,7 +306,7 @@ def matrix(request):
     partner_rows = [
         {
             "code": code,
-            "label": label,
+            "label": tr(label),
             "cells": [(b, b.code in gem_matrix.get(code, set())) for b in bs.BOUWSTENEN],
             "edited": code in edited,
         }
@@ -323,8 +328,8 @@ def matrix(request):
             "org_rows": org_rows,
             "coverage": coverage,
             "gaps": gaps,
-            "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
-            "factor_label": {f.code: f.label for f in rf.RISK_FACTORS.values()},
+            "bouwsteen_label": {b.code: tr(b.titel) for b in bs.BOUWSTENEN},
+            "factor_label": {f.code: tr(f.label) for f in rf.RISK_FACTORS.values()},
             "factors_basis": "verhoogd in het gebied" if elevated else "alle risicofactoren (geen verhoogde gevonden of geen cijfers)",
             "profile_source": profile_source,
             "can_edit": _can(request, EDIT_REFERENCE),
@@ -337,14 +342,14 @@ def matrix(request):
 def matrix_save(request):
     gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     with transaction.atomic():
-        for code, _ in bs.PARTNER_TYPES:
+        for code, _label in bs.PARTNER_TYPES:
             chosen = [b for b in bs.BOUWSTEEN_CODES if request.POST.get(f"m-{code}-{b}")]
             MatrixCell.objects.update_or_create(
                 gemeente=gemeente,
                 partnertype=code,
                 defaults={"bouwstenen": chosen, "updated_by": request.user.get_username()},
             )
-    messages.success(request, f"Matrix voor {gemeente.naam} is opgeslagen.")
+    messages.success(request, _("Matrix voor %(naam)s is opgeslagen.") % {"naam": gemeente.naam})
     return redirect(reverse("prevention:matrix") + f"?gemeente={gemeente.code}")
 
 
@@ -353,7 +358,7 @@ def matrix_save(request):
 def matrix_reset(request):
     gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     MatrixCell.objects.filter(gemeente=gemeente).delete()
-    messages.success(request, "De matrix volgt weer de Tilburgse handreiking.")
+    messages.success(request, _("De matrix volgt weer de Tilburgse handreiking."))
     return redirect(reverse("prevention:matrix") + f"?gemeente={gemeente.code}")
 
 
@@ -414,7 +419,7 @@ def plan_create_regional(request):
         raise PermissionDenied("Alleen de regionale coördinator maakt het regionale plan")
     form = PlanCreateForm(request.POST, gemeente=None)
     if not form.is_valid():
-        messages.error(request, "Het plan kon niet worden aangemaakt: controleer de titel.")
+        messages.error(request, _("Het plan kon niet worden aangemaakt: controleer de titel."))
         return redirect("prevention:plans")
     with transaction.atomic():
         plan = form.save(commit=False)
@@ -422,7 +427,7 @@ def plan_create_regional(request):
         plan.save()
         for code in seeds.PLAN_SECTION_CODES:
             PlanSection.objects.create(plan=plan, code=code, tekst="")
-    messages.success(request, f"Regionaal plan '{plan.titel}' is aangemaakt.")
+    messages.success(request, _("Regionaal plan '%(titel)s' is aangemaakt.") % {"titel": plan.titel})
     return redirect("prevention:plan", pk=plan.pk)
 
 
@@ -432,7 +437,7 @@ def plan_create(request):
     gemeente = _editable_gemeente_or_404(request, current_gemeente(request))
     form = PlanCreateForm(request.POST, gemeente=gemeente)
     if not form.is_valid():
-        messages.error(request, "Het plan kon niet worden aangemaakt: controleer titel en wijk.")
+        messages.error(request, _("Het plan kon niet worden aangemaakt: controleer titel en wijk."))
         return redirect(reverse("prevention:plans") + f"?gemeente={gemeente.code}")
     with transaction.atomic():
         plan = form.save(commit=False)
@@ -442,7 +447,7 @@ def plan_create(request):
         for code in seeds.PLAN_SECTION_CODES:
             text = _stand_van_zaken_text(plan, rows, source) if code == "stand_van_zaken" else ""
             PlanSection.objects.create(plan=plan, code=code, tekst=text)
-    messages.success(request, f"Plan '{plan.titel}' is aangemaakt.")
+    messages.success(request, _("Plan '%(titel)s' is aangemaakt.") % {"titel": plan.titel})
     return redirect("prevention:plan", pk=plan.pk)
 
 
@@ -490,7 +495,7 @@ def _plan_context(request, plan):
         "factor_info": rf.RISK_FACTORS,
         "suggestions": suggestions,
         "in_plan": in_plan,
-        "uncovered": [rf.RISK_FACTORS[c].label for c in sug.uncovered_factors(rows, entries)],
+        "uncovered": [tr(rf.RISK_FACTORS[c].label) for c in sug.uncovered_factors(rows, entries)],
         "sections": section_rows,
         "lines": plan.lines.select_related("intervention", "eigenaar").prefetch_related("partners"),
         "indicators": _indicator_rows(plan, snapshot),
@@ -501,7 +506,7 @@ def _plan_context(request, plan):
         "can_edit": plan_access(request, plan) == reg.EDIT,
         "regional_agreements": regional_agreements(plan),
         "gaps": gaps,
-        "bouwsteen_label": {b.code: b.titel for b in bs.BOUWSTENEN},
+        "bouwsteen_label": {b.code: tr(b.titel) for b in bs.BOUWSTENEN},
         "type_label": rf.PREVENTION_TYPE_LABELS,
         "framework_label": rf.POLICY_FRAMEWORKS,
     }
@@ -545,7 +550,7 @@ def plan_sections(request, pk):
             if f"s-{code}" in request.POST:
                 PlanSection.objects.update_or_create(plan=plan, code=code, defaults={"tekst": request.POST[f"s-{code}"][:20000]})
         plan.save(update_fields=["updated_at"])
-    messages.success(request, "De teksten van het plan zijn opgeslagen.")
+    messages.success(request, _("De teksten van het plan zijn opgeslagen."))
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#teksten")
 
 
@@ -555,14 +560,14 @@ def plan_add_suggestion(request, pk):
     plan = _editable_plan_or_404(request, pk)
     slug = request.POST.get("slug", "")
     intervention = get_object_or_404(Intervention, slug=slug)
-    rows, _ = risk_profile(plan.area_code)
+    rows, _notes = risk_profile(plan.area_code)
     match = next(
         (s for s in sug.suggest(rows, services.catalogue_entries(), area_name=plan.area_name, today=_today(), limit=0) if s.slug == slug),
         None,
     )
     reason = "\n".join(match.reasons) if match else request.POST.get("reden", "")[:2000]
     if plan.lines.filter(intervention=intervention).exists():
-        messages.info(request, f"'{intervention.naam}' staat al in het plan.")
+        messages.info(request, _("'%(naam)s' staat al in het plan.") % {"naam": intervention.naam})
     else:
         PlanIntervention.objects.create(
             plan=plan,
@@ -574,7 +579,7 @@ def plan_add_suggestion(request, pk):
             volgorde=plan.lines.count() + 1,
         )
         plan.save(update_fields=["updated_at"])
-        messages.success(request, f"'{intervention.naam}' is aan het plan toegevoegd.")
+        messages.success(request, _("'%(naam)s' is aan het plan toegevoegd.") % {"naam": intervention.naam})
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#interventies")
 
 
@@ -591,7 +596,7 @@ def plan_line(request, pk, line_id=None):
         item.save()
         form.save_m2m()
         plan.save(update_fields=["updated_at"])
-        messages.success(request, f"Regel '{item.naam}' is opgeslagen.")
+        messages.success(request, _("Regel '%(naam)s' is opgeslagen.") % {"naam": item.naam})
         return redirect(reverse("prevention:plan", args=[plan.pk]) + "#interventies")
     return render(request, "prevention/plan_line_form.html", {"plan": plan, "form": form, "line": line})
 
@@ -610,10 +615,14 @@ def _plan_item_delete(name: str, model, id_kwarg: str, message: str, section: st
 
 
 plan_line_delete = _plan_item_delete(
-    "plan_line_delete", PlanIntervention, "line_id", "De regel is uit het plan verwijderd (eerdere versies bewaren hem).", "interventies"
+    "plan_line_delete",
+    PlanIntervention,
+    "line_id",
+    gettext_lazy("De regel is uit het plan verwijderd (eerdere versies bewaren hem)."),
+    "interventies",
 )
 plan_indicator_delete = _plan_item_delete(
-    "plan_indicator_delete", PlanIndicator, "indicator_id", "De indicator is verwijderd.", "evaluatie"
+    "plan_indicator_delete", PlanIndicator, "indicator_id", gettext_lazy("De indicator is verwijderd."), "evaluatie"
 )
 
 
@@ -626,12 +635,12 @@ def plan_indicator(request, pk):
         item = form.save(commit=False)
         item.plan = plan
         item.save()
-        messages.success(request, f"Indicator '{item.naam}' is toegevoegd.")
+        messages.success(request, _("Indicator '%(naam)s' is toegevoegd.") % {"naam": item.naam})
     else:
         messages.error(
             request,
-            "De indicator kon niet worden opgeslagen: "
-            + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields),
+            _("De indicator kon niet worden opgeslagen: %(errors)s")
+            % {"errors": "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields)},
         )
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#evaluatie")
 
@@ -648,12 +657,12 @@ def plan_indicator_meting(request, pk, indicator_id):
         meting.indicator = indicator
         meting.save()
         plan.save(update_fields=["updated_at"])
-        messages.success(request, f"Meting voor '{indicator.naam}' is toegevoegd.")
+        messages.success(request, _("Meting voor '%(naam)s' is toegevoegd.") % {"naam": indicator.naam})
     else:
         messages.error(
             request,
-            "De meting kon niet worden opgeslagen: "
-            + "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields),
+            _("De meting kon niet worden opgeslagen: %(errors)s")
+            % {"errors": "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items() if f in form.fields)},
         )
     return redirect(reverse("prevention:plan", args=[plan.pk]) + f"#indicator-{indicator.pk}")
 
@@ -667,7 +676,7 @@ def plan_save_version(request, pk):
         plan.status = status
         plan.save(update_fields=["status", "updated_at"])
     version = services.save_version(plan, user=request.user, opmerking=request.POST.get("opmerking", ""))
-    messages.success(request, f"Versie {version.nummer} is vastgelegd.")
+    messages.success(request, _("Versie %(nummer)s is vastgelegd.") % {"nummer": version.nummer})
     return redirect(reverse("prevention:plan", args=[plan.pk]) + "#versies")
 
 

@@ -18,12 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from zicht.access.roles import N_
+
 GEEN_ACTIE, VOLGEN, MELDCODE, CASUSOVERLEG = "geen_actie", "volgen", "meldcode", "casusoverleg"
 OUTCOMES = [
-    (GEEN_ACTIE, "Geen actie"),
-    (VOLGEN, "Volgen (blijft op de agenda)"),
-    (MELDCODE, "Meldcode: een betrokken professional zet de stappen van de Meldcode"),
-    (CASUSOVERLEG, "Casusoverleg organiseren"),
+    (GEEN_ACTIE, N_("Geen actie")),
+    (VOLGEN, N_("Volgen (blijft op de agenda)")),
+    (MELDCODE, N_("Meldcode: een betrokken professional zet de stappen van de Meldcode")),
+    (CASUSOVERLEG, N_("Casusoverleg organiseren")),
 ]
 OUTCOME_LABELS = dict(OUTCOMES)
 # Outcomes that only mean something with an agreed action: who starts the Meldcode, who convenes.
@@ -31,12 +33,12 @@ NEEDS_ACTION = frozenset({MELDCODE, CASUSOVERLEG})
 MIN_REASON = 10
 
 FUNCTIONS = [
-    ("wijkagent", "Wijkagent"),
-    ("wijkcoach", "Wijkcoach / sociaal werker"),
-    ("school", "School (intern begeleider, zorgcoördinator)"),
-    ("huismeester", "Huismeester / woningcorporatie"),
-    ("ggd", "GGD / jeugdgezondheidszorg"),
-    ("voorzitter", "Voorzitter"),
+    ("wijkagent", N_("Wijkagent")),
+    ("wijkcoach", N_("Wijkcoach / sociaal werker")),
+    ("school", N_("School (intern begeleider, zorgcoördinator)")),
+    ("huismeester", N_("Huismeester / woningcorporatie")),
+    ("ggd", N_("GGD / jeugdgezondheidszorg")),
+    ("voorzitter", N_("Voorzitter")),
 ]
 
 
@@ -72,11 +74,11 @@ def weighing_errors(outcome: str, reason: str, has_action: bool) -> list[str]:
     """What is missing for a weighing to be recorded (empty list: it may be recorded)."""
     errors = []
     if outcome not in OUTCOME_LABELS:
-        errors.append("Kies een uitkomst van de weging.")
+        errors.append(N_("Kies een uitkomst van de weging."))
     if len((reason or "").strip()) < MIN_REASON:
-        errors.append(f"Geef de reden van de weging (ten minste {MIN_REASON} tekens).")
+        errors.append(N_("Geef de reden van de weging (ten minste %(n)s tekens)."))  # n: MIN_REASON, filled in where shown
     if outcome in NEEDS_ACTION and not has_action:
-        errors.append("Spreek bij deze uitkomst een actie af: wie doet wat, en wanneer.")
+        errors.append(N_("Spreek bij deze uitkomst een actie af: wie doet wat, en wanneer."))
     return errors
 
 

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from zicht.access.roles import FUNCTIONEEL_BEHEERDER, PROFESSIONAL  # pure data, no Django
+from zicht.access.roles import FUNCTIONEEL_BEHEERDER, N_, PROFESSIONAL  # pure data, no Django
 
 VOORZITTER = "voorzitter"
 MIN_INTERVAL, MAX_INTERVAL = 1, 12
@@ -33,18 +33,18 @@ def may_manage(role: str | None, own_functie: str | None, in_beheer_scope: bool)
 def member_errors(role: str | None, has_organisation: bool, already_member: bool) -> list[str]:
     errors = []
     if role != PROFESSIONAL:
-        errors.append("Alleen professionals kunnen lid zijn van een buurtregie.")
+        errors.append(N_("Alleen professionals kunnen lid zijn van een buurtregie."))
     elif not has_organisation:
-        errors.append("Deze professional heeft geen organisatie; de functioneel beheerder legt die eerst vast.")
+        errors.append(N_("Deze professional heeft geen organisatie; de functioneel beheerder legt die eerst vast."))
     if already_member:
-        errors.append("Deze persoon is al lid van deze buurtregie.")
+        errors.append(N_("Deze persoon is al lid van deze buurtregie."))
     return errors
 
 
 def removal_errors(functie: str, chairs: int, members: int) -> list[str]:
     """Removing one member with ``functie`` from a buurtregie with ``chairs`` chairs and ``members`` members."""
     if functie == VOORZITTER and chairs == 1 and members > 1:
-        return ["Dit is de enige voorzitter: wijs eerst een andere voorzitter aan of verwijder de andere leden."]
+        return [N_("Dit is de enige voorzitter: wijs eerst een andere voorzitter aan of verwijder de andere leden.")]
     return []
 
 

@@ -16,10 +16,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from zicht.access.roles import N_
+
 WAAR = "waar"
 NIET_WAAR = "niet waar"
 GENUANCEERD = "genuanceerd"
 VERDICTS = (WAAR, NIET_WAAR, GENUANCEERD)
+# The verdicts as the page names them (translated where shown).
+VERDICT_LABELS = {WAAR: N_("waar"), NIET_WAAR: N_("niet waar"), GENUANCEERD: N_("genuanceerd")}
 VERDICT_CSS = {WAAR: "groen", NIET_WAAR: "rood", GENUANCEERD: "geel"}
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zicht.access.roles import N_
+
 
 @dataclass(frozen=True)
 class Bouwsteen:
@@ -23,23 +25,23 @@ BOUWSTENEN = [
     Bouwsteen(
         "vertrouwen",
         2,
-        "Werken aan vertrouwen",
+        N_("Werken aan vertrouwen"),
         "vertrouwens- en samenwerkingsrelatie tussen inwoners, informele ondersteuning en professionals",
     ),
-    Bouwsteen("taboe", 3, "Taboes doorbreken", "bespreekbaar maken van de problematiek"),
-    Bouwsteen("armoede", 4, "Minder armoede", "verminderen van armoede"),
-    Bouwsteen("opgroeien", 5, "Minder opgroeiproblemen", "verminderen van opgroeiproblematiek"),
-    Bouwsteen("opvoeden", 6, "Betere opvoedvaardigheden", "verstevigen van opvoedvaardigheden"),
+    Bouwsteen("taboe", 3, N_("Taboes doorbreken"), "bespreekbaar maken van de problematiek"),
+    Bouwsteen("armoede", 4, N_("Minder armoede"), "verminderen van armoede"),
+    Bouwsteen("opgroeien", 5, N_("Minder opgroeiproblemen"), "verminderen van opgroeiproblematiek"),
+    Bouwsteen("opvoeden", 6, N_("Betere opvoedvaardigheden"), "verstevigen van opvoedvaardigheden"),
     Bouwsteen(
         "zorgafhankelijkheid",
         7,
-        "Minder risico's door zorgafhankelijkheid",
+        N_("Minder risico's door zorgafhankelijkheid"),
         "verminderen van risico's die samenhangen met zorgafhankelijkheid",
     ),
     Bouwsteen(
         "specialistisch",
         8,
-        "Specialistische inzet op LVB-, GGZ- en verslavingsproblematiek",
+        N_("Specialistische inzet op LVB-, GGZ- en verslavingsproblematiek"),
         "specialistische inzet op GGZ-, LVB- en verslavingsproblematiek",
     ),
 ]
@@ -48,17 +50,17 @@ BY_CODE = {b.code: b for b in BOUWSTENEN}
 
 # Seed 003 §9.6: partner types (rows) and the bouwstenen (columns 2–8) they are expected to contribute to.
 PARTNER_TYPES = [
-    ("toegang", "Toegang"),
-    ("onderwijs", "Onderwijs incl. leerplicht"),
-    ("welzijn", "Welzijn en maatschappelijk werk"),
-    ("zorg_1e_lijn", "Zorg: 1e lijn"),
-    ("zorg_2e_lijn", "Zorg: 2e lijn"),
-    ("zorg_jeugd", "Zorg voor jeugd"),
-    ("informeel", "Verenigingen, vrijwilligers, zelforganisaties"),
-    ("woningbouw", "Woningbouw, nutsbedrijven"),
-    ("politie", "Politie"),
-    ("gemeente", "Gemeentelijke uitvoerders"),
-    ("veilig_thuis", "Veilig Thuis"),
+    ("toegang", N_("Toegang")),
+    ("onderwijs", N_("Onderwijs incl. leerplicht")),
+    ("welzijn", N_("Welzijn en maatschappelijk werk")),
+    ("zorg_1e_lijn", N_("Zorg: 1e lijn")),
+    ("zorg_2e_lijn", N_("Zorg: 2e lijn")),
+    ("zorg_jeugd", N_("Zorg voor jeugd")),
+    ("informeel", N_("Verenigingen, vrijwilligers, zelforganisaties")),
+    ("woningbouw", N_("Woningbouw, nutsbedrijven")),
+    ("politie", N_("Politie")),
+    ("gemeente", N_("Gemeentelijke uitvoerders")),
+    ("veilig_thuis", N_("Veilig Thuis")),
 ]
 PARTNER_TYPE_CODES = [code for code, _ in PARTNER_TYPES]
 

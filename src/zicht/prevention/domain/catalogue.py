@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from zicht.access.roles import N_
 from zicht.areas.risk_factors import PREVENTION_TYPE_LABELS, PREVENTION_TYPES, RISK_FACTORS
 from zicht.core.dates import add_years
 
@@ -18,17 +19,17 @@ from .bouwstenen import BOUWSTEEN_CODES
 
 # SEI erkenningsniveaus (domain brief §9) plus 'onbekend' for anything not verified.
 ERKENNINGSNIVEAUS = [
-    ("sterke_aanwijzingen", "Effectief – sterke aanwijzingen"),
-    ("goede_aanwijzingen", "Effectief – goede aanwijzingen"),
-    ("eerste_aanwijzingen", "Effectief – eerste aanwijzingen"),
-    ("goed_onderbouwd", "Goed onderbouwd"),
-    ("goed_beschreven", "Goed beschreven"),
-    ("in_herbeoordeling", "In herbeoordeling"),
-    ("niet_erkend", "Niet erkend"),
+    ("sterke_aanwijzingen", N_("Effectief – sterke aanwijzingen")),
+    ("goede_aanwijzingen", N_("Effectief – goede aanwijzingen")),
+    ("eerste_aanwijzingen", N_("Effectief – eerste aanwijzingen")),
+    ("goed_onderbouwd", N_("Goed onderbouwd")),
+    ("goed_beschreven", N_("Goed beschreven")),
+    ("in_herbeoordeling", N_("In herbeoordeling")),
+    ("niet_erkend", N_("Niet erkend")),
     # Laws, instruments, publications, campaigns and monitors: no databank recognises them (the
     # databanks only take planned interventions: NJi inclusion criteria), so no level applies.
-    ("niet_van_toepassing", "Niet van toepassing (geen interventie)"),
-    ("onbekend", "Onbekend"),
+    ("niet_van_toepassing", N_("Niet van toepassing (geen interventie)")),
+    ("onbekend", N_("Onbekend")),
 ]
 ERKENNING_CODES = [c for c, _ in ERKENNINGSNIVEAUS]
 # Strength for ranking: higher is stronger evidence. Unknown and not recognised rank lowest.
@@ -43,14 +44,14 @@ ERKENNING_RANK = {
     "niet_van_toepassing": 0,
     "onbekend": 0,
 }
-SOORTEN = [("interventie", "Interventie"), ("instrument", "Instrument")]
+SOORTEN = [("interventie", N_("Interventie")), ("instrument", N_("Instrument"))]
 SETTINGS = [
-    ("thuis", "Thuis"),
-    ("school", "School"),
-    ("wijk", "Wijk / buurtvoorziening"),
-    ("instelling", "Instelling"),
-    ("publiek", "Publiek / campagne"),
-    ("online", "Online"),
+    ("thuis", N_("Thuis")),
+    ("school", N_("School")),
+    ("wijk", N_("Wijk / buurtvoorziening")),
+    ("instelling", N_("Instelling")),
+    ("publiek", N_("Publiek / campagne")),
+    ("online", N_("Online")),
 ]
 SETTING_CODES = [c for c, _ in SETTINGS]
 ERKENNING_VALID_YEARS = 5  # an erkenning is valid five years (domain brief §9)

@@ -8,7 +8,9 @@ them the Dutch way, so the chart can draw them, and leaves the text as it is whe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from zicht.access.roles import N_
 
 _NUMBER = re.compile(r"[-−]?\d[\d.]*(?:,\d+)?|[-−]?\d+(?:\.\d+)?")
 
@@ -42,33 +44,53 @@ def format_number(value: float, decimals: int = 1) -> str:
 @dataclass(frozen=True)
 class Progress:
     share: float | None  # part of the way from baseline to target (1.0 = target reached); None when unknown
-    text: str
+    message: str  # a sentence marked N_, with %(name)s placeholders filled from params
+    params: dict = field(default_factory=dict)
+    state: str = ""  # the part of the way in words (marked N_; %(pct)s from params)
+
+    @property
+    def text(self) -> str:
+        """The sentence in Dutch."""
+        return self.render(lambda message: message)
+
+    def render(self, translate) -> str:
+        """The sentence with ``translate`` (gettext where shown) applied to its parts."""
+        params = dict(self.params)
+        if self.state:
+            params["state"] = translate(self.state) % params
+        return translate(self.message) % params
 
 
 def progress(baseline: float | None, target: float | None, latest: float | None, latest_label: str = "") -> Progress:
     """How far the latest measured value has come from the baseline towards the target, in words."""
     if latest is None:
-        return Progress(None, "Nog geen gemeten waarde.")
-    when = f" ({latest_label})" if latest_label else ""
+        return Progress(None, N_("Nog geen gemeten waarde."))
+    params = {"when": f" ({latest_label})" if latest_label else "", "latest": format_number(latest)}
     if baseline is None or target is None:
-        return Progress(None, f"Laatste meting{when}: {format_number(latest)}.")
+        return Progress(None, N_("Laatste meting%(when)s: %(latest)s."), params)
+    params |= {"baseline": format_number(baseline), "target": format_number(target)}
     if target == baseline:
         reached = latest == target
-        return Progress(
-            1.0 if reached else 0.0,
-            f"Laatste meting{when}: {format_number(latest)}; "
-            f"streefwaarde {format_number(target)} {'bereikt' if reached else 'niet bereikt'}.",
+        message = (
+            N_("Laatste meting%(when)s: %(latest)s; streefwaarde %(target)s bereikt.")
+            if reached
+            else N_("Laatste meting%(when)s: %(latest)s; streefwaarde %(target)s niet bereikt.")
         )
+        return Progress(1.0 if reached else 0.0, message, params)
     share = (latest - baseline) / (target - baseline)
     if share >= 1:
-        state = "de streefwaarde is bereikt"
+        state = N_("de streefwaarde is bereikt")
     elif share <= 0:
-        state = "nog geen beweging in de gewenste richting"
+        state = N_("nog geen beweging in de gewenste richting")
     else:
-        state = f"{round(100 * share)}% van de weg van nulmeting naar streefwaarde"
+        state = N_("%(pct)s%% van de weg van nulmeting naar streefwaarde")
+        params["pct"] = round(100 * share)
     return Progress(
         share,
-        f"Laatste meting{when}: {format_number(latest)} (nulmeting {format_number(baseline)}, "
-        f"streefwaarde {format_number(target)}): {state}. Een verandering zegt nog niet dat het plan "
-        "die veroorzaakte.",
+        N_(
+            "Laatste meting%(when)s: %(latest)s (nulmeting %(baseline)s, streefwaarde %(target)s): %(state)s. "
+            "Een verandering zegt nog niet dat het plan die veroorzaakte."
+        ),
+        params,
+        state,
     )

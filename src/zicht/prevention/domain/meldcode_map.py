@@ -15,25 +15,27 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from zicht.access.roles import N_
+
 JA, NEE, ONBEKEND = "ja", "nee", "onbekend"
-JA_NEE = [(JA, "Ja"), (NEE, "Nee"), (ONBEKEND, "Onbekend")]
+JA_NEE = [(JA, N_("Ja")), (NEE, N_("Nee")), (ONBEKEND, N_("Onbekend"))]
 
 # Sectors of the Wet verplichte meldcode (gezondheidszorg, onderwijs, kinderopvang,
 # maatschappelijke ondersteuning, jeugdhulp, justitie) and SDU's additions (ouderenzorg,
 # gehandicaptenzorg, asielzoekerscentra); politie is named by another list (domain brief §1).
 SECTORS = [
-    ("gezondheidszorg", "Gezondheidszorg"),
-    ("onderwijs", "Onderwijs"),
-    ("kinderopvang", "Kinderopvang"),
-    ("maatschappelijke_ondersteuning", "Maatschappelijke ondersteuning"),
-    ("jeugdhulp", "Jeugdhulp"),
-    ("justitie", "Justitie"),
-    ("ouderenzorg", "Ouderenzorg"),
-    ("gehandicaptenzorg", "Gehandicaptenzorg"),
-    ("asielopvang", "Asielopvang"),
-    ("politie", "Politie"),
-    ("sport_en_vrije_tijd", "Sport en vrije tijd"),
-    ("overig", "Overig"),
+    ("gezondheidszorg", N_("Gezondheidszorg")),
+    ("onderwijs", N_("Onderwijs")),
+    ("kinderopvang", N_("Kinderopvang")),
+    ("maatschappelijke_ondersteuning", N_("Maatschappelijke ondersteuning")),
+    ("jeugdhulp", N_("Jeugdhulp")),
+    ("justitie", N_("Justitie")),
+    ("ouderenzorg", N_("Ouderenzorg")),
+    ("gehandicaptenzorg", N_("Gehandicaptenzorg")),
+    ("asielopvang", N_("Asielopvang")),
+    ("politie", N_("Politie")),
+    ("sport_en_vrije_tijd", N_("Sport en vrije tijd")),
+    ("overig", N_("Overig")),
 ]
 SECTOR_CODES = frozenset(code for code, _ in SECTORS)
 SECTOR_LABELS = dict(SECTORS)
@@ -50,12 +52,15 @@ SECTOR_TO_ORGANISATION_TYPE = {
 }
 
 STOPLICHT_CODES = ("groen", "oranje", "rood", "onbekend")
+# The codes as the list shows them (lower case, like ja / nee / onbekend).
+STOPLICHT_LABELS = {"groen": N_("groen"), "oranje": N_("oranje"), "rood": N_("rood"), "onbekend": N_("onbekend")}
+ANSWER_LABELS = {JA: N_("ja"), NEE: N_("nee"), ONBEKEND: N_("onbekend")}
 STATUS_FIELDS = ("meldcode", "aandachtsfunctionaris", "af_getraind", "medewerkers_getraind")
 STATUS_LABELS = {
-    "meldcode": "Heeft een meldcode",
-    "aandachtsfunctionaris": "Heeft een aandachtsfunctionaris",
-    "af_getraind": "Aandachtsfunctionaris getraind",
-    "medewerkers_getraind": "Medewerkers getraind",
+    "meldcode": N_("Heeft een meldcode"),
+    "aandachtsfunctionaris": N_("Heeft een aandachtsfunctionaris"),
+    "af_getraind": N_("Aandachtsfunctionaris getraind"),
+    "medewerkers_getraind": N_("Medewerkers getraind"),
 }
 REQUIRED_FIELDS = ("code", "naam", "sector", "gemeente")
 FIELDS = (*REQUIRED_FIELDS, "stoplicht", *STATUS_FIELDS, "peildatum")
@@ -207,11 +212,11 @@ def level(record: dict) -> str:
 
 
 LEVELS = [
-    ("onbekend", "Nog niet in kaart"),
-    ("geen_meldcode", "Geen meldcode"),
-    ("meldcode", "Meldcode, geen aandachtsfunctionaris"),
-    ("aandachtsfunctionaris", "Aandachtsfunctionaris, niet getraind"),
-    ("getraind", "Getrainde aandachtsfunctionaris"),
+    ("onbekend", N_("Nog niet in kaart")),
+    ("geen_meldcode", N_("Geen meldcode")),
+    ("meldcode", N_("Meldcode, geen aandachtsfunctionaris")),
+    ("aandachtsfunctionaris", N_("Aandachtsfunctionaris, niet getraind")),
+    ("getraind", N_("Getrainde aandachtsfunctionaris")),
 ]
 
 

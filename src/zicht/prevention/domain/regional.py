@@ -19,9 +19,11 @@ Who may do what with a plan (``plan_access``):
 
 from __future__ import annotations
 
+from zicht.access.roles import N_
+
 REGIONAAL = "regionaal"
 LOKAAL = "lokaal"
-SCHALEN = [(LOKAAL, "Lokaal (deze gemeente)"), (REGIONAAL, "Regionale afspraak (hele VT-regio)")]
+SCHALEN = [(LOKAAL, N_("Lokaal (deze gemeente)")), (REGIONAAL, N_("Regionale afspraak (hele VT-regio)"))]
 
 EDIT = "edit"
 READ = "read"

@@ -5,6 +5,7 @@ Texts are the sources' own wording, shortened only where the layout was lost in 
 
 from __future__ import annotations
 
+from zicht.access.roles import N_
 from zicht.areas.risk_factors import GEINDICEERD, SELECTIEF, UNIVERSEEL, ZORGGERICHT
 
 SOURCE_000 = "Movisie (2014), Gemeentelijk preventiebeleid huiselijk geweld, conceptversie 1.1"
@@ -14,7 +15,7 @@ SOURCE_003 = "Gemeente Tilburg, handreiking preventie huiselijk geweld Korvel en
 PREVENTION_TYPE_TABLE = [
     {
         "code": UNIVERSEEL,
-        "label": "Universele preventie",
+        "label": N_("Universele preventie"),
         "doelgroep": "De algemene bevolking of bevolkingsgroepen die niet geselecteerd zijn op grond van risico's of "
         "individuele kenmerken: potentiële plegers, potentiële slachtoffers en potentiële getuigen.",
         "doel": "Het voorkómen van geweld door veranderingen in kennis, houding en vaardigheden van burgers.",
@@ -26,7 +27,7 @@ PREVENTION_TYPE_TABLE = [
     },
     {
         "code": SELECTIEF,
-        "label": "Selectieve preventie",
+        "label": N_("Selectieve preventie"),
         "doelgroep": "Groepen die statistisch gezien een verhoogd risico lopen op geweld in afhankelijkheidsrelaties.",
         "doel": "De doelgroep hulp bieden door hen op een positieve manier met hun problemen om te leren gaan, "
         "zodat problemen niet escaleren en leiden tot geweld.",
@@ -38,7 +39,7 @@ PREVENTION_TYPE_TABLE = [
     },
     {
         "code": GEINDICEERD,
-        "label": "Geïndiceerde preventie",
+        "label": N_("Geïndiceerde preventie"),
         "doelgroep": "Individuen of gezinssystemen waarbij de eerste signalen van huiselijk geweld zich voordoen.",
         "doel": "Voorkomen van escalatie en/of herhaling van geweld.",
         "methoden": [
@@ -48,7 +49,7 @@ PREVENTION_TYPE_TABLE = [
     },
     {
         "code": ZORGGERICHT,
-        "label": "Zorggerichte preventie",
+        "label": N_("Zorggerichte preventie"),
         "doelgroep": "Individuen of gezinssystemen bij wie de problematiek zich in de volle omvang manifesteert.",
         "doel": "Herhaling van geweld voorkomen en de gevolgen van huiselijk geweld beperken of draaglijk maken.",
         "methoden": ["Begeleide terugkeer", "De Aanpak", "Eerste hulp bij een huisverbod"],
@@ -56,66 +57,71 @@ PREVENTION_TYPE_TABLE = [
 ]
 
 # Seed 000, "Wat kan uw gemeente doen?" (from the Regio Aanpak Veilig Thuis handreiking Regiovisie).
+# The tasks are marked for translation; their explanations are the source's wording, shown in Dutch like
+# the knowledge pages ("# i18n: not UI").
 GEMEENTE_TASKS = [
     {
-        "code": "informatie",
-        "taak": "Het verschaffen van informatie",
+        "code": "informatie",  # i18n: not UI (a code)
+        "taak": N_("Het verschaffen van informatie"),
         "uitvoering": [
             (
                 1,
-                "Universele preventie: informatiefunctie over het thema huiselijk geweld, het advies- en meldpunt "
+                "Universele preventie: informatiefunctie over het thema huiselijk geweld, het advies- en meldpunt "  # i18n: not UI
                 "huiselijk geweld en kindermishandeling, lokale campagnes.",
             ),
             (
                 2,
-                "Selectieve preventie: planmatig uitzetten van informatie gericht op risicowijken en risicogroepen, "
+                "Selectieve preventie: planmatig uitzetten van informatie gericht op risicowijken en risicogroepen, "  # i18n: not UI
                 "zodat hulp wordt gezocht voordat zich incidenten voordoen; een belangrijke opdracht voor sociale wijkteams.",
             ),
             (
                 3,
-                "Geïndiceerde preventie: burgers en professionals weten wat ze kunnen doen als ze te maken krijgen met "
+                "Geïndiceerde preventie: burgers en professionals weten wat ze kunnen doen als ze te maken krijgen met "  # i18n: not UI
                 "beginnend en gevorderd geweld in huiselijke kring.",
             ),
         ],
     },
     {
-        "code": "advies",
-        "taak": "Het verstrekken van advies",
+        "code": "advies",  # i18n: not UI (a code)
+        "taak": N_("Het verstrekken van advies"),
         "uitvoering": [
-            (4, "Advies aan burgers hoe ze om kunnen gaan met gezinnen waarin geweld plaatsvindt."),
-            (5, "Advies aan professionals hoe ze in een casus het beste zouden kunnen handelen."),
+            (4, "Advies aan burgers hoe ze om kunnen gaan met gezinnen waarin geweld plaatsvindt."),  # i18n: not UI
+            (5, "Advies aan professionals hoe ze in een casus het beste zouden kunnen handelen."),  # i18n: not UI
         ],
     },
     {
-        "code": "deskundigheid",
-        "taak": "Het bevorderen van deskundigheid in het professionele veld",
+        "code": "deskundigheid",  # i18n: not UI (a code)
+        "taak": N_("Het bevorderen van deskundigheid in het professionele veld"),
         "uitvoering": [
             (
                 6,
-                "Professionals in wijkteams zijn bekend met risicofactoren van huiselijk geweld en kindermishandeling "
+                "Professionals in wijkteams zijn bekend met risicofactoren van huiselijk geweld en kindermishandeling "  # i18n: not UI
                 "en hanteren de stappen van de Meldcode huiselijk geweld en kindermishandeling.",
             ),
             (
                 7,
-                "Zorg voor deskundigheid in de wijkteams: gespecialiseerde kennis bij professionals of laat kennis "
+                "Zorg voor deskundigheid in de wijkteams: gespecialiseerde kennis bij professionals of laat kennis "  # i18n: not UI
                 "'invliegen' bij vermoedens van geweld.",
             ),
         ],
     },
     {
-        "code": "incidenten",
-        "taak": "Het voorkomen van incidenten",
+        "code": "incidenten",  # i18n: not UI (a code)
+        "taak": N_("Het voorkomen van incidenten"),
         "uitvoering": [
-            (8, "Inspelen op signalen van overbelasting of escalatie door sociaal netwerk, vrijwilligers of professionals."),
+            (
+                8,
+                "Inspelen op signalen van overbelasting of escalatie door sociaal netwerk, vrijwilligers of professionals.",  # i18n: not UI
+            ),
         ],
     },
     {
-        "code": "seksueel_misbruik",
-        "taak": "Specifieke aandacht: tegengaan van seksueel misbruik",
+        "code": "seksueel_misbruik",  # i18n: not UI (a code)
+        "taak": N_("Specifieke aandacht: tegengaan van seksueel misbruik"),
         "uitvoering": [
             (
                 9,
-                "Agenderen van het thema, bijvoorbeeld door een regionaal convenant tussen gemeenten, scholen en "
+                "Agenderen van het thema, bijvoorbeeld door een regionaal convenant tussen gemeenten, scholen en "  # i18n: not UI
                 "residentiële instellingen.",
             ),
         ],

@@ -265,7 +265,7 @@ def dutch_messages(strict: bool = False) -> set[str]:
 # against every Dutch message, Python literals included. "/" is the home page alone; the others are
 # prefixes. Widened at merge as the other apps are done, finally to every page (STRICT_PAGES = ("",)
 # with the match below, or the non-strict branch removed).
-STRICT_PAGES = ("/", "/gebied/")
+STRICT_PAGES = ("/", "/gebied/", "/preventie/", "/kennis/", "/buurtregie/")
 
 
 def is_strict_page(path: str) -> bool:

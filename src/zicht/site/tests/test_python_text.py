@@ -37,7 +37,9 @@ ALL_APPS = frozenset(
     p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists() and p.name not in ("synth", "bench", "locale")
 )
 # Apps whose user-visible Python text must be wrapped: extended at merge, finally ALL_APPS.
-ENFORCED_APPS = frozenset({"areas", "site"})
+# api is not listed: its text (OpenAPI descriptions, problem+json) stays Dutch by design (docs/i18n.md,
+# "What stays Dutch"): the language is chosen by the cookie only and token clients send none.
+ENFORCED_APPS = frozenset({"areas", "site", "prevention", "knowledge", "buurtregie", "geo"})
 
 GETTEXT = {"gettext", "gettext_lazy", "_", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "N_", "gettext_noop", "npgettext"}
 KEYWORDS = {
