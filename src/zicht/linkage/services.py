@@ -22,7 +22,7 @@ from django.utils import timezone
 from zicht.registry.models import Person, ReportParty
 from zicht.registry.postprocess import touched
 
-from . import config, features, hard_negatives, hooks, households, priority, reasons, veto
+from . import config, feature_store, features, hard_negatives, hooks, households, priority, reasons, veto
 from .comparisons import model_comparisons
 from .engine import PAIR_BUDGET_PER_RECORD, ModelParams, cluster_pairs, features_frame, link, review_band
 from .matcher import Matcher, choose_cluster, rule_key, shares_block
@@ -403,6 +403,7 @@ def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
     """Replace the persisted index: every person's key under every rule, digested in one pass."""
     BlockingKey.objects.all().delete()
     insert_blocking_keys(blocking_key_rows(feats, rules))
+    feature_store.write(feats, replace_all=True)  # what a delivery's candidates are scored on (issue 13)
 
 
 def blocking_key_rows(feats: pd.DataFrame, rules) -> list[tuple[int, int, int]]:
@@ -542,6 +543,7 @@ def link_person(person: Person) -> PersonLink:
         pl, _ = PersonLink.objects.update_or_create(person=person, defaults={"linked_person": lp, "method": method, "match_weight": weight})
         BlockingKey.objects.filter(person=person).delete()
         BlockingKey.objects.bulk_create(_keys_for(person.pk, feat, params.rules, _secret()))
+        feature_store.write(pd.DataFrame([feat]))  # its features, for later deliveries (issue 13)
         # links the cluster check did not follow (ambiguity, veto) are for the ketenregisseur too
         joined = {target, *merges} if target is not None else set()
         unresolved = [s for s in links if current[s.other].linked_person_id not in joined]
