@@ -358,8 +358,7 @@ def update_households(linked_persons: set[int]) -> int:
     ):
         old.setdefault(hid, set()).add(lp)
     matched = households.match_existing(groups, old)
-    for ids in _chunks(sorted(scope)):
-        HouseholdMember.objects.filter(linked_person_id__in=ids).delete()
+    delete_for(HouseholdMember, scope, "linked_person_id")
     created = iter(services._create_households(sum(1 for hid in matched if hid is None)))
     per_person = households.by_person(obs)
     rows, keep = [], set()

@@ -17,6 +17,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
@@ -277,7 +278,7 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
             pl.linked_person_id, pl.method, pl.match_weight = lp_id, method, weight
             update.append(pl)
     PersonLink.objects.bulk_create(create, batch_size=2000)
-    PersonLink.objects.bulk_update(update, ["linked_person", "method", "match_weight", "updated_at"], batch_size=2000)
+    feature_store.update_links([(pl.person_id, pl.linked_person_id, pl.method, pl.match_weight) for pl in update])
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
@@ -292,6 +293,7 @@ def _create_linked_persons(n: int) -> list[int]:
 
 
 SCOPE_CHUNK = 2000  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+SCOPE_IDS = "zicht_linkage_scope_ids"  # longer id lists: a temporary table (feature_store.load_ids)
 
 
 def _scoped(qs, field: str, scope: set[int] | None):
@@ -308,6 +310,11 @@ class _Chunked:
         self.qs, self.field, self.ids = qs, field, ids
 
     def _parts(self, qs):
+        if len(self.ids) > SCOPE_CHUNK:  # one statement: a semi-join against a temporary id table (issue 13)
+            with connection.cursor() as cursor:
+                feature_store.load_ids(cursor, self.ids, SCOPE_IDS)
+            yield from list(qs.filter(**{f"{self.field}__in": RawSQL(f"SELECT id FROM {SCOPE_IDS}", ())}))
+            return
         for i in range(0, len(self.ids), SCOPE_CHUNK):
             yield from qs.filter(**{f"{self.field}__in": self.ids[i : i + SCOPE_CHUNK]})
 
@@ -360,8 +367,8 @@ def _write_review_pairs(
         rp = existing.get((a, b))
         if rp is None:
             create.append(ReviewPair(person_a_id=a, person_b_id=b, **fields))
-        elif rp.status in ("open", "superseded"):
-            for name, value in fields.items():
+        elif rp.status in ("open", "superseded") and any(getattr(rp, name) != value for name, value in fields.items()):
+            for name, value in fields.items():  # unchanged pairs are not rewritten (a delivery rescores many)
                 setattr(rp, name, value)
             update.append(rp)
     ReviewPair.objects.bulk_create(create, batch_size=2000)
