@@ -216,3 +216,10 @@ class PersonFeatures(models.Model):
     given_n = models.PositiveSmallIntegerField(default=0)
     dob_days = models.BigIntegerField(default=0)
     dob_yi = models.BigIntegerField(default=0)
+    # sketches that bound Jaro-Winkler from above (stored_features.jw_upper): keyed letter-bucket counts, length and prefix digests
+    given1_hist = models.BigIntegerField(default=0)
+    given1_pre = models.BigIntegerField(default=0)
+    sn_core_hist = models.BigIntegerField(default=0)
+    sn_core_pre = models.BigIntegerField(default=0)
+    city_hist = models.BigIntegerField(default=0)
+    city_pre = models.BigIntegerField(default=0)

@@ -57,7 +57,14 @@ DIGEST_COLUMNS = (
 TOKENS = 4  # given-name tokens stored (given_all); a person with more gets the count, and the level stays open
 TOKEN_COLUMNS = tuple(f"given_t{i}" for i in range(1, TOKENS + 1))
 NUMBER_COLUMNS = ("dob_days", "dob_yi")  # shifted by a secret offset; 0 = missing
-COLUMNS = DIGEST_COLUMNS + TOKEN_COLUMNS + ("given_n",) + NUMBER_COLUMNS
+# Texts compared by Jaro-Winkler: besides the digest, a sketch that bounds the similarity from
+# above (``jw_upper``): per text a keyed 12-bucket letter histogram (5 bits a bucket; letters
+# mapped to buckets by a keyed hash, so a bucket is an unknown mix of letters) and the length with
+# 12-bit keyed digests of the first 1-4 letters (the Winkler prefix).
+JW_FIELDS = ("given1", "sn_core", "city")
+BUCKETS, BUCKET_BITS, PREFIX_BITS = 12, 5, 12
+SKETCH_COLUMNS = tuple(f"{f}_{part}" for f in JW_FIELDS for part in ("hist", "pre"))
+COLUMNS = DIGEST_COLUMNS + TOKEN_COLUMNS + ("given_n",) + NUMBER_COLUMNS + SKETCH_COLUMNS
 
 
 def _secret(secret: bytes, purpose: bytes) -> bytes:
@@ -82,6 +89,58 @@ def _digest_values(values: np.ndarray, key: bytes) -> np.ndarray:
     return out
 
 
+def _sketch(text: str, key: bytes) -> tuple[int, int]:
+    """(histogram, length and prefixes) of one text; a bucket over 31 letters marks the histogram unusable (-1)."""
+    hist = [0] * BUCKETS
+    for ch in text:
+        hist[hashlib.blake2b(ch.encode(), key=key, digest_size=2).digest()[0] % BUCKETS] += 1
+    packed = -1 if max(hist) >= 2**BUCKET_BITS else sum(n << (BUCKET_BITS * i) for i, n in enumerate(hist))
+    pre = min(len(text), 255)
+    for k in range(1, 5):
+        d = int.from_bytes(hashlib.blake2b(text[:k].encode(), key=key, digest_size=2).digest(), "big") % 2**PREFIX_BITS
+        pre |= d << (8 + PREFIX_BITS * (k - 1))
+    return packed, pre
+
+
+def _sketches(values: np.ndarray, key: bytes) -> tuple[np.ndarray, np.ndarray]:
+    values = np.asarray(values, dtype=object)
+    hist, pre = np.zeros(len(values), dtype=np.int64), np.zeros(len(values), dtype=np.int64)
+    present = pd.notna(values)
+    if present.any():
+        codes, uniques = pd.factorize(pd.Series(values[present]).astype(str))
+        done = np.array([_sketch(u, key) for u in uniques], dtype=np.int64).reshape(-1, 2)
+        hist[present], pre[present] = done[codes, 0], done[codes, 1]
+    return hist, pre
+
+
+def jw_upper(lh, lp, rh, rp) -> np.ndarray:
+    """An upper bound of Jaro-Winkler (prefix weight 0.1, as rapidfuzz) from two sketches (``_sketch``).
+
+    Jaro = (m/|a| + m/|b| + (m - t)/m) / 3 grows with the matching letters m, which cannot exceed
+    the letters the two histograms share (a bucket shares at most its smaller count; letters mixed
+    in a bucket only raise that) nor the shorter length; Winkler adds l·0.1·(1 - Jaro) for a common
+    prefix of l ≤ 4 letters, read off the prefix digests (a 12-bit collision only raises l)."""
+    la, lb = (lp & 255).astype(float), (rp & 255).astype(float)
+    m = np.minimum(la, lb)
+    usable = (lh >= 0) & (rh >= 0)
+    shared = np.zeros(len(lh), dtype=float)
+    for i in range(BUCKETS):
+        mask = 2**BUCKET_BITS - 1
+        shared += np.minimum((lh >> (BUCKET_BITS * i)) & mask, (rh >> (BUCKET_BITS * i)) & mask)
+    m = np.where(usable, np.minimum(m, shared), m)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaro = np.where(m > 0, (m / np.maximum(la, 1) + m / np.maximum(lb, 1) + 1) / 3, 0.0)
+    jaro = np.minimum(jaro, 1.0)
+    prefix = np.zeros(len(lh), dtype=float)
+    running = np.ones(len(lh), dtype=bool)
+    for k in range(1, 5):
+        shift = 8 + PREFIX_BITS * (k - 1)
+        same = (((lp >> shift) ^ (rp >> shift)) & (2**PREFIX_BITS - 1)) == 0
+        running &= same & (np.minimum(la, lb) >= k)
+        prefix += running
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
 def rows_from_frame(feats: pd.DataFrame, secret: bytes) -> pd.DataFrame:
     """The persisted features (``COLUMNS``, int64, 0 = missing) of a features frame (``engine.features_frame``)."""
     key = _secret(secret, b"features")
@@ -97,6 +156,9 @@ def rows_from_frame(feats: pd.DataFrame, secret: bytes) -> pd.DataFrame:
     for c, shift in (("dob_days", day), ("dob_yi", year)):
         v = pd.to_numeric(pd.Series(np.asarray(feats[c], dtype=object)), errors="coerce").to_numpy(dtype=float)
         out[c] = np.where(np.isnan(v), 0, np.nan_to_num(v) + shift).astype(np.int64)
+    sketch_key = _secret(secret, b"sketch")
+    for f in JW_FIELDS:
+        out[f"{f}_hist"], out[f"{f}_pre"] = _sketches(feats[f].to_numpy(dtype=object), sketch_key)
     return pd.DataFrame(out)
 
 
@@ -118,14 +180,21 @@ def _none(n):
     return np.zeros(n, dtype=bool)
 
 
-def _similar(c):
-    """A Jaro-Winkler/Levenshtein threshold on column ``c``: true when equal, open when both present and different."""
+def _similar(c, threshold: float | None = None):
+    """A Jaro-Winkler (``threshold``) or Levenshtein threshold on column ``c``: true when equal; open when
+    both present, different, and (Jaro-Winkler) the sketches' upper bound reaches the threshold."""
 
     def level(L, R):
         eq = _eq(L[c], R[c])
-        return eq, _both(L[c], R[c]) & ~eq
+        open_ = _both(L[c], R[c]) & ~eq
+        if threshold is not None:
+            open_ &= jw_upper(L[f"{c}_hist"], L[f"{c}_pre"], R[f"{c}_hist"], R[f"{c}_pre"]) >= threshold - JW_SLACK
+        return eq, open_
 
     return level
+
+
+JW_SLACK = 1e-6  # the levels compare with comparisons.EPS; the bound keeps a wider margin
 
 
 def _given_any(L, R):
@@ -140,7 +209,7 @@ def _given_any(L, R):
 def _sounds_or_close(L, R):
     """Equal phonetic key, or Jaro-Winkler ≥ 0.92 on the first given name (open when the names differ)."""
     t = _eq(L["given_ph"], R["given_ph"]) | _eq(L["given1"], R["given1"])
-    return t, _both(L["given1"], R["given1"]) & ~t
+    return t, _similar("given1", 0.92)(L, R)[1] & ~t
 
 
 def _cross(L, R):
@@ -175,7 +244,7 @@ LEVELS = {
         "klinkt gelijk of bijna gelijk": _sounds_or_close,
         "een andere voornaam gelijk": _given_any,
         "voorletter past bij voornaam": _closed(lambda L, R: _eq(L["init1"], R["init1"]) & ((L["given1"] == 0) | (R["given1"] == 0))),
-        "lijkt op elkaar": _similar("given1"),
+        "lijkt op elkaar": _similar("given1", 0.8),
         "voornaam en achternaam verwisseld": _closed(lambda L, R: _eq(L["given_ph"], R["sn_ph"]) | _eq(L["sn_ph"], R["given_ph"])),
         "anders": _closed(_true),
     },
@@ -185,8 +254,8 @@ LEVELS = {
         "gelijk, ander of geen tussenvoegsel": _closed(lambda L, R: _eq(L["sn_core"], R["sn_core"])),
         "klinkt gelijk": _closed(lambda L, R: _eq(L["sn_ph"], R["sn_ph"])),
         "een deel van een dubbele naam gelijk": _closed(lambda L, R: _eq(L["sn_first"], R["sn_first"])),
-        "bijna gelijk": _similar("sn_core"),
-        "lijkt op elkaar": _similar("sn_core"),
+        "bijna gelijk": _similar("sn_core", 0.92),
+        "lijkt op elkaar": _similar("sn_core", 0.8),
         "voornaam en achternaam verwisseld": _closed(lambda L, R: _cross(L, R) | _cross(R, L)),
         "anders": _closed(_true),
     },
@@ -212,7 +281,7 @@ LEVELS = {
             lambda L, R: _eq(L["pc"], R["pc"]) | (_eq(L["street"], R["street"]) & _eq(L["hnr"], R["hnr"]))
         ),
         "zelfde woonplaats of postcodegebied": _closed(lambda L, R: _eq(L["city"], R["city"]) | _eq(L["pc4"], R["pc4"])),
-        "woonplaats bijna gelijk (tikfout)": _similar("city"),
+        "woonplaats bijna gelijk (tikfout)": _similar("city", 0.9),
         "anders": _closed(_true),
     },
     "kenmerk": {
