@@ -112,5 +112,5 @@ def update_links(rows: list[tuple[int, int, str, float | None]]) -> None:
         cursor.execute(
             f"UPDATE {table} SET linked_person_id = u.linked_person_id, method = u.method, match_weight = u.match_weight, "
             f"updated_at = %s FROM {LINK_UPDATES} u WHERE {table}.person_id = u.person_id",
-            [timezone.now()],
+            [connection.ops.adapt_datetimefield_value(timezone.now())],
         )
