@@ -198,6 +198,7 @@ def score_with_engine(feats: pd.DataFrame, params, cfg: dict) -> tuple[pd.DataFr
 # --------------------------------------------------------------------------- the delivery
 
 last_run: dict = {}  # figures of the last delivery in this process (subproblem size, pairs, seconds per part)
+last_households: dict = {}  # size of the last household neighbourhood rebuilt
 
 
 def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
@@ -310,6 +311,7 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             "relevant_candidates": len(relevant),
             "features_backfilled": backfilled,
             "subproblem_persons": len(scope),
+            "household_scope_linked_persons": last_households.get("linked_persons"),
             "pairs": compared,
             **{k: round(v, 2) for k, v in timings.items()},
             "cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
@@ -357,6 +359,7 @@ def update_households(linked_persons: set[int]) -> int:
     """Households of these linked persons and their neighbourhood (``household_closure``), derived
     as ``services.rebuild_households`` derives all of them; existing households keep their id."""
     scope = household_closure(set(linked_persons))
+    last_households["linked_persons"] = len(scope)  # the neighbourhood rebuilt (for the pipeline benchmark)
     if not scope:
         return 0
     lp_of = dict(services._scoped(PersonLink.objects.all(), "linked_person_id", scope).values_list("person_id", "linked_person_id"))
