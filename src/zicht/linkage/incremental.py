@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
 
-from . import config, households, services
+from . import config, feature_store, households, services, stored_features
 from .engine import Engine, cluster_pairs, features_frame
 from .matcher import Matcher, shares_block
 from .models import BlockingKey, Household, HouseholdMember, LinkageRun, PersonLink
@@ -57,11 +57,7 @@ CHUNK = services.SCOPE_CHUNK
 
 def _load_ids(cursor, ids, table: str = IDS_TABLE) -> None:
     """Fill the connection's temporary id table (created on first use, emptied every time)."""
-    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id BIGINT PRIMARY KEY)")
-    cursor.execute(f"DELETE FROM {table}")
-    rows = [(int(i),) for i in sorted(set(ids))]
-    for start in range(0, len(rows), 20_000):
-        cursor.executemany(f"INSERT INTO {table} (id) VALUES (%s)", rows[start : start + 20_000])
+    feature_store.load_ids(cursor, ids, table)
 
 
 def candidate_pairs(person_ids) -> tuple[list[tuple[int, int]], set[int]]:
@@ -73,16 +69,17 @@ def candidate_pairs(person_ids) -> tuple[list[tuple[int, int]], set[int]]:
     keys, persons = BlockingKey._meta.db_table, Person._meta.db_table
     with connection.cursor() as cursor:
         _load_ids(cursor, person_ids)
+        join = feature_store.join()
         cursor.execute(
             f"SELECT DISTINCT n.person_id, o.person_id FROM {IDS_TABLE} t "
-            f"JOIN {keys} n ON n.person_id = t.id "
-            f"JOIN {keys} o ON o.rule = n.rule AND o.digest = n.digest "
+            f"{join} {keys} n ON n.person_id = t.id "
+            f"{join} {keys} o ON o.rule = n.rule AND o.digest = n.digest "
             f"WHERE o.person_id <> n.person_id"
         )
         pairs = {(min(a, b), max(a, b)) for a, b in cursor.fetchall()}
         cursor.execute(
-            f"SELECT DISTINCT o.id FROM {IDS_TABLE} t JOIN {persons} n ON n.id = t.id "
-            f"JOIN {persons} o ON o.bsn_hash = n.bsn_hash WHERE n.bsn_hash <> ''"
+            f"SELECT DISTINCT o.id FROM {IDS_TABLE} t {join} {persons} n ON n.id = t.id "
+            f"{join} {persons} o ON o.bsn_hash = n.bsn_hash WHERE n.bsn_hash <> ''"
         )
         same_bsn = {r[0] for r in cursor.fetchall()}
     return sorted(pairs), same_bsn - {int(i) for i in person_ids}
@@ -93,21 +90,36 @@ def block_pairs_within(person_ids) -> list[tuple[int, int]]:
     keys = BlockingKey._meta.db_table
     with connection.cursor() as cursor:
         _load_ids(cursor, person_ids)
+        join = feature_store.join()
         cursor.execute(
-            f"SELECT DISTINCT a.person_id, b.person_id FROM {keys} a "
-            f"JOIN {IDS_TABLE} ta ON ta.id = a.person_id "
-            f"JOIN {keys} b ON b.rule = a.rule AND b.digest = a.digest "
-            f"JOIN {IDS_TABLE} tb ON tb.id = b.person_id "
+            f"SELECT DISTINCT a.person_id, b.person_id FROM {IDS_TABLE} ta "
+            f"{join} {keys} a ON a.person_id = ta.id "
+            f"{join} {keys} b ON b.rule = a.rule AND b.digest = a.digest "
+            f"{join} {IDS_TABLE} tb ON tb.id = b.person_id "
             f"WHERE a.person_id < b.person_id"
         )
         return [(int(a), int(b)) for a, b in cursor.fetchall()]
 
 
 def cluster_members(person_ids) -> tuple[set[int], set[int]]:
-    """(every member of the clusters these persons belong to, those clusters)."""
-    lps = set(services._scoped(PersonLink.objects.all(), "person_id", set(person_ids)).values_list("linked_person_id", flat=True))
-    members = set(services._scoped(PersonLink.objects.all(), "linked_person_id", lps).values_list("person_id", flat=True))
-    return members, lps
+    """(every member of the clusters these persons belong to, those clusters): one join from the id table."""
+    links = PersonLink._meta.db_table
+    join = feature_store.join()
+    with connection.cursor() as cursor:
+        _load_ids(cursor, person_ids)
+        cursor.execute(
+            f"SELECT m.person_id, m.linked_person_id FROM {IDS_TABLE} t {join} {links} p ON p.person_id = t.id "
+            f"{join} {links} m ON m.linked_person_id = p.linked_person_id"
+        )
+        rows = cursor.fetchall()
+    return {int(r[0]) for r in rows}, {int(r[1]) for r in rows}
+
+
+def delete_for(model, person_ids, column: str = "person_id") -> None:
+    """Delete ``model``'s rows of these persons: one statement against the temporary id table."""
+    with connection.cursor() as cursor:
+        _load_ids(cursor, person_ids)
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {column} IN (SELECT id FROM {IDS_TABLE})")
 
 
 def person_recs(person_ids) -> list[dict]:
@@ -126,6 +138,31 @@ def _records(feats: pd.DataFrame) -> dict[int, dict]:
 
 
 # --------------------------------------------------------------------------- scoring
+
+BOUND_EPS = 1e-9  # the bounds add the same weights in the same order; a float tie keeps the candidate
+
+
+def relevant_candidates(pairs, new_feats: pd.DataFrame, candidates: set[int], params, review_threshold: float) -> tuple[set[int], int]:
+    """The candidates that can score at least the review threshold with a delivered person, from the
+    persisted features (``stored_features.bounds``: the highest weight a pair can have), and how many
+    candidates had no stored features yet (linked before they were kept: decrypted once, written)."""
+    stored = feature_store.read(candidates)
+    missing = candidates - set(stored["person_id"].tolist())
+    if missing:  # the backfill of a registry linked before features were persisted
+        missing_feats = features_frame(pd.DataFrame(person_recs(missing)))
+        feature_store.write(missing_feats)
+        stored = pd.concat([stored, feature_store.feature_rows(missing_feats)], ignore_index=True)
+    if not pairs:
+        return set(), len(missing)
+    frame = pd.concat([feature_store.feature_rows(new_feats), stored], ignore_index=True).drop_duplicates("person_id")
+    ids = pd.Index(frame["person_id"])
+    arr = np.asarray(pairs, dtype=np.int64)
+    left = stored_features.frame_arrays(frame, ids.get_indexer(arr[:, 0]))
+    right = stored_features.frame_arrays(frame, ids.get_indexer(arr[:, 1]))
+    _, high, _ = stored_features.bounds(left, right, params)
+    kept = arr[high >= review_threshold - BOUND_EPS]
+    return set(kept.ravel().tolist()), len(missing)
+
 
 
 def score_pairs(pairs: list[tuple[int, int]], recs: dict[int, dict], params, cfg: dict, progress: bool = False) -> pd.DataFrame:
@@ -161,6 +198,7 @@ def score_with_engine(feats: pd.DataFrame, params, cfg: dict) -> tuple[pd.DataFr
 # --------------------------------------------------------------------------- the delivery
 
 last_run: dict = {}  # figures of the last delivery in this process (subproblem size, pairs, seconds per part)
+last_households: dict = {}  # size of the last household neighbourhood rebuilt
 
 
 def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
@@ -175,40 +213,42 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         run.save()
         return run
     timings: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # CPU seconds of this process per stage (SQLite's work included; a PostgreSQL server's not)
     stages = stage_bar(len(new), progress)
     with transaction.atomic():
         t = time.perf_counter()
+        c = time.process_time()
         new_recs = person_recs(new)
         new_feats = features_frame(pd.DataFrame(new_recs))
-        for i in range(0, len(new), CHUNK):  # a corrected person's old keys go first
-            BlockingKey.objects.filter(person_id__in=new[i : i + CHUNK]).delete()
+        delete_for(BlockingKey, new)  # a corrected person's old keys go first
         services.insert_blocking_keys(services.blocking_key_rows(new_feats, params.rules))
+        feature_store.write(new_feats)
         timings["keys"] = time.perf_counter() - t
+        cpu["keys"] = time.process_time() - c
         stages.set_postfix_str("keys", refresh=False)
         stages.update(1)
 
         t = time.perf_counter()
-        # stage 1: the delivery against its candidates; a candidate scoring below the review
-        # threshold with every delivered person (and without its BSN) changes nothing
+
+        c = time.process_time()
+        # stage 1: the delivery against its candidates, from their persisted features (nothing
+        # decrypted); a candidate whose highest possible weight with every delivered person stays
+        # below the review threshold (and without its BSN) changes nothing
         new_set = set(new)
         pairs, same_bsn = candidate_pairs(new)
         candidates = ({p for pair in pairs for p in pair} | same_bsn) - new_set
-        known = {r["unique_id"]: r for r in new_recs + person_recs(candidates)}
-        first = features_frame(pd.DataFrame(sorted(known.values(), key=lambda r: r["unique_id"])))
-        if len(known) > int(cfg.get("delivery_engine_persons", 2000)):
-            scored, compared = score_with_engine(first, params, cfg)
-        else:
-            scored, compared = score_pairs(pairs, _records(first), params, cfg, progress), len(pairs)
-        left = scored["unique_id_l"].to_numpy(dtype=object).astype(np.int64)
-        right = scored["unique_id_r"].to_numpy(dtype=object).astype(np.int64)
-        touching = np.isin(left, new) | np.isin(right, new)
-        relevant = (set(left[touching].tolist()) | set(right[touching].tolist()) | same_bsn) - new_set
+        relevant, backfilled = relevant_candidates(pairs, new_feats, candidates, params, cfg["review_threshold"])
+        relevant = (relevant | same_bsn) - new_set
+        compared = len(pairs)
+        known = {r["unique_id"]: r for r in new_recs}
         timings["candidates"] = time.perf_counter() - t
+        cpu["candidates"] = time.process_time() - c
         stages.set_postfix_str("candidates", refresh=False)
         stages.update(1)
 
         # stage 2: the subproblem, the delivery, its relevant candidates and their clusters' members
         t = time.perf_counter()
+        c = time.process_time()
         members, _ = cluster_members(relevant | new_set)
         scope = new_set | relevant | members
         recs = [known[i] for i in scope if i in known] + person_recs(scope - set(known))
@@ -230,21 +270,28 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             ambiguity_margin=cfg.get("ambiguity_margin"),
         )
         timings["score_and_cluster"] = time.perf_counter() - t
+        cpu["score_and_cluster"] = time.process_time() - c
         stages.set_postfix_str("score_and_cluster", refresh=False)
         stages.update(1)
 
         t = time.perf_counter()
+
+        c = time.process_time()
         old_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
         n_links = services._write_clusters(labels, scored, cfg["link_threshold"], scope=scope)
         n_review = services._write_review_pairs(scored, params, cfg["link_threshold"], labels, feats, cfg.get("veto_weight"), scope=scope)
         new_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
         timings["write"] = time.perf_counter() - t
+        cpu["write"] = time.process_time() - c
         stages.set_postfix_str("write", refresh=False)
         stages.update(1)
 
         t = time.perf_counter()
+
+        c = time.process_time()
         n_households = update_households(old_lps | new_lps)
         timings["households"] = time.perf_counter() - t
+        cpu["households"] = time.process_time() - c
         stages.set_postfix_str("households", refresh=False)
         stages.update(1)
     stages.close()
@@ -261,9 +308,13 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         {
             "persons": len(new),
             "candidate_persons": len(candidates),
+            "relevant_candidates": len(relevant),
+            "features_backfilled": backfilled,
             "subproblem_persons": len(scope),
+            "household_scope_linked_persons": last_households.get("linked_persons"),
             "pairs": compared,
             **{k: round(v, 2) for k, v in timings.items()},
+            "cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
         }
     )
     log.info("linkage delivery run %s: %s persons, subproblem of %s persons, %s pairs", run.pk, len(new), len(scope), compared)
@@ -308,6 +359,7 @@ def update_households(linked_persons: set[int]) -> int:
     """Households of these linked persons and their neighbourhood (``household_closure``), derived
     as ``services.rebuild_households`` derives all of them; existing households keep their id."""
     scope = household_closure(set(linked_persons))
+    last_households["linked_persons"] = len(scope)  # the neighbourhood rebuilt (for the pipeline benchmark)
     if not scope:
         return 0
     lp_of = dict(services._scoped(PersonLink.objects.all(), "linked_person_id", scope).values_list("person_id", "linked_person_id"))
@@ -324,8 +376,7 @@ def update_households(linked_persons: set[int]) -> int:
     ):
         old.setdefault(hid, set()).add(lp)
     matched = households.match_existing(groups, old)
-    for ids in _chunks(sorted(scope)):
-        HouseholdMember.objects.filter(linked_person_id__in=ids).delete()
+    delete_for(HouseholdMember, scope, "linked_person_id")
     created = iter(services._create_households(sum(1 for hid in matched if hid is None)))
     per_person = households.by_person(obs)
     rows, keep = [], set()

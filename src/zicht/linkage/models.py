@@ -180,3 +180,46 @@ class LinkDecision(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class PersonFeatures(models.Model):
+    """The comparison features of one registry person, nothing readable: what a delivery's candidate
+    step scores without decrypting (``zicht.linkage.stored_features``).
+
+    Text features are keyed 64-bit digests (0 = missing), the day numbers of the date of birth are
+    shifted by a secret offset. Written at every link (batch, delivery, arrival)."""
+
+    person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    given1 = models.BigIntegerField(default=0)
+    given_ph = models.BigIntegerField(default=0)
+    init1 = models.BigIntegerField(default=0)
+    sn_core = models.BigIntegerField(default=0)
+    sn_compact = models.BigIntegerField(default=0)
+    sn_ph = models.BigIntegerField(default=0)
+    sn_first = models.BigIntegerField(default=0)
+    dob = models.BigIntegerField(default=0)
+    dob_swap = models.BigIntegerField(default=0)
+    dob_y = models.BigIntegerField(default=0)
+    dob_m = models.BigIntegerField(default=0)
+    dob_d = models.BigIntegerField(default=0)
+    gender = models.BigIntegerField(default=0)
+    pc = models.BigIntegerField(default=0)
+    pc4 = models.BigIntegerField(default=0)
+    hnr = models.BigIntegerField(default=0)
+    street = models.BigIntegerField(default=0)
+    city = models.BigIntegerField(default=0)
+    xid = models.BigIntegerField(default=0)
+    given_t1 = models.BigIntegerField(default=0)
+    given_t2 = models.BigIntegerField(default=0)
+    given_t3 = models.BigIntegerField(default=0)
+    given_t4 = models.BigIntegerField(default=0)
+    given_n = models.PositiveSmallIntegerField(default=0)
+    dob_days = models.BigIntegerField(default=0)
+    dob_yi = models.BigIntegerField(default=0)
+    # sketches that bound Jaro-Winkler from above (stored_features.jw_upper): keyed letter-bucket counts, length and prefix digests
+    given1_hist = models.BigIntegerField(default=0)
+    given1_pre = models.BigIntegerField(default=0)
+    sn_core_hist = models.BigIntegerField(default=0)
+    sn_core_pre = models.BigIntegerField(default=0)
+    city_hist = models.BigIntegerField(default=0)
+    city_pre = models.BigIntegerField(default=0)

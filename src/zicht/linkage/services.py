@@ -17,12 +17,13 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from zicht.registry.models import Person, ReportParty
 from zicht.registry.postprocess import touched
 
-from . import config, features, hard_negatives, hooks, households, priority, reasons, veto
+from . import config, feature_store, features, hard_negatives, hooks, households, priority, reasons, veto
 from .comparisons import model_comparisons
 from .engine import PAIR_BUDGET_PER_RECORD, ModelParams, cluster_pairs, features_frame, link, review_band
 from .matcher import Matcher, choose_cluster, rule_key, shares_block
@@ -277,7 +278,7 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
             pl.linked_person_id, pl.method, pl.match_weight = lp_id, method, weight
             update.append(pl)
     PersonLink.objects.bulk_create(create, batch_size=2000)
-    PersonLink.objects.bulk_update(update, ["linked_person", "method", "match_weight", "updated_at"], batch_size=2000)
+    feature_store.update_links([(pl.person_id, pl.linked_person_id, pl.method, pl.match_weight) for pl in update])
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
@@ -292,6 +293,7 @@ def _create_linked_persons(n: int) -> list[int]:
 
 
 SCOPE_CHUNK = 2000  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+SCOPE_IDS = "zicht_linkage_scope_ids"  # longer id lists: a temporary table (feature_store.load_ids)
 
 
 def _scoped(qs, field: str, scope: set[int] | None):
@@ -308,6 +310,11 @@ class _Chunked:
         self.qs, self.field, self.ids = qs, field, ids
 
     def _parts(self, qs):
+        if len(self.ids) > SCOPE_CHUNK:  # one statement: a semi-join against a temporary id table (issue 13)
+            with connection.cursor() as cursor:
+                feature_store.load_ids(cursor, self.ids, SCOPE_IDS)
+            yield from list(qs.filter(**{f"{self.field}__in": RawSQL(f"SELECT id FROM {SCOPE_IDS}", ())}))
+            return
         for i in range(0, len(self.ids), SCOPE_CHUNK):
             yield from qs.filter(**{f"{self.field}__in": self.ids[i : i + SCOPE_CHUNK]})
 
@@ -360,8 +367,8 @@ def _write_review_pairs(
         rp = existing.get((a, b))
         if rp is None:
             create.append(ReviewPair(person_a_id=a, person_b_id=b, **fields))
-        elif rp.status in ("open", "superseded"):
-            for name, value in fields.items():
+        elif rp.status in ("open", "superseded") and any(getattr(rp, name) != value for name, value in fields.items()):
+            for name, value in fields.items():  # unchanged pairs are not rewritten (a delivery rescores many)
                 setattr(rp, name, value)
             update.append(rp)
     ReviewPair.objects.bulk_create(create, batch_size=2000)
@@ -403,6 +410,7 @@ def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
     """Replace the persisted index: every person's key under every rule, digested in one pass."""
     BlockingKey.objects.all().delete()
     insert_blocking_keys(blocking_key_rows(feats, rules))
+    feature_store.write(feats, replace_all=True)  # what a delivery's candidates are scored on (issue 13)
 
 
 def blocking_key_rows(feats: pd.DataFrame, rules) -> list[tuple[int, int, int]]:
@@ -542,6 +550,7 @@ def link_person(person: Person) -> PersonLink:
         pl, _ = PersonLink.objects.update_or_create(person=person, defaults={"linked_person": lp, "method": method, "match_weight": weight})
         BlockingKey.objects.filter(person=person).delete()
         BlockingKey.objects.bulk_create(_keys_for(person.pk, feat, params.rules, _secret()))
+        feature_store.write(pd.DataFrame([feat]))  # its features, for later deliveries (issue 13)
         # links the cluster check did not follow (ambiguity, veto) are for the ketenregisseur too
         joined = {target, *merges} if target is not None else set()
         unresolved = [s for s in links if current[s.other].linked_person_id not in joined]

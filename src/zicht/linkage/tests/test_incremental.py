@@ -139,3 +139,40 @@ def test_an_initial_load_takes_the_batch_run(synthetic, capsys):
     assert LinkageRun.objects.order_by("pk").last().kind == "incremental"
     assert "koppelen 40 personen" in capsys.readouterr().err  # progress on stderr, as the import shows it
     assert PersonLink.objects.count() == len(first) + 40
+
+
+def test_candidates_come_from_stored_features_and_a_registry_without_them_is_backfilled(synthetic, monkeypatch):
+    """The candidate step decrypts no candidate that cannot reach the review threshold; a registry linked
+    before features were persisted gets them on its first delivery; long id lists go through a
+    temporary table (``SCOPE_CHUNK`` made small) and changed links through one UPDATE … FROM; the
+    clusters are still those of one batch run."""
+    from zicht.linkage.models import PersonFeatures
+
+    first, delivery = synthetic
+    org = make_organisation("vt-inc", type="veilig_thuis")
+    load_persons(first, org, _batch(org, "a"))
+    services.run_batch()
+    assert PersonFeatures.objects.count() == 500  # the batch run writes every person's features
+    PersonFeatures.objects.filter(person_id__in=list(PersonFeatures.objects.values_list("person_id", flat=True)[:200])).delete()
+    new = load_persons(delivery, org, _batch(org, "b"))
+    monkeypatch.setattr(services, "SCOPE_CHUNK", 50)
+    decrypted: set[int] = set()
+    real = incremental.person_recs
+
+    def spy(ids):
+        ids = set(ids)
+        decrypted.update(ids)
+        return real(ids)
+
+    monkeypatch.setattr(incremental, "person_recs", spy)
+    incremental.link_delivery(new)
+    details = incremental.last_run
+    assert 0 < details["features_backfilled"] <= 200
+    assert PersonFeatures.objects.count() == 300 + details["features_backfilled"] + 200  # only candidates are backfilled
+    assert details["relevant_candidates"] < details["candidate_persons"]  # the bounds drop candidates
+    scope_members = set(PersonLink.objects.values_list("person_id", flat=True))  # everything, for the count below
+    assert len(decrypted) < len(scope_members)
+    delivered = partition()
+    reset_linkage()
+    services.run_batch()
+    assert delivered == partition()
