@@ -248,6 +248,48 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
     return out
 
 
+def generation_unsure(feats: pd.DataFrame) -> np.ndarray:
+    """Row positions of registrations that fit two generations of one name at their address
+    (``hard_negatives.generation_ambiguous``): linked to neither, their pairs go to review.
+
+    Groups the records by address (postcode + huisnummer, as ``household_pairs``) and surname
+    (phonetic); only groups holding a record without date of birth, marker or child role and a
+    record with one of those are read.
+    """
+    need = ("pc", "hnr", "sn_ph", "dob")
+    if len(feats) == 0 or any(c not in feats.columns for c in need):
+        return np.zeros(0, dtype=np.int64)
+    obj = {c: np.asarray(feats[c], dtype=object) for c in hard_negatives.COLUMNS + ("pc", "hnr") if c in feats.columns}
+    known = pd.notna(obj["pc"]) & pd.notna(obj["hnr"]) & pd.notna(obj["sn_ph"])
+    if not known.any():
+        return np.zeros(0, dtype=np.int64)
+
+    def filled(col):
+        v = obj.get(col)
+        return np.zeros(len(feats), dtype=bool) if v is None else (pd.notna(v) & (v != ""))
+
+    told = filled("dob") | filled("gen_given") | filled("gen_sn") | filled("kind_on")
+    rows = np.nonzero(known)[0]
+    key = pd.factorize(pd.Series(obj["pc"][rows]).astype(str) + "|" + pd.Series(obj["hnr"][rows]).astype(str) + "|" + pd.Series(obj["sn_ph"][rows]).astype(str))[0]
+    frame = pd.DataFrame({"key": key, "row": rows, "told": told[rows]})
+    per = frame.groupby("key")["told"].agg(["sum", "size"])
+    mixed = per.index[(per["sum"] > 0) & (per["sum"] < per["size"])]
+    frame = frame[frame["key"].isin(mixed)]
+    names = [c for c in hard_negatives.COLUMNS if c in obj]
+
+    def record(r):
+        return {c: (None if pd.isna(obj[c][r]) else obj[c][r]) for c in names}
+
+    out = []
+    for _, group in frame.groupby("key"):
+        members = group["row"].to_numpy()
+        recs = [record(r) for r in members]
+        for k, r in enumerate(members):
+            if hard_negatives.generation_ambiguous(recs[k], recs[:k] + recs[k + 1 :]):
+                out.append(int(r))
+    return np.asarray(sorted(out), dtype=np.int64)
+
+
 def ambiguous(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray, margin: float, identified=None) -> np.ndarray:
     """Records whose model links reach another cluster nearly as strongly as their own.
 

@@ -86,6 +86,7 @@ def test_veto_levels_are_learned_weights_below_the_veto():
         "geboortedatum",
         "voornaam",
         "huishouden",
+        "generatie_onbekend",  # with the date rule: a registration that fits two generations of its name
     }  # dates and given names: weights at or below -5.5
     assert veto.veto_levels(PARAMS, -10.0) == {"geboortedatum": {DOB_ELSE}, "geslacht": {GENDER_ELSE}, veto.HARD: hard}
     assert veto.veto_levels(PARAMS, -15.0) == {veto.HARD: hard}

@@ -7,7 +7,7 @@ import pytest
 from zicht.bench.linkage import hard_negative_merged
 from zicht.linkage import comparisons, features, hard_negatives, normalise, veto
 from zicht.linkage.engine import ModelParams, cluster_pairs
-from zicht.linkage.matcher import Scored, choose_cluster
+from zicht.linkage.matcher import Scored, arrival_cluster, without_borrowed_bsns
 from zicht.linkage.reasons import REASONS, review_reason
 
 
@@ -109,15 +109,15 @@ def test_same_person_by_bsn(a, b, same):
 @pytest.mark.parametrize(
     "dob_else, given_else, rules",
     [
-        (-6.9, -7.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}),  # Dutch registrations with BSNs
+        (-6.9, -7.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"}),  # Dutch registrations with BSNs
         (
             -5.29,
             -5.50,
-            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"},
+            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
         ),  # a small Dutch registry (issue 19)
         (-3.0, -2.8, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
         (-1.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
-        (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum"}),
+        (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend"}),
     ],
 )
 def test_rules_switch_on_by_the_trained_weights(dob_else, given_else, rules):
@@ -131,7 +131,7 @@ def test_a_few_missing_values_do_not_switch_a_rule(shift):
     typos set aside (the values missing, as they should be) moved it to −5.45 and, with the gate at
     −5.5, the given-name rule went off (pairwise F1 0.976 → 0.957). Noise of that size must not switch a rule."""
     weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: -5.29 + shift}, "voornaam": {-1: 0.0, 1: 5.0, 0: -5.50 + shift}}
-    assert hard_negatives.active_rules(weights) == {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}
+    assert hard_negatives.active_rules(weights) == {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"}
 
 
 # --------------------------------------------------------------------------- batch and arrival decide alike
@@ -281,6 +281,76 @@ CASES = {
         [{0, 1}],
         "join",
     ),
+    "a child's registration with the mother's BSN arriving: it joins the child, as in the batch": (
+        [
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="0"),
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="1"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h2", uid="2"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", uid="3"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h1", uid="4"),  # the mother's BSN, arriving last
+        ],
+        [(0, 1, 20.0), (2, 3, 20.0), (2, 4, 20.0), (3, 4, 20.0), (0, 4, 2.0)],
+        [{0, 1}, {2, 3, 4}],
+        "join",
+    ),
+    "no date of birth beside a father written sr. and his son named as a child: review": (
+        [
+            rec("B. sr.", "Bos", "1999-04-20", "M", "3871RZ", "140", uid="0"),
+            rec("Bryan", "Bos", "2021-07-20", "M", "3871RZ", "140", uid="1", kind_op="2023-02-07"),
+            rec("Bryan", "Bos", None, "M", "3871RZ", "140", uid="2"),  # the father or the son: nothing says which
+        ],
+        [(0, 1, 6.0), (0, 2, 8.0), (1, 2, 12.0)],
+        [{0}, {1}, {2}],
+        "review",
+    ),
+    "no date of birth beside a father and a son born a generation apart: review": (
+        [
+            rec("Hugo", "Noordbrugge", "1991-12-05", "M", "8350XL", "138", uid="0"),
+            rec("Hugo", "Noordbrugge", "2022-05-30", "M", "8350XL", "138", uid="1"),
+            rec("Hjugo", "Noordbrugge", None, "M", "8350XL", "138", uid="2"),
+        ],
+        [(0, 1, 9.0), (0, 2, 12.0), (1, 2, 8.0)],
+        [{0}, {1}, {2}],
+        "review",
+    ),
+    "no date of birth beside a father written sr. (a son of the name exists): review": (
+        [
+            rec("Robert", "Houtberg sr.", "1974-03-04", "M", "2560HW", "66", uid="0"),
+            rec("Robert", "Houtberg", None, "M", "2560HW", "66", uid="1"),
+        ],
+        [(0, 1, 12.0)],
+        [{0}, {1}],
+        "review",
+    ),
+    "no date of birth, but the father's BSN, beside the father and the son: the father": (
+        [
+            rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", bsn="h1", uid="0"),
+            rec("Jan jr.", "Smit", "2001-06-01", "M", "1234AB", "5", uid="1"),
+            rec("Jan", "Smit", None, "M", "1234AB", "5", bsn="h1", uid="2"),
+        ],
+        [(0, 1, 6.0), (0, 2, 12.0), (1, 2, 12.0)],
+        [{0, 2}, {1}],
+        "join",
+    ),
+    "no date of birth beside one person of the name: linked": (
+        [
+            rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"),
+            rec("Marie", "Smit", "2001-06-01", "V", "1234AB", "5", uid="1"),
+            rec("Jan", "Smit", None, "M", "1234AB", "5", uid="2"),
+        ],
+        [(0, 2, 12.0)],
+        [{0, 2}, {1}],
+        "join",
+    ),
+    "twins with a mistyped surname, one known by initial: kept apart": (
+        [
+            rec("Sofie", "Schouen", "2012-04-04", "V", "8030SL", "62", uid="0"),
+            rec("I.", "Schouten", "2012-04-04", "V", "8030SL", "62", uid="1"),
+        ],
+        [(0, 1, 12.0)],
+        [{0}, {1}],
+        "alone",
+    ),
     "a typo is one person": (
         [rec("Meike", "Bos", "2019-04-25", "V", uid="0"), rec("Mhike", "Bos", "2019-04-25", "V", uid="1")],
         [(0, 1, 12.0)],
@@ -355,20 +425,14 @@ def _arrival(records, links):
             for a, b in seen.items()
         )
 
-    def fits(c):
-        bsns = {before[m]["bsn_hash"] for m in clusters[c] if before[m]["bsn_hash"]}
-        if new["bsn_hash"] and bsns and new["bsn_hash"] not in bsns:
-            return False
-        if household_conflict(c):
-            return False
-        return not any(
-            veto.conflicts(new, before[m], comps, levels) for m in clusters[c] if not hard_negatives.same_person_by_bsn(new, before[m])
-        )
-
-    def joinable(c1, c2):
-        return not any(veto.conflicts(before[a], before[b], comps, levels) for a in clusters[c1] for b in clusters[c2])
-
-    target, _merges, ambiguous = choose_cluster(scored, cluster_of.get, fits, joinable, 3.0, bool(new["bsn_hash"]))
+    # as services.link_person: BSNs read over every registration sharing them, then the one cluster decision
+    effective = without_borrowed_bsns(list(records))
+    new_eff, before_eff = effective[-1], effective[:-1]
+    members = {c: [before_eff[m] for m in ms] for c, ms in enumerate(clusters)}
+    neighbours = [before_eff[k] for k, r in enumerate(before) if address(r) and address(r) == address(new)]
+    target, _merges, ambiguous = arrival_cluster(
+        new_eff, scored, cluster_of.get, members, comps, levels, margin=3.0, household_conflict=household_conflict, neighbours=neighbours
+    )
     return "review" if ambiguous else ("alone" if target is None else "join")
 
 
