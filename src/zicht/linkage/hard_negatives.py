@@ -385,8 +385,27 @@ HOUSEHOLD_MIN = 1  # co-residents needed on each side before the difference coun
 # moved in with other people (a victim to her parents, a perpetrator to a new partner) or a
 # namesake. True reads it as a move (linked; the namesake is merged), False as two people
 # (the link goes to review with the reason "huishouden"). Measured both ways: docs/linkage.md.
-MOVE_TO_OTHERS = True
+MOVE_TO_OTHERS = False
+# ... except when one of the two addresses holds the person's parent (``parent_among``): a child who
+# leaves home for a partner, a victim who goes back to her parents. Born this many years earlier at least.
+PARENT_MIN_YEARS = 15
 HOUSEHOLD_MAX = 8  # more persons at one address is no household (a shelter, a student house, a block)
+
+
+def parent_among(person: list[dict], others: list[dict]) -> bool:
+    """One of ``others`` (registrations of the co-residents at one address) may be the parent of the
+    person (``person``: the person's registrations): the same surname (phonetic) and a date of
+    birth at least ``PARENT_MIN_YEARS`` earlier. Read loosely, it only keeps a move a move."""
+    mine = [(r.get("sn_ph"), int(r["dob"][:4])) for r in person if r.get("sn_ph") and r.get("dob")]
+    if not mine:
+        return False
+    for o in others:
+        if not o.get("sn_ph") or not o.get("dob"):
+            continue
+        year = int(o["dob"][:4])
+        if any(o["sn_ph"] == sn and born - year >= PARENT_MIN_YEARS for sn, born in mine):
+            return True
+    return False
 
 
 def periods_overlap(span_a: tuple[int, int] | None, span_b: tuple[int, int] | None) -> bool:
@@ -406,6 +425,7 @@ def household_conflict(
     max_each: int | None = None,
     span_a: tuple[int, int] | None = None,
     span_b: tuple[int, int] | None = None,
+    parent: bool = False,
 ) -> bool:
     """Two registrations (or groups of one cluster's registrations) at two addresses are two
     people: ``co_a``, ``co_b`` are the co-residents at each address (the other persons there),
@@ -421,7 +441,10 @@ def household_conflict(
     at the other (``MOVE_TO_OTHERS``: see below).
 
     One address after the other with nobody else at one of them reads as a move: a person who
-    leaves a household to live alone, or the first of a family seen at the new address.
+    leaves a household to live alone, or the first of a family seen at the new address. With
+    other people at both (``MOVE_TO_OTHERS`` False, since issue 16's follow-up): two people, the
+    link goes to review, unless ``parent`` (one address holds the person's parent,
+    ``parent_among``: a child leaving home, a victim back with her parents).
     """
     if bsn_a and bsn_b and set(bsn_a) & set(bsn_b):
         return False
@@ -433,7 +456,7 @@ def household_conflict(
         return False
     if periods_overlap(span_a, span_b):
         return True
-    return not MOVE_TO_OTHERS and len(co_a) >= min_each and len(co_b) >= min_each
+    return not MOVE_TO_OTHERS and not parent and len(co_a) >= min_each and len(co_b) >= min_each
 
 
 # feature columns the rules read (the cluster check fetches only these per suspect record)

@@ -523,7 +523,7 @@ def link_person(person: Person) -> PersonLink:
         comps,
         levels,
         margin=cfg.get("ambiguity_margin"),
-        household_conflict=None if households is None else (lambda c: households.conflict(c, own_bsn)),
+        household_conflict=None if households is None else (lambda c: households.conflict(c, own_bsn, [*members[c], feat])),
         neighbours=neighbours,
         blind_links=_blind_links(person, feat, links, index),
     )
@@ -559,7 +559,7 @@ def link_person(person: Person) -> PersonLink:
                 s.weight,
                 cfg["link_threshold"],
                 levels.get(veto.HARD, set()),
-                household=households is not None and other_c is not None and households.conflict(other_c, own_bsn),
+                household=households is not None and other_c is not None and households.conflict(other_c, own_bsn, [*members.get(other_c, []), feat]),
             )
             fields = review_pair_fields(
                 params,
@@ -581,6 +581,8 @@ class _Households:
 
     def __init__(self, person: Person, clusters):
         self.address = person.address_id
+        self.pk = person.pk
+        self._kin: dict[int, list] = {}  # address -> (cluster, features) of its registrations, read when needed
         self.day: int | None = None
         self.days: dict = {}
         self.by_cluster: dict[int, dict[int, set]] = {}  # cluster -> address -> BSN hashes there
@@ -608,11 +610,13 @@ class _Households:
         ):
             self.occupants.setdefault(addr, set()).add(lp)
 
-    def conflict(self, cluster: int, own_bsn: str | None) -> bool:
+    def conflict(self, cluster: int, own_bsn: str | None, person: list[dict] = ()) -> bool:
         """The new registration's address and an address of ``cluster`` hold two households.
 
         Only when the cluster is not yet seen at the new registration's address (then it is
-        no move, and the batch reads the cluster's own address groups)."""
+        no move, and the batch reads the cluster's own address groups). ``person``: the
+        registrations of the person it would be (the cluster's and the new one), for
+        ``hard_negatives.parent_among`` (a parent at either address keeps a move a move)."""
         seen = self.by_cluster.get(cluster, {})
         if self.address is None or self.address in seen:
             return False
@@ -627,9 +631,23 @@ class _Households:
                 bsns,
                 span_a=mine_span,
                 span_b=_span(self.days.get((cluster, addr))),
+                parent=self._parent(list(person), cluster, (self.address, addr)),
             )
             for addr, bsns in seen.items()
         )
+
+    def _parent(self, person: list[dict], cluster: int, addresses) -> bool:
+        if not person:
+            return False
+        for addr in addresses:
+            if addr not in self._kin:
+                qs = _persons_qs().filter(address_id=addr).exclude(pk=self.pk).select_related("link")
+                persons = list(qs)
+                links = {p.pk: getattr(getattr(p, "link", None), "linked_person_id", None) for p in persons}
+                self._kin[addr] = [(links[r["unique_id"]], features.record_features(r)) for r in person_records(persons)]
+            if hard_negatives.parent_among(person, [f for lp, f in self._kin[addr] if lp != cluster]):
+                return True
+        return False
 
 
 def _day(value) -> int | None:

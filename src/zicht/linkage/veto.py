@@ -179,6 +179,8 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
         days = days[~np.isnan(days)]
         return (int(days.min()), int(days.max())) if len(days) else None
 
+    rows_at = at.groupby("addr")["row"].agg(list).to_dict()
+    kin = _KinReader(feats)
     out = []
     # one sort instead of a groupby per cluster: runs of (cluster, address) in row order
     moved = moved.sort_values(["lab", "addr", "row"], kind="stable")
@@ -197,10 +199,32 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
             for b_key in keys[i + 1 :]:
                 co_b = occupants[b_key] - {lab}
                 bsn_b = {b for b in bsn[groups[b_key]] if isinstance(b, str) and b}
-                if hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=span_a, span_b=span(groups[b_key])):
+                mine = np.concatenate([groups[k] for k in keys])
+                parent = kin.parent(mine, [r for r in rows_at[a] if labels[r] != lab]) or kin.parent(
+                    mine, [r for r in rows_at[b_key] if labels[r] != lab]
+                )
+                if hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=span_a, span_b=span(groups[b_key]), parent=parent):
                     pairs = [(int(x), int(y)) for x in groups[a] for y in groups[b_key]][:HOUSEHOLD_PAIRS_CAP]
                     out.extend((min(x, y), max(x, y)) for x, y in pairs)
     return out
+
+
+class _KinReader:
+    """``hard_negatives.parent_among`` over row positions of ``feats`` (surname and date of birth)."""
+
+    def __init__(self, feats: pd.DataFrame):
+        self.sn = np.asarray(feats["sn_ph"], dtype=object) if "sn_ph" in feats.columns else None
+        self.dob = np.asarray(feats["dob"], dtype=object) if "dob" in feats.columns else None
+
+    def recs(self, rows) -> list[dict]:
+        return [
+            {"sn_ph": None if pd.isna(self.sn[r]) else self.sn[r], "dob": None if pd.isna(self.dob[r]) else self.dob[r]} for r in rows
+        ]
+
+    def parent(self, person_rows, other_rows) -> bool:
+        if self.sn is None or self.dob is None or len(other_rows) == 0:
+            return False
+        return hard_negatives.parent_among(self.recs(person_rows), self.recs(other_rows))
 
 
 def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -231,6 +255,11 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
         else np.full(len(feats), np.nan)
     )
 
+    kin = _KinReader(feats)
+    rows_at: dict[int, list[int]] = {}
+    for (_lab, a_), rows_ in groups.items():
+        rows_at.setdefault(a_, []).extend(rows_)
+
     def side(row):
         rows = groups[(labels[row], int(addr[row]))]
         days = seen[rows]
@@ -242,8 +271,10 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
             continue
         both = {labels[a], labels[b]}
         (bsn_a, span_a), (bsn_b, span_b) = side(a), side(b)
+        mine = groups[(labels[a], int(addr[a]))] + groups[(labels[b], int(addr[b]))]
+        parent = any(kin.parent(mine, [r for r in rows_at[int(addr[x])] if labels[r] not in both]) for x in (a, b))
         out[k] = hard_negatives.household_conflict(
-            occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b, span_a=span_a, span_b=span_b
+            occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b, span_a=span_a, span_b=span_b, parent=parent
         )
     return out
 

@@ -199,6 +199,7 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
         if rec["pc"] and rec["hnr"]:
             occupants.setdefault((rec["pc"], rec["hnr"]), set()).add(lab)
     checked = 0
+    rec_labels = rest_labels.reindex(rest["unique_id"]).to_numpy()
 
     def household_conflict(rec, c):
         """As services._Households: the new registration's address against the cluster's other addresses."""
@@ -221,6 +222,10 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
                 b,
                 span_a=own,
                 span_b=(min(days), max(days)) if days else None,
+                parent=any(
+                    hard_negatives.parent_among(members[c] + [rec], [r for r, lab in zip(recs, rec_labels) if (r["pc"], r["hnr"]) == x and lab != c])
+                    for x in (here, a)
+                ),
             )
             for a, (b, days) in sides.items()
         )

@@ -230,7 +230,7 @@ CASES = {
         [{0, 2}, {1}],
         "join",
     ),
-    "moved in with other people, after the last registration at the old address: one person": (
+    "one address after the other, other people at both, nobody at both: two people (review)": (
         [
             rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="0", datum="2023-01-10"),
             rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="1", datum="2023-01-10"),
@@ -238,7 +238,29 @@ CASES = {
             rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01"),
         ],
         [(0, 3, 14.0)],
+        [{0}, {1}, {2}, {3}],
+        "alone",
+    ),
+    "moved in with her parents, after the last registration at the old address: one person": (
+        [
+            rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="0", datum="2023-01-10"),
+            rec("Piet", "de Wit", "1980-02-03", "M", "1234AB", "5", uid="1", datum="2023-01-10"),
+            rec("Gerrit", "Bos", "1950-02-03", "M", "5678CD", "9", uid="2", datum="2022-05-01"),
+            rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01"),
+        ],
+        [(0, 3, 14.0)],
         [{0, 3}, {1}, {2}],
+        "join",
+    ),
+    "left her parents' home for a partner: one person": (
+        [
+            rec("Gerrit", "Bos", "1950-02-03", "M", "1234AB", "5", uid="0", datum="2022-05-01"),
+            rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum="2022-06-10"),
+            rec("Piet", "de Wit", "1980-02-03", "M", "5678CD", "9", uid="2", datum="2023-01-10"),
+            rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01"),
+        ],
+        [(1, 3, 14.0)],
+        [{0}, {1, 3}, {2}],
         "join",
     ),
     "other co-residents but no dates: one person": (
@@ -421,6 +443,12 @@ def _arrival(records, links):
                 b,
                 span_a=own,
                 span_b=(min(days[a]), max(days[a])) if days.get(a) else None,
+                parent=any(
+                    hard_negatives.parent_among(
+                        [before[m] for m in clusters[c]] + [new], [r for k, r in enumerate(before) if address(r) == x and cluster_of[k] != c]
+                    )
+                    for x in (here, a)
+                ),
             )
             for a, b in seen.items()
         )
@@ -486,13 +514,13 @@ def test_household_conflict(co_a, co_b, bsn_a, bsn_b, conflict):
     [
         ((100, 200), (150, 300), True),  # seen at both addresses in one period: two people
         ((100, 200), (200, 200), True),  # one day shared
-        ((100, 200), (201, 400), False),  # all of one address before the other: a move (also to other people)
+        ((100, 200), (201, 400), False),  # all of one address before the other: a move (here to her parents)
         ((300, 400), (100, 120), False),
         (None, (100, 120), False),  # no dates on one side: nothing shows two households at one time
     ],
 )
 def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
-    assert hard_negatives.household_conflict({1, 2}, {3}, span_a=span_a, span_b=span_b) is conflict
+    assert hard_negatives.household_conflict({1, 2}, {3}, span_a=span_a, span_b=span_b, parent=True) is conflict
 
 
 @pytest.mark.parametrize(
@@ -509,6 +537,31 @@ def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
 def test_household_conflict_one_address_after_the_other(co_a, co_b, move_to_others, conflict, monkeypatch):
     monkeypatch.setattr(hard_negatives, "MOVE_TO_OTHERS", move_to_others)
     assert hard_negatives.household_conflict(co_a, co_b, span_a=(100, 200), span_b=(201, 400)) is conflict
+    # a parent at one of the addresses (a child leaving home, a victim back with her parents): always a move
+    assert not hard_negatives.household_conflict(co_a, co_b, span_a=(100, 200), span_b=(201, 400), parent=True)
+
+
+def test_household_conflict_default_reads_other_people_at_both_as_two():
+    """Issue 16's decision (docs/linkage.md): one address after the other, other people at both and nobody at
+    both is two people (the link waits in review with reason huishouden), unless one address holds a parent."""
+    assert hard_negatives.MOVE_TO_OTHERS is False
+    assert hard_negatives.household_conflict({1, 2}, {3}, span_a=(100, 200), span_b=(201, 400))
+    assert not hard_negatives.household_conflict({1, 2}, {3}, span_a=(100, 200), span_b=(201, 400), parent=True)
+
+
+@pytest.mark.parametrize(
+    "person, others, parent",
+    [
+        ([rec("Anna", "Bos", "1982-07-01")], [rec("Gerrit", "Bos", "1950-02-03")], True),  # her father
+        ([rec("Anna", "Bos", "1982-07-01")], [rec("Gerrit", "Smit", "1950-02-03")], False),  # another surname
+        ([rec("Anna", "Bos", "1982-07-01")], [rec("Gerrit", "Bos", "1975-02-03")], False),  # seven years older: a partner or sibling
+        ([rec("Anna", "Bos", None)], [rec("Gerrit", "Bos", "1950-02-03")], False),  # her date of birth unknown
+        ([rec("Anna", "Bos", None), rec("A.", "Bos", "1982-07-01")], [rec("Gerrit", "Bos", "1950-02-03")], True),
+        ([rec("Anna", "Bos", "1982-07-01")], [], False),
+    ],
+)
+def test_parent_among(person, others, parent):
+    assert hard_negatives.parent_among(person, others) is parent
 
 
 def test_household_conflict_well_populated_threshold(monkeypatch):
