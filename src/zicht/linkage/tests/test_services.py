@@ -23,10 +23,12 @@ PEOPLE = [
     ("p2", "P.J.", "", "de Vries", "1980-03-12", "M", "A", "", 2, "pleger"),  # same man, initials, no BSN
     ("p3", "Pieter", "", "Vries, de", "1980-12-03", "M", "A", "", 3, "pleger"),  # day/month swapped
     ("p4", "Anna", "", "Jansen", "1982-07-01", "V", "A", "", 1, "slachtoffer"),
-    ("p5", "Anna", "", "Janssen", "1982-07-01", "V", "B", "", 4, "slachtoffer"),  # moved, spelling
+    ("p5", "Anna", "", "Janssen", "1982-07-01", "V", "B", "", 4, "slachtoffer"),  # moved (to her mother's), spelling
     ("p6", "Sem", "de", "Vries", "2015-05-05", "M", "A", "", 1, "kind"),
     ("p7", "Pieter", "de", "Vries", "1980-03-12", "M", "B", "123456782", 5, "pleger"),  # other valid BSN, elsewhere!
     ("p8", "Mohamed", "el", "Amrani", "1975-01-20", "M", "C", "", 6, "pleger"),
+    # Anna's mother, at the address Anna moved to: a move to other people is one person only with a parent there (issue 16)
+    ("p10", "Gerda", "", "Jansen", "1956-11-30", "V", "B", "", 2, "betrokkene"),
     ("p9", "Mohammed", "", "El Amrani", "", "M", "B", "", 7, "pleger"),  # no date, other address: review band
 ]
 ADDRESSES = {
@@ -283,7 +285,7 @@ def test_registry_benchmark_scores_the_links_and_rolls_arrivals_back(tmp_path):
         source=org,
         status="loaded",
     )
-    truth_of = {"p1": "A", "p2": "A", "p3": "A", "p4": "B", "p5": "B", "p6": "C", "p7": "D", "p8": "E", "p9": "E"}
+    truth_of = {"p1": "A", "p2": "A", "p3": "A", "p4": "B", "p5": "B", "p6": "C", "p7": "D", "p8": "E", "p9": "E", "p10": "F"}
     lines = ["source,record_id,row,person_id,household_id,address_id,role"]
     for row, (key, person) in enumerate(sorted(ps.items()), start=1):
         Person.objects.filter(pk=person.pk).update(import_batch=batch, source_row=row + 1)
