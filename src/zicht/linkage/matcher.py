@@ -167,7 +167,7 @@ class Matcher:
         return MatchResult(links, review, len(rows))
 
 
-def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: float | None = None, anchored: bool = False):
+def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: float | None = None, anchored: bool = False, could_be=None):
     """The cluster a new record joins, the clusters it merges into it, and whether it is ambiguous.
 
     As the batch decides (strongest link first, conflicts kept apart, then ambiguity):
@@ -177,7 +177,9 @@ def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: floa
     record's cluster, the rest are merges. With ``margin``, a record that also links to a
     cluster left out of the group with a best weight within ``margin`` of its own is
     ambiguous: it joins nothing (``(None, [], True)``) and its pairs go to review, unless
-    it is ``anchored`` (it carries a BSN).
+    it is ``anchored`` (it carries a BSN). With ``could_be`` (a predicate per cluster), only the
+    clusters the record could be (no member conflicts with it: ``veto.fits_elsewhere`` in the
+    batch) count: a "sr." registration linked strongly to the son's records is not ambiguous.
     """
     best: dict = {}
     first: dict = {}
@@ -195,7 +197,7 @@ def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: floa
         return None, [], False
     if margin is not None and not anchored:
         own = best[group[0]]
-        if any(best[c] >= own - margin for c in order if c not in group):
+        if any(best[c] >= own - margin for c in order if c not in group and (could_be is None or could_be(c))):
             return None, [], True
     return group[0], group[1:], False
 
@@ -264,7 +266,10 @@ def arrival_cluster(
             veto.conflicts(a, b, comps, levels) for a in members[c1] for b in members[c2] if not hard_negatives.same_person_by_bsn(a, b)
         )
 
-    target, merges, unsure = choose_cluster(links, cluster_of, fits, joinable, margin, bool(own_bsn))
+    def could_be(c):  # as veto.fits_elsewhere: no member conflicts with the new registration
+        return not any(veto.conflicts(new, m, comps, levels) for m in members[c] if not hard_negatives.same_person_by_bsn(new, m))
+
+    target, merges, unsure = choose_cluster(links, cluster_of, fits, joinable, margin, bool(own_bsn), could_be)
     if target is not None and margin is not None and hard_negatives.GENERATION_AMBIGUITY in rules:
         same_bsn = bool(own_bsn) and any(own_bsn in bsns(c) for c in [target, *merges])
         if not same_bsn and hard_negatives.generation_ambiguous(new, list(neighbours)):

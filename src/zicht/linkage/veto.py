@@ -348,3 +348,45 @@ def ambiguous(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: n
     away = frame[~frame["own"]].groupby("node")["w"].max()
     both = pd.concat([own.rename("own"), away.rename("away")], axis=1, join="inner")
     return both.index[both["away"] >= both["own"] - margin].to_numpy(dtype=np.int64)
+
+
+def fits_elsewhere(
+    feats: pd.DataFrame, labels: np.ndarray, unsure: np.ndarray, left, right, weight, margin: float, comparisons, levels
+) -> np.ndarray:
+    """Of the ``unsure`` records (``ambiguous``), those that could be the person of another cluster they link
+    into within ``margin``: no member of that cluster conflicts with them (``conflicts``, an equal BSN
+    aside). A record that conflicts with every such cluster (a "sr." registration linked strongly to
+    the son's records) fits one person only and is not ambiguous (issue 16); arrival reads
+    ``choose_cluster``'s other clusters the same way (only those the record ``fits``)."""
+    if len(unsure) == 0:
+        return unsure
+    labels = np.asarray(labels)
+    left, right, weight = np.asarray(left), np.asarray(right), np.asarray(weight, dtype=float)
+    comps = [c for c in comparisons if c.name in levels]
+    cols = sorted({c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns})
+    sub = feats[cols]
+
+    def record(r):
+        row = sub.iloc[int(r)]
+        return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+    node = np.concatenate([left, right])
+    other = np.concatenate([right, left])
+    w = np.concatenate([weight, weight])
+    keep = []
+    for r in unsure:
+        mask = (node == r) & np.isfinite(w)
+        own_w = w[mask & (labels[other] == labels[r])]
+        own = own_w.max() if len(own_w) else -np.inf
+        away = {}
+        for o, ww in zip(other[mask], w[mask]):
+            if labels[o] != labels[r] and ww >= own - margin:
+                away.setdefault(labels[o], True)
+        rec = record(r)
+        members_of = {lab: np.nonzero(labels == lab)[0] for lab in away}
+        if any(
+            not any(conflicts(rec, m, comps, levels) for m in (record(x) for x in members) if not hard_negatives.same_person_by_bsn(rec, m))
+            for members in members_of.values()
+        ):
+            keep.append(int(r))
+    return np.asarray(keep, dtype=np.int64)

@@ -161,6 +161,20 @@ def test_choose_cluster(weights, fits, joinable, anchored, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    "could_be, expected",
+    [
+        ({"a", "b"}, (None, [], True)),  # it could be either: nobody
+        ({"b"}, ("b", [], False)),  # it conflicts with a (a "sr." and the son's records): it is b's
+        (None, (None, [], True)),  # no predicate: every other cluster counts, as before
+    ],
+)
+def test_choose_cluster_counts_only_clusters_the_record_could_be(could_be, expected):
+    links = [Scored("a", 9.0), Scored("b", 8.5)]
+    pred = None if could_be is None else (lambda c: c in could_be)
+    assert choose_cluster(links, lambda o: o, lambda c: c == "b", lambda c1, c2: False, 3.0, False, pred) == expected
+
+
 # --------------------------------------------------------------------------- one-word names and conditional rules
 
 

@@ -373,6 +373,16 @@ CASES = {
         [{0}, {1}],
         "alone",
     ),
+    "sr. without date of birth, linked more strongly to the son it conflicts with: the father": (
+        [
+            rec("Luka", "Heidehout", "1999-11-11", "M", "7651ER", "39", uid="0"),
+            rec("Luka", "Heidehout", "2020-03-02", "M", "7651ER", "39", uid="1", kind_op="2023-05-01"),
+            rec("Luka sr.", "Heidehout", None, "M", "7651ER", "39", uid="2"),
+        ],
+        [(0, 1, 5.0), (0, 2, 10.0), (1, 2, 12.0)],
+        [{0, 2}, {1}],
+        "join",
+    ),
     "a typo is one person": (
         [rec("Meike", "Bos", "2019-04-25", "V", uid="0"), rec("Mhike", "Bos", "2019-04-25", "V", uid="1")],
         [(0, 1, 12.0)],
