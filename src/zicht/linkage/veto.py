@@ -357,7 +357,7 @@ def fits_elsewhere(
     into within ``margin``: no member of that cluster conflicts with them (``conflicts``, an equal BSN
     aside). A record that conflicts with every such cluster (a "sr." registration linked strongly to
     the son's records) fits one person only and is not ambiguous (issue 16); arrival reads
-    ``choose_cluster``'s other clusters the same way (only those the record ``fits``)."""
+    ``choose_cluster``'s other clusters the same way (``could_be``)."""
     if len(unsure) == 0:
         return unsure
     labels = np.asarray(labels)
@@ -373,20 +373,28 @@ def fits_elsewhere(
     node = np.concatenate([left, right])
     other = np.concatenate([right, left])
     w = np.concatenate([weight, weight])
+    touch = np.isin(node, unsure) & np.isfinite(w)  # only the unsure records' links (bounded work at 1M records)
+    node, other, w = node[touch], other[touch], w[touch]
+    by_node: dict = {}
+    for k, n in enumerate(node):
+        by_node.setdefault(int(n), []).append(k)
+    away_of: dict = {}
+    for r in unsure:
+        ks = np.asarray(by_node.get(int(r), []), dtype=np.int64)
+        own_w = w[ks][labels[other[ks]] == labels[r]]
+        own = own_w.max() if len(own_w) else -np.inf
+        away_of[int(r)] = {labels[o] for o, ww in zip(other[ks], w[ks]) if labels[o] != labels[r] and ww >= own - margin}
+    needed = np.asarray(sorted({lab for labs in away_of.values() for lab in labs}))
+    rows = np.nonzero(np.isin(labels, needed))[0] if len(needed) else np.zeros(0, dtype=np.int64)
+    members_of: dict = {}
+    for x in rows:
+        members_of.setdefault(labels[x], []).append(int(x))
     keep = []
     for r in unsure:
-        mask = (node == r) & np.isfinite(w)
-        own_w = w[mask & (labels[other] == labels[r])]
-        own = own_w.max() if len(own_w) else -np.inf
-        away = {}
-        for o, ww in zip(other[mask], w[mask]):
-            if labels[o] != labels[r] and ww >= own - margin:
-                away.setdefault(labels[o], True)
         rec = record(r)
-        members_of = {lab: np.nonzero(labels == lab)[0] for lab in away}
         if any(
-            not any(conflicts(rec, m, comps, levels) for m in (record(x) for x in members) if not hard_negatives.same_person_by_bsn(rec, m))
-            for members in members_of.values()
+            not any(conflicts(rec, m, comps, levels) for m in (record(x) for x in members_of[lab]) if not hard_negatives.same_person_by_bsn(rec, m))
+            for lab in away_of[int(r)]
         ):
             keep.append(int(r))
     return np.asarray(keep, dtype=np.int64)
