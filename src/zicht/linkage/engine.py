@@ -825,6 +825,10 @@ def cluster_pairs(
         labels = _keep_apart(feats, labels, params, levels, ids, accepted, (left, right, lw), bsn_arr, cannot, found, source)
         if ambiguity_margin is not None:
             unsure = veto.ambiguous(labels, left, right, lw, ambiguity_margin, identified=pd.notna(bsn_arr) & (bsn_arr != ""))
+            unsure = veto.fits_elsewhere(feats, labels, unsure, left, right, lw, ambiguity_margin, model_comparisons(params), levels)
+            if hard_negatives.GENERATION_AMBIGUITY in levels.get(veto.HARD, ()):
+                # a registration that fits two generations of its name at its address: only an equal BSN holds it
+                unsure = np.union1d(unsure, veto.generation_unsure(feats))
             if len(unsure):
                 drop = np.isfinite(lw) & (np.isin(left, unsure) | np.isin(right, unsure))
                 # the clusters the unsure records sit in and link into: their links may hold them together

@@ -171,6 +171,8 @@ def _swapped(a: dict, b: dict) -> bool:
     if a.get("sn_ph") and a.get("sn_ph") == b.get("sn_ph"):
         return False
     sa, sb = a.get("sn_first") or "", b.get("sn_first") or ""
+    if sa and sb and (normalise.damerau_le1(sa, sb) or jw(sa, sb) >= GIVEN_SIMILAR):
+        return False  # one surname mistyped ("Schouten" / "Schouen"), not a given name in its place (issue 16)
     return bool((a.get("init1") and sb[:1] == a["init1"]) or (b.get("init1") and sa[:1] == b["init1"]))
 
 
@@ -223,6 +225,42 @@ def age_conflict(a: dict, b: dict) -> bool:
     return False
 
 
+def generation_blind(rec: dict) -> bool:
+    """A registration that says nothing of its generation: no date of birth, no jr./sr., no child role."""
+    return not rec.get("dob") and not generation(rec) and not rec.get("kind_on")
+
+
+def generations_apart(a: dict, b: dict) -> bool:
+    """Two registrations of one name that are two generations: jr. against sr., a child role
+    against an adult's date of birth, or dates of birth a generation apart (no typo between them)."""
+    if generation_conflict(a, b) or age_conflict(a, b):
+        return True
+    da, db = a.get("dob"), b.get("dob")
+    return bool(da and db) and not dob_explained(da, db) and abs(int(da[:4]) - int(db[:4])) >= BSN_CONTRADICTED_YEARS
+
+
+def generation_ambiguous(rec: dict, neighbours: list[dict]) -> bool:
+    """A registration that names no generation (``generation_blind``) at an address where its
+    name is known as two generations: it fits the father and the son alike, so it is linked to
+    neither and waits for review (issue 16, jr./sr.).
+
+    ``neighbours`` are the other registrations at the same address (any cluster). Those with the
+    same surname (phonetic), a compatible given name (``given_conflict`` silent) and no other
+    gender are the name's registrations there; two generations are known when one of them
+    carries jr. or sr. (a marker is only written because the other generation exists) or two of
+    them are ``generations_apart``. Why a household history and not the candidate clusters: the
+    father's and the son's registrations may sit in one cluster, in two, or the blind one may
+    have been linked to one of them before the other was seen; what the address holds is the
+    same in each case, so the batch and arrival decide alike.
+    """
+    if not generation_blind(rec) or not rec.get("sn_ph"):
+        return False
+    same = [n for n in neighbours if n.get("sn_ph") == rec["sn_ph"] and not given_conflict(rec, n) and not gender_conflict(rec, n)]
+    if any(generation(n) for n in same):
+        return True
+    return any(generations_apart(x, y) for i, x in enumerate(same) for y in same[i + 1 :])
+
+
 RULES = ("generatie", "leeftijd", "geboortedatum", "geslacht", "voornaam")
 HOUSEHOLD = "huishouden"  # the co-resident rule (``household_conflict``): read per cluster, not per pair
 # The date-of-birth and given-name rules hold only where the data say a true match rarely
@@ -237,6 +275,11 @@ RULE_WEIGHT = -5.0
 GATED = {"geboortedatum": "geboortedatum", "voornaam": "voornaam"}  # rule -> comparison whose weight gates it
 
 
+# the ambiguity rule for a registration that fits two generations of its name (``generation_ambiguous``):
+# read per address, not per pair; it holds where the date-of-birth rule holds (dates are reliable there)
+GENERATION_AMBIGUITY = "generatie_onbekend"
+
+
 def active_rules(weights: dict[str, dict[int, float]]) -> frozenset[str]:
     """The rules that hold for a model with these trained weights (comparison -> gamma -> weight)."""
     out = {"generatie", "leeftijd", "geslacht", HOUSEHOLD}
@@ -244,6 +287,8 @@ def active_rules(weights: dict[str, dict[int, float]]) -> frozenset[str]:
         w = weights.get(comp, {}).get(0)
         if w is not None and w <= RULE_WEIGHT:
             out.add(rule)
+    if "geboortedatum" in out:
+        out.add(GENERATION_AMBIGUITY)
     return frozenset(out)
 
 
@@ -314,6 +359,16 @@ def borrowed_bsn(bsn, dob) -> np.ndarray:
     return out
 
 
+def borrowed_among(records: list[dict]) -> set[int]:
+    """Indices of the records (feature dicts) whose BSN is someone else's, read as ``borrowed_bsn``
+    reads a whole batch: for arrival, over the new registration, the members of the clusters it
+    may join and the registrations sharing its BSN (``services.link_person``)."""
+    if len(records) < 2:
+        return set()
+    out = borrowed_bsn([r.get("bsn_hash") or None for r in records], [r.get("dob") or None for r in records])
+    return {int(i) for i in np.nonzero(out)[0]}
+
+
 def same_person_by_bsn(a: dict, b: dict) -> bool:
     """Equal BSN hashes that are not contradicted: the same person, whatever else differs."""
     return bool(a.get("bsn_hash")) and a.get("bsn_hash") == b.get("bsn_hash") and not bsn_contradicted(a, b)
@@ -330,8 +385,27 @@ HOUSEHOLD_MIN = 1  # co-residents needed on each side before the difference coun
 # moved in with other people (a victim to her parents, a perpetrator to a new partner) or a
 # namesake. True reads it as a move (linked; the namesake is merged), False as two people
 # (the link goes to review with the reason "huishouden"). Measured both ways: docs/linkage.md.
-MOVE_TO_OTHERS = True
+MOVE_TO_OTHERS = False
+# ... except when one of the two addresses holds the person's parent (``parent_among``): a child who
+# leaves home for a partner, a victim who goes back to her parents. Born this many years earlier at least.
+PARENT_MIN_YEARS = 15
 HOUSEHOLD_MAX = 8  # more persons at one address is no household (a shelter, a student house, a block)
+
+
+def parent_among(person: list[dict], others: list[dict]) -> bool:
+    """One of ``others`` (registrations of the co-residents at one address) may be the parent of the
+    person (``person``: the person's registrations): the same surname (phonetic) and a date of
+    birth at least ``PARENT_MIN_YEARS`` earlier. Read loosely, it only keeps a move a move."""
+    mine = [(r.get("sn_ph"), int(r["dob"][:4])) for r in person if r.get("sn_ph") and r.get("dob")]
+    if not mine:
+        return False
+    for o in others:
+        if not o.get("sn_ph") or not o.get("dob"):
+            continue
+        year = int(o["dob"][:4])
+        if any(o["sn_ph"] == sn and born - year >= PARENT_MIN_YEARS for sn, born in mine):
+            return True
+    return False
 
 
 def periods_overlap(span_a: tuple[int, int] | None, span_b: tuple[int, int] | None) -> bool:
@@ -351,6 +425,7 @@ def household_conflict(
     max_each: int | None = None,
     span_a: tuple[int, int] | None = None,
     span_b: tuple[int, int] | None = None,
+    parent: bool = False,
 ) -> bool:
     """Two registrations (or groups of one cluster's registrations) at two addresses are two
     people: ``co_a``, ``co_b`` are the co-residents at each address (the other persons there),
@@ -366,7 +441,10 @@ def household_conflict(
     at the other (``MOVE_TO_OTHERS``: see below).
 
     One address after the other with nobody else at one of them reads as a move: a person who
-    leaves a household to live alone, or the first of a family seen at the new address.
+    leaves a household to live alone, or the first of a family seen at the new address. With
+    other people at both (``MOVE_TO_OTHERS`` False, since issue 16's follow-up): two people, the
+    link goes to review, unless ``parent`` (one address holds the person's parent,
+    ``parent_among``: a child leaving home, a victim back with her parents).
     """
     if bsn_a and bsn_b and set(bsn_a) & set(bsn_b):
         return False
@@ -378,7 +456,7 @@ def household_conflict(
         return False
     if periods_overlap(span_a, span_b):
         return True
-    return not MOVE_TO_OTHERS and len(co_a) >= min_each and len(co_b) >= min_each
+    return not MOVE_TO_OTHERS and not parent and len(co_a) >= min_each and len(co_b) >= min_each
 
 
 # feature columns the rules read (the cluster check fetches only these per suspect record)

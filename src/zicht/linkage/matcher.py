@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import features
+from . import features, hard_negatives, veto
 from .comparisons import Comparison, model_comparisons, rule_columns, rule_holds
 from .engine import LINK, REVIEW, ModelParams, pair_decisions
 
@@ -167,7 +167,7 @@ class Matcher:
         return MatchResult(links, review, len(rows))
 
 
-def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: float | None = None, anchored: bool = False):
+def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: float | None = None, anchored: bool = False, could_be=None):
     """The cluster a new record joins, the clusters it merges into it, and whether it is ambiguous.
 
     As the batch decides (strongest link first, conflicts kept apart, then ambiguity):
@@ -177,7 +177,9 @@ def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: floa
     record's cluster, the rest are merges. With ``margin``, a record that also links to a
     cluster left out of the group with a best weight within ``margin`` of its own is
     ambiguous: it joins nothing (``(None, [], True)``) and its pairs go to review, unless
-    it is ``anchored`` (it carries a BSN).
+    it is ``anchored`` (it carries a BSN). With ``could_be`` (a predicate per cluster), only the
+    clusters the record could be (no member conflicts with it: ``veto.fits_elsewhere`` in the
+    batch) count: a "sr." registration linked strongly to the son's records is not ambiguous.
     """
     best: dict = {}
     first: dict = {}
@@ -195,6 +197,81 @@ def choose_cluster(links: list[Scored], cluster_of, fits, joinable, margin: floa
         return None, [], False
     if margin is not None and not anchored:
         own = best[group[0]]
-        if any(best[c] >= own - margin for c in order if c not in group):
+        if any(best[c] >= own - margin for c in order if c not in group and (could_be is None or could_be(c))):
             return None, [], True
     return group[0], group[1:], False
+
+
+def without_borrowed_bsns(records: list[dict]) -> list[dict]:
+    """The records with a BSN that is someone else's (``hard_negatives.borrowed_among``: a parent's
+    on a child's registration) read as absent, as ``engine.effective_bsn`` reads them in the batch.
+    ``records`` should hold every registration sharing those BSNs; the others are returned as given."""
+    borrowed = hard_negatives.borrowed_among(records)
+    return [dict(r, bsn_hash=None) if i in borrowed else r for i, r in enumerate(records)]
+
+
+def arrival_cluster(
+    new: dict,
+    links: list[Scored],
+    cluster_of,
+    members: dict,
+    comps,
+    levels: dict,
+    *,
+    margin: float | None = None,
+    household_conflict=None,
+    neighbours: list[dict] = (),
+    blind_links: dict | None = None,
+):
+    """The cluster decision for one registration on arrival (``services.link_person``), with the rules
+    the batch applies in ``engine.cluster_pairs``: ``(target, merges, ambiguous)`` as ``choose_cluster``.
+
+    ``new`` and ``members`` (cluster -> feature dicts of its registrations) carry effective BSNs
+    (``without_borrowed_bsns``). A cluster fits when no other BSN is in it, the household rule
+    (``household_conflict(cluster)``, optional) does not say two people, and no member conflicts
+    with the new registration (``veto.conflicts``, unless an equal BSN says one person). A
+    registration without date of birth, marker or child role at an address where its name is
+    known as two generations (``hard_negatives.generation_ambiguous`` over ``neighbours``, the
+    other registrations at its address) fits the father and the son alike: linked to neither.
+    The batch also drops every link of such a registration already linked (``veto.generation_unsure``):
+    ``blind_links`` maps a linked registration without date of birth, marker or child role to
+    (its features, the other registrations at its address, the new one included when it lives
+    there); a link to one that fits two generations is not followed, unless the BSN is equal.
+    """
+    own_bsn = new.get("bsn_hash") or None
+    rules = levels.get(veto.HARD) or ()
+    if blind_links and margin is not None and hard_negatives.GENERATION_AMBIGUITY in rules:
+        links = [
+            s
+            for s in links
+            if s.other not in blind_links
+            or (own_bsn and blind_links[s.other][0].get("bsn_hash") == own_bsn)
+            or not hard_negatives.generation_ambiguous(*blind_links[s.other])
+        ]
+
+    def bsns(c):
+        return {m["bsn_hash"] for m in members[c] if m.get("bsn_hash")}
+
+    def fits(c):
+        if own_bsn and bsns(c) and own_bsn not in bsns(c):
+            return False
+        if household_conflict is not None and household_conflict(c):
+            return False
+        return not any(veto.conflicts(new, m, comps, levels) for m in members[c] if not hard_negatives.same_person_by_bsn(new, m))
+
+    def joinable(c1, c2):
+        if len(bsns(c1) | bsns(c2)) > 1:
+            return False
+        return not any(
+            veto.conflicts(a, b, comps, levels) for a in members[c1] for b in members[c2] if not hard_negatives.same_person_by_bsn(a, b)
+        )
+
+    def could_be(c):  # as veto.fits_elsewhere: no member conflicts with the new registration
+        return not any(veto.conflicts(new, m, comps, levels) for m in members[c] if not hard_negatives.same_person_by_bsn(new, m))
+
+    target, merges, unsure = choose_cluster(links, cluster_of, fits, joinable, margin, bool(own_bsn), could_be)
+    if target is not None and margin is not None and hard_negatives.GENERATION_AMBIGUITY in rules:
+        same_bsn = bool(own_bsn) and any(own_bsn in bsns(c) for c in [target, *merges])
+        if not same_bsn and hard_negatives.generation_ambiguous(new, list(neighbours)):
+            return None, [], True
+    return target, merges, unsure

@@ -26,7 +26,7 @@ from zicht.registry.postprocess import touched
 from . import config, feature_store, features, hard_negatives, hooks, households, priority, reasons, veto
 from .comparisons import model_comparisons
 from .engine import PAIR_BUDGET_PER_RECORD, ModelParams, cluster_pairs, features_frame, link, review_band
-from .matcher import Matcher, choose_cluster, rule_key, shares_block
+from .matcher import Matcher, arrival_cluster, rule_key, shares_block, without_borrowed_bsns
 from .models import (
     BlockingKey,
     Household,
@@ -501,6 +501,8 @@ def link_person(person: Person) -> PersonLink:
     params, _ = current_model()
     index = _DbIndex(params.rules, _secret())
     feat = features.record_features(person_records([Person.objects.select_related("address").get(pk=person.pk)])[0])
+    if feat.get("bsn_hash"):  # a parent's BSN on a child's registration is read as absent, as in the batch
+        feat = without_borrowed_bsns([feat, *_bsn_sharers({feat["bsn_hash"]}, exclude=person.pk)])[0]
     matcher = Matcher(params, index, link_threshold=cfg["link_threshold"], review_threshold=cfg["review_threshold"])
     result = matcher.match(feat)
     decisions = active_decisions()
@@ -508,9 +510,9 @@ def link_person(person: Person) -> PersonLink:
     links = [s for s in result.links if frozenset((person.pk, s.other)) not in rejected]
     current = {pl.person_id: pl for pl in PersonLink.objects.filter(person_id__in=[s.other for s in links])}
     links = [s for s in links if s.other in current]
-    own_bsn = person.bsn_hash or None
+    own_bsn = feat.get("bsn_hash") or None
     clusters = {current[s.other].linked_person_id for s in links}
-    members = _cluster_members(clusters)
+    members = _effective_members(_cluster_members(clusters))
     levels = veto.veto_levels(params, cfg["veto_weight"]) if cfg.get("veto_weight") is not None else {}
     comps = model_comparisons(params)
 
@@ -518,22 +520,20 @@ def link_person(person: Person) -> PersonLink:
         return {m["bsn_hash"] for m in members[c] if m["bsn_hash"]}
 
     households = _Households(person, clusters) if hard_negatives.HOUSEHOLD in levels.get(veto.HARD, ()) else None
-
-    def fits(c):
-        if own_bsn and bsns(c) and own_bsn not in bsns(c):
-            return False
-        if households is not None and households.conflict(c, own_bsn):
-            return False
-        return not any(veto.conflicts(feat, m, comps, levels) for m in members[c] if not _same_bsn(feat, m))
-
-    def joinable(c1, c2):
-        if len(bsns(c1) | bsns(c2)) > 1:
-            return False
-        return not any(veto.conflicts(a, b, comps, levels) for a in members[c1] for b in members[c2] if not _same_bsn(a, b))
-
-    anchored = bool(own_bsn)  # a registration with a BSN is who its BSN says: never ambiguous
-    target, merges, ambiguous = choose_cluster(
-        links, lambda pid: current[pid].linked_person_id, fits, joinable, cfg.get("ambiguity_margin"), anchored
+    # the other registrations at the address, for a registration that names no generation (hard_negatives.generation_ambiguous)
+    neighbours = _address_neighbours(person) if hard_negatives.generation_blind(feat) else []
+    # one cluster decision with the batch's rules (matcher.arrival_cluster)
+    target, merges, ambiguous = arrival_cluster(
+        feat,
+        links,
+        lambda pid: current[pid].linked_person_id,
+        members,
+        comps,
+        levels,
+        margin=cfg.get("ambiguity_margin"),
+        household_conflict=None if households is None else (lambda c: households.conflict(c, own_bsn, [*members[c], feat])),
+        neighbours=neighbours,
+        blind_links=_blind_links(person, feat, links, index),
     )
     with transaction.atomic():
         if target is None:
@@ -568,7 +568,7 @@ def link_person(person: Person) -> PersonLink:
                 s.weight,
                 cfg["link_threshold"],
                 levels.get(veto.HARD, set()),
-                household=households is not None and other_c is not None and households.conflict(other_c, own_bsn),
+                household=households is not None and other_c is not None and households.conflict(other_c, own_bsn, [*members.get(other_c, []), feat]),
             )
             fields = review_pair_fields(
                 params,
@@ -590,6 +590,8 @@ class _Households:
 
     def __init__(self, person: Person, clusters):
         self.address = person.address_id
+        self.pk = person.pk
+        self._kin: dict[int, list] = {}  # address -> (cluster, features) of its registrations, read when needed
         self.day: int | None = None
         self.days: dict = {}
         self.by_cluster: dict[int, dict[int, set]] = {}  # cluster -> address -> BSN hashes there
@@ -617,11 +619,13 @@ class _Households:
         ):
             self.occupants.setdefault(addr, set()).add(lp)
 
-    def conflict(self, cluster: int, own_bsn: str | None) -> bool:
+    def conflict(self, cluster: int, own_bsn: str | None, person: list[dict] = ()) -> bool:
         """The new registration's address and an address of ``cluster`` hold two households.
 
         Only when the cluster is not yet seen at the new registration's address (then it is
-        no move, and the batch reads the cluster's own address groups)."""
+        no move, and the batch reads the cluster's own address groups). ``person``: the
+        registrations of the person it would be (the cluster's and the new one), for
+        ``hard_negatives.parent_among`` (a parent at either address keeps a move a move)."""
         seen = self.by_cluster.get(cluster, {})
         if self.address is None or self.address in seen:
             return False
@@ -636,9 +640,23 @@ class _Households:
                 bsns,
                 span_a=mine_span,
                 span_b=_span(self.days.get((cluster, addr))),
+                parent=self._parent(list(person), cluster, (self.address, addr)),
             )
             for addr, bsns in seen.items()
         )
+
+    def _parent(self, person: list[dict], cluster: int, addresses) -> bool:
+        if not person:
+            return False
+        for addr in addresses:
+            if addr not in self._kin:
+                qs = _persons_qs().filter(address_id=addr).exclude(pk=self.pk).select_related("link")
+                persons = list(qs)
+                links = {p.pk: getattr(getattr(p, "link", None), "linked_person_id", None) for p in persons}
+                self._kin[addr] = [(links[r["unique_id"]], features.record_features(r)) for r in person_records(persons)]
+            if hard_negatives.parent_among(person, [f for lp, f in self._kin[addr] if lp != cluster]):
+                return True
+        return False
 
 
 def _day(value) -> int | None:
@@ -649,8 +667,54 @@ def _span(days: list[int] | None) -> tuple[int, int] | None:
     return (min(days), max(days)) if days else None
 
 
-def _same_bsn(a: dict, b: dict) -> bool:
-    return hard_negatives.same_person_by_bsn(a, b)  # an equal BSN, unless it is a parent's on a child's registration
+def _bsn_sharers(bsn_hashes: set, exclude: int | None = None) -> list[dict]:
+    """Features of every registration carrying one of these BSN hashes (for ``without_borrowed_bsns``)."""
+    if not bsn_hashes:
+        return []
+    qs = _persons_qs().filter(bsn_hash__in=list(bsn_hashes))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return [features.record_features(rec) for rec in person_records(qs)]
+
+
+def _effective_members(members: dict) -> dict:
+    """The clusters' members with a borrowed BSN read as absent, judged over every registration with that BSN."""
+    flat = [(c, m) for c, ms in members.items() for m in ms]
+    if not flat:
+        return members
+    ids = {m["unique_id"] for _, m in flat}
+    others = [r for r in _bsn_sharers({m["bsn_hash"] for _, m in flat if m.get("bsn_hash")}) if r["unique_id"] not in ids]
+    effective = without_borrowed_bsns([m for _, m in flat] + others)
+    out: dict = {c: [] for c in members}
+    for (c, _), m in zip(flat, effective):
+        out[c].append(m)
+    return out
+
+
+def _blind_links(person: Person, feat: dict, links, index) -> dict:
+    """For ``matcher.arrival_cluster``: per linked registration without date of birth, marker or child
+    role, its features and the other registrations at its address (the new one included when it
+    lives there), so a link to one that fits two generations of its name is not followed, as in the batch."""
+    blind = {s.other: index.record(int(s.other)) for s in links}
+    blind = {pid: f for pid, f in blind.items() if f and hard_negatives.generation_blind(f)}
+    if not blind:
+        return {}
+    address_of = dict(Person.objects.filter(pk__in=list(blind)).values_list("pk", "address_id"))
+    out = {}
+    for pid, f in blind.items():
+        addr = address_of.get(pid)
+        if addr is None:
+            continue
+        around = [features.record_features(r) for r in person_records(_persons_qs().filter(address_id=addr).exclude(pk__in=[pid, person.pk]))]
+        out[pid] = (f, around + ([feat] if addr == person.address_id else []))
+    return out
+
+
+def _address_neighbours(person: Person) -> list[dict]:
+    """Features of the other registrations at the person's address."""
+    if person.address_id is None:
+        return []
+    return [features.record_features(rec) for rec in person_records(_persons_qs().filter(address_id=person.address_id).exclude(pk=person.pk))]
 
 
 def _cluster_members(linked_person_ids) -> dict:

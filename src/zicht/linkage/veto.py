@@ -179,6 +179,8 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
         days = days[~np.isnan(days)]
         return (int(days.min()), int(days.max())) if len(days) else None
 
+    rows_at = at.groupby("addr")["row"].agg(list).to_dict()
+    kin = _KinReader(feats)
     out = []
     # one sort instead of a groupby per cluster: runs of (cluster, address) in row order
     moved = moved.sort_values(["lab", "addr", "row"], kind="stable")
@@ -197,10 +199,32 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
             for b_key in keys[i + 1 :]:
                 co_b = occupants[b_key] - {lab}
                 bsn_b = {b for b in bsn[groups[b_key]] if isinstance(b, str) and b}
-                if hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=span_a, span_b=span(groups[b_key])):
+                mine = np.concatenate([groups[k] for k in keys])
+                parent = kin.parent(mine, [r for r in rows_at[a] if labels[r] != lab]) or kin.parent(
+                    mine, [r for r in rows_at[b_key] if labels[r] != lab]
+                )
+                if hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=span_a, span_b=span(groups[b_key]), parent=parent):
                     pairs = [(int(x), int(y)) for x in groups[a] for y in groups[b_key]][:HOUSEHOLD_PAIRS_CAP]
                     out.extend((min(x, y), max(x, y)) for x, y in pairs)
     return out
+
+
+class _KinReader:
+    """``hard_negatives.parent_among`` over row positions of ``feats`` (surname and date of birth)."""
+
+    def __init__(self, feats: pd.DataFrame):
+        self.sn = np.asarray(feats["sn_ph"], dtype=object) if "sn_ph" in feats.columns else None
+        self.dob = np.asarray(feats["dob"], dtype=object) if "dob" in feats.columns else None
+
+    def recs(self, rows) -> list[dict]:
+        return [
+            {"sn_ph": None if pd.isna(self.sn[r]) else self.sn[r], "dob": None if pd.isna(self.dob[r]) else self.dob[r]} for r in rows
+        ]
+
+    def parent(self, person_rows, other_rows) -> bool:
+        if self.sn is None or self.dob is None or len(other_rows) == 0:
+            return False
+        return hard_negatives.parent_among(self.recs(person_rows), self.recs(other_rows))
 
 
 def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -231,6 +255,11 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
         else np.full(len(feats), np.nan)
     )
 
+    kin = _KinReader(feats)
+    rows_at: dict[int, list[int]] = {}
+    for (_lab, a_), rows_ in groups.items():
+        rows_at.setdefault(a_, []).extend(rows_)
+
     def side(row):
         rows = groups[(labels[row], int(addr[row]))]
         days = seen[rows]
@@ -242,10 +271,54 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
             continue
         both = {labels[a], labels[b]}
         (bsn_a, span_a), (bsn_b, span_b) = side(a), side(b)
+        mine = groups[(labels[a], int(addr[a]))] + groups[(labels[b], int(addr[b]))]
+        parent = any(kin.parent(mine, [r for r in rows_at[int(addr[x])] if labels[r] not in both]) for x in (a, b))
         out[k] = hard_negatives.household_conflict(
-            occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b, span_a=span_a, span_b=span_b
+            occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b, span_a=span_a, span_b=span_b, parent=parent
         )
     return out
+
+
+def generation_unsure(feats: pd.DataFrame) -> np.ndarray:
+    """Row positions of registrations that fit two generations of one name at their address
+    (``hard_negatives.generation_ambiguous``): linked to neither, their pairs go to review.
+
+    Groups the records by address (postcode + huisnummer, as ``household_pairs``) and surname
+    (phonetic); only groups holding a record without date of birth, marker or child role and a
+    record with one of those are read.
+    """
+    need = ("pc", "hnr", "sn_ph", "dob")
+    if len(feats) == 0 or any(c not in feats.columns for c in need):
+        return np.zeros(0, dtype=np.int64)
+    obj = {c: np.asarray(feats[c], dtype=object) for c in hard_negatives.COLUMNS + ("pc", "hnr") if c in feats.columns}
+    known = pd.notna(obj["pc"]) & pd.notna(obj["hnr"]) & pd.notna(obj["sn_ph"])
+    if not known.any():
+        return np.zeros(0, dtype=np.int64)
+
+    def filled(col):
+        v = obj.get(col)
+        return np.zeros(len(feats), dtype=bool) if v is None else (pd.notna(v) & (v != ""))
+
+    told = filled("dob") | filled("gen_given") | filled("gen_sn") | filled("kind_on")
+    rows = np.nonzero(known)[0]
+    key = pd.factorize(pd.Series(obj["pc"][rows]).astype(str) + "|" + pd.Series(obj["hnr"][rows]).astype(str) + "|" + pd.Series(obj["sn_ph"][rows]).astype(str))[0]
+    frame = pd.DataFrame({"key": key, "row": rows, "told": told[rows]})
+    per = frame.groupby("key")["told"].agg(["sum", "size"])
+    mixed = per.index[(per["sum"] > 0) & (per["sum"] < per["size"])]
+    frame = frame[frame["key"].isin(mixed)]
+    names = [c for c in hard_negatives.COLUMNS if c in obj]
+
+    def record(r):
+        return {c: (None if pd.isna(obj[c][r]) else obj[c][r]) for c in names}
+
+    out = []
+    for _, group in frame.groupby("key"):
+        members = group["row"].to_numpy()
+        recs = [record(r) for r in members]
+        for k, r in enumerate(members):
+            if hard_negatives.generation_ambiguous(recs[k], recs[:k] + recs[k + 1 :]):
+                out.append(int(r))
+    return np.asarray(sorted(out), dtype=np.int64)
 
 
 def ambiguous(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray, margin: float, identified=None) -> np.ndarray:
@@ -275,3 +348,53 @@ def ambiguous(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: n
     away = frame[~frame["own"]].groupby("node")["w"].max()
     both = pd.concat([own.rename("own"), away.rename("away")], axis=1, join="inner")
     return both.index[both["away"] >= both["own"] - margin].to_numpy(dtype=np.int64)
+
+
+def fits_elsewhere(
+    feats: pd.DataFrame, labels: np.ndarray, unsure: np.ndarray, left, right, weight, margin: float, comparisons, levels
+) -> np.ndarray:
+    """Of the ``unsure`` records (``ambiguous``), those that could be the person of another cluster they link
+    into within ``margin``: no member of that cluster conflicts with them (``conflicts``, an equal BSN
+    aside). A record that conflicts with every such cluster (a "sr." registration linked strongly to
+    the son's records) fits one person only and is not ambiguous (issue 16); arrival reads
+    ``choose_cluster``'s other clusters the same way (``could_be``)."""
+    if len(unsure) == 0:
+        return unsure
+    labels = np.asarray(labels)
+    left, right, weight = np.asarray(left), np.asarray(right), np.asarray(weight, dtype=float)
+    comps = [c for c in comparisons if c.name in levels]
+    cols = sorted({c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns})
+    sub = feats[cols]
+
+    def record(r):
+        row = sub.iloc[int(r)]
+        return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+    node = np.concatenate([left, right])
+    other = np.concatenate([right, left])
+    w = np.concatenate([weight, weight])
+    touch = np.isin(node, unsure) & np.isfinite(w)  # only the unsure records' links (bounded work at 1M records)
+    node, other, w = node[touch], other[touch], w[touch]
+    by_node: dict = {}
+    for k, n in enumerate(node):
+        by_node.setdefault(int(n), []).append(k)
+    away_of: dict = {}
+    for r in unsure:
+        ks = np.asarray(by_node.get(int(r), []), dtype=np.int64)
+        own_w = w[ks][labels[other[ks]] == labels[r]]
+        own = own_w.max() if len(own_w) else -np.inf
+        away_of[int(r)] = {labels[o] for o, ww in zip(other[ks], w[ks]) if labels[o] != labels[r] and ww >= own - margin}
+    needed = np.asarray(sorted({lab for labs in away_of.values() for lab in labs}))
+    rows = np.nonzero(np.isin(labels, needed))[0] if len(needed) else np.zeros(0, dtype=np.int64)
+    members_of: dict = {}
+    for x in rows:
+        members_of.setdefault(labels[x], []).append(int(x))
+    keep = []
+    for r in unsure:
+        rec = record(r)
+        if any(
+            not any(conflicts(rec, m, comps, levels) for m in (record(x) for x in members_of[lab]) if not hard_negatives.same_person_by_bsn(rec, m))
+            for lab in away_of[int(r)]
+        ):
+            keep.append(int(r))
+    return np.asarray(keep, dtype=np.int64)

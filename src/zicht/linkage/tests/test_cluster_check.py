@@ -86,6 +86,7 @@ def test_veto_levels_are_learned_weights_below_the_veto():
         "geboortedatum",
         "voornaam",
         "huishouden",
+        "generatie_onbekend",  # with the date rule: a registration that fits two generations of its name
     }  # dates and given names: weights at or below -5.5
     assert veto.veto_levels(PARAMS, -10.0) == {"geboortedatum": {DOB_ELSE}, "geslacht": {GENDER_ELSE}, veto.HARD: hard}
     assert veto.veto_levels(PARAMS, -15.0) == {veto.HARD: hard}
@@ -158,6 +159,20 @@ def test_choose_cluster(weights, fits, joinable, anchored, expected):
     links = [Scored(other, w) for other, w in sorted(weights.items(), key=lambda kv: -kv[1])]
     got = choose_cluster(links, lambda o: o, lambda c: c in fits, lambda c1, c2: joinable, 3.0, anchored)
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "could_be, expected",
+    [
+        ({"a", "b"}, (None, [], True)),  # it could be either: nobody
+        ({"b"}, ("b", [], False)),  # it conflicts with a (a "sr." and the son's records): it is b's
+        (None, (None, [], True)),  # no predicate: every other cluster counts, as before
+    ],
+)
+def test_choose_cluster_counts_only_clusters_the_record_could_be(could_be, expected):
+    links = [Scored("a", 9.0), Scored("b", 8.5)]
+    pred = None if could_be is None else (lambda c: c in could_be)
+    assert choose_cluster(links, lambda o: o, lambda c: c == "b", lambda c1, c2: False, 3.0, False, pred) == expected
 
 
 # --------------------------------------------------------------------------- one-word names and conditional rules

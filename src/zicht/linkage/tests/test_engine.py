@@ -182,8 +182,7 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
     """
     from zicht.linkage import hard_negatives, veto
     from zicht.linkage.comparisons import model_comparisons
-    from zicht.linkage.hard_negatives import same_person_by_bsn
-    from zicht.linkage.matcher import choose_cluster
+    from zicht.linkage.matcher import arrival_cluster, without_borrowed_bsns
 
     _, _, feats = data if which == "ordinary" else hard_data
     batch = batch if which == "ordinary" else hard_batch
@@ -200,6 +199,7 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
         if rec["pc"] and rec["hnr"]:
             occupants.setdefault((rec["pc"], rec["hnr"]), set()).add(lab)
     checked = 0
+    rec_labels = rest_labels.reindex(rest["unique_id"]).to_numpy()
 
     def household_conflict(rec, c):
         """As services._Households: the new registration's address against the cluster's other addresses."""
@@ -222,30 +222,42 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
                 b,
                 span_a=own,
                 span_b=(min(days), max(days)) if days else None,
+                parent=any(
+                    hard_negatives.parent_among(members[c] + [rec], [r for r, lab in zip(recs, rec_labels) if (r["pc"], r["hnr"]) == x and lab != c])
+                    for x in (here, a)
+                ),
             )
             for a, (b, days) in sides.items()
         )
 
     for pos in held_pos:
         rec, x, batch_mates = _arrival(feats, rest, batch.pairs, pos, cfg, **kw)
-
-        def bsns(c):
-            return {m["bsn_hash"] for m in members[c] if m["bsn_hash"]}
-
-        def fits(c, rec=rec):
-            if rec["bsn_hash"] and bsns(c) and rec["bsn_hash"] not in bsns(c):
-                return False
-            if household_conflict(rec, c):
-                return False
-            return not any(veto.conflicts(rec, m, comps, levels) for m in members[c] if not same_person_by_bsn(rec, m))
-
-        def joinable(a, b):
-            return len(bsns(a) | bsns(b)) <= 1 and not any(
-                veto.conflicts(p, q, comps, levels) for p in members[a] for q in members[b] if not same_person_by_bsn(p, q)
-            )
-
-        result = matcher.match(rec)
-        target, merges, _ = choose_cluster(result.links, index.cluster_of, fits, joinable, cfg["ambiguity_margin"], bool(rec["bsn_hash"]))
+        # as services.link_person: BSNs read over every registration sharing them, one cluster decision (matcher.arrival_cluster)
+        effective = without_borrowed_bsns([rec, *recs])
+        new, by_id = effective[0], {r["unique_id"]: r for r in effective[1:]}
+        eff_members = {c: [by_id[m["unique_id"]] for m in ms] for c, ms in members.items()}
+        here = (rec["pc"], rec["hnr"]) if rec["pc"] and rec["hnr"] else None
+        neighbours = [by_id[r["unique_id"]] for r in recs if here and (r["pc"], r["hnr"]) == here]
+        result = matcher.match(new)
+        blind_links = {}
+        for s in result.links:
+            other = by_id[index.record(int(s.other))["unique_id"]]
+            if hard_negatives.generation_blind(other) and other["pc"] and other["hnr"]:
+                at = (other["pc"], other["hnr"])
+                around = [by_id[r["unique_id"]] for r in recs if (r["pc"], r["hnr"]) == at and r["unique_id"] != other["unique_id"]]
+                blind_links[s.other] = (other, around + ([new] if at == here else []))
+        target, merges, _ = arrival_cluster(
+            new,
+            result.links,
+            index.cluster_of,
+            eff_members,
+            comps,
+            levels,
+            margin=cfg["ambiguity_margin"],
+            household_conflict=lambda c, rec=rec: household_conflict(rec, c),
+            neighbours=neighbours,
+            blind_links=blind_links,
+        )
         incremental_mates = set()
         for c in [target, *merges] if target is not None else []:
             incremental_mates |= set(rest_labels.index[rest_labels == c])

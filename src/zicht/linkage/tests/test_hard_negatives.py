@@ -7,7 +7,7 @@ import pytest
 from zicht.bench.linkage import hard_negative_merged
 from zicht.linkage import comparisons, features, hard_negatives, normalise, veto
 from zicht.linkage.engine import ModelParams, cluster_pairs
-from zicht.linkage.matcher import Scored, choose_cluster
+from zicht.linkage.matcher import Scored, arrival_cluster, without_borrowed_bsns
 from zicht.linkage.reasons import REASONS, review_reason
 
 
@@ -109,15 +109,15 @@ def test_same_person_by_bsn(a, b, same):
 @pytest.mark.parametrize(
     "dob_else, given_else, rules",
     [
-        (-6.9, -7.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}),  # Dutch registrations with BSNs
+        (-6.9, -7.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"}),  # Dutch registrations with BSNs
         (
             -5.29,
             -5.50,
-            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"},
+            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
         ),  # a small Dutch registry (issue 19)
         (-3.0, -2.8, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
         (-1.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
-        (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum"}),
+        (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend"}),
     ],
 )
 def test_rules_switch_on_by_the_trained_weights(dob_else, given_else, rules):
@@ -131,7 +131,7 @@ def test_a_few_missing_values_do_not_switch_a_rule(shift):
     typos set aside (the values missing, as they should be) moved it to −5.45 and, with the gate at
     −5.5, the given-name rule went off (pairwise F1 0.976 → 0.957). Noise of that size must not switch a rule."""
     weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: -5.29 + shift}, "voornaam": {-1: 0.0, 1: 5.0, 0: -5.50 + shift}}
-    assert hard_negatives.active_rules(weights) == {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "voornaam"}
+    assert hard_negatives.active_rules(weights) == {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"}
 
 
 # --------------------------------------------------------------------------- batch and arrival decide alike
@@ -230,7 +230,7 @@ CASES = {
         [{0, 2}, {1}],
         "join",
     ),
-    "moved in with other people, after the last registration at the old address: one person": (
+    "one address after the other, other people at both, nobody at both: two people (review)": (
         [
             rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="0", datum="2023-01-10"),
             rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="1", datum="2023-01-10"),
@@ -238,7 +238,29 @@ CASES = {
             rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01"),
         ],
         [(0, 3, 14.0)],
+        [{0}, {1}, {2}, {3}],
+        "alone",
+    ),
+    "moved in with her parents, after the last registration at the old address: one person": (
+        [
+            rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="0", datum="2023-01-10"),
+            rec("Piet", "de Wit", "1980-02-03", "M", "1234AB", "5", uid="1", datum="2023-01-10"),
+            rec("Gerrit", "Bos", "1950-02-03", "M", "5678CD", "9", uid="2", datum="2022-05-01"),
+            rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01"),
+        ],
+        [(0, 3, 14.0)],
         [{0, 3}, {1}, {2}],
+        "join",
+    ),
+    "left her parents' home for a partner: one person": (
+        [
+            rec("Gerrit", "Bos", "1950-02-03", "M", "1234AB", "5", uid="0", datum="2022-05-01"),
+            rec("Anna", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum="2022-06-10"),
+            rec("Piet", "de Wit", "1980-02-03", "M", "5678CD", "9", uid="2", datum="2023-01-10"),
+            rec("Anna", "Bos", "1982-07-01", "V", "5678CD", "9", uid="3", datum="2023-06-01"),
+        ],
+        [(1, 3, 14.0)],
+        [{0}, {1, 3}, {2}],
         "join",
     ),
     "other co-residents but no dates: one person": (
@@ -279,6 +301,86 @@ CASES = {
         ],
         [(0, 1, 12.0)],
         [{0, 1}],
+        "join",
+    ),
+    "a child's registration with the mother's BSN arriving: it joins the child, as in the batch": (
+        [
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="0"),
+            rec("Anna", "Smit", "1970-01-01", "V", "1234AB", "5", bsn="h1", uid="1"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h2", uid="2"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", uid="3"),
+            rec("Lisa", "Smit", "2005-03-09", "V", "1234AB", "5", bsn="h1", uid="4"),  # the mother's BSN, arriving last
+        ],
+        [(0, 1, 20.0), (2, 3, 20.0), (2, 4, 20.0), (3, 4, 20.0), (0, 4, 2.0)],
+        [{0, 1}, {2, 3, 4}],
+        "join",
+    ),
+    "no date of birth beside a father written sr. and his son named as a child: review": (
+        [
+            rec("B. sr.", "Bos", "1999-04-20", "M", "3871RZ", "140", uid="0"),
+            rec("Bryan", "Bos", "2021-07-20", "M", "3871RZ", "140", uid="1", kind_op="2023-02-07"),
+            rec("Bryan", "Bos", None, "M", "3871RZ", "140", uid="2"),  # the father or the son: nothing says which
+        ],
+        [(0, 1, 6.0), (0, 2, 8.0), (1, 2, 12.0)],
+        [{0}, {1}, {2}],
+        "review",
+    ),
+    "no date of birth beside a father and a son born a generation apart: review": (
+        [
+            rec("Hugo", "Noordbrugge", "1991-12-05", "M", "8350XL", "138", uid="0"),
+            rec("Hugo", "Noordbrugge", "2022-05-30", "M", "8350XL", "138", uid="1"),
+            rec("Hjugo", "Noordbrugge", None, "M", "8350XL", "138", uid="2"),
+        ],
+        [(0, 1, 9.0), (0, 2, 12.0), (1, 2, 8.0)],
+        [{0}, {1}, {2}],
+        "review",
+    ),
+    "no date of birth beside a father written sr. (a son of the name exists): review": (
+        [
+            rec("Robert", "Houtberg sr.", "1974-03-04", "M", "2560HW", "66", uid="0"),
+            rec("Robert", "Houtberg", None, "M", "2560HW", "66", uid="1"),
+        ],
+        [(0, 1, 12.0)],
+        [{0}, {1}],
+        "review",
+    ),
+    "no date of birth, but the father's BSN, beside the father and the son: the father": (
+        [
+            rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", bsn="h1", uid="0"),
+            rec("Jan jr.", "Smit", "2001-06-01", "M", "1234AB", "5", uid="1"),
+            rec("Jan", "Smit", None, "M", "1234AB", "5", bsn="h1", uid="2"),
+        ],
+        [(0, 1, 6.0), (0, 2, 12.0), (1, 2, 12.0)],
+        [{0, 2}, {1}],
+        "join",
+    ),
+    "no date of birth beside one person of the name: linked": (
+        [
+            rec("Jan", "Smit", "1975-06-01", "M", "1234AB", "5", uid="0"),
+            rec("Marie", "Smit", "2001-06-01", "V", "1234AB", "5", uid="1"),
+            rec("Jan", "Smit", None, "M", "1234AB", "5", uid="2"),
+        ],
+        [(0, 2, 12.0)],
+        [{0, 2}, {1}],
+        "join",
+    ),
+    "twins with a mistyped surname, one known by initial: kept apart": (
+        [
+            rec("Sofie", "Schouen", "2012-04-04", "V", "8030SL", "62", uid="0"),
+            rec("I.", "Schouten", "2012-04-04", "V", "8030SL", "62", uid="1"),
+        ],
+        [(0, 1, 12.0)],
+        [{0}, {1}],
+        "alone",
+    ),
+    "sr. without date of birth, linked more strongly to the son it conflicts with: the father": (
+        [
+            rec("Luka", "Heidehout", "1999-11-11", "M", "7651ER", "39", uid="0"),
+            rec("Luka", "Heidehout", "2020-03-02", "M", "7651ER", "39", uid="1", kind_op="2023-05-01"),
+            rec("Luka sr.", "Heidehout", None, "M", "7651ER", "39", uid="2"),
+        ],
+        [(0, 1, 5.0), (0, 2, 10.0), (1, 2, 12.0)],
+        [{0, 2}, {1}],
         "join",
     ),
     "a typo is one person": (
@@ -351,24 +453,24 @@ def _arrival(records, links):
                 b,
                 span_a=own,
                 span_b=(min(days[a]), max(days[a])) if days.get(a) else None,
+                parent=any(
+                    hard_negatives.parent_among(
+                        [before[m] for m in clusters[c]] + [new], [r for k, r in enumerate(before) if address(r) == x and cluster_of[k] != c]
+                    )
+                    for x in (here, a)
+                ),
             )
             for a, b in seen.items()
         )
 
-    def fits(c):
-        bsns = {before[m]["bsn_hash"] for m in clusters[c] if before[m]["bsn_hash"]}
-        if new["bsn_hash"] and bsns and new["bsn_hash"] not in bsns:
-            return False
-        if household_conflict(c):
-            return False
-        return not any(
-            veto.conflicts(new, before[m], comps, levels) for m in clusters[c] if not hard_negatives.same_person_by_bsn(new, before[m])
-        )
-
-    def joinable(c1, c2):
-        return not any(veto.conflicts(before[a], before[b], comps, levels) for a in clusters[c1] for b in clusters[c2])
-
-    target, _merges, ambiguous = choose_cluster(scored, cluster_of.get, fits, joinable, 3.0, bool(new["bsn_hash"]))
+    # as services.link_person: BSNs read over every registration sharing them, then the one cluster decision
+    effective = without_borrowed_bsns(list(records))
+    new_eff, before_eff = effective[-1], effective[:-1]
+    members = {c: [before_eff[m] for m in ms] for c, ms in enumerate(clusters)}
+    neighbours = [before_eff[k] for k, r in enumerate(before) if address(r) and address(r) == address(new)]
+    target, _merges, ambiguous = arrival_cluster(
+        new_eff, scored, cluster_of.get, members, comps, levels, margin=3.0, household_conflict=household_conflict, neighbours=neighbours
+    )
     return "review" if ambiguous else ("alone" if target is None else "join")
 
 
@@ -422,13 +524,13 @@ def test_household_conflict(co_a, co_b, bsn_a, bsn_b, conflict):
     [
         ((100, 200), (150, 300), True),  # seen at both addresses in one period: two people
         ((100, 200), (200, 200), True),  # one day shared
-        ((100, 200), (201, 400), False),  # all of one address before the other: a move (also to other people)
+        ((100, 200), (201, 400), False),  # all of one address before the other: a move (here to her parents)
         ((300, 400), (100, 120), False),
         (None, (100, 120), False),  # no dates on one side: nothing shows two households at one time
     ],
 )
 def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
-    assert hard_negatives.household_conflict({1, 2}, {3}, span_a=span_a, span_b=span_b) is conflict
+    assert hard_negatives.household_conflict({1, 2}, {3}, span_a=span_a, span_b=span_b, parent=True) is conflict
 
 
 @pytest.mark.parametrize(
@@ -445,6 +547,31 @@ def test_household_conflict_reads_the_periods(span_a, span_b, conflict):
 def test_household_conflict_one_address_after_the_other(co_a, co_b, move_to_others, conflict, monkeypatch):
     monkeypatch.setattr(hard_negatives, "MOVE_TO_OTHERS", move_to_others)
     assert hard_negatives.household_conflict(co_a, co_b, span_a=(100, 200), span_b=(201, 400)) is conflict
+    # a parent at one of the addresses (a child leaving home, a victim back with her parents): always a move
+    assert not hard_negatives.household_conflict(co_a, co_b, span_a=(100, 200), span_b=(201, 400), parent=True)
+
+
+def test_household_conflict_default_reads_other_people_at_both_as_two():
+    """Issue 16's decision (docs/linkage.md): one address after the other, other people at both and nobody at
+    both is two people (the link waits in review with reason huishouden), unless one address holds a parent."""
+    assert hard_negatives.MOVE_TO_OTHERS is False
+    assert hard_negatives.household_conflict({1, 2}, {3}, span_a=(100, 200), span_b=(201, 400))
+    assert not hard_negatives.household_conflict({1, 2}, {3}, span_a=(100, 200), span_b=(201, 400), parent=True)
+
+
+@pytest.mark.parametrize(
+    "person, others, parent",
+    [
+        ([rec("Anna", "Bos", "1982-07-01")], [rec("Gerrit", "Bos", "1950-02-03")], True),  # her father
+        ([rec("Anna", "Bos", "1982-07-01")], [rec("Gerrit", "Smit", "1950-02-03")], False),  # another surname
+        ([rec("Anna", "Bos", "1982-07-01")], [rec("Gerrit", "Bos", "1975-02-03")], False),  # seven years older: a partner or sibling
+        ([rec("Anna", "Bos", None)], [rec("Gerrit", "Bos", "1950-02-03")], False),  # her date of birth unknown
+        ([rec("Anna", "Bos", None), rec("A.", "Bos", "1982-07-01")], [rec("Gerrit", "Bos", "1950-02-03")], True),
+        ([rec("Anna", "Bos", "1982-07-01")], [], False),
+    ],
+)
+def test_parent_among(person, others, parent):
+    assert hard_negatives.parent_among(person, others) is parent
 
 
 def test_household_conflict_well_populated_threshold(monkeypatch):

@@ -23,10 +23,12 @@ PEOPLE = [
     ("p2", "P.J.", "", "de Vries", "1980-03-12", "M", "A", "", 2, "pleger"),  # same man, initials, no BSN
     ("p3", "Pieter", "", "Vries, de", "1980-12-03", "M", "A", "", 3, "pleger"),  # day/month swapped
     ("p4", "Anna", "", "Jansen", "1982-07-01", "V", "A", "", 1, "slachtoffer"),
-    ("p5", "Anna", "", "Janssen", "1982-07-01", "V", "B", "", 4, "slachtoffer"),  # moved, spelling
+    ("p5", "Anna", "", "Janssen", "1982-07-01", "V", "B", "", 4, "slachtoffer"),  # moved (to her mother's), spelling
     ("p6", "Sem", "de", "Vries", "2015-05-05", "M", "A", "", 1, "kind"),
     ("p7", "Pieter", "de", "Vries", "1980-03-12", "M", "B", "123456782", 5, "pleger"),  # other valid BSN, elsewhere!
     ("p8", "Mohamed", "el", "Amrani", "1975-01-20", "M", "C", "", 6, "pleger"),
+    # Anna's mother, at the address Anna moved to: a move to other people is one person only with a parent there (issue 16)
+    ("p10", "Gerda", "", "Jansen", "1956-11-30", "V", "B", "", 2, "betrokkene"),
     ("p9", "Mohammed", "", "El Amrani", "", "M", "B", "", 7, "pleger"),  # no date, other address: review band
 ]
 ADDRESSES = {
@@ -283,7 +285,7 @@ def test_registry_benchmark_scores_the_links_and_rolls_arrivals_back(tmp_path):
         source=org,
         status="loaded",
     )
-    truth_of = {"p1": "A", "p2": "A", "p3": "A", "p4": "B", "p5": "B", "p6": "C", "p7": "D", "p8": "E", "p9": "E"}
+    truth_of = {"p1": "A", "p2": "A", "p3": "A", "p4": "B", "p5": "B", "p6": "C", "p7": "D", "p8": "E", "p9": "E", "p10": "F"}
     lines = ["source,record_id,row,person_id,household_id,address_id,role"]
     for row, (key, person) in enumerate(sorted(ps.items()), start=1):
         Person.objects.filter(pk=person.pk).update(import_batch=batch, source_row=row + 1)
@@ -347,3 +349,55 @@ def test_a_namesake_in_another_household_is_not_merged_in_the_batch_nor_on_arriv
     pl = services.link_person(new)
     assert pl.linked_person_id != cluster_of(ps["a1"])
     assert ReviewPair.objects.get(person_a=ps["a1"], person_b=new).reason == "huishouden"
+
+
+MOTHER_AND_CHILD = [
+    ("m1", "Anna", "", "Smit", "1970-01-01", "V", "A", "111222333", 1, "slachtoffer"),
+    ("m2", "Anna", "", "Smit", "1970-01-01", "V", "A", "111222333", 2, "slachtoffer"),
+    ("c1", "Lisa", "", "Smit", "2005-03-09", "V", "A", "123456782", 1, "kind"),
+    ("c2", "Lisa", "", "Smit", "2005-03-09", "V", "A", "", 3, "kind"),
+]
+
+
+def _arrive(ps, key: str, voornamen: str, achternaam: str, dob, gender: str, address, bsn: str = "", month: int = 5, rol: str = "betrokkene"):
+    org = next(iter(ps.values())).source
+    new = Person.objects.create(
+        source=org,
+        source_key=key,
+        voornamen=voornamen,
+        tussenvoegsel="",
+        achternaam=achternaam,
+        geboortedatum=dob,
+        geslacht=gender,
+        address=address,
+        bsn_hash=bsn_hash(bsn) if bsn else "",
+    )
+    report = Report.objects.create(source=org, source_record_id=f"R-{key}", soort="melding", datum=date(2023, month, 1), address=address)
+    ReportParty.objects.create(report=report, person=new, rol=rol)
+    return new
+
+
+def test_a_childs_registration_with_the_mothers_bsn_joins_the_child_on_arrival_as_in_the_batch():
+    """Issue 16: the borrowed BSN (a parent's on a child's registration) is read as absent on arrival too."""
+    ps = make_registry(MOTHER_AND_CHILD)
+    services.run_batch()
+    assert cluster_of(ps["c1"]) == cluster_of(ps["c2"]) != cluster_of(ps["m1"])
+    new = _arrive(ps, "c3", "Lisa", "Smit", "2005-03-09", "V", ps["c1"].address, bsn="111222333")
+    pl = services.link_person(new)
+    assert pl.linked_person_id == cluster_of(ps["c1"])  # before: alone (the mother's BSN, another BSN than the child's)
+    services.run_batch()
+    assert cluster_of(new) == cluster_of(ps["c1"]) != cluster_of(ps["m1"])
+
+
+def test_no_date_of_birth_beside_a_father_written_sr_waits_in_review_in_the_batch_and_on_arrival():
+    """Issue 16: "sr." says a son of the same name exists at the address; a registration naming no generation fits both."""
+    rows = [("f1", "Robert", "", "Houtberg sr.", "1974-03-04", "M", "A", "", 1, "pleger")]
+    ps = make_registry(rows)
+    services.run_batch()
+    new = _arrive(ps, "r2", "Robert", "Houtberg", "", "M", ps["f1"].address)
+    pl = services.link_person(new)
+    assert pl.linked_person_id != cluster_of(ps["f1"])
+    assert ReviewPair.objects.get(person_a=ps["f1"], person_b=new).reason == "tegengehouden"
+    services.run_batch()
+    assert cluster_of(new) != cluster_of(ps["f1"])
+    assert ReviewPair.objects.filter(person_a=ps["f1"], person_b=new, status="open").exists()
