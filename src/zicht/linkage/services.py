@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from zicht.registry.corrections import departed_persons
 from zicht.registry.models import Person, ReportParty
 from zicht.registry.postprocess import touched
 
@@ -160,7 +161,8 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     """Link all registry persons: train when asked (or when no model exists), score, cluster, write."""
     cfg = config.load()
     t0 = time.perf_counter()
-    persons = list(_persons_qs())
+    gone = departed_persons()  # withdrawn records' persons are not linked (``leave_linkage``)
+    persons = [p for p in _persons_qs() if p.pk not in gone]
     run = LinkageRun.objects.create(kind="batch", persons=len(persons))
     if not persons:
         run.finished_at = timezone.now()
@@ -195,6 +197,7 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
         n_links = _write_clusters(result.labels, result.pairs, cfg["link_threshold"])
         n_review = _write_review_pairs(result.pairs, params, cfg["link_threshold"], result.labels, feats, cfg.get("veto_weight"))
         _write_blocking_keys(feats, params.rules)
+        _drop_links(gone)
         n_households = rebuild_households()
     run.model = model
     run.pairs_compared = result.pairs_compared
@@ -207,6 +210,17 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     run.save()
     log.info("linkage batch run %s: %s persons, %s linked persons", run.pk, len(persons), run.linked_persons)
     return run
+
+
+def _drop_links(person_ids: set[int]) -> None:
+    """Remove these persons' PersonLinks and supersede their open review pairs (a batch run over
+    the persons still named by a current record; the blocking keys were rewritten without them)."""
+    ids = sorted(person_ids)
+    for i in range(0, len(ids), SCOPE_CHUNK):
+        part = ids[i : i + SCOPE_CHUNK]
+        PersonLink.objects.filter(person_id__in=part).delete()
+        BlockingKey.objects.filter(person_id__in=part).delete()
+        ReviewPair.objects.filter(status="open").filter(Q(person_a_id__in=part) | Q(person_b_id__in=part)).update(status="superseded")
 
 
 def _outgrown(model: LinkageModel, persons: int, cfg: dict) -> bool:
@@ -668,14 +682,45 @@ def link_batch_persons(batch, progress: bool = False) -> int:
     # Imported on use: incremental builds on this module's writers (a cycle at import time).
     from . import incremental
 
-    persons = touched(batch).persons
-    if not persons:
+    found = touched(batch).persons
+    gone = departed_persons(found)  # withdrawn records' and dropped parties' persons leave linkage
+    persons = found - gone
+    if persons:
+        if incremental.is_initial_load(len(persons)):
+            run_batch()
+        else:
+            incremental.link_delivery(persons, progress=progress)
+    if gone:
+        leave_linkage(gone)
+    return len(found)
+
+
+def leave_linkage(person_ids) -> int:
+    """Take these registry persons out of linkage (their records are withdrawn, or the source
+    dropped them: ``registry.corrections.departed_persons``): their PersonLink and blocking keys
+    go, their open review pairs are superseded, so they never attract a candidate again; the
+    clusters they were in are re-decided without them (``recluster``: a person that held two
+    others together no longer does) and the households of those clusters follow. Their rows and
+    history stay until retention. Delivered again (reinstated), they are linked as new persons."""
+    from . import incremental  # imported on use: incremental builds on this module's writers (a cycle)
+
+    gone = sorted({int(i) for i in person_ids})
+    if not gone:
         return 0
-    if incremental.is_initial_load(len(persons)):
-        run_batch()
-    else:
-        incremental.link_delivery(persons, progress=progress)
-    return len(persons)
+    with transaction.atomic():
+        lps = set(_scoped(PersonLink.objects.all(), "person_id", set(gone)).values_list("linked_person_id", flat=True))
+        for i in range(0, len(gone), SCOPE_CHUNK):
+            ids = gone[i : i + SCOPE_CHUNK]
+            BlockingKey.objects.filter(person_id__in=ids).delete()
+            ReviewPair.objects.filter(status="open").filter(Q(person_a_id__in=ids) | Q(person_b_id__in=ids)).update(status="superseded")
+            PersonLink.objects.filter(person_id__in=ids).delete()
+        rest = set(_scoped(PersonLink.objects.all(), "linked_person_id", lps).values_list("person_id", flat=True))
+        if rest:
+            _recluster_members(rest)
+        now = set(_scoped(PersonLink.objects.all(), "person_id", rest).values_list("linked_person_id", flat=True))
+        incremental.update_households(lps | now)
+    log.info("linkage: %s persons left linkage, %s linked persons re-decided", len(gone), len(lps))
+    return len(gone)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -687,11 +732,19 @@ def recluster(person_ids: set[int]) -> None:
     Scores every pair inside the affected clusters that shares a blocking key (as the
     batch would), so a decision takes effect at once without a full run.
     """
-    cfg = config.load()
-    params, _ = current_model()
     lps = set(PersonLink.objects.filter(person_id__in=person_ids).values_list("linked_person_id", flat=True))
     members = set(PersonLink.objects.filter(linked_person_id__in=lps).values_list("person_id", flat=True)) | set(person_ids)
-    persons = list(_persons_qs().filter(pk__in=members))
+    with transaction.atomic():
+        _recluster_members(members, scoped=False)
+        rebuild_households()
+
+
+def _recluster_members(members: set[int], *, scoped: bool = True) -> None:
+    """Score every pair of ``members`` that shares a blocking key or a BSN, cluster them with the
+    active decisions among them and write their PersonLinks (``scoped``: only theirs are read)."""
+    cfg = config.load()
+    params, _ = current_model()
+    persons = list(_scoped(_persons_qs(), "pk", set(members)))
     recs = person_records(persons)
     feats = features_frame(pd.DataFrame(recs))
     rows = [features.record_features(r) for r in recs]
@@ -724,9 +777,7 @@ def recluster(person_ids: set[int]) -> None:
         veto_weight=cfg.get("veto_weight"),
         ambiguity_margin=cfg.get("ambiguity_margin"),
     )
-    with transaction.atomic():
-        _write_clusters(labels, pairs_df, cfg["link_threshold"])
-        rebuild_households()
+    _write_clusters(labels, pairs_df, cfg["link_threshold"], scope=set(members) if scoped else None)
 
 
 def decide(review_pair: ReviewPair, *, accept: bool, reason: str, user) -> LinkDecision:

@@ -67,6 +67,26 @@ def touched_addresses(batch) -> set[int]:
     return found
 
 
+def departed_persons(person_ids: Iterable[int] | None = None) -> set[int]:
+    """Persons (of ``person_ids``, or all) that no current record names any more: every record naming
+    them is withdrawn, or the source dropped them from their record (*betrokkene vervallen*).
+
+    THE rule for leaving linkage (issue 13): such a person keeps its row and history until
+    retention, but has no PersonLink, no blocking keys and no open review pair, so it never
+    attracts a candidate. A person no report ever named (a verwijsindex signal's) is not departed.
+    Reads the withdrawn records and the removal changes only: small, whatever the registry's size."""
+    wanted = None if person_ids is None else {int(i) for i in person_ids}
+    found = set(ReportParty.all_objects.filter(report__withdrawn_at__isnull=False).values_list("person_id", flat=True))
+    found |= set(RecordChange.objects.filter(kind="partij_verwijderd", person__isnull=False).values_list("person_id", flat=True))
+    if wanted is not None:
+        found &= wanted
+    ids = sorted(found)
+    current: set[int] = set()
+    for i in range(0, len(ids), 500):
+        current |= set(ReportParty.objects.filter(person_id__in=ids[i : i + 500]).values_list("person_id", flat=True))
+    return found - current
+
+
 # -- values as compared --------------------------------------------------------------------------
 
 
