@@ -157,7 +157,12 @@ def test_a_deletion_list_withdraws_records_from_colour_and_figures_but_not_from_
 
     deletions = tmp_path / "ingetrokken.csv"
     deletions.write_text("\ufeffRegistratienummer;Reden\r\nPL2000-2024000101;vervallen\r\nPL2000-2099999999;dubbel\r\n", encoding="utf-8")
-    call_command("import", str(deletions), "--profile", "politie-bvh", "--withdrawals")
+    with pytest.raises(SystemExit):
+        call_command("import", str(deletions), "--profile", "politie-bvh", "--withdrawals")
+    refused = ImportBatch.objects.latest("pk")  # all-or-nothing, as an import: an unknown number refuses the list
+    assert refused.status == "rejected" and refused.reports_withdrawn == 0 and Report.objects.filter(pk=report.pk).exists()
+    assert "rij 3, registratienummer" in refused.message
+    call_command("import", str(deletions), "--profile", "politie-bvh", "--withdrawals", "--accept-partial")
     batch = ImportBatch.objects.latest("pk")
     assert batch.reports_withdrawn == 1 and batch.status == "partial"
     assert "1 records ingetrokken" in batch.message and "1 registratienummers onbekend" in batch.message
