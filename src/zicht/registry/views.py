@@ -23,12 +23,12 @@ from zicht.access.rules import log_access, requires, user_role
 from zicht.access.scoping import visible_import_batches, visible_reports
 from zicht.core.spreadsheet import csv_writer
 
+from .corrections import import_withdrawals
 from .domain.corrections import label, summary_fields
 from .domain.profile import ProfileError, find_profile
 from .domain.rows import defuse
 from .domain.setaside import REASONS
 from .forms import WITHDRAWALS, ImportForm
-from .corrections import import_withdrawals
 from .interrupted import mark_interrupted
 from .models import ImportBatch, Organisation, RecordChange, Report, ReportParty
 from .pipeline import import_file
