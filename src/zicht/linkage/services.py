@@ -57,32 +57,62 @@ def person_records(persons) -> list[dict]:
     out = []
     for p in persons:
         addr = p.address
+        place = (addr.postcode, addr.huisnummer, addr.toevoeging, addr.straat, addr.woonplaats) if addr else None
         out.append(
-            {
-                "unique_id": p.pk,
-                # a source that gives initials only (wijkteam 'P.J.') still gives the model a given-name initial
-                "voornamen": p.voornamen or p.voorletters,
-                "tussenvoegsel": p.tussenvoegsel,
-                "achternaam": p.achternaam,
-                "geboortedatum": p.geboortedatum,
-                "geslacht": p.geslacht,
-                "postcode": addr.postcode if addr else None,
-                "huisnummer": f"{addr.huisnummer}{addr.toevoeging}" if addr else None,
-                "straat": addr.straat if addr else None,
-                "woonplaats": addr.woonplaats if addr else None,
-                "bsn_hash": p.bsn_hash or None,
-                "datum": dates.get(p.pk, (None, None))[0],  # first report: the household rule's period (hard_negatives)
-                "kind_op": dates.get(p.pk, (None, None))[1],  # a report naming the person as a child: the age rule
-            }
+            _record(p.pk, p.voornamen, p.voorletters, p.tussenvoegsel, p.achternaam, p.geboortedatum, p.geslacht, place, p.bsn_hash, dates)
         )
     return out
 
 
-def _registration_dates(person_ids: list[int]) -> dict[int, tuple]:
+PERSON_COLUMNS = ("pk", "voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "address_id")
+ADDRESS_COLUMNS = ("address__postcode", "address__huisnummer", "address__toevoeging", "address__straat", "address__woonplaats")
+
+
+def all_person_records(exclude: set[int] = frozenset()) -> list[dict]:
+    """``person_records`` of every registry person but ``exclude``, read as rows (no model objects:
+    a batch run over a million persons spent more on building them than on linking)."""
+    dates = _registration_dates([], everyone=True)
+    out = []
+    rows = Person.objects.order_by("pk").values_list(*PERSON_COLUMNS, "bsn_hash", *ADDRESS_COLUMNS)
+    for pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, address_id, bsn, *place in rows.iterator(
+        chunk_size=20_000
+    ):
+        if pk in exclude:
+            continue
+        out.append(
+            _record(
+                pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, place if address_id else None, bsn, dates
+            )
+        )
+    return out
+
+
+def _record(pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, place, bsn_hash, dates) -> dict:
+    """One standard-schema record (``place``: postcode, huisnummer, toevoeging, straat, woonplaats, or None)."""
+    first, child = dates.get(pk, (None, None))
+    return {
+        "unique_id": pk,
+        # a source that gives initials only (wijkteam 'P.J.') still gives the model a given-name initial
+        "voornamen": voornamen or voorletters,
+        "tussenvoegsel": tussenvoegsel,
+        "achternaam": achternaam,
+        "geboortedatum": geboortedatum,
+        "geslacht": geslacht,
+        "postcode": place[0] if place else None,
+        "huisnummer": f"{place[1]}{place[2]}" if place else None,
+        "straat": place[3] if place else None,
+        "woonplaats": place[4] if place else None,
+        "bsn_hash": bsn_hash or None,
+        "datum": first,  # first report: the household rule's period (hard_negatives)
+        "kind_op": child,  # a report naming the person as a child: the age rule
+    }
+
+
+def _registration_dates(person_ids: list[int], everyone: bool = False) -> dict[int, tuple]:
     """Per person: the date of its first report (a registration's date) and of its first report in
     the role of a child (or None)."""
     qs = ReportParty.objects.values("person_id").annotate(first=Min("report__datum"), child=Min("report__datum", filter=Q(rol="kind")))
-    if len(person_ids) <= 2000:  # arrival and small sets by id; a whole-registry batch reads them all at once
+    if not everyone and len(person_ids) <= 2000:  # arrival and small sets by id; a whole-registry batch reads them all at once
         qs = qs.filter(person_id__in=person_ids)
     return {r["person_id"]: (r["first"], r["child"]) for r in qs}
 
@@ -162,16 +192,18 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     cfg = config.load()
     t0 = time.perf_counter()
     gone = departed_persons()  # withdrawn records' persons are not linked (``leave_linkage``)
-    persons = [p for p in _persons_qs() if p.pk not in gone]
+    persons = all_person_records(gone)
     run = LinkageRun.objects.create(kind="batch", persons=len(persons))
     if not persons:
         run.finished_at = timezone.now()
         run.save()
         return run
-    feats = features_frame(pd.DataFrame(person_records(persons)))
+    feats = features_frame(pd.DataFrame(persons))
+    n_persons = len(persons)
+    del persons
     params, model = current_model()
-    train = retrain or model is None or _outgrown(model, len(persons), cfg)
-    if train and len(persons) < cfg.get("min_training_records", 1000):
+    train = retrain or model is None or _outgrown(model, n_persons, cfg)
+    if train and n_persons < cfg.get("min_training_records", 1000):
         train = False  # too few persons to estimate: keep the current (or shipped) model
     result = link(
         feats,
@@ -190,7 +222,7 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
             params=result.params.to_dict(),
             link_threshold=cfg["link_threshold"],
             review_threshold=cfg["review_threshold"],
-            records=len(persons),
+            records=n_persons,
         )
     params = result.params
     with transaction.atomic():
@@ -208,7 +240,7 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     run.seconds = round(time.perf_counter() - t0, 2)
     run.finished_at = timezone.now()
     run.save()
-    log.info("linkage batch run %s: %s persons, %s linked persons", run.pk, len(persons), run.linked_persons)
+    log.info("linkage batch run %s: %s persons, %s linked persons", run.pk, n_persons, run.linked_persons)
     return run
 
 
@@ -281,28 +313,79 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
             else:
                 method, weight = "model", best.get(m)
             link_rows.append((m, lp_id, method, weight))
-    by_person = {pl.person_id: pl for pl in _scoped(PersonLink.objects.all(), "person_id", scope)}
+    stored = {pid: (lp, method, weight) for pid, lp, method, weight in _scoped(PersonLink.objects.all(), "person_id", scope).values_list(
+        "person_id", "linked_person_id", "method", "match_weight"
+    )}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     create, update = [], []
     for m, lp_id, method, weight in link_rows:
-        pl = by_person.get(m)
-        if pl is None:
-            create.append(PersonLink(person_id=m, linked_person_id=lp_id, method=method, match_weight=weight))
-        elif (pl.linked_person_id, pl.method, pl.match_weight) != (lp_id, method, weight):
-            pl.linked_person_id, pl.method, pl.match_weight = lp_id, method, weight
-            update.append(pl)
-    PersonLink.objects.bulk_create(create, batch_size=2000)
-    PersonLink.objects.bulk_update(update, ["linked_person", "method", "match_weight", "updated_at"], batch_size=2000)
+        old = stored.get(m)
+        if old is None:
+            create.append((m, int(lp_id), method, None if weight is None else float(weight), now))
+        elif old != (lp_id, method, weight):
+            update.append((int(lp_id), method, None if weight is None else float(weight), now, m))
+    bulk_insert(PersonLink, ("person", "linked_person", "method", "match_weight", "updated_at"), create)
+    if update:
+        table, q = PersonLink._meta.db_table, connection.ops.quote_name
+        with connection.cursor() as cursor:
+            sql = f"UPDATE {q(table)} SET linked_person_id = %s, method = %s, match_weight = %s, updated_at = %s WHERE person_id = %s"
+            for start in range(0, len(update), BULK_CHUNK):
+                cursor.executemany(sql, update[start : start + BULK_CHUNK])
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
-def _create_linked_persons(n: int) -> list[int]:
-    """Ids of ``n`` new linked persons, created in bulk (as ``_create_households``)."""
-    if n == 0:
+BULK_CHUNK = 20_000  # rows per executemany
+
+
+def bulk_insert(model, fields, rows: list[tuple]) -> None:
+    """Insert ``rows`` (database values in the order of ``fields``) into ``model``'s table with one
+    statement stream: COPY on PostgreSQL, executemany in chunks elsewhere. No model objects: the
+    batch run writes a row per person (PersonLink, HouseholdMember), a million at a region's size.
+    Datetimes and dates go in as ``connection.ops.adapt_*field_value`` gives them."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    columns = ", ".join(q(model._meta.get_field(f).column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for start in range(0, len(rows), BULK_CHUNK):
+            cursor.executemany(sql, rows[start : start + BULK_CHUNK])
+
+
+def new_ids(model, n: int) -> list[int]:
+    """Ids of ``n`` new rows of a model whose only fields are its timestamps (LinkedPerson,
+    Household): one INSERT … SELECT … RETURNING, ids ascending."""
+    if n <= 0:
         return []
-    made = LinkedPerson.objects.bulk_create([LinkedPerson() for _ in range(n)], batch_size=2000)
-    if all(lp.pk is not None for lp in made):
-        return [lp.pk for lp in made]
-    return [LinkedPerson.objects.create().pk for _ in range(n)]  # a database that returns no ids
+    q = connection.ops.quote_name
+    stamps = [f.column for f in model._meta.concrete_fields if not f.primary_key]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table, columns = q(model._meta.db_table), ", ".join(q(c) for c in stamps)
+    values = ", ".join(["%s"] * len(stamps))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM generate_series(1, %s) RETURNING id", [*[now] * len(stamps), n])
+        else:
+            cursor.execute(
+                f"WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < %s) "
+                f"INSERT INTO {table} ({columns}) SELECT {values} FROM seq WHERE true RETURNING id",
+                [n, *[now] * len(stamps)],
+            )
+        ids = sorted(r[0] for r in cursor.fetchall())
+    if len(ids) != n:
+        raise RuntimeError("new_ids: the database returned fewer ids than rows inserted")
+    return ids
+
+
+def _create_linked_persons(n: int) -> list[int]:
+    """Ids of ``n`` new linked persons, created in bulk (one statement)."""
+    return new_ids(LinkedPerson, n)
 
 
 SCOPE_CHUNK = 2000  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
@@ -864,6 +947,7 @@ def rebuild_households() -> int:
             continue
         obs.append(households.Observation(lp, address_id, datum, report_id, rol))
     groups = households.group(obs)  # a person reported alone is a household of one
+    day = connection.ops.adapt_datefield_value
     old: dict[int, set[int]] = {}
     for hid, lp in HouseholdMember.objects.values_list("household_id", "linked_person_id"):
         old.setdefault(hid, set()).add(lp)
@@ -879,22 +963,17 @@ def rebuild_households() -> int:
         keep_ids.add(hid)
         members_obs = [o for person in g for o in per_person.get(person, ())]
         for m in households.memberships(members_obs, g):
-            rows.append(
-                HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until)
-            )
-    HouseholdMember.objects.bulk_create(rows, batch_size=2000)
-    Household.objects.exclude(pk__in=keep_ids).delete()
+            rows.append((hid, m.linked_person, m.address, day(m.since), day(m.until)))
+    bulk_insert(HouseholdMember, ("household", "linked_person", "address", "since", "until"), rows)
+    gone = sorted(set(Household.objects.values_list("pk", flat=True)) - keep_ids)
+    for i in range(0, len(gone), SCOPE_CHUNK):
+        Household.objects.filter(pk__in=gone[i : i + SCOPE_CHUNK]).delete()
     return len(keep_ids)
 
 
 def _create_households(n: int) -> list[int]:
-    """Ids of ``n`` new households, created in bulk (ids come back on PostgreSQL and SQLite ≥ 3.35)."""
-    if n == 0:
-        return []
-    made = Household.objects.bulk_create([Household() for _ in range(n)], batch_size=2000)
-    if all(h.pk is not None for h in made):
-        return [h.pk for h in made]
-    return [Household.objects.create().pk for _ in range(n)]  # a database that returns no ids
+    """Ids of ``n`` new households, created in bulk (one statement)."""
+    return new_ids(Household, n)
 
 
 # --------------------------------------------------------------------------- signal registrations
