@@ -442,6 +442,7 @@ def _write_review_pairs(
     hot = _hot_linked_persons(None if scope is None else set(lp_of.values()))
     keep = set()
     create, update = [], []
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     for row in band.to_dict("records"):
         a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
         keep.add((a, b))
@@ -456,17 +457,24 @@ def _write_review_pairs(
         )
         rp = existing.get((a, b))
         if rp is None:
-            create.append(ReviewPair(person_a_id=a, person_b_id=b, **fields))
+            create.append((a, b, *(_review_value(name, fields[name]) for name in REVIEW_PAIR_FIELDS), now, now))
         elif rp.status in ("open", "superseded"):
             for name, value in fields.items():
                 setattr(rp, name, value)
             update.append(rp)
-    ReviewPair.objects.bulk_create(create, batch_size=2000)
+    bulk_insert(ReviewPair, ("person_a", "person_b", *REVIEW_PAIR_FIELDS, "created_at", "updated_at"), create)
     ReviewPair.objects.bulk_update(update, list(REVIEW_PAIR_FIELDS), batch_size=2000)
     stale = [rp.pk for k, rp in existing.items() if k not in keep and rp.status == "open"]
     for i in range(0, len(stale), SCOPE_CHUNK):
         ReviewPair.objects.filter(pk__in=stale[i : i + SCOPE_CHUNK]).update(status="superseded")
     return len(keep)
+
+
+def _review_value(name: str, value):
+    """A review pair's field as ``bulk_insert`` writes it (the JSON field as JSON text, as Django stores it)."""
+    if name == "contributions":
+        return json.dumps(value)
+    return float(value) if isinstance(value, float) else value
 
 
 def _batch_reasons(
