@@ -79,7 +79,8 @@ def candidate_pairs(person_ids) -> tuple[list[tuple[int, int]], set[int]]:
         pairs = {(min(a, b), max(a, b)) for a, b in cursor.fetchall()}
         cursor.execute(
             f"SELECT DISTINCT o.id FROM {IDS_TABLE} t {join} {persons} n ON n.id = t.id "
-            f"{join} {persons} o ON o.bsn_hash = n.bsn_hash WHERE n.bsn_hash <> ''"
+            f"{join} {persons} o ON o.bsn_hash = n.bsn_hash "
+            f"{join} {PersonLink._meta.db_table} lo ON lo.person_id = o.id WHERE n.bsn_hash <> ''"  # linked only: not a withdrawn record's
         )
         same_bsn = {r[0] for r in cursor.fetchall()}
     return sorted(pairs), same_bsn - {int(i) for i in person_ids}

@@ -20,11 +20,12 @@ from django.db.models import Min, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from zicht.registry.corrections import departed_persons
 from zicht.registry.models import Person, ReportParty
 from zicht.registry.postprocess import touched
 
 from . import config, feature_store, features, hard_negatives, hooks, households, priority, reasons, veto
-from .comparisons import model_comparisons
+from .comparisons import model_comparisons, rule_columns
 from .engine import PAIR_BUDGET_PER_RECORD, ModelParams, cluster_pairs, features_frame, link, review_band
 from .matcher import Matcher, arrival_cluster, rule_key, shares_block, without_borrowed_bsns
 from .models import (
@@ -57,32 +58,62 @@ def person_records(persons) -> list[dict]:
     out = []
     for p in persons:
         addr = p.address
+        place = (addr.postcode, addr.huisnummer, addr.toevoeging, addr.straat, addr.woonplaats) if addr else None
         out.append(
-            {
-                "unique_id": p.pk,
-                # a source that gives initials only (wijkteam 'P.J.') still gives the model a given-name initial
-                "voornamen": p.voornamen or p.voorletters,
-                "tussenvoegsel": p.tussenvoegsel,
-                "achternaam": p.achternaam,
-                "geboortedatum": p.geboortedatum,
-                "geslacht": p.geslacht,
-                "postcode": addr.postcode if addr else None,
-                "huisnummer": f"{addr.huisnummer}{addr.toevoeging}" if addr else None,
-                "straat": addr.straat if addr else None,
-                "woonplaats": addr.woonplaats if addr else None,
-                "bsn_hash": p.bsn_hash or None,
-                "datum": dates.get(p.pk, (None, None))[0],  # first report: the household rule's period (hard_negatives)
-                "kind_op": dates.get(p.pk, (None, None))[1],  # a report naming the person as a child: the age rule
-            }
+            _record(p.pk, p.voornamen, p.voorletters, p.tussenvoegsel, p.achternaam, p.geboortedatum, p.geslacht, place, p.bsn_hash, dates)
         )
     return out
 
 
-def _registration_dates(person_ids: list[int]) -> dict[int, tuple]:
+PERSON_COLUMNS = ("pk", "voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "address_id")
+ADDRESS_COLUMNS = ("address__postcode", "address__huisnummer", "address__toevoeging", "address__straat", "address__woonplaats")
+
+
+def all_person_records(exclude: set[int] = frozenset()) -> list[dict]:
+    """``person_records`` of every registry person but ``exclude``, read as rows (no model objects:
+    a batch run over a million persons spent more on building them than on linking)."""
+    dates = _registration_dates([], everyone=True)
+    out = []
+    rows = Person.objects.order_by("pk").values_list(*PERSON_COLUMNS, "bsn_hash", *ADDRESS_COLUMNS)
+    for pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, address_id, bsn, *place in rows.iterator(
+        chunk_size=20_000
+    ):
+        if pk in exclude:
+            continue
+        out.append(
+            _record(
+                pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, place if address_id else None, bsn, dates
+            )
+        )
+    return out
+
+
+def _record(pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, place, bsn_hash, dates) -> dict:
+    """One standard-schema record (``place``: postcode, huisnummer, toevoeging, straat, woonplaats, or None)."""
+    first, child = dates.get(pk, (None, None))
+    return {
+        "unique_id": pk,
+        # a source that gives initials only (wijkteam 'P.J.') still gives the model a given-name initial
+        "voornamen": voornamen or voorletters,
+        "tussenvoegsel": tussenvoegsel,
+        "achternaam": achternaam,
+        "geboortedatum": geboortedatum,
+        "geslacht": geslacht,
+        "postcode": place[0] if place else None,
+        "huisnummer": f"{place[1]}{place[2]}" if place else None,
+        "straat": place[3] if place else None,
+        "woonplaats": place[4] if place else None,
+        "bsn_hash": bsn_hash or None,
+        "datum": first,  # first report: the household rule's period (hard_negatives)
+        "kind_op": child,  # a report naming the person as a child: the age rule
+    }
+
+
+def _registration_dates(person_ids: list[int], everyone: bool = False) -> dict[int, tuple]:
     """Per person: the date of its first report (a registration's date) and of its first report in
     the role of a child (or None)."""
     qs = ReportParty.objects.values("person_id").annotate(first=Min("report__datum"), child=Min("report__datum", filter=Q(rol="kind")))
-    if len(person_ids) <= 2000:  # arrival and small sets by id; a whole-registry batch reads them all at once
+    if not everyone and len(person_ids) <= 2000:  # arrival and small sets by id; a whole-registry batch reads them all at once
         qs = qs.filter(person_id__in=person_ids)
     return {r["person_id"]: (r["first"], r["child"]) for r in qs}
 
@@ -161,16 +192,19 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     """Link all registry persons: train when asked (or when no model exists), score, cluster, write."""
     cfg = config.load()
     t0 = time.perf_counter()
-    persons = list(_persons_qs())
+    gone = departed_persons()  # withdrawn records' persons are not linked (``leave_linkage``)
+    persons = all_person_records(gone)
     run = LinkageRun.objects.create(kind="batch", persons=len(persons))
     if not persons:
         run.finished_at = timezone.now()
         run.save()
         return run
-    feats = features_frame(pd.DataFrame(person_records(persons)))
+    feats = features_frame(pd.DataFrame(persons))
+    n_persons = len(persons)
+    del persons
     params, model = current_model()
-    train = retrain or model is None or _outgrown(model, len(persons), cfg)
-    if train and len(persons) < cfg.get("min_training_records", 1000):
+    train = retrain or model is None or _outgrown(model, n_persons, cfg)
+    if train and n_persons < cfg.get("min_training_records", 1000):
         train = False  # too few persons to estimate: keep the current (or shipped) model
     result = link(
         feats,
@@ -189,13 +223,14 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
             params=result.params.to_dict(),
             link_threshold=cfg["link_threshold"],
             review_threshold=cfg["review_threshold"],
-            records=len(persons),
+            records=n_persons,
         )
     params = result.params
     with transaction.atomic():
         n_links = _write_clusters(result.labels, result.pairs, cfg["link_threshold"])
         n_review = _write_review_pairs(result.pairs, params, cfg["link_threshold"], result.labels, feats, cfg.get("veto_weight"))
         _write_blocking_keys(feats, params.rules)
+        _drop_links(gone)
         n_households = rebuild_households()
     run.model = model
     run.pairs_compared = result.pairs_compared
@@ -206,8 +241,19 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     run.seconds = round(time.perf_counter() - t0, 2)
     run.finished_at = timezone.now()
     run.save()
-    log.info("linkage batch run %s: %s persons, %s linked persons", run.pk, len(persons), run.linked_persons)
+    log.info("linkage batch run %s: %s persons, %s linked persons", run.pk, n_persons, run.linked_persons)
     return run
+
+
+def _drop_links(person_ids: set[int]) -> None:
+    """Remove these persons' PersonLinks and supersede their open review pairs (a batch run over
+    the persons still named by a current record; the blocking keys were rewritten without them)."""
+    ids = sorted(person_ids)
+    for i in range(0, len(ids), SCOPE_CHUNK):
+        part = ids[i : i + SCOPE_CHUNK]
+        PersonLink.objects.filter(person_id__in=part).delete()
+        BlockingKey.objects.filter(person_id__in=part).delete()
+        ReviewPair.objects.filter(status="open").filter(Q(person_a_id__in=part) | Q(person_b_id__in=part)).update(status="superseded")
 
 
 def _outgrown(model: LinkageModel, persons: int, cfg: dict) -> bool:
@@ -268,28 +314,74 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
             else:
                 method, weight = "model", best.get(m)
             link_rows.append((m, lp_id, method, weight))
-    by_person = {pl.person_id: pl for pl in _scoped(PersonLink.objects.all(), "person_id", scope)}
+    stored = {pid: (lp, method, weight) for pid, lp, method, weight in _scoped(PersonLink.objects.all(), "person_id", scope).values_list(
+        "person_id", "linked_person_id", "method", "match_weight"
+    )}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     create, update = [], []
     for m, lp_id, method, weight in link_rows:
-        pl = by_person.get(m)
-        if pl is None:
-            create.append(PersonLink(person_id=m, linked_person_id=lp_id, method=method, match_weight=weight))
-        elif (pl.linked_person_id, pl.method, pl.match_weight) != (lp_id, method, weight):
-            pl.linked_person_id, pl.method, pl.match_weight = lp_id, method, weight
-            update.append(pl)
-    PersonLink.objects.bulk_create(create, batch_size=2000)
-    feature_store.update_links([(pl.person_id, pl.linked_person_id, pl.method, pl.match_weight) for pl in update])
+        old = stored.get(m)
+        if old is None:
+            create.append((m, int(lp_id), method, None if weight is None else float(weight), now))
+        elif old != (lp_id, method, weight):
+            update.append((m, int(lp_id), method, None if weight is None else float(weight)))
+    bulk_insert(PersonLink, ("person", "linked_person", "method", "match_weight", "updated_at"), create)
+    feature_store.update_links(update)
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
-def _create_linked_persons(n: int) -> list[int]:
-    """Ids of ``n`` new linked persons, created in bulk (as ``_create_households``)."""
-    if n == 0:
+BULK_CHUNK = 20_000  # rows per executemany
+
+
+def bulk_insert(model, fields, rows: list[tuple]) -> None:
+    """Insert ``rows`` (database values in the order of ``fields``) into ``model``'s table with one
+    statement stream: COPY on PostgreSQL, executemany in chunks elsewhere. No model objects: the
+    batch run writes a row per person (PersonLink, HouseholdMember), a million at a region's size.
+    Datetimes and dates go in as ``connection.ops.adapt_*field_value`` gives them."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    columns = ", ".join(q(model._meta.get_field(f).column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        for start in range(0, len(rows), BULK_CHUNK):
+            cursor.executemany(sql, rows[start : start + BULK_CHUNK])
+
+
+def new_ids(model, n: int) -> list[int]:
+    """Ids of ``n`` new rows of a model whose only fields are its timestamps (LinkedPerson,
+    Household): one INSERT … SELECT … RETURNING, ids ascending."""
+    if n <= 0:
         return []
-    made = LinkedPerson.objects.bulk_create([LinkedPerson() for _ in range(n)], batch_size=2000)
-    if all(lp.pk is not None for lp in made):
-        return [lp.pk for lp in made]
-    return [LinkedPerson.objects.create().pk for _ in range(n)]  # a database that returns no ids
+    q = connection.ops.quote_name
+    stamps = [f.column for f in model._meta.concrete_fields if not f.primary_key]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table, columns = q(model._meta.db_table), ", ".join(q(c) for c in stamps)
+    values = ", ".join(["%s"] * len(stamps))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM generate_series(1, %s) RETURNING id", [*[now] * len(stamps), n])
+        else:
+            cursor.execute(
+                f"WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < %s) "
+                f"INSERT INTO {table} ({columns}) SELECT {values} FROM seq WHERE true RETURNING id",
+                [n, *[now] * len(stamps)],
+            )
+        ids = sorted(r[0] for r in cursor.fetchall())
+    if len(ids) != n:
+        raise RuntimeError("new_ids: the database returned fewer ids than rows inserted")
+    return ids
+
+
+def _create_linked_persons(n: int) -> list[int]:
+    """Ids of ``n`` new linked persons, created in bulk (one statement)."""
+    return new_ids(LinkedPerson, n)
 
 
 SCOPE_CHUNK = 2000  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
@@ -352,6 +444,7 @@ def _write_review_pairs(
     hot = _hot_linked_persons(None if scope is None else set(lp_of.values()))
     keep = set()
     create, update = [], []
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     for row in band.to_dict("records"):
         a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
         keep.add((a, b))
@@ -366,17 +459,24 @@ def _write_review_pairs(
         )
         rp = existing.get((a, b))
         if rp is None:
-            create.append(ReviewPair(person_a_id=a, person_b_id=b, **fields))
+            create.append((a, b, *(_review_value(name, fields[name]) for name in REVIEW_PAIR_FIELDS), now, now))
         elif rp.status in ("open", "superseded") and any(getattr(rp, name) != value for name, value in fields.items()):
             for name, value in fields.items():  # unchanged pairs are not rewritten (a delivery rescores many)
                 setattr(rp, name, value)
             update.append(rp)
-    ReviewPair.objects.bulk_create(create, batch_size=2000)
+    bulk_insert(ReviewPair, ("person_a", "person_b", *REVIEW_PAIR_FIELDS, "created_at", "updated_at"), create)
     ReviewPair.objects.bulk_update(update, list(REVIEW_PAIR_FIELDS), batch_size=2000)
     stale = [rp.pk for k, rp in existing.items() if k not in keep and rp.status == "open"]
     for i in range(0, len(stale), SCOPE_CHUNK):
         ReviewPair.objects.filter(pk__in=stale[i : i + SCOPE_CHUNK]).update(status="superseded")
     return len(keep)
+
+
+def _review_value(name: str, value):
+    """A review pair's field as ``bulk_insert`` writes it (the JSON field as JSON text, as Django stores it)."""
+    if name == "contributions":
+        return json.dumps(value)
+    return float(value) if isinstance(value, float) else value
 
 
 def _batch_reasons(
@@ -414,25 +514,55 @@ def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
 
 
 def blocking_key_rows(feats: pd.DataFrame, rules) -> list[tuple[int, int, int]]:
-    """(person, rule, digest) of every record's key under every rule.
+    """(person, rule, digest) of every record's key under every rule, record by record in rule order.
 
-    The digests are computed column-wise (one keyed hash call for all keys): at a region's
-    size this table holds about 15 rows per person."""
+    Column-wise: each key column is turned into text once (a missing or empty part: no key, as
+    ``matcher.rule_key`` says), each rule's key texts are joined over whole columns, and all keys
+    are digested in one keyed hash call. The same rows as ``rule_key`` + ``features.key_text`` per
+    record (``tests/test_bulk_writers.py``); at a region's size this table holds about 15 rows per
+    person, so the per-record loop cost more than the engine's link."""
     secret = _secret()
-    person_ids, rule_ids, texts = [], [], []
-    for rec in feats.to_dict("records"):
-        rec = {k: (None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v) for k, v in rec.items()}
-        pid = int(rec["unique_id"])
-        for i, rule in enumerate(rules):
-            key = rule_key(rec, rule)
-            if key is not None:
-                person_ids.append(pid)
-                rule_ids.append(i)
-                texts.append(features.key_text(key))
-    if not texts:
+    if feats.empty:
         return []
-    digests = features.key_digests(texts, secret).tolist()
-    return list(zip(person_ids, rule_ids, digests))
+    ids = np.asarray([int(v) for v in feats["unique_id"].tolist()], dtype=np.int64)
+    n = len(ids)
+    texts: dict[str, np.ndarray] = {}
+    present: dict[str, np.ndarray] = {}
+
+    def column(name: str) -> tuple[np.ndarray, np.ndarray]:
+        if name not in texts:
+            if name not in feats.columns:
+                texts[name], present[name] = np.full(n, "", dtype=object), np.zeros(n, dtype=bool)
+            else:
+                values = feats[name].astype(object).to_numpy()
+                missing = pd.isna(values)
+                as_text = np.array(["" if m else str(v) for v, m in zip(values.tolist(), missing.tolist())], dtype=object)
+                texts[name], present[name] = as_text, ~missing & (as_text != "")
+        return texts[name], present[name]
+
+    positions, rule_ids, keys = [], [], []
+    for i, rule in enumerate(rules):
+        cols = rule_columns(rule)
+        if not cols:
+            continue
+        ok = np.ones(n, dtype=bool)
+        for c in cols:
+            ok &= column(c)[1]
+        where = np.flatnonzero(ok)
+        if not len(where):
+            continue
+        text = texts[cols[0]][where]
+        for c in cols[1:]:
+            text = text + "\x1f" + texts[c][where]
+        positions.append(where)
+        rule_ids.append(np.full(len(where), i, dtype=np.int64))
+        keys.append(text)
+    if not keys:
+        return []
+    pos, rule_of, text = np.concatenate(positions), np.concatenate(rule_ids), np.concatenate(keys)
+    order = np.lexsort((rule_of, pos))  # record by record, rules in order (as the per-record loop wrote them)
+    digests = features.key_digests(text[order], secret)
+    return list(zip(ids[pos[order]].tolist(), rule_of[order].tolist(), digests.tolist()))
 
 
 def insert_blocking_keys(rows: list[tuple[int, int, int]]) -> None:
@@ -741,14 +871,45 @@ def link_batch_persons(batch, progress: bool = False) -> int:
     # Imported on use: incremental builds on this module's writers (a cycle at import time).
     from . import incremental
 
-    persons = touched(batch).persons
-    if not persons:
+    found = touched(batch).persons
+    gone = departed_persons(found)  # withdrawn records' and dropped parties' persons leave linkage
+    persons = found - gone
+    if persons:
+        if incremental.is_initial_load(len(persons)):
+            run_batch()
+        else:
+            incremental.link_delivery(persons, progress=progress)
+    if gone:
+        leave_linkage(gone)
+    return len(found)
+
+
+def leave_linkage(person_ids) -> int:
+    """Take these registry persons out of linkage (their records are withdrawn, or the source
+    dropped them: ``registry.corrections.departed_persons``): their PersonLink and blocking keys
+    go, their open review pairs are superseded, so they never attract a candidate again; the
+    clusters they were in are re-decided without them (``recluster``: a person that held two
+    others together no longer does) and the households of those clusters follow. Their rows and
+    history stay until retention. Delivered again (reinstated), they are linked as new persons."""
+    from . import incremental  # imported on use: incremental builds on this module's writers (a cycle)
+
+    gone = sorted({int(i) for i in person_ids})
+    if not gone:
         return 0
-    if incremental.is_initial_load(len(persons)):
-        run_batch()
-    else:
-        incremental.link_delivery(persons, progress=progress)
-    return len(persons)
+    with transaction.atomic():
+        lps = set(_scoped(PersonLink.objects.all(), "person_id", set(gone)).values_list("linked_person_id", flat=True))
+        for i in range(0, len(gone), SCOPE_CHUNK):
+            ids = gone[i : i + SCOPE_CHUNK]
+            BlockingKey.objects.filter(person_id__in=ids).delete()
+            ReviewPair.objects.filter(status="open").filter(Q(person_a_id__in=ids) | Q(person_b_id__in=ids)).update(status="superseded")
+            PersonLink.objects.filter(person_id__in=ids).delete()
+        rest = set(_scoped(PersonLink.objects.all(), "linked_person_id", lps).values_list("person_id", flat=True))
+        if rest:
+            _recluster_members(rest)
+        now = set(_scoped(PersonLink.objects.all(), "person_id", rest).values_list("linked_person_id", flat=True))
+        incremental.update_households(lps | now)
+    log.info("linkage: %s persons left linkage, %s linked persons re-decided", len(gone), len(lps))
+    return len(gone)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -760,11 +921,19 @@ def recluster(person_ids: set[int]) -> None:
     Scores every pair inside the affected clusters that shares a blocking key (as the
     batch would), so a decision takes effect at once without a full run.
     """
-    cfg = config.load()
-    params, _ = current_model()
     lps = set(PersonLink.objects.filter(person_id__in=person_ids).values_list("linked_person_id", flat=True))
     members = set(PersonLink.objects.filter(linked_person_id__in=lps).values_list("person_id", flat=True)) | set(person_ids)
-    persons = list(_persons_qs().filter(pk__in=members))
+    with transaction.atomic():
+        _recluster_members(members, scoped=False)
+        rebuild_households()
+
+
+def _recluster_members(members: set[int], *, scoped: bool = True) -> None:
+    """Score every pair of ``members`` that shares a blocking key or a BSN, cluster them with the
+    active decisions among them and write their PersonLinks (``scoped``: only theirs are read)."""
+    cfg = config.load()
+    params, _ = current_model()
+    persons = list(_scoped(_persons_qs(), "pk", set(members)))
     recs = person_records(persons)
     feats = features_frame(pd.DataFrame(recs))
     rows = [features.record_features(r) for r in recs]
@@ -797,9 +966,7 @@ def recluster(person_ids: set[int]) -> None:
         veto_weight=cfg.get("veto_weight"),
         ambiguity_margin=cfg.get("ambiguity_margin"),
     )
-    with transaction.atomic():
-        _write_clusters(labels, pairs_df, cfg["link_threshold"])
-        rebuild_households()
+    _write_clusters(labels, pairs_df, cfg["link_threshold"], scope=set(members) if scoped else None)
 
 
 def decide(review_pair: ReviewPair, *, accept: bool, reason: str, user) -> LinkDecision:
@@ -856,6 +1023,7 @@ def rebuild_households() -> int:
             continue
         obs.append(households.Observation(lp, address_id, datum, report_id, rol))
     groups = households.group(obs)  # a person reported alone is a household of one
+    day = connection.ops.adapt_datefield_value
     old: dict[int, set[int]] = {}
     for hid, lp in HouseholdMember.objects.values_list("household_id", "linked_person_id"):
         old.setdefault(hid, set()).add(lp)
@@ -871,22 +1039,17 @@ def rebuild_households() -> int:
         keep_ids.add(hid)
         members_obs = [o for person in g for o in per_person.get(person, ())]
         for m in households.memberships(members_obs, g):
-            rows.append(
-                HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until)
-            )
-    HouseholdMember.objects.bulk_create(rows, batch_size=2000)
-    Household.objects.exclude(pk__in=keep_ids).delete()
+            rows.append((hid, m.linked_person, m.address, day(m.since), day(m.until)))
+    bulk_insert(HouseholdMember, ("household", "linked_person", "address", "since", "until"), rows)
+    gone = sorted(set(Household.objects.values_list("pk", flat=True)) - keep_ids)
+    for i in range(0, len(gone), SCOPE_CHUNK):
+        Household.objects.filter(pk__in=gone[i : i + SCOPE_CHUNK]).delete()
     return len(keep_ids)
 
 
 def _create_households(n: int) -> list[int]:
-    """Ids of ``n`` new households, created in bulk (ids come back on PostgreSQL and SQLite ≥ 3.35)."""
-    if n == 0:
-        return []
-    made = Household.objects.bulk_create([Household() for _ in range(n)], batch_size=2000)
-    if all(h.pk is not None for h in made):
-        return [h.pk for h in made]
-    return [Household.objects.create().pk for _ in range(n)]  # a database that returns no ids
+    """Ids of ``n`` new households, created in bulk (one statement)."""
+    return new_ids(Household, n)
 
 
 # --------------------------------------------------------------------------- signal registrations

@@ -67,6 +67,26 @@ def touched_addresses(batch) -> set[int]:
     return found
 
 
+def departed_persons(person_ids: Iterable[int] | None = None) -> set[int]:
+    """Persons (of ``person_ids``, or all) that no current record names any more: every record naming
+    them is withdrawn, or the source dropped them from their record (*betrokkene vervallen*).
+
+    THE rule for leaving linkage (issue 13): such a person keeps its row and history until
+    retention, but has no PersonLink, no blocking keys and no open review pair, so it never
+    attracts a candidate. A person no report ever named (a verwijsindex signal's) is not departed.
+    Reads the withdrawn records and the removal changes only: small, whatever the registry's size."""
+    wanted = None if person_ids is None else {int(i) for i in person_ids}
+    found = set(ReportParty.all_objects.filter(report__withdrawn_at__isnull=False).values_list("person_id", flat=True))
+    found |= set(RecordChange.objects.filter(kind="partij_verwijderd", person__isnull=False).values_list("person_id", flat=True))
+    if wanted is not None:
+        found &= wanted
+    ids = sorted(found)
+    current: set[int] = set()
+    for i in range(0, len(ids), 500):
+        current |= set(ReportParty.objects.filter(person_id__in=ids[i : i + 500]).values_list("person_id", flat=True))
+    return found - current
+
+
 # -- values as compared --------------------------------------------------------------------------
 
 
@@ -419,22 +439,38 @@ def withdraw(batch: ImportBatch, record_ids: Iterable[str]) -> tuple[int, list[s
     return n, [rid for rid in wanted if rid not in found]
 
 
-def read_withdrawals(path: Path, profile) -> list[tuple[int, str]]:
+def read_withdrawals(path: Path, profile) -> tuple[list[tuple[int, str]], list[int]]:
     """(row, record id) of a deletion list: a CSV in the profile's delimiter and encoding with the
-    profile's record id column (header = row 1). Raises ValueError without values."""
+    profile's record id column (header = row 1), and the rows that have cells but no record id.
+    Blank lines are skipped. Raises ValueError (without values) when the column is missing."""
     with Path(path).open(encoding=profile.encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=profile.delimiter, quotechar=profile.quotechar or '"')
         header = [h.replace("\ufeff", "").strip() for h in next(reader, [])]
         if profile.record_id not in header:
             raise ValueError(f"kolom '{profile.record_id}' (het registratienummer) ontbreekt in de kopregel")
         index = header.index(profile.record_id)
-        return [(n, row[index].strip()) for n, row in enumerate(reader, 2) if index < len(row) and row[index].strip()]
+        rows, empty = [], []
+        for n, row in enumerate(reader, 2):
+            value = row[index].strip() if index < len(row) else ""
+            if value:
+                rows.append((n, value))
+            elif any(cell.strip() for cell in row):
+                empty.append(n)
+        return rows, empty
 
 
-def import_withdrawals(path, profile, *, user=None, file_name: str | None = None) -> ImportBatch:
-    """``zicht import --withdrawals FILE --profile P``: a partner's list of withdrawn records, as one
-    batch (status loaded; unknown record ids listed as rejects, without values). Post-processing
-    (recolouring of the touched addresses) runs after the commit, as for an import."""
+def import_withdrawals(
+    path, profile, *, user=None, file_name: str | None = None, accept_partial: bool = False, defer_postprocess: bool = False
+) -> ImportBatch:
+    """A partner's list of withdrawn records (``zicht import --withdrawals FILE --profile P``, or the
+    upload page's "intrekkingslijst"), as one batch.
+
+    All-or-nothing, as an import: a row without a registratienummer, or a registratienummer the
+    source never delivered, rejects the list (status *rejected*, nothing withdrawn), each reject
+    naming file, row and field, never a value. With ``accept_partial`` the known records are
+    withdrawn and the others listed (status *partial*). Post-processing (linkage lets the persons
+    go, recolouring of the touched addresses) runs after the commit, as for an import, or is
+    queued for ``zicht postprocess`` (``defer_postprocess``)."""
     from .pipeline import _announce, file_sha256, source_organisation  # (one module: the import's own helpers)
 
     path = Path(path)
@@ -449,31 +485,56 @@ def import_withdrawals(path, profile, *, user=None, file_name: str | None = None
         imported_by=user,
     )
     try:
-        rows = read_withdrawals(path, profile)
-    except (ValueError, UnicodeDecodeError) as exc:
-        reason = str(exc) if isinstance(exc, ValueError) else "bestand is niet te lezen in de tekencodering van het profiel"
+        rows, empty = read_withdrawals(path, profile)
+    except (ValueError, UnicodeDecodeError, csv.Error) as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            reason = "bestand is niet te lezen in de tekencodering van het profiel"
+        elif isinstance(exc, csv.Error):
+            reason = "bestand is geen leesbare CSV"
+        else:
+            reason = str(exc)
         batch.status, batch.message, batch.finished_at = "rejected", f"Afgewezen: {reason}. Er is niets ingetrokken."[:500], timezone.now()
         batch.rejects = [Reject(batch.file_name, 1, "(bestand)", reason).as_dict()]
         batch.save()
         return batch
+    field = "registratienummer"
+    known = set()
+    wanted = list(dict.fromkeys(rid for _, rid in rows))
+    for i in range(0, len(wanted), 500):
+        known |= set(
+            Report.all_objects.filter(source=source, source_record_id__in=wanted[i : i + 500]).values_list("source_record_id", flat=True)
+        )
+    problems = sorted(
+        [(row, "leeg: geen registratienummer") for row in empty]
+        + [(row, "onbekend bij deze bron: niets ingetrokken") for row, rid in rows if rid not in known]
+    )
+    rejects = [Reject(batch.file_name, row, field, reason).as_dict() for row, reason in problems][:1000]
+    batch.rows_total = len(rows) + len(empty)
+    batch.rows_rejected = len(problems)
+    unknown = len([1 for _, rid in rows if rid not in known])
+    if problems and not accept_partial:
+        batch.rejects = rejects
+        batch.status, batch.finished_at = "rejected", timezone.now()
+        batch.message = (
+            f"Afgewezen: {len(problems)} rijen afgekeurd (eerste: rij {problems[0][0]}, {field}: {problems[0][1]}). "
+            "Er is niets ingetrokken; deels laden (--accept-partial) trekt de bekende records wel in."
+        )[:500]
+        batch.save()
+        log.info("Withdrawals #%s rejected: %s rows", batch.pk, len(problems))
+        return batch
     with transaction.atomic():
-        n, unknown = withdraw(batch, [rid for _, rid in rows])
-        unknown_set = set(unknown)
-        batch.rejects = [
-            Reject(batch.file_name, row, "registratienummer", "onbekend bij deze bron: niets ingetrokken").as_dict()
-            for row, rid in rows
-            if rid in unknown_set
-        ][:1000]
-        batch.rows_total = len(rows)
-        batch.rows_rejected = len([1 for _, rid in rows if rid in unknown_set])
+        n, _unknown = withdraw(batch, [rid for _, rid in rows if rid in known])
+        batch.rejects = rejects
         batch.reports_withdrawn = n
-        batch.status = "partial" if unknown else "loaded"
+        batch.status = "partial" if problems else "loaded"
         text = f"{n} records ingetrokken (uit kleur, werklijsten en cijfers; de historie blijft bewaard)"
         if unknown:
-            text += f"; {len(unknown)} registratienummers onbekend bij deze bron"
+            text += f"; {unknown} registratienummers onbekend bij deze bron"
+        if empty:
+            text += f"; {len(empty)} rijen zonder registratienummer"
         batch.message = (text + ".")[:500]
         batch.finished_at = timezone.now()
         batch.save()
-        transaction.on_commit(lambda: _announce(batch))
-    log.info("Withdrawals #%s: %s records withdrawn, %s unknown", batch.pk, n, len(unknown))
+        transaction.on_commit(lambda: _announce(batch, defer=defer_postprocess))
+    log.info("Withdrawals #%s: %s records withdrawn, %s rows rejected", batch.pk, n, len(problems))
     return batch

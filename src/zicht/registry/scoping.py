@@ -12,7 +12,7 @@ from zicht.access.rules import user_role
 from zicht.access.scoping import report_filter, scope_for
 from zicht.geo.models import Buurt
 
-from .models import Address, ImportBatch, Organisation, Person, Report, ReportParty
+from .models import Address, ImportBatch, Organisation, Person, Report, ReportParty, current_report_sql
 
 
 def visible_reports(user, qs=None):
@@ -51,12 +51,16 @@ def address_scope_sql(scope: Scope, address: str) -> tuple[str, list] | None:
     """``visible_addresses`` as one SQL condition on the address row aliased ``address``.
 
     For hot pages that authorise and load a record in a single raw query (the address page).
-    The same rule as the queryset above (a test compares both on a table of cases); values are
-    always bound parameters. None = nothing is visible.
+    The same rule as the queryset above (a test compares both on a table of cases); like it, only
+    current reports count (``current_report_sql``: a withdrawn record places an address in no
+    scope). Values are always bound parameters. None = nothing is visible.
     """
     report, buurt, source = Report._meta.db_table, Buurt._meta.db_table, Organisation._meta.db_table
     if scope.kind == ORGANISATION:
-        return (f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND sr.source_id = %s)", [scope.organisation_id])
+        return (
+            f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND {current_report_sql('sr')} AND sr.source_id = %s)",
+            [scope.organisation_id],
+        )
     if scope.kind != REGION:
         return None
     codes = sorted(scope.gemeente_codes)
@@ -83,7 +87,9 @@ def address_scope_sql(scope: Scope, address: str) -> tuple[str, list] | None:
     if codes:  # the address's own buurt first: the cheap, common case
         parts.append(f"EXISTS (SELECT 1 FROM {buurt} ab WHERE ab.code = {address}.buurt_id AND ab.gemeente_id IN ({marks}))")
         own = codes
-    parts.append(f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND ({' OR '.join(report_in)}))")
+    parts.append(
+        f"EXISTS (SELECT 1 FROM {report} sr WHERE sr.address_id = {address}.id AND {current_report_sql('sr')} AND ({' OR '.join(report_in)}))"
+    )
     return f"({' OR '.join(parts)})", own + params
 
 

@@ -16,17 +16,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, KETENREGISSEUR
 from zicht.access.rules import log_access, requires, user_role
 from zicht.access.scoping import visible_import_batches, visible_reports
 from zicht.core.spreadsheet import csv_writer
 
+from .corrections import import_withdrawals
 from .domain.corrections import label, summary_fields
-from .domain.profile import ProfileError
+from .domain.profile import ProfileError, find_profile
 from .domain.rows import defuse
 from .domain.setaside import REASONS
-from .forms import ImportForm
+from .forms import WITHDRAWALS, ImportForm
 from .interrupted import mark_interrupted
 from .models import ImportBatch, Organisation, RecordChange, Report, ReportParty
 from .pipeline import import_file
@@ -169,6 +171,8 @@ def upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
+        if form.cleaned_data["kind"] == WITHDRAWALS:
+            return _upload_withdrawals(request, form, upload_file)
         try:
             # An unnamed file on disk: a process killed mid-import leaves nothing readable (registry.uploads).
             with stored_upload(upload_file.chunks(), upload_dir(settings.DATA_DIR)) as tmp_path:
@@ -201,3 +205,42 @@ def upload(request):
         messages.add_message(request, level, batch.message)
         return redirect("registry:batch", pk=batch.pk)
     return render(request, "registry/upload.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+def _upload_withdrawals(request, form, upload_file):
+    """A deletion list uploaded (issue 13): all-or-nothing unless 'deels laden', as an import; the
+    batch page shows the summary and the rejects (file, row, field); the access log names the
+    records withdrawn."""
+    try:
+        profile = find_profile(form.cleaned_data["profile"])
+    except ProfileError as exc:
+        form.add_error("profile", str(exc))
+        return render(request, "registry/upload.html", {"form": form}, status=400)
+    try:
+        with stored_upload(upload_file.chunks(), upload_dir(settings.DATA_DIR)) as tmp_path:
+            batch = import_withdrawals(
+                tmp_path,
+                profile,
+                user=request.user,
+                file_name=Path(upload_file.name).name[:255],
+                accept_partial=form.cleaned_data["accept_partial"],
+                defer_postprocess=settings.ZICHT_DEFER_POSTPROCESS,
+            )
+    except Exception as exc:  # nothing withdrawn (one transaction); shown without values
+        messages.error(request, _("De intrekkingslijst is mislukt (%(error)s); er is niets ingetrokken.") % {"error": type(exc).__name__})
+        return redirect("registry:imports")
+    if batch.status in ("loaded", "partial"):
+        withdrawn = RecordChange.objects.filter(import_batch=batch, kind="ingetrokken").values_list("report_id", flat=True)
+        log_access(
+            request,
+            action="update",
+            record_type="import_batch",
+            record_id=batch.pk,
+            reason=_("%(n)s records ingetrokken met profiel %(profile)s") % {"n": batch.reports_withdrawn, "profile": batch.profile},
+            records=[("report", pk) for pk in withdrawn],
+        )
+        level = messages.SUCCESS if batch.status == "loaded" else messages.WARNING
+    else:
+        level = messages.ERROR
+    messages.add_message(request, level, batch.message)
+    return redirect("registry:batch", pk=batch.pk)

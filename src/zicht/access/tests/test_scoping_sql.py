@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from zicht.access import roles
 from zicht.access.scoping import address_scope_sql, scope_for, visible_addresses
@@ -34,9 +35,15 @@ def world():
 
     def addr(buurt, *reports):
         a = Address.objects.create(key=f"k{next(n)}", postcode="5000AA", huisnummer=next(n), buurt=buurt)
-        for source, report_buurt in reports:
+        for source, report_buurt, *withdrawn in reports:
             Report.objects.create(
-                source=source, source_record_id=f"r{next(n)}", soort="incident", datum=date(2026, 1, 5), address=a, buurt=report_buurt
+                source=source,
+                source_record_id=f"r{next(n)}",
+                soort="incident",
+                datum=date(2026, 1, 5),
+                address=a,
+                buurt=report_buurt,
+                withdrawn_at=timezone.now() if withdrawn else None,
             )
         return a
 
@@ -50,6 +57,8 @@ def world():
             addr(None, (vt_regio, None)),  # no buurt: the source's region decides
             addr(None, (politie_breda, None)),  # no buurt, source elsewhere
             addr(None),  # nothing known
+            addr(None, (politie_tilburg, None, "withdrawn")),  # only a withdrawn report: in no scope (issue 13)
+            addr(breda, (politie_breda, tilburg, "withdrawn")),  # placed in the region by a withdrawn report only
         ],
     }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.transaction import atomic as transaction_atomic
 
 from zicht.registry import pipeline
 from zicht.registry.corrections import touched_addresses, touched_persons
@@ -156,7 +157,12 @@ def test_a_deletion_list_withdraws_records_from_colour_and_figures_but_not_from_
 
     deletions = tmp_path / "ingetrokken.csv"
     deletions.write_text("\ufeffRegistratienummer;Reden\r\nPL2000-2024000101;vervallen\r\nPL2000-2099999999;dubbel\r\n", encoding="utf-8")
-    call_command("import", str(deletions), "--profile", "politie-bvh", "--withdrawals")
+    with pytest.raises(SystemExit):
+        call_command("import", str(deletions), "--profile", "politie-bvh", "--withdrawals")
+    refused = ImportBatch.objects.latest("pk")  # all-or-nothing, as an import: an unknown number refuses the list
+    assert refused.status == "rejected" and refused.reports_withdrawn == 0 and Report.objects.filter(pk=report.pk).exists()
+    assert "rij 3, registratienummer" in refused.message
+    call_command("import", str(deletions), "--profile", "politie-bvh", "--withdrawals", "--accept-partial")
     batch = ImportBatch.objects.latest("pk")
     assert batch.reports_withdrawn == 1 and batch.status == "partial"
     assert "1 records ingetrokken" in batch.message and "1 registratienummers onbekend" in batch.message
@@ -312,3 +318,79 @@ def test_linkage_and_colour_follow_the_corrected_version(register, tmp_path, dja
     assert new_address != old_address
     assert not ColourResult.objects.filter(address_id=old_address, is_current=True, reports__gt=0).exists()
     assert ColourResult.objects.get(address_id=new_address, is_current=True).reports == 2
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_records_persons_leave_linkage_and_their_clusters_are_decided_again(
+    register, tmp_path, django_capture_on_commit_callbacks
+):
+    """A withdrawn record's persons lose their PersonLink, blocking keys and open review pairs (they
+    never attract a candidate), the clusters they were in are re-decided without them, households
+    and colour follow; a full batch run keeps them out, and a re-delivery brings them back."""
+    from zicht.casework.colour.models import ColourResult
+    from zicht.linkage import services
+    from zicht.linkage.models import BlockingKey, HouseholdMember, PersonLink, ReviewPair
+
+    rows = politie_rows()
+    # record 102's suspect carries Mark's BSN (record 101): one linked person over both records
+    same_man = [r.replace("886075002", "853194130") for r in rows[3:5]]
+    with django_capture_on_commit_callbacks(execute=True):
+        _load(tmp_path, "first.csv", rows[:3] + same_man + rows[5:])
+    gone = list(Person.objects.filter(source_key__startswith="PL2000-2024000101/"))
+    mark, peter, lotte = _person("PL2000-2024000101", 2), _person("PL2000-2024000102", 2), _person("PL2000-2024000102", 1)
+    assert PersonLink.objects.get(person=mark).linked_person_id == PersonLink.objects.get(person=peter).linked_person_id
+    assert PersonLink.objects.get(person=peter).method == "bsn"
+    gone_lps = {PersonLink.objects.get(person=p).linked_person_id for p in gone if p != mark}
+    assert HouseholdMember.objects.filter(linked_person_id__in=gone_lps).exists()
+    pair = ReviewPair.objects.create(person_a=gone[0], person_b=lotte, match_weight=1.0)
+    address = Report.objects.get(source_record_id="PL2000-2024000101").address_id
+    assert ColourResult.objects.filter(address_id=address, is_current=True, reports=1).exists()
+
+    deletions = tmp_path / "ingetrokken.csv"
+    deletions.write_text("Registratienummer\r\nPL2000-2024000101\r\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import", str(deletions), "--profile", "politie-bvh", "--withdrawals")
+    batch = ImportBatch.objects.latest("pk")
+    assert not batch.postprocess_failed and batch.linked_at is not None
+
+    ids = [p.pk for p in gone]
+    assert not PersonLink.objects.filter(person_id__in=ids).exists()
+    assert not BlockingKey.objects.filter(person_id__in=ids).exists()
+    pair.refresh_from_db()
+    assert pair.status == "superseded"
+    assert PersonLink.objects.get(person=peter).method == "single"  # the cluster decided again, without Mark
+    assert not HouseholdMember.objects.filter(linked_person_id__in=gone_lps).exists()
+    assert HouseholdMember.objects.filter(linked_person_id=PersonLink.objects.get(person=peter).linked_person_id).exists()
+    assert not ColourResult.objects.filter(address_id=address, is_current=True, reports__gt=0).exists()
+
+    services.run_batch()  # a full run does not link them again
+    assert not PersonLink.objects.filter(person_id__in=ids).exists()
+    assert not BlockingKey.objects.filter(person_id__in=ids).exists()
+    assert PersonLink.objects.filter(person=peter).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _load(tmp_path, "again.csv", rows[:3])  # delivered again without a withdrawal: current again
+    assert Report.objects.filter(source_record_id="PL2000-2024000101").exists()
+    assert PersonLink.objects.filter(person_id__in=ids).count() == 3 and BlockingKey.objects.filter(person_id__in=ids).exists()
+    assert PersonLink.objects.get(person=mark).linked_person_id == PersonLink.objects.get(person=peter).linked_person_id
+
+
+@pytest.mark.django_db
+def test_departed_persons_are_those_no_current_record_names(register, tmp_path):
+    from zicht.registry.corrections import departed_persons
+
+    rows = politie_rows()
+    _load(tmp_path, "first.csv", rows)
+    assert departed_persons() == set()
+    noah = _person("PL2000-2024000101", 3)
+    _load(tmp_path, "second.csv", rows[:2] + rows[3:])  # Noah dropped from record 101 (betrokkene vervallen)
+    assert departed_persons() == {noah.pk}
+    with transaction_atomic():
+        from zicht.registry.corrections import withdraw
+
+        withdraw(ImportBatch.objects.latest("pk"), ["PL2000-2024000103"])
+    fatima, youssef = _person("PL2000-2024000103", 1), _person("PL2000-2024000103", 2)
+    assert departed_persons() == {noah.pk, fatima.pk, youssef.pk}
+    assert departed_persons([fatima.pk, _person("PL2000-2024000101", 1).pk]) == {fatima.pk}
+    signalled = Person.objects.create(source=Report.objects.first().source, source_key="handmatig/1")  # named by no report
+    assert signalled.pk not in departed_persons()

@@ -4,21 +4,18 @@ database, and real `zicht import` processes killed with SIGKILL at random moment
 
 from __future__ import annotations
 
-import csv
 import os
-import random
-import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from zicht.bench.import_ import generate, load_geography
+from zicht.bench import kill
+from zicht.bench.import_ import load_geography
 from zicht.registry import interrupted
 from zicht.registry.domain.liveness import ALIVE, GONE, UNKNOWN, importer_state, same_process
 from zicht.registry.models import ImportBatch, Organisation
@@ -104,65 +101,7 @@ def test_the_batch_pages_mark_and_show_interrupted_batches():
 
 # -- real processes, killed -----------------------------------------------------------------------------
 
-MIGRATE = """
-import django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from zicht.bench.import_ import load_geography
-load_geography()
-"""
-# `zicht import` itself, with small writes and blocks so that a kill lands between many of them.
-IMPORT = """
-import sys
-import django
-django.setup()
-from zicht.registry import fastpath, pipeline
-pipeline.CHUNK_RECORDS = 20
-fastpath.BLOCK_BYTES = 16_000
-pipeline._announce = lambda batch, **kwargs: None  # linking and colouring after the commit are not what is tested here
-# Every chunk written takes at least 30 ms more, on both paths: the import then lasts well over the
-# latest kill point (0.6 s) on a fast machine too, so a kill never comes after the commit.
-import time
-from zicht.registry import records
-def _slowed(insert):
-    def slow_insert(self, model, *args, **kwargs):
-        if model.__name__ == "Report":
-            time.sleep(0.03)
-        return insert(self, model, *args, **kwargs)
-    return slow_insert
-records.RecordStore.insert = _slowed(records.RecordStore.insert)
-fastpath.SqliteWriter.insert = _slowed(fastpath.SqliteWriter.insert)
-from zicht.cli import main
-main(["zicht", "import", "--profile", "politie-bvh", "--no-progress", sys.argv[1]])
-"""
-
-
-def _statuses(db: Path) -> list[str]:
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        return [r[0] for r in con.execute("SELECT status FROM registry_importbatch ORDER BY id")]
-    finally:
-        con.close()
-
-
-def _parties_per_record(db: Path) -> Counter:
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        rows = con.execute(
-            "SELECT r.source_record_id, COUNT(*) FROM registry_reportparty p JOIN registry_report r ON r.id = p.report_id "
-            "GROUP BY r.source_record_id"
-        )
-        return Counter(dict(rows))
-    finally:
-        con.close()
-
-
-def _in_file(path: Path) -> Counter:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh, delimiter=";")
-        next(reader)
-        return Counter(row[0] for row in reader if row)
+# The processes, the kill points and the comparison live in zicht.bench.kill (`zicht bench kill` runs more).
 
 
 def _database(db: Path, env: dict) -> None:
@@ -179,61 +118,14 @@ def _database(db: Path, env: dict) -> None:
         finally:
             target.close()
         return
-    subprocess.run([sys.executable, "-c", MIGRATE], env=env, check=True, timeout=600, capture_output=True)
-
-
-def kill_and_reimport(tmp_path: Path, kills: int, rows: int, seed: int) -> dict:
-    """Start `zicht import` ``kills`` times and SIGKILL it at a random moment while its batch runs; then
-    import the file once more. Returns what the test and the benchmark check."""
-    rng = random.Random(seed)
-    db = tmp_path / "kill.sqlite3"
-    big = tmp_path / "politie_incidenten.csv"
-    env = dict(
-        os.environ,
-        ZICHT_DATA_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{db}",
-        DJANGO_SETTINGS_MODULE="zicht.settings",
-        PYTHONUNBUFFERED="1",
-    )
-    _database(db, env)
-    generate(big, rows, seed=seed)
-    delays = []
-    for attempt in range(kills):
-        proc = subprocess.Popen([sys.executable, "-c", IMPORT, str(big)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and proc.poll() is None:
-                statuses = _statuses(db)
-                if len(statuses) > attempt and statuses[attempt] == "running":
-                    break
-                time.sleep(0.02)
-            delay = rng.uniform(0.0, 0.6)
-            time.sleep(delay)
-            assert proc.poll() is None, f"import ended before the kill point {delay:.2f} s: {proc.communicate()}"
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
-            delays.append(round(delay, 3))
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        assert _statuses(db)[attempt] == "running", f"kill point {delay:.2f} s came after the commit"
-    done = subprocess.run([sys.executable, "-c", IMPORT, str(big)], env=env, timeout=600, capture_output=True, text=True)
-    return {
-        "returncode": done.returncode,
-        "output": done.stdout + done.stderr[-2000:],
-        "statuses": _statuses(db),
-        "registry": _parties_per_record(db),
-        "file": _in_file(big),
-        "delays": delays,
-    }
+    kill._migrate(db, env)
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)  # the test database is copied to a file: no open transaction on it
 def test_imports_killed_at_random_moments_then_a_reimport_loads_exactly_the_file(tmp_path):
     seed = int(os.environ.get("ZICHT_KILL_SEED", time.time()))
-    outcome = kill_and_reimport(tmp_path, kills=3, rows=3000, seed=seed)
+    outcome = kill.kill_and_reimport(tmp_path, kills=3, rows=3000, seed=seed, prepare=_database)
     assert outcome["returncode"] == 0, outcome["output"]
     # every killed batch was marked at the next start; the re-import loaded (not 'already loaded')
     assert outcome["statuses"] == ["interrupted", "interrupted", "interrupted", "loaded"], (seed, outcome["delays"])

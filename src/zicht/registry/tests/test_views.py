@@ -136,3 +136,59 @@ def test_ketenregisseur_sees_batches_of_own_region_and_own_imports_only(register
     assert "politie_incidenten.csv" in listing and "veilig_thuis_meldingen.csv" not in listing
     beheerder, _ = client_for(roles.FUNCTIONEEL_BEHEERDER)
     assert beheerder.get(reverse("registry:batch", args=[other_batch.pk])).status_code == 200
+
+
+def _deletion_list(*record_ids: str) -> SimpleUploadedFile:
+    body = "Registratienummer;Reden\r\n" + "".join(f"{rid};vervallen\r\n" for rid in record_ids)
+    return SimpleUploadedFile("ingetrokken.csv", ("\ufeff" + body).encode("utf-8"), content_type="text/csv")
+
+
+@pytest.mark.parametrize("role", [roles.KETENREGISSEUR, roles.FUNCTIONEEL_BEHEERDER])
+def test_a_deletion_list_uploaded_withdraws_its_records_and_is_logged(role, register, politie_file):
+    """Issue 13: the upload page takes a source's deletion list too; the batch page shows the summary,
+    the access log names the records withdrawn."""
+    client, user = client_for(role)
+    upload = SimpleUploadedFile("politie_incidenten.csv", politie_file.read_bytes(), content_type="text/csv")
+    client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload})
+    page = client.get(reverse("registry:upload")).content.decode()
+    assert "Intrekkingslijst" in page
+    data = {"kind": "withdrawals", "profile": "politie-bvh", "file": _deletion_list("PL2000-2024000101")}
+    response = client.post(reverse("registry:upload"), data, follow=True)
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.status == "loaded" and batch.reports_withdrawn == 1 and batch.imported_by == user
+    assert set(Report.objects.values_list("source_record_id", flat=True)) == {"PL2000-2024000102", "PL2000-2024000103"}
+    content = response.content.decode()
+    assert f"Import #{batch.pk}" in content and "1 records ingetrokken" in content and "PL2000-2024000101" in content
+    entry = AccessLogEntry.objects.filter(record_type="import_batch", action="update").get()
+    assert (entry.record_id, entry.username) == (str(batch.pk), user.username)
+    withdrawn = Report.all_objects.get(source_record_id="PL2000-2024000101")
+    assert ("report", str(withdrawn.pk)) in set(entry.records.values_list("record_type", "record_id"))
+
+
+def test_a_deletion_list_is_all_or_nothing_and_names_file_row_and_field(register, politie_file):
+    client, _ = client_for(roles.KETENREGISSEUR)
+    upload = SimpleUploadedFile("politie_incidenten.csv", politie_file.read_bytes(), content_type="text/csv")
+    client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload})
+    before = AccessLogEntry.objects.count()
+    data = {"kind": "withdrawals", "profile": "politie-bvh", "file": _deletion_list("PL2000-2024000101", "PL2000-2099999999")}
+    response = client.post(reverse("registry:upload"), data, follow=True)
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.status == "rejected" and batch.reports_withdrawn == 0
+    assert batch.rejects == [
+        {"file": "ingetrokken.csv", "row": 3, "field": "registratienummer", "reason": "onbekend bij deze bron: niets ingetrokken"}
+    ]
+    assert Report.objects.count() == 3  # nothing withdrawn
+    content = response.content.decode()
+    assert "Afgewezen" in content and "rij 3" in content and "PL2000-2099999999" not in content
+    assert AccessLogEntry.objects.count() == before  # nothing changed, nothing logged
+
+    data = {"kind": "withdrawals", "profile": "politie-bvh", "accept_partial": "on"}
+    data["file"] = _deletion_list("PL2000-2024000101", "PL2000-2099999999")
+    client.post(reverse("registry:upload"), data)
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.status == "partial" and batch.reports_withdrawn == 1 and len(batch.rejects) == 1
+    assert Report.objects.count() == 2
+
+    xlsx = SimpleUploadedFile("lijst.xlsx", b"PK\x03\x04", content_type="application/octet-stream")
+    response = client.post(reverse("registry:upload"), {"kind": "withdrawals", "profile": "politie-bvh", "file": xlsx})
+    assert response.status_code == 400 and "Een intrekkingslijst is een CSV-bestand." in response.content.decode()

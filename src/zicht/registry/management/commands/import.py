@@ -62,7 +62,7 @@ class Command(BaseCommand):
             profile = find_profile(options["profile"])
         except ProfileError as exc:
             raise CommandError(f"{exc}\nBeschikbare profielen: {', '.join(sorted(available_profiles()))}") from None
-        batch = import_withdrawals(path, profile, user=user)
+        batch = import_withdrawals(path, profile, user=user, accept_partial=options["accept_partial"], defer_postprocess=options["defer"])
         log_command("import", _arguments(path, options) + " --withdrawals", batch=str(batch.pk), reason=f"status {batch.status}")
         if options["json"]:
             outcome = {"batch": batch.pk, "status": batch.status, "message": batch.message, "reports_withdrawn": batch.reports_withdrawn}
