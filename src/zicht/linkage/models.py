@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from zicht.core.i18n import lazy_choices
 
 from . import reasons
 
@@ -20,15 +24,15 @@ class LinkedPerson(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"Gekoppelde persoon #{self.pk}"
+        return gettext("Gekoppelde persoon #%(pk)s") % {"pk": self.pk}
 
 
 class PersonLink(models.Model):
     METHODS = [
-        ("bsn", "Gelijke BSN-hash"),
-        ("model", "Probabilistisch model"),
-        ("review", "Beoordeling ketenregisseur"),
-        ("single", "Geen koppeling gevonden"),
+        ("bsn", _("Gelijke BSN-hash")),
+        ("model", _("Probabilistisch model")),
+        ("review", _("Beoordeling ketenregisseur")),
+        ("single", _("Geen koppeling gevonden")),
     ]
     person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, related_name="link")
     linked_person = models.ForeignKey(LinkedPerson, on_delete=models.PROTECT, related_name="links")
@@ -43,7 +47,7 @@ class Household(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"Huishouden #{self.pk}"
+        return gettext("Huishouden #%(pk)s") % {"pk": self.pk}
 
 
 class HouseholdMember(models.Model):
@@ -76,7 +80,7 @@ class LinkageModel(models.Model):
 
 
 class LinkageRun(models.Model):
-    KINDS = [("batch", "Volledige koppeling"), ("incremental", "Nieuwe personen")]
+    KINDS = [("batch", _("Volledige koppeling")), ("incremental", _("Nieuwe personen"))]
     kind = models.CharField(max_length=12, choices=KINDS)
     model = models.ForeignKey(LinkageModel, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(auto_now_add=True)
@@ -111,10 +115,10 @@ class ReviewPair(models.Model):
     """Two registry persons whose match weight lies between the thresholds: the ketenregisseur decides."""
 
     STATUS = [
-        ("open", "Te beoordelen"),
-        ("accepted", "Zelfde persoon"),
-        ("rejected", "Verschillende personen"),
-        ("superseded", "Vervallen"),
+        ("open", _("Te beoordelen")),
+        ("accepted", _("Zelfde persoon")),
+        ("rejected", _("Verschillende personen")),
+        ("superseded", _("Vervallen")),
     ]
     person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
@@ -130,7 +134,7 @@ class ReviewPair(models.Model):
         max_length=20,
         blank=True,
         default="",
-        choices=reasons.CHOICES,
+        choices=lazy_choices(reasons.CHOICES),
         help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -143,7 +147,7 @@ class ReviewPair(models.Model):
         indexes = [models.Index(fields=["status", "-priority", "boundary_distance", "id"], name="reviewpair_queue_idx")]
 
     def __str__(self) -> str:
-        return f"Koppelpaar #{self.pk}"
+        return gettext("Koppelpaar #%(pk)s") % {"pk": self.pk}
 
     @property
     def probability(self) -> float:
@@ -157,8 +161,8 @@ class LinkDecision(models.Model):
     the active ones, so they survive retraining and new imports.
     """
 
-    KINDS = [("link", "Samenvoegen: zelfde persoon"), ("no_link", "Niet koppelen: verschillende personen")]
-    ORIGINS = [("review", "Beoordeling koppelpaar"), ("split", "Losmaken uit gekoppelde persoon")]
+    KINDS = [("link", _("Samenvoegen: zelfde persoon")), ("no_link", _("Niet koppelen: verschillende personen"))]
+    ORIGINS = [("review", _("Beoordeling koppelpaar")), ("split", _("Losmaken uit gekoppelde persoon"))]
     person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, choices=KINDS)
