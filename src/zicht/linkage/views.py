@@ -95,7 +95,7 @@ def pair_detail(request, pk: int):
                 request, action="view", record_type="set_aside_value", record_id=value.pk, reason=f"koppelpaar {rp.pk}: {value.description}"
             )
             if value.field == "person.bsn":
-                side["bsn"] = value.description
+                side["bsn"] = value.shown_description
     rows = []
     for label, _ in FIELD_ROWS:
         va = next(v for lab, v in a["values"] if lab == label)

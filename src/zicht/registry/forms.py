@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .domain.profile import available_profiles
 
@@ -10,21 +11,23 @@ MAX_UPLOAD_BYTES = 500 * 2**20
 
 
 class ImportForm(forms.Form):
-    profile = forms.ChoiceField(label="Importprofiel", help_text="Welk partnerformaat dit bestand heeft.")
-    file = forms.FileField(label="Bestand (CSV of XLSX)")
+    profile = forms.ChoiceField(label=_("Importprofiel"), help_text=_("Welk partnerformaat dit bestand heeft."))
+    file = forms.FileField(label=_("Bestand (CSV of XLSX)"))
     accept_partial = forms.BooleanField(
-        label="Deels laden: laad de goedgekeurde records en sla afgekeurde over",
+        label=_("Deels laden: laad de goedgekeurde records en sla afgekeurde over"),
         required=False,
-        help_text="Standaard is alles-of-niets: één afgekeurde rij en er wordt niets geladen. Bij deels laden neemt "
-        "een afgekeurde rij van één persoon de andere personen van het record niet mee.",
+        help_text=_(
+            "Standaard is alles-of-niets: één afgekeurde rij en er wordt niets geladen. Bij deels laden neemt "
+            "een afgekeurde rij van één persoon de andere personen van het record niet mee."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["profile"].choices = [("", "— kies een profiel —")] + [(name, name) for name in sorted(available_profiles())]
+        self.fields["profile"].choices = [("", _("— kies een profiel —"))] + [(name, name) for name in sorted(available_profiles())]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Het bestand is groter dan 500 MB; importeer het met 'zicht import'.")
+            raise forms.ValidationError(_("Het bestand is groter dan 500 MB; importeer het met 'zicht import'."))
         return upload

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zicht.core.crypto import bsn_chain_fingerprint
 from zicht.core.fields import EncryptedTextField
+from zicht.core.i18n import lazy_choices
 from zicht.geo.models import Buurt, Gemeente, Wijk
 
 from . import vocab
@@ -21,11 +24,11 @@ from .domain import setaside
 class Organisation(models.Model):
     code = models.SlugField(max_length=60, unique=True, help_text="Short stable key, used by import profiles")
     naam = models.CharField(max_length=200)
-    type = models.CharField(max_length=30, choices=vocab.ORGANISATIE_TYPES)
+    type = models.CharField(max_length=30, choices=lazy_choices(vocab.ORGANISATIE_TYPES))
     gemeente = models.ForeignKey(Gemeente, null=True, blank=True, on_delete=models.SET_NULL)
     wijk = models.ForeignKey(Wijk, null=True, blank=True, on_delete=models.SET_NULL)
-    regio = models.ForeignKey("geo.VtRegio", null=True, blank=True, on_delete=models.PROTECT, help_text="Veilig Thuis-regio")
-    meldcode_stoplicht = models.CharField(max_length=10, choices=vocab.MELDCODE_STOPLICHT, default="onbekend")
+    regio = models.ForeignKey("geo.VtRegio", null=True, blank=True, on_delete=models.PROTECT, help_text=_("Veilig Thuis-regio"))
+    meldcode_stoplicht = models.CharField(max_length=10, choices=lazy_choices(vocab.MELDCODE_STOPLICHT), default="onbekend")
     contact_naam = models.CharField(max_length=120, blank=True)
     contact_telefoon = models.CharField(max_length=40, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -77,13 +80,13 @@ class ImportBatch(models.Model):
     """One file imported with one profile: what came in, what was rejected, by whom, when."""
 
     STATUS = [
-        ("running", "Bezig"),
-        ("loaded", "Geladen"),
-        ("partial", "Deels geladen"),
-        ("rejected", "Afgewezen"),
-        ("failed", "Mislukt"),
-        ("duplicate", "Al eerder geladen"),
-        ("interrupted", "Onderbroken"),
+        ("running", _("Bezig")),
+        ("loaded", _("Geladen")),
+        ("partial", _("Deels geladen")),
+        ("rejected", _("Afgewezen")),
+        ("failed", _("Mislukt")),
+        ("duplicate", _("Al eerder geladen")),
+        ("interrupted", _("Onderbroken")),
     ]
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
@@ -172,7 +175,7 @@ class Person(models.Model):
     achternaam = EncryptedTextField(blank=True)
     voorletters = EncryptedTextField(blank=True, help_text="'P.J.': from the source, or derived from voornamen")
     geboortedatum = EncryptedTextField(blank=True, help_text="ISO date, encrypted")
-    geslacht = models.CharField(max_length=1, choices=vocab.GESLACHT, blank=True)
+    geslacht = models.CharField(max_length=1, choices=lazy_choices(vocab.GESLACHT), blank=True)
     address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons")
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
     source_row = models.PositiveIntegerField(null=True, blank=True, help_text="Row in the source file (header = row 1)")
@@ -223,16 +226,16 @@ class Report(models.Model):
     # (address, datum) and (buurt, datum) indexes lead with them. Fewer indexes, faster imports.
     source = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports", db_index=False)
     source_record_id = models.CharField(max_length=80)
-    soort = models.CharField(max_length=10, choices=vocab.REPORT_KINDS, db_index=True)
+    soort = models.CharField(max_length=10, choices=lazy_choices(vocab.REPORT_KINDS), db_index=True)
     datum = models.DateField(db_index=True)
-    aard = models.CharField(max_length=30, choices=vocab.AARD_GEWELD, default="onbekend")
+    aard = models.CharField(max_length=30, choices=lazy_choices(vocab.AARD_GEWELD), default="onbekend")
     vormen = models.JSONField(default=list, blank=True, help_text="Subset of GEWELDSVORMEN codes")
-    relatie = models.CharField(max_length=20, choices=vocab.RELATIES, default="onbekend")
+    relatie = models.CharField(max_length=20, choices=lazy_choices(vocab.RELATIES), default="onbekend")
     kinderen_aanwezig = models.BooleanField(null=True)
     letsel = models.BooleanField(null=True)
     wapen = models.BooleanField(null=True)
     huisverbod = models.BooleanField(null=True)
-    hoedanigheid_melder = models.CharField(max_length=20, choices=vocab.HOEDANIGHEID_MELDER, blank=True)
+    hoedanigheid_melder = models.CharField(max_length=20, choices=lazy_choices(vocab.HOEDANIGHEID_MELDER), blank=True)
     categorie = models.CharField(max_length=80, blank=True, help_text="Signal category (no content)")
     address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", db_index=False)
     buurt = models.ForeignKey(Buurt, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", db_index=False)
@@ -278,7 +281,7 @@ class ReportParty(models.Model):
     # No index of its own: the unique (report, person, rol) constraint leads with it.
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="parties", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties")
-    rol = models.CharField(max_length=12, choices=vocab.ROLLEN)
+    rol = models.CharField(max_length=12, choices=lazy_choices(vocab.ROLLEN))
 
     all_objects = models.Manager()
     objects = CurrentPartyManager()
@@ -327,7 +330,7 @@ class SetAsideValue(models.Model):
     source_row = models.PositiveIntegerField(help_text="Row in the source file (header = row 1)")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="set_aside_values")
     field = models.CharField(max_length=40, help_text="Registry field, e.g. person.bsn")
-    reason = models.CharField(max_length=40, choices=REASONS)
+    reason = models.CharField(max_length=40, choices=lazy_choices(REASONS))
     raw_value = EncryptedTextField(blank=True, help_text="The value as delivered, encrypted; only for the reviewer")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by_batch = models.ForeignKey(
@@ -349,7 +352,13 @@ class SetAsideValue(models.Model):
 
     @property
     def description(self) -> str:
+        """Dutch: what the access log stores."""
         return setaside.describe(self.field, self.reason)
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the user's language."""
+        return setaside.describe(self.field, self.reason, tr=gettext)
 
 
 class RecordChange(models.Model):
@@ -359,11 +368,11 @@ class RecordChange(models.Model):
     retention (registry.retention)."""
 
     KINDS = [
-        ("gewijzigd", "Gecorrigeerd"),
-        ("partij_toegevoegd", "Betrokkene toegevoegd"),
-        ("partij_verwijderd", "Betrokkene vervallen"),
-        ("ingetrokken", "Ingetrokken"),
-        ("hersteld", "Weer geldig"),
+        ("gewijzigd", _("Gecorrigeerd")),
+        ("partij_toegevoegd", _("Betrokkene toegevoegd")),
+        ("partij_verwijderd", _("Betrokkene vervallen")),
+        ("ingetrokken", _("Ingetrokken")),
+        ("hersteld", _("Weer geldig")),
     ]
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="changes")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
