@@ -37,7 +37,7 @@ class PersonLink(models.Model):
     person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, related_name="link")
     linked_person = models.ForeignKey(LinkedPerson, on_delete=models.PROTECT, related_name="links")
     method = models.CharField(max_length=10, choices=METHODS)
-    match_weight = models.FloatField(null=True, blank=True, help_text="Best match weight to the cluster")
+    match_weight = models.FloatField(null=True, blank=True, help_text="Best match weight to the cluster")  # i18n: not UI
     updated_at = models.DateTimeField(auto_now=True)
 
 
@@ -66,10 +66,10 @@ class LinkageModel(models.Model):
     """
 
     created_at = models.DateTimeField(auto_now_add=True)
-    params = models.JSONField(help_text="zicht.linkage.engine.ModelParams.to_dict()")
+    params = models.JSONField(help_text="zicht.linkage.engine.ModelParams.to_dict()")  # i18n: not UI
     link_threshold = models.FloatField()
     review_threshold = models.FloatField()
-    records = models.PositiveIntegerField(default=0, help_text="Persons the model was trained on")
+    records = models.PositiveIntegerField(default=0, help_text="Persons the model was trained on")  # i18n: not UI
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -124,18 +124,18 @@ class ReviewPair(models.Model):
     person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     match_weight = models.FloatField()
     prior_weight = models.FloatField(default=0)
-    contributions = models.JSONField(default=list, help_text="[{field, label, level, weight}] per comparison")
+    contributions = models.JSONField(default=list, help_text="[{field, label, level, weight}] per comparison")  # i18n: not UI
     status = models.CharField(max_length=12, choices=STATUS, default="open", db_index=True)
     priority = models.PositiveSmallIntegerField(
-        default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"
+        default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"  # i18n: not UI
     )
-    boundary_distance = models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain")
+    boundary_distance = models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain")  # i18n: not UI
     reason = models.CharField(
         max_length=20,
         blank=True,
         default="",
         choices=lazy_choices(reasons.CHOICES),
-        help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)",
+        help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)",  # i18n: not UI
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

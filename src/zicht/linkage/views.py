@@ -102,7 +102,7 @@ def pair_detail(request, pk: int):
         vb = next(v for lab, v in b["values"] if lab == label)
         rows.append({"label": gettext(label), "a": va, "b": vb, "same": bool(va) and str(va).lower() == str(vb).lower()})
     rows.append({"label": gettext("Adres"), "a": a["adres"], "b": b["adres"], "same": bool(a["adres"]) and a["adres"] == b["adres"]})
-    rows.append({"label": "BSN", "a": a["bsn"], "b": b["bsn"], "same": False})
+    rows.append({"label": "BSN", "a": a["bsn"], "b": b["bsn"], "same": False})  # i18n: not UI (the same in English)
     rows.append({"label": gettext("Bron"), "a": a["bron"], "b": b["bron"], "same": False})
     labels = {
         "voornaam": gettext("Voornaam"),

@@ -44,18 +44,18 @@ class ColourResult(Subject):
     address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.CASCADE, related_name="colour_results")
     household = models.ForeignKey("linkage.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="colour_results")
     colour = models.CharField(max_length=10, choices=COLOUR_CHOICES)
-    colour_rank = models.PositiveSmallIntegerField(help_text="0 groen … 3 rood, for sorting")
+    colour_rank = models.PositiveSmallIntegerField(help_text="0 groen … 3 rood, for sorting")  # i18n: not UI
     ruleset_version = models.CharField(max_length=40)
     ruleset_sha256 = models.CharField(max_length=64)
-    reasons = models.JSONField(default=list, help_text="[{rule, colour, text, reports, dates}]")
+    reasons = models.JSONField(default=list, help_text="[{rule, colour, text, reports, dates}]")  # i18n: not UI
     rule_ids = models.CharField(max_length=300, blank=True)
     events = models.PositiveIntegerField(default=0)
     reports = models.PositiveIntegerField(default=0)
     last_report_date = models.DateField(null=True, blank=True)
-    aarden = models.CharField(max_length=300, blank=True, help_text="|aard|aard| of the counted reports, for the filter")
+    aarden = models.CharField(max_length=300, blank=True, help_text="|aard|aard| of the counted reports, for the filter")  # i18n: not UI
     buurt = models.ForeignKey("geo.Buurt", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     gemeente = models.ForeignKey(
-        "geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="For region scoping"
+        "geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="For region scoping"  # i18n: not UI
     )
     evaluated_at = models.DateTimeField()
     is_current = models.BooleanField(default=True)

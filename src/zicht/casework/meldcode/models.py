@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zicht.core.fields import EncryptedTextField
 from zicht.core.i18n import lazy_choices
@@ -20,10 +21,10 @@ class MeldcodeCase(models.Model):
 
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="meldcode_cases")
     professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meldcode_cases")
-    referentie = EncryptedTextField(help_text="Eigen dossiernummer of korte omschrijving (encrypted)")
+    referentie = EncryptedTextField(help_text=_("Eigen dossiernummer of korte omschrijving (encrypted)"))
     signal = models.ForeignKey(Signal, null=True, blank=True, on_delete=models.SET_NULL, related_name="meldcode_cases")
     state = models.CharField(max_length=20, choices=lazy_choices(mc.STATES), default=mc.STAP_1)
-    gemeld = models.BooleanField(default=False, help_text="Veilig Thuis is geïnformeerd")
+    gemeld = models.BooleanField(default=False, help_text=_("Veilig Thuis is geïnformeerd"))
     vervolgdatum = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -71,12 +72,12 @@ class Quickscan(models.Model):
     professional chose (a different choice carries a reason). It never changes the case's state."""
 
     case = models.ForeignKey(MeldcodeCase, on_delete=models.CASCADE, related_name="quickscans")
-    factors = models.JSONField(default=list, help_text="Codes of the ticked risk factors (domain.quickscan.FACTORS)")
-    kinderen = models.BooleanField(default=False, help_text="Minor children in the household (Kindcheck)")
+    factors = models.JSONField(default=list, help_text="Codes of the ticked risk factors (domain.quickscan.FACTORS)")  # i18n: not UI
+    kinderen = models.BooleanField(default=False, help_text="Minor children in the household (Kindcheck)")  # i18n: not UI
     suggested = models.CharField(max_length=20, choices=lazy_choices(qs.STEPS))
     reasons = models.JSONField(default=list)
     chosen = models.CharField(max_length=20, choices=lazy_choices(qs.STEPS))
-    keuze_reden = EncryptedTextField(blank=True, help_text="Why another step than the suggestion (encrypted)")
+    keuze_reden = EncryptedTextField(blank=True, help_text="Why another step than the suggestion (encrypted)")  # i18n: not UI
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

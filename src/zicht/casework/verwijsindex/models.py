@@ -54,7 +54,7 @@ class Signal(models.Model):
     linked_person = models.ForeignKey("linkage.LinkedPerson", null=True, blank=True, on_delete=models.SET_NULL, related_name="signals")
     link_method = models.CharField(max_length=20, blank=True)
     expires_on = models.DateField(db_index=True)
-    legal_basis = models.CharField(max_length=200, blank=True, help_text="For adults: the convenant in force")
+    legal_basis = models.CharField(max_length=200, blank=True, help_text="For adults: the convenant in force")  # i18n: not UI
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=20, choices=lazy_choices(WITHDRAW_REASONS), blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -101,7 +101,7 @@ class SignalMatch(models.Model):
     organisations = models.ManyToManyField("registry.Organisation", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when fewer than two organisations remain active")
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when fewer than two organisations remain active")  # i18n: not UI
     status = models.CharField(max_length=16, choices=lazy_choices(STATUS), default="nieuw")
     regie_organisatie = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     coordinator_note = models.CharField(max_length=200, blank=True)

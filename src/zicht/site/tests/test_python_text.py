@@ -37,7 +37,7 @@ ALL_APPS = frozenset(
     p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists() and p.name not in ("synth", "bench", "locale")
 )
 # Apps whose user-visible Python text must be wrapped: extended at merge, finally ALL_APPS.
-ENFORCED_APPS = frozenset({"areas", "site"})
+ENFORCED_APPS = frozenset({"areas", "site", "casework", "registry", "linkage", "access", "core"})
 
 GETTEXT = {"gettext", "gettext_lazy", "_", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "N_", "gettext_noop", "npgettext"}
 KEYWORDS = {
