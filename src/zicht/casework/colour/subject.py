@@ -77,6 +77,8 @@ def report_rows(qs, with_address: bool = False) -> list[dict]:
     return list(reports.values())
 
 
+BUILT_IN_RULES = {"standaard": N_("standaard"), "geen-registraties": N_("geen-registraties")}
+
 # The words of the timeline's 'kenmerken' column: the vormen's codes and the flags, as words.
 FEATURE_WORDS = {
     "lichamelijk": N_("lichamelijk"),
@@ -174,6 +176,8 @@ def _reasons_with_evidence(result: dict | None, reports_by_id: dict[int, dict]):
                 "evidence": evidence,
                 "evidence_html": subject_html.evidence_links(evidence),
                 "label": labels.get(reason["colour"], reason["colour"]),
+                # the two built-in rule ids (the rule set's own ids are configuration, shown as they are)
+                "rule": gettext(BUILT_IN_RULES[reason["rule"]]) if reason.get("rule") in BUILT_IN_RULES else reason.get("rule", ""),
             }
         )
     return out

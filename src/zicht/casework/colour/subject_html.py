@@ -22,11 +22,11 @@ from .models import Hulptraject
 def timeline_rows(timeline: list[dict], with_address: bool) -> str:
     """The timeline's table rows (dicts of ``subject.timeline``)."""
     rows = []
-    counts = gettext("(telt mee voor de kleur)")
+    counts, no_address = gettext("(telt mee voor de kleur)"), gettext("adres")
     for r in timeline:
         address = ""
         if with_address:
-            link = f'<a href="{e(r["address_url"])}">{e(r["address"] or gettext("adres"))}</a>' if r["address_url"] else ""
+            link = f'<a href="{e(r["address_url"])}">{e(r["address"] or no_address)}</a>' if r["address_url"] else ""
             address = f"<td>{link}</td>"
         evidence = f' <span class="note">{e(counts)}</span>' if r["evidence"] else ""
         rows.append(
@@ -57,7 +57,8 @@ def history_rows(history: list[dict]) -> str:
 def people_rows(people: list[dict]) -> str:
     """The persons table: names masked until 'Toon naam' (zicht.js)."""
     if not people:
-        return mark_safe(f'<tr><td colspan="5">{e(gettext("Geen betrokkenen geregistreerd."))}</td></tr>\n')
+        none = e(gettext("Geen betrokkenen geregistreerd."))
+        return mark_safe(f'<tr><td colspan="5">{none}</td></tr>\n')
     show, unlinked = e(gettext("Toon naam")), e(gettext("niet gekoppeld"))
     return mark_safe(
         "".join(
@@ -73,7 +74,8 @@ def people_rows(people: list[dict]) -> str:
 def help_rows(items: list[dict]) -> str:
     """Help trajectories (dicts of ``queries.address_help``) as table rows, each with its edit link."""
     if not items:
-        return mark_safe(f'<tr><td colspan="6">{e(gettext("Geen hulp vastgelegd."))}</td></tr>\n')
+        none = e(gettext("Geen hulp vastgelegd."))
+        return mark_safe(f'<tr><td colspan="6">{none}</td></tr>\n')
     soorten, uitkomsten = choice_labels(Hulptraject, "soort"), choice_labels(Hulptraject, "uitkomst")
     running, edit_text = gettext("loopt"), e(gettext("Wijzigen of afsluiten"))
     edit = reverse("casework:help_edit", args=[0])[:-2]
