@@ -27,7 +27,7 @@ from zicht.linkage.models import Household, PersonLink
 from zicht.registry.models import Report, ReportParty
 from zicht.registry.scoping import visible_report_ids
 
-from ..domain.colour import COLOUR_LABELS
+from ..domain.colour import BUILT_IN_RULES, COLOUR_LABELS
 from ..domain.people import full_name as name_of
 from ..domain.people import is_child, oldest_first
 from ..domain.worklists import KINDS as WORK_KINDS
@@ -76,8 +76,6 @@ def report_rows(qs, with_address: bool = False) -> list[dict]:
             report["parties"].append(row)
     return list(reports.values())
 
-
-BUILT_IN_RULES = {"standaard": N_("standaard"), "geen-registraties": N_("geen-registraties")}
 
 # The words of the timeline's 'kenmerken' column: the vormen's codes and the flags, as words.
 FEATURE_WORDS = {

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from zicht.core.i18n import translated
 
-from ..domain.colour import COLOUR_LABELS
+from ..domain.colour import BUILT_IN_RULES, COLOUR_LABELS
 from ..pages import choice_labels, date_text, datetime_text
 from ..pages import escape as e
 from .models import Hulptraject
@@ -43,11 +43,11 @@ def evidence_links(evidence: list[dict]) -> str:
 
 def history_rows(history: list[dict]) -> str:
     """The colour history's table rows."""
-    labels, current = translated(COLOUR_LABELS), gettext("huidig")
+    labels, current, built_in = translated(COLOUR_LABELS), gettext("huidig"), translated(BUILT_IN_RULES)
     return mark_safe(
         "".join(
             f'<tr><td>{e(datetime_text(h["evaluated_at"]))}</td><td><span class="badge badge--{e(h["colour"])}">'
-            f"{e(labels.get(h['colour'], h['colour']))}</span></td><td>{e(h['ruleset_version'])}</td><td>{e(h['rule_ids'])}</td>"
+            f"{e(labels.get(h['colour'], h['colour']))}</span></td><td>{e(h['ruleset_version'])}</td><td>{e(','.join(built_in.get(i, i) for i in (h['rule_ids'] or '').split(',')))}</td>"
             f"<td>{e(datetime_text(h['superseded_at']) or current)}</td></tr>\n"
             for h in history
         )

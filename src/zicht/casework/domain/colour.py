@@ -17,6 +17,8 @@ from zicht.access.roles import N_
 
 COLOURS = ("groen", "geel", "oranje", "rood")
 COLOUR_LABELS = {"groen": N_("Groen"), "geel": N_("Geel"), "oranje": N_("Oranje"), "rood": N_("Rood")}
+# The reasons the code itself gives (not a rule set's): their ids, as shown (the rule set's ids are shown as they are).
+BUILT_IN_RULES = {"standaard": N_("standaard"), "geen-registraties": N_("geen-registraties")}
 RANK = {colour: i for i, colour in enumerate(COLOURS)}
 CONDITIONS = ("kenmerk", "aantal", "na_hulp", "stijgend")
 FEATURES = ("lichamelijk", "psychisch", "seksueel", "verwaarlozing", "getuige", "letsel", "wapen", "huisverbod", "kinderen")
