@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
+from django.utils.translation import gettext
 from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
 
 from zicht.core.middleware import PUBLIC_PREFIXES
@@ -53,7 +54,7 @@ class TwoFactorRequiredMiddleware:
             and not path.startswith(PUBLIC_PREFIXES + TWO_FACTOR_PREFIXES)
         ):
             if path.startswith("/api/"):
-                return JsonResponse({"title": "Tweestapsverificatie vereist", "status": 403}, status=403)
+                return JsonResponse({"title": gettext("Tweestapsverificatie vereist"), "status": 403}, status=403)
             return HttpResponseRedirect("/account/2fa/?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zicht.core.i18n import lazy_choices
 
 from .audit import quiet
 from .groups import sync_user_groups
-from .roles import PERMISSIONS, ROLES
+from .roles import N_, PERMISSIONS, ROLES
 
 
 class UserProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zicht_profile")
-    role = models.CharField(max_length=30, choices=ROLES)
+    role = models.CharField(max_length=30, choices=lazy_choices(ROLES))
     organisation = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.PROTECT)
     regio = models.ForeignKey(
-        "geo.VtRegio", null=True, blank=True, on_delete=models.PROTECT, help_text="Veilig Thuis-regio (scope of a ketenregisseur)"
+        "geo.VtRegio", null=True, blank=True, on_delete=models.PROTECT, help_text=_("Veilig Thuis-regio (scope of a ketenregisseur)")
     )
     gemeente = models.ForeignKey("geo.Gemeente", null=True, blank=True, on_delete=models.PROTECT)
     # Single sign-on identity (zicht.access.oidc): an account is linked by the ID token's issuer
@@ -61,15 +64,15 @@ class AccessLogEntry(models.Model):
     """
 
     ACTIONS = [
-        ("view", "Inzien"),
-        ("create", "Aanmaken"),
-        ("change", "Wijzigen"),
-        ("delete", "Verwijderen"),
-        ("export", "Exporteren"),
-        ("command", "Opdracht (CLI)"),
+        ("view", N_("Inzien")),
+        ("create", N_("Aanmaken")),
+        ("change", N_("Wijzigen")),
+        ("delete", N_("Verwijderen")),
+        ("export", N_("Exporteren")),
+        ("command", N_("Opdracht (CLI)")),
     ]
-    OUTCOMES = [("ok", "Toegestaan"), ("denied", "Geweigerd (403)"), ("not_found", "Niet gevonden (404)")]
-    seq = models.BigIntegerField(unique=True, null=True, help_text="Position in the hash chain (1, 2, 3, ...)")
+    OUTCOMES = [("ok", N_("Toegestaan")), ("denied", N_("Geweigerd (403)")), ("not_found", N_("Niet gevonden (404)"))]
+    seq = models.BigIntegerField(unique=True, null=True, help_text="Position in the hash chain (1, 2, 3, ...)")  # i18n: not UI
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # No database constraint and no cascade: deleting an account must never touch the log
     # (the database refuses UPDATE on this table, see migration 0003); username is kept as text.
@@ -77,14 +80,14 @@ class AccessLogEntry(models.Model):
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=30, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=10, choices=ACTIONS)
-    outcome = models.CharField(max_length=10, choices=OUTCOMES, default="ok")
+    action = models.CharField(max_length=10, choices=lazy_choices(ACTIONS))
+    outcome = models.CharField(max_length=10, choices=lazy_choices(OUTCOMES), default="ok")
     record_type = models.CharField(max_length=40)
     record_id = models.CharField(max_length=80)
-    record_count = models.PositiveIntegerField(default=0, help_text="Number of AccessLogRecord rows of this entry")
+    record_count = models.PositiveIntegerField(default=0, help_text="Number of AccessLogRecord rows of this entry")  # i18n: not UI
     reason = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
-    query = models.TextField(blank=True, help_text="The full query string (filter) of the request, or the CLI arguments")
+    query = models.TextField(blank=True, help_text="The full query string (filter) of the request, or the CLI arguments")  # i18n: not UI
     ip = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64, blank=True)
@@ -130,8 +133,8 @@ class RetentionRun(models.Model):
 
     started_at = models.DateTimeField(auto_now_add=True)
     dry_run = models.BooleanField()
-    today = models.DateField(help_text="The reference date the terms were computed against")
-    summary = models.JSONField(default=list, help_text="[{rule, kind, action, count}]")
+    today = models.DateField(help_text="The reference date the terms were computed against")  # i18n: not UI
+    summary = models.JSONField(default=list, help_text="[{rule, kind, action, count}]")  # i18n: not UI
     by = models.CharField(max_length=150, default="systeem")
 
     class Meta:

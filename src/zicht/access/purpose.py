@@ -16,17 +16,19 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 
+from .roles import N_
 from .rules import log_access
 
 SESSION_KEY = "zicht_purposes"
 
+# The label is what the access log stores as the reason (in Dutch); pages translate it (``N_``).
 REASONS = [
-    ("casusoverleg", "Voorbereiding casusoverleg"),
-    ("veiligheidsbeoordeling", "Veiligheidsbeoordeling / risicotaxatie"),
-    ("nieuwe_melding", "Verwerking nieuwe melding of signaal"),
-    ("koppeling", "Beoordeling koppeling van personen"),
-    ("hulpverlening", "Afstemming hulpverlening"),
-    ("verzoek_betrokkene", "Verzoek van betrokkene (inzage/correctie)"),
+    ("casusoverleg", N_("Voorbereiding casusoverleg")),
+    ("veiligheidsbeoordeling", N_("Veiligheidsbeoordeling / risicotaxatie")),
+    ("nieuwe_melding", N_("Verwerking nieuwe melding of signaal")),
+    ("koppeling", N_("Beoordeling koppeling van personen")),
+    ("hulpverlening", N_("Afstemming hulpverlening")),
+    ("verzoek_betrokkene", N_("Verzoek van betrokkene (inzage/correctie)")),
 ]
 
 

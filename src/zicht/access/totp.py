@@ -13,6 +13,9 @@ import base64
 import time
 from io import BytesIO
 
+from django.utils.html import escape
+from django.utils.translation import gettext
+
 
 def qr_svg(url: str) -> str:
     import qrcode
@@ -24,7 +27,8 @@ def qr_svg(url: str) -> str:
     svg = buffer.getvalue().decode("utf-8")
     if svg.startswith("<?xml"):
         svg = svg.split("?>", 1)[1]
-    return svg.replace("<svg ", '<svg role="img" aria-label="QR-code voor de authenticator-app" ', 1)
+    label = escape(gettext("QR-code voor de authenticator-app"))
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
 def secret_base32(device) -> str:

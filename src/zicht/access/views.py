@@ -13,7 +13,10 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from zicht.core.i18n import lazy_choices, translated
 from zicht.core.redirects import safe_next
 from zicht.core.spreadsheet import csv_writer, defuse_cell
 
@@ -35,8 +38,8 @@ def _safe_next(request, default: str = "/") -> str:
 
 
 class ReasonForm(forms.Form):
-    reason = forms.ChoiceField(label="Reden van inzage", choices=REASONS, widget=forms.RadioSelect)
-    toelichting = forms.CharField(label="Toelichting (optioneel, geen persoonsgegevens)", required=False, max_length=200)
+    reason = forms.ChoiceField(label=_("Reden van inzage"), choices=lazy_choices(REASONS), widget=forms.RadioSelect)
+    toelichting = forms.CharField(label=_("Toelichting (optioneel, geen persoonsgegevens)"), required=False, max_length=200)
 
 
 @requires(*PERSONAL_DATA_ROLES)
@@ -59,10 +62,10 @@ def reason(request):
 
 class TokenForm(forms.Form):
     otp_token = forms.RegexField(
-        label="Zescijferige code uit uw authenticator-app",
+        label=_("Zescijferige code uit uw authenticator-app"),
         regex=r"^\s*\d{6}\s*$",
         max_length=8,
-        error_messages={"invalid": "Vul de zes cijfers uit de app in."},
+        error_messages={"invalid": _("Vul de zes cijfers uit de app in.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
@@ -92,7 +95,7 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         if _verify(request, device, form.cleaned_data["otp_token"]):
             return redirect(next_url)
-        form.add_error("otp_token", "Deze code klopt niet of is al gebruikt. Wacht op de volgende code.")
+        form.add_error("otp_token", gettext("Deze code klopt niet of is al gebruikt. Wacht op de volgende code."))
     return render(request, "access/two_factor.html", {"form": form, "next": next_url})
 
 
@@ -116,9 +119,9 @@ def two_factor_setup(request):
 
             otp_login(request, device)
             request.session.cycle_key()
-            messages.success(request, "Tweestapsverificatie is ingesteld.")
+            messages.success(request, gettext("Tweestapsverificatie is ingesteld."))
             return redirect(next_url)
-        form.add_error("otp_token", "Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de volgende code.")
+        form.add_error("otp_token", gettext("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de volgende code."))
 
     return render(
         request,
@@ -131,17 +134,17 @@ def two_factor_setup(request):
 
 
 class AccessLogFilter(forms.Form):
-    gebruiker = forms.CharField(label="Gebruiker", required=False, max_length=150)
-    record_type = forms.CharField(label="Soort dossier", required=False, max_length=40)
-    record_id = forms.CharField(label="Dossiernummer", required=False, max_length=80)
-    actie = forms.ChoiceField(label="Actie", required=False, choices=[("", "Alle")] + AccessLogEntry.ACTIONS)
-    van = forms.DateField(label="Van (datum)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    tot = forms.DateField(label="Tot en met (datum)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    gebruiker = forms.CharField(label=_("Gebruiker"), required=False, max_length=150)
+    record_type = forms.CharField(label=_("Soort dossier"), required=False, max_length=40)
+    record_id = forms.CharField(label=_("Dossiernummer"), required=False, max_length=80)
+    actie = forms.ChoiceField(label=_("Actie"), required=False, choices=[("", _("Alle"))] + lazy_choices(AccessLogEntry.ACTIONS))
+    van = forms.DateField(label=_("Van (datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tot = forms.DateField(label=_("Tot en met (datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
         if data.get("van") and data.get("tot") and data["van"] > data["tot"]:
-            raise forms.ValidationError("De begindatum ligt na de einddatum.")
+            raise forms.ValidationError(_("De begindatum ligt na de einddatum."))
         return data
 
 
@@ -217,7 +220,7 @@ def accesslog(request):
             "page": page,
             "query": query.urlencode(),
             "runs": RetentionRun.objects.all()[:10],
-            "role_labels": dict(roles.ROLES),
+            "role_labels": translated(dict(roles.ROLES)),
         },
     )
 

@@ -9,6 +9,7 @@ import html
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from zicht.access.rules import user_organisation
 from zicht.core.dates import parse_iso_date
@@ -29,7 +30,7 @@ def page_number(request) -> int:
 def own_organisation(request):
     org = user_organisation(request.user)
     if org is None:
-        raise PermissionDenied("Uw account is niet aan een organisatie gekoppeld.")
+        raise PermissionDenied(gettext("Uw account is niet aan een organisatie gekoppeld."))
     return org
 
 
@@ -64,7 +65,11 @@ def address_text(straat, huisnummer, toevoeging, postcode, woonplaats) -> str:
     return f"{straat or ''} {huisnummer or ''}{toevoeging or ''}, {pc[:4]} {pc[4:]} {woonplaats or ''}".strip()
 
 
-@functools.cache
 def choice_labels(model, field: str) -> dict:
-    """Choice labels of a field (fixed per process)."""
+    """Choice labels of a field in the active language (fixed per process and language)."""
+    return _choice_labels(model, field, get_language())
+
+
+@functools.cache
+def _choice_labels(model, field: str, language: str | None) -> dict:
     return {k: str(v) for k, v in model._meta.get_field(field).flatchoices}

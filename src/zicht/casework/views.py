@@ -8,7 +8,9 @@ from django.shortcuts import render
 
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, KETENREGISSEUR, PRIVACY_OFFICER
 from zicht.access.rules import requires
+from zicht.core.i18n import translated
 
+from .domain.colour import COLOUR_LABELS
 from .models import ColourResult
 from .rulesets import all_rulesets, current_ruleset, stacking_rules
 
@@ -22,5 +24,13 @@ def rules(request):
         .order_by("ruleset_version")
     )
     return render(
-        request, "casework/rules.html", {"current": current, "rulesets": all_rulesets(), "versions": versions, "stacking": stacking_rules()}
+        request,
+        "casework/rules.html",
+        {
+            "current": current,
+            "rulesets": all_rulesets(),
+            "versions": versions,
+            "stacking": stacking_rules(),
+            "colour_labels": translated(COLOUR_LABELS),
+        },
     )

@@ -14,6 +14,7 @@ import time
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.utils.translation import gettext
 
 PUBLIC_PREFIXES = ("/taal/", "/account/login", "/account/oidc/", "/static/", "/api/schema", "/api/v1/openapi.json", "/healthz")
 
@@ -51,7 +52,7 @@ class LoginRequiredMiddleware:
                 if request.META.get("HTTP_AUTHORIZATION"):
                     return self.get_response(request)  # API token: Django REST framework authenticates (docs/api.md)
                 return JsonResponse(
-                    {"type": "urn:zicht:probleem:niet-geauthenticeerd", "title": "Niet ingelogd", "status": 401},
+                    {"type": "urn:zicht:probleem:niet-geauthenticeerd", "title": gettext("Niet ingelogd"), "status": 401},
                     status=401,
                     content_type="application/problem+json",
                     headers={"WWW-Authenticate": "Token"},

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import JaroWinkler
 
+from zicht.access.roles import N_
+
 EPS = 1e-9  # both sides compare with the same tolerance so a float tie cannot flip a level
 
 
@@ -70,7 +72,7 @@ class Comparison:
 
 def _null(*cols):
     sql = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in cols)
-    return Level("ontbreekt", sql, lambda l, r: any(l[c] is None or r[c] is None for c in cols), is_null=True)
+    return Level(N_("ontbreekt"), sql, lambda l, r: any(l[c] is None or r[c] is None for c in cols), is_null=True)
 
 
 def _eq(c, label):
@@ -85,7 +87,7 @@ def _jw(c, t, label):
     )
 
 
-ELSE = Level("anders", "ELSE", lambda l, r: True)
+ELSE = Level(N_("anders"), "ELSE", lambda l, r: True)
 
 
 def _given_any(l, r):
@@ -108,12 +110,12 @@ def _cross(l, r):
 _CROSS_LR = '("sn_ph_l" = "given_ph_r" OR "sn_first_l" = "given1_r")'
 _CROSS_RL = '("sn_ph_r" = "given_ph_l" OR "sn_first_r" = "given1_l")'
 SWAPPED_GIVEN = Level(
-    "voornaam en achternaam verwisseld",
+    N_("voornaam en achternaam verwisseld"),
     '"given_ph_l" = "sn_ph_r" OR "sn_ph_l" = "given_ph_r"',
     lambda l, r: (l["given_ph"] is not None and l["given_ph"] == r["sn_ph"]) or (l["sn_ph"] is not None and l["sn_ph"] == r["given_ph"]),
 )
 SWAPPED_SURNAME = Level(
-    "voornaam en achternaam verwisseld",
+    N_("voornaam en achternaam verwisseld"),
     f"{_CROSS_LR} OR {_CROSS_RL}",
     lambda l, r: _cross(l, r) or _cross(r, l),
 )
@@ -121,13 +123,13 @@ SWAPPED_SURNAME = Level(
 
 GIVEN = Comparison(
     "voornaam",
-    "Voornaam",
+    N_("Voornaam"),
     ("given1", "given_ph", "init1", "given_all", "sn_ph"),
     (
         _null("init1"),
-        _eq("given1", "gelijk"),
+        _eq("given1", N_("gelijk")),
         Level(
-            "klinkt gelijk of bijna gelijk",
+            N_("klinkt gelijk of bijna gelijk"),
             f'"given_ph_l" = "given_ph_r" OR jaro_winkler_similarity("given1_l", "given1_r") >= 0.92 - {EPS}',
             lambda l, r: (
                 (l["given_ph"] is not None and l["given_ph"] == r["given_ph"])
@@ -135,16 +137,16 @@ GIVEN = Comparison(
             ),
         ),
         Level(
-            "een andere voornaam gelijk",
+            N_("een andere voornaam gelijk"),
             "list_has_any(string_split(\"given_all_l\", ' '), string_split(\"given_all_r\", ' '))",
             _given_any,
         ),
         Level(
-            "voorletter past bij voornaam",
+            N_("voorletter past bij voornaam"),
             '"init1_l" = "init1_r" AND ("given1_l" IS NULL OR "given1_r" IS NULL)',
             lambda l, r: l["init1"] == r["init1"] and (l["given1"] is None or r["given1"] is None),
         ),
-        _jw("given1", 0.8, "lijkt op elkaar"),
+        _jw("given1", 0.8, N_("lijkt op elkaar")),
         SWAPPED_GIVEN,
         ELSE,
     ),
@@ -152,20 +154,20 @@ GIVEN = Comparison(
 
 SURNAME = Comparison(
     "achternaam",
-    "Achternaam",
+    N_("Achternaam"),
     ("sn_core", "sn_compact", "sn_ph", "sn_first", "given_ph", "given1"),
     (
         _null("sn_core"),
-        _eq("sn_compact", "gelijk (met tussenvoegsel)"),
-        _eq("sn_core", "gelijk, ander of geen tussenvoegsel"),
-        _eq("sn_ph", "klinkt gelijk"),
+        _eq("sn_compact", N_("gelijk (met tussenvoegsel)")),
+        _eq("sn_core", N_("gelijk, ander of geen tussenvoegsel")),
+        _eq("sn_ph", N_("klinkt gelijk")),
         Level(
-            "een deel van een dubbele naam gelijk",
+            N_("een deel van een dubbele naam gelijk"),
             '"sn_first_l" = "sn_first_r"',
             lambda l, r: l["sn_first"] is not None and l["sn_first"] == r["sn_first"],
         ),
-        _jw("sn_core", 0.92, "bijna gelijk"),
-        _jw("sn_core", 0.8, "lijkt op elkaar"),
+        _jw("sn_core", 0.92, N_("bijna gelijk")),
+        _jw("sn_core", 0.8, N_("lijkt op elkaar")),
         SWAPPED_SURNAME,
         ELSE,
     ),
@@ -179,30 +181,30 @@ def _one_part(l, r):
 
 DOB = Comparison(
     "geboortedatum",
-    "Geboortedatum",
+    N_("Geboortedatum"),
     ("dob", "dob_swap", "dob_y", "dob_m", "dob_d", "dob_days", "dob_yi"),
     (
         _null("dob"),
-        _eq("dob", "gelijk"),
-        _eq("dob_swap", "dag en maand verwisseld"),
+        _eq("dob", N_("gelijk")),
+        _eq("dob_swap", N_("dag en maand verwisseld")),
         Level(
-            "één deel anders (tikfout)",
+            N_("één deel anders (tikfout)"),
             '(CAST("dob_y_l" = "dob_y_r" AS INTEGER) + CAST("dob_m_l" = "dob_m_r" AS INTEGER)'
             ' + CAST("dob_d_l" = "dob_d_r" AS INTEGER)) = 2',
             _one_part,
         ),
         Level(
-            "hooguit een maand verschil",
+            N_("hooguit een maand verschil"),
             'abs("dob_days_l" - "dob_days_r") <= 31',
             lambda l, r: abs(l["dob_days"] - r["dob_days"]) <= 31,
         ),
         Level(
-            "geboortejaar hooguit 2 verschil",
+            N_("geboortejaar hooguit 2 verschil"),
             'abs("dob_yi_l" - "dob_yi_r") <= 2',
             lambda l, r: abs(l["dob_yi"] - r["dob_yi"]) <= 2,
         ),
         Level(
-            "ander decennium, verder bijna gelijk",  # 1989 typed as 1999: one digit, ten years
+            N_("ander decennium, verder bijna gelijk"),  # 1989 typed as 1999: one digit, ten years
             'abs(abs("dob_days_l" - "dob_days_r") - 3652) <= 45',
             lambda l, r: abs(abs(l["dob_days"] - r["dob_days"]) - 3652) <= 45,
         ),
@@ -210,7 +212,7 @@ DOB = Comparison(
     ),
 )
 
-GENDER = Comparison("geslacht", "Geslacht", ("gender",), (_null("gender"), _eq("gender", "gelijk"), ELSE))
+GENDER = Comparison("geslacht", N_("Geslacht"), ("gender",), (_null("gender"), _eq("gender", N_("gelijk")), ELSE))
 
 
 def _addr_null(l, r):
@@ -219,23 +221,23 @@ def _addr_null(l, r):
 
 ADDRESS = Comparison(
     "adres",
-    "Adres",
+    N_("Adres"),
     ("pc", "pc4", "hnr", "street", "city"),
     (
         Level(
-            "ontbreekt",
+            N_("ontbreekt"),
             '("pc_l" IS NULL OR "pc_r" IS NULL) AND ("city_l" IS NULL OR "city_r" IS NULL)',
             _addr_null,
             is_null=True,
         ),
         Level(
-            "zelfde adres",
+            N_("zelfde adres"),
             '"pc_l" = "pc_r" AND "hnr_l" = "hnr_r"',
             lambda l, r: l["pc"] is not None and l["pc"] == r["pc"] and l["hnr"] is not None and l["hnr"] == r["hnr"],
             needs=("pc", "hnr"),
         ),
         Level(
-            "zelfde postcode of straat en huisnummer",
+            N_("zelfde postcode of straat en huisnummer"),
             '"pc_l" = "pc_r" OR ("street_l" = "street_r" AND "hnr_l" = "hnr_r")',
             lambda l, r: (
                 (l["pc"] is not None and l["pc"] == r["pc"])
@@ -244,24 +246,24 @@ ADDRESS = Comparison(
             needs=("pc",),
         ),
         Level(
-            "zelfde woonplaats of postcodegebied",
+            N_("zelfde woonplaats of postcodegebied"),
             '"city_l" = "city_r" OR "pc4_l" = "pc4_r"',
             lambda l, r: (l["city"] is not None and l["city"] == r["city"]) or (l["pc4"] is not None and l["pc4"] == r["pc4"]),
         ),
-        _jw("city", 0.9, "woonplaats bijna gelijk (tikfout)"),
+        _jw("city", 0.9, N_("woonplaats bijna gelijk (tikfout)")),
         ELSE,
     ),
 )
 
 EXTRA_ID = Comparison(
     "kenmerk",
-    "Ander kenmerk (e-mail, nummer)",
+    N_("Ander kenmerk (e-mail, nummer)"),
     ("xid",),
     (
         _null("xid"),
-        _eq("xid", "gelijk"),
+        _eq("xid", N_("gelijk")),
         Level(
-            "bijna gelijk",
+            N_("bijna gelijk"),
             'levenshtein("xid_l", "xid_r") <= 2',
             lambda l, r: _lev(l["xid"], r["xid"]) <= 2,
         ),

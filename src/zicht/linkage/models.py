@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from zicht.core.i18n import lazy_choices
 
 from . import reasons
 
@@ -20,20 +24,20 @@ class LinkedPerson(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"Gekoppelde persoon #{self.pk}"
+        return gettext("Gekoppelde persoon #%(pk)s") % {"pk": self.pk}
 
 
 class PersonLink(models.Model):
     METHODS = [
-        ("bsn", "Gelijke BSN-hash"),
-        ("model", "Probabilistisch model"),
-        ("review", "Beoordeling ketenregisseur"),
-        ("single", "Geen koppeling gevonden"),
+        ("bsn", _("Gelijke BSN-hash")),
+        ("model", _("Probabilistisch model")),
+        ("review", _("Beoordeling ketenregisseur")),
+        ("single", _("Geen koppeling gevonden")),
     ]
     person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, related_name="link")
     linked_person = models.ForeignKey(LinkedPerson, on_delete=models.PROTECT, related_name="links")
     method = models.CharField(max_length=10, choices=METHODS)
-    match_weight = models.FloatField(null=True, blank=True, help_text="Best match weight to the cluster")
+    match_weight = models.FloatField(null=True, blank=True, help_text="Best match weight to the cluster")  # i18n: not UI
     updated_at = models.DateTimeField(auto_now=True)
 
 
@@ -43,7 +47,7 @@ class Household(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"Huishouden #{self.pk}"
+        return gettext("Huishouden #%(pk)s") % {"pk": self.pk}
 
 
 class HouseholdMember(models.Model):
@@ -62,10 +66,10 @@ class LinkageModel(models.Model):
     """
 
     created_at = models.DateTimeField(auto_now_add=True)
-    params = models.JSONField(help_text="zicht.linkage.engine.ModelParams.to_dict()")
+    params = models.JSONField(help_text="zicht.linkage.engine.ModelParams.to_dict()")  # i18n: not UI
     link_threshold = models.FloatField()
     review_threshold = models.FloatField()
-    records = models.PositiveIntegerField(default=0, help_text="Persons the model was trained on")
+    records = models.PositiveIntegerField(default=0, help_text="Persons the model was trained on")  # i18n: not UI
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -76,7 +80,7 @@ class LinkageModel(models.Model):
 
 
 class LinkageRun(models.Model):
-    KINDS = [("batch", "Volledige koppeling"), ("incremental", "Nieuwe personen")]
+    KINDS = [("batch", _("Volledige koppeling")), ("incremental", _("Nieuwe personen"))]
     kind = models.CharField(max_length=12, choices=KINDS)
     model = models.ForeignKey(LinkageModel, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(auto_now_add=True)
@@ -111,27 +115,27 @@ class ReviewPair(models.Model):
     """Two registry persons whose match weight lies between the thresholds: the ketenregisseur decides."""
 
     STATUS = [
-        ("open", "Te beoordelen"),
-        ("accepted", "Zelfde persoon"),
-        ("rejected", "Verschillende personen"),
-        ("superseded", "Vervallen"),
+        ("open", _("Te beoordelen")),
+        ("accepted", _("Zelfde persoon")),
+        ("rejected", _("Verschillende personen")),
+        ("superseded", _("Vervallen")),
     ]
     person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     match_weight = models.FloatField()
     prior_weight = models.FloatField(default=0)
-    contributions = models.JSONField(default=list, help_text="[{field, label, level, weight}] per comparison")
+    contributions = models.JSONField(default=list, help_text="[{field, label, level, weight}] per comparison")  # i18n: not UI
     status = models.CharField(max_length=12, choices=STATUS, default="open", db_index=True)
     priority = models.PositiveSmallIntegerField(
-        default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"
+        default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"  # i18n: not UI
     )
-    boundary_distance = models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain")
+    boundary_distance = models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain")  # i18n: not UI
     reason = models.CharField(
         max_length=20,
         blank=True,
         default="",
-        choices=reasons.CHOICES,
-        help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)",
+        choices=lazy_choices(reasons.CHOICES),
+        help_text="zicht.linkage.reasons: why the pair waits (weak match, a rule that kept it apart)",  # i18n: not UI
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -143,7 +147,7 @@ class ReviewPair(models.Model):
         indexes = [models.Index(fields=["status", "-priority", "boundary_distance", "id"], name="reviewpair_queue_idx")]
 
     def __str__(self) -> str:
-        return f"Koppelpaar #{self.pk}"
+        return gettext("Koppelpaar #%(pk)s") % {"pk": self.pk}
 
     @property
     def probability(self) -> float:
@@ -157,8 +161,8 @@ class LinkDecision(models.Model):
     the active ones, so they survive retraining and new imports.
     """
 
-    KINDS = [("link", "Samenvoegen: zelfde persoon"), ("no_link", "Niet koppelen: verschillende personen")]
-    ORIGINS = [("review", "Beoordeling koppelpaar"), ("split", "Losmaken uit gekoppelde persoon")]
+    KINDS = [("link", _("Samenvoegen: zelfde persoon")), ("no_link", _("Niet koppelen: verschillende personen"))]
+    ORIGINS = [("review", _("Beoordeling koppelpaar")), ("split", _("Losmaken uit gekoppelde persoon"))]
     person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, choices=KINDS)

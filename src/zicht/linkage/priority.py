@@ -11,11 +11,13 @@ and a person's judgement changes the outcome most. A link the cluster check did 
 
 from __future__ import annotations
 
+from zicht.access.roles import N_
+
 URGENT = 2  # a side's cluster has a report at an oranje/rood address or an active signal
 CLUSTER_CHECK = 1  # the model linked the pair, the cluster check kept it apart
 BAND = 0  # between the review and the link threshold
 
-LABELS = {URGENT: "oranje/rood adres of signaal", CLUSTER_CHECK: "koppeling tegengehouden", BAND: "onzeker"}
+LABELS = {URGENT: N_("oranje/rood adres of signaal"), CLUSTER_CHECK: N_("koppeling tegengehouden"), BAND: N_("onzeker")}
 
 
 def tier(weight: float, link_threshold: float, hot_a: bool, hot_b: bool) -> int:

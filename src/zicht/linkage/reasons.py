@@ -9,17 +9,19 @@ batch (``services._write_review_pairs``) and arrival (``services.link_person``) 
 
 from __future__ import annotations
 
+from zicht.access.roles import N_
+
 from . import hard_negatives
 
-# code -> the Dutch text on the review pages
+# code -> the Dutch text on the review pages (translated where shown)
 REASONS = {
-    "onzeker": "Matchgewicht onder de koppeldrempel",
-    "generatie": "Jr. en sr.: vader en zoon met dezelfde naam",
-    "geboortedatum": "Geboortedata die geen tikfout verklaart",
-    "geslacht": "Verschillend geslacht",
-    "voornaam": "Voornamen die niet bij één persoon passen",
-    hard_negatives.HOUSEHOLD: "Naamgenoot? Ander adres met andere huisgenoten in dezelfde periode",
-    "tegengehouden": "Past bij meer dan één persoon (bijv. alleen initialen of geen geboortedatum)",
+    "onzeker": N_("Matchgewicht onder de koppeldrempel"),
+    "generatie": N_("Jr. en sr.: vader en zoon met dezelfde naam"),
+    "geboortedatum": N_("Geboortedata die geen tikfout verklaart"),
+    "geslacht": N_("Verschillend geslacht"),
+    "voornaam": N_("Voornamen die niet bij één persoon passen"),
+    hard_negatives.HOUSEHOLD: N_("Naamgenoot? Ander adres met andere huisgenoten in dezelfde periode"),
+    "tegengehouden": N_("Past bij meer dan één persoon (bijv. alleen initialen of geen geboortedatum)"),
 }
 CHOICES = [("", "")] + list(REASONS.items())
 

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from zicht.registry.corrections import departed_persons
 from zicht.registry.models import Person, ReportParty
@@ -973,7 +974,7 @@ def decide(review_pair: ReviewPair, *, accept: bool, reason: str, user) -> LinkD
     """Record the ketenregisseur's decision on a review pair and apply it at once."""
     a, b = review_pair.person_a, review_pair.person_b
     if accept and a.bsn_hash and b.bsn_hash and a.bsn_hash != b.bsn_hash:
-        raise ValueError("Twee personen met verschillende geldige BSN worden nooit samengevoegd")
+        raise ValueError(N_("Twee personen met verschillende geldige BSN worden nooit samengevoegd"))  # translated where shown
     d = LinkDecision.objects.create(
         person_a=a, person_b=b, kind="link" if accept else "no_link", review_pair=review_pair, reason=reason, decided_by=user
     )

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from zicht.access.purpose import with_purpose
 from zicht.access.roles import KETENREGISSEUR
@@ -19,17 +21,17 @@ from . import priority, services
 from .models import LinkDecision, PersonLink, ReviewPair
 
 FIELD_ROWS = [
-    ("Voornamen", "voornamen"),
-    ("Tussenvoegsel", "tussenvoegsel"),
-    ("Achternaam", "achternaam"),
-    ("Geboortedatum", "geboortedatum"),
-    ("Geslacht", "geslacht"),
+    (N_("Voornamen"), "voornamen"),
+    (N_("Tussenvoegsel"), "tussenvoegsel"),
+    (N_("Achternaam"), "achternaam"),
+    (N_("Geboortedatum"), "geboortedatum"),
+    (N_("Geslacht"), "geslacht"),
 ]
 MAX_BAR = 15.0  # match weight that fills a bar completely
 
 
 def _name(p: Person) -> str:
-    return " ".join(x for x in (p.voornamen, p.tussenvoegsel, p.achternaam) if x) or "(naam onbekend)"
+    return " ".join(x for x in (p.voornamen, p.tussenvoegsel, p.achternaam) if x) or gettext("(naam onbekend)")
 
 
 def _reason(request) -> str:
@@ -44,7 +46,7 @@ def review_queue(request):
     qs = visible(request.user, ReviewPair, ReviewPair.objects.filter(status=status)).select_related("person_a__source", "person_b__source")
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
     rows = [
-        {"pair": rp, "name_a": _name(rp.person_a), "name_b": _name(rp.person_b), "priority": priority.LABELS.get(rp.priority, "")}
+        {"pair": rp, "name_a": _name(rp.person_a), "name_b": _name(rp.person_b), "priority": gettext(priority.LABELS.get(rp.priority, ""))}
         for rp in page
     ]
     shown = [("review_pair", rp.pk) for rp in page] + [("person", p) for rp in page for p in (rp.person_a_id, rp.person_b_id)]
@@ -73,7 +75,7 @@ def _side(person: Person) -> dict:
         "values": [(label, getattr(person, attr) or "") for label, attr in FIELD_ROWS],
         "adres": str(addr) if addr else "",
         "bron": person.source.naam,
-        "bsn": "aanwezig" if person.bsn_hash else "niet bekend",
+        "bsn": gettext("aanwezig") if person.bsn_hash else gettext("niet bekend"),
         "link": pl,
         "members": members,
         # invalid values the import set aside (registry.domain.setaside): the reviewer weighs the rest
@@ -93,26 +95,28 @@ def pair_detail(request, pk: int):
                 request, action="view", record_type="set_aside_value", record_id=value.pk, reason=f"koppelpaar {rp.pk}: {value.description}"
             )
             if value.field == "person.bsn":
-                side["bsn"] = value.description
+                side["bsn"] = value.shown_description
     rows = []
     for label, _ in FIELD_ROWS:
         va = next(v for lab, v in a["values"] if lab == label)
         vb = next(v for lab, v in b["values"] if lab == label)
-        rows.append({"label": label, "a": va, "b": vb, "same": bool(va) and str(va).lower() == str(vb).lower()})
-    rows.append({"label": "Adres", "a": a["adres"], "b": b["adres"], "same": bool(a["adres"]) and a["adres"] == b["adres"]})
-    rows.append({"label": "BSN", "a": a["bsn"], "b": b["bsn"], "same": False})
-    rows.append({"label": "Bron", "a": a["bron"], "b": b["bron"], "same": False})
+        rows.append({"label": gettext(label), "a": va, "b": vb, "same": bool(va) and str(va).lower() == str(vb).lower()})
+    rows.append({"label": gettext("Adres"), "a": a["adres"], "b": b["adres"], "same": bool(a["adres"]) and a["adres"] == b["adres"]})
+    rows.append({"label": "BSN", "a": a["bsn"], "b": b["bsn"], "same": False})  # i18n: not UI (the same in English)
+    rows.append({"label": gettext("Bron"), "a": a["bron"], "b": b["bron"], "same": False})
     labels = {
-        "voornaam": "Voornaam",
-        "achternaam": "Achternaam",
-        "geboortedatum": "Geboortedatum",
-        "geslacht": "Geslacht",
-        "adres": "Adres",
-        "kenmerk": "Ander kenmerk",
+        "voornaam": gettext("Voornaam"),
+        "achternaam": gettext("Achternaam"),
+        "geboortedatum": gettext("Geboortedatum"),
+        "geslacht": gettext("Geslacht"),
+        "adres": gettext("Adres"),
+        "kenmerk": gettext("Ander kenmerk"),
     }
     contributions = [
         {
             **c,
+            # the level's label is stored Dutch with the pair (comparisons.py marks it): translated here
+            "label": gettext(c["label"]) if c.get("label") else "",
             "name": labels.get(c["field"], c["field"]),
             "pct": min(100.0, abs(c["weight"]) / MAX_BAR * 100),
             "positive": c["weight"] >= 0,
@@ -148,12 +152,12 @@ def pair_decide(request, pk: int):
     choice = request.POST.get("besluit")
     reason = _reason(request)
     if choice not in ("accept", "reject") or not reason:
-        messages.error(request, "Kies een besluit en geef een reden op.")
+        messages.error(request, gettext("Kies een besluit en geef een reden op."))
         return redirect("linkage:pair_detail", pk=pk)
     try:
         services.decide(rp, accept=choice == "accept", reason=reason, user=request.user)
     except ValueError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, gettext(str(exc)))
         return redirect("linkage:pair_detail", pk=pk)
     log_access(
         request,
@@ -164,7 +168,8 @@ def pair_decide(request, pk: int):
         records=[("review_pair", pk), ("person", rp.person_a_id), ("person", rp.person_b_id)],
     )
     messages.success(
-        request, "Besluit vastgelegd: zelfde persoon." if choice == "accept" else "Besluit vastgelegd: verschillende personen."
+        request,
+        gettext("Besluit vastgelegd: zelfde persoon.") if choice == "accept" else gettext("Besluit vastgelegd: verschillende personen."),
     )
     return redirect(reverse("linkage:review_queue"))
 
@@ -184,15 +189,15 @@ def decision_revoke(request, pk: int):
         return HttpResponseNotAllowed(["POST"])
     d = get_visible_or_404(request.user, LinkDecision, pk)
     if d.revoked_at is not None:
-        messages.error(request, "Dit besluit is al teruggedraaid.")
+        messages.error(request, gettext("Dit besluit is al teruggedraaid."))
         return redirect("linkage:decisions")
     reason = _reason(request)
     if not reason:
-        messages.error(request, "Geef een reden op om een besluit terug te draaien.")
+        messages.error(request, gettext("Geef een reden op om een besluit terug te draaien."))
         return redirect("linkage:decisions")
     services.revoke(d, reason=reason, user=request.user)
     log_access(request, action="change", record_type="linkage_decision", record_id=pk, reason=f"terugdraaien: {reason}")
-    messages.success(request, "Besluit teruggedraaid; de koppeling volgt weer het model.")
+    messages.success(request, gettext("Besluit teruggedraaid; de koppeling volgt weer het model."))
     return redirect("linkage:decisions")
 
 
@@ -203,9 +208,9 @@ def person_split(request, pk: int):
     person = get_visible_or_404(request.user, Person, pk)
     reason = _reason(request)
     if not reason:
-        messages.error(request, "Geef een reden op om een persoon los te maken.")
+        messages.error(request, gettext("Geef een reden op om een persoon los te maken."))
         return redirect(safe_next(request, reverse("linkage:review_queue")))
     made = services.split(person, reason=reason, user=request.user)
     log_access(request, action="change", record_type="person_link", record_id=pk, reason=f"losmaken: {reason}", records=[("person", pk)])
-    messages.success(request, f"Persoon losgemaakt ({len(made)} besluiten vastgelegd).")
+    messages.success(request, gettext("Persoon losgemaakt (%(n)d besluiten vastgelegd).") % {"n": len(made)})
     return redirect("linkage:decisions")

@@ -30,23 +30,25 @@ class ImportForm(forms.Form):
             "werklijsten en cijfers en blijven in de historie."
         ),
     )
-    profile = forms.ChoiceField(label="Importprofiel", help_text="Welk partnerformaat dit bestand heeft.")
-    file = forms.FileField(label="Bestand (CSV of XLSX)")
+    profile = forms.ChoiceField(label=_("Importprofiel"), help_text=_("Welk partnerformaat dit bestand heeft."))
+    file = forms.FileField(label=_("Bestand (CSV of XLSX)"))
     accept_partial = forms.BooleanField(
-        label="Deels laden: laad de goedgekeurde records en sla afgekeurde over",
+        label=_("Deels laden: laad de goedgekeurde records en sla afgekeurde over"),
         required=False,
-        help_text="Standaard is alles-of-niets: één afgekeurde rij en er wordt niets geladen. Bij deels laden neemt "
-        "een afgekeurde rij van één persoon de andere personen van het record niet mee.",
+        help_text=_(
+            "Standaard is alles-of-niets: één afgekeurde rij en er wordt niets geladen. Bij deels laden neemt "
+            "een afgekeurde rij van één persoon de andere personen van het record niet mee."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["profile"].choices = [("", "— kies een profiel —")] + [(name, name) for name in sorted(available_profiles())]
+        self.fields["profile"].choices = [("", _("— kies een profiel —"))] + [(name, name) for name in sorted(available_profiles())]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Het bestand is groter dan 500 MB; importeer het met 'zicht import'.")
+            raise forms.ValidationError(_("Het bestand is groter dan 500 MB; importeer het met 'zicht import'."))
         return upload
 
     def clean(self):

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 from zicht.access.roles import FUNCTIONEEL_BEHEERDER, KETENREGISSEUR
 from zicht.access.rules import log_access, requires, user_role
@@ -43,6 +43,45 @@ STATUS_BADGE = {
     "duplicate": "onbekend",
     "interrupted": "rood",
 }
+
+
+def outcome_text(batch) -> str:
+    """The batch's outcome in the user's language.
+
+    The importer stores one Dutch sentence (``ImportBatch.message``; also what ``zicht import``
+    prints, and what the rejects CSV and the tests read), built from many parts. In Dutch that
+    sentence is shown as stored; in another language a translated summary of the batch's stored
+    counts takes its place (the page shows the stored sentence beside it, marked as Dutch)."""
+    if get_language() == settings.LANGUAGE_CODE or not batch.message:
+        return batch.message
+    values = {
+        "pk": batch.duplicate_of_id or "?",
+        "loaded": batch.rows_loaded,
+        "total": batch.rows_total,
+        "rejected": batch.rows_rejected,
+        "reports": batch.reports_created,
+        "persons": batch.persons_created,
+        "addresses": batch.addresses_created,
+        "set_aside": batch.rows_set_aside,
+    }
+    if batch.status in ("loaded", "partial"):
+        text = gettext(
+            "%(loaded)d van %(total)d rijen geladen: %(reports)d nieuwe records, %(persons)d personen, %(addresses)d nieuwe adressen."
+        )
+        if batch.rows_set_aside:
+            text += " " + gettext("%(set_aside)d rijen geladen met een terzijde gelegde waarde.")
+        if batch.rows_rejected:
+            text += " " + gettext("%(rejected)d rijen afgewezen.")
+        return text % values
+    if batch.status == "rejected" and batch.rows_rejected:
+        return gettext("Afgewezen: %(rejected)d van %(total)d rijen afgewezen. Er is niets geladen.") % values
+    if batch.status == "rejected":
+        return gettext("Het bestand is afgewezen; er is niets geladen.")
+    if batch.status == "duplicate":
+        return gettext("Dit bestand is al geladen (import #%(pk)s); er is niets toegevoegd.") % values
+    if batch.status == "failed":
+        return gettext("De import is mislukt; er is niets geladen.")
+    return batch.message
 
 
 def _visible_batches(user):
@@ -75,8 +114,15 @@ def batch_detail(request, pk: int):
     mark_interrupted()
     batch = get_object_or_404(_visible_batches(request.user), pk=pk)
     batch.badge = STATUS_BADGE.get(batch.status, "onbekend")
-    set_aside = [{**entry, "label": REASONS.get(entry.get("reason", ""), entry.get("reason", ""))} for entry in batch.set_aside]
-    context = {"batch": batch, "set_aside": set_aside, "changed": _changed_records(batch)}
+    set_aside = [{**entry, "label": gettext(REASONS.get(entry.get("reason", ""), entry.get("reason", "")))} for entry in batch.set_aside]
+    outcome = outcome_text(batch)
+    context = {
+        "batch": batch,
+        "outcome": outcome,
+        "recorded": batch.message if outcome != batch.message else "",
+        "set_aside": set_aside,
+        "changed": _changed_records(batch),
+    }
     context["open_records"] = user_role(request.user) == KETENREGISSEUR  # the record page is the ketenregisseur's
     return render(request, "registry/batch.html", context)
 
@@ -95,7 +141,9 @@ def _changed_records(batch) -> list[dict]:
         entry["fields"].append(change.fields)
     out = []
     for entry in list(by_report.values())[:MAX_LISTED_CHANGES]:
-        out.append({**entry, "kinds": ", ".join(dict.fromkeys(entry["kinds"])), "fields": summary_fields(entry["fields"], limit=10)})
+        out.append(
+            {**entry, "kinds": ", ".join(dict.fromkeys(entry["kinds"])), "fields": summary_fields(entry["fields"], limit=10, tr=gettext)}
+        )
     return out
 
 
@@ -109,8 +157,8 @@ def _history(report, with_values: bool) -> list[dict]:
         rows.append(
             {
                 "change": change,
-                "fields": [label(f) for f in change.fields],
-                "previous": [(label(f), "" if v is None else v) for f, v in previous.items() if not f.endswith("bsn")],
+                "fields": [label(f, gettext) for f in change.fields],
+                "previous": [(label(f, gettext), "" if v is None else v) for f, v in previous.items() if not f.endswith("bsn")],
                 "bsn": any(f.endswith("bsn") for f in change.fields),
             }
         )
@@ -189,7 +237,7 @@ def upload(request):
             form.add_error("profile", str(exc))
             return render(request, "registry/upload.html", {"form": form}, status=400)
         except Exception as exc:  # recorded on the batch as 'failed'; shown without values
-            messages.error(request, f"De import is mislukt ({type(exc).__name__}); er is niets geladen.")
+            messages.error(request, gettext("De import is mislukt (%(error)s); er is niets geladen.") % {"error": type(exc).__name__})
             return redirect("registry:imports")
         if batch.status in ("loaded", "partial"):
             log_access(
@@ -202,7 +250,7 @@ def upload(request):
             level = messages.SUCCESS if batch.status == "loaded" else messages.WARNING
         else:
             level = messages.ERROR if batch.status == "rejected" else messages.INFO
-        messages.add_message(request, level, batch.message)
+        messages.add_message(request, level, outcome_text(batch))
         return redirect("registry:batch", pk=batch.pk)
     return render(request, "registry/upload.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
@@ -227,7 +275,7 @@ def _upload_withdrawals(request, form, upload_file):
                 defer_postprocess=settings.ZICHT_DEFER_POSTPROCESS,
             )
     except Exception as exc:  # nothing withdrawn (one transaction); shown without values
-        messages.error(request, _("De intrekkingslijst is mislukt (%(error)s); er is niets ingetrokken.") % {"error": type(exc).__name__})
+        messages.error(request, gettext("De intrekkingslijst is mislukt (%(error)s); er is niets ingetrokken.") % {"error": type(exc).__name__})
         return redirect("registry:imports")
     if batch.status in ("loaded", "partial"):
         withdrawn = RecordChange.objects.filter(import_batch=batch, kind="ingetrokken").values_list("report_id", flat=True)
@@ -236,11 +284,24 @@ def _upload_withdrawals(request, form, upload_file):
             action="update",
             record_type="import_batch",
             record_id=batch.pk,
-            reason=_("%(n)s records ingetrokken met profiel %(profile)s") % {"n": batch.reports_withdrawn, "profile": batch.profile},
+            reason=gettext("%(n)s records ingetrokken met profiel %(profile)s") % {"n": batch.reports_withdrawn, "profile": batch.profile},
             records=[("report", pk) for pk in withdrawn],
         )
         level = messages.SUCCESS if batch.status == "loaded" else messages.WARNING
     else:
         level = messages.ERROR
-    messages.add_message(request, level, batch.message)
+    messages.add_message(request, level, withdrawal_outcome_text(batch))
     return redirect("registry:batch", pk=batch.pk)
+
+
+def withdrawal_outcome_text(batch) -> str:
+    """A deletion list's outcome in the user's language: the stored Dutch sentence in Dutch (also what
+    ``zicht import --withdrawals`` prints), otherwise a translated summary of the batch's counts."""
+    if get_language() == settings.LANGUAGE_CODE or not batch.message:
+        return batch.message
+    if batch.status == "rejected":
+        return gettext("Afgewezen: %(rejected)d rijen afgekeurd. Er is niets ingetrokken.") % {"rejected": batch.rows_rejected}
+    text = gettext("%(n)d records ingetrokken (uit kleur, werklijsten en cijfers; de historie blijft bewaard).") % {"n": batch.reports_withdrawn}
+    if batch.rows_rejected:
+        text += " " + gettext("%(rejected)d rijen afgekeurd.") % {"rejected": batch.rows_rejected}
+    return text

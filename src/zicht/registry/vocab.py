@@ -1,99 +1,102 @@
 """The registry's classifications, from the CBS lists in the domain brief (§2.3, §3, Implications 3).
 
 Pure data: no Django imports. Each list is (code, Dutch label); codes are what the
-database stores and what import profiles map partner values onto.
+database stores and what import profiles map partner values onto. Labels are marked with ``N_``
+and translated where they are shown (``zicht.core.i18n``).
 """
 
 from __future__ import annotations
 
+from zicht.access.roles import N_
+
 REPORT_KINDS = [
-    ("incident", "Incident (politie)"),
-    ("melding", "Melding (Veilig Thuis)"),
-    ("advies", "Advies (Veilig Thuis)"),
-    ("signaal", "Signaal (betrokkenheid)"),
+    ("incident", N_("Incident (politie)")),
+    ("melding", N_("Melding (Veilig Thuis)")),
+    ("advies", N_("Advies (Veilig Thuis)")),
+    ("signaal", N_("Signaal (betrokkenheid)")),
 ]
 
 # CBS 84851NED 'aard geweld'
 AARD_GEWELD = [
-    ("kindermishandeling", "Kindermishandeling"),
-    ("ex_partnergeweld", "(Ex-)partnergeweld"),
-    ("ouderenmishandeling", "Ouderenmishandeling (ouder dan 65 jaar)"),
-    ("geweld_tegen_ouders", "Geweld tegen ouders"),
-    ("hg_overig", "Huiselijk geweld overig"),
-    ("andere_problematiek", "Andere problematiek"),
-    ("geen_hg_km", "Geen kindermishandeling/huiselijk geweld"),
-    ("onbekend", "Onbekend"),
+    ("kindermishandeling", N_("Kindermishandeling")),
+    ("ex_partnergeweld", N_("(Ex-)partnergeweld")),
+    ("ouderenmishandeling", N_("Ouderenmishandeling (ouder dan 65 jaar)")),
+    ("geweld_tegen_ouders", N_("Geweld tegen ouders")),
+    ("hg_overig", N_("Huiselijk geweld overig")),
+    ("andere_problematiek", N_("Andere problematiek")),
+    ("geen_hg_km", N_("Geen kindermishandeling/huiselijk geweld")),
+    ("onbekend", N_("Onbekend")),
 ]
 
 GEWELDSVORMEN = [
-    ("lichamelijk", "Lichamelijk"),
-    ("psychisch", "Psychisch"),
-    ("seksueel", "Seksueel"),
-    ("verwaarlozing", "Verwaarlozing"),
-    ("getuige", "Getuige van huiselijk geweld"),
+    ("lichamelijk", N_("Lichamelijk")),
+    ("psychisch", N_("Psychisch")),
+    ("seksueel", N_("Seksueel")),
+    ("verwaarlozing", N_("Verwaarlozing")),
+    ("getuige", N_("Getuige van huiselijk geweld")),
 ]
 
 # CBS huiselijke kring as the minimum set (domain brief §2.3, Implications 3)
 RELATIES = [
-    ("partner", "Partner"),
-    ("ex_partner", "Ex-partner"),
-    ("ouder_kind", "Ouder → kind"),
-    ("kind_ouder", "Kind → ouder"),
-    ("overig_familielid", "Overig familielid"),
-    ("huisgenoot", "Huisgenoot"),
-    ("mantelzorger", "Mantelzorger"),
-    ("huisvriend", "Huisvriend"),
-    ("onbekend", "Onbekend"),
+    ("partner", N_("Partner")),
+    ("ex_partner", N_("Ex-partner")),
+    ("ouder_kind", N_("Ouder → kind")),
+    ("kind_ouder", N_("Kind → ouder")),
+    ("overig_familielid", N_("Overig familielid")),
+    ("huisgenoot", N_("Huisgenoot")),
+    ("mantelzorger", N_("Mantelzorger")),
+    ("huisvriend", N_("Huisvriend")),
+    ("onbekend", N_("Onbekend")),
 ]
 
 ROLLEN = [
-    ("slachtoffer", "Slachtoffer"),
-    ("pleger", "Pleger"),
-    ("kind", "Kind (betrokken)"),
-    ("melder", "Melder"),
-    ("betrokkene", "Betrokkene"),
+    ("slachtoffer", N_("Slachtoffer")),
+    ("pleger", N_("Pleger")),
+    ("kind", N_("Kind (betrokken)")),
+    ("melder", N_("Melder")),
+    ("betrokkene", N_("Betrokkene")),
 ]
 
 # CBS 84849NED 'hoedanigheid melder', extended with the partner types of PRODUCT.md
 ORGANISATIE_TYPES = [
-    ("politie", "Politie (Justitie en veiligheid)"),
-    ("veilig_thuis", "Veilig Thuis"),
-    ("wijkteam", "Wijkteam / Toegang"),
-    ("onderwijs", "Onderwijs"),
-    ("kinderopvang", "Kinderopvang"),
-    ("gezondheidszorg", "Huisarts / gezondheidszorg"),
-    ("ggz", "Geestelijke gezondheidszorg"),
-    ("jeugdzorg", "Jeugdzorg"),
-    ("ggd", "GGD / jeugdgezondheidszorg"),
-    ("leerplicht", "Bureau Leerplicht"),
-    ("justitie", "Justitie en veiligheid (overig)"),
-    ("gemeente", "Gemeente"),
-    ("anders", "Andere organisatie"),
+    ("politie", N_("Politie (Justitie en veiligheid)")),
+    ("veilig_thuis", N_("Veilig Thuis")),
+    ("wijkteam", N_("Wijkteam / Toegang")),
+    ("onderwijs", N_("Onderwijs")),
+    ("kinderopvang", N_("Kinderopvang")),
+    ("gezondheidszorg", N_("Huisarts / gezondheidszorg")),
+    ("ggz", N_("Geestelijke gezondheidszorg")),
+    ("jeugdzorg", N_("Jeugdzorg")),
+    ("ggd", N_("GGD / jeugdgezondheidszorg")),
+    ("leerplicht", N_("Bureau Leerplicht")),
+    ("justitie", N_("Justitie en veiligheid (overig)")),
+    ("gemeente", N_("Gemeente")),
+    ("anders", N_("Andere organisatie")),
 ]
 
 HOEDANIGHEID_MELDER = [
-    ("niet_beroepsmatig", "Niet beroepsmatig"),
-    ("politie", "Politie"),
-    ("justitie", "Justitie en veiligheid"),
-    ("gezondheidszorg", "Gezondheidszorg"),
-    ("ggz", "Geestelijke gezondheidszorg"),
-    ("kinderopvang", "Kinderopvang"),
-    ("onderwijs", "Onderwijs"),
-    ("leerplicht", "Bureau Leerplicht"),
-    ("jeugdzorg", "Jeugdzorg"),
-    ("vt_andere_regio", "Veilig Thuis andere regio"),
-    ("anders", "Andere organisatie"),
+    ("niet_beroepsmatig", N_("Niet beroepsmatig")),
+    ("politie", N_("Politie")),
+    ("justitie", N_("Justitie en veiligheid")),
+    ("gezondheidszorg", N_("Gezondheidszorg")),
+    ("ggz", N_("Geestelijke gezondheidszorg")),
+    ("kinderopvang", N_("Kinderopvang")),
+    ("onderwijs", N_("Onderwijs")),
+    ("leerplicht", N_("Bureau Leerplicht")),
+    ("jeugdzorg", N_("Jeugdzorg")),
+    ("vt_andere_regio", N_("Veilig Thuis andere regio")),
+    ("anders", N_("Andere organisatie")),
 ]
 
 # Seed 000 (GGD Zuid-Limburg): the meldcode traffic light maps organisations by the safety risk they work with.
 MELDCODE_STOPLICHT = [
-    ("groen", "Groen: partner bij preventie, geen verhoogd veiligheidsrisico"),
-    ("oranje", "Oranje: partner bij enig veiligheidsrisico (er ging incidenteel iets mis)"),
-    ("rood", "Rood: specialistische organisatie huiselijk geweld (bijv. vrouwenopvang)"),
-    ("onbekend", "Onbekend"),
+    ("groen", N_("Groen: partner bij preventie, geen verhoogd veiligheidsrisico")),
+    ("oranje", N_("Oranje: partner bij enig veiligheidsrisico (er ging incidenteel iets mis)")),
+    ("rood", N_("Rood: specialistische organisatie huiselijk geweld (bijv. vrouwenopvang)")),
+    ("onbekend", N_("Onbekend")),
 ]
 
-GESLACHT = [("m", "Man"), ("v", "Vrouw"), ("x", "Anders / onbekend")]
+GESLACHT = [("m", N_("Man")), ("v", N_("Vrouw")), ("x", N_("Anders / onbekend"))]
 
 
 def codes(vocabulary: list[tuple[str, str]]) -> set[str]:

@@ -14,23 +14,25 @@ import itertools
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 _counter = itertools.count(1)
 
 
 @register.simple_tag
-def masked(value, label: str = "naam"):
+def masked(value, label: str = "naam"):  # label: a word of the catalogue (naam, geboortedatum)
     if value in (None, ""):
         return ""
     ident = f"masked-{next(_counter)}"
     return format_html(
         '<span class="masked" id="{}">{}</span> '
         '<button type="button" class="button button--subtle button--small reveal" data-reveal="{}" aria-pressed="false" aria-controls="{}">'
-        'Toon<span class="visually-hidden"> {}</span></button>',
+        '{}<span class="visually-hidden"> {}</span></button>',
         ident,
         value,
         ident,
         ident,
-        label,
+        gettext("Toon"),
+        gettext(label),
     )

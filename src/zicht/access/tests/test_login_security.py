@@ -218,3 +218,29 @@ def test_idle_timeout_refreshes_expiry_on_activity(client, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real() + settings.SESSION_REFRESH_SECONDS + 1)
     client.get("/")
     assert client.session[SessionIdleTimeoutMiddleware.KEY] > first
+
+
+def test_second_factor_and_reason_pages_in_english():
+    """Issue 18: the 2FA form's label and error, and the reason form's choices, in English; the
+    access log keeps the Dutch reason (what the privacy officer reads and exports)."""
+    from zicht.access.models import AccessLogEntry
+    from zicht.access.purpose import stored_reason
+
+    user = make_user(roles.KETENREGISSEUR)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    password_login(client, user.username)
+    page = client.get("/account/2fa/").content.decode()
+    assert "Six-digit code from your authenticator app" in page and "Zescijferige" not in page
+    page = client.post("/account/2fa/", {"otp_token": "000000", "next": "/"}).content.decode()
+    assert "This code is not correct or has already been used." in page and "klopt niet" not in page
+    page = client.post("/account/2fa/", {"otp_token": "12", "next": "/"}).content.decode()
+    assert "Enter the six digits from the app." in page
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    assert client.post("/account/2fa/", {"otp_token": totp_code(user), "next": "/"}).status_code == 302
+    page = client.get("/account/reden/?type=address&id=7&next=/").content.decode()
+    assert "Preparing a case conference" in page and "Explanation (optional, no personal data)" in page
+    assert "Voorbereiding casusoverleg" not in page
+    client.post("/account/reden/?type=address&id=7&next=/", {"reason": "casusoverleg"})
+    assert stored_reason(type("R", (), {"session": client.session})(), "address", "7") == "Voorbereiding casusoverleg"
+    assert not AccessLogEntry.objects.filter(reason__icontains="case conference").exists()

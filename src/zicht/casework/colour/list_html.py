@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from django.utils.safestring import mark_safe
 
+from zicht.core.i18n import translated
+
+from ..domain.colour import COLOUR_LABELS
 from ..pages import escape as e
 
 
 def list_rows(rows: list[dict]) -> str:
     """The list's table rows (dicts with url, label, buurt, colour, reason, events, last)."""
+    labels = translated(COLOUR_LABELS)
     return mark_safe(
         "".join(
             f'<tr><td><a href="{e(r["url"])}">{e(r["label"])}</a></td><td>{e(r["buurt"])}</td>'
-            f'<td><span class="badge badge--{e(r["colour"])}">{e(r["colour"].capitalize())}</span></td><td>{e(r["reason"])}</td>'
+            f'<td><span class="badge badge--{e(r["colour"])}">{e(labels.get(r["colour"], r["colour"].capitalize()))}</span></td><td>{e(r["reason"])}</td>'
             f'<td class="num">{e(r["events"])}</td><td>{e(r["last"])}</td></tr>\n'
             for r in rows
         )

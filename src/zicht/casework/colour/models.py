@@ -10,15 +10,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from zicht.core.fields import EncryptedTextField
+from zicht.core.i18n import lazy_choices
 
 from ..domain.colour import COLOUR_LABELS, COLOURS
 from ..domain.subjects import subject_key  # noqa: F401  (re-exported: the storage's key format)
 from ..domain.worklists import KINDS as WORK_KINDS
 
-COLOUR_CHOICES = [(c, COLOUR_LABELS[c]) for c in COLOURS]
-SUBJECTS = [("address", "Adres"), ("household", "Huishouden")]
+COLOUR_CHOICES = lazy_choices((c, COLOUR_LABELS[c]) for c in COLOURS)
+SUBJECTS = [("address", _("Adres")), ("household", _("Huishouden"))]
 
 
 class Subject(models.Model):
@@ -42,18 +44,18 @@ class ColourResult(Subject):
     address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.CASCADE, related_name="colour_results")
     household = models.ForeignKey("linkage.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="colour_results")
     colour = models.CharField(max_length=10, choices=COLOUR_CHOICES)
-    colour_rank = models.PositiveSmallIntegerField(help_text="0 groen … 3 rood, for sorting")
+    colour_rank = models.PositiveSmallIntegerField(help_text="0 groen … 3 rood, for sorting")  # i18n: not UI
     ruleset_version = models.CharField(max_length=40)
     ruleset_sha256 = models.CharField(max_length=64)
-    reasons = models.JSONField(default=list, help_text="[{rule, colour, text, reports, dates}]")
+    reasons = models.JSONField(default=list, help_text="[{rule, colour, text, reports, dates}]")  # i18n: not UI
     rule_ids = models.CharField(max_length=300, blank=True)
     events = models.PositiveIntegerField(default=0)
     reports = models.PositiveIntegerField(default=0)
     last_report_date = models.DateField(null=True, blank=True)
-    aarden = models.CharField(max_length=300, blank=True, help_text="|aard|aard| of the counted reports, for the filter")
+    aarden = models.CharField(max_length=300, blank=True, help_text="|aard|aard| of the counted reports, for the filter")  # i18n: not UI
     buurt = models.ForeignKey("geo.Buurt", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     gemeente = models.ForeignKey(
-        "geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="For region scoping"
+        "geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="For region scoping"  # i18n: not UI
     )
     evaluated_at = models.DateTimeField()
     is_current = models.BooleanField(default=True)
@@ -79,30 +81,30 @@ class Hulptraject(models.Model):
     """Help or a service for an address or household; recidive is a new report after one was closed."""
 
     SOORTEN = [
-        ("vt_veiligheidsbeoordeling", "Veilig Thuis: veiligheidsbeoordeling"),
-        ("vt_onderzoek", "Veilig Thuis: onderzoek"),
-        ("vt_voorwaarden_vervolg", "Veilig Thuis: voorwaarden en vervolg"),
-        ("vt_monitoring", "Veilig Thuis: monitoring"),
-        ("wijkteam", "Wijkteam / Toegang: ondersteuning"),
-        ("jeugdhulp", "Jeugdhulp"),
-        ("ggz_verslavingszorg", "GGZ / verslavingszorg"),
-        ("daderhulp", "Hulp aan pleger (bijv. na huisverbod)"),
-        ("reclassering", "Reclassering"),
-        ("opvang", "Vrouwen- / maatschappelijke opvang"),
-        ("overig", "Overige hulp"),
+        ("vt_veiligheidsbeoordeling", _("Veilig Thuis: veiligheidsbeoordeling")),
+        ("vt_onderzoek", _("Veilig Thuis: onderzoek")),
+        ("vt_voorwaarden_vervolg", _("Veilig Thuis: voorwaarden en vervolg")),
+        ("vt_monitoring", _("Veilig Thuis: monitoring")),
+        ("wijkteam", _("Wijkteam / Toegang: ondersteuning")),
+        ("jeugdhulp", _("Jeugdhulp")),
+        ("ggz_verslavingszorg", _("GGZ / verslavingszorg")),
+        ("daderhulp", _("Hulp aan pleger (bijv. na huisverbod)")),
+        ("reclassering", _("Reclassering")),
+        ("opvang", _("Vrouwen- / maatschappelijke opvang")),
+        ("overig", _("Overige hulp")),
     ]
     UITKOMSTEN = [
-        ("doelen_bereikt", "Afgesloten: doelen bereikt"),
-        ("voortijdig", "Afgesloten: voortijdig beëindigd"),
-        ("overgedragen", "Afgesloten: overgedragen"),
-        ("geen_medewerking", "Afgesloten: geen medewerking"),
+        ("doelen_bereikt", _("Afgesloten: doelen bereikt")),
+        ("voortijdig", _("Afgesloten: voortijdig beëindigd")),
+        ("overgedragen", _("Afgesloten: overgedragen")),
+        ("geen_medewerking", _("Afgesloten: geen medewerking")),
     ]
     address = models.ForeignKey("registry.Address", null=True, blank=True, on_delete=models.CASCADE, related_name="hulptrajecten")
     household = models.ForeignKey("linkage.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="hulptrajecten")
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="hulptrajecten")
     soort = models.CharField(max_length=30, choices=SOORTEN)
     start = models.DateField()
-    einde = models.DateField(null=True, blank=True, help_text="Leeg zolang de hulp loopt")
+    einde = models.DateField(null=True, blank=True, help_text=_("Leeg zolang de hulp loopt"))
     uitkomst = models.CharField(max_length=20, choices=UITKOMSTEN, blank=True)
     toelichting = EncryptedTextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -115,7 +117,7 @@ class Hulptraject(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_soort_display()} vanaf {self.start:%d-%m-%Y}"
+        return _("%(soort)s vanaf %(start)s") % {"soort": self.get_soort_display(), "start": f"{self.start:%d-%m-%Y}"}
 
     @property
     def is_closed(self) -> bool:
@@ -123,8 +125,8 @@ class Hulptraject(models.Model):
 
 
 class WorklistItem(Subject):
-    STATUS = [("open", "Open"), ("afgehandeld", "Afgehandeld")]
-    kind = models.CharField(max_length=20, choices=WORK_KINDS)
+    STATUS = [("open", _("Open")), ("afgehandeld", _("Afgehandeld"))]
+    kind = models.CharField(max_length=20, choices=lazy_choices(WORK_KINDS))
     trigger_report = models.ForeignKey("registry.Report", on_delete=models.CASCADE, related_name="+")
     trigger_date = models.DateField()
     text = models.CharField(max_length=300)
@@ -134,7 +136,7 @@ class WorklistItem(Subject):
     status = models.CharField(max_length=12, choices=STATUS, default="open")
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
-    handled_note = models.CharField(max_length=200, blank=True, help_text="Wat is er afgesproken (geen persoonsgegevens)")
+    handled_note = models.CharField(max_length=200, blank=True, help_text=_("Wat is er afgesproken (geen persoonsgegevens)"))
 
     class Meta:
         ordering = ["-trigger_date", "-id"]

@@ -14,17 +14,20 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from zicht.access.purpose import with_purpose
 from zicht.access.roles import KETENREGISSEUR
 from zicht.access.rules import requires
 from zicht.access.scoping import address_scope_sql, get_visible_or_404, scope_for, visible_household_members
 from zicht.core.dates import age_from
+from zicht.core.i18n import translated
 from zicht.linkage.models import Household, PersonLink
 from zicht.registry.models import Report, ReportParty
 from zicht.registry.scoping import visible_report_ids
 
-from ..domain.colour import COLOUR_LABELS
+from ..domain.colour import BUILT_IN_RULES, COLOUR_LABELS
 from ..domain.people import full_name as name_of
 from ..domain.people import is_child, oldest_first
 from ..domain.worklists import KINDS as WORK_KINDS
@@ -74,24 +77,30 @@ def report_rows(qs, with_address: bool = False) -> list[dict]:
     return list(reports.values())
 
 
-def _features_text(report: dict) -> str:
+# The words of the timeline's 'kenmerken' column: the vormen's codes and the flags, as words.
+FEATURE_WORDS = {
+    "lichamelijk": N_("lichamelijk"),
+    "psychisch": N_("psychisch"),
+    "seksueel": N_("seksueel"),
+    "verwaarlozing": N_("verwaarlozing"),
+    "getuige": N_("getuige"),
+    "letsel": N_("letsel"),
+    "wapen": N_("wapen"),
+    "huisverbod": N_("huisverbod"),
+    "kinderen_aanwezig": N_("kinderen aanwezig"),
+}
+
+
+def _features_text(report: dict, words: dict) -> str:
     parts = list(report["vormen"] or [])
-    parts += [
-        label
-        for flag, label in (
-            ("letsel", "letsel"),
-            ("wapen", "wapen"),
-            ("huisverbod", "huisverbod"),
-            ("kinderen_aanwezig", "kinderen aanwezig"),
-        )
-        if report[flag]
-    ]
-    return ", ".join(parts) or "—"
+    parts += [flag for flag in ("letsel", "wapen", "huisverbod", "kinderen_aanwezig") if report[flag]]
+    return ", ".join(words.get(p, p) for p in parts) or "—"
 
 
 def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_address: bool = False):
     """Timeline rows, persons and children as ready-made strings: the page renders them without lookups."""
     soorten, aarden, rollen = choice_labels(Report, "soort"), choice_labels(Report, "aard"), choice_labels(ReportParty, "rol")
+    words = translated(FEATURE_WORDS)
     rows, persons = [], {}
     address_url = reverse("casework:address", args=[0])[:-2]
     for report in reports:
@@ -126,7 +135,7 @@ def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_addr
                 "soort": soorten.get(report["soort"], report["soort"]),
                 "source": report["source__naam"],
                 "aard": aarden.get(report["aard"], report["aard"]),
-                "features": _features_text(report),
+                "features": _features_text(report, words),
                 "roles": ", ".join(roles),
                 "evidence": report["id"] in evidence_ids,
                 "address": address_label(report) if with_address and report["address_id"] else "",
@@ -146,7 +155,7 @@ def timeline(reports: list[dict], today: date, evidence_ids: set[int], with_addr
 def _reasons_with_evidence(result: dict | None, reports_by_id: dict[int, dict]):
     if not result:
         return []
-    soorten = choice_labels(Report, "soort")
+    soorten, labels = choice_labels(Report, "soort"), translated(COLOUR_LABELS)
     out = []
     for reason in result["reasons"]:
         evidence = [
@@ -160,9 +169,13 @@ def _reasons_with_evidence(result: dict | None, reports_by_id: dict[int, dict]):
         out.append(
             {
                 **reason,
+                # the stored text is Dutch; a fixed text (not a rule set's, which is configuration) is in the catalogue
+                "text": gettext(reason["text"]) if reason.get("text") else "",
                 "evidence": evidence,
                 "evidence_html": subject_html.evidence_links(evidence),
-                "label": COLOUR_LABELS.get(reason["colour"], reason["colour"]),
+                "label": labels.get(reason["colour"], reason["colour"]),
+                # the two built-in rule ids (the rule set's own ids are configuration, shown as they are)
+                "rule": gettext(BUILT_IN_RULES[reason["rule"]]) if reason.get("rule") in BUILT_IN_RULES else reason.get("rule", ""),
             }
         )
     return out
@@ -186,11 +199,11 @@ def _subject_context(kind: str, pk: int, reports: list[dict], request, help_item
     result, history = _colour_state(kind, pk, reports)
     evidence_ids = {i for r in (result["reasons"] if result else []) for i in r.get("reports", [])}
     rows, people, children = timeline(reports, today, evidence_ids, with_address=with_address)
-    kinds = dict(WORK_KINDS)
+    kinds = translated(dict(WORK_KINDS))
     return {
         "kind": kind,
         "result": result,
-        "result_label": COLOUR_LABELS.get(result["colour"], result["colour"]) if result else "",
+        "result_label": gettext(COLOUR_LABELS.get(result["colour"], result["colour"])) if result else "",
         "result_evaluated": datetime_text(result["evaluated_at"]) if result else "",
         "reasons": _reasons_with_evidence(result, {r["id"]: r for r in reports}),
         "history_rows": subject_html.history_rows(history),
@@ -229,7 +242,7 @@ def address_page(request, pk: int):
         {
             "title": queries.address_label(address),
             "address": address,
-            "households": [{"id": h, "colour": c, "label": COLOUR_LABELS.get(c, "")} for h, c in queries.address_households(pk)],
+            "households": [{"id": h, "colour": c, "label": gettext(COLOUR_LABELS.get(c, ""))} for h, c in queries.address_households(pk)],
             "help_url": f"{reverse('casework:help_new')}?adres={pk}",
         }
     )
@@ -273,13 +286,13 @@ def household_page(request, pk: int):
         member_people.append(
             {
                 "member": member,
-                "name": full_name(person) if person else f"Gekoppelde persoon #{member.linked_person_id}",
+                "name": full_name(person) if person else gettext("Gekoppelde persoon #%(pk)s") % {"pk": member.linked_person_id},
                 "age": age_from(person.geboortedatum, today) if person else None,
             }
         )
     context.update(
         {
-            "title": f"Huishouden #{household.pk}",
+            "title": gettext("Huishouden #%(pk)s") % {"pk": household.pk},
             "household": household,
             "members": member_people,
             "signal_orgs": queries.signal_organisations([m["member"].linked_person_id for m in member_people], today),

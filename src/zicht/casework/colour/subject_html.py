@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from ..domain.colour import COLOUR_LABELS
+from zicht.core.i18n import translated
+
+from ..domain.colour import BUILT_IN_RULES, COLOUR_LABELS
 from ..pages import choice_labels, date_text, datetime_text
 from ..pages import escape as e
 from .models import Hulptraject
@@ -20,12 +22,13 @@ from .models import Hulptraject
 def timeline_rows(timeline: list[dict], with_address: bool) -> str:
     """The timeline's table rows (dicts of ``subject.timeline``)."""
     rows = []
+    counts, no_address = gettext("(telt mee voor de kleur)"), gettext("adres")
     for r in timeline:
         address = ""
         if with_address:
-            link = f'<a href="{e(r["address_url"])}">{e(r["address"] or "adres")}</a>' if r["address_url"] else ""
+            link = f'<a href="{e(r["address_url"])}">{e(r["address"] or no_address)}</a>' if r["address_url"] else ""
             address = f"<td>{link}</td>"
-        evidence = ' <span class="note">(telt mee voor de kleur)</span>' if r["evidence"] else ""
+        evidence = f' <span class="note">{e(counts)}</span>' if r["evidence"] else ""
         rows.append(
             f'<tr id="melding-{e(r["id"])}"><td>{e(r["datum"])}{evidence}</td><td>{e(r["soort"])}</td><td>{e(r["source"])}</td>'
             f"<td>{e(r['aard'])}</td><td>{e(r['features'])}</td><td>{e(r['roles'])}</td>{address}</tr>\n"
@@ -40,11 +43,12 @@ def evidence_links(evidence: list[dict]) -> str:
 
 def history_rows(history: list[dict]) -> str:
     """The colour history's table rows."""
+    labels, current, built_in = translated(COLOUR_LABELS), gettext("huidig"), translated(BUILT_IN_RULES)
     return mark_safe(
         "".join(
             f'<tr><td>{e(datetime_text(h["evaluated_at"]))}</td><td><span class="badge badge--{e(h["colour"])}">'
-            f"{e(COLOUR_LABELS.get(h['colour'], h['colour']))}</span></td><td>{e(h['ruleset_version'])}</td><td>{e(h['rule_ids'])}</td>"
-            f"<td>{e(datetime_text(h['superseded_at']) or 'huidig')}</td></tr>\n"
+            f"{e(labels.get(h['colour'], h['colour']))}</span></td><td>{e(h['ruleset_version'])}</td><td>{e(','.join(built_in.get(i, i) for i in (h['rule_ids'] or '').split(',')))}</td>"
+            f"<td>{e(datetime_text(h['superseded_at']) or current)}</td></tr>\n"
             for h in history
         )
     )
@@ -53,13 +57,15 @@ def history_rows(history: list[dict]) -> str:
 def people_rows(people: list[dict]) -> str:
     """The persons table: names masked until 'Toon naam' (zicht.js)."""
     if not people:
-        return mark_safe('<tr><td colspan="5">Geen betrokkenen geregistreerd.</td></tr>\n')
+        none = e(gettext("Geen betrokkenen geregistreerd."))
+        return mark_safe(f'<tr><td colspan="5">{none}</td></tr>\n')
+    show, unlinked = e(gettext("Toon naam")), e(gettext("niet gekoppeld"))
     return mark_safe(
         "".join(
             f'<tr><td><span class="masked" id="p-{e(p["id"])}">{e(p["name"])}</span> <button type="button" class="button button--secondary" '
-            f'data-reveal="p-{e(p["id"])}" aria-pressed="false">{e(gettext("Toon naam"))}</button></td>'
+            f'data-reveal="p-{e(p["id"])}" aria-pressed="false">{show}</button></td>'
             f'<td class="num">{"?" if p["age"] is None else e(p["age"])}</td><td>{e(p["roles"])}</td><td>{e(p["sources"])}</td>'
-            f"<td>{'#' + e(p['linked']) if p['linked'] else 'niet gekoppeld'}</td></tr>\n"
+            f"<td>{'#' + e(p['linked']) if p['linked'] else unlinked}</td></tr>\n"
             for p in people
         )
     )
@@ -68,14 +74,16 @@ def people_rows(people: list[dict]) -> str:
 def help_rows(items: list[dict]) -> str:
     """Help trajectories (dicts of ``queries.address_help``) as table rows, each with its edit link."""
     if not items:
-        return mark_safe('<tr><td colspan="6">Geen hulp vastgelegd.</td></tr>\n')
+        none = e(gettext("Geen hulp vastgelegd."))
+        return mark_safe(f'<tr><td colspan="6">{none}</td></tr>\n')
     soorten, uitkomsten = choice_labels(Hulptraject, "soort"), choice_labels(Hulptraject, "uitkomst")
+    running, edit_text = gettext("loopt"), e(gettext("Wijzigen of afsluiten"))
     edit = reverse("casework:help_edit", args=[0])[:-2]
     return mark_safe(
         "".join(
             f"<tr><td>{e(soorten.get(h['soort'], h['soort']))}</td><td>{e(h['organisation'])}</td><td>{e(date_text(h['start']))}</td>"
-            f"<td>{e(date_text(h['einde']) or 'loopt')}</td><td>{e(uitkomsten.get(h['uitkomst'], h['uitkomst']) or '—')}</td>"
-            f'<td><a href="{e(edit)}{e(h["id"])}/">Wijzigen of afsluiten</a></td></tr>\n'
+            f"<td>{e(date_text(h['einde']) or running)}</td><td>{e(uitkomsten.get(h['uitkomst'], h['uitkomst']) or '—')}</td>"
+            f'<td><a href="{e(edit)}{e(h["id"])}/">{edit_text}</a></td></tr>\n'
             for h in items
         )
     )

@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from zicht.access.domain.scope import REGION
@@ -176,13 +177,14 @@ def colour_list(request):
     has_next = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
     address_url, household_url = reverse("casework:address", args=[0])[:-2], reverse("casework:household", args=[0])[:-2]
+    household_text, unknown = gettext("Huishouden #%(pk)s"), gettext("onbekend")
     rows = [
         {
             "url": f"{address_url}{r['address_id']}/" if r["address_id"] else f"{household_url}{r['household_id']}/",
-            "label": address_label(r) if r["address_id"] else f"Huishouden #{r['household_id']}",
-            "buurt": r["buurt__naam"] or "onbekend",
+            "label": address_label(r) if r["address_id"] else household_text % {"pk": r["household_id"]},
+            "buurt": r["buurt__naam"] or unknown,
             "colour": r["colour"],
-            "reason": r["reason"] or "",
+            "reason": gettext(r["reason"]) if r["reason"] else "",
             "events": r["events"],
             "last": date_text(r["last_report_date"]) or "—",
         }
@@ -212,7 +214,7 @@ def colour_list(request):
             "has_next": has_next,
             "next_cursor": cursor_of(last["colour_rank"], last["last_report_date"], last["id"]) if last else "",
             "query": query.urlencode(),
-            "counts": [(c, COLOUR_LABELS[c], counts.get(c, 0)) for c in ("rood", "oranje", "geel", "groen")],
+            "counts": [(c, gettext(COLOUR_LABELS[c]), counts.get(c, 0)) for c in ("rood", "oranje", "geel", "groen")],
             # plain selects: Django's widget templates cost more than the whole result table
             "rows_html": list_html.list_rows(rows),
             "filters": [
@@ -224,7 +226,7 @@ def colour_list(request):
                 }
                 for name, field in form.fields.items()
             ],
-            "export_reasons": REASONS,
+            "export_reasons": [(code, gettext(text)) for code, text in REASONS],
         },
     )
 
@@ -234,7 +236,7 @@ def colour_export(request):
     """CSV for the casusoverleg: colour, reasons, counts, persons (initials unless asked and logged)."""
     export = forms.ExportForm(request.GET)
     if not export.is_valid():
-        messages.error(request, "Kies de reden van de export.")
+        messages.error(request, gettext("Kies de reden van de export."))
         return redirect(f"{reverse('casework:colour_list')}?{request.GET.urlencode()}")
     filters = forms.ColourFilterForm(request.GET, wijken=wijken(region_codes(request.user)))
     data = filters.cleaned_data if filters.is_valid() else {}
@@ -348,7 +350,7 @@ def help_form(request, pk: int | None = None):
             reason="Hulptraject vastleggen",
         )
         recolour(kind, [subject_id])
-        messages.success(request, "Het hulptraject is opgeslagen; de kleur is opnieuw bepaald.")
+        messages.success(request, gettext("Het hulptraject is opgeslagen; de kleur is opnieuw bepaald."))
         target = "casework:address" if kind == "address" else "casework:household"
         return redirect(target, pk=subject_id)
     return render(request, "casework/colour/help_form.html", {"form": form, "subject": subject, "kind": kind, "instance": instance})
@@ -391,12 +393,13 @@ def worklists(request):
         "casework/colour/worklists.html",
         {
             "kind": kind,
-            "kinds": [(k, label, counts.get(k, 0)) for k, label in WORK_KINDS],
+            "kinds": [(k, gettext(label), counts.get(k, 0)) for k, label in WORK_KINDS],
             "items": items[:PAGE_SIZE],
             "has_next": len(items) > PAGE_SIZE,
             "page": page,
             "form": form,
             "status": status,
+            "status_label": dict(forms.WorklistFilterForm.base_fields["status"].choices).get(status, status),
             "query": query.urlencode(),
         },
     )
@@ -414,5 +417,5 @@ def worklist_handle(request, pk: int):
         item.handled_note = form.cleaned_data["note"]
         item.save(update_fields=["status", "handled_by", "handled_at", "handled_note"])
         log_access(request, action="change", record_type="worklist_item", record_id=item.pk, reason="Werklijst-item afgehandeld")
-        messages.success(request, "Het item is afgehandeld.")
+        messages.success(request, gettext("Het item is afgehandeld."))
     return redirect(f"{reverse('casework:worklists')}?soort={item.kind}")

@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from hashlib import sha256
 
+from zicht.access.roles import N_
+
 COLOURS = ("groen", "geel", "oranje", "rood")
-COLOUR_LABELS = {"groen": "Groen", "geel": "Geel", "oranje": "Oranje", "rood": "Rood"}
+COLOUR_LABELS = {"groen": N_("Groen"), "geel": N_("Geel"), "oranje": N_("Oranje"), "rood": N_("Rood")}
+# The reasons the code itself gives (not a rule set's): their ids, as shown (the rule set's ids are shown as they are).
+BUILT_IN_RULES = {"standaard": N_("standaard"), "geen-registraties": N_("geen-registraties")}
 RANK = {colour: i for i, colour in enumerate(COLOURS)}
 CONDITIONS = ("kenmerk", "aantal", "na_hulp", "stijgend")
 FEATURES = ("lichamelijk", "psychisch", "seksueel", "verwaarlozing", "getuige", "letsel", "wapen", "huisverbod", "kinderen")
@@ -180,7 +184,7 @@ def parse_ruleset(text: str) -> RuleSet:
         title=meta.get("title", ""),
         rules=tuple(rules),
         default_colour=default.get("colour", "groen"),
-        default_text=default.get("text", "Geen regel van toepassing"),
+        default_text=default.get("text", N_("Geen regel van toepassing")),
         kinds=frozenset(counting.get("kinds", ("incident", "melding", "advies"))),
         exclude_aard=frozenset(counting.get("exclude_aard", ())),
         same_event_days=int(counting.get("same_event_days", 0)),
@@ -295,7 +299,7 @@ def evaluate(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> Ev
     windows: dict[int, list[Event]] = {}
     reasons = [r for rule in ruleset.rules if (r := _fire(rule, events, help_trajectories, ruleset, today, windows))] if events else []
     if not facts:
-        reasons = [Reason("geen-registraties", ruleset.default_colour, "Geen meetellende registraties op dit adres of huishouden")]
+        reasons = [Reason("geen-registraties", ruleset.default_colour, N_("Geen meetellende registraties op dit adres of huishouden"))]
     elif not reasons:
         reasons = [
             Reason("standaard", ruleset.default_colour, ruleset.default_text, tuple(r.id for r in facts), tuple(e.datum for e in events))

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from zicht.access.roles import N_
+
 STAP_1, STAP_2, STAP_3 = "stap_1", "stap_2", "stap_3"
 AFWEGING_1, AFWEGING_2, AFWEGING_3, AFWEGING_4, AFWEGING_5 = (f"afweging_{i}" for i in range(1, 6))
 HULP_VOLGEN = "hulp_volgen"
@@ -26,39 +28,39 @@ AFGESLOTEN, GEMELD, AFGEROND = "afgesloten", "gemeld", "afgerond"
 TERMINAL = frozenset({AFGESLOTEN, GEMELD, AFGEROND})
 
 STATES = [
-    (STAP_1, "Stap 1: signalen in kaart brengen"),
-    (STAP_2, "Stap 2: collegiale consultatie (en zo nodig Veilig Thuis raadplegen)"),
-    (STAP_3, "Stap 3: gesprek met de betrokkene(n)"),
-    (AFWEGING_1, "Stap 4: afweging 1"),
-    (AFWEGING_2, "Stap 4: afweging 2"),
-    (AFWEGING_3, "Stap 5: afweging 3"),
-    (AFWEGING_4, "Stap 5: afweging 4"),
-    (AFWEGING_5, "Stap 5: afweging 5"),
-    (HULP_VOLGEN, "Hulp vervolgen, veiligheid volgen (afweging 5 opnieuw op de vervolgdatum)"),
-    (AFGESLOTEN, "Afgesloten: geen vermoeden, vastgelegd in dossier"),
-    (GEMELD, "Gemeld bij Veilig Thuis"),
-    (AFGEROND, "Afgerond: hulp beëindigd met duurzame veiligheid"),
+    (STAP_1, N_("Stap 1: signalen in kaart brengen")),
+    (STAP_2, N_("Stap 2: collegiale consultatie (en zo nodig Veilig Thuis raadplegen)")),
+    (STAP_3, N_("Stap 3: gesprek met de betrokkene(n)")),
+    (AFWEGING_1, N_("Stap 4: afweging 1")),
+    (AFWEGING_2, N_("Stap 4: afweging 2")),
+    (AFWEGING_3, N_("Stap 5: afweging 3")),
+    (AFWEGING_4, N_("Stap 5: afweging 4")),
+    (AFWEGING_5, N_("Stap 5: afweging 5")),
+    (HULP_VOLGEN, N_("Hulp vervolgen, veiligheid volgen (afweging 5 opnieuw op de vervolgdatum)")),
+    (AFGESLOTEN, N_("Afgesloten: geen vermoeden, vastgelegd in dossier")),
+    (GEMELD, N_("Gemeld bij Veilig Thuis")),
+    (AFGEROND, N_("Afgerond: hulp beëindigd met duurzame veiligheid")),
 ]
 
 QUESTIONS = {
-    STAP_1: "Zijn de signalen in kaart gebracht en vastgelegd?",
-    STAP_2: "Is collegiale consultatie gedaan (en zo nodig Veilig Thuis of een deskundige geraadpleegd, eventueel anoniem)?",
-    STAP_3: "Is het gesprek met de betrokkene(n) gevoerd?",
-    AFWEGING_1: "Is er (op basis van stap 1–3) een vermoeden van (dreiging van) huiselijk geweld of kindermishandeling?",
-    AFWEGING_2: "Is er acute en/of structurele onveiligheid?",
-    AFWEGING_3: "Ben ik in staat effectieve (passende) hulp te bieden of te organiseren?",
-    AFWEGING_4: "Aanvaarden/werken betrokkenen mee aan de hulp?",
-    AFWEGING_5: "Leidt de hulp tot duurzame veiligheid (binnen de gewenste termijn)?",
+    STAP_1: N_("Zijn de signalen in kaart gebracht en vastgelegd?"),
+    STAP_2: N_("Is collegiale consultatie gedaan (en zo nodig Veilig Thuis of een deskundige geraadpleegd, eventueel anoniem)?"),
+    STAP_3: N_("Is het gesprek met de betrokkene(n) gevoerd?"),
+    AFWEGING_1: N_("Is er (op basis van stap 1–3) een vermoeden van (dreiging van) huiselijk geweld of kindermishandeling?"),
+    AFWEGING_2: N_("Is er acute en/of structurele onveiligheid?"),
+    AFWEGING_3: N_("Ben ik in staat effectieve (passende) hulp te bieden of te organiseren?"),
+    AFWEGING_4: N_("Aanvaarden/werken betrokkenen mee aan de hulp?"),
+    AFWEGING_5: N_("Leidt de hulp tot duurzame veiligheid (binnen de gewenste termijn)?"),
 }
 
 OUTCOMES = [
-    ("afsluiten", "Afsluiten, vastleggen in dossier"),
-    ("melden_vt", "Melden bij Veilig Thuis"),
-    ("hulp_bieden", "Hulp bieden"),
-    ("opnieuw_melden", "Opnieuw melden bij Veilig Thuis"),
+    ("afsluiten", N_("Afsluiten, vastleggen in dossier")),
+    ("melden_vt", N_("Melden bij Veilig Thuis")),
+    ("hulp_bieden", N_("Hulp bieden")),
+    ("opnieuw_melden", N_("Opnieuw melden bij Veilig Thuis")),
 ]
 
-ANSWERS = {"gedaan": "Gedaan", "ja": "Ja", "nee": "Nee", "afronden": "Afronden"}
+ANSWERS = {"gedaan": N_("Gedaan"), "ja": N_("Ja"), "nee": N_("Nee"), "afronden": N_("Afronden")}
 
 
 class InvalidTransition(ValueError):

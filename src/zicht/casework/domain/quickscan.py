@@ -20,44 +20,51 @@ Rule, first that applies:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from zicht.access.roles import N_
 
 VEILIGHEID, RELATIEDYNAMIEK, STRESS, KWETSBAARHEID, ANDERE = "veiligheid", "relatiedynamiek", "stress", "kwetsbaarheid", "andere"
 CATEGORIES = [
-    (VEILIGHEID, "Veiligheid"),
-    (RELATIEDYNAMIEK, "Relatiedynamiek"),
-    (STRESS, "Stressfactoren"),
-    (KWETSBAARHEID, "LVB, GGZ en verslaving"),
-    (ANDERE, "Andere risicofactoren"),
+    (VEILIGHEID, N_("Veiligheid")),
+    (RELATIEDYNAMIEK, N_("Relatiedynamiek")),
+    (STRESS, N_("Stressfactoren")),
+    (KWETSBAARHEID, N_("LVB, GGZ en verslaving")),
+    (ANDERE, N_("Andere risicofactoren")),
 ]
 
 # code: (category, label, kind) — kind 'acuut' / 'structureel' for the safety items of afweging 2.
 FACTORS: dict[str, tuple[str, str, str]] = {
-    "direct_gevaar": (VEILIGHEID, "Direct fysiek gevaar; de veiligheid is de komende dagen niet gegarandeerd", "acuut"),
-    "geweld": (VEILIGHEID, "Fysiek of seksueel geweld", "acuut"),
-    "basiszorg": (VEILIGHEID, "Basiszorg ontbreekt (voeding, onderdak, medische zorg, toezicht)", "acuut"),
-    "disclosure": (VEILIGHEID, "Een kind of afhankelijke volwassene vertelt over geweld of mishandeling", "acuut"),
-    "herhaling": (VEILIGHEID, "Onveiligheid of geweld herhaalt zich of houdt aan", "structureel"),
-    "relatie_spanning": (RELATIEDYNAMIEK, "Spanningen, ruzies of conflicten in de huiselijke kring", ""),
-    "relatie_angst": (RELATIEDYNAMIEK, "Angst voor, of controle door, een partner, ex-partner of gezinslid", ""),
-    "armoede": (STRESS, "Armoede of schulden", ""),
-    "mantelzorg": (STRESS, "Zware mantelzorgbelasting", ""),
-    "stress_overig": (STRESS, "Andere stress (werkloosheid, huisvesting, scheiding, ziekte)", ""),
-    "lvb": (KWETSBAARHEID, "Licht verstandelijke beperking (LVB)", ""),
-    "ggz": (KWETSBAARHEID, "Psychische problemen (GGZ)", ""),
-    "verslaving": (KWETSBAARHEID, "Verslaving", ""),
-    "andere": (ANDERE, "Een andere risicofactor", ""),
+    "direct_gevaar": (VEILIGHEID, N_("Direct fysiek gevaar; de veiligheid is de komende dagen niet gegarandeerd"), "acuut"),
+    "geweld": (VEILIGHEID, N_("Fysiek of seksueel geweld"), "acuut"),
+    "basiszorg": (VEILIGHEID, N_("Basiszorg ontbreekt (voeding, onderdak, medische zorg, toezicht)"), "acuut"),
+    "disclosure": (VEILIGHEID, N_("Een kind of afhankelijke volwassene vertelt over geweld of mishandeling"), "acuut"),
+    "herhaling": (VEILIGHEID, N_("Onveiligheid of geweld herhaalt zich of houdt aan"), "structureel"),
+    "relatie_spanning": (RELATIEDYNAMIEK, N_("Spanningen, ruzies of conflicten in de huiselijke kring"), ""),
+    "relatie_angst": (RELATIEDYNAMIEK, N_("Angst voor, of controle door, een partner, ex-partner of gezinslid"), ""),
+    "armoede": (STRESS, N_("Armoede of schulden"), ""),
+    "mantelzorg": (STRESS, N_("Zware mantelzorgbelasting"), ""),
+    "stress_overig": (STRESS, N_("Andere stress (werkloosheid, huisvesting, scheiding, ziekte)"), ""),
+    "lvb": (KWETSBAARHEID, N_("Licht verstandelijke beperking (LVB)"), ""),
+    "ggz": (KWETSBAARHEID, N_("Psychische problemen (GGZ)"), ""),
+    "verslaving": (KWETSBAARHEID, N_("Verslaving"), ""),
+    "andere": (ANDERE, N_("Een andere risicofactor"), ""),
 }
 
 MELDEN_VT, STAP_2, STAP_1, GEEN = "melden_vt", "stap_2", "stap_1", "geen"
 STEPS = [
-    (MELDEN_VT, "Melden bij Veilig Thuis (afweging 2: acute of structurele onveiligheid)"),
-    (STAP_2, "Stap 2: collegiale consultatie en zo nodig Veilig Thuis raadplegen (ook anoniem)"),
-    (STAP_1, "Stap 1: signalen in kaart brengen en vastleggen"),
-    (GEEN, "Geen Meldcode-stap: vastleggen in het dossier"),
+    (MELDEN_VT, N_("Melden bij Veilig Thuis (afweging 2: acute of structurele onveiligheid)")),
+    (STAP_2, N_("Stap 2: collegiale consultatie en zo nodig Veilig Thuis raadplegen (ook anoniem)")),
+    (STAP_1, N_("Stap 1: signalen in kaart brengen en vastleggen")),
+    (GEEN, N_("Geen Meldcode-stap: vastleggen in het dossier")),
 ]
 STEP_LABELS = dict(STEPS)
 MIN_REASON = 10
+
+
+def _dutch(text: str) -> str:
+    return text
 
 
 @dataclass(frozen=True)
@@ -74,13 +81,17 @@ def factors_in(selected, category: str) -> list[str]:
     return [code for code in FACTORS if code in selected and FACTORS[code][0] == category]
 
 
-def suggest(selected, *, kinderen: bool = False) -> Suggestion:
-    """The suggested Meldcode step for the ticked risk factors, with one reason per ground."""
+def suggest(selected, *, kinderen: bool = False, tr: Callable[[str], str] = _dutch) -> Suggestion:
+    """The suggested Meldcode step for the ticked risk factors, with one reason per ground.
+
+    The reasons are Dutch (what is stored with the case); a page passes ``tr=gettext`` to show
+    them in the user's language (the texts are marked for ``zicht makemessages`` as ``_``)."""
+    _ = tr
     selected = set(selected)
     unknown = selected - FACTORS.keys()
     if unknown:
         raise ValueError(f"Unknown risk factors: {sorted(unknown)}")
-    label = {code: FACTORS[code][1] for code in FACTORS}
+    label = {code: tr(FACTORS[code][1]) for code in FACTORS}
     acute = [c for c in FACTORS if c in selected and FACTORS[c][2] == "acuut"]
     structural = [c for c in FACTORS if c in selected and FACTORS[c][2] == "structureel"]
     relation = factors_in(selected, RELATIEDYNAMIEK)
@@ -88,36 +99,44 @@ def suggest(selected, *, kinderen: bool = False) -> Suggestion:
     reasons: list[str] = []
     if acute or structural:
         step = MELDEN_VT
-        reasons += [f"Acute onveiligheid: {label[c].lower()}." for c in acute]
-        reasons += [f"Structurele onveiligheid: {label[c].lower()}." for c in structural]
+        reasons += [_("Acute onveiligheid: %(factor)s.") % {"factor": label[c].lower()} for c in acute]
+        reasons += [_("Structurele onveiligheid: %(factor)s.") % {"factor": label[c].lower()} for c in structural]
         reasons.append(
-            "Bij acute of structurele onveiligheid is melden bij Veilig Thuis de norm (afwegingskader, afweging 2); afweging 3 tot en met 5 doorloopt u samen met Veilig Thuis."
+            _(
+                "Bij acute of structurele onveiligheid is melden bij Veilig Thuis de norm (afwegingskader, afweging 2); afweging 3 tot en met 5 doorloopt u samen met Veilig Thuis."
+            )
         )
     elif relation:
         step = STAP_2
-        reasons += [f"Relatiedynamiek: {label[c].lower()}." for c in relation]
+        reasons += [_("Relatiedynamiek: %(factor)s.") % {"factor": label[c].lower()} for c in relation]
         reasons.append(
-            "Signalen in de relatiedynamiek kunnen op huiselijk geweld wijzen: bespreek ze met een collega of de aandachtsfunctionaris en raadpleeg zo nodig Veilig Thuis (dat kan anoniem)."
+            _(
+                "Signalen in de relatiedynamiek kunnen op huiselijk geweld wijzen: bespreek ze met een collega of de aandachtsfunctionaris en raadpleeg zo nodig Veilig Thuis (dat kan anoniem)."
+            )
         )
     elif risk_categories:
         step = STAP_1
         for cat in risk_categories:
-            reasons.append(f"{dict(CATEGORIES)[cat]}: " + ", ".join(label[c].lower() for c in factors_in(selected, cat)) + ".")
-        reasons.append("Risicofactoren zonder signalen van geweld: breng de signalen in kaart en leg ze vast (stap 1).")
+            reasons.append(f"{tr(dict(CATEGORIES)[cat])}: " + ", ".join(label[c].lower() for c in factors_in(selected, cat)) + ".")
+        reasons.append(_("Risicofactoren zonder signalen van geweld: breng de signalen in kaart en leg ze vast (stap 1)."))
     else:
         step = GEEN
-        reasons.append("Geen risicofactoren aangevinkt: leg de quickscan vast in het dossier.")
+        reasons.append(_("Geen risicofactoren aangevinkt: leg de quickscan vast in het dossier."))
     if len(risk_categories) >= 2 or (risk_categories and (relation or acute or structural)):
-        reasons.append("Stapeling: risicofactoren uit meer dan één categorie vergroten het risico op huiselijk geweld.")
+        reasons.append(_("Stapeling: risicofactoren uit meer dan één categorie vergroten het risico op huiselijk geweld."))
     if kinderen and step != GEEN:
-        reasons.append("Kindcheck: er zijn minderjarige kinderen; ga na of zij veilig zijn.")
+        reasons.append(_("Kindcheck: er zijn minderjarige kinderen; ga na of zij veilig zijn."))
     return Suggestion(step, tuple(reasons))
 
 
-def choice_errors(suggested: str, chosen: str, reason: str) -> list[str]:
+CHOOSE_STEP = N_("Kies de stap die u zet.")
+
+
+def choice_errors(suggested: str, chosen: str, reason: str, tr: Callable[[str], str] = _dutch) -> list[str]:
     """The professional decides: the suggestion confirmed, or another step with a reason."""
+    _ = tr
     if chosen not in STEP_LABELS:
-        return ["Kies de stap die u zet."]
+        return [tr(CHOOSE_STEP)]
     if chosen != suggested and len((reason or "").strip()) < MIN_REASON:
-        return [f"U kiest een andere stap dan de voorgestelde: geef de reden (ten minste {MIN_REASON} tekens)."]
+        return [_("U kiest een andere stap dan de voorgestelde: geef de reden (ten minste %(n)d tekens).") % {"n": MIN_REASON}]
     return []

@@ -10,10 +10,12 @@ Pure: no Django, so the rules can be read and tested on their own.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
+from zicht.access.roles import N_
 from zicht.core.dates import add_years, age_on
 
 
@@ -64,13 +66,19 @@ def is_adult_signal(birth_date: date | None, datum: date, rules: StackingRules) 
     return birth_date is not None and rules.age_limit_years > 0 and age_on(birth_date, datum) >= rules.age_limit_years
 
 
-def may_register(birth_date: date | None, datum: date, rules: StackingRules) -> tuple[bool, str]:
-    """Whether a signal may be registered at all; adults only with an explicit legal basis."""
+
+def _dutch(text: str) -> str:
+    return text
+
+def may_register(birth_date: date | None, datum: date, rules: StackingRules, tr: Callable[[str], str] = _dutch) -> tuple[bool, str]:
+    """Whether a signal may be registered at all; adults only with an explicit legal basis.
+    The reason is Dutch unless a page passes ``tr=gettext``."""
+    _ = tr
     if is_adult_signal(birth_date, datum, rules) and not rules.adult_legal_basis:
-        return False, (
-            f"De verwijsindex geldt voor jeugdigen tot {rules.age_limit_years} jaar. Voor volwassenen is een aparte "
+        return False, _(
+            "De verwijsindex geldt voor jeugdigen tot %(age)d jaar. Voor volwassenen is een aparte "
             "grondslag nodig (convenant); die is in deze regio niet vastgelegd."
-        )
+        ) % {"age": rules.age_limit_years}
     return True, ""
 
 
@@ -98,6 +106,7 @@ def is_active(signal: SignalFact, today: date, rules: StackingRules) -> bool:
 
 
 ACTIEF, INGETROKKEN, VERLOPEN = "actief", "ingetrokken", "verlopen"
+STATUS_LABELS = {ACTIEF: N_("Actief"), INGETROKKEN: N_("Ingetrokken"), VERLOPEN: N_("Verlopen")}
 
 
 def status(signal: SignalFact, today: date, rules: StackingRules) -> str:

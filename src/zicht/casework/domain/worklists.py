@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from zicht.access.roles import N_
+
 from .colour import RuleSet, after_closed_help, counted, evaluate, group_events, rising
 
 KINDS = [
-    ("recidive", "Recidive na hulp"),
-    ("escalatie", "Escalatie"),
-    ("stijgende_ernst", "Stijgende ernst"),
-    ("nieuw_op_kleur", "Nieuwe registratie op oranje/rood adres"),
+    ("recidive", N_("Recidive na hulp")),
+    ("escalatie", N_("Escalatie")),
+    ("stijgende_ernst", N_("Stijgende ernst")),
+    ("nieuw_op_kleur", N_("Nieuwe registratie op oranje/rood adres")),
 ]
 
 

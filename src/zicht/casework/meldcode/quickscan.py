@@ -11,9 +11,12 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zicht.access.roles import PROFESSIONAL
 from zicht.access.rules import log_access, requires
+from zicht.core.i18n import lazy_choices
 
 from ..domain import quickscan as qs
 from ..pages import own_organisation
@@ -23,10 +26,10 @@ from .models import MeldcodeCase, Quickscan
 class QuickscanForm(forms.Form):
     """One checkbox group per category of the classification, then the professional's choice."""
 
-    kinderen = forms.BooleanField(label="Er zijn minderjarige kinderen in het gezin of de cliënt zorgt voor kinderen", required=False)
-    keuze = forms.ChoiceField(label="Welke stap zet u?", choices=qs.STEPS, widget=forms.RadioSelect, required=False)
+    kinderen = forms.BooleanField(label=_("Er zijn minderjarige kinderen in het gezin of de cliënt zorgt voor kinderen"), required=False)
+    keuze = forms.ChoiceField(label=_("Welke stap zet u?"), choices=lazy_choices(qs.STEPS), widget=forms.RadioSelect, required=False)
     reden = forms.CharField(
-        label="Reden (verplicht als u een andere stap kiest dan voorgesteld; versleuteld opgeslagen)",
+        label=_("Reden (verplicht als u een andere stap kiest dan voorgesteld; versleuteld opgeslagen)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
@@ -36,10 +39,10 @@ class QuickscanForm(forms.Form):
         factor_fields = {}
         for code, label in qs.CATEGORIES:
             factor_fields[f"f_{code}"] = forms.MultipleChoiceField(
-                label=label,
+                label=gettext(label),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                choices=[(c, qs.FACTORS[c][1]) for c in qs.factors_in(qs.FACTORS.keys(), code)],
+                choices=[(c, gettext(qs.FACTORS[c][1])) for c in qs.factors_in(qs.FACTORS.keys(), code)],
             )
         self.fields = {**factor_fields, **self.fields}
 
@@ -54,11 +57,15 @@ def quickscan(request, pk: int):
     if case is None:
         raise Http404("Casus niet gevonden")
     form = QuickscanForm(request.POST or None)
-    suggestion = None
+    suggestion = shown = None
     if request.method == "POST" and form.is_valid():
-        suggestion = qs.suggest(form.factors(), kinderen=form.cleaned_data["kinderen"])
+        suggestion = qs.suggest(form.factors(), kinderen=form.cleaned_data["kinderen"])  # Dutch: stored with the case
+        shown = {
+            "label": gettext(suggestion.label),
+            "reasons": qs.suggest(form.factors(), kinderen=form.cleaned_data["kinderen"], tr=gettext).reasons,
+        }
         if "vastleggen" in request.POST:
-            errors = qs.choice_errors(suggestion.step, form.cleaned_data["keuze"], form.cleaned_data["reden"])
+            errors = qs.choice_errors(suggestion.step, form.cleaned_data["keuze"], form.cleaned_data["reden"], tr=gettext)
             if not errors:
                 scan = Quickscan.objects.create(
                     case=case,
@@ -78,10 +85,13 @@ def quickscan(request, pk: int):
                     reason="Quickscan vastleggen",
                     records=[("meldcode_case", case.pk)],
                 )
-                messages.success(request, f"De quickscan is vastgelegd. Gekozen stap: {qs.STEP_LABELS[scan.chosen].lower()}.")
+                messages.success(
+                    request,
+                    gettext("De quickscan is vastgelegd. Gekozen stap: %(step)s.") % {"step": gettext(qs.STEP_LABELS[scan.chosen]).lower()},
+                )
                 return redirect("casework:meldcode_case", pk=case.pk)
             for error in errors:
-                form.add_error("keuze" if "Kies" in error else "reden", error)
+                form.add_error("keuze" if form.cleaned_data["keuze"] not in qs.STEP_LABELS else "reden", error)
         elif not form.cleaned_data["keuze"]:
             data = request.POST.copy()
             data["keuze"] = suggestion.step  # the suggestion preselected; the professional decides
@@ -96,4 +106,4 @@ def quickscan(request, pk: int):
         reason="Quickscan",
         records=[("meldcode_quickscan", s.pk) for s in earlier],
     )
-    return render(request, "casework/meldcode/quickscan.html", {"case": case, "form": form, "suggestion": suggestion, "earlier": earlier})
+    return render(request, "casework/meldcode/quickscan.html", {"case": case, "form": form, "suggestion": shown, "earlier": earlier})

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..domain import meldcode as mc
 from .models import MeldcodeAnswer, MeldcodeCase
@@ -21,9 +22,9 @@ def answer_case(case: MeldcodeCase, *, answer: str, user, toelichting: str = "",
     except mc.InvalidTransition as exc:
         raise ValidationError(str(exc)) from exc
     if step.needs_followup and not vervolgdatum:
-        raise ValidationError("Leg een vervolgdatum vast: wanneer beoordeelt u of de hulp tot duurzame veiligheid leidt?")
+        raise ValidationError(gettext("Leg een vervolgdatum vast: wanneer beoordeelt u of de hulp tot duurzame veiligheid leidt?"))
     if vervolgdatum and vervolgdatum < timezone.localdate():
-        raise ValidationError("De vervolgdatum ligt in het verleden.")
+        raise ValidationError(gettext("De vervolgdatum ligt in het verleden."))
     record = MeldcodeAnswer.objects.create(
         case=case,
         question=step.question,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zicht.access.roles import PROFESSIONAL
 from zicht.access.rules import log_access, requires
@@ -32,7 +33,7 @@ def meldcode_list(request):
     per_professional: dict[str, list] = {}
     for case in open_cases:
         per_professional.setdefault(case.professional.get_full_name() or case.professional.get_username(), []).append(
-            {"case": case, "step": dict(mc.STATES)[case.state], "overdue": mc.is_overdue(case.vervolgdatum, today)}
+            {"case": case, "step": gettext(dict(mc.STATES)[case.state]), "overdue": mc.is_overdue(case.vervolgdatum, today)}
         )
     closed = [c for c in cases if not c.is_open][:20]
     log_access(
@@ -84,7 +85,7 @@ def meldcode_case(request, pk: int):
             form.add_error(None, exc)
         else:
             log_access(request, action="change", record_type="meldcode_case", record_id=case.pk, reason="Meldcode-stap vastleggen")
-            messages.success(request, "Het antwoord is vastgelegd.")
+            messages.success(request, gettext("Het antwoord is vastgelegd."))
             return redirect("casework:meldcode_case", pk=case.pk)
     log_access(
         request,
@@ -99,7 +100,13 @@ def meldcode_case(request, pk: int):
     for code, label in mc.STATES[:8]:
         done = [a for a in answers if a.question == code]
         steps.append(
-            {"code": code, "label": label, "question": mc.QUESTIONS[code], "answers": done, "current": mc.question_for(case.state) == code}
+            {
+                "code": code,
+                "label": gettext(label),
+                "question": gettext(mc.QUESTIONS[code]),
+                "answers": done,
+                "current": mc.question_for(case.state) == code,
+            }
         )
     return render(
         request,
@@ -108,8 +115,8 @@ def meldcode_case(request, pk: int):
             "case": case,
             "steps": steps,
             "form": form,
-            "state_label": dict(mc.STATES)[case.state],
-            "question": mc.QUESTIONS.get(mc.question_for(case.state) or "", ""),
+            "state_label": gettext(dict(mc.STATES)[case.state]),
+            "question": gettext(mc.QUESTIONS.get(mc.question_for(case.state) or "", "")),
             "outcomes": [a for a in answers if a.outcome],
         },
     )

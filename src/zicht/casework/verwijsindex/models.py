@@ -12,6 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zicht.access.roles import N_
+from zicht.core.i18n import lazy_choices
+
 from ..domain.stacking import SignalFact, is_active, status
 
 
@@ -26,19 +29,19 @@ class Signal(models.Model):
     """A professional's registration that their organisation is involved (verwijsindex): no content."""
 
     CATEGORIES = [
-        ("zorg_veiligheid", "Zorgen over veiligheid thuis"),
-        ("opvoeding", "Opvoed- en opgroeiproblemen"),
-        ("school", "Schoolverzuim / onderwijs"),
-        ("gezondheid", "Gezondheid"),
-        ("financien", "Financiële problemen"),
-        ("politie", "Politiecontact"),
-        ("overig", "Overig"),
+        ("zorg_veiligheid", N_("Zorgen over veiligheid thuis")),
+        ("opvoeding", N_("Opvoed- en opgroeiproblemen")),
+        ("school", N_("Schoolverzuim / onderwijs")),
+        ("gezondheid", N_("Gezondheid")),
+        ("financien", N_("Financiële problemen")),
+        ("politie", N_("Politiecontact")),
+        ("overig", N_("Overig")),
     ]
     WITHDRAW_REASONS = [
-        ("onterecht", "Signaal was onterecht"),
-        ("risico_weg", "Het risico is weggenomen"),
-        ("overleden", "Betrokkene is overleden"),
-        ("overig", "Andere reden"),
+        ("onterecht", N_("Signaal was onterecht")),
+        ("risico_weg", N_("Het risico is weggenomen")),
+        ("overleden", N_("Betrokkene is overleden")),
+        ("overig", N_("Andere reden")),
     ]
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="signals")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -46,14 +49,14 @@ class Signal(models.Model):
     contact_telefoon = models.CharField(max_length=40)
     contact_email = models.EmailField(blank=True)
     datum = models.DateField()
-    categorie = models.CharField(max_length=30, choices=CATEGORIES, blank=True)
+    categorie = models.CharField(max_length=30, choices=lazy_choices(CATEGORIES), blank=True)
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="signals")
     linked_person = models.ForeignKey("linkage.LinkedPerson", null=True, blank=True, on_delete=models.SET_NULL, related_name="signals")
     link_method = models.CharField(max_length=20, blank=True)
     expires_on = models.DateField(db_index=True)
-    legal_basis = models.CharField(max_length=200, blank=True, help_text="For adults: the convenant in force")
+    legal_basis = models.CharField(max_length=200, blank=True, help_text="For adults: the convenant in force")  # i18n: not UI
     withdrawn_on = models.DateField(null=True, blank=True)
-    withdrawn_reason = models.CharField(max_length=20, choices=WITHDRAW_REASONS, blank=True)
+    withdrawn_reason = models.CharField(max_length=20, choices=lazy_choices(WITHDRAW_REASONS), blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -88,9 +91,9 @@ class Signal(models.Model):
 class SignalMatch(models.Model):
     """Signals of ≥2 organisations on one person or household; the coordinator's inbox item."""
 
-    LEVELS = [("persoon", "Persoon"), ("huishouden", "Huishouden")]
-    STATUS = [("nieuw", "Nieuw"), ("in_behandeling", "In behandeling"), ("regie_belegd", "Regie belegd")]
-    level = models.CharField(max_length=12, choices=LEVELS)
+    LEVELS = [("persoon", N_("Persoon")), ("huishouden", N_("Huishouden"))]
+    STATUS = [("nieuw", N_("Nieuw")), ("in_behandeling", N_("In behandeling")), ("regie_belegd", N_("Regie belegd"))]
+    level = models.CharField(max_length=12, choices=lazy_choices(LEVELS))
     subject_key = models.CharField(max_length=40)
     linked_person = models.ForeignKey("linkage.LinkedPerson", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey("linkage.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -98,8 +101,8 @@ class SignalMatch(models.Model):
     organisations = models.ManyToManyField("registry.Organisation", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when fewer than two organisations remain active")
-    status = models.CharField(max_length=16, choices=STATUS, default="nieuw")
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Set when fewer than two organisations remain active")  # i18n: not UI
+    status = models.CharField(max_length=16, choices=lazy_choices(STATUS), default="nieuw")
     regie_organisatie = models.ForeignKey("registry.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     coordinator_note = models.CharField(max_length=200, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

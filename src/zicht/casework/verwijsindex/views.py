@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from zicht.access.domain.scope import REGION
@@ -21,7 +22,7 @@ from zicht.access.rules import log_access, requires
 from zicht.access.scoping import scope_for, visible_households, visible_linked_persons
 from zicht.registry.models import Address, Organisation
 
-from ..domain.stacking import may_register
+from ..domain.stacking import STATUS_LABELS, may_register
 from ..domain.visibility import match_organisations
 from ..pages import PAGE_SIZE, birth_date, full_name, own_organisation, page_number
 from ..rulesets import stacking_rules
@@ -45,7 +46,7 @@ def signal_list(request):
         .prefetch_related("matches")
         .order_by("-datum", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )
-    rows = [{"signal": s, "status": s.status(today, rules).capitalize(), "contacts": counterpart_contacts(s)} for s in signals[:PAGE_SIZE]]
+    rows = [{"signal": s, "status": _status_label(s.status(today, rules)), "contacts": counterpart_contacts(s)} for s in signals[:PAGE_SIZE]]
     shown = signals[:PAGE_SIZE]
     log_access(
         request,
@@ -73,7 +74,7 @@ def signal_new(request):
     }
     form = forms.SignalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        ok, why = may_register(form.cleaned_data["geboortedatum"], form.cleaned_data["datum"], stacking_rules())
+        ok, why = may_register(form.cleaned_data["geboortedatum"], form.cleaned_data["datum"], stacking_rules(), tr=gettext)
         if not ok:
             form.add_error("geboortedatum", why)
         else:
@@ -83,12 +84,17 @@ def signal_new(request):
             if contacts:
                 messages.warning(
                     request,
-                    f"Match: ook {', '.join(sorted({c['organisatie'] for c in contacts}))} is betrokken. Neem contact op en spreek af wie de regie neemt.",
+                    gettext("Match: ook %(organisations)s is betrokken. Neem contact op en spreek af wie de regie neemt.")
+                    % {"organisations": ", ".join(sorted({c["organisatie"] for c in contacts}))},
                 )
             else:
-                messages.success(request, "Het signaal is geregistreerd. U hoort het als een andere organisatie ook betrokken is.")
+                messages.success(request, gettext("Het signaal is geregistreerd. U hoort het als een andere organisatie ook betrokken is."))
             return redirect("casework:signal_detail", pk=signal.pk)
     return render(request, "casework/verwijsindex/signal_form.html", {"form": form, "organisation": org, "rules": stacking_rules()})
+
+
+def _status_label(code: str) -> str:
+    return gettext(STATUS_LABELS.get(code, code.capitalize()))
 
 
 def _own_signal(request, pk: int) -> Signal:
@@ -118,7 +124,7 @@ def signal_detail(request, pk: int):
             "signal": signal,
             "name": full_name(signal.person),
             "born": birth_date(signal.person),
-            "status": signal.status(today, stacking_rules()).capitalize(),
+            "status": _status_label(signal.status(today, stacking_rules())),
             "contacts": counterpart_contacts(signal),
             "withdraw_form": forms.WithdrawForm(),
         },
@@ -133,7 +139,7 @@ def signal_withdraw(request, pk: int):
     if form.is_valid() and not signal.withdrawn_on:
         withdraw_signal(signal, user=request.user, reason=form.cleaned_data["reason"])
         log_access(request, action="change", record_type="signal", record_id=signal.pk, reason="Signaal ingetrokken")
-        messages.success(request, "Het signaal is ingetrokken en telt niet meer mee voor matches.")
+        messages.success(request, gettext("Het signaal is ingetrokken en telt niet meer mee voor matches."))
     return redirect("casework:signal_detail", pk=signal.pk)
 
 
@@ -208,5 +214,5 @@ def inbox_handle(request, pk: int):
         match.handled_at = timezone.now()
         match.save()
         log_access(request, action="change", record_type="signal_match", record_id=match.pk, reason="Regie signaalmatch")
-        messages.success(request, "De match is bijgewerkt.")
+        messages.success(request, gettext("De match is bijgewerkt."))
     return redirect("casework:inbox")

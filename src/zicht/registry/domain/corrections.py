@@ -13,7 +13,9 @@ no change at all, and a corrected party keeps its person (and person number ``ri
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+from zicht.access.roles import N_
 
 RECORD_FIELDS = (
     "soort",
@@ -35,38 +37,42 @@ RECORD_FIELDS = (
 PERSON_FIELDS = ("rol", "bsn", "voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "address")
 PERSON_PREFIX = "persoon."
 
-# Dutch labels for the batch summary and the record page (field names, never values).
+# Dutch labels for the batch summary and the record page (field names, never values); translated where shown.
 LABELS = {
-    "soort": "soort",
-    "datum": "datum",
-    "aard": "aard",
-    "vormen": "geweldsvormen",
-    "relatie": "relatie",
-    "kinderen_aanwezig": "kinderen aanwezig",
-    "letsel": "letsel",
-    "wapen": "wapen",
-    "huisverbod": "huisverbod",
-    "hoedanigheid_melder": "hoedanigheid melder",
-    "categorie": "categorie",
-    "toelichting": "toelichting",
-    "contact_medewerker": "contactpersoon",
-    "contact_telefoon": "telefoon contactpersoon",
-    "address": "adres",
-    "persoon.rol": "rol",
-    "persoon.bsn": "BSN",
-    "persoon.voornamen": "voornamen",
-    "persoon.voorletters": "voorletters",
-    "persoon.tussenvoegsel": "tussenvoegsel",
-    "persoon.achternaam": "achternaam",
-    "persoon.geboortedatum": "geboortedatum",
-    "persoon.geslacht": "geslacht",
-    "persoon.address": "adres betrokkene",
-    "betrokkene": "betrokkene toegevoegd of vervallen",
+    "soort": N_("soort"),
+    "datum": N_("datum"),
+    "aard": N_("aard"),
+    "vormen": N_("geweldsvormen"),
+    "relatie": N_("relatie"),
+    "kinderen_aanwezig": N_("kinderen aanwezig"),
+    "letsel": N_("letsel"),
+    "wapen": N_("wapen"),
+    "huisverbod": N_("huisverbod"),
+    "hoedanigheid_melder": N_("hoedanigheid melder"),
+    "categorie": N_("categorie"),
+    "toelichting": N_("toelichting"),
+    "contact_medewerker": N_("contactpersoon"),
+    "contact_telefoon": N_("telefoon contactpersoon"),
+    "address": N_("adres"),
+    "persoon.rol": N_("rol"),
+    "persoon.bsn": N_("BSN"),
+    "persoon.voornamen": N_("voornamen"),
+    "persoon.voorletters": N_("voorletters"),
+    "persoon.tussenvoegsel": N_("tussenvoegsel"),
+    "persoon.achternaam": N_("achternaam"),
+    "persoon.geboortedatum": N_("geboortedatum"),
+    "persoon.geslacht": N_("geslacht"),
+    "persoon.address": N_("adres betrokkene"),
+    "betrokkene": N_("betrokkene toegevoegd of vervallen"),
 }
 
 
-def label(field: str) -> str:
-    return LABELS.get(field, field)
+def _dutch(text: str) -> str:
+    return text
+
+
+def label(field: str, tr: Callable[[str], str] = _dutch) -> str:
+    return tr(LABELS.get(field, field))
 
 
 def changed_fields(old: Mapping, new: Mapping, fields: Sequence[str]) -> list[str]:
@@ -104,15 +110,17 @@ def match_parties(
     return sorted(pairs), added, removed
 
 
-def summary_fields(field_lists: Sequence[Sequence[str]], limit: int = 6) -> str:
-    """'aard, geboortedatum': the labels of the fields changed, most frequent first (at most ``limit``)."""
+def summary_fields(field_lists: Sequence[Sequence[str]], limit: int = 6, tr: Callable[[str], str] = _dutch) -> str:
+    """'aard, geboortedatum': the labels of the fields changed, most frequent first (at most ``limit``).
+    Dutch (the batch's stored message) unless a page passes ``tr=gettext``."""
+    _ = tr
     counts: dict[str, int] = {}
     for fields in field_lists:
-        for name in dict.fromkeys(label(f) for f in fields):
+        for name in dict.fromkeys(label(f, tr) for f in fields):
             counts[name] = counts.get(name, 0) + 1
     ordered = sorted(counts, key=lambda n: (-counts[n], n))
     text = ", ".join(ordered[:limit])
-    return text + (f" en {len(ordered) - limit} meer" if len(ordered) > limit else "")
+    return text + (_(" en %(n)d meer") % {"n": len(ordered) - limit} if len(ordered) > limit else "")
 
 
 def is_withdrawn_status(value: str | None, statuses: Sequence[str]) -> bool:

@@ -13,7 +13,10 @@ and the review pages show; they never carry the value itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
+
+from zicht.access.roles import N_
 
 # Fields whose invalid value can be set aside (a profile may make any of them essential again).
 SET_ASIDE_CAPABLE = frozenset(
@@ -32,26 +35,26 @@ ADDRESS_FIELDS = frozenset(f for f in SET_ASIDE_CAPABLE if f.startswith("address
 DEFAULT_MAX_SHARE = 0.05  # more than 5 % of the rows with a set-aside value: the file is refused
 REFUSAL_FLOOR = 5  # ... but never for this many rows or fewer (one typo in a 7-row file is not a broken export)
 
-# reason code → what a reviewer reads (Dutch, never the value)
+# reason code → what a reviewer reads (Dutch, never the value; translated where shown)
 REASONS = {
-    "bsn_11proef": "ongeldig (11-proef)",
-    "bsn_vorm": "ongeldig (geen 9 cijfers)",
-    "geboortedatum_onleesbaar": "onleesbare datum",
-    "geboortedatum_onwaarschijnlijk": "onwaarschijnlijke datum",
-    "geslacht_onbekend": "code niet in het profiel",
-    "postcode_ongeldig": "onmogelijke postcode",
-    "huisnummer_ongeldig": "ongeldig huisnummer",
-    "adres_ongeldig": "onleesbaar adres",
-    "te_lang": "te lang",
+    "bsn_11proef": N_("ongeldig (11-proef)"),
+    "bsn_vorm": N_("ongeldig (geen 9 cijfers)"),
+    "geboortedatum_onleesbaar": N_("onleesbare datum"),
+    "geboortedatum_onwaarschijnlijk": N_("onwaarschijnlijke datum"),
+    "geslacht_onbekend": N_("code niet in het profiel"),
+    "postcode_ongeldig": N_("onmogelijke postcode"),
+    "huisnummer_ongeldig": N_("ongeldig huisnummer"),
+    "adres_ongeldig": N_("onleesbaar adres"),
+    "te_lang": N_("te lang"),
 }
 FIELD_LABELS = {
-    "person.bsn": "BSN",
-    "person.geboortedatum": "geboortedatum",
-    "person.geslacht": "geslacht",
-    "address.adres": "adres",
-    "address.postcode": "postcode",
-    "address.huisnummer": "huisnummer",
-    "address.toevoeging": "toevoeging",
+    "person.bsn": N_("BSN"),
+    "person.geboortedatum": N_("geboortedatum"),
+    "person.geslacht": N_("geslacht"),
+    "address.adres": N_("adres"),
+    "address.postcode": N_("postcode"),
+    "address.huisnummer": N_("huisnummer"),
+    "address.toevoeging": N_("toevoeging"),
 }
 
 
@@ -94,9 +97,15 @@ def reason_code(field: str, message: str) -> str:
     return "adres_ongeldig"
 
 
-def describe(field: str, reason: str) -> str:
-    """'BSN terzijde gelegd: ongeldig (11-proef)' — what the review pages show."""
-    return f"{FIELD_LABELS.get(field, field)} terzijde gelegd: {REASONS.get(reason, reason)}"
+def _dutch(text: str) -> str:
+    return text
+
+
+def describe(field: str, reason: str, tr: Callable[[str], str] = _dutch) -> str:
+    """'BSN terzijde gelegd: ongeldig (11-proef)' — what the review pages show (``tr=gettext``
+    there; Dutch by default, as the access log stores it)."""
+    _ = tr
+    return _("%(field)s terzijde gelegd: %(reason)s") % {"field": tr(FIELD_LABELS.get(field, field)), "reason": tr(REASONS.get(reason, reason))}
 
 
 def exceeds_share(rows_set_aside: int, rows_total: int, max_share: float, floor: int = REFUSAL_FLOOR) -> bool:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -192,3 +195,47 @@ def test_a_deletion_list_is_all_or_nothing_and_names_file_row_and_field(register
     xlsx = SimpleUploadedFile("lijst.xlsx", b"PK\x03\x04", content_type="application/octet-stream")
     response = client.post(reverse("registry:upload"), {"kind": "withdrawals", "profile": "politie-bvh", "file": xlsx})
     assert response.status_code == 400 and "Een intrekkingslijst is een CSV-bestand." in response.content.decode()
+
+
+def _english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_upload_outcome_and_errors_in_english_the_stored_sentence_stays_dutch(register, politie_file, tmp_path):
+    """Issue 18: the batch's outcome is stored in Dutch (also the CLI's output); an English page
+    shows a translated summary of its counts, with the stored sentence beside it marked lang=nl."""
+    client, _ = client_for(roles.KETENREGISSEUR)
+    _english(client)
+    form = client.get(reverse("registry:upload")).content.decode()
+    assert "Import profile" in form and "File (CSV or XLSX)" in form and "— choose a profile —" in form and "Importprofiel" not in form
+    upload = SimpleUploadedFile("politie_incidenten.csv", politie_file.read_bytes(), content_type="text/csv")
+    page = client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload}, follow=True).content.decode()
+    batch = ImportBatch.objects.get()
+    assert "3 nieuwe records" in batch.message  # stored in Dutch
+    assert "7 of 7 rows loaded: 3 new records, 7 persons" in page and ">Loaded<" in page
+    assert 'As the import recorded it: <span lang="nl">' in page
+
+    rows = politie_rows()
+    rows[1] = rows[1].replace("853194130", "853194131").replace(";Jansen;", ";=cmd|calc;")
+    bad = SimpleUploadedFile("bad.csv", write_politie(tmp_path / "bad.csv", rows).read_bytes(), content_type="text/csv")
+    page = client.post(reverse("registry:upload"), {"profile": "politie-bvh", "file": bad}, follow=True).content.decode()
+    assert re.search(r"Rejected: \d+ of \d+ rows rejected\. Nothing has been loaded\.", page)
+    assert '<td lang="nl">' in page  # the importer's reject reasons: Dutch, marked as such
+
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]  # Dutch, the default
+    dutch = client.get(reverse("registry:batch", args=[ImportBatch.objects.get(file_name="bad.csv").pk])).content.decode()
+    assert "Afgewezen:" in dutch and "er is niets geladen" in dutch and "Zoals de import het vastlegde" not in dutch
+
+
+def test_failed_upload_message_in_english(register, politie_file, monkeypatch):
+    from zicht.registry import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(views, "import_file", broken)
+    client, _ = client_for(roles.KETENREGISSEUR)
+    upload = SimpleUploadedFile("x.csv", politie_file.read_bytes(), content_type="text/csv")
+    page = _english(client).post(reverse("registry:upload"), {"profile": "politie-bvh", "file": upload}, follow=True).content.decode()
+    assert "The import failed (RuntimeError); nothing has been loaded." in page and "disk full" not in page

@@ -39,7 +39,7 @@ ALL_APPS = frozenset(
 # Apps whose user-visible Python text must be wrapped: extended at merge, finally ALL_APPS.
 # api is not listed: its text (OpenAPI descriptions, problem+json) stays Dutch by design (docs/i18n.md,
 # "What stays Dutch"): the language is chosen by the cookie only and token clients send none.
-ENFORCED_APPS = frozenset({"areas", "site", "prevention", "knowledge", "buurtregie", "geo"})
+ENFORCED_APPS = frozenset({"areas", "site", "prevention", "knowledge", "buurtregie", "geo", "casework", "registry", "linkage", "access", "core"})
 
 GETTEXT = {"gettext", "gettext_lazy", "_", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "N_", "gettext_noop", "npgettext"}
 KEYWORDS = {
