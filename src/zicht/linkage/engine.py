@@ -17,7 +17,7 @@ import ctypes.util
 import gc
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -205,8 +205,11 @@ class ModelParams:
     comparisons: list[str]  # comparison names, in model order
     weights: dict[str, dict[int, float]]  # name → gamma → match weight contribution (log2 BF)
     labels: dict[str, dict[int, str]]  # name → gamma → level label
-    rules: list[list[str]]
+    rules: list[list[str]]  # the blocking rules the last batch predicted with: arrival blocks on exactly these
     splink_settings: dict = field(default_factory=dict)
+    # all rules the model was trained with (``rules`` are those kept within the pair budget):
+    # a later batch budgets again from these, as the registry's density changes
+    trained_rules: list[list[str]] | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -216,6 +219,7 @@ class ModelParams:
             "labels": {k: {str(g): s for g, s in v.items()} for k, v in self.labels.items()},
             "rules": self.rules,
             "splink_settings": self.splink_settings,
+            **({"trained_rules": self.trained_rules} if self.trained_rules is not None else {}),
         }
 
     @classmethod
@@ -227,7 +231,13 @@ class ModelParams:
             labels={k: {int(g): s for g, s in v.items()} for k, v in d["labels"].items()},
             rules=[list(r) for r in d["rules"]],
             splink_settings=d.get("splink_settings", {}),
+            trained_rules=[list(r) for r in d["trained_rules"]] if d.get("trained_rules") is not None else None,
         )
+
+    def with_rules(self, kept) -> ModelParams:
+        """These params predicting with only ``kept`` of the trained rules (``rules_within_budget``)."""
+        trained = self.trained_rules if self.trained_rules is not None else self.rules
+        return replace(self, rules=[list(r) for r in kept], trained_rules=[list(r) for r in trained])
 
 
 def params_from_linker(linker, rules) -> ModelParams:
@@ -399,7 +409,8 @@ class Engine:
         else:
             by_name = {c.name: c for c in ALL_COMPARISONS}
             self.comparisons = tuple(by_name[n] for n in params.comparisons)
-            self.rules = tuple(tuple(r) for r in params.rules)
+            # every rule the model was trained with: the pair budget chooses among them again (``link``)
+            self.rules = tuple(tuple(r) for r in (params.trained_rules if params.trained_rules is not None else params.rules))
         # only the columns the model reads go into DuckDB: less memory in every pair join
         needed = {c for comp in self.comparisons for c in comp.columns} | {c for r in self.rules for c in rule_needs(r)}
         self.extra_candidates = present_rules(present, EXTRA_RULES) if params is None else ()
@@ -522,12 +533,15 @@ class Engine:
     def keep_rules(self, rules) -> None:
         """Predict with only these of the model's blocking rules (``rules_within_budget``)."""
         sqls = {rule_sql(r) for r in rules}
+        from splink.internals.blocking import BlockingRule
+
         settings = self.linker._settings_obj  # noqa: SLF001 - Splink keeps the prediction rules only here
-        settings._blocking_rules_to_generate_predictions = [  # noqa: SLF001
-            br
-            for br in settings._blocking_rules_to_generate_predictions
-            if br.blocking_rule_sql in sqls  # noqa: SLF001
-        ]
+        # each rule skips the pairs of the rules before it: those must be the rules kept, else a
+        # pair found by a left-out rule *and* a kept one would be skipped by both (Splink sets the
+        # preceding rules once, from the full list)
+        settings._blocking_rules_to_generate_predictions = BlockingRule._add_preceding_rules_to_each_blocking_rule(  # noqa: SLF001
+            [br for br in settings._blocking_rules_to_generate_predictions if br.blocking_rule_sql in sqls]  # noqa: SLF001
+        )
         self.rules = tuple(r for r in self.rules if rule_sql(r) in sqls)
 
     def _usable(self, sql: str) -> bool:
@@ -658,6 +672,9 @@ def link(
         engine.keep_rules(kept)
         log.info("blocking rules left out for the pair budget: %s", dropped)
     engine.estimated_pairs = sum(counts[r] for r in kept)
+    # the rules kept go with the model: arrival (``matcher``, the blocking keys) then finds
+    # exactly the pairs this batch compares, not pairs of a rule left out here
+    params = params.with_rules(kept)
     rule_report = {
         "estimated_pairs": {"+".join(r): counts[r] for r in counts},
         "left_out": ["+".join(r) for r in dropped],
