@@ -354,6 +354,10 @@ PAIR_BUDGET_PER_RECORD = 30.0
 # Predict scores the blocked pairs in slices of at most this many estimated pairs (and of at
 # most CHUNK_RECORDS left-hand records).
 PAIRS_PER_SLICE = 10_000_000
+# Block per slice (Splink's ``compute_blocked_pairs_for_predict_chunk``) instead of blocking
+# all pairs once and slicing them: the blocked pairs of the whole registry were the largest
+# transient block of predict at a city's density. Figures: docs/linkage.md.
+BLOCK_PER_SLICE = True
 
 
 def rules_within_budget(counts: dict, n: int, per_record: float | None) -> tuple[tuple, tuple]:
@@ -565,19 +569,30 @@ class Engine:
         cols = ", ".join(["unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names])
         parts: dict[str, list] = {c: [] for c in ("unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names)}
         self.predict_peak_mb = rss_mb()
-        # the blocking join runs once; only the scoring (which joins both records' features
-        # to every pair) runs per slice of the blocked pairs
-        blocked = linker.inference.compute_blocked_pairs_for_predict()
-        total = self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
+        if BLOCK_PER_SLICE and k > 1:
+            # the blocking join per slice of left-hand records (Splink's left_chunk): the blocked
+            # pairs of one slice exist at a time, never all of them
+            blocked, total = None, 0
+        else:
+            # the blocking join runs once; only the scoring (which joins both records' features
+            # to every pair) runs per slice of the blocked pairs
+            blocked = linker.inference.compute_blocked_pairs_for_predict()
+            total = self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
         for i in range(k):
-            if k > 1:
+            if blocked is None:
+                part = linker.inference.compute_blocked_pairs_for_predict_chunk(left_chunk=(i + 1, k))
+                total += self.con.execute(f"SELECT count(*) FROM {part.physical_name}").fetchall()[0][0]
+                linker.table_management.register_blocked_pairs_for_predict(part)
+            elif k > 1:
                 name = f"zicht_blocked_slice_{i}"
                 self.con.execute(
                     f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {blocked.physical_name} WHERE hash(join_key_l) % {k} = {i}"
                 )
                 linker.table_management.register_blocked_pairs_for_predict(self.db_api.table_to_splink_dataframe(name, name))
             scored = linker.inference.predict(threshold_match_weight=min_weight, warning_mode="never")
-            if k > 1:
+            if blocked is None:
+                part.drop_table_from_database_and_remove_from_cache()
+            elif k > 1:
                 self.con.execute(f"DROP TABLE {name}")
             # fetched in slices of FETCH_VECTORS × 2048 rows, each made compact before the next
             result = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}")
@@ -598,7 +613,8 @@ class Engine:
             self.predict_peak_mb = max(self.predict_peak_mb, rss_mb())
             scored.drop_table_from_database_and_remove_from_cache()
             release_memory()
-        blocked.drop_table_from_database_and_remove_from_cache()
+        if blocked is not None:
+            blocked.drop_table_from_database_and_remove_from_cache()
         joined = {
             c: np.concatenate(v) if v else np.zeros(0, dtype=np.int32 if c[:3] in ("uni", "bsn") else np.float64) for c, v in parts.items()
         }

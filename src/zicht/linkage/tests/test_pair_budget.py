@@ -88,3 +88,37 @@ def test_arrival_blocks_on_exactly_the_rules_the_batch_kept():
     assert blocked == compared
     # with every trained rule arrival would find more pairs than this batch compared
     assert any(shares_block(recs[i], recs[j], full.params.rules) for i in range(n) for j in range(i + 1, n) if (i, j) not in compared)
+
+
+@pytest.mark.parametrize("per_slice", [True, False])
+def test_predict_in_slices_scores_every_pair_once(per_slice, monkeypatch):
+    """Blocking per slice of left-hand records (or once, then slicing the pairs) gives exactly the
+    pairs and weights of one predict over everything."""
+    import json
+
+    import numpy as np
+
+    from zicht.linkage import engine
+    from zicht.linkage.default_model import PATH
+    from zicht.linkage.engine import Engine, ModelParams, features_frame, input_frame
+
+    feats = features_frame(input_frame(person_records(1200, seed=4, density="city"), "record_id", lambda b: f"h{b}"))
+    params = ModelParams.from_dict(json.loads(PATH.read_text()))
+    monkeypatch.setattr(engine, "BLOCK_PER_SLICE", per_slice)
+
+    def scored(chunks):
+        e = Engine(feats, params=params)
+        try:
+            pairs, total = e.predict(-5.0, chunks=chunks)
+        finally:
+            e.con.close()
+        key = pairs["unique_id_l"].astype(str) + "|" + pairs["unique_id_r"].astype(str)
+        return total, pairs.assign(key=key.to_numpy()).sort_values("key").reset_index(drop=True)
+
+    total_1, one = scored(1)
+    total_3, three = scored(3)
+    assert total_3 == total_1 > 0
+    assert len(one) == len(three) > 0
+    assert one["key"].tolist() == three["key"].tolist()
+    assert np.allclose(one["match_weight"].to_numpy(), three["match_weight"].to_numpy())
+
