@@ -184,7 +184,9 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
     if moved.empty:
         return []
     at = frame[frame["addr"].isin(moved["addr"].unique())]
-    occupants = at.groupby("addr")["lab"].agg(lambda s: set(s.tolist())).to_dict()
+    occupants: dict = {}
+    for a, lab in at[["addr", "lab"]].drop_duplicates().to_numpy().tolist():
+        occupants.setdefault(a, set()).add(lab)  # per address the clusters with a record there
     bsn = feats["bsn_hash"].to_numpy(dtype=object) if "bsn_hash" in feats.columns else np.full(len(feats), None, dtype=object)
     seen = (
         pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy()

@@ -157,7 +157,7 @@ def _memo(func, names, cols: dict[str, np.ndarray], a: np.ndarray, b: np.ndarray
     code_a, code_b = (distinct // k).tolist(), (distinct % k).tolist()
     rep = np.zeros(k, dtype=np.int64)  # a record per value combination
     rep[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    used = np.unique(distinct // k).tolist() + np.unique(distinct % k).tolist()
+    used = np.unique(np.concatenate([distinct // k, distinct % k])).tolist()
     recs = {x: {c: (cols[c][rep[x]] if c in cols else None) for c in names} for x in used}
     out = [func(recs[x], recs[y]) for x, y in zip(code_a, code_b)]
     return np.asarray(out, dtype=object)[inverse.ravel()]
