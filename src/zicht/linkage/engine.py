@@ -884,16 +884,20 @@ def _keep_apart(feats, labels, params, levels, ids, accepted, links, bsn_arr, ca
     a record freed by the ambiguity step rejoins a neighbour it conflicts with).
     """
     left, right, lw = links
+    only = None  # the first pass reads every cluster; a later one only those formed again
     for _ in range(veto.MAX_PASSES):
         new = [
             (a, b)
-            for a, b in veto_fast.conflicting_pairs(feats, labels, model_comparisons(params), levels)
+            for a, b in veto_fast.conflicting_pairs(feats, labels, model_comparisons(params), levels, only=only)
             if frozenset((ids[a], ids[b])) not in accepted
         ]
         if not new:
             break
         found += new
-        labels = _recluster(labels, np.unique(labels[[a for a, _ in new]]), left, right, lw, bsn_arr, cannot + found, source)
+        affected = np.unique(labels[[a for a, _ in new]])
+        # a cluster not formed again holds the same records, read in this pass: nothing new in it
+        only = np.isin(labels, affected)
+        labels = _recluster(labels, affected, left, right, lw, bsn_arr, cannot + found, source)
     return labels
 
 

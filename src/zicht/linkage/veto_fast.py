@@ -204,16 +204,25 @@ def group_pairs(groups: list) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs)[sort], np.concatenate(ys)[sort]
 
 
-def conflicting_pairs(feats: pd.DataFrame, labels: np.ndarray, comparisons, levels: dict, max_component: int = 400) -> list[tuple[int, int]]:
+def conflicting_pairs(
+    feats: pd.DataFrame, labels: np.ndarray, comparisons, levels: dict, max_component: int = 400, only: np.ndarray | None = None
+) -> list[tuple[int, int]]:
     """``veto.conflicting_pairs``, the same pairs in the same order, over arrays.
+
+    ``only`` (a boolean per record): read the record pairs of only these records' clusters
+    (the household rule still reads every cluster: its co-residents are other clusters).
+    Why: a later pass of the cluster check need only read the clusters the last pass formed
+    again; the others were read and gave nothing new (``engine._keep_apart``).
 
     Falls back to the reference when the rules changed since this module was checked
     (``is_current``).
     """
     if not is_current():
         log.warning("hard-negative rules changed since veto_fast was checked: the cluster check runs one pair at a time")
-        return veto.conflicting_pairs(feats, labels, comparisons, levels, max_component)
+        return veto.conflicting_pairs(feats, labels, comparisons, levels, max_component)  # every cluster: a superset of ``only``'s
     comps, rows, groups = veto.suspect_groups(feats, labels, comparisons, levels, max_component)
+    if only is not None:
+        groups = [g for g in groups if only[rows[g[0]]]]
     out = veto.household_pairs(feats, labels) if hard_negatives.HOUSEHOLD in (levels.get(veto.HARD) or ()) else []
     if len(rows) == 0:
         return out

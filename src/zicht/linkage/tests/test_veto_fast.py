@@ -135,3 +135,36 @@ def test_record_features_and_frame_columns_agree():
     assert set(veto_fast.hard_negatives.COLUMNS) <= set(features.FEATURE_COLUMNS)
     for _, names, *_ in veto_fast.RULES.values():
         assert set(names) <= set(veto_fast.hard_negatives.COLUMNS)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_batch_clusters_equal_with_the_reference_check(seed, monkeypatch):
+    """engine.cluster_pairs with the fast check (later passes reading only the clusters formed
+    again) gives the clusters of the reference check reading every cluster in every pass."""
+    from zicht.linkage import engine
+
+    records = [dict(r, unique_id=f"{k}") for k, r in enumerate(r for case in CASES.values() for r in case[0])]
+    feats = pd.DataFrame(records)
+    rng = np.random.default_rng(seed)
+    n = len(records)
+    links = [(i, j, float(rng.uniform(-2, 25))) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.08]
+    pairs = pd.DataFrame(
+        {
+            "unique_id_l": [records[i]["unique_id"] for i, _, _ in links],
+            "unique_id_r": [records[j]["unique_id"] for _, j, _ in links],
+            "match_weight": [w for *_, w in links],
+            "bsn_hash_l": [records[i]["bsn_hash"] for i, _, _ in links],
+            "bsn_hash_r": [records[j]["bsn_hash"] for _, j, _ in links],
+        }
+    )
+
+    def partition():
+        labels = engine.cluster_pairs(feats, pairs, 0.0, {}, params=_params(), veto_weight=-10.0, ambiguity_margin=3.0)
+        out: dict = {}
+        for uid, lab in labels.items():
+            out.setdefault(lab, set()).add(uid)
+        return sorted(map(sorted, out.values()))
+
+    fast = partition()
+    monkeypatch.setattr(veto_fast, "conflicting_pairs", lambda feats, labels, comps, levels, only=None: veto.conflicting_pairs(feats, labels, comps, levels))
+    assert fast == partition()
