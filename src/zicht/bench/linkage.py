@@ -342,6 +342,7 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
     cfg = config.load()
     cpu0 = psutil.Process().cpu_times()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     df = data["df"]
     with PeakMemory() as feat_mem:
         feats = features_frame(df)  # reads only the standard columns; truth stays out of the engine
@@ -349,6 +350,7 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
         data["df"] = df = df[["unique_id", "truth"]].copy()
         release_memory()
     t_feat = time.perf_counter() - t0
+    c_feat = time.process_time() - c0
     rss_features = rss_mb()
     result = link(
         feats,
@@ -376,6 +378,7 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
         "seconds": round(seconds, 2),
         "cpu_seconds": round((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system), 2),
         "stage_seconds": {"features": round(t_feat, 2), **{k: round(v, 2) for k, v in result.timings.items()}},
+        "stage_cpu_seconds": {"features": round(c_feat, 2), **{k: round(v, 2) for k, v in result.cpu.items()}},
         "stage_rss_mb": {"features_peak": feat_mem.peak_mb, "features": rss_features, **result.memory},
         "_result": result,
         "_feats": feats,

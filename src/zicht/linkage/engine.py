@@ -17,13 +17,13 @@ import ctypes.util
 import gc
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import clustering, features, hard_negatives, labelled, normalise, veto
+from . import clustering, features, hard_negatives, labelled, normalise, veto, veto_fast
 from .comparisons import (
     CONDITIONS,
     EXTRA_RULES,
@@ -205,8 +205,11 @@ class ModelParams:
     comparisons: list[str]  # comparison names, in model order
     weights: dict[str, dict[int, float]]  # name → gamma → match weight contribution (log2 BF)
     labels: dict[str, dict[int, str]]  # name → gamma → level label
-    rules: list[list[str]]
+    rules: list[list[str]]  # the blocking rules the last batch predicted with: arrival blocks on exactly these
     splink_settings: dict = field(default_factory=dict)
+    # all rules the model was trained with (``rules`` are those kept within the pair budget):
+    # a later batch budgets again from these, as the registry's density changes
+    trained_rules: list[list[str]] | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -216,6 +219,7 @@ class ModelParams:
             "labels": {k: {str(g): s for g, s in v.items()} for k, v in self.labels.items()},
             "rules": self.rules,
             "splink_settings": self.splink_settings,
+            **({"trained_rules": self.trained_rules} if self.trained_rules is not None else {}),
         }
 
     @classmethod
@@ -227,7 +231,13 @@ class ModelParams:
             labels={k: {int(g): s for g, s in v.items()} for k, v in d["labels"].items()},
             rules=[list(r) for r in d["rules"]],
             splink_settings=d.get("splink_settings", {}),
+            trained_rules=[list(r) for r in d["trained_rules"]] if d.get("trained_rules") is not None else None,
         )
+
+    def with_rules(self, kept) -> ModelParams:
+        """These params predicting with only ``kept`` of the trained rules (``rules_within_budget``)."""
+        trained = self.trained_rules if self.trained_rules is not None else self.rules
+        return replace(self, rules=[list(r) for r in kept], trained_rules=[list(r) for r in trained])
 
 
 def params_from_linker(linker, rules) -> ModelParams:
@@ -344,6 +354,10 @@ PAIR_BUDGET_PER_RECORD = 30.0
 # Predict scores the blocked pairs in slices of at most this many estimated pairs (and of at
 # most CHUNK_RECORDS left-hand records).
 PAIRS_PER_SLICE = 10_000_000
+# Block per slice (Splink's ``compute_blocked_pairs_for_predict_chunk``) instead of blocking
+# all pairs once and slicing them: the blocked pairs of the whole registry were the largest
+# transient block of predict at a city's density. Figures: docs/linkage.md.
+BLOCK_PER_SLICE = True
 
 
 def rules_within_budget(counts: dict, n: int, per_record: float | None) -> tuple[tuple, tuple]:
@@ -371,6 +385,7 @@ class LinkResult:
     timings: dict
     memory: dict = field(default_factory=dict)  # stage → resident MB after it (and peak seen in predict)
     rules: dict = field(default_factory=dict)  # estimated pairs per blocking rule, rules left out for the budget
+    cpu: dict = field(default_factory=dict)  # stage → CPU seconds of the process (all threads)
 
 
 class Engine:
@@ -398,7 +413,8 @@ class Engine:
         else:
             by_name = {c.name: c for c in ALL_COMPARISONS}
             self.comparisons = tuple(by_name[n] for n in params.comparisons)
-            self.rules = tuple(tuple(r) for r in params.rules)
+            # every rule the model was trained with: the pair budget chooses among them again (``link``)
+            self.rules = tuple(tuple(r) for r in (params.trained_rules if params.trained_rules is not None else params.rules))
         # only the columns the model reads go into DuckDB: less memory in every pair join
         needed = {c for comp in self.comparisons for c in comp.columns} | {c for r in self.rules for c in rule_needs(r)}
         self.extra_candidates = present_rules(present, EXTRA_RULES) if params is None else ()
@@ -521,12 +537,15 @@ class Engine:
     def keep_rules(self, rules) -> None:
         """Predict with only these of the model's blocking rules (``rules_within_budget``)."""
         sqls = {rule_sql(r) for r in rules}
+        from splink.internals.blocking import BlockingRule
+
         settings = self.linker._settings_obj  # noqa: SLF001 - Splink keeps the prediction rules only here
-        settings._blocking_rules_to_generate_predictions = [  # noqa: SLF001
-            br
-            for br in settings._blocking_rules_to_generate_predictions
-            if br.blocking_rule_sql in sqls  # noqa: SLF001
-        ]
+        # each rule skips the pairs of the rules before it: those must be the rules kept, else a
+        # pair found by a left-out rule *and* a kept one would be skipped by both (Splink sets the
+        # preceding rules once, from the full list)
+        settings._blocking_rules_to_generate_predictions = BlockingRule._add_preceding_rules_to_each_blocking_rule(  # noqa: SLF001
+            [br for br in settings._blocking_rules_to_generate_predictions if br.blocking_rule_sql in sqls]  # noqa: SLF001
+        )
         self.rules = tuple(r for r in self.rules if rule_sql(r) in sqls)
 
     def _usable(self, sql: str) -> bool:
@@ -550,19 +569,30 @@ class Engine:
         cols = ", ".join(["unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names])
         parts: dict[str, list] = {c: [] for c in ("unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names)}
         self.predict_peak_mb = rss_mb()
-        # the blocking join runs once; only the scoring (which joins both records' features
-        # to every pair) runs per slice of the blocked pairs
-        blocked = linker.inference.compute_blocked_pairs_for_predict()
-        total = self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
+        if BLOCK_PER_SLICE and k > 1:
+            # the blocking join per slice of left-hand records (Splink's left_chunk): the blocked
+            # pairs of one slice exist at a time, never all of them
+            blocked, total = None, 0
+        else:
+            # the blocking join runs once; only the scoring (which joins both records' features
+            # to every pair) runs per slice of the blocked pairs
+            blocked = linker.inference.compute_blocked_pairs_for_predict()
+            total = self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
         for i in range(k):
-            if k > 1:
+            if blocked is None:
+                part = linker.inference.compute_blocked_pairs_for_predict_chunk(left_chunk=(i + 1, k))
+                total += self.con.execute(f"SELECT count(*) FROM {part.physical_name}").fetchall()[0][0]
+                linker.table_management.register_blocked_pairs_for_predict(part)
+            elif k > 1:
                 name = f"zicht_blocked_slice_{i}"
                 self.con.execute(
                     f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {blocked.physical_name} WHERE hash(join_key_l) % {k} = {i}"
                 )
                 linker.table_management.register_blocked_pairs_for_predict(self.db_api.table_to_splink_dataframe(name, name))
             scored = linker.inference.predict(threshold_match_weight=min_weight, warning_mode="never")
-            if k > 1:
+            if blocked is None:
+                part.drop_table_from_database_and_remove_from_cache()
+            elif k > 1:
                 self.con.execute(f"DROP TABLE {name}")
             # fetched in slices of FETCH_VECTORS × 2048 rows, each made compact before the next
             result = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}")
@@ -583,7 +613,8 @@ class Engine:
             self.predict_peak_mb = max(self.predict_peak_mb, rss_mb())
             scored.drop_table_from_database_and_remove_from_cache()
             release_memory()
-        blocked.drop_table_from_database_and_remove_from_cache()
+        if blocked is not None:
+            blocked.drop_table_from_database_and_remove_from_cache()
         joined = {
             c: np.concatenate(v) if v else np.zeros(0, dtype=np.int32 if c[:3] in ("uni", "bsn") else np.float64) for c, v in parts.items()
         }
@@ -625,7 +656,8 @@ def link(
     """
     import time
 
-    timings, memory = {}, {"start": rss_mb()}
+    timings, memory, cpu = {}, {"start": rss_mb()}, {}
+    c = time.process_time()  # CPU seconds of the whole process (all threads, DuckDB's too) per stage
     train_kwargs = dict(train_kwargs or {})
     max_records = int(train_kwargs.pop("max_records", TRAIN_SAMPLE) or 0)
     t = time.perf_counter()
@@ -634,17 +666,20 @@ def link(
         release_memory()
         memory["train"] = rss_mb()
         timings["train"] = time.perf_counter() - t
+        cpu["train"], c = time.process_time() - c, time.process_time()
         t = time.perf_counter()
     engine = Engine(feats, link_type=link_type, threads=threads, params=params, memory_limit=memory_limit)
     release_memory()
     memory["register"] = rss_mb()
     timings["register"] = time.perf_counter() - t
+    cpu["register"], c = time.process_time() - c, time.process_time()
     if params is None:
         t = time.perf_counter()
         params = engine.train(**train_kwargs)
         release_memory()
         memory["train"] = rss_mb()
         timings["train"] = time.perf_counter() - t
+        cpu["train"], c = time.process_time() - c, time.process_time()
     timings.setdefault("train", 0.0)
     t = time.perf_counter()
     counts = {tuple(r): rule_pairs(feats, r) for r in engine.rules}
@@ -653,12 +688,16 @@ def link(
         engine.keep_rules(kept)
         log.info("blocking rules left out for the pair budget: %s", dropped)
     engine.estimated_pairs = sum(counts[r] for r in kept)
+    # the rules kept go with the model: arrival (``matcher``, the blocking keys) then finds
+    # exactly the pairs this batch compares, not pairs of a rule left out here
+    params = params.with_rules(kept)
     rule_report = {
         "estimated_pairs": {"+".join(r): counts[r] for r in counts},
         "left_out": ["+".join(r) for r in dropped],
         "budget_pairs": int((pair_budget_per_record or 0) * len(feats)),
     }
     timings["estimate"] = time.perf_counter() - t
+    cpu["estimate"], c = time.process_time() - c, time.process_time()
     t = time.perf_counter()
     pairs, compared = engine.predict(review_threshold)
     memory["predict_peak"] = engine.predict_peak_mb
@@ -667,6 +706,7 @@ def link(
     release_memory()
     memory["predict"] = rss_mb()
     timings["predict"] = time.perf_counter() - t
+    cpu["predict"], c = time.process_time() - c, time.process_time()
     t = time.perf_counter()
     labels = cluster_pairs(
         feats,
@@ -679,8 +719,9 @@ def link(
         ambiguity_margin=ambiguity_margin,
     )
     timings["cluster"] = time.perf_counter() - t
+    cpu["cluster"] = time.process_time() - c
     memory["cluster"] = rss_mb()
-    return LinkResult(pairs, labels, params, compared, timings, memory, rule_report)
+    return LinkResult(pairs, labels, params, compared, timings, memory, rule_report, cpu)
 
 
 def _train_on_sample(feats: pd.DataFrame, max_records: int, threads, memory_limit, train_kwargs: dict) -> ModelParams:
@@ -847,16 +888,20 @@ def _keep_apart(feats, labels, params, levels, ids, accepted, links, bsn_arr, ca
     a record freed by the ambiguity step rejoins a neighbour it conflicts with).
     """
     left, right, lw = links
+    only = None  # the first pass reads every cluster; a later one only those formed again
     for _ in range(veto.MAX_PASSES):
         new = [
             (a, b)
-            for a, b in veto.conflicting_pairs(feats, labels, model_comparisons(params), levels)
+            for a, b in veto_fast.conflicting_pairs(feats, labels, model_comparisons(params), levels, only=only)
             if frozenset((ids[a], ids[b])) not in accepted
         ]
         if not new:
             break
         found += new
-        labels = _recluster(labels, np.unique(labels[[a for a, _ in new]]), left, right, lw, bsn_arr, cannot + found, source)
+        affected = np.unique(labels[[a for a, _ in new]])
+        # a cluster not formed again holds the same records, read in this pass: nothing new in it
+        only = np.isin(labels, affected)
+        labels = _recluster(labels, affected, left, right, lw, bsn_arr, cannot + found, source)
     return labels
 
 

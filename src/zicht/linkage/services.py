@@ -226,6 +226,16 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
             review_threshold=cfg["review_threshold"],
             records=n_persons,
         )
+    elif params.rules != result.params.rules:
+        # same weights, other rules within the pair budget: stored as the active model (an old row
+        # stays for audit) so arrival blocks exactly as this batch did
+        LinkageModel.objects.filter(active=True).update(active=False)
+        model = LinkageModel.objects.create(
+            params=result.params.to_dict(),
+            link_threshold=cfg["link_threshold"],
+            review_threshold=cfg["review_threshold"],
+            records=model.records if model is not None else 0,  # 0: trained as soon as there are enough persons, as before
+        )
     params = result.params
     with transaction.atomic():
         n_links = _write_clusters(result.labels, result.pairs, cfg["link_threshold"])

@@ -74,10 +74,49 @@ def conflicting_pairs(
     are checked (most clusters hold one date of birth and one gender). Of a cluster larger
     than ``max_component`` (a pathological chain) only the first ``max_component`` records
     are checked, which bounds the work at a few tens of thousands of pair checks.
+
+    This is the reference, one pair at a time in Python; the batch runs ``veto_fast``, which
+    must return exactly this (tests/linkage: test_veto_fast).
+    """
+    comps, rows, groups = suspect_groups(feats, labels, comparisons, levels, max_component)
+    out = household_pairs(feats, labels) if hard_negatives.HOUSEHOLD in (levels.get(HARD) or ()) else []
+    if len(rows) == 0:
+        return out
+    sub = check_frame(feats, rows, comps)
+    names = list(sub.columns)
+    # plain dicts from an object array (DataFrame.to_dict boxes every cell: the slowest step here)
+    recs = [dict(zip(names, row)) for row in sub.to_numpy(dtype=object)]
+    for members in groups:
+        for x in range(len(members)):
+            a = recs[members[x]]
+            for y in range(x + 1, len(members)):
+                b = recs[members[y]]
+                if hard_negatives.same_person_by_bsn(a, b):
+                    continue  # the same BSN is the same person, whatever else differs (unless it is a parent's)
+                if conflicts(a, b, comps, levels):
+                    out.append((int(rows[members[x]]), int(rows[members[y]])))
+    return out
+
+
+def check_frame(feats: pd.DataFrame, rows: np.ndarray, comps) -> pd.DataFrame:
+    """The suspect records' columns the checks read, as objects with None for a missing value."""
+    cols = sorted(
+        {c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns}
+    )
+    sub = feats.iloc[rows][cols].astype(object)
+    return sub.where(sub.notna(), None)
+
+
+def suspect_groups(feats: pd.DataFrame, labels: np.ndarray, comparisons, levels: dict[str, set[int]], max_component: int = 400):
+    """(comparisons checked, suspect row positions, per suspect cluster the indices into those rows).
+
+    Clusters in order of their first suspect row; of a cluster larger than ``max_component``
+    only its first ``max_component`` suspect records. Shared by ``conflicting_pairs`` and
+    ``veto_fast`` so both check exactly the same pairs.
     """
     comps = [c for c in comparisons if c.name in levels and KEY_COLUMN.get(c.name) in feats.columns]
     if len(feats) == 0:
-        return []
+        return comps, np.zeros(0, dtype=np.int64), []
     labels = np.asarray(labels)
     suspect = np.zeros(len(feats), dtype=bool)
     _, label_codes, sizes = np.unique(labels, return_inverse=True, return_counts=True)
@@ -111,31 +150,10 @@ def conflicting_pairs(
             suspect |= (np.bincount(label_codes[marked], minlength=len(sizes)) > 0)[label_codes]
     suspect &= sizes[label_codes] > 1
     rows = np.nonzero(suspect)[0]
-    if len(rows) == 0:
-        return household_pairs(feats, labels) if hard_negatives.HOUSEHOLD in (levels.get(HARD) or ()) else []
-    cols = sorted(
-        {c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns}
-    )
-    sub = feats.iloc[rows][[c for c in cols if c in feats.columns]].astype(object)
-    names = list(sub.columns)
-    # plain dicts from an object array (DataFrame.to_dict boxes every cell: the slowest step here)
-    recs = [dict(zip(names, row)) for row in sub.where(sub.notna(), None).to_numpy(dtype=object)]
     groups: dict = {}
     for k, lab in enumerate(labels[rows]):
         groups.setdefault(lab, []).append(k)
-    out = household_pairs(feats, labels) if hard_negatives.HOUSEHOLD in (levels.get(HARD) or ()) else []
-    for members in groups.values():
-        if len(members) > max_component:
-            members = members[:max_component]
-        for x in range(len(members)):
-            a = recs[members[x]]
-            for y in range(x + 1, len(members)):
-                b = recs[members[y]]
-                if hard_negatives.same_person_by_bsn(a, b):
-                    continue  # the same BSN is the same person, whatever else differs (unless it is a parent's)
-                if conflicts(a, b, comps, levels):
-                    out.append((int(rows[members[x]]), int(rows[members[y]])))
-    return out
+    return comps, rows, [members[:max_component] for members in groups.values()]
 
 
 # cross pairs returned per two address groups of one cluster (the cluster check breaks the
@@ -166,7 +184,9 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
     if moved.empty:
         return []
     at = frame[frame["addr"].isin(moved["addr"].unique())]
-    occupants = at.groupby("addr")["lab"].agg(lambda s: set(s.tolist())).to_dict()
+    occupants: dict = {}
+    for a, lab in at[["addr", "lab"]].drop_duplicates().to_numpy().tolist():
+        occupants.setdefault(a, set()).add(lab)  # per address the clusters with a record there
     bsn = feats["bsn_hash"].to_numpy(dtype=object) if "bsn_hash" in feats.columns else np.full(len(feats), None, dtype=object)
     seen = (
         pd.to_numeric(pd.Series(np.asarray(feats["seen"], dtype=object)), errors="coerce").to_numpy()

@@ -176,3 +176,27 @@ def test_candidates_come_from_stored_features_and_a_registry_without_them_is_bac
     reset_linkage()
     services.run_batch()
     assert delivered == partition()
+
+
+def test_a_batch_that_leaves_rules_out_stores_them_with_the_model(synthetic, settings):
+    """Without training, a batch whose pair budget keeps other rules than the active model's
+    stores the same weights with the kept rules as the active model (the old row stays), so
+    arrival (blocking keys, matcher) blocks on exactly the rules that batch used."""
+    from zicht.linkage.models import LinkageModel
+
+    first, _ = synthetic
+    org = make_organisation("vt-rules", type="veilig_thuis")
+    load_persons(first, org, _batch(org, "a"))
+    services.run_batch()  # the shipped model (too few persons to train); every rule within the budget
+    before = LinkageModel.objects.filter(active=True).count()
+    shipped, _ = services.current_model()
+    settings.ZICHT_LINKAGE = {"pair_budget_per_record": 0.5}
+    services.run_batch()
+    params, model = services.current_model()
+    assert model is not None and LinkageModel.objects.filter(active=True).count() == 1
+    assert LinkageModel.objects.count() == before + 1
+    assert len(params.rules) < len(shipped.rules)
+    assert params.trained_rules == shipped.rules
+    assert params.weights == shipped.weights
+    keys = set(BlockingKey.objects.values_list("rule", flat=True).distinct())
+    assert keys and keys <= set(range(len(params.rules)))  # rule indexes into the kept rules

@@ -49,3 +49,76 @@ def test_city_density_concentrates_surnames_and_postcodes():
     assert len(dense.items) == len(COMMON_SURNAMES) + CITY_TAIL < len(pools.dutch_surnames.items)
     assert dense.cum_weights[len(COMMON_SURNAMES) - 1] == pytest.approx(pools.dutch_surnames.cum_weights[len(COMMON_SURNAMES) - 1])
     assert dense.cum_weights[-1] == pytest.approx(pools.dutch_surnames.cum_weights[-1])
+
+
+def test_arrival_blocks_on_exactly_the_rules_the_batch_kept():
+    """A rule left out for the pair budget is left out on arrival too: the stored model carries the
+    rules kept (``ModelParams.rules``) beside all it was trained with (``trained_rules``), and the
+    matcher's block test (``shares_block``) holds for exactly the pairs the batch compared."""
+    from zicht.bench.linkage import load
+    from zicht.linkage import config
+    from zicht.linkage.engine import ModelParams, features_frame, link
+    from zicht.linkage.matcher import shares_block
+
+    df, _ = load("synthetic", size=1500, seed=2, noise=1.0, exports=None, hard=True, density="city")
+    feats = features_frame(df)
+    cfg = config.load()
+    kwargs = dict(link_threshold=cfg["link_threshold"], review_threshold=-1e9, veto_weight=cfg.get("veto_weight"))
+    full = link(feats, train_kwargs=cfg.get("training"), pair_budget_per_record=None, **kwargs)
+    assert full.rules["left_out"] == []
+    result = link(feats, params=full.params, pair_budget_per_record=3.0, **kwargs)
+    dropped = result.rules["left_out"]
+    assert dropped  # the budget leaves rules out at this density
+    kept = ["+".join(r) for r in result.params.rules]
+    assert not set(dropped) & set(kept)
+    assert result.params.trained_rules == full.params.rules
+    stored = ModelParams.from_dict(result.params.to_dict())
+    assert stored.rules == result.params.rules and stored.trained_rules == full.params.rules
+    # a later batch with the stored model budgets again from every trained rule
+    assert link(feats, params=stored, pair_budget_per_record=None, **kwargs).params.rules == full.params.rules
+    # every pair the batch compared (review threshold -1e9: all of them), and no other, shares a kept block
+    recs = feats.astype(object).where(feats.notna(), None).to_dict("records")
+    pos = {r["unique_id"]: k for k, r in enumerate(recs)}
+    compared = {
+        tuple(sorted((pos[a], pos[b]))) for a, b in zip(result.pairs["unique_id_l"].astype(str), result.pairs["unique_id_r"].astype(str))
+    }
+    assert len(compared) == result.pairs_compared
+    n = len(recs)
+    blocked = {(i, j) for i in range(n) for j in range(i + 1, n) if shares_block(recs[i], recs[j], result.params.rules)}
+    assert blocked == compared
+    # with every trained rule arrival would find more pairs than this batch compared
+    assert any(shares_block(recs[i], recs[j], full.params.rules) for i in range(n) for j in range(i + 1, n) if (i, j) not in compared)
+
+
+@pytest.mark.parametrize("per_slice", [True, False])
+def test_predict_in_slices_scores_every_pair_once(per_slice, monkeypatch):
+    """Blocking per slice of left-hand records (or once, then slicing the pairs) gives exactly the
+    pairs and weights of one predict over everything."""
+    import json
+
+    import numpy as np
+
+    from zicht.linkage import engine
+    from zicht.linkage.default_model import PATH
+    from zicht.linkage.engine import Engine, ModelParams, features_frame, input_frame
+
+    feats = features_frame(input_frame(person_records(1200, seed=4, density="city"), "record_id", lambda b: f"h{b}"))
+    params = ModelParams.from_dict(json.loads(PATH.read_text()))
+    monkeypatch.setattr(engine, "BLOCK_PER_SLICE", per_slice)
+
+    def scored(chunks):
+        e = Engine(feats, params=params)
+        try:
+            pairs, total = e.predict(-5.0, chunks=chunks)
+        finally:
+            e.con.close()
+        key = pairs["unique_id_l"].astype(str) + "|" + pairs["unique_id_r"].astype(str)
+        return total, pairs.assign(key=key.to_numpy()).sort_values("key").reset_index(drop=True)
+
+    total_1, one = scored(1)
+    total_3, three = scored(3)
+    assert total_3 == total_1 > 0
+    assert len(one) == len(three) > 0
+    assert one["key"].tolist() == three["key"].tolist()
+    assert np.allclose(one["match_weight"].to_numpy(), three["match_weight"].to_numpy())
+
