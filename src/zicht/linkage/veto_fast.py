@@ -117,7 +117,7 @@ PINNED = {
     "dob_conflict": "8ce7203a61c657c1",
     "gender_conflict": "cd67fd067e7fa895",
     "given_conflict": "c2dda381b7ffdb30",
-    "_swapped": "c5fc96c1ac7a9dc0",
+    "_swapped": "d15a11749fd6ff5f",
     "same_person_by_bsn": "54a5e403f13f731b",
     "bsn_contradicted": "0d46e9a456c35256",
 }
