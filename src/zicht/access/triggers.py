@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-LOG_TABLES = ("access_accesslogentry", "access_accesslogrecord")
+LOG_TABLES = ("access_accesslogentry", "access_accesslogrecord")  # i18n: not UI (table names)
 MESSAGE = "access log is append-only"
 
 
