@@ -15,9 +15,8 @@ Three checks, each meaningful on its own:
 
 What is still Dutch by design: the data (names of wijken, organisations, the factchecker's
 statements, knowledge pages). Texts built in Python are checked statically in
-``test_python_text.py`` (per app, ENFORCED_APPS); the pages of those apps (STRICT_PAGES) are
-checked against every Dutch message, the other pages only against messages that are not also a
-Python literal — see docs/i18n.md.
+``test_python_text.py``; every page is checked against every Dutch message, the templates' and
+Python's alike — see docs/i18n.md.
 """
 
 from __future__ import annotations
@@ -226,60 +225,36 @@ def test_the_compiled_catalogue_is_loaded():
         assert translation.gettext("Uitloggen") == "Uitloggen"
 
 
-def python_and_data_strings() -> tuple[set[str], str]:
-    """String literals of the Python code, and the text of the data files (knowledge pages, catalogues).
-
-    A page shows the data as it is, in Dutch by design: a catalogue message equal to a data text is
-    left out of the page check below. Python literals are left out only for pages outside
-    STRICT_PAGES, whose apps still build Dutch text in Python (docs/i18n.md): there a catalogue
-    message may equal an untranslated Python literal shown on the page."""
-    literals = set()  # lower case: a page may capitalise a value (|capfirst)
-    for path in SRC.rglob("*.py"):
-        if "tests" in path.parts or "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                literals.add(" ".join(node.value.split()).lower())
-    data = " ".join(
+def data_strings() -> str:
+    """The text of the data files (knowledge pages, catalogues): a page shows the data as it is, in
+    Dutch by design, so a catalogue message equal to a data text is left out of the page check."""
+    return " ".join(
         " ".join(p.read_text(encoding="utf-8", errors="replace").split())
         for p in SRC.rglob("*")
         if p.suffix in (".md", ".toml", ".csv", ".yaml", ".json") and ("content" in p.parts or "data" in p.parts)
     ).lower()
-    return literals, data
 
 
-def dutch_messages(strict: bool = False) -> set[str]:
+def dutch_messages() -> set[str]:
     """Catalogue messages whose English differs, as they appear on a page (placeholders left out),
-    minus the data texts; ``strict=False`` also leaves out the messages equal to a Python literal."""
-    literals, data = python_and_data_strings()
+    minus the data texts. Templates' and Python's messages alike: every app builds its text through
+    gettext (``test_python_text.py``), so a Dutch message on an English page is a missing translation."""
+    data = data_strings()
     out = set()
     for e in po_entries():
         if e["msgid"] and e.get("msgstr") and e["msgstr"] != e["msgid"] and "%(" not in e["msgid"]:
             text = " ".join(e["msgid"].replace("%%", "%").split())
-            if text.lower() not in data and (strict or text.lower() not in literals):
+            if text.lower() not in data:
                 out.add(text)
     return out
 
 
-# Pages whose apps build their Python text through gettext (test_python_text.ENFORCED_APPS): checked
-# against every Dutch message, Python literals included. "/" is the home page alone; the others are
-# prefixes. Widened at merge as the other apps are done, finally to every page (STRICT_PAGES = ("",)
-# with the match below, or the non-strict branch removed).
-STRICT_PAGES = ("/", "/gebied/", "/preventie/", "/kennis/", "/buurtregie/", "/casus/", "/registratie/", "/koppeling/", "/account/")
-
-
-def is_strict_page(path: str) -> bool:
-    return any(path == p if p == "/" else path.startswith(p) for p in STRICT_PAGES)
-
-
-def test_the_page_check_covers_the_template_messages():
+def test_the_page_check_covers_the_template_and_python_messages():
     messages = dutch_messages()
-    assert len(messages) > 500  # most of the catalogue: the check is not emptied by the exclusions
+    assert len(messages) > 1000  # most of the catalogue: the check is not emptied by the exclusions
     assert {"Scherm afschermen", "Terug naar de cijfers", "Nieuwe buurtregie", "Lid toevoegen", "Wegingen per agendapunt"} <= messages
-    strict = dutch_messages(strict=True)
-    # Python-built text of the finished apps is in the strict check (figure tables, home cards)
-    assert {"Meldingen per 1.000 inwoners", "Het lopende jaar kan onvolledig zijn.", "Politie-incidenten"} <= strict - messages
-    assert is_strict_page("/") and is_strict_page("/gebied/wijk/WK085500/") and is_strict_page("/casus/adres/1/")
+    # text built in Python (figure tables, home cards, forms)
+    assert {"Meldingen per 1.000 inwoners", "Het lopende jaar kan onvolledig zijn.", "Politie-incidenten"} <= messages
 
 
 def text_nodes(html: str) -> list[str]:
@@ -302,7 +277,7 @@ def english_client(role, world) -> Client:
 def test_every_page_of_the_role_in_english(role):
     world = build_world()
     client = english_client(role, world)
-    dutch, strict = dutch_messages(), dutch_messages(strict=True)
+    dutch = dutch_messages()
     checked, problems = 0, {}
     for route, name, callback in ROUTES:
         if declared(callback, "zicht_public", False) or role not in (declared(callback, "zicht_roles") or ()):
@@ -317,8 +292,7 @@ def test_every_page_of_the_role_in_english(role):
         checked += 1
         if '<html lang="en">' not in html:
             problems[path] = ["<html lang> is not en"]
-        messages = strict if is_strict_page(path) else dutch
-        left = sorted({n for n in text_nodes(html) if n in messages})
+        left = sorted({n for n in text_nodes(html) if n in dutch})
         if left:
             problems.setdefault(path, []).extend(left)
     assert checked >= 3, f"{role}: only {checked} pages rendered"
