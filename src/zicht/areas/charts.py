@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from .disclosure import Cell
+from django.utils.translation import gettext
+
+from .disclosure import Cell, words
 
 LINE_STYLES = [("#08519c", ""), ("#b35806", "6 3"), ("#1b7837", "2 3"), ("#762a83", "8 3 2 3"), ("#4d4d4d", "1 2")]
 
@@ -109,7 +111,7 @@ def bar_chart(rows: list[tuple[str, Cell]], title: str, width: int = 520, bar_h:
         if cell.value is None:
             parts.append(
                 f'<rect x="{label_w}" y="{y}" width="{plot_w * 0.08:.1f}" height="{bar_h}" fill="none" stroke="#777" stroke-dasharray="3 2">'
-                f"<title>{escape(cell.reason)}</title></rect>"
+                f"<title>{escape(words(cell.reason, gettext))}</title></rect>"
                 f'<text x="{label_w + plot_w * 0.08 + 4:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="12">{escape(cell.display)}</text>'
             )
         else:

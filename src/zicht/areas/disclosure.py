@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from zicht.access.roles import N_
+
 OK = "ok"
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -103,19 +105,44 @@ class Policy:
     def reason(self, status: str) -> str:
         if status == OK:
             if self.rounding_base > 1:
-                return f"Afgerond op een veelvoud van {self.rounding_base}."
-            return "Niet afgerond."
+                return Reason(N_("Afgerond op een veelvoud van %(base)s."), base=self.rounding_base)
+            return Reason(N_("Niet afgerond."))
         if status == PRIMARY:
-            return (
-                f"Minder dan {self.threshold}: niet getoond, zodat het getal niet naar personen of "
-                "huishoudens herleid kan worden (primaire onderdrukking)."
+            return Reason(
+                N_(
+                    "Minder dan %(threshold)s: niet getoond, zodat het getal niet naar personen of "
+                    "huishoudens herleid kan worden (primaire onderdrukking)."
+                ),
+                threshold=self.threshold,
             )
         if status == SECONDARY:
-            return (
-                "Niet getoond omdat anders via een totaal of een verschil een onderdrukt getal "
-                "terug te rekenen zou zijn (secundaire onderdrukking)."
+            return Reason(
+                N_(
+                    "Niet getoond omdat anders via een totaal of een verschil een onderdrukt getal "
+                    "terug te rekenen zou zijn (secundaire onderdrukking)."
+                )
             )
-        return "Geen gegevens beschikbaar."
+        return Reason(NO_DATA)
+
+
+class Reason(str):
+    """Why a cell shows what it shows, as the Dutch sentence (what the API publishes, what compares
+    equal and is cached) that also carries its catalogue message and numbers, so a page can put it
+    into its own language when it shows the cell (``words``). Cells are cached across requests and
+    languages, so a reason is never translated when the cell is made."""
+
+    def __new__(cls, msgid: str, **params):
+        self = super().__new__(cls, msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params
+        return self
+
+
+def words(reason: str, gettext) -> str:
+    """A cell's reason in the language of ``gettext`` (a plain string is shown as it is)."""
+    if not isinstance(reason, Reason):
+        return reason
+    text = gettext(reason.msgid)
+    return text % reason.params if reason.params else text
 
 
 @dataclass(frozen=True)
@@ -166,7 +193,10 @@ def published_cell(raw: int, status: str, policy: Policy) -> Cell:
     return Cell(None, SECONDARY, policy.reason(SECONDARY), SUPPRESSED_MARK)
 
 
-def missing_cell(reason: str = "Geen gegevens beschikbaar.", kind: str = "count") -> Cell:
+NO_DATA = N_("Geen gegevens beschikbaar.")
+
+
+def missing_cell(reason: str = Reason(NO_DATA), kind: str = "count") -> Cell:
     return Cell(None, MISSING, reason, MISSING_MARK, kind)
 
 
@@ -715,17 +745,17 @@ def percentage(part: Cell, whole: Cell, decimals: int = 0) -> Cell:
         return Cell(
             None,
             SECONDARY if not part.suppressed else part.status,
-            "Percentage niet getoond omdat het aantal of het totaal waarop het berust is onderdrukt.",
+            Reason(N_("Percentage niet getoond omdat het aantal of het totaal waarop het berust is onderdrukt.")),
             SUPPRESSED_MARK,
             "percentage",
         )
     if part.value is None or not whole.value:
-        return missing_cell("Percentage niet te berekenen (geen totaal).", "percentage")
+        return missing_cell(Reason(N_("Percentage niet te berekenen (geen totaal).")), "percentage")
     value = round(100.0 * part.value / whole.value, decimals)
     return Cell(
         value,
         OK,
-        "Berekend uit de afgeronde aantallen.",
+        Reason(N_("Berekend uit de afgeronde aantallen.")),
         _format_number(value, decimals) + "%",
         "percentage",
     )
@@ -741,19 +771,22 @@ def rate(count: Cell, population: float | None, per: int = 1000, decimals: int =
         return Cell(
             None,
             count.status,
-            "Niet getoond omdat het onderliggende aantal is onderdrukt.",
+            Reason(N_("Niet getoond omdat het onderliggende aantal is onderdrukt.")),
             SUPPRESSED_MARK,
             "rate",
         )
     if population is None or population <= 0 or count.value is None:
-        return missing_cell("Inwonertal onbekend (CBS: geheim of niet beschikbaar).", "rate")
+        return missing_cell(Reason(N_("Inwonertal onbekend (CBS: geheim of niet beschikbaar).")), "rate")
     if population < min_population:
-        return missing_cell(f"Minder dan {min_population:g} inwoners: geen zinvol cijfer per {_format_int(per)} inwoners.", "rate")
+        return missing_cell(
+            Reason(N_("Minder dan %(min)s inwoners: geen zinvol cijfer per %(per)s inwoners."), min=f"{min_population:g}", per=_format_int(per)),
+            "rate",
+        )
     value = round(count.value * per / population, decimals)
     return Cell(
         value,
         OK,
-        f"Per {_format_int(per)} inwoners, berekend uit het afgeronde aantal en het CBS-inwonertal.",
+        Reason(N_("Per %(per)s inwoners, berekend uit het afgeronde aantal en het CBS-inwonertal."), per=_format_int(per)),
         _format_number(value, decimals),
         "rate",
     )

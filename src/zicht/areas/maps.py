@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from zicht.access.roles import N_
 
-from .disclosure import Cell
+from .disclosure import Cell, words
 
 # Sequential blues (light to dark) with a pattern per class.
 CLASS_FILLS = ["#deebf7", "#9ecae1", "#4292c6", "#08519c"]
@@ -187,7 +187,7 @@ def choropleth_svg(areas: list[MapArea], title: str, description: str, unit: str
         d = path_d(area.geometry, proj)
         label = f"{area.name}: {area.cell.display} {unit}".strip()
         if area.cell.status != "ok":
-            label += f" ({area.cell.reason})"
+            label += f" ({words(area.cell.reason, gettext)})"
         stroke = ' stroke="#000" stroke-width="3"' if area.highlight else ' stroke="#444" stroke-width="0.6"'
         shape = f'<path d="{d}" fill="{fill}"{stroke}/>'
         if pattern:

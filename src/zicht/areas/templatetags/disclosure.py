@@ -11,8 +11,9 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-from zicht.areas.disclosure import Cell
+from zicht.areas.disclosure import Cell, words
 
 register = template.Library()
 
@@ -21,17 +22,18 @@ register = template.Library()
 def dc(cell) -> str:
     if not isinstance(cell, Cell):
         return mark_safe('<span class="dc-error" data-dc="error">?</span>')
+    reason = words(cell.reason, gettext)
     if cell.suppressed or cell.status == "missing":
         return format_html(
             '<span class="suppressed" data-dc="{}" data-kind="{}" title="{}">{}<span class="visually-hidden"> ({})</span></span>',
             cell.status,
             cell.kind,
-            cell.reason,
+            reason,
             cell.display,
-            cell.reason,
+            reason,
         )
     return format_html(
-        '<span class="dc" data-dc="{}" data-kind="{}" title="{}">{}</span>', cell.status, cell.kind, cell.reason, cell.display
+        '<span class="dc" data-dc="{}" data-kind="{}" title="{}">{}</span>', cell.status, cell.kind, reason, cell.display
     )
 
 

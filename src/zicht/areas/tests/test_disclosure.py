@@ -296,3 +296,20 @@ def test_bridge_searches_agree(mask):
         return
     edges = {(int(r), int(c)) for r, c in zip(*np.nonzero(m))}
     assert sorted(_bridges_small_side(m)) == sorted(_bridges(edges, m.shape[0]))
+
+
+def test_a_reason_is_dutch_as_stored_and_put_into_words_when_shown():
+    """A cell's reason compares, serialises and pickles as its Dutch sentence (the API and the caches
+    see that); ``words`` puts it into the page's language from its catalogue message and numbers."""
+    import json
+    import pickle
+
+    from zicht.areas.disclosure import Policy, Reason, words
+
+    reason = Policy(threshold=10, rounding_base=5).reason(PRIMARY)
+    assert isinstance(reason, Reason) and reason.startswith("Minder dan 10: niet getoond")
+    again = pickle.loads(pickle.dumps(reason))
+    assert again == reason and again.params == {"threshold": 10} and json.loads(json.dumps(reason)) == str(reason)
+    english = {reason.msgid: "Fewer than %(threshold)s: not shown."}
+    assert words(again, lambda m: english.get(m, m)) == "Fewer than 10: not shown."
+    assert words("Een gewone zin.", lambda m: "never") == "Een gewone zin."  # a plain string is shown as it is

@@ -54,8 +54,12 @@ def test_gemeente_and_wijk_pages_in_english_and_dutch(tilburg_reports):
     ):
         assert text in en, text
     assert "Meldingen per 1.000 inwoners per wijk" not in en and "Inwoners (CBS)" not in en
+    # each cell's reason (hover and screen reader) follows the page, though the cells are cached
+    assert "Rounded to a multiple of 5." in en and "(primary suppression)" in en
+    assert "Afgerond op een veelvoud" not in en and "primaire onderdrukking" not in en
     nl = _client(None).get("/gebied/?jaar=2024").content.decode()
     assert "Meldingen per 1.000 inwoners per wijk, 2024" in nl and "Inwoners (CBS)" in nl
+    assert "Afgerond op een veelvoud van 5." in nl and "(primaire onderdrukking)" in nl and "Rounded to" not in nl
     assert "Reports per 1,000 inhabitants" not in nl
 
     wijk = _client("en").get(f"/gebied/wijk/{KORVEL}/?jaar=2024").content.decode()
