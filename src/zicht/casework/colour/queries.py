@@ -220,11 +220,14 @@ def colour_history(key: str, limit: int = HISTORY_LIMIT) -> tuple[dict | None, l
     return current, history
 
 
-def open_work_items(key: str) -> list[tuple[str, str]]:
+def open_work_items(key: str) -> list[tuple[str, str, dict]]:
+    """(kind, stored text, evidence) of the subject's open work items, newest first."""
     t = _tables()
-    return _rows(
-        f"SELECT kind, text FROM {t['work']} WHERE subject_key = %s AND status = %s ORDER BY trigger_date DESC, id DESC", [key, "open"]
+    rows = _rows(
+        f"SELECT kind, text, evidence FROM {t['work']} WHERE subject_key = %s AND status = %s ORDER BY trigger_date DESC, id DESC",
+        [key, "open"],
     )
+    return [(kind, text, json.loads(evidence) if isinstance(evidence, str) else evidence) for kind, text, evidence in rows]
 
 
 def address_help(pk: int) -> list[dict]:

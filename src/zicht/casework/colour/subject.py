@@ -31,6 +31,7 @@ from ..domain.colour import BUILT_IN_RULES, COLOUR_LABELS
 from ..domain.people import full_name as name_of
 from ..domain.people import is_child, oldest_first
 from ..domain.worklists import KINDS as WORK_KINDS
+from ..domain.worklists import shown_text
 from ..pages import choice_labels, date_text, datetime_text, full_name
 from . import queries, subject_html
 from .models import Hulptraject, subject_key
@@ -213,7 +214,9 @@ def _subject_context(kind: str, pk: int, reports: list[dict], request, help_item
         "people_rows": subject_html.people_rows(people),
         "children": children,
         "help_rows": subject_html.help_rows(help_items),
-        "work_items": [{"kind": kinds.get(k, k), "text": t} for k, t in queries.open_work_items(subject_key(kind, pk))],
+        "work_items": [
+            {"kind": kinds.get(k, k), "text": shown_text(k, t, ev, gettext)} for k, t, ev in queries.open_work_items(subject_key(kind, pk))
+        ],
         "reason_text": request.zicht_reason,
         "signal_orgs": queries.signal_organisations([p["linked"] for p in people], today),
     }

@@ -35,6 +35,7 @@ from .. import caching
 from ..domain.colour import COLOUR_LABELS, RANK
 from ..domain.visibility import help_subject
 from ..domain.worklists import KINDS as WORK_KINDS
+from ..domain.worklists import shown_text
 from ..pages import PAGE_SIZE, address_text, date_text, full_name, initials, page_number
 from . import forms, list_html
 from .models import ColourResult, Hulptraject, WorklistItem, subject_key
@@ -376,6 +377,8 @@ def worklists(request):
         qs = qs.filter(wijk=wijk)
     page = page_number(request)
     items = list(qs.select_related("address", "handled_by").order_by("-trigger_date", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    for item in items:
+        item.shown_text = shown_text(item.kind, item.text, item.evidence, gettext)
     counts = dict(WorklistItem.objects.filter(status="open", gemeente_id__in=codes).values_list("kind").annotate(n=Count("id")).order_by())
     log_access(
         request,

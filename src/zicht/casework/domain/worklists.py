@@ -31,6 +31,37 @@ class WorkItem:
     evidence: dict
 
 
+# What a work item says, per kind: a Dutch message with the item's numbers. The sentence is stored
+# with the item (``WorklistItem.text``, as it was when found) and its numbers in the evidence
+# (``tekst``), so a page can say it in the reader's language (``shown_text``).
+TEXTS = {
+    "recidive": N_("Nieuwe registratie op %(datum)s, na hulptraject afgesloten op %(hulp_einde)s"),
+    "escalatie": N_("%(n)s gebeurtenissen binnen %(dagen)s dagen (drempel %(drempel)s)"),
+    "stijgende_ernst": N_("Ernst stijgt: score %(score)s tegen eerder hoogstens %(eerder)s"),
+    "nieuw_op_kleur": N_("Nieuwe registratie op %(datum)s; kleur daarvoor was %(kleur)s"),
+}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def describe(kind: str, params: dict, tr=_same) -> str:
+    """The item's sentence; ``tr`` is the page's gettext (Dutch without it, as stored)."""
+    return tr(TEXTS[kind]) % {k: tr(v) if k == "kleur" else v for k, v in params.items()}
+
+
+def shown_text(kind: str, text: str, evidence, tr) -> str:
+    """A stored item in the reader's language: from its numbers when it has them (items found
+    before the numbers were kept show their stored sentence)."""
+    params = evidence.get("tekst") if isinstance(evidence, dict) else None
+    return describe(kind, params, tr) if params and kind in TEXTS else text
+
+
+def _item(kind: str, trigger, datum, params: dict, evidence: dict) -> WorkItem:
+    return WorkItem(kind, trigger.id, datum, describe(kind, params), {**evidence, "tekst": params})
+
+
 def _settings(ruleset: RuleSet) -> dict:
     w = ruleset.worklists
     return {
@@ -57,11 +88,11 @@ def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> 
         if hit:
             help_ = hit[0][1]
             items.append(
-                WorkItem(
+                _item(
                     "recidive",
-                    trigger.id,
+                    trigger,
                     event.datum,
-                    f"Nieuwe registratie op {event.datum:%d-%m-%Y}, na hulptraject afgesloten op {help_.end:%d-%m-%Y}",
+                    {"datum": f"{event.datum:%d-%m-%Y}", "hulp_einde": f"{help_.end:%d-%m-%Y}"},
                     {"reports": ids, "hulptraject": help_.id, "hulp_einde": help_.end.isoformat()},
                 )
             )
@@ -70,11 +101,11 @@ def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> 
         upto = [e for e in events[: index + 1] if e.datum >= window_from]
         if len(upto) >= cfg["escalation_min_events"]:
             items.append(
-                WorkItem(
+                _item(
                     "escalatie",
-                    trigger.id,
+                    trigger,
                     event.datum,
-                    f"{len(upto)} gebeurtenissen binnen {cfg['escalation_window_days']} dagen (drempel {cfg['escalation_min_events']})",
+                    {"n": len(upto), "dagen": cfg["escalation_window_days"], "drempel": cfg["escalation_min_events"]},
                     {"reports": [i for e in upto for i in e.report_ids], "dates": [e.datum.isoformat() for e in upto]},
                 )
             )
@@ -82,11 +113,11 @@ def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> 
         found = rising(upto, ruleset, cfg["rising_min_previous"])
         if found:
             items.append(
-                WorkItem(
+                _item(
                     "stijgende_ernst",
-                    trigger.id,
+                    trigger,
                     event.datum,
-                    f"Ernst stijgt: score {found[0]} tegen eerder hoogstens {found[1]}",
+                    {"score": found[0], "eerder": found[1]},
                     {"reports": [i for e in upto for i in e.report_ids], "score": found[0], "previous": found[1]},
                 )
             )
@@ -96,11 +127,11 @@ def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> 
             before = evaluate(earlier, ruleset, event.datum - timedelta(days=1), help_trajectories)
             if before.colour in ("oranje", "rood"):
                 items.append(
-                    WorkItem(
+                    _item(
                         "nieuw_op_kleur",
-                        trigger.id,
+                        trigger,
                         event.datum,
-                        f"Nieuwe registratie op {event.datum:%d-%m-%Y}; kleur daarvoor was {before.colour}",
+                        {"datum": f"{event.datum:%d-%m-%Y}", "kleur": before.colour},
                         {"reports": ids, "colour_before": before.colour, "reasons_before": [r.rule_id for r in before.reasons]},
                     )
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -250,6 +251,10 @@ def test_worklist_page_and_handling():
     recolour("address", [addr.pk])
     html = c.get(reverse("casework:worklists"), {"soort": "escalatie"}).content.decode()
     assert "3 gebeurtenissen binnen 365 dagen" in html
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the same item in English, from its stored numbers
+    english = c.get(reverse("casework:worklists"), {"soort": "escalatie"}).content.decode()
+    assert "3 events within 365 days" in english and "gebeurtenissen binnen" not in english
+    del c.cookies[settings.LANGUAGE_COOKIE_NAME]
     from zicht.casework.models import WorklistItem
 
     item = WorklistItem.objects.get(kind="escalatie")

@@ -56,3 +56,17 @@ def test_escalation_evidence_lists_the_events(ruleset):
     (esc,) = [i for i in items if i.kind == "escalatie"]
     assert esc.evidence["reports"] == [1, 2, 3]
     assert esc.evidence["dates"] == [ago(300).isoformat(), ago(200).isoformat(), ago(10).isoformat()]
+
+
+def test_an_items_sentence_is_stored_in_dutch_and_shown_in_the_readers_language(ruleset):
+    """The stored text is the Dutch sentence; the evidence keeps its numbers (``tekst``), from which
+    a page says it in its own language. An item stored before the numbers were kept shows its text."""
+    from zicht.casework.domain.worklists import TEXTS, shown_text
+
+    items = [i for i in work_items([rep(1, 300), rep(2, 200), rep(3, 10)], ruleset, TODAY) if i.kind == "escalatie"]
+    item = items[-1]
+    assert item.text.startswith("3 gebeurtenissen binnen") and item.evidence["tekst"]["n"] == 3
+    english = {TEXTS["escalatie"]: "%(n)s events within %(dagen)s days (threshold %(drempel)s)"}
+    shown = shown_text(item.kind, item.text, item.evidence, lambda m: english.get(m, m))
+    assert shown.startswith("3 events within") and "threshold" in shown
+    assert shown_text(item.kind, "een oude zin", {"reports": [1]}, lambda m: "never") == "een oude zin"
