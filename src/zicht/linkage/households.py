@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 HOUSEHOLD_ROLES = {"slachtoffer", "pleger", "kind"}
+WINDOW_DAYS = 365  # reported at one address within this many days of each other: one household
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,21 @@ class Membership:
     until: date | None
 
 
-def group(observations: list[Observation], window_days: int = 365) -> list[set[int]]:
+def window_runs(dated: list[tuple[date, int]], window_days: int = WINDOW_DAYS) -> list[list[int]]:
+    """The window-connected runs of one address's (date, item) observations: sorted by date, a gap of
+    more than ``window_days`` between two consecutive ones starts a new run. ``group`` unites each
+    run (a chain: a observation within the window of one in the run joins it)."""
+    runs: list[list[int]] = []
+    last = None
+    for datum, item in sorted(dated, key=lambda d: d[0]):
+        if last is None or (datum - last).days > window_days:
+            runs.append([])
+        runs[-1].append(item)
+        last = datum
+    return runs
+
+
+def group(observations: list[Observation], window_days: int = WINDOW_DAYS) -> list[set[int]]:
     """Sets of linked persons that form one household (connected through co-reports)."""
     parent: dict[int, int] = {}
 
@@ -65,12 +80,9 @@ def group(observations: list[Observation], window_days: int = 365) -> list[set[i
         if o.address is not None:
             by_address.setdefault(o.address, []).append(o)
     for obs in by_address.values():
-        obs.sort(key=lambda o: o.datum)
-        for i, o in enumerate(obs):
-            for p in obs[i + 1 :]:
-                if (p.datum - o.datum).days > window_days:
-                    break
-                union(o.linked_person, p.linked_person)
+        for run in window_runs([(o.datum, o.linked_person) for o in obs], window_days):
+            for person in run[1:]:
+                union(run[0], person)
     groups: dict[int, set[int]] = {}
     for person in parent:
         groups.setdefault(find(person), set()).add(person)

@@ -333,24 +333,44 @@ def is_initial_load(n_new: int) -> bool:
 
 
 def household_closure(linked_persons: set[int]) -> set[int]:
-    """The linked persons whose households can change when these change: everything connected to
-    them through a report or an address (the relations ``households.group`` unites by) and
-    through a current household. Grows with the neighbourhood, not with the registry."""
+    """The linked persons whose households can change when these change: the connected component,
+    under ``households.group``'s own relations, of these persons and of their current households'
+    members (a household may split). Only observations in ``HOUSEHOLD_ROLES`` relate: two on one
+    report, or at one address in a window-connected run (``households.window_runs``: a chain of
+    observations each within the window of the previous). A witness or melder at the address, or a
+    report years apart, brings nobody in. Set-based: per round one read of the new persons' links,
+    their household-role observations, the household-role observations at addresses not read yet,
+    and the current households; grows with the neighbourhood, not with the registry."""
+    roles = sorted(households.HOUSEHOLD_ROLES)
+    hh_parties = ReportParty.objects.filter(rol__in=roles)
+    runs_of: dict[int, list[list[int]]] = {}  # person id -> the runs (person ids) it is in, per address read
+    read_addresses: set[int] = set()
     done: set[int] = set()
     todo = set(linked_persons)
     while todo:
         done |= todo
         persons = set(services._scoped(PersonLink.objects.all(), "linked_person_id", todo).values_list("person_id", flat=True))
-        reports = set(services._scoped(ReportParty.objects.all(), "person_id", persons).values_list("report_id", flat=True))
-        addresses = set(
-            services._scoped(ReportParty.objects.filter(report__address__isnull=False), "report_id", reports).values_list(
-                "report__address_id", flat=True
-            )
-        )
-        reports |= set(services._scoped(ReportParty.objects.all(), "report__address_id", addresses).values_list("report_id", flat=True))
-        others = set(services._scoped(ReportParty.objects.all(), "report_id", reports).values_list("person_id", flat=True))
-        lps = set(services._scoped(PersonLink.objects.all(), "person_id", others).values_list("linked_person_id", flat=True))
-        hhs = set(services._scoped(HouseholdMember.objects.all(), "linked_person_id", lps | todo).values_list("household_id", flat=True))
+        addresses, loose_reports = set(), set()
+        for report_id, address_id in services._scoped(hh_parties, "person_id", persons).values_list("report_id", "report__address_id"):
+            if address_id is None:
+                loose_reports.add(report_id)  # no address: only the same report relates
+            else:
+                addresses.add(address_id)
+        addresses -= read_addresses
+        read_addresses |= addresses
+        at: dict[int, list[tuple]] = {}
+        for person_id, datum, address_id in services._scoped(hh_parties, "report__address_id", addresses).values_list(
+            "person_id", "report__datum", "report__address_id"
+        ):
+            at.setdefault(address_id, []).append((datum, person_id))
+        for dated in at.values():
+            for run in households.window_runs(dated):
+                for person_id in set(run):
+                    runs_of.setdefault(person_id, []).append(run)
+        others = {o for p in persons for run in runs_of.get(p, ()) for o in run}
+        others |= set(services._scoped(hh_parties, "report_id", loose_reports).values_list("person_id", flat=True))
+        lps = set(services._scoped(PersonLink.objects.all(), "person_id", others - persons).values_list("linked_person_id", flat=True))
+        hhs = set(services._scoped(HouseholdMember.objects.all(), "linked_person_id", todo).values_list("household_id", flat=True))
         lps |= set(services._scoped(HouseholdMember.objects.all(), "household_id", hhs).values_list("linked_person_id", flat=True))
         todo = lps - done
     return done

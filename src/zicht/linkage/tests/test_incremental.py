@@ -200,3 +200,70 @@ def test_a_batch_that_leaves_rules_out_stores_them_with_the_model(synthetic, set
     assert params.weights == shipped.weights
     keys = set(BlockingKey.objects.values_list("rule", flat=True).distinct())
     assert keys and keys <= set(range(len(params.rules)))  # rule indexes into the kept rules
+
+
+# --------------------------------------------------------------------------- households after a delivery
+
+
+def households_now() -> set[frozenset]:
+    """The households as sets of (linked person, address, since, until), ids of households ignored."""
+    out: dict[int, set] = {}
+    for hid, lp, address, since, until in HouseholdMember.objects.values_list(
+        "household_id", "linked_person_id", "address_id", "since", "until"
+    ):
+        out.setdefault(hid, set()).add((lp, address, since, until))
+    return {frozenset(m) for m in out.values()}
+
+
+def test_a_deliverys_households_equal_a_rebuild_over_everything(synthetic):
+    first, delivery = synthetic
+    org = make_organisation("vt-inc", type="veilig_thuis")
+    load_persons(first, org, _batch(org, "a"))
+    services.run_batch()
+    new = load_persons(delivery, org, _batch(org, "b"))
+    incremental.link_delivery(new)
+    delivered = households_now()
+    assert incremental.last_households["linked_persons"] < LinkedPerson.objects.count()
+    services.rebuild_households()  # the same clusters, every household derived again
+    assert delivered == households_now()
+    assert len([h for h in delivered if len({m[0] for m in h}) > 1]) > 5  # households of several persons: it means something
+
+
+def _party(org, batch, key, voornaam, achternaam, geboortedatum, address, datum, rol, report=None):
+    person = Person.objects.create(
+        source=org, source_key=key, voornamen=voornaam, achternaam=achternaam, geboortedatum=geboortedatum,
+        geslacht="", address=address, bsn_hash="", import_batch=batch,
+    )  # fmt: skip
+    if report is None:
+        report = Report.objects.create(
+            source=org, source_record_id=f"R{key}", soort="melding", datum=datum, address=address, import_batch=batch
+        )
+    ReportParty.objects.create(report=report, person=person, rol=rol)
+    return person.pk, report
+
+
+def test_the_household_closure_follows_household_roles_and_the_window_chain():
+    """At one address: a victim in 2020, a melder on her report, someone seen there in 2023 (more than
+    365 days after anyone). A delivery brings two persons that chain 2020 to 2021-11 (each within 365
+    days of the previous): the chain joins one household, the melder and the 2023 person stay out of
+    the closure, and the households equal a rebuild over everything."""
+    org = make_organisation("vt-inc", type="veilig_thuis")
+    a = Address.objects.create(key="1234AB|1|", postcode="1234AB", huisnummer=1, toevoeging="", woonplaats="Utrecht")
+    b = _batch(org, "a")
+    x, rx = _party(org, b, "x", "Anna", "Visser", "1980-01-01", a, date(2020, 1, 10), "slachtoffer")
+    w, _ = _party(org, b, "w", "Bram", "Smit", "1970-05-05", a, date(2020, 1, 10), "melder", report=rx)
+    far, _ = _party(org, b, "f", "Cees", "Bakker", "1990-09-09", a, date(2023, 6, 1), "slachtoffer")
+    late, _ = _party(org, b, "l", "Dirk", "Jansen", "1985-03-03", a, date(2021, 11, 20), "pleger")
+    services.run_batch()
+    assert len(households_now()) == 3  # x, far and late apart: more than 365 days between them; the melder in none
+    d = _batch(org, "b")
+    z, _ = _party(org, d, "z", "Eva", "de Boer", "2010-02-02", a, date(2020, 12, 1), "kind")
+    incremental.link_delivery([z])
+    lp = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
+    closure = incremental.household_closure({lp[z]})
+    assert {lp[x], lp[late], lp[z]} <= closure
+    assert lp[w] not in closure and lp[far] not in closure
+    delivered = households_now()
+    assert {frozenset(m[0] for m in h) for h in delivered} == {frozenset({lp[x], lp[z], lp[late]}), frozenset({lp[far]})}
+    services.rebuild_households()
+    assert delivered == households_now()
