@@ -779,7 +779,9 @@ def rate(count: Cell, population: float | None, per: int = 1000, decimals: int =
         return missing_cell(Reason(N_("Inwonertal onbekend (CBS: geheim of niet beschikbaar).")), "rate")
     if population < min_population:
         return missing_cell(
-            Reason(N_("Minder dan %(min)s inwoners: geen zinvol cijfer per %(per)s inwoners."), min=f"{min_population:g}", per=_format_int(per)),
+            Reason(
+                N_("Minder dan %(min)s inwoners: geen zinvol cijfer per %(per)s inwoners."), min=f"{min_population:g}", per=_format_int(per)
+            ),
             "rate",
         )
     value = round(count.value * per / population, decimals)

@@ -165,7 +165,6 @@ def relevant_candidates(pairs, new_feats: pd.DataFrame, candidates: set[int], pa
     return set(kept.ravel().tolist()), len(missing)
 
 
-
 def score_pairs(pairs: list[tuple[int, int]], recs: dict[int, dict], params, cfg: dict, progress: bool = False) -> pd.DataFrame:
     """Scored pairs as ``engine.link`` returns them (``unique_id_l/_r``, ``match_weight``, ``bsn_hash_l/_r``,
     ``mw_<comparison>``), for the pairs the batch would compare (``shares_block``) scoring at or

@@ -127,7 +127,8 @@ class ReviewPair(models.Model):
     contributions = models.JSONField(default=list, help_text="[{field, label, level, weight}] per comparison")  # i18n: not UI
     status = models.CharField(max_length=12, choices=STATUS, default="open", db_index=True)
     priority = models.PositiveSmallIntegerField(
-        default=0, help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker"  # i18n: not UI
+        default=0,
+        help_text="zicht.linkage.priority: 2 oranje/rood adres of signaal, 1 koppeling tegengehouden, 0 onzeker",  # i18n: not UI
     )
     boundary_distance = models.FloatField(default=0, help_text="|match weight − link threshold|: smaller is less certain")  # i18n: not UI
     reason = models.CharField(

@@ -325,9 +325,12 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
             else:
                 method, weight = "model", best.get(m)
             link_rows.append((m, lp_id, method, weight))
-    stored = {pid: (lp, method, weight) for pid, lp, method, weight in _scoped(PersonLink.objects.all(), "person_id", scope).values_list(
-        "person_id", "linked_person_id", "method", "match_weight"
-    )}
+    stored = {
+        pid: (lp, method, weight)
+        for pid, lp, method, weight in _scoped(PersonLink.objects.all(), "person_id", scope).values_list(
+            "person_id", "linked_person_id", "method", "match_weight"
+        )
+    }
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     create, update = [], []
     for m, lp_id, method, weight in link_rows:
@@ -377,7 +380,9 @@ def new_ids(model, n: int) -> list[int]:
     values = ", ".join(["%s"] * len(stamps))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM generate_series(1, %s) RETURNING id", [*[now] * len(stamps), n])
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {values} FROM generate_series(1, %s) RETURNING id", [*[now] * len(stamps), n]
+            )
         else:
             cursor.execute(
                 f"WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < %s) "
@@ -709,7 +714,9 @@ def link_person(person: Person) -> PersonLink:
                 s.weight,
                 cfg["link_threshold"],
                 levels.get(veto.HARD, set()),
-                household=households is not None and other_c is not None and households.conflict(other_c, own_bsn, [*members.get(other_c, []), feat]),
+                household=households is not None
+                and other_c is not None
+                and households.conflict(other_c, own_bsn, [*members.get(other_c, []), feat]),
             )
             fields = review_pair_fields(
                 params,
@@ -846,7 +853,9 @@ def _blind_links(person: Person, feat: dict, links, index) -> dict:
         addr = address_of.get(pid)
         if addr is None:
             continue
-        around = [features.record_features(r) for r in person_records(_persons_qs().filter(address_id=addr).exclude(pk__in=[pid, person.pk]))]
+        around = [
+            features.record_features(r) for r in person_records(_persons_qs().filter(address_id=addr).exclude(pk__in=[pid, person.pk]))
+        ]
         out[pid] = (f, around + ([feat] if addr == person.address_id else []))
     return out
 
@@ -855,7 +864,9 @@ def _address_neighbours(person: Person) -> list[dict]:
     """Features of the other registrations at the person's address."""
     if person.address_id is None:
         return []
-    return [features.record_features(rec) for rec in person_records(_persons_qs().filter(address_id=person.address_id).exclude(pk=person.pk))]
+    return [
+        features.record_features(rec) for rec in person_records(_persons_qs().filter(address_id=person.address_id).exclude(pk=person.pk))
+    ]
 
 
 def _cluster_members(linked_person_ids) -> dict:

@@ -237,9 +237,7 @@ class _KinReader:
         self.dob = np.asarray(feats["dob"], dtype=object) if "dob" in feats.columns else None
 
     def recs(self, rows) -> list[dict]:
-        return [
-            {"sn_ph": None if pd.isna(self.sn[r]) else self.sn[r], "dob": None if pd.isna(self.dob[r]) else self.dob[r]} for r in rows
-        ]
+        return [{"sn_ph": None if pd.isna(self.sn[r]) else self.sn[r], "dob": None if pd.isna(self.dob[r]) else self.dob[r]} for r in rows]
 
     def parent(self, person_rows, other_rows) -> bool:
         if self.sn is None or self.dob is None or len(other_rows) == 0:
@@ -321,7 +319,13 @@ def generation_unsure(feats: pd.DataFrame) -> np.ndarray:
 
     told = filled("dob") | filled("gen_given") | filled("gen_sn") | filled("kind_on")
     rows = np.nonzero(known)[0]
-    key = pd.factorize(pd.Series(obj["pc"][rows]).astype(str) + "|" + pd.Series(obj["hnr"][rows]).astype(str) + "|" + pd.Series(obj["sn_ph"][rows]).astype(str))[0]
+    key = pd.factorize(
+        pd.Series(obj["pc"][rows]).astype(str)
+        + "|"
+        + pd.Series(obj["hnr"][rows]).astype(str)
+        + "|"
+        + pd.Series(obj["sn_ph"][rows]).astype(str)
+    )[0]
     frame = pd.DataFrame({"key": key, "row": rows, "told": told[rows]})
     per = frame.groupby("key")["told"].agg(["sum", "size"])
     mixed = per.index[(per["sum"] > 0) & (per["sum"] < per["size"])]
@@ -383,7 +387,9 @@ def fits_elsewhere(
     labels = np.asarray(labels)
     left, right, weight = np.asarray(left), np.asarray(right), np.asarray(weight, dtype=float)
     comps = [c for c in comparisons if c.name in levels]
-    cols = sorted({c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns})
+    cols = sorted(
+        {c for comp in comps for c in comp.columns if c in feats.columns} | {c for c in hard_negatives.COLUMNS if c in feats.columns}
+    )
     sub = feats[cols]
 
     def record(r):
@@ -413,7 +419,11 @@ def fits_elsewhere(
     for r in unsure:
         rec = record(r)
         if any(
-            not any(conflicts(rec, m, comps, levels) for m in (record(x) for x in members_of[lab]) if not hard_negatives.same_person_by_bsn(rec, m))
+            not any(
+                conflicts(rec, m, comps, levels)
+                for m in (record(x) for x in members_of[lab])
+                if not hard_negatives.same_person_by_bsn(rec, m)
+            )
             for lab in away_of[int(r)]
         ):
             keep.append(int(r))

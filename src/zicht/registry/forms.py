@@ -13,8 +13,6 @@ MAX_UPLOAD_BYTES = 500 * 2**20
 RECORDS, WITHDRAWALS = "records", "withdrawals"
 
 
-
-
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Soort bestand"),

@@ -99,39 +99,57 @@ class ImportBatch(models.Model):
     reports_created = models.PositiveIntegerField(default=0)
     reports_already_present = models.PositiveIntegerField(default=0)
     persons_created = models.PositiveIntegerField(default=0)
-    reports_corrected = models.PositiveIntegerField(default=0, help_text="Records delivered again with changed content (RecordChange)")  # i18n: not UI
-    reports_withdrawn = models.PositiveIntegerField(default=0, help_text="Records withdrawn or voided by the source in this delivery")  # i18n: not UI
+    reports_corrected = models.PositiveIntegerField(
+        default=0, help_text="Records delivered again with changed content (RecordChange)"
+    )  # i18n: not UI
+    reports_withdrawn = models.PositiveIntegerField(
+        default=0, help_text="Records withdrawn or voided by the source in this delivery"
+    )  # i18n: not UI
     addresses_created = models.PositiveIntegerField(default=0)
     addresses_unmatched = models.PositiveIntegerField(default=0, help_text="New addresses without buurt")  # i18n: not UI
-    addresses_incomplete = models.PositiveIntegerField(default=0, help_text="Rows loaded without address: postcode or huisnummer missing")  # i18n: not UI
+    addresses_incomplete = models.PositiveIntegerField(
+        default=0, help_text="Rows loaded without address: postcode or huisnummer missing"
+    )  # i18n: not UI
     rows_loaded = models.PositiveIntegerField(default=0)
     rows_set_aside = models.PositiveIntegerField(
-        default=0, help_text="Rows loaded with an invalid auxiliary value set aside (BSN, date of birth, gender, address)"  # i18n: not UI
+        default=0,
+        help_text="Rows loaded with an invalid auxiliary value set aside (BSN, date of birth, gender, address)",  # i18n: not UI
     )
     set_aside = models.JSONField(
-        default=list, blank=True, help_text="[{row, field, reason}] of the set-aside values, without values (first 1000)"  # i18n: not UI
+        default=list,
+        blank=True,
+        help_text="[{row, field, reason}] of the set-aside values, without values (first 1000)",  # i18n: not UI
     )
     incidents_partial = models.JSONField(
-        default=list, blank=True, help_text="[{record, rows}]: records loaded without some rejected rows (--accept-partial)"  # i18n: not UI
+        default=list,
+        blank=True,
+        help_text="[{record, rows}]: records loaded without some rejected rows (--accept-partial)",  # i18n: not UI
     )
     accept_partial = models.BooleanField(default=False, help_text="Valid rows loaded even if others were rejected")  # i18n: not UI
     message = models.CharField(max_length=500, blank=True, help_text="Outcome in one sentence, without personal values")  # i18n: not UI
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     rejects = models.JSONField(
-        default=list, blank=True, help_text="[{row, field, reason}] without personal values (first 1000; rows_rejected counts all)"  # i18n: not UI
+        default=list,
+        blank=True,
+        help_text="[{row, field, reason}] without personal values (first 1000; rows_rejected counts all)",  # i18n: not UI
     )
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     rows_duplicate = models.PositiveIntegerField(default=0, help_text="Exact duplicate lines skipped (domain.duplicates)")  # i18n: not UI
     encoding = models.CharField(
-        max_length=40, blank=True, default="", help_text="Text encoding recognised (no encoding in the profile, not UTF-8), e.g. cp1252"  # i18n: not UI
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="Text encoding recognised (no encoding in the profile, not UTF-8), e.g. cp1252",  # i18n: not UI
     )
     # The process that runs the import (registry.interrupted): a 'running' batch whose process is
     # gone was interrupted (killed, crashed machine) and is marked so at the next start.
     worker_host = models.CharField(max_length=255, blank=True, default="")
     worker_pid = models.PositiveIntegerField(null=True, blank=True)
-    worker_started = models.FloatField(null=True, blank=True, help_text="Start of the importing process (seconds since the epoch)")  # i18n: not UI
+    worker_started = models.FloatField(
+        null=True, blank=True, help_text="Start of the importing process (seconds since the epoch)"
+    )  # i18n: not UI
     postprocess_error = models.CharField(
         max_length=200,
         blank=True,
@@ -139,7 +157,9 @@ class ImportBatch(models.Model):
         help_text="Linking/recolouring after the import failed: step and error class, no values (zicht retry-batch N)",  # i18n: not UI
     )
     postprocess_queued_at = models.DateTimeField(
-        null=True, blank=True, help_text="Linking and colouring left to `zicht postprocess` (outside the web request)"  # i18n: not UI
+        null=True,
+        blank=True,
+        help_text="Linking and colouring left to `zicht postprocess` (outside the web request)",  # i18n: not UI
     )
     linked_at = models.DateTimeField(null=True, blank=True, help_text="When linking the batch's persons finished")  # i18n: not UI
     coloured_at = models.DateTimeField(null=True, blank=True, help_text="When recolouring what the batch touched finished")  # i18n: not UI
@@ -243,7 +263,9 @@ class Report(models.Model):
     contact_medewerker = EncryptedTextField(blank=True, help_text="Who to call at the source about this signal")  # i18n: not UI
     contact_telefoon = EncryptedTextField(blank=True)
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
-    source_rows = models.CharField(max_length=120, blank=True, help_text="Rows in the source file (header = row 1), e.g. '2-5'")  # i18n: not UI
+    source_rows = models.CharField(
+        max_length=120, blank=True, help_text="Rows in the source file (header = row 1), e.g. '2-5'"
+    )  # i18n: not UI
     created_at = models.DateTimeField(auto_now_add=True)
     corrected_at = models.DateTimeField(null=True, blank=True, help_text="Last correction by a re-delivery (RecordChange)")  # i18n: not UI
     content_digest = models.CharField(
@@ -376,13 +398,19 @@ class RecordChange(models.Model):
     ]
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="changes")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
-    party = models.CharField(max_length=20, blank=True, help_text="Person number within the record ('2'), empty for the record itself")  # i18n: not UI
+    party = models.CharField(
+        max_length=20, blank=True, help_text="Person number within the record ('2'), empty for the record itself"
+    )  # i18n: not UI
     import_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="record_changes")
     kind = models.CharField(max_length=20, choices=KINDS)
-    fields = models.JSONField(default=list, blank=True, help_text="Names of the changed fields, e.g. ['aard', 'person.achternaam']")  # i18n: not UI
+    fields = models.JSONField(
+        default=list, blank=True, help_text="Names of the changed fields, e.g. ['aard', 'person.achternaam']"
+    )  # i18n: not UI
     previous = EncryptedTextField(blank=True, help_text="JSON {field: previous value}, encrypted")  # i18n: not UI
     address_ids = models.JSONField(
-        default=list, blank=True, help_text="Addresses before and after: to recolour (corrections.touched_addresses)"  # i18n: not UI
+        default=list,
+        blank=True,
+        help_text="Addresses before and after: to recolour (corrections.touched_addresses)",  # i18n: not UI
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

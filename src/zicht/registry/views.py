@@ -275,7 +275,9 @@ def _upload_withdrawals(request, form, upload_file):
                 defer_postprocess=settings.ZICHT_DEFER_POSTPROCESS,
             )
     except Exception as exc:  # nothing withdrawn (one transaction); shown without values
-        messages.error(request, gettext("De intrekkingslijst is mislukt (%(error)s); er is niets ingetrokken.") % {"error": type(exc).__name__})
+        messages.error(
+            request, gettext("De intrekkingslijst is mislukt (%(error)s); er is niets ingetrokken.") % {"error": type(exc).__name__}
+        )
         return redirect("registry:imports")
     if batch.status in ("loaded", "partial"):
         withdrawn = RecordChange.objects.filter(import_batch=batch, kind="ingetrokken").values_list("report_id", flat=True)
@@ -301,7 +303,9 @@ def withdrawal_outcome_text(batch) -> str:
         return batch.message
     if batch.status == "rejected":
         return gettext("Afgewezen: %(rejected)d rijen afgekeurd. Er is niets ingetrokken.") % {"rejected": batch.rows_rejected}
-    text = gettext("%(n)d records ingetrokken (uit kleur, werklijsten en cijfers; de historie blijft bewaard).") % {"n": batch.reports_withdrawn}
+    text = gettext("%(n)d records ingetrokken (uit kleur, werklijsten en cijfers; de historie blijft bewaard).") % {
+        "n": batch.reports_withdrawn
+    }
     if batch.rows_rejected:
         text += " " + gettext("%(rejected)d rijen afgekeurd.") % {"rejected": batch.rows_rejected}
     return text

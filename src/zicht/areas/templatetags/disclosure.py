@@ -32,9 +32,7 @@ def dc(cell) -> str:
             cell.display,
             reason,
         )
-    return format_html(
-        '<span class="dc" data-dc="{}" data-kind="{}" title="{}">{}</span>', cell.status, cell.kind, reason, cell.display
-    )
+    return format_html('<span class="dc" data-dc="{}" data-kind="{}" title="{}">{}</span>', cell.status, cell.kind, reason, cell.display)
 
 
 @register.filter(name="dc_value")

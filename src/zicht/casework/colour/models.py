@@ -55,7 +55,12 @@ class ColourResult(Subject):
     aarden = models.CharField(max_length=300, blank=True, help_text="|aard|aard| of the counted reports, for the filter")  # i18n: not UI
     buurt = models.ForeignKey("geo.Buurt", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     gemeente = models.ForeignKey(
-        "geo.Gemeente", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="For region scoping"  # i18n: not UI
+        "geo.Gemeente",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For region scoping",  # i18n: not UI
     )
     evaluated_at = models.DateTimeField()
     is_current = models.BooleanField(default=True)

@@ -66,9 +66,9 @@ def is_adult_signal(birth_date: date | None, datum: date, rules: StackingRules) 
     return birth_date is not None and rules.age_limit_years > 0 and age_on(birth_date, datum) >= rules.age_limit_years
 
 
-
 def _dutch(text: str) -> str:
     return text
+
 
 def may_register(birth_date: date | None, datum: date, rules: StackingRules, tr: Callable[[str], str] = _dutch) -> tuple[bool, str]:
     """Whether a signal may be registered at all; adults only with an explicit legal basis.

@@ -17,10 +17,13 @@ class MeldcodeNewForm(forms.Form):
     def __init__(self, *args, signals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["signal"].queryset = signals
-        self.fields["signal"].label_from_instance = lambda s: gettext("Signaal #%(pk)s van %(datum)s") % {
-            "pk": s.pk,
-            "datum": f"{s.datum:%d-%m-%Y}",
-        }
+        self.fields["signal"].label_from_instance = lambda s: (
+            gettext("Signaal #%(pk)s van %(datum)s")
+            % {
+                "pk": s.pk,
+                "datum": f"{s.datum:%d-%m-%Y}",
+            }
+        )
 
 
 class MeldcodeAnswerForm(forms.Form):

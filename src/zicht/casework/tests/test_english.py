@@ -51,7 +51,15 @@ def test_the_address_page_in_english_and_in_dutch(red_address):
     for text in ("(counts for the colour)", "Show name", "not linked", "Veilig Thuis: monitoring", "ongoing", "Change or close"):
         assert text in page, text
     assert ">Red<" in page and "physical, weapon" in page and "Victim" in page and ">current<" in page
-    for text in ("(telt mee voor de kleur)", "Toon naam", "niet gekoppeld", "Wijzigen of afsluiten", ">Rood<", "Slachtoffer", "lichamelijk"):
+    for text in (
+        "(telt mee voor de kleur)",
+        "Toon naam",
+        "niet gekoppeld",
+        "Wijzigen of afsluiten",
+        ">Rood<",
+        "Slachtoffer",
+        "lichamelijk",
+    ):
         assert text not in page, text
 
 

@@ -33,7 +33,9 @@ class SignalForm(forms.Form):
     toevoeging = forms.CharField(label=_("Toevoeging"), max_length=10, required=False)
     datum = forms.DateField(label=_("Datum signaal"), widget=DATE)
     categorie = forms.ChoiceField(
-        label=_("Categorie (optioneel, alleen zichtbaar voor uw eigen organisatie)"), choices=[("", "—")] + lazy_choices(Signal.CATEGORIES), required=False
+        label=_("Categorie (optioneel, alleen zichtbaar voor uw eigen organisatie)"),
+        choices=[("", "—")] + lazy_choices(Signal.CATEGORIES),
+        required=False,
     )
     contact_naam = forms.CharField(label=_("Contactpersoon"), max_length=120)
     contact_telefoon = forms.CharField(label=_("Telefoon contactpersoon"), max_length=40)

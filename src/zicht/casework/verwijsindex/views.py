@@ -46,7 +46,9 @@ def signal_list(request):
         .prefetch_related("matches")
         .order_by("-datum", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
     )
-    rows = [{"signal": s, "status": _status_label(s.status(today, rules)), "contacts": counterpart_contacts(s)} for s in signals[:PAGE_SIZE]]
+    rows = [
+        {"signal": s, "status": _status_label(s.status(today, rules)), "contacts": counterpart_contacts(s)} for s in signals[:PAGE_SIZE]
+    ]
     shown = signals[:PAGE_SIZE]
     log_access(
         request,

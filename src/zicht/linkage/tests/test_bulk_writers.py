@@ -46,7 +46,9 @@ def _households() -> set[frozenset]:
     from zicht.linkage.models import HouseholdMember
 
     groups: dict[int, set] = {}
-    for hid, lp, address, since, until in HouseholdMember.objects.values_list("household_id", "linked_person_id", "address_id", "since", "until"):
+    for hid, lp, address, since, until in HouseholdMember.objects.values_list(
+        "household_id", "linked_person_id", "address_id", "since", "until"
+    ):
         groups.setdefault(hid, set()).add((lp, address, since, until))
     return {frozenset(g) for g in groups.values()}
 

@@ -223,7 +223,9 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
                 span_a=own,
                 span_b=(min(days), max(days)) if days else None,
                 parent=any(
-                    hard_negatives.parent_among(members[c] + [rec], [r for r, lab in zip(recs, rec_labels) if (r["pc"], r["hnr"]) == x and lab != c])
+                    hard_negatives.parent_among(
+                        members[c] + [rec], [r for r, lab in zip(recs, rec_labels) if (r["pc"], r["hnr"]) == x and lab != c]
+                    )
                     for x in (here, a)
                 ),
             )

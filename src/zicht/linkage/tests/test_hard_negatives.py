@@ -109,7 +109,11 @@ def test_same_person_by_bsn(a, b, same):
 @pytest.mark.parametrize(
     "dob_else, given_else, rules",
     [
-        (-6.9, -7.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"}),  # Dutch registrations with BSNs
+        (
+            -6.9,
+            -7.1,
+            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
+        ),  # Dutch registrations with BSNs
         (
             -5.29,
             -5.50,
@@ -131,7 +135,15 @@ def test_a_few_missing_values_do_not_switch_a_rule(shift):
     typos set aside (the values missing, as they should be) moved it to −5.45 and, with the gate at
     −5.5, the given-name rule went off (pairwise F1 0.976 → 0.957). Noise of that size must not switch a rule."""
     weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: -5.29 + shift}, "voornaam": {-1: 0.0, 1: 5.0, 0: -5.50 + shift}}
-    assert hard_negatives.active_rules(weights) == {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"}
+    assert hard_negatives.active_rules(weights) == {
+        "generatie",
+        "leeftijd",
+        "geslacht",
+        "huishouden",
+        "geboortedatum",
+        "generatie_onbekend",
+        "voornaam",
+    }
 
 
 # --------------------------------------------------------------------------- batch and arrival decide alike
@@ -455,7 +467,8 @@ def _arrival(records, links):
                 span_b=(min(days[a]), max(days[a])) if days.get(a) else None,
                 parent=any(
                     hard_negatives.parent_among(
-                        [before[m] for m in clusters[c]] + [new], [r for k, r in enumerate(before) if address(r) == x and cluster_of[k] != c]
+                        [before[m] for m in clusters[c]] + [new],
+                        [r for k, r in enumerate(before) if address(r) == x and cluster_of[k] != c],
                     )
                     for x in (here, a)
                 ),

@@ -121,4 +121,3 @@ def test_predict_in_slices_scores_every_pair_once(per_slice, monkeypatch):
     assert len(one) == len(three) > 0
     assert one["key"].tolist() == three["key"].tolist()
     assert np.allclose(one["match_weight"].to_numpy(), three["match_weight"].to_numpy())
-

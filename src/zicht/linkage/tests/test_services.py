@@ -359,7 +359,9 @@ MOTHER_AND_CHILD = [
 ]
 
 
-def _arrive(ps, key: str, voornamen: str, achternaam: str, dob, gender: str, address, bsn: str = "", month: int = 5, rol: str = "betrokkene"):
+def _arrive(
+    ps, key: str, voornamen: str, achternaam: str, dob, gender: str, address, bsn: str = "", month: int = 5, rol: str = "betrokkene"
+):
     org = next(iter(ps.values())).source
     new = Person.objects.create(
         source=org,

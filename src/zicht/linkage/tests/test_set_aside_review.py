@@ -76,7 +76,13 @@ def test_pair_page_in_english_the_access_log_keeps_dutch(client):
         file_name="x.csv", file_sha256="0" * 64, profile="veilig-thuis", profile_sha256="0" * 64, source=person.source, status="loaded"
     )
     SetAsideValue.objects.create(
-        import_batch=batch, source=person.source, source_record_id="R1", source_row=7, person=person, field="person.bsn", reason="bsn_11proef"
+        import_batch=batch,
+        source=person.source,
+        source_record_id="R1",
+        source_row=7,
+        person=person,
+        field="person.bsn",
+        reason="bsn_11proef",
     )
     make_user(KETENREGISSEUR, username="kr", regio=make_region(REGION))
     client.login(username="kr", password=TEST_PASSWORD)

@@ -166,5 +166,7 @@ def test_batch_clusters_equal_with_the_reference_check(seed, monkeypatch):
         return sorted(map(sorted, out.values()))
 
     fast = partition()
-    monkeypatch.setattr(veto_fast, "conflicting_pairs", lambda feats, labels, comps, levels, only=None: veto.conflicting_pairs(feats, labels, comps, levels))
+    monkeypatch.setattr(
+        veto_fast, "conflicting_pairs", lambda feats, labels, comps, levels, only=None: veto.conflicting_pairs(feats, labels, comps, levels)
+    )
     assert fast == partition()

@@ -105,7 +105,10 @@ def describe(field: str, reason: str, tr: Callable[[str], str] = _dutch) -> str:
     """'BSN terzijde gelegd: ongeldig (11-proef)' — what the review pages show (``tr=gettext``
     there; Dutch by default, as the access log stores it)."""
     _ = tr
-    return _("%(field)s terzijde gelegd: %(reason)s") % {"field": tr(FIELD_LABELS.get(field, field)), "reason": tr(REASONS.get(reason, reason))}
+    return _("%(field)s terzijde gelegd: %(reason)s") % {
+        "field": tr(FIELD_LABELS.get(field, field)),
+        "reason": tr(REASONS.get(reason, reason)),
+    }
 
 
 def exceeds_share(rows_set_aside: int, rows_total: int, max_share: float, floor: int = REFUSAL_FLOOR) -> bool:

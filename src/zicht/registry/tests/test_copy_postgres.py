@@ -74,7 +74,9 @@ def _schema() -> tuple[list, list]:
             [list(BULK_TABLES)],
         )
         constraints = cursor.fetchall()
-        cursor.execute("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1", [list(BULK_TABLES)])
+        cursor.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1", [list(BULK_TABLES)]
+        )
         indexes = [r[0] for r in cursor.fetchall()]
     return constraints, indexes
 
