@@ -8,6 +8,12 @@ def N_(text: str) -> str:
     return text
 
 
+def dutch(text: str) -> str:
+    """The ``tr`` of a pure function that builds a sentence when no page asks for another language:
+    the Dutch source text as it is (what is stored and what the CLI prints)."""
+    return text
+
+
 KETENREGISSEUR = "ketenregisseur"
 PROFESSIONAL = "professional"
 BELEIDSMEDEWERKER = "beleidsmedewerker"

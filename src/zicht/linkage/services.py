@@ -344,28 +344,17 @@ def _write_clusters(labels: pd.Series, pairs: pd.DataFrame, link_threshold: floa
     return sum(1 for _, _, method, _ in link_rows if method != "single")
 
 
-BULK_CHUNK = 20_000  # rows per executemany
-
-
 def bulk_insert(model, fields, rows: list[tuple]) -> None:
     """Insert ``rows`` (database values in the order of ``fields``) into ``model``'s table with one
-    statement stream: COPY on PostgreSQL, executemany in chunks elsewhere. No model objects: the
-    batch run writes a row per person (PersonLink, HouseholdMember), a million at a region's size.
-    Datetimes and dates go in as ``connection.ops.adapt_*field_value`` gives them."""
+    statement stream (``feature_store.copy_rows``). No model objects: the batch run writes a row
+    per person (PersonLink, HouseholdMember), a million at a region's size. Datetimes and dates go
+    in as ``connection.ops.adapt_*field_value`` gives them."""
     if not rows:
         return
     q = connection.ops.quote_name
-    table = q(model._meta.db_table)
-    columns = ", ".join(q(model._meta.get_field(f).column) for f in fields)
+    columns = tuple(q(model._meta.get_field(f).column) for f in fields)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-        for start in range(0, len(rows), BULK_CHUNK):
-            cursor.executemany(sql, rows[start : start + BULK_CHUNK])
+        feature_store.copy_rows(cursor, q(model._meta.db_table), columns, rows)
 
 
 def new_ids(model, n: int) -> list[int]:
@@ -582,19 +571,8 @@ def blocking_key_rows(feats: pd.DataFrame, rules) -> list[tuple[int, int, int]]:
 
 
 def insert_blocking_keys(rows: list[tuple[int, int, int]]) -> None:
-    """Bulk insert of index rows: COPY on PostgreSQL, executemany in chunks elsewhere."""
-    if not rows:
-        return
-    table = BlockingKey._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one COPY stream instead of a round trip per chunk
-            with cursor.cursor.copy(f"COPY {table} (person_id, rule, digest) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {table} (person_id, rule, digest) VALUES (%s, %s, %s)"
-        for start in range(0, len(rows), 20_000):
-            cursor.executemany(sql, rows[start : start + 20_000])
+    """Bulk insert of index rows (``bulk_insert``: COPY on PostgreSQL, executemany elsewhere)."""
+    bulk_insert(BlockingKey, ("person", "rule", "digest"), rows)
 
 
 def _digests_for(feat: dict, rules, secret: bytes) -> list[tuple[int, int]]:

@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import gc
 import os
-import queue
 import sqlite3
-import threading
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -60,6 +58,7 @@ from .records import (
     Securer,
     db_columns,
 )
+from .writer_thread import WriterThread
 
 BLOCK_ROWS = 40_000  # rows checked at a time (cut at a record boundary) when the csv module reads
 BLOCK_BYTES = 8 * 2**20  # bytes parsed at a time when pyarrow reads (readers.CsvRows.table_blocks)
@@ -439,26 +438,16 @@ def _last_run_start(cells: list[list], record_index: int) -> int:
     return i
 
 
-class SqliteWriter:
-    """SQLite: the inserts of the column path in a thread of their own, on the import's own connection.
+class SqliteWriter(WriterThread):
+    """SQLite: the inserts of the column path in a thread of their own (``writer_thread``).
 
-    Why: SQLite does its B-tree work inside ``sqlite3_step``, which Python runs without the
-    GIL, so a second thread lets that work go on while the main thread reads, checks and
-    builds the next block — on two cores, most of the insert time leaves the main thread.
-    The thread uses the very connection (and so the very transaction) of the import: a
-    rollback, a rejected file or a kill undo its rows with everything else. Blocks are
-    handed over through a short queue (memory stays bounded) and written in order; an error
-    in the thread is raised in the main thread at the next hand-over or at ``close``.
+    Why on SQLite: it does its B-tree work inside ``sqlite3_step``, which Python runs without the
+    GIL, so on two cores most of the insert time leaves the main thread.
     """
 
     def __init__(self, raw_connection, depth: int = 3):
         self.inserter = MultiRowInserter(raw_connection)
-        self.queue: queue.Queue = queue.Queue(maxsize=depth)
-        self.error: BaseException | None = None
-        self.abandoned = False
-        self.busy_seconds = 0.0
-        self.thread = threading.Thread(target=self._run, name="zicht-import-writer", daemon=True)
-        self.thread.start()
+        super().__init__("zicht-import-writer", depth)
 
     def insert(self, model, fields: list[str], rows: list[tuple]) -> None:
         self._raise()
@@ -466,36 +455,10 @@ class SqliteWriter:
             return
         columns = db_columns(model, fields)
         for i in range(0, len(rows), INSERT_CHUNK):
-            self.queue.put((model._meta.db_table, columns, rows[i : i + INSERT_CHUNK]))
+            self.put((model._meta.db_table, columns, rows[i : i + INSERT_CHUNK]))
 
-    def close(self, raise_error: bool = True) -> None:
-        """Wait until every block handed over is written; ``raise_error=False`` (the import is being
-        abandoned and rolled back) skips what is still queued."""
-        if not raise_error:
-            self.abandoned = True
-        self.queue.put(None)
-        self.thread.join()
-        if raise_error:
-            self._raise()
-
-    def _raise(self) -> None:
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    def _run(self) -> None:
-        while True:
-            item = self.queue.get()
-            if item is None:
-                return
-            if self.error is not None or self.abandoned:
-                continue  # drain: the main thread raises the error, or rolls back anyway
-            started = time.perf_counter()
-            try:
-                self.inserter.insert(*item)
-            except BaseException as exc:  # handed to the main thread
-                self.error = exc
-            self.busy_seconds += time.perf_counter() - started
+    def write(self, item) -> None:
+        self.inserter.insert(*item)
 
 
 class MultiRowInserter:

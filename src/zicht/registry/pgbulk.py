@@ -42,7 +42,6 @@ waits for the server, so the server's work on one block overlaps with Python's o
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from contextlib import contextmanager
@@ -51,6 +50,7 @@ from django.db import connection
 
 from .models import Address, Person, Report, ReportParty
 from .records import db_columns
+from .writer_thread import WriterThread
 
 BULK_MIN_ROWS = 100_000  # estimated new rows from which a load may take bulk mode
 COPY_CHUNK = 10_000  # rows per COPY statement in the writer thread (the main thread waits for one at most)
@@ -213,26 +213,18 @@ def column_types(table: str, columns: list[str]) -> list[int]:
     return [TEXT_TYPES.get(oids[c], oids[c]) for c in columns]
 
 
-class PgCopyWriter:
-    """PostgreSQL: the column path's COPY statements in a thread of their own, on the import's connection.
+class PgCopyWriter(WriterThread):
+    """PostgreSQL: the column path's COPY statements in a thread of their own (``writer_thread``).
 
-    Same contract as ``fastpath.SqliteWriter``: rows handed over in order through a short queue,
-    written in order; an error in the thread is raised in the main thread at the next hand-over
-    or at ``close``. The thread uses the raw psycopg connection (thread-safe: one statement at a
-    time, so the main thread's own queries wait for a running COPY) and so the very transaction
-    of the import: a rollback, a rejected file or a kill undo its rows with everything else.
+    The thread uses the raw psycopg connection (thread-safe: one statement at a time, so the main
+    thread's own queries wait for a running COPY; ``Turns`` lets them go before the next one).
     """
 
     def __init__(self, raw_connection, depth: int = 3):
         self.raw = raw_connection
-        self.queue: queue.Queue = queue.Queue(maxsize=depth)
-        self.error: BaseException | None = None
-        self.abandoned = False
-        self.busy_seconds = 0.0
         self.types: dict[tuple, list[int]] = {}
         self.turns = Turns()  # the main thread's statements (RecordStore) go first
-        self.thread = threading.Thread(target=self._run, name="zicht-import-copy", daemon=True)
-        self.thread.start()
+        super().__init__("zicht-import-copy", depth)
 
     def insert(self, model, fields: list[str], rows: list[tuple]) -> None:
         self._raise()
@@ -244,36 +236,12 @@ class PgCopyWriter:
             self.types[key] = column_types(table, columns)
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         for i in range(0, len(rows), COPY_CHUNK):
-            self.queue.put((statement, self.types[key], rows[i : i + COPY_CHUNK]))
+            self.put((statement, self.types[key], rows[i : i + COPY_CHUNK]))
 
-    def close(self, raise_error: bool = True) -> None:
-        if not raise_error:
-            self.abandoned = True
-        self.queue.put(None)
-        self.thread.join()
-        if raise_error:
-            self._raise()
-
-    def _raise(self) -> None:
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    def _run(self) -> None:
-        while True:
-            item = self.queue.get()
-            if item is None:
-                return
-            if self.error is not None or self.abandoned:
-                continue
-            started = time.perf_counter()
-            try:
-                statement, types, rows = item
-                with self.turns.writer(), self.raw.cursor() as cursor, cursor.copy(statement) as copy:
-                    copy.set_types(types)
-                    write = copy.write_row
-                    for row in rows:
-                        write(row)
-            except BaseException as exc:  # handed to the main thread
-                self.error = exc
-            self.busy_seconds += time.perf_counter() - started
+    def write(self, item) -> None:
+        statement, types, rows = item
+        with self.turns.writer(), self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.set_types(types)
+            write = copy.write_row
+            for row in rows:
+                write(row)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from zicht.access.roles import N_
+from zicht.access.roles import N_, dutch
 
 VEILIGHEID, RELATIEDYNAMIEK, STRESS, KWETSBAARHEID, ANDERE = "veiligheid", "relatiedynamiek", "stress", "kwetsbaarheid", "andere"
 CATEGORIES = [
@@ -63,10 +63,6 @@ STEP_LABELS = dict(STEPS)
 MIN_REASON = 10
 
 
-def _dutch(text: str) -> str:
-    return text
-
-
 @dataclass(frozen=True)
 class Suggestion:
     step: str
@@ -81,7 +77,7 @@ def factors_in(selected, category: str) -> list[str]:
     return [code for code in FACTORS if code in selected and FACTORS[code][0] == category]
 
 
-def suggest(selected, *, kinderen: bool = False, tr: Callable[[str], str] = _dutch) -> Suggestion:
+def suggest(selected, *, kinderen: bool = False, tr: Callable[[str], str] = dutch) -> Suggestion:
     """The suggested Meldcode step for the ticked risk factors, with one reason per ground.
 
     The reasons are Dutch (what is stored with the case); a page passes ``tr=gettext`` to show
@@ -132,7 +128,7 @@ def suggest(selected, *, kinderen: bool = False, tr: Callable[[str], str] = _dut
 CHOOSE_STEP = N_("Kies de stap die u zet.")
 
 
-def choice_errors(suggested: str, chosen: str, reason: str, tr: Callable[[str], str] = _dutch) -> list[str]:
+def choice_errors(suggested: str, chosen: str, reason: str, tr: Callable[[str], str] = dutch) -> list[str]:
     """The professional decides: the suggestion confirmed, or another step with a reason."""
     _ = tr
     if chosen not in STEP_LABELS:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
-from zicht.access.roles import N_
+from zicht.access.roles import N_, dutch
 from zicht.core.dates import add_years, age_on
 
 
@@ -66,11 +66,7 @@ def is_adult_signal(birth_date: date | None, datum: date, rules: StackingRules) 
     return birth_date is not None and rules.age_limit_years > 0 and age_on(birth_date, datum) >= rules.age_limit_years
 
 
-def _dutch(text: str) -> str:
-    return text
-
-
-def may_register(birth_date: date | None, datum: date, rules: StackingRules, tr: Callable[[str], str] = _dutch) -> tuple[bool, str]:
+def may_register(birth_date: date | None, datum: date, rules: StackingRules, tr: Callable[[str], str] = dutch) -> tuple[bool, str]:
     """Whether a signal may be registered at all; adults only with an explicit legal basis.
     The reason is Dutch unless a page passes ``tr=gettext``."""
     _ = tr

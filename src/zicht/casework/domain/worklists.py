@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from zicht.access.roles import N_
+from zicht.access.roles import N_, dutch
 
 from .colour import RuleSet, after_closed_help, counted, evaluate, group_events, rising
 
@@ -42,11 +42,7 @@ TEXTS = {
 }
 
 
-def _same(text: str) -> str:
-    return text
-
-
-def describe(kind: str, params: dict, tr=_same) -> str:
+def describe(kind: str, params: dict, tr=dutch) -> str:
     """The item's sentence; ``tr`` is the page's gettext (Dutch without it, as stored)."""
     return tr(TEXTS[kind]) % {k: tr(v) if k == "kleur" else v for k, v in params.items()}
 

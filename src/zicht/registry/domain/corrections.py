@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from zicht.access.roles import N_
+from zicht.access.roles import N_, dutch
 
 RECORD_FIELDS = (
     "soort",
@@ -67,11 +67,7 @@ LABELS = {
 }
 
 
-def _dutch(text: str) -> str:
-    return text
-
-
-def label(field: str, tr: Callable[[str], str] = _dutch) -> str:
+def label(field: str, tr: Callable[[str], str] = dutch) -> str:
     return tr(LABELS.get(field, field))
 
 
@@ -110,7 +106,7 @@ def match_parties(
     return sorted(pairs), added, removed
 
 
-def summary_fields(field_lists: Sequence[Sequence[str]], limit: int = 6, tr: Callable[[str], str] = _dutch) -> str:
+def summary_fields(field_lists: Sequence[Sequence[str]], limit: int = 6, tr: Callable[[str], str] = dutch) -> str:
     """'aard, geboortedatum': the labels of the fields changed, most frequent first (at most ``limit``).
     Dutch (the batch's stored message) unless a page passes ``tr=gettext``."""
     _ = tr

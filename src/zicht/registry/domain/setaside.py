@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from zicht.access.roles import N_
+from zicht.access.roles import N_, dutch
 
 # Fields whose invalid value can be set aside (a profile may make any of them essential again).
 SET_ASIDE_CAPABLE = frozenset(
@@ -97,11 +97,7 @@ def reason_code(field: str, message: str) -> str:
     return "adres_ongeldig"
 
 
-def _dutch(text: str) -> str:
-    return text
-
-
-def describe(field: str, reason: str, tr: Callable[[str], str] = _dutch) -> str:
+def describe(field: str, reason: str, tr: Callable[[str], str] = dutch) -> str:
     """'BSN terzijde gelegd: ongeldig (11-proef)' — what the review pages show (``tr=gettext``
     there; Dutch by default, as the access log stores it)."""
     _ = tr

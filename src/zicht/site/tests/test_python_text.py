@@ -19,7 +19,7 @@ contains letters (other than the product's and the formats' names) and is not in
 
 Enforced for every app but the API (ENFORCED_APPS; the API's text stays Dutch by design, its
 offenders are printed with ``pytest -s``). A literal that is not UI text in such a position (an identifier,
-a CSS class) carries ``# i18n: not UI`` on its line.
+a CSS class) carries ``# i18n: not UI`` on one of the lines of its statement.
 """
 
 from __future__ import annotations
@@ -220,9 +220,16 @@ def offenders_in(source: str, path: str = "<src>") -> list[Offender]:
                 found += untranslated(node.value)
             elif "labels" in shown or any(CONSTANT_NAME.search(n) for n in names):
                 found += _display_side(node.value)
+    # the marker holds for the simple statement it is written on, whichever of its lines (a
+    # formatter may move it from the literal's line to the statement's last)
+    marked = [
+        (st.lineno, st.end_lineno or st.lineno)
+        for st in ast.walk(tree)
+        if isinstance(st, ast.stmt) and not hasattr(st, "body") and any(PRAGMA in line for line in lines[st.lineno - 1 : st.end_lineno])
+    ]
     out = set()
     for c in found:
-        if PRAGMA in lines[c.lineno - 1] or (c.end_lineno and PRAGMA in lines[c.end_lineno - 1]):
+        if PRAGMA in lines[c.lineno - 1] or any(a <= c.lineno <= b for a, b in marked):
             continue
         out.add(Offender(path, c.lineno, c.value))
     return sorted(out, key=lambda o: (o.path, o.line, o.text))
@@ -260,6 +267,9 @@ svg = line_chart(x, [{"label": "Totaal", "cells": c}], _("Per maand"))
 KIND_LABELS = {"ja": "Kinderen aanwezig", "nee": _("Geen kinderen")}
 t = FigureTable("x", _("Titel"), "Wijk", [], rows, note="per-wijk")  # i18n: not UI
 ok = Thing(title="CBS", label="%", note=reverse("areas:wijk"))
+wrapped = models.CharField(
+    help_text="A developer's note, split over lines by the formatter"
+)  # i18n: not UI
 """
     found = [(o.line, o.text) for o in offenders_in(source)]
     assert found == [
