@@ -116,6 +116,17 @@ def _in_file(path: Path) -> Counter:
         return Counter(row[0] for row in reader if row)
 
 
+def child_env(data_dir: Path, db: Path) -> dict:
+    """The environment of an import run in a child process against its own SQLite file."""
+    return dict(
+        os.environ,
+        ZICHT_DATA_DIR=str(data_dir),
+        DATABASE_URL=f"sqlite:///{db}",
+        DJANGO_SETTINGS_MODULE="zicht.settings",
+        PYTHONUNBUFFERED="1",
+    )
+
+
 def kill_and_reimport(tmp_path: Path, kills: int, rows: int, seed: int, prepare=None) -> dict:
     """Start `zicht import` ``kills`` times and SIGKILL it at a random moment while its batch runs; then
     import the file once more. Returns what the test and the benchmark check. ``prepare(db, env)``
@@ -124,13 +135,7 @@ def kill_and_reimport(tmp_path: Path, kills: int, rows: int, seed: int, prepare=
     rng = random.Random(seed)
     db = tmp_path / "kill.sqlite3"
     big = tmp_path / "politie_incidenten.csv"
-    env = dict(
-        os.environ,
-        ZICHT_DATA_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{db}",
-        DJANGO_SETTINGS_MODULE="zicht.settings",
-        PYTHONUNBUFFERED="1",
-    )
+    env = child_env(tmp_path, db)
     (prepare or _migrate)(db, env)
     generate(big, rows, seed=seed)
     delays = []

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from zicht.bench.kill import child_env
+
 from .conftest import FIXTURES
 
 SCRIPT = textwrap.dedent(
@@ -71,13 +73,7 @@ def test_killed_import_leaves_counts_unchanged(tmp_path):
     db = tmp_path / "kill.sqlite3"
     script = tmp_path / "run_import.py"
     script.write_text(SCRIPT, encoding="utf-8")
-    env = dict(
-        os.environ,
-        ZICHT_DATA_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{db}",
-        DJANGO_SETTINGS_MODULE="zicht.settings",
-        PYTHONUNBUFFERED="1",
-    )
+    env = child_env(tmp_path, db)
     proc = subprocess.Popen(
         [sys.executable, str(script), str(FIXTURES / "politie_incidenten.csv"), str(tmp_path / "big.csv")],
         env=env,
