@@ -21,6 +21,7 @@ from datetime import date
 from django.utils.translation import gettext
 
 from zicht.access.roles import N_
+from zicht.core import i18n
 from zicht.registry import vocab
 
 from . import protected_cache
@@ -73,12 +74,12 @@ REPEAT_NOTE = N_("Herhaald: op hetzelfde adres was er in de 365 dagen ervoor al 
 
 def labels(vocabulary_labels: dict) -> dict:
     """The labels of a vocabulary in the active language (codes unchanged)."""
-    return {k: gettext(v) if v else v for k, v in vocabulary_labels.items()}
+    return i18n.translated(vocabulary_labels)
 
 
 def label(vocabulary_labels: dict, key) -> str:
     value = vocabulary_labels.get(key, key)
-    return gettext(value) if isinstance(value, str) and value else value
+    return i18n.label(value) if isinstance(value, str) else value
 
 
 def ordered(keys, vocabulary_labels: dict) -> list:

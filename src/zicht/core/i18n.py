@@ -18,7 +18,7 @@ def lazy_choices(choices) -> list:
 
 def translated(labels: dict) -> dict:
     """A ``{code: label}`` dict with each label translated into the active language."""
-    return {code: gettext(label) for code, label in labels.items()}
+    return {code: label(text) for code, text in labels.items()}
 
 
 def label(text: str) -> str:
