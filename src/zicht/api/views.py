@@ -368,6 +368,19 @@ def figures_json(figures, policy) -> dict:
     }
 
 
+JAAR_PARAM = OpenApiParameter(
+    "jaar", {"type": "integer", "minimum": 1900, "maximum": 2100}, description="Jaar; zonder: het nieuwste jaar met gegevens"
+)
+
+
+def _year(request) -> int | None:
+    """The ``jaar`` query parameter of a figures endpoint: a four-digit year, or None for the newest."""
+    raw = request.query_params.get("jaar")
+    if raw is not None and not (raw.isdigit() and 1900 <= int(raw) <= 2100):
+        raise exceptions.ValidationError({"jaar": ["Geef een jaartal van vier cijfers."]})
+    return int(raw) if raw else None
+
+
 class GebiedCijfersView(ZichtAPIView):
     zicht_roles = frozenset(AREA_ROLES)
 
@@ -381,17 +394,12 @@ class GebiedCijfersView(ZichtAPIView):
         ),
         parameters=[
             CODE_PARAM,
-            OpenApiParameter(
-                "jaar", {"type": "integer", "minimum": 1900, "maximum": 2100}, description="Jaar; zonder: het nieuwste jaar met gegevens"
-            ),
+            JAAR_PARAM,
         ],
         responses={200: serializers.CijfersSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, code: str):
-        raw = request.query_params.get("jaar")
-        if raw is not None and not (raw.isdigit() and 1900 <= int(raw) <= 2100):
-            raise exceptions.ValidationError({"jaar": ["Geef een jaartal van vier cijfers."]})
-        year = int(raw) if raw else None
+        year = _year(request)
         area, level = _area(code)
         if (area.code if level == "gemeente" else area.gemeente_id) not in figure_gemeente_codes(request.user):
             raise exceptions.PermissionDenied("De registercijfers van deze gemeente zijn niet voor uw account.")
@@ -424,23 +432,19 @@ class RegioCijfersView(ZichtAPIView):
         ),
         parameters=[
             REGIO_PARAM,
-            OpenApiParameter(
-                "jaar", {"type": "integer", "minimum": 1900, "maximum": 2100}, description="Jaar; zonder: het nieuwste jaar met gegevens"
-            ),
+            JAAR_PARAM,
         ],
         responses={200: serializers.RegioCijfersSerializer, **problems(400, 401, 403, 404)},
     )
     def get(self, request, code: str):
-        raw = request.query_params.get("jaar")
-        if raw is not None and not (raw.isdigit() and 1900 <= int(raw) <= 2100):
-            raise exceptions.ValidationError({"jaar": ["Geef een jaartal van vier cijfers."]})
+        year = _year(request)
         regio = VtRegio.objects.filter(code=code.lower()).first()
         if regio is None:
             raise exceptions.NotFound("Onbekende regio.")
         if regio.code not in figure_region_codes(request.user):
             raise exceptions.PermissionDenied("De cijfers van deze regio zijn niet voor uw account.")
         try:
-            figures = region_figures_for(request, regio, int(raw) if raw else None)
+            figures = region_figures_for(request, regio, year)
         except Http404 as exc:
             raise exceptions.NotFound(str(exc)) from None
         policy = default_policy()
