@@ -121,3 +121,22 @@ def test_predict_in_slices_scores_every_pair_once(per_slice, monkeypatch):
     assert len(one) == len(three) > 0
     assert one["key"].tolist() == three["key"].tolist()
     assert np.allclose(one["match_weight"].to_numpy(), three["match_weight"].to_numpy())
+
+
+def test_column_input_equals_the_record_input():
+    """The benchmark's column input (generated in a child process, text as categoricals) holds the
+    values of the record input, the same hard-negative pairs, and gives the same features."""
+    from zicht.bench.linkage import load, load_columns
+    from zicht.linkage.engine import features_frame
+
+    cols, harness = load_columns(1500, seed=2, density="city")
+    recs, _ = load("synthetic", size=1500, seed=2, noise=1.0, exports=None, hard=True, density="city")
+    assert isinstance(cols["voornamen"].dtype, pd.CategoricalDtype)
+    assert harness["child_cpu_seconds"] > 0 and harness["input_frame_mb"] > 0
+
+    def plain(frame):
+        return frame.astype(object).where(frame.notna(), None)
+
+    pd.testing.assert_frame_equal(plain(cols), plain(recs), check_dtype=False)
+    assert cols.attrs == recs.attrs and cols.attrs["hard_negatives"]
+    pd.testing.assert_frame_equal(plain(features_frame(cols)), plain(features_frame(recs)), check_dtype=False)

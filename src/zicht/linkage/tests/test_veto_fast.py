@@ -119,6 +119,31 @@ def test_dense_synthetic_registry_as_categorical_features():
     assert fast == ref
 
 
+@pytest.mark.parametrize("max_component", [400, 3])
+def test_only_some_clusters_equals_the_reference_filtered_to_them(max_component):
+    """``only=`` (whole clusters): exactly the reference's pairs within those clusters, in its order,
+    plus the household rule's pairs over every cluster (suspects selected among those clusters alone)."""
+    from zicht.bench.linkage import load
+
+    df, _ = load("synthetic", size=3000, seed=3, noise=1.0, exports=None, hard=True, density="city")
+    feats = features_frame(df)
+    truth = pd.factorize(df["truth"])[0]
+    rng = np.random.default_rng(2)
+    merged = rng.integers(0, truth.max() + 1, size=truth.max() + 1)
+    labels = merged[truth] % max(1, truth.max() // 3)
+    params = _params()
+    levels = veto.veto_levels(params, -10.0)
+    comps = comparisons.model_comparisons(params)
+    chosen = rng.choice(np.unique(labels), size=len(np.unique(labels)) // 4, replace=False)
+    only = np.isin(labels, chosen)
+    household = veto.household_pairs(feats, labels) if veto_fast.hard_negatives.HOUSEHOLD in levels.get(veto.HARD, ()) else []
+    every = veto.conflicting_pairs(feats, labels, comps, levels, max_component)  # the household pairs come first
+    ref = every[: len(household)] + [p for p in every[len(household) :] if only[p[0]]]
+    fast = veto_fast.conflicting_pairs(feats, labels, comps, levels, max_component, only=only)
+    assert len(ref) > 20
+    assert fast == ref
+
+
 def test_falls_back_to_the_reference_when_a_rule_changed(monkeypatch):
     records = CASES["twins kept apart"][0]
     feats = pd.DataFrame(records)
