@@ -512,8 +512,13 @@ class Engine:
     def _register_keys(self, feats: pd.DataFrame) -> None:
         """The table ``blocking_sql`` reads: unique_id, its rank (``rid``, DuckDB's order), per rule
         its key code (``k<j>``, NULL when missing) and the columns the rules' conditions read."""
+        if pd.api.types.infer_dtype(feats["unique_id"], skipna=False) != "string":
+            return  # ids of another type order and compare otherwise: Splink's blocking SQL stays
         rules = list(self.rules)
-        data = {"unique_id": pa.array(feats["unique_id"].astype(str).to_numpy(dtype=object), pa.string())}
+        data = {
+            "unique_id": pa.array(feats["unique_id"].to_numpy(dtype=object), pa.string()),
+            "pos": pa.array(np.arange(len(feats), dtype=np.int32)),  # the row, as in ``id_index``
+        }
         for j, rule in enumerate(rules):
             key = rule_key(feats, rule)
             data[f"k{j}"] = pa.array(key, mask=key < 0)
@@ -526,6 +531,15 @@ class Engine:
             "CAST(0 AS INTEGER) AS slice FROM zicht_block_keys_in"
         )
         self.con.unregister("zicht_block_keys_in")
+        bsn = pa.table(
+            {
+                "bsn_hash": pa.array(self.bsn_index.to_numpy(dtype=object), pa.string()),
+                "pos": np.arange(len(self.bsn_index), dtype=np.int32),
+            }
+        )
+        self.con.register("zicht_bsn_pos_in", bsn)
+        self.con.execute("CREATE TABLE zicht_bsn_pos AS SELECT * FROM zicht_bsn_pos_in")
+        self.con.unregister("zicht_bsn_pos_in")
         self._keys = {tuple(r): j for j, r in enumerate(rules)}
 
     def _linker(self, settings):
@@ -688,21 +702,37 @@ class Engine:
             elif k > 1:
                 self.con.execute(f"DROP TABLE {name}")
             # fetched in slices of FETCH_VECTORS × 2048 rows, each made compact before the next
-            result = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}")
+            if keyed:
+                # ids and BSN hashes as their positions in ``id_index``/``bsn_index``, looked up by
+                # DuckDB (a join on the keys table) instead of a Python hash lookup per string
+                n_scored = self.con.execute(f"SELECT count(*) FROM {scored.physical_name}").fetchall()[0][0]
+                result = self.con.execute(
+                    "SELECT il.pos AS unique_id_l, ir.pos AS unique_id_r, coalesce(bl.pos, -1) AS bsn_hash_l, "
+                    f"coalesce(br.pos, -1) AS bsn_hash_r, {', '.join('s.' + c for c in names)} FROM {scored.physical_name} AS s "
+                    f"JOIN {KEYS_TABLE} AS il ON il.unique_id = s.unique_id_l JOIN {KEYS_TABLE} AS ir ON ir.unique_id = s.unique_id_r "
+                    "LEFT JOIN zicht_bsn_pos AS bl ON bl.bsn_hash = s.bsn_hash_l LEFT JOIN zicht_bsn_pos AS br ON br.bsn_hash = s.bsn_hash_r"
+                )
+            else:
+                result = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}")
+            fetched = 0
             while True:
                 frame = result.fetch_df_chunk(FETCH_VECTORS)
                 if frame.empty:
                     break
+                fetched += len(frame)
                 for c in ("unique_id_l", "unique_id_r"):
-                    codes = self.id_index.get_indexer(frame[c].to_numpy(dtype=object))
+                    codes = frame[c].to_numpy() if keyed else self.id_index.get_indexer(frame[c].to_numpy(dtype=object))
                     if (codes < 0).any():
                         raise RuntimeError("scored pair with an id that is not in the input")
                     parts[c].append(codes.astype(np.int32))
                 for c in ("bsn_hash_l", "bsn_hash_r"):
-                    parts[c].append(self.bsn_index.get_indexer(frame[c].to_numpy(dtype=object)).astype(np.int32))
+                    codes = frame[c].to_numpy() if keyed else self.bsn_index.get_indexer(frame[c].to_numpy(dtype=object))
+                    parts[c].append(codes.astype(np.int32))
                 for c in names:
                     parts[c].append(frame[c].to_numpy(dtype=np.float64))
                 del frame
+            if keyed and fetched != n_scored:
+                raise RuntimeError("scored pair with an id that is not in the input")
             self.predict_peak_mb = max(self.predict_peak_mb, rss_mb())
             scored.drop_table_from_database_and_remove_from_cache()
             release_memory()
