@@ -9,7 +9,9 @@ and the recordlinkage toolkit's guide pipeline (block on given name, match when 
 than 3 of 6 fields agree). With ``--incremental`` it also times linking single new
 records against the whole set (p50/p95 in ms). ``--density city`` (synthetic): the people of
 one city (``zicht.synth.density``); the JSON's ``zicht.blocking`` gives the estimated pairs per
-blocking rule and the rules left out for the pair budget.
+blocking rule and the rules left out for the pair budget. The synthetic input is generated in a
+child process and read as columns (``load_columns``); the JSON's ``harness`` gives what building
+the input and scoring cost, apart from the engine's figures.
 """
 
 from __future__ import annotations
