@@ -195,3 +195,24 @@ def test_batch_clusters_equal_with_the_reference_check(seed, monkeypatch):
         veto_fast, "conflicting_pairs", lambda feats, labels, comps, levels, only=None: veto.conflicting_pairs(feats, labels, comps, levels)
     )
     assert fast == partition()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 2_000])
+def test_borrowed_in_chunks_equals_one_call(chunk):
+    """``engine.borrowed_in_chunks`` (the borrowed-BSN step per chunk of BSNs) marks exactly the
+    records ``hard_negatives.borrowed_bsn`` marks over the whole registry in one call."""
+    from zicht.bench.linkage import load
+    from zicht.linkage.engine import borrowed_in_chunks
+
+    df, _ = load("synthetic", size=4000, seed=2, noise=2.0, exports=None, hard=True, density="city")
+    feats = features_frame(df)
+    bsn, dob = feats["bsn_hash"].to_numpy(dtype=object), feats["dob"].to_numpy(dtype=object)
+    rng = np.random.default_rng(chunk)
+    # more borrowed BSNs than the data hold: a parent's BSN and date of birth put on random records
+    parents = rng.choice(np.nonzero(pd.notna(bsn))[0], size=200)
+    children = rng.choice(len(bsn), size=200)
+    bsn[children] = bsn[parents]
+    dob[children[: len(children) // 2]] = "2015-06-01"
+    ref = veto_fast.hard_negatives.borrowed_bsn(bsn, dob)
+    assert ref.sum() > 20
+    assert (borrowed_in_chunks(bsn, dob, chunk=chunk) == ref).all()
