@@ -344,6 +344,55 @@ def rule_pairs(feats: pd.DataFrame, rule) -> int:
     return block_pairs(np.where(missing, -1, codes))
 
 
+def rule_key(feats: pd.DataFrame, rule, column_codes: dict | None = None) -> np.ndarray:
+    """Per record an int32 code for the rule's key (equal codes ⇔ equal values in every key
+    column), -1 where a key column is missing (such a record never joins). Factorised column by
+    column, so the combined code never overflows however many distinct values the columns hold.
+    ``column_codes``: a cache of each column's codes, shared between the rules."""
+    codes = np.zeros(len(feats), dtype=np.int64)
+    missing = np.zeros(len(feats), dtype=bool)
+    cache = {} if column_codes is None else column_codes
+    for c in rule_columns(rule):
+        if c not in cache:
+            cache[c] = pd.factorize(feats[c], use_na_sentinel=True)[0].astype(np.int64)
+        col = cache[c]
+        missing |= col < 0
+        codes = pd.factorize(codes * (int(col.max(initial=0)) + 2) + col + 1)[0].astype(np.int64)
+    return np.where(missing, -1, codes).astype(np.int32)
+
+
+def _condition_columns(rules) -> list[str]:
+    """The feature columns the rules' conditions ("?…") read."""
+    return sorted({c for r in rules for c in rule_needs(r) - set(rule_columns(r))})
+
+
+def _condition_sql(rule) -> str:
+    return "".join(f" AND {CONDITIONS[c][0]}" for c in rule if c.startswith("?"))
+
+
+def blocking_sql(rules, keys_table: str, slice_: int | None = None) -> str:
+    """The blocked pairs of ``rules`` (dedupe) on the integer keys of ``keys_table``: the pairs of
+    Splink's blocking (``compute_blocked_pairs_for_predict``), each once, under the rule that
+    finds it first, oriented ``unique_id_l < unique_id_r`` (``rid`` ranks the ids in DuckDB's
+    own order).
+
+    Why not Splink's SQL: it joins on the feature strings and tests every earlier rule's string
+    equalities per candidate pair; on integer codes the same joins and tests cost a fraction
+    (docs/linkage.md, predict). ``slice_``: only left-hand records of that slice (``slice`` column).
+    """
+    parts = []
+    for j, rule in enumerate(rules):
+        earlier = " OR ".join(f"coalesce(l.k{i} = r.k{i}{_condition_sql(rules[i])}, false)" for i in range(j))
+        where = f"l.rid < r.rid{_condition_sql(rule)}" + (f" AND l.slice = {int(slice_)}" if slice_ is not None else "")
+        if earlier:
+            where += f" AND NOT ({earlier})"
+        parts.append(
+            f"SELECT '{j}' AS match_key, l.unique_id AS join_key_l, r.unique_id AS join_key_r "
+            f"FROM {keys_table} AS l INNER JOIN {keys_table} AS r ON l.k{j} = r.k{j} WHERE {where}"
+        )
+    return "\nUNION ALL\n".join(parts)
+
+
 # Predicted pairs per record the blocking rules may generate together (estimated per rule
 # before predicting, ``rule_pairs``, and summed: an upper bound, pairs found by two rules count
 # twice). Rules are taken in their order of importance while the sum stays within the budget;
@@ -358,6 +407,10 @@ PAIRS_PER_SLICE = 10_000_000
 # all pairs once and slicing them: the blocked pairs of the whole registry were the largest
 # transient block of predict at a city's density. Figures: docs/linkage.md.
 BLOCK_PER_SLICE = True
+# Block on integer codes of the rules' keys (``blocking_sql``) instead of Splink's SQL on the
+# feature strings: the same pairs (``test_integer_blocking_finds_splinks_pairs``), a fraction of the CPU.
+INTEGER_BLOCKING = True
+KEYS_TABLE = "zicht_block_keys"
 
 
 def rules_within_budget(counts: dict, n: int, per_record: float | None) -> tuple[tuple, tuple]:
@@ -398,6 +451,7 @@ class Engine:
         threads: int | None = None,
         params: ModelParams | None = None,
         memory_limit: str | None = None,
+        block_keys: bool = True,
     ):
         import duckdb
         from splink import DuckDBAPI
@@ -449,10 +503,49 @@ class Engine:
         bsn = feats["bsn_hash"].dropna().unique() if "bsn_hash" in feats.columns else []
         self.bsn_index = pd.Index(np.asarray(bsn, dtype=object))
         self._feats = feats[[c for c in keep if any(c in r for r in self.extra_candidates)]] if self.extra_candidates else None
+        # per trained rule its integer key, for blocking on codes (``blocking_sql``); dedupe only
+        self._keys = None
+        self._block_keys = INTEGER_BLOCKING and block_keys and link_type == "dedupe_only" and "source_dataset" not in keep
+        if self._block_keys and params is not None:
+            self._register_keys(feats)
         self._train_feats = feats if params is None else None  # for m from equal-BSN pairs
         self.linker = None
         if params is not None:
             self.linker = self._linker(params.splink_settings)
+
+    def _register_keys(self, feats: pd.DataFrame) -> None:
+        """The table ``blocking_sql`` reads: unique_id, its rank (``rid``, DuckDB's order), per rule
+        its key code (``k<j>``, NULL when missing) and the columns the rules' conditions read."""
+        if pd.api.types.infer_dtype(feats["unique_id"], skipna=False) != "string":
+            return  # ids of another type order and compare otherwise: Splink's blocking SQL stays
+        rules = list(self.rules)
+        data = {
+            "unique_id": pa.array(feats["unique_id"].to_numpy(dtype=object), pa.string()),
+            "pos": pa.array(np.arange(len(feats), dtype=np.int32)),  # the row, as in ``id_index``
+        }
+        column_codes: dict = {}
+        for j, rule in enumerate(rules):
+            key = rule_key(feats, rule, column_codes)
+            data[f"k{j}"] = pa.array(key, mask=key < 0)
+        for c in _condition_columns(rules):
+            data[c] = pa.array(feats[c].astype(object).where(feats[c].notna(), None).to_numpy(dtype=object), pa.string())
+        table = pa.table(data)
+        self.con.register("zicht_block_keys_in", table)
+        self.con.execute(
+            f"CREATE TABLE {KEYS_TABLE} AS SELECT *, CAST(row_number() OVER (ORDER BY unique_id) AS INTEGER) AS rid, "
+            "CAST(0 AS INTEGER) AS slice FROM zicht_block_keys_in"
+        )
+        self.con.unregister("zicht_block_keys_in")
+        bsn = pa.table(
+            {
+                "bsn_hash": pa.array(self.bsn_index.to_numpy(dtype=object), pa.string()),
+                "pos": np.arange(len(self.bsn_index), dtype=np.int32),
+            }
+        )
+        self.con.register("zicht_bsn_pos_in", bsn)
+        self.con.execute("CREATE TABLE zicht_bsn_pos AS SELECT * FROM zicht_bsn_pos_in")
+        self.con.unregister("zicht_bsn_pos_in")
+        self._keys = {tuple(r): j for j, r in enumerate(rules)}
 
     def _linker(self, settings):
         from splink import Linker
@@ -500,6 +593,8 @@ class Engine:
                 rule_sql(rule), estimate_without_term_frequencies=True, max_pairs=max_em_pairs
             )
         self.bsn_m_pairs = self.m_from_bsn_pairs(seed=seed) if bsn_m else 0
+        if self._block_keys and self._train_feats is not None:
+            self._register_keys(self._train_feats)  # the rules are known now (with the extra rules)
         self._train_feats = None
         floor_at_else(self.linker, FLOORED)
         return params_from_linker(self.linker, self.rules)
@@ -569,7 +664,8 @@ class Engine:
         cols = ", ".join(["unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names])
         parts: dict[str, list] = {c: [] for c in ("unique_id_l", "unique_id_r", "bsn_hash_l", "bsn_hash_r", *names)}
         self.predict_peak_mb = rss_mb()
-        if BLOCK_PER_SLICE and k > 1:
+        keyed = self._keys is not None and all(tuple(r) in self._keys for r in self.rules)
+        if (BLOCK_PER_SLICE and k > 1) or keyed:
             # the blocking join per slice of left-hand records (Splink's left_chunk): the blocked
             # pairs of one slice exist at a time, never all of them
             blocked, total = None, 0
@@ -578,8 +674,24 @@ class Engine:
             # to every pair) runs per slice of the blocked pairs
             blocked = linker.inference.compute_blocked_pairs_for_predict()
             total = self.con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
+        if keyed:
+            # the trained rules' key columns, renumbered to the kept rules' order
+            key_cols = ", ".join(f"k{self._keys[tuple(r)]} AS k{j}" for j, r in enumerate(self.rules))
+            extra = _condition_columns(self.rules)
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE zicht_block_keys_kept AS SELECT unique_id, rid, "
+                f"CAST((abs(hash(unique_id)) % {k}) + 1 AS INTEGER) AS slice, {key_cols}{''.join(', ' + c for c in extra)} FROM {KEYS_TABLE}"
+            )
         for i in range(k):
-            if blocked is None:
+            if blocked is None and keyed:
+                name = f"zicht_blocked_{i}"
+                self.con.execute(
+                    f"CREATE OR REPLACE TABLE {name} AS {blocking_sql(self.rules, 'zicht_block_keys_kept', i + 1 if k > 1 else None)}"
+                )
+                part = self.db_api.table_to_splink_dataframe(name, name)
+                total += self.con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+                linker.table_management.register_blocked_pairs_for_predict(part)
+            elif blocked is None:
                 part = linker.inference.compute_blocked_pairs_for_predict_chunk(left_chunk=(i + 1, k))
                 total += self.con.execute(f"SELECT count(*) FROM {part.physical_name}").fetchall()[0][0]
                 linker.table_management.register_blocked_pairs_for_predict(part)
@@ -591,30 +703,48 @@ class Engine:
                 linker.table_management.register_blocked_pairs_for_predict(self.db_api.table_to_splink_dataframe(name, name))
             scored = linker.inference.predict(threshold_match_weight=min_weight, warning_mode="never")
             if blocked is None:
-                part.drop_table_from_database_and_remove_from_cache()
+                part.drop_table_from_database_and_remove_from_cache(force_non_splink_table=keyed)
             elif k > 1:
                 self.con.execute(f"DROP TABLE {name}")
             # fetched in slices of FETCH_VECTORS × 2048 rows, each made compact before the next
-            result = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}")
+            if keyed:
+                # ids and BSN hashes as their positions in ``id_index``/``bsn_index``, looked up by
+                # DuckDB (a join on the keys table) instead of a Python hash lookup per string
+                n_scored = self.con.execute(f"SELECT count(*) FROM {scored.physical_name}").fetchall()[0][0]
+                result = self.con.execute(
+                    "SELECT il.pos AS unique_id_l, ir.pos AS unique_id_r, coalesce(bl.pos, -1) AS bsn_hash_l, "
+                    f"coalesce(br.pos, -1) AS bsn_hash_r, {', '.join('s.' + c for c in names)} FROM {scored.physical_name} AS s "
+                    f"JOIN {KEYS_TABLE} AS il ON il.unique_id = s.unique_id_l JOIN {KEYS_TABLE} AS ir ON ir.unique_id = s.unique_id_r "
+                    "LEFT JOIN zicht_bsn_pos AS bl ON bl.bsn_hash = s.bsn_hash_l LEFT JOIN zicht_bsn_pos AS br ON br.bsn_hash = s.bsn_hash_r"
+                )
+            else:
+                result = self.con.execute(f"SELECT {cols} FROM {scored.physical_name}")
+            fetched = 0
             while True:
                 frame = result.fetch_df_chunk(FETCH_VECTORS)
                 if frame.empty:
                     break
+                fetched += len(frame)
                 for c in ("unique_id_l", "unique_id_r"):
-                    codes = self.id_index.get_indexer(frame[c].to_numpy(dtype=object))
+                    codes = frame[c].to_numpy() if keyed else self.id_index.get_indexer(frame[c].to_numpy(dtype=object))
                     if (codes < 0).any():
                         raise RuntimeError("scored pair with an id that is not in the input")
                     parts[c].append(codes.astype(np.int32))
                 for c in ("bsn_hash_l", "bsn_hash_r"):
-                    parts[c].append(self.bsn_index.get_indexer(frame[c].to_numpy(dtype=object)).astype(np.int32))
+                    codes = frame[c].to_numpy() if keyed else self.bsn_index.get_indexer(frame[c].to_numpy(dtype=object))
+                    parts[c].append(codes.astype(np.int32))
                 for c in names:
                     parts[c].append(frame[c].to_numpy(dtype=np.float64))
                 del frame
+            if keyed and fetched != n_scored:
+                raise RuntimeError("scored pair with an id that is not in the input")
             self.predict_peak_mb = max(self.predict_peak_mb, rss_mb())
             scored.drop_table_from_database_and_remove_from_cache()
             release_memory()
         if blocked is not None:
             blocked.drop_table_from_database_and_remove_from_cache()
+        if keyed:
+            self.con.execute("DROP TABLE zicht_block_keys_kept")
         joined = {
             c: np.concatenate(v) if v else np.zeros(0, dtype=np.int32 if c[:3] in ("uni", "bsn") else np.float64) for c, v in parts.items()
         }
@@ -740,7 +870,7 @@ def _train_on_sample(feats: pd.DataFrame, max_records: int, threads, memory_limi
     if per_record > 0:
         extra = select_extra_rules(feats, present_rules(present, EXTRA_RULES), present_rules(present), per_record)
     sample = feats.sample(n=max_records, random_state=int(kwargs.get("seed", 1)))
-    engine = Engine(sample, link_type="dedupe_only", threads=threads, memory_limit=memory_limit)
+    engine = Engine(sample, link_type="dedupe_only", threads=threads, memory_limit=memory_limit, block_keys=False)  # never predicts
     try:
         return engine.train(**kwargs, extra_rules=extra)
     finally:
@@ -785,8 +915,37 @@ def effective_bsn(feats: pd.DataFrame) -> np.ndarray:
     bsn = feats["bsn_hash"].to_numpy(dtype=object)
     if "dob" not in feats.columns:
         return bsn
-    borrowed = hard_negatives.borrowed_bsn(bsn, feats["dob"].to_numpy(dtype=object))
+    borrowed = borrowed_in_chunks(bsn, feats["dob"].to_numpy(dtype=object))
     return np.where(borrowed, None, bsn) if borrowed.any() else bsn
+
+
+# BSNs per call of ``hard_negatives.borrowed_bsn`` (``borrowed_in_chunks``)
+BORROWED_CHUNK_BSNS = 2_000
+
+
+def borrowed_in_chunks(bsn: np.ndarray, dob: np.ndarray, chunk: int = BORROWED_CHUNK_BSNS) -> np.ndarray:
+    """``hard_negatives.borrowed_bsn`` over the whole registry, called once per ``chunk`` distinct BSNs.
+
+    Why: it reads each BSN's records apart (its answer for a record depends only on the records
+    sharing that BSN) but finds them by scanning the whole frame once per suspect BSN, which grows
+    with the square of the registry (0.6 CPU s at 200,000 city records, 4.2 at 400,000). Over a
+    chunk of BSNs the scan is over that chunk's records only; the answers are the same
+    (``test_borrowed_in_chunks_equals_one_call``).
+    """
+    bsn = np.asarray(bsn, dtype=object)
+    dob = np.asarray(dob, dtype=object)
+    out = np.zeros(len(bsn), dtype=bool)
+    codes = pd.factorize(bsn, use_na_sentinel=True)[0]
+    rows = np.nonzero(codes >= 0)[0]
+    if len(rows) < 2:
+        return out
+    rows = rows[np.argsort(codes[rows] // chunk, kind="stable")]  # row order kept within a chunk
+    group = codes[rows] // chunk
+    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        part = rows[a:b]
+        out[part] = hard_negatives.borrowed_bsn(bsn[part], dob[part])
+    return out
 
 
 def cluster_pairs(

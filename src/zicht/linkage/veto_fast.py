@@ -209,8 +209,9 @@ def conflicting_pairs(
 ) -> list[tuple[int, int]]:
     """``veto.conflicting_pairs``, the same pairs in the same order, over arrays.
 
-    ``only`` (a boolean per record): read the record pairs of only these records' clusters
-    (the household rule still reads every cluster: its co-residents are other clusters).
+    ``only`` (a boolean per record, true for whole clusters): read the record pairs of only
+    these records' clusters, and select suspects among them alone (the household rule still
+    reads every cluster: its co-residents are other clusters).
     Why: a later pass of the cluster check need only read the clusters the last pass formed
     again; the others were read and gave nothing new (``engine._keep_apart``).
 
@@ -220,9 +221,14 @@ def conflicting_pairs(
     if not is_current():
         log.warning("hard-negative rules changed since veto_fast was checked: the cluster check runs one pair at a time")
         return veto.conflicting_pairs(feats, labels, comparisons, levels, max_component)  # every cluster: a superset of ``only``'s
-    comps, rows, groups = veto.suspect_groups(feats, labels, comparisons, levels, max_component)
     if only is not None:
-        groups = [g for g in groups if only[rows[g[0]]]]
+        # suspects are a property of each cluster alone and ``only`` is a union of whole clusters:
+        # select among those records only (same groups, same order) instead of the whole registry
+        sel = np.nonzero(only)[0]
+        comps, sub_rows, groups = veto.suspect_groups(feats.iloc[sel], np.asarray(labels)[sel], comparisons, levels, max_component)
+        rows = sel[sub_rows]
+    else:
+        comps, rows, groups = veto.suspect_groups(feats, labels, comparisons, levels, max_component)
     out = veto.household_pairs(feats, labels) if hard_negatives.HOUSEHOLD in (levels.get(veto.HARD) or ()) else []
     if len(rows) == 0:
         return out

@@ -119,6 +119,31 @@ def test_dense_synthetic_registry_as_categorical_features():
     assert fast == ref
 
 
+@pytest.mark.parametrize("max_component", [400, 3])
+def test_only_some_clusters_equals_the_reference_filtered_to_them(max_component):
+    """``only=`` (whole clusters): exactly the reference's pairs within those clusters, in its order,
+    plus the household rule's pairs over every cluster (suspects selected among those clusters alone)."""
+    from zicht.bench.linkage import load
+
+    df, _ = load("synthetic", size=3000, seed=3, noise=1.0, exports=None, hard=True, density="city")
+    feats = features_frame(df)
+    truth = pd.factorize(df["truth"])[0]
+    rng = np.random.default_rng(2)
+    merged = rng.integers(0, truth.max() + 1, size=truth.max() + 1)
+    labels = merged[truth] % max(1, truth.max() // 3)
+    params = _params()
+    levels = veto.veto_levels(params, -10.0)
+    comps = comparisons.model_comparisons(params)
+    chosen = rng.choice(np.unique(labels), size=len(np.unique(labels)) // 4, replace=False)
+    only = np.isin(labels, chosen)
+    household = veto.household_pairs(feats, labels) if veto_fast.hard_negatives.HOUSEHOLD in levels.get(veto.HARD, ()) else []
+    every = veto.conflicting_pairs(feats, labels, comps, levels, max_component)  # the household pairs come first
+    ref = every[: len(household)] + [p for p in every[len(household) :] if only[p[0]]]
+    fast = veto_fast.conflicting_pairs(feats, labels, comps, levels, max_component, only=only)
+    assert len(ref) > 20
+    assert fast == ref
+
+
 def test_falls_back_to_the_reference_when_a_rule_changed(monkeypatch):
     records = CASES["twins kept apart"][0]
     feats = pd.DataFrame(records)
@@ -170,3 +195,24 @@ def test_batch_clusters_equal_with_the_reference_check(seed, monkeypatch):
         veto_fast, "conflicting_pairs", lambda feats, labels, comps, levels, only=None: veto.conflicting_pairs(feats, labels, comps, levels)
     )
     assert fast == partition()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 2_000])
+def test_borrowed_in_chunks_equals_one_call(chunk):
+    """``engine.borrowed_in_chunks`` (the borrowed-BSN step per chunk of BSNs) marks exactly the
+    records ``hard_negatives.borrowed_bsn`` marks over the whole registry in one call."""
+    from zicht.bench.linkage import load
+    from zicht.linkage.engine import borrowed_in_chunks
+
+    df, _ = load("synthetic", size=4000, seed=2, noise=2.0, exports=None, hard=True, density="city")
+    feats = features_frame(df)
+    bsn, dob = feats["bsn_hash"].to_numpy(dtype=object), feats["dob"].to_numpy(dtype=object)
+    rng = np.random.default_rng(chunk)
+    # more borrowed BSNs than the data hold: a parent's BSN and date of birth put on random records
+    parents = rng.choice(np.nonzero(pd.notna(bsn))[0], size=200)
+    children = rng.choice(len(bsn), size=200)
+    bsn[children] = bsn[parents]
+    dob[children[: len(children) // 2]] = "2015-06-01"
+    ref = veto_fast.hard_negatives.borrowed_bsn(bsn, dob)
+    assert ref.sum() > 20
+    assert (borrowed_in_chunks(bsn, dob, chunk=chunk) == ref).all()
