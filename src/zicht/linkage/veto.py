@@ -201,6 +201,7 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
 
     rows_at = at.groupby("addr")["row"].agg(list).to_dict()
     kin = _KinReader(feats)
+    parties = _ReportParties(feats, labels, moved["row"].to_numpy())
     out = []
     # one sort instead of a groupby per cluster: runs of (cluster, address) in row order
     moved = moved.sort_values(["lab", "addr", "row"], kind="stable")
@@ -223,10 +224,45 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
                 parent = kin.parent(mine, [r for r in rows_at[a] if labels[r] != lab]) or kin.parent(
                     mine, [r for r in rows_at[b_key] if labels[r] != lab]
                 )
-                if hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=span_a, span_b=span(groups[b_key]), parent=parent):
+                if hard_negatives.household_conflict(
+                    co_a,
+                    co_b,
+                    bsn_a,
+                    bsn_b,
+                    span_a=span_a,
+                    span_b=span(groups[b_key]),
+                    parent=parent,
+                    party_a=parties.of(groups[a], lab),
+                    party_b=parties.of(groups[b_key], lab),
+                ):
                     pairs = [(int(x), int(y)) for x in groups[a] for y in groups[b_key]][:HOUSEHOLD_PAIRS_CAP]
                     out.extend((min(x, y), max(x, y)) for x, y in pairs)
     return out
+
+
+class _ReportParties:
+    """``hard_negatives.co_parties`` over row positions of ``feats``: per report id (feature
+    ``reports``) the clusters named in it, read only for the reports of the rows ``needed``."""
+
+    def __init__(self, feats: pd.DataFrame, labels: np.ndarray, needed):
+        self.reports = np.asarray(feats["reports"], dtype=object) if "reports" in feats.columns else None
+        self.parties: dict = {}
+        if self.reports is None:
+            return
+        wanted = {rid for r in needed for rid in hard_negatives.report_ids(self.reports[r])}
+        if not wanted:
+            return
+        has = np.nonzero(pd.notna(self.reports))[0]
+        ids = pd.Series(self.reports[has]).str.split(";")
+        frame = pd.DataFrame({"rid": ids.to_numpy(), "row": has}).explode("rid")
+        frame = frame[frame["rid"].isin(wanted)]
+        for rid, row in zip(frame["rid"].to_numpy(), frame["row"].to_numpy()):
+            self.parties.setdefault(rid, set()).add(labels[int(row)])
+
+    def of(self, rows, own) -> set:
+        if self.reports is None:
+            return set()
+        return hard_negatives.co_parties(self.reports[np.asarray(rows, dtype=np.int64)], self.parties, own)
 
 
 class _KinReader:
@@ -274,6 +310,7 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
     )
 
     kin = _KinReader(feats)
+    parties = _ReportParties(feats, labels, np.concatenate([np.asarray(left), np.asarray(right)]).astype(np.int64))
     rows_at: dict[int, list[int]] = {}
     for (_lab, a_), rows_ in groups.items():
         rows_at.setdefault(a_, []).extend(rows_)
@@ -292,7 +329,15 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
         mine = groups[(labels[a], int(addr[a]))] + groups[(labels[b], int(addr[b]))]
         parent = any(kin.parent(mine, [r for r in rows_at[int(addr[x])] if labels[r] not in both]) for x in (a, b))
         out[k] = hard_negatives.household_conflict(
-            occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b, span_a=span_a, span_b=span_b, parent=parent
+            occupants[int(addr[a])] - both,
+            occupants[int(addr[b])] - both,
+            bsn_a,
+            bsn_b,
+            span_a=span_a,
+            span_b=span_b,
+            parent=parent,
+            party_a=parties.of(groups[(labels[a], int(addr[a]))], labels[a]) - both,
+            party_b=parties.of(groups[(labels[b], int(addr[b]))], labels[b]) - both,
         )
     return out
 
