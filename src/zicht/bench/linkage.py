@@ -200,6 +200,7 @@ def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
                     "bsn_hash": bsn_hash(p.bsn, key=BENCH_BSN_KEY) if p.bsn and is_valid_bsn(p.bsn) else None,
                     "datum": row.record.datum.isoformat() if row.record.datum else None,  # the report's date, as the registry path reads it
                     "kind_op": row.record.datum.isoformat() if row.record.datum and row.rol == "kind" else None,
+                    "melding": f"{source}:{row.record_id}" if row.record_id else None,  # the report: its other rows are co-parties
                     "truth": truth[(source, number)],
                 }
             )
