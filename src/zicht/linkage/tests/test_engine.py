@@ -194,10 +194,13 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
     recs = rest.astype(object).where(rest.notna(), None).to_dict("records")
     members: dict = {}
     occupants: dict = {}  # address -> clusters with a record there (the household rule's co-residents)
+    parties: dict = {}  # report id -> clusters named in it (the co-parties)
     for rec, lab in zip(recs, rest_labels.reindex(rest["unique_id"]).to_numpy()):
         members.setdefault(lab, []).append(rec)
         if rec["pc"] and rec["hnr"]:
             occupants.setdefault((rec["pc"], rec["hnr"]), set()).add(lab)
+        for rid in hard_negatives.report_ids(rec.get("reports")):
+            parties.setdefault(rid, set()).add(lab)
     checked = 0
     rec_labels = rest_labels.reindex(rest["unique_id"]).to_numpy()
 
@@ -205,12 +208,14 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
         """As services._Households: the new registration's address against the cluster's other addresses."""
         here = (rec["pc"], rec["hnr"]) if rec["pc"] and rec["hnr"] else None
         sides: dict = {}
+        reports: dict = {}
         for m in members[c]:
             if m["pc"] and m["hnr"]:
                 side = sides.setdefault((m["pc"], m["hnr"]), (set(), []))
                 side[0].update({m["bsn_hash"]} - {None})
                 if m["seen"] is not None:
                     side[1].append(m["seen"])
+                reports.setdefault((m["pc"], m["hnr"]), []).append(m.get("reports"))
         if here is None or here in sides:
             return False
         own = (rec["seen"], rec["seen"]) if rec["seen"] is not None else None
@@ -222,6 +227,8 @@ def test_incremental_equals_batch_with_cluster_check(which, data, hard_data, par
                 b,
                 span_a=own,
                 span_b=(min(days), max(days)) if days else None,
+                party_a=hard_negatives.co_parties([rec.get("reports")], parties, c),
+                party_b=hard_negatives.co_parties(reports.get(a, []), parties, c),
                 parent=any(
                     hard_negatives.parent_among(
                         members[c] + [rec], [r for r, lab in zip(recs, rec_labels) if (r["pc"], r["hnr"]) == x and lab != c]
