@@ -261,7 +261,17 @@ def generation_ambiguous(rec: dict, neighbours: list[dict]) -> bool:
     return any(generations_apart(x, y) for i, x in enumerate(same) for y in same[i + 1 :])
 
 
-RULES = ("generatie", "leeftijd", "geboortedatum", "geslacht", "voornaam")
+def report_conflict(a: dict, b: dict) -> bool:
+    """Two registrations named in one report (melding): two parties of it, so two people (a father
+    and his son of the same name named in one report, twins both named as children), whatever else
+    agrees. Reads the ``reports`` feature (report ids joined by ";"); unknown on either side: no."""
+    ra, rb = a.get("reports"), b.get("reports")
+    if not ra or not rb:
+        return False
+    return bool(report_ids(ra) & report_ids(rb))
+
+
+RULES = ("melding", "generatie", "leeftijd", "geboortedatum", "geslacht", "voornaam")
 HOUSEHOLD = "huishouden"  # the co-resident rule (``household_conflict``): read per cluster, not per pair
 # The date-of-birth and given-name rules hold only where the data say a true match rarely
 # disagrees there: the trained weight of the comparison's last level ("anders": no typo,
@@ -282,7 +292,7 @@ GENERATION_AMBIGUITY = "generatie_onbekend"
 
 def active_rules(weights: dict[str, dict[int, float]]) -> frozenset[str]:
     """The rules that hold for a model with these trained weights (comparison -> gamma -> weight)."""
-    out = {"generatie", "leeftijd", "geslacht", HOUSEHOLD}
+    out = {"melding", "generatie", "leeftijd", "geslacht", HOUSEHOLD}
     for rule, comp in GATED.items():
         w = weights.get(comp, {}).get(0)
         if w is not None and w <= RULE_WEIGHT:
@@ -298,6 +308,8 @@ def conflict(a: dict, b: dict, rules=RULES) -> str | None:
     Not consulted for records with an equal BSN unless ``bsn_contradicted`` says the BSN
     itself is someone else's (``veto``).
     """
+    if "melding" in rules and report_conflict(a, b):
+        return "melding"  # two parties of one report
     if "generatie" in rules and generation_conflict(a, b):
         return "generatie"  # jr. and sr.
     if "leeftijd" in rules and age_conflict(a, b):
@@ -524,6 +536,8 @@ COLUMNS = (
 )
 # columns whose two or more distinct values within one cluster make it worth checking
 KEY_COLUMNS = ("dob", "gender", "init1", "given1", "gen_given", "gen_sn")
+# a cluster with two records named in one report is worth checking too (``report_conflict``)
+REPORT_COLUMN = "reports"
 # a cluster with a record named as a child and a record with a date of birth is worth checking too
 CHILD_COLUMN = "kind_on"
 # ... and a cluster with a generation marker on any record (jr. or sr. against records without one)

@@ -140,6 +140,16 @@ def suspect_groups(feats: pd.DataFrame, labels: np.ndarray, comparisons, levels:
         if child.any():
             both = (np.bincount(label_codes[child], minlength=len(sizes)) > 0) & (np.bincount(label_codes[dated], minlength=len(sizes)) > 0)
             suspect |= both[label_codes]
+    if levels.get(HARD) and "melding" in levels[HARD] and hard_negatives.REPORT_COLUMN in feats.columns:
+        # the report rule: a cluster with two records named in one report
+        reports = np.asarray(feats[hard_negatives.REPORT_COLUMN], dtype=object)
+        has = np.nonzero(pd.notna(reports))[0]
+        if len(has):
+            frame = pd.DataFrame({"rid": pd.Series(reports[has]).str.split(";").to_numpy(), "lab": label_codes[has]}).explode("rid")
+            twice = frame.loc[frame.duplicated(["rid", "lab"]), "lab"].to_numpy(dtype=np.int64)
+            hit = np.zeros(len(sizes), dtype=bool)
+            hit[twice] = True
+            suspect |= hit[label_codes]
     if levels.get(HARD):
         # the generation rule: a marker on one record is read against every other record of its cluster
         marked = np.zeros(len(feats), dtype=bool)

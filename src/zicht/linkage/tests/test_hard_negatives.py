@@ -115,16 +115,16 @@ def test_same_person_by_bsn(a, b, same):
         (
             -6.9,
             -7.1,
-            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
+            {"melding", "generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
         ),  # Dutch registrations with BSNs
         (
             -5.29,
             -5.50,
-            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
+            {"melding", "generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
         ),  # a small Dutch registry (issue 19)
-        (-3.0, -2.8, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
-        (-1.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
-        (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend"}),
+        (-3.0, -2.8, {"melding", "generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
+        (-1.9, -4.1, {"melding", "generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
+        (-6.9, -4.1, {"melding", "generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend"}),
     ],
 )
 def test_rules_switch_on_by_the_trained_weights(dob_else, given_else, rules):
@@ -139,6 +139,7 @@ def test_a_few_missing_values_do_not_switch_a_rule(shift):
     −5.5, the given-name rule went off (pairwise F1 0.976 → 0.957). Noise of that size must not switch a rule."""
     weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: -5.29 + shift}, "voornaam": {-1: 0.0, 1: 5.0, 0: -5.50 + shift}}
     assert hard_negatives.active_rules(weights) == {
+        "melding",
         "generatie",
         "leeftijd",
         "geslacht",
@@ -246,6 +247,16 @@ CASES = {
         [(0, 4, 14.0), (1, 3, 14.0)],
         [{0, 4}, {1, 3}, {2}],
         "join",
+    ),
+    "father and son of one name in one report, the son without date of birth: not the father": (
+        [
+            rec("Hans", "Klaverberg", "1963-02-20", "M", "5395BN", "2", uid="0", melding="r1"),
+            rec("Hans", "Klaverberg", "1963-02-20", "M", "5395BN", "2", uid="1", melding="r2"),
+            rec("Hans", "Klaverberg", None, "M", "5395BN", "2", bsn="h5", uid="2", melding="r2"),
+        ],
+        [(0, 1, 15.0), (0, 2, 12.0), (1, 2, 12.0)],
+        [{0, 1}, {2}],
+        "alone",
     ),
     "a family that moved together: one person": (
         [
@@ -749,3 +760,18 @@ def test_co_parties_reads_every_report_of_the_group():
     assert hard_negatives.report_ids("r2;r1") == {"r1", "r2"}
     assert features.report_key(" r2; r1;r1 ") == "r1;r2"
     assert features.report_key(None) is None
+
+
+@pytest.mark.parametrize(
+    "ra, rb, conflict",
+    [
+        ("r1", "r1", True),  # two parties of one report: two people
+        ("r1;r2", "r2;r3", True),
+        ("r1", "r2", False),
+        (None, "r1", False),  # unknown: nothing to read
+        ("", "", False),
+    ],
+)
+def test_report_conflict(ra, rb, conflict):
+    assert hard_negatives.report_conflict({"reports": ra}, {"reports": rb}) is conflict
+    assert hard_negatives.conflict({"reports": ra}, {"reports": rb}) == ("melding" if conflict else None)
