@@ -404,7 +404,9 @@ def held_back(feats: pd.DataFrame, result, cfg: dict) -> dict:
     left = labels.reindex(strong["unique_id_l"].astype(str)).to_numpy()
     right = labels.reindex(strong["unique_id_r"].astype(str)).to_numpy()
     apart = left != right
-    ids = pd.unique(np.concatenate([strong["unique_id_l"].astype(str).to_numpy()[apart], strong["unique_id_r"].astype(str).to_numpy()[apart]]))
+    ids = pd.unique(
+        np.concatenate([strong["unique_id_l"].astype(str).to_numpy()[apart], strong["unique_id_r"].astype(str).to_numpy()[apart]])
+    )
     sizes = labels.map(labels.value_counts())
     alone = int((sizes.reindex(ids).to_numpy() == 1).sum())
     unsure = 0

@@ -63,7 +63,17 @@ def person_records(persons) -> list[dict]:
         place = (addr.postcode, addr.huisnummer, addr.toevoeging, addr.straat, addr.woonplaats) if addr else None
         out.append(
             _record(
-                p.pk, p.voornamen, p.voorletters, p.tussenvoegsel, p.achternaam, p.geboortedatum, p.geslacht, place, p.bsn_hash, dates, reports
+                p.pk,
+                p.voornamen,
+                p.voorletters,
+                p.tussenvoegsel,
+                p.achternaam,
+                p.geboortedatum,
+                p.geslacht,
+                place,
+                p.bsn_hash,
+                dates,
+                reports,
             )
         )
     return out

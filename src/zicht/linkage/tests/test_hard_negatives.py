@@ -12,7 +12,17 @@ from zicht.linkage.reasons import REASONS, review_reason
 
 
 def rec(
-    voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x", datum="2023-03-01", kind_op=None, melding=None
+    voornamen=None,
+    achternaam=None,
+    dob=None,
+    gender=None,
+    pc=None,
+    hnr=None,
+    bsn=None,
+    uid="x",
+    datum="2023-03-01",
+    kind_op=None,
+    melding=None,
 ):
     return features.record_features(
         {
