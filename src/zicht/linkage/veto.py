@@ -142,13 +142,13 @@ def suspect_groups(feats: pd.DataFrame, labels: np.ndarray, comparisons, levels:
             suspect |= both[label_codes]
     if levels.get(HARD) and "melding" in levels[HARD] and hard_negatives.REPORT_COLUMN in feats.columns:
         # the report rule: a cluster with two records named in one report
-        reports = np.asarray(feats[hard_negatives.REPORT_COLUMN], dtype=object)
-        has = np.nonzero(pd.notna(reports))[0]
-        if len(has):
-            frame = pd.DataFrame({"rid": pd.Series(reports[has]).str.split(";").to_numpy(), "lab": label_codes[has]}).explode("rid")
-            twice = frame.loc[frame.duplicated(["rid", "lab"]), "lab"].to_numpy(dtype=np.int64)
+        rows, ids = report_pairs(np.asarray(feats[hard_negatives.REPORT_COLUMN], dtype=object))
+        if len(rows):
+            id_codes, distinct = pd.factorize(ids)
+            key = label_codes[rows].astype(np.int64) * (len(distinct) + 1) + id_codes
+            uniq, counts = np.unique(key, return_counts=True)
             hit = np.zeros(len(sizes), dtype=bool)
-            hit[twice] = True
+            hit[uniq[counts > 1] // (len(distinct) + 1)] = True
             suspect |= hit[label_codes]
     if levels.get(HARD):
         # the generation rule: a marker on one record is read against every other record of its cluster
@@ -262,17 +262,36 @@ class _ReportParties:
         wanted = {rid for r in needed for rid in hard_negatives.report_ids(self.reports[r])}
         if not wanted:
             return
-        has = np.nonzero(pd.notna(self.reports))[0]
-        ids = pd.Series(self.reports[has]).str.split(";")
-        frame = pd.DataFrame({"rid": ids.to_numpy(), "row": has}).explode("rid")
-        frame = frame[frame["rid"].isin(wanted)]
-        for rid, row in zip(frame["rid"].to_numpy(), frame["row"].to_numpy()):
+        rows, ids = report_pairs(self.reports)
+        keep = pd.Index(list(wanted)).get_indexer(ids) >= 0
+        for rid, row in zip(ids[keep], rows[keep]):
             self.parties.setdefault(rid, set()).add(labels[int(row)])
 
     def of(self, rows, own) -> set:
         if self.reports is None:
             return set()
         return hard_negatives.co_parties(self.reports[np.asarray(rows, dtype=np.int64)], self.parties, own)
+
+
+def report_pairs(reports: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row position, report id) for every report id of every record (feature ``reports``: ids
+    joined by ";"). Distinct values are read once and only those naming several reports are split
+    (most name one): a million records cost a factorize, not a million Python splits."""
+    codes, distinct = pd.factorize(reports, use_na_sentinel=True)
+    if len(distinct) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    distinct = np.asarray(distinct, dtype=object)
+    multi = np.fromiter((";" in str(v) for v in distinct), dtype=bool, count=len(distinct))
+    has = codes >= 0
+    safe = np.maximum(codes, 0)
+    single = np.nonzero(has & ~multi[safe] & np.fromiter((bool(v) for v in distinct), dtype=bool, count=len(distinct))[safe])[0]
+    rows, ids = [single], [distinct[codes[single]]]
+    several = np.nonzero(has & multi[safe])[0]
+    if len(several):
+        parts = [(int(r), rid) for r in several for rid in hard_negatives.report_ids(distinct[codes[r]])]
+        rows.append(np.fromiter((r for r, _ in parts), dtype=np.int64, count=len(parts)))
+        ids.append(np.array([rid for _, rid in parts], dtype=object))
+    return np.concatenate(rows).astype(np.int64), np.concatenate(ids)
 
 
 class _KinReader:
