@@ -28,7 +28,7 @@ import pandas as pd
 import psutil
 
 from zicht.core.crypto import bsn_hash
-from zicht.linkage import config
+from zicht.linkage import config, hard_negatives, veto
 from zicht.linkage.clustering import cluster
 from zicht.linkage.engine import PAIR_BUDGET_PER_RECORD, features_frame, input_frame, link, release_memory, review_band, rss_mb
 from zicht.linkage.matcher import ArrayIndex, Matcher
@@ -285,6 +285,7 @@ def _from_exports(folder: Path | None, seed: int) -> pd.DataFrame:
                     "bsn_hash": bsn_hash(p.bsn, key=BENCH_BSN_KEY) if p.bsn and is_valid_bsn(p.bsn) else None,
                     "datum": row.record.datum.isoformat() if row.record.datum else None,  # the report's date, as the registry path reads it
                     "kind_op": row.record.datum.isoformat() if row.record.datum and row.rol == "kind" else None,
+                    "melding": f"{source}:{row.record_id}" if row.record_id else None,  # the report: its other rows are co-parties
                     "truth": truth[(source, number)],
                 }
             )
@@ -459,6 +460,7 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
     return {
         **quality,
         **hard,
+        "held_back": held_back(feats, result, cfg),
         "pairs_compared": result.pairs_compared,
         "blocking": result.rules,
         "review_pairs": int(len(review)),
@@ -472,6 +474,36 @@ def run_zicht(data: dict, link_type: str, threads=None) -> dict:
         "_result": result,
         "_feats": feats,
     }
+
+
+def held_back(feats: pd.DataFrame, result, cfg: dict) -> dict:
+    """Records the cluster check held back (their links wait in review), counted from the output.
+
+    ``linked_elsewhere``: records with a link at or above the link threshold into another cluster than
+    their own (any reason: a conflict, two candidate persons, two generations of the name);
+    ``alone``: of those, the ones that ended up in no cluster with others. ``generation_unsure``: the
+    registrations without date of birth, marker or child role at an address where their name is two
+    generations (``veto.generation_unsure``, linked only by an equal BSN), when that rule is on.
+    """
+    pairs = result.pairs
+    labels = pd.Series(result.labels.to_numpy(), index=result.labels.index.astype(str))
+    if pairs is None or len(pairs) == 0:
+        return {"linked_elsewhere": 0, "alone": 0, "generation_unsure": 0}
+    strong = pairs[pairs["match_weight"].to_numpy() >= cfg["link_threshold"]]
+    left = labels.reindex(strong["unique_id_l"].astype(str)).to_numpy()
+    right = labels.reindex(strong["unique_id_r"].astype(str)).to_numpy()
+    apart = left != right
+    ids = pd.unique(
+        np.concatenate([strong["unique_id_l"].astype(str).to_numpy()[apart], strong["unique_id_r"].astype(str).to_numpy()[apart]])
+    )
+    sizes = labels.map(labels.value_counts())
+    alone = int((sizes.reindex(ids).to_numpy() == 1).sum())
+    unsure = 0
+    if cfg.get("veto_weight") is not None and result.params is not None:
+        levels = veto.veto_levels(result.params, cfg["veto_weight"])
+        if hard_negatives.GENERATION_AMBIGUITY in levels.get(veto.HARD, ()):
+            unsure = int(len(veto.generation_unsure(feats)))
+    return {"linked_elsewhere": int(len(ids)), "alone": alone, "generation_unsure": unsure}
 
 
 REVIEW_BANDS = (-5, -4, -3, -2, -1, 0, 5, 10, float("inf"))

@@ -128,6 +128,7 @@ PERSON_COLUMNS = (
     "woonplaats",
     "datum",
     "kind_op",
+    "melding",
 )
 
 
@@ -168,6 +169,7 @@ def features_frame(df: pd.DataFrame) -> pd.DataFrame:
     out.update(_mapped(frame, ["extra_id"], lambda v: features.xid_features("" if v is None else str(v))))
     out.update(_mapped(frame, ["datum"], lambda d: {"seen": features.seen_day(d)}))
     out.update(_mapped(frame, ["kind_op"], lambda d: {"kind_on": features.seen_day(d)}))
+    out.update(_mapped(frame, ["melding"], lambda m: {"reports": features.report_key(m)}))
     result = pd.DataFrame(out, index=df.index)
     gp, sp = result["given_ph"], result["sn_ph"]
     pair = pd.DataFrame({"g": gp, "s": sp})

@@ -12,7 +12,8 @@ Standard input schema (all optional except ``unique_id``):
 geslacht, postcode, huisnummer, straat, woonplaats, bsn_hash, extra_id, datum`` (``datum``: the
 registration's date, read only by the household rule, ``hard_negatives.household_conflict``;
 ``kind_op``: the date of a report naming the person in the role of a child, read only by
-``hard_negatives.age_conflict``).
+``hard_negatives.age_conflict``; ``melding``: the report id(s) the registration is named in,
+joined by ";", read only by the household rule: the other parties of those reports).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ INPUT_COLUMNS = [
     "extra_id",
     "datum",
     "kind_op",
+    "melding",
 ]
 
 FEATURE_COLUMNS = [
@@ -77,6 +79,7 @@ FEATURE_COLUMNS = [
     "bsn_hash",
     "seen",
     "kind_on",
+    "reports",
 ]
 
 
@@ -194,7 +197,17 @@ def record_features(record: dict) -> dict:
     out["bsn_hash"] = _none(str(record.get("bsn_hash") or ""))
     out["seen"] = seen_day(record.get("datum"))
     out["kind_on"] = seen_day(record.get("kind_op"))
+    out["reports"] = report_key(record.get("melding"))
     return out
+
+
+def report_key(melding) -> str | None:
+    """The report ids (meldingen) a registration is named in, sorted and joined by ";" (or None).
+    ``melding`` is one id or several joined by ";"; read only by the household rule (its co-parties)."""
+    if melding is None or (isinstance(melding, float) and melding != melding):
+        return None
+    ids = sorted({p.strip() for p in str(melding).split(";") if p.strip()})
+    return ";".join(ids) or None
 
 
 def seen_day(datum) -> int | None:

@@ -261,7 +261,17 @@ def generation_ambiguous(rec: dict, neighbours: list[dict]) -> bool:
     return any(generations_apart(x, y) for i, x in enumerate(same) for y in same[i + 1 :])
 
 
-RULES = ("generatie", "leeftijd", "geboortedatum", "geslacht", "voornaam")
+def report_conflict(a: dict, b: dict) -> bool:
+    """Two registrations named in one report (melding): two parties of it, so two people (a father
+    and his son of the same name named in one report, twins both named as children), whatever else
+    agrees. Reads the ``reports`` feature (report ids joined by ";"); unknown on either side: no."""
+    ra, rb = a.get("reports"), b.get("reports")
+    if not ra or not rb:
+        return False
+    return bool(report_ids(ra) & report_ids(rb))
+
+
+RULES = ("melding", "generatie", "leeftijd", "geboortedatum", "geslacht", "voornaam")
 HOUSEHOLD = "huishouden"  # the co-resident rule (``household_conflict``): read per cluster, not per pair
 # The date-of-birth and given-name rules hold only where the data say a true match rarely
 # disagrees there: the trained weight of the comparison's last level ("anders": no typo,
@@ -282,7 +292,7 @@ GENERATION_AMBIGUITY = "generatie_onbekend"
 
 def active_rules(weights: dict[str, dict[int, float]]) -> frozenset[str]:
     """The rules that hold for a model with these trained weights (comparison -> gamma -> weight)."""
-    out = {"generatie", "leeftijd", "geslacht", HOUSEHOLD}
+    out = {"melding", "generatie", "leeftijd", "geslacht", HOUSEHOLD}
     for rule, comp in GATED.items():
         w = weights.get(comp, {}).get(0)
         if w is not None and w <= RULE_WEIGHT:
@@ -298,6 +308,8 @@ def conflict(a: dict, b: dict, rules=RULES) -> str | None:
     Not consulted for records with an equal BSN unless ``bsn_contradicted`` says the BSN
     itself is someone else's (``veto``).
     """
+    if "melding" in rules and report_conflict(a, b):
+        return "melding"  # two parties of one report
     if "generatie" in rules and generation_conflict(a, b):
         return "generatie"  # jr. and sr.
     if "leeftijd" in rules and age_conflict(a, b):
@@ -416,6 +428,38 @@ def periods_overlap(span_a: tuple[int, int] | None, span_b: tuple[int, int] | No
     return span_a[0] <= span_b[1] and span_b[0] <= span_a[1]
 
 
+def report_ids(value) -> frozenset[str]:
+    """The report ids (meldingen) of a registration: the ``reports`` feature, ids joined by ";"."""
+    if not value or not isinstance(value, str):
+        return frozenset()
+    return frozenset(v for v in value.split(";") if v)
+
+
+def co_parties(rows_reports, parties_of: dict, own) -> set:
+    """The other persons named in the reports of a group of registrations: ``rows_reports`` their
+    ``reports`` features, ``parties_of`` report id -> the persons (clusters) with a registration in
+    it, ``own`` the group's person (left out)."""
+    out: set = set()
+    for value in rows_reports:
+        for rid in report_ids(value):
+            out |= parties_of.get(rid, set())
+    out.discard(own)
+    return out
+
+
+def co_party_evidence(party_a: set | None, party_b: set | None) -> str | None:
+    """What the other parties of the reports say of one person seen at two addresses (issue 16).
+
+    ``"shared"``: a co-party (a partner, a perpetrator, a child) is named on both sides: one person
+    who moved, counts for the merge. ``"different"``: both sides have known co-parties and none is
+    shared: two people's lives (namesakes), counts against it. None: one side has no co-parties
+    (a report naming only this person): no evidence either way.
+    """
+    if not party_a or not party_b:
+        return None
+    return "shared" if set(party_a) & set(party_b) else "different"
+
+
 def household_conflict(
     co_a: set,
     co_b: set,
@@ -426,6 +470,8 @@ def household_conflict(
     span_a: tuple[int, int] | None = None,
     span_b: tuple[int, int] | None = None,
     parent: bool = False,
+    party_a: set | None = None,
+    party_b: set | None = None,
 ) -> bool:
     """Two registrations (or groups of one cluster's registrations) at two addresses are two
     people: ``co_a``, ``co_b`` are the co-residents at each address (the other persons there),
@@ -445,6 +491,12 @@ def household_conflict(
     other people at both (``MOVE_TO_OTHERS`` False, since issue 16's follow-up): two people, the
     link goes to review, unless ``parent`` (one address holds the person's parent,
     ``parent_among``: a child leaving home, a victim back with her parents).
+
+    ``party_a``, ``party_b``: the other parties of each side's reports (``co_parties``; since
+    session 14). A shared co-party is one person who moved, like a shared co-resident. Co-parties on
+    both sides and none shared count as other people at both addresses: two people, one address
+    after the other too (unless ``parent``), even when nobody else is registered at an address (a
+    namesake living alone, named in reports with an ex-partner).
     """
     if bsn_a and bsn_b and set(bsn_a) & set(bsn_b):
         return False
@@ -454,9 +506,14 @@ def household_conflict(
     max_each = HOUSEHOLD_MAX if max_each is None else max_each
     if len(co_a) > max_each or len(co_b) > max_each or set(co_a) & set(co_b):
         return False
+    parties = co_party_evidence(party_a, party_b)
+    if parties == "shared":
+        return False
     if periods_overlap(span_a, span_b):
         return True
-    return not MOVE_TO_OTHERS and not parent and len(co_a) >= min_each and len(co_b) >= min_each
+    if MOVE_TO_OTHERS or parent:
+        return False
+    return parties == "different" or (len(co_a) >= min_each and len(co_b) >= min_each)
 
 
 # feature columns the rules read (the cluster check fetches only these per suspect record)
@@ -475,9 +532,12 @@ COLUMNS = (
     "bsn_hash",
     "kind_on",
     "seen",
+    "reports",
 )
 # columns whose two or more distinct values within one cluster make it worth checking
 KEY_COLUMNS = ("dob", "gender", "init1", "given1", "gen_given", "gen_sn")
+# a cluster with two records named in one report is worth checking too (``report_conflict``)
+REPORT_COLUMN = "reports"
 # a cluster with a record named as a child and a record with a date of birth is worth checking too
 CHILD_COLUMN = "kind_on"
 # ... and a cluster with a generation marker on any record (jr. or sr. against records without one)

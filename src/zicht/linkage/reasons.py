@@ -16,6 +16,7 @@ from . import hard_negatives
 # code -> the Dutch text on the review pages (translated where shown)
 REASONS = {
     "onzeker": N_("Matchgewicht onder de koppeldrempel"),
+    "melding": N_("Twee partijen in één melding"),
     "generatie": N_("Jr. en sr.: vader en zoon met dezelfde naam"),
     "geboortedatum": N_("Geboortedata die geen tikfout verklaart"),
     "geslacht": N_("Verschillend geslacht"),

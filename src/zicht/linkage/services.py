@@ -56,12 +56,25 @@ def person_records(persons) -> list[dict]:
     """
     persons = list(persons)
     dates = _registration_dates([p.pk for p in persons])
+    reports = _report_keys([p.pk for p in persons])
     out = []
     for p in persons:
         addr = p.address
         place = (addr.postcode, addr.huisnummer, addr.toevoeging, addr.straat, addr.woonplaats) if addr else None
         out.append(
-            _record(p.pk, p.voornamen, p.voorletters, p.tussenvoegsel, p.achternaam, p.geboortedatum, p.geslacht, place, p.bsn_hash, dates)
+            _record(
+                p.pk,
+                p.voornamen,
+                p.voorletters,
+                p.tussenvoegsel,
+                p.achternaam,
+                p.geboortedatum,
+                p.geslacht,
+                place,
+                p.bsn_hash,
+                dates,
+                reports,
+            )
         )
     return out
 
@@ -74,6 +87,7 @@ def all_person_records(exclude: set[int] = frozenset()) -> list[dict]:
     """``person_records`` of every registry person but ``exclude``, read as rows (no model objects:
     a batch run over a million persons spent more on building them than on linking)."""
     dates = _registration_dates([], everyone=True)
+    reports = _report_keys([], everyone=True)
     out = []
     rows = Person.objects.order_by("pk").values_list(*PERSON_COLUMNS, "bsn_hash", *ADDRESS_COLUMNS)
     for pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, address_id, bsn, *place in rows.iterator(
@@ -83,13 +97,23 @@ def all_person_records(exclude: set[int] = frozenset()) -> list[dict]:
             continue
         out.append(
             _record(
-                pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, place if address_id else None, bsn, dates
+                pk,
+                voornamen,
+                voorletters,
+                tussenvoegsel,
+                achternaam,
+                geboortedatum,
+                geslacht,
+                place if address_id else None,
+                bsn,
+                dates,
+                reports,
             )
         )
     return out
 
 
-def _record(pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, place, bsn_hash, dates) -> dict:
+def _record(pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, place, bsn_hash, dates, reports=None) -> dict:
     """One standard-schema record (``place``: postcode, huisnummer, toevoeging, straat, woonplaats, or None)."""
     first, child = dates.get(pk, (None, None))
     return {
@@ -107,6 +131,7 @@ def _record(pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum
         "bsn_hash": bsn_hash or None,
         "datum": first,  # first report: the household rule's period (hard_negatives)
         "kind_op": child,  # a report naming the person as a child: the age rule
+        "melding": (reports or {}).get(pk),  # the reports naming the person: their other parties (household rule)
     }
 
 
@@ -117,6 +142,33 @@ def _registration_dates(person_ids: list[int], everyone: bool = False) -> dict[i
     if not everyone and len(person_ids) <= 2000:  # arrival and small sets by id; a whole-registry batch reads them all at once
         qs = qs.filter(person_id__in=person_ids)
     return {r["person_id"]: (r["first"], r["child"]) for r in qs}
+
+
+def _report_keys(person_ids: list[int], everyone: bool = False) -> dict[int, str]:
+    """Per person: the ids of the reports naming it, joined by ";" (``features.report_key``): the
+    other parties of those reports are its co-parties (``hard_negatives.co_parties``)."""
+    qs = ReportParty.objects.values_list("person_id", "report_id")
+    if not everyone and len(person_ids) <= 2000:
+        qs = qs.filter(person_id__in=person_ids)
+    out: dict[int, list[str]] = {}
+    for pid, rid in qs.iterator(chunk_size=20_000):
+        out.setdefault(pid, []).append(str(rid))
+    return {pid: ";".join(sorted(ids)) for pid, ids in out.items()}
+
+
+def _report_parties(person_ids) -> tuple[dict[int, set], dict[int, set]]:
+    """For arrival: per person the report ids naming it, and per report id the linked persons named in it."""
+    reports: dict[int, set] = {}
+    for pid, rid in ReportParty.objects.filter(person_id__in=list(person_ids)).values_list("person_id", "report_id"):
+        reports.setdefault(pid, set()).add(str(rid))
+    rids = {r for ids in reports.values() for r in ids}
+    parties: dict[int, set] = {}
+    if rids:
+        for rid, lp in ReportParty.objects.filter(report_id__in=[int(r) for r in rids], person__link__isnull=False).values_list(
+            "report_id", "person__link__linked_person_id"
+        ):
+            parties.setdefault(str(rid), set()).add(lp)
+    return reports, parties
 
 
 def _persons_qs():
@@ -720,6 +772,7 @@ class _Households:
         self._kin: dict[int, list] = {}  # address -> (cluster, features) of its registrations, read when needed
         self.day: int | None = None
         self.days: dict = {}
+        self.own_reports, self.parties, self.reports = "", {}, {}
         self.by_cluster: dict[int, dict[int, set]] = {}  # cluster -> address -> BSN hashes there
         if self.address is None or not clusters:
             return
@@ -731,11 +784,17 @@ class _Households:
         dates = {pid: first for pid, (first, _child) in _registration_dates([pid for *_, pid in rows] + [person.pk]).items()}
         self.day = _day(dates.get(person.pk))
         self.days: dict[tuple[int, int], list[int]] = {}  # (cluster, address) -> registration days
+        # the other parties of the reports (hard_negatives.co_parties), as veto.household_pairs reads them
+        reports, parties = _report_parties([pid for *_, pid in rows] + [person.pk])
+        self.own_reports = ";".join(sorted(reports.get(person.pk, ())))
+        self.parties = parties
+        self.reports: dict[tuple[int, int], list[str]] = {}  # (cluster, address) -> its registrations' report ids
         for lp, addr, bsn, pid in rows:
             if addr is not None:
                 self.by_cluster.setdefault(lp, {}).setdefault(addr, set()).update({bsn} if bsn else set())
                 if _day(dates.get(pid)) is not None:
                     self.days.setdefault((lp, addr), []).append(_day(dates.get(pid)))
+                self.reports.setdefault((lp, addr), []).append(";".join(sorted(reports.get(pid, ()))))
         addresses = {a for per in self.by_cluster.values() for a in per} | {self.address}
         self.occupants: dict[int, set] = {}
         for addr, lp in (
@@ -767,6 +826,8 @@ class _Households:
                 span_a=mine_span,
                 span_b=_span(self.days.get((cluster, addr))),
                 parent=self._parent(list(person), cluster, (self.address, addr)),
+                party_a=hard_negatives.co_parties([self.own_reports], self.parties, cluster),
+                party_b=hard_negatives.co_parties(self.reports.get((cluster, addr), []), self.parties, cluster),
             )
             for addr, bsns in seen.items()
         )

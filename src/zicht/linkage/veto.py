@@ -140,6 +140,16 @@ def suspect_groups(feats: pd.DataFrame, labels: np.ndarray, comparisons, levels:
         if child.any():
             both = (np.bincount(label_codes[child], minlength=len(sizes)) > 0) & (np.bincount(label_codes[dated], minlength=len(sizes)) > 0)
             suspect |= both[label_codes]
+    if levels.get(HARD) and "melding" in levels[HARD] and hard_negatives.REPORT_COLUMN in feats.columns:
+        # the report rule: a cluster with two records named in one report
+        rows, ids = report_pairs(np.asarray(feats[hard_negatives.REPORT_COLUMN], dtype=object))
+        if len(rows):
+            id_codes, distinct = pd.factorize(ids)
+            key = label_codes[rows].astype(np.int64) * (len(distinct) + 1) + id_codes
+            uniq, counts = np.unique(key, return_counts=True)
+            hit = np.zeros(len(sizes), dtype=bool)
+            hit[uniq[counts > 1] // (len(distinct) + 1)] = True
+            suspect |= hit[label_codes]
     if levels.get(HARD):
         # the generation rule: a marker on one record is read against every other record of its cluster
         marked = np.zeros(len(feats), dtype=bool)
@@ -201,6 +211,7 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
 
     rows_at = at.groupby("addr")["row"].agg(list).to_dict()
     kin = _KinReader(feats)
+    parties = _ReportParties(feats, labels, moved["row"].to_numpy())
     out = []
     # one sort instead of a groupby per cluster: runs of (cluster, address) in row order
     moved = moved.sort_values(["lab", "addr", "row"], kind="stable")
@@ -223,10 +234,64 @@ def household_pairs(feats: pd.DataFrame, labels: np.ndarray) -> list[tuple[int, 
                 parent = kin.parent(mine, [r for r in rows_at[a] if labels[r] != lab]) or kin.parent(
                     mine, [r for r in rows_at[b_key] if labels[r] != lab]
                 )
-                if hard_negatives.household_conflict(co_a, co_b, bsn_a, bsn_b, span_a=span_a, span_b=span(groups[b_key]), parent=parent):
+                if hard_negatives.household_conflict(
+                    co_a,
+                    co_b,
+                    bsn_a,
+                    bsn_b,
+                    span_a=span_a,
+                    span_b=span(groups[b_key]),
+                    parent=parent,
+                    party_a=parties.of(groups[a], lab),
+                    party_b=parties.of(groups[b_key], lab),
+                ):
                     pairs = [(int(x), int(y)) for x in groups[a] for y in groups[b_key]][:HOUSEHOLD_PAIRS_CAP]
                     out.extend((min(x, y), max(x, y)) for x, y in pairs)
     return out
+
+
+class _ReportParties:
+    """``hard_negatives.co_parties`` over row positions of ``feats``: per report id (feature
+    ``reports``) the clusters named in it, read only for the reports of the rows ``needed``."""
+
+    def __init__(self, feats: pd.DataFrame, labels: np.ndarray, needed):
+        self.reports = np.asarray(feats["reports"], dtype=object) if "reports" in feats.columns else None
+        self.parties: dict = {}
+        if self.reports is None:
+            return
+        wanted = {rid for r in needed for rid in hard_negatives.report_ids(self.reports[r])}
+        if not wanted:
+            return
+        rows, ids = report_pairs(self.reports)
+        keep = pd.Index(list(wanted)).get_indexer(ids) >= 0
+        for rid, row in zip(ids[keep], rows[keep]):
+            self.parties.setdefault(rid, set()).add(labels[int(row)])
+
+    def of(self, rows, own) -> set:
+        if self.reports is None:
+            return set()
+        return hard_negatives.co_parties(self.reports[np.asarray(rows, dtype=np.int64)], self.parties, own)
+
+
+def report_pairs(reports: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row position, report id) for every report id of every record (feature ``reports``: ids
+    joined by ";"). Distinct values are read once and only those naming several reports are split
+    (most name one): a million records cost a factorize, not a million Python splits."""
+    codes, distinct = pd.factorize(reports, use_na_sentinel=True)
+    if len(distinct) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    distinct = np.asarray(distinct, dtype=object)
+    multi = np.fromiter((";" in str(v) for v in distinct), dtype=bool, count=len(distinct))
+    has = codes >= 0
+    safe = np.maximum(codes, 0)
+    single = np.nonzero(has & ~multi[safe] & np.fromiter((bool(v) for v in distinct), dtype=bool, count=len(distinct))[safe])[0]
+    rows, ids = [single], [distinct[codes[single]]]
+    several = np.nonzero(has & multi[safe])[0]
+    if len(several):
+        parts = [(int(r), rid) for r in several for rid in hard_negatives.report_ids(distinct[codes[r]])]
+        rows.append(np.fromiter((r for r, _ in parts), dtype=np.int64, count=len(parts)))
+        ids.append(np.array([rid for _, rid in parts], dtype=object))
+    return np.concatenate(rows).astype(np.int64), np.concatenate(ids)
 
 
 class _KinReader:
@@ -274,6 +339,7 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
     )
 
     kin = _KinReader(feats)
+    parties = _ReportParties(feats, labels, np.concatenate([np.asarray(left), np.asarray(right)]).astype(np.int64))
     rows_at: dict[int, list[int]] = {}
     for (_lab, a_), rows_ in groups.items():
         rows_at.setdefault(a_, []).extend(rows_)
@@ -292,7 +358,15 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
         mine = groups[(labels[a], int(addr[a]))] + groups[(labels[b], int(addr[b]))]
         parent = any(kin.parent(mine, [r for r in rows_at[int(addr[x])] if labels[r] not in both]) for x in (a, b))
         out[k] = hard_negatives.household_conflict(
-            occupants[int(addr[a])] - both, occupants[int(addr[b])] - both, bsn_a, bsn_b, span_a=span_a, span_b=span_b, parent=parent
+            occupants[int(addr[a])] - both,
+            occupants[int(addr[b])] - both,
+            bsn_a,
+            bsn_b,
+            span_a=span_a,
+            span_b=span_b,
+            parent=parent,
+            party_a=parties.of(groups[(labels[a], int(addr[a]))], labels[a]) - both,
+            party_b=parties.of(groups[(labels[b], int(addr[b]))], labels[b]) - both,
         )
     return out
 

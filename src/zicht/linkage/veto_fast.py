@@ -80,6 +80,7 @@ def _both(col: str):
 # the rule can hold: pairs where it is false are not asked; or the name of this module's
 # function that evaluates the rule itself over arrays)
 RULES = {
+    "melding": (hard_negatives.report_conflict, ("reports",), "report_conflicts"),
     "generatie": (
         hard_negatives.generation_conflict,
         ("gen_given", "gen_sn", "kind_on", "seen", "dob"),
@@ -98,6 +99,7 @@ SAME_PERSON = (hard_negatives.same_person_by_bsn, ("bsn_hash", "dob"))
 PINNED_FUNCTIONS = (
     veto.conflicts,
     hard_negatives.conflict,
+    hard_negatives.report_conflict,
     hard_negatives.generation_conflict,
     hard_negatives.generation,
     hard_negatives.age_conflict,
@@ -110,7 +112,8 @@ PINNED_FUNCTIONS = (
 )
 PINNED = {
     "conflicts": "fe14f4c55c1c439d",
-    "conflict": "a2d7c06ea965216a",
+    "conflict": "466e0904af426425",
+    "report_conflict": "1df2abf2b0466df1",
     "generation_conflict": "8f0568d2e6015c35",
     "generation": "3d58bda186e7bebe",
     "age_conflict": "52febe8acf837eca",
@@ -183,6 +186,22 @@ def age_conflicts(cols: dict[str, np.ndarray], a: np.ndarray, b: np.ndarray) -> 
     limit = hard_negatives.CHILD_ROLE_MAX_AGE * 365.25
     with np.errstate(invalid="ignore"):
         return (named[a] & ((day[a] - born[b]) > limit)) | (named[b] & ((day[b] - born[a]) > limit))
+
+
+def report_conflicts(cols: dict[str, np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``hard_negatives.report_conflict`` over arrays: records naming one report id each compare
+    their ids (codes); a pair where either names several asks the reference function."""
+    if "reports" not in cols:
+        return np.zeros(len(a), dtype=bool)
+    v = cols["reports"]
+    known = _truthy(v)
+    multi = np.fromiter((isinstance(x, str) and ";" in x for x in v), dtype=bool, count=len(v))
+    code = _codes(v)
+    both = known[a] & known[b]
+    out = both & ~multi[a] & ~multi[b] & (code[a] == code[b])
+    for k in np.nonzero(both & (multi[a] | multi[b]))[0]:
+        out[k] = hard_negatives.report_conflict({"reports": v[a[k]]}, {"reports": v[b[k]]})
+    return out
 
 
 def group_pairs(groups: list) -> tuple[np.ndarray, np.ndarray]:

@@ -55,6 +55,7 @@ COLUMNS = [
     "bsn",
     "datum",
     "kind_op",
+    "melding",
 ]
 CHILD_ROLE_SHARE = 0.6  # mentions of a minor child that name it in the role "kind" (the rest: slachtoffer, betrokkene)
 # Registration dates: spread over three years; a household that moves is seen at its old address first.
@@ -77,6 +78,13 @@ NAMESAKE_HOUSEHOLD = 0.75  # of those namesakes: living in a household of their 
 # (which always fails the 11-proef, so it arrives as no BSN). Assumed rates: no partner publishes them.
 PARENT_BSN_RATES = {"politie": 0.003, "veilig_thuis": 0.02, "advies": 0.02, "wijkteam": 0.01}
 TRANSPOSED_BSN_RATES = {"politie": 0.003, "veilig_thuis": 0.01, "advies": 0.01, "wijkteam": 0.01}
+# Reports (meldingen) and their other parties: a registration names a person in a report that names
+# others too (partner, perpetrator, children). Each mention belongs to one report (column ``melding``);
+# its co-parties are the other mentions of that report. Drawn from a stream of their own, after every
+# other column: the other columns are exactly as without them.
+REPORT_CO_PARTY = 0.7  # per other member of the household: named in a mention's report too (its nearest mention in
+#                        time; a registration may be named in several reports, its ids then joined by ";")
+EX_PARTNER_SHARE = 0.6  # lone adults paired with another lone adult elsewhere (an ex-partner: perpetrator or victim)
 HARD_KINDS = ("twin", "parent_child_same_name", "namesake_dob", "parent_bsn")
 _KIDS = ("kind", "volwassen_kind")
 
@@ -211,6 +219,53 @@ def add_hard_cases(hh: Household, factory: PopulationFactory, hard: random.Rando
     return extra
 
 
+def report_ids(persons: list, homes: list[int], phases: list[int], days: list[int], lone: list[bool], seed: int) -> list[str]:
+    """Per mention the id of the report (melding) it belongs to, from a random stream of its own.
+
+    Within a household, a mention not yet in a report opens one (in date order); each other member
+    of the household is named in it too with probability ``REPORT_CO_PARTY`` (its unassigned mention
+    at the same address nearest in time, or when all its mentions are in reports already, the
+    nearest of those: its ``melding`` then holds several ids joined by ";"). Lone adults are paired in order of appearance with another
+    lone adult (``EX_PARTNER_SHARE``: an ex-partner at another address) whose mentions join their
+    reports the same way, whatever the address. A person who moves keeps the same co-parties; two
+    namesakes have different ones. A mention keeps its own registration date (``datum``).
+    """
+    rng = random.Random(seed * 2750159 + 41)
+    group = list(range(len(lone)))  # household -> report group (an ex-partner pair shares one)
+    waiting = None
+    for h, alone in enumerate(lone):
+        if not alone or rng.random() >= EX_PARTNER_SHARE:
+            continue
+        if waiting is None:
+            waiting = h
+        else:
+            group[h], waiting = waiting, None
+    rows_of: dict[int, dict] = {}  # group -> person -> rows (in date order)
+    for r in sorted(range(len(persons)), key=lambda r: (days[r], r)):
+        rows_of.setdefault(group[homes[r]], {}).setdefault(persons[r], []).append(r)
+    out: list[str | None] = [None] * len(persons)
+    k = 0
+    for g in sorted(rows_of):
+        by_person = rows_of[g]
+        for r in sorted((r for rows in by_person.values() for r in rows), key=lambda r: (days[r], r)):
+            if out[r] is not None:
+                continue
+            k += 1
+            out[r] = f"M{seed}-{k}"
+            for other, rows in by_person.items():
+                if other == persons[r] or rng.random() >= REPORT_CO_PARTY:
+                    continue
+                same_home = homes[rows[0]] == homes[r]
+                near = [x for x in rows if not same_home or phases[x] == phases[r]]
+                free = [x for x in near if out[x] is None]
+                if free:
+                    out[min(free, key=lambda x: (abs(days[x] - days[r]), x))] = out[r]
+                elif near:  # every mention of the co-party is in a report already: it is named in this one too
+                    x = min(near, key=lambda x: (abs(days[x] - days[r]), x))
+                    out[x] = f"{out[x]};{out[r]}"
+    return out
+
+
 def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True, density: str = "country") -> pd.DataFrame:
     """``n`` person mentions with their true identity.
 
@@ -224,7 +279,8 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True,
       present it passes the 11-proef, except a transposed one: ``TRANSPOSED_BSN_RATES``),
       datum (ISO date of the registration, 2022–2024; a person who moved is seen at the
       old address before the new one), kind_op (the date when the mention names a minor
-      child in the role "kind", ``CHILD_ROLE_SHARE``; else None).
+      child in the role "kind", ``CHILD_ROLE_SHARE``; else None), melding (the id of the report
+      the mention belongs to; the report's other mentions are its co-parties: ``report_ids``).
 
     Persons live in households (family members share address and often surname; twins share
     surname, date of birth and address), 8 % of households move once, and cluster sizes
@@ -255,6 +311,10 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True,
     bsn_errors = {"parent_bsn": 0, "transposed": 0}
     date_rng = random.Random(seed * 104729 + 3)  # a stream of its own: the other columns stay as they were
     voornamen, tvs, ans, dobs, sexes, pcs, nrs, places, bsns, clusters, seen, child = ([] for _ in range(12))
+    homes: list[int] = []  # per mention: its household (an index into ``lone``'s keys), for the reports
+    phases: list[int] = []  # per mention: 0 at the household's first address, 1 after its move
+    lone: list[bool] = []  # per household: one adult living alone (a candidate ex-partner)
+    home_day: list[int] = []
     produced = 0
     pending: list[Household] = []
     while produced < n:
@@ -270,6 +330,7 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True,
             if hard:
                 pending.extend(add_hard_cases(hh, factory, hard_rng, make_address))
         parents = [p for p in hh.members if p.role not in _KIDS]
+        lone.append(len(hh.members) == 1 and hh.members[0].role not in _KIDS)
         for person in hh.members:
             k = rng.choices(CLUSTER_SIZES, weights=CLUSTER_WEIGHTS)[0]
             k = min(k, n - produced)
@@ -300,6 +361,9 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True,
                 places.append(o.woonplaats)
                 bsns.append(o.bsn)
                 clusters.append(person.pid)
+                homes.append(len(lone) - 1)
+                phases.append(int(address is not hh.address))
+                home_day.append(days[i])
                 seen.append(date.fromordinal(DATES_FROM.toordinal() + days[i]).isoformat())
                 minor = person.role == "kind" and (DATES_FROM - person.dob).days + days[i] < 18 * 365
                 child.append(seen[-1] if minor and date_rng.random() < CHILD_ROLE_SHARE else None)
@@ -320,6 +384,7 @@ def person_records(n: int, seed: int = 1, noise: float = 1.0, hard: bool = True,
             "bsn": bsns,
             "datum": seen,
             "kind_op": child,
+            "melding": report_ids(clusters, homes, phases, home_day, lone, seed),
         }
     )
     order = list(range(len(frame)))

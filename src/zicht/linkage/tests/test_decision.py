@@ -15,7 +15,7 @@ from zicht.linkage import services
 from zicht.linkage.engine import DIFFERENT_BSN, LINK, NO_MATCH, REVIEW, SAME_BSN, cluster_pairs, pair_decisions, review_band
 from zicht.linkage.matcher import Matcher
 from zicht.linkage.models import ReviewPair
-from zicht.registry.models import Person, ReportParty
+from zicht.registry.models import Person, Report, ReportParty
 
 from .test_services import PEOPLE, make_registry
 
@@ -131,8 +131,13 @@ def test_a_review_pair_from_the_batch_and_from_arrival_carries_the_same_fields()
         geslacht=p3.geslacht,
         address=p3.address,
     )
-    # on the same report as p3 (its date is what the household rule reads, in the batch and on arrival)
-    ReportParty.objects.create(report=p3.parties.get().report, person=newcomer, rol="pleger")
+    # on a report of the same day as p3's (its date is what the household rule reads, in the batch and on
+    # arrival); not on p3's own report: two registrations of one report are two people (rule melding)
+    old = p3.parties.get().report
+    again = Report.objects.create(
+        source=old.source, source_record_id=f"{old.source_record_id}-2", soort=old.soort, datum=old.datum, address=old.address
+    )
+    ReportParty.objects.create(report=again, person=newcomer, rol="pleger")
     services.link_person(newcomer)
     from_arrival = _review_record(ReviewPair.objects.get(person_a=min(newcomer.pk, p7.pk), person_b=max(newcomer.pk, p7.pk)))
 

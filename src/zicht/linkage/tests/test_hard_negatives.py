@@ -11,7 +11,19 @@ from zicht.linkage.matcher import Scored, arrival_cluster, without_borrowed_bsns
 from zicht.linkage.reasons import REASONS, review_reason
 
 
-def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=None, bsn=None, uid="x", datum="2023-03-01", kind_op=None):
+def rec(
+    voornamen=None,
+    achternaam=None,
+    dob=None,
+    gender=None,
+    pc=None,
+    hnr=None,
+    bsn=None,
+    uid="x",
+    datum="2023-03-01",
+    kind_op=None,
+    melding=None,
+):
     return features.record_features(
         {
             "unique_id": uid,
@@ -24,6 +36,7 @@ def rec(voornamen=None, achternaam=None, dob=None, gender=None, pc=None, hnr=Non
             "bsn_hash": bsn,
             "datum": datum,
             "kind_op": kind_op,
+            "melding": melding,
         }
     )
 
@@ -112,16 +125,16 @@ def test_same_person_by_bsn(a, b, same):
         (
             -6.9,
             -7.1,
-            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
+            {"melding", "generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
         ),  # Dutch registrations with BSNs
         (
             -5.29,
             -5.50,
-            {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
+            {"melding", "generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend", "voornaam"},
         ),  # a small Dutch registry (issue 19)
-        (-3.0, -2.8, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
-        (-1.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
-        (-6.9, -4.1, {"generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend"}),
+        (-3.0, -2.8, {"melding", "generatie", "leeftijd", "geslacht", "huishouden"}),  # FEBRL: dates and names mistyped by design
+        (-1.9, -4.1, {"melding", "generatie", "leeftijd", "geslacht", "huishouden"}),  # Splink's fake_20000
+        (-6.9, -4.1, {"melding", "generatie", "leeftijd", "geslacht", "huishouden", "geboortedatum", "generatie_onbekend"}),
     ],
 )
 def test_rules_switch_on_by_the_trained_weights(dob_else, given_else, rules):
@@ -136,6 +149,7 @@ def test_a_few_missing_values_do_not_switch_a_rule(shift):
     −5.5, the given-name rule went off (pairwise F1 0.976 → 0.957). Noise of that size must not switch a rule."""
     weights = {"geboortedatum": {-1: 0.0, 1: 5.0, 0: -5.29 + shift}, "voornaam": {-1: 0.0, 1: 5.0, 0: -5.50 + shift}}
     assert hard_negatives.active_rules(weights) == {
+        "melding",
         "generatie",
         "leeftijd",
         "geslacht",
@@ -219,6 +233,39 @@ CASES = {
         ],
         [(0, 4, 14.0)],
         [{0}, {1}, {2}, {3}, {4}],
+        "alone",
+    ),
+    "namesake living alone, named with an ex-partner; the other with his partner: two people (co-parties, review)": (
+        [
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0", datum="2023-01-10", melding="r1"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum="2023-01-10", melding="r1"),
+            rec("Ellen", "Kok", "1981-04-04", "V", "4444XX", "2", uid="2", datum="2023-06-01", melding="r2"),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="3", datum="2023-06-01", melding="r2"),
+        ],
+        [(0, 3, 14.0)],
+        [{0}, {1}, {2}, {3}],
+        "alone",
+    ),
+    "moved in with someone new, named again with the former partner: one person (a shared co-party)": (
+        [
+            rec("Piet", "Bos", "1980-02-03", "M", "1234AB", "5", uid="0", datum="2023-01-10", melding="r1"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="1", datum="2023-01-10", melding="r1"),
+            rec("Sandra", "de Wit", "1983-02-02", "V", "5678CD", "9", uid="2", datum="2022-05-01", melding="r0"),
+            rec("Marie", "Bos", "1982-07-01", "V", "1234AB", "5", uid="3", datum="2023-06-01", melding="r2"),
+            rec("Piet", "Bos", "1980-02-03", "M", "5678CD", "9", uid="4", datum="2023-06-01", melding="r2"),
+        ],
+        [(0, 4, 14.0), (1, 3, 14.0)],
+        [{0, 4}, {1, 3}, {2}],
+        "join",
+    ),
+    "father and son of one name in one report, the son without date of birth: not the father": (
+        [
+            rec("Hans", "Klaverberg", "1963-02-20", "M", "5395BN", "2", uid="0", melding="r1"),
+            rec("Hans", "Klaverberg", "1963-02-20", "M", "5395BN", "2", uid="1", melding="r2"),
+            rec("Hans", "Klaverberg", None, "M", "5395BN", "2", bsn="h5", uid="2", melding="r2"),
+        ],
+        [(0, 1, 20.0), (0, 2, 12.0), (1, 2, 12.0)],
+        [{0, 1}, {2}],
         "alone",
     ),
     "a family that moved together: one person": (
@@ -439,9 +486,12 @@ def _arrival(records, links):
         return (r["pc"], r["hnr"]) if r["pc"] and r["hnr"] else None
 
     occupants: dict = {}
+    parties: dict = {}  # report id -> clusters named in it (the co-parties, as services._Households reads them)
     for k, r in enumerate(before):
         if address(r):
             occupants.setdefault(address(r), set()).add(cluster_of[k])
+        for rid in hard_negatives.report_ids(r["reports"]):
+            parties.setdefault(rid, set()).add(cluster_of[k])
 
     def household_conflict(c):
         """As services._Households: the new address against the cluster's other addresses."""
@@ -465,6 +515,8 @@ def _arrival(records, links):
                 b,
                 span_a=own,
                 span_b=(min(days[a]), max(days[a])) if days.get(a) else None,
+                party_a=hard_negatives.co_parties([new["reports"]], parties, c),
+                party_b=hard_negatives.co_parties([before[m]["reports"] for m in clusters[c] if address(before[m]) == a], parties, c),
                 parent=any(
                     hard_negatives.parent_among(
                         [before[m] for m in clusters[c]] + [new],
@@ -673,3 +725,63 @@ def test_borrowed_bsn(bsn, dob, borrowed):
 def test_generation_conflict(a, b, conflict):
     assert hard_negatives.generation_conflict(a, b) is conflict
     assert hard_negatives.generation_conflict(b, a) is conflict
+
+
+@pytest.mark.parametrize(
+    "party_a, party_b, evidence",
+    [
+        ({1, 2}, {2, 3}, "shared"),  # the same partner (or perpetrator, or child) named at both addresses: a move
+        ({1}, {3}, "different"),  # both named with others, nobody in common: two people's lives
+        ({1}, set(), None),  # a report naming only this person: no evidence
+        (None, {3}, None),
+    ],
+)
+def test_co_party_evidence(party_a, party_b, evidence):
+    assert hard_negatives.co_party_evidence(party_a, party_b) == evidence
+    assert hard_negatives.co_party_evidence(party_b, party_a) == evidence
+
+
+@pytest.mark.parametrize(
+    "co_a, co_b, party_a, party_b, span_b, parent, conflict",
+    [
+        # one address after the other, nobody else registered at the new one (a namesake living alone) ...
+        ({1}, set(), {1}, {7}, (201, 400), False, True),  # ... named with someone else there: two people
+        ({1}, set(), {1}, {1}, (201, 400), False, False),  # ... named with the same partner: a move
+        ({1}, set(), {1}, set(), (201, 400), False, False),  # ... named alone: no evidence, a move as before
+        ({1}, set(), {1}, {7}, (201, 400), True, False),  # ... a parent at one of the addresses: a move
+        # other people at both, one period: two people, unless a co-party is shared
+        ({1}, {3}, {1}, {3}, (150, 400), False, True),
+        ({1}, {3}, {1, 5}, {3, 5}, (150, 400), False, False),
+        # other people at both, one after the other: a shared co-party keeps the move (MOVE_TO_OTHERS False)
+        ({1}, {3}, {1, 5}, {3, 5}, (201, 400), False, False),
+        ({1}, {3}, {1}, {3}, (201, 400), False, True),
+    ],
+)
+def test_household_conflict_reads_the_co_parties(co_a, co_b, party_a, party_b, span_b, parent, conflict):
+    assert (
+        hard_negatives.household_conflict(co_a, co_b, span_a=(100, 200), span_b=span_b, parent=parent, party_a=party_a, party_b=party_b)
+        is conflict
+    )
+
+
+def test_co_parties_reads_every_report_of_the_group():
+    parties = {"r1": {"p", "x"}, "r2": {"p", "y"}, "r3": {"z"}}
+    assert hard_negatives.co_parties(["r1;r2", None, ""], parties, "p") == {"x", "y"}
+    assert hard_negatives.report_ids("r2;r1") == {"r1", "r2"}
+    assert features.report_key(" r2; r1;r1 ") == "r1;r2"
+    assert features.report_key(None) is None
+
+
+@pytest.mark.parametrize(
+    "ra, rb, conflict",
+    [
+        ("r1", "r1", True),  # two parties of one report: two people
+        ("r1;r2", "r2;r3", True),
+        ("r1", "r2", False),
+        (None, "r1", False),  # unknown: nothing to read
+        ("", "", False),
+    ],
+)
+def test_report_conflict(ra, rb, conflict):
+    assert hard_negatives.report_conflict({"reports": ra}, {"reports": rb}) is conflict
+    assert hard_negatives.conflict({"reports": ra}, {"reports": rb}) == ("melding" if conflict else None)

@@ -351,6 +351,50 @@ def test_a_namesake_in_another_household_is_not_merged_in_the_batch_nor_on_arriv
     assert ReviewPair.objects.get(person_a=ps["a1"], person_b=new).reason == "huishouden"
 
 
+# a namesake living alone at B, named in reports with his ex-partner (at C); the man at A with his partner
+NAMESAKE_WITH_EX = [
+    ("a1", "Pieter", "de", "Vries", "1980-03-12", "M", "A", "", 1, "pleger"),
+    ("a2", "Anna", "", "Jansen", "1982-07-01", "V", "A", "", 1, "slachtoffer"),
+    ("b3", "Pieter", "de", "Vries", "1980-03-12", "M", "B", "", 3, "pleger"),
+    ("c1", "Els", "", "Kok", "1979-11-30", "V", "C", "", 3, "slachtoffer"),
+]
+
+
+def test_a_namesake_with_other_co_parties_is_not_merged_in_the_batch_nor_on_arrival():
+    """Issue 16 (session 14): nobody else is registered at B, so the address alone reads a move; the
+    reports' other parties (Anna at A, Els at B's reports) differ, so two people: review, reason huishouden."""
+    ps = make_registry(NAMESAKE_WITH_EX)
+    assert services.person_records([ps["b3"]])[0]["melding"]  # the registration carries its report ids
+    services.run_batch()
+    assert cluster_of(ps["b3"]) != cluster_of(ps["a1"])
+    pair = ReviewPair.objects.get(person_a=ps["a1"], person_b=ps["b3"])
+    assert pair.reason == "huishouden"
+
+
+def test_a_namesake_with_other_co_parties_is_not_merged_on_arrival():
+    """As in the batch: Pieter arriving at B (nobody else registered there) in a report with Els is not
+    the Pieter at A, named with Anna; without the reports' parties it would read a move."""
+    ps = make_registry([r for r in NAMESAKE_WITH_EX if r[0] != "b3"])
+    services.run_batch()
+    new = _arrive(ps, "b4", "Pieter", "Vries", "1980-03-12", "M", Address.objects.get(postcode="5041CD"), month=6, rol="pleger")
+    ReportParty.objects.create(report=Report.objects.get(source_record_id="R-b4"), person=ps["c1"], rol="slachtoffer")
+    pl = services.link_person(new)
+    assert pl.linked_person_id != cluster_of(ps["a1"])
+    assert ReviewPair.objects.get(person_a=ps["a1"], person_b=new).reason == "huishouden"
+
+
+def test_a_move_with_the_same_co_party_is_one_person_on_arrival():
+    """A shared co-party (the partner named again in a report after the move) keeps a move a move, even
+    when other people live at the new address (which alone would send the link to review)."""
+    rows = NAMESAKE_WITH_EX[:2] + [("b1", "Sandra", "de", "Wit", "1983-02-02", "V", "B", "", 2, "slachtoffer")]
+    ps = make_registry(rows)
+    services.run_batch()
+    new = _arrive(ps, "b4", "Pieter", "Vries", "1980-03-12", "M", ps["b1"].address, month=6, rol="pleger")
+    report = Report.objects.get(source_record_id="R-b4")
+    ReportParty.objects.create(report=report, person=ps["a2"], rol="slachtoffer")
+    assert services.link_person(new).linked_person_id == cluster_of(ps["a1"])
+
+
 MOTHER_AND_CHILD = [
     ("m1", "Anna", "", "Smit", "1970-01-01", "V", "A", "111222333", 1, "slachtoffer"),
     ("m2", "Anna", "", "Smit", "1970-01-01", "V", "A", "111222333", 2, "slachtoffer"),

@@ -80,6 +80,7 @@ def dense_registry(draw):
                 uid=str(k),
                 datum=draw(st.sampled_from(DATUM)),
                 kind_op=draw(st.sampled_from([None, None, "2015-05-01", "2023-03-01"])),
+                melding=draw(st.sampled_from([None, "r1", "r2", "r1;r3", "r3"])),  # one report or several
             )
         )
     labels = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))

@@ -92,3 +92,34 @@ def test_transpose_bsn_always_fails_the_11_proef():
         bsn = make_bsn(rng)
         wrong = transpose_bsn(bsn, rng)
         assert wrong != bsn and sorted(wrong) == sorted(bsn) and not is_valid_bsn(wrong)
+
+
+def _co_parties(df):
+    """Per person (truth id): the other persons named in the reports of its mentions."""
+    persons_of: dict = {}
+    for ids, person in zip(df["melding"], df["cluster_id"]):
+        for rid in ids.split(";"):
+            persons_of.setdefault(rid, set()).add(person)
+    out: dict = {}
+    for ids, person in zip(df["melding"], df["cluster_id"]):
+        for rid in ids.split(";"):
+            out.setdefault(person, set()).update(persons_of[rid] - {person})
+    return out, persons_of
+
+
+def test_reports_and_their_other_parties():
+    """Session 14: every mention belongs to a report; reports name household members (and ex-partners)
+    together, so two namesakes have different co-parties; the other columns do not depend on them."""
+    df = person_records(8000, seed=3)
+    assert df["melding"].map(bool).all()
+    co, persons_of = _co_parties(df)
+    sizes = [len(p) for p in persons_of.values()]
+    assert sum(s > 1 for s in sizes) / len(sizes) > 0.2  # many reports name two or more persons
+    assert max(sizes) <= 10
+    named = [(a, b) for a, b, kind in df.attrs["hard_negatives"] if kind == "namesake_dob" and co.get(a) and co.get(b)]
+    assert named, "namesakes with co-parties on both sides exist"
+    assert all(not (co[a] & co[b]) for a, b in named)  # two namesakes' lives: nobody in common
+    # a report never names one mention of a person twice, and a person's mentions are not two parties of one report
+    for ids, group in df.groupby("melding")["cluster_id"]:
+        if ";" not in ids:
+            assert group.is_unique
