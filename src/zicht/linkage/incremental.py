@@ -331,84 +331,123 @@ def is_initial_load(n_new: int) -> bool:
 # --------------------------------------------------------------------------- households
 
 
-def household_closure(linked_persons: set[int]) -> set[int]:
-    """The linked persons whose households can change when these change: the connected component,
-    under ``households.group``'s own relations, of these persons and of their current households'
-    members (a household may split). Only observations in ``HOUSEHOLD_ROLES`` relate: two on one
-    report, or at one address in a window-connected run (``households.window_runs``: a chain of
-    observations each within the window of the previous). A witness or melder at the address, or a
-    report years apart, brings nobody in. Set-based: per round one read of the new persons' links,
-    their household-role observations, the household-role observations at addresses not read yet,
-    and the current households; grows with the neighbourhood, not with the registry."""
-    roles = sorted(households.HOUSEHOLD_ROLES)
-    hh_parties = ReportParty.objects.filter(rol__in=roles)
-    runs_of: dict[int, list[list[int]]] = {}  # person id -> the runs (person ids) it is in, per address read
-    read_addresses: set[int] = set()
-    done: set[int] = set()
-    todo = set(linked_persons)
-    while todo:
-        done |= todo
-        persons = set(services._scoped(PersonLink.objects.all(), "linked_person_id", todo).values_list("person_id", flat=True))
-        addresses, loose_reports = set(), set()
-        for report_id, address_id in services._scoped(hh_parties, "person_id", persons).values_list("report_id", "report__address_id"):
+class _Episodes:
+    """The household-role observations read so far, by address (every observation at an address
+    read, so its episodes are whole) and by address-less report; read in bulk, set-based, per call."""
+
+    def __init__(self):
+        self.parties = ReportParty.objects.filter(rol__in=sorted(households.HOUSEHOLD_ROLES))
+        self.obs: dict[tuple, households.Observation] = {}
+        self.lp_of: dict[int, int] = {}
+        self.read_lps: set[int] = set()
+        self.addresses: set[int] = set()
+        self.reports: set[int] = set()
+
+    def read(self, linked_persons: set[int]) -> bool:
+        """Read every observation at the addresses (and address-less reports) of these linked persons."""
+        lps = set(linked_persons) - self.read_lps
+        if not lps:
+            return False
+        self.read_lps |= lps
+        persons = dict(services._scoped(PersonLink.objects.all(), "linked_person_id", lps).values_list("person_id", "linked_person_id"))
+        self.lp_of.update(persons)
+        addresses, loose = set(), set()
+        for report_id, address_id in services._scoped(self.parties, "person_id", set(persons)).values_list("report_id", "report__address_id"):
             if address_id is None:
-                loose_reports.add(report_id)  # no address: only the same report relates
+                loose.add(report_id)
             else:
                 addresses.add(address_id)
-        addresses -= read_addresses
-        read_addresses |= addresses
-        at: dict[int, list[tuple]] = {}
-        for person_id, datum, address_id in services._scoped(hh_parties, "report__address_id", addresses).values_list(
-            "person_id", "report__datum", "report__address_id"
-        ):
-            at.setdefault(address_id, []).append((datum, person_id))
-        for dated in at.values():
-            for run in households.window_runs(dated):
-                for person_id in set(run):
-                    runs_of.setdefault(person_id, []).append(run)
-        others = {o for p in persons for run in runs_of.get(p, ()) for o in run}
-        others |= set(services._scoped(hh_parties, "report_id", loose_reports).values_list("person_id", flat=True))
-        lps = set(services._scoped(PersonLink.objects.all(), "person_id", others - persons).values_list("linked_person_id", flat=True))
-        hhs = set(services._scoped(HouseholdMember.objects.all(), "linked_person_id", todo).values_list("household_id", flat=True))
-        lps |= set(services._scoped(HouseholdMember.objects.all(), "household_id", hhs).values_list("linked_person_id", flat=True))
-        todo = lps - done
-    return done
+        addresses -= self.addresses
+        loose -= self.reports
+        self.addresses |= addresses
+        self.reports |= loose
+        columns = ("person_id", "rol", "report__datum", "report__address_id", "report_id")
+        rows = list(services._scoped(self.parties, "report__address_id", addresses).values_list(*columns))
+        rows += list(services._scoped(self.parties, "report_id", loose).values_list(*columns))
+        unknown = {r[0] for r in rows} - set(self.lp_of)
+        self.lp_of.update(services._scoped(PersonLink.objects.all(), "person_id", unknown).values_list("person_id", "linked_person_id"))
+        for person_id, rol, datum, address_id, report_id in rows:
+            lp = self.lp_of.get(person_id)
+            if lp is not None:
+                self.obs[(person_id, report_id, rol)] = households.Observation(lp, address_id, datum, report_id, rol)
+        return True
+
+    def exact(self, persons: set[int]) -> list[households.Household]:
+        """Derive until every household with one of these persons is derived as over everything: all
+        its members' addresses read (so each of its episodes is whole and each episode's choice of
+        the episode it continues saw every candidate). Grows with those households, not further."""
+        self.read(persons)
+        while True:
+            derived = households.derive(self.obs.values())
+            wanted = {p for h in derived if h.members & persons for p in h.members}
+            if not self.read(wanted):
+                return derived
+
+
+def _old_households(linked_persons: set[int]) -> dict[int, set[int]]:
+    """The stored households of these linked persons, each with all its members."""
+    hids = set(services._scoped(HouseholdMember.objects.all(), "linked_person_id", linked_persons).values_list("household_id", flat=True))
+    old: dict[int, set[int]] = {}
+    for hid, lp in services._scoped(HouseholdMember.objects.all(), "household_id", hids).values_list("household_id", "linked_person_id"):
+        old.setdefault(hid, set()).add(lp)
+    return old
+
+
+def household_closure(linked_persons: set[int]) -> tuple[set[int], list[households.Household], dict[int, set[int]]]:
+    """The linked persons whose household rows can change when these change, the households
+    (``households.derive``) that hold them and their stored households.
+
+    A delivery changes the episodes of the window runs that hold its persons' observations (``R0``:
+    the persons of those runs). An episode that shares a person with them may now continue another
+    episode (``D``), which changes its household. The rows to rewrite are those of ``R0``, ``D``, and
+    the members of their households before and after. Each household is derived over the
+    observations at all its members' addresses (``_Episodes.exact``). Households are chains of
+    episodes, so this is bounded by the households around the delivery: a mover who starts a new
+    household does not bring in the households of the addresses before it."""
+    reader = _Episodes()
+    touched = set(linked_persons)
+    reader.read(touched)
+    by_address: dict[int | None, list] = {}
+    for o in reader.obs.values():
+        by_address.setdefault(o.address if o.address is not None else ("report", o.report), []).append(o)
+    r0 = set(touched)
+    for obs in by_address.values():
+        if not any(o.linked_person in touched for o in obs):
+            continue
+        for run in households.window_runs([(o.datum, o.linked_person) for o in obs]):
+            if touched & set(run):
+                r0 |= set(run)
+    derived = reader.exact(r0)
+    d = {p for h in derived for e in h.episodes if e.persons & r0 for p in e.persons}
+    scope = r0 | d | {p for h in derived if h.members & (r0 | d) for p in h.members}
+    old = _old_households(r0 | d)
+    scope |= {p for members in old.values() for p in members}
+    derived = reader.exact(scope)
+    old = _old_households(scope)
+    return scope, [h for h in derived if h.members & scope], old
 
 
 def update_households(linked_persons: set[int]) -> int:
     """Households of these linked persons and their neighbourhood (``household_closure``), derived
-    as ``services.rebuild_households`` derives all of them; existing households keep their id."""
-    scope = household_closure(set(linked_persons))
+    as ``services.rebuild_households`` derives all of them; existing households keep their id. Only
+    the rows of the closure's persons are rewritten (a household may keep rows of others)."""
+    scope, derived, old = household_closure(set(linked_persons))
     last_households["linked_persons"] = len(scope)  # the neighbourhood rebuilt (for the pipeline benchmark)
     if not scope:
         return 0
-    lp_of = dict(services._scoped(PersonLink.objects.all(), "linked_person_id", scope).values_list("person_id", "linked_person_id"))
-    obs = [
-        households.Observation(lp_of[person_id], address_id, datum, report_id, rol)
-        for person_id, rol, datum, address_id, report_id in services._scoped(
-            ReportParty.objects.all(), "person_id", set(lp_of)
-        ).values_list("person_id", "rol", "report__datum", "report__address_id", "report_id")
-    ]
-    groups = households.group(obs)
-    old: dict[int, set[int]] = {}
-    for hid, lp in services._scoped(HouseholdMember.objects.all(), "linked_person_id", scope).values_list(
-        "household_id", "linked_person_id"
-    ):
-        old.setdefault(hid, set()).add(lp)
-    matched = households.match_existing(groups, old)
+    matched = households.match_existing([set(h.members) for h in derived], old)
     delete_for(HouseholdMember, scope, "linked_person_id")
     created = iter(services._create_households(sum(1 for hid in matched if hid is None)))
-    per_person = households.by_person(obs)
     rows, keep = [], set()
-    for g, hid in zip(groups, matched):
+    for h, hid in zip(derived, matched):
         if hid is None:
             hid = next(created)
         keep.add(hid)
-        members_obs = [o for person in g for o in per_person.get(person, ())]
-        for m in households.memberships(members_obs, g):
-            rows.append(
-                HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until)
-            )
+        rows.extend(
+            HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until)
+            for m in h.memberships
+            if m.linked_person in scope
+        )
     HouseholdMember.objects.bulk_create(rows, batch_size=2000)
     gone = sorted(set(old) - keep)
     for ids in _chunks(gone):

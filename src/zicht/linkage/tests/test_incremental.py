@@ -260,7 +260,7 @@ def test_the_household_closure_follows_household_roles_and_the_window_chain():
     z, _ = _party(org, d, "z", "Eva", "de Boer", "2010-02-02", a, date(2020, 12, 1), "kind")
     incremental.link_delivery([z])
     lp = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
-    closure = incremental.household_closure({lp[z]})
+    closure, _, _ = incremental.household_closure({lp[z]})
     assert {lp[x], lp[late], lp[z]} <= closure
     assert lp[w] not in closure and lp[far] not in closure
     delivered = households_now()
