@@ -175,6 +175,12 @@ def group(observations, window_days: int = WINDOW_DAYS) -> list[set[int]]:
     return [set(h.members) for h in derive(observations, window_days)]
 
 
+def within(datum: date, since: date | None, until: date | None) -> bool:
+    """A date falls in a membership [since, until] (both ends included: on the day a person moves
+    the report that shows it counts for the household left and the one joined; an open end, none)."""
+    return (since is None or since <= datum) and (until is None or datum <= until)
+
+
 def match_existing(new_groups: list[set[int]], old_groups: dict[int, set[int]]) -> list[int | None]:
     """For each new group the existing household id it continues (largest overlap, each id used once)."""
     household_of: dict[int, list[int]] = {}
