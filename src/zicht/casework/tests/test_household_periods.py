@@ -44,4 +44,3 @@ def test_a_movers_reports_count_for_the_household_of_their_date():
     assert reports[with_x] == {r1.pk, r2.pk, x_later.pk}  # not W's later reports with M or Y
     assert reports[with_m] == {r2.pk, r3.pk}
     assert reports[with_y] == {r3.pk, r4.pk}
-

@@ -85,7 +85,13 @@ def test_a_family_moving_together_is_one_household_with_both_addresses():
 def test_part_of_a_household_moving_keeps_its_identity():
     """Mother and child move to another address without the father: every person of the later
     episode was in the earlier one, so it is the same household (the father stays in it)."""
-    obs = [o(1, 10, day(0), 1), o(2, 10, day(0), 1, "pleger"), o(3, 10, day(0), 1, "kind"), o(1, 20, day(500), 2), o(3, 20, day(500), 2, "kind")]
+    obs = [
+        o(1, 10, day(0), 1),
+        o(2, 10, day(0), 1, "pleger"),
+        o(3, 10, day(0), 1, "kind"),
+        o(1, 20, day(500), 2),
+        o(3, 20, day(500), 2, "kind"),
+    ]
     (h,) = derive(obs)
     assert h.members == {1, 2, 3}
     assert spans([h], 1)[-1][1:] == (20, day(500), None)
@@ -157,7 +163,10 @@ observations = st.lists(
 
 def canonical(hs):
     return sorted(
-        (sorted(h.members), sorted((m.linked_person, m.since, m.until or date.max, -1 if m.address is None else m.address) for m in h.memberships))
+        (
+            sorted(h.members),
+            sorted((m.linked_person, m.since, m.until or date.max, -1 if m.address is None else m.address) for m in h.memberships),
+        )
         for h in hs
     )
 
