@@ -312,6 +312,7 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             "features_backfilled": backfilled,
             "subproblem_persons": len(scope),
             "household_scope_linked_persons": last_households.get("linked_persons"),
+            "household_read_linked_persons": last_households.get("read_linked_persons"),
             "pairs": compared,
             **{k: round(v, 2) for k, v in timings.items()},
             "cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
