@@ -74,7 +74,9 @@ def household_report_ids(household_ids) -> dict[int, set[int]]:
     within that member's membership of it (``linkage.households.within``): a person is in several
     households over time, and a report from before they joined or after they left counts for the
     household they were in then, not for this one."""
-    members = HouseholdMember.objects.filter(household_id__in=household_ids).values_list("household_id", "linked_person_id", "since", "until")
+    members = HouseholdMember.objects.filter(household_id__in=household_ids).values_list(
+        "household_id", "linked_person_id", "since", "until"
+    )
     periods: dict[int, list[tuple]] = defaultdict(list)  # linked person -> (household, since, until)
     for hh, lp, since, until in members:
         periods[lp].append((hh, since, until))
