@@ -134,9 +134,12 @@ def derive(observations, window_days: int = WINDOW_DAYS, max_persons: int = MAX_
     seen: dict[int, list[int]] = {}  # person -> indexes of the earlier episodes with them
     for i, e in enumerate(eps):
         best, best_at = 0, None
-        candidates = {j for p in e.persons for j in seen.get(p, ())}
-        for j in candidates:
-            strength = continues(e.persons, eps[j].persons)
+        common: dict[int, int] = {}  # earlier episode -> persons in common (``continues``, counted)
+        for p in e.persons:
+            for j in seen.get(p, ()):
+                common[j] = common.get(j, 0) + 1
+        for j, n in common.items():
+            strength = n if n >= 2 or n == len(e.persons) else 0
             if strength and (strength, j) > (best, best_at if best_at is not None else -1):
                 best, best_at = strength, j
         root.append(i if best_at is None else root[best_at])

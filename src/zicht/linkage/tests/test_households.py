@@ -196,3 +196,20 @@ def test_every_person_has_at_most_one_open_span_and_spans_do_not_overlap(obs):
             assert a.until is not None and a.until <= b.since
     household_persons = {x.linked_person for x in obs if x.rol in households.HOUSEHOLD_ROLES}
     assert set(per_person) == household_persons
+
+
+@settings(max_examples=150, deadline=None)
+@given(observations)
+def test_each_episode_continues_an_earlier_one_of_its_household_or_none_at_all(obs):
+    hs = derive(obs)
+    household_of = {id(e): i for i, h in enumerate(hs) for e in h.episodes}
+    eps = sorted((e for h in hs for e in h.episodes), key=lambda e: e.key)
+    for k, e in enumerate(eps):
+        earlier = [p for p in eps[:k] if continues(e.persons, p.persons)]
+        first_of_household = all(household_of[id(p)] != household_of[id(e)] for p in eps[:k])
+        if first_of_household:
+            assert not earlier  # it starts a household: it continues nothing
+        else:
+            best = max(continues(e.persons, p.persons) for p in earlier)
+            chosen = [p for p in earlier if continues(e.persons, p.persons) == best]
+            assert household_of[id(chosen[-1])] == household_of[id(e)]  # most in common, then the latest
