@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from zicht.access.roles import N_
 from zicht.geo.models import Wijk
+from zicht.linkage.households import within as in_membership
 from zicht.linkage.models import HouseholdMember
 from zicht.registry import vocab
 from zicht.registry.models import Report, ReportParty
@@ -99,9 +100,13 @@ def load_episodes(gemeente_code: str, end_of_data: date | None = None) -> Episod
     for rid, lp in parties:
         by_person[lp].add(rid)
     by_household: dict[int, set[int]] = defaultdict(set)
-    members = HouseholdMember.objects.filter(linked_person_id__in=list(by_person)).values_list("household_id", "linked_person_id")
-    for hh, lp in members:
-        by_household[hh] |= by_person[lp]
+    members = HouseholdMember.objects.filter(linked_person_id__in=list(by_person)).values_list(
+        "household_id", "linked_person_id", "since", "until"
+    )
+    for hh, lp, since, until in members:  # a member's registrations within their membership (a person moves on)
+        mine = {rid for rid in by_person[lp] if in_membership(reg[rid].datum, since, until)}
+        if mine:
+            by_household[hh] |= mine
 
     ends = trajectory_ends(gemeente_code)
     result.help_available = ends is not None

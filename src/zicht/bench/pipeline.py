@@ -220,6 +220,26 @@ def _engine_floor(person_ids) -> float:
     return round(time.perf_counter() - t0, 2)
 
 
+def household_sizes() -> dict:
+    """Distinct members per household after the run: count, max, p99 and the number above the
+    episode cap (``linkage.households.MAX_EPISODE_PERSONS``), to show households stay bounded."""
+    from django.db.models import Count
+
+    from zicht.linkage.models import HouseholdMember
+
+    sizes = sorted(
+        HouseholdMember.objects.values("household_id").annotate(n=Count("linked_person_id", distinct=True)).values_list("n", flat=True)
+    )
+    if not sizes:
+        return {"households": 0}
+    return {
+        "households": len(sizes),
+        "max": sizes[-1],
+        "p99": sizes[min(len(sizes) - 1, int(len(sizes) * 0.99))],
+        "above_12": sum(1 for n in sizes if n > 12),
+    }
+
+
 def _worker(registry: Path, delivery: Path) -> None:
     import_._setup_database()
     from django.db import connection
@@ -246,6 +266,7 @@ def _worker(registry: Path, delivery: Path) -> None:
                     "seconds": initial["import_seconds"],
                     "rows_per_second": int(initial["rows"] / initial["import_seconds"]) if initial["import_seconds"] else None,
                 },
+                "household_sizes": household_sizes(),
                 "peak_rss_mb": peak_rss_mb(),
                 "load_average_before": [round(x, 2) for x in load_before],
                 "load_average_after": [round(x, 2) for x in os.getloadavg()],

@@ -277,10 +277,10 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         t = time.perf_counter()
 
         c = time.process_time()
-        old_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
+        old_links = dict(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("person_id", "linked_person_id"))
         n_links = services._write_clusters(labels, scored, cfg["link_threshold"], scope=scope)
         n_review = services._write_review_pairs(scored, params, cfg["link_threshold"], labels, feats, cfg.get("veto_weight"), scope=scope)
-        new_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
+        new_links = dict(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("person_id", "linked_person_id"))
         timings["write"] = time.perf_counter() - t
         cpu["write"] = time.process_time() - c
         stages.set_postfix_str("write", refresh=False)
@@ -289,7 +289,7 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         t = time.perf_counter()
 
         c = time.process_time()
-        n_households = update_households(old_lps | new_lps)
+        n_households = update_households(*changed_links(old_links, new_links))
         timings["households"] = time.perf_counter() - t
         cpu["households"] = time.process_time() - c
         stages.set_postfix_str("households", refresh=False)
@@ -312,6 +312,7 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             "features_backfilled": backfilled,
             "subproblem_persons": len(scope),
             "household_scope_linked_persons": last_households.get("linked_persons"),
+            "household_read_linked_persons": last_households.get("read_linked_persons"),
             "pairs": compared,
             **{k: round(v, 2) for k, v in timings.items()},
             "cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
@@ -319,6 +320,19 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
     )
     log.info("linkage delivery run %s: %s persons, subproblem of %s persons, %s pairs", run.pk, len(new), len(scope), compared)
     return run
+
+
+def changed_links(old_links: dict[int, int], new_links: dict[int, int]) -> tuple[set[int], set[int]]:
+    """The linked persons whose persons changed and the persons whose link changed (person id ->
+    linked person, before and after a write): a cluster that kept the same persons under the same
+    id changes no household."""
+    lps, persons = set(), set()
+    for person in old_links.keys() | new_links.keys():
+        before, after = old_links.get(person), new_links.get(person)
+        if before != after:
+            persons.add(person)
+            lps |= {lp for lp in (before, after) if lp is not None}
+    return lps, persons
 
 
 def is_initial_load(n_new: int) -> bool:
@@ -331,84 +345,172 @@ def is_initial_load(n_new: int) -> bool:
 # --------------------------------------------------------------------------- households
 
 
-def household_closure(linked_persons: set[int]) -> set[int]:
-    """The linked persons whose households can change when these change: the connected component,
-    under ``households.group``'s own relations, of these persons and of their current households'
-    members (a household may split). Only observations in ``HOUSEHOLD_ROLES`` relate: two on one
-    report, or at one address in a window-connected run (``households.window_runs``: a chain of
-    observations each within the window of the previous). A witness or melder at the address, or a
-    report years apart, brings nobody in. Set-based: per round one read of the new persons' links,
-    their household-role observations, the household-role observations at addresses not read yet,
-    and the current households; grows with the neighbourhood, not with the registry."""
-    roles = sorted(households.HOUSEHOLD_ROLES)
-    hh_parties = ReportParty.objects.filter(rol__in=roles)
-    runs_of: dict[int, list[list[int]]] = {}  # person id -> the runs (person ids) it is in, per address read
-    read_addresses: set[int] = set()
-    done: set[int] = set()
-    todo = set(linked_persons)
-    while todo:
-        done |= todo
-        persons = set(services._scoped(PersonLink.objects.all(), "linked_person_id", todo).values_list("person_id", flat=True))
-        addresses, loose_reports = set(), set()
-        for report_id, address_id in services._scoped(hh_parties, "person_id", persons).values_list("report_id", "report__address_id"):
+class _Episodes:
+    """The household-role observations read so far, by address (every observation at an address
+    read, so its episodes are whole) and by address-less report; read in bulk, set-based, per call."""
+
+    def __init__(self):
+        self.parties = ReportParty.objects.filter(rol__in=sorted(households.HOUSEHOLD_ROLES))
+        self.obs: dict[tuple, households.Observation] = {}
+        self.lp_of: dict[int, int] = {}
+        self.read_lps: set[int] = set()
+        self.addresses: set[int] = set()
+        self.reports: set[int] = set()
+
+    def read(self, linked_persons: set[int]) -> bool:
+        """Read every observation at the addresses (and address-less reports) of these linked persons."""
+        lps = set(linked_persons) - self.read_lps
+        if not lps:
+            return False
+        self.read_lps |= lps
+        persons = dict(services._scoped(PersonLink.objects.all(), "linked_person_id", lps).values_list("person_id", "linked_person_id"))
+        self.lp_of.update(persons)
+        self.read_persons(set(persons))
+        return True
+
+    def read_persons(self, person_ids: set[int]) -> tuple[set[int], set[int], set[int]]:
+        """Read every observation at the addresses (and address-less reports) of these persons; their
+        addresses, address-less reports and all their household-role reports."""
+        addresses, loose, reports = set(), set(), set()
+        for report_id, address_id in services._scoped(self.parties, "person_id", person_ids).values_list("report_id", "report__address_id"):
+            reports.add(report_id)
             if address_id is None:
-                loose_reports.add(report_id)  # no address: only the same report relates
+                loose.add(report_id)
             else:
                 addresses.add(address_id)
-        addresses -= read_addresses
-        read_addresses |= addresses
-        at: dict[int, list[tuple]] = {}
-        for person_id, datum, address_id in services._scoped(hh_parties, "report__address_id", addresses).values_list(
-            "person_id", "report__datum", "report__address_id"
-        ):
-            at.setdefault(address_id, []).append((datum, person_id))
-        for dated in at.values():
-            for run in households.window_runs(dated):
-                for person_id in set(run):
-                    runs_of.setdefault(person_id, []).append(run)
-        others = {o for p in persons for run in runs_of.get(p, ()) for o in run}
-        others |= set(services._scoped(hh_parties, "report_id", loose_reports).values_list("person_id", flat=True))
-        lps = set(services._scoped(PersonLink.objects.all(), "person_id", others - persons).values_list("linked_person_id", flat=True))
-        hhs = set(services._scoped(HouseholdMember.objects.all(), "linked_person_id", todo).values_list("household_id", flat=True))
-        lps |= set(services._scoped(HouseholdMember.objects.all(), "household_id", hhs).values_list("linked_person_id", flat=True))
-        todo = lps - done
-    return done
+        new_addresses, new_loose = addresses - self.addresses, loose - self.reports
+        self.addresses |= new_addresses
+        self.reports |= new_loose
+        columns = ("person_id", "rol", "report__datum", "report__address_id", "report_id")
+        rows = list(services._scoped(self.parties, "report__address_id", new_addresses).values_list(*columns))
+        rows += list(services._scoped(self.parties, "report_id", new_loose).values_list(*columns))
+        unknown = {r[0] for r in rows} - set(self.lp_of)
+        self.lp_of.update(services._scoped(PersonLink.objects.all(), "person_id", unknown).values_list("person_id", "linked_person_id"))
+        for person_id, rol, datum, address_id, report_id in rows:
+            lp = self.lp_of.get(person_id)
+            if lp is not None:
+                self.obs[(person_id, report_id, rol)] = households.Observation(lp, address_id, datum, report_id, rol)
+        return addresses, loose, reports
+
+    def exact(self, persons: set[int]) -> list[households.Household]:
+        """Derive until every household with one of these persons is derived as over everything: all
+        its members' addresses read (so each of its episodes is whole and each episode's choice of
+        the episode it continues saw every candidate). Grows with those households, not further."""
+        self.read(persons)
+        while True:
+            derived = households.derive(self.obs.values())
+            wanted = {p for h in derived if h.members & persons for p in h.members}
+            if not self.read(wanted):
+                return derived
 
 
-def update_households(linked_persons: set[int]) -> int:
+def _old_households(linked_persons: set[int], where=None) -> dict[int, set[int]]:
+    """The stored households of these linked persons, each with all its members; with ``where``
+    (linked person, address -> bool) only those of the rows it accepts."""
+    rows = services._scoped(HouseholdMember.objects.all(), "linked_person_id", linked_persons).values_list(
+        "household_id", "linked_person_id", "address_id"
+    )
+    hids = {hid for hid, lp, address in rows if where is None or where(lp, address)}
+    old: dict[int, set[int]] = {}
+    for hid, lp in services._scoped(HouseholdMember.objects.all(), "household_id", hids).values_list("household_id", "linked_person_id"):
+        old.setdefault(hid, set()).add(lp)
+    return old
+
+
+def household_closure(
+    linked_persons: set[int], persons: set[int] | None = None
+) -> tuple[set[int], list[households.Household], dict[int, set[int]]]:
+    """The linked persons whose household rows can change, the households (``households.derive``)
+    that hold them and their stored households, when ``persons`` changed their link (or, without
+    ``persons``, every person of these linked persons) and these linked persons changed persons.
+
+    1. The changed episodes: the window runs (and address-less reports) that hold an observation of
+       a changed person; ``r0`` their persons.
+    2. An episode that may now continue a changed one, or that a changed one may now continue
+       (``households.continues`` either way), may change household: with the changed ones, the
+       episodes in play.
+    3. The rows to rewrite are those of ``r0``, the linked persons given, the persons of the
+       episodes in play, and the members of their households before (the stored rows at those
+       episodes' addresses) and after.
+    Each of those households is derived over the observations at all its members' addresses
+    (``_Episodes.exact``). Households are chains of episodes: a mover who starts another
+    household does not bring in the households of the addresses before it, so this grows with
+    the households around the delivery, not with the registry."""
+    reader = _Episodes()
+    touched = set(linked_persons)
+    whole = persons is None
+    if whole:
+        persons = set(services._scoped(PersonLink.objects.all(), "linked_person_id", touched).values_list("person_id", flat=True))
+    reader.read(touched)
+    addresses, loose, reports = reader.read_persons(set(persons))
+    spans: dict[int, list[tuple]] = {}  # address -> (first, last) date of its changed runs
+    at: dict[int, list] = {}
+    for o in reader.obs.values():
+        if o.address in addresses:
+            at.setdefault(o.address, []).append(o)
+    r0 = set(touched)
+    for address, obs in at.items():
+        for run in households.window_runs([(o.datum, i) for i, o in enumerate(obs)]):
+            if any(obs[i].report in reports for i in run):
+                spans.setdefault(address, []).append((obs[run[0]].datum, obs[run[-1]].datum))
+                r0 |= {obs[i].linked_person for i in run}
+    r0 |= {o.linked_person for o in reader.obs.values() if o.address is None and o.report in loose}
+
+    def is_changed(e) -> bool:
+        if e.address is None:
+            return e.key[4] in loose
+        return any(first <= e.start <= last for first, last in spans.get(e.address, ()))
+
+    derived = reader.exact(r0)
+    changed = [e for h in derived for e in h.episodes if is_changed(e)]
+    changed_of: dict[int, list] = {}
+    for c in changed:
+        for p in c.persons:
+            changed_of.setdefault(p, []).append(c)
+    in_play = list(changed)
+    for h in derived:
+        for e in h.episodes:
+            near = {id(c): c for p in e.persons for c in changed_of.get(p, ())}
+            if id(e) not in near and any(
+                households.continues(e.persons, c.persons) or households.continues(c.persons, e.persons) for c in near.values()
+            ):
+                in_play.append(e)
+    play_ids = {id(e) for e in in_play}
+    played = {p for e in in_play for p in e.persons}
+    places = {(p, e.address) for e in in_play for p in e.persons}
+    scope = r0 | played | {p for h in derived if any(id(e) in play_ids for e in h.episodes) for p in h.members}
+
+    def was_in_play(lp, address) -> bool:  # a stored row of an episode in play, or of a changed person's place
+        return (lp, address) in places or (lp in touched and (address is None or address in addresses))
+
+    before = _old_households(played | touched, None if whole else was_in_play)
+    scope |= {p for members in before.values() for p in members}
+    derived = reader.exact(scope)
+    last_households["read_linked_persons"] = len(reader.read_lps)
+    return scope, [h for h in derived if h.members & scope], _old_households(scope)
+
+
+def update_households(linked_persons: set[int], persons: set[int] | None = None) -> int:
     """Households of these linked persons and their neighbourhood (``household_closure``), derived
-    as ``services.rebuild_households`` derives all of them; existing households keep their id."""
-    scope = household_closure(set(linked_persons))
+    as ``services.rebuild_households`` derives all of them; existing households keep their id. Only
+    the rows of the closure's persons are rewritten (a household may keep rows of others)."""
+    scope, derived, old = household_closure(set(linked_persons), persons)
     last_households["linked_persons"] = len(scope)  # the neighbourhood rebuilt (for the pipeline benchmark)
     if not scope:
         return 0
-    lp_of = dict(services._scoped(PersonLink.objects.all(), "linked_person_id", scope).values_list("person_id", "linked_person_id"))
-    obs = [
-        households.Observation(lp_of[person_id], address_id, datum, report_id, rol)
-        for person_id, rol, datum, address_id, report_id in services._scoped(
-            ReportParty.objects.all(), "person_id", set(lp_of)
-        ).values_list("person_id", "rol", "report__datum", "report__address_id", "report_id")
-    ]
-    groups = households.group(obs)
-    old: dict[int, set[int]] = {}
-    for hid, lp in services._scoped(HouseholdMember.objects.all(), "linked_person_id", scope).values_list(
-        "household_id", "linked_person_id"
-    ):
-        old.setdefault(hid, set()).add(lp)
-    matched = households.match_existing(groups, old)
+    matched = households.match_existing([set(h.members) for h in derived], old)
     delete_for(HouseholdMember, scope, "linked_person_id")
     created = iter(services._create_households(sum(1 for hid in matched if hid is None)))
-    per_person = households.by_person(obs)
     rows, keep = [], set()
-    for g, hid in zip(groups, matched):
+    for h, hid in zip(derived, matched):
         if hid is None:
             hid = next(created)
         keep.add(hid)
-        members_obs = [o for person in g for o in per_person.get(person, ())]
-        for m in households.memberships(members_obs, g):
-            rows.append(
-                HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until)
-            )
+        rows.extend(
+            HouseholdMember(household_id=hid, linked_person_id=m.linked_person, address_id=m.address, since=m.since, until=m.until)
+            for m in h.memberships
+            if m.linked_person in scope
+        )
     HouseholdMember.objects.bulk_create(rows, batch_size=2000)
     gone = sorted(set(old) - keep)
     for ids in _chunks(gone):

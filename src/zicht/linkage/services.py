@@ -1073,7 +1073,8 @@ def revoke(decision: LinkDecision, *, reason: str, user) -> None:
 
 
 def rebuild_households() -> int:
-    """Derive households from co-reports and addresses; existing households keep their id."""
+    """Derive households from co-reports and addresses (``households.derive``: chains of episodes;
+    a person may be in several over time); existing households keep their id."""
     lp_of = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
     obs = []
     for person_id, rol, datum, address_id, report_id in ReportParty.objects.values_list(
@@ -1083,23 +1084,21 @@ def rebuild_households() -> int:
         if lp is None:
             continue
         obs.append(households.Observation(lp, address_id, datum, report_id, rol))
-    groups = households.group(obs)  # a person reported alone is a household of one
+    derived = households.derive(obs)  # a person reported alone is a household of one
     day = connection.ops.adapt_datefield_value
     old: dict[int, set[int]] = {}
     for hid, lp in HouseholdMember.objects.values_list("household_id", "linked_person_id"):
         old.setdefault(hid, set()).add(lp)
-    matched = households.match_existing(groups, old)
+    matched = households.match_existing([set(h.members) for h in derived], old)
     keep_ids = set()
     HouseholdMember.objects.all().delete()
     created = iter(_create_households(sum(1 for hid in matched if hid is None)))
-    per_person = households.by_person(obs)
     rows = []
-    for g, hid in zip(groups, matched):
+    for h, hid in zip(derived, matched):
         if hid is None:
             hid = next(created)
         keep_ids.add(hid)
-        members_obs = [o for person in g for o in per_person.get(person, ())]
-        for m in households.memberships(members_obs, g):
+        for m in h.memberships:
             rows.append((hid, m.linked_person, m.address, day(m.since), day(m.until)))
     bulk_insert(HouseholdMember, ("household", "linked_person", "address", "since", "until"), rows)
     gone = sorted(set(Household.objects.values_list("pk", flat=True)) - keep_ids)

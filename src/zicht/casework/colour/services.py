@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zicht.linkage.households import within
 from zicht.linkage.models import Household, HouseholdMember, PersonLink
 from zicht.registry.models import Address, Report, ReportParty
 from zicht.registry.postprocess import touched
@@ -69,17 +70,25 @@ def address_facts(address_ids) -> tuple[dict[int, list[ReportFact]], dict[str, l
 
 
 def household_report_ids(household_ids) -> dict[int, set[int]]:
-    """Reports with a party who is (linked to) a member of the household, wherever they lived."""
-    members = HouseholdMember.objects.filter(household_id__in=household_ids).values_list("household_id", "linked_person_id")
-    by_lp: dict[int, set[int]] = defaultdict(set)
-    for hh, lp in members:
-        by_lp[lp].add(hh)
-    persons = PersonLink.objects.filter(linked_person_id__in=list(by_lp)).values_list("person_id", "linked_person_id")
-    hh_of_person: dict[int, set[int]] = {p: by_lp[lp] for p, lp in persons}
+    """Reports with a party who is (linked to) a member of the household, wherever they lived, dated
+    within that member's membership of it (``linkage.households.within``): a person is in several
+    households over time, and a report from before they joined or after they left counts for the
+    household they were in then, not for this one."""
+    members = HouseholdMember.objects.filter(household_id__in=household_ids).values_list(
+        "household_id", "linked_person_id", "since", "until"
+    )
+    periods: dict[int, list[tuple]] = defaultdict(list)  # linked person -> (household, since, until)
+    for hh, lp, since, until in members:
+        periods[lp].append((hh, since, until))
+    persons = PersonLink.objects.filter(linked_person_id__in=list(periods)).values_list("person_id", "linked_person_id")
+    periods_of_person: dict[int, list[tuple]] = {p: periods[lp] for p, lp in persons}
     out: dict[int, set[int]] = defaultdict(set)
-    for person_id, report_id in ReportParty.objects.filter(person_id__in=list(hh_of_person)).values_list("person_id", "report_id"):
-        for hh in hh_of_person[person_id]:
-            out[hh].add(report_id)
+    for person_id, report_id, datum in ReportParty.objects.filter(person_id__in=list(periods_of_person)).values_list(
+        "person_id", "report_id", "report__datum"
+    ):
+        for hh, since, until in periods_of_person[person_id]:
+            if within(datum, since, until):
+                out[hh].add(report_id)
     return out
 
 

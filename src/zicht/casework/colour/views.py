@@ -312,7 +312,11 @@ def _persons_for_results(results) -> dict[str, list]:
         seen.add((key, party.person_id))
         out.setdefault(key, []).append((party.person, party.get_rol_display().lower()))
     hh_ids = [r.household_id for r in results if r.household_id]
+    listed = set()
     for member in HouseholdMember.objects.filter(household_id__in=hh_ids).select_related("linked_person"):
+        if (member.household_id, member.linked_person_id) in listed:
+            continue  # one row per address of the member: listed once
+        listed.add((member.household_id, member.linked_person_id))
         link = PersonLink.objects.filter(linked_person_id=member.linked_person_id).select_related("person").first()
         if link:
             out.setdefault(subject_key("household", member.household_id), []).append((link.person, "lid"))

@@ -42,7 +42,8 @@ def scene(red_address):
     linked = LinkedPerson.objects.create()
     PersonLink.objects.create(person=parties["slachtoffer"], linked_person=linked, method="single")
     household = Household.objects.create()
-    HouseholdMember.objects.create(household=household, linked_person=linked, address=red_address, since=timezone.localdate())
+    # a member since the report (a household counts a member's reports within the membership)
+    HouseholdMember.objects.create(household=household, linked_person=linked, address=red_address, since=report.datum)
     recolour("address", [red_address.pk])
     recolour("household", [household.pk])
     return {"address": red_address, "victim": parties["slachtoffer"], "child": parties["kind"], "report": report, "household": household}

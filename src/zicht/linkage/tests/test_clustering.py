@@ -70,32 +70,15 @@ def test_households_from_co_reports_and_addresses():
 
 def test_household_keeps_history_when_moving():
     o = [obs(1, 10, date(2022, 1, 1), 1), obs(2, 10, date(2022, 1, 1), 1), obs(1, 30, date(2023, 3, 1), 2), obs(2, 30, date(2023, 3, 1), 2)]
-    (g,) = households.group(o)
-    spans = {(m.linked_person, m.address): (m.since, m.until) for m in households.memberships(o, g)}
+    (h,) = households.derive(o)
+    spans = {(m.linked_person, m.address): (m.since, m.until) for m in h.memberships}
     assert spans[(1, 10)] == (date(2022, 1, 1), date(2023, 3, 1))
     assert spans[(1, 30)] == (date(2023, 3, 1), None)
     # next run: same members → the existing household id continues
-    assert households.match_existing([g], {7: {1, 2}, 8: {9}}) == [7]
+    assert households.match_existing([set(h.members)], {7: {1, 2}, 8: {9}}) == [7]
 
 
 def test_match_existing_uses_each_household_once():
     assert households.match_existing([{1, 2}, {2, 3, 4}], {7: {1, 2, 3, 4}}) == [None, 7]
-
-
-def test_memberships_read_only_the_members_rows_and_match_existing_by_overlap():
-    from datetime import date as d
-
-    obs = [
-        households.Observation(1, 10, d(2021, 1, 1), 100, "slachtoffer"),
-        households.Observation(1, 11, d(2022, 1, 1), 101, "slachtoffer"),
-        households.Observation(2, 10, d(2021, 1, 1), 100, "pleger"),
-        households.Observation(3, 12, d(2020, 1, 1), 102, "slachtoffer"),  # another household's row
-    ]
-    spans = households.memberships(obs, {1})
-    assert [(m.linked_person, m.address, m.since, m.until) for m in spans] == [
-        (1, 10, d(2021, 1, 1), d(2022, 1, 1)),
-        (1, 11, d(2022, 1, 1), None),
-    ]
-    assert households.memberships(households.by_person(obs)[3], {3})[0].address == 12
     # the new group {1, 2} continues household 7 (two shared members), not 8 (one)
     assert households.match_existing([{1, 2}, {3}], {7: {1, 2}, 8: {2, 3}}) == [7, 8]

@@ -260,10 +260,48 @@ def test_the_household_closure_follows_household_roles_and_the_window_chain():
     z, _ = _party(org, d, "z", "Eva", "de Boer", "2010-02-02", a, date(2020, 12, 1), "kind")
     incremental.link_delivery([z])
     lp = dict(PersonLink.objects.values_list("person_id", "linked_person_id"))
-    closure = incremental.household_closure({lp[z]})
+    closure, _, _ = incremental.household_closure({lp[z]})
     assert {lp[x], lp[late], lp[z]} <= closure
     assert lp[w] not in closure and lp[far] not in closure
     delivered = households_now()
     assert {frozenset(m[0] for m in h) for h in delivered} == {frozenset({lp[x], lp[z], lp[late]}), frozenset({lp[far]})}
+    services.rebuild_households()
+    assert delivered == households_now()
+
+
+def test_a_deliverys_household_closure_stays_out_of_a_chain_of_movers():
+    """Thirty addresses linked by single movers (person i lives at address i with person i+1, who
+    moves on to address i+1): thirty households of two. A delivery brings a child at the last
+    address: the closure holds the households there, not the chain's first addresses, and the
+    households equal a rebuild over everything. (The old rule made one household of the chain and
+    rebuilt it all.)"""
+    org = make_organisation("vt-chain", type="veilig_thuis")
+    b = _batch(org, "a")
+    addresses = [
+        Address.objects.create(key=f"1234AB|{i + 1}|", postcode="1234AB", huisnummer=i + 1, toevoeging="", woonplaats="Utrecht")
+        for i in range(30)
+    ]
+    lps = [LinkedPerson.objects.create() for _ in range(31)]
+
+    def mention(i, k, address, datum, rol, report=None):
+        pk, report = _party(org, b, f"m{i}-{k}", f"Naam{i}", "Keten", "1980-01-01", address, datum, rol, report=report)
+        PersonLink.objects.create(person_id=pk, linked_person=lps[i], method="single")
+        return pk, report
+
+    for i, address in enumerate(addresses):
+        datum = date(2000 + i, 1, 1)
+        _, report = mention(i, "b", address, datum, "slachtoffer")  # person i at address i (arrived from i-1)
+        mention(i + 1, "a", address, datum, "pleger", report=report)  # with person i+1, who moves on next year
+    services.rebuild_households()
+    sizes = [len({m[0] for m in h}) for h in households_now()]
+    assert len(sizes) == 30 and max(sizes) == 2
+    child, _ = _party(org, _batch(org, "b"), "kind", "Kim", "Keten", "2028-05-05", addresses[-1], date(2029, 6, 1), "kind")
+    kim = LinkedPerson.objects.create()
+    PersonLink.objects.create(person_id=child, linked_person=kim, method="single")
+    incremental.update_households({kim.pk}, {child})
+    scope = incremental.last_households["linked_persons"]
+    assert scope <= 6, scope  # the child, the last household, its neighbour: not the chain
+    delivered = households_now()
+    assert {lps[29].pk, lps[30].pk, kim.pk} in [{m[0] for m in h} for h in delivered]
     services.rebuild_households()
     assert delivered == households_now()

@@ -128,7 +128,9 @@ def test_a_household_keeps_one_colour_across_a_move_between_gemeenten(region):
         newest = HouseholdMember.objects.filter(household_id=hh, address__isnull=False).order_by("-since").first()
         assert result.gemeente_id == newest.address.buurt.gemeente_id
         checked += 1
-    assert checked >= 3
+    # the families that moved between the gemeenten together (two in this small region); a person who
+    # moved to a new partner starts another household there (docs/linkage.md, households)
+    assert checked >= 2
     assert Household.objects.count() > 0
 
 
