@@ -40,7 +40,7 @@ ROW_IDS = "zicht_colour_row_ids"  # ColourResult ids to supersede or refresh
 PERSON_IDS = "zicht_colour_person_ids"  # recolour_batch: the batch's persons
 UPDATES = "zicht_colour_updates"  # current results corrected in place
 
-# The stored result's content, in this order (``current`` reads it, ``new_rows`` writes it).
+# The stored result's content, in this order (``current`` reads it, ``write`` writes it).
 CONTENT = (
     "colour",
     "colour_rank",
