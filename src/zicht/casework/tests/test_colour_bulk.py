@@ -12,6 +12,7 @@ the worklists fill.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 
@@ -108,6 +109,11 @@ def world():
     return today
 
 
+def _canonical(evidence) -> str:
+    """A work item's evidence comparable across databases (PostgreSQL's jsonb orders keys its own way)."""
+    return json.dumps(evidence, sort_keys=True)
+
+
 def _subjects():
     addresses = sorted(set(Report.objects.filter(address__isnull=False).values_list("address_id", flat=True)))
     return {"address": addresses, "household": sorted(Household.objects.values_list("pk", flat=True))}
@@ -139,7 +145,9 @@ def _reference(subject_type: str, ids, today):
         )
         if subject_facts:
             for item in work_items(subject_facts, ruleset, today, help_):
-                items.add((item.kind, key, item.trigger_report_id, item.trigger_date, item.text, repr(item.evidence), area[1], area[2]))
+                items.add(
+                    (item.kind, key, item.trigger_report_id, item.trigger_date, item.text, _canonical(item.evidence), area[1], area[2])
+                )
     return results, items
 
 
@@ -161,7 +169,7 @@ def _stored(subject_type: str):
         "gemeente_id",
     )
     items = {
-        (kind, key, trigger, datum, text, repr(evidence), wijk, gemeente)
+        (kind, key, trigger, datum, text, _canonical(evidence), wijk, gemeente)
         for kind, key, trigger, datum, text, evidence, wijk, gemeente in WorklistItem.objects.filter(subject_type=subject_type).values_list(
             "kind", "subject_key", "trigger_report_id", "trigger_date", "text", "evidence", "wijk_id", "gemeente_id"
         )
