@@ -234,15 +234,17 @@ def test_recolour_stores_what_the_rule_gives_per_subject_and_only_changes(world,
     green = [pk for pk, row in stored.items() if row[0] == "groen"][:5]
     red = [pk for pk, row in stored.items() if row[0] == "rood"][:5]
     source = Report.objects.filter(address_id=red[0]).first().source
+    # green and one red address get a recent report (green's colour changes: G1-recent; a new event
+    # on a red address is a work item), the other red ones one older than every window (colour and
+    # rules stay, the count of reports changes: corrected in place)
     for i, pk in enumerate(green + red):
-        Report.objects.create(
-            source=source, source_record_id=f"N{i}", soort="melding", datum=today - timedelta(days=2), aard="hg_overig", address_id=pk
-        )
+        datum = today - timedelta(days=2 if pk in green or pk == red[0] else 2000)
+        Report.objects.create(source=source, source_record_id=f"N{i}", soort="melding", datum=datum, aard="hg_overig", address_id=pk)
     gone = Report.objects.filter(address_id=red[1]).order_by("pk").first()
     Report.all_objects.filter(pk=gone.pk).update(withdrawn_at=timezone.now())
     known = {subject_type: _stored(subject_type)[1] for subject_type in ("address", "household")}
     out = services.recolour("address", green + red, today=today)
-    assert out["evaluated"] == 10 and out["corrected"] >= 1 and out["changed"] >= 1 and out["work_items"] >= 1
+    assert out["evaluated"] == 10 and out["corrected"] >= 3 and out["changed"] >= 5 and out["work_items"] >= 1
     _assert_as_reference(today, known)
     # history: a new row only where colour or rules changed; a corrected row stays the one current row
     assert ColourResult.objects.count() == history + out["changed"]
