@@ -44,8 +44,13 @@ class ReportFact:
     huisverbod: bool = False
 
     def features(self) -> frozenset[str]:
-        flags = {name for name in ("kinderen", "letsel", "wapen", "huisverbod") if getattr(self, name)}
-        return frozenset(set(self.vormen) | flags)
+        # Derived from the fields only, so kept once computed (evaluate and work_items ask for it
+        # per event, and a report counts for its address and each of its households).
+        found = self.__dict__.get("_features")
+        if found is None:
+            flags = {name for name in ("kinderen", "letsel", "wapen", "huisverbod") if getattr(self, name)}
+            found = self.__dict__["_features"] = frozenset(set(self.vormen) | flags)
+        return found
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,11 @@ def _settings(ruleset: RuleSet) -> dict:
 def work_items(reports, ruleset: RuleSet, today: date, help_trajectories=()) -> list[WorkItem]:
     """All work items for one address or household for events in the worklist window."""
     cfg = _settings(ruleset)
-    events = group_events(counted(reports, ruleset, today), ruleset.same_event_days)
+    facts = counted(reports, ruleset, today)
     recent_from = today - timedelta(days=cfg["window_days"])
+    if not facts or facts[-1].datum < recent_from:
+        return []  # no event can start in the window: most subjects of a nightly run (no grouping needed)
+    events = group_events(facts, ruleset.same_event_days)
     items: list[WorkItem] = []
     for index, event in enumerate(events):
         if event.datum < recent_from:

@@ -34,6 +34,10 @@ CASES = [
         {("nieuw_op_kleur", 2)},
     ),
     ("new event on an address that was geel", [rep(1, 300), rep(2, 5)], [], set()),
+    # the window's edge (90 days): an event starting on its first day counts, one a day earlier does not
+    ("third event on the window's first day", [rep(1, 300), rep(2, 200), rep(3, 90)], [], {("escalatie", 3), ("nieuw_op_kleur", 3)}),
+    ("third event a day before the window", [rep(1, 300), rep(2, 200), rep(3, 91)], [], set()),
+    ("recent report dated after today does not count", [rep(1, 300), rep(2, 200), rep(3, -1)], [], set()),
     (
         "both the second and third event inside the window",
         [rep(1, 300, wapen=True), rep(2, 60), rep(3, 10)],
