@@ -512,62 +512,90 @@ def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
 
 
 def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
-    """Replace the persisted index: every person's key under every rule, digested in one pass."""
-    BlockingKey.objects.all().delete()
-    insert_blocking_keys(blocking_key_rows(feats, rules))
+    """Replace the persisted index: every person's key under every rule, digested in one pass,
+    written into the emptied table with its indexes built afterwards (``feature_store.indexes_set_aside``)."""
+    table, q = BlockingKey._meta.db_table, connection.ops.quote_name
+    columns = tuple(q(BlockingKey._meta.get_field(f).column) for f in ("person", "rule", "digest"))
+    key_columns = blocking_key_columns(feats, rules)
+    with connection.cursor() as cursor, feature_store.indexes_set_aside(cursor, table):
+        cursor.execute(f"DELETE FROM {q(table)}")
+        feature_store.copy_columns(cursor, q(table), columns, key_columns)
     feature_store.write(feats, replace_all=True)  # what a delivery's candidates are scored on (issue 13)
 
 
 def blocking_key_rows(feats: pd.DataFrame, rules) -> list[tuple[int, int, int]]:
     """(person, rule, digest) of every record's key under every rule, record by record in rule order.
 
-    Column-wise: each key column is turned into text once (a missing or empty part: no key, as
-    ``matcher.rule_key`` says), each rule's key texts are joined over whole columns, and all keys
-    are digested in one keyed hash call. The same rows as ``rule_key`` + ``features.key_text`` per
-    record (``tests/test_bulk_writers.py``); at a region's size this table holds about 15 rows per
-    person, so the per-record loop cost more than the engine's link."""
-    secret = _secret()
+    The same rows as ``rule_key`` + ``features.key_text`` per record (``tests/test_bulk_writers.py``);
+    at a region's size this table holds about 15 rows per person, so the per-record loop cost
+    more than the engine's link. Built by ``blocking_key_columns``."""
+    ids, rule_of, digests = blocking_key_columns(feats, rules)
+    return list(zip(ids.tolist(), rule_of.tolist(), digests.tolist()))
+
+
+def blocking_key_columns(feats: pd.DataFrame, rules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``blocking_key_rows`` as three int64 columns (person, rule, digest), in the same order.
+
+    Column-wise and per distinct key: each key column is factorised once (its distinct values
+    turned into text once; a missing or empty part: no key, as ``matcher.rule_key`` says), each
+    rule's key is a combination of those codes, and only the distinct combinations are joined
+    into key texts and digested (one keyed hash call for all rules). Records share keys (that is
+    what a block is), so this builds a few hundred thousand texts for millions of keys."""
+    empty = np.zeros(0, dtype=np.int64)
     if feats.empty:
-        return []
-    ids = np.asarray([int(v) for v in feats["unique_id"].tolist()], dtype=np.int64)
+        return empty, empty, empty
+    secret = _secret()
+    ids = pd.to_numeric(pd.Series(feats["unique_id"].to_numpy(dtype=object))).to_numpy(dtype=np.int64)
     n = len(ids)
-    texts: dict[str, np.ndarray] = {}
-    present: dict[str, np.ndarray] = {}
+    factorised: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def column(name: str) -> tuple[np.ndarray, np.ndarray]:
-        if name not in texts:
+        """(codes, text of each code): code -1 where the part is missing or empty."""
+        if name not in factorised:
             if name not in feats.columns:
-                texts[name], present[name] = np.full(n, "", dtype=object), np.zeros(n, dtype=bool)
+                factorised[name] = np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=object)
             else:
-                values = feats[name].astype(object).to_numpy()
-                missing = pd.isna(values)
-                as_text = np.array(["" if m else str(v) for v, m in zip(values.tolist(), missing.tolist())], dtype=object)
-                texts[name], present[name] = as_text, ~missing & (as_text != "")
-        return texts[name], present[name]
+                codes, uniques = pd.factorize(feats[name], use_na_sentinel=True)
+                text = np.array([str(u) for u in np.asarray(uniques, dtype=object).tolist()], dtype=object)
+                codes = codes.astype(np.int64)
+                blank = np.flatnonzero(text == "")
+                if len(blank):
+                    codes[np.isin(codes, blank)] = -1
+                factorised[name] = codes, text
+        return factorised[name]
 
-    positions, rule_ids, keys = [], [], []
+    positions, rule_ids, combo_of, combo_texts = [], [], [], []
+    offset = 0
     for i, rule in enumerate(rules):
         cols = rule_columns(rule)
         if not cols:
             continue
+        parts = [column(c) for c in cols]
         ok = np.ones(n, dtype=bool)
-        for c in cols:
-            ok &= column(c)[1]
+        for codes, _ in parts:
+            ok &= codes >= 0
         where = np.flatnonzero(ok)
         if not len(where):
             continue
-        text = texts[cols[0]][where]
-        for c in cols[1:]:
-            text = text + "\x1f" + texts[c][where]
+        combined = parts[0][0][where]
+        for codes, text in parts[1:]:  # dense codes of the combinations so far (no overflow)
+            combined = pd.factorize(combined * (len(text) + 1) + codes[where])[0].astype(np.int64)
+        _, firsts, inverse = np.unique(combined, return_index=True, return_inverse=True)
+        rows_first = where[firsts]
+        text = parts[0][1][parts[0][0][rows_first]]
+        for codes, t in parts[1:]:
+            text = text + "\x1f" + t[codes[rows_first]]
         positions.append(where)
         rule_ids.append(np.full(len(where), i, dtype=np.int64))
-        keys.append(text)
-    if not keys:
-        return []
-    pos, rule_of, text = np.concatenate(positions), np.concatenate(rule_ids), np.concatenate(keys)
+        combo_of.append(inverse + offset)
+        combo_texts.append(text)
+        offset += len(text)
+    if not positions:
+        return empty, empty, empty
+    pos, rule_of, combos = np.concatenate(positions), np.concatenate(rule_ids), np.concatenate(combo_of)
+    digests = features.key_digests(np.concatenate(combo_texts), secret)[combos]
     order = np.lexsort((rule_of, pos))  # record by record, rules in order (as the per-record loop wrote them)
-    digests = features.key_digests(text[order], secret)
-    return list(zip(ids[pos[order]].tolist(), rule_of[order].tolist(), digests.tolist()))
+    return ids[pos[order]], rule_of[order], digests[order]
 
 
 def insert_blocking_keys(rows: list[tuple[int, int, int]]) -> None:
