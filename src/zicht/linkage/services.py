@@ -450,21 +450,22 @@ def _write_review_pairs(
     keep = set()
     create, update = [], []
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    for row in band.to_dict("records"):
-        a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
+    contributions = _ContributionsMemo(params)
+    a_ids = band["unique_id_l"].to_numpy().tolist()
+    b_ids = band["unique_id_r"].to_numpy().tolist()
+    weights = band["match_weight"].to_numpy(dtype=float).tolist()
+    levels = band[[f"mw_{name}" for name in params.comparisons]].to_numpy(dtype=float).tolist()
+    for a, b, weight, mw in zip(a_ids, b_ids, weights, levels):
+        a, b = sorted((int(a), int(b)))
         keep.add((a, b))
+        contrib, contrib_json = contributions.get(mw)
         fields = review_pair_fields(
-            params,
-            row["match_weight"],
-            _contributions(params, row),
-            link_threshold,
-            lp_of.get(a) in hot,
-            lp_of.get(b) in hot,
-            reason_of.get((a, b), ""),
+            params, weight, contrib, link_threshold, lp_of.get(a) in hot, lp_of.get(b) in hot, reason_of.get((a, b), "")
         )
         rp = existing.get((a, b))
         if rp is None:
-            create.append((a, b, *(_review_value(name, fields[name]) for name in REVIEW_PAIR_FIELDS), now, now))
+            values = (contrib_json if name == "contributions" else _review_value(name, fields[name]) for name in REVIEW_PAIR_FIELDS)
+            create.append((a, b, *values, now, now))
         elif rp.status in ("open", "superseded") and any(getattr(rp, name) != value for name, value in fields.items()):
             for name, value in fields.items():  # unchanged pairs are not rewritten (a delivery rescores many)
                 setattr(rp, name, value)
@@ -484,24 +485,53 @@ def _review_value(name: str, value):
     return float(value) if isinstance(value, float) else value
 
 
+class _ContributionsMemo:
+    """``_contributions`` (and its JSON text) per distinct combination of comparison weights: a batch's
+    review pairs share a few hundred combinations, each computed once instead of once per pair."""
+
+    def __init__(self, params: ModelParams):
+        self.params, self.names, self.seen = params, [f"mw_{name}" for name in params.comparisons], {}
+
+    def get(self, weights: list[float]) -> tuple[list[dict], str]:
+        key = tuple(weights)
+        if key not in self.seen:
+            found = _contributions(self.params, dict(zip(self.names, weights)))
+            self.seen[key] = (found, json.dumps(found))
+        return self.seen[key]
+
+
 def _batch_reasons(
     band: pd.DataFrame, feats: pd.DataFrame, labels: pd.Series, params: ModelParams, link_threshold: float, veto_weight: float | None
 ) -> dict[tuple[int, int], str]:
-    """The reason per review pair of the batch, (person a, person b) sorted -> code."""
+    """The reason per review pair of the batch, (person a, person b) sorted -> code.
+
+    ``reasons.review_reason`` reads the records (and the household rule) only for a link the
+    cluster check did not follow; a pair below the link threshold is ``onzeker`` whatever its
+    records, so only the other pairs' records are built and only their households read."""
     if band.empty:
         return {}
     ids = pd.Index(feats["unique_id"])
     left, right = ids.get_indexer(band["unique_id_l"]), ids.get_indexer(band["unique_id_r"])
+    weights = band["match_weight"].to_numpy(dtype=float)
+    uid = pd.to_numeric(pd.Series(feats["unique_id"].to_numpy(dtype=object))).to_numpy(dtype=np.int64)
+    lo, hi = np.minimum(uid[left], uid[right]).tolist(), np.maximum(uid[left], uid[right]).tolist()
+    out = {}
+    held = weights >= link_threshold
+    for k in np.flatnonzero(~held).tolist():
+        out[(lo[k], hi[k])] = reasons.review_reason({}, {}, weights[k], link_threshold)
+    todo = np.flatnonzero(held)
+    if not len(todo):
+        return out
     lab = labels.reindex(feats["unique_id"]).to_numpy()
     rules = veto.veto_levels(params, veto_weight).get(veto.HARD, set()) if veto_weight is not None else set()
-    apart = veto.households_apart(feats, lab, left, right) if hard_negatives.HOUSEHOLD in rules else np.zeros(len(band), dtype=bool)
+    l_rows, r_rows = left[todo], right[todo]
+    apart = veto.households_apart(feats, lab, l_rows, r_rows) if hard_negatives.HOUSEHOLD in rules else np.zeros(len(todo), dtype=bool)
+    rows = np.unique(np.concatenate([l_rows, r_rows]))
     cols = [c for c in hard_negatives.COLUMNS if c in feats.columns]
-    sub = feats[cols].astype(object)
-    recs = sub.where(sub.notna(), None).to_dict("records")
-    out = {}
-    for k, (i, j, w) in enumerate(zip(left, right, band["match_weight"].to_numpy(dtype=float))):
-        key = tuple(sorted((int(feats["unique_id"].iat[i]), int(feats["unique_id"].iat[j]))))
-        out[key] = reasons.review_reason(recs[i], recs[j], w, link_threshold, rules, household=bool(apart[k]))
+    sub = feats[cols].iloc[rows].astype(object)
+    recs = dict(zip(rows.tolist(), sub.where(sub.notna(), None).to_dict("records")))
+    for k, i, j, household in zip(todo.tolist(), l_rows.tolist(), r_rows.tolist(), apart.tolist()):
+        out[(lo[k], hi[k])] = reasons.review_reason(recs[i], recs[j], weights[k], link_threshold, rules, household=bool(household))
     return out
 
 
