@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
+from zicht.core.crypto import cipher
 from zicht.registry.corrections import departed_persons
 from zicht.registry.models import Person, ReportParty
 from zicht.registry.postprocess import touched
@@ -79,38 +80,83 @@ def person_records(persons) -> list[dict]:
     return out
 
 
-PERSON_COLUMNS = ("pk", "voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "address_id")
-ADDRESS_COLUMNS = ("address__postcode", "address__huisnummer", "address__toevoeging", "address__straat", "address__woonplaats")
+RECORD_COLUMNS = (
+    "unique_id",
+    "voornamen",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "postcode",
+    "huisnummer",
+    "straat",
+    "woonplaats",
+    "bsn_hash",
+    "datum",
+    "kind_op",
+    "melding",
+)  # the keys of ``_record``, in its order
 
 
-def all_person_records(exclude: set[int] = frozenset()) -> list[dict]:
-    """``person_records`` of every registry person but ``exclude``, read as rows (no model objects:
-    a batch run over a million persons spent more on building them than on linking)."""
+def all_person_frame(exclude: set[int] = frozenset()) -> pd.DataFrame:
+    """``pd.DataFrame(person_records(...))`` of every registry person but ``exclude``, read column-wise.
+
+    One SQL statement (persons joined to their addresses), each encrypted column decrypted in one
+    call (``FieldCipher.decrypt_many``: the same checks as a model read, column and row bound),
+    no model objects and no dict per person: a batch run over a million persons spent more on
+    building them than on linking. ``tests/test_services.py`` checks it equals ``person_records``."""
+    person, address = Person._meta, Person._meta.get_field("address").related_model._meta
+    q = connection.ops.quote_name
+    own = ("id", "voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "address_id", "bsn_hash")
+    place = ("postcode", "huisnummer", "toevoeging", "straat", "woonplaats")
+    sql = (
+        "SELECT "
+        + ", ".join([f"p.{q(person.get_field(c).column)}" for c in own] + [f"a.{q(address.get_field(c).column)}" for c in place])
+        + f" FROM {q(person.db_table)} p LEFT JOIN {q(address.db_table)} a ON a.{q(address.pk.column)} = p.{q(person.get_field('address').column)}"
+        + f" ORDER BY p.{q(person.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    if exclude:
+        rows = [r for r in rows if r[0] not in exclude]
+    columns = dict(zip(own + place, map(list, zip(*rows)))) if rows else {c: [] for c in own + place}
+    ids = columns["id"]
+    box = cipher()
+    for name in ("voornamen", "voorletters", "tussenvoegsel", "achternaam", "geboortedatum"):
+        columns[name] = box.decrypt_many(columns[name], person.get_field(name).place, ids)
+    has_address = [a is not None for a in columns["address_id"]]
     dates = _registration_dates([], everyone=True)
     reports = _report_keys([], everyone=True)
-    out = []
-    rows = Person.objects.order_by("pk").values_list(*PERSON_COLUMNS, "bsn_hash", *ADDRESS_COLUMNS)
-    for pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, address_id, bsn, *place in rows.iterator(
-        chunk_size=20_000
-    ):
-        if pk in exclude:
-            continue
-        out.append(
-            _record(
-                pk,
-                voornamen,
-                voorletters,
-                tussenvoegsel,
-                achternaam,
-                geboortedatum,
-                geslacht,
-                place if address_id else None,
-                bsn,
-                dates,
-                reports,
-            )
-        )
-    return out
+    firsts = [dates.get(pk, (None, None)) for pk in ids]
+
+    def obj(values) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
+    def at_address(values) -> np.ndarray:
+        return obj([v if has else None for v, has in zip(values, has_address)])
+
+    return pd.DataFrame(
+        {
+            "unique_id": np.asarray(ids, dtype=np.int64),
+            "voornamen": obj([v or i for v, i in zip(columns["voornamen"], columns["voorletters"])]),
+            "tussenvoegsel": obj(columns["tussenvoegsel"]),
+            "achternaam": obj(columns["achternaam"]),
+            "geboortedatum": obj(columns["geboortedatum"]),
+            "geslacht": obj(columns["geslacht"]),
+            "postcode": at_address(columns["postcode"]),
+            "huisnummer": at_address([f"{h}{t}" for h, t in zip(columns["huisnummer"], columns["toevoeging"])]),
+            "straat": at_address(columns["straat"]),
+            "woonplaats": at_address(columns["woonplaats"]),
+            "bsn_hash": obj([b or None for b in columns["bsn_hash"]]),
+            "datum": obj([f for f, _ in firsts]),
+            "kind_op": obj([c for _, c in firsts]),
+            "melding": obj([reports.get(pk) for pk in ids]),
+        },
+        columns=list(RECORD_COLUMNS),
+    )
 
 
 def _record(pk, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, geslacht, place, bsn_hash, dates, reports=None) -> dict:
@@ -246,13 +292,13 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     cfg = config.load()
     t0 = time.perf_counter()
     gone = departed_persons()  # withdrawn records' persons are not linked (``leave_linkage``)
-    persons = all_person_records(gone)
+    persons = all_person_frame(gone)
     run = LinkageRun.objects.create(kind="batch", persons=len(persons))
-    if not persons:
+    if not len(persons):
         run.finished_at = timezone.now()
         run.save()
         return run
-    feats = features_frame(pd.DataFrame(persons))
+    feats = features_frame(persons)
     n_persons = len(persons)
     del persons
     params, model = current_model()
@@ -502,21 +548,22 @@ def _write_review_pairs(
     keep = set()
     create, update = [], []
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    for row in band.to_dict("records"):
-        a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
+    contributions = _ContributionsMemo(params)
+    a_ids = band["unique_id_l"].to_numpy().tolist()
+    b_ids = band["unique_id_r"].to_numpy().tolist()
+    weights = band["match_weight"].to_numpy(dtype=float).tolist()
+    levels = band[[f"mw_{name}" for name in params.comparisons]].to_numpy(dtype=float).tolist()
+    for a, b, weight, mw in zip(a_ids, b_ids, weights, levels):
+        a, b = sorted((int(a), int(b)))
         keep.add((a, b))
+        contrib, contrib_json = contributions.get(mw)
         fields = review_pair_fields(
-            params,
-            row["match_weight"],
-            _contributions(params, row),
-            link_threshold,
-            lp_of.get(a) in hot,
-            lp_of.get(b) in hot,
-            reason_of.get((a, b), ""),
+            params, weight, contrib, link_threshold, lp_of.get(a) in hot, lp_of.get(b) in hot, reason_of.get((a, b), "")
         )
         rp = existing.get((a, b))
         if rp is None:
-            create.append((a, b, *(_review_value(name, fields[name]) for name in REVIEW_PAIR_FIELDS), now, now))
+            values = (contrib_json if name == "contributions" else _review_value(name, fields[name]) for name in REVIEW_PAIR_FIELDS)
+            create.append((a, b, *values, now, now))
         elif rp.status in ("open", "superseded") and any(getattr(rp, name) != value for name, value in fields.items()):
             for name, value in fields.items():  # unchanged pairs are not rewritten (a delivery rescores many)
                 setattr(rp, name, value)
@@ -536,24 +583,53 @@ def _review_value(name: str, value):
     return float(value) if isinstance(value, float) else value
 
 
+class _ContributionsMemo:
+    """``_contributions`` (and its JSON text) per distinct combination of comparison weights: a batch's
+    review pairs share a few hundred combinations, each computed once instead of once per pair."""
+
+    def __init__(self, params: ModelParams):
+        self.params, self.names, self.seen = params, [f"mw_{name}" for name in params.comparisons], {}
+
+    def get(self, weights: list[float]) -> tuple[list[dict], str]:
+        key = tuple(weights)
+        if key not in self.seen:
+            found = _contributions(self.params, dict(zip(self.names, weights)))
+            self.seen[key] = (found, json.dumps(found))
+        return self.seen[key]
+
+
 def _batch_reasons(
     band: pd.DataFrame, feats: pd.DataFrame, labels: pd.Series, params: ModelParams, link_threshold: float, veto_weight: float | None
 ) -> dict[tuple[int, int], str]:
-    """The reason per review pair of the batch, (person a, person b) sorted -> code."""
+    """The reason per review pair of the batch, (person a, person b) sorted -> code.
+
+    ``reasons.review_reason`` reads the records (and the household rule) only for a link the
+    cluster check did not follow; a pair below the link threshold is ``onzeker`` whatever its
+    records, so only the other pairs' records are built and only their households read."""
     if band.empty:
         return {}
     ids = pd.Index(feats["unique_id"])
     left, right = ids.get_indexer(band["unique_id_l"]), ids.get_indexer(band["unique_id_r"])
+    weights = band["match_weight"].to_numpy(dtype=float)
+    uid = pd.to_numeric(pd.Series(feats["unique_id"].to_numpy(dtype=object))).to_numpy(dtype=np.int64)
+    lo, hi = np.minimum(uid[left], uid[right]).tolist(), np.maximum(uid[left], uid[right]).tolist()
+    out = {}
+    held = weights >= link_threshold
+    for k in np.flatnonzero(~held).tolist():
+        out[(lo[k], hi[k])] = reasons.review_reason({}, {}, weights[k], link_threshold)
+    todo = np.flatnonzero(held)
+    if not len(todo):
+        return out
     lab = labels.reindex(feats["unique_id"]).to_numpy()
     rules = veto.veto_levels(params, veto_weight).get(veto.HARD, set()) if veto_weight is not None else set()
-    apart = veto.households_apart(feats, lab, left, right) if hard_negatives.HOUSEHOLD in rules else np.zeros(len(band), dtype=bool)
+    l_rows, r_rows = left[todo], right[todo]
+    apart = veto.households_apart(feats, lab, l_rows, r_rows) if hard_negatives.HOUSEHOLD in rules else np.zeros(len(todo), dtype=bool)
+    rows = np.unique(np.concatenate([l_rows, r_rows]))
     cols = [c for c in hard_negatives.COLUMNS if c in feats.columns]
-    sub = feats[cols].astype(object)
-    recs = sub.where(sub.notna(), None).to_dict("records")
-    out = {}
-    for k, (i, j, w) in enumerate(zip(left, right, band["match_weight"].to_numpy(dtype=float))):
-        key = tuple(sorted((int(feats["unique_id"].iat[i]), int(feats["unique_id"].iat[j]))))
-        out[key] = reasons.review_reason(recs[i], recs[j], w, link_threshold, rules, household=bool(apart[k]))
+    sub = feats[cols].iloc[rows].astype(object)
+    recs = dict(zip(rows.tolist(), sub.where(sub.notna(), None).to_dict("records")))
+    for k, i, j, household in zip(todo.tolist(), l_rows.tolist(), r_rows.tolist(), apart.tolist()):
+        out[(lo[k], hi[k])] = reasons.review_reason(recs[i], recs[j], weights[k], link_threshold, rules, household=bool(household))
     return out
 
 
@@ -564,62 +640,90 @@ def _hot_linked_persons(among: set[int] | None = None) -> set[int]:
 
 
 def _write_blocking_keys(feats: pd.DataFrame, rules) -> None:
-    """Replace the persisted index: every person's key under every rule, digested in one pass."""
-    BlockingKey.objects.all().delete()
-    insert_blocking_keys(blocking_key_rows(feats, rules))
+    """Replace the persisted index: every person's key under every rule, digested in one pass,
+    written into the emptied table with its indexes built afterwards (``feature_store.indexes_set_aside``)."""
+    table, q = BlockingKey._meta.db_table, connection.ops.quote_name
+    columns = tuple(q(BlockingKey._meta.get_field(f).column) for f in ("person", "rule", "digest"))
+    key_columns = blocking_key_columns(feats, rules)
+    with connection.cursor() as cursor, feature_store.indexes_set_aside(cursor, table):
+        cursor.execute(f"DELETE FROM {q(table)}")
+        feature_store.copy_columns(cursor, q(table), columns, key_columns)
     feature_store.write(feats, replace_all=True)  # what a delivery's candidates are scored on (issue 13)
 
 
 def blocking_key_rows(feats: pd.DataFrame, rules) -> list[tuple[int, int, int]]:
     """(person, rule, digest) of every record's key under every rule, record by record in rule order.
 
-    Column-wise: each key column is turned into text once (a missing or empty part: no key, as
-    ``matcher.rule_key`` says), each rule's key texts are joined over whole columns, and all keys
-    are digested in one keyed hash call. The same rows as ``rule_key`` + ``features.key_text`` per
-    record (``tests/test_bulk_writers.py``); at a region's size this table holds about 15 rows per
-    person, so the per-record loop cost more than the engine's link."""
-    secret = _secret()
+    The same rows as ``rule_key`` + ``features.key_text`` per record (``tests/test_bulk_writers.py``);
+    at a region's size this table holds about 15 rows per person, so the per-record loop cost
+    more than the engine's link. Built by ``blocking_key_columns``."""
+    ids, rule_of, digests = blocking_key_columns(feats, rules)
+    return list(zip(ids.tolist(), rule_of.tolist(), digests.tolist()))
+
+
+def blocking_key_columns(feats: pd.DataFrame, rules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``blocking_key_rows`` as three int64 columns (person, rule, digest), in the same order.
+
+    Column-wise and per distinct key: each key column is factorised once (its distinct values
+    turned into text once; a missing or empty part: no key, as ``matcher.rule_key`` says), each
+    rule's key is a combination of those codes, and only the distinct combinations are joined
+    into key texts and digested (one keyed hash call for all rules). Records share keys (that is
+    what a block is), so this builds a few hundred thousand texts for millions of keys."""
+    empty = np.zeros(0, dtype=np.int64)
     if feats.empty:
-        return []
-    ids = np.asarray([int(v) for v in feats["unique_id"].tolist()], dtype=np.int64)
+        return empty, empty, empty
+    secret = _secret()
+    ids = pd.to_numeric(pd.Series(feats["unique_id"].to_numpy(dtype=object))).to_numpy(dtype=np.int64)
     n = len(ids)
-    texts: dict[str, np.ndarray] = {}
-    present: dict[str, np.ndarray] = {}
+    factorised: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def column(name: str) -> tuple[np.ndarray, np.ndarray]:
-        if name not in texts:
+        """(codes, text of each code): code -1 where the part is missing or empty."""
+        if name not in factorised:
             if name not in feats.columns:
-                texts[name], present[name] = np.full(n, "", dtype=object), np.zeros(n, dtype=bool)
+                factorised[name] = np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=object)
             else:
-                values = feats[name].astype(object).to_numpy()
-                missing = pd.isna(values)
-                as_text = np.array(["" if m else str(v) for v, m in zip(values.tolist(), missing.tolist())], dtype=object)
-                texts[name], present[name] = as_text, ~missing & (as_text != "")
-        return texts[name], present[name]
+                codes, uniques = pd.factorize(feats[name], use_na_sentinel=True)
+                text = np.array([str(u) for u in np.asarray(uniques, dtype=object).tolist()], dtype=object)
+                codes = codes.astype(np.int64)
+                blank = np.flatnonzero(text == "")
+                if len(blank):
+                    codes[np.isin(codes, blank)] = -1
+                factorised[name] = codes, text
+        return factorised[name]
 
-    positions, rule_ids, keys = [], [], []
+    positions, rule_ids, combo_of, combo_texts = [], [], [], []
+    offset = 0
     for i, rule in enumerate(rules):
         cols = rule_columns(rule)
         if not cols:
             continue
+        parts = [column(c) for c in cols]
         ok = np.ones(n, dtype=bool)
-        for c in cols:
-            ok &= column(c)[1]
+        for codes, _ in parts:
+            ok &= codes >= 0
         where = np.flatnonzero(ok)
         if not len(where):
             continue
-        text = texts[cols[0]][where]
-        for c in cols[1:]:
-            text = text + "\x1f" + texts[c][where]
+        combined = parts[0][0][where]
+        for codes, text in parts[1:]:  # dense codes of the combinations so far (no overflow)
+            combined = pd.factorize(combined * (len(text) + 1) + codes[where])[0].astype(np.int64)
+        _, firsts, inverse = np.unique(combined, return_index=True, return_inverse=True)
+        rows_first = where[firsts]
+        text = parts[0][1][parts[0][0][rows_first]]
+        for codes, t in parts[1:]:
+            text = text + "\x1f" + t[codes[rows_first]]
         positions.append(where)
         rule_ids.append(np.full(len(where), i, dtype=np.int64))
-        keys.append(text)
-    if not keys:
-        return []
-    pos, rule_of, text = np.concatenate(positions), np.concatenate(rule_ids), np.concatenate(keys)
+        combo_of.append(inverse + offset)
+        combo_texts.append(text)
+        offset += len(text)
+    if not positions:
+        return empty, empty, empty
+    pos, rule_of, combos = np.concatenate(positions), np.concatenate(rule_ids), np.concatenate(combo_of)
+    digests = features.key_digests(np.concatenate(combo_texts), secret)[combos]
     order = np.lexsort((rule_of, pos))  # record by record, rules in order (as the per-record loop wrote them)
-    digests = features.key_digests(text[order], secret)
-    return list(zip(ids[pos[order]].tolist(), rule_of[order].tolist(), digests.tolist()))
+    return ids[pos[order]], rule_of[order], digests[order]
 
 
 def insert_blocking_keys(rows: list[tuple[int, int, int]]) -> None:

@@ -300,9 +300,14 @@ class _KinReader:
     def __init__(self, feats: pd.DataFrame):
         self.sn = np.asarray(feats["sn_ph"], dtype=object) if "sn_ph" in feats.columns else None
         self.dob = np.asarray(feats["dob"], dtype=object) if "dob" in feats.columns else None
+        self._recs: list[dict] | None = None
 
     def recs(self, rows) -> list[dict]:
-        return [{"sn_ph": None if pd.isna(self.sn[r]) else self.sn[r], "dob": None if pd.isna(self.dob[r]) else self.dob[r]} for r in rows]
+        if self._recs is None:  # every row's record once (missing as None): households read the same rows again and again
+            sn, dob = self.sn.copy(), self.dob.copy()
+            sn[pd.isna(sn)], dob[pd.isna(dob)] = None, None
+            self._recs = [{"sn_ph": s, "dob": d} for s, d in zip(sn.tolist(), dob.tolist())]
+        return [self._recs[r] for r in rows]
 
     def parent(self, person_rows, other_rows) -> bool:
         if self.sn is None or self.dob is None or len(other_rows) == 0:
@@ -350,14 +355,19 @@ def households_apart(feats: pd.DataFrame, labels: np.ndarray, left: np.ndarray, 
         days = days[~np.isnan(days)]
         return {b for b in bsn[rows] if isinstance(b, str) and b}, ((int(days.min()), int(days.max())) if len(days) else None)
 
+    decided: dict[tuple, bool] = {}  # the rule reads each side's cluster at its address only: pairs between the same two repeat it
     for k, (a, b) in enumerate(zip(left, right)):
         if addr[a] < 0 or addr[b] < 0 or addr[a] == addr[b]:
+            continue
+        key = (labels[a], int(addr[a]), labels[b], int(addr[b]))
+        if key in decided:
+            out[k] = decided[key]
             continue
         both = {labels[a], labels[b]}
         (bsn_a, span_a), (bsn_b, span_b) = side(a), side(b)
         mine = groups[(labels[a], int(addr[a]))] + groups[(labels[b], int(addr[b]))]
         parent = any(kin.parent(mine, [r for r in rows_at[int(addr[x])] if labels[r] not in both]) for x in (a, b))
-        out[k] = hard_negatives.household_conflict(
+        out[k] = decided[key] = hard_negatives.household_conflict(
             occupants[int(addr[a])] - both,
             occupants[int(addr[b])] - both,
             bsn_a,

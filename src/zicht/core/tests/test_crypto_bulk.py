@@ -60,3 +60,38 @@ def test_secure_columns_encrypts_and_hashes():
     assert [c.decrypt(t, W, row) for t, row in zip(tokens, ROWS)] == [v or "" for v in VALUES]
     assert unpack_column(hashes, 3) == bsn_hash_many(bsns, "hash-key") == [bsn_hash(bsns[0], "hash-key"), "", bsn_hash(bsns[0], "hash-key")]
     assert cpu >= 0
+
+
+def test_decrypt_many_gives_what_decrypt_gives_for_every_kind_of_token():
+    """Bound tokens of the current key (the bulk path), an older key's, legacy unbound ones and
+    empty values (one by one), mixed in one column: the values decrypt() gives, in order."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    old, new = generate_key(), generate_key()
+    c = FieldCipher([new, old])
+    tokens = c.encrypt_many(VALUES, W, ROWS)
+    tokens[3] = FieldCipher([old]).encrypt(VALUES[3], W, ROWS[3])  # an older key
+    nonce = os.urandom(12)
+    legacy = base64.urlsafe_b64encode(nonce + AESGCM(base64.urlsafe_b64decode(new)).encrypt(nonce, b"Jansen", None)).decode()
+    tokens.append(f"z1:{c.current_key_id}:{legacy}")  # unbound, before issue 12
+    rows = [*ROWS, 999]
+    expected = [c.decrypt(t, W, row) for t, row in zip(tokens, rows)]
+    assert c.decrypt_many(tokens, W, rows) == expected == [*VALUES, "Jansen"]
+    assert c.decrypt_many([], W, []) == [] and c.decrypt_many(["", None], W, [1, 2]) == ["", None]
+
+
+def test_decrypt_many_refuses_a_token_of_another_row_column_or_a_forged_one():
+    from zicht.core.crypto import DecryptionError
+
+    c = FieldCipher([generate_key()])
+    tokens = c.encrypt_many(["Sanne", "Noah", "Anna"], W, [1, 2, 3])
+    with pytest.raises(DecryptionError):
+        c.decrypt_many(tokens, W, [1, 3, 2])  # moved between rows
+    with pytest.raises(DecryptionError):
+        c.decrypt_many(tokens, "registry_person.achternaam", [1, 2, 3])  # another column
+    forged = [tokens[0], tokens[1].replace(f":{W}:2:", f":{W}:3:"), tokens[2]]
+    with pytest.raises(DecryptionError):
+        c.decrypt_many(forged, W, [1, 3, 3])  # the place inside the token rewritten: the tag fails

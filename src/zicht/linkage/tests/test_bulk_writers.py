@@ -93,3 +93,47 @@ def test_the_batch_writers_give_what_the_orm_writers_give_and_a_second_run_chang
     Household.objects.all().delete()
     incremental.update_households(set(PersonLink.objects.values_list("linked_person_id", flat=True)))
     assert _households() == batch_households
+
+
+def test_batch_reasons_and_contributions_equal_the_per_pair_reference(settings):
+    """The review pairs' reasons (records and households read only for held-back links, the
+    household rule memoised per pair of clusters and addresses) and contributions (per distinct
+    weight combination) equal the per-pair computation they replaced, on data with hard cases."""
+    from zicht.linkage import config, hard_negatives, reasons, veto
+    from zicht.linkage.engine import link, review_band
+
+    df = person_records(1500, seed=5, noise=1.0, hard=True)
+    feats = features_frame(input_frame(df, "record_id", lambda b: b if is_valid_bsn(b) else None))
+    cfg = config.load()
+    params = ModelParams.from_dict(json.loads(services.DEFAULT_MODEL.read_text()))
+    result = link(
+        feats,
+        link_threshold=cfg["link_threshold"],
+        review_threshold=cfg["review_threshold"],
+        params=params,
+        veto_weight=cfg.get("veto_weight"),
+        ambiguity_margin=cfg.get("ambiguity_margin"),
+    )
+    band = review_band(result.pairs, result.labels, cfg["link_threshold"])
+    assert len(band) > 20
+    got = services._batch_reasons(band, feats, result.labels, result.params, cfg["link_threshold"], cfg.get("veto_weight"))
+
+    ids = pd.Index(feats["unique_id"])
+    lab = result.labels.reindex(feats["unique_id"]).to_numpy()
+    rules = veto.veto_levels(result.params, cfg.get("veto_weight")).get(veto.HARD, set())
+    sub = feats[[c for c in hard_negatives.COLUMNS if c in feats.columns]].astype(object)
+    recs = sub.where(sub.notna(), None).to_dict("records")
+    expected = {}
+    for a, b, w in zip(band["unique_id_l"], band["unique_id_r"], band["match_weight"]):
+        i, j = ids.get_loc(a), ids.get_loc(b)
+        household = hard_negatives.HOUSEHOLD in rules and bool(veto.households_apart(feats, lab, np.array([i]), np.array([j]))[0])
+        key = tuple(sorted((int(a), int(b))))
+        expected[key] = reasons.review_reason(recs[i], recs[j], float(w), cfg["link_threshold"], rules, household=household)
+    assert got == expected
+    assert len(set(expected.values())) > 2  # more than one kind of reason: the held-back links were read
+
+    memo = services._ContributionsMemo(result.params)
+    for row in band.to_dict("records"):
+        weights = [float(row[f"mw_{name}"]) for name in result.params.comparisons]
+        contributions, text = memo.get(weights)
+        assert contributions == services._contributions(result.params, row) and json.loads(text) == contributions
