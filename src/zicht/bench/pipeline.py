@@ -160,11 +160,13 @@ def _import_and_postprocess(path: Path) -> tuple[object, dict]:
     from zicht.linkage import incremental
     from zicht.linkage.models import LinkageRun
     from zicht.registry.pipeline import import_file
+    from zicht.core import stageclock
+    from zicht.registry import postprocess
     from zicht.registry.postprocess import run_postprocessing
 
-    t0 = time.perf_counter()
+    t0, c0, s0 = time.perf_counter(), time.process_time(), stageclock.server_seconds()
     batch = import_file(path, "politie-bvh", accept_partial=True, defer_postprocess=True)
-    imported = time.perf_counter() - t0
+    imported, import_cpu, s1 = time.perf_counter() - t0, time.process_time() - c0, stageclock.server_seconds()
     t1, c1 = time.perf_counter(), time.process_time()
     if os.environ.get("ZICHT_BENCH_PROFILE"):  # where the post-processing spends its time, on stderr
         import cProfile
@@ -188,7 +190,10 @@ def _import_and_postprocess(path: Path) -> tuple[object, dict]:
         "colour_seconds": round((batch.coloured_at - batch.linked_at).total_seconds(), 2),
         "postprocess_seconds": round(post, 2),
         "postprocess_cpu_seconds": round(post_cpu, 2),  # this process only (SQLite included, a PostgreSQL server not)
+        "import_cpu_seconds": round(import_cpu, 2),  # this process's threads (not the encryption pool's processes)
+        "steps": dict(postprocess.last_steps),  # per post-processing step: wall, this process's CPU, the server's
         "seconds": round(imported + post, 2),
+        **({"import_server_cpu_seconds": round(s1 - s0, 2)} if s0 is not None and s1 is not None else {}),
         "link_kind": run.kind if run else None,
         "postprocess_failures": failures,
     }
@@ -227,6 +232,11 @@ def _worker(registry: Path, delivery: Path) -> None:
     from zicht.bench._machine import peak_rss_mb
     from zicht.registry.models import Person
 
+    from zicht.core import stageclock
+
+    postmaster = import_._postmaster_pid(connection)
+    if postmaster is not None:  # PostgreSQL on this machine: the server's CPU seconds per stage (/proc)
+        stageclock.server_cpu = lambda: import_._backends_cpu_seconds(postmaster)
     load_before = os.getloadavg()
     first, initial = _import_and_postprocess(registry)
     registry_persons = Person.objects.count()

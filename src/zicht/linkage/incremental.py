@@ -39,6 +39,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zicht.core import stageclock
 from zicht.registry.models import Person, ReportParty
 
 from . import config, feature_store, households, services, stored_features
@@ -212,25 +213,20 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         run.finished_at = timezone.now()
         run.save()
         return run
-    timings: dict[str, float] = {}
-    cpu: dict[str, float] = {}  # CPU seconds of this process per stage (SQLite's work included; a PostgreSQL server's not)
+    clock = stageclock.Clock()  # seconds per stage: wall, this process's CPU, a benchmark's server CPU
     stages = stage_bar(len(new), progress)
-    with transaction.atomic():
-        t = time.perf_counter()
-        c = time.process_time()
+    with clock.stage("transaction"), transaction.atomic():
+        clock.start("keys")
         new_recs = person_recs(new)
         new_feats = features_frame(pd.DataFrame(new_recs))
         delete_for(BlockingKey, new)  # a corrected person's old keys go first
         services.insert_blocking_keys(services.blocking_key_rows(new_feats, params.rules))
         feature_store.write(new_feats)
-        timings["keys"] = time.perf_counter() - t
-        cpu["keys"] = time.process_time() - c
+        clock.stop("keys")
         stages.set_postfix_str("keys", refresh=False)
         stages.update(1)
 
-        t = time.perf_counter()
-
-        c = time.process_time()
+        clock.start("candidates")
         # stage 1: the delivery against its candidates, from their persisted features (nothing
         # decrypted); a candidate whose highest possible weight with every delivered person stays
         # below the review threshold (and without its BSN) changes nothing
@@ -241,14 +237,12 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         relevant = (relevant | same_bsn) - new_set
         compared = len(pairs)
         known = {r["unique_id"]: r for r in new_recs}
-        timings["candidates"] = time.perf_counter() - t
-        cpu["candidates"] = time.process_time() - c
+        clock.stop("candidates")
         stages.set_postfix_str("candidates", refresh=False)
         stages.update(1)
 
         # stage 2: the subproblem, the delivery, its relevant candidates and their clusters' members
-        t = time.perf_counter()
-        c = time.process_time()
+        clock.start("score_and_cluster")
         members, _ = cluster_members(relevant | new_set)
         scope = new_set | relevant | members
         recs = [known[i] for i in scope if i in known] + person_recs(scope - set(known))
@@ -269,31 +263,25 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             veto_weight=cfg.get("veto_weight"),
             ambiguity_margin=cfg.get("ambiguity_margin"),
         )
-        timings["score_and_cluster"] = time.perf_counter() - t
-        cpu["score_and_cluster"] = time.process_time() - c
+        clock.stop("score_and_cluster")
         stages.set_postfix_str("score_and_cluster", refresh=False)
         stages.update(1)
 
-        t = time.perf_counter()
-
-        c = time.process_time()
+        clock.start("write")
         old_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
         n_links = services._write_clusters(labels, scored, cfg["link_threshold"], scope=scope)
         n_review = services._write_review_pairs(scored, params, cfg["link_threshold"], labels, feats, cfg.get("veto_weight"), scope=scope)
         new_lps = set(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("linked_person_id", flat=True))
-        timings["write"] = time.perf_counter() - t
-        cpu["write"] = time.process_time() - c
+        clock.stop("write")
         stages.set_postfix_str("write", refresh=False)
         stages.update(1)
 
-        t = time.perf_counter()
-
-        c = time.process_time()
+        clock.start("households")
         n_households = update_households(old_lps | new_lps)
-        timings["households"] = time.perf_counter() - t
-        cpu["households"] = time.process_time() - c
+        clock.stop("households")
         stages.set_postfix_str("households", refresh=False)
         stages.update(1)
+    clock.rest("transaction", "commit")  # beyond the stages: the commit (PostgreSQL's deferred foreign-key checks)
     stages.close()
     run.pairs_compared = compared
     run.links = n_links
@@ -313,8 +301,7 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             "subproblem_persons": len(scope),
             "household_scope_linked_persons": last_households.get("linked_persons"),
             "pairs": compared,
-            **{k: round(v, 2) for k, v in timings.items()},
-            "cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
+            **clock.figures(),
         }
     )
     log.info("linkage delivery run %s: %s persons, subproblem of %s persons, %s pairs", run.pk, len(new), len(scope), compared)
