@@ -282,6 +282,8 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         stages.set_postfix_str("households", refresh=False)
         stages.update(1)
     clock.rest("transaction", "commit")  # beyond the stages: the commit (PostgreSQL's deferred foreign-key checks)
+    with clock.stage("statistics"):  # PostgreSQL: a delivery large next to the registry refreshes the planner's view
+        services.analyze_linkage(len(new))
     stages.close()
     run.pairs_compared = compared
     run.links = n_links

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from zicht.core import stageclock
+from zicht.core import dbstats, stageclock
 
 from .corrections import touched_addresses, touched_persons
-from .models import ImportBatch, Person, Report
+from .models import Address, ImportBatch, Person, Report, ReportParty
 from .signals import batch_imported
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,8 @@ def run_postprocessing(batch: ImportBatch, *, progress: bool = False) -> list[tu
     # One receiver at a time (not send_robust): each step's own finishing time goes on the batch.
     receivers, _async = batch_imported._live_receivers(ImportBatch)
     clock = stageclock.Clock()
+    with clock.stage("statistieken"):
+        analyze_imported(batch)
     for receiver in receivers:
         step = step_name(receiver)
         try:
@@ -101,6 +103,19 @@ def run_postprocessing(batch: ImportBatch, *, progress: bool = False) -> list[tu
     batch.postprocess_error = failure_text(failures)
     ImportBatch.objects.filter(pk=batch.pk).update(postprocess_error=batch.postprocess_error)
     return failures
+
+
+def analyze_imported(batch: ImportBatch) -> list[str]:
+    """PostgreSQL: fresh planner statistics for the registry tables the batch grew much (``core.dbstats``),
+    before linking and colouring join them; the tables analysed."""
+    return dbstats.analyze_written(
+        {
+            Report._meta.db_table: batch.reports_created,
+            Person._meta.db_table: batch.persons_created,
+            ReportParty._meta.db_table: batch.rows_loaded,
+            Address._meta.db_table: batch.addresses_created,
+        }
+    )
 
 
 def queue(batch: ImportBatch) -> None:
