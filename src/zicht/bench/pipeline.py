@@ -18,6 +18,14 @@ Beside each, its floor measured in the same run: DuckDB ``read_csv`` of the same
 process) and the engine's in-memory batch link (``linkage.engine.link``, the stored model, of
 the same persons' features; decryption not timed) of the delivery alone (a) and of the whole
 registry (b).
+
+CPU beside wall (issue 13, PostgreSQL delivery): each part reports this process's CPU seconds
+(``import_cpu_seconds``; per post-processing step in ``steps``; per linkage stage in
+``link_details.cpu_seconds``) and, when the database is a PostgreSQL server on this machine, the
+server's (``import_server_cpu_seconds``, ``steps.server_cpu_seconds``,
+``link_details.server_cpu_seconds``: every process of the cluster, from /proc, through
+``core.stageclock``). ``link_details.commit`` is the delivery's commit (PostgreSQL's deferred
+foreign-key checks), ``statistics`` the planner statistics it refreshed (``core.dbstats``).
 """
 
 from __future__ import annotations
