@@ -165,11 +165,11 @@ def run(options) -> dict:
 def _import_and_postprocess(path: Path) -> tuple[object, dict]:
     """Import ``path`` (post-processing queued), then run linking and colouring: seconds per part."""
     # Imported here: runs in the benchmark's child process, after django.setup() on its own database.
+    from zicht.core import stageclock
     from zicht.linkage import incremental
     from zicht.linkage.models import LinkageRun
-    from zicht.registry.pipeline import import_file
-    from zicht.core import stageclock
     from zicht.registry import postprocess
+    from zicht.registry.pipeline import import_file
     from zicht.registry.postprocess import run_postprocessing
 
     t0, c0, s0 = time.perf_counter(), time.process_time(), stageclock.server_seconds()
@@ -238,9 +238,8 @@ def _worker(registry: Path, delivery: Path) -> None:
     from django.db import connection
 
     from zicht.bench._machine import peak_rss_mb
-    from zicht.registry.models import Person
-
     from zicht.core import stageclock
+    from zicht.registry.models import Person
 
     postmaster = import_._postmaster_pid(connection)
     if postmaster is not None:  # PostgreSQL on this machine: the server's CPU seconds per stage (/proc)
