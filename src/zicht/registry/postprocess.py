@@ -18,6 +18,10 @@ records when it finished (``linked_at``, ``coloured_at``); the batch page shows 
 work on. Linking links those persons, colouring recolours those addresses and the households
 of those persons. A delivery that corrects records adds the corrected persons and addresses
 here (issue 13 item 3), and both steps follow.
+
+**Planner statistics.** Before the steps, the registry tables the batch grew much are analysed
+on PostgreSQL (``analyze_imported``, ``core.dbstats``): the steps join them at once, before
+autovacuum would have looked.
 """
 
 from __future__ import annotations
