@@ -18,6 +18,14 @@ Beside each, its floor measured in the same run: DuckDB ``read_csv`` of the same
 process) and the engine's in-memory batch link (``linkage.engine.link``, the stored model, of
 the same persons' features; decryption not timed) of the delivery alone (a) and of the whole
 registry (b).
+
+CPU beside wall (issue 13, PostgreSQL delivery): each part reports this process's CPU seconds
+(``import_cpu_seconds``; per post-processing step in ``steps``; per linkage stage in
+``link_details.cpu_seconds``) and, when the database is a PostgreSQL server on this machine, the
+server's (``import_server_cpu_seconds``, ``steps.server_cpu_seconds``,
+``link_details.server_cpu_seconds``: every process of the cluster, from /proc, through
+``core.stageclock``). ``link_details.commit`` is the delivery's commit (PostgreSQL's deferred
+foreign-key checks), ``statistics`` the planner statistics it refreshed (``core.dbstats``).
 """
 
 from __future__ import annotations
@@ -157,14 +165,16 @@ def run(options) -> dict:
 def _import_and_postprocess(path: Path) -> tuple[object, dict]:
     """Import ``path`` (post-processing queued), then run linking and colouring: seconds per part."""
     # Imported here: runs in the benchmark's child process, after django.setup() on its own database.
+    from zicht.core import stageclock
     from zicht.linkage import incremental
     from zicht.linkage.models import LinkageRun
+    from zicht.registry import postprocess
     from zicht.registry.pipeline import import_file
     from zicht.registry.postprocess import run_postprocessing
 
-    t0 = time.perf_counter()
+    t0, c0, s0 = time.perf_counter(), time.process_time(), stageclock.server_seconds()
     batch = import_file(path, "politie-bvh", accept_partial=True, defer_postprocess=True)
-    imported = time.perf_counter() - t0
+    imported, import_cpu, s1 = time.perf_counter() - t0, time.process_time() - c0, stageclock.server_seconds()
     t1, c1 = time.perf_counter(), time.process_time()
     if os.environ.get("ZICHT_BENCH_PROFILE"):  # where the post-processing spends its time, on stderr
         import cProfile
@@ -188,7 +198,10 @@ def _import_and_postprocess(path: Path) -> tuple[object, dict]:
         "colour_seconds": round((batch.coloured_at - batch.linked_at).total_seconds(), 2),
         "postprocess_seconds": round(post, 2),
         "postprocess_cpu_seconds": round(post_cpu, 2),  # this process only (SQLite included, a PostgreSQL server not)
+        "import_cpu_seconds": round(import_cpu, 2),  # this process's threads (not the encryption pool's processes)
+        "steps": dict(postprocess.last_steps),  # per post-processing step: wall, this process's CPU, the server's
         "seconds": round(imported + post, 2),
+        **({"import_server_cpu_seconds": round(s1 - s0, 2)} if s0 is not None and s1 is not None else {}),
         "link_kind": run.kind if run else None,
         "postprocess_failures": failures,
     }
@@ -245,8 +258,12 @@ def _worker(registry: Path, delivery: Path) -> None:
     from django.db import connection
 
     from zicht.bench._machine import peak_rss_mb
+    from zicht.core import stageclock
     from zicht.registry.models import Person
 
+    postmaster = import_._postmaster_pid(connection)
+    if postmaster is not None:  # PostgreSQL on this machine: the server's CPU seconds per stage (/proc)
+        stageclock.server_cpu = lambda: import_._backends_cpu_seconds(postmaster)
     load_before = os.getloadavg()
     first, initial = _import_and_postprocess(registry)
     registry_persons = Person.objects.count()

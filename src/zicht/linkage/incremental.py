@@ -39,6 +39,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zicht.core import stageclock
 from zicht.registry.models import Person, ReportParty
 
 from . import config, feature_store, households, services, stored_features
@@ -66,7 +67,7 @@ def candidate_pairs(person_ids) -> tuple[list[tuple[int, int]], set[int]]:
 
     One join of the index with itself on (rule, digest), served by its (rule, digest) index,
     and one on the BSN hash: two statements whatever the delivery's size."""
-    keys, persons = BlockingKey._meta.db_table, Person._meta.db_table
+    keys = BlockingKey._meta.db_table
     with connection.cursor() as cursor:
         _load_ids(cursor, person_ids)
         join = feature_store.join()
@@ -77,13 +78,34 @@ def candidate_pairs(person_ids) -> tuple[list[tuple[int, int]], set[int]]:
             f"WHERE o.person_id <> n.person_id"
         )
         pairs = {(min(a, b), max(a, b)) for a, b in cursor.fetchall()}
-        cursor.execute(
-            f"SELECT DISTINCT o.id FROM {IDS_TABLE} t {join} {persons} n ON n.id = t.id "
-            f"{join} {persons} o ON o.bsn_hash = n.bsn_hash "
-            f"{join} {PersonLink._meta.db_table} lo ON lo.person_id = o.id WHERE n.bsn_hash <> ''"  # linked only: not a withdrawn record's
-        )
+        cursor.execute(same_bsn_sql())
         same_bsn = {r[0] for r in cursor.fetchall()}
     return sorted(pairs), same_bsn - {int(i) for i in person_ids}
+
+
+def same_bsn_sql() -> str:
+    """The linked persons (not a withdrawn record's) whose BSN hash equals a non-empty one of the persons
+    in the id table, themselves included; one statement.
+
+    PostgreSQL: a semi-join, each side restricted to non-empty hashes. As a join (``n.bsn_hash =
+    o.bsn_hash`` with ``DISTINCT``) the planner took the join's size from the column's statistics,
+    where the empty hash of every person without a BSN is by far the most common value: at
+    200,000 persons it expected 268 million rows, chose a nested loop and compared 916 million
+    pairs (206 s; ``docs/benchmarks.md``, *PostgreSQL delivery*). SQLite keeps the join in its
+    written order (``feature_store.join``), measured there; both return the same ids."""
+    persons, links = Person._meta.db_table, PersonLink._meta.db_table
+    if connection.vendor == "postgresql":
+        return (
+            f"SELECT o.id FROM {persons} o JOIN {links} lo ON lo.person_id = o.id "
+            f"WHERE o.bsn_hash <> '' AND o.bsn_hash IN "
+            f"(SELECT n.bsn_hash FROM {IDS_TABLE} t JOIN {persons} n ON n.id = t.id WHERE n.bsn_hash <> '')"
+        )
+    join = feature_store.join()
+    return (
+        f"SELECT DISTINCT o.id FROM {IDS_TABLE} t {join} {persons} n ON n.id = t.id "
+        f"{join} {persons} o ON o.bsn_hash = n.bsn_hash "
+        f"{join} {links} lo ON lo.person_id = o.id WHERE n.bsn_hash <> ''"
+    )
 
 
 def block_pairs_within(person_ids) -> list[tuple[int, int]]:
@@ -212,25 +234,20 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         run.finished_at = timezone.now()
         run.save()
         return run
-    timings: dict[str, float] = {}
-    cpu: dict[str, float] = {}  # CPU seconds of this process per stage (SQLite's work included; a PostgreSQL server's not)
+    clock = stageclock.Clock()  # seconds per stage: wall, this process's CPU, a benchmark's server CPU
     stages = stage_bar(len(new), progress)
-    with transaction.atomic():
-        t = time.perf_counter()
-        c = time.process_time()
+    with clock.stage("transaction"), transaction.atomic():
+        clock.start("keys")
         new_recs = person_recs(new)
         new_feats = features_frame(pd.DataFrame(new_recs))
         delete_for(BlockingKey, new)  # a corrected person's old keys go first
         services.insert_blocking_keys(services.blocking_key_rows(new_feats, params.rules))
         feature_store.write(new_feats)
-        timings["keys"] = time.perf_counter() - t
-        cpu["keys"] = time.process_time() - c
+        clock.stop("keys")
         stages.set_postfix_str("keys", refresh=False)
         stages.update(1)
 
-        t = time.perf_counter()
-
-        c = time.process_time()
+        clock.start("candidates")
         # stage 1: the delivery against its candidates, from their persisted features (nothing
         # decrypted); a candidate whose highest possible weight with every delivered person stays
         # below the review threshold (and without its BSN) changes nothing
@@ -241,14 +258,12 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
         relevant = (relevant | same_bsn) - new_set
         compared = len(pairs)
         known = {r["unique_id"]: r for r in new_recs}
-        timings["candidates"] = time.perf_counter() - t
-        cpu["candidates"] = time.process_time() - c
+        clock.stop("candidates")
         stages.set_postfix_str("candidates", refresh=False)
         stages.update(1)
 
         # stage 2: the subproblem, the delivery, its relevant candidates and their clusters' members
-        t = time.perf_counter()
-        c = time.process_time()
+        clock.start("score_and_cluster")
         members, _ = cluster_members(relevant | new_set)
         scope = new_set | relevant | members
         recs = [known[i] for i in scope if i in known] + person_recs(scope - set(known))
@@ -269,31 +284,27 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             veto_weight=cfg.get("veto_weight"),
             ambiguity_margin=cfg.get("ambiguity_margin"),
         )
-        timings["score_and_cluster"] = time.perf_counter() - t
-        cpu["score_and_cluster"] = time.process_time() - c
+        clock.stop("score_and_cluster")
         stages.set_postfix_str("score_and_cluster", refresh=False)
         stages.update(1)
 
-        t = time.perf_counter()
-
-        c = time.process_time()
+        clock.start("write")
         old_links = dict(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("person_id", "linked_person_id"))
         n_links = services._write_clusters(labels, scored, cfg["link_threshold"], scope=scope)
         n_review = services._write_review_pairs(scored, params, cfg["link_threshold"], labels, feats, cfg.get("veto_weight"), scope=scope)
         new_links = dict(services._scoped(PersonLink.objects.all(), "person_id", scope).values_list("person_id", "linked_person_id"))
-        timings["write"] = time.perf_counter() - t
-        cpu["write"] = time.process_time() - c
+        clock.stop("write")
         stages.set_postfix_str("write", refresh=False)
         stages.update(1)
 
-        t = time.perf_counter()
-
-        c = time.process_time()
+        clock.start("households")
         n_households = update_households(*changed_links(old_links, new_links))
-        timings["households"] = time.perf_counter() - t
-        cpu["households"] = time.process_time() - c
+        clock.stop("households")
         stages.set_postfix_str("households", refresh=False)
         stages.update(1)
+    clock.rest("transaction", "commit")  # beyond the stages: the commit (PostgreSQL's deferred foreign-key checks)
+    with clock.stage("statistics"):  # PostgreSQL: a delivery large next to the registry refreshes the planner's view
+        services.analyze_linkage(len(new))
     stages.close()
     run.pairs_compared = compared
     run.links = n_links
@@ -314,8 +325,7 @@ def link_delivery(person_ids, *, progress: bool = False) -> LinkageRun:
             "household_scope_linked_persons": last_households.get("linked_persons"),
             "household_read_linked_persons": last_households.get("read_linked_persons"),
             "pairs": compared,
-            **{k: round(v, 2) for k, v in timings.items()},
-            "cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
+            **clock.figures(),
         }
     )
     log.info("linkage delivery run %s: %s persons, subproblem of %s persons, %s pairs", run.pk, len(new), len(scope), compared)

@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
+from zicht.core import dbstats
 from zicht.core.crypto import cipher
 from zicht.registry.corrections import departed_persons
 from zicht.registry.models import Person, ReportParty
@@ -38,6 +39,7 @@ from .models import (
     LinkageRun,
     LinkDecision,
     LinkedPerson,
+    PersonFeatures,
     PersonLink,
     ReviewPair,
 )
@@ -341,6 +343,7 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
         _write_blocking_keys(feats, params.rules)
         _drop_links(gone)
         n_households = rebuild_households()
+    analyze_linkage(n_persons)  # PostgreSQL: the planner sees the rewritten tables before colouring joins them
     run.model = model
     run.pairs_compared = result.pairs_compared
     run.links = n_links
@@ -352,6 +355,15 @@ def run_batch(*, retrain: bool = False) -> LinkageRun:
     run.save()
     log.info("linkage batch run %s: %s persons, %s linked persons", run.pk, n_persons, run.linked_persons)
     return run
+
+
+LINKAGE_TABLES = (BlockingKey, PersonFeatures, PersonLink, LinkedPerson, HouseholdMember, Household, ReviewPair)
+
+
+def analyze_linkage(rows: int) -> list[str]:
+    """Fresh planner statistics (``core.dbstats``) for the linkage tables after a run that wrote
+    about ``rows`` rows to each (a row per person, or more); the tables analysed."""
+    return dbstats.analyze_written({m._meta.db_table: rows for m in LINKAGE_TABLES})
 
 
 def _drop_links(person_ids: set[int]) -> None:
