@@ -204,19 +204,19 @@ def _report_keys(person_ids: list[int], everyone: bool = False) -> dict[int, str
     return {pid: ";".join(sorted(ids)) for pid, ids in out.items()}
 
 
-def _report_parties(person_ids) -> tuple[dict[int, set], dict[int, set]]:
-    """For arrival: per person the report ids naming it, and per report id the linked persons named in it."""
-    reports: dict[int, set] = {}
-    for pid, rid in ReportParty.objects.filter(person_id__in=list(person_ids)).values_list("person_id", "report_id"):
-        reports.setdefault(pid, set()).add(str(rid))
-    rids = {r for ids in reports.values() for r in ids}
-    parties: dict[int, set] = {}
+def _report_parties(person_ids) -> tuple[dict[int, str], dict[str, set]]:
+    """For arrival: per person its report key (``_report_keys``), and per report id the linked
+    persons named in it."""
+    wanted = set(person_ids)
+    keys = {pid: key for pid, key in _report_keys(list(wanted)).items() if pid in wanted}  # a large set reads everyone
+    rids = {r for key in keys.values() for r in hard_negatives.report_ids(key)}
+    parties: dict[str, set] = {}
     if rids:
         for rid, lp in ReportParty.objects.filter(report_id__in=[int(r) for r in rids], person__link__isnull=False).values_list(
             "report_id", "person__link__linked_person_id"
         ):
             parties.setdefault(str(rid), set()).add(lp)
-    return reports, parties
+    return keys, parties
 
 
 def _persons_qs():
@@ -888,7 +888,7 @@ class _Households:
         self._kin: dict[int, list] = {}  # address -> (cluster, features) of its registrations, read when needed
         self.day: int | None = None
         self.days: dict = {}
-        self.own_reports, self.parties, self.reports = "", {}, {}
+        self.own_reports, self.parties, self.reports = None, {}, {}
         self.by_cluster: dict[int, dict[int, set]] = {}  # cluster -> address -> BSN hashes there
         if self.address is None or not clusters:
             return
@@ -902,7 +902,7 @@ class _Households:
         self.days: dict[tuple[int, int], list[int]] = {}  # (cluster, address) -> registration days
         # the other parties of the reports (hard_negatives.co_parties), as veto.household_pairs reads them
         reports, parties = _report_parties([pid for *_, pid in rows] + [person.pk])
-        self.own_reports = ";".join(sorted(reports.get(person.pk, ())))
+        self.own_reports = reports.get(person.pk)
         self.parties = parties
         self.reports: dict[tuple[int, int], list[str]] = {}  # (cluster, address) -> its registrations' report ids
         for lp, addr, bsn, pid in rows:
@@ -910,7 +910,7 @@ class _Households:
                 self.by_cluster.setdefault(lp, {}).setdefault(addr, set()).update({bsn} if bsn else set())
                 if _day(dates.get(pid)) is not None:
                     self.days.setdefault((lp, addr), []).append(_day(dates.get(pid)))
-                self.reports.setdefault((lp, addr), []).append(";".join(sorted(reports.get(pid, ()))))
+                self.reports.setdefault((lp, addr), []).append(reports.get(pid))
         addresses = {a for per in self.by_cluster.values() for a in per} | {self.address}
         self.occupants: dict[int, set] = {}
         for addr, lp in (
