@@ -32,17 +32,36 @@ class Clock:
         self.cpu: dict[str, float] = {}
         self.server: dict[str, float] = {}
         self._open: dict[str, tuple] = {}
+        self._mark: tuple | None = None  # set by ``mark`` (the probe is read only when asked)
+
+    @staticmethod
+    def _now() -> tuple:
+        return (time.perf_counter(), time.process_time(), server_seconds())
 
     def start(self, name: str) -> None:
-        self._open[name] = (time.perf_counter(), time.process_time(), server_seconds())
+        self._open[name] = self._now()
+
+    def mark(self) -> None:
+        """Start counting laps from now (``lap``)."""
+        self._mark = self._now()
+
+    def lap(self, name: str) -> None:
+        """Charge what passed since the previous lap or ``mark`` to stage ``name``: for steps that
+        follow one another without a ``start`` each (a lap before any ``mark`` only marks)."""
+        now = self._now()
+        if self._mark is not None:
+            self._charge(name, self._mark, now)
+        self._mark = now
 
     def stop(self, name: str) -> None:
-        t, c, s = self._open.pop(name)
-        self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - t
-        self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - c
-        after = server_seconds() if s is not None else None
-        if after is not None:
-            self.server[name] = self.server.get(name, 0.0) + after - s
+        self._charge(name, self._open.pop(name), self._now())
+
+    def _charge(self, name: str, begin: tuple, end: tuple) -> None:
+        (t, c, s), (t2, c2, s2) = begin, end
+        self.wall[name] = self.wall.get(name, 0.0) + t2 - t
+        self.cpu[name] = self.cpu.get(name, 0.0) + c2 - c
+        if s is not None and s2 is not None:
+            self.server[name] = self.server.get(name, 0.0) + s2 - s
 
     @contextmanager
     def stage(self, name: str):

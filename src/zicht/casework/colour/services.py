@@ -9,7 +9,6 @@ one subject's facts, the reference the bulk readers are tested against.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from datetime import date
 
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zicht.core.stageclock import Clock
 from zicht.linkage.households import within
 from zicht.linkage.models import Household, HouseholdMember, PersonLink
 from zicht.registry.models import Address, Report, ReportParty
@@ -150,13 +150,13 @@ def recolour(subject_type: str, ids, ruleset: RuleSet | None = None, today: date
     today = today or timezone.localdate()
     now = timezone.now()
     stats = {"evaluated": 0, "changed": 0, "unchanged": 0, "corrected": 0, "work_items": 0}
-    cpu = dict.fromkeys(("facts", "households", "areas", "evaluate", "write"), 0.0)
+    clock = Clock()
     ids = sorted(set(ids))
     size = ADDRESS_CHUNK if subject_type == "address" else CHUNK
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
         with transaction.atomic():  # one per chunk: consistent reads, and SQLite's temporary tables fast
-            stored = _colour_chunk(subject_type, chunk, ruleset, today, now, worklists, cpu)
+            stored = _colour_chunk(subject_type, chunk, ruleset, today, now, worklists, clock)
         for name, n in stored.items():
             stats[name] += n
     if stats["changed"] or stats["corrected"] or stats["work_items"]:
@@ -164,21 +164,16 @@ def recolour(subject_type: str, ids, ruleset: RuleSet | None = None, today: date
 
         invalidate()  # cached counts per colour and wijk choices; again once the outer transaction commits
         transaction.on_commit(invalidate)
-    stats["cpu_seconds"] = {step: round(seconds, 3) for step, seconds in cpu.items()}
+    steps = ("facts", "households", "areas", "evaluate", "write")
+    stats["cpu_seconds"] = {step: round(clock.cpu.get(step, 0.0), 3) for step in steps}
     return stats
 
 
-def _colour_chunk(subject_type: str, chunk: list[int], ruleset: RuleSet, today: date, now, worklists: bool, cpu: dict) -> dict:
-    """Read, evaluate and store one chunk of subjects; the numbers for ``recolour``'s stats (CPU
-    seconds of this process per step added to ``cpu``: where colouring spends its time)."""
-    clock = time.process_time()
-
-    def lap(step: str) -> None:
-        nonlocal clock
-        now_ = time.process_time()
-        cpu[step] += now_ - clock
-        clock = now_
-
+def _colour_chunk(subject_type: str, chunk: list[int], ruleset: RuleSet, today: date, now, worklists: bool, clock: Clock) -> dict:
+    """Read, evaluate and store one chunk of subjects; the numbers for ``recolour``'s stats (each
+    step's seconds added to ``clock``: where colouring spends its time)."""
+    clock.mark()
+    lap = clock.lap
     bulk.load_subjects(chunk)
     facts = _facts(subject_type, chunk, lap)
     help_by_id = bulk.help_facts(subject_type)

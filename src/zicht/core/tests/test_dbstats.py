@@ -52,3 +52,15 @@ def test_clock_without_a_probe_reports_no_server_column(monkeypatch):
     figures = clock.figures()
     assert figures["sleep"] >= 0.01 and "server_cpu_seconds" not in figures
     assert stageclock.server_seconds() is None
+
+
+def test_clock_laps_charge_each_step_what_passed_since_the_previous_one(monkeypatch):
+    server = iter([1.0, 1.25, 2.0, 2.0, 3.5])  # mark, lap a, lap b, mark, lap a
+    monkeypatch.setattr(stageclock, "server_cpu", lambda: next(server))
+    clock = stageclock.Clock()
+    clock.mark()
+    clock.lap("a")
+    clock.lap("b")
+    clock.mark()
+    clock.lap("a")  # stages of one name add up over marks (colour: one mark per chunk)
+    assert clock.figures()["server_cpu_seconds"] == {"a": 1.75, "b": 0.75}
